@@ -1,0 +1,132 @@
+"""The ``cnnacc`` command line: thin commands over the library.
+
+Every command parses its options, calls library functions and prints. Errors raised for
+bad input (ValueError, TypeError, FileNotFoundError and the dataset errors) become one
+line on stderr and exit status 2; there is never a traceback for a user mistake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+EXIT_USAGE = 2
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse with single-line errors that point at --help."""
+
+    def error(self, message: str):  # noqa: D102 (argparse API)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is out of range; expected an integer >= 1")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is out of range; expected an integer >= 0")
+    return value
+
+
+def add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="folder with the Fashion-MNIST IDX .gz files "
+        "(default: $CNNACC_DATA_DIR, else /usr/share/datasets/fashion-mnist)",
+    )
+
+
+# ------------------------------------------------------------------------------ commands
+
+
+def cmd_train(args: argparse.Namespace) -> None:
+    from compress.baseline import train_baseline
+
+    card = train_baseline(
+        output=args.output, epochs=args.epochs, seed=args.seed, data_dir=args.data_dir, progress=not args.quiet
+    )
+    print(json.dumps(card, indent=2) if args.json else f"accuracy {card['accuracy']:.4f}, saved {args.output}")
+
+
+def cmd_evaluate(args: argparse.Namespace) -> None:
+    from compress.baseline import evaluate_checkpoint
+
+    result = evaluate_checkpoint(args.model, data_dir=args.data_dir)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"{args.model}: accuracy {result['accuracy']:.4f} on {result['images']} test images")
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    from reports.build import build_report
+
+    paths = build_report(out_dir=args.out, retrain=args.retrain, data_dir=args.data_dir)
+    for path in paths:
+        print(path)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(
+        prog="cnnacc",
+        description="Design FPGA accelerators for quantized CNNs before synthesis: train and compress "
+        "MyConvNet, run the HLS kernels in software emulation, simulate their timing, write the report.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser)
+
+    train = commands.add_parser("train", help="train MyConvNet (reproduces the shipped baseline checkpoint)")
+    train.add_argument("--epochs", type=non_negative_int, default=12, help="training epochs (default 12)")
+    train.add_argument("--seed", type=non_negative_int, default=0, help="random seed (default 0)")
+    train.add_argument(
+        "--output", default="baseline", help="checkpoint name (shipped folder) or path stem (default: baseline)"
+    )
+    train.add_argument("--json", action="store_true", help="print the checkpoint card as JSON")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_data_dir(train)
+    train.set_defaults(func=cmd_train)
+
+    evaluate = commands.add_parser("evaluate", help="accuracy of a checkpoint on the full 10k test set")
+    evaluate.add_argument("--model", default="baseline", help="checkpoint name or path stem (default: baseline)")
+    evaluate.add_argument("--json", action="store_true", help="print {accuracy, images, per_class, ...} as JSON")
+    add_data_dir(evaluate)
+    evaluate.set_defaults(func=cmd_evaluate)
+
+    report = commands.add_parser("report", help="write reports/out/report.{md,html}, figures and results.json")
+    report.add_argument("--out", default="reports/out", help="output folder (default: reports/out)")
+    report.add_argument("--retrain", action="store_true", help="retrain the baseline instead of loading it")
+    add_data_dir(report)
+    report.set_defaults(func=cmd_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from compress.data import DatasetError
+
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except (ValueError, TypeError, FileNotFoundError, DatasetError) as error:
+        print(f"cnnacc {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("cnnacc: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
