@@ -15,7 +15,8 @@ output stages.
     S = max|r| / (2^(b-1) - 1), Z = 0, q in [-(2^(b-1) - 1), 2^(b-1) - 1]
 (3) Quantized matmul, uint8 in: acc[i,k] = sum_j (a[i,j] - Za)(b[j,k] - Zb), exact in int32.
 (4) M = Sa Sb / Sout in (0, 1); n = doublings bringing M into [0.5, 1);
-    M0 = round(M 2^n 2^31)  (if that reaches 2^31: halve it and decrease n).
+    M0 = round(M 2^n 2^31)  (if that reaches 2^31: halve it and decrease n, or
+    saturate M0 at 2^31 - 1 when n is already 0).
 (5) "floor" requantization: out = clamp(Zout + ((acc M0) >> (31 + n)), 0, 255), with the
     product in 64 bits and an arithmetic (flooring) shift. Reproduces the spec's example.
 (6) "nearest" requantization (gemmlowp / TFLite):
@@ -44,6 +45,8 @@ M0_MAX = 2**31 - 1
 SHIFT_MAX = 31
 BITS_MIN, BITS_MAX = 2, 16
 KERNEL_SIZE_MIN, KERNEL_SIZE_MAX = 1, 7
+# The int32 accumulator of eq. 3 cannot overflow when v * 255^2 < 2^31.
+V_MAX = (2**31 - 1) // UINT8_MAX**2
 CHANNELS_MIN, CHANNELS_MAX = 1, 512
 
 
@@ -89,6 +92,7 @@ def check_qmatmul_args(owner, a_q, b_q, zero_a, zero_b, zero_out, M0, n, roundin
             f"{owner}: a_q.shape={a_q.shape} and b_q.shape={b_q.shape} do not chain; "
             "expected a_q (u, v) and b_q (v, w)"
         )
+    check_int(owner, "v", a_q.shape[1], 1, V_MAX)
     for name, value in (("zero_a", zero_a), ("zero_b", zero_b), ("zero_out", zero_out)):
         check_int(owner, name, value, 0, UINT8_MAX)
     check_int(owner, "M0", M0, M0_MIN, M0_MAX)
@@ -182,9 +186,10 @@ def quantize_multiplier(M: float) -> tuple[int, int]:  # noqa: N803
     mantissa, exponent = math.frexp(float(M))  # M = mantissa * 2^exponent, mantissa in [0.5, 1)
     n = -exponent
     M0 = round(mantissa * 2**31)  # noqa: N806 (Python round is half to even, exact here)
-    if M0 == 2**31:
-        M0 //= 2  # noqa: N806
-        n -= 1
+    if M0 == 2**31 and n > 0:
+        M0, n = 2**30, n - 1  # noqa: N806
+    elif M0 == 2**31:
+        M0 = M0_MAX  # noqa: N806 (M within 2^-32 of 1: n cannot go below 0, saturate instead)
     if n > SHIFT_MAX:
         raise ValueError(f"quantize_multiplier: M={M!r} needs a shift n={n} > {SHIFT_MAX}")
     return M0, n

@@ -1,0 +1,216 @@
+"""Numba-jitted, bit-exact kernels of the numerical contract (simulator/numerics.py).
+
+Jitted functions are pure and never validate; each has a plain Python wrapper that checks
+its arguments with the contract's validators. Scalar stages carry the same names as in
+numerics.py and hls_src/common/arith.hpp.
+
+Fast quantized matmul. By Jacob et al. 2018, eq. 7-8, the zero-point terms factor out:
+    acc[i,k] = sum_j a[i,j] b[j,k] - Zb sum_j a[i,j] - Za sum_j b[j,k] + v Za Zb.
+The raw product sum_j a[i,j] b[j,k] of uint8 values is computed with float32 BLAS on slices
+of at most 256 along v: every partial sum is an integer in [0, 256 * 255^2] and
+256 * 255^2 = 16,646,400 < 2^24, so float32 represents every partial sum, whatever the
+summation order or FMA use, exactly. The slices are accumulated in float64 (exact below
+2^53), then a jitted epilogue applies the zero-point terms and requantization.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from simulator.numerics import (
+    ROUNDING_MODES,
+    check_im2col_args,
+    check_int,
+    check_qmatmul_args,
+    im2col_output_shape,
+)
+
+EXACT_FLOAT32_SLICE = 256  # 256 * 255^2 < 2^24: a float32 partial sum of this many products is exact
+
+
+# ---------------------------------------------------------------- scalar stages (eq. 5-6)
+
+
+@njit(cache=True, inline="always")
+def clamp_uint8(x):
+    """clamp(x, 0, 255)."""
+    return 0 if x < 0 else (255 if x > 255 else x)
+
+
+@njit(cache=True, inline="always")
+def shift_right_floor(x, shift):
+    """Arithmetic right shift of an int64: floor(x / 2^shift)."""
+    return np.int64(x) >> np.int64(shift)
+
+
+@njit(cache=True, inline="always")
+def saturating_rounding_doubling_high_mul(a, b):
+    """gemmlowp SRDHM of int32 a, b: trunc((a b + nudge) / 2^31), saturating at INT32_MAX."""
+    if a == -2147483648 and b == -2147483648:
+        return np.int64(2147483647)
+    ab = np.int64(a) * np.int64(b)
+    nudge = np.int64(1 << 30) if ab >= 0 else np.int64(1 - (1 << 30))
+    total = ab + nudge
+    quotient = total >> np.int64(31)
+    if total < 0 and (total & np.int64((1 << 31) - 1)) != 0:
+        quotient += 1  # C division truncates toward zero
+    return quotient
+
+
+@njit(cache=True, inline="always")
+def rounding_divide_by_pot(x, exponent):
+    """gemmlowp RoundingDivideByPOT: x / 2^exponent, halves away from zero."""
+    mask = (np.int64(1) << np.int64(exponent)) - 1
+    remainder = np.int64(x) & mask
+    threshold = (mask >> 1) + (1 if x < 0 else 0)
+    return (np.int64(x) >> np.int64(exponent)) + (1 if remainder > threshold else 0)
+
+
+@njit(cache=True, inline="always")
+def requantize_one(acc, M0, n, zero_out, nearest):  # noqa: N803
+    """One int32 accumulator -> uint8 by eq. 5 (floor) or eq. 6 (nearest)."""
+    if nearest:
+        scaled = rounding_divide_by_pot(saturating_rounding_doubling_high_mul(acc, M0), n)
+    else:
+        scaled = shift_right_floor(np.int64(acc) * np.int64(M0), 31 + n)
+    return np.uint8(clamp_uint8(scaled + zero_out))
+
+
+# ------------------------------------------------------------------------- jitted kernels
+
+
+@njit(cache=True, parallel=True)
+def qmatmul_epilogue(raw, a_rowsum, b_colsum, v, zero_a, zero_b, zero_out, M0, n, nearest):  # noqa: N803
+    """Zero-point terms (eq. 7-8) and requantization of the raw products (float64, exact)."""
+    u, w = raw.shape
+    out = np.empty((u, w), np.uint8)
+    constant = np.int64(v) * np.int64(zero_a) * np.int64(zero_b)
+    for i in prange(u):
+        row_term = constant - np.int64(zero_b) * a_rowsum[i]
+        for k in range(w):
+            acc = np.int64(raw[i, k]) + row_term - np.int64(zero_a) * b_colsum[k]
+            out[i, k] = requantize_one(acc, M0, n, zero_out, nearest)
+    return out
+
+
+@njit(cache=True)
+def qmatmul_tiled_kernel(a, b, zero_a, zero_b, zero_out, M0, n, nearest, tile_u, tile_v, tile_w):  # noqa: N803
+    """The HLS kernel's loop nest in Numba: tiles of u x w, accumulated over tiles of v.
+
+    Slow but literal; it exists to show that the tile shape changes time, never values.
+    """
+    u, v = a.shape
+    w = b.shape[1]
+    out = np.empty((u, w), np.uint8)
+    acc = np.empty((tile_u, tile_w), np.int64)
+    for i0 in range(0, u, tile_u):
+        for k0 in range(0, w, tile_w):
+            acc[:] = 0
+            for j0 in range(0, v, tile_v):
+                for i in range(i0, min(i0 + tile_u, u)):
+                    for j in range(j0, min(j0 + tile_v, v)):
+                        a_ij = np.int64(a[i, j]) - zero_a
+                        for k in range(k0, min(k0 + tile_w, w)):
+                            acc[i - i0, k - k0] += a_ij * (np.int64(b[j, k]) - zero_b)
+            for i in range(i0, min(i0 + tile_u, u)):
+                for k in range(k0, min(k0 + tile_w, w)):
+                    out[i, k] = requantize_one(acc[i - i0, k - k0], M0, n, zero_out, nearest)
+    return out
+
+
+@njit(cache=True, parallel=True)
+def im2col_kernel(x, kernel_size_m, kernel_size_n, pad_value):
+    """im2col of one (C, M, N) uint8 image with padding 1 (eq. 7)."""
+    channels, src_m, src_n = x.shape
+    out_m = src_m + 3 - kernel_size_m
+    out_n = src_n + 3 - kernel_size_n
+    out = np.empty((channels * kernel_size_m * kernel_size_n, out_m * out_n), np.uint8)
+    for row in prange(channels * kernel_size_m * kernel_size_n):
+        c = row // (kernel_size_m * kernel_size_n)
+        kr = (row // kernel_size_n) % kernel_size_m
+        kc = row % kernel_size_n
+        for orow in range(out_m):
+            src_row = orow + kr - 1
+            for ocol in range(out_n):
+                src_col = ocol + kc - 1
+                inside = 0 <= src_row < src_m and 0 <= src_col < src_n
+                out[row, orow * out_n + ocol] = x[c, src_row, src_col] if inside else pad_value
+    return out
+
+
+# ------------------------------------------------------------------------ Python wrappers
+
+
+def raw_products(a_q: np.ndarray, b_q: np.ndarray) -> np.ndarray:
+    """sum_j a[i,j] b[j,k] of uint8 matrices, exact, as float64 (see the module docstring)."""
+    a_f = a_q.astype(np.float32)
+    b_f = b_q.astype(np.float32)
+    v = a_q.shape[1]
+    if v <= EXACT_FLOAT32_SLICE:
+        return np.matmul(a_f, b_f).astype(np.float64)
+    raw = np.zeros((a_q.shape[0], b_q.shape[1]), np.float64)
+    partial = np.empty((a_q.shape[0], b_q.shape[1]), np.float32)
+    for start in range(0, v, EXACT_FLOAT32_SLICE):
+        stop = min(start + EXACT_FLOAT32_SLICE, v)
+        np.matmul(a_f[:, start:stop], b_f[start:stop], out=partial)
+        raw += partial
+    return raw
+
+
+def qmatmul(
+    a_q: np.ndarray,
+    b_q: np.ndarray,
+    *,
+    zero_a: int,
+    zero_b: int,
+    zero_out: int,
+    M0: int,  # noqa: N803
+    n: int,
+    rounding: str = "floor",
+) -> np.ndarray:
+    """Fast bit-exact quantized matmul; same contract as ``numerics.qmatmul_reference``.
+
+    Parameters
+    ----------
+    a_q : ndarray of shape (u, v), uint8
+    b_q : ndarray of shape (v, w), uint8
+    zero_a, zero_b, zero_out : int in [0, 255]
+    M0 : int in [2^30, 2^31); n : int in [0, 31]
+    rounding : "floor" | "nearest"
+
+    Returns
+    -------
+    ndarray of shape (u, w), uint8
+    """
+    check_qmatmul_args("kernels.qmatmul", a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding)
+    raw = raw_products(a_q, b_q)
+    a_rowsum = a_q.sum(axis=1, dtype=np.int64)
+    b_colsum = b_q.sum(axis=0, dtype=np.int64)
+    return qmatmul_epilogue(
+        raw, a_rowsum, b_colsum, a_q.shape[1], zero_a, zero_b, zero_out, M0, n, rounding == "nearest"
+    )
+
+
+def qmatmul_tiled(
+    a_q, b_q, *, zero_a, zero_b, zero_out, M0, n, rounding="floor", tiles=(16, 32, 16)  # noqa: N803
+) -> np.ndarray:
+    """The literal tiled loop nest of the HLS kernel (slow); ``tiles`` = (tile_u, tile_v, tile_w)."""
+    check_qmatmul_args("kernels.qmatmul_tiled", a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding)
+    for name, size in zip(("tile_u", "tile_v", "tile_w"), tiles):
+        check_int("kernels.qmatmul_tiled", name, size, 1, 256)
+    return qmatmul_tiled_kernel(a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding == "nearest", *tiles)
+
+
+def im2col(x_q: np.ndarray, kernel_size_m: int, kernel_size_n: int, *, pad_value: int = 0) -> np.ndarray:
+    """Fast im2col; same contract as ``numerics.im2col_reference``.
+
+    Returns
+    -------
+    ndarray of shape (C * KM * KN, OM * ON), uint8
+    """
+    check_im2col_args("kernels.im2col", x_q, kernel_size_m, kernel_size_n, pad_value)
+    return im2col_kernel(x_q, kernel_size_m, kernel_size_n, np.uint8(pad_value))
+
+
+__all__ = ["ROUNDING_MODES", "im2col", "im2col_output_shape", "qmatmul", "qmatmul_tiled"]
