@@ -1,0 +1,370 @@
+"""The sw_emu bridge: the HLS C++ kernels of hls_src/ called from Python through ctypes.
+
+Vitis's software-emulation flow compiles the kernels with an ordinary C++ compiler; this
+module does the same (``make -C hls_src lib``, g++) and loads the result as a shared
+library, so the C++ that a user would synthesize can be run on NumPy arrays and compared
+bit for bit with the NumPy reference and the Numba kernels (DESIGN.md "Cross-checks").
+
+A design's parameters reach the C++ as -D flags (read only by hls_src/common/design.hpp).
+Each set of flags gets its own library, cached under hls_src/build/<fingerprint>/, where the
+fingerprint hashes the flags and every hls_src source file: a library is rebuilt only when
+either changes. Arguments are validated here, before any C++ runs (STYLE.md section 11), and
+outputs are allocated here at their exact size, so the C++ never writes out of bounds.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import fcntl
+import hashlib
+import os
+import subprocess
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+
+from simulator.numerics import (
+    ROUNDING_MODES,
+    Rounding,
+    check_choice,
+    check_im2col_args,
+    check_int,
+    check_qmatmul_args,
+    im2col_output_shape,
+)
+
+__all__ = [
+    "ROUNDING_MODES",
+    "SwEmuBuildError",
+    "build_library",
+    "compiled_config",
+    "design_defines",
+    "fingerprint",
+    "im2col",
+    "qmatmul",
+]
+
+HLS_SRC = Path(__file__).resolve().parent.parent / "hls_src"
+BUILD_DIR = HLS_SRC / "build"
+SOURCE_SUFFIXES = (".cpp", ".hpp")
+GENERATED_DIRS = ("build", "csim")
+
+# -D flags of hls_src/common/design.hpp, and the order cnnacc_config() reports them in.
+DEFINE_NAMES = (
+    "TILE_U", "TILE_V", "TILE_W", "ROUNDING_NEAREST", "IM2COL_MAX_SRC_N", "IM2COL_MAX_K"
+)
+TILE_MIN, TILE_MAX = 1, 256
+
+
+class SwEmuBuildError(RuntimeError):
+    """The C++ library failed to build; the message carries the command line and its output."""
+
+
+# ------------------------------------------------------------------------------ building
+
+
+def design_defines(
+    rounding: Rounding = "floor", tiles: tuple[int, int, int] | None = None
+) -> dict[str, int]:
+    """The -D flags of a matmul design.
+
+    Parameters
+    ----------
+    rounding : "floor" | "nearest"
+        Requantization mode (numerics eq. 5 or 6); becomes ROUNDING_NEAREST.
+    tiles : (tile_u, tile_v, tile_w) or None
+        Matmul tile shape, each in [1, 256]; None keeps the reference design of design.hpp.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a rounding mode outside ROUNDING_MODES or a malformed tile shape.
+    """
+    return _design_defines("sw_emu.design_defines", rounding, tiles)
+
+
+def _design_defines(
+    owner: str, rounding: Rounding, tiles: tuple[int, int, int] | None
+) -> dict[str, int]:
+    check_choice(owner, "rounding", rounding, ROUNDING_MODES)
+    defines = {"ROUNDING_NEAREST": ROUNDING_MODES.index(rounding)}
+    if tiles is None:
+        return defines
+    if not isinstance(tiles, tuple):
+        raise TypeError(
+            f"{owner}: tiles={tiles!r} must be None or a tuple (tile_u, tile_v, tile_w)"
+        )
+    if len(tiles) != 3:
+        raise ValueError(f"{owner}: tiles={tiles!r} must have 3 entries (tile_u, tile_v, tile_w)")
+    for name, value in zip(("TILE_U", "TILE_V", "TILE_W"), tiles):
+        defines[name] = check_int(owner, name.lower(), value, TILE_MIN, TILE_MAX)
+    return defines
+
+
+def _defines_text(defines: Mapping[str, int]) -> str:
+    """'-DNAME=value ...' sorted by name, the form passed to make and hashed."""
+    return " ".join(f"-D{name}={int(defines[name])}" for name in sorted(defines))
+
+
+def _source_files() -> list[Path]:
+    """Every hls_src source file that goes into the library, in a stable order."""
+    files = []
+    for root, folders, names in os.walk(HLS_SRC):
+        if Path(root) == HLS_SRC:
+            folders[:] = [folder for folder in folders if folder not in GENERATED_DIRS]
+        files += [
+            Path(root) / name
+            for name in names
+            if name.endswith(SOURCE_SUFFIXES) or name == "Makefile"
+        ]
+    return sorted(files, key=lambda path: path.relative_to(HLS_SRC).as_posix())
+
+
+# Fingerprints by (defines, (path, mtime, size) of every source): hashing is skipped while
+# no source file changes, which keeps a call to qmatmul cheap.
+_fingerprints: dict[tuple, str] = {}
+
+
+def fingerprint(defines: Mapping[str, int]) -> str:
+    """sha256 of the sorted defines and every hls_src source file, as 16 hex characters."""
+    files = _source_files()
+    stamp = tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in files)
+    key = (_defines_text(defines), stamp)
+    if key not in _fingerprints:
+        digest = hashlib.sha256(key[0].encode())
+        for path in files:
+            digest.update(b"\0" + path.relative_to(HLS_SRC).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+        _fingerprints[key] = digest.hexdigest()[:16]
+    return _fingerprints[key]
+
+
+def _check_defines(defines: Mapping[str, int]) -> None:
+    for name, value in defines.items():
+        if name not in DEFINE_NAMES:
+            raise ValueError(
+                f"sw_emu.build_library: define {name!r} is unknown; expected one of {DEFINE_NAMES}"
+            )
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"sw_emu.build_library: {name}={value!r} must be an int")
+
+
+def _run_make(defines: Mapping[str, int], target: Path) -> None:
+    """make -C hls_src lib LIB=target DEFINES=...; SwEmuBuildError on failure."""
+    command = [
+        "make", "-C", str(HLS_SRC), "lib", f"LIB={target}", f"DEFINES={_defines_text(defines)}"
+    ]
+    # A parent make's jobserver settings must not leak into this independent build.
+    inherited = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")
+    env = {key: value for key, value in os.environ.items() if key not in inherited}
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    except OSError as error:
+        raise SwEmuBuildError(f"sw_emu: cannot run {' '.join(command)!r}: {error}") from error
+    if result.returncode != 0:
+        raise SwEmuBuildError(
+            f"sw_emu: building the C++ library failed (exit {result.returncode})\n"
+            f"command: {' '.join(command)}\n"
+            f"--- make output (the g++ command line) ---\n{result.stdout.strip()}\n"
+            f"--- stderr ---\n{result.stderr.strip()}"
+        )
+
+
+_build_lock = threading.Lock()
+
+
+def build_library(defines: Mapping[str, int]) -> Path:
+    """Path of the shared library for ``defines``, building it first if it is not cached.
+
+    The library is built under a temporary name and moved into place with os.replace, under
+    a file lock, so concurrent threads and processes never load a half-written file.
+
+    Parameters
+    ----------
+    defines : mapping of str to int
+        -D flags by name (see DEFINE_NAMES); ranges are checked by the C++ static_asserts.
+
+    Raises
+    ------
+    SwEmuBuildError
+        If make or g++ fails; the message holds the command line and the compiler's stderr.
+    """
+    _check_defines(defines)
+    key = fingerprint(defines)
+    folder = BUILD_DIR / key
+    library = folder / f"libcnnacc_{key}.so"
+    if library.exists():
+        return library
+    folder.mkdir(parents=True, exist_ok=True)
+    with _build_lock, open(folder / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not library.exists():  # another process may have built it while we waited
+            temporary = folder / f".libcnnacc_{key}.{os.getpid()}.{threading.get_ident()}.so"
+            try:
+                _run_make(defines, temporary)
+                os.replace(temporary, library)
+            finally:
+                temporary.unlink(missing_ok=True)
+    return library
+
+
+# ------------------------------------------------------------------------------- loading
+
+_UINT8_POINTER = np.ctypeslib.ndpointer(dtype=np.uint8, flags="C_CONTIGUOUS")
+_loaded: dict[str, ctypes.CDLL] = {}
+_load_lock = threading.Lock()
+
+
+def _declare(library: ctypes.CDLL) -> ctypes.CDLL:
+    """ctypes signatures of hls_src/bridge.cpp."""
+    u32, u8 = ctypes.c_uint32, ctypes.c_uint8
+    library.cnnacc_matmul.argtypes = [
+        _UINT8_POINTER, u32, u32, _UINT8_POINTER, _UINT8_POINTER, u8, u8, u8, u32, u32, u32
+    ]
+    library.cnnacc_matmul.restype = ctypes.c_int
+    library.cnnacc_im2col.argtypes = [_UINT8_POINTER, _UINT8_POINTER, u32, u32, u32, u32, u32, u8]
+    library.cnnacc_im2col.restype = ctypes.c_int
+    library.cnnacc_config.argtypes = [ctypes.POINTER(ctypes.c_int32), ctypes.c_int32]
+    library.cnnacc_config.restype = None
+    return library
+
+
+def _read_config(library: ctypes.CDLL) -> dict[str, int]:
+    values = (ctypes.c_int32 * len(DEFINE_NAMES))()
+    library.cnnacc_config(values, len(DEFINE_NAMES))
+    return dict(zip(DEFINE_NAMES, values))
+
+
+def _library(defines: Mapping[str, int]) -> ctypes.CDLL:
+    """The loaded library for ``defines``, checked to report exactly those values."""
+    path = build_library(defines)
+    key = path.parent.name
+    with _load_lock:
+        if key not in _loaded:
+            library = _declare(ctypes.CDLL(str(path)))
+            compiled = _read_config(library)
+            wrong = {name: compiled[name] for name in defines if compiled[name] != defines[name]}
+            if wrong:
+                raise SwEmuBuildError(
+                    f"sw_emu: {path} reports {wrong}, but was built with {dict(defines)}; "
+                    "delete hls_src/build/ and retry"
+                )
+            _loaded[key] = library
+        return _loaded[key]
+
+
+def compiled_config(
+    rounding: Rounding = "floor", tiles: tuple[int, int, int] | None = None
+) -> dict[str, int | str]:
+    """The design values compiled into the library of a design, read back from the C++.
+
+    Returns
+    -------
+    dict
+        ``tile_u``, ``tile_v``, ``tile_w``, ``im2col_max_src_n``, ``im2col_max_k`` (int) and
+        ``rounding`` ("floor" | "nearest").
+    """
+    compiled = _read_config(_library(_design_defines("sw_emu.compiled_config", rounding, tiles)))
+    return {
+        "tile_u": compiled["TILE_U"],
+        "tile_v": compiled["TILE_V"],
+        "tile_w": compiled["TILE_W"],
+        "rounding": ROUNDING_MODES[compiled["ROUNDING_NEAREST"]],
+        "im2col_max_src_n": compiled["IM2COL_MAX_SRC_N"],
+        "im2col_max_k": compiled["IM2COL_MAX_K"],
+    }
+
+
+# ----------------------------------------------------------------------------- operators
+
+
+def qmatmul(
+    a_q: np.ndarray,
+    b_q: np.ndarray,
+    *,
+    zero_a: int,
+    zero_b: int,
+    zero_out: int,
+    M0: int,  # noqa: N803
+    n: int,
+    rounding: Rounding = "floor",
+    tiles: tuple[int, int, int] | None = None,
+) -> np.ndarray:
+    """Quantized matmul by the C++ kernel hls_src/matmul (numerics eq. 3-6).
+
+    Parameters
+    ----------
+    a_q : ndarray of shape (u, v), uint8, C-contiguous
+    b_q : ndarray of shape (v, w), uint8, C-contiguous; v <= numerics.V_MAX = 33025
+        (the int32 accumulators stay exact)
+    zero_a, zero_b, zero_out : int in [0, 255]
+    M0 : int in [2^30, 2^31); n : int in [0, 31]
+    rounding : "floor" | "nearest"
+    tiles : (tile_u, tile_v, tile_w), each in [1, 256], or None for the reference design
+
+    Returns
+    -------
+    ndarray of shape (u, w), uint8
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an argument of the wrong kind or out of range (before any C++ runs).
+    SwEmuBuildError
+        If the library for this design fails to build.
+    """
+    owner = "sw_emu.qmatmul"
+    check_qmatmul_args(owner, a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding)
+    library = _library(_design_defines(owner, rounding, tiles))
+    u, v, w = a_q.shape[0], a_q.shape[1], b_q.shape[1]
+    out = np.empty((u, w), np.uint8)
+    status = library.cnnacc_matmul(
+        out, int(M0), int(n), a_q, b_q, int(zero_a), int(zero_b), int(zero_out), u, v, w
+    )
+    if status != 0:
+        raise RuntimeError(f"{owner}: cnnacc_matmul returned {status} on validated arguments")
+    return out
+
+
+def im2col(
+    x_q: np.ndarray, kernel_size_m: int, kernel_size_n: int, *, pad_value: int = 0
+) -> np.ndarray:
+    """im2col by the C++ kernel hls_src/im2col (numerics eq. 7; stride 1, padding 1).
+
+    Parameters
+    ----------
+    x_q : ndarray of shape (C, M, N), uint8, C-contiguous; C in [1, 512], N at most the
+        library's IM2COL_MAX_SRC_N (512 in the reference design)
+    kernel_size_m, kernel_size_n : int in [1, 7], at most M + 2 and N + 2
+    pad_value : int in [0, 255], the value of the one-pixel border
+
+    Returns
+    -------
+    ndarray of shape (C * KM * KN, OM * ON), uint8, with OM = M + 3 - KM, ON = N + 3 - KN
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an argument of the wrong kind or out of range (before any kernel runs).
+    SwEmuBuildError
+        If the library fails to build.
+    """
+    owner = "sw_emu.im2col"
+    check_im2col_args(owner, x_q, kernel_size_m, kernel_size_n, pad_value)
+    library = _library(design_defines())
+    compiled = _read_config(library)
+    src_c, src_m, src_n = x_q.shape
+    check_int(owner, "src_n (x_q.shape[2])", src_n, 1, compiled["IM2COL_MAX_SRC_N"])
+    check_int(owner, "kernel_size_m", kernel_size_m, 1, compiled["IM2COL_MAX_K"])
+    check_int(owner, "kernel_size_n", kernel_size_n, 1, compiled["IM2COL_MAX_K"])
+    kernel_size_m, kernel_size_n = int(kernel_size_m), int(kernel_size_n)
+    out_m, out_n = im2col_output_shape(src_m, src_n, kernel_size_m, kernel_size_n)
+    out = np.empty((src_c * kernel_size_m * kernel_size_n, out_m * out_n), np.uint8)
+    status = library.cnnacc_im2col(
+        x_q, out, src_m, src_n, src_c, kernel_size_m, kernel_size_n, int(pad_value)
+    )
+    if status != 0:
+        raise RuntimeError(f"{owner}: cnnacc_im2col returned {status} on validated arguments")
+    return out
