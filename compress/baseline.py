@@ -48,8 +48,8 @@ def confusion_matrix(labels: np.ndarray, predictions: np.ndarray, n_classes: int
 
 def evaluate_checkpoint(name_or_path: str = "baseline", data_dir=None) -> dict:
     """Accuracy, per-class accuracy and confusion matrix of a checkpoint on the 10k test set."""
-    model, card = load_checkpoint(name_or_path)
     test_split = load_fashion_mnist("test", data_dir)
+    model, card = load_checkpoint(name_or_path)
     predictions = predict(model, test_split)
     confusion = confusion_matrix(test_split.labels, predictions, len(test_split.classes))
     per_class = confusion.diagonal() / confusion.sum(1)

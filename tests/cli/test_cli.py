@@ -1,0 +1,72 @@
+"""The command line: one-line errors, non-zero exit, no traceback; JSON outputs."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from compress.cli import main
+from tests.unit.test_data import write_fashion
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "compress.cli", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["train", "--frobnicate"], "unrecognized arguments: --frobnicate"),
+        (["train", "--epochs", "-3"], "-3 is out of range"),
+        (["train", "--epochs", "many"], "'many' is not an integer"),
+        (["nonsense"], "invalid choice: 'nonsense'"),
+        (["evaluate", "--model", "no-such-model"], "shipped checkpoints"),
+    ],
+    ids=["unknown-option", "negative-epochs", "non-numeric-epochs", "unknown-command", "unknown-model"],
+)
+def test_bad_input_gives_one_line_error(capsys, args, fragment):
+    with pytest.raises(SystemExit) as info:
+        code = main(args)
+        raise SystemExit(code)
+    assert info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert fragment in err and len(err.splitlines()) == 1
+
+
+def test_missing_data_folder_is_one_line_without_traceback(tmp_path):
+    result = run_cli("evaluate", "--data-dir", str(tmp_path / "absent"))
+    assert result.returncode == 2
+    assert "Fashion-MNIST folder not found" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_corrupted_idx_is_one_line_without_traceback(tmp_path):
+    write_fashion(tmp_path, **{"t10k-labels-idx1-ubyte.gz": b"\x00\x00\x08\x01\x00\x00\x00\x09\x01"})
+    result = run_cli("evaluate", "--data-dir", str(tmp_path))
+    assert result.returncode == 2
+    assert "t10k-labels-idx1-ubyte.gz" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_help_explains_every_command():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("train", "evaluate", "report"):
+        assert command in result.stdout
+
+
+def test_evaluate_json_reports_accuracy_on_the_full_test_set(capsys):
+    assert main(["evaluate", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert 0.0 <= result["accuracy"] <= 1.0 and result["images"] == 10000
+
+
+def test_train_writes_a_checkpoint_and_card(tmp_path, capsys):
+    write_fashion(tmp_path, n_train=64, n_test=16)
+    stem = tmp_path / "tiny"
+    assert main(["train", "--epochs", "1", "--data-dir", str(tmp_path), "--output", str(stem), "--json", "--quiet"]) == 0
+    card = json.loads(capsys.readouterr().out)
+    assert (tmp_path / "tiny.pt").is_file() and json.loads((tmp_path / "tiny.json").read_text())["epochs"] == 1
+    assert card["test_images"] == 16
