@@ -30,6 +30,7 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are ordinary shared files
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -4,19 +4,24 @@ Jitted functions are pure and never validate; each has a plain Python wrapper th
 its arguments with the contract's validators. Scalar stages carry the same names as in
 numerics.py and hls_src/common/arith.hpp.
 
-Fast quantized matmul. By Jacob et al. 2018, eq. 7-8, the zero-point terms factor out:
-    acc[i,k] = sum_j a[i,j] b[j,k] - Zb sum_j a[i,j] - Za sum_j b[j,k] + v Za Zb.
-The raw product sum_j a[i,j] b[j,k] of uint8 values is computed with float32 BLAS on slices
-of at most 256 along v: every partial sum is an integer in [0, 256 * 255^2] and
-256 * 255^2 = 16,646,400 < 2^24, so float32 represents every partial sum, whatever the
-summation order or FMA use, exactly. The slices are accumulated in float64 (exact below
-2^53), then a jitted epilogue applies the zero-point terms and requantization.
+The kernels are serial on purpose: the matmul spends its time in BLAS, whose threads a
+parallel (OpenMP) epilogue would fight for the cores between calls.
+
+Fast quantized matmul. Centre the operands, a' = a - 128 and b' = b - 128 (both in
+[-128, 127]), and write c_a = Za - 128, c_b = Zb - 128. By Jacob et al. 2018, eq. 7-8,
+    acc[i,k] = sum_j (a'[i,j] - c_a)(b'[j,k] - c_b)
+             = sum_j a'[i,j] b'[j,k] - c_b sum_j a'[i,j] - c_a sum_j b'[j,k] + v c_a c_b.
+The raw products sum_j a' b' are computed with float32 BLAS on slices of at most 1024
+along v: every product has magnitude at most 128^2 = 2^14, so every partial sum, in any
+order and with or without FMA, is an integer of magnitude at most 1024 * 2^14 = 2^24 and is
+represented exactly in float32. Several slices are accumulated in float64 (exact below
+2^53); a jitted epilogue then applies the zero-point terms and requantization.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from simulator.numerics import (
     ROUNDING_MODES,
@@ -26,7 +31,8 @@ from simulator.numerics import (
     im2col_output_shape,
 )
 
-EXACT_FLOAT32_SLICE = 256  # 256 * 255^2 < 2^24: a float32 partial sum of this many products is exact
+EXACT_FLOAT32_SLICE = 1024  # 1024 * 128^2 = 2^24: a float32 sum of this many centred products is exact
+CENTRE = 128
 
 
 # ---------------------------------------------------------------- scalar stages (eq. 5-6)
@@ -80,16 +86,32 @@ def requantize_one(acc, M0, n, zero_out, nearest):  # noqa: N803
 # ------------------------------------------------------------------------- jitted kernels
 
 
-@njit(cache=True, parallel=True)
-def qmatmul_epilogue(raw, a_rowsum, b_colsum, v, zero_a, zero_b, zero_out, M0, n, nearest):  # noqa: N803
-    """Zero-point terms (eq. 7-8) and requantization of the raw products (float64, exact)."""
+@njit(cache=True)
+def centre_float32(x):
+    """x - 128 as float32 (exact), with its row sums (int64): one pass over a uint8 matrix."""
+    rows, cols = x.shape
+    out = np.empty((rows, cols), np.float32)
+    row_sums = np.empty(rows, np.int64)
+    for i in range(rows):
+        total = 0
+        for j in range(cols):
+            value = np.int64(x[i, j]) - 128
+            out[i, j] = value
+            total += value
+        row_sums[i] = total
+    return out, row_sums
+
+
+@njit(cache=True)
+def qmatmul_epilogue(raw, a_rowsum, b_colsum, v, centre_a, centre_b, zero_out, M0, n, nearest):  # noqa: N803
+    """Zero-point terms (eq. 7-8, centred operands) and requantization of the exact raw products."""
     u, w = raw.shape
     out = np.empty((u, w), np.uint8)
-    constant = np.int64(v) * np.int64(zero_a) * np.int64(zero_b)
-    for i in prange(u):
-        row_term = constant - np.int64(zero_b) * a_rowsum[i]
+    constant = np.int64(v) * np.int64(centre_a) * np.int64(centre_b)
+    for i in range(u):
+        row_term = constant - np.int64(centre_b) * a_rowsum[i]
         for k in range(w):
-            acc = np.int64(raw[i, k]) + row_term - np.int64(zero_a) * b_colsum[k]
+            acc = np.int64(raw[i, k]) + row_term - np.int64(centre_a) * b_colsum[k]
             out[i, k] = requantize_one(acc, M0, n, zero_out, nearest)
     return out
 
@@ -119,14 +141,14 @@ def qmatmul_tiled_kernel(a, b, zero_a, zero_b, zero_out, M0, n, nearest, tile_u,
     return out
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def im2col_kernel(x, kernel_size_m, kernel_size_n, pad_value):
     """im2col of one (C, M, N) uint8 image with padding 1 (eq. 7)."""
     channels, src_m, src_n = x.shape
     out_m = src_m + 3 - kernel_size_m
     out_n = src_n + 3 - kernel_size_n
     out = np.empty((channels * kernel_size_m * kernel_size_n, out_m * out_n), np.uint8)
-    for row in prange(channels * kernel_size_m * kernel_size_n):
+    for row in range(channels * kernel_size_m * kernel_size_n):
         c = row // (kernel_size_m * kernel_size_n)
         kr = (row // kernel_size_n) % kernel_size_m
         kc = row % kernel_size_n
@@ -142,18 +164,19 @@ def im2col_kernel(x, kernel_size_m, kernel_size_n, pad_value):
 # ------------------------------------------------------------------------ Python wrappers
 
 
-def raw_products(a_q: np.ndarray, b_q: np.ndarray) -> np.ndarray:
-    """sum_j a[i,j] b[j,k] of uint8 matrices, exact, as float64 (see the module docstring)."""
-    a_f = a_q.astype(np.float32)
-    b_f = b_q.astype(np.float32)
-    v = a_q.shape[1]
+def raw_products(a_centred: np.ndarray, b_centred: np.ndarray) -> np.ndarray:
+    """sum_j a'[i,j] b'[j,k] of centred float32 operands, exact (see the module docstring).
+
+    float32 when v fits one slice, else float64.
+    """
+    v = a_centred.shape[1]
     if v <= EXACT_FLOAT32_SLICE:
-        return np.matmul(a_f, b_f).astype(np.float64)
-    raw = np.zeros((a_q.shape[0], b_q.shape[1]), np.float64)
-    partial = np.empty((a_q.shape[0], b_q.shape[1]), np.float32)
+        return np.matmul(a_centred, b_centred)
+    raw = np.zeros((a_centred.shape[0], b_centred.shape[1]), np.float64)
+    partial = np.empty((a_centred.shape[0], b_centred.shape[1]), np.float32)
     for start in range(0, v, EXACT_FLOAT32_SLICE):
         stop = min(start + EXACT_FLOAT32_SLICE, v)
-        np.matmul(a_f[:, start:stop], b_f[start:stop], out=partial)
+        np.matmul(a_centred[:, start:stop], b_centred[start:stop], out=partial)
         raw += partial
     return raw
 
@@ -184,12 +207,13 @@ def qmatmul(
     ndarray of shape (u, w), uint8
     """
     check_qmatmul_args("kernels.qmatmul", a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding)
-    raw = raw_products(a_q, b_q)
-    a_rowsum = a_q.sum(axis=1, dtype=np.int64)
-    b_colsum = b_q.sum(axis=0, dtype=np.int64)
+    a_centred, a_rowsum = centre_float32(a_q)
+    b_centred_t, b_colsum = centre_float32(np.ascontiguousarray(b_q.T))
+    raw = raw_products(a_centred, b_centred_t.T)
     return qmatmul_epilogue(
-        raw, a_rowsum, b_colsum, a_q.shape[1], zero_a, zero_b, zero_out, M0, n, rounding == "nearest"
-    )
+        raw, a_rowsum, b_colsum, a_q.shape[1], zero_a - CENTRE, zero_b - CENTRE, zero_out, M0, n,
+        rounding == "nearest",
+    )  # fmt: skip
 
 
 def qmatmul_tiled(
