@@ -159,6 +159,13 @@ def requantize_floor(acc: torch.Tensor, M0: int, n: int) -> torch.Tensor:  # noq
     return (acc * high + ((acc * low) >> 16)) >> (31 + n - 16)
 
 
+def exact_accumulation_dtype(layer: IntegerLayer) -> torch.dtype:
+    """float32 if |partial sums| <= max|x - Z_in| * max_row sum|w - Z_w| <= 2^24, else float64."""
+    input_span = max(layer.input_zero_point, 2**layer.activation_bits - 1 - layer.input_zero_point)
+    weight_l1 = np.abs(layer.weight_matrix.astype(np.int64) - layer.weight_zero_point).sum(1).max()
+    return torch.float32 if input_span * int(weight_l1) <= 2**24 else torch.float64
+
+
 def input_codes(images: np.ndarray, net: IntegerNetwork) -> torch.Tensor:
     """uint8 pixels -> input codes of the network (the pixels themselves at 8 bits)."""
     qmax = 2 ** net.layers[0].activation_bits - 1
@@ -171,8 +178,9 @@ def input_codes(images: np.ndarray, net: IntegerNetwork) -> torch.Tensor:
 def integer_forward(net: IntegerNetwork, codes: torch.Tensor) -> torch.Tensor:
     """Run the integer network on int64 input codes (N, C, H, W); returns output codes (N, classes).
 
-    Accumulations run in float64, which is exact for these integers (|acc| < 2^53), then
-    continue in int64.
+    Accumulations run in float32 when a bound proves every partial sum an integer of
+    magnitude <= 2^24 (then float32 is exact in any order), else in float64 (exact below
+    2^53); results continue in int64.
     """
     if net.rounding != "floor":
         raise ValueError(f"integer_forward: rounding={net.rounding!r}; the torch path implements 'floor'")
@@ -180,8 +188,9 @@ def integer_forward(net: IntegerNetwork, codes: torch.Tensor) -> torch.Tensor:
     for layer in net.layers:
         if layer.kind == "fc":
             h = h.flatten(1)
-        x = (h - layer.input_zero_point).double()
-        w = torch.from_numpy(layer.weight_q.astype(np.float64) - layer.weight_zero_point)
+        dtype = exact_accumulation_dtype(layer)
+        x = (h - layer.input_zero_point).to(dtype)
+        w = torch.from_numpy(layer.weight_q.astype(np.float64) - layer.weight_zero_point).to(dtype)
         acc = torch.nn.functional.conv2d(x, w, padding=1) if layer.kind == "conv" else x @ w.T
         bias = torch.from_numpy(layer.bias_q).reshape((-1, 1, 1) if layer.kind == "conv" else (-1,))
         acc = torch.round(acc).long() + bias

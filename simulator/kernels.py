@@ -103,16 +103,55 @@ def centre_float32(x):
 
 
 @njit(cache=True)
-def qmatmul_epilogue(raw, a_rowsum, b_colsum, v, centre_a, centre_b, zero_out, M0, n, nearest):  # noqa: N803
-    """Zero-point terms (eq. 7-8, centred operands) and requantization of the exact raw products."""
+def qmatmul_epilogue(raw, a_rowsum, b_colsum, v, centre_a, centre_b, zero_out, M0, n, nearest, bias, lowest):  # noqa: N803
+    """Zero-point terms (eq. 7-8, centred operands), the per-row int32 bias, requantization
+    and a clamp from below at ``lowest`` (the output zero point for a fused ReLU, else 0)."""
     u, w = raw.shape
     out = np.empty((u, w), np.uint8)
     constant = np.int64(v) * np.int64(centre_a) * np.int64(centre_b)
     for i in range(u):
-        row_term = constant - np.int64(centre_b) * a_rowsum[i]
+        row_term = constant - np.int64(centre_b) * a_rowsum[i] + bias[i]
         for k in range(w):
             acc = np.int64(raw[i, k]) + row_term - np.int64(centre_a) * b_colsum[k]
-            out[i, k] = requantize_one(acc, M0, n, zero_out, nearest)
+            value = requantize_one(acc, M0, n, zero_out, nearest)
+            out[i, k] = value if value > lowest else lowest
+    return out
+
+
+@njit(cache=True)
+def maxpool2x2_kernel(x):
+    """2x2 max-pooling, stride 2, of uint8 (N, C, H, W); odd trailing rows/columns dropped."""
+    batch, channels, height, width = x.shape
+    out = np.empty((batch, channels, height // 2, width // 2), np.uint8)
+    for b in range(batch):
+        for c in range(channels):
+            for i in range(height // 2):
+                for j in range(width // 2):
+                    out[b, c, i, j] = max(max(x[b, c, 2 * i, 2 * j], x[b, c, 2 * i, 2 * j + 1]),
+                                          max(x[b, c, 2 * i + 1, 2 * j], x[b, c, 2 * i + 1, 2 * j + 1]))  # fmt: skip
+    return out
+
+
+@njit(cache=True)
+def im2col_batch_kernel(x, kernel_size_m, kernel_size_n, pad_value):
+    """im2col of a batch (N, C, M, N') side by side: (C*KM*KN, N*OM*ON), columns image-major."""
+    batch, channels, src_m, src_n = x.shape
+    out_m = src_m + 3 - kernel_size_m
+    out_n = src_n + 3 - kernel_size_n
+    per_image = out_m * out_n
+    out = np.empty((channels * kernel_size_m * kernel_size_n, batch * per_image), np.uint8)
+    for row in range(channels * kernel_size_m * kernel_size_n):
+        c = row // (kernel_size_m * kernel_size_n)
+        kr = (row // kernel_size_n) % kernel_size_m
+        kc = row % kernel_size_n
+        for b in range(batch):
+            base = b * per_image
+            for orow in range(out_m):
+                src_row = orow + kr - 1
+                for ocol in range(out_n):
+                    src_col = ocol + kc - 1
+                    inside = 0 <= src_row < src_m and 0 <= src_col < src_n
+                    out[row, base + orow * out_n + ocol] = x[b, c, src_row, src_col] if inside else pad_value
     return out
 
 
@@ -207,12 +246,18 @@ def qmatmul(
     ndarray of shape (u, w), uint8
     """
     check_qmatmul_args("kernels.qmatmul", a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding)
+    return qmatmul_unchecked(a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding,
+                             np.zeros(a_q.shape[0], np.int64), 0)  # fmt: skip
+
+
+def qmatmul_unchecked(a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding, bias, lowest):  # noqa: N803
+    """qmatmul plus a per-row int32 bias and a lower clamp, for callers that validated already."""
     a_centred, a_rowsum = centre_float32(a_q)
     b_centred_t, b_colsum = centre_float32(np.ascontiguousarray(b_q.T))
     raw = raw_products(a_centred, b_centred_t.T)
     return qmatmul_epilogue(
         raw, a_rowsum, b_colsum, a_q.shape[1], zero_a - CENTRE, zero_b - CENTRE, zero_out, M0, n,
-        rounding == "nearest",
+        rounding == "nearest", bias, lowest,
     )  # fmt: skip
 
 

@@ -84,3 +84,76 @@ class IntegerNetwork:
     @property
     def input_zero_point(self) -> int:
         return self.layers[0].input_zero_point
+
+
+# ------------------------------------------------------------------ integer-only inference
+
+ENGINES = ("numba", "sw_emu")
+
+
+def check_network_for_hardware(net: IntegerNetwork) -> None:
+    """The accelerator path takes uint8 activations and weights (8 bits or fewer)."""
+    for layer in net.layers:
+        if layer.activation_bits != 8 or layer.weight_bits > 8 or layer.weight_q.dtype != np.uint8:
+            raise ValueError(
+                f"IntegerNetwork layer {layer.name}: activation_bits={layer.activation_bits}, "
+                f"weight_bits={layer.weight_bits}; the accelerator takes 8-bit activations and <= 8-bit weights"
+            )
+
+
+def conv_layer_numba(layer: IntegerLayer, x_q: np.ndarray, rounding: str) -> np.ndarray:
+    """One conv layer on a batch (N, C, H, W) uint8: im2col (pad = Z_in) + quantized matmul."""
+    from simulator import kernels
+
+    batch, _, height, width = x_q.shape
+    cols = kernels.im2col_batch_kernel(x_q, 3, 3, np.uint8(layer.input_zero_point))  # (C*9, N*H*W)
+    out = kernels.qmatmul_unchecked(
+        layer.weight_matrix, cols, layer.weight_zero_point, layer.input_zero_point, layer.output_zero_point,
+        layer.M0, layer.n, rounding, layer.bias_q, layer.output_floor,
+    )  # (C_out, N*H*W)  # fmt: skip
+    out = out.reshape(layer.out_features, batch, height, width).transpose(1, 0, 2, 3)
+    return np.ascontiguousarray(out)
+
+
+def fc_layer_numba(layer: IntegerLayer, x_q: np.ndarray, rounding: str) -> np.ndarray:
+    """One FC layer on a batch (N, F) uint8: out^T = W x^T as a quantized matmul."""
+    from simulator import kernels
+
+    out = kernels.qmatmul_unchecked(
+        layer.weight_matrix, np.ascontiguousarray(x_q.T), layer.weight_zero_point, layer.input_zero_point,
+        layer.output_zero_point, layer.M0, layer.n, rounding, layer.bias_q, layer.output_floor,
+    )  # (out, N)  # fmt: skip
+    return np.ascontiguousarray(out.T)
+
+
+def run_network(net: IntegerNetwork, images_q: np.ndarray, *, batch_size: int = 500) -> np.ndarray:
+    """Integer-only inference with the Numba kernels.
+
+    Parameters
+    ----------
+    images_q : ndarray of shape (N, C, H, W), uint8 input codes (the pixels at 8 bits)
+
+    Returns
+    -------
+    ndarray of shape (N, classes), uint8 output codes; the prediction is their argmax
+    """
+    from simulator import kernels
+
+    check_network_for_hardware(net)
+    if images_q.dtype != np.uint8 or images_q.ndim != 4 or images_q.shape[1:] != tuple(net.input_shape):
+        raise ValueError(
+            f"run_network: images_q has dtype {images_q.dtype} and shape {images_q.shape}; "
+            f"expected uint8 (N, {', '.join(map(str, net.input_shape))})"
+        )
+    outputs = []
+    for start in range(0, len(images_q), batch_size):
+        h = np.ascontiguousarray(images_q[start : start + batch_size])
+        for layer in net.layers:
+            if layer.kind == "conv":
+                h = conv_layer_numba(layer, h, net.rounding)
+                if layer.pool:
+                    h = kernels.maxpool2x2_kernel(h)
+            else:
+                h = fc_layer_numba(layer, h.reshape(len(h), -1), net.rounding)
+        outputs.append(h)
+    return np.concatenate(outputs)

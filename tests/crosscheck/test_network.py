@@ -1,0 +1,37 @@
+"""The torch integer simulation (compress/quantize.py) and the Numba integer network
+(simulator/network.py) compute the same output codes, bit for bit."""
+
+import numpy as np
+import pytest
+import torch
+from numpy.testing import assert_array_equal
+
+from compress.model import Architecture, MyConvNet
+from compress.observe import QuantSpec
+from compress.quantize import build_integer_network, input_codes, integer_forward
+from simulator.network import run_network
+
+
+def small_network(seed: int, weight_bits: int = 8, weight_range: str = "full"):
+    torch.manual_seed(seed)
+    model = MyConvNet(Architecture(conv_channels=(4, 6), fc_hidden=(12,)))
+    rng = np.random.default_rng(seed)
+    # Structured images (not noise) so that activations have realistic ranges.
+    images = (rng.random((40, 1, 28, 28)) ** 3 * 255).astype(np.uint8)
+    spec = QuantSpec(bits=weight_bits, range=weight_range)
+    net = build_integer_network(model, images[:20], weight_spec=spec, activation_spec=QuantSpec(bits=8))
+    return net, images
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("weight_bits, weight_range", [(8, "full"), (4, "mse"), (2, "full")])
+def test_torch_integer_simulation_equals_numba_network(seed, weight_bits, weight_range):
+    net, images = small_network(seed, weight_bits, weight_range)
+    torch_codes = integer_forward(net, input_codes(images, net)).numpy()
+    assert_array_equal(run_network(net, images, batch_size=16), torch_codes)
+
+
+def test_network_rejects_wrong_image_shape():
+    net, images = small_network(0)
+    with pytest.raises(ValueError, match="expected uint8"):
+        run_network(net, images[:, :, :27])
