@@ -94,6 +94,13 @@ class MyConvNet(nn.Module):
             x = torch.relu(fc(x))
         return self.fcs[-1](x)
 
+    def save_weights(self, path, **options):
+        """Export the uniform-asymmetric quantized weights and everything integer-only
+        inference needs (spec Step 3); see compress.export.save_weights for the options."""
+        from compress.export import save_weights
+
+        return save_weights(self, path, **options)
+
     def layers(self) -> list[tuple[str, nn.Module]]:
         """(name, module) of every weight layer in execution order: conv1.., fc1.."""
         return [(f"conv{i + 1}", m) for i, m in enumerate(self.convs)] + [

@@ -147,13 +147,22 @@ def run_network(net: IntegerNetwork, images_q: np.ndarray, *, batch_size: int = 
         )
     outputs = []
     for start in range(0, len(images_q), batch_size):
-        h = np.ascontiguousarray(images_q[start : start + batch_size])
-        for layer in net.layers:
-            if layer.kind == "conv":
-                h = conv_layer_numba(layer, h, net.rounding)
-                if layer.pool:
-                    h = kernels.maxpool2x2_kernel(h)
-            else:
-                h = fc_layer_numba(layer, h.reshape(len(h), -1), net.rounding)
-        outputs.append(h)
+        outputs.append(run_layers(net, images_q[start : start + batch_size])[-1])
     return np.concatenate(outputs)
+
+
+def run_layers(net: IntegerNetwork, images_q: np.ndarray) -> list[np.ndarray]:
+    """Output codes of every layer (after pooling) for one batch: the golden vectors of an export."""
+    from simulator import kernels
+
+    h = np.ascontiguousarray(images_q)
+    outputs = []
+    for layer in net.layers:
+        if layer.kind == "conv":
+            h = conv_layer_numba(layer, h, net.rounding)
+            if layer.pool:
+                h = kernels.maxpool2x2_kernel(h)
+        else:
+            h = fc_layer_numba(layer, h.reshape(len(h), -1), net.rounding)
+        outputs.append(h)
+    return outputs

@@ -1,0 +1,87 @@
+"""save_weights -> load_weights round trip, and refusal of damaged exports."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from compress.model import Architecture, MyConvNet
+from simulator.export import ExportError, load_network
+from simulator.network import run_network
+
+
+@pytest.fixture
+def exported(tmp_path):
+    torch.manual_seed(0)
+    model = MyConvNet(Architecture(conv_channels=(3, 5), fc_hidden=(7,)))
+    images = (np.random.default_rng(0).random((8, 1, 28, 28)) ** 2 * 255).astype(np.uint8)
+    net = model.save_weights(tmp_path / "export", calibration=images, weight_bits=[8, 4, 6, 8])
+    return net, tmp_path / "export", images
+
+
+def test_round_trip_is_exact(exported):
+    net, folder, images = exported
+    loaded = load_network(folder)
+    assert [layer.name for layer in loaded.layers] == ["conv1", "conv2", "fc1", "fc2"]
+    for a, b in zip(net.layers, loaded.layers):
+        np.testing.assert_array_equal(a.weight_q, b.weight_q)
+        np.testing.assert_array_equal(a.bias_q, b.bias_q)
+        assert (a.M0, a.n, a.input_scale, a.output_zero_point, a.weight_bits) == (
+            b.M0, b.n, b.input_scale, b.output_zero_point, b.weight_bits)  # fmt: skip
+    np.testing.assert_array_equal(run_network(loaded, images), run_network(net, images))
+
+
+def test_export_writes_header_and_golden_vectors(exported):
+    net, folder, images = exported
+    header = (folder / "network.h").read_text()
+    assert f"conv1_M0 = {net.layers[0].M0}u" in header and "fc2_bias_q[10]" in header
+    with np.load(folder / "golden.npz") as golden:
+        np.testing.assert_array_equal(golden["fc2"], run_network(net, golden["input"]))
+
+
+def test_truncated_weights_are_refused(exported):
+    _, folder, _ = exported
+    data = (folder / "weights.npz").read_bytes()
+    (folder / "weights.npz").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ExportError, match="SHA-256"):
+        load_network(folder)
+
+
+def test_tampered_array_is_refused_even_with_a_matching_file_hash(exported):
+    _, folder, _ = exported
+    manifest = json.loads((folder / "manifest.json").read_text())
+    with np.load(folder / "weights.npz") as data:
+        arrays = {k: data[k].copy() for k in data.files}
+    arrays["fc1.weight_q"][0, 0] ^= 1
+    np.savez(folder / "weights.npz", **arrays)
+    import hashlib
+
+    manifest["weights_sha256"] = hashlib.sha256((folder / "weights.npz").read_bytes()).hexdigest()
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ExportError, match="fc1.weight_q SHA-256"):
+        load_network(folder)
+
+
+@pytest.mark.parametrize(
+    "edit, fragment",
+    [
+        (lambda m: m.update(format_version=99), "version 99"),
+        (lambda m: m["layers"][0]["arrays"]["weight_q"].update(shape=[1, 2]), "the manifest says"),
+        (lambda m: m["layers"][1].pop("M0"), "missing or malformed field"),
+        (lambda m: m.update(layer_order=["fc2"]), "layer_order"),
+    ],
+    ids=["version", "shape", "missing-field", "order"],
+)
+def test_mismatched_manifest_is_refused(exported, edit, fragment):
+    _, folder, _ = exported
+    manifest = json.loads((folder / "manifest.json").read_text())
+    edit(manifest)
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ExportError, match=fragment):
+        load_network(folder)
+
+
+def test_missing_folder_is_refused(tmp_path):
+    with pytest.raises(ExportError, match="not found"):
+        load_network(tmp_path / "nothing")
