@@ -47,6 +47,20 @@ int cnnacc_matmul(uint8_t* out, uint32_t M0, uint32_t n, const uint8_t* a, const
     return bridge_ok;
 }
 
+// matmul_layer() of matmul/matmul.hpp: matmul with a per-row int32 bias and a lower clamp.
+int cnnacc_matmul_layer(uint8_t* out, uint32_t M0, uint32_t n, const uint8_t* a, const uint8_t* b,
+                        uint8_t zero_a, uint8_t zero_b, uint8_t zero_out, uint32_t u, uint32_t v,
+                        uint32_t w, const int32_t* bias, uint8_t out_min) {
+    if (u == 0 || v == 0 || w == 0) {
+        return bridge_bad_shape;
+    }
+    if (M0 < (1u << 30) || M0 > 0x7fffffffu || n > 31) {
+        return bridge_bad_parameter;
+    }
+    matmul_layer(out, M0, n, a, b, zero_a, zero_b, zero_out, u, v, w, bias, out_min);
+    return bridge_ok;
+}
+
 // im2col_pad() of im2col/im2col.hpp. Returns 0, or 1 for an empty input or a kernel larger
 // than the padded input, 3 for a kernel or row wider than this build's line buffer.
 int cnnacc_im2col(const uint8_t* in, uint8_t* out, uint32_t src_m, uint32_t src_n, uint32_t src_c,

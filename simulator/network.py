@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulator.numerics import check_choice
+
 LAYER_KINDS = ("conv", "fc")
 
 
@@ -115,6 +117,32 @@ def conv_layer_numba(layer: IntegerLayer, x_q: np.ndarray, rounding: str) -> np.
     return np.ascontiguousarray(out)
 
 
+def conv_layer_sw_emu(layer: IntegerLayer, x_q: np.ndarray, rounding: str) -> np.ndarray:
+    """One conv layer through the C++ kernels: im2col per image, then one matmul_layer call."""
+    from simulator import sw_emu
+
+    batch, _, height, width = x_q.shape
+    cols = np.hstack([sw_emu.im2col(image, 3, 3, pad_value=layer.input_zero_point) for image in x_q])
+    out = sw_emu.qmatmul_layer(
+        np.ascontiguousarray(layer.weight_matrix), cols, zero_a=layer.weight_zero_point,
+        zero_b=layer.input_zero_point, zero_out=layer.output_zero_point, M0=layer.M0, n=layer.n,
+        bias_q=layer.bias_q, out_min=layer.output_floor, rounding=rounding,
+    )  # (C_out, N*H*W)  # fmt: skip
+    return np.ascontiguousarray(out.reshape(layer.out_features, batch, height, width).transpose(1, 0, 2, 3))
+
+
+def fc_layer_sw_emu(layer: IntegerLayer, x_q: np.ndarray, rounding: str) -> np.ndarray:
+    """One FC layer through the C++ matmul_layer."""
+    from simulator import sw_emu
+
+    out = sw_emu.qmatmul_layer(
+        np.ascontiguousarray(layer.weight_matrix), np.ascontiguousarray(x_q.T), zero_a=layer.weight_zero_point,
+        zero_b=layer.input_zero_point, zero_out=layer.output_zero_point, M0=layer.M0, n=layer.n,
+        bias_q=layer.bias_q, out_min=layer.output_floor, rounding=rounding,
+    )  # fmt: skip
+    return np.ascontiguousarray(out.T)
+
+
 def fc_layer_numba(layer: IntegerLayer, x_q: np.ndarray, rounding: str) -> np.ndarray:
     """One FC layer on a batch (N, F) uint8: out^T = W x^T as a quantized matmul."""
     from simulator import kernels
@@ -126,19 +154,22 @@ def fc_layer_numba(layer: IntegerLayer, x_q: np.ndarray, rounding: str) -> np.nd
     return np.ascontiguousarray(out.T)
 
 
-def run_network(net: IntegerNetwork, images_q: np.ndarray, *, batch_size: int = 500) -> np.ndarray:
-    """Integer-only inference with the Numba kernels.
+def run_network(
+    net: IntegerNetwork, images_q: np.ndarray, *, engine: str = "numba", batch_size: int = 500, progress=None
+) -> np.ndarray:
+    """Integer-only inference of a batch of images.
 
     Parameters
     ----------
     images_q : ndarray of shape (N, C, H, W), uint8 input codes (the pixels at 8 bits)
+    engine : "numba" (fast) or "sw_emu" (the HLS C++ kernels through the bridge; slow)
+    progress : optional callable(images_done) called after every batch
 
     Returns
     -------
     ndarray of shape (N, classes), uint8 output codes; the prediction is their argmax
     """
-    from simulator import kernels
-
+    check_choice("run_network", "engine", engine, ENGINES)
     check_network_for_hardware(net)
     if images_q.dtype != np.uint8 or images_q.ndim != 4 or images_q.shape[1:] != tuple(net.input_shape):
         raise ValueError(
@@ -147,22 +178,26 @@ def run_network(net: IntegerNetwork, images_q: np.ndarray, *, batch_size: int = 
         )
     outputs = []
     for start in range(0, len(images_q), batch_size):
-        outputs.append(run_layers(net, images_q[start : start + batch_size])[-1])
+        outputs.append(run_layers(net, images_q[start : start + batch_size], engine=engine)[-1])
+        if progress is not None:
+            progress(len(outputs[-1]))
     return np.concatenate(outputs)
 
 
-def run_layers(net: IntegerNetwork, images_q: np.ndarray) -> list[np.ndarray]:
+def run_layers(net: IntegerNetwork, images_q: np.ndarray, *, engine: str = "numba") -> list[np.ndarray]:
     """Output codes of every layer (after pooling) for one batch: the golden vectors of an export."""
     from simulator import kernels
 
+    conv_layer, fc_layer = (conv_layer_numba, fc_layer_numba) if engine == "numba" else (
+        conv_layer_sw_emu, fc_layer_sw_emu)  # fmt: skip
     h = np.ascontiguousarray(images_q)
     outputs = []
     for layer in net.layers:
         if layer.kind == "conv":
-            h = conv_layer_numba(layer, h, net.rounding)
+            h = conv_layer(layer, h, net.rounding)
             if layer.pool:
                 h = kernels.maxpool2x2_kernel(h)
         else:
-            h = fc_layer_numba(layer, h.reshape(len(h), -1), net.rounding)
+            h = fc_layer(layer, h.reshape(len(h), -1), net.rounding)
         outputs.append(h)
     return outputs

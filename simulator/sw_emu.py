@@ -44,6 +44,7 @@ __all__ = [
     "fingerprint",
     "im2col",
     "qmatmul",
+    "qmatmul_layer",
 ]
 
 HLS_SRC = Path(__file__).resolve().parent.parent / "hls_src"
@@ -224,6 +225,10 @@ def _declare(library: ctypes.CDLL) -> ctypes.CDLL:
         _UINT8_POINTER, u32, u32, _UINT8_POINTER, _UINT8_POINTER, u8, u8, u8, u32, u32, u32
     ]
     library.cnnacc_matmul.restype = ctypes.c_int
+    library.cnnacc_matmul_layer.argtypes = library.cnnacc_matmul.argtypes + [
+        np.ctypeslib.ndpointer(np.int32, flags="C_CONTIGUOUS"), u8
+    ]
+    library.cnnacc_matmul_layer.restype = ctypes.c_int
     library.cnnacc_im2col.argtypes = [_UINT8_POINTER, _UINT8_POINTER, u32, u32, u32, u32, u32, u8]
     library.cnnacc_im2col.restype = ctypes.c_int
     library.cnnacc_config.argtypes = [ctypes.POINTER(ctypes.c_int32), ctypes.c_int32]
@@ -325,6 +330,41 @@ def qmatmul(
     )
     if status != 0:
         raise RuntimeError(f"{owner}: cnnacc_matmul returned {status} on validated arguments")
+    return out
+
+
+def qmatmul_layer(
+    a_q: np.ndarray,
+    b_q: np.ndarray,
+    *,
+    zero_a: int,
+    zero_b: int,
+    zero_out: int,
+    M0: int,  # noqa: N803
+    n: int,
+    bias_q: np.ndarray,
+    out_min: int,
+    rounding: Rounding = "floor",
+    tiles: tuple[int, int, int] | None = None,
+) -> np.ndarray:
+    """A network layer by the C++ extended API ``matmul_layer``: qmatmul whose accumulators
+    start at ``bias_q`` (int32, one per row of A) and whose outputs are clamped from below at
+    ``out_min`` (a fused ReLU). Other parameters and errors as :func:`qmatmul`."""
+    owner = "sw_emu.qmatmul_layer"
+    check_qmatmul_args(owner, a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding)
+    check_int(owner, "out_min", out_min, 0, 255)
+    bias = np.ascontiguousarray(bias_q, dtype=np.int64)
+    if bias.shape != (a_q.shape[0],) or np.abs(bias).max(initial=0) >= 2**31:
+        raise ValueError(f"{owner}: bias_q must hold {a_q.shape[0]} int32 values; got shape {bias.shape}")
+    library = _library(_design_defines(owner, rounding, tiles))
+    u, v, w = a_q.shape[0], a_q.shape[1], b_q.shape[1]
+    out = np.empty((u, w), np.uint8)
+    status = library.cnnacc_matmul_layer(
+        out, int(M0), int(n), a_q, b_q, int(zero_a), int(zero_b), int(zero_out), u, v, w,
+        bias.astype(np.int32), int(out_min),
+    )  # fmt: skip
+    if status != 0:
+        raise RuntimeError(f"{owner}: cnnacc_matmul_layer returned {status} on validated arguments")
     return out
 
 

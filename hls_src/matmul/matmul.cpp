@@ -88,27 +88,32 @@ ComputeDepth:
     }
 }
 
-void clear_acc(acc_t acc[tile_u][tile_w]) {
-ClearAcc:
+// acc[i][k] = bias[row0 + i] (the layer's int32 bias, eq. 3 of the extended API) or 0.
+void init_acc(acc_t acc[tile_u][tile_w], const int32_t* bias, uint32_t row0, uint32_t u) {
+InitAcc:
     for (int i = 0; i < tile_u; ++i) {
 #pragma HLS PIPELINE II = 1
-    ClearAccRow:
+        const uint32_t row = row0 + static_cast<uint32_t>(i);
+        const acc_t start = (bias != nullptr && row < u) ? static_cast<acc_t>(bias[row]) : acc_t{0};
+    InitAccRow:
         for (int k = 0; k < tile_w; ++k) {
-            acc[i][k] = 0;
+            acc[i][k] = start;
         }
     }
 }
 
 // out_tile = requantize(acc) in the design's rounding mode (eq. 5 or 6).
 void requantize_tile(const acc_t acc[tile_u][tile_w], uint8_t out_tile[tile_u][tile_w],
-                     uint32_t M0, uint32_t n, uint8_t zero_out) {
+                     uint32_t M0, uint32_t n, uint8_t zero_out, uint8_t out_min) {
 RequantizeTile:
     for (int i = 0; i < tile_u; ++i) {
     RequantizeRow:
         for (int k = 0; k < tile_w; ++k) {
 #pragma HLS PIPELINE II = 1
             // one 32 x 31-bit multiply and shift per cycle: cheaper than TILE_W of them
-            out_tile[i][k] = cnnacc::requantize(acc[i][k], M0, n, zero_out);
+            // a fused ReLU is a clamp from below at the output zero point (out_min)
+            const uint8_t value = cnnacc::requantize(acc[i][k], M0, n, zero_out);
+            out_tile[i][k] = value < out_min ? out_min : value;
         }
     }
 }
@@ -127,6 +132,44 @@ StoreTile:
             if (row < u && col < w) {
                 out[static_cast<size_t>(row) * w + col] = out_tile[r][c];
             }
+        }
+    }
+}
+
+}  // namespace
+
+namespace {
+
+// The tiled schedule shared by both tops; bias may be nullptr (no bias).
+void matmul_tiles(uint8_t* out, uint32_t M0, uint32_t n, const uint8_t* a, const uint8_t* b,
+                  uint8_t zero_a, uint8_t zero_b, uint8_t zero_out, uint32_t u, uint32_t v,
+                  uint32_t w, const int32_t* bias, uint8_t out_min) {
+#pragma HLS INLINE
+    operand_t a_tile[tile_u][tile_v];
+    operand_t b_tile[tile_v][tile_w];
+#pragma HLS ARRAY_PARTITION variable = b_tile complete dim = 2
+    // ComputeTile reads a whole row of the B tile per cycle (MacCols is unrolled over k)
+    acc_t acc[tile_u][tile_w];
+#pragma HLS ARRAY_PARTITION variable = acc complete dim = 2
+    // ... and updates a whole row of accumulators per cycle
+    uint8_t out_tile[tile_u][tile_w];
+
+TileRows:
+    for (uint32_t row0 = 0; row0 < u; row0 += tile_u) {
+#pragma HLS LOOP_TRIPCOUNT min = 1 max = tiles_u avg = tiles_u
+    TileCols:
+        for (uint32_t col0 = 0; col0 < w; col0 += tile_w) {
+#pragma HLS LOOP_TRIPCOUNT min = 1 max = tiles_w avg = tiles_w
+            init_acc(acc, bias, row0, u);
+        AccumulateV:
+            for (uint32_t depth0 = 0; depth0 < v; depth0 += tile_v) {
+#pragma HLS LOOP_TRIPCOUNT min = 1 max = tiles_v avg = tiles_v
+                load_tile_a(a, a_tile, row0, depth0, u, v, zero_a);
+                load_tile_b(b, b_tile, depth0, col0, v, w, zero_b);
+                compute_tile(a_tile, b_tile, acc);
+            }
+            requantize_tile(acc, out_tile, M0, n, zero_out, out_min);
+            store_tile(out, out_tile, row0, col0, u, w);
         }
     }
 }
@@ -154,31 +197,33 @@ void matmul(uint8_t* out, const uint32_t M0, const uint32_t n, const uint8_t* a,
 #pragma HLS INTERFACE s_axilite port = w bundle = control
 #pragma HLS INTERFACE s_axilite port = return bundle = control
 
-    operand_t a_tile[tile_u][tile_v];
-    operand_t b_tile[tile_v][tile_w];
-#pragma HLS ARRAY_PARTITION variable = b_tile complete dim = 2
-    // ComputeTile reads a whole row of the B tile per cycle (MacCols is unrolled over k)
-    acc_t acc[tile_u][tile_w];
-#pragma HLS ARRAY_PARTITION variable = acc complete dim = 2
-    // ... and updates a whole row of accumulators per cycle
-    uint8_t out_tile[tile_u][tile_w];
+    matmul_tiles(out, M0, n, a, b, zero_a, zero_b, zero_out, u, v, w, nullptr, 0);
+}
 
-TileRows:
-    for (uint32_t row0 = 0; row0 < u; row0 += tile_u) {
-#pragma HLS LOOP_TRIPCOUNT min = 1 max = tiles_u avg = tiles_u
-    TileCols:
-        for (uint32_t col0 = 0; col0 < w; col0 += tile_w) {
-#pragma HLS LOOP_TRIPCOUNT min = 1 max = tiles_w avg = tiles_w
-            clear_acc(acc);
-        AccumulateV:
-            for (uint32_t depth0 = 0; depth0 < v; depth0 += tile_v) {
-#pragma HLS LOOP_TRIPCOUNT min = 1 max = tiles_v avg = tiles_v
-                load_tile_a(a, a_tile, row0, depth0, u, v, zero_a);
-                load_tile_b(b, b_tile, depth0, col0, v, w, zero_b);
-                compute_tile(a_tile, b_tile, acc);
-            }
-            requantize_tile(acc, out_tile, M0, n, zero_out);
-            store_tile(out, out_tile, row0, col0, u, w);
-        }
-    }
+void matmul_layer(uint8_t* out, const uint32_t M0, const uint32_t n, const uint8_t* a,
+                  const uint8_t* b, const uint8_t zero_a, const uint8_t zero_b,
+                  const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w, const int32_t* bias,
+                  const uint8_t out_min) {
+#pragma HLS INTERFACE m_axi port = a offset = slave bundle = gmem0 depth = 2048
+#pragma HLS INTERFACE m_axi port = b offset = slave bundle = gmem1 depth = 2048
+#pragma HLS INTERFACE m_axi port = out offset = slave bundle = gmem2 depth = 4096
+    // one AXI master per matrix, so loads of A and B never contend for a port
+    // (depths are the report's shape, 64 x 32, 32 x 64 and 64 x 64, for co-simulation)
+#pragma HLS INTERFACE s_axilite port = out bundle = control
+#pragma HLS INTERFACE s_axilite port = a bundle = control
+#pragma HLS INTERFACE s_axilite port = b bundle = control
+#pragma HLS INTERFACE s_axilite port = M0 bundle = control
+#pragma HLS INTERFACE s_axilite port = n bundle = control
+#pragma HLS INTERFACE s_axilite port = zero_a bundle = control
+#pragma HLS INTERFACE s_axilite port = zero_b bundle = control
+#pragma HLS INTERFACE s_axilite port = zero_out bundle = control
+#pragma HLS INTERFACE s_axilite port = u bundle = control
+#pragma HLS INTERFACE s_axilite port = v bundle = control
+#pragma HLS INTERFACE s_axilite port = w bundle = control
+#pragma HLS INTERFACE m_axi port = bias offset = slave bundle = gmem0 depth = 64
+#pragma HLS INTERFACE s_axilite port = bias bundle = control
+#pragma HLS INTERFACE s_axilite port = out_min bundle = control
+#pragma HLS INTERFACE s_axilite port = return bundle = control
+
+    matmul_tiles(out, M0, n, a, b, zero_a, zero_b, zero_out, u, v, w, bias, out_min);
 }

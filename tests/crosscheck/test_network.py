@@ -35,3 +35,9 @@ def test_network_rejects_wrong_image_shape():
     net, images = small_network(0)
     with pytest.raises(ValueError, match="expected uint8"):
         run_network(net, images[:, :, :27])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_cpp_sw_emu_network_equals_numba_network(seed):
+    net, images = small_network(seed, 8)
+    assert_array_equal(run_network(net, images[:6], engine="sw_emu"), run_network(net, images[:6]))
