@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.cnnacc-installed
 DEBIAN_DATA := /usr/share/datasets/fashion-mnist
 
-.PHONY: setup data test report hls clean
+.PHONY: setup data browser test report hls clean
 
 setup: $(STAMP) data
 
@@ -31,7 +31,18 @@ data:
 	  fi; \
 	fi
 
-test: setup
+# The report test renders report.html in a real headless browser (Debian's chromium).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing (the report test renders the HTML): run 'sudo apt-get install chromium'"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: setup browser
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q
 
 report: setup

@@ -10,7 +10,7 @@ from compress.model import Architecture, MyConvNet
 from compress.train import TrainConfig, predict, set_seed, train
 
 BASELINE_ARCH = Architecture()
-BASELINE_CONFIG = TrainConfig(seed=0, epochs=12)
+BASELINE_CONFIG = TrainConfig(seed=0, epochs=15)
 
 
 def train_baseline(

@@ -124,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser)
 
     train = commands.add_parser("train", help="train MyConvNet (reproduces the shipped baseline checkpoint)")
-    train.add_argument("--epochs", type=non_negative_int, default=12, help="training epochs (default 12)")
+    train.add_argument("--epochs", type=non_negative_int, default=15, help="training epochs (default 15)")
     train.add_argument("--seed", type=non_negative_int, default=0, help="random seed (default 0)")
     train.add_argument(
         "--output", default="baseline", help="checkpoint name (shipped folder) or path stem (default: baseline)"

@@ -27,8 +27,8 @@ class Architecture:
 
     in_channels: int = 1
     image_size: int = 28
-    conv_channels: tuple[int, ...] = (32, 64)
-    fc_hidden: tuple[int, ...] = (128,)
+    conv_channels: tuple[int, ...] = (16, 32)
+    fc_hidden: tuple[int, ...] = (256,)
     n_classes: int = 10
 
     def __post_init__(self) -> None:

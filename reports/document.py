@@ -52,8 +52,12 @@ def figure_markdown(name: str, caption: str) -> str:
     return f"![{caption}](figures/{name}.png)\n\n*{caption}*"
 
 
-def write_report(sections: list[Section], out_dir: str | Path, title: str) -> list[Path]:
-    """Write figures, report.md, report.html and results.json into ``out_dir``."""
+def write_report(sections: list[Section], out_dir: str | Path, title: str, constants: dict | None = None) -> list[Path]:
+    """Write figures, report.md, report.html and results.json into ``out_dir``.
+
+    ``constants`` (the spec's and the contract's fixed numbers quoted by the text) are stored
+    in results.json under "constants", so that every number of the report is traceable there.
+    """
     out = Path(out_dir)
     (out / "figures").mkdir(parents=True, exist_ok=True)
     for section in sections:
@@ -68,7 +72,7 @@ def write_report(sections: list[Section], out_dir: str | Path, title: str) -> li
         f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
         f"<style>{HTML_STYLE}</style></head><body>\n{html_body}\n</body></html>\n"
     )
-    results = {s.key: s.results for s in sections}
+    results = {s.key: s.results for s in sections} | {"constants": constants or {}}
     paths = [out / "report.md", out / "report.html", out / "results.json"]
     atomic_write_text(paths[0], text)
     atomic_write_bytes(paths[1], html.encode("utf-8"))
