@@ -23,7 +23,10 @@ FIELD_HELP: dict[str, tuple[str, str]] = {
     "clock_mhz": ("kernel clock", "MHz"),
     "axi_width_bits": ("AXI data width, a power of two", "bits"),
     "burst_beats": ("beats of a full AXI burst", "beats"),
-    "mem_latency_cycles": ("memory latency: read request to first beat, last write beat to response", "cycles"),
+    "mem_latency_cycles": (
+        "memory latency: read request to first beat, last write beat to response",
+        "cycles",
+    ),
     "max_outstanding": ("AXI requests in flight per channel", "requests"),
     "axi_ports": ("one m_axi adapter shared by A, B and out, or one per matrix", "choice"),
     "tile_u": ("tile rows of A and out (TILE_U)", "elements"),
@@ -76,9 +79,11 @@ def add_design_options(parser: argparse.ArgumentParser, design_class: type) -> N
             convert = parse_bool if kind is bool else kind
             shown = str(default).lower() if kind is bool else default
             group.add_argument(
-                option, type=convert, metavar=unit.upper().replace("/", "|") if kind is bool else None,
+                option,
+                type=convert,
+                metavar=unit.upper().replace("/", "|") if kind is bool else None,
                 help=f"{what} ({unit}, {lo}..{hi}; default {shown})",
-            )  # fmt: skip
+            )
 
 
 def design_from_args(design_class: type, args: argparse.Namespace):
@@ -102,19 +107,35 @@ def _print_result(result, as_json: bool) -> None:
     print(f"  memory bound {data['memory_bound_cycles']} cycles", end="")
     if "compute_bound_cycles" in data:
         print(f", compute bound {data['compute_bound_cycles']} cycles")
-        print(f"  throughput {data['throughput_gmacs']:.2f} GMAC/s, {data['outputs_per_cycle']:.3f} outputs/cycle, "
-              f"PE utilization {100 * data['pe_utilization']:.1f} %")  # fmt: skip
+        print(
+            f"  throughput {data['throughput_gmacs']:.2f} GMAC/s, {data['outputs_per_cycle']:.3f} "
+            "outputs/cycle, "
+            f"PE utilization {100 * data['pe_utilization']:.1f} %"
+        )
     else:
         print()
-        print(f"  throughput {data['throughput_gbytes_per_s']:.2f} GB/s, {data['outputs_per_cycle']:.3f} outputs/cycle")
+        print(
+            f"  throughput {data['throughput_gbytes_per_s']:.2f} GB/s, "
+            f"{data['outputs_per_cycle']:.3f} outputs/cycle"
+        )
     print(f"  {'stage':<12} {'busy':>8} {'stall':>8} {'idle':>8}")
     for name, cycles in data["stages"].items():
-        print(f"  {name:<12} {cycles['busy_cycles']:>8} {cycles['stall_cycles']:>8} {cycles['idle_cycles']:>8}")
+        print(
+            f"  {name:<12} {cycles['busy_cycles']:>8} {cycles['stall_cycles']:>8} "
+            f"{cycles['idle_cycles']:>8}"
+        )
     resources = data["resources"]
     percent = resources["utilization_percent"]
-    print("  resources on " + resources["part"] + ": " + ", ".join(
-        f"{kind.upper()} {resources[kind]} ({percent[kind]:.2f} %)" for kind in ("dsp", "bram_18k", "uram", "lut", "ff")
-    ) + ("" if resources["fits"] else "  -- DOES NOT FIT"))  # fmt: skip
+    print(
+        "  resources on "
+        + resources["part"]
+        + ": "
+        + ", ".join(
+            f"{kind.upper()} {resources[kind]} ({percent[kind]:.2f} %)"
+            for kind in ("dsp", "bram_18k", "uram", "lut", "ff")
+        )
+        + ("" if resources["fits"] else "  -- DOES NOT FIT")
+    )
 
 
 # ------------------------------------------------------------------------------ commands
@@ -129,7 +150,9 @@ def cmd_simulate_matmul(args: argparse.Namespace) -> None:
         return
     for name in ("u", "v", "w"):
         if getattr(args, name) < 1:
-            raise ValueError(f"simulate matmul: --{name}={getattr(args, name)} is out of range; expected >= 1")
+            raise ValueError(
+                f"simulate matmul: --{name}={getattr(args, name)} is out of range; expected >= 1"
+            )
     rng = np.random.default_rng(args.seed)
     a_q = rng.integers(0, 256, (args.u, args.v), dtype=np.uint8)
     b_q = rng.integers(0, 256, (args.v, args.w), dtype=np.uint8)
@@ -147,12 +170,19 @@ def cmd_simulate_im2col(args: argparse.Namespace) -> None:
     km = args.k if args.km is None else args.km
     kn = args.k if args.kn is None else args.kn
     if args.model == "analytic":
-        _print_result(analytic_im2col(design, args.src_c, args.src_m, args.src_n, km, kn), args.json)
+        _print_result(
+            analytic_im2col(design, args.src_c, args.src_m, args.src_n, km, kn), args.json
+        )
         return
     for name in ("src_c", "src_m", "src_n"):
         if getattr(args, name) < 1:
-            raise ValueError(f"simulate im2col: --{name.replace('_', '-')}={getattr(args, name)} is out of range; expected >= 1")
-    x_q = np.random.default_rng(args.seed).integers(0, 256, (args.src_c, args.src_m, args.src_n), dtype=np.uint8)
+            raise ValueError(
+                f"simulate im2col: --{name.replace('_', '-')}={getattr(args, name)} is out of "
+                "range; expected >= 1"
+            )
+    x_q = np.random.default_rng(args.seed).integers(
+        0, 256, (args.src_c, args.src_m, args.src_n), dtype=np.uint8
+    )
     _, result = simulate_im2col(design, x_q, km, kn, pad_value=args.pad_value)
     _print_result(result, args.json)
 
@@ -174,12 +204,21 @@ def cmd_simulate_scalesim(args: argparse.Namespace) -> None:
     if args.json:
         print(json.dumps(data, indent=2))
         return
-    print(f"SCALE-Sim-compatible run {config.run_name}: {config.array_rows} x {config.array_cols} array, "
-          f"dataflow {config.dataflow}")  # fmt: skip
-    print(f"  {'layer':<16} {'total cycles':>12} {'stalls':>6} {'overall %':>9} {'mapping %':>9} {'compute %':>9}")
+    print(
+        f"SCALE-Sim-compatible run {config.run_name}: {config.array_rows} x {config.array_cols} "
+        "array, "
+        f"dataflow {config.dataflow}"
+    )
+    print(
+        f"  {'layer':<16} {'total cycles':>12} {'stalls':>6} {'overall %':>9} {'mapping %':>9} "
+        f"{'compute %':>9}"
+    )
     for r in results:
-        print(f"  {r.layer:<16} {r.total_cycles:>12} {r.stall_cycles:>6} {r.overall_util_percent:>9.2f} "
-              f"{r.mapping_efficiency_percent:>9.2f} {r.compute_util_percent:>9.2f}")  # fmt: skip
+        print(
+            f"  {r.layer:<16} {r.total_cycles:>12} {r.stall_cycles:>6} "
+            f"{r.overall_util_percent:>9.2f} "
+            f"{r.mapping_efficiency_percent:>9.2f} {r.compute_util_percent:>9.2f}"
+        )
     print(f"  {'total':<16} {data['total_cycles']:>12}")
 
 
@@ -194,54 +233,97 @@ def cmd_hls_estimate(args: argparse.Namespace) -> None:
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", choices=MODELS, default="des",
-                        help="des: SimPy model with values; analytic: its closed-form twin, no values (default des)")  # fmt: skip
-    parser.add_argument("--seed", type=int, default=0, help="seed of the random input values (default 0)")
+    parser.add_argument(
+        "--model",
+        choices=MODELS,
+        default="des",
+        help="des: SimPy model with values; analytic: its closed-form twin, no values (default "
+        "des)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the random input values (default 0)"
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``simulate {matmul,im2col,scalesim}`` and ``hls-estimate`` to a subparsers object."""
-    simulate = subparsers.add_parser("simulate", help="cycle-approximate timing, resources and bit-exact outputs")
-    units = simulate.add_subparsers(dest="unit", required=True, metavar="UNIT", parser_class=type(simulate))
+    simulate = subparsers.add_parser(
+        "simulate", help="cycle-approximate timing, resources and bit-exact outputs"
+    )
+    units = simulate.add_subparsers(
+        dest="unit", required=True, metavar="UNIT", parser_class=type(simulate)
+    )
 
     matmul = units.add_parser("matmul", help="quantized matmul (u x v) @ (v x w) on a MatmulDesign")
     matmul.add_argument("--u", type=int, default=64, help="rows of A and out (default 64)")
     matmul.add_argument("--v", type=int, default=32, help="columns of A, rows of B (default 32)")
     matmul.add_argument("--w", type=int, default=64, help="columns of B and out (default 64)")
-    matmul.add_argument("--zero-a", type=int, default=128, help="zero point of A, 0..255 (default 128)")
-    matmul.add_argument("--zero-b", type=int, default=128, help="zero point of B, 0..255 (default 128)")
-    matmul.add_argument("--zero-out", type=int, default=128, help="zero point of out, 0..255 (default 128)")
-    matmul.add_argument("--multiplier", type=float, default=2.0**-12,
-                        help="real requantization multiplier M = Sa Sb / Sout in [2^-32, 1) (default 2^-12)")  # fmt: skip
+    matmul.add_argument(
+        "--zero-a", type=int, default=128, help="zero point of A, 0..255 (default 128)"
+    )
+    matmul.add_argument(
+        "--zero-b", type=int, default=128, help="zero point of B, 0..255 (default 128)"
+    )
+    matmul.add_argument(
+        "--zero-out", type=int, default=128, help="zero point of out, 0..255 (default 128)"
+    )
+    matmul.add_argument(
+        "--multiplier",
+        type=float,
+        default=2.0**-12,
+        help="real requantization multiplier M = Sa Sb / Sout in [2^-32, 1) (default 2^-12)",
+    )
     _add_common(matmul)
     add_design_options(matmul, MatmulDesign)
     matmul.set_defaults(func=cmd_simulate_matmul)
 
-    im2col = units.add_parser("im2col", help="im2col of a (src_c, src_m, src_n) image on an Im2colDesign")
+    im2col = units.add_parser(
+        "im2col", help="im2col of a (src_c, src_m, src_n) image on an Im2colDesign"
+    )
     im2col.add_argument("--src-c", type=int, default=3, help="input channels (default 3)")
     im2col.add_argument("--src-m", type=int, default=32, help="input rows (default 32)")
     im2col.add_argument("--src-n", type=int, default=32, help="input columns (default 32)")
-    im2col.add_argument("--k", type=int, default=3, help="kernel size, rows and columns (default 3)")
+    im2col.add_argument(
+        "--k", type=int, default=3, help="kernel size, rows and columns (default 3)"
+    )
     im2col.add_argument("--km", type=int, help="kernel rows (default: --k)")
     im2col.add_argument("--kn", type=int, help="kernel columns (default: --k)")
-    im2col.add_argument("--pad-value", type=int, default=0, help="value of the padded border, 0..255 (default 0)")
+    im2col.add_argument(
+        "--pad-value", type=int, default=0, help="value of the padded border, 0..255 (default 0)"
+    )
     _add_common(im2col)
     add_design_options(im2col, Im2colDesign)
     im2col.set_defaults(func=cmd_simulate_im2col)
 
-    scalesim = units.add_parser("scalesim", help="SCALE-Sim-compatible compute cycles of a topology")
-    scalesim.add_argument("--topology", required=True, help="SCALE-Sim topology CSV (conv or GEMM MNK form)")
+    scalesim = units.add_parser(
+        "scalesim", help="SCALE-Sim-compatible compute cycles of a topology"
+    )
+    scalesim.add_argument(
+        "--topology", required=True, help="SCALE-Sim topology CSV (conv or GEMM MNK form)"
+    )
     scalesim.add_argument("--config", required=True, help="SCALE-Sim .cfg file")
     form = scalesim.add_mutually_exclusive_group()
-    form.add_argument("--gemm", dest="gemm", action="store_true", default=None, help="the topology is in MNK form")
-    form.add_argument("--conv", dest="gemm", action="store_false", help="the topology is in conv form")
+    form.add_argument(
+        "--gemm", dest="gemm", action="store_true", default=None, help="the topology is in MNK form"
+    )
+    form.add_argument(
+        "--conv", dest="gemm", action="store_false", help="the topology is in conv form"
+    )
     scalesim.add_argument("--json", action="store_true", help="print the per-layer results as JSON")
     scalesim.set_defaults(func=cmd_simulate_scalesim)
 
-    hls = subparsers.add_parser("hls-estimate", help="latency and interval of a loop nest by the Vitis HLS rules")
-    hls.add_argument("nest", metavar="NEST.json", help="loop-nest description (see simulator/schedule.py)")
-    hls.add_argument("--json", action="store_true", help="print latency_cycles, interval_cycles and nodes as JSON")
+    hls = subparsers.add_parser(
+        "hls-estimate", help="latency and interval of a loop nest by the Vitis HLS rules"
+    )
+    hls.add_argument(
+        "nest", metavar="NEST.json", help="loop-nest description (see simulator/schedule.py)"
+    )
+    hls.add_argument(
+        "--json",
+        action="store_true",
+        help="print latency_cycles, interval_cycles and nodes as JSON",
+    )
     hls.set_defaults(func=cmd_hls_estimate)
 
 

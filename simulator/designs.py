@@ -8,9 +8,11 @@ model, the C++ build (``cpp_defines()``, read by hls_src/common/design.hpp) and 
 the same in Python, JSON and the CLI.
 
 Sources: AXI4 (AMBA AXI protocol specification, ARM IHI 0022: at most 256 beats per burst and
-no burst crossing a 4 KB boundary); Vitis HLS m_axi defaults (UG1399: 64-cycle latency, 16
-outstanding requests); AWS F1 (xcvu9p at a 250 MHz kernel clock); SCALE-Sim (Samajdar et al.
-2020) for the dataflow names.
+no burst crossing a 4 KB boundary); Vitis HLS m_axi (UG1399, "Options for Controlling AXI4
+Burst Behavior": read latency from request to first data, write latency from last write data
+to write response, 64 cycles by default; 16-beat bursts and 16 outstanding requests by
+default); AWS F1 (xcvu9p at a 250 MHz kernel clock); SCALE-Sim (Samajdar et al. 2020) for the
+dataflow names.
 """
 
 from __future__ import annotations
@@ -66,12 +68,16 @@ def check_field(owner: str, name: str, value: Any, kind: type, lo: Any, hi: Any)
         if isinstance(value, bool) or not isinstance(value, int):
             raise TypeError(f"{owner}.{name}={value!r} must be an int in [{lo}, {hi}]")
         if not lo <= value <= hi:
-            raise ValueError(f"{owner}.{name}={value!r} is out of range; expected an int in [{lo}, {hi}]")
+            raise ValueError(
+                f"{owner}.{name}={value!r} is out of range; expected an int in [{lo}, {hi}]"
+            )
         return value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{owner}.{name}={value!r} must be a number in [{lo}, {hi}]")
     if not (math.isfinite(value) and lo <= value <= hi):
-        raise ValueError(f"{owner}.{name}={value!r} is out of range; expected a number in [{lo}, {hi}]")
+        raise ValueError(
+            f"{owner}.{name}={value!r} is out of range; expected a number in [{lo}, {hi}]"
+        )
     return value
 
 
@@ -99,7 +105,9 @@ def _check_axi_port(design: Any) -> None:
     width = design.axi_width_bits
     if width & (width - 1):
         allowed = ", ".join(str(2**p) for p in range(5, 11))
-        raise ValueError(f"{owner}.axi_width_bits={width!r} is not a power of two; expected one of {allowed}")
+        raise ValueError(
+            f"{owner}.axi_width_bits={width!r} is not a power of two; expected one of {allowed}"
+        )
     burst_bytes = design.burst_beats * width // 8
     if burst_bytes > AXI4_MAX_BURST_BYTES:
         raise ValueError(
@@ -154,11 +162,16 @@ class _DesignMixin:
         if isinstance(data, str):
             data = json.loads(data)
         if not isinstance(data, dict):
-            raise TypeError(f"{cls.__name__}.from_json expects a dict or JSON text; got {type(data).__name__}")
+            raise TypeError(
+                f"{cls.__name__}.from_json expects a dict or JSON text; got {type(data).__name__}"
+            )
         known = {field.name for field in dataclasses.fields(cls)}  # type: ignore[arg-type]
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ValueError(f"{cls.__name__}.from_json: unknown fields {unknown}; expected some of {sorted(known)}")
+            raise ValueError(
+                f"{cls.__name__}.from_json: unknown fields {unknown}; expected some of "
+                f"{sorted(known)}"
+            )
         return cls(**data)
 
     def fingerprint(self) -> str:

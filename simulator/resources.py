@@ -66,7 +66,9 @@ class Resources:
         for kind in RESOURCE_KINDS:
             available = self.capacity[kind]
             used = getattr(self, kind)
-            percent[kind] = 100.0 * used / available if available else (0.0 if used == 0 else math.inf)
+            percent[kind] = (
+                100.0 * used / available if available else (0.0 if used == 0 else math.inf)
+            )
         return percent
 
     @property
@@ -237,7 +239,10 @@ def im2col_resources(design: Im2colDesign) -> Resources:
             "ff": FF_PER_WINDOW_BYTE * design.window_bytes,
         },
         "buffer_out": buffer_cost(
-            window_positions * segment, 8, window_positions * design.columns_per_cycle, design.n_buffers
+            window_positions * segment,
+            8,
+            window_positions * design.columns_per_cycle,
+            design.n_buffers,
         ),
         "axi": _axi_adapter(design),
         "control": {"dsp": 0, "bram_18k": 0, "uram": 0, "lut": LUT_CONTROL, "ff": FF_CONTROL},
@@ -258,7 +263,8 @@ def estimate_resources(design: MatmulDesign | Im2colDesign) -> Resources:
     if isinstance(design, Im2colDesign):
         return im2col_resources(design)
     raise TypeError(
-        f"estimate_resources: design must be a MatmulDesign or an Im2colDesign; got {type(design).__name__}"
+        "estimate_resources: design must be a MatmulDesign or an Im2colDesign; got "
+        f"{type(design).__name__}"
     )
 
 

@@ -35,23 +35,6 @@ def union_length(intervals: list[tuple[int, int]]) -> int:
     return total
 
 
-def _subtract(intervals: list[tuple[int, int]], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Parts of ``intervals`` not covered by ``holes`` (both lists of [start, end))."""
-    pieces = list(intervals)
-    for hole_start, hole_end in holes:
-        kept = []
-        for start, end in pieces:
-            if end <= hole_start or start >= hole_end:
-                kept.append((start, end))
-                continue
-            if start < hole_start:
-                kept.append((start, hole_start))
-            if end > hole_end:
-                kept.append((hole_end, end))
-        pieces = kept
-    return pieces
-
-
 @dataclass(frozen=True, kw_only=True, slots=True)
 class StageCycles:
     """Cycles of one stage over a run: busy + stall + idle = latency."""
@@ -61,11 +44,19 @@ class StageCycles:
     idle_cycles: int
 
     def to_json(self) -> dict[str, int]:
-        return {"busy_cycles": self.busy_cycles, "stall_cycles": self.stall_cycles, "idle_cycles": self.idle_cycles}
+        return {
+            "busy_cycles": self.busy_cycles,
+            "stall_cycles": self.stall_cycles,
+            "idle_cycles": self.idle_cycles,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> StageCycles:
-        return cls(busy_cycles=data["busy_cycles"], stall_cycles=data["stall_cycles"], idle_cycles=data["idle_cycles"])
+        return cls(
+            busy_cycles=data["busy_cycles"],
+            stall_cycles=data["stall_cycles"],
+            idle_cycles=data["idle_cycles"],
+        )
 
 
 class Trace:
@@ -102,7 +93,7 @@ class Trace:
             busy = [(start, end) for name, start, end in self.spans if name == stage]
             stalled = [(start, end) for name, start, end in self.stalls if name == stage]
             busy_cycles = union_length(busy)
-            stall_cycles = union_length(_subtract(stalled, busy))
+            stall_cycles = union_length(busy + stalled) - busy_cycles  # stalled outside busy
             cycles[stage] = StageCycles(
                 busy_cycles=busy_cycles,
                 stall_cycles=stall_cycles,

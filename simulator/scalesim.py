@@ -39,10 +39,14 @@ import simpy
 
 from simulator.designs import MatmulDesign, check_field
 from simulator.results import Trace
-from simulator.units.matmul import CountingEnvironment
+from simulator.units.environment import CountingEnvironment
 from simulator.units.pe_array import ComputeStep, PeArray, PeArrayPorts, fold_plan
 
-SCALESIM_DATAFLOWS = {"os": "output_stationary", "ws": "weight_stationary", "is": "input_stationary"}
+SCALESIM_DATAFLOWS = {
+    "os": "output_stationary",
+    "ws": "weight_stationary",
+    "is": "input_stationary",
+}
 LAYER_DIM_MAX = 1 << 20
 
 
@@ -62,7 +66,16 @@ class ScaleSimLayer:
 
     def __post_init__(self) -> None:
         owner = f"ScaleSimLayer({self.name!r})"
-        for name in ("ifmap_h", "ifmap_w", "filter_h", "filter_w", "channels", "num_filters", "stride_h", "stride_w"):
+        for name in (
+            "ifmap_h",
+            "ifmap_w",
+            "filter_h",
+            "filter_w",
+            "channels",
+            "num_filters",
+            "stride_h",
+            "stride_w",
+        ):
             check_field(owner, name, getattr(self, name), int, 1, LAYER_DIM_MAX)
         if self.filter_h > self.ifmap_h or self.filter_w > self.ifmap_w:
             raise ValueError(
@@ -72,6 +85,7 @@ class ScaleSimLayer:
 
     @property
     def ofmap_h(self) -> int:
+        """ceil((ifmap_h - filter_h + stride_h) / stride_h), SCALE-Sim's formula."""
         return math.ceil((self.ifmap_h - self.filter_h + self.stride_h) / self.stride_h)
 
     @property
@@ -81,7 +95,11 @@ class ScaleSimLayer:
     @property
     def gemm(self) -> tuple[int, int, int]:
         """(M, K, N): ofmap pixels, window size (filter_h filter_w channels), filters."""
-        return self.ofmap_h * self.ofmap_w, self.filter_h * self.filter_w * self.channels, self.num_filters
+        return (
+            self.ofmap_h * self.ofmap_w,
+            self.filter_h * self.filter_w * self.channels,
+            self.num_filters,
+        )
 
     @property
     def macs(self) -> int:
@@ -117,12 +135,64 @@ def _int_cell(path: Path, line_number: int, column: str, text: str) -> int:
     try:
         return int(text.strip())
     except ValueError:
-        raise ValueError(f"{path}:{line_number}: {column}={text.strip()!r} is not an integer") from None
+        raise ValueError(
+            f"{path}:{line_number}: {column}={text.strip()!r} is not an integer"
+        ) from None
 
 
 def _check_sparsity(path: Path, line_number: int, cell: str) -> None:
     if cell.strip() and cell.strip().replace(" ", "") not in ("1:1",):
-        raise ValueError(f"{path}:{line_number}: sparsity ratio {cell.strip()!r} is not modelled; expected 1:1")
+        raise ValueError(
+            f"{path}:{line_number}: sparsity ratio {cell.strip()!r} is not modelled; expected 1:1"
+        )
+
+
+CONV_COLUMNS = ("ifmap_h", "ifmap_w", "filter_h", "filter_w", "channels", "num_filters", "stride")
+
+
+def _gemm_layer(path: Path, line_number: int, cells: list[str]) -> ScaleSimLayer:
+    """``name, M, N, K`` as SCALE-Sim maps it: ifmap M x K, filter 1 x K, N filters."""
+    if len(cells) not in (4, 5):
+        raise ValueError(
+            f"{path}:{line_number}: a GEMM row is 'name, M, N, K,'; got {','.join(cells)!r}"
+        )
+    m, n, k = (_int_cell(path, line_number, col, cells[i + 1]) for i, col in enumerate("MNK"))
+    if len(cells) == 5:
+        _check_sparsity(path, line_number, cells[4])
+    return ScaleSimLayer(
+        name=cells[0].strip(),
+        ifmap_h=m,
+        ifmap_w=k,
+        filter_h=1,
+        filter_w=k,
+        channels=1,
+        num_filters=n,
+    )
+
+
+def _conv_layers(path: Path, line_number: int, cells: list[str]) -> list[ScaleSimLayer]:
+    """One conv row; a name containing "DP" is depthwise: one 1-channel layer per channel."""
+    if len(cells) not in (8, 9):
+        raise ValueError(
+            f"{path}:{line_number}: a conv row is 'name, ifmap_h, ifmap_w, filter_h, filter_w, "
+            f"channels, num_filters, stride,'; got {','.join(cells)!r}"
+        )
+    values = {
+        column: _int_cell(path, line_number, column, cells[i + 1])
+        for i, column in enumerate(CONV_COLUMNS)
+    }
+    if len(cells) == 9:
+        _check_sparsity(path, line_number, cells[8])
+    name, stride = cells[0].strip(), values.pop("stride")
+    if "DP" not in name:
+        return [ScaleSimLayer(name=name, stride_h=stride, stride_w=stride, **values)]
+    channels = values.pop("channels")
+    return [
+        ScaleSimLayer(
+            name=f"{name}Channel_{c}", channels=1, stride_h=stride, stride_w=stride, **values
+        )
+        for c in range(channels)
+    ]
 
 
 def read_topology(path: str | Path, *, gemm: bool | None = None) -> tuple[ScaleSimLayer, ...]:
@@ -139,42 +209,18 @@ def read_topology(path: str | Path, *, gemm: bool | None = None) -> tuple[ScaleS
     lines = path.read_text().splitlines()
     if not lines:
         raise ValueError(f"{path}: empty topology file")
-    header = [cell.strip().upper() for cell in lines[0].split(",")]
     if gemm is None:
-        gemm = header[1:4] == ["M", "N", "K"]
+        gemm = [cell.strip().upper() for cell in lines[0].split(",")][1:4] == ["M", "N", "K"]
     layers: list[ScaleSimLayer] = []
     for line_number, row in enumerate(lines[1:], start=2):
         if not row.strip():
             continue
         cells = row.strip().split(",")
         cells = cells[:-1] if cells[-1].strip() == "" else cells  # SCALE-Sim rows end with ","
-        name = cells[0].strip()
         if gemm:
-            if len(cells) not in (4, 5):
-                raise ValueError(f"{path}:{line_number}: a GEMM row is 'name, M, N, K,'; got {row.strip()!r}")
-            m, n, k = (_int_cell(path, line_number, col, cells[i + 1]) for i, col in enumerate("MNK"))
-            if len(cells) == 5:
-                _check_sparsity(path, line_number, cells[4])
-            layers.append(ScaleSimLayer(name=name, ifmap_h=m, ifmap_w=k, filter_h=1, filter_w=k, channels=1, num_filters=n))
-            continue
-        if len(cells) not in (8, 9):
-            raise ValueError(
-                f"{path}:{line_number}: a conv row is 'name, ifmap_h, ifmap_w, filter_h, filter_w, "
-                f"channels, num_filters, stride,'; got {row.strip()!r}"
-            )
-        columns = ("ifmap_h", "ifmap_w", "filter_h", "filter_w", "channels", "num_filters", "stride")
-        values = dict(zip(columns, (_int_cell(path, line_number, c, cells[i + 1]) for i, c in enumerate(columns))))
-        if len(cells) == 9:
-            _check_sparsity(path, line_number, cells[8])
-        stride = values.pop("stride")
-        if "DP" in name:  # SCALE-Sim's depthwise convention: one single-channel layer per channel
-            channels = values.pop("channels")
-            layers.extend(
-                ScaleSimLayer(name=f"{name}Channel_{c}", channels=1, stride_h=stride, stride_w=stride, **values)
-                for c in range(channels)
-            )
+            layers.append(_gemm_layer(path, line_number, cells))
         else:
-            layers.append(ScaleSimLayer(name=name, stride_h=stride, stride_w=stride, **values))
+            layers.extend(_conv_layers(path, line_number, cells))
     if not layers:
         raise ValueError(f"{path}: no layer rows after the header")
     return tuple(layers)
@@ -196,14 +242,27 @@ def read_config(path: str | Path) -> ScaleSimConfig:
         parser.read_string(path.read_text())
         run_name = parser.get("general", "run_name").strip()
         section = parser["architecture_presets"]
-        rows_text, cols_text, dataflow = section["ArrayHeight"], section["ArrayWidth"], section["Dataflow"].strip()
+        rows_text, cols_text, dataflow = (
+            section["ArrayHeight"],
+            section["ArrayWidth"],
+            section["Dataflow"].strip(),
+        )
     except (configparser.Error, KeyError) as error:
         raise ValueError(f"{path}: not a SCALE-Sim config ({error})") from None
-    if parser.has_section("sparsity") and parser.get("sparsity", "SparsitySupport", fallback="false").strip().lower() == "true":
+    if (
+        parser.has_section("sparsity")
+        and parser.get("sparsity", "SparsitySupport", fallback="false").strip().lower() == "true"
+    ):
         raise ValueError(f"{path}: SparsitySupport = true is not modelled; expected false")
     if dataflow not in SCALESIM_DATAFLOWS:
-        raise ValueError(f"{path}: Dataflow={dataflow!r} is not allowed; expected one of {tuple(SCALESIM_DATAFLOWS)}")
-    rows, cols = _int_cell(path, 0, "ArrayHeight", rows_text), _int_cell(path, 0, "ArrayWidth", cols_text)
+        raise ValueError(
+            f"{path}: Dataflow={dataflow!r} is not allowed; expected one of "
+            f"{tuple(SCALESIM_DATAFLOWS)}"
+        )
+    rows, cols = (
+        _int_cell(path, 0, "ArrayHeight", rows_text),
+        _int_cell(path, 0, "ArrayWidth", cols_text),
+    )
     check_field(str(path), "ArrayHeight", rows, int, 1, MatmulDesign.FIELDS["pe_rows"][2])
     check_field(str(path), "ArrayWidth", cols, int, 1, MatmulDesign.FIELDS["pe_cols"][2])
     return ScaleSimConfig(run_name=run_name, array_rows=rows, array_cols=cols, dataflow=dataflow)
@@ -234,7 +293,8 @@ def _check_design(owner: str, design: MatmulDesign) -> None:
         raise TypeError(f"{owner}: design must be a MatmulDesign; got {type(design).__name__}")
     if design.pe_interconnect != "systolic" or design.fold_overlap:
         raise ValueError(
-            f"{owner}: SCALE-Sim's model needs pe_interconnect='systolic' and fold_overlap=False; got "
+            f"{owner}: SCALE-Sim's model needs pe_interconnect='systolic' and fold_overlap=False; "
+            "got "
             f"pe_interconnect={design.pe_interconnect!r}, fold_overlap={design.fold_overlap!r} "
             "(use ScaleSimConfig.design())"
         )
@@ -247,7 +307,9 @@ def scalesim_total_cycles(layer: ScaleSimLayer, design: MatmulDesign) -> int:
     return plan.n_folds * plan.latency_cycles - 1
 
 
-def _layer_result(layer: ScaleSimLayer, design: MatmulDesign, total_cycles: int, n_events: int) -> ScaleSimLayerResult:
+def _layer_result(
+    layer: ScaleSimLayer, design: MatmulDesign, total_cycles: int, n_events: int
+) -> ScaleSimLayerResult:
     """Utilizations as SCALE-Sim averages them over folds (single_layer_sim.py).
 
     mapping efficiency = S_R S_C / (folds R C); compute utilization = S_R S_C T / (folds R C
@@ -257,12 +319,17 @@ def _layer_result(layer: ScaleSimLayer, design: MatmulDesign, total_cycles: int,
     plan = fold_plan(design, *layer.gemm)
     array = design.pe_rows * design.pe_cols
     used = plan.spatial_rows * plan.spatial_cols
-    per_fold = plan.latency_cycles + (0 if design.dataflow == "output_stationary" else design.pe_cols - 1)
+    # A single 1-cycle fold reports 0 cycles (the last cycle index); count it as one cycle
+    # for the utilization, where SCALE-Sim itself would divide by zero.
+    cycles_for_util = max(total_cycles, 1)
+    per_fold = plan.latency_cycles + (
+        0 if design.dataflow == "output_stationary" else design.pe_cols - 1
+    )
     return ScaleSimLayerResult(
         layer=layer.name,
         total_cycles=total_cycles,
         stall_cycles=0,
-        overall_util_percent=100.0 * layer.macs / (total_cycles * array),
+        overall_util_percent=100.0 * layer.macs / (cycles_for_util * array),
         mapping_efficiency_percent=100.0 * used / (plan.n_folds * array),
         compute_util_percent=100.0 * used * plan.stream_cycles / (plan.n_folds * array * per_fold),
         n_folds=plan.n_folds,
@@ -270,7 +337,9 @@ def _layer_result(layer: ScaleSimLayer, design: MatmulDesign, total_cycles: int,
     )
 
 
-def simulate_scalesim_layer(layer: ScaleSimLayer, design: MatmulDesign, trace: Trace | None = None) -> ScaleSimLayerResult:
+def simulate_scalesim_layer(
+    layer: ScaleSimLayer, design: MatmulDesign, trace: Trace | None = None
+) -> ScaleSimLayerResult:
     """SimPy run of one layer on the PE array in SCALE-Sim's configuration (operands resident).
 
     The array unit takes the whole layer as one ComputeStep and issues its folds one event
@@ -291,7 +360,9 @@ def simulate_scalesim_layer(layer: ScaleSimLayer, design: MatmulDesign, trace: T
     return _layer_result(layer, design, int(env.now) - 1, env.n_events)
 
 
-def simulate_scalesim(layers: tuple[ScaleSimLayer, ...], config: ScaleSimConfig) -> list[ScaleSimLayerResult]:
+def simulate_scalesim(
+    layers: tuple[ScaleSimLayer, ...], config: ScaleSimConfig
+) -> list[ScaleSimLayerResult]:
     """SimPy runs of every layer of a topology on a SCALE-Sim config (see module docstring)."""
     design = config.design()
     return [simulate_scalesim_layer(layer, design) for layer in layers]

@@ -31,7 +31,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from simulator.designs import Im2colDesign, MatmulDesign
 
@@ -65,7 +65,7 @@ class Region:
     channel: str = "pipo"
 
 
-Node = Union[Op, Loop, Region]
+Node = Op | Loop | Region
 
 
 # ------------------------------------------------------------------------------ loading
@@ -78,7 +78,9 @@ def _check_count(path: str, key: str, value: Any, lo: int, allow_null: bool = Fa
         kind = "an int or null" if allow_null else "an int"
         raise TypeError(f"{path}.{key}={value!r} must be {kind} in [{lo}, {COUNT_MAX}]")
     if not lo <= value <= COUNT_MAX:
-        raise ValueError(f"{path}.{key}={value!r} is out of range; expected an int in [{lo}, {COUNT_MAX}]")
+        raise ValueError(
+            f"{path}.{key}={value!r} is out of range; expected an int in [{lo}, {COUNT_MAX}]"
+        )
     return value
 
 
@@ -88,7 +90,9 @@ def _check_keys(path: str, data: dict, required: set[str], optional: set[str]) -
     if missing:
         raise ValueError(f"{path}: missing keys {missing}")
     if unknown:
-        raise ValueError(f"{path}: unknown keys {unknown}; expected some of {sorted(required | optional)}")
+        raise ValueError(
+            f"{path}: unknown keys {unknown}; expected some of {sorted(required | optional)}"
+        )
 
 
 def _check_name(path: str, key: str, value: Any) -> str:
@@ -115,10 +119,14 @@ def parse_nest(data: Any, path: str = "nest") -> Node:
         raise TypeError(f"{path}={data!r} must be an object with a 'loop', 'region' or 'op' key")
     kinds = [key for key in ("loop", "region", "op") if key in data]
     if len(kinds) != 1:
-        raise ValueError(f"{path}: a node has exactly one of the keys 'loop', 'region', 'op'; got {sorted(data)}")
+        raise ValueError(
+            f"{path}: a node has exactly one of the keys 'loop', 'region', 'op'; got {sorted(data)}"
+        )
     if kinds[0] == "op":
         _check_keys(path, data, {"op", "latency"}, set())
-        return Op(_check_name(path, "op", data["op"]), _check_count(path, "latency", data["latency"], 0))
+        return Op(
+            _check_name(path, "op", data["op"]), _check_count(path, "latency", data["latency"], 0)
+        )
     if kinds[0] == "region":
         _check_keys(path, data, {"region", "kind", "body"}, {"channel"})
         kind = data["kind"]
@@ -126,14 +134,25 @@ def parse_nest(data: Any, path: str = "nest") -> Node:
             raise ValueError(f"{path}.kind={kind!r} is not allowed; expected one of {REGION_KINDS}")
         channel = data.get("channel", "pipo")
         if channel not in CHANNEL_KINDS:
-            raise ValueError(f"{path}.channel={channel!r} is not allowed; expected one of {CHANNEL_KINDS}")
-        return Region(_check_name(path, "region", data["region"]), kind, _parse_body(path, data["body"]), channel)
-    _check_keys(path, data, {"loop", "trip_count", "pipeline_ii", "iteration_latency", "body"}, set())
+            raise ValueError(
+                f"{path}.channel={channel!r} is not allowed; expected one of {CHANNEL_KINDS}"
+            )
+        return Region(
+            _check_name(path, "region", data["region"]),
+            kind,
+            _parse_body(path, data["body"]),
+            channel,
+        )
+    _check_keys(
+        path, data, {"loop", "trip_count", "pipeline_ii", "iteration_latency", "body"}, set()
+    )
     loop = Loop(
         name=_check_name(path, "loop", data["loop"]),
         trip_count=_check_count(path, "trip_count", data["trip_count"], 0),
         pipeline_ii=_check_count(path, "pipeline_ii", data["pipeline_ii"], 1, allow_null=True),
-        iteration_latency=_check_count(path, "iteration_latency", data["iteration_latency"], 0, allow_null=True),
+        iteration_latency=_check_count(
+            path, "iteration_latency", data["iteration_latency"], 0, allow_null=True
+        ),
         body=_parse_body(path, data["body"]),
     )
     if loop.iteration_latency is None and not loop.body:
@@ -150,6 +169,8 @@ def load_nest(path: str | Path) -> Node:
         For a missing file, invalid JSON or an invalid nest.
     """
     path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"loop-nest file {str(path)!r} does not exist")
     try:
         data = json.loads(path.read_text())
     except json.JSONDecodeError as error:
@@ -213,7 +234,10 @@ class ScheduleReport:
             ii = "-" if row.ii is None else str(row.ii)
             iteration = "-" if row.iteration_latency is None else str(row.iteration_latency)
             lines.append(f"{name:<34} {trip:>10} {ii:>4} {iteration:>13} {row.latency_cycles:>10}")
-        lines.append(f"top {self.name}: latency {self.latency_cycles} cycles, interval {self.interval_cycles} cycles")
+        lines.append(
+            f"top {self.name}: latency {self.latency_cycles} cycles, interval "
+            f"{self.interval_cycles} cycles"
+        )
         return "\n".join(lines)
 
 
@@ -241,7 +265,9 @@ def _estimate(node: Node, depth: int, rows: list[ScheduleRow], unrolled: bool) -
             _estimate(child, depth + 1, rows, True)
         return latency, latency
     if isinstance(node, Op):
-        rows.append(ScheduleRow(node.name, "op", depth, None, None, None, node.latency, node.latency))
+        rows.append(
+            ScheduleRow(node.name, "op", depth, None, None, None, node.latency, node.latency)
+        )
         return node.latency, node.latency
     index = len(rows)
     rows.append(None)  # type: ignore[arg-type] (filled once the children are known)
@@ -249,15 +275,23 @@ def _estimate(node: Node, depth: int, rows: list[ScheduleRow], unrolled: bool) -
         pipelined = node.pipeline_ii is not None
         child_latencies = [_estimate(child, depth + 1, rows, pipelined)[0] for child in node.body]
         if pipelined:
-            iteration = node.iteration_latency if node.iteration_latency is not None else sum(child_latencies)
-            latency = 0 if node.trip_count == 0 else (node.trip_count - 1) * node.pipeline_ii + iteration
+            iteration = (
+                node.iteration_latency
+                if node.iteration_latency is not None
+                else sum(child_latencies)
+            )
+            latency = (
+                0 if node.trip_count == 0 else (node.trip_count - 1) * node.pipeline_ii + iteration
+            )
         else:
             iteration = node.iteration_latency
             if iteration is None:
                 iteration = sum(child_latencies) + LOOP_CONTROL_CYCLES
             latency = node.trip_count * iteration
         kind = "pipelined" if pipelined else "loop"
-        rows[index] = ScheduleRow(node.name, kind, depth, node.trip_count, node.pipeline_ii, iteration, latency, latency)
+        rows[index] = ScheduleRow(
+            node.name, kind, depth, node.trip_count, node.pipeline_ii, iteration, latency, latency
+        )
         return latency, latency
     children = [_estimate(child, depth + 1, rows, False) for child in node.body]
     if node.kind == "sequential":
@@ -267,7 +301,9 @@ def _estimate(node: Node, depth: int, rows: list[ScheduleRow], unrolled: bool) -
         if node.channel == "pipo":
             latency = sum(latency for latency, _ in children)
         else:
-            latency = max((i * FIFO_START_CYCLES + lat for i, (lat, _) in enumerate(children)), default=0)
+            latency = max(
+                (i * FIFO_START_CYCLES + lat for i, (lat, _) in enumerate(children)), default=0
+            )
     rows[index] = ScheduleRow(node.name, node.kind, depth, None, None, None, latency, interval)
     return latency, interval
 
@@ -292,7 +328,13 @@ def _axi_read_iteration(design: MatmulDesign | Im2colDesign) -> int:
     return design.mem_latency_cycles + 2
 
 
-def _pipelined(name: str, trip: int, iteration: int, body: tuple[Node, ...] = ()) -> Loop:
+def _loop(name: str, trip: int, *body: Node) -> Loop:
+    """A loop without PIPELINE: its iteration latency comes from its body."""
+    return Loop(name, trip, None, None, body)
+
+
+def _pipelined(name: str, trip: int, iteration: int, *body: Node) -> Loop:
+    """A loop with PIPELINE II = 1 and a known iteration latency."""
     return Loop(name, trip, 1, iteration, body)
 
 
@@ -305,27 +347,33 @@ def matmul_kernel_nest(design: MatmulDesign, u: int, v: int, w: int) -> Region:
     the write responses arrive mem_latency_cycles after the last write.
     """
     tu, tv, tw = design.tile_u, design.tile_v, design.tile_w
-    read = _axi_read_iteration(design)
-    accumulate = Loop("AccumulateV", math.ceil(v / tv), None, None, (
-        Loop("LoadTileA", tu, None, None, (_pipelined("LoadTileARow", tv, read),)),
-        Loop("LoadTileB", tv, None, None, (_pipelined("LoadTileBRow", tw, read),)),
-        Loop("ComputeDepth", tv, None, None, (
-            _pipelined("ComputeRows", tu, design.mac_latency_cycles + 2, (
-                Loop("MacCols", tw, None, design.mac_latency_cycles, ()),)),)),
-    ))  # fmt: skip
-    tile_cols = Loop("TileCols", math.ceil(w / tw), None, None, (
+    read, mac = _axi_read_iteration(design), design.mac_latency_cycles
+    compute = _pipelined("ComputeRows", tu, mac + 2, Loop("MacCols", tw, None, mac, ()))
+    accumulate = _loop(
+        "AccumulateV",
+        math.ceil(v / tv),
+        _loop("LoadTileA", tu, _pipelined("LoadTileARow", tv, read)),
+        _loop("LoadTileB", tv, _pipelined("LoadTileBRow", tw, read)),
+        _loop("ComputeDepth", tv, compute),
+    )
+    requantize = _pipelined("RequantizeRow", tw, design.requant_latency_cycles)
+    tile_cols = _loop(
+        "TileCols",
+        math.ceil(w / tw),
         _pipelined("ClearAcc", tu, 1),
         accumulate,
-        Loop("RequantizeTile", tu, None, None, (_pipelined("RequantizeRow", tw, design.requant_latency_cycles),)),
-        Loop("StoreTile", tu, None, None, (_pipelined("StoreTileRow", tw, 2),)),
-    ))  # fmt: skip
-    return Region("matmul", "sequential", (
-        Loop("TileRows", math.ceil(u / tu), None, None, (tile_cols,)),
-        Op("WriteResponse", design.mem_latency_cycles),
-    ))  # fmt: skip
+        _loop("RequantizeTile", tu, requantize),
+        _loop("StoreTile", tu, _pipelined("StoreTileRow", tw, 2)),
+    )
+    tile_rows = _loop("TileRows", math.ceil(u / tu), tile_cols)
+    return Region(
+        "matmul", "sequential", (tile_rows, Op("WriteResponse", design.mem_latency_cycles))
+    )
 
 
-def im2col_kernel_nest(design: Im2colDesign, src_c: int, src_m: int, src_n: int, km: int, kn: int) -> Region:
+def im2col_kernel_nest(
+    design: Im2colDesign, src_c: int, src_m: int, src_n: int, km: int, kn: int
+) -> Region:
     """The loop nest of hls_src/im2col/im2col.cpp (labels as in the source).
 
     ReadRow: pipelined II = 1 over src_n + 2 padded bytes (iteration = mem latency + 2);
@@ -333,16 +381,18 @@ def im2col_kernel_nest(design: Im2colDesign, src_c: int, src_m: int, src_n: int,
     """
     out_m, out_n = src_m + 3 - km, src_n + 3 - kn
     read = _axi_read_iteration(design)
-    out_rows = Loop("OutRows", out_m, None, None, (
-        _pipelined("ReadRow", src_n + 2, read),
-        Loop("WriteWindow", km, None, None, (
-            Loop("WriteKernelCols", kn, None, None, (_pipelined("WriteOut", out_n, 2),)),)),
-    ))  # fmt: skip
-    channels = Loop("Channels", src_c, None, None, (
-        Loop("PrimeRows", km - 1, None, None, (_pipelined("ReadRow", src_n + 2, read),)),
-        out_rows,
-    ))  # fmt: skip
-    return Region("im2col", "sequential", (channels, Op("WriteResponse", design.mem_latency_cycles)))
+    window = _loop(
+        "WriteWindow", km, _loop("WriteKernelCols", kn, _pipelined("WriteOut", out_n, 2))
+    )
+    channels = _loop(
+        "Channels",
+        src_c,
+        _loop("PrimeRows", km - 1, _pipelined("ReadRow", src_n + 2, read)),
+        _loop("OutRows", out_m, _pipelined("ReadRow", src_n + 2, read), window),
+    )
+    return Region(
+        "im2col", "sequential", (channels, Op("WriteResponse", design.mem_latency_cycles))
+    )
 
 
 def kernel_schedule(design: MatmulDesign | Im2colDesign, shape: tuple[int, ...]) -> ScheduleReport:
@@ -355,20 +405,27 @@ def kernel_schedule(design: MatmulDesign | Im2colDesign, shape: tuple[int, ...])
     TypeError, ValueError
         For another object than a design, or a shape of the wrong length or range.
     """
-    from simulator.units.im2col import Im2colShape, check_im2col_shape
-    from simulator.units.matmul import check_matmul_shape
+    from simulator.units.im2col_schedule import Im2colShape, check_im2col_shape
+    from simulator.units.tiling import check_matmul_shape
 
     if isinstance(design, MatmulDesign):
         if len(shape) != 3:
-            raise ValueError(f"kernel_schedule: shape={shape!r} must be (u, v, w) for a MatmulDesign")
+            raise ValueError(
+                f"kernel_schedule: shape={shape!r} must be (u, v, w) for a MatmulDesign"
+            )
         check_matmul_shape("kernel_schedule", design, *shape)
         return estimate_nest(matmul_kernel_nest(design, *shape))
     if isinstance(design, Im2colDesign):
         if len(shape) != 5:
-            raise ValueError(f"kernel_schedule: shape={shape!r} must be (src_c, src_m, src_n, km, kn)")
+            raise ValueError(
+                f"kernel_schedule: shape={shape!r} must be (src_c, src_m, src_n, km, kn)"
+            )
         check_im2col_shape("kernel_schedule", design, Im2colShape(*shape))
         return estimate_nest(im2col_kernel_nest(design, *shape))
-    raise TypeError(f"kernel_schedule: design must be a MatmulDesign or an Im2colDesign; got {type(design).__name__}")
+    raise TypeError(
+        "kernel_schedule: design must be a MatmulDesign or an Im2colDesign; got "
+        f"{type(design).__name__}"
+    )
 
 
 __all__ = [

@@ -11,11 +11,11 @@ After output row orow, input rows below orow are no longer needed and their line
 rows are freed. Every ``rows_per_write`` output rows (and at the end of a channel) the group
 is written: for each (kr, kc) one contiguous segment of out row (c, kr, kc).
 
+Addresses, row needs and write groups are pure functions in ``im2col_schedule.py``.
 Stages: read --line buffer--> window --out buffer--> write. Reads and writes use the two
 independent channels of one m_axi adapter, so nothing contends and the SimPy model equals its
 analytic twin (``analytic_im2col``) exactly. Events are per burst, per output row and per
-write group. Addresses are a pure function (``im2col_addresses``), testable without SimPy;
-values come from ``kernels.im2col``.
+write group. Values come from ``kernels.im2col``.
 """
 
 from __future__ import annotations
@@ -26,133 +26,34 @@ import numpy as np
 import simpy
 
 from simulator import kernels
-from simulator.designs import Im2colDesign, check_field
-from simulator.numerics import (
-    CHANNELS_MAX,
-    KERNEL_SIZE_MAX,
-    KERNEL_SIZE_MIN,
-    check_im2col_args,
-    im2col_output_shape,
-)
+from simulator.designs import Im2colDesign
+from simulator.numerics import check_im2col_args
 from simulator.resources import estimate_resources
 from simulator.results import Im2colResult, Trace
 from simulator.units.axi import AxiChannel, AxiPort, ChannelTwin, segment_bursts
-from simulator.units.matmul import CountingEnvironment
+from simulator.units.environment import CountingEnvironment, filled_store
+from simulator.units.im2col_schedule import (
+    Im2colShape,
+    check_im2col_shape,
+    group_bursts,
+    group_ends,
+    im2col_addresses,
+    last_row_needed,
+    memory_bound_cycles,
+    window_row_cycles,
+    write_groups,
+)
 
 STAGES = ("read", "window", "write")
-SRC_M_MAX = 1 << 16
-
-
-# ------------------------------------------------------------------ address generation
-
-
-def im2col_addresses(src_c: int, src_m: int, src_n: int, kernel_size_m: int, kernel_size_n: int) -> np.ndarray:
-    """Source of every output element: flat index into x[C][M][N], or -1 for the pad.
-
-    Element (row, col) with row = (c, kr, kc) and col = (orow, ocol) reads
-    x[c][orow + kr - 1][ocol + kc - 1] (numerics eq. 7).
-
-    Returns
-    -------
-    ndarray of shape (C * KM * KN, OM * ON), int64
-    """
-    out_m, out_n = im2col_output_shape(src_m, src_n, kernel_size_m, kernel_size_n)
-    c, kr, kc, orow, ocol = np.ix_(
-        np.arange(src_c), np.arange(kernel_size_m), np.arange(kernel_size_n), np.arange(out_m), np.arange(out_n)
-    )
-    src_row, src_col = orow + kr - 1, ocol + kc - 1
-    inside = (src_row >= 0) & (src_row < src_m) & (src_col >= 0) & (src_col < src_n)
-    flat = (c * src_m + src_row) * src_n + src_col
-    addresses = np.where(inside, flat, -1)  # (c, km, kn, om, on)
-    return addresses.reshape(src_c * kernel_size_m * kernel_size_n, out_m * out_n)
-
-
-def last_row_needed(orow: int, src_m: int, kernel_size_m: int) -> int:
-    """Bottom input row (inside the image) that output row ``orow`` reads; -1 if none.
-
-    Output row orow reads padded rows orow - 1 .. orow + KM - 2; every earlier input row was
-    already needed by an earlier output row, so rows arrive in order.
-    """
-    return min(orow + kernel_size_m - 2, src_m - 1)
-
-
-def group_ends(orow: int, out_m: int, rows_per_write: int) -> bool:
-    """True when output row ``orow`` closes a write group."""
-    return (orow + 1) % rows_per_write == 0 or orow == out_m - 1
-
-
-# --------------------------------------------------------------------------- schedule
-
-
-@dataclass(frozen=True, slots=True)
-class Im2colShape:
-    src_c: int
-    src_m: int
-    src_n: int
-    kernel_size_m: int
-    kernel_size_n: int
-
-    @property
-    def out_m(self) -> int:
-        return self.src_m + 3 - self.kernel_size_m
-
-    @property
-    def out_n(self) -> int:
-        return self.src_n + 3 - self.kernel_size_n
-
-    @property
-    def window(self) -> int:
-        return self.kernel_size_m * self.kernel_size_n
-
-
-def write_groups(design: Im2colDesign, shape: Im2colShape) -> list[int]:
-    """Output rows of every write group of one channel: rows_per_write, the last one shorter."""
-    out_m, per_group = shape.out_m, design.rows_per_write
-    return [min(per_group, out_m - start) for start in range(0, out_m, per_group)]
-
-
-def group_bursts(design: Im2colDesign, shape: Im2colShape, n_rows: int) -> tuple[int, ...]:
-    """Bursts of one write group: KM * KN segments of n_rows * ON contiguous bytes."""
-    return segment_bursts(n_rows * shape.out_n, design) * shape.window
-
-
-def window_row_cycles(design: Im2colDesign, shape: Im2colShape) -> int:
-    """Cycles to generate one output row: ceil(ON / columns_per_cycle) * column_ii."""
-    return -(-shape.out_n // design.columns_per_cycle) * design.column_ii
-
-
-def memory_bound_cycles(design: Im2colDesign, shape: Im2colShape) -> int:
-    """max(L + read_beats, L + write_beats + L), beats = ceil(bytes / bytes_per_beat).
-
-    Reads: C * M * N bytes; writes: C * KM * KN * OM * ON bytes (see matmul's bound).
-    """
-    per_beat, latency = design.bytes_per_beat, design.mem_latency_cycles
-    read_beats = -(-shape.src_c * shape.src_m * shape.src_n // per_beat)
-    write_beats = -(-shape.src_c * shape.window * shape.out_m * shape.out_n // per_beat)
-    return max(latency + read_beats, 2 * latency + write_beats)
 
 
 def _interval_cycles(design: Im2colDesign, shape: Im2colShape) -> int:
     read = shape.src_c * shape.src_m * sum(segment_bursts(shape.src_n, design))
-    write = shape.src_c * sum(sum(group_bursts(design, shape, rows)) for rows in write_groups(design, shape))
+    write = shape.src_c * sum(
+        sum(group_bursts(design, shape, rows)) for rows in write_groups(design, shape)
+    )
     window = shape.src_c * shape.out_m * window_row_cycles(design, shape)
     return max(read, write, window)
-
-
-def check_im2col_shape(owner: str, design: Im2colDesign, shape: Im2colShape) -> None:
-    """Validate a design and a shape at a public entry point, including the design's limits."""
-    if not isinstance(design, Im2colDesign):
-        raise TypeError(f"{owner}: design must be an Im2colDesign; got {type(design).__name__}")
-    check_field(owner, "src_c", shape.src_c, int, 1, CHANNELS_MAX)
-    check_field(owner, "src_m", shape.src_m, int, 1, SRC_M_MAX)
-    check_field(owner, "src_n", shape.src_n, int, 1, design.max_src_n)
-    check_field(owner, "kernel_size_m", shape.kernel_size_m, int, KERNEL_SIZE_MIN, min(design.max_k, KERNEL_SIZE_MAX))
-    check_field(owner, "kernel_size_n", shape.kernel_size_n, int, KERNEL_SIZE_MIN, min(design.max_k, KERNEL_SIZE_MAX))
-    if shape.src_m + 2 < shape.kernel_size_m or shape.src_n + 2 < shape.kernel_size_n:
-        raise ValueError(
-            f"{owner}: kernel ({shape.kernel_size_m}, {shape.kernel_size_n}) does not fit the padded input "
-            f"({shape.src_m + 2}, {shape.src_n + 2}); expected kernel_size <= src_size + 2"
-        )
 
 
 def _result(model, design, shape, trace, latency, n_events) -> Im2colResult:
@@ -191,8 +92,16 @@ class Im2colPorts:
 class RowReader:
     """SimPy unit: reads every input row once, by bursts, into a free line-buffer row."""
 
-    def __init__(self, env, design: Im2colDesign, inputs: Im2colShape, outputs: Im2colPorts, trace: Trace):
-        self.env, self.design, self.shape, self.ports, self.trace = env, design, inputs, outputs, trace
+    def __init__(
+        self, env, design: Im2colDesign, inputs: Im2colShape, outputs: Im2colPorts, trace: Trace
+    ):
+        self.env, self.design, self.shape, self.ports, self.trace = (
+            env,
+            design,
+            inputs,
+            outputs,
+            trace,
+        )
         self.process = env.process(self.run())
 
     def run(self):
@@ -205,8 +114,7 @@ class RowReader:
             first_issue = done = None
             for beats in bursts:
                 asked = self.env.now
-                slot = channel.slots.request()
-                yield slot
+                slot = yield from channel.acquire()
                 self.trace.stall("read", asked, self.env.now)
                 first_issue = self.env.now if first_issue is None else first_issue
                 _, done = channel.reserve(slot, beats)
@@ -221,8 +129,16 @@ class RowReader:
 class WindowGenerator:
     """SimPy unit: one event per output row; frees line rows and hands out write groups."""
 
-    def __init__(self, env, design: Im2colDesign, inputs: Im2colShape, outputs: Im2colPorts, trace: Trace):
-        self.env, self.design, self.shape, self.ports, self.trace = env, design, inputs, outputs, trace
+    def __init__(
+        self, env, design: Im2colDesign, inputs: Im2colShape, outputs: Im2colPorts, trace: Trace
+    ):
+        self.env, self.design, self.shape, self.ports, self.trace = (
+            env,
+            design,
+            inputs,
+            outputs,
+            trace,
+        )
         self.process = env.process(self.run())
 
     def _row_cycles(self) -> int:
@@ -238,7 +154,9 @@ class WindowGenerator:
                     ready = self.env.now
                     out = yield ports.out_free.get()
                     self.trace.stall("window", ready, self.env.now)
-                for row in range(next_row, last_row_needed(orow, shape.src_m, shape.kernel_size_m) + 1):
+                for row in range(
+                    next_row, last_row_needed(orow, shape.src_m, shape.kernel_size_m) + 1
+                ):
                     held.append((row, (yield ports.line_full.get())))
                     next_row = row + 1
                 start = self.env.now
@@ -255,8 +173,16 @@ class WindowGenerator:
 class GroupWriter:
     """SimPy unit: writes every output group by bursts; frees its buffer after the last beat."""
 
-    def __init__(self, env, design: Im2colDesign, inputs: Im2colShape, outputs: Im2colPorts, trace: Trace):
-        self.env, self.design, self.shape, self.ports, self.trace = env, design, inputs, outputs, trace
+    def __init__(
+        self, env, design: Im2colDesign, inputs: Im2colShape, outputs: Im2colPorts, trace: Trace
+    ):
+        self.env, self.design, self.shape, self.ports, self.trace = (
+            env,
+            design,
+            inputs,
+            outputs,
+            trace,
+        )
         self.end_cycle = 0
         self.process = env.process(self.run())
 
@@ -267,8 +193,7 @@ class GroupWriter:
             first_issue = data_end = done = None
             for beats in group_bursts(self.design, self.shape, n_rows):
                 asked = self.env.now
-                slot = channel.slots.request()
-                yield slot
+                slot = yield from channel.acquire()
                 self.trace.stall("write", asked, self.env.now)
                 first_issue = self.env.now if first_issue is None else first_issue
                 data_end, done = channel.reserve(slot, beats)
@@ -282,14 +207,9 @@ class GroupWriter:
         self.trace.busy("write", first_issue, done)
 
 
-def _filled_store(env, capacity: int) -> simpy.Store:
-    store = simpy.Store(env, capacity=capacity)
-    for index in range(capacity):
-        store.put(index)
-    return store
-
-
-def run_im2col_des(design: Im2colDesign, shape: Im2colShape, trace: Trace | None = None) -> Im2colResult:
+def run_im2col_des(
+    design: Im2colDesign, shape: Im2colShape, trace: Trace | None = None
+) -> Im2colResult:
     """Simulate the timing of one im2col call in SimPy (no values).
 
     Raises
@@ -302,9 +222,9 @@ def run_im2col_des(design: Im2colDesign, shape: Im2colShape, trace: Trace | None
     env = CountingEnvironment()
     port = AxiPort(env, design)
     ports = Im2colPorts(
-        line_free=_filled_store(env, design.line_buffer_rows),
+        line_free=filled_store(env, design.line_buffer_rows),
         line_full=simpy.Store(env),
-        out_free=_filled_store(env, design.n_buffers),
+        out_free=filled_store(env, design.n_buffers),
         out_full=simpy.Store(env),
         read=port.read,
         write=port.write,
@@ -315,15 +235,72 @@ def run_im2col_des(design: Im2colDesign, shape: Im2colShape, trace: Trace | None
     env.run()
     for name, unit in (("read", reader), ("window", window), ("write", writer)):
         if unit.process.is_alive:
-            raise RuntimeError(f"im2col DES: unit {name!r} is still waiting at cycle {int(env.now)}")
+            raise RuntimeError(
+                f"im2col DES: unit {name!r} is still waiting at cycle {int(env.now)}"
+            )
     return _result("des", design, shape, trace, writer.end_cycle, env.n_events)
 
 
 # ----------------------------------------------------------------------- analytic twin
 
 
+class _RowReaderTwin:
+    """Max-plus replay of the RowReader: input rows in order into free line-buffer rows."""
+
+    def __init__(self, design: Im2colDesign, shape: Im2colShape, trace: Trace):
+        self.design, self.trace = design, trace
+        self.channel = ChannelTwin(design, "read")
+        self.bursts = segment_bursts(shape.src_n, design)
+        self.clock = 0
+        self.n_read = 0
+        self.release: list[int] = []  # cycle the window freed the line row of input row k
+
+    def read_next_row(self) -> int:
+        """Cycle the next input row is in the line buffer."""
+        slots = self.design.line_buffer_rows
+        free = self.release[self.n_read - slots] if self.n_read >= slots else 0
+        start = max(self.clock, free)
+        self.trace.stall("read", self.clock, start)
+        first, self.clock, _, done = self.channel.issue_bursts(
+            start, self.bursts, self.trace, "read"
+        )
+        self.trace.busy("read", first, done)
+        self.n_read += 1
+        return done
+
+
+class _GroupWriterTwin:
+    """Max-plus replay of the GroupWriter: write groups in order, buffers freed after the beats."""
+
+    def __init__(self, design: Im2colDesign, shape: Im2colShape, trace: Trace):
+        self.design, self.shape, self.trace = design, shape, trace
+        self.channel = ChannelTwin(design, "write")
+        self.clock = self.end_cycle = 0
+        self.out_free: list[int] = []  # cycle the out buffer of group g is free again
+
+    def buffer_free(self) -> int:
+        """Cycle an out buffer is free for the next group."""
+        group, n_buffers = len(self.out_free), self.design.n_buffers
+        return self.out_free[group - n_buffers] if group >= n_buffers else 0
+
+    def write(self, ready: int, n_rows: int) -> None:
+        bursts = group_bursts(self.design, self.shape, n_rows)
+        first, self.clock, data_end, done = self.channel.issue_bursts(
+            max(self.clock, ready), bursts, self.trace, "write"
+        )
+        self.out_free.append(data_end)
+        self.trace.busy("write", first, done)
+        self.end_cycle = max(self.end_cycle, done)
+
+
 def analytic_im2col(
-    design: Im2colDesign, src_c: int, src_m: int, src_n: int, km: int, kn: int, trace: Trace | None = None
+    design: Im2colDesign,
+    src_c: int,
+    src_m: int,
+    src_n: int,
+    km: int,
+    kn: int,
+    trace: Trace | None = None,
 ) -> Im2colResult:
     """Closed-form twin of ``run_im2col_des``: max-plus recurrences over rows and groups.
 
@@ -333,69 +310,41 @@ def analytic_im2col(
     shape = Im2colShape(src_c, src_m, src_n, km, kn)
     check_im2col_shape("analytic_im2col", design, shape)
     trace = Trace() if trace is None else trace
-    reader, writer = ChannelTwin(design, "read"), ChannelTwin(design, "write")
-    row_bursts = segment_bursts(src_n, design)
-    slots, n_buffers = design.line_buffer_rows, design.n_buffers
-    row_full, row_release, out_free = [], [], []
-    reader_clock = window_clock = writer_clock = end = 0
-    row_cycles = window_row_cycles(design, shape)
-
-    def read_next_row() -> int:
-        nonlocal reader_clock
-        index = len(row_full)
-        now = max(reader_clock, row_release[index - slots] if index >= slots else 0)
-        trace.stall("read", reader_clock, now)
-        first_issue = done = None
-        for beats in row_bursts:
-            grant, _, done = reader.issue(now, beats)
-            trace.stall("read", now, grant)
-            now = grant
-            first_issue = now if first_issue is None else first_issue
-        reader_clock = now
-        trace.busy("read", first_issue, done)
-        row_full.append(done)
-        return done
-
+    reader, writer = _RowReaderTwin(design, shape, trace), _GroupWriterTwin(design, shape, trace)
+    row_cycles, per_group = window_row_cycles(design, shape), design.rows_per_write
+    now = 0  # the window generator's clock
     for _ in range(src_c):
         held: list[int] = []  # input rows in the line buffer, oldest first
         next_row = 0
         for orow in range(shape.out_m):
-            if orow % design.rows_per_write == 0:
-                group = len(out_free)
-                ready = window_clock
-                window_clock = max(window_clock, out_free[group - n_buffers] if group >= n_buffers else 0)
-                trace.stall("window", ready, window_clock)
+            if orow % per_group == 0:
+                ready, now = now, max(now, writer.buffer_free())
+                trace.stall("window", ready, now)
             for row in range(next_row, last_row_needed(orow, src_m, km) + 1):
-                window_clock = max(window_clock, read_next_row())
+                now = max(now, reader.read_next_row())
                 held.append(row)
                 next_row = row + 1
-            trace.busy("window", window_clock, window_clock + row_cycles)
-            window_clock += row_cycles
+            trace.busy("window", now, now + row_cycles)
+            now += row_cycles
             while held and held[0] < orow:
                 held.pop(0)
-                row_release.append(window_clock)
-            if not group_ends(orow, shape.out_m, design.rows_per_write):
-                continue
-            cursor = max(writer_clock, window_clock)
-            first_issue = data_end = done = None
-            for beats in group_bursts(design, shape, orow % design.rows_per_write + 1):
-                grant, data_end, done = writer.issue(cursor, beats)
-                trace.stall("write", cursor, grant)
-                cursor = grant
-                first_issue = cursor if first_issue is None else first_issue
-            writer_clock = cursor
-            out_free.append(data_end)
-            trace.busy("write", first_issue, done)
-            end = max(end, done)
-        row_release.extend([window_clock] * len(held))
-    return _result("analytic", design, shape, trace, end, 0)
+                reader.release.append(now)
+            if group_ends(orow, shape.out_m, per_group):
+                writer.write(now, orow % per_group + 1)
+        reader.release.extend([now] * len(held))
+    return _result("analytic", design, shape, trace, writer.end_cycle, 0)
 
 
 # ------------------------------------------------------------------------- public API
 
 
 def simulate_im2col(
-    design: Im2colDesign, x_q: np.ndarray, kernel_size_m: int, kernel_size_n: int, *, pad_value: int = 0
+    design: Im2colDesign,
+    x_q: np.ndarray,
+    kernel_size_m: int,
+    kernel_size_n: int,
+    *,
+    pad_value: int = 0,
 ) -> tuple[np.ndarray, Im2colResult]:
     """Bit-exact im2col with its simulated timing on ``design``.
 
@@ -418,9 +367,12 @@ def simulate_im2col(
         beyond the design's line buffer.
     """
     if not isinstance(design, Im2colDesign):
-        raise TypeError(f"simulate_im2col: design must be an Im2colDesign; got {type(design).__name__}")
+        raise TypeError(
+            f"simulate_im2col: design must be an Im2colDesign; got {type(design).__name__}"
+        )
     check_im2col_args("simulate_im2col", x_q, kernel_size_m, kernel_size_n, pad_value)
     shape = Im2colShape(*x_q.shape, kernel_size_m, kernel_size_n)
+    check_im2col_shape("simulate_im2col", design, shape)
     result = run_im2col_des(design, shape)
     return kernels.im2col(x_q, kernel_size_m, kernel_size_n, pad_value=pad_value), result
 

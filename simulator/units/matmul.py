@@ -1,12 +1,8 @@
 """Timing of the quantized matmul accelerator: SimPy model and its analytic twin.
 
-Schedule (spec Part 2, Task 1; the loop order of hls_src/matmul/matmul.cpp): for every
-output tile (i, k) of tile_u x tile_w, in row-major order, for every depth tile j of
-tile_v: load the A tile (i, j) and the B tile (j, k), compute their product on the PE array
-(``pe_array.py``) into the accumulators; after the last j, requantize the tile and write it.
-A tile whose index did not change since the previous step stays in its buffer and is not
-loaded again (with one depth tile, A is reused along a row of output tiles and B for the
-whole product when there is also one column tile).
+Schedule (spec Part 2, Task 1): the tile loop nest of ``tiling.py``, A and B tiles loaded
+by bursts, their product computed on the PE array (``pe_array.py``) into the accumulators;
+after the last depth tile of an output tile, requantize it and write it.
 
 Stages and the stores between them (each buffer holds ``n_buffers`` tiles):
     load_a --A buffer--> compute <--B buffer-- load_b
@@ -36,106 +32,28 @@ import numpy as np
 import simpy
 
 from simulator import kernels
-from simulator.designs import MatmulDesign, check_field
-from simulator.numerics import V_MAX, check_qmatmul_args
+from simulator.designs import MatmulDesign
+from simulator.numerics import check_qmatmul_args
 from simulator.resources import estimate_resources
 from simulator.results import MatmulResult, Trace
-from simulator.units.axi import AxiChannel, AxiPort, ChannelTwin, block_bursts
-from simulator.units.pe_array import ComputeStep, PeArray, PeArrayPorts, fold_plan
+from simulator.units.axi import AxiChannel, AxiPort, ChannelTwin
+from simulator.units.environment import CountingEnvironment, filled_store
+from simulator.units.pe_array import PeArray, PeArrayPorts, fold_plan
+from simulator.units.tiling import (
+    LOAD_STAGES,
+    MatmulSchedule,
+    check_matmul_shape,
+    compute_bound_cycles,
+    matmul_schedule,
+    memory_bound_cycles,
+)
 
 STAGES = ("load_a", "load_b", "compute", "requantize", "store")
-DIM_MAX = 1 << 20  # u and w; v is bounded by the exact int32 accumulator (numerics.V_MAX)
-
-
-class CountingEnvironment(simpy.Environment):
-    """simpy.Environment that counts scheduled events (to show the event granularity)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.n_events = 0
-
-    def schedule(self, event, priority=1, delay=0):  # noqa: D102 (SimPy API)
-        self.n_events += 1
-        super().schedule(event, priority, delay)
-
-
-# -------------------------------------------------------------------------- the schedule
-
-
-LOAD_STAGES = ("load_a", "load_b")
-
-
-@dataclass(frozen=True, slots=True)
-class MatmulSchedule:
-    """Steps of the PE array and the bursts of every load and store, in program order.
-
-    ``loads`` holds (stage, bursts) pairs, stage "load_a" or "load_b", in the order the
-    sequential loop nest would issue them (A then B of each step).
-    """
-
-    steps: tuple[ComputeStep, ...]
-    loads: tuple[tuple[str, tuple[int, ...]], ...]
-    out_tiles: tuple[tuple[int, int, tuple[int, ...]], ...]  # (rows, cols, bursts)
-
-    def operand_loads(self, stage: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
-        """The loads of one operand only, in order."""
-        return tuple(load for load in self.loads if load[0] == stage)
-
-
-def _tile_sizes(total: int, tile: int) -> list[int]:
-    return [min(tile, total - start) for start in range(0, total, tile)]
-
-
-def matmul_schedule(design: MatmulDesign, u: int, v: int, w: int) -> MatmulSchedule:
-    """The tile loop nest of the design for a (u x v) @ (v x w) product (module docstring).
-
-    A rows are v bytes apart, B and out rows w bytes apart: a tile is one contiguous
-    segment when it spans whole rows (one depth tile for A, one column tile for B and out).
-    """
-    rows_u, depths_v, cols_w = _tile_sizes(u, design.tile_u), _tile_sizes(v, design.tile_v), _tile_sizes(w, design.tile_w)
-    a_whole_rows, bw_whole_rows = len(depths_v) == 1, len(cols_w) == 1
-    steps, loads, out_tiles = [], [], []
-    previous_a = previous_b = None
-    for i, rows in enumerate(rows_u):
-        for k, cols in enumerate(cols_w):
-            for j, depth in enumerate(depths_v):
-                new_a, new_b = (i, j) != previous_a, (j, k) != previous_b
-                if new_a:
-                    loads.append(("load_a", block_bursts(rows, depth, a_whole_rows, design)))
-                if new_b:
-                    loads.append(("load_b", block_bursts(depth, cols, bw_whole_rows, design)))
-                first_v, last_v = j == 0, j == len(depths_v) - 1
-                steps.append(ComputeStep(rows, depth, cols, new_a, new_b, first_v, last_v))
-                previous_a, previous_b = (i, j), (j, k)
-            out_tiles.append((rows, cols, block_bursts(rows, cols, bw_whole_rows, design)))
-    return MatmulSchedule(tuple(steps), tuple(loads), tuple(out_tiles))
 
 
 def requantize_cycles(design: MatmulDesign, n_outputs: int) -> int:
     """Cycles to requantize one tile: ceil(outputs / requant_lanes) + requant_latency_cycles."""
     return math.ceil(n_outputs / design.requant_lanes) + design.requant_latency_cycles
-
-
-def memory_bound_cycles(design: MatmulDesign, u: int, v: int, w: int) -> int:
-    """Bytes-over-bandwidth bound: no schedule of the design's ports can be faster.
-
-    max(L + read_beats, L + write_beats + L) with beats = ceil(bytes / bytes_per_beat),
-    L = mem_latency_cycles, read_beats over A and B together on a shared port (the larger of
-    the two on separate ports): reads cannot finish before their beats have crossed the
-    channel after one latency, and the first output cannot be written before one read
-    latency nor acknowledged before one write latency after its last beat.
-    """
-    per_beat = design.bytes_per_beat
-    a_beats, b_beats = math.ceil(u * v / per_beat), math.ceil(v * w / per_beat)
-    read_beats = a_beats + b_beats if design.axi_ports == "shared" else max(a_beats, b_beats)
-    write_beats = math.ceil(u * w / per_beat)
-    latency = design.mem_latency_cycles
-    return max(latency + read_beats, 2 * latency + write_beats)
-
-
-def compute_bound_cycles(design: MatmulDesign, u: int, v: int, w: int) -> int:
-    """ceil(u * v * w / PEs): the PE array cannot do more MACs per cycle."""
-    return math.ceil(u * v * w / design.n_pes)
 
 
 def _interval_cycles(design: MatmulDesign, schedule: MatmulSchedule) -> int:
@@ -149,16 +67,9 @@ def _interval_cycles(design: MatmulDesign, schedule: MatmulSchedule) -> int:
     return max(read, write, compute, requantize)
 
 
-def check_matmul_shape(owner: str, design: MatmulDesign, u: int, v: int, w: int) -> None:
-    """Validate a design object and a (u, v, w) shape at a public entry point."""
-    if not isinstance(design, MatmulDesign):
-        raise TypeError(f"{owner}: design must be a MatmulDesign; got {type(design).__name__}")
-    check_field(owner, "u", u, int, 1, DIM_MAX)
-    check_field(owner, "v", v, int, 1, V_MAX)
-    check_field(owner, "w", w, int, 1, DIM_MAX)
-
-
-def _result(model: str, design: MatmulDesign, u, v, w, schedule, trace, latency, n_events) -> MatmulResult:
+def _result(
+    model: str, design: MatmulDesign, u, v, w, schedule, trace, latency, n_events
+) -> MatmulResult:
     return MatmulResult(
         model=model,
         design=design,
@@ -204,7 +115,14 @@ class TileLoader:
     operand has its own loader on separate adapters.
     """
 
-    def __init__(self, env, design: MatmulDesign, inputs: LoaderInputs, outputs: dict[str, simpy.Store], trace: Trace):
+    def __init__(
+        self,
+        env,
+        design: MatmulDesign,
+        inputs: LoaderInputs,
+        outputs: dict[str, simpy.Store],
+        trace: Trace,
+    ):
         self.env = env
         self.design = design
         self.inputs = inputs
@@ -221,8 +139,7 @@ class TileLoader:
             first_issue = done = None
             for beats in bursts:
                 asked = self.env.now
-                slot = channel.slots.request()
-                yield slot
+                slot = yield from channel.acquire()
                 self.trace.stall(stage, asked, self.env.now)
                 first_issue = self.env.now if first_issue is None else first_issue
                 _, done = channel.reserve(slot, beats)
@@ -302,8 +219,7 @@ class TileWriter:
             first_issue = data_end = done = None
             for beats in bursts:
                 asked = self.env.now
-                slot = channel.slots.request()
-                yield slot
+                slot = yield from channel.acquire()
                 self.trace.stall("store", asked, self.env.now)
                 first_issue = self.env.now if first_issue is None else first_issue
                 data_end, done = channel.reserve(slot, beats)
@@ -317,14 +233,9 @@ class TileWriter:
         self.trace.busy("store", first_issue, done)
 
 
-def _filled_store(env, capacity: int) -> simpy.Store:
-    store = simpy.Store(env, capacity=capacity)
-    for index in range(capacity):
-        store.put(index)
-    return store
-
-
-def run_matmul_des(design: MatmulDesign, u: int, v: int, w: int, trace: Trace | None = None) -> MatmulResult:
+def run_matmul_des(
+    design: MatmulDesign, u: int, v: int, w: int, trace: Trace | None = None
+) -> MatmulResult:
     """Simulate the timing of one (u x v) @ (v x w) call in SimPy (no values).
 
     Raises
@@ -337,24 +248,38 @@ def run_matmul_des(design: MatmulDesign, u: int, v: int, w: int, trace: Trace | 
     schedule = matmul_schedule(design, u, v, w)
     env = CountingEnvironment()
     n_buffers = design.n_buffers
-    a_free, b_free = _filled_store(env, n_buffers), _filled_store(env, n_buffers)
-    acc_free, out_free = _filled_store(env, n_buffers), _filled_store(env, n_buffers)
+    a_free, b_free = filled_store(env, n_buffers), filled_store(env, n_buffers)
+    acc_free, out_free = filled_store(env, n_buffers), filled_store(env, n_buffers)
     a_full, b_full, acc_full, out_full = (simpy.Store(env) for _ in range(4))
     free, full = {"load_a": a_free, "load_b": b_free}, {"load_a": a_full, "load_b": b_full}
     if design.axi_ports == "shared":
         port = AxiPort(env, design)
         write_channel = port.write
-        loaders = {"load": TileLoader(env, design, LoaderInputs(schedule.loads, port.read, free), full, trace)}
+        loaders = {
+            "load": TileLoader(
+                env, design, LoaderInputs(schedule.loads, port.read, free), full, trace
+            )
+        }
     else:
         write_channel = AxiPort(env, design).write
         loaders = {
-            stage: TileLoader(env, design, LoaderInputs(schedule.operand_loads(stage), AxiPort(env, design).read, free), full, trace)
+            stage: TileLoader(
+                env,
+                design,
+                LoaderInputs(schedule.operand_loads(stage), AxiPort(env, design).read, free),
+                full,
+                trace,
+            )
             for stage in LOAD_STAGES
         }
     units = {
         **loaders,
         "compute": PeArray(
-            env, design, schedule.steps, PeArrayPorts(a_full, b_full, acc_free, a_free, b_free, acc_full), trace
+            env,
+            design,
+            schedule.steps,
+            PeArrayPorts(a_full, b_full, acc_free, a_free, b_free, acc_full),
+            trace,
         ),
         "requantize": Requantizer(
             env,
@@ -365,13 +290,19 @@ def run_matmul_des(design: MatmulDesign, u: int, v: int, w: int, trace: Trace | 
         ),
     }
     writer = TileWriter(
-        env, design, [bursts for _, _, bursts in schedule.out_tiles], WriterPorts(out_full, out_free, write_channel), trace
+        env,
+        design,
+        [bursts for _, _, bursts in schedule.out_tiles],
+        WriterPorts(out_full, out_free, write_channel),
+        trace,
     )
     units["store"] = writer
     env.run()
     for name, unit in units.items():
         if unit.process.is_alive:
-            raise RuntimeError(f"matmul DES: unit {name!r} is still waiting at cycle {int(env.now)}")
+            raise RuntimeError(
+                f"matmul DES: unit {name!r} is still waiting at cycle {int(env.now)}"
+            )
     return _result("des", design, u, v, w, schedule, trace, writer.end_cycle, env.n_events)
 
 
@@ -400,87 +331,100 @@ class _LoaderTwin:
             load_stage, bursts = self.loads[self.next_load]
             self.next_load += 1
             count = len(self.full_cycle[load_stage])
-            ready = self.clock
-            now = max(ready, release[load_stage][count - n_buffers] if count >= n_buffers else 0)
-            self.trace.stall(load_stage, ready, now)
-            first_issue = done = None
-            for beats in bursts:
-                grant, _, done = self.channel.issue(now, beats)
-                self.trace.stall(load_stage, now, grant)
-                now = grant
-                first_issue = now if first_issue is None else first_issue
-            self.clock = now
-            self.trace.busy(load_stage, first_issue, done)
+            free = release[load_stage][count - n_buffers] if count >= n_buffers else 0
+            start = max(self.clock, free)
+            self.trace.stall(load_stage, self.clock, start)
+            first, self.clock, _, done = self.channel.issue_bursts(
+                start, bursts, self.trace, load_stage
+            )
+            self.trace.busy(load_stage, first, done)
             self.full_cycle[load_stage].append(done)
         return self.full_cycle[stage][index]
 
 
-def analytic_matmul(design: MatmulDesign, u: int, v: int, w: int, trace: Trace | None = None) -> MatmulResult:
-    """Closed-form twin of ``run_matmul_des``: the same schedule, no contention.
+class _OutputTwin:
+    """Max-plus replay of the Requantizer and the TileWriter, one output tile at a time."""
 
-    Every stage is a max-plus recurrence over its tiles (start = max(own previous end,
-    input ready, buffer free)), and the shared read channel serves the loads in program
-    order as in the SimPy model, so the twin equals it exactly (spans and stalls included).
+    def __init__(self, design: MatmulDesign, trace: Trace):
+        self.design, self.trace = design, trace
+        self.writer = ChannelTwin(design, "write")
+        self.requant_clock = self.writer_clock = self.end_cycle = 0
+        self.acc_free: list[int] = []  # cycle the accumulators of output tile o are free again
+        self.out_free: list[int] = []  # cycle the out buffer of output tile o is free again
+
+    def _free_cycle(self, frees: list[int], index: int) -> int:
+        n_buffers = self.design.n_buffers
+        return frees[index - n_buffers] if index >= n_buffers else 0
+
+    def acc_buffer_free(self, out_index: int) -> int:
+        """Cycle an accumulator buffer is free for output tile ``out_index``."""
+        return self._free_cycle(self.acc_free, out_index)
+
+    def finish(self, out_index: int, tile: tuple[int, int, tuple[int, ...]], results_cycle: int):
+        """Requantize and store output tile ``out_index`` whose results are out at a cycle."""
+        rows, cols, bursts = tile
+        ready = max(self.requant_clock, results_cycle)
+        start = max(ready, self._free_cycle(self.out_free, out_index))
+        self.trace.stall("requantize", ready, start)
+        self.requant_clock = start + requantize_cycles(self.design, rows * cols)
+        self.trace.busy("requantize", start, self.requant_clock)
+        self.acc_free.append(self.requant_clock)
+        ready = max(self.writer_clock, self.requant_clock)
+        first, self.writer_clock, data_end, done = self.writer.issue_bursts(
+            ready, bursts, self.trace, "store"
+        )
+        self.out_free.append(data_end)
+        self.trace.busy("store", first, done)
+        self.end_cycle = max(self.end_cycle, done)
+
+
+def analytic_matmul(
+    design: MatmulDesign, u: int, v: int, w: int, trace: Trace | None = None
+) -> MatmulResult:
+    """Closed-form twin of ``run_matmul_des``: the same schedule as max-plus recurrences.
+
+    Every stage is a recurrence over its tiles (start = max(own previous end, input ready,
+    buffer free)), and the shared read channel serves the loads in program order as in the
+    SimPy model, so the twin equals it exactly (spans and stalls included).
     """
     check_matmul_shape("analytic_matmul", design, u, v, w)
     trace = Trace() if trace is None else trace
     schedule = matmul_schedule(design, u, v, w)
-    n_buffers = design.n_buffers
     if design.axi_ports == "shared":
         shared = _LoaderTwin(design, schedule.loads, trace)
         loaders = {"load_a": shared, "load_b": shared}
     else:
-        loaders = {stage: _LoaderTwin(design, schedule.operand_loads(stage), trace) for stage in LOAD_STAGES}
-    writer = ChannelTwin(design, "write")
+        loaders = {
+            stage: _LoaderTwin(design, schedule.operand_loads(stage), trace)
+            for stage in LOAD_STAGES
+        }
+    output = _OutputTwin(design, trace)
     release: dict[str, list[int]] = {stage: [] for stage in LOAD_STAGES}
-    acc_free, out_free = [], []
-    requant_clock = writer_clock = end = 0
-    now = 0
-    a_index = b_index = out_index = -1
+    index = {"load_a": -1, "load_b": -1}
+    now = out_index = 0
     for step in schedule.steps:
-        if step.new_a and a_index >= 0:
-            release["load_a"].append(now)
-        if step.new_b and b_index >= 0:
-            release["load_b"].append(now)
-        if step.new_a:
-            a_index += 1
-            now = max(now, loaders["load_a"].load("load_a", a_index, release))
-        if step.new_b:
-            b_index += 1
-            now = max(now, loaders["load_b"].load("load_b", b_index, release))
+        needed = [
+            stage for stage, new in zip(LOAD_STAGES, (step.new_a, step.new_b), strict=True) if new
+        ]
+        for stage in needed:  # free the tiles being replaced, then wait for the new ones
+            if index[stage] >= 0:
+                release[stage].append(now)
+            index[stage] += 1
+        for stage in needed:
+            now = max(now, loaders[stage].load(stage, index[stage], release))
         if step.first_v:
-            out_index += 1
-            ready = now
-            now = max(now, acc_free[out_index - n_buffers] if out_index >= n_buffers else 0)
+            ready, now = now, max(now, output.acc_buffer_free(out_index))
             trace.stall("compute", ready, now)
         plan = fold_plan(design, step.rows, step.depth, step.cols)
-        for _ in range(plan.n_folds):
-            issue = now
-            trace.busy("compute", issue, issue + plan.latency_cycles)
-            now += plan.interval_cycles
-        if not step.last_v:
-            continue
-        rows, cols, bursts = schedule.out_tiles[out_index]
-        # requantize: wait for the accumulators, then for a free out buffer
-        ready = max(requant_clock, issue + plan.latency_cycles)
-        start = max(ready, out_free[out_index - n_buffers] if out_index >= n_buffers else 0)
-        trace.stall("requantize", ready, start)
-        requant_clock = start + requantize_cycles(design, rows * cols)
-        trace.busy("requantize", start, requant_clock)
-        acc_free.append(requant_clock)
-        # store: issue the bursts in order, free the out buffer after the last beat
-        cursor = max(writer_clock, requant_clock)
-        first_issue = data_end = done = None
-        for beats in bursts:
-            grant, data_end, done = writer.issue(cursor, beats)
-            trace.stall("store", cursor, grant)
-            cursor = grant
-            first_issue = cursor if first_issue is None else first_issue
-        writer_clock = cursor
-        out_free.append(data_end)
-        trace.busy("store", first_issue, done)
-        end = max(end, done)
-    return _result("analytic", design, u, v, w, schedule, trace, end, 0)
+        last_issue = now + (plan.n_folds - 1) * plan.interval_cycles
+        trace.busy("compute", now, last_issue + plan.latency_cycles)
+        now += plan.n_folds * plan.interval_cycles
+        if step.last_v:
+            output.finish(
+                out_index, schedule.out_tiles[out_index], last_issue + plan.latency_cycles
+            )
+            out_index += 1
+    return _result("analytic", design, u, v, w, schedule, trace, output.end_cycle, 0)
 
 
 # ------------------------------------------------------------------------- public API
@@ -518,10 +462,21 @@ def simulate_matmul(
         For a design that is not a MatmulDesign, or arguments outside the contract.
     """
     if not isinstance(design, MatmulDesign):
-        raise TypeError(f"simulate_matmul: design must be a MatmulDesign; got {type(design).__name__}")
-    check_qmatmul_args("simulate_matmul", a_q, b_q, zero_a, zero_b, zero_out, M0, n, design.rounding)
+        raise TypeError(
+            f"simulate_matmul: design must be a MatmulDesign; got {type(design).__name__}"
+        )
+    check_qmatmul_args(
+        "simulate_matmul", a_q, b_q, zero_a, zero_b, zero_out, M0, n, design.rounding
+    )
     out = kernels.qmatmul(
-        a_q, b_q, zero_a=zero_a, zero_b=zero_b, zero_out=zero_out, M0=M0, n=n, rounding=design.rounding
+        a_q,
+        b_q,
+        zero_a=zero_a,
+        zero_b=zero_b,
+        zero_out=zero_out,
+        M0=M0,
+        n=n,
+        rounding=design.rounding,
     )
     u, v = a_q.shape
     return out, run_matmul_des(design, u, v, b_q.shape[1])

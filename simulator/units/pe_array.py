@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import simpy
 
@@ -91,6 +92,7 @@ def fold_interval_cycles(design: MatmulDesign, stream: int) -> int:
     return fold_latency_cycles(design, stream)
 
 
+@lru_cache(maxsize=65536)
 def fold_plan(design: MatmulDesign, rows: int, depth: int, cols: int) -> FoldPlan:
     """Folds of a (rows x depth) @ (depth x cols) product on the design's PE array."""
     spatial_rows, spatial_cols, stream = spatial_mapping(design.dataflow, rows, depth, cols)
@@ -144,17 +146,23 @@ class PeArray:
     design : MatmulDesign
     inputs : sequence of ComputeStep, in schedule order
     outputs : PeArrayPorts (operand tokens in, accumulator tokens out)
-    trace : Trace receiving "compute" busy spans (one per fold) and stalls (waiting for an
-        accumulator buffer)
+    trace : Trace receiving "compute" busy spans (one per step: its folds overlap or touch)
+        and stalls (waiting for an accumulator buffer)
     """
 
-    def __init__(self, env: simpy.Environment, design: MatmulDesign, inputs, outputs: PeArrayPorts, trace: Trace):
+    def __init__(
+        self,
+        env: simpy.Environment,
+        design: MatmulDesign,
+        inputs,
+        outputs: PeArrayPorts,
+        trace: Trace,
+    ):
         self.env = env
         self.design = design
         self.steps = inputs
         self.ports = outputs
         self.trace = trace
-        self.busy_cycles = 0
         self.process = env.process(self.run())
 
     def _fold_plan(self, step: ComputeStep) -> FoldPlan:
@@ -177,11 +185,12 @@ class PeArray:
                 acc = yield ports.acc_free.get()
                 self.trace.stall(STAGE, ready, self.env.now)
             plan = self._fold_plan(step)
+            first_issue = int(self.env.now)
             for _ in range(plan.n_folds):
                 issue = int(self.env.now)
-                self.trace.busy(STAGE, issue, issue + plan.latency_cycles)
                 yield self.env.timeout(plan.interval_cycles)
-            self.busy_cycles += plan.busy_cycles
+            # the folds of a step overlap or touch (interval <= latency): one busy span
+            self.trace.busy(STAGE, first_issue, issue + plan.latency_cycles)
             if step.last_v:
                 self.env.process(self._emit(acc, issue + plan.latency_cycles))
         if held_a is not None:

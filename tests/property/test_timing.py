@@ -1,0 +1,305 @@
+"""Timing properties on Hypothesis-drawn designs and shapes.
+
+The SimPy models equal their analytic twins (spans and stalls included), never beat the
+compute and bytes-over-bandwidth bounds, grow with the problem, and never get slower with a
+wider AXI port or ping-pong buffers; the values never depend on the design (time and value
+are separate); the SCALE-Sim-compatible DES equals SCALE-Sim's closed form; the AXI channel,
+driven by a state machine, matches its twin and a deque model of its requests in flight.
+"""
+
+import dataclasses
+from collections import deque
+
+import numpy as np
+import simpy
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from simulator.designs import (
+    AXI_PORTS,
+    BUFFERING,
+    DATAFLOWS,
+    PE_INTERCONNECTS,
+    Im2colDesign,
+    MatmulDesign,
+)
+from simulator.numerics import ROUNDING_MODES, im2col_reference, qmatmul_reference
+from simulator.results import Trace
+from simulator.scalesim import ScaleSimLayer, scalesim_total_cycles, simulate_scalesim_layer
+from simulator.units.axi import AxiChannel, ChannelTwin
+from simulator.units.im2col import (
+    Im2colShape,
+    analytic_im2col,
+    im2col_addresses,
+    run_im2col_des,
+    simulate_im2col,
+)
+from simulator.units.matmul import analytic_matmul, run_matmul_des, simulate_matmul
+from tests.strategies import im2col_cases, matmul_cases
+
+AXI_WIDTHS = (32, 64, 128, 256, 512, 1024)
+
+
+@st.composite
+def axi_fields(draw) -> dict:
+    width = draw(st.sampled_from(AXI_WIDTHS))
+    burst = draw(st.sampled_from([b for b in (1, 2, 4, 8, 16, 32, 64) if b * width // 8 <= 4096]))
+    return {
+        "axi_width_bits": width,
+        "burst_beats": burst,
+        "mem_latency_cycles": draw(st.integers(1, 100)),
+        "max_outstanding": draw(st.integers(1, 16)),
+    }
+
+
+@st.composite
+def matmul_designs(draw) -> MatmulDesign:
+    """Small MatmulDesigns covering every choice (tiles >= 4 keep the tile count small)."""
+    return MatmulDesign(
+        **draw(axi_fields()),
+        axi_ports=draw(st.sampled_from(AXI_PORTS)),
+        tile_u=draw(st.integers(4, 40)),
+        tile_v=draw(st.integers(4, 40)),
+        tile_w=draw(st.integers(4, 40)),
+        pe_rows=draw(st.integers(1, 16)),
+        pe_cols=draw(st.integers(1, 16)),
+        pe_interconnect=draw(st.sampled_from(PE_INTERCONNECTS)),
+        dataflow=draw(st.sampled_from(DATAFLOWS)),
+        fold_overlap=draw(st.booleans()),
+        mac_latency_cycles=draw(st.integers(1, 8)),
+        requant_lanes=draw(st.integers(1, 64)),
+        requant_latency_cycles=draw(st.integers(1, 10)),
+        buffering=draw(st.sampled_from(BUFFERING)),
+        rounding=draw(st.sampled_from(ROUNDING_MODES)),
+    )
+
+
+@st.composite
+def designs_and_shapes(draw) -> tuple[MatmulDesign, int, int, int]:
+    """A design and a (u, v, w) of at most 4 tiles per dimension, straddling tile edges."""
+    design = draw(matmul_designs())
+    u = draw(st.integers(1, 4 * design.tile_u))
+    v = draw(st.integers(1, 4 * design.tile_v))
+    w = draw(st.integers(1, 4 * design.tile_w))
+    return design, u, v, w
+
+
+@st.composite
+def im2col_designs(draw, max_k: int = 7) -> Im2colDesign:
+    return Im2colDesign(
+        **draw(axi_fields()),
+        max_src_n=24,
+        max_k=max_k,
+        prefetch_rows=draw(st.integers(0, 8)),
+        columns_per_cycle=draw(st.integers(1, 16)),
+        column_ii=draw(st.integers(1, 4)),
+        rows_per_write=draw(st.integers(1, 8)),
+        buffering=draw(st.sampled_from(BUFFERING)),
+    )
+
+
+@st.composite
+def im2col_shapes(draw) -> Im2colShape:
+    km, kn = draw(st.integers(1, 7)), draw(st.integers(1, 7))
+    src_m = draw(st.integers(max(1, km - 2), 20))
+    src_n = draw(st.integers(max(1, kn - 2), 24))
+    return Im2colShape(draw(st.integers(1, 4)), src_m, src_n, km, kn)
+
+
+def traced(run, *args):
+    trace = Trace()
+    result = run(*args, trace=trace)
+    return result, sorted(trace.spans), sorted(trace.stalls)
+
+
+# ------------------------------------------------------------------------------ matmul
+
+
+@given(designs_and_shapes())
+def test_matmul_des_equals_its_analytic_twin(case):
+    des, des_spans, des_stalls = traced(run_matmul_des, *case)
+    twin, twin_spans, twin_stalls = traced(analytic_matmul, *case)
+    assert des.latency_cycles == twin.latency_cycles
+    assert des.stages == twin.stages
+    assert (des_spans, des_stalls) == (twin_spans, twin_stalls)
+
+
+@given(designs_and_shapes())
+def test_matmul_des_never_beats_the_compute_or_memory_bound(case):
+    result = run_matmul_des(*case)
+    assert result.latency_cycles >= result.compute_bound_cycles
+    assert result.latency_cycles >= result.memory_bound_cycles
+    assert result.interval_cycles <= result.latency_cycles
+    for stage in result.stages.values():
+        assert stage.busy_cycles + stage.stall_cycles + stage.idle_cycles == result.latency_cycles
+        assert min(stage.busy_cycles, stage.stall_cycles, stage.idle_cycles) >= 0
+
+
+@given(designs_and_shapes(), st.sampled_from("uvw"), st.integers(1, 40))
+def test_matmul_latency_is_non_decreasing_in_u_v_w(case, dimension, growth):
+    design, u, v, w = case
+    bigger = {"u": (u + growth, v, w), "v": (u, v + growth, w), "w": (u, v, w + growth)}[dimension]
+    assert (
+        run_matmul_des(design, *bigger).latency_cycles
+        >= run_matmul_des(design, u, v, w).latency_cycles
+    )
+
+
+@given(designs_and_shapes())
+def test_a_wider_axi_port_is_never_slower(case):
+    design, u, v, w = case
+    wider = [
+        width
+        for width in AXI_WIDTHS
+        if width > design.axi_width_bits and design.burst_beats * width // 8 <= 4096
+    ]
+    before = run_matmul_des(design, u, v, w).latency_cycles
+    for width in wider:
+        after = run_matmul_des(
+            dataclasses.replace(design, axi_width_bits=width), u, v, w
+        ).latency_cycles
+        assert after <= before
+        before = after
+
+
+@given(designs_and_shapes())
+def test_ping_pong_buffering_is_never_slower(case):
+    design, u, v, w = case
+    single = run_matmul_des(dataclasses.replace(design, buffering="single"), u, v, w).latency_cycles
+    ping_pong = run_matmul_des(
+        dataclasses.replace(design, buffering="ping_pong"), u, v, w
+    ).latency_cycles
+    assert ping_pong <= single
+
+
+@given(matmul_designs(), matmul_cases(max_dim=24))
+def test_values_are_identical_for_every_design(design, case):
+    rounding = case.pop("rounding")
+    out, result = simulate_matmul(dataclasses.replace(design, rounding=rounding), **case)
+    np.testing.assert_array_equal(out, qmatmul_reference(rounding=rounding, **case))
+    assert result.latency_cycles >= result.compute_bound_cycles
+
+
+# ------------------------------------------------------------------------------ im2col
+
+
+@given(im2col_designs(), im2col_shapes())
+def test_im2col_des_equals_its_twin_and_respects_the_memory_bound(design, shape):
+    des, des_spans, des_stalls = traced(run_im2col_des, design, shape)
+    twin, twin_spans, twin_stalls = traced(
+        analytic_im2col,
+        design,
+        shape.src_c,
+        shape.src_m,
+        shape.src_n,
+        shape.kernel_size_m,
+        shape.kernel_size_n,
+    )
+    assert des.latency_cycles == twin.latency_cycles >= des.memory_bound_cycles
+    assert (des_spans, des_stalls) == (twin_spans, twin_stalls)
+
+
+@given(im2col_designs(), im2col_shapes())
+def test_im2col_ping_pong_and_wider_port_are_never_slower(design, shape):
+    base = run_im2col_des(dataclasses.replace(design, buffering="single"), shape).latency_cycles
+    assert (
+        run_im2col_des(dataclasses.replace(design, buffering="ping_pong"), shape).latency_cycles
+        <= base
+    )
+    if design.axi_width_bits < 1024 and design.burst_beats * design.axi_width_bits // 4 <= 4096:
+        wider = dataclasses.replace(
+            design, buffering="single", axi_width_bits=2 * design.axi_width_bits
+        )
+        assert run_im2col_des(wider, shape).latency_cycles <= base
+
+
+@given(im2col_designs(), im2col_cases(max_channels=3, max_size=20))
+def test_im2col_values_and_addresses_match_the_reference(design, case):
+    out, result = simulate_im2col(design, **case)
+    x_q = case["x_q"]
+    reference = im2col_reference(**case)
+    np.testing.assert_array_equal(out, reference)
+    addresses = im2col_addresses(*x_q.shape, case["kernel_size_m"], case["kernel_size_n"])
+    gathered = np.where(
+        addresses >= 0, x_q.reshape(-1)[np.maximum(addresses, 0)], case["pad_value"]
+    )
+    np.testing.assert_array_equal(gathered, reference)
+    assert result.out_shape == reference.shape
+
+
+# ---------------------------------------------------------------------------- SCALE-Sim
+
+
+@given(
+    st.integers(1, 24),
+    st.integers(1, 24),
+    st.sampled_from(DATAFLOWS),
+    st.integers(1, 30),
+    st.integers(1, 40),
+    st.integers(1, 20),
+)
+def test_scalesim_des_equals_the_closed_form_on_any_array(rows, cols, dataflow, m, k, n):
+    design = MatmulDesign(
+        pe_rows=rows,
+        pe_cols=cols,
+        dataflow=dataflow,
+        pe_interconnect="systolic",
+        fold_overlap=False,
+    )
+    layer = ScaleSimLayer(
+        name="g", ifmap_h=m, ifmap_w=k, filter_h=1, filter_w=k, channels=1, num_filters=n
+    )
+    result = simulate_scalesim_layer(layer, design)
+    assert result.total_cycles == scalesim_total_cycles(layer, design)
+    assert result.total_cycles + 1 >= layer.macs / (rows * cols)
+
+
+# ------------------------------------------------------------------------------ AXI port
+
+
+class AxiChannelMachine(RuleBasedStateMachine):
+    """One requester issues bursts on an AxiChannel at times of its choosing; the channel
+    must agree with its analytic twin, keep at most max_outstanding requests in flight and
+    complete them in issue order (checked against a deque of expected completions)."""
+
+    @initialize(
+        direction=st.sampled_from(("read", "write")),
+        latency=st.integers(1, 40),
+        outstanding=st.integers(1, 4),
+    )
+    def start(self, direction, latency, outstanding):
+        self.design = MatmulDesign(mem_latency_cycles=latency, max_outstanding=outstanding)
+        self.env = simpy.Environment()
+        self.channel = AxiChannel(self.env, self.design, direction)
+        self.twin = ChannelTwin(self.design, direction)
+        self.completions: deque[int] = deque()
+
+    @rule(wait=st.integers(0, 30), beats=st.integers(1, 16))
+    def issue_burst(self, wait, beats):
+        if wait:
+            self.env.run(until=self.env.now + wait)
+        ready = int(self.env.now)
+        granted = {}
+
+        def requester():
+            slot = yield from self.channel.acquire()
+            granted["burst"] = (int(self.env.now), *self.channel.reserve(slot, beats))
+
+        self.env.run(until=self.env.process(requester()))
+        assert granted["burst"] == self.twin.issue(ready, beats)
+        self.completions.append(granted["burst"][2])
+
+    @invariant()
+    def in_flight_within_the_limit_and_in_order(self):
+        if not hasattr(self, "channel"):
+            return
+        while self.completions and self.completions[0] <= self.env.now:
+            self.completions.popleft()
+        in_flight = [done for done, _ in self.channel.in_flight if done > self.env.now]
+        assert in_flight == list(self.completions)
+        assert len(in_flight) <= self.design.max_outstanding
+        assert in_flight == sorted(in_flight)
+
+
+TestAxiChannel = AxiChannelMachine.TestCase

@@ -1,0 +1,252 @@
+"""Static schedule model: hand-checked nests (the arithmetic is worked out in each test), the
+NEST.json loader and its errors, and the csynth-like reports of the hls_src kernels."""
+
+import json
+
+import pytest
+
+from simulator.designs import Im2colDesign, MatmulDesign
+from simulator.schedule import estimate_nest, kernel_schedule, load_nest, parse_nest
+
+
+def loop(name, trip, ii=None, iteration=None, body=()):
+    return {
+        "loop": name,
+        "trip_count": trip,
+        "pipeline_ii": ii,
+        "iteration_latency": iteration,
+        "body": list(body),
+    }
+
+
+def op(name, latency):
+    return {"op": name, "latency": latency}
+
+
+def test_pipelined_loop_is_trip_minus_one_times_ii_plus_iteration_latency():
+    # (10 - 1) * 2 + 5 = 23
+    report = estimate_nest(loop("vadd", 10, ii=2, iteration=5))
+    assert (report.latency_cycles, report.interval_cycles) == (23, 23)
+
+
+def test_pipelined_loop_takes_its_iteration_latency_from_the_body():
+    # body: load 2 + add 1 + store 1 = 4; (20 - 1) * 1 + 4 = 23
+    report = estimate_nest(
+        loop("vadd", 20, ii=1, body=[op("load", 2), op("add", 1), op("store", 1)])
+    )
+    assert report.latency_cycles == 23
+    assert report.rows[0].iteration_latency == 4
+
+
+def test_loops_inside_a_pipelined_loop_are_unrolled():
+    # inner loop of 4 iterations of a 2-cycle op is unrolled: it adds 2 once; iteration = 2 + 3 = 5
+    # latency = (5 - 1) * 1 + 5 = 9
+    nest = loop("outer", 5, ii=1, body=[loop("inner", 4, body=[op("mul", 2)]), op("acc", 3)])
+    report = estimate_nest(nest)
+    assert report.latency_cycles == 9
+    assert [(row.name, row.kind, row.latency_cycles) for row in report.rows] == [
+        ("outer", "pipelined", 9),
+        ("inner", "unrolled", 2),
+        ("mul", "unrolled", 2),
+        ("acc", "unrolled", 3),
+    ]
+
+
+def test_loop_without_pipeline_pays_one_control_cycle_per_iteration():
+    # iteration = body 3 + 1 control cycle = 4; 4 iterations: 16
+    assert estimate_nest(loop("slow", 4, body=[op("work", 3)])).latency_cycles == 16
+    # a given iteration latency already includes the control cycle: 4 * 7 = 28
+    assert estimate_nest(loop("given", 4, iteration=7, body=[op("work", 3)])).latency_cycles == 28
+
+
+def test_nested_loops_multiply_out():
+    # inner pipelined: (8 - 1) * 1 + 4 = 11; outer: 3 * (11 + 1) = 36
+    nest = loop("rows", 3, body=[loop("cols", 8, ii=1, iteration=4)])
+    report = estimate_nest(nest)
+    assert report.latency_cycles == 36
+    assert [
+        (row.name, row.depth, row.trip_count, row.ii, row.iteration_latency, row.latency_cycles)
+        for row in report.rows
+    ] == [
+        ("rows", 0, 3, None, 12, 36),
+        ("cols", 1, 8, 1, 4, 11),
+    ]
+
+
+def test_zero_trip_count_takes_no_cycles():
+    assert estimate_nest(loop("never", 0, ii=1, iteration=9)).latency_cycles == 0
+    assert estimate_nest(loop("never", 0, body=[op("x", 5)])).latency_cycles == 0
+
+
+def test_sequential_region_adds_latencies():
+    nest = {
+        "region": "top",
+        "kind": "sequential",
+        "body": [op("a", 3), loop("b", 2, ii=1, iteration=4), op("c", 1)],
+    }
+    # 3 + ((2 - 1) + 4) + 1 = 9
+    report = estimate_nest(nest)
+    assert (report.latency_cycles, report.interval_cycles) == (9, 9)
+
+
+def test_dataflow_region_interval_is_the_slowest_process_latency_per_channel_kind():
+    processes = [
+        loop("read", 10, ii=1, iteration=3),
+        loop("compute", 20, ii=1, iteration=5),
+        op("write", 7),
+    ]
+    # latencies 12, 24, 7; interval = max = 24
+    pipo = estimate_nest({"region": "df", "kind": "dataflow", "body": processes})
+    assert (pipo.latency_cycles, pipo.interval_cycles) == (12 + 24 + 7, 24)
+    # FIFO: max(0 + 12, 1 + 24, 2 + 7) = 25
+    fifo = estimate_nest({"region": "df", "kind": "dataflow", "channel": "fifo", "body": processes})
+    assert (fifo.latency_cycles, fifo.interval_cycles) == (25, 24)
+
+
+def test_dataflow_inside_sequential_contributes_its_latency():
+    inner = {"region": "df", "kind": "dataflow", "body": [op("p", 10), op("q", 30)]}
+    report = estimate_nest({"region": "top", "kind": "sequential", "body": [inner, op("tail", 5)]})
+    assert (report.latency_cycles, report.interval_cycles) == (45, 45)
+
+
+def test_json_output_has_the_top_numbers_and_one_entry_per_node():
+    report = estimate_nest(loop("rows", 3, body=[loop("cols", 8, ii=1, iteration=4)]))
+    data = json.loads(json.dumps(report.to_json()))
+    assert (data["latency_cycles"], data["interval_cycles"]) == (36, 36)
+    assert [(node["name"], node["latency_cycles"]) for node in data["nodes"]] == [
+        ("rows", 36),
+        ("cols", 11),
+    ]
+    table = report.format_table()
+    assert "top rows: latency 36 cycles, interval 36 cycles" in table
+    assert "  cols" in table
+
+
+def test_load_nest_reads_a_file(tmp_path):
+    path = tmp_path / "nest.json"
+    path.write_text(json.dumps(loop("vadd", 10, ii=2, iteration=5)))
+    assert estimate_nest(load_nest(path)).latency_cycles == 23
+
+
+@pytest.mark.parametrize(
+    "data, exception, fragment",
+    [
+        ([1, 2], TypeError, "must be an object with a 'loop', 'region' or 'op' key"),
+        ({"loop": "x", "op": "y"}, ValueError, "exactly one of the keys"),
+        ({**loop("x", 3, ii=1, iteration=2), "unroll": 2}, ValueError, "unknown keys ['unroll']"),
+        (
+            {"loop": "x", "trip_count": 3, "body": []},
+            ValueError,
+            "missing keys ['iteration_latency', 'pipeline_ii']",
+        ),
+        (loop("x", -1, ii=1, iteration=2), ValueError, "nest.trip_count=-1 is out of range"),
+        (loop("x", 3, ii=0, iteration=2), ValueError, "nest.pipeline_ii=0 is out of range"),
+        (
+            loop("x", 3, ii=1, iteration=2.5),
+            TypeError,
+            "nest.iteration_latency=2.5 must be an int or null",
+        ),
+        (loop("x", 3), ValueError, "neither an iteration_latency nor a body"),
+        (
+            {"region": "r", "kind": "parallel", "body": []},
+            ValueError,
+            "nest.kind='parallel' is not allowed",
+        ),
+        (
+            {"region": "r", "kind": "dataflow", "channel": "bus", "body": []},
+            ValueError,
+            "channel='bus' is not allowed",
+        ),
+        (
+            {"region": "r", "kind": "sequential", "body": [op("a", -2)]},
+            ValueError,
+            "nest.body[0].latency=-2",
+        ),
+        ({"op": "", "latency": 1}, TypeError, "nest.op='' must be a non-empty string"),
+        (
+            {"region": "r", "kind": "sequential", "body": "abc"},
+            TypeError,
+            "nest.body='abc' must be a list",
+        ),
+    ],
+    ids=[
+        "not-an-object",
+        "two-kinds",
+        "unknown-key",
+        "missing-keys",
+        "negative-trip",
+        "zero-ii",
+        "float-latency",
+        "empty-loop",
+        "bad-region-kind",
+        "bad-channel",
+        "nested-path",
+        "empty-name",
+        "body-not-list",
+    ],
+)
+def test_bad_nests_are_rejected_with_the_path_of_the_node(data, exception, fragment):
+    with pytest.raises(exception) as info:
+        parse_nest(data)
+    assert fragment in str(info.value)
+
+
+def test_load_nest_rejects_invalid_json(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text("{not json")
+    with pytest.raises(ValueError, match="broken.json: not valid JSON"):
+        load_nest(path)
+    with pytest.raises(FileNotFoundError):
+        load_nest(tmp_path / "absent.json")
+
+
+def test_matmul_kernel_schedule_worked_out_for_16x32x16_tiles():
+    design = MatmulDesign(tile_u=16, tile_v=32, tile_w=16)  # L = 64, mac 4, requant 6
+    report = kernel_schedule(design, (64, 32, 64))
+    latency = {row.name: row.latency_cycles for row in report.rows}
+    assert latency["LoadTileARow"] == 31 + 66  # (32 - 1) * 1 + (L + 2)
+    assert latency["LoadTileA"] == 16 * (97 + 1)
+    assert latency["LoadTileB"] == 32 * ((15 + 66) + 1)
+    assert latency["ComputeDepth"] == 32 * ((15 + 6) + 1)
+    assert latency["AccumulateV"] == 1 * (1568 + 2624 + 704 + 1)
+    assert latency["TileCols"] == 4 * (16 + 4897 + 16 * 22 + 16 * 18 + 1)
+    assert latency["TileRows"] == 4 * (22216 + 1)
+    assert report.latency_cycles == 88868 + 64  # plus the last write responses
+
+
+def test_im2col_kernel_schedule_worked_out_for_the_spec_shape():
+    report = kernel_schedule(Im2colDesign(), (3, 32, 32, 3, 3))
+    latency = {row.name: row.latency_cycles for row in report.rows}
+    assert latency["WriteOut"] == 31 + 2
+    assert latency["WriteWindow"] == 3 * (3 * (33 + 1) + 1)
+    assert latency["OutRows"] == 32 * ((33 + 66) + 309 + 1)
+    assert latency["Channels"] == 3 * (2 * (99 + 1) + 13088 + 1)
+    assert report.latency_cycles == 39867 + 64
+
+
+@pytest.mark.parametrize(
+    "design, shape, exception, fragment",
+    [
+        (MatmulDesign(), (64, 32), ValueError, "must be (u, v, w)"),
+        (MatmulDesign(), (0, 32, 64), ValueError, "kernel_schedule.u=0 is out of range"),
+        (Im2colDesign(), (3, 32, 32), ValueError, "must be (src_c, src_m, src_n, km, kn)"),
+        (
+            Im2colDesign(),
+            (3, 32, 32, 5, 5),
+            ValueError,
+            "kernel_schedule.kernel_size_m=5 is out of range",
+        ),
+        ("matmul", (1, 1, 1), TypeError, "must be a MatmulDesign or an Im2colDesign"),
+    ],
+    ids=[
+        "matmul-short-shape",
+        "matmul-zero-u",
+        "im2col-short-shape",
+        "im2col-kernel-over-max-k",
+        "not-a-design",
+    ],
+)
+def test_kernel_schedule_rejects_bad_input(design, shape, exception, fragment):
+    with pytest.raises(exception) as info:
+        kernel_schedule(design, shape)
+    assert fragment in str(info.value)

@@ -1,0 +1,410 @@
+"""SimPy units and their analytic twins on tiny cases whose timelines are worked out by hand,
+the AXI channel arithmetic, im2col addresses, results JSON, and the table of bad inputs."""
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+import simpy
+
+from simulator import kernels
+from simulator.designs import Im2colDesign, MatmulDesign
+from simulator.numerics import im2col_reference
+from simulator.results import Im2colResult, MatmulResult, StageCycles, Trace, union_length
+from simulator.scalesim import ScaleSimLayer, simulate_scalesim_layer
+from simulator.units import matmul as matmul_unit
+from simulator.units.axi import AxiChannel, ChannelTwin, block_bursts, segment_bursts
+from simulator.units.im2col import (
+    Im2colShape,
+    analytic_im2col,
+    im2col_addresses,
+    run_im2col_des,
+    simulate_im2col,
+)
+from simulator.units.matmul import analytic_matmul, run_matmul_des, simulate_matmul
+from simulator.units.pe_array import fold_plan
+
+# 4 bytes per beat, 10-cycle memory, a 4 x 4 broadcast array, 4 requantization lanes.
+TINY = MatmulDesign(
+    axi_width_bits=32,
+    burst_beats=16,
+    mem_latency_cycles=10,
+    tile_u=4,
+    tile_v=4,
+    tile_w=4,
+    pe_rows=4,
+    pe_cols=4,
+    mac_latency_cycles=2,
+    requant_lanes=4,
+    requant_latency_cycles=3,
+)
+
+
+def timeline(run, *args, **kwargs) -> tuple[list, list, object]:
+    trace = Trace()
+    result = run(*args, trace=trace, **kwargs)
+    return sorted(trace.spans), sorted(trace.stalls), result
+
+
+# ------------------------------------------------------------------------------ AXI port
+
+
+def test_bursts_split_segments_and_rows():
+    design = MatmulDesign(axi_width_bits=32, burst_beats=4)  # 4 bytes per beat
+    assert segment_bursts(40, design) == (4, 4, 2)  # 10 beats
+    assert block_bursts(3, 6, True, design) == (4, 1)  # 18 contiguous bytes: 5 beats
+    assert block_bursts(3, 6, False, design) == (2, 2, 2)  # one 2-beat burst per row
+
+
+def test_read_channel_twin_worked_out():
+    # L = 10, 2 outstanding: bursts 1 and 2 issue at 0 (data 10..14, 14..18); burst 3 waits
+    # for burst 1 to complete (14) and its data follow at max(14 + 10, 18) = 24..28.
+    design = MatmulDesign(mem_latency_cycles=10, max_outstanding=2)
+    twin = ChannelTwin(design, "read")
+    assert [twin.issue(0, 4), twin.issue(0, 4), twin.issue(0, 4)] == [
+        (0, 14, 14),
+        (0, 18, 18),
+        (14, 28, 28),
+    ]
+
+
+def test_write_channel_twin_worked_out():
+    # data leave at once, responses L = 10 later; the third burst waits for the first response.
+    design = MatmulDesign(mem_latency_cycles=10, max_outstanding=2)
+    twin = ChannelTwin(design, "write")
+    assert [twin.issue(0, 4), twin.issue(0, 4), twin.issue(0, 4)] == [
+        (0, 4, 14),
+        (0, 8, 18),
+        (14, 18, 28),
+    ]
+
+
+def test_simpy_channel_matches_its_twin():
+    design = MatmulDesign(mem_latency_cycles=10, max_outstanding=2)
+    env = simpy.Environment()
+    channel = AxiChannel(env, design, "read")
+    grants = []
+
+    def issuer():
+        for beats in (4, 4, 4):
+            slot = yield from channel.acquire()
+            grants.append((int(env.now), *channel.reserve(slot, beats)))
+
+    env.process(issuer())
+    env.run()
+    assert grants == [(0, 14, 14), (0, 18, 18), (14, 28, 28)]
+
+
+# ----------------------------------------------------------------------------- matmul
+
+
+def test_matmul_one_tile_timeline_on_separate_ports():
+    # A and B: 16 bytes = 4 beats each, data 10..14 on their own ports; one fold issued at 14
+    # takes T + R + mac = 4 + 4 + 2 = 10; requantize 16 / 4 + 3 = 7; store 4 beats + L.
+    design = dataclasses.replace(TINY, axi_ports="separate")
+    expected = [
+        ("compute", 14, 24),
+        ("load_a", 0, 14),
+        ("load_b", 0, 14),
+        ("requantize", 24, 31),
+        ("store", 31, 45),
+    ]
+    for run in (run_matmul_des, analytic_matmul):
+        spans, stalls, result = timeline(run, design, 4, 4, 4)
+        assert (spans, stalls, result.latency_cycles) == (expected, [], 45)
+
+
+def test_matmul_shared_port_serves_b_after_a():
+    # B's beats follow A's on the shared read bus: 14..18, and everything after moves by 4.
+    expected = [
+        ("compute", 18, 28),
+        ("load_a", 0, 14),
+        ("load_b", 0, 18),
+        ("requantize", 28, 35),
+        ("store", 35, 49),
+    ]
+    for run in (run_matmul_des, analytic_matmul):
+        spans, _, result = timeline(run, TINY, 4, 4, 4)
+        assert (spans, result.latency_cycles) == (expected, 49)
+
+
+def test_matmul_single_buffer_stalls_the_loader_and_ping_pong_removes_it():
+    # u = 8: two row tiles; B is loaded once (one depth tile, one column tile) and reused.
+    # Single buffer: A tile 1 can only load once the array has issued its fold on A tile 0
+    # (14 + 4 = 18), so load_a stalls from 0 to 18 and every later stage shifts.
+    single = dataclasses.replace(TINY, axi_ports="separate", buffering="single")
+    spans, stalls, result = timeline(run_matmul_des, single, 8, 4, 4)
+    assert spans == [
+        ("compute", 14, 24),
+        ("compute", 32, 42),
+        ("load_a", 0, 14),
+        ("load_a", 18, 32),
+        ("load_b", 0, 14),
+        ("requantize", 24, 31),
+        ("requantize", 42, 49),
+        ("store", 31, 45),
+        ("store", 49, 63),
+    ]
+    assert stalls == [("load_a", 0, 18)] and result.latency_cycles == 63
+    assert result.stages["load_a"] == StageCycles(busy_cycles=28, stall_cycles=4, idle_cycles=31)
+    # Ping-pong: A tile 1 issues at 0 too (data 14..18); the second fold issues at 18.
+    spans, stalls, result = timeline(
+        run_matmul_des, dataclasses.replace(single, buffering="ping_pong"), 8, 4, 4
+    )
+    assert ("load_a", 0, 18) in spans and ("compute", 18, 28) in spans and stalls == []
+    assert result.latency_cycles == 52
+
+
+def test_stage_cycles_add_up_to_the_latency():
+    result = run_matmul_des(MatmulDesign(), 64, 32, 64)
+    for stage in result.stages.values():
+        assert stage.busy_cycles + stage.stall_cycles + stage.idle_cycles == result.latency_cycles
+        assert min(stage.busy_cycles, stage.stall_cycles, stage.idle_cycles) >= 0
+
+
+def test_union_length_merges_overlapping_spans():
+    assert union_length([(0, 5), (3, 8), (10, 12)]) == 10
+    assert union_length([]) == 0
+
+
+def test_fold_plans_follow_the_dataflow_mapping():
+    systolic = MatmulDesign(pe_rows=4, pe_cols=2, pe_interconnect="systolic", fold_overlap=False)
+    # OS: S_R = rows 10, S_C = cols 3, T = depth 7: 3 * 2 folds of 7 + 4 + 2 - 2 = 11 cycles
+    plan = fold_plan(systolic, 10, 7, 3)
+    assert (plan.n_folds, plan.latency_cycles, plan.interval_cycles) == (6, 11, 11)
+    # WS: S_R = depth 7, S_C = cols 3, T = rows 10: 2 * 2 folds of 4 + 10 + 4 + 2 - 2 = 18 cycles
+    plan = fold_plan(dataclasses.replace(systolic, dataflow="weight_stationary"), 10, 7, 3)
+    assert (plan.n_folds, plan.latency_cycles) == (4, 18)
+    # IS with overlap: S_R = depth 7, S_C = rows 10, T = cols 3: 2 * 5 folds of 4 + 3 + 4 + 2 - 2
+    # cycles, one issued every max(T, R) = 4 cycles
+    plan = fold_plan(
+        dataclasses.replace(systolic, dataflow="input_stationary", fold_overlap=True), 10, 7, 3
+    )
+    assert (plan.n_folds, plan.latency_cycles, plan.interval_cycles) == (10, 11, 4)
+
+
+def test_scalesim_layer_timeline_is_one_fold_after_another():
+    # GEMM M = 5, K = 3, N = 2 on a 2 x 2 OS array: 3 folds of 3 + 2 + 2 - 2 = 5 cycles; SCALE-Sim
+    # reports the last cycle index, 14.
+    design = MatmulDesign(pe_rows=2, pe_cols=2, pe_interconnect="systolic", fold_overlap=False)
+    layer = ScaleSimLayer(
+        name="g", ifmap_h=5, ifmap_w=3, filter_h=1, filter_w=3, channels=1, num_filters=2
+    )
+    trace = Trace()
+    result = simulate_scalesim_layer(layer, design, trace)
+    assert trace.spans == [("compute", 0, 15)]  # one busy span per step, its three folds
+    assert result.total_cycles == 14 and result.n_folds == 3
+
+
+def test_spec_worked_example_through_simulate_matmul():
+    # the spec's A and B quantized by the contract (Sa = 1/30, Za = 135; Sb = 4.5/255, Zb = 0)
+    a_q = np.array(
+        [[135, 120, 165, 90], [195, 60, 225, 30], [255, 0, 135, 120], [165, 90, 195, 60]], np.uint8
+    )
+    b_q = np.array(
+        [[0, 28, 57, 85], [113, 142, 170, 198], [227, 255, 0, 28], [57, 85, 113, 142]], np.uint8
+    )
+    out, result = simulate_matmul(
+        MatmulDesign(), a_q, b_q, zero_a=135, zero_b=0, zero_out=201, M0=1249445032, n=6
+    )
+    assert out.tolist() == [
+        [224, 216, 131, 123],
+        [255, 246, 8, 0],
+        [54, 45, 39, 31],
+        [239, 231, 69, 61],
+    ]
+    assert result.model == "des" and (result.u, result.v, result.w) == (4, 4, 4)
+
+
+def test_simulate_matmul_uses_the_design_rounding():
+    rng = np.random.default_rng(1)
+    a_q = rng.integers(0, 256, (9, 17), dtype=np.uint8)
+    b_q = rng.integers(0, 256, (17, 5), dtype=np.uint8)
+    args = {"zero_a": 3, "zero_b": 250, "zero_out": 77, "M0": 1 << 30, "n": 9}
+    for rounding in ("floor", "nearest"):
+        out, _ = simulate_matmul(MatmulDesign(rounding=rounding), a_q, b_q, **args)
+        np.testing.assert_array_equal(out, kernels.qmatmul(a_q, b_q, rounding=rounding, **args))
+
+
+def test_a_deadlocked_model_names_the_waiting_unit(monkeypatch):
+    monkeypatch.setattr(matmul_unit, "filled_store", lambda env, capacity: simpy.Store(env))
+    with pytest.raises(RuntimeError, match="matmul DES: unit 'load' is still waiting at cycle 0"):
+        run_matmul_des(MatmulDesign(), 8, 8, 8)
+
+
+# ----------------------------------------------------------------------------- im2col
+
+
+def test_im2col_timeline_worked_out():
+    # 1 x 2 x 2 image, 3 x 3 kernel: OM = ON = 2. Rows are 2 bytes = 1 beat: data 10..11 and
+    # 11..12; output row 0 needs both input rows (12), each output row takes ceil(2 / 2) = 1
+    # cycle; one group of 2 rows: 9 one-beat bursts 14..23, the last response at 33.
+    design = Im2colDesign(
+        axi_width_bits=32,
+        mem_latency_cycles=10,
+        prefetch_rows=1,
+        columns_per_cycle=2,
+        rows_per_write=2,
+        buffering="single",
+    )
+    expected = [
+        ("read", 0, 11),
+        ("read", 0, 12),
+        ("window", 12, 13),
+        ("window", 13, 14),
+        ("write", 14, 33),
+    ]
+    spans, stalls, result = timeline(run_im2col_des, design, Im2colShape(1, 2, 2, 3, 3))
+    assert (spans, stalls, result.latency_cycles) == (expected, [], 33)
+    spans, stalls, result = timeline(analytic_im2col, design, 1, 2, 2, 3, 3)
+    assert (spans, stalls, result.latency_cycles) == (expected, [], 33)
+
+
+@pytest.mark.parametrize(
+    "shape", [(1, 1, 1, 1, 1), (2, 5, 7, 3, 2), (3, 5, 5, 7, 7), (1, 6, 3, 1, 5)]
+)
+def test_im2col_addresses_select_the_reference_values(shape):
+    src_c, src_m, src_n, km, kn = shape
+    x_q = np.random.default_rng(0).integers(0, 256, (src_c, src_m, src_n), dtype=np.uint8)
+    addresses = im2col_addresses(*shape)
+    gathered = np.where(addresses >= 0, x_q.reshape(-1)[np.maximum(addresses, 0)], 17)
+    np.testing.assert_array_equal(gathered, im2col_reference(x_q, km, kn, pad_value=17))
+
+
+def test_simulate_im2col_returns_the_kernel_output():
+    x_q = np.random.default_rng(2).integers(0, 256, (3, 32, 32), dtype=np.uint8)
+    out, result = simulate_im2col(Im2colDesign(), x_q, 3, 3, pad_value=5)
+    np.testing.assert_array_equal(out, kernels.im2col(x_q, 3, 3, pad_value=5))
+    assert result.out_shape == out.shape and result.n_outputs == out.size
+
+
+# ----------------------------------------------------------------------------- results
+
+
+def test_results_round_trip_through_json():
+    matmul = run_matmul_des(MatmulDesign(), 64, 32, 64)
+    data = json.loads(json.dumps(matmul.to_json()))
+    for key in (
+        "latency_cycles",
+        "latency_us",
+        "interval_cycles",
+        "stages",
+        "throughput_gmacs",
+        "pe_utilization",
+        "resources",
+        "design",
+    ):
+        assert key in data
+    assert MatmulResult.from_json(data) == matmul
+    assert data["latency_us"] == pytest.approx(matmul.latency_cycles / 250)
+    assert data["throughput_gmacs"] == pytest.approx(
+        64 * 32 * 64 / (matmul.latency_cycles / 250e6) / 1e9
+    )
+    im2col = run_im2col_des(Im2colDesign(), Im2colShape(3, 32, 32, 3, 3))
+    assert Im2colResult.from_json(json.loads(json.dumps(im2col.to_json()))) == im2col
+
+
+# -------------------------------------------------------------------------- bad inputs
+
+GOOD_A = np.zeros((4, 3), np.uint8)
+GOOD_B = np.zeros((3, 2), np.uint8)
+QARGS = {"zero_a": 0, "zero_b": 0, "zero_out": 0, "M0": 1 << 30, "n": 0}
+IMAGE = np.zeros((2, 8, 8), np.uint8)
+
+
+@pytest.mark.parametrize(
+    "call, exception, fragment",
+    [
+        (
+            lambda: analytic_matmul(MatmulDesign(), 0, 8, 8),
+            ValueError,
+            "analytic_matmul.u=0 is out of range; expected an int in [1, 1048576]",
+        ),
+        (
+            lambda: analytic_matmul(MatmulDesign(), 8, 40000, 8),
+            ValueError,
+            "analytic_matmul.v=40000 is out of range",
+        ),
+        (
+            lambda: run_matmul_des(MatmulDesign(), 8, 8, 2.0),
+            TypeError,
+            "run_matmul_des.w=2.0 must be an int",
+        ),
+        (
+            lambda: analytic_matmul(Im2colDesign(), 8, 8, 8),
+            TypeError,
+            "design must be a MatmulDesign; got Im2colDesign",
+        ),
+        (
+            lambda: simulate_matmul("design", GOOD_A, GOOD_B, **QARGS),
+            TypeError,
+            "design must be a MatmulDesign; got str",
+        ),
+        (
+            lambda: simulate_matmul(MatmulDesign(), GOOD_A.astype(np.int8), GOOD_B, **QARGS),
+            TypeError,
+            "pass uint8 arrays",
+        ),
+        (
+            lambda: simulate_matmul(MatmulDesign(), GOOD_A, GOOD_A, **QARGS),
+            ValueError,
+            "do not chain",
+        ),
+        (
+            lambda: simulate_matmul(MatmulDesign(), GOOD_A, GOOD_B, **{**QARGS, "M0": 5}),
+            ValueError,
+            "M0=5 is out of range",
+        ),
+        (
+            lambda: simulate_im2col(Im2colDesign(max_src_n=4), IMAGE, 3, 3),
+            ValueError,
+            "simulate_im2col.src_n=8 is out of range; expected an int in [1, 4]",
+        ),
+        (
+            lambda: simulate_im2col(Im2colDesign(), IMAGE, 5, 3),
+            ValueError,
+            "kernel_size_m=5 is out of range; expected an int in [1, 3]",
+        ),
+        (
+            lambda: simulate_im2col(Im2colDesign(), IMAGE, 3, 3, pad_value=300),
+            ValueError,
+            "pad_value=300 is out of range",
+        ),
+        (
+            lambda: simulate_im2col(MatmulDesign(), IMAGE, 3, 3),
+            TypeError,
+            "design must be an Im2colDesign; got MatmulDesign",
+        ),
+        (
+            lambda: analytic_im2col(Im2colDesign(), 0, 8, 8, 3, 3),
+            ValueError,
+            "analytic_im2col.src_c=0 is out of range",
+        ),
+        (
+            lambda: analytic_im2col(Im2colDesign(max_k=7), 1, 1, 8, 4, 3),
+            ValueError,
+            "does not fit the padded input",
+        ),
+    ],
+    ids=[
+        "zero-u",
+        "v-over-accumulator-limit",
+        "float-w",
+        "im2col-design-to-matmul",
+        "string-design",
+        "int8-values",
+        "shapes-do-not-chain",
+        "M0-out-of-range",
+        "row-wider-than-line-buffer",
+        "kernel-over-max-k",
+        "pad-over-255",
+        "matmul-design-to-im2col",
+        "zero-channels",
+        "kernel-taller-than-padded-input",
+    ],
+)
+def test_bad_arguments_are_rejected_with_clear_messages(call, exception, fragment):
+    with pytest.raises(exception) as info:
+        call()
+    assert fragment in str(info.value)
