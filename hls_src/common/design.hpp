@@ -4,7 +4,7 @@
 // from the Python design object (simulator.sw_emu, STYLE.md section 3) as a -D flag and
 // is turned here into a typed constexpr with a static_assert range check. Kernel code
 // uses only the constexprs below, never the macros. With no -D flag at all this header
-// describes the reference design: 16 x 32 x 16 matmul tiles, floor requantization
+// describes the reference design: 32 x 32 x 64 matmul tiles (MatmulDesign()), floor requantization
 // (DESIGN.md "Numerical contract", eq. 5) and an im2col line buffer of 7 rows x 512.
 //
 // Flags (all optional):
@@ -21,7 +21,7 @@ namespace design {
 #ifdef TILE_U
 inline constexpr long long tile_u_flag = TILE_U;
 #else
-inline constexpr long long tile_u_flag = 16;
+inline constexpr long long tile_u_flag = 32;
 #endif
 
 #ifdef TILE_V
@@ -33,7 +33,7 @@ inline constexpr long long tile_v_flag = 32;
 #ifdef TILE_W
 inline constexpr long long tile_w_flag = TILE_W;
 #else
-inline constexpr long long tile_w_flag = 16;
+inline constexpr long long tile_w_flag = 64;
 #endif
 
 #ifdef ROUNDING_NEAREST

@@ -141,3 +141,13 @@ def test_failed_build_raises_with_command_line_and_stderr():
     assert "TILE_U is out of range" in message  # the static_assert, from g++'s stderr
     folder = sw_emu.BUILD_DIR / sw_emu.fingerprint({"TILE_U": 0})
     assert not list(folder.glob("*.so"))  # nothing half-built is left to load
+
+
+def test_default_cpp_build_is_the_default_matmul_design():
+    """With no -D flags the C++ builds the design MatmulDesign() describes."""
+    from simulator.designs import MatmulDesign
+
+    design = MatmulDesign()
+    config = sw_emu.compiled_config()
+    assert (config["tile_u"], config["tile_v"], config["tile_w"]) == (design.tile_u, design.tile_v, design.tile_w)
+    assert config["rounding"] == design.rounding
