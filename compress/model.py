@@ -67,6 +67,14 @@ class Architecture:
         return cls(**data)
 
 
+def max_pool2x2(x: torch.Tensor) -> torch.Tensor:
+    """2x2 max-pooling with stride 2 of (N, C, H, W), H and W even: rows, then columns."""
+    n, c, h, w = x.shape
+    rows = x.view(n, c, h // 2, 2, w)
+    x = torch.maximum(rows[:, :, :, 0], rows[:, :, :, 1]).view(n, c, h // 2, w // 2, 2)
+    return torch.maximum(x[..., 0], x[..., 1])
+
+
 class MyConvNet(nn.Module):
     """conv3x3-ReLU-maxpool2 blocks, then FC-ReLU layers and a final FC classifier.
 
@@ -88,7 +96,13 @@ class MyConvNet(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         for conv in self.convs:
-            x = self.pool(torch.relu(conv(x)))
+            if self.training:
+                x = self.pool(torch.relu(conv(x)))
+            else:
+                # Same values, about 3x faster: max and ReLU commute exactly, and the pairwise
+                # maximum beats max_pool2d's index bookkeeping. Training keeps nn.MaxPool2d so
+                # that its gradients (and the shipped checkpoint) stay reproducible.
+                x = torch.relu_(max_pool2x2(conv(x)))
         x = torch.flatten(x, 1)
         for fc in self.fcs[:-1]:
             x = torch.relu(fc(x))

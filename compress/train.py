@@ -14,7 +14,7 @@ from compress.data import Split
 from compress.model import MyConvNet
 from simulator.numerics import check_int
 
-EVAL_BATCH = 1000
+EVAL_BATCH = 2500
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -32,7 +32,7 @@ def constants() -> dict:
         "accuracy_targets_percent": [80, 85, 90],
         "calibration_images": CALIBRATION_IMAGES,
         "contract": {"M0_fraction_bits_N": 31, "accumulator_bits": 32, "product_bits": 64, "v_max": V_MAX,
-                     "uint8_max": 255, "operand_bits": 9, "pool": 2, "kernel": 3},
+                     "uint8_max": 255, "M0_range_exponents": [30, 31], "operand_bits": 9, "pool": 2, "kernel": 3},
         "real_product_first_row": [1.5, 1.0, -4.5, -5.0],
     }
 

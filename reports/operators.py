@@ -77,7 +77,8 @@ def matmul_section(seed: int = 0) -> Section:
     results = {
         "worked_example": example,
         "spec_run": result.to_json() | {"cpp_equal": cpp_equal, "memory_bound_cycles": bound,
-                                        "latency_over_memory_bound": result.latency_cycles / bound},
+                                        "latency_over_memory_bound": result.latency_cycles / bound,
+                                        "bytes_moved": SPEC_U * SPEC_V + SPEC_V * SPEC_W + SPEC_U * SPEC_W},
         "kernel_schedule": schedule.to_json(),
     }  # fmt: skip
     body = f"""
@@ -139,7 +140,8 @@ def im2col_section(seed: int = 0) -> Section:
     cpp_equal = bool(np.array_equal(sw_emu.im2col(x_q, SPEC_K, SPEC_K), out))
     schedule = kernel_schedule(design, (*SPEC_SRC, SPEC_K, SPEC_K))
     results = {"spec_run": result.to_json() | {"torch_equal": torch_equal, "cpp_equal": cpp_equal,
-                                               "output_shape": list(out.shape)},
+                                               "output_shape": list(out.shape), "bytes_in": x_q.size,
+                                               "bytes_out": out.size},
                "kernel_schedule": schedule.to_json()}  # fmt: skip
     out_bytes = out.size
     body = f"""

@@ -133,8 +133,6 @@ calibrated as full ranges on 2,000 training images, are dominated by rare large 
         "quant_clipping": curve_figure(records, fp32, {
             "full": {"scheme": "symmetric", "granularity": "global", "range": "full"},
             "percentile 99.9": {"scheme": "symmetric", "granularity": "global", "range": "percentile", "percentile": 99.9},
-            "percentile 99.99": {"scheme": "symmetric", "granularity": "global", "range": "percentile",
-                                 "percentile": 99.99},
             "mse": {"scheme": "symmetric", "granularity": "global", "range": "mse"},
         }, "Clipping the range"),
         "quant_weights_activations": curve_figure(records, fp32, {

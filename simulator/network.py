@@ -93,13 +93,15 @@ class IntegerNetwork:
 ENGINES = ("numba", "sw_emu")
 
 
-def check_network_for_hardware(net: IntegerNetwork) -> None:
-    """The accelerator path takes uint8 activations and weights (8 bits or fewer)."""
+def check_network_for_hardware(net: IntegerNetwork, activation_bits: tuple[int, ...] = (8,)) -> None:
+    """The accelerator takes uint8 activations and weights of 8 bits or fewer; the Numba
+    engine also runs narrower activations (fewer codes of the same uint8 datapath)."""
     for layer in net.layers:
-        if layer.activation_bits != 8 or layer.weight_bits > 8 or layer.weight_q.dtype != np.uint8:
+        if layer.activation_bits not in activation_bits or layer.weight_bits > 8 or layer.weight_q.dtype != np.uint8:
             raise ValueError(
                 f"IntegerNetwork layer {layer.name}: activation_bits={layer.activation_bits}, "
-                f"weight_bits={layer.weight_bits}; the accelerator takes 8-bit activations and <= 8-bit weights"
+                f"weight_bits={layer.weight_bits}; expected activations of {activation_bits} bits and "
+                "weights of <= 8 bits"
             )
 
 
@@ -111,7 +113,7 @@ def conv_layer_numba(layer: IntegerLayer, x_q: np.ndarray, rounding: str) -> np.
     cols = kernels.im2col_batch_kernel(x_q, 3, 3, np.uint8(layer.input_zero_point))  # (C*9, N*H*W)
     out = kernels.qmatmul_unchecked(
         layer.weight_matrix, cols, layer.weight_zero_point, layer.input_zero_point, layer.output_zero_point,
-        layer.M0, layer.n, rounding, layer.bias_q, layer.output_floor,
+        layer.M0, layer.n, rounding, layer.bias_q, layer.output_floor, layer.output_qmax,
     )  # (C_out, N*H*W)  # fmt: skip
     out = out.reshape(layer.out_features, batch, height, width).transpose(1, 0, 2, 3)
     return np.ascontiguousarray(out)
@@ -149,7 +151,7 @@ def fc_layer_numba(layer: IntegerLayer, x_q: np.ndarray, rounding: str) -> np.nd
 
     out = kernels.qmatmul_unchecked(
         layer.weight_matrix, np.ascontiguousarray(x_q.T), layer.weight_zero_point, layer.input_zero_point,
-        layer.output_zero_point, layer.M0, layer.n, rounding, layer.bias_q, layer.output_floor,
+        layer.output_zero_point, layer.M0, layer.n, rounding, layer.bias_q, layer.output_floor, layer.output_qmax,
     )  # (out, N)  # fmt: skip
     return np.ascontiguousarray(out.T)
 
@@ -170,7 +172,7 @@ def run_network(
     ndarray of shape (N, classes), uint8 output codes; the prediction is their argmax
     """
     check_choice("run_network", "engine", engine, ENGINES)
-    check_network_for_hardware(net)
+    check_network_for_hardware(net, (8,) if engine == "sw_emu" else tuple(range(2, 9)))
     if images_q.dtype != np.uint8 or images_q.ndim != 4 or images_q.shape[1:] != tuple(net.input_shape):
         raise ValueError(
             f"run_network: images_q has dtype {images_q.dtype} and shape {images_q.shape}; "

@@ -39,7 +39,7 @@ def test_layer_matmul_with_bias_and_relu_numba_equals_cpp(case, data):
     bias = np.array(data.draw(st.lists(st.integers(-(2**24), 2**24), min_size=u, max_size=u)), np.int64)
     out_min = data.draw(st.integers(0, 255))
     args = [case[k] for k in ("a_q", "b_q", "zero_a", "zero_b", "zero_out", "M0", "n", "rounding")]
-    expected = kernels.qmatmul_unchecked(*args, bias, out_min)
+    expected = kernels.qmatmul_unchecked(*args, bias, out_min, 255)
     got = sw_emu.qmatmul_layer(**case, bias_q=bias, out_min=out_min)
     assert_array_equal(got, expected)
     acc = numerics.qmatmul_accumulate(case["a_q"], case["b_q"], case["zero_a"], case["zero_b"]) + bias[:, None]

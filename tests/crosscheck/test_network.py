@@ -12,23 +12,26 @@ from compress.quantize import build_integer_network, input_codes, integer_forwar
 from simulator.network import run_network
 
 
-def small_network(seed: int, weight_bits: int = 8, weight_range: str = "full"):
+def small_network(seed: int, weight_bits: int = 8, weight_range: str = "full", activation_bits: int = 8):
     torch.manual_seed(seed)
     model = MyConvNet(Architecture(conv_channels=(4, 6), fc_hidden=(12,)))
     rng = np.random.default_rng(seed)
     # Structured images (not noise) so that activations have realistic ranges.
     images = (rng.random((40, 1, 28, 28)) ** 3 * 255).astype(np.uint8)
     spec = QuantSpec(bits=weight_bits, range=weight_range)
-    net = build_integer_network(model, images[:20], weight_spec=spec, activation_spec=QuantSpec(bits=8))
+    net = build_integer_network(model, images[:20], weight_spec=spec, activation_spec=QuantSpec(bits=activation_bits))
     return net, images
 
 
 @pytest.mark.parametrize("seed", range(6))
-@pytest.mark.parametrize("weight_bits, weight_range", [(8, "full"), (4, "mse"), (2, "full")])
-def test_torch_integer_simulation_equals_numba_network(seed, weight_bits, weight_range):
-    net, images = small_network(seed, weight_bits, weight_range)
-    torch_codes = integer_forward(net, input_codes(images, net)).numpy()
-    assert_array_equal(run_network(net, images, batch_size=16), torch_codes)
+@pytest.mark.parametrize(
+    "weight_bits, weight_range, activation_bits", [(8, "full", 8), (4, "mse", 8), (2, "full", 8), (5, "full", 4)]
+)
+def test_torch_integer_simulation_equals_numba_network(seed, weight_bits, weight_range, activation_bits):
+    net, images = small_network(seed, weight_bits, weight_range, activation_bits)
+    codes = input_codes(images, net)
+    torch_codes = integer_forward(net, codes).numpy()
+    assert_array_equal(run_network(net, codes.numpy().astype(np.uint8), batch_size=16), torch_codes)
 
 
 def test_network_rejects_wrong_image_shape():

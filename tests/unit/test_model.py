@@ -38,3 +38,14 @@ def test_bad_architecture_is_refused(kwargs, fragment):
     with pytest.raises(ValueError) as info:
         Architecture(**kwargs)
     assert fragment in str(info.value)
+
+
+def test_eval_forward_equals_the_training_forward_bit_for_bit():
+    torch.manual_seed(0)
+    model = MyConvNet(Architecture(conv_channels=(4, 8), fc_hidden=(16,)))
+    x = torch.rand(5, 1, 28, 28)
+    with torch.no_grad():
+        model.train()
+        expected = model(x)
+        model.eval()
+        assert torch.equal(model(x), expected)
