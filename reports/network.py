@@ -97,6 +97,8 @@ def network_section(net: IntegerNetwork, test: Split, fp32_seconds: float, fp32_
              f"{t.matmul_cycles:,}", *(f"{t.stages.get(s, 0):,}" for s in ("load_a", "load_b", "compute",
              "requantize", "store")), f"{t.total_cycles:,}"] for t in timing.layers]  # fmt: skip
     best = min(points, key=lambda p: p["latency_cycles"])
+    largest = max(timing.layers, key=lambda t: t.total_cycles)
+    largest_share = 100 * largest.total_cycles / timing.latency_cycles
     results = measured | {
         "timing": timing.to_json(),
         "fp32_seconds": fp32_seconds,
@@ -104,6 +106,8 @@ def network_section(net: IntegerNetwork, test: Split, fp32_seconds: float, fp32_
         "fp32_accuracy": fp32_accuracy,
         "design_space": points,
         "design": design.to_json(),
+        "largest_layer": {"layer": largest.layer, "share_percent": largest_share,
+                          "weight_bytes": largest.matmul_shape[0] * largest.matmul_shape[1]},
     }
     body = f"""
 The 8-bit export of the baseline (uniform asymmetric per-layer weights, 8-bit activations, the
@@ -130,6 +134,10 @@ at a time; matmul stage columns are busy cycles, which overlap):
 
 Latency {timing.latency_cycles:,} cycles = {timing.latency_us:.1f} us per image, i.e.
 {timing.images_per_second:,.0f} images/s at {design.clock_mhz:g} MHz.
+
+{largest.layer} takes {largest_share:.1f} % of the cycles: with one image at a time its
+{largest.matmul_shape[0] * largest.matmul_shape[1]:,} weight bytes stream in for a matrix-vector product, so the
+layer is bound by memory, not by the PE array; batching images (w > 1) would amortize those loads.
 
 {figure_markdown("network_layers", "Per-layer cycles of the integer MyConvNet on the simulated accelerator")}
 
