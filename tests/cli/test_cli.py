@@ -24,8 +24,16 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
         (["train", "--epochs", "many"], "'many' is not an integer"),
         (["nonsense"], "invalid choice: 'nonsense'"),
         (["evaluate", "--model", "no-such-model"], "shipped checkpoints"),
+        (["quantize", "--bits", "17"], "bits=17 is out of range"),
+        (["quantize", "--study", "--bits", "1"], "bits=1 is out of range"),
+        (["quantize", "--scheme", "log"], "scheme='log'"),
+        (["quantize", "--percentile", "40"], "percentile=40.0"),
+        (["quantize", "--granularity", "tensor"], "granularity='tensor'"),
+        (["infer", "/nonexistent/export"], "not found"),
+        (["infer", "x", "--engine", "gpu"], "engine='gpu'"),
     ],
-    ids=["unknown-option", "negative-epochs", "non-numeric-epochs", "unknown-command", "unknown-model"],
+    ids=["unknown-option", "negative-epochs", "non-numeric-epochs", "unknown-command", "unknown-model",
+         "bits-high", "study-bits-low", "scheme", "percentile", "granularity", "missing-export", "engine"],
 )
 def test_bad_input_gives_one_line_error(capsys, args, fragment):
     with pytest.raises(SystemExit) as info:
