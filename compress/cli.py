@@ -178,8 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_data_dir(infer)
     infer.set_defaults(func=cmd_infer)
 
+    from compress.prune_commands import register as register_pruning
     from simulator.commands import register as register_simulator
 
+    register_pruning(commands)
     register_simulator(commands)
 
     report = commands.add_parser("report", help="write reports/out/report.{md,html}, figures and results.json")

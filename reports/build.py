@@ -14,6 +14,7 @@ from reports.baseline import baseline_section
 from reports.document import write_report
 from reports.network import network_section
 from reports.operators import im2col_section, matmul_section
+from reports.pruning import pruning_results, pruning_section
 from reports.quantization import quantization_section
 from simulator.numerics import V_MAX
 
@@ -60,6 +61,7 @@ def build_report(out_dir: str | Path = "reports/out", *, retrain: bool = False, 
     sections = [
         baseline_section(train_split, test_split, evaluation),
         quantization_section(records, evaluation["accuracy"]),
+        pruning_section(pruning_results(data_dir, train_split=train_split, test_split=test_split)),
         matmul_section(),
         im2col_section(),
         network_section(net, test_split, fp32_seconds, evaluation["accuracy"]),

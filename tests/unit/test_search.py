@@ -1,0 +1,201 @@
+"""The search: held-out splits, quantization-aware fine-tuning, greedy walks, choices."""
+
+import copy
+
+import numpy as np
+import pytest
+import torch
+from torch.nn.utils import parametrize
+
+from compress.data import Split
+from compress.model import Architecture, MyConvNet
+from compress.observe import QuantSpec
+from compress.quantize import build_integer_network, integer_predict
+from compress.search import (
+    FakeQuantWeight,
+    SearchConfig,
+    State,
+    candidates,
+    choose,
+    evaluate,
+    fine_tune,
+    lower_bits,
+    prune_width,
+    run_search,
+    split_data,
+    train_config,
+    walk,
+    weight_quantized,
+)
+from compress.size import model_size_kb
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread():
+    """One thread: on two shared cores, torch's default two threads oversubscribe badly."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+TINY = Architecture(conv_channels=(4, 8), fc_hidden=(16,))
+SMALL_CONFIG = dict(validation_images=120, ranking_images=100, calibration_images=32, step_images=128,
+                    max_steps=2, final_epochs=0, batch_size=32)  # fmt: skip
+
+
+def tiny_split(count: int, seed: int) -> Split:
+    """Images whose class is the brightness of one band: learnable within one tiny epoch."""
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 10, count)
+    images = rng.integers(0, 40, (count, 1, 28, 28)).astype(np.uint8)
+    for i, label in enumerate(labels):
+        images[i, 0, 2 * label + 4 : 2 * label + 6] = 250
+    return Split(images, labels, tuple(str(c) for c in range(10)))
+
+
+@pytest.fixture(scope="module")
+def data():
+    return split_data(tiny_split(600, 0), tiny_split(200, 1), SearchConfig(**SMALL_CONFIG))
+
+
+def start_state(bits=(32, 32, 32, 32)) -> State:
+    torch.manual_seed(0)
+    return State(MyConvNet(TINY).eval(), tuple(bits), [np.arange(w) for w in (4, 8, 16)], "start")
+
+
+def test_validation_slice_is_held_out_and_seeded(data):
+    again = split_data(tiny_split(600, 0), None, SearchConfig(**SMALL_CONFIG))
+    assert len(data.validation) == 120 and len(data.train) == 480 and len(data.ranking) == 100
+    np.testing.assert_array_equal(again.validation.images, data.validation.images)
+    np.testing.assert_array_equal(again.calibration, data.calibration)
+    train_rows = {row.tobytes() for row in data.train.images}
+    assert not any(row.tobytes() in train_rows for row in data.validation.images)
+    assert all(row.tobytes() in train_rows for row in data.calibration)
+
+
+def test_fake_quantized_forward_matches_post_training_weights_and_passes_gradients_straight():
+    state = start_state()
+    layer = state.model.fcs[0]
+    spec = QuantSpec(bits=3, range="mse")
+    expected = weight_quantized(state.model, (32, 32, 3, 32), "mse").fcs[0].weight
+    weight = layer.weight.detach().clone().requires_grad_()
+    quantized = FakeQuantWeight(spec).train()(weight)
+    torch.testing.assert_close(quantized.detach(), expected, rtol=0, atol=0)
+    assert len(torch.unique(quantized.detach())) <= 2**3
+    quantized.sum().backward()
+    torch.testing.assert_close(weight.grad, torch.ones_like(weight))
+
+
+def test_quantization_aware_fine_tuning_leaves_plain_float_weights(data):
+    state = start_state((8, 4, 3, 4))
+    before = copy.deepcopy(state.model)
+    fine_tune(state.model, state.bits, data.train, train_config(SearchConfig(**SMALL_CONFIG), 0), "mse",
+              progress=False)  # fmt: skip
+    assert not any(parametrize.is_parametrized(layer) for _, layer in state.model.layers())
+    assert not torch.equal(before.fcs[0].weight, state.model.fcs[0].weight)
+    assert len(torch.unique(state.model.fcs[0].weight)) > 2**4  # the float shadow weights are kept
+
+
+def test_evaluate_uses_the_exact_integer_network_when_quantized(data):
+    state = start_state()
+    bits = (8, 6, 4, 3)
+    net = build_integer_network(state.model, data.calibration, activation_spec=QuantSpec(bits=8),
+                                weight_spec=[QuantSpec(bits=b, range="mse") for b in bits])  # fmt: skip
+    expected = float((integer_predict(net, data.validation) == data.validation.labels).mean())
+    assert evaluate(state.model, bits, data.validation, data.calibration, "mse") == expected
+    with pytest.raises(ValueError, match="mixes float and integer layers"):
+        evaluate(state.model, (32, 8, 8, 8), data.validation, data.calibration, "mse")
+
+
+def test_actions_shrink_the_model_and_track_the_kept_channels():
+    config = SearchConfig(**SMALL_CONFIG)
+    state = start_state((8, 8, 8, 8))
+    pruned = prune_width(state, 2, "filter", config)
+    assert pruned.model.arch.fc_hidden == (12,) and len(pruned.kept[2]) == 12 and pruned.bits == state.bits
+    assert set(pruned.kept[2]) < set(range(16)) and pruned.size_kb < state.size_kb
+    lowered = lower_bits(state, 2, config)
+    assert lowered.bits == (8, 8, 6, 8) and lowered.model is state.model
+    assert lower_bits(State(state.model, (8, 8, 2, 8), state.kept), 2, config) is None
+    assert len(candidates(state, ("prune", "bits"), config)) == 3 * 2 + 4
+    assert len(candidates(start_state(), ("prune",), config)) == 3 * 2
+    multiple = prune_width(state, 1, "channel", SearchConfig(**SMALL_CONFIG, multiple=4))
+    assert multiple.model.arch.conv_channels == (4, 4)
+    assert prune_width(multiple, 1, "channel", SearchConfig(**SMALL_CONFIG, multiple=4)) is None
+
+
+def test_walk_is_deterministic_and_every_step_saves_size(data):
+    config = SearchConfig(**SMALL_CONFIG)
+    paths = [walk(start_state((8, 8, 8, 8)), ("prune", "bits"), 0.0, data, config, label="t", progress=False)
+             for _ in range(2)]  # fmt: skip
+    records = [[s.record for s in path] for path in paths]
+    assert records[0] == records[1] and len(records[0]) == 3
+    sizes = [r["size_kb"] for r in records[0]]
+    assert sizes == sorted(sizes, reverse=True) and len(set(sizes)) == 3
+    assert all(r["test_accuracy"] is not None for r in records[0])
+
+
+def fake_path(accuracies_by_size):
+    path = []
+    for fc_hidden, val in accuracies_by_size:
+        torch.manual_seed(0)
+        state = State(MyConvNet(Architecture(conv_channels=(4, 8), fc_hidden=(fc_hidden,))), (32,) * 4, [], "s")
+        state.record = {"step": 0, "val_accuracy": val}
+        path.append(state)
+    return path
+
+
+def test_choose_takes_the_smallest_state_beating_the_target_plus_margin(data):
+    config = SearchConfig(**SMALL_CONFIG, refine=0, margin=0.01)
+    path = fake_path([(16, 0.95), (12, 0.92), (8, 0.905), (4, 0.6)])
+    chosen = choose(path, 0.9, data, config, progress=False)
+    assert chosen.model.arch.fc_hidden == (12,)  # 8 neurons give 0.905 < 0.9 + 0.01
+    assert chosen.record["val_accuracy"] == evaluate(chosen.model, chosen.bits, data.validation, None, "mse")
+    assert choose(path, 0.95, data, config, progress=False) is None
+
+
+def test_choose_refines_with_the_next_smaller_state_when_longer_training_lifts_it(data):
+    config = SearchConfig(**SMALL_CONFIG, refine=1, margin=0.01)
+    path = fake_path([(16, 0.95), (12, 0.92), (8, 0.0), (4, 0.0)])  # 8 and 4 look hopeless before polishing
+    polished = {}
+    chosen = choose(path, 0.0, data, config, progress=False, polished=polished)
+    assert chosen.model.arch.fc_hidden == (8,) and chosen.record["val_accuracy"] >= 0.01
+    assert list(polished) == [id(path[2])]  # only one smaller state tried (refine=1), cached
+    assert choose(path, 0.0, data, config, progress=False, polished=polished) is chosen
+
+
+def test_search_end_to_end_on_tiny_data(data):
+    torch.manual_seed(0)
+    baseline = MyConvNet(TINY).eval()
+    config = SearchConfig(**SMALL_CONFIG, targets=(0.3,), prune_target=0.3, bit_levels=(8, 4))
+    result = run_search(baseline, data, config, progress=False)
+    assert set(result.paths) == {"pruning", "quantization", "combined"}
+    assert set(result.chosen) == {"pruned_30", "search_30"}
+    assert [r["weight_bits"] for r in result.curves()["quantization"]] == [[32] * 4, [8] * 4, [4] * 4]
+    assert set(result.sensitivity["filter"]) == {"conv1", "conv2", "fc1"}
+    assert list(result.sensitivity["bits"]) == ["conv1", "conv2", "fc1", "fc2"]
+    for state in result.chosen.values():
+        assert state is None or state.record["val_accuracy"] >= 0.3 + config.margin
+    assert model_size_kb(baseline) == result.curves()["pruning"][0]["size_kb"]
+
+
+@pytest.mark.parametrize(
+    "fields, fragment",
+    [
+        (dict(targets=(1.2,)), "targets[0]=1.2 is out of range"),
+        (dict(prune_target=0.0), "prune_target=0.0"),
+        (dict(ranking_images=7000), "exceeds validation_images"),
+        (dict(bit_levels=(8, 1)), "bit_levels[1]=1"),
+        (dict(bit_levels=(16,)), "bit_levels[0]=16"),
+        (dict(prune_step=0.95), "prune_step=0.95"),
+        (dict(weight_range="best"), "weight_range='best'"),
+        (dict(threads=0), "threads=0"),
+        (dict(margin=0.5), "margin=0.5"),
+        (dict(bit_levels=()), "must not be empty"),
+    ],
+    ids=["target", "prune-target", "ranking", "bits-low", "bits-high", "step", "range", "threads", "margin",
+         "no-bits"],
+)
+def test_bad_search_config_is_refused(fields, fragment):
+    with pytest.raises(ValueError) as info:
+        SearchConfig(**fields)
+    assert fragment in str(info.value)
