@@ -198,7 +198,7 @@ def pruning_section(results: dict) -> Section:
     ])  # fmt: skip
     figures = {"pruning_pareto": pareto_figure(curves, models, baseline),
                "pruning_sensitivity": sensitivity_figure(results["sensitivity"])}  # fmt: skip
-    return Section("pruning", "Structured pruning, pruning + quantization, export", body, results_out, figures)
+    return Section("pruning", "Part 1 Step 2 and Step 3: pruning, pruning + quantization, export", body, results_out, figures)
 
 
 def stale_note(baseline: dict) -> str:
