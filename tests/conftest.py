@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import os
 
-import pytest
-from hypothesis import HealthCheck, settings
+# Jitted kernels run with bounds checking in the tests (an out-of-range index raises
+# IndexError instead of reading garbage); set before anything imports numba.
+os.environ.setdefault("NUMBA_BOUNDSCHECK", "1")
+
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
 
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.register_profile(
