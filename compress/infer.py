@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
 from tqdm import tqdm
 
 from compress.data import Split, load_fashion_mnist

@@ -7,7 +7,6 @@ folder is viewable offline) and results.json (every number, machine-readable).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 

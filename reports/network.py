@@ -15,7 +15,6 @@ from simulator.designs import Im2colDesign, MatmulDesign
 from simulator.network import IntegerNetwork, run_layers, run_network
 from simulator.network_timing import NetworkTiming, network_timing
 from simulator.resources import estimate_resources
-from simulator.units.matmul import analytic_matmul
 
 SW_EMU_IMAGES = 200
 SWEEP_PE_SHAPES = ((1, 8), (1, 16), (4, 16), (8, 16), (16, 16), (16, 32), (32, 32), (32, 64))
