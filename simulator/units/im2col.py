@@ -89,8 +89,10 @@ class Im2colPorts:
     write: AxiChannel
 
 
-class RowReader:
-    """SimPy unit: reads every input row once, by bursts, into a free line-buffer row."""
+class Im2colUnit:
+    """A SimPy unit of the im2col pipeline: stores (env, design, shape, ports, trace) and
+    starts its ``run`` process (the shared constructor of RowReader, WindowGenerator and
+    GroupWriter)."""
 
     def __init__(
         self, env, design: Im2colDesign, inputs: Im2colShape, outputs: Im2colPorts, trace: Trace
@@ -103,6 +105,13 @@ class RowReader:
             trace,
         )
         self.process = env.process(self.run())
+
+    def run(self):
+        raise NotImplementedError
+
+
+class RowReader(Im2colUnit):
+    """SimPy unit: reads every input row once, by bursts, into a free line-buffer row."""
 
     def run(self):
         bursts = segment_bursts(self.shape.src_n, self.design)
@@ -126,20 +135,8 @@ class RowReader:
         yield self.ports.line_full.put(line_row)
 
 
-class WindowGenerator:
+class WindowGenerator(Im2colUnit):
     """SimPy unit: one event per output row; frees line rows and hands out write groups."""
-
-    def __init__(
-        self, env, design: Im2colDesign, inputs: Im2colShape, outputs: Im2colPorts, trace: Trace
-    ):
-        self.env, self.design, self.shape, self.ports, self.trace = (
-            env,
-            design,
-            inputs,
-            outputs,
-            trace,
-        )
-        self.process = env.process(self.run())
 
     def _row_cycles(self) -> int:
         return window_row_cycles(self.design, self.shape)
@@ -170,21 +167,14 @@ class WindowGenerator:
                 ports.line_free.put(line_row)
 
 
-class GroupWriter:
+class GroupWriter(Im2colUnit):
     """SimPy unit: writes every output group by bursts; frees its buffer after the last beat."""
 
     def __init__(
         self, env, design: Im2colDesign, inputs: Im2colShape, outputs: Im2colPorts, trace: Trace
     ):
-        self.env, self.design, self.shape, self.ports, self.trace = (
-            env,
-            design,
-            inputs,
-            outputs,
-            trace,
-        )
         self.end_cycle = 0
-        self.process = env.process(self.run())
+        super().__init__(env, design, inputs, outputs, trace)
 
     def run(self):
         channel = self.ports.write
