@@ -9,27 +9,29 @@
 
 #include <cstdint>
 
-#include "arith.hpp"
 #include "design.hpp"
+#include "wide.hpp"
 
-namespace cnnacc {
+// The output goes to its own m_axi bundle unless every port shares one (AXI_SHARED).
+#if AXI_SHARED
+#define CNNACC_IM2COL_OUT_BUNDLE gmem0
+#else
+#define CNNACC_IM2COL_OUT_BUNDLE gmem1
+#endif
+#define CNNACC_WORD_BYTES (AXI_WIDTH_BITS / 8)
+// Words each stream holds: a burst (single buffering) or two (ping-pong).
+#define CNNACC_WORDS_DEPTH (AXI_BURST_BEATS * (1 + PING_PONG))
 
-// The report's shape (32 x 32 x 3, 3 x 3 kernel): only the source of tripcount hints.
-inline constexpr int im2col_report_m = 32;
-inline constexpr int im2col_report_n = 32;
-inline constexpr int im2col_report_c = 3;
-inline constexpr int im2col_report_k = 3;
-inline constexpr int im2col_report_out_m = im2col_report_m + 3 - im2col_report_k;
-inline constexpr int im2col_report_out_n = im2col_report_n + 3 - im2col_report_k;
-
-// A line-buffer row: the input row with one pad element on each side.
-inline constexpr int im2col_line_n = design::im2col_max_src_n + 2;
-
-}  // namespace cnnacc
+// The synthesis top: device buffers of AXI words (host buffers are word-padded, as XRT's are).
+// Preconditions: 1 <= kernel sizes <= IM2COL_MAX_K, 1 <= src_m <= IM2COL_MAX_SRC_M,
+// 1 <= src_n <= IM2COL_MAX_SRC_N, src_c >= 1, kernel sizes <= source size + 2.
+void im2col_kernel(const cnnacc::word_t* in, cnnacc::word_t* out, uint32_t src_m, uint32_t src_n,
+                   uint32_t src_c, uint32_t kernel_size_m, uint32_t kernel_size_n,
+                   uint8_t pad_value);
 
 // Spec signature: im2col with a pad value of 0.
 // Preconditions (checked by callers, not by the kernel): 1 <= kernel sizes <= IM2COL_MAX_K,
-// 1 <= src_n <= IM2COL_MAX_SRC_N, src_m >= 1, src_c >= 1, src_m + 2 >= kernel_size_m and
+// 1 <= src_n <= IM2COL_MAX_SRC_N, 1 <= src_m <= IM2COL_MAX_SRC_M, src_c >= 1, src_m + 2 >= kernel_size_m and
 // src_n + 2 >= kernel_size_n; out holds C*KM*KN * OM*ON elements.
 void im2col(const uint8_t* in, uint8_t* out, uint32_t src_m, uint32_t src_n, uint32_t src_c,
             uint32_t kernel_size_m, uint32_t kernel_size_n);

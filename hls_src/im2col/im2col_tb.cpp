@@ -42,9 +42,9 @@ int check_golden(const std::string& path) {
     }
     if (kernel_size_m > static_cast<size_t>(cnnacc::design::im2col_max_k) ||
         kernel_size_n > static_cast<size_t>(cnnacc::design::im2col_max_k) ||
-        src_n > static_cast<size_t>(cnnacc::design::im2col_max_src_n)) {
-        std::printf("skip: golden file needs a line buffer of %zu rows x %zu\n",
-                    kernel_size_m, src_n);
+        src_n > static_cast<size_t>(cnnacc::design::im2col_max_src_n) ||
+        src_m > static_cast<size_t>(cnnacc::design::im2col_max_src_m)) {
+        std::printf("skip: golden file needs an image buffer of %zu x %zu\n", src_m, src_n);
         return 0;
     }
     const size_t rows = out_rows(src_c, kernel_size_m, kernel_size_n);
@@ -100,8 +100,9 @@ int check_kernel_sizes() {
     for (const Case& c : cases) {
         if (c.kernel_size_m > cnnacc::design::im2col_max_k ||
             c.kernel_size_n > cnnacc::design::im2col_max_k ||
-            c.src_n > cnnacc::design::im2col_max_src_n) {
-            std::printf("skip: k %ld x %ld, src_n %ld exceed this design's line buffer\n",
+            c.src_n > cnnacc::design::im2col_max_src_n ||
+            c.src_m > cnnacc::design::im2col_max_src_m) {
+            std::printf("skip: k %ld x %ld, src_n %ld exceed this design's image buffer\n",
                         c.kernel_size_m, c.kernel_size_n, c.src_n);
             continue;
         }
@@ -133,7 +134,7 @@ int check_kernel_sizes() {
 
 int main(int argc, char** argv) {
     const std::string golden = argc > 1 ? argv[1] : "im2col/golden_32x32x3_k3.txt";
-    std::printf("im2col testbench: line buffer %d rows x %d\n", cnnacc::design::im2col_max_k,
+    std::printf("im2col testbench: image buffer %d copies of %d x %d\n", cnnacc::design::im2col_max_k, cnnacc::design::im2col_max_src_m,
                 cnnacc::design::im2col_max_src_n);
     if (check_golden(golden) || check_kernel_sizes()) {
         return 1;

@@ -10,22 +10,27 @@
 
 #include "arith.hpp"
 #include "design.hpp"
+#include "wide.hpp"
 
-namespace cnnacc {
+// m_axi bundles: one for everything (AXI_SHARED=1) or one per matrix.
+#if AXI_SHARED
+#define CNNACC_BUNDLE_A gmem
+#define CNNACC_BUNDLE_B gmem
+#define CNNACC_BUNDLE_OUT gmem
+#else
+#define CNNACC_BUNDLE_A gmem0
+#define CNNACC_BUNDLE_B gmem1
+#define CNNACC_BUNDLE_OUT gmem2
+#endif
 
-// An input minus its zero point, in [-255, 255]: 9 bits, so one DSP multiplier per MAC.
-typedef int16_t operand_t;
-
-// The report's shape (u = w = 64, v = 32): only the source of tripcount hints, so that
-// csynth reports and the analytic model count the same iterations.
-inline constexpr int matmul_report_u = 64;
-inline constexpr int matmul_report_v = 32;
-inline constexpr int matmul_report_w = 64;
-inline constexpr int matmul_tiles_u = (matmul_report_u + design::tile_u - 1) / design::tile_u;
-inline constexpr int matmul_tiles_v = (matmul_report_v + design::tile_v - 1) / design::tile_v;
-inline constexpr int matmul_tiles_w = (matmul_report_w + design::tile_w - 1) / design::tile_w;
-
-}  // namespace cnnacc
+// Banks of the on-chip buffers: a word's bytes, or a tile row, land in distinct banks.
+#define CNNACC_MAX(x, y) ((x) > (y) ? (x) : (y))
+#define CNNACC_A_BANKS CNNACC_MAX(AXI_WIDTH_BITS / 8, TILE_V)
+#define CNNACC_B_BANKS CNNACC_MAX(AXI_WIDTH_BITS / 8, TILE_W)
+#define CNNACC_OUT_BANKS CNNACC_MAX(AXI_WIDTH_BITS / 8, TILE_W)
+// Stream depths: one tile of rows, or two with ping-pong buffering.
+#define CNNACC_ROWS_DEPTH (TILE_U * (1 + PING_PONG))
+#define CNNACC_DEPTH_DEPTH (TILE_V * (1 + PING_PONG))
 
 // Spec signature. u, v, w >= 1 and u * v, v * w, u * w elements behind a, b and out; the
 // accumulators are exact for v <= 33025 (|acc| <= v * 255^2 < 2^31). The kernel does not
@@ -41,6 +46,14 @@ void matmul(uint8_t* out,         // quantized result, u x w
             uint32_t u,           // rows of A and out
             uint32_t v,           // columns of A, rows of B
             uint32_t w);          // columns of B and out
+
+// The synthesis top: device buffers of AXI words (host buffers are word-padded, as XRT's are),
+// has_bias selects the bias, out_min the lowest output code. matmul() and matmul_layer() below
+// are its host-side callers with the spec's byte-array API.
+void matmul_kernel(cnnacc::word_t* out, const cnnacc::word_t* a, const cnnacc::word_t* b,
+                   const int32_t* bias, const uint32_t M0, const uint32_t n, const uint8_t zero_a,
+                   const uint8_t zero_b, const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w,
+                   const uint8_t has_bias, const uint8_t out_min);
 
 // Extended API for a network layer: acc starts at bias[i] (int32 at scale S_a S_b, one per
 // row of A) and outputs are clamped from below at out_min (the output zero point for a
