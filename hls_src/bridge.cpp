@@ -17,23 +17,30 @@ constexpr int bridge_bad_shape = 1;
 constexpr int bridge_bad_parameter = 2;
 constexpr int bridge_exceeds_design = 3;
 
-// Compiled-in design values, in the order cnnacc_config reports them.
-constexpr int32_t config_values[] = {
-    cnnacc::design::tile_u,
-    cnnacc::design::tile_v,
-    cnnacc::design::tile_w,
-    cnnacc::design::rounding_nearest ? 1 : 0,
-    cnnacc::design::im2col_max_src_n,
-    cnnacc::design::im2col_max_k,
+// Compiled-in design flags (common/design.hpp), reported by cnnacc_config.
+#define CNNACC_FLAG_ENTRY(name) {#name, static_cast<int32_t>(name)}
+struct Flag {
+    const char* name;
+    int32_t value;
 };
-constexpr int32_t config_count = sizeof(config_values) / sizeof(config_values[0]);
+constexpr Flag flags[] = {
+    CNNACC_FLAG_ENTRY(TILE_U),           CNNACC_FLAG_ENTRY(TILE_V),
+    CNNACC_FLAG_ENTRY(TILE_W),           CNNACC_FLAG_ENTRY(ROUNDING_NEAREST),
+    CNNACC_FLAG_ENTRY(REQUANT_LANES),    CNNACC_FLAG_ENTRY(MATMUL_MAX_W),
+    CNNACC_FLAG_ENTRY(AXI_WIDTH_BITS),   CNNACC_FLAG_ENTRY(AXI_BURST_BEATS),
+    CNNACC_FLAG_ENTRY(AXI_OUTSTANDING),  CNNACC_FLAG_ENTRY(AXI_LATENCY),
+    CNNACC_FLAG_ENTRY(AXI_SHARED),       CNNACC_FLAG_ENTRY(PING_PONG),
+    CNNACC_FLAG_ENTRY(IM2COL_MAX_SRC_M), CNNACC_FLAG_ENTRY(IM2COL_MAX_SRC_N),
+    CNNACC_FLAG_ENTRY(IM2COL_MAX_K),
+};
+constexpr int32_t flag_count = sizeof(flags) / sizeof(flags[0]);
 
 }  // namespace
 
 extern "C" {
 
 // matmul() of matmul/matmul.hpp. Returns 0, or 1 for an empty shape, 2 for M0 outside
-// [2^30, 2^31) or n > 31.
+// [2^30, 2^31) or n > 31, 3 for w > MATMUL_MAX_W.
 int cnnacc_matmul(uint8_t* out, uint32_t M0, uint32_t n, const uint8_t* a, const uint8_t* b,
                   uint8_t zero_a, uint8_t zero_b, uint8_t zero_out, uint32_t u, uint32_t v,
                   uint32_t w) {
@@ -42,6 +49,9 @@ int cnnacc_matmul(uint8_t* out, uint32_t M0, uint32_t n, const uint8_t* a, const
     }
     if (M0 < (1u << 30) || M0 > 0x7fffffffu || n > 31) {
         return bridge_bad_parameter;
+    }
+    if (w > static_cast<uint32_t>(cnnacc::design::matmul_max_w)) {
+        return bridge_exceeds_design;
     }
     matmul(out, M0, n, a, b, zero_a, zero_b, zero_out, u, v, w);
     return bridge_ok;
@@ -57,12 +67,15 @@ int cnnacc_matmul_layer(uint8_t* out, uint32_t M0, uint32_t n, const uint8_t* a,
     if (M0 < (1u << 30) || M0 > 0x7fffffffu || n > 31) {
         return bridge_bad_parameter;
     }
+    if (w > static_cast<uint32_t>(cnnacc::design::matmul_max_w)) {
+        return bridge_exceeds_design;
+    }
     matmul_layer(out, M0, n, a, b, zero_a, zero_b, zero_out, u, v, w, bias, out_min);
     return bridge_ok;
 }
 
 // im2col_pad() of im2col/im2col.hpp. Returns 0, or 1 for an empty input or a kernel larger
-// than the padded input, 3 for a kernel or row wider than this build's line buffer.
+// than the padded input, 3 for a kernel or an input larger than this build's image buffer.
 int cnnacc_im2col(const uint8_t* in, uint8_t* out, uint32_t src_m, uint32_t src_n, uint32_t src_c,
                   uint32_t km, uint32_t kn, uint8_t pad_value) {
     if (src_m == 0 || src_n == 0 || src_c == 0 || km == 0 || kn == 0 || src_m + 2 < km ||
@@ -71,19 +84,24 @@ int cnnacc_im2col(const uint8_t* in, uint8_t* out, uint32_t src_m, uint32_t src_
     }
     if (km > static_cast<uint32_t>(cnnacc::design::im2col_max_k) ||
         kn > static_cast<uint32_t>(cnnacc::design::im2col_max_k) ||
-        src_n > static_cast<uint32_t>(cnnacc::design::im2col_max_src_n)) {
+        src_n > static_cast<uint32_t>(cnnacc::design::im2col_max_src_n) ||
+        src_m > static_cast<uint32_t>(cnnacc::design::im2col_max_src_m)) {
         return bridge_exceeds_design;
     }
     im2col_pad(in, out, src_m, src_n, src_c, km, kn, pad_value);
     return bridge_ok;
 }
 
-// Writes min(capacity, 6) compiled-in values to out, in this order:
-// TILE_U, TILE_V, TILE_W, ROUNDING_NEAREST, IM2COL_MAX_SRC_N, IM2COL_MAX_K.
-void cnnacc_config(int32_t* out, int32_t capacity) {
-    for (int32_t i = 0; i < capacity && i < config_count; ++i) {
-        out[i] = config_values[i];
+// The number of compiled-in design flags.
+int32_t cnnacc_config_count() { return flag_count; }
+
+// Name and value of design flag i (0 <= i < cnnacc_config_count()), or nullptr.
+const char* cnnacc_config_flag(int32_t i, int32_t* value) {
+    if (i < 0 || i >= flag_count) {
+        return nullptr;
     }
+    *value = flags[i].value;
+    return flags[i].name;
 }
 
 }  // extern "C"

@@ -182,12 +182,16 @@ class _DesignMixin:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class MatmulDesign(_DesignMixin):
-    """The quantized matmul accelerator (spec Part 2, Task 1).
+    """The quantized matmul accelerator (spec Part 2, Task 1), as hls_src/matmul/matmul.cpp.
 
-    Schedule: output tiles of tile_u x tile_w, accumulated over tiles of tile_v; A and B tiles
-    arrive by AXI bursts, the PE array computes each tile product in folds, a requantizer
-    turns int32 accumulators into uint8 outputs, and bursts write them back. Buffers between
-    the stages are single or ping-pong.
+    Schedule: output tiles of tile_u x tile_w, accumulated over depth tiles of tile_v; the
+    B tile (tile_v x tile_w) stays in the PE array while the rows of the A tile stream past
+    it, one row per cycle; a requantizer turns the exact accumulators into uint8 codes and
+    the output is written back in address order (see matmul.cpp). The C++ builds the designs
+    whose PE array is the B tile (``pe_rows == tile_v``, ``pe_cols == tile_w``), with a
+    weight-stationary, broadcast, non-overlapped dataflow (``check_buildable``); the other
+    dataflows and the systolic interconnect are kept for the SCALE-Sim comparison model
+    (``simulator.scalesim``) only.
 
     Attributes
     ----------
@@ -197,10 +201,11 @@ class MatmulDesign(_DesignMixin):
     mem_latency_cycles : cycles from a read request to its first data beat, and from the last
         write beat to its write response
     max_outstanding : AXI requests in flight per channel
-    axi_ports : "shared" (A, B and out on one m_axi adapter, A and B reads contend) or
-        "separate" (one adapter per matrix, as hls_src/matmul.cpp's gmem0/1/2)
+    axi_ports : "shared" (A, B and out on one m_axi bundle, A and B reads contend) or
+        "separate" (one bundle per matrix: gmem0/1/2 of matmul.cpp)
     tile_u, tile_v, tile_w : tile shape in elements (TILE_U/V/W of the C++ build)
-    pe_rows, pe_cols : PE array shape (MACs per cycle = pe_rows * pe_cols)
+    pe_rows, pe_cols : PE array shape (MACs per cycle = pe_rows * pe_cols); by default the
+        B tile, tile_v x tile_w
     pe_interconnect : "broadcast" (operands fanned out, as an HLS-unrolled loop nest) or
         "systolic" (operands passed PE to PE, as SCALE-Sim models)
     dataflow : which operand stays in the PEs during a fold
@@ -209,7 +214,8 @@ class MatmulDesign(_DesignMixin):
     mac_latency_cycles : pipeline depth of one PE (operand registers, DSP, accumulate)
     requant_lanes : accumulators requantized per cycle
     requant_latency_cycles : pipeline depth of the requantizer (64-bit multiply, shift, clamp)
-    buffering : "single" or "ping_pong" for every buffer between stages
+    max_w : widest output row (w) the store's band buffer holds (MATMUL_MAX_W)
+    buffering : "single" or "ping_pong": the streams between processes hold one or two tiles
     rounding : requantization mode of the numerical contract (ROUNDING_NEAREST of the build)
     part : target FPGA (see PARTS)
     """
@@ -219,18 +225,19 @@ class MatmulDesign(_DesignMixin):
     burst_beats: int = 16
     mem_latency_cycles: int = 64
     max_outstanding: int = 16
-    axi_ports: AxiPorts = "shared"
+    axi_ports: AxiPorts = "separate"
     tile_u: int = 32
     tile_v: int = 32
     tile_w: int = 64
-    pe_rows: int = 32
-    pe_cols: int = 64
+    pe_rows: int | None = None  # None: tile_v (the B tile), as the C++ builds it
+    pe_cols: int | None = None  # None: tile_w
     pe_interconnect: PeInterconnect = "broadcast"
-    dataflow: Dataflow = "output_stationary"
-    fold_overlap: bool = True
+    dataflow: Dataflow = "weight_stationary"
+    fold_overlap: bool = False
     mac_latency_cycles: int = 4
     requant_lanes: int = 64
     requant_latency_cycles: int = 6
+    max_w: int = 1024
     buffering: Buffering = "ping_pong"
     rounding: Rounding = "floor"
     part: str = "xcvu9p"
@@ -246,6 +253,7 @@ class MatmulDesign(_DesignMixin):
         "mac_latency_cycles": (int, 1, 32),
         "requant_lanes": (int, 1, 1024),
         "requant_latency_cycles": (int, 1, 64),
+        "max_w": (int, 1, 4096),
     }
     CHOICES = {
         "axi_ports": AXI_PORTS,
@@ -257,6 +265,10 @@ class MatmulDesign(_DesignMixin):
     }
 
     def __post_init__(self) -> None:
+        if self.pe_rows is None:
+            object.__setattr__(self, "pe_rows", self.tile_v)
+        if self.pe_cols is None:
+            object.__setattr__(self, "pe_cols", self.tile_w)
         _validate(self, self.FIELDS, self.CHOICES)
         _check_axi_port(self)
 
@@ -270,37 +282,56 @@ class MatmulDesign(_DesignMixin):
         """Peak MACs per cycle of the PE array."""
         return self.n_pes
 
+    def check_buildable(self) -> None:
+        """Raise ValueError naming the first field the C++ of hls_src/matmul cannot build."""
+        required = {
+            "pe_rows": self.tile_v,
+            "pe_cols": self.tile_w,
+            "dataflow": "weight_stationary",
+            "pe_interconnect": "broadcast",
+            "fold_overlap": False,
+        }
+        for name, value in required.items():
+            if getattr(self, name) != value:
+                raise ValueError(
+                    f"MatmulDesign.{name}={getattr(self, name)!r} is not built by "
+                    f"hls_src/matmul/matmul.cpp; expected {name}={value!r} (the PE array holds "
+                    "one B tile, weight stationary, broadcast, folds not overlapped)"
+                )
+
     def cpp_defines(self) -> dict[str, int]:
-        """-D flags of hls_src/common/design.hpp for this design."""
+        """-D flags of hls_src/common/design.hpp: the only source of the kernel's parameters.
+
+        Raises ValueError for a design the C++ does not implement (``check_buildable``).
+        """
+        self.check_buildable()
         return {
             "TILE_U": self.tile_u,
             "TILE_V": self.tile_v,
             "TILE_W": self.tile_w,
             "ROUNDING_NEAREST": int(self.rounding == "nearest"),
+            "REQUANT_LANES": self.requant_lanes,
+            "MATMUL_MAX_W": self.max_w,
+            **_axi_defines(self),
+            "AXI_SHARED": int(self.axi_ports == "shared"),
         }
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Im2colDesign(_DesignMixin):
-    """The streaming im2col unit (spec Part 2, Task 2).
+    """The streaming im2col unit (spec Part 2, Task 2), as hls_src/im2col/im2col.cpp.
 
-    Input rows arrive by AXI bursts, one burst train per row, into a line buffer of
-    max_k + prefetch_rows rows: the k - 1 rows the window still needs, the row streaming in,
-    and rows read ahead to hide the memory latency. A window generator emits
-    columns_per_cycle im2col columns (each the km x kn window of one output pixel of one
-    channel) every column_ii cycles; groups of rows_per_write output rows are written back as
-    one contiguous segment per (c, kr, kc) row of the output.
+    The input is burst-read word by word; per channel, the padded image is kept as KN
+    shifted copies (each ``(max_src_m + 2) x (max_src_n + 2)`` bytes, banked by the word
+    width), so every output row (c, kr, kc) is one contiguous run of one copy, emitted a
+    word per cycle and written back in address order (see im2col.cpp).
 
     Attributes
     ----------
     clock_mhz, axi_width_bits, burst_beats, mem_latency_cycles, max_outstanding : as MatmulDesign
-    max_src_n : widest input row the line buffer holds (IM2COL_MAX_SRC_N of the C++ build)
-    max_k : largest kernel size supported (IM2COL_MAX_K of the C++ build)
-    prefetch_rows : line-buffer rows beyond max_k, for reading ahead
-    columns_per_cycle : window copies working side by side (im2col columns per issue)
-    column_ii : cycles between two issues of the window generator (initiation interval)
-    rows_per_write : output rows gathered before writing (longer bursts, larger buffer)
-    buffering : "single" or "ping_pong" for the output buffer
+    max_src_m, max_src_n : largest input the image copies hold (IM2COL_MAX_SRC_M / _N)
+    max_k : largest kernel size, the number of image copies (IM2COL_MAX_K)
+    buffering : "single" or "ping_pong": the word streams hold one or two bursts
     part : target FPGA (see PARTS)
     """
 
@@ -309,23 +340,17 @@ class Im2colDesign(_DesignMixin):
     burst_beats: int = 16
     mem_latency_cycles: int = 64
     max_outstanding: int = 16
+    max_src_m: int = 64
     max_src_n: int = 64
     max_k: int = 3
-    prefetch_rows: int = 16
-    columns_per_cycle: int = 8
-    column_ii: int = 1
-    rows_per_write: int = 8
     buffering: Buffering = "ping_pong"
     part: str = "xcvu9p"
 
     FIELDS = {
         **_PORT_FIELDS,
-        "max_src_n": (int, 1, 4096),
+        "max_src_m": (int, 1, 512),
+        "max_src_n": (int, 1, 512),
         "max_k": (int, 1, KERNEL_SIZE_MAX),
-        "prefetch_rows": (int, 0, 256),
-        "columns_per_cycle": (int, 1, 64),
-        "column_ii": (int, 1, 64),
-        "rows_per_write": (int, 1, 64),
     }
     CHOICES = {"buffering": BUFFERING, "part": tuple(PARTS)}
 
@@ -334,23 +359,32 @@ class Im2colDesign(_DesignMixin):
         _check_axi_port(self)
 
     @property
-    def line_buffer_rows(self) -> int:
-        """Rows of the line buffer: max_k + prefetch_rows."""
-        return self.max_k + self.prefetch_rows
+    def image_bytes(self) -> int:
+        """Bytes of one image copy: (max_src_m + 2) * (max_src_n + 2)."""
+        return (self.max_src_m + 2) * (self.max_src_n + 2)
 
-    @property
-    def line_row_bytes(self) -> int:
-        """Bytes of one line-buffer row: the widest input row plus a pad byte on each side."""
-        return self.max_src_n + 2
-
-    @property
-    def window_bytes(self) -> int:
-        """Bytes of the window registers: max_k rows of max_k + columns_per_cycle - 1 bytes."""
-        return self.max_k * (self.max_k + self.columns_per_cycle - 1)
+    def check_buildable(self) -> None:
+        """Every Im2colDesign is built by hls_src/im2col/im2col.cpp."""
 
     def cpp_defines(self) -> dict[str, int]:
-        """-D flags of hls_src/common/design.hpp for this design."""
-        return {"IM2COL_MAX_SRC_N": self.max_src_n, "IM2COL_MAX_K": self.max_k}
+        """-D flags of hls_src/common/design.hpp: the only source of the kernel's parameters."""
+        return {
+            "IM2COL_MAX_SRC_M": self.max_src_m,
+            "IM2COL_MAX_SRC_N": self.max_src_n,
+            "IM2COL_MAX_K": self.max_k,
+            **_axi_defines(self),
+            "AXI_SHARED": 0,
+        }
+
+
+def _axi_defines(design: MatmulDesign | Im2colDesign) -> dict[str, int]:
+    return {
+        "AXI_WIDTH_BITS": design.axi_width_bits,
+        "AXI_BURST_BEATS": design.burst_beats,
+        "AXI_OUTSTANDING": design.max_outstanding,
+        "AXI_LATENCY": design.mem_latency_cycles,
+        "PING_PONG": int(design.buffering == "ping_pong"),
+    }
 
 
 __all__ = [

@@ -4,9 +4,10 @@ Every count is a formula of the design object, written in the docstring of the f
 computes it, so a reader can redo any number by hand. Sources:
 - DSP48E2 (UG579): a 27 x 18 multiplier with a 48-bit accumulator. Two 8-bit products that
   share one operand fit one DSP48E2 (AMD WP486, "Deep Learning with INT8 Optimization on
-  Xilinx Devices"): the PE array multiplies raw uint8 values, and the zero-point terms of
-  Jacob et al. 2018 eq. 7-8 are applied after accumulation from row and column sums.
-  A 32 x 32-bit product (accumulator times M0) takes three DSP48E2 plus fabric adders.
+  Xilinx Devices"): hls_src/matmul/matmul.cpp multiplies raw uint8 values, packing two
+  products per DSP explicitly, and applies the zero-point terms of Jacob et al. 2018
+  eq. 7-8 after accumulation from row and column sums.
+  A 32 x 31-bit product (accumulator times M0) takes three DSP48E2 plus fabric adders.
 - RAMB18E2 (UG573): 18 Kbit, simple dual port as 16K x 1, 8K x 2, 4K x 4, 2K x 9, 1K x 18 or
   512 x 36. Distributed RAM (UG574): a RAM64M8 holds 64 x 7 bits in 8 LUTs.
 - Vitis HLS (UG1399) binds arrays to BRAM or LUTRAM by size unless told otherwise, and never
@@ -30,13 +31,13 @@ LUTRAM_MAX_BITS = 1024  # smaller banks go to distributed RAM, as Vitis HLS does
 LUTRAM_DEPTH, LUTRAM_WIDTH, LUTRAM_LUTS = 64, 7, 8  # one RAM64M8
 MACS_PER_DSP = 2  # two 8-bit products sharing an operand (WP486)
 DSP_PER_WIDE_MULTIPLY = 3  # 32 x 32-bit accumulator times M0
-DSP_PER_ZERO_POINT_TERM = 1  # Zb * rowsum(A) per requantization lane (8 x 24 bits)
+DSP_PER_ZERO_POINT_TERM = 1  # Za * colsum(B) or Zb * rowsum(A): 8 x 24 bits
 LUT_PER_PE, FF_PER_PE = 24, 56  # second packed accumulator, operand and pipeline registers
 LUT_PER_REQUANT_LANE, FF_PER_REQUANT_LANE = 180, 260  # shift, round, add, clamp
 LUT_PER_AXI_ADAPTER, FF_PER_AXI_ADAPTER = 1800, 2600  # m_axi adapter with its FIFOs
 LUT_PER_AXI_BIT, FF_PER_AXI_BIT = 2, 4  # data path width of one adapter
 LUT_CONTROL, FF_CONTROL = 1500, 1200  # FSMs, s_axilite registers, address generators
-LUT_PER_WINDOW_BYTE, FF_PER_WINDOW_BYTE = 10, 8  # im2col window register and its shift mux
+LUT_PER_WINDOW_BYTE, FF_PER_WINDOW_BYTE = 10, 8  # a shift-register byte and its multiplexer
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -153,59 +154,67 @@ def _total(design: MatmulDesign | Im2colDesign, breakdown: dict[str, dict[str, i
 # ------------------------------------------------------------------------------- matmul
 
 
-def _operand_banks(design: MatmulDesign) -> tuple[int, int]:
-    """Banks of the A and B buffers: operands the PE array reads per cycle.
+def _zero() -> dict[str, int]:
+    return {"dsp": 0, "bram_18k": 0, "uram": 0, "lut": 0, "ff": 0}
 
-    Output- and weight-stationary arrays take one A value per PE row and one B value per PE
-    column each cycle; input-stationary swaps them (A preloads by columns, B streams by rows).
-    """
-    if design.dataflow == "input_stationary":
-        return design.pe_cols, design.pe_rows
-    return design.pe_rows, design.pe_cols
+
+def _fifo(depth: int, width_bits: int) -> dict[str, int]:
+    """A stream (hls::stream) of ``depth`` items of ``width_bits``: one memory."""
+    return buffer_cost(depth, width_bits, 1, 1)
 
 
 def matmul_resources(design: MatmulDesign) -> Resources:
-    """Resources of a MatmulDesign.
+    """Resources of a MatmulDesign, from the arrays and operators of hls_src/matmul/matmul.cpp.
 
-    - pe_array: DSP = pe_rows * ceil(pe_cols / 2) (two MACs per DSP48E2, sharing the A
-      operand along a row); LUT = 24 and FF = 56 per PE.
-    - requantizer: DSP = requant_lanes * (3 + 1) (acc * M0 as a 32 x 32 multiply, plus the
-      Zb * rowsum(A) zero-point term); LUT = 180 and FF = 260 per lane.
-    - buffer_a: tile_u * tile_v bytes, banks from ``_operand_banks``, n_buffers copies.
-    - buffer_b: tile_v * tile_w bytes, likewise.
-    - buffer_acc: tile_u * tile_w int32, banks = max(pe_cols, requant_lanes), n_buffers copies.
-    - buffer_out: tile_u * tile_w bytes, banks = max(requant_lanes, bytes_per_beat).
+    - pe_array (compute): DSP = tile_v * ceil(tile_w / 2): the C++ multiplies raw uint8 codes
+      and packs the two products that share an A value into one DSP48E2 (WP486); the
+      zero points are subtracted after accumulation (Jacob et al. eq. 7-8), which is what
+      keeps the operands 8-bit: subtracting them first would give 9-bit operands and one DSP
+      per MAC. LUT = 24 and FF = 56 per MAC (adder trees, pipeline registers); the held B
+      tile is 8 * tile_v * tile_w FF (registers, ARRAY_PARTITION complete).
+    - zero_points (compute): tile_w + 1 DSP for Za * colsum(B) per column and Zb * rowsum(A).
+    - sums (compute): partial[tile_u][tile_w] int32 in tile_w banks, row_sums[tile_u],
+      col_sums[tile_w] registers.
+    - requantizer: DSP = 3 per lane (acc * M0, a 32 x 31-bit product), LUT = 180 and
+      FF = 260 per lane; bias_tile[tile_u] int32.
+    - tile_a (load_a): tile_u * tile_v bytes in max(bytes_per_beat, tile_v) cyclic banks;
+      tile_b (load_b): tile_v * tile_w bytes in max(bytes_per_beat, tile_w) banks;
+      band (store): tile_u * max_w bytes in max(bytes_per_beat, tile_w) banks.
+    - streams: a_rows, b_rows, acc_rows, out_rows of one tile of rows (two with ping-pong).
     - axi: one m_axi adapter ("shared") or three ("separate"), see ``_axi_adapter``.
     - control: LUT = 1500, FF = 1200.
     """
-    a_banks, b_banks = _operand_banks(design)
+    tile_u, tile_v, tile_w = design.tile_u, design.tile_v, design.tile_w
+    macs = tile_v * tile_w
     copies = design.n_buffers
-    tile_out = design.tile_u * design.tile_w
+    word = design.bytes_per_beat
+    lanes = min(design.requant_lanes, tile_w)
     n_adapters = 1 if design.axi_ports == "shared" else 3
     adapter = _axi_adapter(design)
-    lanes = design.requant_lanes
+    streams = [
+        _fifo(tile_u * copies, 8 * tile_v),
+        _fifo(tile_v * copies, 8 * tile_w),
+        _fifo(tile_u * copies, 32 * tile_w),
+        _fifo(tile_u * copies, 8 * tile_w),
+    ]
     breakdown = {
-        "pe_array": {
-            "dsp": design.pe_rows * math.ceil(design.pe_cols / MACS_PER_DSP),
-            "bram_18k": 0,
-            "uram": 0,
-            "lut": LUT_PER_PE * design.n_pes,
-            "ff": FF_PER_PE * design.n_pes,
-        },
-        "requantizer": {
-            "dsp": lanes * (DSP_PER_WIDE_MULTIPLY + DSP_PER_ZERO_POINT_TERM),
-            "bram_18k": 0,
-            "uram": 0,
-            "lut": LUT_PER_REQUANT_LANE * lanes,
-            "ff": FF_PER_REQUANT_LANE * lanes,
-        },
-        "buffer_a": buffer_cost(design.tile_u * design.tile_v, 8, a_banks, copies),
-        "buffer_b": buffer_cost(design.tile_v * design.tile_w, 8, b_banks, copies),
-        "buffer_acc": buffer_cost(tile_out, 32, max(design.pe_cols, lanes), copies),
-        "buffer_out": buffer_cost(tile_out, 8, max(lanes, design.bytes_per_beat), copies),
+        "pe_array": {**_zero(), "dsp": tile_v * math.ceil(tile_w / MACS_PER_DSP),
+                     "lut": LUT_PER_PE * macs, "ff": FF_PER_PE * macs + 8 * macs},
+        "zero_points": {**_zero(), "dsp": (tile_w + 1) * DSP_PER_ZERO_POINT_TERM},
+        "sums": {kind: a + b + c for kind, a, b, c in zip(
+            RESOURCE_KINDS, *(counts.values() for counts in (
+                buffer_cost(tile_u * tile_w, 32, tile_w, 1), buffer_cost(tile_u, 32, 1, 1),
+                {**_zero(), "ff": 32 * tile_w})))},
+        "requantizer": {**_zero(), "dsp": lanes * DSP_PER_WIDE_MULTIPLY,
+                        "lut": LUT_PER_REQUANT_LANE * lanes,
+                        "ff": FF_PER_REQUANT_LANE * lanes + 32 * tile_u},
+        "tile_a": buffer_cost(tile_u * tile_v, 8, max(word, tile_v), 1),
+        "tile_b": buffer_cost(tile_v * tile_w, 8, max(word, tile_w), 1),
+        "band": buffer_cost(tile_u * design.max_w, 8, max(word, tile_w), 1),
+        "streams": {kind: sum(stream[kind] for stream in streams) for kind in RESOURCE_KINDS},
         "axi": {kind: count * n_adapters for kind, count in adapter.items()},
-        "control": {"dsp": 0, "bram_18k": 0, "uram": 0, "lut": LUT_CONTROL, "ff": FF_CONTROL},
-    }
+        "control": {**_zero(), "lut": LUT_CONTROL, "ff": FF_CONTROL},
+    }  # fmt: skip
     return _total(design, breakdown)
 
 
@@ -213,40 +222,28 @@ def matmul_resources(design: MatmulDesign) -> Resources:
 
 
 def im2col_resources(design: Im2colDesign) -> Resources:
-    """Resources of an Im2colDesign.
+    """Resources of an Im2colDesign, from the arrays of hls_src/im2col/im2col.cpp.
 
-    - line_buffer: line_buffer_rows banks (one per row, ARRAY_PARTITION dim 1) of
-      max_src_n + 2 bytes each.
-    - window: window_bytes = max_k * (max_k + columns_per_cycle - 1) byte registers;
-      LUT = 10 and FF = 8 per byte.
-    - buffer_out: rows_per_write * (max_src_n + 2) bytes for each of the max_k * max_k
-      output rows, in max_k * max_k * columns_per_cycle banks (every window copy writes
-      each of its bytes to its own bank), n_buffers copies.
-    - axi: one m_axi adapter (reads and writes use its two channels); control as matmul.
+    - copies: max_k image copies of (max_src_m + 2) * (max_src_n + 2) bytes, each in
+      bytes_per_beat cyclic banks (ARRAY_PARTITION complete dim 1, cyclic dim 2).
+    - shifters: the unpacker and the packer, 2 * bytes_per_beat byte registers each, with a
+      byte-wide shift multiplexer (LUT = 10 and FF = 8 per byte).
+    - streams: in_words and out_words of burst_beats words (two bursts with ping-pong).
+    - axi: two m_axi adapters (gmem0 in, gmem1 out); control as matmul.
     DSP = 0: addresses need adders and constant multiplies only.
     """
-    window_positions = design.max_k * design.max_k
-    segment = design.rows_per_write * design.line_row_bytes
+    word = design.bytes_per_beat
+    shifter_bytes = 2 * 2 * word
+    fifo = _fifo(design.burst_beats * design.n_buffers, design.axi_width_bits)
+    adapter = _axi_adapter(design)
     breakdown = {
-        "line_buffer": buffer_cost(
-            design.line_buffer_rows * design.line_row_bytes, 8, design.line_buffer_rows, 1
-        ),
-        "window": {
-            "dsp": 0,
-            "bram_18k": 0,
-            "uram": 0,
-            "lut": LUT_PER_WINDOW_BYTE * design.window_bytes,
-            "ff": FF_PER_WINDOW_BYTE * design.window_bytes,
-        },
-        "buffer_out": buffer_cost(
-            window_positions * segment,
-            8,
-            window_positions * design.columns_per_cycle,
-            design.n_buffers,
-        ),
-        "axi": _axi_adapter(design),
-        "control": {"dsp": 0, "bram_18k": 0, "uram": 0, "lut": LUT_CONTROL, "ff": FF_CONTROL},
-    }
+        "copies": buffer_cost(design.max_k * design.image_bytes, 8, design.max_k * word, 1),
+        "shifters": {**_zero(), "lut": LUT_PER_WINDOW_BYTE * shifter_bytes,
+                     "ff": FF_PER_WINDOW_BYTE * shifter_bytes},
+        "streams": {kind: 2 * count for kind, count in fifo.items()},
+        "axi": {kind: 2 * count for kind, count in adapter.items()},
+        "control": {**_zero(), "lut": LUT_CONTROL, "ff": FF_CONTROL},
+    }  # fmt: skip
     return _total(design, breakdown)
 
 

@@ -5,16 +5,18 @@ module does the same (``make -C hls_src lib``, g++) and loads the result as a sh
 library, so the C++ that a user would synthesize can be run on NumPy arrays and compared
 bit for bit with the NumPy reference and the Numba kernels (DESIGN.md "Cross-checks").
 
-A design's parameters reach the C++ as -D flags (read only by hls_src/common/design.hpp).
-Each set of flags gets its own library, cached under hls_src/build/<fingerprint>/, where the
-fingerprint hashes the flags and every hls_src source file: a library is rebuilt only when
-either changes. Arguments are validated here, before any C++ runs (STYLE.md section 11), and
+A design's parameters reach the C++ as -D flags, from ``design.cpp_defines()`` only (read by
+hls_src/common/design.hpp). Each set of flags gets its own library, cached under
+hls_src/build/<fingerprint>/, where the fingerprint hashes the flags and every hls_src source
+file: a library is rebuilt only when either changes; the library reports the flags it was
+built with, and they are checked against the design's. Arguments are validated here, before any C++ runs (STYLE.md section 11), and
 outputs are allocated here at their exact size, so the C++ never writes out of bounds.
 """
 
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import fcntl
 import hashlib
 import os
@@ -25,10 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
+from simulator.designs import Im2colDesign, MatmulDesign
 from simulator.numerics import (
     ROUNDING_MODES,
     Rounding,
-    check_choice,
     check_im2col_args,
     check_int,
     check_qmatmul_args,
@@ -40,7 +42,6 @@ __all__ = [
     "SwEmuBuildError",
     "build_library",
     "compiled_config",
-    "design_defines",
     "fingerprint",
     "im2col",
     "qmatmul",
@@ -52,11 +53,12 @@ BUILD_DIR = HLS_SRC / "build"
 SOURCE_SUFFIXES = (".cpp", ".hpp")
 GENERATED_DIRS = ("build", "csim")
 
-# -D flags of hls_src/common/design.hpp, and the order cnnacc_config() reports them in.
+# -D flags of hls_src/common/design.hpp, in the order cnnacc_config_flag() reports them.
 DEFINE_NAMES = (
-    "TILE_U", "TILE_V", "TILE_W", "ROUNDING_NEAREST", "IM2COL_MAX_SRC_N", "IM2COL_MAX_K"
-)
-TILE_MIN, TILE_MAX = 1, 256
+    "TILE_U", "TILE_V", "TILE_W", "ROUNDING_NEAREST", "REQUANT_LANES", "MATMUL_MAX_W",
+    "AXI_WIDTH_BITS", "AXI_BURST_BEATS", "AXI_OUTSTANDING", "AXI_LATENCY", "AXI_SHARED",
+    "PING_PONG", "IM2COL_MAX_SRC_M", "IM2COL_MAX_SRC_N", "IM2COL_MAX_K",
+)  # fmt: skip
 
 
 class SwEmuBuildError(RuntimeError):
@@ -66,42 +68,14 @@ class SwEmuBuildError(RuntimeError):
 # ------------------------------------------------------------------------------ building
 
 
-def design_defines(
-    rounding: Rounding = "floor", tiles: tuple[int, int, int] | None = None
-) -> dict[str, int]:
-    """The -D flags of a matmul design.
-
-    Parameters
-    ----------
-    rounding : "floor" | "nearest"
-        Requantization mode (numerics eq. 5 or 6); becomes ROUNDING_NEAREST.
-    tiles : (tile_u, tile_v, tile_w) or None
-        Matmul tile shape, each in [1, 256]; None keeps the reference design of design.hpp.
-
-    Raises
-    ------
-    ValueError, TypeError
-        For a rounding mode outside ROUNDING_MODES or a malformed tile shape.
-    """
-    return _design_defines("sw_emu.design_defines", rounding, tiles)
-
-
-def _design_defines(
-    owner: str, rounding: Rounding, tiles: tuple[int, int, int] | None
-) -> dict[str, int]:
-    check_choice(owner, "rounding", rounding, ROUNDING_MODES)
-    defines = {"ROUNDING_NEAREST": ROUNDING_MODES.index(rounding)}
-    if tiles is None:
-        return defines
-    if not isinstance(tiles, tuple):
-        raise TypeError(
-            f"{owner}: tiles={tiles!r} must be None or a tuple (tile_u, tile_v, tile_w)"
-        )
-    if len(tiles) != 3:
-        raise ValueError(f"{owner}: tiles={tiles!r} must have 3 entries (tile_u, tile_v, tile_w)")
-    for name, value in zip(("TILE_U", "TILE_V", "TILE_W"), tiles):
-        defines[name] = check_int(owner, name.lower(), value, TILE_MIN, TILE_MAX)
-    return defines
+def _matmul_design(owner: str, design: MatmulDesign | None, rounding: Rounding | None):
+    """The design to build: ``design`` (default MatmulDesign()), with ``rounding`` if given."""
+    design = MatmulDesign() if design is None else design
+    if not isinstance(design, MatmulDesign):
+        raise TypeError(f"{owner}: design must be a MatmulDesign; got {type(design).__name__}")
+    if rounding is not None and rounding != design.rounding:
+        design = dataclasses.replace(design, rounding=rounding)
+    return design
 
 
 def _defines_text(defines: Mapping[str, int]) -> str:
@@ -231,15 +205,20 @@ def _declare(library: ctypes.CDLL) -> ctypes.CDLL:
     library.cnnacc_matmul_layer.restype = ctypes.c_int
     library.cnnacc_im2col.argtypes = [_UINT8_POINTER, _UINT8_POINTER, u32, u32, u32, u32, u32, u8]
     library.cnnacc_im2col.restype = ctypes.c_int
-    library.cnnacc_config.argtypes = [ctypes.POINTER(ctypes.c_int32), ctypes.c_int32]
-    library.cnnacc_config.restype = None
+    library.cnnacc_config_count.argtypes = []
+    library.cnnacc_config_count.restype = ctypes.c_int32
+    library.cnnacc_config_flag.argtypes = [ctypes.c_int32, ctypes.POINTER(ctypes.c_int32)]
+    library.cnnacc_config_flag.restype = ctypes.c_char_p
     return library
 
 
 def _read_config(library: ctypes.CDLL) -> dict[str, int]:
-    values = (ctypes.c_int32 * len(DEFINE_NAMES))()
-    library.cnnacc_config(values, len(DEFINE_NAMES))
-    return dict(zip(DEFINE_NAMES, values))
+    value = ctypes.c_int32()
+    flags = {}
+    for index in range(library.cnnacc_config_count()):
+        name = library.cnnacc_config_flag(index, ctypes.byref(value))
+        flags[name.decode()] = value.value
+    return flags
 
 
 def _library(defines: Mapping[str, int]) -> ctypes.CDLL:
@@ -260,29 +239,43 @@ def _library(defines: Mapping[str, int]) -> ctypes.CDLL:
         return _loaded[key]
 
 
-def compiled_config(
-    rounding: Rounding = "floor", tiles: tuple[int, int, int] | None = None
-) -> dict[str, int | str]:
-    """The design values compiled into the library of a design, read back from the C++.
-
-    Returns
-    -------
-    dict
-        ``tile_u``, ``tile_v``, ``tile_w``, ``im2col_max_src_n``, ``im2col_max_k`` (int) and
-        ``rounding`` ("floor" | "nearest").
-    """
-    compiled = _read_config(_library(_design_defines("sw_emu.compiled_config", rounding, tiles)))
-    return {
-        "tile_u": compiled["TILE_U"],
-        "tile_v": compiled["TILE_V"],
-        "tile_w": compiled["TILE_W"],
-        "rounding": ROUNDING_MODES[compiled["ROUNDING_NEAREST"]],
-        "im2col_max_src_n": compiled["IM2COL_MAX_SRC_N"],
-        "im2col_max_k": compiled["IM2COL_MAX_K"],
-    }
+def compiled_config(design: MatmulDesign | Im2colDesign | None = None) -> dict[str, int]:
+    """Every design flag compiled into the library of ``design`` (default MatmulDesign()),
+    read back from the C++ (names as in hls_src/common/design.hpp)."""
+    design = MatmulDesign() if design is None else design
+    if not isinstance(design, (MatmulDesign, Im2colDesign)):
+        raise TypeError(
+            "sw_emu.compiled_config: design must be a MatmulDesign or an Im2colDesign; got "
+            f"{type(design).__name__}"
+        )
+    return _read_config(_library(design.cpp_defines()))
 
 
 # ----------------------------------------------------------------------------- operators
+
+
+def _column_blocks(w: int, max_w: int) -> list[tuple[int, int]]:
+    return [(start, min(start + max_w, w)) for start in range(0, w, max_w)]
+
+
+def _run_matmul(owner, library, design, a_q, b_q, args, bias) -> np.ndarray:
+    """Call the kernel once per block of at most design.max_w columns of B (the host splits a
+    wider product, as the kernel's store buffer holds max_w columns)."""
+    u, v, w = a_q.shape[0], a_q.shape[1], b_q.shape[1]
+    out = np.empty((u, w), np.uint8)
+    for start, end in _column_blocks(w, design.max_w):
+        block = np.ascontiguousarray(b_q[:, start:end])
+        result = np.empty((u, end - start), np.uint8)
+        if bias is None:
+            status = library.cnnacc_matmul(result, *args[:2], a_q, block, *args[2:], u, v, end - start)
+        else:
+            status = library.cnnacc_matmul_layer(
+                result, *args[:2], a_q, block, *args[2:], u, v, end - start, *bias
+            )
+        if status != 0:
+            raise RuntimeError(f"{owner}: the C++ bridge returned {status} on validated arguments")
+        out[:, start:end] = result
+    return out
 
 
 def qmatmul(
@@ -294,20 +287,20 @@ def qmatmul(
     zero_out: int,
     M0: int,  # noqa: N803
     n: int,
-    rounding: Rounding = "floor",
-    tiles: tuple[int, int, int] | None = None,
+    design: MatmulDesign | None = None,
+    rounding: Rounding | None = None,
 ) -> np.ndarray:
-    """Quantized matmul by the C++ kernel hls_src/matmul (numerics eq. 3-6).
+    """Quantized matmul by the C++ kernel hls_src/matmul built for ``design`` (eq. 3-6).
 
     Parameters
     ----------
     a_q : ndarray of shape (u, v), uint8, C-contiguous
     b_q : ndarray of shape (v, w), uint8, C-contiguous; v <= numerics.V_MAX = 33025
-        (the int32 accumulators stay exact)
+        (the int32 accumulators stay exact); w beyond design.max_w runs as several calls
     zero_a, zero_b, zero_out : int in [0, 255]
     M0 : int in [2^30, 2^31); n : int in [0, 31]
-    rounding : "floor" | "nearest"
-    tiles : (tile_u, tile_v, tile_w), each in [1, 256], or None for the reference design
+    design : MatmulDesign built by the C++ (default MatmulDesign())
+    rounding : "floor" | "nearest", overriding design.rounding
 
     Returns
     -------
@@ -316,21 +309,17 @@ def qmatmul(
     Raises
     ------
     TypeError, ValueError
-        For an argument of the wrong kind or out of range (before any C++ runs).
+        For an argument of the wrong kind or out of range, or a design the C++ does not
+        build (before any C++ runs).
     SwEmuBuildError
         If the library for this design fails to build.
     """
     owner = "sw_emu.qmatmul"
-    check_qmatmul_args(owner, a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding)
-    library = _library(_design_defines(owner, rounding, tiles))
-    u, v, w = a_q.shape[0], a_q.shape[1], b_q.shape[1]
-    out = np.empty((u, w), np.uint8)
-    status = library.cnnacc_matmul(
-        out, int(M0), int(n), a_q, b_q, int(zero_a), int(zero_b), int(zero_out), u, v, w
-    )
-    if status != 0:
-        raise RuntimeError(f"{owner}: cnnacc_matmul returned {status} on validated arguments")
-    return out
+    design = _matmul_design(owner, design, rounding)
+    check_qmatmul_args(owner, a_q, b_q, zero_a, zero_b, zero_out, M0, n, design.rounding)
+    library = _library(design.cpp_defines())
+    args = (int(M0), int(n), int(zero_a), int(zero_b), int(zero_out))
+    return _run_matmul(owner, library, design, a_q, b_q, args, None)
 
 
 def qmatmul_layer(
@@ -344,41 +333,43 @@ def qmatmul_layer(
     n: int,
     bias_q: np.ndarray,
     out_min: int,
-    rounding: Rounding = "floor",
-    tiles: tuple[int, int, int] | None = None,
+    design: MatmulDesign | None = None,
+    rounding: Rounding | None = None,
 ) -> np.ndarray:
     """A network layer by the C++ extended API ``matmul_layer``: qmatmul whose accumulators
     start at ``bias_q`` (int32, one per row of A) and whose outputs are clamped from below at
     ``out_min`` (a fused ReLU). Other parameters and errors as :func:`qmatmul`."""
     owner = "sw_emu.qmatmul_layer"
-    check_qmatmul_args(owner, a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding)
+    design = _matmul_design(owner, design, rounding)
+    check_qmatmul_args(owner, a_q, b_q, zero_a, zero_b, zero_out, M0, n, design.rounding)
     check_int(owner, "out_min", out_min, 0, 255)
     bias = np.ascontiguousarray(bias_q, dtype=np.int64)
     if bias.shape != (a_q.shape[0],) or np.abs(bias).max(initial=0) >= 2**31:
-        raise ValueError(f"{owner}: bias_q must hold {a_q.shape[0]} int32 values; got shape {bias.shape}")
-    library = _library(_design_defines(owner, rounding, tiles))
-    u, v, w = a_q.shape[0], a_q.shape[1], b_q.shape[1]
-    out = np.empty((u, w), np.uint8)
-    status = library.cnnacc_matmul_layer(
-        out, int(M0), int(n), a_q, b_q, int(zero_a), int(zero_b), int(zero_out), u, v, w,
-        bias.astype(np.int32), int(out_min),
-    )  # fmt: skip
-    if status != 0:
-        raise RuntimeError(f"{owner}: cnnacc_matmul_layer returned {status} on validated arguments")
-    return out
+        raise ValueError(
+            f"{owner}: bias_q must hold {a_q.shape[0]} int32 values; got shape {bias.shape}"
+        )
+    library = _library(design.cpp_defines())
+    args = (int(M0), int(n), int(zero_a), int(zero_b), int(zero_out))
+    return _run_matmul(owner, library, design, a_q, b_q, args, (bias.astype(np.int32), int(out_min)))
 
 
 def im2col(
-    x_q: np.ndarray, kernel_size_m: int, kernel_size_n: int, *, pad_value: int = 0
+    x_q: np.ndarray,
+    kernel_size_m: int,
+    kernel_size_n: int,
+    *,
+    pad_value: int = 0,
+    design: Im2colDesign | None = None,
 ) -> np.ndarray:
-    """im2col by the C++ kernel hls_src/im2col (numerics eq. 7; stride 1, padding 1).
+    """im2col by the C++ kernel hls_src/im2col built for ``design`` (eq. 7; stride 1, pad 1).
 
     Parameters
     ----------
-    x_q : ndarray of shape (C, M, N), uint8, C-contiguous; C in [1, 512], N at most the
-        library's IM2COL_MAX_SRC_N (512 in the reference design)
-    kernel_size_m, kernel_size_n : int in [1, 7], at most M + 2 and N + 2
+    x_q : ndarray of shape (C, M, N), uint8, C-contiguous; C in [1, 512], M and N at most the
+        design's max_src_m and max_src_n
+    kernel_size_m, kernel_size_n : int in [1, design.max_k], at most M + 2 and N + 2
     pad_value : int in [0, 255], the value of the one-pixel border
+    design : Im2colDesign (default Im2colDesign())
 
     Returns
     -------
@@ -387,18 +378,22 @@ def im2col(
     Raises
     ------
     TypeError, ValueError
-        For an argument of the wrong kind or out of range (before any kernel runs).
+        For an argument of the wrong kind or out of range, or a shape beyond the design
+        (before any kernel runs).
     SwEmuBuildError
         If the library fails to build.
     """
     owner = "sw_emu.im2col"
+    design = Im2colDesign() if design is None else design
+    if not isinstance(design, Im2colDesign):
+        raise TypeError(f"{owner}: design must be an Im2colDesign; got {type(design).__name__}")
     check_im2col_args(owner, x_q, kernel_size_m, kernel_size_n, pad_value)
-    library = _library(design_defines())
-    compiled = _read_config(library)
     src_c, src_m, src_n = x_q.shape
-    check_int(owner, "src_n (x_q.shape[2])", src_n, 1, compiled["IM2COL_MAX_SRC_N"])
-    check_int(owner, "kernel_size_m", kernel_size_m, 1, compiled["IM2COL_MAX_K"])
-    check_int(owner, "kernel_size_n", kernel_size_n, 1, compiled["IM2COL_MAX_K"])
+    check_int(owner, "src_m (x_q.shape[1])", src_m, 1, design.max_src_m)
+    check_int(owner, "src_n (x_q.shape[2])", src_n, 1, design.max_src_n)
+    check_int(owner, "kernel_size_m", kernel_size_m, 1, design.max_k)
+    check_int(owner, "kernel_size_n", kernel_size_n, 1, design.max_k)
+    library = _library(design.cpp_defines())
     kernel_size_m, kernel_size_n = int(kernel_size_m), int(kernel_size_n)
     out_m, out_n = im2col_output_shape(src_m, src_n, kernel_size_m, kernel_size_n)
     out = np.empty((src_c * kernel_size_m * kernel_size_n, out_m * out_n), np.uint8)

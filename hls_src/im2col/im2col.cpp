@@ -63,7 +63,10 @@ struct Packer {
     uint8_t bytes[2 * word_bytes] = {};
     uint32_t held = 0;
 
-    void put(const uint8_t run[word_bytes], uint32_t count, stream<word_t>& words) {
+    // Appends run[0 .. count - 1] and writes a word once one is full (held stays below a
+    // word); with last, then also writes what is held (the last word of the output; its tail
+    // is padding).
+    void put(const uint8_t run[word_bytes], uint32_t count, bool last, stream<word_t>& words) {
         for (int b = 0; b < word_bytes; ++b) {
             if (static_cast<uint32_t>(b) < count) {
                 bytes[held + b] = run[b];
@@ -71,27 +74,23 @@ struct Packer {
         }
         held += count;
         if (held >= static_cast<uint32_t>(word_bytes)) {
-            word_t word;
-            for (int b = 0; b < word_bytes; ++b) {
-                cnnacc::set_word_byte(word, b, bytes[b]);
-            }
-            words.write(word);
+            write_word(words);
             for (int b = 0; b < word_bytes; ++b) {
                 bytes[b] = bytes[b + word_bytes];
             }
             held -= word_bytes;
         }
-    }
-    // The last, partial word (its tail is padding).
-    void flush(stream<word_t>& words) {
-        if (held > 0) {
-            word_t word;
-            for (int b = 0; b < word_bytes; ++b) {
-                cnnacc::set_word_byte(word, b, static_cast<uint32_t>(b) < held ? bytes[b] : 0);
-            }
-            words.write(word);
+        if (last && held > 0) {
+            write_word(words);
             held = 0;
         }
+    }
+    void write_word(stream<word_t>& words) const {
+        word_t word;
+        for (int b = 0; b < word_bytes; ++b) {
+            cnnacc::set_word_byte(word, b, static_cast<uint32_t>(b) < held ? bytes[b] : 0);
+        }
+        words.write(word);
     }
 };
 
@@ -167,7 +166,8 @@ Channels:
             for (int b = 0; b < word_bytes; ++b) {
                 run[b] = static_cast<uint32_t>(b) < count ? copies[kc][kr * out_n + start + b] : 0;
             }
-            packer.put(run, count, out_words);
+            const bool last = c + 1 == src_c && t + 1 == km * kn * emit_chunks;
+            packer.put(run, count, last, out_words);
             if (++emit == emit_chunks) {
                 emit = 0;
                 if (++kc == kn) {
@@ -177,7 +177,6 @@ Channels:
             }
         }
     }
-    packer.flush(out_words);
 }
 
 void write_output(stream<word_t>& out_words, word_t* out, uint64_t out_bytes) {

@@ -348,18 +348,21 @@ StoreTiles:
         }
         if (steps.tk + 1 == steps.tiles_w) {  // the band is complete
             const uint64_t joined = carried + uint64_t{rows} * w;
-            const uint64_t n_words = joined / word_bytes;
+            // whole words only, except the last band, whose last word is padded
+            const bool last_band = tile + 1 == steps.out_tiles();
+            const uint64_t n_words = last_band ? cnnacc::words_for(joined) : joined / word_bytes;
         WriteBand:
             for (uint64_t q = 0; q < n_words; ++q) {
 #pragma HLS PIPELINE II = 1
                 word_t word;
                 for (int b = 0; b < word_bytes; ++b) {
-                    cnnacc::set_word_byte(word, b, joined_byte(carry, carried, band, q * word_bytes + b));
+                    const uint64_t i = q * word_bytes + b;
+                    cnnacc::set_word_byte(word, b, i < joined ? joined_byte(carry, carried, band, i) : 0);
                 }
                 out[next_word + q] = word;
             }
             next_word += n_words;
-            const uint32_t left = static_cast<uint32_t>(joined % word_bytes);
+            const uint32_t left = last_band ? 0 : static_cast<uint32_t>(joined % word_bytes);
             uint8_t kept[word_bytes];
             for (int b = 0; b < word_bytes; ++b) {
                 kept[b] = static_cast<uint32_t>(b) < left
@@ -372,13 +375,6 @@ StoreTiles:
             carried = left;
         }
         steps.next_out_tile();
-    }
-    if (carried > 0) {  // the last, partial word of out (the rest of the word is padding)
-        word_t word;
-        for (int b = 0; b < word_bytes; ++b) {
-            cnnacc::set_word_byte(word, b, carry[b]);
-        }
-        out[next_word] = word;
     }
 }
 
