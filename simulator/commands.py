@@ -32,25 +32,25 @@ FIELD_HELP: dict[str, tuple[str, str]] = {
     "tile_u": ("tile rows of A and out (TILE_U)", "elements"),
     "tile_v": ("tile depth, columns of A and rows of B (TILE_V)", "elements"),
     "tile_w": ("tile columns of B and out (TILE_W)", "elements"),
-    "pe_rows": ("PE array rows", "PEs"),
-    "pe_cols": ("PE array columns", "PEs"),
+    "pe_rows": ("PE array rows; the C++ builds tile_v", "PEs"),
+    "pe_cols": ("PE array columns; the C++ builds tile_w", "PEs"),
     "pe_interconnect": ("operands fanned out (broadcast) or passed PE to PE (systolic)", "choice"),
     "dataflow": ("operand that stays in the PEs during a fold", "choice"),
     "fold_overlap": ("overlap consecutive folds (false: SCALE-Sim's model)", "true/false"),
     "mac_latency_cycles": ("pipeline depth of one PE", "cycles"),
     "requant_lanes": ("accumulators requantized per cycle", "lanes"),
     "requant_latency_cycles": ("pipeline depth of the requantizer", "cycles"),
-    "buffering": ("buffers between stages", "choice"),
+    "max_w": ("widest output row of the store buffer (MATMUL_MAX_W)", "bytes"),
+    "buffering": ("streams between processes hold one tile or two", "choice"),
     "rounding": ("requantization rounding (ROUNDING_NEAREST)", "choice"),
     "part": ("target FPGA", "choice"),
-    "max_src_n": ("widest input row of the line buffer (IM2COL_MAX_SRC_N)", "bytes"),
-    "max_k": ("largest kernel size (IM2COL_MAX_K)", "elements"),
-    "prefetch_rows": ("line-buffer rows for reading ahead", "rows"),
-    "columns_per_cycle": ("im2col columns generated per issue", "columns"),
-    "column_ii": ("cycles between issues of the window generator", "cycles"),
-    "rows_per_write": ("output rows gathered per write", "rows"),
+    "max_src_m": ("tallest input of the image buffer (IM2COL_MAX_SRC_M)", "rows"),
+    "max_src_n": ("widest input of the image buffer (IM2COL_MAX_SRC_N)", "bytes"),
+    "max_k": ("largest kernel size, image copies (IM2COL_MAX_K)", "elements"),
 }
 MODELS = ("des", "analytic")
+VALUES = ("numba", "sw_emu")
+KERNELS = ("matmul", "im2col")
 
 
 def parse_bool(text: str) -> bool:
@@ -63,11 +63,21 @@ def parse_bool(text: str) -> bool:
     raise argparse.ArgumentTypeError(f"{text!r} is not a boolean; expected true or false")
 
 
-def add_design_options(parser: argparse.ArgumentParser, design_class: type) -> None:
-    """One option per design field, with its unit and default in the help text."""
+def add_design_options(parser: argparse.ArgumentParser, *design_classes: type) -> None:
+    """One option per design field, with its unit and default in the help text (a field
+    shared by several classes gets one option)."""
+    added: set[str] = set()
+    for design_class in design_classes:
+        _add_fields(parser, design_class, added)
+
+
+def _add_fields(parser: argparse.ArgumentParser, design_class: type, added: set[str]) -> None:
     defaults = design_class()
     group = parser.add_argument_group(f"{design_class.__name__} options")
     for field in dataclasses.fields(design_class):
+        if field.name in added:
+            continue
+        added.add(field.name)
         what, unit = FIELD_HELP[field.name]
         default = getattr(defaults, field.name)
         option = "--" + field.name.replace("_", "-")
@@ -157,10 +167,17 @@ def cmd_simulate_matmul(args: argparse.Namespace) -> None:
     a_q = rng.integers(0, 256, (args.u, args.v), dtype=np.uint8)
     b_q = rng.integers(0, 256, (args.v, args.w), dtype=np.uint8)
     M0, n = quantize_multiplier(args.multiplier)  # noqa: N806
-    _, result = simulate_matmul(
-        design, a_q, b_q, zero_a=args.zero_a, zero_b=args.zero_b, zero_out=args.zero_out, M0=M0, n=n
-    )
+    values = dict(zero_a=args.zero_a, zero_b=args.zero_b, zero_out=args.zero_out, M0=M0, n=n)
+    out, result = simulate_matmul(design, a_q, b_q, **values)
+    if args.values == "sw_emu":
+        from simulator import sw_emu
+
+        cpp = sw_emu.qmatmul(a_q, b_q, **values, design=design)
+        result.extra["sw_emu_equal"] = bool(np.array_equal(cpp, out))
     _print_result(result, args.json)
+    if args.values == "sw_emu" and not args.json:
+        verdict = "equal to" if result.extra["sw_emu_equal"] else "DIFFERENT from"
+        print(f"  values: the C++ of this design (g++, sw_emu) is {verdict} the Numba kernel")
 
 
 def cmd_simulate_im2col(args: argparse.Namespace) -> None:
@@ -183,8 +200,16 @@ def cmd_simulate_im2col(args: argparse.Namespace) -> None:
     x_q = np.random.default_rng(args.seed).integers(
         0, 256, (args.src_c, args.src_m, args.src_n), dtype=np.uint8
     )
-    _, result = simulate_im2col(design, x_q, km, kn, pad_value=args.pad_value)
+    out, result = simulate_im2col(design, x_q, km, kn, pad_value=args.pad_value)
+    if args.values == "sw_emu":
+        from simulator import sw_emu
+
+        cpp = sw_emu.im2col(x_q, km, kn, pad_value=args.pad_value, design=design)
+        result.extra["sw_emu_equal"] = bool(np.array_equal(cpp, out))
     _print_result(result, args.json)
+    if args.values == "sw_emu" and not args.json:
+        verdict = "equal to" if result.extra["sw_emu_equal"] else "DIFFERENT from"
+        print(f"  values: the C++ of this design (g++, sw_emu) is {verdict} the Numba kernel")
 
 
 def cmd_simulate_scalesim(args: argparse.Namespace) -> None:
@@ -223,9 +248,19 @@ def cmd_simulate_scalesim(args: argparse.Namespace) -> None:
 
 
 def cmd_hls_estimate(args: argparse.Namespace) -> None:
-    from simulator.schedule import estimate_nest, load_nest
+    from simulator.schedule import estimate_nest, kernel_schedule, load_nest
 
-    report = estimate_nest(load_nest(args.nest))
+    if (args.nest is None) == (args.kernel is None):
+        raise ValueError("hls-estimate: give either NEST.json or --kernel matmul|im2col")
+    if args.kernel == "matmul":
+        report = kernel_schedule(design_from_args(MatmulDesign, args), (args.u, args.v, args.w))
+    elif args.kernel == "im2col":
+        km = args.k if args.km is None else args.km
+        kn = args.k if args.kn is None else args.kn
+        shape = (args.src_c, args.src_m, args.src_n, km, kn)
+        report = kernel_schedule(design_from_args(Im2colDesign, args), shape)
+    else:
+        report = estimate_nest(load_nest(args.nest))
     print(json.dumps(report.to_json(), indent=2) if args.json else report.format_table())
 
 
@@ -242,6 +277,13 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--seed", type=int, default=0, help="seed of the random input values (default 0)"
+    )
+    parser.add_argument(
+        "--values",
+        choices=VALUES,
+        default="numba",
+        help="numba: outputs by the Numba kernels; sw_emu: also build and run the C++ of this "
+        "design with g++ and check it gives the same outputs (default numba)",
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
@@ -314,11 +356,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     scalesim.set_defaults(func=cmd_simulate_scalesim)
 
     hls = subparsers.add_parser(
-        "hls-estimate", help="latency and interval of a loop nest by the Vitis HLS rules"
+        "hls-estimate",
+        help="static schedule (loop latencies by the Vitis HLS rules) of an hls_src kernel as "
+        "written, or of a loop nest",
+        description="Per-loop static schedule: trip counts, II, iteration latency and latency of "
+        "every labelled loop of hls_src/matmul/matmul.cpp or hls_src/im2col/im2col.cpp for a "
+        "design and a shape (--kernel), or of a NEST.json loop nest. An estimate by the Vitis "
+        "HLS scheduling rules, not a csynth report.",
     )
     hls.add_argument(
-        "nest", metavar="NEST.json", help="loop-nest description (see simulator/schedule.py)"
+        "nest", metavar="NEST.json", nargs="?", help="loop-nest description (see simulator/schedule.py)"
     )
+    hls.add_argument("--kernel", choices=KERNELS, help="an hls_src kernel instead of a NEST.json")
+    shape = hls.add_argument_group("shape (with --kernel)")
+    shape.add_argument("--u", type=int, default=64, help="matmul: rows of A (default 64)")
+    shape.add_argument("--v", type=int, default=32, help="matmul: columns of A (default 32)")
+    shape.add_argument("--w", type=int, default=64, help="matmul: columns of B (default 64)")
+    shape.add_argument("--src-c", type=int, default=3, help="im2col: channels (default 3)")
+    shape.add_argument("--src-m", type=int, default=32, help="im2col: rows (default 32)")
+    shape.add_argument("--src-n", type=int, default=32, help="im2col: columns (default 32)")
+    shape.add_argument("--k", type=int, default=3, help="im2col: kernel size (default 3)")
+    shape.add_argument("--km", type=int, help="im2col: kernel rows (default: --k)")
+    shape.add_argument("--kn", type=int, help="im2col: kernel columns (default: --k)")
+    add_design_options(hls, MatmulDesign, Im2colDesign)
     hls.add_argument(
         "--json",
         action="store_true",

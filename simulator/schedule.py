@@ -22,7 +22,8 @@ Loops", "Loop latency", "Exploiting Task Level Parallelism: Dataflow Optimizatio
   of (i * FIFO_START_CYCLES + latency_i) (a consumer starts as soon as its producer's first
   data arrives, assuming every process runs at its own rate).
 Every node's interval equals its latency except for dataflow regions. The kernels of
-hls_src/ are described by ``kernel_schedule(design, shape)`` from their design object.
+hls_src/ are scheduled by ``kernel_schedule(design, shape)`` from their loop programs
+(``simulator.units.program``), which follow the C++ loop by loop.
 """
 
 from __future__ import annotations
@@ -186,7 +187,7 @@ class ScheduleRow:
     """One line of the csynth-like table."""
 
     name: str
-    kind: str  # "op", "loop", "pipelined", "unrolled", "sequential", "dataflow"
+    kind: str  # "op", "loop", "pipelined", "unrolled", "sequential", "dataflow", "process"
     depth: int
     trip_count: int | None
     ii: int | None
@@ -200,7 +201,7 @@ class ScheduleRow:
             "kind": self.kind,
             "depth": self.depth,
             "trip_count": self.trip_count,
-            "ii": self.ii,
+            "pipeline_ii": self.ii,
             "iteration_latency": self.iteration_latency,
             "latency_cycles": self.latency_cycles,
             "interval_cycles": self.interval_cycles,
@@ -323,89 +324,58 @@ def estimate_nest(node: Node | dict) -> ScheduleReport:
 # ------------------------------------------------------------------- hls_src kernels
 
 
-def _axi_read_iteration(design: MatmulDesign | Im2colDesign) -> int:
-    """Iteration latency of a pipelined loop reading m_axi: request + latency + store."""
-    return design.mem_latency_cycles + 2
+def program_schedule(program, design: MatmulDesign | Im2colDesign) -> ScheduleReport:
+    """The static schedule of a kernel's loop program (``simulator.units.program``).
 
-
-def _loop(name: str, trip: int, *body: Node) -> Loop:
-    """A loop without PIPELINE: its iteration latency comes from its body."""
-    return Loop(name, trip, None, None, body)
-
-
-def _pipelined(name: str, trip: int, iteration: int, *body: Node) -> Loop:
-    """A loop with PIPELINE II = 1 and a known iteration latency."""
-    return Loop(name, trip, 1, iteration, body)
-
-
-def matmul_kernel_nest(design: MatmulDesign, u: int, v: int, w: int) -> Region:
-    """The loop nest of hls_src/matmul/matmul.cpp (labels as in the source) for (u, v, w).
-
-    LoadTileA/B rows: pipelined II = 1 reads (iteration = mem latency + 2); ComputeRows:
-    pipelined II = 1 over rows with MacCols unrolled (iteration = mac_latency_cycles + 2 for
-    the accumulator read and write); RequantizeRow: requant_latency_cycles; StoreTileRow: 2;
-    the write responses arrive mem_latency_cycles after the last write.
+    Rows, in C++ order: the DATAFLOW region (latency from ``static_timing``, interval = the
+    busiest process, the Vitis rule for a DATAFLOW region), each process (the cycles it
+    spends in its loops), its outer loop over tiles or channels, and every pipelined loop
+    with its total trip count over the call, II, iteration latency and total latency.
     """
-    tu, tv, tw = design.tile_u, design.tile_v, design.tile_w
-    read, mac = _axi_read_iteration(design), design.mac_latency_cycles
-    compute = _pipelined("ComputeRows", tu, mac + 2, Loop("MacCols", tw, None, mac, ()))
-    accumulate = _loop(
-        "AccumulateV",
-        math.ceil(v / tv),
-        _loop("LoadTileA", tu, _pipelined("LoadTileARow", tv, read)),
-        _loop("LoadTileB", tv, _pipelined("LoadTileBRow", tw, read)),
-        _loop("ComputeDepth", tv, compute),
-    )
-    requantize = _pipelined("RequantizeRow", tw, design.requant_latency_cycles)
-    tile_cols = _loop(
-        "TileCols",
-        math.ceil(w / tw),
-        _pipelined("ClearAcc", tu, 1),
-        accumulate,
-        _loop("RequantizeTile", tu, requantize),
-        _loop("StoreTile", tu, _pipelined("StoreTileRow", tw, 2)),
-    )
-    tile_rows = _loop("TileRows", math.ceil(u / tu), tile_cols)
-    return Region(
-        "matmul", "sequential", (tile_rows, Op("WriteResponse", design.mem_latency_cycles))
-    )
+    from simulator.units.program import EXIT_CYCLES, static_timing
 
-
-def im2col_kernel_nest(
-    design: Im2colDesign, src_c: int, src_m: int, src_n: int, km: int, kn: int
-) -> Region:
-    """The loop nest of hls_src/im2col/im2col.cpp (labels as in the source).
-
-    ReadRow: pipelined II = 1 over src_n + 2 padded bytes (iteration = mem latency + 2);
-    WriteOut: pipelined II = 1 over ON outputs (iteration 2: line-buffer read, write).
-    """
-    out_m, out_n = src_m + 3 - km, src_n + 3 - kn
-    read = _axi_read_iteration(design)
-    window = _loop(
-        "WriteWindow", km, _loop("WriteKernelCols", kn, _pipelined("WriteOut", out_n, 2))
-    )
-    channels = _loop(
-        "Channels",
-        src_c,
-        _loop("PrimeRows", km - 1, _pipelined("ReadRow", src_n + 2, read)),
-        _loop("OutRows", out_m, _pipelined("ReadRow", src_n + 2, read), window),
-    )
-    return Region(
-        "im2col", "sequential", (channels, Op("WriteResponse", design.mem_latency_cycles))
-    )
+    timing = static_timing(program, design)
+    busy = timing.process_busy()
+    rows = [None]
+    for process, runs in program.processes.items():
+        rows.append(ScheduleRow(program.functions.get(process, process), "process", 1, None,
+                                None, None, busy[process], busy[process]))  # fmt: skip
+        depth = 2
+        if process in program.outer:
+            label, trips = program.outer[process]
+            rows.append(ScheduleRow(label, "loop", 2, trips, None, None, busy[process],
+                                    busy[process]))  # fmt: skip
+            depth = 3
+        labels: dict[str, list] = {}
+        for run in runs:
+            labels.setdefault(run.label, []).append(run)
+        for label, group in labels.items():
+            latency = sum(run.latency + EXIT_CYCLES for run in group if run.trips)
+            rows.append(ScheduleRow(label, "pipelined", depth, sum(run.trips for run in group),
+                                    group[0].ii, max(run.iteration for run in group), latency,
+                                    latency))  # fmt: skip
+    interval = max(busy.values(), default=0)
+    rows[0] = ScheduleRow(program.name, "dataflow", 0, None, None, None, timing.latency_cycles,
+                          interval)  # fmt: skip
+    return ScheduleReport(program.name, timing.latency_cycles, interval, tuple(rows))
 
 
 def kernel_schedule(design: MatmulDesign | Im2colDesign, shape: tuple[int, ...]) -> ScheduleReport:
-    """csynth-like report of an hls_src kernel built from ``design`` for ``shape``.
+    """The static schedule of an hls_src kernel built from ``design``, for ``shape``.
 
     shape = (u, v, w) for a MatmulDesign, (src_c, src_m, src_n, km, kn) for an Im2colDesign.
+    The loops and labels are those of hls_src/matmul/matmul.cpp and hls_src/im2col/im2col.cpp
+    (``matmul_program``, ``im2col_program``).
 
     Raises
     ------
     TypeError, ValueError
-        For another object than a design, or a shape of the wrong length or range.
+        For another object than a design, a design the C++ does not build, or a shape of the
+        wrong length or range.
     """
+    from simulator.units.im2col_program import im2col_program
     from simulator.units.im2col_schedule import Im2colShape, check_im2col_shape
+    from simulator.units.matmul_program import matmul_program
     from simulator.units.tiling import check_matmul_shape
 
     if isinstance(design, MatmulDesign):
@@ -414,14 +384,14 @@ def kernel_schedule(design: MatmulDesign | Im2colDesign, shape: tuple[int, ...])
                 f"kernel_schedule: shape={shape!r} must be (u, v, w) for a MatmulDesign"
             )
         check_matmul_shape("kernel_schedule", design, *shape)
-        return estimate_nest(matmul_kernel_nest(design, *shape))
+        return program_schedule(matmul_program(design, *shape), design)
     if isinstance(design, Im2colDesign):
         if len(shape) != 5:
             raise ValueError(
                 f"kernel_schedule: shape={shape!r} must be (src_c, src_m, src_n, km, kn)"
             )
         check_im2col_shape("kernel_schedule", design, Im2colShape(*shape))
-        return estimate_nest(im2col_kernel_nest(design, *shape))
+        return program_schedule(im2col_program(design, Im2colShape(*shape)), design)
     raise TypeError(
         "kernel_schedule: design must be a MatmulDesign or an Im2colDesign; got "
         f"{type(design).__name__}"
@@ -437,5 +407,6 @@ __all__ = [
     "estimate_nest",
     "kernel_schedule",
     "load_nest",
+    "program_schedule",
     "parse_nest",
 ]

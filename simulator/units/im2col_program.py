@@ -24,6 +24,7 @@ EMIT_ITERATION = 3
 WRITE_ITERATION = 2
 
 OUTER_LOOPS = {"window": "Channels"}
+FUNCTIONS = {"read": "read_input", "window": "window", "write": "write_output"}
 
 
 def _ceil(x: int, y: int) -> int:
@@ -66,6 +67,7 @@ def im2col_program(design: Im2colDesign, shape: Im2colShape) -> Program:
         {"read": (read,), "window": tuple(window), "write": (write,)},
         {"in_words": None, "out_words": None},
         outer={"window": ("Channels", shape.src_c)},
+        functions=FUNCTIONS,
     )
 
 

@@ -99,6 +99,7 @@ class Program:
     processes: dict[str, tuple[LoopRun, ...]]
     depth_runs: dict[str, int | None] = field(default_factory=dict)
     outer: dict[str, tuple[str, int]] = field(default_factory=dict)  # process: (label, trips)
+    functions: dict[str, str] = field(default_factory=dict)  # process: C++ function, if not equal
 
     def runs(self):
         """(process, run) pairs in process order."""
@@ -166,7 +167,10 @@ def _ideal_axi(run: LoopRun, start: int, design: Design) -> tuple[int, int]:
 
 @dataclass
 class Timing:
-    """Cycle of every run (start, end), per process, and the kernel's end."""
+    """Cycle of every run (start, end), per process, and the kernel's end.
+
+    The trace records busy spans only: in the static view a process waits for its inputs
+    (idle) and never for a full stream or a busy port (stall)."""
 
     runs: dict[str, list[tuple[LoopRun, int, int]]]
     latency_cycles: int
@@ -199,7 +203,6 @@ def static_timing(program: Program, design: Design, trace: Trace | None = None) 
                 k0 = read_index[run.reads]
                 start = max(start, items[run.reads].earliest_start(run, k0))
                 read_index[run.reads] = k0 + run.n_read
-            trace.stall(process, clock, start)
             end = start + run.latency
             if run.axi is not None:
                 end, done = _ideal_axi(run, start, design)
@@ -257,6 +260,7 @@ class _ProcessUnit:
                 stream, k0 = self.streams[run.reads], self.read_index[run.reads]
                 yield from self._wait(lambda s=stream, n=k0 + run.n_read: s.items.count >= n)
                 start = max(start, stream.items.earliest_start(run, k0))
+            ready = start  # waiting for inputs until here (idle), for a full stream after (stall)
             if run.writes is not None:
                 out = self.streams[run.writes]
                 if out.depth_runs is not None and out.writer_runs >= out.depth_runs:
@@ -267,15 +271,16 @@ class _ProcessUnit:
             # are all known by now (it waited for them to be decided, not to arrive)
             if start > self.env.now:
                 yield self.env.timeout(start - self.env.now)
-            self.trace.stall(self.name, clock, start)
+            self.trace.stall(self.name, ready, start)
             end = start + run.latency
             if run.axi is not None:
-                end = self._axi(run, start)
+                end = self._axi(run, start)  # later than start + latency: waiting for the port
+                self.trace.stall(self.name, start + run.latency, end)
             if run.writes is not None:
                 out.items.add(run, start)
                 out.writer_runs += 1
                 out.notify()
-            self.trace.busy(self.name, start, end)
+            self.trace.busy(self.name, start, start + run.latency)
             if end > self.env.now:
                 yield self.env.timeout(end - self.env.now)
             if run.reads is not None:
