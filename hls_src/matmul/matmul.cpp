@@ -202,13 +202,13 @@ LoadBTiles:
 // The PE array: B tile held in registers, one A row per cycle, TILE_V x TILE_W MACs per cycle.
 void compute(stream<a_row_t>& a_rows, stream<b_row_t>& b_rows, stream<acc_row_t>& acc_rows,
              uint8_t zero_a, uint8_t zero_b, uint32_t u, uint32_t v, uint32_t w) {
-    uint8_t weights[tile_v][tile_w];
+    uint8_t weights[tile_v][tile_w] = {};
 #pragma HLS ARRAY_PARTITION variable = weights complete dim = 0
-    uint32_t col_sums[tile_w];  // sum over the depth so far of B, per column
+    uint32_t col_sums[tile_w] = {};  // sum over the depth so far of B, per column
 #pragma HLS ARRAY_PARTITION variable = col_sums complete dim = 1
-    uint32_t partial[tile_u][tile_w];  // raw sums of earlier depth tiles, per output row
+    uint32_t partial[tile_u][tile_w] = {};  // raw sums of earlier depth tiles, per output row
 #pragma HLS ARRAY_PARTITION variable = partial complete dim = 2
-    uint32_t row_sums[tile_u];  // sum over the depth so far of A, per output row
+    uint32_t row_sums[tile_u] = {};  // sum over the depth so far of A, per output row
     const int64_t zero_product = static_cast<int64_t>(v) * zero_a * zero_b;
     Steps steps(u, v, w);
 ComputeSteps:
@@ -274,7 +274,7 @@ ComputeSteps:
 void requantize(stream<acc_row_t>& acc_rows, stream<out_row_t>& out_rows, const int32_t* bias,
                 uint8_t has_bias, uint32_t M0, uint32_t n, uint8_t zero_out, uint8_t out_min,
                 uint32_t u, uint32_t v, uint32_t w) {
-    int32_t bias_tile[tile_u];
+    int32_t bias_tile[tile_u] = {};
     Steps steps(u, v, w);
 RequantizeTiles:
     for (uint32_t tile = 0; tile < steps.out_tiles(); ++tile) {

@@ -6,41 +6,71 @@ from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 
 from simulator import kernels, numerics, sw_emu
+from simulator.designs import Im2colDesign, MatmulDesign
 from tests.property.test_numerics import worked_example_case
 from tests.strategies import im2col_cases, matmul_cases
 
 # At least 500 examples per cross-check in CI (the "ci" profile runs 200 by default).
 CROSSCHECK_EXAMPLES = max(500, settings.default.max_examples) if settings.default.derandomize else 100
-TILE_SHAPES = [None, (8, 8, 8), (5, 7, 3), (32, 16, 64)]
+# The C++ is built once per design: defaults, 32- and 1024-bit AXI, tile 1 and the maximum,
+# edge tiles, odd requantizer lanes, single buffering, a shared bundle and a store band
+# narrower than w (the host then splits the columns).
+MATMUL_DESIGNS = [
+    MatmulDesign(),
+    MatmulDesign(tile_u=1, tile_v=1, tile_w=1, axi_width_bits=32, requant_lanes=1),
+    MatmulDesign(tile_u=5, tile_v=7, tile_w=3, axi_width_bits=32, requant_lanes=2,
+                 buffering="single", axi_ports="shared"),
+    MatmulDesign(tile_u=32, tile_v=16, tile_w=64, axi_width_bits=1024, burst_beats=4, requant_lanes=7),
+    MatmulDesign(tile_u=256, tile_v=256, tile_w=256, max_w=300),
+    MatmulDesign(tile_u=8, tile_v=8, tile_w=8, axi_width_bits=64, max_w=20),
+]  # fmt: skip
+IM2COL_DESIGNS = [
+    Im2colDesign(max_src_m=40, max_src_n=40, max_k=7),
+    Im2colDesign(max_src_m=40, max_src_n=40, max_k=7, axi_width_bits=32, buffering="single"),
+    Im2colDesign(max_src_m=40, max_src_n=40, max_k=7, axi_width_bits=1024, burst_beats=4),
+]
+
+
+def max_dim(design: MatmulDesign, largest: int) -> int:
+    """Shapes small enough that a design of tiny tiles runs its many steps quickly."""
+    return largest if design.tile_u * design.tile_v * design.tile_w >= 64 else 24
+
+
+designs_and_cases = st.sampled_from(MATMUL_DESIGNS).flatmap(
+    lambda design: st.tuples(st.just(design), matmul_cases(max_dim=max_dim(design, 160)))
+)
 
 
 @settings(max_examples=CROSSCHECK_EXAMPLES)
-@example(case=worked_example_case(), tiles=None)
-@given(matmul_cases(max_dim=160), st.sampled_from(TILE_SHAPES))
-def test_qmatmul_reference_numba_and_cpp_agree(case, tiles):
+@example(pair=(MatmulDesign(), worked_example_case()))
+@given(designs_and_cases)
+def test_qmatmul_reference_numba_and_cpp_agree(pair):
+    design, case = pair
     expected = numerics.qmatmul_reference(**case)
     assert_array_equal(kernels.qmatmul(**case), expected)
-    assert_array_equal(sw_emu.qmatmul(**case, tiles=tiles), expected)
+    assert_array_equal(sw_emu.qmatmul(**case, design=design), expected)
 
 
 @settings(max_examples=CROSSCHECK_EXAMPLES)
-@given(im2col_cases(max_channels=16, max_size=40))
-def test_im2col_reference_numba_and_cpp_agree(case):
+@given(im2col_cases(max_channels=16, max_size=40), st.sampled_from(IM2COL_DESIGNS))
+def test_im2col_reference_numba_and_cpp_agree(case, design):
     expected = numerics.im2col_reference(**case)
     assert_array_equal(kernels.im2col(**case), expected)
-    assert_array_equal(sw_emu.im2col(**case), expected)
+    assert_array_equal(sw_emu.im2col(**case, design=design), expected)
 
 
 @settings(max_examples=CROSSCHECK_EXAMPLES // 2)
-@given(matmul_cases(max_dim=70), st.data())
-def test_layer_matmul_with_bias_and_relu_numba_equals_cpp(case, data):
+@given(st.sampled_from(MATMUL_DESIGNS).flatmap(
+    lambda design: st.tuples(st.just(design), matmul_cases(max_dim=max_dim(design, 70)))), st.data())
+def test_layer_matmul_with_bias_and_relu_numba_equals_cpp(pair, data):
+    design, case = pair
     """The extended API (int32 bias, lower clamp) agrees too; bias keeps |acc| < 2^31."""
     u = case["a_q"].shape[0]
     bias = np.array(data.draw(st.lists(st.integers(-(2**24), 2**24), min_size=u, max_size=u)), np.int64)
     out_min = data.draw(st.integers(0, 255))
     args = [case[k] for k in ("a_q", "b_q", "zero_a", "zero_b", "zero_out", "M0", "n", "rounding")]
     expected = kernels.qmatmul_unchecked(*args, bias, out_min, 255)
-    got = sw_emu.qmatmul_layer(**case, bias_q=bias, out_min=out_min)
+    got = sw_emu.qmatmul_layer(**case, bias_q=bias, out_min=out_min, design=design)
     assert_array_equal(got, expected)
     acc = numerics.qmatmul_accumulate(case["a_q"], case["b_q"], case["zero_a"], case["zero_b"]) + bias[:, None]
     reference = numerics.requantize(acc, case["M0"], case["n"], case["zero_out"], case["rounding"])
