@@ -58,7 +58,7 @@
 #define AXI_LATENCY 64
 #endif
 #ifndef AXI_SHARED
-#define AXI_SHARED 1
+#define AXI_SHARED 0
 #endif
 #ifndef PING_PONG
 #define PING_PONG 1

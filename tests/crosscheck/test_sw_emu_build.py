@@ -15,6 +15,7 @@ import pytest
 from numpy.testing import assert_array_equal
 
 from simulator import numerics, sw_emu
+from simulator.designs import Im2colDesign, MatmulDesign
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -77,22 +78,24 @@ def test_make_rejects_targets_other_than_sw_emu(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("rounding", "tiles"),
-    [("floor", None), ("nearest", (8, 4, 2)), ("floor", (1, 256, 3))],
-    ids=["reference-design", "nearest-8x4x2", "floor-1x256x3"],
-)
-def test_compiled_config_reports_the_requested_design(rounding, tiles):
-    config = sw_emu.compiled_config(rounding=rounding, tiles=tiles)
-    assert config["rounding"] == rounding
-    if tiles is not None:
-        assert (config["tile_u"], config["tile_v"], config["tile_w"]) == tiles
-    assert config["im2col_max_src_n"] >= 32
-    assert config["im2col_max_k"] == numerics.KERNEL_SIZE_MAX
+    "design",
+    [MatmulDesign(), MatmulDesign(rounding="nearest", tile_u=8, tile_v=4, tile_w=2,
+                                  axi_width_bits=64, axi_ports="shared", buffering="single"),
+     MatmulDesign(tile_u=1, tile_v=256, tile_w=3, requant_lanes=3, max_w=77),
+     Im2colDesign(max_src_m=9, max_src_n=300, max_k=5, axi_width_bits=1024, burst_beats=4)],
+    ids=["default", "nearest-8x4x2-shared", "1x256x3", "im2col"],
+)  # fmt: skip
+def test_compiled_config_reports_every_flag_of_the_design(design):
+    assert sw_emu.compiled_config(design) == {**sw_emu.compiled_config(design), **design.cpp_defines()}
+    assert set(design.cpp_defines()) <= set(sw_emu.DEFINE_NAMES)
 
 
-@pytest.mark.parametrize("tiles", [None, (3, 2, 3), (16, 32, 16)], ids=str)
-def test_worked_example_through_the_bridge_gives_the_spec_table(tiles):
-    out = sw_emu.qmatmul(WORKED_A_Q, WORKED_B_Q, **WORKED_PARAMS, tiles=tiles)
+@pytest.mark.parametrize(
+    "design", [MatmulDesign(), MatmulDesign(tile_u=3, tile_v=2, tile_w=3, axi_width_bits=32),
+               MatmulDesign(tile_u=16, tile_v=32, tile_w=16, axi_ports="shared")], ids=str
+)  # fmt: skip
+def test_worked_example_through_the_bridge_gives_the_spec_table(design):
+    out = sw_emu.qmatmul(WORKED_A_Q, WORKED_B_Q, **WORKED_PARAMS, design=design)
     assert out.dtype == np.uint8
     assert_array_equal(out, WORKED_OUT_FLOOR)
 
@@ -107,26 +110,27 @@ def test_worked_example_in_nearest_mode_matches_the_reference():
 
 def test_im2col_through_the_bridge_matches_the_reference():
     x_q = np.random.default_rng(0).integers(0, 256, size=(3, 9, 11), dtype=np.uint8)
-    out = sw_emu.im2col(x_q, 3, 5, pad_value=7)
+    out = sw_emu.im2col(x_q, 3, 5, pad_value=7, design=Im2colDesign(max_k=5))
     assert out.shape == (3 * 3 * 5, 9 * 9)  # (c*km*kn, om*on)
     assert_array_equal(out, numerics.im2col_reference(x_q, 3, 5, pad_value=7))
 
 
 def test_library_is_cached_until_defines_change():
-    defines = sw_emu.design_defines()
+    defines = MatmulDesign().cpp_defines()
     first = sw_emu.build_library(defines)
     modified = first.stat().st_mtime_ns
     assert sw_emu.build_library(defines) == first
     assert first.stat().st_mtime_ns == modified
     assert first.name == f"libcnnacc_{sw_emu.fingerprint(defines)}.so"
-    assert sw_emu.fingerprint(sw_emu.design_defines("nearest")) != sw_emu.fingerprint(defines)
+    nearest = MatmulDesign(rounding="nearest").cpp_defines()
+    assert sw_emu.fingerprint(nearest) != sw_emu.fingerprint(defines)
 
 
 def test_fingerprint_changes_when_a_source_file_changes(tmp_path, monkeypatch):
     copy = tmp_path / "hls_src"
     shutil.copytree(sw_emu.HLS_SRC, copy, ignore=shutil.ignore_patterns("build", "csim"))
     monkeypatch.setattr(sw_emu, "HLS_SRC", copy)
-    defines = sw_emu.design_defines()
+    defines = MatmulDesign().cpp_defines()
     before = sw_emu.fingerprint(defines)
     with open(copy / "matmul" / "matmul.cpp", "a") as source:
         source.write("// a change\n")
@@ -143,11 +147,10 @@ def test_failed_build_raises_with_command_line_and_stderr():
     assert not list(folder.glob("*.so"))  # nothing half-built is left to load
 
 
-def test_default_cpp_build_is_the_default_matmul_design():
-    """With no -D flags the C++ builds the design MatmulDesign() describes."""
-    from simulator.designs import MatmulDesign
-
-    design = MatmulDesign()
-    config = sw_emu.compiled_config()
-    assert (config["tile_u"], config["tile_v"], config["tile_w"]) == (design.tile_u, design.tile_v, design.tile_w)
-    assert config["rounding"] == design.rounding
+@pytest.mark.parametrize("design_class", [MatmulDesign, Im2colDesign])
+def test_design_hpp_defaults_are_the_python_defaults(design_class):
+    """With no -D flag at all, the C++ builds the designs MatmulDesign() and Im2colDesign()."""
+    library = sw_emu._declare(__import__("ctypes").CDLL(str(sw_emu.build_library({}))))
+    compiled = sw_emu._read_config(library)
+    for name, value in design_class().cpp_defines().items():
+        assert compiled[name] == value, name

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from simulator import sw_emu
+from simulator.designs import Im2colDesign, MatmulDesign
 
 A_Q = np.zeros((4, 3), np.uint8)
 B_Q = np.zeros((3, 5), np.uint8)
@@ -148,59 +149,12 @@ CASES = [
         qmatmul,
         {"rounding": "round"},
         ValueError,
-        "rounding='round' is not one of ('floor', 'nearest')",
+        "MatmulDesign.rounding='round' is not allowed; expected one of ('floor', 'nearest')",
         "qmatmul-rounding-unknown",
     ),
-    case(
-        qmatmul,
-        {"rounding": None},
-        ValueError,
-        "rounding=None is not one of",
-        "qmatmul-rounding-none",
-    ),
-    # qmatmul: tile shape
-    case(
-        qmatmul,
-        {"tiles": (0, 32, 16)},
-        ValueError,
-        "tile_u=0 is out of range; expected an int in [1, 256]",
-        "qmatmul-tile_u-0",
-    ),
-    case(
-        qmatmul,
-        {"tiles": (16, 257, 16)},
-        ValueError,
-        "tile_v=257 is out of range",
-        "qmatmul-tile_v-257",
-    ),
-    case(
-        qmatmul,
-        {"tiles": (16, 32, -1)},
-        ValueError,
-        "tile_w=-1 is out of range",
-        "qmatmul-tile_w-negative",
-    ),
-    case(
-        qmatmul,
-        {"tiles": (16, 32.0, 16)},
-        TypeError,
-        "tile_v=32.0 must be an int",
-        "qmatmul-tile_v-float",
-    ),
-    case(
-        qmatmul,
-        {"tiles": (16, 32)},
-        ValueError,
-        "tiles=(16, 32) must have 3 entries",
-        "qmatmul-tiles-two",
-    ),
-    case(
-        qmatmul,
-        {"tiles": [16, 32, 16]},
-        TypeError,
-        "tiles=[16, 32, 16] must be None or a tuple",
-        "qmatmul-tiles-list",
-    ),
+    # qmatmul: the design (its fields are checked when it is built)
+    case(qmatmul, {"design": MatmulDesign(tile_u=4, pe_cols=7)}, ValueError,
+         "MatmulDesign.pe_cols=7 is not built", "qmatmul-design-pe_cols"),
     # im2col
     case(im2col, {"x_q": [[[1]]]}, TypeError, "x_q must be a numpy ndarray", "im2col-x_q-list"),
     case(
@@ -302,27 +256,12 @@ CASES = [
         "im2col-kernel-wider-than-padded-input",
     ),
     # design and build helpers
-    case(
-        sw_emu.compiled_config,
-        {"rounding": "ceil"},
-        ValueError,
-        "rounding='ceil' is not one of",
-        "compiled_config-rounding",
-    ),
-    case(
-        sw_emu.compiled_config,
-        {"tiles": (1, 1, 300)},
-        ValueError,
-        "tile_w=300 is out of range",
-        "compiled_config-tile_w-300",
-    ),
-    case(
-        sw_emu.design_defines,
-        {"tiles": (1, 1, 1, 1)},
-        ValueError,
-        "must have 3 entries",
-        "design_defines-tiles-four",
-    ),
+    case(qmatmul, {"design": Im2colDesign()}, TypeError, "design must be a MatmulDesign",
+         "qmatmul-design-kind"),
+    case(qmatmul, {"design": MatmulDesign(pe_rows=8)}, ValueError,
+         "MatmulDesign.pe_rows=8 is not built by hls_src/matmul/matmul.cpp", "qmatmul-design-unbuildable"),
+    case(sw_emu.compiled_config, {"design": "default"}, TypeError,
+         "design must be a MatmulDesign or an Im2colDesign", "compiled_config-design-kind"),
     case(
         sw_emu.build_library,
         {"defines": {"TILE_X": 4}},
@@ -361,15 +300,15 @@ def test_bad_arguments_are_rejected_before_any_cpp_call(no_cpp, function, change
 @pytest.mark.parametrize(
     ("changes", "fragment"),
     [
-        ({"x_q": np.zeros((1, 2, 513), np.uint8)}, "src_n (x_q.shape[2])=513 is out of range"),
+        ({"x_q": np.zeros((1, 2, 65), np.uint8)}, "src_n (x_q.shape[2])=65 is out of range"),
     ],
-    ids=["im2col-src_n-beyond-line-buffer"],
+    ids=["im2col-src_n-beyond-the-design"],
 )
-def test_im2col_rejects_rows_wider_than_the_compiled_line_buffer(changes, fragment):
+def test_im2col_rejects_inputs_larger_than_the_design(no_cpp, changes, fragment):
     with pytest.raises(ValueError) as caught:
         im2col(**changes)
     assert fragment in str(caught.value)
-    assert "expected an int in [1, 512]" in str(caught.value)
+    assert f"expected an int in [1, {Im2colDesign().max_src_n}]" in str(caught.value)
 
 
 def test_error_messages_name_their_owner(no_cpp):
