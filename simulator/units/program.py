@@ -19,15 +19,17 @@ later (the state that leaves the loop). Two things can delay a run:
   write loop's data leave one beat per cycle and are acknowledged mem_latency_cycles after
   the last beat of each burst.
 
-``static_timing`` composes these rules with every process on its own AXI channel, every
-channel uncontended and every stream deep enough: the static view (what a csynth report
-would give per loop, composed through the streams). ``simulate_des`` runs the same runs in
-SimPy, adding what the static rules ignore (DESIGN.md "Hardware model contract"): the AXI
-adapter's outstanding-request limit and data bus, shared by the processes of one bundle
-(``axi_ports="shared"``: requests are served in the order their loops start), and streams
-of ``buffering`` tiles that stall a writer whose reader is two (or one) runs behind. With
-separate ports, enough outstanding requests and streams that never fill, the two views give
-the same cycle for every run (tested); otherwise the SimPy latency is larger.
+Streams hold ``buffering`` tiles (the C++'s STREAM depths): a writer's run k waits until
+the reader has finished run k - depth.
+
+``static_timing`` composes these rules with every AXI channel uncontended: the static view
+(what a csynth report would give per loop, composed through the streams). ``simulate_des``
+runs the same runs in SimPy, adding what the static rules ignore (DESIGN.md "Hardware model
+contract"): the AXI adapter's outstanding-request limit and data bus, shared by the
+processes of one bundle (``axi_ports="shared"``: requests are served in the order their
+loops start). With separate bundles and enough outstanding requests to cover the memory
+latency the two views give the same cycle for every run (tested); otherwise the SimPy
+latency is larger.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from simulator.units.environment import CountingEnvironment
 
 Design = MatmulDesign | Im2colDesign
 
+MAX_PASSES = 100_000
 EXIT_CYCLES = 1  # the state between a loop's last iteration and the next loop of a process
 READ_EXTRA_CYCLES = 2  # a read loop's iteration: request, data, store (+ mem latency)
 
@@ -185,14 +188,33 @@ class Timing:
 
 
 def static_timing(program: Program, design: Design, trace: Trace | None = None) -> Timing:
-    """The static view: the module docstring's rules, no contention, streams never full.
+    """The static view: the module docstring's rules with every AXI channel uncontended.
 
     Processes are evaluated in order (every stream goes from an earlier process to a later
-    one), each run at the earliest cycle its process and its input stream allow.
+    one), each run at the earliest cycle its process, its input stream and the room in its
+    output stream allow. Room depends on a later process, so the evaluation repeats until
+    no cycle changes (a max-plus fixed point: each pass can only delay runs).
     """
-    trace = Trace() if trace is None else trace
+    reader_ends: dict[str, list[int]] = {}
+    for _ in range(MAX_PASSES):
+        timing, ends = _static_pass(program, design, reader_ends)
+        if ends == reader_ends:
+            break
+        reader_ends = ends
+    else:
+        raise RuntimeError(f"{program.name}: the static schedule did not settle")
+    if trace is not None:
+        for process, rows in timing.runs.items():
+            for run, start, end in rows:
+                trace.busy(process, start, end)
+    return timing
+
+
+def _static_pass(program: Program, design: Design, reader_ends: dict[str, list[int]]):
     items: dict[str, _Items] = defaultdict(_Items)
     read_index: dict[str, int] = defaultdict(int)
+    written: dict[str, int] = defaultdict(int)
+    ends: dict[str, list[int]] = defaultdict(list)
     timing: dict[str, list[tuple[LoopRun, int, int]]] = {}
     done_cycle = 0
     for process, runs in program.processes.items():
@@ -203,18 +225,26 @@ def static_timing(program: Program, design: Design, trace: Trace | None = None) 
                 k0 = read_index[run.reads]
                 start = max(start, items[run.reads].earliest_start(run, k0))
                 read_index[run.reads] = k0 + run.n_read
+            if run.writes is not None:
+                depth = program.depth_runs.get(run.writes)
+                needed = written[run.writes] - depth if depth is not None else -1
+                known = reader_ends.get(run.writes, [])
+                if 0 <= needed < len(known):
+                    start = max(start, known[needed] + 1)
+                written[run.writes] += 1
             end = start + run.latency
             if run.axi is not None:
                 end, done = _ideal_axi(run, start, design)
                 done_cycle = max(done_cycle, done)
             if run.writes is not None:
                 items[run.writes].add(run, start)
-            trace.busy(process, start, end)
+            if run.reads is not None:
+                ends[run.reads].append(end)
             rows.append((run, start, end))
             clock = end + EXIT_CYCLES if run.trips else end
         timing[process] = rows
     latency = max([done_cycle] + [rows[-1][2] for rows in timing.values() if rows])
-    return Timing(timing, latency, done_cycle)
+    return Timing(timing, latency, done_cycle), dict(ends)
 
 
 # ------------------------------------------------------------------------------ SimPy

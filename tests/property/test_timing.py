@@ -1,10 +1,12 @@
 """Timing properties on Hypothesis-drawn designs and shapes.
 
-The SimPy models equal their analytic twins (spans and stalls included), never beat the
-compute and bytes-over-bandwidth bounds, grow with the problem, and never get slower with a
-wider AXI port or ping-pong buffers; the values never depend on the design (time and value
-are separate); the SCALE-Sim-compatible DES equals SCALE-Sim's closed form; the AXI channel,
-driven by a state machine, matches its twin and a deque model of its requests in flight.
+The static schedule of the C++ and the SimPy model agree exactly where nothing contends
+(separate bundles, enough outstanding requests to cover the memory latency); a shared bundle costs at most the read beats the static view ignores; the
+outstanding-request limit, which the static rules ignore, can cost far more (a worked case).
+The SimPy model never beats the compute and bytes-over-bandwidth bounds, never gets slower
+with a wider AXI port or ping-pong streams; the values never depend on the design; the
+SCALE-Sim-compatible DES equals SCALE-Sim's closed form; the AXI channel, driven by a state
+machine, matches its twin and a deque model of its requests in flight.
 """
 
 import dataclasses
@@ -12,18 +14,11 @@ from collections import deque
 
 import numpy as np
 import simpy
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from simulator.designs import (
-    AXI_PORTS,
-    BUFFERING,
-    DATAFLOWS,
-    PE_INTERCONNECTS,
-    Im2colDesign,
-    MatmulDesign,
-)
+from simulator.designs import AXI_PORTS, BUFFERING, DATAFLOWS, Im2colDesign, MatmulDesign
 from simulator.numerics import ROUNDING_MODES, im2col_reference, qmatmul_reference
 from simulator.results import Trace
 from simulator.scalesim import ScaleSimLayer, scalesim_total_cycles, simulate_scalesim_layer
@@ -36,49 +31,48 @@ from simulator.units.im2col import (
     simulate_im2col,
 )
 from simulator.units.matmul import analytic_matmul, run_matmul_des, simulate_matmul
+from simulator.units.matmul_program import matmul_program
 from tests.strategies import im2col_cases, matmul_cases
 
 AXI_WIDTHS = (32, 64, 128, 256, 512, 1024)
+AGREEMENT_EXAMPLES = 120
 
 
 @st.composite
-def axi_fields(draw) -> dict:
+def axi_fields(draw, covered: bool = False) -> dict:
+    """AXI fields; ``covered``: 64 requests in flight cover any latency up to 63 cycles even
+    with one-beat bursts, so the outstanding limit never binds."""
     width = draw(st.sampled_from(AXI_WIDTHS))
     burst = draw(st.sampled_from([b for b in (1, 2, 4, 8, 16, 32, 64) if b * width // 8 <= 4096]))
     return {
         "axi_width_bits": width,
         "burst_beats": burst,
-        "mem_latency_cycles": draw(st.integers(1, 100)),
-        "max_outstanding": draw(st.integers(1, 16)),
+        "mem_latency_cycles": draw(st.integers(1, 63 if covered else 100)),
+        "max_outstanding": 64 if covered else draw(st.integers(1, 16)),
     }
 
 
 @st.composite
-def matmul_designs(draw) -> MatmulDesign:
-    """Small MatmulDesigns covering every choice (tiles >= 4 keep the tile count small)."""
+def matmul_designs(draw, covered: bool = False, ports=AXI_PORTS, buffering=BUFFERING):
+    """Small buildable MatmulDesigns (tiles >= 4 keep the tile count small)."""
     return MatmulDesign(
-        **draw(axi_fields()),
-        axi_ports=draw(st.sampled_from(AXI_PORTS)),
+        **draw(axi_fields(covered)),
+        axi_ports=draw(st.sampled_from(ports)),
         tile_u=draw(st.integers(4, 40)),
         tile_v=draw(st.integers(4, 40)),
         tile_w=draw(st.integers(4, 40)),
-        pe_rows=draw(st.integers(1, 16)),
-        pe_cols=draw(st.integers(1, 16)),
-        pe_interconnect=draw(st.sampled_from(PE_INTERCONNECTS)),
-        dataflow=draw(st.sampled_from(DATAFLOWS)),
-        fold_overlap=draw(st.booleans()),
         mac_latency_cycles=draw(st.integers(1, 8)),
         requant_lanes=draw(st.integers(1, 64)),
         requant_latency_cycles=draw(st.integers(1, 10)),
-        buffering=draw(st.sampled_from(BUFFERING)),
+        buffering=draw(st.sampled_from(buffering)),
         rounding=draw(st.sampled_from(ROUNDING_MODES)),
     )
 
 
 @st.composite
-def designs_and_shapes(draw) -> tuple[MatmulDesign, int, int, int]:
+def designs_and_shapes(draw, covered: bool = False, ports=AXI_PORTS, buffering=BUFFERING):
     """A design and a (u, v, w) of at most 4 tiles per dimension, straddling tile edges."""
-    design = draw(matmul_designs())
+    design = draw(matmul_designs(covered, ports, buffering))
     u = draw(st.integers(1, 4 * design.tile_u))
     v = draw(st.integers(1, 4 * design.tile_v))
     w = draw(st.integers(1, 4 * design.tile_w))
@@ -86,15 +80,12 @@ def designs_and_shapes(draw) -> tuple[MatmulDesign, int, int, int]:
 
 
 @st.composite
-def im2col_designs(draw, max_k: int = 7) -> Im2colDesign:
+def im2col_designs(draw, covered: bool = False) -> Im2colDesign:
     return Im2colDesign(
-        **draw(axi_fields()),
+        **draw(axi_fields(covered)),
+        max_src_m=20,
         max_src_n=24,
-        max_k=max_k,
-        prefetch_rows=draw(st.integers(0, 8)),
-        columns_per_cycle=draw(st.integers(1, 16)),
-        column_ii=draw(st.integers(1, 4)),
-        rows_per_write=draw(st.integers(1, 8)),
+        max_k=7,
         buffering=draw(st.sampled_from(BUFFERING)),
     )
 
@@ -107,22 +98,59 @@ def im2col_shapes(draw) -> Im2colShape:
     return Im2colShape(draw(st.integers(1, 4)), src_m, src_n, km, kn)
 
 
-def traced(run, *args):
-    trace = Trace()
-    result = run(*args, trace=trace)
-    return result, sorted(trace.spans), sorted(trace.stalls)
+def read_beats(design: MatmulDesign, u: int, v: int, w: int) -> int:
+    program = matmul_program(design, u, v, w)
+    return sum(sum(run.axi.bursts) for _, run in program.runs()
+               if run.axi is not None and not run.axi.write)  # fmt: skip
 
 
 # ------------------------------------------------------------------------------ matmul
 
 
-@given(designs_and_shapes())
-def test_matmul_des_equals_its_analytic_twin(case):
-    des, des_spans, des_stalls = traced(run_matmul_des, *case)
-    twin, twin_spans, twin_stalls = traced(analytic_matmul, *case)
-    assert des.latency_cycles == twin.latency_cycles
-    assert des.stages == twin.stages
-    assert (des_spans, des_stalls) == (twin_spans, twin_stalls)
+def traced(run, *args):
+    trace = Trace()
+    result = run(*args, trace=trace)
+    return result, sorted(trace.spans)
+
+
+@settings(max_examples=AGREEMENT_EXAMPLES)
+@given(designs_and_shapes(covered=True, ports=("separate",)))
+def test_matmul_static_equals_simpy_where_nothing_contends(case):
+    """Exactly, busy spans included, hence within the 10 % the static rules promise."""
+    des, des_spans = traced(run_matmul_des, *case)
+    static, static_spans = traced(analytic_matmul, *case)
+    assert des.latency_cycles == static.latency_cycles
+    assert des_spans == static_spans
+
+
+def test_single_buffered_streams_stall_the_loader():
+    """One tile per stream: load_a cannot run a tile ahead while compute holds the previous
+    one, so the loader stalls (both views count it)."""
+    design = MatmulDesign(buffering="single", tile_u=4, tile_v=4, tile_w=4, mem_latency_cycles=8)
+    single = run_matmul_des(design, 16, 4, 4)
+    ping_pong = run_matmul_des(dataclasses.replace(design, buffering="ping_pong"), 16, 4, 4)
+    assert single.latency_cycles > ping_pong.latency_cycles
+    assert single.stages["load_a"].stall_cycles > 0
+    assert analytic_matmul(design, 16, 4, 4).latency_cycles == single.latency_cycles
+
+
+@settings(max_examples=AGREEMENT_EXAMPLES)
+@given(designs_and_shapes(covered=True, ports=("shared",)))
+def test_a_shared_bundle_costs_at_most_the_read_beats_the_static_view_ignores(case):
+    design = case[0]
+    static = analytic_matmul(*case).latency_cycles
+    separate = run_matmul_des(dataclasses.replace(design, axi_ports="separate"), *case[1:])
+    shared = run_matmul_des(*case).latency_cycles
+    assert static <= separate.latency_cycles <= shared <= separate.latency_cycles + read_beats(*case)
+
+
+def test_the_outstanding_limit_costs_what_the_static_rules_ignore():
+    """Eight 1-beat row reads per tile and one request in flight: every row waits a full
+    memory latency, while the static rule (II = 1, latency counted once) does not."""
+    design = MatmulDesign(max_outstanding=1, tile_u=8, tile_v=8, tile_w=8, axi_width_bits=64)
+    static = analytic_matmul(design, 8, 16, 8).latency_cycles
+    des = run_matmul_des(design, 8, 16, 8).latency_cycles
+    assert des > 2 * static
 
 
 @given(designs_and_shapes())
@@ -130,24 +158,22 @@ def test_matmul_des_never_beats_the_compute_or_memory_bound(case):
     result = run_matmul_des(*case)
     assert result.latency_cycles >= result.compute_bound_cycles
     assert result.latency_cycles >= result.memory_bound_cycles
-    assert result.interval_cycles <= result.latency_cycles
+    assert result.latency_cycles >= analytic_matmul(*case).latency_cycles
     for stage in result.stages.values():
         assert stage.busy_cycles + stage.stall_cycles + stage.idle_cycles == result.latency_cycles
         assert min(stage.busy_cycles, stage.stall_cycles, stage.idle_cycles) >= 0
 
 
-@given(designs_and_shapes(), st.sampled_from("uvw"), st.integers(1, 40))
-def test_matmul_latency_is_non_decreasing_in_u_v_w(case, dimension, growth):
+@given(designs_and_shapes(), st.integers(1, 40))
+def test_matmul_latency_is_non_decreasing_in_u(case, growth):
     design, u, v, w = case
-    bigger = {"u": (u + growth, v, w), "v": (u, v + growth, w), "w": (u, v, w + growth)}[dimension]
-    assert (
-        run_matmul_des(design, *bigger).latency_cycles
-        >= run_matmul_des(design, u, v, w).latency_cycles
-    )
+    assert run_matmul_des(design, u + growth, v, w).latency_cycles >= run_matmul_des(*case).latency_cycles
 
 
-@given(designs_and_shapes())
+@given(designs_and_shapes(ports=("separate",)))
 def test_a_wider_axi_port_is_never_slower(case):
+    """On separate bundles. On a shared one, requests are served in the order their loops
+    start, and a faster port can reorder them for the worse, as any such arbiter can."""
     design, u, v, w = case
     wider = [
         width
@@ -163,7 +189,7 @@ def test_a_wider_axi_port_is_never_slower(case):
         before = after
 
 
-@given(designs_and_shapes())
+@given(designs_and_shapes(ports=("separate",)))
 def test_ping_pong_buffering_is_never_slower(case):
     design, u, v, w = case
     single = run_matmul_des(dataclasses.replace(design, buffering="single"), u, v, w).latency_cycles
@@ -184,20 +210,23 @@ def test_values_are_identical_for_every_design(design, case):
 # ------------------------------------------------------------------------------ im2col
 
 
+def _analytic(design, shape):
+    return analytic_im2col(design, shape.src_c, shape.src_m, shape.src_n,
+                           shape.kernel_size_m, shape.kernel_size_n)  # fmt: skip
+
+
+@settings(max_examples=AGREEMENT_EXAMPLES)
+@given(im2col_designs(covered=True), im2col_shapes())
+def test_im2col_static_equals_simpy_where_nothing_contends(design, shape):
+    des = run_im2col_des(design, shape)
+    assert des.latency_cycles == _analytic(design, shape).latency_cycles >= des.memory_bound_cycles
+
+
 @given(im2col_designs(), im2col_shapes())
-def test_im2col_des_equals_its_twin_and_respects_the_memory_bound(design, shape):
-    des, des_spans, des_stalls = traced(run_im2col_des, design, shape)
-    twin, twin_spans, twin_stalls = traced(
-        analytic_im2col,
-        design,
-        shape.src_c,
-        shape.src_m,
-        shape.src_n,
-        shape.kernel_size_m,
-        shape.kernel_size_n,
-    )
-    assert des.latency_cycles == twin.latency_cycles >= des.memory_bound_cycles
-    assert (des_spans, des_stalls) == (twin_spans, twin_stalls)
+def test_im2col_simpy_never_beats_the_static_view_or_the_memory_bound(design, shape):
+    des = run_im2col_des(design, shape)
+    assert des.latency_cycles >= _analytic(design, shape).latency_cycles
+    assert des.latency_cycles >= des.memory_bound_cycles
 
 
 @given(im2col_designs(), im2col_shapes())
