@@ -38,9 +38,19 @@ def test_im2col_defaults_and_derived_quantities():
         design.burst_beats,
         design.mem_latency_cycles,
     ) == (250.0, 512, 16, 64)
-    assert design.line_buffer_rows == design.max_k + design.prefetch_rows
-    assert design.line_row_bytes == design.max_src_n + 2
-    assert design.window_bytes == design.max_k * (design.max_k + design.columns_per_cycle - 1)
+    assert design.image_bytes == (design.max_src_m + 2) * (design.max_src_n + 2)
+    assert design.max_k == 3 and design.buffering == "ping_pong"
+
+
+def test_the_pe_array_defaults_to_the_b_tile_the_cpp_builds():
+    design = MatmulDesign(tile_v=12, tile_w=20)
+    assert (design.pe_rows, design.pe_cols) == (12, 20)
+    design.check_buildable()
+    for change in ({"pe_rows": 4}, {"pe_cols": 4}, {"dataflow": "output_stationary"},
+                   {"pe_interconnect": "systolic"}, {"fold_overlap": True}):  # fmt: skip
+        name = next(iter(change))
+        with pytest.raises(ValueError, match=rf"MatmulDesign\.{name}=.* is not built by hls_src"):
+            MatmulDesign(**change).cpp_defines()
 
 
 @pytest.mark.parametrize(
@@ -157,14 +167,44 @@ def test_fingerprint_is_stable_and_tells_designs_apart():
     assert Im2colDesign().fingerprint() != design.fingerprint()
 
 
-def test_cpp_defines_carry_the_names_read_by_design_hpp():
-    matmul = MatmulDesign(tile_u=8, tile_v=16, tile_w=4, rounding="nearest")
-    assert matmul.cpp_defines() == {"TILE_U": 8, "TILE_V": 16, "TILE_W": 4, "ROUNDING_NEAREST": 1}
-    assert MatmulDesign().cpp_defines()["ROUNDING_NEAREST"] == 0
-    assert Im2colDesign(max_src_n=100, max_k=5).cpp_defines() == {
-        "IM2COL_MAX_SRC_N": 100,
-        "IM2COL_MAX_K": 5,
-    }
+def test_cpp_defines_carry_every_design_parameter():
+    matmul = MatmulDesign(tile_u=8, tile_v=16, tile_w=4, rounding="nearest", axi_ports="shared",
+                          buffering="single", axi_width_bits=128, requant_lanes=3, max_w=99)
+    assert matmul.cpp_defines() == {
+        "TILE_U": 8, "TILE_V": 16, "TILE_W": 4, "ROUNDING_NEAREST": 1, "REQUANT_LANES": 3,
+        "MATMUL_MAX_W": 99, "AXI_WIDTH_BITS": 128, "AXI_BURST_BEATS": 16, "AXI_OUTSTANDING": 16,
+        "AXI_LATENCY": 64, "PING_PONG": 0, "AXI_SHARED": 1,
+    }  # fmt: skip
+    assert Im2colDesign(max_src_m=7, max_src_n=100, max_k=5).cpp_defines() == {
+        "IM2COL_MAX_SRC_M": 7, "IM2COL_MAX_SRC_N": 100, "IM2COL_MAX_K": 5, "AXI_WIDTH_BITS": 512,
+        "AXI_BURST_BEATS": 16, "AXI_OUTSTANDING": 16, "AXI_LATENCY": 64, "PING_PONG": 1,
+        "AXI_SHARED": 0,
+    }  # fmt: skip
+
+
+FLAG_FIELDS = {
+    "TILE_U": "tile_u", "TILE_V": "tile_v", "TILE_W": "tile_w", "REQUANT_LANES": "requant_lanes",
+    "MATMUL_MAX_W": "max_w", "AXI_WIDTH_BITS": "axi_width_bits", "AXI_BURST_BEATS": "burst_beats",
+    "AXI_OUTSTANDING": "max_outstanding", "AXI_LATENCY": "mem_latency_cycles",
+    "IM2COL_MAX_SRC_M": "max_src_m", "IM2COL_MAX_SRC_N": "max_src_n", "IM2COL_MAX_K": "max_k",
+}  # fmt: skip
+
+
+def test_design_hpp_checks_the_ranges_of_the_design_objects():
+    """design.hpp's static_asserts repeat the FIELDS ranges, so a hand-written -D flag cannot
+    build a kernel the models do not describe; they must be the same numbers."""
+    import re
+    from pathlib import Path
+
+    header = (Path(__file__).resolve().parents[2] / "hls_src/common/design.hpp").read_text()
+    asserted = {name: (int(lo), int(hi)) for name, lo, hi in re.findall(
+        r"static_assert\((\w+) >= (\d+) && \w+ <= (\d+)", header)}  # fmt: skip
+    for flag, field in FLAG_FIELDS.items():
+        design_class = Im2colDesign if flag.startswith("IM2COL") else MatmulDesign
+        _, lo, hi = design_class.FIELDS[field]
+        assert asserted[flag] == (lo, hi), flag
+    names = set(re.findall(r"^#ifndef (\w+)$", header, re.MULTILINE)) - {"CNNACC_COMMON_DESIGN_HPP"}
+    assert names == set(MatmulDesign().cpp_defines()) | set(Im2colDesign().cpp_defines())
 
 
 def test_cycles_convert_to_microseconds_at_the_design_clock():
@@ -207,11 +247,12 @@ def test_buffer_cost_picks_registers_lutram_or_bram_by_bank_size():
 
 
 def test_matmul_resources_follow_the_docstring_formulas():
-    design = MatmulDesign(pe_rows=8, pe_cols=5, requant_lanes=3, axi_ports="separate")
+    design = MatmulDesign(tile_v=8, tile_w=5, requant_lanes=3, axi_ports="separate")
     resources = estimate_resources(design)
     assert resources.breakdown["pe_array"]["dsp"] == 8 * 3  # two MACs per DSP48E2 along a row of 5
-    assert resources.breakdown["requantizer"]["dsp"] == 3 * 4  # 3 for acc * M0, 1 for Zb * rowsum
-    assert resources.dsp == 8 * 3 + 3 * 4
+    assert resources.breakdown["zero_points"]["dsp"] == 5 + 1  # Za colsum per column, Zb rowsum
+    assert resources.breakdown["requantizer"]["dsp"] == 3 * 3  # acc * M0 per lane
+    assert resources.dsp == 8 * 3 + 6 + 3 * 3
     assert resources.breakdown["axi"]["lut"] == 3 * (1800 + 2 * 512)
     assert resources.lut == sum(counts["lut"] for counts in resources.breakdown.values())
 
@@ -227,7 +268,7 @@ def test_default_designs_fit_the_xcvu9p_and_report_percentages():
 
 
 def test_a_large_array_does_not_fit_a_small_part():
-    resources = estimate_resources(MatmulDesign(part="xc7z020", pe_rows=64, pe_cols=64))
+    resources = estimate_resources(MatmulDesign(part="xc7z020", tile_v=64, tile_w=64))
     assert not resources.fits and resources.utilization_percent["dsp"] > 100
 
 

@@ -200,28 +200,43 @@ def test_load_nest_rejects_invalid_json(tmp_path):
         load_nest(tmp_path / "absent.json")
 
 
-def test_matmul_kernel_schedule_worked_out_for_16x32x16_tiles():
-    design = MatmulDesign(tile_u=16, tile_v=32, tile_w=16)  # L = 64, mac 4, requant 6
-    report = kernel_schedule(design, (64, 32, 64))
-    latency = {row.name: row.latency_cycles for row in report.rows}
-    assert latency["LoadTileARow"] == 31 + 66  # (32 - 1) * 1 + (L + 2)
-    assert latency["LoadTileA"] == 16 * (97 + 1)
-    assert latency["LoadTileB"] == 32 * ((15 + 66) + 1)
-    assert latency["ComputeDepth"] == 32 * ((15 + 6) + 1)
-    assert latency["AccumulateV"] == 1 * (1568 + 2624 + 704 + 1)
-    assert latency["TileCols"] == 4 * (16 + 4897 + 16 * 22 + 16 * 18 + 1)
-    assert latency["TileRows"] == 4 * (22216 + 1)
-    assert report.latency_cycles == 88868 + 64  # plus the last write responses
+def test_matmul_kernel_schedule_worked_out_for_the_default_design():
+    """64 x 32 x 64 on 32 x 32 x 64 tiles, 512-bit AXI, L = 64: two steps (ti = 0, 1), one
+    B tile read once. Every number below is redone by hand from matmul_program's rules."""
+    report = kernel_schedule(MatmulDesign(), (64, 32, 64))
+    rows = {row.name: row for row in report.rows}
+    # A tile: 32 rows x 32 bytes, whole rows of A, so one contiguous 1024-byte segment = 16 words
+    assert rows["ReadA"].trip_count == 2 * 16 and rows["ReadA"].iteration_latency == 64 + 2
+    assert rows["ReadA"].latency_cycles == 2 * ((16 - 1) + 66 + 1)  # + 1: the loop's exit state
+    # B tile: 32 x 64 bytes = 32 words, read once
+    assert rows["ReadB"].trip_count == 32 and rows["ReadB"].latency_cycles == 31 + 66 + 1
+    # StreamA: iteration 1 + mac 4 + log2(32) = 5 + 2 = 12
+    assert rows["StreamA"].iteration_latency == 12 and rows["StreamA"].trip_count == 64
+    assert rows["RequantizeRows"].latency_cycles == 2 * (31 + 8 + 1)  # one chunk of 64 lanes
+    assert rows["WriteBand"].trip_count == 64  # 32 rows x 64 bytes per band, 2 bands
+    # the critical path, step by step: A0 emitted at 82..113, B latched from 100 (EmitB
+    # starts at 98, its first row is ready 2 cycles later), so compute streams A0 at 134;
+    # A1 is read at 116..197, emitted 198..229: StreamA of step 1 runs 200 + 31 + 12 = 243;
+    # requantize 212 .. 212 + 31 + 8 = 251; GatherOut 222 .. 255; WriteBand 256 .. 256 + 33
+    # = 289 and its responses come one latency after its last beat: 256 + 32 + 64 = 352.
+    assert report.latency_cycles == 352
+    assert report.interval_cycles == rows["load_a"].latency_cycles == 232
 
 
 def test_im2col_kernel_schedule_worked_out_for_the_spec_shape():
+    """3 x 32 x 32, 3 x 3 kernel, 512-bit words: 3072 input bytes = 48 words, 27648 output
+    bytes = 432 words."""
     report = kernel_schedule(Im2colDesign(), (3, 32, 32, 3, 3))
-    latency = {row.name: row.latency_cycles for row in report.rows}
-    assert latency["WriteOut"] == 31 + 2
-    assert latency["WriteWindow"] == 3 * (3 * (33 + 1) + 1)
-    assert latency["OutRows"] == 32 * ((33 + 66) + 309 + 1)
-    assert latency["Channels"] == 3 * (2 * (99 + 1) + 13088 + 1)
-    assert report.latency_cycles == 39867 + 64
+    rows = {row.name: row for row in report.rows}
+    assert rows["ReadInput"].trip_count == 48 and rows["ReadInput"].latency_cycles == 47 + 66 + 1
+    assert rows["PadRows"].trip_count == 3 * 2  # two pad rows of ON = 32 bytes: one word each
+    assert rows["FillRows"].trip_count == 3 * 32  # 32 rows of 34 padded bytes, one word each
+    assert rows["EmitRows"].trip_count == 3 * 9 * 16  # 9 rows (kr, kc) of 1024 bytes a channel
+    assert rows["WriteOutput"].trip_count == 432
+    # window is the busiest process: per channel (1 + 1 + 1) + (31 + 3 + 1) + (143 + 3 + 1)
+    assert rows["window"].latency_cycles == 3 * (3 + 35 + 147) == 555
+    assert report.interval_cycles == rows["window"].latency_cycles
+    assert report.latency_cycles == 682
 
 
 @pytest.mark.parametrize(

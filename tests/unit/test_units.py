@@ -13,7 +13,6 @@ from simulator.designs import Im2colDesign, MatmulDesign
 from simulator.numerics import im2col_reference
 from simulator.results import Im2colResult, MatmulResult, StageCycles, Trace, union_length
 from simulator.scalesim import ScaleSimLayer, simulate_scalesim_layer
-from simulator.units import matmul as matmul_unit
 from simulator.units.axi import AxiChannel, ChannelTwin, block_bursts, segment_bursts
 from simulator.units.im2col import (
     Im2colShape,
@@ -25,7 +24,7 @@ from simulator.units.im2col import (
 from simulator.units.matmul import analytic_matmul, run_matmul_des, simulate_matmul
 from simulator.units.pe_array import fold_plan
 
-# 4 bytes per beat, 10-cycle memory, a 4 x 4 broadcast array, 4 requantization lanes.
+# 4 bytes per beat, 10-cycle memory, 4 x 4 x 4 tiles (a 4 x 4 PE array), 4 requantization lanes.
 TINY = MatmulDesign(
     axi_width_bits=32,
     burst_beats=16,
@@ -33,8 +32,6 @@ TINY = MatmulDesign(
     tile_u=4,
     tile_v=4,
     tile_w=4,
-    pe_rows=4,
-    pe_cols=4,
     mac_latency_cycles=2,
     requant_lanes=4,
     requant_latency_cycles=3,
@@ -100,60 +97,44 @@ def test_simpy_channel_matches_its_twin():
 
 
 def test_matmul_one_tile_timeline_on_separate_ports():
-    # A and B: 16 bytes = 4 beats each, data 10..14 on their own ports; one fold issued at 14
-    # takes T + R + mac = 4 + 4 + 2 = 10; requantize 16 / 4 + 3 = 7; store 4 beats + L.
+    # ReadA / ReadB: 4 words, iteration L + 2 = 12: 0..15; EmitA / EmitB 16..21 (rows ready at
+    # 18..21); LatchB 18..23; StreamA (iteration 1 + 2 + log2 4 + 2 = 7) from 24 to 34, rows
+    # ready 31..34; RequantizeRows (iteration 3 + 2) 31..39; GatherOut 36..41; WriteBand
+    # 42..47, its last beat at 46 acknowledged at 56.
     design = dataclasses.replace(TINY, axi_ports="separate")
     expected = [
-        ("compute", 14, 24),
-        ("load_a", 0, 14),
-        ("load_b", 0, 14),
-        ("requantize", 24, 31),
-        ("store", 31, 45),
-    ]
+        ("compute", 18, 23), ("compute", 24, 34), ("load_a", 0, 15), ("load_a", 16, 21),
+        ("load_b", 0, 15), ("load_b", 16, 21), ("requantize", 31, 39), ("store", 36, 41),
+        ("store", 42, 47),
+    ]  # fmt: skip
     for run in (run_matmul_des, analytic_matmul):
         spans, stalls, result = timeline(run, design, 4, 4, 4)
-        assert (spans, stalls, result.latency_cycles) == (expected, [], 45)
+        assert (spans, stalls, result.latency_cycles) == (expected, [], 56)
 
 
 def test_matmul_shared_port_serves_b_after_a():
-    # B's beats follow A's on the shared read bus: 14..18, and everything after moves by 4.
-    expected = [
-        ("compute", 18, 28),
-        ("load_a", 0, 14),
-        ("load_b", 0, 18),
-        ("requantize", 28, 35),
-        ("store", 35, 49),
-    ]
-    for run in (run_matmul_des, analytic_matmul):
-        spans, _, result = timeline(run, TINY, 4, 4, 4)
-        assert (spans, result.latency_cycles) == (expected, 49)
+    # B's beats follow A's on the shared read bus: 14..18, so ReadB waits for the port from
+    # 15 to 19 (a stall) and everything after it moves by 4 cycles.
+    spans, stalls, result = timeline(run_matmul_des, dataclasses.replace(TINY, axi_ports="shared"), 4, 4, 4)
+    assert ("load_b", 0, 15) in spans and stalls == [("load_b", 15, 19)]
+    assert ("compute", 22, 27) in spans and ("store", 46, 51) in spans
+    assert result.latency_cycles == 60
+    assert analytic_matmul(TINY, 4, 4, 4).latency_cycles == 56  # the static view ignores it
 
 
 def test_matmul_single_buffer_stalls_the_loader_and_ping_pong_removes_it():
-    # u = 8: two row tiles; B is loaded once (one depth tile, one column tile) and reused.
-    # Single buffer: A tile 1 can only load once the array has issued its fold on A tile 0
-    # (14 + 4 = 18), so load_a stalls from 0 to 18 and every later stage shifts.
-    single = dataclasses.replace(TINY, axi_ports="separate", buffering="single")
-    spans, stalls, result = timeline(run_matmul_des, single, 8, 4, 4)
-    assert spans == [
-        ("compute", 14, 24),
-        ("compute", 32, 42),
-        ("load_a", 0, 14),
-        ("load_a", 18, 32),
-        ("load_b", 0, 14),
-        ("requantize", 24, 31),
-        ("requantize", 42, 49),
-        ("store", 31, 45),
-        ("store", 49, 63),
-    ]
-    assert stalls == [("load_a", 0, 18)] and result.latency_cycles == 63
-    assert result.stages["load_a"] == StageCycles(busy_cycles=28, stall_cycles=4, idle_cycles=31)
-    # Ping-pong: A tile 1 issues at 0 too (data 14..18); the second fold issues at 18.
-    spans, stalls, result = timeline(
-        run_matmul_des, dataclasses.replace(single, buffering="ping_pong"), 8, 4, 4
+    # u = 16: four row tiles; with one tile per stream (and a 1-cycle memory, so the loads
+    # outrun the array), load_a cannot emit tile k before compute has finished tile k - 1,
+    # and compute cannot hand a tile to a requantizer still busy with the previous one.
+    single = dataclasses.replace(TINY, axi_ports="separate", buffering="single", mem_latency_cycles=1)
+    _, stalls, result = timeline(run_matmul_des, single, 16, 4, 4)
+    assert stalls[0] == ("compute", 28, 31) and ("load_a", 20, 26) in stalls
+    assert {stage for stage, _, _ in stalls} == {"load_a", "compute"}
+    assert result.latency_cycles == 86
+    _, stalls, faster = timeline(
+        run_matmul_des, dataclasses.replace(single, buffering="ping_pong"), 16, 4, 4
     )
-    assert ("load_a", 0, 18) in spans and ("compute", 18, 28) in spans and stalls == []
-    assert result.latency_cycles == 52
+    assert stalls == [] and faster.latency_cycles == 74
 
 
 def test_stage_cycles_add_up_to_the_latency():
@@ -169,7 +150,8 @@ def test_union_length_merges_overlapping_spans():
 
 
 def test_fold_plans_follow_the_dataflow_mapping():
-    systolic = MatmulDesign(pe_rows=4, pe_cols=2, pe_interconnect="systolic", fold_overlap=False)
+    systolic = MatmulDesign(pe_rows=4, pe_cols=2, pe_interconnect="systolic", fold_overlap=False,
+                            dataflow="output_stationary")  # fmt: skip
     # OS: S_R = rows 10, S_C = cols 3, T = depth 7: 3 * 2 folds of 7 + 4 + 2 - 2 = 11 cycles
     plan = fold_plan(systolic, 10, 7, 3)
     assert (plan.n_folds, plan.latency_cycles, plan.interval_cycles) == (6, 11, 11)
@@ -187,7 +169,8 @@ def test_fold_plans_follow_the_dataflow_mapping():
 def test_scalesim_layer_timeline_is_one_fold_after_another():
     # GEMM M = 5, K = 3, N = 2 on a 2 x 2 OS array: 3 folds of 3 + 2 + 2 - 2 = 5 cycles; SCALE-Sim
     # reports the last cycle index, 14.
-    design = MatmulDesign(pe_rows=2, pe_cols=2, pe_interconnect="systolic", fold_overlap=False)
+    design = MatmulDesign(pe_rows=2, pe_cols=2, pe_interconnect="systolic", fold_overlap=False,
+                          dataflow="output_stationary")  # fmt: skip
     layer = ScaleSimLayer(
         name="g", ifmap_h=5, ifmap_w=3, filter_h=1, filter_w=3, channels=1, num_filters=2
     )
@@ -227,38 +210,29 @@ def test_simulate_matmul_uses_the_design_rounding():
         np.testing.assert_array_equal(out, kernels.qmatmul(a_q, b_q, rounding=rounding, **args))
 
 
-def test_a_deadlocked_model_names_the_waiting_unit(monkeypatch):
-    monkeypatch.setattr(matmul_unit, "filled_store", lambda env, capacity: simpy.Store(env))
-    with pytest.raises(RuntimeError, match="matmul DES: unit 'load' is still waiting at cycle 0"):
-        run_matmul_des(MatmulDesign(), 8, 8, 8)
+def test_a_deadlocked_model_names_the_waiting_process():
+    from simulator.units.program import LoopRun, Program, simulate_des
+
+    program = Program("toy", {"reader": (LoopRun("Never", 1, 1, 1, reads="nothing"),)})
+    with pytest.raises(RuntimeError, match=r"toy DES: processes \['reader'\] still waiting"):
+        simulate_des(program, MatmulDesign())
 
 
 # ----------------------------------------------------------------------------- im2col
 
 
 def test_im2col_timeline_worked_out():
-    # 1 x 2 x 2 image, 3 x 3 kernel: OM = ON = 2. Rows are 2 bytes = 1 beat: data 10..11 and
-    # 11..12; output row 0 needs both input rows (12), each output row takes ceil(2 / 2) = 1
-    # cycle; one group of 2 rows: 9 one-beat bursts 14..23, the last response at 33.
-    design = Im2colDesign(
-        axi_width_bits=32,
-        mem_latency_cycles=10,
-        prefetch_rows=1,
-        columns_per_cycle=2,
-        rows_per_write=2,
-        buffering="single",
-    )
-    expected = [
-        ("read", 0, 11),
-        ("read", 0, 12),
-        ("window", 12, 13),
-        ("window", 13, 14),
-        ("write", 14, 33),
-    ]
+    # 1 x 2 x 2 image, 3 x 3 kernel (OM = ON = 2), 4-byte words: the input is one word, read
+    # 0..12 (iteration L + 2); PadRows 0..2; FillRows takes the word at 12: 12..16;
+    # EmitRows writes 9 words (9 rows of 4 bytes), 17..28, ready from 20; WriteOutput
+    # 20..30, its last beat at 29 acknowledged at 39.
+    design = Im2colDesign(axi_width_bits=32, mem_latency_cycles=10, buffering="single")
+    expected = [("read", 0, 12), ("window", 0, 2), ("window", 12, 16), ("window", 17, 28),
+                ("write", 20, 30)]  # fmt: skip
     spans, stalls, result = timeline(run_im2col_des, design, Im2colShape(1, 2, 2, 3, 3))
-    assert (spans, stalls, result.latency_cycles) == (expected, [], 33)
+    assert (spans, stalls, result.latency_cycles) == (expected, [], 39)
     spans, stalls, result = timeline(analytic_im2col, design, 1, 2, 2, 3, 3)
-    assert (spans, stalls, result.latency_cycles) == (expected, [], 33)
+    assert (spans, stalls, result.latency_cycles) == (expected, [], 39)
 
 
 @pytest.mark.parametrize(
