@@ -116,6 +116,7 @@ void window(stream<word_t>& in_words, stream<word_t>& out_words, uint32_t src_m,
     Packer packer;
 Channels:
     for (uint32_t c = 0; c < src_c; ++c) {
+        uint32_t fill_row = 0, chunk = 0, kr = 0, kc = 0, emit = 0;
     PadRows:
         for (uint32_t t = 0; t < 2 * pad_chunks; ++t) {
 #pragma HLS PIPELINE II = 1
@@ -129,7 +130,6 @@ Channels:
                 }
             }
         }
-        uint32_t row = 0, chunk = 0;
     FillRows:
         for (uint32_t t = 0; t < src_m * row_chunks; ++t) {
 #pragma HLS PIPELINE II = 1
@@ -146,16 +146,15 @@ Channels:
                     const int64_t ocol = static_cast<int64_t>(p) - k;
                     if (static_cast<uint32_t>(k) < kn && p < p_end && ocol >= 0 && ocol < out_n) {
                         const bool pad = p == 0 || p == src_n + 1;
-                        copies[k][(row + 1) * out_n + ocol] = pad ? pad_value : run[p - first];
+                        copies[k][(fill_row + 1) * out_n + ocol] = pad ? pad_value : run[p - first];
                     }
                 }
             }
             if (++chunk == row_chunks) {
                 chunk = 0;
-                ++row;
+                ++fill_row;
             }
         }
-        uint32_t kr = 0, kc = 0, emit = 0;
     EmitRows:
         for (uint32_t t = 0; t < km * kn * emit_chunks; ++t) {
 #pragma HLS PIPELINE II = 1

@@ -152,7 +152,7 @@ LoadATiles:
     EmitA:
         for (uint32_t r = 0; r < rows; ++r) {
 #pragma HLS PIPELINE II = 1
-            a_row_t row;
+            a_row_t row = {};
             for (int j = 0; j < tile_v; ++j) {
                 row.v[j] = static_cast<uint32_t>(j) < depth ? tile[r * depth + j] : uint8_t{0};
             }
@@ -188,7 +188,7 @@ LoadBTiles:
         EmitB:
             for (uint32_t j = 0; j < depth; ++j) {
 #pragma HLS PIPELINE II = 1
-                b_row_t row;
+                b_row_t row = {};
                 for (int c = 0; c < tile_w; ++c) {
                     row.v[c] = static_cast<uint32_t>(c) < cols ? tile[j * cols + c] : uint8_t{0};
                 }
@@ -354,7 +354,7 @@ StoreTiles:
         WriteBand:
             for (uint64_t q = 0; q < n_words; ++q) {
 #pragma HLS PIPELINE II = 1
-                word_t word;
+                word_t word{};
                 for (int b = 0; b < word_bytes; ++b) {
                     const uint64_t i = q * word_bytes + b;
                     cnnacc::set_word_byte(word, b, i < joined ? joined_byte(carry, carried, band, i) : 0);
