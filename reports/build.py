@@ -13,7 +13,7 @@ from compress.train import predict
 from reports.baseline import baseline_section
 from reports.document import write_report
 from reports.network import network_section
-from reports.operators import im2col_section, matmul_section
+from reports.operators import operators_section
 from reports.pruning import pruning_results, pruning_section
 from reports.quantization import quantization_section
 from simulator.numerics import V_MAX
@@ -62,8 +62,7 @@ def build_report(out_dir: str | Path = "reports/out", *, retrain: bool = False, 
         baseline_section(train_split, test_split, evaluation),
         quantization_section(records, evaluation["accuracy"]),
         pruning_section(pruning_results(data_dir, train_split=train_split, test_split=test_split)),
-        matmul_section(),
-        im2col_section(),
+        operators_section(),
         network_section(net, test_split, fp32_seconds, evaluation["accuracy"]),
     ]
     return write_report(sections, out_dir, TITLE, constants())

@@ -68,8 +68,9 @@ def design_space(net: IntegerNetwork, base: MatmulDesign) -> list[dict]:
     points = []
     for axi_bits in SWEEP_AXI_BITS:
         for rows, cols in SWEEP_PE_SHAPES:
-            design = dataclasses.replace(base, pe_rows=rows, pe_cols=cols, axi_width_bits=axi_bits,
-                                         tile_u=max(base.tile_u, rows), tile_w=max(base.tile_w, cols))  # fmt: skip
+            # the PE array is the B tile: tile_v x tile_w
+            design = dataclasses.replace(base, tile_v=rows, tile_w=cols, pe_rows=None, pe_cols=None,
+                                         axi_width_bits=axi_bits)  # fmt: skip
             timing = network_timing(net, design, dataclasses.replace(Im2colDesign(), axi_width_bits=axi_bits))
             points.append({"pe_rows": rows, "pe_cols": cols, "axi_width_bits": axi_bits,
                            "dsp": estimate_resources(design).dsp, "latency_cycles": timing.latency_cycles})  # fmt: skip
@@ -130,8 +131,9 @@ Numba kernels on the first {measured["sw_emu_images"]} images, every output code
 **Speed of the simulation itself.** Integer inference of the 10k images took {measured["numba_seconds"]:.2f} s,
 {ratio:.2f}x the PyTorch FP32 evaluation ({fp32_seconds:.2f} s) measured in the same run.
 
-**Timing on the accelerator** (reference design {design.fingerprint()}, {design.clock_mhz:g} MHz, one image
-at a time; matmul stage columns are busy cycles, which overlap):
+**Timing on the accelerator** (estimates: the static schedule of the HLS C++ as written, see Part 2;
+reference designs {design.fingerprint()}, {design.clock_mhz:g} MHz, one image at a time; matmul stage
+columns are busy cycles of the DATAFLOW processes, which overlap):
 
 {markdown_table(["layer", "matmul u x v x w", "MACs", "im2col", "matmul", "load A", "load B", "compute",
                  "requantize", "store", "total"], rows)}
@@ -145,7 +147,8 @@ layer is bound by memory, not by the PE array; batching images (w > 1) would amo
 
 {figure_markdown("network_layers", "Per-layer cycles of the integer MyConvNet on the simulated accelerator")}
 
-**Design space.** Sweeping the PE array from 1x8 to 32x64 and the AXI width from 64 to 512 bits, the
+**Design space** (static-schedule estimates). Sweeping the PE array (the B tile, tile_v x tile_w) from
+1x8 to 32x64 and the AXI width from 64 to 512 bits, the
 fastest point ({best["pe_rows"]}x{best["pe_cols"]} PEs, {best["axi_width_bits"]}-bit AXI) takes
 {best["latency_cycles"]:,} cycles per image with {best["dsp"]:,} DSPs; beyond a few hundred PEs the small
 matrices of this network leave the array idle and the memory ports set the latency.

@@ -26,6 +26,7 @@ SPEC_QUESTIONS = [
     ("Step 1 Task 1a", "**Task 1a"), ("Step 1 Task 1b", "**Task 1b"), ("Step 1 Task 1c", "**Task 1c"),
     ("Step 1 Task 2", "**Task 2 (weights + activations)"), ("Step 2 Task 1", "**Task 1 (structured pruning"),
     ("Step 2 Task 2a", "**Task 2a"), ("Step 2 Task 2b", "**Task 2b"), ("Step 3", "**Step 3"),
+    ("Part 2 how measured", "**How the numbers of Part 2 were obtained"),
     ("Part 2 Task 1", "**Worked example of the spec"), ("Part 2 Task 1 report size", "**The u = w = 64, v = 32 run"),
     ("Part 2 Task 3 matmul resources", "The matmul unit uses"), ("Part 2 Task 3 matmul design", "**Design.** The kernel"),
     ("Part 2 Task 2", "**The 32 x 32 x 3, 3 x 3 run"), ("Part 2 Task 3 im2col resources", "The im2col unit uses"),
