@@ -287,3 +287,59 @@ def test_main_command_line_runs_simulate(capsys):
     err = capsys.readouterr().err.strip()
     expected = "MatmulDesign.tile_u=0 is out of range; expected an int in [1, 256]"
     assert err == f"cnnacc simulate: error: {expected}"
+
+
+@pytest.mark.parametrize(
+    "argv, design, shape",
+    [
+        (["--kernel", "matmul"], MatmulDesign(), (64, 32, 64)),
+        (["--kernel", "matmul", "--u", "70", "--w", "9", "--tile-w", "8", "--axi-width-bits", "32"],
+         MatmulDesign(tile_w=8, axi_width_bits=32), (70, 32, 9)),
+        (["--kernel", "im2col", "--src-c", "2", "--km", "3", "--kn", "1"], Im2colDesign(), (2, 32, 32, 3, 1)),
+    ],
+    ids=["matmul-default", "matmul-edges", "im2col"],
+)  # fmt: skip
+def test_hls_estimate_of_a_kernel_as_written(capsys, argv, design, shape):
+    from simulator.schedule import kernel_schedule
+
+    data = run_json(capsys, ["hls-estimate", *argv])
+    expected = kernel_schedule(design, shape)
+    assert (data["latency_cycles"], data["interval_cycles"]) == (expected.latency_cycles, expected.interval_cycles)
+    for node in data["nodes"]:
+        assert set(node) >= {"name", "trip_count", "pipeline_ii", "iteration_latency", "latency_cycles"}
+    loops = {node["name"]: node for node in data["nodes"] if node["kind"] == "pipelined"}
+    assert loops and all(node["pipeline_ii"] == 1 for node in loops.values())
+    assert cli(["hls-estimate", *argv]) == 0
+    assert f"latency {expected.latency_cycles} cycles" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("unit", ["matmul", "im2col"])
+def test_simulate_with_sw_emu_values_runs_the_cpp_of_that_design(capsys, unit):
+    shape = ["--u", "9", "--v", "17", "--w", "5"] if unit == "matmul" else ["--src-c", "2", "--src-m", "5"]
+    data = run_json(capsys, ["simulate", unit, *shape, "--values", "sw_emu", "--axi-width-bits", "64"])
+    assert data["extra"]["sw_emu_equal"] is True
+    assert data["design"]["axi_width_bits"] == 64
+
+
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (["simulate", "matmul", "--values", "sw_emu", "--requant-lanes", "0"], "MatmulDesign.requant_lanes=0"),
+        (["simulate", "matmul", "--values", "sw_emu", "--pe-rows", "8"], "MatmulDesign.pe_rows=8 is not built"),
+        (["simulate", "matmul", "--values", "sw_emu", "--w", "2000"], "w=2000 is out of range"),
+        (["simulate", "im2col", "--values", "sw_emu", "--src-m", "65"], "src_m=65 is out of range"),
+        (["hls-estimate", "--kernel", "matmul", "--max-w", "5000"], "MatmulDesign.max_w=5000 is out of range"),
+        (["hls-estimate"], "give either NEST.json or --kernel"),
+    ],
+)  # fmt: skip
+def test_bad_design_values_reach_neither_gxx_nor_the_kernel(monkeypatch, capsys, argv, fragment):
+    from simulator import sw_emu
+
+    def refuse(*arguments, **keywords):
+        pytest.fail("a bad design value reached the C++ build")
+
+    monkeypatch.setattr(sw_emu, "_run_make", refuse)
+    monkeypatch.setattr(sw_emu, "_library", refuse)
+    assert cli(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert fragment in err and len(err.splitlines()) == 1
