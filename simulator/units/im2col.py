@@ -25,12 +25,12 @@ from simulator.units.im2col_schedule import (
     im2col_addresses,
     memory_bound_cycles,
 )
-from simulator.units.program import Program, simulate_des, static_timing
+from simulator.units.program import Timing, simulate_des, static_timing
 
 STAGES = ("read", "window", "write")
 
 
-def _result(model, design, shape, program: Program, trace, latency, n_events) -> Im2colResult:
+def _result(model, design, shape, timing: Timing, trace, latency, n_events) -> Im2colResult:
     return Im2colResult(
         model=model,
         design=design,
@@ -40,7 +40,7 @@ def _result(model, design, shape, program: Program, trace, latency, n_events) ->
         kernel_size_m=shape.kernel_size_m,
         kernel_size_n=shape.kernel_size_n,
         latency_cycles=latency,
-        interval_cycles=max(static_timing(program, design).process_busy().values()),
+        interval_cycles=max(timing.process_busy().values()),
         memory_bound_cycles=memory_bound_cycles(design, shape),
         stages=trace.stage_cycles(STAGES, latency),
         resources=estimate_resources(design),
@@ -64,7 +64,8 @@ def run_im2col_des(
     trace = Trace() if trace is None else trace
     program = im2col_program(design, shape)
     timing = simulate_des(program, design, trace)
-    return _result("des", design, shape, program, trace, timing.latency_cycles, timing.n_events)
+    static = static_timing(program, design)
+    return _result("des", design, shape, static, trace, timing.latency_cycles, timing.n_events)
 
 
 def analytic_im2col(
@@ -82,7 +83,7 @@ def analytic_im2col(
     trace = Trace() if trace is None else trace
     program = im2col_program(design, shape)
     timing = static_timing(program, design, trace)
-    return _result("analytic", design, shape, program, trace, timing.latency_cycles, 0)
+    return _result("analytic", design, shape, timing, trace, timing.latency_cycles, 0)
 
 
 def simulate_im2col(

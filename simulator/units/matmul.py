@@ -22,16 +22,15 @@ from simulator.numerics import check_qmatmul_args
 from simulator.resources import estimate_resources
 from simulator.results import MatmulResult, Trace
 from simulator.units.matmul_program import matmul_program
-from simulator.units.program import Program, simulate_des, static_timing
+from simulator.units.program import Program, Timing, simulate_des, static_timing
 from simulator.units.tiling import check_matmul_shape, compute_bound_cycles, memory_bound_cycles
 
 STAGES = ("load_a", "load_b", "compute", "requantize", "store")
 
 
-def _interval_cycles(design: MatmulDesign, program: Program) -> int:
-    """Cycles between back-to-back calls: the busiest process (a DATAFLOW region's interval)
-    or, on a shared port, the read channel's beats."""
-    timing = static_timing(program, design)
+def _interval_cycles(design: MatmulDesign, program: Program, timing: Timing) -> int:
+    """Cycles between back-to-back calls: the busiest process (a DATAFLOW region's interval,
+    from the static ``timing``) or, on a shared port, the read channel's beats."""
     busiest = max(timing.process_busy().values())
     if design.axi_ports == "shared":
         reads = sum(
@@ -43,7 +42,7 @@ def _interval_cycles(design: MatmulDesign, program: Program) -> int:
     return busiest
 
 
-def _result(model, design, u, v, w, program, trace, latency, n_events) -> MatmulResult:
+def _result(model, design, u, v, w, program, timing, trace, latency, n_events) -> MatmulResult:
     return MatmulResult(
         model=model,
         design=design,
@@ -51,7 +50,7 @@ def _result(model, design, u, v, w, program, trace, latency, n_events) -> Matmul
         v=v,
         w=w,
         latency_cycles=latency,
-        interval_cycles=_interval_cycles(design, program),
+        interval_cycles=_interval_cycles(design, program, timing),
         compute_bound_cycles=compute_bound_cycles(design, u, v, w),
         memory_bound_cycles=memory_bound_cycles(design, u, v, w),
         stages=trace.stage_cycles(STAGES, latency),
@@ -83,7 +82,8 @@ def run_matmul_des(
     trace = Trace() if trace is None else trace
     program = matmul_program(design, u, v, w, bias=bias)
     timing = simulate_des(program, design, trace)
-    return _result("des", design, u, v, w, program, trace, timing.latency_cycles, timing.n_events)
+    static = static_timing(program, design)
+    return _result("des", design, u, v, w, program, static, trace, timing.latency_cycles, timing.n_events)
 
 
 def analytic_matmul(
@@ -94,7 +94,7 @@ def analytic_matmul(
     trace = Trace() if trace is None else trace
     program = matmul_program(design, u, v, w, bias=bias)
     timing = static_timing(program, design, trace)
-    return _result("analytic", design, u, v, w, program, trace, timing.latency_cycles, 0)
+    return _result("analytic", design, u, v, w, program, timing, trace, timing.latency_cycles, 0)
 
 
 def simulate_matmul(

@@ -34,6 +34,7 @@ latency is larger.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -133,11 +134,13 @@ class _Items:
     """
 
     segments: list[tuple[int, LoopRun, int]] = field(default_factory=list)  # first, run, start
+    firsts: list[int] = field(default_factory=list)  # the first index of every segment
     count: int = 0
 
     def add(self, run: LoopRun, start: int) -> None:
         if run.n_written:
             self.segments.append((self.count, run, start))
+            self.firsts.append(self.count)
             self.count += run.n_written
 
     @staticmethod
@@ -151,7 +154,10 @@ class _Items:
         which decide when items come evenly on both sides."""
         n = reader.n_read
         start = 0
-        for first, run, run_start in self.segments:
+        for index in range(max(0, bisect.bisect_right(self.firsts, k0) - 1), len(self.segments)):
+            first, run, run_start = self.segments[index]
+            if first >= k0 + n:
+                break
             lo, hi = max(first, k0), min(first + run.n_written, k0 + n)
             for k in {lo, hi - 1} if lo < hi else ():
                 issue = (k - k0) * reader.trips // n
