@@ -147,7 +147,7 @@ layer is bound by memory, not by the PE array; batching images (w > 1) would amo
 
 {figure_markdown("network_layers", "Per-layer cycles of the integer MyConvNet on the simulated accelerator")}
 
-**Design space** (static-schedule estimates). Sweeping the PE array (the B tile, tile_v x tile_w) from
+**Design space.** Static-schedule estimates: sweeping the PE array (the B tile, tile_v x tile_w) from
 1x8 to 32x64 and the AXI width from 64 to 512 bits, the
 fastest point ({best["pe_rows"]}x{best["pe_cols"]} PEs, {best["axi_width_bits"]}-bit AXI) takes
 {best["latency_cycles"]:,} cycles per image with {best["dsp"]:,} DSPs; beyond a few hundred PEs the small
