@@ -15,24 +15,9 @@ from pathlib import Path
 import torch
 
 from compress.model import Architecture, MyConvNet
-from simulator.export import write_atomic
+from simulator import atomic
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "models"
-
-
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (see simulator.export.write_atomic), creating folders."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, data)
-
-
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def atomic_write_json(path: str | os.PathLike, data) -> None:
-    atomic_write_text(path, json.dumps(data, indent=2, sort_keys=False) + "\n")
 
 
 def checkpoint_paths(name_or_path: str | os.PathLike) -> tuple[Path, Path]:
@@ -48,8 +33,8 @@ def save_checkpoint(model: MyConvNet, name_or_path: str | os.PathLike, card: dic
     weights_path, card_path = checkpoint_paths(name_or_path)
     buffer = io.BytesIO()
     torch.save(model.state_dict(), buffer)
-    atomic_write_bytes(weights_path, buffer.getvalue())
-    atomic_write_json(card_path, {"architecture": model.arch.to_json(), **card})
+    atomic.write_bytes(weights_path, buffer.getvalue())
+    atomic.write_json(card_path, {"architecture": model.arch.to_json(), **card})
     return weights_path, card_path
 
 

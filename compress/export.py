@@ -16,7 +16,8 @@ import numpy as np
 from compress.data import load_fashion_mnist
 from compress.observe import QuantSpec
 from compress.quantize import build_integer_network, calibration_images
-from simulator.export import save_network, write_atomic
+from simulator import atomic
+from simulator.export import save_network
 from simulator.network import IntegerNetwork, check_network_for_hardware, run_layers
 
 CALIBRATION_IMAGES = 2000
@@ -58,11 +59,11 @@ def export_network(net: IntegerNetwork, folder: str | os.PathLike, golden_images
     check_network_for_hardware(net)
     folder = Path(folder)
     save_network(net, folder, extra=extra)
-    write_atomic(folder / "network.h", c_header(net).encode())
+    atomic.write_bytes(folder / "network.h", c_header(net).encode())
     outputs = run_layers(net, golden_images)
     buffer = io.BytesIO()
     np.savez(buffer, input=golden_images, **{layer.name: out for layer, out in zip(net.layers, outputs)})
-    write_atomic(folder / "golden.npz", buffer.getvalue())
+    atomic.write_bytes(folder / "golden.npz", buffer.getvalue())
     return folder
 
 

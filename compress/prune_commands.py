@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from compress.checkpoint import SHIPPED_DIR, atomic_write_json, load_checkpoint, save_checkpoint
+from compress.checkpoint import SHIPPED_DIR, load_checkpoint, save_checkpoint
+from simulator import atomic
 from compress.cli import add_data_dir, non_negative_int, positive_int
 from compress.data import load_fashion_mnist
 from compress.model import Architecture, MyConvNet
@@ -151,7 +152,7 @@ def search_and_ship(config: SearchConfig, *, output_dir: str | os.PathLike = SHI
         records.append({"name": name, "found": True, **{k: card[k] for k in (
             "kind", "target", "accuracy", "val_accuracy", "size_kb", "naive_size_kb", "conv_channels", "fc_hidden",
             "weight_bits", "kept_channels")}})  # fmt: skip
-    atomic_write_json(output_dir / CURVES_NAME, {
+    atomic.write_json(output_dir / CURVES_NAME, {
         "config": config.to_json(), "seconds": round(result.seconds, 1), "threads": config.threads,
         "baseline": {"name": config.baseline, "architecture": baseline.arch.to_json(),
                      "accuracy": baseline_card.get("accuracy")},

@@ -16,7 +16,7 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 
-from compress.checkpoint import atomic_write_bytes, atomic_write_json, atomic_write_text  # noqa: E402
+from simulator import atomic  # noqa: E402
 
 HTML_STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
@@ -73,7 +73,7 @@ def write_report(sections: list[Section], out_dir: str | Path, title: str, const
     )
     results = {s.key: s.results for s in sections} | {"constants": constants or {}}
     paths = [out / "report.md", out / "report.html", out / "results.json"]
-    atomic_write_text(paths[0], text)
-    atomic_write_bytes(paths[1], html.encode("utf-8"))
-    atomic_write_json(paths[2], results)
+    atomic.write_text(paths[0], text)
+    atomic.write_bytes(paths[1], html.encode("utf-8"))
+    atomic.write_json(paths[2], results)
     return paths

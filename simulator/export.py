@@ -23,12 +23,12 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from simulator import atomic
 from simulator.network import LAYER_KINDS, IntegerLayer, IntegerNetwork
 
 FORMAT = "cnnacc-integer-network"
@@ -45,20 +45,6 @@ class ExportError(ValueError):
 
 def sha256(array: np.ndarray) -> str:
     return hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def layer_arrays(layer: IntegerLayer) -> dict[str, np.ndarray]:
@@ -87,7 +73,7 @@ def save_network(net: IntegerNetwork, folder: str | os.PathLike, *, extra: dict 
         })  # fmt: skip
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
-    write_atomic(folder / "weights.npz", buffer.getvalue())
+    atomic.write_bytes(folder / "weights.npz", buffer.getvalue())
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -100,7 +86,7 @@ def save_network(net: IntegerNetwork, folder: str | os.PathLike, *, extra: dict 
         **({"extra": extra} if extra else {}),
     }
     manifest_path = folder / "manifest.json"
-    write_atomic(manifest_path, (json.dumps(manifest, indent=2) + "\n").encode())
+    atomic.write_json(manifest_path, manifest)
     return manifest_path
 
 
