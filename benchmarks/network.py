@@ -1,14 +1,15 @@
 """Integer inference of the 10k test images against PyTorch FP32 evaluation, in one run.
 
 Prints the median of three runs of each and their ratio. Usage:
-`.venv/bin/python benchmarks/network.py [EXPORT_DIR]` (default: export the shipped baseline
-at 8 bits into a temporary folder first).
+`.venv/bin/python benchmarks/network.py [EXPORT_DIR] [--quick]` (default: export the shipped
+baseline at 8 bits into a temporary folder first; --quick: the first 500 images, one run).
 """
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import statistics
-import sys
 import tempfile
 import time
 
@@ -29,19 +30,27 @@ def median_seconds(func, repeats: int = 3) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("export", nargs="?", help="export folder (default: the baseline at 8 bits)")
+    parser.add_argument("--quick", action="store_true", help="the first 500 images, one run")
+    args = parser.parse_args(argv)
     model, _ = load_checkpoint("baseline")
     test = load_fashion_mnist("test")
-    if len(sys.argv) > 1:
-        net = load_network(sys.argv[1])
+    repeats = 1 if args.quick else 3
+    if args.quick:
+        test = dataclasses.replace(test, images=test.images[:500], labels=test.labels[:500])
+    if args.export:
+        net = load_network(args.export)
     else:
         with tempfile.TemporaryDirectory() as folder:
             model.save_weights(folder)
             net = load_network(folder)
-    fp32 = median_seconds(lambda: predict(model, test))
-    integer = median_seconds(lambda: run_network(net, test.images))
-    print(f"PyTorch FP32 evaluation, 10k images: {fp32:.3f} s (median of 3)")
-    print(f"integer inference (Numba), 10k images: {integer:.3f} s (median of 3)")
+    fp32 = median_seconds(lambda: predict(model, test), repeats)
+    integer = median_seconds(lambda: run_network(net, test.images), repeats)
+    images = len(test.images)
+    print(f"PyTorch FP32 evaluation, {images:,} images: {fp32:.3f} s (median of {repeats})")
+    print(f"integer inference (Numba), {images:,} images: {integer:.3f} s (median of {repeats})")
     print(f"ratio integer / FP32: {integer / fp32:.2f}x")
 
 

@@ -1,11 +1,13 @@
 """Speed of the operators: Numba qmatmul against float32 BLAS, the C++ kernel, im2col.
 
 Prints medians of repeated warm runs and ratios measured in the same run. Timing never
-decides pass/fail; run with `.venv/bin/python benchmarks/operators.py`.
+decides pass/fail; run with `.venv/bin/python benchmarks/operators.py [--quick]` (--quick:
+small shapes and few repeats, to check that the script runs).
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 
@@ -24,12 +26,18 @@ def median_seconds(func, repeats: int) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small shapes, few repeats")
+    quick = parser.parse_args(argv).quick
+    scale = 100 if quick else 1
     rng = np.random.default_rng(0)
     M0, n = numerics.quantize_multiplier(0.00909)  # noqa: N806
     args = {"zero_a": 135, "zero_b": 7, "zero_out": 201, "M0": M0, "n": n}
     print(f"{'shape (u, v, w)':>18s} {'numba qmatmul':>15s} {'float32 BLAS':>14s} {'BLAS / numba':>13s} {'C++ sw_emu':>12s}")
-    for (u, v, w), repeats in (((64, 32, 64), 2000), ((256, 256, 256), 50), ((1024, 1024, 1024), 7)):
+    shapes = (((64, 32, 64), 2000), ((256, 256, 256), 50), ((1024, 1024, 1024), 7))
+    for (u, v, w), repeats in shapes[:1] if quick else shapes:
+        repeats = max(1, repeats // scale)
         a_q = rng.integers(0, 256, (u, v), dtype=np.uint8)
         b_q = rng.integers(0, 256, (v, w), dtype=np.uint8)
         a_f, b_f = a_q.astype(np.float32), b_q.astype(np.float32)
@@ -40,9 +48,9 @@ def main() -> None:
         print(f"{str((u, v, w)):>18s} {numba_s * 1e6:12.1f} us {blas_s * 1e6:11.1f} us "
               f"{blas_s / numba_s:12.2f}x {cpp}")  # fmt: skip
     x_q = rng.integers(0, 256, (3, 32, 32), dtype=np.uint8)
-    numba_s = median_seconds(lambda: kernels.im2col(x_q, 3, 3), 2000)
-    reference_s = median_seconds(lambda: numerics.im2col_reference(x_q, 3, 3), 500)
-    cpp_s = median_seconds(lambda: sw_emu.im2col(x_q, 3, 3), 500)
+    numba_s = median_seconds(lambda: kernels.im2col(x_q, 3, 3), 2000 // scale)
+    reference_s = median_seconds(lambda: numerics.im2col_reference(x_q, 3, 3), 500 // scale)
+    cpp_s = median_seconds(lambda: sw_emu.im2col(x_q, 3, 3), 500 // scale)
     print(f"im2col 32x32x3 k3: numba {numba_s * 1e6:.1f} us, numpy reference {reference_s * 1e6:.1f} us, "
           f"C++ sw_emu {cpp_s * 1e6:.1f} us")  # fmt: skip
 

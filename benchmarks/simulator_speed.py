@@ -10,7 +10,7 @@
    benchmarks/scalesim_compare.py, in the same run as our DES).
 Timing never decides pass or fail; the script prints medians and ratios.
 
-    .venv/bin/python benchmarks/simulator.py [--sweep N] [--repeats N]
+    .venv/bin/python benchmarks/simulator_speed.py [--sweep N] [--repeats N] [--quick]
 """
 
 from __future__ import annotations
@@ -206,7 +206,10 @@ def main(argv: list[str] | None = None) -> int:
         "--sweep", type=int, default=1000, help="designs in the sweep (default 1000)"
     )
     parser.add_argument("--repeats", type=int, default=200, help="runs per median (default 200)")
+    parser.add_argument("--quick", action="store_true", help="10 designs, 3 repeats")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.sweep, args.repeats = 10, 3
     report_default_designs()
     report_speed(args.sweep, args.repeats)
     return 0
