@@ -19,15 +19,18 @@ contract bit for bit (tested).
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from compress.data import Split
-from compress.model import MyConvNet
 from compress.observe import QuantParams, QuantSpec, observe, observe_interval, params_for_interval
 from simulator import numerics
 from simulator.network import IntegerLayer, IntegerNetwork, run_network
+
+if TYPE_CHECKING:  # annotations only: the model's save_weights imports this module
+    from compress.model import MyConvNet
 
 GRANULARITIES = ("global", "layer", "channel")
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from compress.checkpoint import SHIPPED_DIR, load_checkpoint
 from compress.data import load_fashion_mnist
 from compress.model import Architecture
-from compress.prune_commands import CURVES_NAME, evaluate_shipped
+from compress.shipping import CURVES_NAME, evaluate_shipped
 from compress.size import model_size_kb
 from reports.document import Section, figure_markdown, markdown_table
 

@@ -6,13 +6,13 @@ import sys
 
 import pytest
 
-from compress.cli import main
+from cnnacc.main import main
 from tests.unit.test_data import write_fashion
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "compress.cli", *args], capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "cnnacc", *args], capture_output=True, text=True, timeout=300
     )
 
 

@@ -1,6 +1,5 @@
 """cnnacc prune / search / export: help, one-line errors, JSON outputs on tiny fixtures."""
 
-import argparse
 import dataclasses
 import json
 
@@ -8,7 +7,8 @@ import numpy as np
 import pytest
 import torch
 
-from compress import cli, prune_commands
+from cnnacc import main as cli
+from cnnacc import prune as prune_commands
 from compress.checkpoint import save_checkpoint
 from compress.export import load_weights
 from compress.model import Architecture, MyConvNet
@@ -17,21 +17,10 @@ from tests.report.checks import untraced_numbers
 from tests.unit.test_data import write_fashion
 
 TINY = Architecture(conv_channels=(4, 8), fc_hidden=(16,))
-CNNACC_PARSER = cli.build_parser
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """cnnacc's parser with the pruning commands (added here until build_parser registers them)."""
-    parser = CNNACC_PARSER()
-    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    if "prune" not in commands.choices:
-        prune_commands.register(commands)
-    return parser
 
 
 @pytest.fixture(autouse=True)
-def commands(monkeypatch):
-    monkeypatch.setattr(cli, "build_parser", build_parser)
+def commands():
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     yield
@@ -56,7 +45,7 @@ def run(capsys, *args) -> tuple[int, str, str]:
 @pytest.mark.parametrize("command", ["prune", "search", "export"])
 def test_help_gives_every_option_a_default_or_a_meaning(capsys, command):
     with pytest.raises(SystemExit) as info:
-        build_parser().parse_args([command, "--help"])
+        cli.build_parser().parse_args([command, "--help"])
     assert info.value.code == 0
     text = capsys.readouterr().out
     for option in {"prune": ["--fraction", "--threshold", "--multiple", "--epochs", "(default l1)"],

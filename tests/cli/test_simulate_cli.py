@@ -1,7 +1,7 @@
 """``cnnacc simulate`` and ``cnnacc hls-estimate`` on tiny fixtures: outputs, JSON keys, help
 texts and one-line errors. The commands are registered on a fresh parser exactly as
-compress/cli.py does (so these tests need only simulator.commands); the last test goes
-through ``compress.cli.main``."""
+cnnacc/main.py does (so these tests need only cnnacc.simulate); the last test goes
+through ``cnnacc.main.main``."""
 
 import dataclasses
 import json
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from compress.cli import OneLineParser
-from simulator.commands import register
+from cnnacc.main import OneLineParser
+from cnnacc.simulate import register
 from simulator.designs import Im2colDesign, MatmulDesign
 from simulator.units.matmul import run_matmul_des
 
@@ -28,7 +28,7 @@ def build_parser() -> OneLineParser:
 
 
 def cli(argv: list[str]) -> int:
-    """What compress.cli.main does with a command: run it, turn our errors into one line."""
+    """What cnnacc.main.main does with a command: run it, turn our errors into one line."""
     args = build_parser().parse_args(argv)
     try:
         args.func(args)
@@ -279,7 +279,7 @@ def test_parse_errors_are_one_line_with_exit_2(capsys, argv, fragment):
 
 
 def test_main_command_line_runs_simulate(capsys):
-    from compress.cli import main
+    from cnnacc.main import main
 
     assert main(["simulate", "matmul", "--u", "8", "--v", "8", "--w", "8", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["u"] == 8

@@ -19,3 +19,19 @@ def test_every_simulator_module_imports_without_torch_or_upper_layers():
     count, loaded = result.stdout.split(" ", 1)
     assert int(count) >= 20  # every module of simulator/ and simulator/units/
     assert loaded.strip() == "[]"
+
+
+def test_no_import_cycle_between_project_modules():
+    """grimp (import-linter's graph) over every module, imports inside functions included;
+    an import under TYPE_CHECKING is an annotation, not a dependency."""
+    import grimp
+
+    graph = grimp.build_graph("cnnacc", "reports", "compress", "simulator", exclude_type_checking_imports=True)
+    cycles = {
+        tuple(chain)
+        for importer in graph.modules
+        for imported in graph.find_modules_directly_imported_by(importer)
+        if (chain := graph.find_shortest_chain(importer=imported, imported=importer))
+    }
+    assert cycles == set()
+    assert len(graph.modules) > 50

@@ -1,6 +1,6 @@
 """The ``cnnacc simulate`` and ``cnnacc hls-estimate`` commands (thin: parse, call, print).
 
-``register(subparsers)`` adds them to the main parser of compress/cli.py. Every design field
+``register(subparsers)`` adds them to the main parser of cnnacc/main.py. Every design field
 becomes an option named after it (``--tile-u``), with its unit and default in --help; the
 design object validates the values, so a bad value is a ValueError with the allowed range,
 which the main command line prints as one line with exit status 2.
