@@ -1,15 +1,13 @@
 """The sw_emu bridge: the HLS C++ kernels of hls_src/ called from Python through ctypes.
 
-Vitis's software-emulation flow compiles the kernels with an ordinary C++ compiler; this
-module does the same (``make -C hls_src lib``, g++) and loads the result as a shared
-library, so the C++ that a user would synthesize can be run on NumPy arrays and compared
+Vitis's software-emulation flow compiles the kernels with an ordinary C++ compiler;
+``simulator.sw_emu_build`` does the same (``make -C hls_src lib``, g++) and this module loads
+the result as a shared library with ctypes, so the C++ that a user would synthesize can be run on NumPy arrays and compared
 bit for bit with the NumPy reference and the Numba kernels (DESIGN.md "Cross-checks").
 
 A design's parameters reach the C++ as -D flags, from ``design.cpp_defines()`` only (read by
-hls_src/common/design.hpp). Each set of flags gets its own library, cached under
-hls_src/build/<fingerprint>/, where the fingerprint hashes the flags and every hls_src source
-file: a library is rebuilt only when either changes; the library reports the flags it was
-built with, and they are checked against the design's. Arguments are validated here, before any C++ runs (STYLE.md section 11), and
+hls_src/common/design.hpp); each design gets its own cached library, which reports the flags it
+was built with, checked here against the design's. Arguments are validated here, before any C++ runs (STYLE.md section 11), and
 outputs are allocated here at their exact size, so the C++ never writes out of bounds.
 """
 
@@ -17,13 +15,8 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
-import fcntl
-import hashlib
-import os
-import subprocess
 import threading
 from collections.abc import Mapping
-from pathlib import Path
 
 import numpy as np
 
@@ -36,8 +29,17 @@ from simulator.numerics import (
     check_qmatmul_args,
     im2col_output_shape,
 )
+from simulator.sw_emu_build import (  # re-exported: building is part of the API
+    DEFINE_NAMES,
+    HLS_SRC,
+    SwEmuBuildError,
+    build_library,
+    fingerprint,
+)
 
 __all__ = [
+    "DEFINE_NAMES",
+    "HLS_SRC",
     "ROUNDING_MODES",
     "SwEmuBuildError",
     "build_library",
@@ -48,25 +50,6 @@ __all__ = [
     "qmatmul_layer",
 ]
 
-HLS_SRC = Path(__file__).resolve().parent.parent / "hls_src"
-BUILD_DIR = HLS_SRC / "build"
-SOURCE_SUFFIXES = (".cpp", ".hpp")
-GENERATED_DIRS = ("build", "csim")
-
-# -D flags of hls_src/common/design.hpp, in the order cnnacc_config_flag() reports them.
-DEFINE_NAMES = (
-    "TILE_U", "TILE_V", "TILE_W", "ROUNDING_NEAREST", "REQUANT_LANES", "MATMUL_MAX_W",
-    "AXI_WIDTH_BITS", "AXI_BURST_BEATS", "AXI_OUTSTANDING", "AXI_LATENCY", "AXI_SHARED",
-    "PING_PONG", "IM2COL_MAX_SRC_M", "IM2COL_MAX_SRC_N", "IM2COL_MAX_K",
-)  # fmt: skip
-
-
-class SwEmuBuildError(RuntimeError):
-    """The C++ library failed to build; the message carries the command line and its output."""
-
-
-# ------------------------------------------------------------------------------ building
-
 
 def _matmul_design(owner: str, design: MatmulDesign | None, rounding: Rounding | None):
     """The design to build: ``design`` (default MatmulDesign()), with ``rounding`` if given."""
@@ -76,113 +59,6 @@ def _matmul_design(owner: str, design: MatmulDesign | None, rounding: Rounding |
     if rounding is not None and rounding != design.rounding:
         design = dataclasses.replace(design, rounding=rounding)
     return design
-
-
-def _defines_text(defines: Mapping[str, int]) -> str:
-    """'-DNAME=value ...' sorted by name, the form passed to make and hashed."""
-    return " ".join(f"-D{name}={int(defines[name])}" for name in sorted(defines))
-
-
-def _source_files() -> list[Path]:
-    """Every hls_src source file that goes into the library, in a stable order."""
-    files = []
-    for root, folders, names in os.walk(HLS_SRC):
-        if Path(root) == HLS_SRC:
-            folders[:] = [folder for folder in folders if folder not in GENERATED_DIRS]
-        files += [
-            Path(root) / name
-            for name in names
-            if name.endswith(SOURCE_SUFFIXES) or name == "Makefile"
-        ]
-    return sorted(files, key=lambda path: path.relative_to(HLS_SRC).as_posix())
-
-
-# Fingerprints by (defines, (path, mtime, size) of every source): hashing is skipped while
-# no source file changes, which keeps a call to qmatmul cheap.
-_fingerprints: dict[tuple, str] = {}
-
-
-def fingerprint(defines: Mapping[str, int]) -> str:
-    """sha256 of the sorted defines and every hls_src source file, as 16 hex characters."""
-    files = _source_files()
-    stamp = tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in files)
-    key = (_defines_text(defines), stamp)
-    if key not in _fingerprints:
-        digest = hashlib.sha256(key[0].encode())
-        for path in files:
-            digest.update(b"\0" + path.relative_to(HLS_SRC).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
-        _fingerprints[key] = digest.hexdigest()[:16]
-    return _fingerprints[key]
-
-
-def _check_defines(defines: Mapping[str, int]) -> None:
-    for name, value in defines.items():
-        if name not in DEFINE_NAMES:
-            raise ValueError(
-                f"sw_emu.build_library: define {name!r} is unknown; expected one of {DEFINE_NAMES}"
-            )
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"sw_emu.build_library: {name}={value!r} must be an int")
-
-
-def _run_make(defines: Mapping[str, int], target: Path) -> None:
-    """make -C hls_src lib LIB=target DEFINES=...; SwEmuBuildError on failure."""
-    command = [
-        "make", "-C", str(HLS_SRC), "lib", f"LIB={target}", f"DEFINES={_defines_text(defines)}"
-    ]
-    # A parent make's jobserver settings must not leak into this independent build.
-    inherited = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")
-    env = {key: value for key, value in os.environ.items() if key not in inherited}
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-    except OSError as error:
-        raise SwEmuBuildError(f"sw_emu: cannot run {' '.join(command)!r}: {error}") from error
-    if result.returncode != 0:
-        raise SwEmuBuildError(
-            f"sw_emu: building the C++ library failed (exit {result.returncode})\n"
-            f"command: {' '.join(command)}\n"
-            f"--- make output (the g++ command line) ---\n{result.stdout.strip()}\n"
-            f"--- stderr ---\n{result.stderr.strip()}"
-        )
-
-
-_build_lock = threading.Lock()
-
-
-def build_library(defines: Mapping[str, int]) -> Path:
-    """Path of the shared library for ``defines``, building it first if it is not cached.
-
-    The library is built under a temporary name and moved into place with os.replace, under
-    a file lock, so concurrent threads and processes never load a half-written file.
-
-    Parameters
-    ----------
-    defines : mapping of str to int
-        -D flags by name (see DEFINE_NAMES); ranges are checked by the C++ static_asserts.
-
-    Raises
-    ------
-    SwEmuBuildError
-        If make or g++ fails; the message holds the command line and the compiler's stderr.
-    """
-    _check_defines(defines)
-    key = fingerprint(defines)
-    folder = BUILD_DIR / key
-    library = folder / f"libcnnacc_{key}.so"
-    if library.exists():
-        return library
-    folder.mkdir(parents=True, exist_ok=True)
-    with _build_lock, open(folder / "build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not library.exists():  # another process may have built it while we waited
-            temporary = folder / f".libcnnacc_{key}.{os.getpid()}.{threading.get_ident()}.so"
-            try:
-                _run_make(defines, temporary)
-                os.replace(temporary, library)
-            finally:
-                temporary.unlink(missing_ok=True)
-    return library
 
 
 # ------------------------------------------------------------------------------- loading
@@ -233,7 +109,7 @@ def _library(defines: Mapping[str, int]) -> ctypes.CDLL:
             if wrong:
                 raise SwEmuBuildError(
                     f"sw_emu: {path} reports {wrong}, but was built with {dict(defines)}; "
-                    "delete hls_src/build/ and retry"
+                    "delete that folder and retry"
                 )
             _loaded[key] = library
         return _loaded[key]

@@ -333,12 +333,12 @@ def test_simulate_with_sw_emu_values_runs_the_cpp_of_that_design(capsys, unit):
     ],
 )  # fmt: skip
 def test_bad_design_values_reach_neither_gxx_nor_the_kernel(monkeypatch, capsys, argv, fragment):
-    from simulator import sw_emu
+    from simulator import sw_emu, sw_emu_build
 
     def refuse(*arguments, **keywords):
         pytest.fail("a bad design value reached the C++ build")
 
-    monkeypatch.setattr(sw_emu, "_run_make", refuse)
+    monkeypatch.setattr(sw_emu_build, "_run_make", refuse)
     monkeypatch.setattr(sw_emu, "_library", refuse)
     assert cli(argv) == 2
     err = capsys.readouterr().err.strip()

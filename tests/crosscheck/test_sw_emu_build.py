@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from simulator import numerics, sw_emu
+from simulator import numerics, sw_emu, sw_emu_build
 from simulator.designs import Im2colDesign, MatmulDesign
 
 REPO = Path(__file__).resolve().parents[2]
@@ -129,7 +129,7 @@ def test_library_is_cached_until_defines_change():
 def test_fingerprint_changes_when_a_source_file_changes(tmp_path, monkeypatch):
     copy = tmp_path / "hls_src"
     shutil.copytree(sw_emu.HLS_SRC, copy, ignore=shutil.ignore_patterns("build", "csim"))
-    monkeypatch.setattr(sw_emu, "HLS_SRC", copy)
+    monkeypatch.setattr(sw_emu_build, "HLS_SRC", copy)
     defines = MatmulDesign().cpp_defines()
     before = sw_emu.fingerprint(defines)
     with open(copy / "matmul" / "matmul.cpp", "a") as source:
@@ -143,7 +143,7 @@ def test_failed_build_raises_with_command_line_and_stderr():
     message = str(caught.value)
     assert "g++" in message and "-DTILE_U=0" in message  # the command line
     assert "TILE_U is out of range" in message  # the static_assert, from g++'s stderr
-    folder = sw_emu.BUILD_DIR / sw_emu.fingerprint({"TILE_U": 0})
+    folder = sw_emu_build.cache_dir() / "sw_emu" / sw_emu.fingerprint({"TILE_U": 0})
     assert not list(folder.glob("*.so"))  # nothing half-built is left to load
 
 

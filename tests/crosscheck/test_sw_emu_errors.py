@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator import sw_emu
+from simulator import sw_emu, sw_emu_build
 from simulator.designs import Im2colDesign, MatmulDesign
 
 A_Q = np.zeros((4, 3), np.uint8)
@@ -287,7 +287,7 @@ def no_cpp(monkeypatch):
         pytest.fail("validation let bad arguments reach the C++ library")
 
     monkeypatch.setattr(sw_emu, "_library", refuse)
-    monkeypatch.setattr(sw_emu, "_run_make", refuse)
+    monkeypatch.setattr(sw_emu_build, "_run_make", refuse)
 
 
 @pytest.mark.parametrize(("function", "changes", "error", "fragment"), CASES)

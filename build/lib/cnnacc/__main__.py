@@ -1,0 +1,7 @@
+"""``python -m cnnacc``."""
+
+import sys
+
+from cnnacc.main import main
+
+sys.exit(main())

@@ -1,0 +1,42 @@
+"""``cnnacc infer``: an exported integer network on the simulated accelerator."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from cnnacc.args import add_data_dir, bounded
+
+positive_int = bounded(int, 1)
+non_negative_int = bounded(int, 0)
+
+
+def cmd_infer(args: argparse.Namespace) -> None:
+    from compress.infer import infer_export
+
+    result = infer_export(args.export, engine=args.engine, limit=args.limit, data_dir=args.data_dir,
+                          progress=not args.json)  # fmt: skip
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    print(f"{result['images']} images, {args.engine}: accuracy {100 * result['accuracy']:.2f} %, agreement with the "
+          f"torch model {100 * result['agreement']:.2f} %, {result['seconds']:.2f} s")
+    for layer in result["layers"]:
+        print(f"  {layer['layer']:6s} im2col {layer['im2col_cycles']:8d}  matmul {layer['matmul_cycles']:8d} cycles")
+    print(f"  latency {result['latency_cycles_per_image']} cycles ({result['latency_us_per_image']:.1f} us) per image")
+
+
+def register(subparsers) -> None:
+    infer = subparsers.add_parser(
+        "infer",
+        help="run an exported integer network on the simulated accelerator",
+        description="Integer-only inference of an export (cnnacc export / MyConvNet.save_weights) on the "
+        "Fashion-MNIST test set: accuracy, agreement with the PyTorch model of the same export, wall time, "
+        "and the simulated per-layer cycles (im2col + matmul per conv, matmul per FC).",
+    )
+    infer.add_argument("export", help="export folder (manifest.json + weights.npz)")
+    infer.add_argument("--engine", default="numba", help="numba (fast) | sw_emu (the HLS C++, slow); default numba")
+    infer.add_argument("--limit", type=positive_int, default=None, help="first N test images (default: all 10,000)")
+    infer.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_data_dir(infer)
+    infer.set_defaults(func=cmd_infer)

@@ -1,0 +1,57 @@
+"""``cnnacc quantize``: post-training quantization, one scheme or the whole study."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from cnnacc.args import add_data_dir, bounded
+
+positive_int = bounded(int, 1)
+non_negative_int = bounded(int, 0)
+
+
+def cmd_quantize(args: argparse.Namespace) -> None:
+    from compress.quantize_commands import quantize_one, quantize_study
+
+    if args.study:
+        records = quantize_study(args.model, bits=tuple(args.bits), seed=args.seed, data_dir=args.data_dir)
+        if args.json:
+            print(json.dumps([r.to_json() for r in records], indent=2))
+        else:
+            for r in records:
+                activations = "float" if r.activations is None else f"{r.activations}-bit"
+                print(f"{r.label:36s} W{r.bits:<2d} A {activations:7s} {100 * r.accuracy:6.2f} %")
+        return
+    result = quantize_one(
+        args.model, scheme=args.scheme, granularity=args.granularity, range_name=args.range,
+        percentile=args.percentile, bits=args.bits[0], activations=args.activations, seed=args.seed,
+        data_dir=args.data_dir,
+    )  # fmt: skip
+    print(json.dumps(result, indent=2) if args.json else f"accuracy {100 * result['accuracy']:.2f} %")
+
+
+def register(subparsers) -> None:
+    quantize = subparsers.add_parser(
+        "quantize",
+        help="post-training quantization: one scheme, or the whole study (--study)",
+        description="Quantize the weights (and optionally activations) of a checkpoint and measure the "
+        "accuracy on the full test set. --study runs every scheme at every bit width.",
+    )
+    quantize.add_argument("--model", default="baseline", help="checkpoint name or path stem (default: baseline)")
+    quantize.add_argument("--study", action="store_true", help="run every scheme x bit width (W-only and W+A)")
+    quantize.add_argument("--scheme", default="asymmetric", help="symmetric | asymmetric (default asymmetric)")
+    quantize.add_argument("--granularity", default="layer", help="global | layer | channel (default layer)")
+    quantize.add_argument("--range", default="full", help="full | percentile | mse (default full)")
+    quantize.add_argument("--percentile", type=float, default=99.99, help="percentile in (50, 100] (default 99.99)")
+    quantize.add_argument(
+        "--bits", type=int, nargs="+", default=[8],
+        help="weight bit width(s) in 2..16 (default 8; with --study: the widths to study, default 2 3 4 5 6 8 12 16)",
+    )  # fmt: skip
+    quantize.add_argument(
+        "--activations", type=int, default=None, help="activation bit width in 2..16 (default: float activations)"
+    )
+    quantize.add_argument("--seed", type=non_negative_int, default=0, help="calibration subset seed (default 0)")
+    quantize.add_argument("--json", action="store_true", help="print records / the result as JSON")
+    add_data_dir(quantize)
+    quantize.set_defaults(func=cmd_quantize)

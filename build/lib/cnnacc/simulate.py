@@ -1,0 +1,390 @@
+"""The ``cnnacc simulate`` and ``cnnacc hls-estimate`` commands (thin: parse, call, print).
+
+``register(subparsers)`` adds them to the main parser of cnnacc/main.py. Every design field
+becomes an option named after it (``--tile-u``), with its unit and default in --help; the
+design object validates the values, so a bad value is a ValueError with the allowed range,
+which the main command line prints as one line with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+from typing import Any
+
+import numpy as np
+
+from simulator.designs import Im2colDesign, MatmulDesign
+from simulator.numerics import quantize_multiplier
+
+# field: (what it is, unit)
+FIELD_HELP: dict[str, tuple[str, str]] = {
+    "clock_mhz": ("kernel clock", "MHz"),
+    "axi_width_bits": ("AXI data width, a power of two", "bits"),
+    "burst_beats": ("beats of a full AXI burst", "beats"),
+    "mem_latency_cycles": (
+        "memory latency: read request to first beat, last write beat to response",
+        "cycles",
+    ),
+    "max_outstanding": ("AXI requests in flight per channel", "requests"),
+    "axi_ports": ("one m_axi adapter shared by A, B and out, or one per matrix", "choice"),
+    "tile_u": ("tile rows of A and out (TILE_U)", "elements"),
+    "tile_v": ("tile depth, columns of A and rows of B (TILE_V)", "elements"),
+    "tile_w": ("tile columns of B and out (TILE_W)", "elements"),
+    "pe_rows": ("PE array rows; the C++ builds tile_v", "PEs"),
+    "pe_cols": ("PE array columns; the C++ builds tile_w", "PEs"),
+    "pe_interconnect": ("operands fanned out (broadcast) or passed PE to PE (systolic)", "choice"),
+    "dataflow": ("operand that stays in the PEs during a fold", "choice"),
+    "fold_overlap": ("overlap consecutive folds (false: SCALE-Sim's model)", "true/false"),
+    "mac_latency_cycles": ("pipeline depth of one PE", "cycles"),
+    "requant_lanes": ("accumulators requantized per cycle", "lanes"),
+    "requant_latency_cycles": ("pipeline depth of the requantizer", "cycles"),
+    "max_w": ("widest output row of the store buffer (MATMUL_MAX_W)", "bytes"),
+    "buffering": ("streams between processes hold one tile or two", "choice"),
+    "rounding": ("requantization rounding (ROUNDING_NEAREST)", "choice"),
+    "part": ("target FPGA", "choice"),
+    "max_src_m": ("tallest input of the image buffer (IM2COL_MAX_SRC_M)", "rows"),
+    "max_src_n": ("widest input of the image buffer (IM2COL_MAX_SRC_N)", "bytes"),
+    "max_k": ("largest kernel size, image copies (IM2COL_MAX_K)", "elements"),
+}
+MODELS = ("des", "analytic")
+VALUES = ("numba", "sw_emu")
+KERNELS = ("matmul", "im2col")
+
+
+def parse_bool(text: str) -> bool:
+    """'true'/'false' (also 1/0, yes/no) for boolean design options."""
+    lowered = text.strip().lower()
+    if lowered in ("true", "1", "yes"):
+        return True
+    if lowered in ("false", "0", "no"):
+        return False
+    raise argparse.ArgumentTypeError(f"{text!r} is not a boolean; expected true or false")
+
+
+def add_design_options(parser: argparse.ArgumentParser, *design_classes: type) -> None:
+    """One option per design field, with its unit and default in the help text (a field
+    shared by several classes gets one option)."""
+    added: set[str] = set()
+    for design_class in design_classes:
+        _add_fields(parser, design_class, added)
+
+
+def _add_fields(parser: argparse.ArgumentParser, design_class: type, added: set[str]) -> None:
+    defaults = design_class()
+    group = parser.add_argument_group(f"{design_class.__name__} options")
+    for field in dataclasses.fields(design_class):
+        if field.name in added:
+            continue
+        added.add(field.name)
+        what, unit = FIELD_HELP[field.name]
+        default = getattr(defaults, field.name)
+        option = "--" + field.name.replace("_", "-")
+        if field.name in design_class.CHOICES:
+            choices = design_class.CHOICES[field.name]
+            group.add_argument(option, choices=choices, help=f"{what} ({unit}; default {default})")
+        else:
+            kind, lo, hi = design_class.FIELDS[field.name]
+            convert = parse_bool if kind is bool else kind
+            shown = str(default).lower() if kind is bool else default
+            group.add_argument(
+                option,
+                type=convert,
+                metavar=unit.upper().replace("/", "|") if kind is bool else None,
+                help=f"{what} ({unit}, {lo}..{hi}; default {shown})",
+            )
+
+
+def design_from_args(design_class: type, args: argparse.Namespace):
+    """The design with every option the user gave; the others keep their defaults."""
+    given = {
+        field.name: getattr(args, field.name)
+        for field in dataclasses.fields(design_class)
+        if getattr(args, field.name, None) is not None
+    }
+    return design_class(**given)
+
+
+def _print_result(result, as_json: bool) -> None:
+    data = result.to_json()
+    if as_json:
+        print(json.dumps(data, indent=2))
+        return
+    print(f"{data['unit']} ({data['model']}), design {data['design_fingerprint']}")
+    print(f"  latency   {data['latency_cycles']} cycles = {data['latency_us']:.3f} us")
+    print(f"  interval  {data['interval_cycles']} cycles (back-to-back calls)")
+    print(f"  memory bound {data['memory_bound_cycles']} cycles", end="")
+    if "compute_bound_cycles" in data:
+        print(f", compute bound {data['compute_bound_cycles']} cycles")
+        print(
+            f"  throughput {data['throughput_gmacs']:.2f} GMAC/s, {data['outputs_per_cycle']:.3f} "
+            "outputs/cycle, "
+            f"PE utilization {100 * data['pe_utilization']:.1f} %"
+        )
+    else:
+        print()
+        print(
+            f"  throughput {data['throughput_gbytes_per_s']:.2f} GB/s, "
+            f"{data['outputs_per_cycle']:.3f} outputs/cycle"
+        )
+    print(f"  {'stage':<12} {'busy':>8} {'stall':>8} {'idle':>8}")
+    for name, cycles in data["stages"].items():
+        print(
+            f"  {name:<12} {cycles['busy_cycles']:>8} {cycles['stall_cycles']:>8} "
+            f"{cycles['idle_cycles']:>8}"
+        )
+    resources = data["resources"]
+    percent = resources["utilization_percent"]
+    print(
+        "  resources on "
+        + resources["part"]
+        + ": "
+        + ", ".join(
+            f"{kind.upper()} {resources[kind]} ({percent[kind]:.2f} %)"
+            for kind in ("dsp", "bram_18k", "uram", "lut", "ff")
+        )
+        + ("" if resources["fits"] else "  -- DOES NOT FIT")
+    )
+
+
+# ------------------------------------------------------------------------------ commands
+
+
+def cmd_simulate_matmul(args: argparse.Namespace) -> None:
+    from simulator.units.matmul import analytic_matmul, simulate_matmul
+
+    design = design_from_args(MatmulDesign, args)
+    if args.model == "analytic":
+        _print_result(analytic_matmul(design, args.u, args.v, args.w), args.json)
+        return
+    for name in ("u", "v", "w"):
+        if getattr(args, name) < 1:
+            raise ValueError(
+                f"simulate matmul: --{name}={getattr(args, name)} is out of range; expected >= 1"
+            )
+    rng = np.random.default_rng(args.seed)
+    a_q = rng.integers(0, 256, (args.u, args.v), dtype=np.uint8)
+    b_q = rng.integers(0, 256, (args.v, args.w), dtype=np.uint8)
+    M0, n = quantize_multiplier(args.multiplier)  # noqa: N806
+    values = dict(zero_a=args.zero_a, zero_b=args.zero_b, zero_out=args.zero_out, M0=M0, n=n)
+    out, result = simulate_matmul(design, a_q, b_q, **values)
+    if args.values == "sw_emu":
+        from simulator import sw_emu
+
+        cpp = sw_emu.qmatmul(a_q, b_q, **values, design=design)
+        result.extra["sw_emu_equal"] = bool(np.array_equal(cpp, out))
+    _print_result(result, args.json)
+    if args.values == "sw_emu" and not args.json:
+        verdict = "equal to" if result.extra["sw_emu_equal"] else "DIFFERENT from"
+        print(f"  values: the C++ of this design (g++, sw_emu) is {verdict} the Numba kernel")
+
+
+def cmd_simulate_im2col(args: argparse.Namespace) -> None:
+    from simulator.units.im2col import analytic_im2col, simulate_im2col
+
+    design = design_from_args(Im2colDesign, args)
+    km = args.k if args.km is None else args.km
+    kn = args.k if args.kn is None else args.kn
+    if args.model == "analytic":
+        _print_result(
+            analytic_im2col(design, args.src_c, args.src_m, args.src_n, km, kn), args.json
+        )
+        return
+    for name in ("src_c", "src_m", "src_n"):
+        if getattr(args, name) < 1:
+            raise ValueError(
+                f"simulate im2col: --{name.replace('_', '-')}={getattr(args, name)} is out of "
+                "range; expected >= 1"
+            )
+    x_q = np.random.default_rng(args.seed).integers(
+        0, 256, (args.src_c, args.src_m, args.src_n), dtype=np.uint8
+    )
+    out, result = simulate_im2col(design, x_q, km, kn, pad_value=args.pad_value)
+    if args.values == "sw_emu":
+        from simulator import sw_emu
+
+        cpp = sw_emu.im2col(x_q, km, kn, pad_value=args.pad_value, design=design)
+        result.extra["sw_emu_equal"] = bool(np.array_equal(cpp, out))
+    _print_result(result, args.json)
+    if args.values == "sw_emu" and not args.json:
+        verdict = "equal to" if result.extra["sw_emu_equal"] else "DIFFERENT from"
+        print(f"  values: the C++ of this design (g++, sw_emu) is {verdict} the Numba kernel")
+
+
+def cmd_simulate_scalesim(args: argparse.Namespace) -> None:
+    from simulator.scalesim import read_config, read_topology, simulate_scalesim
+
+    config = read_config(args.config)
+    layers = read_topology(args.topology, gemm=args.gemm)
+    results = simulate_scalesim(layers, config)
+    data: dict[str, Any] = {
+        "run_name": config.run_name,
+        "array_rows": config.array_rows,
+        "array_cols": config.array_cols,
+        "dataflow": config.dataflow,
+        "layers": [result.to_json() for result in results],
+        "total_cycles": sum(result.total_cycles for result in results),
+    }
+    if args.json:
+        print(json.dumps(data, indent=2))
+        return
+    print(
+        f"SCALE-Sim-compatible run {config.run_name}: {config.array_rows} x {config.array_cols} "
+        "array, "
+        f"dataflow {config.dataflow}"
+    )
+    print(
+        f"  {'layer':<16} {'total cycles':>12} {'stalls':>6} {'overall %':>9} {'mapping %':>9} "
+        f"{'compute %':>9}"
+    )
+    for r in results:
+        print(
+            f"  {r.layer:<16} {r.total_cycles:>12} {r.stall_cycles:>6} "
+            f"{r.overall_util_percent:>9.2f} "
+            f"{r.mapping_efficiency_percent:>9.2f} {r.compute_util_percent:>9.2f}"
+        )
+    print(f"  {'total':<16} {data['total_cycles']:>12}")
+
+
+def cmd_hls_estimate(args: argparse.Namespace) -> None:
+    from simulator.schedule import estimate_nest, kernel_schedule, load_nest
+
+    if (args.nest is None) == (args.kernel is None):
+        raise ValueError("hls-estimate: give either NEST.json or --kernel matmul|im2col")
+    if args.kernel == "matmul":
+        report = kernel_schedule(design_from_args(MatmulDesign, args), (args.u, args.v, args.w))
+    elif args.kernel == "im2col":
+        km = args.k if args.km is None else args.km
+        kn = args.k if args.kn is None else args.kn
+        shape = (args.src_c, args.src_m, args.src_n, km, kn)
+        report = kernel_schedule(design_from_args(Im2colDesign, args), shape)
+    else:
+        report = estimate_nest(load_nest(args.nest))
+    print(json.dumps(report.to_json(), indent=2) if args.json else report.format_table())
+
+
+# ------------------------------------------------------------------------------ parsers
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--model",
+        choices=MODELS,
+        default="des",
+        help="des: SimPy model with values; analytic: its closed-form twin, no values (default "
+        "des)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the random input values (default 0)"
+    )
+    parser.add_argument(
+        "--values",
+        choices=VALUES,
+        default="numba",
+        help="numba: outputs by the Numba kernels; sw_emu: also build and run the C++ of this "
+        "design with g++ and check it gives the same outputs (default numba)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``simulate {matmul,im2col,scalesim}`` and ``hls-estimate`` to a subparsers object."""
+    simulate = subparsers.add_parser(
+        "simulate", help="cycle-approximate timing, resources and bit-exact outputs"
+    )
+    units = simulate.add_subparsers(
+        dest="unit", required=True, metavar="UNIT", parser_class=type(simulate)
+    )
+
+    matmul = units.add_parser("matmul", help="quantized matmul (u x v) @ (v x w) on a MatmulDesign")
+    matmul.add_argument("--u", type=int, default=64, help="rows of A and out (default 64)")
+    matmul.add_argument("--v", type=int, default=32, help="columns of A, rows of B (default 32)")
+    matmul.add_argument("--w", type=int, default=64, help="columns of B and out (default 64)")
+    matmul.add_argument(
+        "--zero-a", type=int, default=128, help="zero point of A, 0..255 (default 128)"
+    )
+    matmul.add_argument(
+        "--zero-b", type=int, default=128, help="zero point of B, 0..255 (default 128)"
+    )
+    matmul.add_argument(
+        "--zero-out", type=int, default=128, help="zero point of out, 0..255 (default 128)"
+    )
+    matmul.add_argument(
+        "--multiplier",
+        type=float,
+        default=2.0**-12,
+        help="real requantization multiplier M = Sa Sb / Sout in [2^-32, 1) (default 2^-12)",
+    )
+    _add_common(matmul)
+    add_design_options(matmul, MatmulDesign)
+    matmul.set_defaults(func=cmd_simulate_matmul)
+
+    im2col = units.add_parser(
+        "im2col", help="im2col of a (src_c, src_m, src_n) image on an Im2colDesign"
+    )
+    im2col.add_argument("--src-c", type=int, default=3, help="input channels (default 3)")
+    im2col.add_argument("--src-m", type=int, default=32, help="input rows (default 32)")
+    im2col.add_argument("--src-n", type=int, default=32, help="input columns (default 32)")
+    im2col.add_argument(
+        "--k", type=int, default=3, help="kernel size, rows and columns (default 3)"
+    )
+    im2col.add_argument("--km", type=int, help="kernel rows (default: --k)")
+    im2col.add_argument("--kn", type=int, help="kernel columns (default: --k)")
+    im2col.add_argument(
+        "--pad-value", type=int, default=0, help="value of the padded border, 0..255 (default 0)"
+    )
+    _add_common(im2col)
+    add_design_options(im2col, Im2colDesign)
+    im2col.set_defaults(func=cmd_simulate_im2col)
+
+    scalesim = units.add_parser(
+        "scalesim", help="SCALE-Sim-compatible compute cycles of a topology"
+    )
+    scalesim.add_argument(
+        "--topology", required=True, help="SCALE-Sim topology CSV (conv or GEMM MNK form)"
+    )
+    scalesim.add_argument("--config", required=True, help="SCALE-Sim .cfg file")
+    form = scalesim.add_mutually_exclusive_group()
+    form.add_argument(
+        "--gemm", dest="gemm", action="store_true", default=None, help="the topology is in MNK form"
+    )
+    form.add_argument(
+        "--conv", dest="gemm", action="store_false", help="the topology is in conv form"
+    )
+    scalesim.add_argument("--json", action="store_true", help="print the per-layer results as JSON")
+    scalesim.set_defaults(func=cmd_simulate_scalesim)
+
+    hls = subparsers.add_parser(
+        "hls-estimate",
+        help="static schedule (loop latencies by the Vitis HLS rules) of an hls_src kernel as "
+        "written, or of a loop nest",
+        description="Per-loop static schedule: trip counts, II, iteration latency and latency of "
+        "every labelled loop of hls_src/matmul/matmul.cpp or hls_src/im2col/im2col.cpp for a "
+        "design and a shape (--kernel), or of a NEST.json loop nest. An estimate by the Vitis "
+        "HLS scheduling rules, not a csynth report.",
+    )
+    hls.add_argument(
+        "nest", metavar="NEST.json", nargs="?", help="loop-nest description (see simulator/schedule.py)"
+    )
+    hls.add_argument("--kernel", choices=KERNELS, help="an hls_src kernel instead of a NEST.json")
+    shape = hls.add_argument_group("shape (with --kernel)")
+    shape.add_argument("--u", type=int, default=64, help="matmul: rows of A (default 64)")
+    shape.add_argument("--v", type=int, default=32, help="matmul: columns of A (default 32)")
+    shape.add_argument("--w", type=int, default=64, help="matmul: columns of B (default 64)")
+    shape.add_argument("--src-c", type=int, default=3, help="im2col: channels (default 3)")
+    shape.add_argument("--src-m", type=int, default=32, help="im2col: rows (default 32)")
+    shape.add_argument("--src-n", type=int, default=32, help="im2col: columns (default 32)")
+    shape.add_argument("--k", type=int, default=3, help="im2col: kernel size (default 3)")
+    shape.add_argument("--km", type=int, help="im2col: kernel rows (default: --k)")
+    shape.add_argument("--kn", type=int, help="im2col: kernel columns (default: --k)")
+    add_design_options(hls, MatmulDesign, Im2colDesign)
+    hls.add_argument(
+        "--json",
+        action="store_true",
+        help="print latency_cycles, interval_cycles and nodes as JSON",
+    )
+    hls.set_defaults(func=cmd_hls_estimate)
+
+
+__all__ = ["add_design_options", "design_from_args", "register"]

@@ -1,0 +1,91 @@
+"""MyConvNet.save_weights: quantize, then export the integer network for the accelerator.
+
+Writes, into one folder: the .npz + JSON manifest of simulator/export.py (the format
+itself is documented there), a C header with every array and constant for the HLS
+testbenches, and golden per-layer input/output vectors of a few test images.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+
+from compress.data import load_fashion_mnist
+from compress.observe import QuantSpec
+from compress.quantize import build_integer_network, calibration_images
+from simulator import atomic
+from simulator.export import save_network
+from simulator.network import IntegerNetwork, check_network_for_hardware, run_layers
+
+CALIBRATION_IMAGES = 2000
+GOLDEN_IMAGES = 4
+
+
+def c_array(name: str, ctype: str, values: np.ndarray) -> str:
+    flat = ", ".join(str(int(v)) for v in values.ravel())
+    return f"static const {ctype} {name}[{values.size}] = {{{flat}}};"
+
+
+def c_header(net: IntegerNetwork) -> str:
+    """A C/C++ header with the weights, biases and quantization constants of every layer."""
+    lines = ["// Integer network exported by cnnacc; layout documented in simulator/export.py.",
+             "#pragma once", "#include <cstdint>", ""]  # fmt: skip
+    for layer in net.layers:
+        p = layer.name
+        lines += [
+            f"// {p}: {layer.kind}, weight matrix {layer.out_features} x {layer.in_features}",
+            c_array(f"{p}_weight_q", "uint8_t", layer.weight_matrix),
+            c_array(f"{p}_bias_q", "int32_t", layer.bias_q),
+            f"constexpr uint32_t {p}_rows = {layer.out_features};",
+            f"constexpr uint32_t {p}_cols = {layer.in_features};",
+            f"constexpr uint8_t {p}_zero_w = {layer.weight_zero_point};",
+            f"constexpr uint8_t {p}_zero_in = {layer.input_zero_point};",
+            f"constexpr uint8_t {p}_zero_out = {layer.output_zero_point};",
+            f"constexpr uint32_t {p}_M0 = {layer.M0}u;",
+            f"constexpr uint32_t {p}_n = {layer.n}u;",
+            f"constexpr bool {p}_relu = {'true' if layer.relu else 'false'};",
+            f"constexpr bool {p}_pool = {'true' if layer.pool else 'false'};",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def export_network(net: IntegerNetwork, folder: str | os.PathLike, golden_images: np.ndarray,
+                   extra: dict | None = None) -> Path:  # fmt: skip
+    """Write the manifest + npz, the C header and the golden vectors; returns the folder."""
+    check_network_for_hardware(net)
+    folder = Path(folder)
+    save_network(net, folder, extra=extra)
+    atomic.write_bytes(folder / "network.h", c_header(net).encode())
+    outputs = run_layers(net, golden_images)
+    buffer = io.BytesIO()
+    np.savez(buffer, input=golden_images, **{layer.name: out for layer, out in zip(net.layers, outputs)})
+    atomic.write_bytes(folder / "golden.npz", buffer.getvalue())
+    return folder
+
+
+def save_weights(model, path: str | os.PathLike, *, weight_bits: int | list[int] = 8, weight_range: str = "full",
+                 calibration: np.ndarray | None = None, seed: int = 0, data_dir=None) -> IntegerNetwork:  # fmt: skip
+    """Export ``model`` with uniform asymmetric per-layer quantization (8-bit activations).
+
+    calibration : uint8 images (N, C, H, W) for the activation ranges; default a seeded subset
+        of 2,000 Fashion-MNIST training images.
+    """
+    bits = weight_bits if isinstance(weight_bits, list) else [weight_bits] * len(model.layers())
+    specs = [QuantSpec(bits=b, range=weight_range) for b in bits]
+    if calibration is None:
+        calibration = calibration_images(load_fashion_mnist("train", data_dir), CALIBRATION_IMAGES, seed)
+    net = build_integer_network(model, calibration, weight_spec=specs, activation_spec=QuantSpec(bits=8))
+    golden = np.ascontiguousarray(calibration[:GOLDEN_IMAGES])
+    export_network(net, path, golden, extra={"architecture": model.arch.to_json(), "weight_bits": bits})
+    return net
+
+
+def load_weights(path: str | os.PathLike) -> IntegerNetwork:
+    """Restore an export written by :func:`save_weights` (checks every SHA-256)."""
+    from simulator.export import load_network
+
+    return load_network(path)

@@ -1,0 +1,55 @@
+"""``cnnacc infer``: an exported integer network on the simulated accelerator.
+
+Runs integer-only inference (Numba kernels, or the HLS C++ through sw_emu) on the test
+set, compares its predictions with the PyTorch integer simulation of the same export
+(compress.quantize.integer_forward, the "fake-quantized" model), and adds the per-layer
+cycles of the simulated accelerator.
+"""
+
+from __future__ import annotations
+
+import time
+
+from tqdm import tqdm
+
+from compress.data import Split, load_fashion_mnist
+from compress.quantize import integer_predict
+from simulator.export import load_network
+from simulator.network import ENGINES, run_network
+from simulator.network_timing import network_timing
+from simulator.numerics import check_choice, check_int
+
+
+def infer_export(path, *, engine: str = "numba", limit: int | None = None, data_dir=None,
+                 progress: bool = True) -> dict:  # fmt: skip
+    """Accuracy, agreement with the torch model, wall time and simulated cycles of an export."""
+    check_choice("infer", "engine", engine, ENGINES)
+    net = load_network(path)
+    test = load_fashion_mnist("test", data_dir)
+    if limit is not None:
+        check_int("infer", "limit", limit, 1, len(test))
+        test = Split(test.images[:limit], test.labels[:limit], test.classes)
+    bar = tqdm(total=len(test), desc=f"integer inference ({engine})", unit="img", disable=not progress)
+    start = time.perf_counter()
+    codes = run_network(net, test.images, engine=engine, batch_size=500 if engine == "numba" else 50,
+                        progress=bar.update)  # fmt: skip
+    seconds = time.perf_counter() - start
+    bar.close()
+    predictions = codes.argmax(1)
+    reference = integer_predict(net, test)
+    timing = network_timing(net)
+    return {
+        "export": str(path),
+        "engine": engine,
+        "images": len(test),
+        "accuracy": float((predictions == test.labels).mean()),
+        "fake_quant_accuracy": float((reference == test.labels).mean()),
+        "agreement": float((predictions == reference).mean()),
+        "seconds": seconds,
+        "latency_cycles_per_image": timing.latency_cycles,
+        "latency_us_per_image": timing.latency_us,
+        "images_per_second_simulated": timing.images_per_second,
+        "layers": [layer.to_json() for layer in timing.layers],
+    }
+
+

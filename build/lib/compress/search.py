@@ -1,0 +1,466 @@
+"""The size-versus-accuracy search: structured pruning and per-layer weight bit widths.
+
+Spec Part 1 Step 2: Task 1 (the smallest model above 85 % with structured pruning only)
+and Task 2 (the smallest model with pruning + quantization at 80, 85 and 90 %, and which
+technique buys more size for a small accuracy loss).
+
+The search is a deterministic greedy walk in the spirit of NetAdapt (Yang et al. 2018).
+A *state* is a compacted MyConvNet plus a weight bit width per layer (32 = float). From a
+state, every *action* is scored on a ranking slice of the validation images without
+training -- prune 25 % of one width filter-wise or channel-wise (L1, :mod:`compress.prune`),
+or lower one layer's weight bits to the next level of 8, 6, 5, 4, 3, 2 -- by
+
+    score = max(accuracy drop, drop_floor) / KB saved          (lowest wins, ties: first)
+
+and the winner is fine-tuned briefly (quantization-aware when quantized: a straight-through
+estimator over the contract's fake quantization, activations float) and recorded with its
+validation accuracy (integer W8A8 path when quantized, exactly as deployed). Three walks
+measure the curves of Task 2b: pruning only (FP32), quantization only (uniform bits) and
+combined (starting from W8). For each target the smallest state whose validation accuracy
+beats target + margin is fine-tuned longer, together with the next smaller state, and the
+smallest that still beats target + margin is kept. Decisions use a validation slice held
+out from the training images; test accuracy is recorded for the report, never used.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from dataclasses import asdict, dataclass, field, replace
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn.utils import parametrize
+from tqdm import tqdm
+
+from compress.data import Split
+from compress.model import MyConvNet
+from compress.observe import RANGES, QuantSpec, observe
+from compress.prune import (
+    TARGETS,
+    channel_scores,
+    compact,
+    compose_kept,
+    hidden_widths,
+    round_keep,
+    sensitivity,
+    width_names,
+)
+from compress.quantize import build_integer_network, calibration_images, fake_quantize
+from compress.size import FLOAT_BITS, model_size_kb
+from compress.train import TrainConfig, accuracy, train
+from simulator.network import run_network
+from simulator.numerics import BITS_MAX, BITS_MIN, check_choice, check_int
+
+ACTIVATION_BITS = 8
+REFRESH_STEPS = 8  # steps between recomputing the fake-quantization ranges during training
+
+
+@dataclass(frozen=True, kw_only=True)
+class SearchConfig:
+    """Every knob of the search; the defaults reproduce the shipped models.
+
+    Accuracies (targets, margin, stop_below, drop_floor) are fractions in [0, 1]; *_images
+    are image counts; prune_step is the fraction of a width one prune action removes;
+    bit_levels are the weight widths a layer steps down through; step_images are the
+    training images of the short fine-tuning after each step, final_epochs the epochs of
+    the chosen models' fine-tuning; refine is how many smaller states are tried with it;
+    a walk stops stop_below under its lowest target or after max_steps; multiple rounds
+    kept channel counts (e.g. to the PE array width); threads are torch threads.
+    """
+
+    baseline: str = "baseline"
+    targets: tuple[float, ...] = (0.80, 0.85, 0.90)
+    prune_target: float = 0.85
+    seed: int = 0
+    validation_images: int = 6000
+    ranking_images: int = 2000
+    calibration_images: int = 1000
+    prune_step: float = 0.25
+    bit_levels: tuple[int, ...] = (8, 6, 5, 4, 3, 2)
+    drop_floor: float = 0.002
+    step_images: int = 16000
+    final_epochs: int = 2
+    refine: int = 1
+    margin: float = 0.01
+    stop_below: float = 0.03
+    max_steps: int = 40
+    multiple: int = 1
+    criterion: str = "l1"
+    weight_range: str = "mse"
+    learning_rate: float = 1e-3
+    batch_size: int = 128
+    threads: int = 1
+    test_curves: bool = True
+
+    def __post_init__(self) -> None:
+        owner = "SearchConfig"
+        object.__setattr__(self, "targets", tuple(float(t) for t in self.targets))
+        object.__setattr__(self, "bit_levels", tuple(sorted({int(b) for b in self.bit_levels}, reverse=True)))
+        for i, t in enumerate(self.targets):
+            if not 0.1 <= t < 1.0:
+                raise ValueError(f"{owner}: targets[{i}]={t!r} is out of range; expected an accuracy in [0.1, 1)")
+        if not self.targets or not self.bit_levels:
+            raise ValueError(f"{owner}: targets={self.targets!r} and bit_levels={self.bit_levels!r} must not be empty")
+        if not 0.1 <= self.prune_target < 1.0:
+            raise ValueError(f"{owner}: prune_target={self.prune_target!r} is out of range; expected [0.1, 1)")
+        for name, lo, hi in (("seed", 0, 2**32 - 1), ("validation_images", 100, 30000), ("ranking_images", 100, 30000),
+                             ("calibration_images", 10, 10000), ("step_images", 128, 60000), ("final_epochs", 0, 100),
+                             ("refine", 0, 10), ("max_steps", 1, 1000), ("multiple", 1, 512),
+                             ("batch_size", 1, 65536), ("threads", 1, 256)):  # fmt: skip
+            check_int(owner, name, getattr(self, name), lo, hi)
+        if self.ranking_images > self.validation_images:
+            raise ValueError(
+                f"{owner}: ranking_images={self.ranking_images} exceeds validation_images="
+                f"{self.validation_images}; the ranking slice is part of the validation slice"
+            )
+        for i, b in enumerate(self.bit_levels):
+            check_int(owner, f"bit_levels[{i}]", b, BITS_MIN, min(BITS_MAX, 8))
+        for name, lo, hi in (("prune_step", 0.01, 0.9), ("drop_floor", 0.0, 0.5), ("margin", -0.1, 0.1),
+                             ("stop_below", 0.0, 1.0), ("learning_rate", 1e-6, 0.5)):  # fmt: skip
+            if not lo <= float(getattr(self, name)) <= hi:
+                raise ValueError(f"{owner}: {name}={getattr(self, name)!r} is out of range; expected [{lo}, {hi}]")
+        check_choice(owner, "criterion", self.criterion, ("l1", "l2"))
+        check_choice(owner, "weight_range", self.weight_range, RANGES)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class State:
+    """A point of a walk: a compacted model, its weight bits per layer (32 = float) and the
+    indices of its channels in the baseline's widths."""
+
+    model: MyConvNet
+    bits: tuple[int, ...]
+    kept: list[np.ndarray]
+    action: str = "start"
+    record: dict = field(default_factory=dict)
+
+    @property
+    def size_kb(self) -> float:
+        return model_size_kb(self.model, list(self.bits))
+
+
+@dataclass(frozen=True)
+class SearchData:
+    """The training part, the validation slice (and its ranking head), calibration, test."""
+
+    train: Split
+    validation: Split
+    ranking: Split
+    calibration: np.ndarray
+    test: Split | None
+
+
+def take(split: Split, index: np.ndarray) -> Split:
+    return Split(split.images[index], split.labels[index], split.classes)
+
+
+def split_data(train_split: Split, test_split: Split | None, config: SearchConfig) -> SearchData:
+    """Hold out ``validation_images`` seeded training images; calibrate on the rest."""
+    order = np.random.default_rng(config.seed).permutation(len(train_split))
+    validation = take(train_split, np.sort(order[: config.validation_images]))
+    train_part = take(train_split, np.sort(order[config.validation_images :]))
+    ranking = take(validation, np.arange(config.ranking_images))
+    calibration = calibration_images(train_part, config.calibration_images, config.seed)
+    return SearchData(train_part, validation, ranking, calibration, test_split)
+
+
+# ------------------------------------------------------------- quantization-aware training
+
+
+class FakeQuantWeight(nn.Module):
+    """Parametrization w -> w + (fake_quantize(w) - w).detach(): the forward pass sees the
+    weights the integer network will hold, the gradient passes straight through."""
+
+    def __init__(self, spec: QuantSpec) -> None:
+        super().__init__()
+        self.spec = spec
+        self.calls = 0
+        self.params = None
+
+    def forward(self, weight: torch.Tensor) -> torch.Tensor:
+        if self.params is None or not self.training or self.calls % REFRESH_STEPS == 0:
+            self.params = observe(weight.detach().double().numpy(), self.spec)
+        self.calls += self.training
+        p = self.params
+        return weight + (fake_quantize(weight.detach(), p.scale, p.zero_point, p.qmin, p.qmax) - weight).detach()
+
+
+def weight_specs(bits: tuple[int, ...], weight_range: str) -> list[QuantSpec | None]:
+    return [None if b == FLOAT_BITS else QuantSpec(bits=b, range=weight_range) for b in bits]
+
+
+def fine_tune(model: MyConvNet, bits: tuple[int, ...], split: Split, config: TrainConfig, weight_range: str, *,
+              progress: bool) -> None:  # fmt: skip
+    """Train ``model`` in place; quantized layers train through fake quantization (STE)."""
+    layers = [m for _, m in model.layers()]
+    specs = weight_specs(bits, weight_range)
+    for layer, spec in zip(layers, specs):
+        if spec is not None:
+            parametrize.register_parametrization(layer, "weight", FakeQuantWeight(spec))
+    try:
+        train(model, split, config, progress=progress)
+    finally:
+        for layer, spec in zip(layers, specs):
+            if spec is not None:
+                parametrize.remove_parametrizations(layer, "weight", leave_parametrized=False)
+    model.eval()
+
+
+@torch.no_grad()
+def weight_quantized(model: MyConvNet, bits: tuple[int, ...], weight_range: str) -> MyConvNet:
+    """A copy whose quantized layers hold fake-quantized weights (activations float)."""
+    copy_ = copy.deepcopy(model)
+    for (_, layer), spec in zip(copy_.layers(), weight_specs(bits, weight_range)):
+        if spec is not None:
+            p = observe(layer.weight.double().numpy(), spec)
+            layer.weight.copy_(fake_quantize(layer.weight, p.scale, p.zero_point, p.qmin, p.qmax))
+    return copy_
+
+
+def evaluate(
+    model: MyConvNet, bits: tuple[int, ...], split: Split, calibration: np.ndarray, weight_range: str
+) -> float:
+    """Accuracy on ``split``: float inference for FP32, else the integer network (8-bit
+    activations) run by the Numba kernels, exactly as the accelerator computes it."""
+    if all(b == FLOAT_BITS for b in bits):
+        return accuracy(model, split)
+    if any(b == FLOAT_BITS for b in bits):
+        raise ValueError(f"evaluate: weight_bits={bits!r} mixes float and integer layers; the integer path needs all")
+    net = build_integer_network(model, calibration, weight_spec=weight_specs(bits, weight_range),
+                                activation_spec=QuantSpec(bits=ACTIVATION_BITS))  # fmt: skip
+    return float((run_network(net, split.images).argmax(1) == split.labels).mean())
+
+
+# --------------------------------------------------------------------------- the walks
+
+
+def prune_width(state: State, width: int, target: str, config: SearchConfig) -> State | None:
+    """Drop ``prune_step`` of one width (at least one channel, kept count a multiple)."""
+    widths = hidden_widths(state.model.arch)
+    current = widths[width]
+    keep = round_keep(current - max(1, math.floor(config.prune_step * current)), current, config.multiple)
+    if keep >= current:
+        keep = current - config.multiple
+    if keep < 1:
+        return None
+    score = channel_scores(state.model, target, config.criterion)[width]
+    masks = [np.ones(w, bool) for w in widths]
+    masks[width][:] = False
+    masks[width][np.argsort(-score, kind="stable")[:keep]] = True
+    name = f"prune {width_names(state.model.arch)[width]} {current}->{keep} ({target}-wise {config.criterion})"
+    return State(compact(state.model, masks), state.bits, compose_kept(state.kept, masks), name)
+
+
+def lower_bits(state: State, layer: int, config: SearchConfig) -> State | None:
+    lower = [b for b in config.bit_levels if b < state.bits[layer]]
+    if not lower:
+        return None
+    bits = tuple(lower[0] if i == layer else b for i, b in enumerate(state.bits))
+    name = f"{state.model.layers()[layer][0]} weights {state.bits[layer]}->{lower[0]} bits"
+    return State(state.model, bits, state.kept, name)
+
+
+def candidates(state: State, kinds: tuple[str, ...], config: SearchConfig) -> list[State]:
+    """Every state one action away, in a fixed order (the tie-break)."""
+    found = []
+    if "prune" in kinds:
+        for width in range(len(hidden_widths(state.model.arch))):
+            found += [prune_width(state, width, target, config) for target in TARGETS]
+    if "bits" in kinds:
+        found += [lower_bits(state, layer, config) for layer in range(len(state.bits))]
+    return [c for c in found if c is not None]
+
+
+def rank_accuracy(state: State, data: SearchData, config: SearchConfig) -> float:
+    return accuracy(weight_quantized(state.model, state.bits, config.weight_range), data.ranking)
+
+
+def record(state: State, data: SearchData, config: SearchConfig, step: int) -> dict:
+    """Measure a state: validation accuracy (decisions) and test accuracy (report only)."""
+
+    def measure(split: Split) -> float:
+        return evaluate(state.model, state.bits, split, data.calibration, config.weight_range)
+
+    state.record = {
+        "step": step, "action": state.action, "conv_channels": list(state.model.arch.conv_channels),
+        "fc_hidden": list(state.model.arch.fc_hidden), "weight_bits": list(state.bits),
+        "size_kb": state.size_kb, "val_accuracy": measure(data.validation),
+        "test_accuracy": measure(data.test) if config.test_curves and data.test is not None else None,
+    }  # fmt: skip
+    return state.record
+
+
+def train_config(config: SearchConfig, seed: int, epochs: int = 1) -> TrainConfig:
+    return TrainConfig(seed=seed, epochs=epochs, batch_size=config.batch_size, learning_rate=config.learning_rate)
+
+
+def step_subset(data: SearchData, config: SearchConfig, step: int) -> Split:
+    rng = np.random.default_rng([config.seed, step])
+    count = min(config.step_images, len(data.train))
+    return take(data.train, np.sort(rng.choice(len(data.train), count, replace=False)))
+
+
+def walk(start: State, kinds: tuple[str, ...], floor_accuracy: float, data: SearchData, config: SearchConfig, *,
+         label: str, progress: bool) -> list[State]:  # fmt: skip
+    """Greedy walk from ``start`` until validation accuracy < floor_accuracy or no action is left."""
+    path = [start]
+    record(start, data, config, 0)
+    bar = tqdm(total=config.max_steps, desc=label, disable=not progress, leave=False)
+    for step in range(1, config.max_steps + 1):
+        current = path[-1]
+        here = rank_accuracy(current, data, config)
+        best, best_score = None, math.inf
+        for candidate in candidates(current, kinds, config):
+            saved = current.size_kb - candidate.size_kb
+            drop = max(here - rank_accuracy(candidate, data, config), config.drop_floor)
+            if saved > 0 and drop / saved < best_score:
+                best, best_score = candidate, drop / saved
+        if best is None:
+            break
+        best = replace(best, model=copy.deepcopy(best.model))
+        fine_tune(best.model, best.bits, step_subset(data, config, step), train_config(config, config.seed + step),
+                  config.weight_range, progress=progress)  # fmt: skip
+        path.append(best)
+        record(best, data, config, step)
+        bar.update()
+        bar.set_postfix(size_kb=f"{best.size_kb:.1f}", val=f"{best.record['val_accuracy']:.4f}")
+        if best.record["val_accuracy"] < floor_accuracy:
+            break
+    bar.close()
+    return path
+
+
+def uniform_bits_walk(start: State, data: SearchData, config: SearchConfig, *, progress: bool) -> list[State]:
+    """Quantization only: every layer at each bit level in turn, fine-tuned (cumulatively)."""
+    path = [start]
+    record(start, data, config, 0)
+    model = copy.deepcopy(start.model)
+    for step, b in enumerate(tqdm(config.bit_levels, desc="quantization only", disable=not progress, leave=False), 1):
+        bits = (b,) * len(start.bits)
+        if b < ACTIVATION_BITS:
+            fine_tune(model, bits, step_subset(data, config, 100 + step),
+                      train_config(config, config.seed + 100 + step), config.weight_range,
+                      progress=progress)  # fmt: skip
+        state = State(copy.deepcopy(model), bits, start.kept, f"all weights {b} bits")
+        record(state, data, config, step)
+        path.append(state)
+    return path
+
+
+# ------------------------------------------------------------------------ choosing models
+
+
+def polish(state: State, data: SearchData, config: SearchConfig, *, progress: bool) -> State:
+    """Longer fine-tuning (``final_epochs`` on the whole training part) of a copy of ``state``."""
+    polished = replace(state, model=copy.deepcopy(state.model), action=f"{state.action}; fine-tuned")
+    seed = config.seed + 10_000 + state.record["step"]
+    fine_tune(polished.model, polished.bits, data.train, train_config(config, seed, config.final_epochs),
+              config.weight_range, progress=progress)  # fmt: skip
+    record(polished, data, config, state.record["step"])
+    return polished
+
+
+def choose(path: list[State], target: float, data: SearchData, config: SearchConfig, *, progress: bool,
+           polished: dict[int, State] | None = None) -> State | None:  # fmt: skip
+    """The smallest state of ``path`` that beats target + margin on validation, after polishing.
+
+    The smallest qualifying state and the ``refine`` next smaller ones are polished, smaller
+    first until one fails; None when no state of the path qualifies. ``polished`` caches
+    polished states by the id of their origin, so targets sharing a state share the work.
+    """
+    polished = {} if polished is None else polished
+
+    def polish_once(state: State) -> State:
+        if id(state) not in polished:
+            polished[id(state)] = polish(state, data, config, progress=progress)
+        return polished[id(state)]
+
+    goal = target + config.margin
+    qualifying = sorted((s for s in path if s.record["val_accuracy"] >= goal), key=lambda s: s.size_kb)
+    if not qualifying:
+        return None
+    best = qualifying[0]
+    smaller = sorted((s for s in path if s.size_kb < best.size_kb), key=lambda s: s.size_kb, reverse=True)
+    chosen = None
+    for candidate in smaller[: config.refine]:
+        result = polish_once(candidate)
+        if result.record["val_accuracy"] < goal:
+            break
+        chosen = result
+    return chosen or polish_once(best)
+
+
+def sensitivity_study(model: MyConvNet, data: SearchData, config: SearchConfig) -> dict:
+    """Per-layer sensitivity of the baseline on the ranking slice, without fine-tuning:
+    accuracy when one width loses a fraction of its channels (filter-wise and channel-wise),
+    and when one layer's weights drop to each bit level (the others float)."""
+    fractions = (0.25, 0.5, 0.75, 0.9)
+    n_layers = len(model.layers())
+    bits = {}
+    for j, (name, _) in enumerate(model.layers()):
+        bits[name] = [
+            accuracy(weight_quantized(model, tuple(b if i == j else FLOAT_BITS for i in range(n_layers)),
+                                      config.weight_range), data.ranking)
+            for b in config.bit_levels
+        ]  # fmt: skip
+    return {
+        "images": len(data.ranking), "fractions": list(fractions), "bit_levels": list(config.bit_levels),
+        "accuracy": accuracy(model, data.ranking),
+        **{target: sensitivity(model, data.ranking, fractions=fractions, target=target, criterion=config.criterion)
+           for target in TARGETS},
+        "bits": bits,
+    }  # fmt: skip
+
+
+@dataclass
+class SearchResult:
+    """Walks (states with their records), chosen states by shipped name, sensitivity, timing."""
+
+    config: SearchConfig
+    paths: dict[str, list[State]]
+    chosen: dict[str, State | None]
+    targets: dict[str, float]
+    sensitivity: dict
+    seconds: float
+
+    def curves(self) -> dict[str, list[dict]]:
+        return {name: [s.record for s in path] for name, path in self.paths.items()}
+
+
+def shipped_name(kind: str, target: float) -> str:
+    return f"{'pruned' if kind == 'pruning' else 'search'}_{round(100 * target)}"
+
+
+def run_search(baseline: MyConvNet, data: SearchData, config: SearchConfig, *, progress: bool = True) -> SearchResult:
+    """Sensitivity, the three walks, and the chosen model of every target (see module docstring)."""
+    started = time.perf_counter()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(config.threads)  # one thread each beats oversubscribing two shared cores
+    try:
+        n_layers = len(baseline.layers())
+        kept = [np.arange(w) for w in hidden_widths(baseline.arch)]
+        start = State(copy.deepcopy(baseline).eval(), (FLOAT_BITS,) * n_layers, kept, "baseline FP32")
+        study = sensitivity_study(start.model, data, config)
+        pruning = walk(start, ("prune",), config.prune_target - config.stop_below, data, config,
+                       label="pruning only", progress=progress)  # fmt: skip
+        quantization = uniform_bits_walk(start, data, config, progress=progress)
+        w8 = State(start.model, (config.bit_levels[0],) * n_layers, kept, "baseline W8")
+        combined = walk(w8, ("prune", "bits"), min(config.targets) - config.stop_below, data, config,
+                        label="pruning + quantization", progress=progress)  # fmt: skip
+        targets = {shipped_name("pruning", config.prune_target): config.prune_target}
+        targets |= {shipped_name("combined", t): t for t in sorted(config.targets)}
+        chosen, polished = {}, {}
+        for name, target in tqdm(targets.items(), desc="fine-tuning chosen models", disable=not progress,
+                                 leave=False):  # fmt: skip
+            path = pruning if name.startswith("pruned") else combined
+            chosen[name] = choose(path, target, data, config, progress=progress, polished=polished)
+    finally:
+        torch.set_num_threads(threads)
+    paths = {"pruning": pruning, "quantization": quantization, "combined": combined}
+    return SearchResult(config, paths, chosen, targets, study, time.perf_counter() - started)

@@ -1,0 +1,67 @@
+// Quantized matrix multiplication (spec Part 2, Task 1; Jacob et al. 2018 section 2.2).
+//
+// out[i, k] = requantize(sum_j (a[i, j] - zero_a)(b[j, k] - zero_b), M0, n, zero_out) with
+// A of shape u x v, B of shape v x w and out of shape u x w, all row-major uint8. The
+// rounding mode and the tile shape come from common/design.hpp.
+#ifndef CNNACC_MATMUL_MATMUL_HPP
+#define CNNACC_MATMUL_MATMUL_HPP
+
+#include <cstdint>
+
+#include "arith.hpp"
+#include "design.hpp"
+#include "wide.hpp"
+
+// m_axi bundles: one for everything (AXI_SHARED=1) or one per matrix.
+#if AXI_SHARED
+#define CNNACC_BUNDLE_A gmem
+#define CNNACC_BUNDLE_B gmem
+#define CNNACC_BUNDLE_OUT gmem
+#else
+#define CNNACC_BUNDLE_A gmem0
+#define CNNACC_BUNDLE_B gmem1
+#define CNNACC_BUNDLE_OUT gmem2
+#endif
+
+// Banks of the on-chip buffers: a word's bytes, or a tile row, land in distinct banks.
+#define CNNACC_MAX(x, y) ((x) > (y) ? (x) : (y))
+#define CNNACC_A_BANKS CNNACC_MAX(AXI_WIDTH_BITS / 8, TILE_V)
+#define CNNACC_B_BANKS CNNACC_MAX(AXI_WIDTH_BITS / 8, TILE_W)
+#define CNNACC_OUT_BANKS CNNACC_MAX(AXI_WIDTH_BITS / 8, TILE_W)
+// Stream depths: one tile of rows, or two with ping-pong buffering.
+#define CNNACC_ROWS_DEPTH (TILE_U * (1 + PING_PONG))
+#define CNNACC_DEPTH_DEPTH (TILE_V * (1 + PING_PONG))
+
+// Spec signature. u, v, w >= 1 and u * v, v * w, u * w elements behind a, b and out; the
+// accumulators are exact for v <= 33025 (|acc| <= v * 255^2 < 2^31). The kernel does not
+// validate: callers (bridge.cpp, sw_emu.py) do.
+void matmul(uint8_t* out,         // quantized result, u x w
+            const uint32_t M0,    // requantization multiplier in [2^30, 2^31), from the host
+            const uint32_t n,     // extra right shift in [0, 31]: M = M0 2^-(31 + n)
+            const uint8_t* a,     // quantized input matrix A, u x v
+            const uint8_t* b,     // quantized input matrix B, v x w
+            const uint8_t zero_a,     // zero point of A
+            const uint8_t zero_b,     // zero point of B
+            const uint8_t zero_out,   // zero point of out
+            uint32_t u,           // rows of A and out
+            uint32_t v,           // columns of A, rows of B
+            uint32_t w);          // columns of B and out
+
+// The synthesis top: device buffers of AXI words (host buffers are word-padded, as XRT's are),
+// has_bias selects the bias, out_min the lowest output code. matmul() and matmul_layer() below
+// are its host-side callers with the spec's byte-array API.
+void matmul_kernel(cnnacc::word_t* out, const cnnacc::word_t* a, const cnnacc::word_t* b,
+                   const int32_t* bias, const uint32_t M0, const uint32_t n, const uint8_t zero_a,
+                   const uint8_t zero_b, const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w,
+                   const uint8_t has_bias, const uint8_t out_min);
+
+// Extended API for a network layer: acc starts at bias[i] (int32 at scale S_a S_b, one per
+// row of A) and outputs are clamped from below at out_min (the output zero point for a
+// fused ReLU, else 0). matmul() is matmul_layer() with no bias and out_min = 0.
+void matmul_layer(uint8_t* out, const uint32_t M0, const uint32_t n, const uint8_t* a,
+                  const uint8_t* b, const uint8_t zero_a, const uint8_t zero_b,
+                  const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w,
+                  const int32_t* bias,      // u int32 biases
+                  const uint8_t out_min);   // lowest output code
+
+#endif  // CNNACC_MATMUL_MATMUL_HPP

@@ -1,0 +1,145 @@
+// Self-checking testbench of matmul (spec Part 2, Task 1).
+//
+// 1. The spec's worked 4 x 4 example, in the compiled rounding mode: floor mode must give
+//    the spec's table; nearest mode gives the NumPy reference's table for the same inputs.
+// 2. u = w = 64, v = 32 against the golden file written by tools/make_golden.py (argv[1],
+//    default matmul/golden_u64_v32_w64.txt, found from hls_src/ or the repo root). Format:
+//    "zero_a zero_b zero_out M0 n", then A (64 x 32), B (32 x 64), the floor-mode output
+//    (64 x 64) and the nearest-mode output (64 x 64), whitespace-separated.
+// 3. Shapes that are not multiples of the tile (and 1 x 1 x 1) against a naive triple loop
+//    here, which checks the tiling and edge guards with the same requantize().
+// Prints the first mismatch (index, expected, got) and returns 1, or prints PASS.
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "matmul.hpp"
+#include "testbench.hpp"
+
+namespace {
+
+int check_worked_example() {
+    // Real A (range [-4.5, 4]) quantized as q = clamp(rint(r / S_a) + Z_a, 0, 255) with
+    // S_a = 8.5 / 255 = 1/30 and Z_a = rint(4.5 / S_a) = 135: r * 30 + 135, e.g.
+    // row 0 = {0, -0.5, 1, -1.5} -> {135, 120, 165, 90}; row 2 = {4, -4.5, 0, -0.5} ->
+    // {255, 0, 135, 120}.
+    const uint8_t a_q[16] = {135, 120, 165, 90,   //
+                             195, 60,  225, 30,   //
+                             255, 0,   135, 120,  //
+                             165, 90,  195, 60};
+    // Real B (range [0, 4.5]) with S_b = 4.5 / 255 = 0.0176470588 and Z_b = 0:
+    // q = rint(r * 56.667), e.g. row 0 = {0, 0.5, 1, 1.5} -> {0, 28.33, 56.67, 85} ->
+    // {0, 28, 57, 85}; row 2 = {4, 4.5, 0, 0.5} -> {227, 255, 0, 28}.
+    const uint8_t b_q[16] = {0,   28,  57,  85,   //
+                             113, 142, 170, 198,  //
+                             227, 255, 0,   28,   //
+                             57,  85,  113, 142};
+    // The spec's table (floor mode) and qmatmul_reference(..., rounding="nearest").
+    const uint8_t expected_floor[16] = {224, 216, 131, 123,  //
+                                        255, 246, 8,   0,    //
+                                        54,  45,  39,  31,   //
+                                        239, 231, 69,  61};
+    const uint8_t expected_nearest[16] = {224, 216, 132, 124,  //
+                                          255, 247, 8,   0,    //
+                                          55,  46,  39,  31,   //
+                                          240, 232, 70,  62};
+    uint8_t out[16] = {};
+    matmul(out, 1249445032u, 6u, a_q, b_q, 135, 0, 201, 4, 4, 4);
+    if (cnnacc::design::rounding_nearest) {
+        return cnnacc::tb::check_equal("worked example (nearest)", expected_nearest, out, 16, 4);
+    }
+    return cnnacc::tb::check_equal("worked example (floor, spec table)", expected_floor, out, 16,
+                                   4);
+}
+
+int check_golden(const std::string& path) {
+    constexpr size_t u = 64, v = 32, w = 64;
+    std::ifstream file;
+    if (!cnnacc::tb::open_golden(file, path)) {
+        return 1;
+    }
+    std::vector<long long> params, a_values, b_values, floor_values, nearest_values;
+    using cnnacc::tb::read_values;
+    const bool read_all = read_values(file, "params", 5, 0, 4294967295LL, params) &&
+                          read_values(file, "A", u * v, 0, 255, a_values) &&
+                          read_values(file, "B", v * w, 0, 255, b_values) &&
+                          read_values(file, "floor out", u * w, 0, 255, floor_values) &&
+                          read_values(file, "nearest out", u * w, 0, 255, nearest_values);
+    if (!read_all) {
+        return 1;
+    }
+    const std::vector<uint8_t> a_q = cnnacc::tb::to_bytes(a_values);
+    const std::vector<uint8_t> b_q = cnnacc::tb::to_bytes(b_values);
+    const std::vector<uint8_t> expected =
+        cnnacc::tb::to_bytes(cnnacc::design::rounding_nearest ? nearest_values : floor_values);
+    std::vector<uint8_t> out(u * w, 0);
+    matmul(out.data(), static_cast<uint32_t>(params[3]), static_cast<uint32_t>(params[4]),
+           a_q.data(), b_q.data(), static_cast<uint8_t>(params[0]), static_cast<uint8_t>(params[1]),
+           static_cast<uint8_t>(params[2]), u, v, w);
+    return cnnacc::tb::check_equal("golden u=64 v=32 w=64", expected.data(), out.data(), u * w, w);
+}
+
+// Naive reference of the same contract: acc in int32, then the same requantize().
+std::vector<uint8_t> naive_matmul(const std::vector<uint8_t>& a_q, const std::vector<uint8_t>& b_q,
+                                  uint32_t M0, uint32_t n, uint8_t zero_a, uint8_t zero_b,
+                                  uint8_t zero_out, size_t u, size_t v, size_t w) {
+    std::vector<uint8_t> out(u * w);
+    for (size_t i = 0; i < u; ++i) {
+        for (size_t k = 0; k < w; ++k) {
+            cnnacc::acc_t acc = 0;
+            for (size_t j = 0; j < v; ++j) {
+                acc += (a_q[i * v + j] - zero_a) * (b_q[j * w + k] - zero_b);
+            }
+            out[i * w + k] = cnnacc::requantize(acc, M0, n, zero_out);
+        }
+    }
+    return out;
+}
+
+int check_odd_shapes() {
+    struct Case {
+        size_t u, v, w;
+        uint8_t zero_a, zero_b, zero_out;
+        uint32_t M0, n;
+    };
+    // Shapes straddling tile edges for any tile shape in [1, 256]; a full-scale case with
+    // extreme zero points; M0 and n spread over their ranges.
+    const Case cases[] = {
+        {1, 1, 1, 0, 0, 0, 1u << 30, 0},
+        {37, 19, 23, 128, 3, 77, 1518500250u, 9},
+        {17, 65, 33, 0, 255, 255, 2147483647u, 12},
+        {5, 300, 3, 255, 0, 128, 1073741824u, 15},
+        {70, 41, 66, 90, 140, 10, 1800000000u, 7},
+    };
+    cnnacc::tb::ByteSource source(12345);
+    for (const Case& c : cases) {
+        const std::vector<uint8_t> a_q = source.bytes(c.u * c.v);
+        const std::vector<uint8_t> b_q = source.bytes(c.v * c.w);
+        const std::vector<uint8_t> expected =
+            naive_matmul(a_q, b_q, c.M0, c.n, c.zero_a, c.zero_b, c.zero_out, c.u, c.v, c.w);
+        std::vector<uint8_t> out(c.u * c.w, 0);
+        matmul(out.data(), c.M0, c.n, a_q.data(), b_q.data(), c.zero_a, c.zero_b, c.zero_out,
+               static_cast<uint32_t>(c.u), static_cast<uint32_t>(c.v), static_cast<uint32_t>(c.w));
+        const std::string what = "naive loop u=" + std::to_string(c.u) + " v=" +
+                                 std::to_string(c.v) + " w=" + std::to_string(c.w);
+        if (cnnacc::tb::check_equal(what.c_str(), expected.data(), out.data(), c.u * c.w, c.w)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::string golden = argc > 1 ? argv[1] : "matmul/golden_u64_v32_w64.txt";
+    std::printf("matmul testbench: TILE %d x %d x %d, rounding %s\n", cnnacc::design::tile_u,
+                cnnacc::design::tile_v, cnnacc::design::tile_w,
+                cnnacc::design::rounding_nearest ? "nearest" : "floor");
+    if (check_worked_example() || check_golden(golden) || check_odd_shapes()) {
+        return 1;
+    }
+    std::printf("PASS\n");
+    return 0;
+}

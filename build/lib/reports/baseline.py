@@ -1,0 +1,102 @@
+"""Report section: the dataset and the FP32 MyConvNet baseline."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from compress.data import Split
+from compress.model import Architecture, layer_table
+from reports.document import Section, figure_markdown, markdown_table
+
+
+def confusion_figure(confusion: np.ndarray, classes: tuple[str, ...]) -> Figure:
+    fig = Figure(figsize=(7, 6))
+    ax = fig.subplots()
+    image = ax.imshow(confusion, cmap="Blues")
+    ax.set_xticks(range(len(classes)), classes, rotation=60, ha="right")
+    ax.set_yticks(range(len(classes)), classes)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    threshold = confusion.max() / 2
+    for (i, j), count in np.ndenumerate(confusion):
+        ax.text(j, i, str(count), ha="center", va="center", fontsize=7,
+                color="white" if count > threshold else "black")  # fmt: skip
+    fig.colorbar(image, ax=ax, shrink=0.8)
+    return fig
+
+
+def training_figure(history: dict) -> Figure:
+    fig = Figure(figsize=(7, 3.5))
+    loss_ax, acc_ax = fig.subplots(1, 2)
+    epochs = np.arange(1, len(history["train_loss"]) + 1)
+    loss_ax.plot(epochs, history["train_loss"], marker="o")
+    loss_ax.set_xlabel("epoch")
+    loss_ax.set_ylabel("training loss")
+    acc_ax.plot(epochs, 100 * np.asarray(history["test_accuracy"]), marker="o", color="tab:green")
+    acc_ax.set_xlabel("epoch")
+    acc_ax.set_ylabel("test accuracy (%)")
+    fig.tight_layout()
+    return fig
+
+
+def baseline_section(train_split: Split, test_split: Split, evaluation: dict) -> Section:
+    """Dataset summary, layer table, accuracy per class, confusion matrix, training curve."""
+    card = evaluation["card"]
+    arch = Architecture.from_json(card["architecture"])
+    table = layer_table(arch)
+    total_params = sum(row["params"] for row in table)
+    total_macs = sum(row["macs"] for row in table)
+    counts = np.bincount(train_split.labels, minlength=len(train_split.classes))
+    results = {
+        "dataset": {
+            "name": "Fashion-MNIST",
+            "train_images": len(train_split),
+            "test_images": len(test_split),
+            "image_shape": list(test_split.images.shape[1:]),
+            "classes": list(test_split.classes),
+            "train_images_per_class": counts.tolist(),
+        },
+        "architecture": arch.to_json(),
+        "layers": table,
+        "total_params": total_params,
+        "total_macs": total_macs,
+        "fp32_size_kb": total_params * 4 / 1024,
+        "accuracy": evaluation["accuracy"],
+        "per_class_accuracy": evaluation["per_class"],
+        "confusion": evaluation["confusion"],
+        "training": {k: card[k] for k in ("seed", "epochs", "batch_size", "learning_rate", "train_seconds")},
+    }
+    layer_rows = [
+        [row["layer"], row["kind"], "x".join(map(str, row["output_shape"])), f"{row['params']:,}",
+         f"{row['macs']:,}", f"{row['fp32_kb']:.2f}"]
+        for row in table
+    ]  # fmt: skip
+    layer_rows.append(["total", "", "", f"{total_params:,}", f"{total_macs:,}", f"{results['fp32_size_kb']:.2f}"])
+    class_rows = [[name, f"{100 * acc:.1f}"] for name, acc in evaluation["per_class"].items()]
+    body = f"""
+**Dataset.** Fashion-MNIST: {len(train_split):,} training and {len(test_split):,} test images,
+28x28 grey levels, {len(test_split.classes)} classes ({counts.min():,} to {counts.max():,} training
+images per class). Every accuracy in this report is measured on the full {len(test_split):,}-image
+test set.
+
+**MyConvNet.** Only 3x3 convolutions with stride 1 and padding 1 (each maps to im2col + matmul on
+the accelerator), ReLU, 2x2 max-pooling and fully connected layers:
+
+{markdown_table(["layer", "kind", "output", "parameters", "MACs / image", "FP32 KB"], layer_rows)}
+
+**Baseline accuracy:** {100 * evaluation["accuracy"]:.2f} % (FP32), after {card["epochs"]} epochs of
+Adam with a one-cycle learning-rate schedule, batch {card["batch_size"]}, seed {card["seed"]}
+({card["train_seconds"]:.0f} s of training on this machine's CPU).
+
+{markdown_table(["class", "accuracy (%)"], class_rows)}
+
+{figure_markdown("baseline_confusion", "Confusion matrix of the FP32 baseline on the 10k test images")}
+
+{figure_markdown("baseline_training", "Training loss and test accuracy per epoch of the shipped baseline")}
+"""
+    figures = {
+        "baseline_confusion": confusion_figure(np.asarray(evaluation["confusion"]), test_split.classes),
+        "baseline_training": training_figure(card["history"]),
+    }
+    return Section("baseline", "Dataset and FP32 baseline", body, results, figures)

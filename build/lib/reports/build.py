@@ -1,0 +1,68 @@
+"""The main job: build every report section and write reports/out/."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from compress.baseline import evaluate_checkpoint, train_baseline
+from compress.checkpoint import load_checkpoint
+from compress.data import load_fashion_mnist
+from compress.study import CALIBRATION_IMAGES, STUDY_BITS, run_study
+from compress.train import predict
+from reports.baseline import baseline_section
+from reports.document import write_report
+from reports.network import network_section
+from reports.operators import operators_section
+from reports.pruning import pruning_results, pruning_section
+from reports.quantization import quantization_section
+from simulator.numerics import V_MAX
+
+TITLE = "cnnacc: a quantized CNN and its accelerator operators, measured before synthesis"
+
+
+QUICK_STUDY_BITS = (2, 4, 8)
+
+
+def constants() -> dict:
+    """Fixed numbers the text quotes: the spec's shapes and targets, the contract's widths."""
+    return {
+        "study_bits": list(STUDY_BITS),
+        "matmul_shape_uvw": [64, 32, 64],
+        "im2col_src_mnc_k": [32, 32, 3, 3],
+        "accuracy_targets_percent": [80, 85, 90],
+        "calibration_images": CALIBRATION_IMAGES,
+        "contract": {"M0_fraction_bits_N": 31, "accumulator_bits": 32, "product_bits": 64, "v_max": V_MAX,
+                     "uint8_max": 255, "M0_range_exponents": [30, 31], "operand_bits": 9, "pool": 2, "kernel": 3},
+        "real_product_first_row": [1.5, 1.0, -4.5, -5.0],
+    }
+
+
+def build_report(out_dir: str | Path = "reports/out", *, retrain: bool = False, data_dir=None,
+                 progress: bool = True, quick: bool = False) -> list[Path]:  # fmt: skip
+    """Build the report from the shipped checkpoints (or retrain the baseline first).
+
+    quick : study only 2, 4 and 8 bits (for tests); everything else is the full report.
+    """
+    train_split = load_fashion_mnist("train", data_dir)
+    test_split = load_fashion_mnist("test", data_dir)
+    model_name = "baseline"
+    if retrain:
+        model_name = str(Path(out_dir) / "baseline")
+        train_baseline(output=model_name, data_dir=data_dir, progress=progress)
+    evaluation = evaluate_checkpoint(model_name, data_dir=data_dir)
+    model, _ = load_checkpoint(model_name)
+    records = run_study(model, train_split, test_split, progress=progress,
+                        bits=QUICK_STUDY_BITS if quick else STUDY_BITS)  # fmt: skip
+    start = time.perf_counter()
+    predict(model, test_split)
+    fp32_seconds = time.perf_counter() - start
+    net = model.save_weights(Path(out_dir) / "export_baseline_w8a8", data_dir=data_dir)
+    sections = [
+        baseline_section(train_split, test_split, evaluation),
+        quantization_section(records, evaluation["accuracy"]),
+        pruning_section(pruning_results(data_dir, train_split=train_split, test_split=test_split)),
+        operators_section(),
+        network_section(net, test_split, fp32_seconds, evaluation["accuracy"]),
+    ]
+    return write_report(sections, out_dir, TITLE, constants())

@@ -1,0 +1,335 @@
+"""Report sections: the two operators (spec Part 2, Tasks 1, 2 and 3)."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
+
+from reports.document import Section, figure_markdown, markdown_table
+from simulator import kernels, numerics, sw_emu
+from simulator.designs import Im2colDesign, MatmulDesign
+from simulator.results import Trace
+from simulator.schedule import kernel_schedule
+from simulator.units.im2col import Im2colShape, analytic_im2col, run_im2col_des, simulate_im2col
+from simulator.units.im2col import STAGES as IM2COL_STAGES
+from simulator.units.matmul import STAGES as MATMUL_STAGES
+from simulator.units.matmul import analytic_matmul, memory_bound_cycles, run_matmul_des, simulate_matmul
+
+WORKED_A = np.array([[0, -0.5, 1, -1.5], [2, -2.5, 3, -3.5], [4, -4.5, 0, -0.5], [1, -1.5, 2, -2.5]])
+WORKED_B = np.array([[0, 0.5, 1, 1.5], [2, 2.5, 3, 3.5], [4, 4.5, 0, 0.5], [1, 1.5, 2, 2.5]])
+SPEC_U, SPEC_V, SPEC_W = 64, 32, 64
+SPEC_SRC = (3, 32, 32)
+SPEC_K = 3
+
+
+def worked_example() -> dict:
+    """The spec's example quantized with the contract and multiplied by every engine."""
+    scale_a, zero_a = numerics.asymmetric_params(WORKED_A.min(), WORKED_A.max())
+    scale_b, zero_b = numerics.asymmetric_params(WORKED_B.min(), WORKED_B.max())
+    product = WORKED_A @ WORKED_B
+    scale_out, zero_out = numerics.asymmetric_params(product.min(), product.max())
+    M0, n = numerics.quantize_multiplier(scale_a * scale_b / scale_out)  # noqa: N806
+    a_q = numerics.quantize(WORKED_A, scale_a, zero_a, 0, 255).astype(np.uint8)
+    b_q = numerics.quantize(WORKED_B, scale_b, zero_b, 0, 255).astype(np.uint8)
+    args = {"zero_a": zero_a, "zero_b": zero_b, "zero_out": zero_out, "M0": M0, "n": n}
+    out = numerics.qmatmul_reference(a_q, b_q, **args)
+    sim_out, _ = simulate_matmul(MatmulDesign(), a_q, b_q, **args)
+    return {
+        "scale_a": scale_a, "zero_a": zero_a, "scale_b": scale_b, "zero_b": zero_b,
+        "scale_out": scale_out, "zero_out": zero_out, "M0": M0, "n": n,
+        "out": out.tolist(),
+        "dequantized": numerics.dequantize(out, scale_out, zero_out).round(10).tolist(),
+        "engines_agree": bool(np.array_equal(kernels.qmatmul(a_q, b_q, **args), out)
+                              and np.array_equal(sw_emu.qmatmul(a_q, b_q, **args), out)
+                              and np.array_equal(sim_out, out)),
+    }  # fmt: skip
+
+
+def stage_rows(stages: dict) -> list[list[str]]:
+    return [[name, f"{s.busy_cycles:,}", f"{s.stall_cycles:,}", f"{s.idle_cycles:,}"] for name, s in stages.items()]
+
+
+def resources_prose(resources, what: str) -> str:
+    pct = resources.utilization_percent
+    parts = ", ".join(f"{name} {count:,}" for name, count in
+                      sorted(((n, c.get("dsp", 0)) for n, c in resources.breakdown.items()), key=lambda x: -x[1])
+                      if count)  # fmt: skip
+    return (
+        f"The {what} uses an estimated {resources.dsp:,} DSP48E2 slices ({pct['dsp']:.2f} % of the "
+        f"{resources.part}), {resources.bram_18k:,} BRAM_18K blocks ({pct['bram_18k']:.2f} %), {resources.uram:,} "
+        f"URAM ({pct['uram']:.2f} %), {resources.lut:,} LUTs ({pct['lut']:.2f} %) and {resources.ff:,} flip-flops "
+        f"({pct['ff']:.2f} %); it {'fits' if resources.fits else 'does NOT fit'} the part. "
+        + (f"The DSPs go to: {parts}." if parts else "")
+    )
+
+
+HOW_OBTAINED = """> **How the numbers of Part 2 were obtained.** No Vitis, no FPGA and no hardware emulation
+> (hw_emu) are involved. *Values*: the HLS C++ of hls_src/ is compiled with g++ and run, as the
+> Vitis software-emulation (sw_emu) flow does, and compared bit for bit with NumPy and Numba.
+> *Timing* is an estimate of that same C++ in two views: the **static schedule** applies the Vitis HLS
+> scheduling rules (pipelined loop latency = (trips - 1) II + iteration latency) to every labelled loop
+> of the kernel as written and composes them through its DATAFLOW streams; the **SimPy model** runs
+> the same loops as a discrete-event simulation and adds what the static rules ignore, the AXI
+> adapter's outstanding requests and shared data buses. *Resources* are estimated from the C++'s
+> operators and arrays by formulas (simulator/resources.py), not synthesized. Assumptions: a
+> 250 MHz kernel clock, 64 cycles of memory latency, 16 outstanding requests of 16-beat bursts per
+> channel, two 8-bit products per DSP48E2, iteration latencies as listed in
+> simulator/units/matmul_program.py and im2col_program.py. Nothing here is a csynth or
+> co-simulation report."""
+
+
+def _box(ax, x, y, text, width=1.5, height=0.6, color="#dbe9f6"):
+    ax.add_patch(FancyBboxPatch((x, y), width, height, boxstyle="round,pad=0.05", fc=color, ec="#333"))
+    ax.text(x + width / 2, y + height / 2, text, ha="center", va="center", fontsize=8)
+
+
+def _arrow(ax, start, end, label=""):
+    ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "->", "color": "#333"})
+    if label:
+        ax.text((start[0] + end[0]) / 2, (start[1] + end[1]) / 2 + 0.08, label, ha="center", fontsize=7)
+
+
+def block_diagram(matmul: MatmulDesign, im2col: Im2colDesign) -> Figure:
+    """The DATAFLOW processes of both kernels and the streams between them."""
+    fig = Figure(figsize=(9, 4.2))
+    top, bottom = fig.subplots(2, 1)
+    for ax in (top, bottom):
+        ax.set_xlim(-0.3, 11.2)
+        ax.set_axis_off()
+    top.set_ylim(-0.2, 2.2)
+    top.set_title(f"matmul_kernel: {matmul.tile_v} x {matmul.tile_w} PE array holding a B tile", fontsize=9)
+    _box(top, 0, 1.4, "A (m_axi)", 1.3, color="#eee")
+    _box(top, 0, 0.2, "B (m_axi)", 1.3, color="#eee")
+    _box(top, 2, 1.4, "load_a\nReadA, EmitA")
+    _box(top, 2, 0.2, "load_b\nReadB, EmitB")
+    _box(top, 4.4, 0.8, f"compute\nLatchB, StreamA\n{matmul.tile_v * matmul.tile_w} MACs/cycle", 1.8, 0.8)
+    _box(top, 7, 0.8, f"requantize\n{matmul.requant_lanes} lanes/cycle", 1.6, 0.8)
+    _box(top, 9.4, 0.8, "store\nGatherOut,\nWriteBand", 1.5, 0.8)
+    _arrow(top, (1.35, 1.7), (1.95, 1.7), f"{matmul.axi_width_bits} b")
+    _arrow(top, (1.35, 0.5), (1.95, 0.5), f"{matmul.axi_width_bits} b")
+    _arrow(top, (3.55, 1.7), (4.35, 1.3), "A rows")
+    _arrow(top, (3.55, 0.5), (4.35, 1.0), "B rows")
+    _arrow(top, (6.25, 1.2), (6.95, 1.2), "acc rows")
+    _arrow(top, (8.65, 1.2), (9.35, 1.2), "out rows")
+    bottom.set_ylim(-0.2, 1.4)
+    bottom.set_title(f"im2col_kernel: {im2col.max_k} shifted image copies, one word per cycle", fontsize=9)
+    _box(bottom, 0, 0.3, "in (m_axi)", 1.3, color="#eee")
+    _box(bottom, 2, 0.3, "read_input\nReadInput")
+    _box(bottom, 4.6, 0.2, "window\nPadRows, FillRows,\nEmitRows", 2.0, 0.8)
+    _box(bottom, 7.6, 0.3, "write_output\nWriteOutput", 1.7)
+    _box(bottom, 9.9, 0.3, "out (m_axi)", 1.2, color="#eee")
+    _arrow(bottom, (1.35, 0.6), (1.95, 0.6), f"{im2col.axi_width_bits} b")
+    _arrow(bottom, (3.55, 0.6), (4.55, 0.6), "words")
+    _arrow(bottom, (6.65, 0.6), (7.55, 0.6), "words")
+    _arrow(bottom, (9.35, 0.6), (9.85, 0.6), f"{im2col.axi_width_bits} b")
+    return fig
+
+
+def gantt(traces: dict[str, tuple[Trace, tuple[str, ...], int]]) -> Figure:
+    """Busy (and stalled) spans of every process in one call, from the SimPy trace."""
+    fig = Figure(figsize=(9, 4.6))
+    axes = fig.subplots(len(traces), 1)
+    for ax, (title, (trace, stages, latency)) in zip(axes, traces.items()):
+        for row, stage in enumerate(stages):
+            busy = [(start, end - start) for name, start, end in trace.spans if name == stage]
+            stalled = [(start, end - start) for name, start, end in trace.stalls if name == stage]
+            ax.broken_barh(busy, (row - 0.35, 0.7), color="tab:blue")
+            ax.broken_barh(stalled, (row - 0.35, 0.7), color="tab:red")
+        ax.set_yticks(range(len(stages)), stages, fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlim(0, latency)
+        ax.set_title(f"{title}: {latency:,} cycles (blue: busy, red: stalled)", fontsize=9)
+    axes[-1].set_xlabel("cycle")
+    fig.tight_layout()
+    return fig
+
+
+def busiest(schedule) -> str:
+    """The process whose loops take the most cycles: it sets a DATAFLOW region's interval."""
+    return max((row for row in schedule.rows if row.kind == "process"), key=lambda row: row.latency_cycles).name
+
+
+def operators_section(seed: int = 0) -> Section:
+    """Part 2: both operators, their static schedules, SimPy runs, resources and figures."""
+    matmul = matmul_section(seed)
+    im2col = im2col_section(seed)
+    figures = {
+        "operators_block_diagram": block_diagram(MatmulDesign(), Im2colDesign()),
+        "operators_gantt": gantt({"matmul 64 x 32 x 64": matmul.results.pop("_trace"),
+                                  "im2col 32 x 32 x 3, 3 x 3": im2col.results.pop("_trace")}),
+    }  # fmt: skip
+    body = (f"{HOW_OBTAINED}\n\n{figure_markdown('operators_block_diagram', 'The two kernels as written: DATAFLOW processes (boxes) and the streams between them')}\n\n"
+            f"### Task 1 and Task 3: the quantized matmul\n\n{matmul.body.strip()}\n\n"
+            f"### Task 2 and Task 3: im2col\n\n{im2col.body.strip()}\n\n"
+            f"{figure_markdown('operators_gantt', 'One call of each kernel in the SimPy model: when each process is busy')}")  # fmt: skip
+    return Section("operators", "Part 2: the HLS operators, estimated before synthesis", body,
+                   {"matmul": matmul.results, "im2col": im2col.results}, figures)  # fmt: skip
+
+
+def matmul_section(seed: int = 0) -> Section:
+    example = worked_example()
+    design = MatmulDesign()
+    rng = np.random.default_rng(seed)
+    a_q = rng.integers(0, 256, (SPEC_U, SPEC_V), dtype=np.uint8)
+    b_q = rng.integers(0, 256, (SPEC_V, SPEC_W), dtype=np.uint8)
+    M0, n = numerics.quantize_multiplier(0.0004)  # noqa: N806
+    args = {"zero_a": 128, "zero_b": 120, "zero_out": 100, "M0": M0, "n": n}
+    out, _ = simulate_matmul(design, a_q, b_q, **args)
+    cpp_equal = bool(np.array_equal(sw_emu.qmatmul(a_q, b_q, **args, design=design), out))
+    trace = Trace()
+    des = run_matmul_des(design, SPEC_U, SPEC_V, SPEC_W, trace)
+    static = analytic_matmul(design, SPEC_U, SPEC_V, SPEC_W)
+    schedule = kernel_schedule(design, (SPEC_U, SPEC_V, SPEC_W))
+    bound = memory_bound_cycles(design, SPEC_U, SPEC_V, SPEC_W)
+    per_beat, latency = design.bytes_per_beat, design.mem_latency_cycles
+    read_beats = max(SPEC_U * SPEC_V, SPEC_V * SPEC_W) // per_beat
+    write_beats = SPEC_U * SPEC_W // per_beat
+    resources = des.resources
+    table = [[" ".join(str(v) for v in row)] for row in example["out"]]
+    results = {
+        "worked_example": example,
+        "design": design.to_json(),
+        "simpy": des.to_json(),
+        "static": {"latency_cycles": static.latency_cycles, "interval_cycles": schedule.interval_cycles,
+                   "latency_us": static.latency_us, "over_memory_bound": static.latency_cycles / bound},
+        "cpp_equal": cpp_equal,
+        "memory_bound": {"cycles": bound, "latency_cycles": latency, "read_beats": read_beats,
+                         "write_beats": write_beats, "bytes_per_beat": per_beat},
+        "simpy_over_static": des.latency_cycles / static.latency_cycles,
+        "macs_per_cycle": design.tile_v * design.tile_w,
+        "pe_dsp": resources.breakdown["pe_array"]["dsp"],
+        "requant_dsp": resources.breakdown["requantizer"]["dsp"],
+        "zero_point_dsp": resources.breakdown["zero_points"]["dsp"],
+        "unpacked_dsp": design.tile_v * design.tile_w,
+        "kernel_schedule": schedule.to_json(),
+        "_trace": (trace, MATMUL_STAGES, des.latency_cycles),
+    }  # fmt: skip
+    pct = resources.utilization_percent
+    body = f"""
+**Worked example of the spec.** With the contract's quantization: S_a = {example["scale_a"]:.10f},
+Za = {example["zero_a"]}, S_b = {example["scale_b"]:.10f}, Zb = {example["zero_b"]},
+S_out = {example["scale_out"]:.10f}, Zout = {example["zero_out"]}; M = S_a S_b / S_out gives
+n = {example["n"]} and M0 = {example["M0"]}. Output (floor mode, the same from the NumPy reference, the
+Numba kernel, the HLS C++ under sw_emu and the simulator: {"yes" if example["engines_agree"] else "NO"}):
+
+{markdown_table(["quantized output rows"], table)}
+
+Dequantized, the first row is {", ".join(f"{v:.4f}" for v in example["dequantized"][0])}, against the real
+product 1.5, 1.0, -4.5, -5.0.
+
+**Choice of n and N.** M0_int = round(M 2^n 2^31) with M 2^n in [0.5, 1): N = 31 keeps 31 bits of M in an
+unsigned 32-bit word (M0 in [2^30, 2^31)); the accumulator is int32 (exact for v <= 33,025, since
+|acc| <= v 255^2 < 2^31), the product acc M0 needs 64 bits, and the output is
+clamp(Zout + ((acc M0) >> (31 + n)), 0, 255) with an arithmetic shift.
+
+**The u = w = 64, v = 32 run** (seeded random matrices; the C++ of design {design.fingerprint()}, built
+with g++, gives the same bytes as NumPy and Numba: {"yes" if cpp_equal else "NO"}). Estimated latency of the
+kernel as written: **{static.latency_cycles:,} cycles** in the static schedule and
+**{des.latency_cycles:,} cycles** = {des.latency_us:.3f} us at {design.clock_mhz:g} MHz in the SimPy model
+({des.latency_cycles / static.latency_cycles:.2f}x; the ports are separate, so nothing contends);
+interval {schedule.interval_cycles:,} cycles between back-to-back calls (the busiest process,
+{busiest(schedule)});
+throughput {des.throughput_gmacs:.2f} GMAC/s, {des.outputs_per_cycle:.2f} outputs per cycle, PE
+utilization {100 * des.pe_utilization:.1f} %. The memory-bound limit is
+max(L + read beats, 2 L + write beats) = max({latency} + {read_beats}, 2 x {latency} + {write_beats}) =
+{bound:,} cycles (L = {latency}-cycle memory latency, {per_beat}-byte beats, A and B on their own ports),
+so the estimate is {static.latency_cycles / bound:.2f}x that limit; the compute bound is
+{des.compute_bound_cycles:,} cycles. Cycles per stage (process) in the SimPy model:
+
+{markdown_table(["stage", "busy cycles", "stall cycles", "idle cycles"], stage_rows(des.stages))}
+
+**Resources.** {resources_prose(resources, "matmul unit")} Where the zero points are subtracted decides
+the DSP count: the C++ multiplies the raw uint8 codes, two products sharing an A value per DSP48E2
+({results["pe_dsp"]:,} DSPs for {results["macs_per_cycle"]:,} MACs per cycle), and applies
+Za and Zb after accumulation from the row sums of A and the column sums of B ({results["zero_point_dsp"]}
+DSPs); subtracting them first would give 9-bit operands and one DSP per MAC, {results["unpacked_dsp"]:,}
+for the array alone. The requantizer's {design.requant_lanes} lanes take {results["requant_dsp"]} DSPs
+(acc x M0 is a 32 x 31-bit product). Block RAM goes to the stream FIFOs between the processes and to the
+store's band buffer; LUTs mostly to the adder trees of the array ({pct["lut"]:.2f} % of the part in all).
+
+**Static schedule** of hls_src/matmul/matmul.cpp (every labelled loop; trip counts over the call,
+checked against gcov counts of the compiled C++):
+
+```
+{schedule.format_table()}
+```
+
+**Design.** The kernel is a DATAFLOW region of five processes joined by streams (see the block
+diagram). For each output tile of {design.tile_u} x {design.tile_w} and each depth tile of {design.tile_v},
+load_b reads the B tile with {design.axi_width_bits}-bit AXI words (one burst train; B is read once when it
+is a single tile) and the PE array latches it: {design.tile_v} x {design.tile_w} registers, B stationary.
+load_a reads the A tile the same way and streams its rows past the array, one row per cycle, so the
+array does {design.tile_v * design.tile_w:,} multiply-accumulates per cycle into one output row, summing
+over the depth with an adder tree. The exact int32 accumulators then get the zero-point terms, the
+requantizer adds the bias and turns {design.requant_lanes} accumulators per cycle into uint8 codes, and the
+store process gathers a band of {design.tile_u} output rows and writes it as whole words in address order
+(a carry word joins the bands). The streams hold {design.n_buffers} tiles ({design.buffering.replace("_", "-")}), so
+loading the next tile overlaps the current one. Edge tiles stream fewer rows, and depth past the edge
+is zero in the A rows.
+"""
+    return Section("matmul", "the quantized matmul", body, results)
+
+
+def im2col_section(seed: int = 0) -> Section:
+    design = Im2colDesign()
+    rng = np.random.default_rng(seed)
+    x_q = rng.integers(0, 256, SPEC_SRC, dtype=np.uint8)
+    out, _ = simulate_im2col(design, x_q, SPEC_K, SPEC_K)
+    unfold = torch.nn.functional.unfold(torch.from_numpy(x_q.astype(np.float32))[None], SPEC_K, padding=1)[0]
+    torch_equal = bool(np.array_equal(unfold.numpy().astype(np.uint8), out))
+    cpp_equal = bool(np.array_equal(sw_emu.im2col(x_q, SPEC_K, SPEC_K, design=design), out))
+    shape = Im2colShape(*SPEC_SRC, SPEC_K, SPEC_K)
+    trace = Trace()
+    des = run_im2col_des(design, shape, trace)
+    static = analytic_im2col(design, *SPEC_SRC, SPEC_K, SPEC_K)
+    schedule = kernel_schedule(design, (*SPEC_SRC, SPEC_K, SPEC_K))
+    per_beat, latency = design.bytes_per_beat, design.mem_latency_cycles
+    read_beats, write_beats = -(-x_q.size // per_beat), -(-out.size // per_beat)
+    results = {
+        "design": design.to_json(),
+        "simpy": des.to_json(),
+        "static": {"latency_cycles": static.latency_cycles, "interval_cycles": schedule.interval_cycles,
+                   "over_memory_bound": static.latency_cycles / des.memory_bound_cycles},
+        "torch_equal": torch_equal, "cpp_equal": cpp_equal, "output_shape": list(out.shape),
+        "bytes_in": x_q.size, "bytes_out": out.size,
+        "memory_bound": {"latency_cycles": latency, "read_beats": read_beats, "write_beats": write_beats,
+                         "bytes_per_beat": per_beat},
+        "image_copies": design.max_k, "copy_bytes": design.image_bytes,
+        "kernel_schedule": schedule.to_json(),
+        "_trace": (trace, IM2COL_STAGES, des.latency_cycles),
+    }  # fmt: skip
+    body = f"""
+**The 32 x 32 x 3, 3 x 3 run.** The output is {out.shape[0]} x {out.shape[1]} (rows (c, kr, kc), columns
+(orow, ocol)); it equals torch.nn.functional.unfold with padding 1: {"yes" if torch_equal else "NO"}; the HLS C++
+of design {design.fingerprint()}, built with g++, gives the same bytes: {"yes" if cpp_equal else "NO"}.
+Estimated latency of the kernel as written: **{static.latency_cycles:,} cycles** in the static schedule and
+**{des.latency_cycles:,} cycles** = {des.latency_us:.3f} us at {design.clock_mhz:g} MHz in the SimPy model
+(input and output on separate ports: nothing contends); interval {schedule.interval_cycles:,} cycles (the
+busiest process, {busiest(schedule)}); {out.size / des.latency_cycles:.1f} output bytes per cycle. The memory-bound limit
+max(L + read beats, 2 L + write beats) = max({latency} + {read_beats}, 2 x {latency} + {write_beats}) =
+{des.memory_bound_cycles:,} cycles ({x_q.size:,} bytes in, {out.size:,} bytes out, {per_beat}-byte beats), so
+the estimate is {static.latency_cycles / des.memory_bound_cycles:.2f}x that limit. Cycles per stage in the
+SimPy model:
+
+{markdown_table(["stage", "busy cycles", "stall cycles", "idle cycles"], stage_rows(des.stages))}
+
+**Resources.** {resources_prose(des.resources, "im2col unit")} The image copies are small enough for
+distributed RAM; block RAM holds the two word FIFOs; no multiplier is needed (addresses are sums).
+
+**Static schedule** of hls_src/im2col/im2col.cpp:
+
+```
+{schedule.format_table()}
+```
+
+**Design.** A streaming unit of three DATAFLOW processes. read_input reads the whole input as one burst
+train of {design.axi_width_bits}-bit words. For every channel, window keeps the padded image (the pad value
+on the one-pixel border) as {design.max_k} copies shifted by one column each, copy kc holding columns kc to
+kc + ON - 1 of every padded row, so that output row (c, kr, kc) is one contiguous run of copy kc: it fills
+the copies a word's worth of input per cycle, then emits every output row a word per cycle, packing the
+bytes into words in address order. write_output writes them as one burst train. Every input byte is read
+once and every output word written once.
+"""
+    return Section("im2col", "im2col", body, results)

@@ -1,0 +1,154 @@
+"""The export format of an integer network (spec Part 1 Step 3): .npz + JSON manifest.
+
+An export named NAME is a folder holding
+
+- ``weights.npz``: for every layer L (in execution order) the arrays ``L.weight_q`` (uint8,
+  conv (C_out, C_in, 3, 3) row-major = the matmul's A operand (C_out, C_in*9) with columns
+  ordered (c, kr, kc) like im2col's rows; fc (out, in) with inputs ordered (c, h, w) as
+  torch's flatten) and ``L.bias_q`` (int32, scale S_in * S_w);
+- ``manifest.json``: format name and version, layer order, and for each layer its kind,
+  shapes, dtypes, the SHA-256 of every array, and the numbers integer-only inference needs:
+  weight scale / zero point / bits, input and output activation scale / zero point / bits,
+  requantization M0 and n, ReLU and pooling flags; plus the rounding mode and input shape.
+
+Both files are written atomically (temporary file, then os.replace) and the folder is
+complete only when the manifest exists; ``load_network`` refuses a truncated, tampered or
+mismatched export with a message naming the file and the difference. NumPy and JSON only:
+the simulator never needs torch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from simulator import atomic
+from simulator.network import LAYER_KINDS, IntegerLayer, IntegerNetwork
+
+FORMAT = "cnnacc-integer-network"
+FORMAT_VERSION = 1
+SCALAR_FIELDS = (
+    "weight_scale", "weight_zero_point", "weight_bits", "input_scale", "input_zero_point",
+    "output_scale", "output_zero_point", "activation_bits", "M0", "n", "relu", "pool",
+)  # fmt: skip
+
+
+class ExportError(ValueError):
+    """An export folder is missing, truncated, tampered with or inconsistent."""
+
+
+def sha256(array: np.ndarray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()
+
+
+def layer_arrays(layer: IntegerLayer) -> dict[str, np.ndarray]:
+    return {
+        f"{layer.name}.weight_q": np.ascontiguousarray(layer.weight_q),
+        f"{layer.name}.bias_q": np.ascontiguousarray(layer.bias_q.astype(np.int32)),
+    }
+
+
+def save_network(net: IntegerNetwork, folder: str | os.PathLike, *, extra: dict | None = None) -> Path:
+    """Write ``net`` to ``folder`` (created if needed); returns the manifest path."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    arrays: dict[str, np.ndarray] = {}
+    layers = []
+    for layer in net.layers:
+        if np.abs(layer.bias_q).max(initial=0) >= 2**31:
+            raise ValueError(f"save_network: {layer.name}.bias_q does not fit int32")
+        own = layer_arrays(layer)
+        arrays.update(own)
+        layers.append({
+            "name": layer.name, "kind": layer.kind,
+            **{field: getattr(layer, field) for field in SCALAR_FIELDS},
+            "arrays": {key.split(".", 1)[1]: {"shape": list(a.shape), "dtype": str(a.dtype), "sha256": sha256(a)}
+                       for key, a in own.items()},
+        })  # fmt: skip
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    atomic.write_bytes(folder / "weights.npz", buffer.getvalue())
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "input_shape": list(net.input_shape),
+        "classes": list(net.classes),
+        "rounding": net.rounding,
+        "layer_order": [layer.name for layer in net.layers],
+        "layers": layers,
+        "weights_sha256": hashlib.sha256((folder / "weights.npz").read_bytes()).hexdigest(),
+        **({"extra": extra} if extra else {}),
+    }
+    manifest_path = folder / "manifest.json"
+    atomic.write_json(manifest_path, manifest)
+    return manifest_path
+
+
+def load_network(folder: str | os.PathLike) -> IntegerNetwork:
+    """Read an export written by :func:`save_network`, checking everything it can.
+
+    Raises
+    ------
+    ExportError
+        Missing files, unknown format or version, a truncated or altered weights file, an
+        array whose shape, dtype or SHA-256 differs from the manifest, or missing fields.
+    """
+    folder = Path(folder)
+    manifest_path, weights_path = folder / "manifest.json", folder / "weights.npz"
+    for path in (manifest_path, weights_path):
+        if not path.is_file():
+            raise ExportError(f"{path}: not found (is {folder} an export folder?)")
+    try:
+        manifest = json.loads(manifest_path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ExportError(f"{manifest_path}: not valid JSON ({error})") from None
+    if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
+        raise ExportError(
+            f"{manifest_path}: format {manifest.get('format')!r} version {manifest.get('format_version')!r}; "
+            f"expected {FORMAT!r} version {FORMAT_VERSION}"
+        )
+    digest = hashlib.sha256(weights_path.read_bytes()).hexdigest()
+    if digest != manifest.get("weights_sha256"):
+        raise ExportError(f"{weights_path}: SHA-256 {digest[:16]}... differs from the manifest (truncated or altered)")
+    try:
+        with np.load(weights_path, allow_pickle=False) as data:
+            stored = {key: data[key] for key in data.files}
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise ExportError(f"{weights_path}: unreadable ({error})") from None
+    try:
+        layers = tuple(read_layer(entry, stored, weights_path) for entry in manifest["layers"])
+        if [layer.name for layer in layers] != manifest["layer_order"]:
+            raise ExportError(f"{manifest_path}: layer_order {manifest['layer_order']} differs from the layers")
+        return IntegerNetwork(layers=layers, input_shape=tuple(manifest["input_shape"]),
+                              classes=tuple(manifest["classes"]), rounding=manifest["rounding"])  # fmt: skip
+    except (KeyError, TypeError) as error:
+        raise ExportError(f"{manifest_path}: missing or malformed field {error}") from None
+
+
+def read_layer(entry: dict, stored: dict[str, np.ndarray], weights_path: Path) -> IntegerLayer:
+    if entry["kind"] not in LAYER_KINDS:
+        raise ExportError(f"layer {entry['name']}: kind {entry['kind']!r} is not one of {LAYER_KINDS}")
+    arrays = {}
+    for key, expected in entry["arrays"].items():
+        full = f"{entry['name']}.{key}"
+        if full not in stored:
+            raise ExportError(f"{weights_path}: array {full} is missing")
+        array = stored[full]
+        if list(array.shape) != expected["shape"] or str(array.dtype) != expected["dtype"]:
+            raise ExportError(
+                f"{weights_path}: {full} is {array.dtype} {list(array.shape)}; "
+                f"the manifest says {expected['dtype']} {expected['shape']}"
+            )
+        if sha256(array) != expected["sha256"]:
+            raise ExportError(f"{weights_path}: {full} SHA-256 differs from the manifest")
+        arrays[key] = array
+    return IntegerLayer(
+        name=entry["name"], kind=entry["kind"], weight_q=arrays["weight_q"],
+        bias_q=arrays["bias_q"].astype(np.int64), **{field: entry[field] for field in SCALAR_FIELDS},
+    )  # fmt: skip

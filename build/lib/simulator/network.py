@@ -1,0 +1,205 @@
+"""An integer-only network: the layers an exported MyConvNet hands to the accelerator.
+
+Each layer is a quantized matmul (a 3x3 convolution through im2col, or a fully connected
+layer) with everything integer-only inference needs (Jacob et al. 2018, sec. 2.2-2.4):
+
+    acc = sum (x_q - Z_in)(w_q - Z_w) + bias_q          (int32; bias_q at scale S_in S_w)
+    y_q = clamp(Z_out + requantize(acc; M0, n), lo, qmax)   lo = Z_out with ReLU, else 0
+    y_q = maxpool2x2(y_q)                                 after convolutions (exact on codes)
+
+The dataclasses are plain NumPy and ints: no torch is needed to hold or run the network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from simulator.numerics import check_choice
+
+LAYER_KINDS = ("conv", "fc")
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class IntegerLayer:
+    """One quantized layer.
+
+    weight_q : ndarray, conv (C_out, C_in, 3, 3) or fc (out, in); uint8 (uint16 beyond 8 bits)
+    bias_q : ndarray of shape (C_out,), int64 holding int32 values at scale S_in * S_w
+    """
+
+    name: str
+    kind: str
+    weight_q: np.ndarray
+    weight_scale: float
+    weight_zero_point: int
+    weight_bits: int
+    bias_q: np.ndarray
+    input_scale: float
+    input_zero_point: int
+    output_scale: float
+    output_zero_point: int
+    activation_bits: int
+    M0: int  # noqa: N815
+    n: int
+    relu: bool
+    pool: bool
+
+    @property
+    def out_features(self) -> int:
+        return int(self.weight_q.shape[0])
+
+    @property
+    def in_features(self) -> int:
+        """Columns of the weight matrix (C_in * 9 for a 3x3 convolution)."""
+        return int(np.prod(self.weight_q.shape[1:]))
+
+    @property
+    def weight_matrix(self) -> np.ndarray:
+        """The weights as the matmul's A operand, (out, in_features); conv rows ordered (c, kr, kc)."""
+        return self.weight_q.reshape(self.out_features, self.in_features)
+
+    @property
+    def output_qmax(self) -> int:
+        return 2**self.activation_bits - 1
+
+    @property
+    def output_floor(self) -> int:
+        """Lowest output code: ReLU is a clamp at the output zero point."""
+        return self.output_zero_point if self.relu else 0
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class IntegerNetwork:
+    """Layers in execution order; ``input_shape`` is (C, H, W) of one image."""
+
+    layers: tuple[IntegerLayer, ...]
+    input_shape: tuple[int, int, int]
+    classes: tuple[str, ...] = field(default=())
+    rounding: str = "floor"
+
+    @property
+    def input_scale(self) -> float:
+        return self.layers[0].input_scale
+
+    @property
+    def input_zero_point(self) -> int:
+        return self.layers[0].input_zero_point
+
+
+# ------------------------------------------------------------------ integer-only inference
+
+ENGINES = ("numba", "sw_emu")
+
+
+def check_network_for_hardware(net: IntegerNetwork, activation_bits: tuple[int, ...] = (8,)) -> None:
+    """The accelerator takes uint8 activations and weights of 8 bits or fewer; the Numba
+    engine also runs narrower activations (fewer codes of the same uint8 datapath)."""
+    for layer in net.layers:
+        if layer.activation_bits not in activation_bits or layer.weight_bits > 8 or layer.weight_q.dtype != np.uint8:
+            raise ValueError(
+                f"IntegerNetwork layer {layer.name}: activation_bits={layer.activation_bits}, "
+                f"weight_bits={layer.weight_bits}; expected activations of {activation_bits} bits and "
+                "weights of <= 8 bits"
+            )
+
+
+def conv_layer_numba(layer: IntegerLayer, x_q: np.ndarray, rounding: str) -> np.ndarray:
+    """One conv layer on a batch (N, C, H, W) uint8: im2col (pad = Z_in) + quantized matmul."""
+    from simulator import kernels
+
+    batch, _, height, width = x_q.shape
+    cols = kernels.im2col_batch_kernel(x_q, 3, 3, np.uint8(layer.input_zero_point))  # (C*9, N*H*W)
+    out = kernels.qmatmul_unchecked(
+        layer.weight_matrix, cols, layer.weight_zero_point, layer.input_zero_point, layer.output_zero_point,
+        layer.M0, layer.n, rounding, layer.bias_q, layer.output_floor, layer.output_qmax,
+    )  # (C_out, N*H*W)  # fmt: skip
+    out = out.reshape(layer.out_features, batch, height, width).transpose(1, 0, 2, 3)
+    return np.ascontiguousarray(out)
+
+
+def conv_layer_sw_emu(layer: IntegerLayer, x_q: np.ndarray, rounding: str) -> np.ndarray:
+    """One conv layer through the C++ kernels: im2col per image, then one matmul_layer call."""
+    from simulator import sw_emu
+
+    batch, _, height, width = x_q.shape
+    cols = np.hstack([sw_emu.im2col(image, 3, 3, pad_value=layer.input_zero_point) for image in x_q])
+    out = sw_emu.qmatmul_layer(
+        np.ascontiguousarray(layer.weight_matrix), cols, zero_a=layer.weight_zero_point,
+        zero_b=layer.input_zero_point, zero_out=layer.output_zero_point, M0=layer.M0, n=layer.n,
+        bias_q=layer.bias_q, out_min=layer.output_floor, rounding=rounding,
+    )  # (C_out, N*H*W)  # fmt: skip
+    return np.ascontiguousarray(out.reshape(layer.out_features, batch, height, width).transpose(1, 0, 2, 3))
+
+
+def fc_layer_sw_emu(layer: IntegerLayer, x_q: np.ndarray, rounding: str) -> np.ndarray:
+    """One FC layer through the C++ matmul_layer."""
+    from simulator import sw_emu
+
+    out = sw_emu.qmatmul_layer(
+        np.ascontiguousarray(layer.weight_matrix), np.ascontiguousarray(x_q.T), zero_a=layer.weight_zero_point,
+        zero_b=layer.input_zero_point, zero_out=layer.output_zero_point, M0=layer.M0, n=layer.n,
+        bias_q=layer.bias_q, out_min=layer.output_floor, rounding=rounding,
+    )  # fmt: skip
+    return np.ascontiguousarray(out.T)
+
+
+def fc_layer_numba(layer: IntegerLayer, x_q: np.ndarray, rounding: str) -> np.ndarray:
+    """One FC layer on a batch (N, F) uint8: out^T = W x^T as a quantized matmul."""
+    from simulator import kernels
+
+    out = kernels.qmatmul_unchecked(
+        layer.weight_matrix, np.ascontiguousarray(x_q.T), layer.weight_zero_point, layer.input_zero_point,
+        layer.output_zero_point, layer.M0, layer.n, rounding, layer.bias_q, layer.output_floor, layer.output_qmax,
+    )  # (out, N)  # fmt: skip
+    return np.ascontiguousarray(out.T)
+
+
+def run_network(
+    net: IntegerNetwork, images_q: np.ndarray, *, engine: str = "numba", batch_size: int = 500, progress=None
+) -> np.ndarray:
+    """Integer-only inference of a batch of images.
+
+    Parameters
+    ----------
+    images_q : ndarray of shape (N, C, H, W), uint8 input codes (the pixels at 8 bits)
+    engine : "numba" (fast) or "sw_emu" (the HLS C++ kernels through the bridge; slow)
+    progress : optional callable(images_done) called after every batch
+
+    Returns
+    -------
+    ndarray of shape (N, classes), uint8 output codes; the prediction is their argmax
+    """
+    check_choice("run_network", "engine", engine, ENGINES)
+    check_network_for_hardware(net, (8,) if engine == "sw_emu" else tuple(range(2, 9)))
+    if images_q.dtype != np.uint8 or images_q.ndim != 4 or images_q.shape[1:] != tuple(net.input_shape):
+        raise ValueError(
+            f"run_network: images_q has dtype {images_q.dtype} and shape {images_q.shape}; "
+            f"expected uint8 (N, {', '.join(map(str, net.input_shape))})"
+        )
+    outputs = []
+    for start in range(0, len(images_q), batch_size):
+        outputs.append(run_layers(net, images_q[start : start + batch_size], engine=engine)[-1])
+        if progress is not None:
+            progress(len(outputs[-1]))
+    return np.concatenate(outputs)
+
+
+def run_layers(net: IntegerNetwork, images_q: np.ndarray, *, engine: str = "numba") -> list[np.ndarray]:
+    """Output codes of every layer (after pooling) for one batch: the golden vectors of an export."""
+    from simulator import kernels
+
+    conv_layer, fc_layer = (conv_layer_numba, fc_layer_numba) if engine == "numba" else (
+        conv_layer_sw_emu, fc_layer_sw_emu)  # fmt: skip
+    h = np.ascontiguousarray(images_q)
+    outputs = []
+    for layer in net.layers:
+        if layer.kind == "conv":
+            h = conv_layer(layer, h, net.rounding)
+            if layer.pool:
+                h = kernels.maxpool2x2_kernel(h)
+        else:
+            h = fc_layer(layer, h.reshape(len(h), -1), net.rounding)
+        outputs.append(h)
+    return outputs

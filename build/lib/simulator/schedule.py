@@ -1,0 +1,412 @@
+"""Static schedule model: what a Vitis HLS csynth report gives, from a loop-nest description.
+
+A nest is a tree of three node kinds (the NEST.json format of ``cnnacc hls-estimate``):
+    {"loop": name, "trip_count": int, "pipeline_ii": int | null,
+     "iteration_latency": int | null, "body": [nodes]}
+    {"region": name, "kind": "sequential" | "dataflow", "body": [nodes],
+     "channel": "pipo" | "fifo"}                       (channel optional, dataflow only)
+    {"op": name, "latency": int}
+Latency and interval follow the rules of the Vitis HLS user guide (UG1399, "Pipelining
+Loops", "Loop latency", "Exploiting Task Level Parallelism: Dataflow Optimization"):
+- op: latency as given; interval = latency.
+- pipelined loop: latency = (trip_count - 1) * II + iteration latency (0 when trip_count is 0).
+  Loops nested inside a pipelined loop are fully unrolled (as Vitis does), so they add their
+  iteration latency once; the iteration latency is the given one or the body's.
+- loop without pipeline: latency = trip_count * iteration latency, where the iteration
+  latency is the given one, or the body's latency + LOOP_CONTROL_CYCLES (the state that
+  tests the exit condition).
+- sequential region: latency = sum of the children; interval = latency.
+- dataflow region: interval = the largest child interval (the slowest process); latency
+  with ping-pong channels ("pipo", the Vitis default) = sum of the children (a consumer
+  starts when its producer has filled a buffer); with FIFO channels = max over children i
+  of (i * FIFO_START_CYCLES + latency_i) (a consumer starts as soon as its producer's first
+  data arrives, assuming every process runs at its own rate).
+Every node's interval equals its latency except for dataflow regions. The kernels of
+hls_src/ are scheduled by ``kernel_schedule(design, shape)`` from their loop programs
+(``simulator.units.program``), which follow the C++ loop by loop.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from simulator.designs import Im2colDesign, MatmulDesign
+
+LOOP_CONTROL_CYCLES = 1
+FIFO_START_CYCLES = 1
+REGION_KINDS = ("sequential", "dataflow")
+CHANNEL_KINDS = ("pipo", "fifo")
+COUNT_MAX = 2**31 - 1
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    name: str
+    latency: int
+
+
+@dataclass(frozen=True, slots=True)
+class Loop:
+    name: str
+    trip_count: int
+    pipeline_ii: int | None
+    iteration_latency: int | None
+    body: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    name: str
+    kind: str
+    body: tuple[Node, ...]
+    channel: str = "pipo"
+
+
+Node = Op | Loop | Region
+
+
+# ------------------------------------------------------------------------------ loading
+
+
+def _check_count(path: str, key: str, value: Any, lo: int, allow_null: bool = False) -> int | None:
+    if value is None and allow_null:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        kind = "an int or null" if allow_null else "an int"
+        raise TypeError(f"{path}.{key}={value!r} must be {kind} in [{lo}, {COUNT_MAX}]")
+    if not lo <= value <= COUNT_MAX:
+        raise ValueError(
+            f"{path}.{key}={value!r} is out of range; expected an int in [{lo}, {COUNT_MAX}]"
+        )
+    return value
+
+
+def _check_keys(path: str, data: dict, required: set[str], optional: set[str]) -> None:
+    missing = sorted(required - set(data))
+    unknown = sorted(set(data) - required - optional)
+    if missing:
+        raise ValueError(f"{path}: missing keys {missing}")
+    if unknown:
+        raise ValueError(
+            f"{path}: unknown keys {unknown}; expected some of {sorted(required | optional)}"
+        )
+
+
+def _check_name(path: str, key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise TypeError(f"{path}.{key}={value!r} must be a non-empty string")
+    return value
+
+
+def _parse_body(path: str, body: Any) -> tuple[Node, ...]:
+    if not isinstance(body, list):
+        raise TypeError(f"{path}.body={body!r} must be a list of nodes")
+    return tuple(parse_nest(child, f"{path}.body[{index}]") for index, child in enumerate(body))
+
+
+def parse_nest(data: Any, path: str = "nest") -> Node:
+    """Build a node tree from the NEST.json format (module docstring), checking every key.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming the path of the offending node, e.g. ``nest.body[1].trip_count=-1``.
+    """
+    if not isinstance(data, dict):
+        raise TypeError(f"{path}={data!r} must be an object with a 'loop', 'region' or 'op' key")
+    kinds = [key for key in ("loop", "region", "op") if key in data]
+    if len(kinds) != 1:
+        raise ValueError(
+            f"{path}: a node has exactly one of the keys 'loop', 'region', 'op'; got {sorted(data)}"
+        )
+    if kinds[0] == "op":
+        _check_keys(path, data, {"op", "latency"}, set())
+        return Op(
+            _check_name(path, "op", data["op"]), _check_count(path, "latency", data["latency"], 0)
+        )
+    if kinds[0] == "region":
+        _check_keys(path, data, {"region", "kind", "body"}, {"channel"})
+        kind = data["kind"]
+        if kind not in REGION_KINDS:
+            raise ValueError(f"{path}.kind={kind!r} is not allowed; expected one of {REGION_KINDS}")
+        channel = data.get("channel", "pipo")
+        if channel not in CHANNEL_KINDS:
+            raise ValueError(
+                f"{path}.channel={channel!r} is not allowed; expected one of {CHANNEL_KINDS}"
+            )
+        return Region(
+            _check_name(path, "region", data["region"]),
+            kind,
+            _parse_body(path, data["body"]),
+            channel,
+        )
+    _check_keys(
+        path, data, {"loop", "trip_count", "pipeline_ii", "iteration_latency", "body"}, set()
+    )
+    loop = Loop(
+        name=_check_name(path, "loop", data["loop"]),
+        trip_count=_check_count(path, "trip_count", data["trip_count"], 0),
+        pipeline_ii=_check_count(path, "pipeline_ii", data["pipeline_ii"], 1, allow_null=True),
+        iteration_latency=_check_count(
+            path, "iteration_latency", data["iteration_latency"], 0, allow_null=True
+        ),
+        body=_parse_body(path, data["body"]),
+    )
+    if loop.iteration_latency is None and not loop.body:
+        raise ValueError(f"{path}: loop {loop.name!r} has neither an iteration_latency nor a body")
+    return loop
+
+
+def load_nest(path: str | Path) -> Node:
+    """Read a NEST.json file (see ``parse_nest``).
+
+    Raises
+    ------
+    FileNotFoundError, ValueError
+        For a missing file, invalid JSON or an invalid nest.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"loop-nest file {str(path)!r} does not exist")
+    try:
+        data = json.loads(path.read_text())
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path}: not valid JSON ({error})") from None
+    return parse_nest(data, path.name)
+
+
+# ------------------------------------------------------------------------------ timing
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleRow:
+    """One line of the csynth-like table."""
+
+    name: str
+    kind: str  # "op", "loop", "pipelined", "unrolled", "sequential", "dataflow", "process"
+    depth: int
+    trip_count: int | None
+    ii: int | None
+    iteration_latency: int | None
+    latency_cycles: int
+    interval_cycles: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "depth": self.depth,
+            "trip_count": self.trip_count,
+            "pipeline_ii": self.ii,
+            "iteration_latency": self.iteration_latency,
+            "latency_cycles": self.latency_cycles,
+            "interval_cycles": self.interval_cycles,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleReport:
+    """Latency and interval of the top node, and one row per node (pre-order)."""
+
+    name: str
+    latency_cycles: int
+    interval_cycles: int
+    rows: tuple[ScheduleRow, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "latency_cycles": self.latency_cycles,
+            "interval_cycles": self.interval_cycles,
+            "nodes": [row.to_json() for row in self.rows],
+        }
+
+    def format_table(self) -> str:
+        """A csynth-like table: name (indented), trip count, II, iteration latency, latency."""
+        header = f"{'Name':<34} {'Trip count':>10} {'II':>4} {'Iter. latency':>13} {'Latency':>10}"
+        lines = [header, "-" * len(header)]
+        for row in self.rows:
+            name = ("  " * row.depth + row.name)[:34]
+            trip = "-" if row.trip_count is None else str(row.trip_count)
+            ii = "-" if row.ii is None else str(row.ii)
+            iteration = "-" if row.iteration_latency is None else str(row.iteration_latency)
+            lines.append(f"{name:<34} {trip:>10} {ii:>4} {iteration:>13} {row.latency_cycles:>10}")
+        lines.append(
+            f"top {self.name}: latency {self.latency_cycles} cycles, interval "
+            f"{self.interval_cycles} cycles"
+        )
+        return "\n".join(lines)
+
+
+def _unrolled_latency(node: Node) -> int:
+    """Latency of a node inside a pipelined loop: every nested loop fully unrolled."""
+    if isinstance(node, Op):
+        return node.latency
+    if isinstance(node, Loop):
+        if node.iteration_latency is not None:
+            return node.iteration_latency
+        return sum(_unrolled_latency(child) for child in node.body)
+    latencies = [_unrolled_latency(child) for child in node.body]
+    if node.kind == "dataflow":
+        return max(latencies, default=0)
+    return sum(latencies)
+
+
+def _estimate(node: Node, depth: int, rows: list[ScheduleRow], unrolled: bool) -> tuple[int, int]:
+    """(latency, interval) of ``node``; appends its row and its children's rows."""
+    if unrolled:
+        latency = _unrolled_latency(node)
+        trip = node.trip_count if isinstance(node, Loop) else None
+        rows.append(ScheduleRow(node.name, "unrolled", depth, trip, None, None, latency, latency))
+        for child in getattr(node, "body", ()):
+            _estimate(child, depth + 1, rows, True)
+        return latency, latency
+    if isinstance(node, Op):
+        rows.append(
+            ScheduleRow(node.name, "op", depth, None, None, None, node.latency, node.latency)
+        )
+        return node.latency, node.latency
+    index = len(rows)
+    rows.append(None)  # type: ignore[arg-type] (filled once the children are known)
+    if isinstance(node, Loop):
+        pipelined = node.pipeline_ii is not None
+        child_latencies = [_estimate(child, depth + 1, rows, pipelined)[0] for child in node.body]
+        if pipelined:
+            iteration = (
+                node.iteration_latency
+                if node.iteration_latency is not None
+                else sum(child_latencies)
+            )
+            latency = (
+                0 if node.trip_count == 0 else (node.trip_count - 1) * node.pipeline_ii + iteration
+            )
+        else:
+            iteration = node.iteration_latency
+            if iteration is None:
+                iteration = sum(child_latencies) + LOOP_CONTROL_CYCLES
+            latency = node.trip_count * iteration
+        kind = "pipelined" if pipelined else "loop"
+        rows[index] = ScheduleRow(
+            node.name, kind, depth, node.trip_count, node.pipeline_ii, iteration, latency, latency
+        )
+        return latency, latency
+    children = [_estimate(child, depth + 1, rows, False) for child in node.body]
+    if node.kind == "sequential":
+        latency = interval = sum(latency for latency, _ in children)
+    else:
+        interval = max((interval for _, interval in children), default=0)
+        if node.channel == "pipo":
+            latency = sum(latency for latency, _ in children)
+        else:
+            latency = max(
+                (i * FIFO_START_CYCLES + lat for i, (lat, _) in enumerate(children)), default=0
+            )
+    rows[index] = ScheduleRow(node.name, node.kind, depth, None, None, None, latency, interval)
+    return latency, interval
+
+
+def estimate_nest(node: Node | dict) -> ScheduleReport:
+    """Latency and interval of a loop nest by the Vitis HLS rules (module docstring).
+
+    ``node`` is a parsed tree or its NEST.json dict.
+    """
+    if isinstance(node, dict):
+        node = parse_nest(node)
+    rows: list[ScheduleRow] = []
+    latency, interval = _estimate(node, 0, rows, False)
+    return ScheduleReport(node.name, latency, interval, tuple(rows))
+
+
+# ------------------------------------------------------------------- hls_src kernels
+
+
+def program_schedule(program, design: MatmulDesign | Im2colDesign) -> ScheduleReport:
+    """The static schedule of a kernel's loop program (``simulator.units.program``).
+
+    Rows, in C++ order: the DATAFLOW region (latency from ``static_timing``, interval = the
+    busiest process, the Vitis rule for a DATAFLOW region), each process (the cycles it
+    spends in its loops), its outer loop over tiles or channels, and every pipelined loop
+    with its total trip count over the call, II, iteration latency and total latency.
+    """
+    from simulator.units.program import EXIT_CYCLES, static_timing
+
+    timing = static_timing(program, design)
+    busy = timing.process_busy()
+    rows = [None]
+    for process, runs in program.processes.items():
+        rows.append(ScheduleRow(program.functions.get(process, process), "process", 1, None,
+                                None, None, busy[process], busy[process]))  # fmt: skip
+        depth = 2
+        if process in program.outer:
+            label, trips = program.outer[process]
+            rows.append(ScheduleRow(label, "loop", 2, trips, None, None, busy[process],
+                                    busy[process]))  # fmt: skip
+            depth = 3
+        labels: dict[str, list] = {}
+        for run in runs:
+            labels.setdefault(run.label, []).append(run)
+        for label, group in labels.items():
+            latency = sum(run.latency + EXIT_CYCLES for run in group if run.trips)
+            rows.append(ScheduleRow(label, "pipelined", depth, sum(run.trips for run in group),
+                                    group[0].ii, max(run.iteration for run in group), latency,
+                                    latency))  # fmt: skip
+    interval = max(busy.values(), default=0)
+    rows[0] = ScheduleRow(program.name, "dataflow", 0, None, None, None, timing.latency_cycles,
+                          interval)  # fmt: skip
+    return ScheduleReport(program.name, timing.latency_cycles, interval, tuple(rows))
+
+
+def kernel_schedule(design: MatmulDesign | Im2colDesign, shape: tuple[int, ...]) -> ScheduleReport:
+    """The static schedule of an hls_src kernel built from ``design``, for ``shape``.
+
+    shape = (u, v, w) for a MatmulDesign, (src_c, src_m, src_n, km, kn) for an Im2colDesign.
+    The loops and labels are those of hls_src/matmul/matmul.cpp and hls_src/im2col/im2col.cpp
+    (``matmul_program``, ``im2col_program``).
+
+    Raises
+    ------
+    TypeError, ValueError
+        For another object than a design, a design the C++ does not build, or a shape of the
+        wrong length or range.
+    """
+    from simulator.units.im2col_program import im2col_program
+    from simulator.units.im2col_schedule import Im2colShape, check_im2col_shape
+    from simulator.units.matmul_program import matmul_program
+    from simulator.units.tiling import check_matmul_shape
+
+    if isinstance(design, MatmulDesign):
+        if len(shape) != 3:
+            raise ValueError(
+                f"kernel_schedule: shape={shape!r} must be (u, v, w) for a MatmulDesign"
+            )
+        check_matmul_shape("kernel_schedule", design, *shape)
+        return program_schedule(matmul_program(design, *shape), design)
+    if isinstance(design, Im2colDesign):
+        if len(shape) != 5:
+            raise ValueError(
+                f"kernel_schedule: shape={shape!r} must be (src_c, src_m, src_n, km, kn)"
+            )
+        check_im2col_shape("kernel_schedule", design, Im2colShape(*shape))
+        return program_schedule(im2col_program(design, Im2colShape(*shape)), design)
+    raise TypeError(
+        "kernel_schedule: design must be a MatmulDesign or an Im2colDesign; got "
+        f"{type(design).__name__}"
+    )
+
+
+__all__ = [
+    "Loop",
+    "Op",
+    "Region",
+    "ScheduleReport",
+    "ScheduleRow",
+    "estimate_nest",
+    "kernel_schedule",
+    "load_nest",
+    "program_schedule",
+    "parse_nest",
+]

@@ -1,0 +1,281 @@
+"""The sw_emu bridge: the HLS C++ kernels of hls_src/ called from Python through ctypes.
+
+Vitis's software-emulation flow compiles the kernels with an ordinary C++ compiler;
+``simulator.sw_emu_build`` does the same (``make -C hls_src lib``, g++) and this module loads
+the result as a shared library with ctypes, so the C++ that a user would synthesize can be run on NumPy arrays and compared
+bit for bit with the NumPy reference and the Numba kernels (DESIGN.md "Cross-checks").
+
+A design's parameters reach the C++ as -D flags, from ``design.cpp_defines()`` only (read by
+hls_src/common/design.hpp); each design gets its own cached library, which reports the flags it
+was built with, checked here against the design's. Arguments are validated here, before any C++ runs (STYLE.md section 11), and
+outputs are allocated here at their exact size, so the C++ never writes out of bounds.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import dataclasses
+import threading
+from collections.abc import Mapping
+
+import numpy as np
+
+from simulator.designs import Im2colDesign, MatmulDesign
+from simulator.numerics import (
+    ROUNDING_MODES,
+    Rounding,
+    check_im2col_args,
+    check_int,
+    check_qmatmul_args,
+    im2col_output_shape,
+)
+from simulator.sw_emu_build import (  # re-exported: building is part of the API
+    DEFINE_NAMES,
+    HLS_SRC,
+    SwEmuBuildError,
+    build_library,
+    fingerprint,
+)
+
+__all__ = [
+    "DEFINE_NAMES",
+    "HLS_SRC",
+    "ROUNDING_MODES",
+    "SwEmuBuildError",
+    "build_library",
+    "compiled_config",
+    "fingerprint",
+    "im2col",
+    "qmatmul",
+    "qmatmul_layer",
+]
+
+
+def _matmul_design(owner: str, design: MatmulDesign | None, rounding: Rounding | None):
+    """The design to build: ``design`` (default MatmulDesign()), with ``rounding`` if given."""
+    design = MatmulDesign() if design is None else design
+    if not isinstance(design, MatmulDesign):
+        raise TypeError(f"{owner}: design must be a MatmulDesign; got {type(design).__name__}")
+    if rounding is not None and rounding != design.rounding:
+        design = dataclasses.replace(design, rounding=rounding)
+    return design
+
+
+# ------------------------------------------------------------------------------- loading
+
+_UINT8_POINTER = np.ctypeslib.ndpointer(dtype=np.uint8, flags="C_CONTIGUOUS")
+_loaded: dict[str, ctypes.CDLL] = {}
+_load_lock = threading.Lock()
+
+
+def _declare(library: ctypes.CDLL) -> ctypes.CDLL:
+    """ctypes signatures of hls_src/bridge.cpp."""
+    u32, u8 = ctypes.c_uint32, ctypes.c_uint8
+    library.cnnacc_matmul.argtypes = [
+        _UINT8_POINTER, u32, u32, _UINT8_POINTER, _UINT8_POINTER, u8, u8, u8, u32, u32, u32
+    ]
+    library.cnnacc_matmul.restype = ctypes.c_int
+    library.cnnacc_matmul_layer.argtypes = library.cnnacc_matmul.argtypes + [
+        np.ctypeslib.ndpointer(np.int32, flags="C_CONTIGUOUS"), u8
+    ]
+    library.cnnacc_matmul_layer.restype = ctypes.c_int
+    library.cnnacc_im2col.argtypes = [_UINT8_POINTER, _UINT8_POINTER, u32, u32, u32, u32, u32, u8]
+    library.cnnacc_im2col.restype = ctypes.c_int
+    library.cnnacc_config_count.argtypes = []
+    library.cnnacc_config_count.restype = ctypes.c_int32
+    library.cnnacc_config_flag.argtypes = [ctypes.c_int32, ctypes.POINTER(ctypes.c_int32)]
+    library.cnnacc_config_flag.restype = ctypes.c_char_p
+    return library
+
+
+def _read_config(library: ctypes.CDLL) -> dict[str, int]:
+    value = ctypes.c_int32()
+    flags = {}
+    for index in range(library.cnnacc_config_count()):
+        name = library.cnnacc_config_flag(index, ctypes.byref(value))
+        flags[name.decode()] = value.value
+    return flags
+
+
+def _library(defines: Mapping[str, int]) -> ctypes.CDLL:
+    """The loaded library for ``defines``, checked to report exactly those values."""
+    path = build_library(defines)
+    key = path.parent.name
+    with _load_lock:
+        if key not in _loaded:
+            library = _declare(ctypes.CDLL(str(path)))
+            compiled = _read_config(library)
+            wrong = {name: compiled[name] for name in defines if compiled[name] != defines[name]}
+            if wrong:
+                raise SwEmuBuildError(
+                    f"sw_emu: {path} reports {wrong}, but was built with {dict(defines)}; "
+                    "delete that folder and retry"
+                )
+            _loaded[key] = library
+        return _loaded[key]
+
+
+def compiled_config(design: MatmulDesign | Im2colDesign | None = None) -> dict[str, int]:
+    """Every design flag compiled into the library of ``design`` (default MatmulDesign()),
+    read back from the C++ (names as in hls_src/common/design.hpp)."""
+    design = MatmulDesign() if design is None else design
+    if not isinstance(design, (MatmulDesign, Im2colDesign)):
+        raise TypeError(
+            "sw_emu.compiled_config: design must be a MatmulDesign or an Im2colDesign; got "
+            f"{type(design).__name__}"
+        )
+    return _read_config(_library(design.cpp_defines()))
+
+
+# ----------------------------------------------------------------------------- operators
+
+
+def _column_blocks(w: int, max_w: int) -> list[tuple[int, int]]:
+    return [(start, min(start + max_w, w)) for start in range(0, w, max_w)]
+
+
+def _run_matmul(owner, library, design, a_q, b_q, args, bias) -> np.ndarray:
+    """Call the kernel once per block of at most design.max_w columns of B (the host splits a
+    wider product, as the kernel's store buffer holds max_w columns)."""
+    u, v, w = a_q.shape[0], a_q.shape[1], b_q.shape[1]
+    out = np.empty((u, w), np.uint8)
+    for start, end in _column_blocks(w, design.max_w):
+        block = np.ascontiguousarray(b_q[:, start:end])
+        result = np.empty((u, end - start), np.uint8)
+        if bias is None:
+            status = library.cnnacc_matmul(result, *args[:2], a_q, block, *args[2:], u, v, end - start)
+        else:
+            status = library.cnnacc_matmul_layer(
+                result, *args[:2], a_q, block, *args[2:], u, v, end - start, *bias
+            )
+        if status != 0:
+            raise RuntimeError(f"{owner}: the C++ bridge returned {status} on validated arguments")
+        out[:, start:end] = result
+    return out
+
+
+def qmatmul(
+    a_q: np.ndarray,
+    b_q: np.ndarray,
+    *,
+    zero_a: int,
+    zero_b: int,
+    zero_out: int,
+    M0: int,  # noqa: N803
+    n: int,
+    design: MatmulDesign | None = None,
+    rounding: Rounding | None = None,
+) -> np.ndarray:
+    """Quantized matmul by the C++ kernel hls_src/matmul built for ``design`` (eq. 3-6).
+
+    Parameters
+    ----------
+    a_q : ndarray of shape (u, v), uint8, C-contiguous
+    b_q : ndarray of shape (v, w), uint8, C-contiguous; v <= numerics.V_MAX = 33025
+        (the int32 accumulators stay exact); w beyond design.max_w runs as several calls
+    zero_a, zero_b, zero_out : int in [0, 255]
+    M0 : int in [2^30, 2^31); n : int in [0, 31]
+    design : MatmulDesign built by the C++ (default MatmulDesign())
+    rounding : "floor" | "nearest", overriding design.rounding
+
+    Returns
+    -------
+    ndarray of shape (u, w), uint8
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an argument of the wrong kind or out of range, or a design the C++ does not
+        build (before any C++ runs).
+    SwEmuBuildError
+        If the library for this design fails to build.
+    """
+    owner = "sw_emu.qmatmul"
+    design = _matmul_design(owner, design, rounding)
+    check_qmatmul_args(owner, a_q, b_q, zero_a, zero_b, zero_out, M0, n, design.rounding)
+    library = _library(design.cpp_defines())
+    args = (int(M0), int(n), int(zero_a), int(zero_b), int(zero_out))
+    return _run_matmul(owner, library, design, a_q, b_q, args, None)
+
+
+def qmatmul_layer(
+    a_q: np.ndarray,
+    b_q: np.ndarray,
+    *,
+    zero_a: int,
+    zero_b: int,
+    zero_out: int,
+    M0: int,  # noqa: N803
+    n: int,
+    bias_q: np.ndarray,
+    out_min: int,
+    design: MatmulDesign | None = None,
+    rounding: Rounding | None = None,
+) -> np.ndarray:
+    """A network layer by the C++ extended API ``matmul_layer``: qmatmul whose accumulators
+    start at ``bias_q`` (int32, one per row of A) and whose outputs are clamped from below at
+    ``out_min`` (a fused ReLU). Other parameters and errors as :func:`qmatmul`."""
+    owner = "sw_emu.qmatmul_layer"
+    design = _matmul_design(owner, design, rounding)
+    check_qmatmul_args(owner, a_q, b_q, zero_a, zero_b, zero_out, M0, n, design.rounding)
+    check_int(owner, "out_min", out_min, 0, 255)
+    bias = np.ascontiguousarray(bias_q, dtype=np.int64)
+    if bias.shape != (a_q.shape[0],) or np.abs(bias).max(initial=0) >= 2**31:
+        raise ValueError(
+            f"{owner}: bias_q must hold {a_q.shape[0]} int32 values; got shape {bias.shape}"
+        )
+    library = _library(design.cpp_defines())
+    args = (int(M0), int(n), int(zero_a), int(zero_b), int(zero_out))
+    return _run_matmul(owner, library, design, a_q, b_q, args, (bias.astype(np.int32), int(out_min)))
+
+
+def im2col(
+    x_q: np.ndarray,
+    kernel_size_m: int,
+    kernel_size_n: int,
+    *,
+    pad_value: int = 0,
+    design: Im2colDesign | None = None,
+) -> np.ndarray:
+    """im2col by the C++ kernel hls_src/im2col built for ``design`` (eq. 7; stride 1, pad 1).
+
+    Parameters
+    ----------
+    x_q : ndarray of shape (C, M, N), uint8, C-contiguous; C in [1, 512], M and N at most the
+        design's max_src_m and max_src_n
+    kernel_size_m, kernel_size_n : int in [1, design.max_k], at most M + 2 and N + 2
+    pad_value : int in [0, 255], the value of the one-pixel border
+    design : Im2colDesign (default Im2colDesign())
+
+    Returns
+    -------
+    ndarray of shape (C * KM * KN, OM * ON), uint8, with OM = M + 3 - KM, ON = N + 3 - KN
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an argument of the wrong kind or out of range, or a shape beyond the design
+        (before any kernel runs).
+    SwEmuBuildError
+        If the library fails to build.
+    """
+    owner = "sw_emu.im2col"
+    design = Im2colDesign() if design is None else design
+    if not isinstance(design, Im2colDesign):
+        raise TypeError(f"{owner}: design must be an Im2colDesign; got {type(design).__name__}")
+    check_im2col_args(owner, x_q, kernel_size_m, kernel_size_n, pad_value)
+    src_c, src_m, src_n = x_q.shape
+    check_int(owner, "src_m (x_q.shape[1])", src_m, 1, design.max_src_m)
+    check_int(owner, "src_n (x_q.shape[2])", src_n, 1, design.max_src_n)
+    check_int(owner, "kernel_size_m", kernel_size_m, 1, design.max_k)
+    check_int(owner, "kernel_size_n", kernel_size_n, 1, design.max_k)
+    library = _library(design.cpp_defines())
+    kernel_size_m, kernel_size_n = int(kernel_size_m), int(kernel_size_n)
+    out_m, out_n = im2col_output_shape(src_m, src_n, kernel_size_m, kernel_size_n)
+    out = np.empty((src_c * kernel_size_m * kernel_size_n, out_m * out_n), np.uint8)
+    status = library.cnnacc_im2col(
+        x_q, out, src_m, src_n, src_c, kernel_size_m, kernel_size_n, int(pad_value)
+    )
+    if status != 0:
+        raise RuntimeError(f"{owner}: cnnacc_im2col returned {status} on validated arguments")
+    return out

@@ -1,0 +1,74 @@
+"""The loops hls_src/im2col/im2col.cpp runs for a design and a shape (see ``program.py``).
+
+Processes (stage names in the results: read, window, write):
+- read (``read_input``): ReadInput, one word per cycle, the whole input as one burst train;
+- window: per channel (Channels), PadRows (the top and bottom pad rows of the KN shifted copies,
+  a word's worth per cycle), FillRows (a word's worth of a padded input row per cycle; the
+  unpacker takes an input word whenever it holds too few bytes, so the channel's words are
+  spread over the loop), EmitRows (a word's worth of output per cycle into the packer, which
+  writes a word whenever one is full);
+- write (``write_output``): WriteOutput, one word per cycle, one burst train.
+Iteration latencies: ReadInput mem_latency_cycles + 2; PadRows 1; FillRows 3 (stream read,
+shift, copy write); EmitRows 3 (copy read, pack, stream write); WriteOutput 2.
+"""
+
+from __future__ import annotations
+
+from simulator.designs import Im2colDesign
+from simulator.units.im2col_schedule import Im2colShape
+from simulator.units.program import READ_EXTRA_CYCLES, Axi, LoopRun, Program
+
+PAD_ITERATION = 1
+FILL_ITERATION = 3
+EMIT_ITERATION = 3
+WRITE_ITERATION = 2
+
+OUTER_LOOPS = {"window": "Channels"}
+FUNCTIONS = {"read": "read_input", "window": "window", "write": "write_output"}
+
+
+def _ceil(x: int, y: int) -> int:
+    return -(-x // y)
+
+
+def _bursts(design: Im2colDesign, n_words: int) -> tuple[int, ...]:
+    full, rest = divmod(n_words, design.burst_beats)
+    return (design.burst_beats,) * full + ((rest,) if rest else ())
+
+
+def im2col_program(design: Im2colDesign, shape: Im2colShape) -> Program:
+    """The runs of im2col_kernel's processes for ``shape``."""
+    word = design.bytes_per_beat
+    channel_in = shape.src_m * shape.src_n
+    channel_out = shape.window * shape.out_m * shape.out_n
+    in_words, out_words = _ceil(shape.src_c * channel_in, word), _ceil(shape.src_c * channel_out, word)
+    pad_chunks = _ceil(shape.out_n, word)
+    row_chunks = _ceil(shape.src_n + 2, word)
+    emit_chunks = _ceil(shape.out_m * shape.out_n, word)
+    window = []
+    for c in range(shape.src_c):
+        taken = _ceil((c + 1) * channel_in, word) - _ceil(c * channel_in, word)
+        written = (c + 1) * channel_out // word - c * channel_out // word
+        if c == shape.src_c - 1:
+            written += int(shape.src_c * channel_out % word != 0)
+        window += [
+            LoopRun("PadRows", 2 * pad_chunks, 1, PAD_ITERATION),
+            LoopRun("FillRows", shape.src_m * row_chunks, 1, FILL_ITERATION, reads="in_words",
+                    read_items=taken),
+            LoopRun("EmitRows", shape.window * emit_chunks, 1, EMIT_ITERATION, writes="out_words",
+                    write_items=written),
+        ]  # fmt: skip
+    read = LoopRun("ReadInput", in_words, 1, design.mem_latency_cycles + READ_EXTRA_CYCLES,
+                   writes="in_words", axi=Axi("in", False, _bursts(design, in_words)))
+    write = LoopRun("WriteOutput", out_words, 1, WRITE_ITERATION, reads="out_words",
+                    axi=Axi("out", True, _bursts(design, out_words)))  # fmt: skip
+    return Program(
+        "im2col",
+        {"read": (read,), "window": tuple(window), "write": (write,)},
+        {"in_words": None, "out_words": None},
+        outer={"window": ("Channels", shape.src_c)},
+        functions=FUNCTIONS,
+    )
+
+
+__all__ = ["OUTER_LOOPS", "im2col_program"]

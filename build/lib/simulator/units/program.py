@@ -1,0 +1,390 @@
+"""A kernel as the loops its C++ runs: the one description the static and SimPy views share.
+
+The HLS kernels of hls_src/ are DATAFLOW regions of processes joined by streams. Each process
+runs its labelled loops one after another; a ``LoopRun`` is one execution of one loop (its
+C++ label, trip count, initiation interval II and iteration latency), with what it reads from
+a stream, writes to a stream, or moves over AXI. ``matmul_program`` and ``im2col_program``
+(in ``matmul_program.py`` and ``im2col_program.py``) list the runs of every process for a
+design and a shape, following the C++ line by line; tests check the labels against the
+source and the trip counts against gcov counts of the compiled C++.
+
+Timing of one run that starts at cycle s (Vitis HLS UG1399, "Pipelining Loops"): iteration i
+issues at s + i * II and its result is ready at s + i * II + iteration latency; the run ends
+at s + (trips - 1) * II + iteration latency; the next run of the process starts one cycle
+later (the state that leaves the loop). Two things can delay a run:
+- streams: iteration i of a run that reads items k0 .. k0 + trips - 1 of a stream cannot
+  issue before item k0 + i is ready, so s >= max_i(ready(k0 + i) - i * II) (items are
+  produced by a writer's iterations, at their ready cycles);
+- AXI: a read loop's iteration latency is mem_latency_cycles + 2 (request, data, store); a
+  write loop's data leave one beat per cycle and are acknowledged mem_latency_cycles after
+  the last beat of each burst.
+
+Streams hold ``buffering`` tiles (the C++'s STREAM depths): a writer's run k waits until
+the reader has finished run k - depth.
+
+``static_timing`` composes these rules with every AXI channel uncontended: the static view
+(what a csynth report would give per loop, composed through the streams). ``simulate_des``
+runs the same runs in SimPy, adding what the static rules ignore (DESIGN.md "Hardware model
+contract"): the AXI adapter's outstanding-request limit and data bus, shared by the
+processes of one bundle (``axi_ports="shared"``: requests are served in the order their
+loops start). With separate bundles and enough outstanding requests to cover the memory
+latency the two views give the same cycle for every run (tested); otherwise the SimPy
+latency is larger.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import simpy
+
+from simulator.designs import Im2colDesign, MatmulDesign
+from simulator.results import Trace
+from simulator.units.axi import ChannelTwin
+from simulator.units.environment import CountingEnvironment
+
+Design = MatmulDesign | Im2colDesign
+
+MAX_PASSES = 100_000
+EXIT_CYCLES = 1  # the state between a loop's last iteration and the next loop of a process
+READ_EXTRA_CYCLES = 2  # a read loop's iteration: request, data, store (+ mem latency)
+
+
+@dataclass(frozen=True, slots=True)
+class Axi:
+    """An AXI access of a loop: one beat per iteration, in bursts of the given beats."""
+
+    port: str  # the C++ port (a, b, bias, out, in)
+    write: bool
+    bursts: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LoopRun:
+    """One execution of a labelled loop of a process."""
+
+    label: str
+    trips: int
+    ii: int
+    iteration: int
+    reads: str | None = None  # stream this loop reads
+    writes: str | None = None  # stream this loop writes
+    axi: Axi | None = None
+    read_items: int | None = None  # items read (default: one per iteration), spread evenly
+    write_items: int | None = None  # items written (default: one per iteration), spread evenly
+
+    @property
+    def n_read(self) -> int:
+        return self.trips if self.read_items is None else self.read_items
+
+    @property
+    def n_written(self) -> int:
+        return self.trips if self.write_items is None else self.write_items
+
+    @property
+    def latency(self) -> int:
+        """(trips - 1) * II + iteration latency; 0 for a run of no iterations."""
+        return 0 if self.trips == 0 else (self.trips - 1) * self.ii + self.iteration
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """The runs of every process of a DATAFLOW region, in C++ order, and its streams.
+
+    ``outer[process]`` is the label and trip count of the process's non-pipelined outer loop
+    (over tiles or channels), whose body holds the runs. ``depth_runs[stream]`` is the number of writer runs a stream holds (its C++ depth, in
+    tiles) when its writer's and reader's runs pair one to one; None when they do not (the
+    SimPy view then lets the stream grow).
+    """
+
+    name: str
+    processes: dict[str, tuple[LoopRun, ...]]
+    depth_runs: dict[str, int | None] = field(default_factory=dict)
+    outer: dict[str, tuple[str, int]] = field(default_factory=dict)  # process: (label, trips)
+    functions: dict[str, str] = field(default_factory=dict)  # process: C++ function, if not equal
+
+    def runs(self):
+        """(process, run) pairs in process order."""
+        for process, runs in self.processes.items():
+            for run in runs:
+                yield process, run
+
+
+def ports_to_channels(design: Design) -> dict[str, str]:
+    """The AXI channel each C++ port uses, by the design's bundles."""
+    if isinstance(design, MatmulDesign) and design.axi_ports == "separate":
+        return {"a": "gmem0", "bias": "gmem0", "b": "gmem1", "out": "gmem2"}
+    if isinstance(design, Im2colDesign):
+        return {"in": "gmem0", "out": "gmem1"}
+    return {"a": "gmem", "b": "gmem", "bias": "gmem", "out": "gmem"}
+
+
+# ------------------------------------------------------------------------- shared rules
+
+
+@dataclass(slots=True)
+class _Items:
+    """Ready cycles of a stream's items, one segment per writing run.
+
+    A run of T iterations at II that writes n items writes item m at iteration
+    ceil((m + 1) T / n) - 1 (evenly spread; one per iteration when n = T), ready
+    ``iteration`` cycles after that iteration issues.
+    """
+
+    segments: list[tuple[int, LoopRun, int]] = field(default_factory=list)  # first, run, start
+    firsts: list[int] = field(default_factory=list)  # the first index of every segment
+    count: int = 0
+
+    def add(self, run: LoopRun, start: int) -> None:
+        if run.n_written:
+            self.segments.append((self.count, run, start))
+            self.firsts.append(self.count)
+            self.count += run.n_written
+
+    @staticmethod
+    def _ready(run: LoopRun, start: int, m: int) -> int:
+        issue = -(-(m + 1) * run.trips // run.n_written) - 1
+        return start + issue * run.ii + run.iteration
+
+    def earliest_start(self, reader: LoopRun, k0: int) -> int:
+        """Least s at which ``reader``, reading items k0 .. k0 + n - 1 (item m at iteration
+        floor(m T / n)), never waits for an item. Exact at the ends of each writer segment,
+        which decide when items come evenly on both sides."""
+        n = reader.n_read
+        start = 0
+        for index in range(max(0, bisect.bisect_right(self.firsts, k0) - 1), len(self.segments)):
+            first, run, run_start = self.segments[index]
+            if first >= k0 + n:
+                break
+            lo, hi = max(first, k0), min(first + run.n_written, k0 + n)
+            for k in {lo, hi - 1} if lo < hi else ():
+                issue = (k - k0) * reader.trips // n
+                start = max(start, self._ready(run, run_start, k - first) - issue * reader.ii)
+        return start
+
+
+def _ideal_axi(run: LoopRun, start: int, design: Design) -> tuple[int, int]:
+    """(end, acknowledged) of an AXI run that starts at ``start`` with nothing in its way."""
+    end = start + run.latency
+    if not run.axi.write:
+        return end, end
+    last_beat = start + sum(run.axi.bursts)
+    return end, last_beat + design.mem_latency_cycles
+
+
+@dataclass
+class Timing:
+    """Cycle of every run (start, end), per process, and the kernel's end.
+
+    The trace records busy spans only: in the static view a process waits for its inputs
+    (idle) and never for a full stream or a busy port (stall)."""
+
+    runs: dict[str, list[tuple[LoopRun, int, int]]]
+    latency_cycles: int
+    write_done_cycle: int
+
+    def process_busy(self) -> dict[str, int]:
+        """Cycles each process spends in its loops (its interval in a DATAFLOW region)."""
+        return {
+            name: sum(end - start + EXIT_CYCLES for _, start, end in runs)
+            for name, runs in self.runs.items()
+        }
+
+
+def static_timing(program: Program, design: Design, trace: Trace | None = None) -> Timing:
+    """The static view: the module docstring's rules with every AXI channel uncontended.
+
+    Processes are evaluated in order (every stream goes from an earlier process to a later
+    one), each run at the earliest cycle its process, its input stream and the room in its
+    output stream allow. Room depends on a later process, so the evaluation repeats until
+    no cycle changes (a max-plus fixed point: each pass can only delay runs).
+    """
+    reader_ends: dict[str, list[int]] = {}
+    for _ in range(MAX_PASSES):
+        timing, ends = _static_pass(program, design, reader_ends)
+        if ends == reader_ends:
+            break
+        reader_ends = ends
+    else:
+        raise RuntimeError(f"{program.name}: the static schedule did not settle")
+    if trace is not None:
+        for process, rows in timing.runs.items():
+            for run, start, end in rows:
+                trace.busy(process, start, end)
+    return timing
+
+
+def _static_pass(program: Program, design: Design, reader_ends: dict[str, list[int]]):
+    items: dict[str, _Items] = defaultdict(_Items)
+    read_index: dict[str, int] = defaultdict(int)
+    written: dict[str, int] = defaultdict(int)
+    ends: dict[str, list[int]] = defaultdict(list)
+    timing: dict[str, list[tuple[LoopRun, int, int]]] = {}
+    done_cycle = 0
+    for process, runs in program.processes.items():
+        clock, rows = 0, []
+        for run in runs:
+            start = clock
+            if run.reads is not None:
+                k0 = read_index[run.reads]
+                start = max(start, items[run.reads].earliest_start(run, k0))
+                read_index[run.reads] = k0 + run.n_read
+            if run.writes is not None:
+                depth = program.depth_runs.get(run.writes)
+                needed = written[run.writes] - depth if depth is not None else -1
+                known = reader_ends.get(run.writes, [])
+                if 0 <= needed < len(known):
+                    start = max(start, known[needed] + 1)
+                written[run.writes] += 1
+            end = start + run.latency
+            if run.axi is not None:
+                end, done = _ideal_axi(run, start, design)
+                done_cycle = max(done_cycle, done)
+            if run.writes is not None:
+                items[run.writes].add(run, start)
+            if run.reads is not None:
+                ends[run.reads].append(end)
+            rows.append((run, start, end))
+            clock = end + EXIT_CYCLES if run.trips else end
+        timing[process] = rows
+    latency = max([done_cycle] + [rows[-1][2] for rows in timing.values() if rows])
+    return Timing(timing, latency, done_cycle), dict(ends)
+
+
+# ------------------------------------------------------------------------------ SimPy
+
+
+class _Stream:
+    """A stream in the SimPy view: item ready cycles, reader-run ends, and wake-up events."""
+
+    def __init__(self, env: simpy.Environment, depth_runs: int | None):
+        self.env = env
+        self.items = _Items()
+        self.depth_runs = depth_runs
+        self.writer_runs = 0
+        self.reader_ends: list[int] = []
+        self.changed = env.event()
+
+    def notify(self) -> None:
+        changed, self.changed = self.changed, self.env.event()
+        changed.succeed()
+
+
+class _ProcessUnit:
+    """SimPy process of one C++ process: its runs in order, one event per run or wait."""
+
+    def __init__(self, env, name, runs, streams, channels, ports, design, trace, acks):
+        self.env, self.name, self.runs = env, name, runs
+        self.streams, self.channels, self.ports = streams, channels, ports
+        self.design, self.trace, self.acks = design, trace, acks
+        self.read_index: dict[str, int] = defaultdict(int)
+        self.end_cycle = 0
+        self.process = env.process(self.run())
+
+    def _wait(self, condition):
+        """Wait (in SimPy) until ``condition()`` holds; streams notify on every change."""
+        while not condition():
+            yield simpy.AnyOf(self.env, [stream.changed for stream in self.streams.values()])
+
+    def run(self):
+        clock = 0
+        for run in self.runs:
+            start = clock
+            if run.reads is not None:
+                stream, k0 = self.streams[run.reads], self.read_index[run.reads]
+                yield from self._wait(lambda s=stream, n=k0 + run.n_read: s.items.count >= n)
+                start = max(start, stream.items.earliest_start(run, k0))
+            ready = start  # waiting for inputs until here (idle), for a full stream after (stall)
+            if run.writes is not None:
+                out = self.streams[run.writes]
+                if out.depth_runs is not None and out.writer_runs >= out.depth_runs:
+                    needed = out.writer_runs - out.depth_runs
+                    yield from self._wait(lambda o=out, k=needed: len(o.reader_ends) > k)
+                    start = max(start, out.reader_ends[needed] + 1)
+            # a start earlier than now is fine: the run's cycles follow from its inputs, which
+            # are all known by now (it waited for them to be decided, not to arrive)
+            if start > self.env.now:
+                yield self.env.timeout(start - self.env.now)
+            self.trace.stall(self.name, ready, start)
+            end = start + run.latency
+            if run.axi is not None:
+                end = self._axi(run, start)  # later than start + latency: waiting for the port
+                self.trace.stall(self.name, start + run.latency, end)
+            if run.writes is not None:
+                out.items.add(run, start)
+                out.writer_runs += 1
+                out.notify()
+            self.trace.busy(self.name, start, start + run.latency)
+            if end > self.env.now:
+                yield self.env.timeout(end - self.env.now)
+            if run.reads is not None:
+                self.read_index[run.reads] += run.n_read
+                stream.reader_ends.append(end)
+                stream.notify()
+            clock = end + EXIT_CYCLES if run.trips else end
+            self.end_cycle = max(self.end_cycle, end)
+
+    def _axi(self, run: LoopRun, start: int) -> int:
+        """End of an AXI run: its bursts queue on the channel at ``start`` (in order)."""
+        channel = self.channels[(self.ports[run.axi.port], run.axi.write)]
+        data_end = done = start
+        for beats in run.axi.bursts:
+            _, data_end, done = channel.issue(start, beats)
+        self.acks.append(done)
+        if run.axi.write:
+            return max(start + run.latency, data_end + run.iteration - 1)
+        return max(start + run.latency, data_end + READ_EXTRA_CYCLES - 1)
+
+
+@dataclass
+class DesTiming:
+    latency_cycles: int
+    n_events: int
+    process_ends: dict[str, int]
+
+
+def simulate_des(program: Program, design: Design, trace: Trace | None = None) -> DesTiming:
+    """The SimPy view of ``program`` on ``design`` (module docstring).
+
+    Raises
+    ------
+    RuntimeError
+        If a process is still waiting when no event is left (a deadlock of the model).
+    """
+    trace = Trace() if trace is None else trace
+    env = CountingEnvironment()
+    names = {run.reads for _, run in program.runs()} | {run.writes for _, run in program.runs()}
+    streams = {
+        name: _Stream(env, program.depth_runs.get(name)) for name in names if name is not None
+    }
+    ports = ports_to_channels(design)
+    channels = {
+        (channel, write): ChannelTwin(design, "write" if write else "read")
+        for channel in set(ports.values())
+        for write in (False, True)
+    }
+    acks: list[int] = []
+    units = [
+        _ProcessUnit(env, name, runs, streams, channels, ports, design, trace, acks)
+        for name, runs in program.processes.items()
+    ]
+    env.run()
+    stuck = [unit.name for unit in units if unit.process.is_alive]
+    if stuck:
+        raise RuntimeError(f"{program.name} DES: processes {stuck} still waiting at cycle {env.now}")
+    ends = {unit.name: unit.end_cycle for unit in units}
+    latency = max([int(env.now)] + acks)
+    return DesTiming(latency, env.n_events, ends)
+
+
+__all__ = [
+    "Axi",
+    "LoopRun",
+    "Program",
+    "Timing",
+    "ports_to_channels",
+    "simulate_des",
+    "static_timing",
+]
