@@ -31,13 +31,11 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import torch
-from torch import nn
-from torch.nn.utils import parametrize
 from tqdm import tqdm
 
 from compress.data import Split
 from compress.model import MyConvNet
-from compress.observe import RANGES, QuantSpec, observe
+from compress.observe import RANGES, QuantSpec
 from compress.prune import (
     TARGETS,
     channel_scores,
@@ -48,14 +46,14 @@ from compress.prune import (
     sensitivity,
     width_names,
 )
-from compress.quantize import build_integer_network, calibration_images, fake_quantize
+from compress.qat import fine_tune, weight_quantized, weight_specs
+from compress.quantize import build_integer_network, calibration_images
 from compress.size import FLOAT_BITS, model_size_kb
-from compress.train import TrainConfig, accuracy, train
+from compress.train import TrainConfig, accuracy
 from simulator.network import run_network
 from simulator.numerics import BITS_MAX, BITS_MIN, check_choice, check_int
 
 ACTIVATION_BITS = 8
-REFRESH_STEPS = 8  # steps between recomputing the fake-quantization ranges during training
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -168,59 +166,6 @@ def split_data(train_split: Split, test_split: Split | None, config: SearchConfi
     ranking = take(validation, np.arange(config.ranking_images))
     calibration = calibration_images(train_part, config.calibration_images, config.seed)
     return SearchData(train_part, validation, ranking, calibration, test_split)
-
-
-# ------------------------------------------------------------- quantization-aware training
-
-
-class FakeQuantWeight(nn.Module):
-    """Parametrization w -> w + (fake_quantize(w) - w).detach(): the forward pass sees the
-    weights the integer network will hold, the gradient passes straight through."""
-
-    def __init__(self, spec: QuantSpec) -> None:
-        super().__init__()
-        self.spec = spec
-        self.calls = 0
-        self.params = None
-
-    def forward(self, weight: torch.Tensor) -> torch.Tensor:
-        if self.params is None or not self.training or self.calls % REFRESH_STEPS == 0:
-            self.params = observe(weight.detach().double().numpy(), self.spec)
-        self.calls += self.training
-        p = self.params
-        return weight + (fake_quantize(weight.detach(), p.scale, p.zero_point, p.qmin, p.qmax) - weight).detach()
-
-
-def weight_specs(bits: tuple[int, ...], weight_range: str) -> list[QuantSpec | None]:
-    return [None if b == FLOAT_BITS else QuantSpec(bits=b, range=weight_range) for b in bits]
-
-
-def fine_tune(model: MyConvNet, bits: tuple[int, ...], split: Split, config: TrainConfig, weight_range: str, *,
-              progress: bool) -> None:  # fmt: skip
-    """Train ``model`` in place; quantized layers train through fake quantization (STE)."""
-    layers = [m for _, m in model.layers()]
-    specs = weight_specs(bits, weight_range)
-    for layer, spec in zip(layers, specs):
-        if spec is not None:
-            parametrize.register_parametrization(layer, "weight", FakeQuantWeight(spec))
-    try:
-        train(model, split, config, progress=progress)
-    finally:
-        for layer, spec in zip(layers, specs):
-            if spec is not None:
-                parametrize.remove_parametrizations(layer, "weight", leave_parametrized=False)
-    model.eval()
-
-
-@torch.no_grad()
-def weight_quantized(model: MyConvNet, bits: tuple[int, ...], weight_range: str) -> MyConvNet:
-    """A copy whose quantized layers hold fake-quantized weights (activations float)."""
-    copy_ = copy.deepcopy(model)
-    for (_, layer), spec in zip(copy_.layers(), weight_specs(bits, weight_range)):
-        if spec is not None:
-            p = observe(layer.weight.double().numpy(), spec)
-            layer.weight.copy_(fake_quantize(layer.weight, p.scale, p.zero_point, p.qmin, p.qmax))
-    return copy_
 
 
 def evaluate(

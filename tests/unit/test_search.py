@@ -11,21 +11,19 @@ from compress.data import Split
 from compress.model import Architecture, MyConvNet
 from compress.observe import QuantSpec
 from compress.quantize import build_integer_network, integer_predict
+from compress.qat import FakeQuantWeight, fine_tune, weight_quantized
 from compress.search import (
-    FakeQuantWeight,
     SearchConfig,
     State,
     candidates,
     choose,
     evaluate,
-    fine_tune,
     lower_bits,
     prune_width,
     run_search,
     split_data,
     train_config,
     walk,
-    weight_quantized,
 )
 from compress.size import model_size_kb
 
