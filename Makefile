@@ -43,6 +43,7 @@ browser:
 	fi
 
 test: setup browser
+	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q
 

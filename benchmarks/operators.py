@@ -34,16 +34,20 @@ def main(argv: list[str] | None = None) -> None:
     rng = np.random.default_rng(0)
     M0, n = numerics.quantize_multiplier(0.00909)  # noqa: N806
     args = {"zero_a": 135, "zero_b": 7, "zero_out": 201, "M0": M0, "n": n}
-    print(f"{'shape (u, v, w)':>18s} {'numba qmatmul':>15s} {'float32 BLAS':>14s} {'BLAS / numba':>13s} {'C++ sw_emu':>12s}")
+    header = (("shape (u, v, w)", 18), ("numba qmatmul", 15), ("float32 BLAS", 14), ("BLAS / numba", 13),
+              ("C++ sw_emu", 12))  # fmt: skip
+    print(" ".join(f"{name:>{width}s}" for name, width in header))
     shapes = (((64, 32, 64), 2000), ((256, 256, 256), 50), ((1024, 1024, 1024), 7))
     for (u, v, w), repeats in shapes[:1] if quick else shapes:
         repeats = max(1, repeats // scale)
         a_q = rng.integers(0, 256, (u, v), dtype=np.uint8)
         b_q = rng.integers(0, 256, (v, w), dtype=np.uint8)
         a_f, b_f = a_q.astype(np.float32), b_q.astype(np.float32)
-        numba_s = median_seconds(lambda: kernels.qmatmul(a_q, b_q, **args), repeats)
-        blas_s = median_seconds(lambda: np.matmul(a_f, b_f), repeats)
-        cpp_s = median_seconds(lambda: sw_emu.qmatmul(a_q, b_q, **args), max(1, repeats // 10)) if u <= 256 else None
+        numba_s = median_seconds(lambda a_q=a_q, b_q=b_q: kernels.qmatmul(a_q, b_q, **args), repeats)
+        blas_s = median_seconds(lambda a_f=a_f, b_f=b_f: np.matmul(a_f, b_f), repeats)
+        cpp_s = None
+        if u <= 256:
+            cpp_s = median_seconds(lambda a_q=a_q, b_q=b_q: sw_emu.qmatmul(a_q, b_q, **args), max(1, repeats // 10))
         cpp = f"{cpp_s * 1e3:9.3f} ms" if cpp_s is not None else "   (skipped)"
         print(f"{str((u, v, w)):>18s} {numba_s * 1e6:12.1f} us {blas_s * 1e6:11.1f} us "
               f"{blas_s / numba_s:12.2f}x {cpp}")  # fmt: skip

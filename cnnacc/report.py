@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from cnnacc.args import add_data_dir, bounded
 

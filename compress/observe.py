@@ -40,7 +40,9 @@ class QuantSpec:
         numerics.check_choice("QuantSpec", "range", self.range, RANGES)
         numerics.check_int("QuantSpec", "bits", self.bits, numerics.BITS_MIN, numerics.BITS_MAX)
         if not 50.0 < float(self.percentile) <= 100.0:
-            raise ValueError(f"QuantSpec: percentile={self.percentile!r} is out of range; expected a float in (50, 100]")
+            raise ValueError(
+                f"QuantSpec: percentile={self.percentile!r} is out of range; expected a float in (50, 100]"
+            )
 
     @property
     def symmetric(self) -> bool:

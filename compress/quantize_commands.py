@@ -28,8 +28,10 @@ def quantize_study(model_name: str = "baseline", *, bits=STUDY_BITS, seed: int =
     return run_study(model, train_split, test_split, bits=bits, seed=seed, progress=progress)
 
 
-def quantize_one(model_name: str = "baseline", *, scheme: str, granularity: str, range_name: str,
-                 percentile: float, bits: int, activations: int | None, seed: int = 0, data_dir=None) -> dict:  # fmt: skip
+def quantize_one(
+    model_name: str = "baseline", *, scheme: str, granularity: str, range_name: str, percentile: float, bits: int,
+    activations: int | None, seed: int = 0, data_dir=None,
+) -> dict:
     """Accuracy of one scheme: weight-only, or weights + activations on integers."""
     check_choice("quantize", "granularity", granularity, GRANULARITIES)
     spec = QuantSpec(scheme=scheme, range=range_name, bits=bits, percentile=percentile)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import json
 import os
 from pathlib import Path
 
@@ -17,13 +16,9 @@ import numpy as np
 import torch
 
 from compress.checkpoint import SHIPPED_DIR, load_checkpoint, save_checkpoint
-from simulator import atomic
 from compress.data import load_fashion_mnist
 from compress.model import Architecture, MyConvNet
 from compress.prune import (
-    CRITERIA,
-    SCOPES,
-    TARGETS,
     PruneSpec,
     apply_masks,
     compact,
@@ -35,6 +30,7 @@ from compress.prune import (
 from compress.search import SearchConfig, SearchResult, State, evaluate, run_search, split_data
 from compress.size import FLOAT_BITS, layer_sizes, model_size_kb, naive_size_kb
 from compress.train import TrainConfig, accuracy, to_float
+from simulator import atomic
 
 CURVES_NAME = "search_curves.json"
 EQUIVALENCE_TOLERANCE = 1e-5  # float32 sums in a different order after compaction

@@ -12,8 +12,8 @@ from simulator import kernels, numerics, sw_emu
 from simulator.designs import Im2colDesign, MatmulDesign
 from simulator.results import Trace
 from simulator.schedule import kernel_schedule
-from simulator.units.im2col import Im2colShape, analytic_im2col, run_im2col_des, simulate_im2col
 from simulator.units.im2col import STAGES as IM2COL_STAGES
+from simulator.units.im2col import Im2colShape, analytic_im2col, run_im2col_des, simulate_im2col
 from simulator.units.matmul import STAGES as MATMUL_STAGES
 from simulator.units.matmul import analytic_matmul, memory_bound_cycles, run_matmul_des, simulate_matmul
 
@@ -160,10 +160,14 @@ def operators_section(seed: int = 0) -> Section:
         "operators_gantt": gantt({"matmul 64 x 32 x 64": matmul.results.pop("_trace"),
                                   "im2col 32 x 32 x 3, 3 x 3": im2col.results.pop("_trace")}),
     }  # fmt: skip
-    body = (f"{HOW_OBTAINED}\n\n{figure_markdown('operators_block_diagram', 'The two kernels as written: DATAFLOW processes (boxes) and the streams between them')}\n\n"
+    diagram = figure_markdown("operators_block_diagram",
+                              "The two kernels as written: DATAFLOW processes (boxes) and the streams between them")
+    timeline = figure_markdown("operators_gantt",
+                               "One call of each kernel in the SimPy model: when each process is busy")
+    body = (f"{HOW_OBTAINED}\n\n{diagram}\n\n"
             f"### Task 1 and Task 3: the quantized matmul\n\n{matmul.body.strip()}\n\n"
             f"### Task 2 and Task 3: im2col\n\n{im2col.body.strip()}\n\n"
-            f"{figure_markdown('operators_gantt', 'One call of each kernel in the SimPy model: when each process is busy')}")  # fmt: skip
+            f"{timeline}")
     return Section("operators", "Part 2: the HLS operators, estimated before synthesis", body,
                    {"matmul": matmul.results, "im2col": im2col.results}, figures)  # fmt: skip
 
@@ -307,9 +311,10 @@ of design {design.fingerprint()}, built with g++, gives the same bytes: {"yes" i
 Estimated latency of the kernel as written: **{static.latency_cycles:,} cycles** in the static schedule and
 **{des.latency_cycles:,} cycles** = {des.latency_us:.3f} us at {design.clock_mhz:g} MHz in the SimPy model
 (input and output on separate ports: nothing contends); interval {schedule.interval_cycles:,} cycles (the
-busiest process, {busiest(schedule)}); {out.size / des.latency_cycles:.1f} output bytes per cycle. The memory-bound limit
-max(L + read beats, 2 L + write beats) = max({latency} + {read_beats}, 2 x {latency} + {write_beats}) =
-{des.memory_bound_cycles:,} cycles ({x_q.size:,} bytes in, {out.size:,} bytes out, {per_beat}-byte beats), so
+busiest process, {busiest(schedule)}); {out.size / des.latency_cycles:.1f} output bytes per cycle. The
+memory-bound limit max(L + read beats, 2 L + write beats) = max({latency} + {read_beats},
+2 x {latency} + {write_beats}) = {des.memory_bound_cycles:,} cycles ({x_q.size:,} bytes in, {out.size:,} bytes out,
+{per_beat}-byte beats), so
 the estimate is {static.latency_cycles / des.memory_bound_cycles:.2f}x that limit. Cycles per stage in the
 SimPy model:
 

@@ -198,13 +198,16 @@ def pruning_section(results: dict) -> Section:
     ])  # fmt: skip
     figures = {"pruning_pareto": pareto_figure(curves, models, baseline),
                "pruning_sensitivity": sensitivity_figure(results["sensitivity"])}  # fmt: skip
-    return Section("pruning", "Part 1 Step 2 and Step 3: pruning, pruning + quantization, export", body, results_out, figures)
+    title = "Part 1 Step 2 and Step 3: pruning, pruning + quantization, export"
+    return Section("pruning", title, body, results_out, figures)
 
 
 def stale_note(baseline: dict) -> str:
     if baseline["matches_search"]:
-        return (f"Everything below starts from the shipped baseline `{baseline['name']}` "
-                f"({baseline['fp32_size_kb']:.1f} KB in FP32, {baseline['w8_size_kb']:.1f} KB with 8-bit weights).")  # fmt: skip
+        return (
+            f"Everything below starts from the shipped baseline `{baseline['name']}` "
+            f"({baseline['fp32_size_kb']:.1f} KB in FP32, {baseline['w8_size_kb']:.1f} KB with 8-bit weights)."
+        )
     return (f"**Warning:** the shipped search models were derived from a baseline of another architecture "
             f"than the current `{baseline['name']}`; run `cnnacc search` again.")  # fmt: skip
 

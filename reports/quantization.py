@@ -60,7 +60,9 @@ def quantization_section(records: list[StudyRecord], fp32: float) -> Section:
     key = {
         "fp32": fp32,
         "global_symmetric_full": {b: acc(scheme="symmetric", granularity="global", range="full", bits=b) for b in bits},
-        "global_asymmetric_full": {b: acc(scheme="asymmetric", granularity="global", range="full", bits=b) for b in bits},
+        "global_asymmetric_full": {
+            b: acc(scheme="asymmetric", granularity="global", range="full", bits=b) for b in bits
+        },
         "layer_asymmetric_full": {b: acc(scheme="asymmetric", granularity="layer", range="full", bits=b) for b in bits},
         "wa_layer_asymmetric_full": {
             b: acc(scheme="asymmetric", granularity="layer", range="full", bits=b, activations=b) for b in bits
@@ -90,7 +92,8 @@ scale S_in S_w, M0/n requantization after every conv/FC, ReLU as a clamp at the 
 {markdown_table(["scheme / granularity / range"] + [f"{b} bits" for b in bits], rows)}
 
 **Task 1a (full range).** At 8 bits and above every weight-only scheme is within
-{key["worst_8plus_loss_pt"]:.2f} pt of FP32. With one global range the symmetric scheme gives {pct(g4s)} at 4 bits and the asymmetric
+{key["worst_8plus_loss_pt"]:.2f} pt of FP32. With one global range the symmetric scheme gives {pct(g4s)} at 4 bits and
+the asymmetric
 one {pct(g4a)}: a single scale must cover the largest weight of the whole model, so at 4 bits
 (7 positive levels for symmetric) most weights of the layers with small weights round to zero.
 Asymmetric quantization spends its codes only on [min, max] instead of [-max|w|, max|w|], one
@@ -136,7 +139,9 @@ calibrated as full ranges on 2,000 training images, are dominated by rare large 
         }, "Granularity of the scale"),
         "quant_clipping": curve_figure(records, fp32, {
             "full": {"scheme": "symmetric", "granularity": "global", "range": "full"},
-            "percentile 99.9": {"scheme": "symmetric", "granularity": "global", "range": "percentile", "percentile": 99.9},
+            "percentile 99.9": {
+                "scheme": "symmetric", "granularity": "global", "range": "percentile", "percentile": 99.9,
+            },
             "mse": {"scheme": "symmetric", "granularity": "global", "range": "mse"},
         }, "Clipping the range"),
         "quant_weights_activations": curve_figure(records, fp32, {

@@ -29,7 +29,6 @@ hls_src/ are scheduled by ``kernel_schedule(design, shape)`` from their loop pro
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any

@@ -2,13 +2,15 @@
 
 Vitis's software-emulation flow compiles the kernels with an ordinary C++ compiler;
 ``simulator.sw_emu_build`` does the same (``make -C hls_src lib``, g++) and this module loads
-the result as a shared library with ctypes, so the C++ that a user would synthesize can be run on NumPy arrays and compared
-bit for bit with the NumPy reference and the Numba kernels (DESIGN.md "Cross-checks").
+the result as a shared library with ctypes, so the C++ that a user would synthesize can be run
+on NumPy arrays and compared bit for bit with the NumPy reference and the Numba kernels
+(DESIGN.md "Cross-checks").
 
 A design's parameters reach the C++ as -D flags, from ``design.cpp_defines()`` only (read by
 hls_src/common/design.hpp); each design gets its own cached library, which reports the flags it
-was built with, checked here against the design's. Arguments are validated here, before any C++ runs (STYLE.md section 11), and
-outputs are allocated here at their exact size, so the C++ never writes out of bounds.
+was built with, checked here against the design's. Arguments are validated here, before any C++
+runs (STYLE.md section 11), and outputs are allocated here at their exact size, so the C++ never
+writes out of bounds.
 """
 
 from __future__ import annotations

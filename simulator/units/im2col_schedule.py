@@ -14,7 +14,6 @@ from simulator.designs import Im2colDesign, check_field
 from simulator.numerics import CHANNELS_MAX, KERNEL_SIZE_MAX, KERNEL_SIZE_MIN, im2col_output_shape
 
 
-
 def im2col_addresses(
     src_c: int, src_m: int, src_n: int, kernel_size_m: int, kernel_size_n: int
 ) -> np.ndarray:

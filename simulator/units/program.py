@@ -94,9 +94,9 @@ class Program:
     """The runs of every process of a DATAFLOW region, in C++ order, and its streams.
 
     ``outer[process]`` is the label and trip count of the process's non-pipelined outer loop
-    (over tiles or channels), whose body holds the runs. ``depth_runs[stream]`` is the number of writer runs a stream holds (its C++ depth, in
-    tiles) when its writer's and reader's runs pair one to one; None when they do not (the
-    SimPy view then lets the stream grow).
+    (over tiles or channels), whose body holds the runs. ``depth_runs[stream]`` is the number of
+    writer runs a stream holds (its C++ depth, in tiles) when its writer's and reader's runs
+    pair one to one; None when they do not (the SimPy view then lets the stream grow).
     """
 
     name: str
@@ -211,7 +211,7 @@ def static_timing(program: Program, design: Design, trace: Trace | None = None) 
         raise RuntimeError(f"{program.name}: the static schedule did not settle")
     if trace is not None:
         for process, rows in timing.runs.items():
-            for run, start, end in rows:
+            for _, start, end in rows:
                 trace.busy(process, start, end)
     return timing
 

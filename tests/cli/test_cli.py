@@ -74,7 +74,8 @@ def test_evaluate_json_reports_accuracy_on_the_full_test_set(capsys):
 def test_train_writes_a_checkpoint_and_card(tmp_path, capsys):
     write_fashion(tmp_path, n_train=64, n_test=16)
     stem = tmp_path / "tiny"
-    assert main(["train", "--epochs", "1", "--data-dir", str(tmp_path), "--output", str(stem), "--json", "--quiet"]) == 0
+    argv = ["train", "--epochs", "1", "--data-dir", str(tmp_path), "--output", str(stem), "--json", "--quiet"]
+    assert main(argv) == 0
     card = json.loads(capsys.readouterr().out)
     assert (tmp_path / "tiny.pt").is_file() and json.loads((tmp_path / "tiny.json").read_text())["epochs"] == 1
     assert card["test_images"] == 16

@@ -1,12 +1,13 @@
 """Timing properties on Hypothesis-drawn designs and shapes.
 
 The static schedule of the C++ and the SimPy model agree exactly where nothing contends
-(separate bundles, enough outstanding requests to cover the memory latency); a shared bundle costs at most the read beats the static view ignores; the
-outstanding-request limit, which the static rules ignore, can cost far more (a worked case).
-The SimPy model never beats the compute and bytes-over-bandwidth bounds, never gets slower
-with a wider AXI port or ping-pong streams; the values never depend on the design; the
-SCALE-Sim-compatible DES equals SCALE-Sim's closed form; the AXI channel, driven by a state
-machine, matches its twin and a deque model of its requests in flight.
+(separate bundles, enough outstanding requests to cover the memory latency); a shared bundle
+costs at most the read beats the static view ignores; the outstanding-request limit, which the
+static rules ignore, can cost far more (a worked case). The SimPy model never beats the compute
+and bytes-over-bandwidth bounds, never gets slower with a wider AXI port or ping-pong streams;
+the values never depend on the design; the SCALE-Sim-compatible DES equals SCALE-Sim's closed
+form; the AXI channel, driven by a state machine, matches its twin and a deque model of its
+requests in flight.
 """
 
 import dataclasses

@@ -2,11 +2,11 @@
 question in the spec's order, and prints only numbers that come from results.json."""
 
 import json
+
 import pytest
 
 from reports.build import build_report
 from tests.report.checks import SPEC_QUESTIONS, render, untraced_numbers
-
 
 
 @pytest.fixture(scope="module")

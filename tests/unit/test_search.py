@@ -10,8 +10,8 @@ from torch.nn.utils import parametrize
 from compress.data import Split
 from compress.model import Architecture, MyConvNet
 from compress.observe import QuantSpec
-from compress.quantize import build_integer_network, integer_predict
 from compress.qat import FakeQuantWeight, fine_tune, weight_quantized
+from compress.quantize import build_integer_network, integer_predict
 from compress.search import (
     SearchConfig,
     State,

@@ -11,7 +11,7 @@ import simpy
 from simulator import kernels
 from simulator.designs import Im2colDesign, MatmulDesign
 from simulator.numerics import im2col_reference
-from simulator.results import Im2colResult, MatmulResult, StageCycles, Trace, union_length
+from simulator.results import Im2colResult, MatmulResult, Trace, union_length
 from simulator.scalesim import ScaleSimLayer, simulate_scalesim_layer
 from simulator.units.axi import AxiChannel, ChannelTwin, block_bursts, segment_bursts
 from simulator.units.im2col import (
