@@ -190,8 +190,9 @@ def run_layers(net: IntegerNetwork, images_q: np.ndarray, *, engine: str = "numb
     """Output codes of every layer (after pooling) for one batch: the golden vectors of an export."""
     from simulator import kernels
 
-    conv_layer, fc_layer = (conv_layer_numba, fc_layer_numba) if engine == "numba" else (
-        conv_layer_sw_emu, fc_layer_sw_emu)  # fmt: skip
+    check_choice("run_layers", "engine", engine, ENGINES)
+    conv_layer, fc_layer = {"numba": (conv_layer_numba, fc_layer_numba),
+                            "sw_emu": (conv_layer_sw_emu, fc_layer_sw_emu)}[engine]  # fmt: skip
     h = np.ascontiguousarray(images_q)
     outputs = []
     for layer in net.layers:

@@ -85,7 +85,7 @@ def network_timing(
         else:
             shape = (layer.out_features, layer.in_features, 1)
             im2col_cycles = 0
-        matmul = analytic_matmul(matmul_design, *shape)
+        matmul = analytic_matmul(matmul_design, *shape, bias=True)  # matmul_layer reads the bias
         stages = {name: stage.busy_cycles for name, stage in matmul.stages.items()}
         rows.append(LayerTiming(layer.name, layer.kind, shape, im2col_cycles, matmul.latency_cycles, stages,
                                 shape[0] * shape[1] * shape[2]))  # fmt: skip

@@ -1,0 +1,81 @@
+"""Direct tests of the network-level timing, the infer command's success path, and the
+quantization study, on the shipped baseline (small slices of the test set)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+
+from compress.checkpoint import load_checkpoint
+from compress.data import load_fashion_mnist
+from compress.study import run_study
+from compress.train import predict
+from simulator.designs import Im2colDesign, MatmulDesign
+from simulator.export import load_network
+from simulator.network import run_layers
+from simulator.network_timing import network_timing
+from simulator.units.im2col import analytic_im2col
+from simulator.units.matmul import analytic_matmul
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("export")
+    model, _ = load_checkpoint("baseline")
+    model.save_weights(folder)
+    return folder
+
+
+def test_network_timing_is_the_sum_of_its_layers_kernels(export):
+    net = load_network(export)
+    design = MatmulDesign(tile_u=16, axi_width_bits=256)
+    timing = network_timing(net, design, Im2colDesign())
+    assert [layer.layer for layer in timing.layers] == [layer.name for layer in net.layers]
+    channels, size = 1, 28
+    for layer, row in zip(net.layers, timing.layers):
+        if layer.kind == "conv":
+            assert row.matmul_shape == (layer.out_features, layer.in_features, size * size)
+            assert row.im2col_cycles == analytic_im2col(Im2colDesign(), channels, size, size, 3, 3).latency_cycles
+            channels, size = layer.out_features, size // 2 if layer.pool else size
+        else:
+            assert row.matmul_shape == (layer.out_features, layer.in_features, 1) and row.im2col_cycles == 0
+        assert row.matmul_cycles == analytic_matmul(design, *row.matmul_shape, bias=True).latency_cycles
+        assert row.macs == int(np.prod(row.matmul_shape))
+    assert timing.latency_cycles == sum(row.total_cycles for row in timing.layers)
+    assert timing.images_per_second == pytest.approx(design.clock_mhz * 1e6 / timing.latency_cycles)
+
+
+def test_run_layers_rejects_an_unknown_engine(export):
+    with pytest.raises(ValueError, match=r"run_layers.*engine='gpu'"):
+        run_layers(load_network(export), np.zeros((1, 1, 28, 28), np.uint8), engine="gpu")
+
+
+def test_infer_command_reports_accuracy_agreement_and_cycles(export, capsys):
+    from cnnacc.main import main
+
+    assert main(["infer", str(export), "--limit", "300", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["images"] == 300
+    assert result["accuracy"] > 0.85 and result["agreement"] >= 0.99
+    assert [layer["layer"] for layer in result["layers"]] == ["conv1", "conv2", "fc1", "fc2"]
+    assert result["latency_cycles_per_image"] == network_timing(load_network(export)).latency_cycles
+
+
+def test_quantization_study_measures_every_configuration():
+    model, card = load_checkpoint("baseline")
+    train = load_fashion_mnist("train")
+    test = load_fashion_mnist("test")
+    test = dataclasses.replace(test, images=test.images[:500], labels=test.labels[:500])
+    records = run_study(model, train, test, bits=(8,), progress=False)
+    weight_only = [r for r in records if r.activations is None]
+    with_activations = [r for r in records if r.activations is not None]
+    assert {r.scheme for r in weight_only} == {"symmetric", "asymmetric"}
+    assert [r.activations for r in with_activations] == [8, 8]
+    # 8-bit full-range asymmetric weights keep the FP32 accuracy within a point on these images
+    fp32 = float((predict(model, test) == test.labels).mean())
+    best = max(r.accuracy for r in weight_only if r.range == "full")
+    assert abs(best - fp32) < 0.01 and card["accuracy"] > 0.9
+    assert run_study(model, train, test, bits=(8,), progress=False) == records  # deterministic
