@@ -60,7 +60,7 @@ int cnnacc_matmul(uint8_t* out, uint32_t M0, uint32_t n, const uint8_t* a, const
 // matmul_layer() of matmul/matmul.hpp: matmul with a per-row int32 bias and a lower clamp.
 int cnnacc_matmul_layer(uint8_t* out, uint32_t M0, uint32_t n, const uint8_t* a, const uint8_t* b,
                         uint8_t zero_a, uint8_t zero_b, uint8_t zero_out, uint32_t u, uint32_t v,
-                        uint32_t w, const int32_t* bias, uint8_t out_min) {
+                        uint32_t w, const int32_t* bias, uint8_t output_floor) {
     if (u == 0 || v == 0 || w == 0) {
         return bridge_bad_shape;
     }
@@ -70,7 +70,7 @@ int cnnacc_matmul_layer(uint8_t* out, uint32_t M0, uint32_t n, const uint8_t* a,
     if (w > static_cast<uint32_t>(cnnacc::design::matmul_max_w)) {
         return bridge_exceeds_design;
     }
-    matmul_layer(out, M0, n, a, b, zero_a, zero_b, zero_out, u, v, w, bias, out_min);
+    matmul_layer(out, M0, n, a, b, zero_a, zero_b, zero_out, u, v, w, bias, output_floor);
     return bridge_ok;
 }
 

@@ -103,11 +103,11 @@ def centre_float32(x):
 
 
 @njit(cache=True)
-def qmatmul_epilogue(raw, a_rowsum, b_colsum, v, centre_a, centre_b, zero_out, M0, n, nearest, bias, lowest,  # noqa: N803
-                     highest):
+def qmatmul_epilogue(raw, a_rowsum, b_colsum, v, centre_a, centre_b, zero_out, M0, n, nearest, bias, output_floor,  # noqa: N803
+                     output_qmax):
     """Zero-point terms (eq. 7-8, centred operands), the per-row int32 bias, requantization
-    and a clamp to [lowest, highest] (lowest = the output zero point for a fused ReLU, else 0;
-    highest = 2^b - 1 for b-bit activations, 255 for uint8)."""
+    and a clamp to [output_floor, output_qmax] (output_floor = the output zero point for a fused ReLU, else 0;
+    output_qmax = 2^b - 1 for b-bit activations, 255 for uint8)."""
     u, w = raw.shape
     out = np.empty((u, w), np.uint8)
     constant = np.int64(v) * np.int64(centre_a) * np.int64(centre_b)
@@ -116,7 +116,7 @@ def qmatmul_epilogue(raw, a_rowsum, b_colsum, v, centre_a, centre_b, zero_out, M
         for k in range(w):
             acc = np.int64(raw[i, k]) + row_term - np.int64(centre_a) * b_colsum[k]
             value = requantize_one(acc, M0, n, zero_out, nearest)
-            out[i, k] = min(max(value, lowest), highest)
+            out[i, k] = min(max(value, output_floor), output_qmax)
     return out
 
 
@@ -252,15 +252,15 @@ def qmatmul(
                              np.zeros(a_q.shape[0], np.int64), 0, 255)  # fmt: skip
 
 
-def qmatmul_unchecked(a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding, bias, lowest, highest):  # noqa: N803
-    """qmatmul plus a per-row int32 bias and a clamp to [lowest, highest], for callers that
+def qmatmul_unchecked(a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding, bias, output_floor, output_qmax):  # noqa: N803
+    """qmatmul plus a per-row int32 bias and a clamp to [output_floor, output_qmax], for callers that
     validated already."""
     a_centred, a_rowsum = centre_float32(a_q)
     b_centred_t, b_colsum = centre_float32(np.ascontiguousarray(b_q.T))
     raw = raw_products(a_centred, b_centred_t.T)
     return qmatmul_epilogue(
         raw, a_rowsum, b_colsum, a_q.shape[1], zero_a - CENTRE, zero_b - CENTRE, zero_out, M0, n,
-        rounding == "nearest", bias, np.uint8(lowest), np.uint8(highest),
+        rounding == "nearest", bias, np.uint8(output_floor), np.uint8(output_qmax),
     )  # fmt: skip
 
 

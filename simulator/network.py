@@ -128,7 +128,7 @@ def conv_layer_sw_emu(layer: IntegerLayer, x_q: np.ndarray, rounding: str) -> np
     out = sw_emu.qmatmul_layer(
         np.ascontiguousarray(layer.weight_matrix), cols, zero_a=layer.weight_zero_point,
         zero_b=layer.input_zero_point, zero_out=layer.output_zero_point, M0=layer.M0, n=layer.n,
-        bias_q=layer.bias_q, out_min=layer.output_floor, rounding=rounding,
+        bias_q=layer.bias_q, output_floor=layer.output_floor, rounding=rounding,
     )  # (C_out, N*H*W)  # fmt: skip
     return np.ascontiguousarray(out.reshape(layer.out_features, batch, height, width).transpose(1, 0, 2, 3))
 
@@ -140,7 +140,7 @@ def fc_layer_sw_emu(layer: IntegerLayer, x_q: np.ndarray, rounding: str) -> np.n
     out = sw_emu.qmatmul_layer(
         np.ascontiguousarray(layer.weight_matrix), np.ascontiguousarray(x_q.T), zero_a=layer.weight_zero_point,
         zero_b=layer.input_zero_point, zero_out=layer.output_zero_point, M0=layer.M0, n=layer.n,
-        bias_q=layer.bias_q, out_min=layer.output_floor, rounding=rounding,
+        bias_q=layer.bias_q, output_floor=layer.output_floor, rounding=rounding,
     )  # fmt: skip
     return np.ascontiguousarray(out.T)
 

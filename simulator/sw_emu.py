@@ -210,17 +210,17 @@ def qmatmul_layer(
     M0: int,  # noqa: N803
     n: int,
     bias_q: np.ndarray,
-    out_min: int,
+    output_floor: int,
     design: MatmulDesign | None = None,
     rounding: Rounding | None = None,
 ) -> np.ndarray:
     """A network layer by the C++ extended API ``matmul_layer``: qmatmul whose accumulators
     start at ``bias_q`` (int32, one per row of A) and whose outputs are clamped from below at
-    ``out_min`` (a fused ReLU). Other parameters and errors as :func:`qmatmul`."""
+    ``output_floor`` (a fused ReLU). Other parameters and errors as :func:`qmatmul`."""
     owner = "sw_emu.qmatmul_layer"
     design = _matmul_design(owner, design, rounding)
     check_qmatmul_args(owner, a_q, b_q, zero_a, zero_b, zero_out, M0, n, design.rounding)
-    check_int(owner, "out_min", out_min, 0, 255)
+    check_int(owner, "output_floor", output_floor, 0, 255)
     bias = np.ascontiguousarray(bias_q, dtype=np.int64)
     if bias.shape != (a_q.shape[0],) or np.abs(bias).max(initial=0) >= 2**31:
         raise ValueError(
@@ -228,7 +228,7 @@ def qmatmul_layer(
         )
     library = _library(design.cpp_defines())
     args = (int(M0), int(n), int(zero_a), int(zero_b), int(zero_out))
-    return _run_matmul(owner, library, design, a_q, b_q, args, (bias.astype(np.int32), int(out_min)))
+    return _run_matmul(owner, library, design, a_q, b_q, args, (bias.astype(np.int32), int(output_floor)))
 
 
 def im2col(

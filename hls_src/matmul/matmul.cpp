@@ -270,9 +270,9 @@ ComputeSteps:
     }
 }
 
-// acc + bias -> uint8 codes, REQUANT_LANES per cycle, clamped from below at out_min.
+// acc + bias -> uint8 codes, REQUANT_LANES per cycle, clamped from below at output_floor.
 void requantize(stream<acc_row_t>& acc_rows, stream<out_row_t>& out_rows, const int32_t* bias,
-                uint8_t has_bias, uint32_t M0, uint32_t n, uint8_t zero_out, uint8_t out_min,
+                uint8_t has_bias, uint32_t M0, uint32_t n, uint8_t zero_out, uint8_t output_floor,
                 uint32_t u, uint32_t v, uint32_t w) {
     int32_t bias_tile[tile_u] = {};
     Steps steps(u, v, w);
@@ -303,7 +303,7 @@ RequantizeTiles:
                 if (c < static_cast<uint32_t>(tile_w)) {
                     const acc_t value = static_cast<acc_t>(acc.v[c] + offset);
                     const uint8_t code = cnnacc::requantize(value, M0, n, zero_out);
-                    out.v[c] = code < out_min ? out_min : code;
+                    out.v[c] = code < output_floor ? output_floor : code;
                 }
             }
             if (++chunk == chunks) {
@@ -383,7 +383,7 @@ StoreTiles:
 void matmul_kernel(word_t* out, const word_t* a, const word_t* b, const int32_t* bias,
                    const uint32_t M0, const uint32_t n, const uint8_t zero_a, const uint8_t zero_b,
                    const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w,
-                   const uint8_t has_bias, const uint8_t out_min) {
+                   const uint8_t has_bias, const uint8_t output_floor) {
     // Bundles, burst length, outstanding requests and latency come from the design.
     CNNACC_PRAGMA(HLS INTERFACE m_axi port = a offset = slave bundle = CNNACC_BUNDLE_A
                   max_read_burst_length = AXI_BURST_BEATS num_read_outstanding = AXI_OUTSTANDING
@@ -410,7 +410,7 @@ void matmul_kernel(word_t* out, const word_t* a, const word_t* b, const int32_t*
     load_a(a, a_rows, u, v, w);
     load_b(b, b_rows, u, v, w);
     compute(a_rows, b_rows, acc_rows, zero_a, zero_b, u, v, w);
-    requantize(acc_rows, out_rows, bias, has_bias, M0, n, zero_out, out_min, u, v, w);
+    requantize(acc_rows, out_rows, bias, has_bias, M0, n, zero_out, output_floor, u, v, w);
     store(out_rows, out, u, v, w);
 }
 
@@ -433,7 +433,7 @@ std::vector<word_t> to_device(const uint8_t* bytes, uint64_t n_bytes) {
 void matmul_layer(uint8_t* out, const uint32_t M0, const uint32_t n, const uint8_t* a,
                   const uint8_t* b, const uint8_t zero_a, const uint8_t zero_b,
                   const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w, const int32_t* bias,
-                  const uint8_t out_min) {
+                  const uint8_t output_floor) {
     const uint64_t out_bytes = uint64_t{u} * w;
     const std::vector<word_t> a_words = to_device(a, uint64_t{u} * v);
     const std::vector<word_t> b_words = to_device(b, uint64_t{v} * w);
@@ -443,7 +443,7 @@ void matmul_layer(uint8_t* out, const uint32_t M0, const uint32_t n, const uint8
         std::memcpy(bias_words.data(), bias, sizeof(int32_t) * u);
     }
     matmul_kernel(out_words.data(), a_words.data(), b_words.data(), bias_words.data(), M0, n,
-                  zero_a, zero_b, zero_out, u, v, w, bias != nullptr ? 1 : 0, out_min);
+                  zero_a, zero_b, zero_out, u, v, w, bias != nullptr ? 1 : 0, output_floor);
     for (uint64_t i = 0; i < out_bytes; ++i) {
         out[i] = word_byte(out_words[i / word_bytes], static_cast<int>(i % word_bytes));
     }

@@ -48,20 +48,20 @@ void matmul(uint8_t* out,         // quantized result, u x w
             uint32_t w);          // columns of B and out
 
 // The synthesis top: device buffers of AXI words (host buffers are word-padded, as XRT's are),
-// has_bias selects the bias, out_min the lowest output code. matmul() and matmul_layer() below
+// has_bias selects the bias, output_floor the lowest output code. matmul() and matmul_layer() below
 // are its host-side callers with the spec's byte-array API.
 void matmul_kernel(cnnacc::word_t* out, const cnnacc::word_t* a, const cnnacc::word_t* b,
                    const int32_t* bias, const uint32_t M0, const uint32_t n, const uint8_t zero_a,
                    const uint8_t zero_b, const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w,
-                   const uint8_t has_bias, const uint8_t out_min);
+                   const uint8_t has_bias, const uint8_t output_floor);
 
 // Extended API for a network layer: acc starts at bias[i] (int32 at scale S_a S_b, one per
-// row of A) and outputs are clamped from below at out_min (the output zero point for a
-// fused ReLU, else 0). matmul() is matmul_layer() with no bias and out_min = 0.
+// row of A) and outputs are clamped from below at output_floor (the output zero point for a
+// fused ReLU, else 0). matmul() is matmul_layer() with no bias and output_floor = 0.
 void matmul_layer(uint8_t* out, const uint32_t M0, const uint32_t n, const uint8_t* a,
                   const uint8_t* b, const uint8_t zero_a, const uint8_t zero_b,
                   const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w,
                   const int32_t* bias,      // u int32 biases
-                  const uint8_t out_min);   // lowest output code
+                  const uint8_t output_floor);   // lowest output code
 
 #endif  // CNNACC_MATMUL_MATMUL_HPP

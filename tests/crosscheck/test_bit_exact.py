@@ -67,11 +67,11 @@ def test_layer_matmul_with_bias_and_relu_numba_equals_cpp(pair, data):
     """The extended API (int32 bias, lower clamp) agrees too; bias keeps |acc| < 2^31."""
     u = case["a_q"].shape[0]
     bias = np.array(data.draw(st.lists(st.integers(-(2**24), 2**24), min_size=u, max_size=u)), np.int64)
-    out_min = data.draw(st.integers(0, 255))
+    output_floor = data.draw(st.integers(0, 255))
     args = [case[k] for k in ("a_q", "b_q", "zero_a", "zero_b", "zero_out", "M0", "n", "rounding")]
-    expected = kernels.qmatmul_unchecked(*args, bias, out_min, 255)
-    got = sw_emu.qmatmul_layer(**case, bias_q=bias, out_min=out_min, design=design)
+    expected = kernels.qmatmul_unchecked(*args, bias, output_floor, 255)
+    got = sw_emu.qmatmul_layer(**case, bias_q=bias, output_floor=output_floor, design=design)
     assert_array_equal(got, expected)
     acc = numerics.qmatmul_accumulate(case["a_q"], case["b_q"], case["zero_a"], case["zero_b"]) + bias[:, None]
     reference = numerics.requantize(acc, case["M0"], case["n"], case["zero_out"], case["rounding"])
-    assert_array_equal(got, np.maximum(reference, out_min))
+    assert_array_equal(got, np.maximum(reference, output_floor))
