@@ -94,7 +94,10 @@ def test_prune_sensitivity_json_has_a_curve_per_width(capsys, tiny):
     code, out, _ = run(capsys, "prune", "--sensitivity", "--model", tiny / "tiny", "--fraction", "0.5",
                        "--target", "channel", "--data-dir", tiny, "--json")  # fmt: skip
     assert code == 0
-    assert set(json.loads(out)["curves"]) == {"conv1", "conv2", "fc1"}
+    result = json.loads(out)
+    assert set(result["curves"]) == {"conv1", "conv2", "fc1"} and result["fractions"] == [0.5]
+    for curve in result["curves"].values():  # one test accuracy per fraction, of a 10-class model
+        assert len(curve) == 1 and 0.0 <= curve[0] <= 1.0
 
 
 def test_search_json_then_export_of_a_chosen_model(capsys, tiny, monkeypatch):
