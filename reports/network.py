@@ -142,8 +142,10 @@ Latency {timing.latency_cycles:,} cycles = {timing.latency_us:.1f} us per image,
 {timing.images_per_second:,.0f} images/s at {design.clock_mhz:g} MHz.
 
 {largest.layer} takes {largest_share:.1f} % of the cycles: with one image at a time its
-{largest.matmul_shape[0] * largest.matmul_shape[1]:,} weight bytes stream in for a matrix-vector product, so the
-layer is bound by memory, not by the PE array; batching images (w > 1) would amortize those loads.
+{largest.matmul_shape[0] * largest.matmul_shape[1]:,} weight bytes stream in for a matrix-vector product, one
+weight tile per step, and load_a waits one memory latency per tile (each tile's read loop is its own burst
+train, in rows of the weight matrix): the layer is bound by memory latency, not by the PE array or the port's
+bandwidth. Batching images (w > 1) or a tile-contiguous weight layout would amortize it.
 
 {figure_markdown("network_layers", "Per-layer cycles of the integer MyConvNet on the simulated accelerator")}
 
