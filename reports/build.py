@@ -18,7 +18,7 @@ from reports.pruning import pruning_results, pruning_section
 from reports.quantization import quantization_section
 from simulator.numerics import V_MAX
 
-TITLE = "cnnacc: a quantized CNN and its accelerator operators, before synthesis (accuracies measured, hardware estimated)"
+TITLE = "cnnacc: a quantized CNN and its accelerator, before synthesis (accuracies measured, hardware estimated)"
 
 
 QUICK_STUDY_BITS = (2, 4, 8)
