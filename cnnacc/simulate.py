@@ -169,11 +169,16 @@ def cmd_simulate_matmul(args: argparse.Namespace) -> None:
     M0, n = quantize_multiplier(args.multiplier)  # noqa: N806
     values = dict(zero_a=args.zero_a, zero_b=args.zero_b, zero_out=args.zero_out, M0=M0, n=n)
     out, result = simulate_matmul(design, a_q, b_q, **values)
+    _print_with_values(args, result, out, lambda sw_emu: sw_emu.qmatmul(a_q, b_q, **values, design=design))
+
+
+def _print_with_values(args: argparse.Namespace, result, out: np.ndarray, run_cpp) -> None:
+    """Print ``result``; with --values sw_emu, first run the C++ of the design (``run_cpp(sw_emu)``)
+    and record whether it gives the Numba kernel's bytes."""
     if args.values == "sw_emu":
         from simulator import sw_emu
 
-        cpp = sw_emu.qmatmul(a_q, b_q, **values, design=design)
-        result.extra["sw_emu_equal"] = bool(np.array_equal(cpp, out))
+        result.extra["sw_emu_equal"] = bool(np.array_equal(run_cpp(sw_emu), out))
     _print_result(result, args.json)
     if args.values == "sw_emu" and not args.json:
         verdict = "equal to" if result.extra["sw_emu_equal"] else "DIFFERENT from"
@@ -201,15 +206,8 @@ def cmd_simulate_im2col(args: argparse.Namespace) -> None:
         0, 256, (args.src_c, args.src_m, args.src_n), dtype=np.uint8
     )
     out, result = simulate_im2col(design, x_q, km, kn, pad_value=args.pad_value)
-    if args.values == "sw_emu":
-        from simulator import sw_emu
-
-        cpp = sw_emu.im2col(x_q, km, kn, pad_value=args.pad_value, design=design)
-        result.extra["sw_emu_equal"] = bool(np.array_equal(cpp, out))
-    _print_result(result, args.json)
-    if args.values == "sw_emu" and not args.json:
-        verdict = "equal to" if result.extra["sw_emu_equal"] else "DIFFERENT from"
-        print(f"  values: the C++ of this design (g++, sw_emu) is {verdict} the Numba kernel")
+    _print_with_values(args, result, out,
+                       lambda sw_emu: sw_emu.im2col(x_q, km, kn, pad_value=args.pad_value, design=design))  # fmt: skip
 
 
 def cmd_simulate_scalesim(args: argparse.Namespace) -> None:

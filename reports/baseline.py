@@ -40,21 +40,37 @@ def training_figure(history: dict) -> Figure:
     return fig
 
 
-def baseline_section(train_split: Split, test_split: Split, evaluation: dict) -> Section:
-    """Dataset summary, layer table, accuracy per class, confusion matrix, training curve."""
+def measure_baseline(train_split: Split, test_split: Split, evaluation: dict) -> dict:
+    """What the baseline section needs from the data and the evaluation, JSON-ready."""
+    return {
+        "train_images": len(train_split),
+        "test_images": len(test_split),
+        "image_shape": list(test_split.images.shape[1:]),
+        "classes": list(test_split.classes),
+        "train_images_per_class": np.bincount(train_split.labels, minlength=len(train_split.classes)).tolist(),
+        "evaluation": evaluation,
+    }
+
+
+def baseline_section(data: dict) -> Section:
+    """Dataset summary, layer table, accuracy per class, confusion matrix, training curve: a pure
+    function of ``measure_baseline``'s output."""
+    evaluation = data["evaluation"]
+    classes = tuple(data["classes"])
+    n_train, n_test = data["train_images"], data["test_images"]
     card = evaluation["card"]
     arch = Architecture.from_json(card["architecture"])
     table = layer_table(arch)
     total_params = sum(row["params"] for row in table)
     total_macs = sum(row["macs"] for row in table)
-    counts = np.bincount(train_split.labels, minlength=len(train_split.classes))
+    counts = np.asarray(data["train_images_per_class"])
     results = {
         "dataset": {
             "name": "Fashion-MNIST",
-            "train_images": len(train_split),
-            "test_images": len(test_split),
-            "image_shape": list(test_split.images.shape[1:]),
-            "classes": list(test_split.classes),
+            "train_images": n_train,
+            "test_images": n_test,
+            "image_shape": data["image_shape"],
+            "classes": list(classes),
             "train_images_per_class": counts.tolist(),
         },
         "architecture": arch.to_json(),
@@ -75,9 +91,9 @@ def baseline_section(train_split: Split, test_split: Split, evaluation: dict) ->
     layer_rows.append(["total", "", "", f"{total_params:,}", f"{total_macs:,}", f"{results['fp32_size_kb']:.2f}"])
     class_rows = [[name, f"{100 * acc:.1f}"] for name, acc in evaluation["per_class"].items()]
     body = f"""
-**Dataset.** Fashion-MNIST: {len(train_split):,} training and {len(test_split):,} test images,
-28x28 grey levels, {len(test_split.classes)} classes ({counts.min():,} to {counts.max():,} training
-images per class). Every accuracy in this report is measured on the full {len(test_split):,}-image
+**Dataset.** Fashion-MNIST: {n_train:,} training and {n_test:,} test images,
+28x28 grey levels, {len(classes)} classes ({counts.min():,} to {counts.max():,} training
+images per class). Every accuracy in this report is measured on the full {n_test:,}-image
 test set.
 
 **MyConvNet.** Only 3x3 convolutions with stride 1 and padding 1 (each maps to im2col + matmul on
@@ -96,7 +112,7 @@ Adam with a one-cycle learning-rate schedule, batch {card["batch_size"]}, seed {
 {figure_markdown("baseline_training", "Training loss and test accuracy per epoch of the shipped baseline")}
 """
     figures = {
-        "baseline_confusion": confusion_figure(np.asarray(evaluation["confusion"]), test_split.classes),
+        "baseline_confusion": confusion_figure(np.asarray(evaluation["confusion"]), classes),
         "baseline_training": training_figure(card["history"]),
     }
     return Section("baseline", "Dataset and FP32 baseline", body, results, figures)

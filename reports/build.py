@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -10,10 +11,10 @@ from compress.checkpoint import load_checkpoint
 from compress.data import load_fashion_mnist
 from compress.study import CALIBRATION_IMAGES, STUDY_BITS, run_study
 from compress.train import predict
-from reports.baseline import baseline_section
+from reports.baseline import baseline_section, measure_baseline
 from reports.document import write_report
-from reports.network import network_section
-from reports.operators import operators_section
+from reports.network import measure_network_section, network_section
+from reports.operators import measure_operators, operators_section
 from reports.pruning import pruning_results, pruning_section
 from reports.quantization import quantization_section
 from simulator.numerics import V_MAX
@@ -38,9 +39,10 @@ def constants() -> dict:
     }
 
 
-def build_report(out_dir: str | Path = "reports/out", *, retrain: bool = False, data_dir=None,
-                 progress: bool = True, quick: bool = False) -> list[Path]:  # fmt: skip
-    """Build the report from the shipped checkpoints (or retrain the baseline first).
+def measure(out_dir: str | Path = "reports/out", *, retrain: bool = False, data_dir=None, progress: bool = True,
+            quick: bool = False) -> dict:  # fmt: skip
+    """Every measurement of the report (training or loading, studies, C++ builds, simulations),
+    JSON-ready: the sections render from this alone.
 
     quick : study only 2, 4 and 8 bits (for tests); everything else is the full report.
     """
@@ -58,11 +60,46 @@ def build_report(out_dir: str | Path = "reports/out", *, retrain: bool = False, 
     predict(model, test_split)
     fp32_seconds = time.perf_counter() - start
     net = model.save_weights(Path(out_dir) / "export_baseline_w8a8", data_dir=data_dir)
+    return {
+        "baseline": measure_baseline(train_split, test_split, evaluation),
+        "quantization": {"records": [record.to_json() for record in records], "fp32": evaluation["accuracy"]},
+        "pruning": pruning_results(data_dir, train_split=train_split, test_split=test_split),
+        "operators": measure_operators(),
+        "network": measure_network_section(net, test_split, fp32_seconds, evaluation["accuracy"]),
+    }
+
+
+def render(measurements: dict, out_dir: str | Path = "reports/out") -> list[Path]:
+    """Write the report from ``measure``'s output: pure rendering, nothing is measured."""
     sections = [
-        baseline_section(train_split, test_split, evaluation),
-        quantization_section(records, evaluation["accuracy"]),
-        pruning_section(pruning_results(data_dir, train_split=train_split, test_split=test_split)),
-        operators_section(),
-        network_section(net, test_split, fp32_seconds, evaluation["accuracy"]),
+        baseline_section(measurements["baseline"]),
+        quantization_section(measurements["quantization"]),
+        pruning_section(measurements["pruning"]),
+        operators_section(measurements["operators"]),
+        network_section(measurements["network"]),
     ]
-    return write_report(sections, out_dir, TITLE, constants())
+    return write_report(sections, out_dir, TITLE, constants(), measurements)
+
+
+def build_report(out_dir: str | Path = "reports/out", *, retrain: bool = False, data_dir=None,
+                 progress: bool = True, quick: bool = False) -> list[Path]:  # fmt: skip
+    """Measure everything, then render the report into ``out_dir``."""
+    measurements = measure(out_dir, retrain=retrain, data_dir=data_dir, progress=progress, quick=quick)
+    return render(measurements, out_dir)
+
+
+def render_from(results_json: str | Path, out_dir: str | Path | None = None) -> list[Path]:
+    """Re-render a report from the "measurements" of its results.json, without measuring.
+
+    Raises
+    ------
+    FileNotFoundError, ValueError
+        For a missing file or one without the measurements of a report.
+    """
+    path = Path(results_json)
+    if not path.is_file():
+        raise FileNotFoundError(f"report --from: {path} does not exist")
+    data = json.loads(path.read_text())
+    if "measurements" not in data:
+        raise ValueError(f"report --from: {path} has no 'measurements'; it was not written by cnnacc report")
+    return render(data["measurements"], path.parent if out_dir is None else out_dir)

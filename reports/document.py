@@ -51,7 +51,8 @@ def figure_markdown(name: str, caption: str) -> str:
     return f"![{caption}](figures/{name}.png)\n\n*{caption}*"
 
 
-def write_report(sections: list[Section], out_dir: str | Path, title: str, constants: dict | None = None) -> list[Path]:
+def write_report(sections: list[Section], out_dir: str | Path, title: str, constants: dict | None = None,
+                 measurements: dict | None = None) -> list[Path]:  # fmt: skip
     """Write figures, report.md, report.html and results.json into ``out_dir``.
 
     ``constants`` (the spec's and the contract's fixed numbers quoted by the text) are stored
@@ -72,6 +73,8 @@ def write_report(sections: list[Section], out_dir: str | Path, title: str, const
         f"<style>{HTML_STYLE}</style></head><body>\n{html_body}\n</body></html>\n"
     )
     results = {s.key: s.results for s in sections} | {"constants": constants or {}}
+    if measurements is not None:  # what ``cnnacc report --from`` re-renders from
+        results["measurements"] = measurements
     paths = [out / "report.md", out / "report.html", out / "results.json"]
     atomic.write_text(paths[0], text)
     atomic.write_bytes(paths[1], html.encode("utf-8"))

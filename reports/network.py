@@ -92,11 +92,25 @@ def design_space_figure(points: list[dict]) -> Figure:
     return fig
 
 
-def network_section(net: IntegerNetwork, test: Split, fp32_seconds: float, fp32_accuracy: float) -> Section:
-    measured = measure_network(net, test)
+def measure_network_section(net: IntegerNetwork, test: Split, fp32_seconds: float, fp32_accuracy: float) -> dict:
+    """Every measurement of the network section, JSON-ready."""
     design = MatmulDesign()
-    timing = network_timing(net, design)
-    points = design_space(net, design)
+    return {
+        "measured": measure_network(net, test),
+        "design": design.to_json(),
+        "timing": network_timing(net, design).to_json(),
+        "design_space": design_space(net, design),
+        "fp32_seconds": fp32_seconds,
+        "fp32_accuracy": fp32_accuracy,
+    }
+
+
+def network_section(data: dict) -> Section:
+    """The network section, a pure function of ``measure_network_section``'s output."""
+    measured, points = data["measured"], data["design_space"]
+    fp32_seconds, fp32_accuracy = data["fp32_seconds"], data["fp32_accuracy"]
+    design = MatmulDesign.from_json(data["design"])
+    timing = NetworkTiming.from_json(data["timing"])
     ratio = measured["numba_seconds"] / fp32_seconds
     rows = [[t.layer, "x".join(map(str, t.matmul_shape)), f"{t.macs:,}", f"{t.im2col_cycles:,}",
              f"{t.matmul_cycles:,}", *(f"{t.stages.get(s, 0):,}" for s in ("load_a", "load_b", "compute",

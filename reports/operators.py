@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import torch
 from matplotlib.figure import Figure
@@ -10,8 +12,8 @@ from matplotlib.patches import FancyBboxPatch
 from reports.document import Section, figure_markdown, markdown_table
 from simulator import kernels, numerics, sw_emu
 from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.results import Trace
-from simulator.schedule import kernel_schedule
+from simulator.results import Im2colResult, MatmulResult, Trace
+from simulator.schedule import ScheduleReport, kernel_schedule
 from simulator.units.im2col import STAGES as IM2COL_STAGES
 from simulator.units.im2col import Im2colShape, analytic_im2col, run_im2col_des, simulate_im2col
 from simulator.units.matmul import STAGES as MATMUL_STAGES
@@ -151,14 +153,34 @@ def busiest(schedule) -> str:
     return max((row for row in schedule.rows if row.kind == "process"), key=lambda row: row.latency_cycles).name
 
 
-def operators_section(seed: int = 0) -> Section:
-    """Part 2: both operators, their static schedules, SimPy runs, resources and figures."""
-    matmul = matmul_section(seed)
-    im2col = im2col_section(seed)
+def trace_json(trace: Trace) -> dict:
+    return {"spans": [list(span) for span in trace.spans], "stalls": [list(span) for span in trace.stalls]}
+
+
+def trace_from_json(data: dict) -> Trace:
+    trace = Trace()
+    trace.spans = [tuple(span) for span in data["spans"]]
+    trace.stalls = [tuple(span) for span in data["stalls"]]
+    return trace
+
+
+def measure_operators(seed: int = 0) -> dict:
+    """Every measurement of Part 2 (C++ builds, SimPy runs, static schedules), JSON-ready."""
+    return {"matmul": measure_matmul(seed), "im2col": measure_im2col(seed)}
+
+
+def operators_section(measured: dict) -> Section:
+    """Part 2: both operators, their static schedules, SimPy runs, resources and figures, a pure
+    function of ``measure_operators``'s output."""
+    matmul = matmul_section(measured["matmul"])
+    im2col = im2col_section(measured["im2col"])
+    runs = {"matmul 64 x 32 x 64": ("matmul", MATMUL_STAGES), "im2col 32 x 32 x 3, 3 x 3": ("im2col", IM2COL_STAGES)}
     figures = {
-        "operators_block_diagram": block_diagram(MatmulDesign(), Im2colDesign()),
-        "operators_gantt": gantt({"matmul 64 x 32 x 64": matmul.results.pop("_trace"),
-                                  "im2col 32 x 32 x 3, 3 x 3": im2col.results.pop("_trace")}),
+        "operators_block_diagram": block_diagram(MatmulDesign.from_json(measured["matmul"]["design"]),
+                                                 Im2colDesign.from_json(measured["im2col"]["design"])),
+        "operators_gantt": gantt({title: (trace_from_json(measured[key]["trace"]), stages,
+                                          measured[key]["simpy"]["latency_cycles"])
+                                  for title, (key, stages) in runs.items()}),
     }  # fmt: skip
     diagram = figure_markdown("operators_block_diagram",
                               "The two kernels as written: DATAFLOW processes (boxes) and the streams between them")
@@ -172,8 +194,8 @@ def operators_section(seed: int = 0) -> Section:
                    {"matmul": matmul.results, "im2col": im2col.results}, figures)  # fmt: skip
 
 
-def matmul_section(seed: int = 0) -> Section:
-    example = worked_example()
+def measure_matmul(seed: int = 0) -> dict:
+    """Every measurement of the matmul section, JSON-ready (the section renders from it alone)."""
     design = MatmulDesign()
     rng = np.random.default_rng(seed)
     a_q = rng.integers(0, 256, (SPEC_U, SPEC_V), dtype=np.uint8)
@@ -181,11 +203,28 @@ def matmul_section(seed: int = 0) -> Section:
     M0, n = numerics.quantize_multiplier(0.0004)  # noqa: N806
     args = {"zero_a": 128, "zero_b": 120, "zero_out": 100, "M0": M0, "n": n}
     out, _ = simulate_matmul(design, a_q, b_q, **args)
-    cpp_equal = bool(np.array_equal(sw_emu.qmatmul(a_q, b_q, **args, design=design), out))
     trace = Trace()
     des = run_matmul_des(design, SPEC_U, SPEC_V, SPEC_W, trace)
-    static = analytic_matmul(design, SPEC_U, SPEC_V, SPEC_W)
-    schedule = kernel_schedule(design, (SPEC_U, SPEC_V, SPEC_W))
+    return {
+        "example": worked_example(),
+        "design": design.to_json(),
+        "simpy": des.to_json(),
+        "static_latency_cycles": analytic_matmul(design, SPEC_U, SPEC_V, SPEC_W).latency_cycles,
+        "schedule": kernel_schedule(design, (SPEC_U, SPEC_V, SPEC_W)).to_json(),
+        "cpp_equal": bool(np.array_equal(sw_emu.qmatmul(a_q, b_q, **args, design=design), out)),
+        "trace": trace_json(trace),
+    }
+
+
+def matmul_section(measured: dict) -> Section:
+    """The matmul part of Part 2, a pure function of ``measure_matmul``'s output."""
+    example = measured["example"]
+    design = MatmulDesign.from_json(measured["design"])
+    des = MatmulResult.from_json(measured["simpy"])
+    static = SimpleNamespace(latency_cycles=measured["static_latency_cycles"],
+                             latency_us=design.cycles_to_us(measured["static_latency_cycles"]))  # fmt: skip
+    schedule = ScheduleReport.from_json(measured["schedule"])
+    cpp_equal = measured["cpp_equal"]
     bound = memory_bound_cycles(design, SPEC_U, SPEC_V, SPEC_W)
     per_beat, latency = design.bytes_per_beat, design.mem_latency_cycles
     read_beats = max(SPEC_U * SPEC_V, SPEC_V * SPEC_W) // per_beat
@@ -208,7 +247,6 @@ def matmul_section(seed: int = 0) -> Section:
         "zero_point_dsp": resources.breakdown["zero_points"]["dsp"],
         "unpacked_dsp": design.tile_v * design.tile_w,
         "kernel_schedule": schedule.to_json(),
-        "_trace": (trace, MATMUL_STAGES, des.latency_cycles),
     }  # fmt: skip
     pct = resources.utilization_percent
     body = f"""
@@ -276,19 +314,37 @@ is zero in the A rows.
     return Section("matmul", "the quantized matmul", body, results)
 
 
-def im2col_section(seed: int = 0) -> Section:
+def measure_im2col(seed: int = 0) -> dict:
+    """Every measurement of the im2col section, JSON-ready."""
     design = Im2colDesign()
     rng = np.random.default_rng(seed)
     x_q = rng.integers(0, 256, SPEC_SRC, dtype=np.uint8)
     out, _ = simulate_im2col(design, x_q, SPEC_K, SPEC_K)
     unfold = torch.nn.functional.unfold(torch.from_numpy(x_q.astype(np.float32))[None], SPEC_K, padding=1)[0]
-    torch_equal = bool(np.array_equal(unfold.numpy().astype(np.uint8), out))
-    cpp_equal = bool(np.array_equal(sw_emu.im2col(x_q, SPEC_K, SPEC_K, design=design), out))
-    shape = Im2colShape(*SPEC_SRC, SPEC_K, SPEC_K)
     trace = Trace()
-    des = run_im2col_des(design, shape, trace)
-    static = analytic_im2col(design, *SPEC_SRC, SPEC_K, SPEC_K)
-    schedule = kernel_schedule(design, (*SPEC_SRC, SPEC_K, SPEC_K))
+    des = run_im2col_des(design, Im2colShape(*SPEC_SRC, SPEC_K, SPEC_K), trace)
+    return {
+        "design": design.to_json(),
+        "simpy": des.to_json(),
+        "static_latency_cycles": analytic_im2col(design, *SPEC_SRC, SPEC_K, SPEC_K).latency_cycles,
+        "schedule": kernel_schedule(design, (*SPEC_SRC, SPEC_K, SPEC_K)).to_json(),
+        "torch_equal": bool(np.array_equal(unfold.numpy().astype(np.uint8), out)),
+        "cpp_equal": bool(np.array_equal(sw_emu.im2col(x_q, SPEC_K, SPEC_K, design=design), out)),
+        "bytes_in": int(x_q.size),
+        "output_shape": list(out.shape),
+        "trace": trace_json(trace),
+    }
+
+
+def im2col_section(measured: dict) -> Section:
+    """The im2col part of Part 2, a pure function of ``measure_im2col``'s output."""
+    design = Im2colDesign.from_json(measured["design"])
+    des = Im2colResult.from_json(measured["simpy"])
+    static = SimpleNamespace(latency_cycles=measured["static_latency_cycles"])
+    schedule = ScheduleReport.from_json(measured["schedule"])
+    torch_equal, cpp_equal = measured["torch_equal"], measured["cpp_equal"]
+    out = SimpleNamespace(shape=tuple(measured["output_shape"]), size=int(np.prod(measured["output_shape"])))
+    x_q = SimpleNamespace(size=measured["bytes_in"])
     per_beat, latency = design.bytes_per_beat, design.mem_latency_cycles
     read_beats, write_beats = -(-x_q.size // per_beat), -(-out.size // per_beat)
     results = {
@@ -302,7 +358,6 @@ def im2col_section(seed: int = 0) -> Section:
                          "bytes_per_beat": per_beat},
         "image_copies": design.max_k, "copy_bytes": design.image_bytes,
         "kernel_schedule": schedule.to_json(),
-        "_trace": (trace, IM2COL_STAGES, des.latency_cycles),
     }  # fmt: skip
     body = f"""
 **The 32 x 32 x 3, 3 x 3 run.** The output is {out.shape[0]} x {out.shape[1]} (rows (c, kr, kc), columns

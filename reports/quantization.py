@@ -45,7 +45,11 @@ def curve_figure(records: list[StudyRecord], fp32: float, series: dict[str, dict
     return fig
 
 
-def quantization_section(records: list[StudyRecord], fp32: float) -> Section:
+def quantization_section(data: dict) -> Section:
+    """The quantization study, a pure function of its records (``StudyRecord.to_json``) and the
+    FP32 accuracy."""
+    records = [StudyRecord(**record) for record in data["records"]]
+    fp32 = data["fp32"]
     labels, bits, table = accuracy_table(records)
     rows = [[label] + [f"{100 * a:.2f}" for a in row] for label, row in zip(labels, table)]
 

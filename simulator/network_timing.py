@@ -38,6 +38,12 @@ class LayerTiming:
     def to_json(self) -> dict:
         return asdict(self) | {"total_cycles": self.total_cycles}
 
+    @classmethod
+    def from_json(cls, data: dict) -> LayerTiming:
+        """Inverse of ``to_json`` (total_cycles is recomputed)."""
+        return cls(data["layer"], data["kind"], tuple(data["matmul_shape"]), data["im2col_cycles"],
+                   data["matmul_cycles"], dict(data["stages"]), data["macs"])  # fmt: skip
+
 
 @dataclass(frozen=True)
 class NetworkTiming:
@@ -64,6 +70,11 @@ class NetworkTiming:
             "images_per_second": self.images_per_second,
             "clock_mhz": self.clock_mhz,
         }
+
+    @classmethod
+    def from_json(cls, data: dict) -> NetworkTiming:
+        """Inverse of ``to_json`` (the derived keys are recomputed)."""
+        return cls(tuple(LayerTiming.from_json(layer) for layer in data["layers"]), data["clock_mhz"])
 
 
 def network_timing(

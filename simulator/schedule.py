@@ -224,6 +224,16 @@ class ScheduleReport:
             "nodes": [row.to_json() for row in self.rows],
         }
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ScheduleReport:
+        """Inverse of ``to_json``."""
+        rows = tuple(
+            ScheduleRow(node["name"], node["kind"], node["depth"], node["trip_count"], node["pipeline_ii"],
+                        node["iteration_latency"], node["latency_cycles"], node["interval_cycles"])
+            for node in data["nodes"]
+        )  # fmt: skip
+        return cls(data["name"], data["latency_cycles"], data["interval_cycles"], rows)
+
     def format_table(self) -> str:
         """A csynth-like table: name (indented), trip count, II, iteration latency, latency."""
         header = f"{'Name':<34} {'Trip count':>10} {'II':>4} {'Iter. latency':>13} {'Latency':>10}"

@@ -47,3 +47,26 @@ def test_every_number_in_the_text_comes_from_results_json(report):
     text = (report / "report.md").read_text()
     results = json.loads((report / "results.json").read_text())
     assert untraced_numbers(text, results) == []
+
+
+@pytest.mark.slow
+def test_report_re_renders_from_results_json_without_measuring(report, tmp_path, monkeypatch):
+    """`cnnacc report --from results.json`: the same report.md, from the saved measurements only."""
+    import time
+
+    from cnnacc.main import main
+    from reports import build
+
+    def refuse(*arguments, **keywords):
+        pytest.fail("re-rendering measured something")
+
+    monkeypatch.setattr(build, "measure", refuse)
+    start = time.perf_counter()
+    assert main(["report", "--from", str(report / "results.json"), "--out", str(tmp_path)]) == 0
+    seconds = time.perf_counter() - start
+    print(f"report --from re-rendered in {seconds:.1f} s")
+    assert (tmp_path / "report.md").read_text() == (report / "report.md").read_text()
+    assert json.loads((tmp_path / "results.json").read_text()) == json.loads((report / "results.json").read_text())
+    figures = sorted(path.name for path in (report / "figures").iterdir())
+    assert sorted(path.name for path in (tmp_path / "figures").iterdir()) == figures
+    assert seconds < 120  # a guard against hangs; the closing note quotes the measured time
