@@ -8,6 +8,7 @@
 #define CNNACC_COMMON_WIDE_HPP
 
 #include <cstdint>
+#include <vector>
 
 #include "design.hpp"
 
@@ -70,6 +71,24 @@ struct bytes_t {
 
 // Words that cover n_bytes bytes starting at a word boundary.
 inline uint64_t words_for(uint64_t n_bytes) { return (n_bytes + word_bytes - 1) / word_bytes; }
+
+#ifndef __SYNTHESIS__
+// Host side: n_bytes bytes into a word-padded device buffer with spare_words zero words after
+// them (as XRT buffers are padded), and back.
+inline std::vector<word_t> to_device(const uint8_t* bytes, uint64_t n_bytes, uint64_t spare_words) {
+    std::vector<word_t> words(words_for(n_bytes) + spare_words, word_t{});
+    for (uint64_t i = 0; i < n_bytes; ++i) {
+        set_word_byte(words[i / word_bytes], static_cast<int>(i % word_bytes), bytes[i]);
+    }
+    return words;
+}
+
+inline void from_device(const std::vector<word_t>& words, uint8_t* bytes, uint64_t n_bytes) {
+    for (uint64_t i = 0; i < n_bytes; ++i) {
+        bytes[i] = word_byte(words[i / word_bytes], static_cast<int>(i % word_bytes));
+    }
+}
+#endif  // __SYNTHESIS__
 
 }  // namespace cnnacc
 

@@ -215,16 +215,11 @@ void im2col_pad(const uint8_t* in, uint8_t* out, uint32_t src_m, uint32_t src_n,
     const uint64_t in_bytes = uint64_t{src_c} * src_m * src_n;
     const uint64_t out_bytes = uint64_t{src_c} * kernel_size_m * kernel_size_n *
                                (src_m + 3 - kernel_size_m) * (src_n + 3 - kernel_size_n);
-    std::vector<word_t> in_words(cnnacc::words_for(in_bytes));
-    for (uint64_t i = 0; i < in_bytes; ++i) {
-        cnnacc::set_word_byte(in_words[i / word_bytes], static_cast<int>(i % word_bytes), in[i]);
-    }
+    const std::vector<word_t> in_words = cnnacc::to_device(in, in_bytes, 0);
     std::vector<word_t> out_words(cnnacc::words_for(out_bytes));
     im2col_kernel(in_words.data(), out_words.data(), src_m, src_n, src_c, kernel_size_m,
                   kernel_size_n, pad_value);
-    for (uint64_t i = 0; i < out_bytes; ++i) {
-        out[i] = word_byte(out_words[i / word_bytes], static_cast<int>(i % word_bytes));
-    }
+    cnnacc::from_device(out_words, out, out_bytes);
 }
 
 void im2col(const uint8_t* in, uint8_t* out, uint32_t src_m, uint32_t src_n, uint32_t src_c,

@@ -115,6 +115,21 @@ struct Block {
     uint32_t words() const { return segments * words_per_segment; }
 };
 
+// The words of a block in read order: segment by segment, words_per_segment words each.
+struct BlockWalk {
+    const Block& block;
+    uint32_t segment = 0, k = 0;
+
+    explicit BlockWalk(const Block& block_) : block(block_) {}
+    uint64_t word() const { return (block.base + segment * block.pitch) / word_bytes + k; }
+    void next() {
+        if (++k == block.words_per_segment) {
+            k = 0;
+            ++segment;
+        }
+    }
+};
+
 // Scatters the bytes of word index q that fall in segment s of block into buf (pitch len).
 inline void scatter_word(const Block& block, uint32_t s, uint64_t q, const word_t& word,
                          uint8_t* buf) {
@@ -138,16 +153,13 @@ LoadATiles:
         const uint32_t depth = extent(v, tile_v, steps.tj);
         const Block block(uint64_t{steps.ti} * tile_u * v + uint64_t{steps.tj} * tile_v, rows,
                           depth, v);
-        uint32_t segment = 0, k = 0;
+        BlockWalk walk(block);
     ReadA:
         for (uint32_t t = 0; t < block.words(); ++t) {
 #pragma HLS PIPELINE II = 1
-            const uint64_t q = (block.base + segment * block.pitch) / word_bytes + k;
-            scatter_word(block, segment, q, a[q], tile);
-            if (++k == block.words_per_segment) {
-                k = 0;
-                ++segment;
-            }
+            const uint64_t q = walk.word();
+            scatter_word(block, walk.segment, q, a[q], tile);
+            walk.next();
         }
     EmitA:
         for (uint32_t r = 0; r < rows; ++r) {
@@ -174,16 +186,13 @@ LoadBTiles:
             const uint32_t cols = extent(w, tile_w, steps.tk);
             const Block block(uint64_t{steps.tj} * tile_v * w + uint64_t{steps.tk} * tile_w, depth,
                               cols, w);
-            uint32_t segment = 0, k = 0;
+            BlockWalk walk(block);
         ReadB:
             for (uint32_t t = 0; t < block.words(); ++t) {
 #pragma HLS PIPELINE II = 1
-                const uint64_t q = (block.base + segment * block.pitch) / word_bytes + k;
-                scatter_word(block, segment, q, b[q], tile);
-                if (++k == block.words_per_segment) {
-                    k = 0;
-                    ++segment;
-                }
+                const uint64_t q = walk.word();
+                scatter_word(block, walk.segment, q, b[q], tile);
+                walk.next();
             }
         EmitB:
             for (uint32_t j = 0; j < depth; ++j) {
@@ -417,36 +426,23 @@ void matmul_kernel(word_t* out, const word_t* a, const word_t* b, const int32_t*
 #ifndef __SYNTHESIS__
 // Host side of the spec's API: the byte arrays go to word-padded device buffers (as XRT
 // buffers are), the kernel runs, the result comes back.
-namespace {
-
-std::vector<word_t> to_device(const uint8_t* bytes, uint64_t n_bytes) {
-    // one spare word: a block read may touch the word after the last one
-    std::vector<word_t> words(cnnacc::words_for(n_bytes) + 1);
-    for (uint64_t i = 0; i < n_bytes; ++i) {
-        cnnacc::set_word_byte(words[i / word_bytes], static_cast<int>(i % word_bytes), bytes[i]);
-    }
-    return words;
-}
-
-}  // namespace
 
 void matmul_layer(uint8_t* out, const uint32_t M0, const uint32_t n, const uint8_t* a,
                   const uint8_t* b, const uint8_t zero_a, const uint8_t zero_b,
                   const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w, const int32_t* bias,
                   const uint8_t output_floor) {
     const uint64_t out_bytes = uint64_t{u} * w;
-    const std::vector<word_t> a_words = to_device(a, uint64_t{u} * v);
-    const std::vector<word_t> b_words = to_device(b, uint64_t{v} * w);
-    std::vector<word_t> out_words(cnnacc::words_for(out_bytes) + 1);
+    // one spare word after A and B: a block read may touch the word after the last one
+    const std::vector<word_t> a_words = cnnacc::to_device(a, uint64_t{u} * v, 1);
+    const std::vector<word_t> b_words = cnnacc::to_device(b, uint64_t{v} * w, 1);
+    std::vector<word_t> out_words(cnnacc::words_for(out_bytes));
     std::vector<int32_t> bias_words(u, 0);
     if (bias != nullptr) {
         std::memcpy(bias_words.data(), bias, sizeof(int32_t) * u);
     }
     matmul_kernel(out_words.data(), a_words.data(), b_words.data(), bias_words.data(), M0, n,
                   zero_a, zero_b, zero_out, u, v, w, bias != nullptr ? 1 : 0, output_floor);
-    for (uint64_t i = 0; i < out_bytes; ++i) {
-        out[i] = word_byte(out_words[i / word_bytes], static_cast<int>(i % word_bytes));
-    }
+    cnnacc::from_device(out_words, out, out_bytes);
 }
 
 void matmul(uint8_t* out, const uint32_t M0, const uint32_t n, const uint8_t* a, const uint8_t* b,
