@@ -139,10 +139,13 @@ def gantt(traces: dict[str, tuple[Trace, tuple[str, ...], int]]) -> Figure:
             stalled = [(start, end - start) for name, start, end in trace.stalls if name == stage]
             ax.broken_barh(busy, (row - 0.35, 0.7), color="tab:blue")
             ax.broken_barh(stalled, (row - 0.35, 0.7), color="tab:red")
+        last = max(end for _, _, end in trace.spans)
+        ax.broken_barh([(last, latency - last)], (len(stages) - 1.35, 0.7), color="0.8")  # write responses
         ax.set_yticks(range(len(stages)), stages, fontsize=8)
         ax.invert_yaxis()
         ax.set_xlim(0, latency)
-        ax.set_title(f"{title}: {latency:,} cycles (blue: busy, red: stalled)", fontsize=9)
+        ax.set_title(f"{title}: {latency:,} cycles (blue: busy, red: stalled, grey: waiting for the write "
+                     "responses)", fontsize=9)  # fmt: skip
     axes[-1].set_xlabel("cycle")
     fig.tight_layout()
     return fig
