@@ -44,6 +44,8 @@ browser:
 
 test: setup browser
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q
 

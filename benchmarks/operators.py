@@ -34,8 +34,13 @@ def main(argv: list[str] | None = None) -> None:
     rng = np.random.default_rng(0)
     M0, n = numerics.quantize_multiplier(0.00909)  # noqa: N806
     args = {"zero_a": 135, "zero_b": 7, "zero_out": 201, "M0": M0, "n": n}
-    header = (("shape (u, v, w)", 18), ("numba qmatmul", 15), ("float32 BLAS", 14), ("BLAS / numba", 13),
-              ("C++ sw_emu", 12))  # fmt: skip
+    header = (
+        ("shape (u, v, w)", 18),
+        ("numba qmatmul", 15),
+        ("float32 BLAS", 14),
+        ("BLAS / numba", 13),
+        ("C++ sw_emu", 12),
+    )
     print(" ".join(f"{name:>{width}s}" for name, width in header))
     shapes = (((64, 32, 64), 2000), ((256, 256, 256), 50), ((1024, 1024, 1024), 7))
     for (u, v, w), repeats in shapes[:1] if quick else shapes:
@@ -49,14 +54,15 @@ def main(argv: list[str] | None = None) -> None:
         if u <= 256:
             cpp_s = median_seconds(lambda a_q=a_q, b_q=b_q: sw_emu.qmatmul(a_q, b_q, **args), max(1, repeats // 10))
         cpp = f"{cpp_s * 1e3:9.3f} ms" if cpp_s is not None else "   (skipped)"
-        print(f"{str((u, v, w)):>18s} {numba_s * 1e6:12.1f} us {blas_s * 1e6:11.1f} us "
-              f"{blas_s / numba_s:12.2f}x {cpp}")  # fmt: skip
+        print(f"{str((u, v, w)):>18s} {numba_s * 1e6:12.1f} us {blas_s * 1e6:11.1f} us {blas_s / numba_s:12.2f}x {cpp}")
     x_q = rng.integers(0, 256, (3, 32, 32), dtype=np.uint8)
     numba_s = median_seconds(lambda: kernels.im2col(x_q, 3, 3), 2000 // scale)
     reference_s = median_seconds(lambda: numerics.im2col_reference(x_q, 3, 3), 500 // scale)
     cpp_s = median_seconds(lambda: sw_emu.im2col(x_q, 3, 3), 500 // scale)
-    print(f"im2col 32x32x3 k3: numba {numba_s * 1e6:.1f} us, numpy reference {reference_s * 1e6:.1f} us, "
-          f"C++ sw_emu {cpp_s * 1e6:.1f} us")  # fmt: skip
+    print(
+        f"im2col 32x32x3 k3: numba {numba_s * 1e6:.1f} us, numpy reference {reference_s * 1e6:.1f} us, "
+        f"C++ sw_emu {cpp_s * 1e6:.1f} us"
+    )
 
 
 if __name__ == "__main__":

@@ -69,10 +69,7 @@ print(json.dumps({"seconds": time.perf_counter() - start}))
 def ensure_scalesim(venv: Path) -> Path:
     """Python of a virtual environment holding SCALE-Sim; create and install it if needed."""
     python = venv / "bin" / "python"
-    if (
-        python.exists()
-        and subprocess.run([python, "-c", "import scalesim"], capture_output=True).returncode == 0
-    ):
+    if python.exists() and subprocess.run([python, "-c", "import scalesim"], capture_output=True).returncode == 0:
         return python
     print(f"installing {' '.join(SCALESIM_REQUIREMENTS)} into {venv} ...", flush=True)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
@@ -98,8 +95,7 @@ def write_layout(folder: Path, topology: Path) -> Path:
     row = ", 1, 1, 1, 1, 1, 1,     0, 1, 2,     0, 1, 2,     0, 1, 2, 3,     0, 1, 2, 3,"
     path = folder / f"layout_{topology.stem}.csv"
     path.write_text(
-        "Layer name, intraline and interline factors and orders (unused)\n"
-        + "".join(f"{n}{row}\n" for n in names)
+        "Layer name, intraline and interline factors and orders (unused)\n" + "".join(f"{n}{row}\n" for n in names)
     )
     return path
 
@@ -137,9 +133,7 @@ def run_ours(config: Path, topology: Path, form: str, repeats: int) -> tuple[lis
     times, results = [], []
     for _ in range(repeats):
         start = time.perf_counter()
-        results = simulate_scalesim(
-            read_topology(topology, gemm=form == "gemm"), read_config(config)
-        )
+        results = simulate_scalesim(read_topology(topology, gemm=form == "gemm"), read_config(config))
         times.append(time.perf_counter() - start)
     return results, statistics.median(times)
 
@@ -175,9 +169,7 @@ def main(argv: list[str] | None = None) -> int:
             for rows, cols in arrays:
                 for dataflow in DATAFLOWS:
                     config = write_config(folder, rows, cols, dataflow)
-                    theirs, their_seconds = run_scalesim(
-                        python, config, topology, layout, form, folder / config.stem
-                    )
+                    theirs, their_seconds = run_scalesim(python, config, topology, layout, form, folder / config.stem)
                     ours, our_seconds = run_ours(config, topology, form, args.repeats)
                     ratios.append(their_seconds / our_seconds)
                     print(
@@ -190,10 +182,7 @@ def main(argv: list[str] | None = None) -> int:
                     for their, our in zip(theirs, ours, strict=True):
                         diff = our.total_cycles - their["total_cycles"]
                         mismatches += diff != 0
-                        print(
-                            f"  {our.layer:<14} {their['total_cycles']:>10} "
-                            f"{our.total_cycles:>10} {diff:>6}"
-                        )
+                        print(f"  {our.layer:<14} {their['total_cycles']:>10} {our.total_cycles:>10} {diff:>6}")
                         table.append(
                             {
                                 "topology": topology_name,
@@ -214,10 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             writer = csv.DictWriter(handle, fieldnames=TABLE_COLUMNS)
             writer.writeheader()
             writer.writerows(table)
-        print(
-            f"wrote {TABLE.relative_to(ROOT)} ({len(table)} rows, SCALE-Sim "
-            f"{SCALESIM_REQUIREMENTS[1]})"
-        )
+        print(f"wrote {TABLE.relative_to(ROOT)} ({len(table)} rows, SCALE-Sim {SCALESIM_REQUIREMENTS[1]})")
     return 1 if mismatches else 0
 
 

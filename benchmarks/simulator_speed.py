@@ -88,9 +88,7 @@ def report_default_designs() -> None:
     matmul = MatmulDesign()
     _, result = simulate_matmul(matmul, **spec_operands(*SPEC_MATMUL))
     bare = (
-        SPEC_MATMUL[0] * SPEC_MATMUL[1]
-        + SPEC_MATMUL[1] * SPEC_MATMUL[2]
-        + SPEC_MATMUL[0] * SPEC_MATMUL[2]
+        SPEC_MATMUL[0] * SPEC_MATMUL[1] + SPEC_MATMUL[1] * SPEC_MATMUL[2] + SPEC_MATMUL[0] * SPEC_MATMUL[2]
     ) // matmul.bytes_per_beat
     print(
         f"matmul u=64 v=32 w=64, design {matmul.fingerprint()}: {result.latency_cycles} cycles = "
@@ -103,8 +101,7 @@ def report_default_designs() -> None:
         f"ratio {result.latency_cycles / result.memory_bound_cycles:.2f}x"
     )
     print(
-        f"  all 8192 bytes through one port, latency ignored: {bare} cycles; ratio "
-        f"{result.latency_cycles / bare:.2f}x"
+        f"  all 8192 bytes through one port, latency ignored: {bare} cycles; ratio {result.latency_cycles / bare:.2f}x"
     )
     print(
         f"  compute bound {result.compute_bound_cycles} cycles, interval {result.interval_cycles} "
@@ -113,10 +110,7 @@ def report_default_designs() -> None:
     )
     print(f"  resources: {_resources(result.resources)}")
     hls = kernel_schedule(matmul, SPEC_MATMUL)
-    print(
-        f"  static schedule of hls_src/matmul.cpp (the same design): {hls.latency_cycles} "
-        "cycles"
-    )
+    print(f"  static schedule of hls_src/matmul.cpp (the same design): {hls.latency_cycles} cycles")
     im2col = Im2colDesign()
     x_q = np.random.default_rng(0).integers(0, 256, SPEC_IM2COL[:3], dtype=np.uint8)
     _, result = simulate_im2col(im2col, x_q, 3, 3)
@@ -130,9 +124,7 @@ def report_default_designs() -> None:
         "(3072 bytes in, 27648 bytes out); ratio "
         f"{result.latency_cycles / result.memory_bound_cycles:.2f}x"
     )
-    print(
-        f"  {result.outputs_per_cycle:.1f} outputs/cycle, {result.throughput_gbytes_per_s:.1f} GB/s"
-    )
+    print(f"  {result.outputs_per_cycle:.1f} outputs/cycle, {result.throughput_gbytes_per_s:.1f} GB/s")
     print(f"  resources: {_resources(result.resources)}")
     hls = kernel_schedule(im2col, SPEC_IM2COL)
     print(f"  static schedule of hls_src/im2col.cpp (the same design): {hls.latency_cycles} cycles")
@@ -168,8 +160,7 @@ def report_speed(sweep: int, repeats: int) -> None:
     ):
         start = time.perf_counter()
         latencies = [
-            run(design)[1].latency_cycles if name == "DES" else run(design).latency_cycles
-            for design in designs
+            run(design)[1].latency_cycles if name == "DES" else run(design).latency_cycles for design in designs
         ]
         seconds = time.perf_counter() - start
         print(
@@ -188,9 +179,7 @@ def report_speed(sweep: int, repeats: int) -> None:
 
     layers = read_topology(MYCONVNET)
     for rows, cols, dataflow in ((32, 32, "os"), (8, 8, "ws"), (4, 16, "is")):
-        config = ScaleSimConfig(
-            run_name="bench", array_rows=rows, array_cols=cols, dataflow=dataflow
-        )
+        config = ScaleSimConfig(run_name="bench", array_rows=rows, array_cols=cols, dataflow=dataflow)
         seconds = median_seconds(lambda config=config: simulate_scalesim(layers, config), repeats)
         cycles = [result.total_cycles for result in simulate_scalesim(layers, config)]
         print(
@@ -202,9 +191,7 @@ def report_speed(sweep: int, repeats: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--sweep", type=int, default=1000, help="designs in the sweep (default 1000)"
-    )
+    parser.add_argument("--sweep", type=int, default=1000, help="designs in the sweep (default 1000)")
     parser.add_argument("--repeats", type=int, default=200, help="runs per median (default 200)")
     parser.add_argument("--quick", action="store_true", help="10 designs, 3 repeats")
     args = parser.parse_args(argv)

@@ -6,8 +6,15 @@ import argparse
 from collections.abc import Callable
 
 
-def bounded(kind: type, lo: float | None = None, hi: float | None = None, *, upper_open: bool = False,
-            what: str | None = None, hint: str = "") -> Callable[[str], float]:  # fmt: skip
+def bounded(
+    kind: type,
+    lo: float | None = None,
+    hi: float | None = None,
+    *,
+    upper_open: bool = False,
+    what: str | None = None,
+    hint: str = "",
+) -> Callable[[str], float]:
     """An argparse ``type``: ``kind`` (int or float) in [lo, hi] (or [lo, hi) with ``upper_open``).
 
     The error names the value and the allowed range, e.g. "0 is out of range; expected an
@@ -23,9 +30,7 @@ def bounded(kind: type, lo: float | None = None, hi: float | None = None, *, upp
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{text!r} is not {'an integer' if kind is int else 'a number'}"
-            ) from None
+            raise argparse.ArgumentTypeError(f"{text!r} is not {'an integer' if kind is int else 'a number'}") from None
         too_high = hi is not None and (value >= hi if upper_open else value > hi)
         if (lo is not None and value < lo) or too_high:
             raise argparse.ArgumentTypeError(f"{value} is out of range; expected {expected}")

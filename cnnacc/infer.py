@@ -14,13 +14,16 @@ non_negative_int = bounded(int, 0)
 def cmd_infer(args: argparse.Namespace) -> None:
     from compress.infer import infer_export
 
-    result = infer_export(args.export, engine=args.engine, limit=args.limit, data_dir=args.data_dir,
-                          progress=not args.json)  # fmt: skip
+    result = infer_export(
+        args.export, engine=args.engine, limit=args.limit, data_dir=args.data_dir, progress=not args.json
+    )
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    print(f"{result['images']} images, {args.engine}: accuracy {100 * result['accuracy']:.2f} %, agreement with the "
-          f"torch model {100 * result['agreement']:.2f} %, {result['seconds']:.2f} s")
+    print(
+        f"{result['images']} images, {args.engine}: accuracy {100 * result['accuracy']:.2f} %, agreement with the "
+        f"torch model {100 * result['agreement']:.2f} %, {result['seconds']:.2f} s"
+    )
     for layer in result["layers"]:
         print(f"  {layer['layer']:6s} im2col {layer['im2col_cycles']:8d}  matmul {layer['matmul_cycles']:8d} cycles")
     print(f"  latency {result['latency_cycles_per_image']} cycles ({result['latency_us_per_image']:.1f} us) per image")

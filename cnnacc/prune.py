@@ -21,35 +21,65 @@ non_negative_int = bounded(int, 0)
 def cmd_prune(args: argparse.Namespace) -> None:
     if args.sensitivity:
         fractions = tuple(args.fraction or (0.25, 0.5, 0.75, 0.9))
-        result = prune_sensitivity(model_name=args.model, target=args.target, criterion=args.criterion,
-                                   fractions=fractions, data_dir=args.data_dir)  # fmt: skip
+        result = prune_sensitivity(
+            model_name=args.model,
+            target=args.target,
+            criterion=args.criterion,
+            fractions=fractions,
+            data_dir=args.data_dir,
+        )
         if args.json:
             print(json.dumps(result, indent=2))
             return
-        print(f"{args.target}-wise {args.criterion}, test accuracy (%) by fraction pruned " + " ".join(
-            f"{f:5.2f}" for f in result["fractions"]))  # fmt: skip
+        print(
+            f"{args.target}-wise {args.criterion}, test accuracy (%) by fraction pruned "
+            + " ".join(f"{f:5.2f}" for f in result["fractions"])
+        )
         for name, curve in result["curves"].items():
             print(f"  {name:6s}" + " ".join(f"{100 * a:5.1f}" for a in curve))
         return
     if (args.fraction is None) == (args.threshold is None):
         raise ValueError("prune: give exactly one of --fraction and --threshold")
-    spec = PruneSpec(target=args.target, criterion=args.criterion, scope=args.scope, multiple=args.multiple,
-                     fractions=tuple(args.fraction) if args.fraction else None, threshold=args.threshold)  # fmt: skip
-    result = prune_model(spec, model_name=args.model, epochs=args.epochs, seed=args.seed, output=args.output,
-                         data_dir=args.data_dir, progress=not args.quiet)  # fmt: skip
+    spec = PruneSpec(
+        target=args.target,
+        criterion=args.criterion,
+        scope=args.scope,
+        multiple=args.multiple,
+        fractions=tuple(args.fraction) if args.fraction else None,
+        threshold=args.threshold,
+    )
+    result = prune_model(
+        spec,
+        model_name=args.model,
+        epochs=args.epochs,
+        seed=args.seed,
+        output=args.output,
+        data_dir=args.data_dir,
+        progress=not args.quiet,
+    )
     if args.json:
         print(json.dumps(result, indent=2))
         return
     kept = ", ".join(f"{k} {v}" for k, v in result["kept"].items())
-    print(f"kept {kept}; accuracy {100 * result['accuracy']:.2f} % (before fine-tuning "
-          f"{100 * result['accuracy_before_fine_tuning']:.2f} %); size {result['size_kb']:.2f} KB "
-          f"(naive {result['naive_size_kb']:.2f} KB)" + (f"; saved {args.output}" if args.output else ""))  # fmt: skip
+    print(
+        f"kept {kept}; accuracy {100 * result['accuracy']:.2f} % (before fine-tuning "
+        f"{100 * result['accuracy_before_fine_tuning']:.2f} %); size {result['size_kb']:.2f} KB "
+        f"(naive {result['naive_size_kb']:.2f} KB)" + (f"; saved {args.output}" if args.output else "")
+    )
 
 
 def cmd_search(args: argparse.Namespace) -> None:
-    config = SearchConfig(baseline=args.baseline, targets=tuple(args.target), prune_target=args.prune_target,
-                          seed=args.seed, multiple=args.multiple, threads=args.threads, margin=args.margin,
-                          step_images=args.step_images, final_epochs=args.final_epochs)  # fmt: skip
+    config = SearchConfig(
+        baseline=args.baseline,
+        targets=tuple(args.target),
+        prune_target=args.prune_target,
+        seed=args.seed,
+        multiple=args.multiple,
+        threads=args.threads,
+        margin=args.margin,
+        step_images=args.step_images,
+        final_epochs=args.final_epochs,
+    )
     records = search_and_ship(config, output_dir=args.output_dir, data_dir=args.data_dir, progress=not args.quiet)
     if args.json:
         print(json.dumps(records, indent=2))
@@ -58,9 +88,11 @@ def cmd_search(args: argparse.Namespace) -> None:
         if not r["found"]:
             print(f"{r['name']}: no state of the walk reached {100 * r['target']:.0f} % on validation")
             continue
-        print(f"{r['name']}: test {100 * r['accuracy']:.2f} % (val {100 * r['val_accuracy']:.2f} %), "
-              f"{r['size_kb']:.2f} KB (naive {r['naive_size_kb']:.2f} KB), conv {r['conv_channels']} "
-              f"fc {r['fc_hidden']}, weight bits {r['weight_bits']}")  # fmt: skip
+        print(
+            f"{r['name']}: test {100 * r['accuracy']:.2f} % (val {100 * r['val_accuracy']:.2f} %), "
+            f"{r['size_kb']:.2f} KB (naive {r['naive_size_kb']:.2f} KB), conv {r['conv_channels']} "
+            f"fc {r['fc_hidden']}, weight bits {r['weight_bits']}"
+        )
 
 
 def cmd_export(args: argparse.Namespace) -> None:
@@ -74,31 +106,57 @@ def cmd_export(args: argparse.Namespace) -> None:
 def register(subparsers) -> None:
     """Add the ``prune``, ``search`` and ``export`` commands to the cnnacc parser."""
     prune = subparsers.add_parser(
-        "prune", help="structured pruning of a checkpoint: masks, fine-tuning with masks enforced, compaction",
+        "prune",
+        help="structured pruning of a checkpoint: masks, fine-tuning with masks enforced, compaction",
         description="Prune whole filters/channels (conv) and neurons (FC) by fraction or threshold, fine-tune with "
         "the masks enforced, compact to a smaller dense MyConvNet and report its size. --sensitivity instead "
         "sweeps each width alone (no fine-tuning).",
-    )  # fmt: skip
+    )
     prune.add_argument("--model", default="baseline", help="checkpoint name or path stem (default: baseline)")
-    prune.add_argument("--target", default="filter", choices=TARGETS,
-                       help="score a channel by its filter or by the next layer's inputs (default filter)")
+    prune.add_argument(
+        "--target",
+        default="filter",
+        choices=TARGETS,
+        help="score a channel by its filter or by the next layer's inputs (default filter)",
+    )
     prune.add_argument("--criterion", default="l1", choices=CRITERIA, help="norm of the scored weights (default l1)")
-    prune.add_argument("--scope", default="layer", choices=SCOPES,
-                       help="rank channels within each layer or across the network (default layer)")
-    prune.add_argument("--fraction", type=fraction, nargs="+", metavar="F",
-                       help="fraction in [0, 1) of channels to drop: one for all widths or one per width "
-                       "(conv1 conv2 ... fc1 ...); with --sensitivity the fractions to sweep "
-                       "(default 0.25 0.5 0.75 0.9)")
-    prune.add_argument("--threshold", type=float, metavar="T",
-                       help="drop channels scoring below T x their layer's mean score (layer scope) or below T "
-                       "(global scope, mean |w| units); instead of --fraction")
-    prune.add_argument("--multiple", type=positive_int, default=1,
-                       help="round kept channel counts up to a multiple of this, e.g. the PE array width (default 1)")
-    prune.add_argument("--epochs", type=non_negative_int, default=1,
-                       help="fine-tuning epochs with the masks enforced (default 1)")
+    prune.add_argument(
+        "--scope",
+        default="layer",
+        choices=SCOPES,
+        help="rank channels within each layer or across the network (default layer)",
+    )
+    prune.add_argument(
+        "--fraction",
+        type=fraction,
+        nargs="+",
+        metavar="F",
+        help="fraction in [0, 1) of channels to drop: one for all widths or one per width "
+        "(conv1 conv2 ... fc1 ...); with --sensitivity the fractions to sweep "
+        "(default 0.25 0.5 0.75 0.9)",
+    )
+    prune.add_argument(
+        "--threshold",
+        type=float,
+        metavar="T",
+        help="drop channels scoring below T x their layer's mean score (layer scope) or below T "
+        "(global scope, mean |w| units); instead of --fraction",
+    )
+    prune.add_argument(
+        "--multiple",
+        type=positive_int,
+        default=1,
+        help="round kept channel counts up to a multiple of this, e.g. the PE array width (default 1)",
+    )
+    prune.add_argument(
+        "--epochs", type=non_negative_int, default=1, help="fine-tuning epochs with the masks enforced (default 1)"
+    )
     prune.add_argument("--seed", type=non_negative_int, default=0, help="fine-tuning seed (default 0)")
-    prune.add_argument("--output", metavar="NAME",
-                       help="save the compacted model as this checkpoint name or path stem (default: not saved)")
+    prune.add_argument(
+        "--output",
+        metavar="NAME",
+        help="save the compacted model as this checkpoint name or path stem (default: not saved)",
+    )
     prune.add_argument("--sensitivity", action="store_true", help="sweep each width alone instead of pruning")
     prune.add_argument("--json", action="store_true", help="print the result as JSON")
     prune.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -106,46 +164,89 @@ def register(subparsers) -> None:
     prune.set_defaults(func=cmd_prune)
 
     search = subparsers.add_parser(
-        "search", help="search pruning fractions and weight bits for the smallest model per accuracy target",
+        "search",
+        help="search pruning fractions and weight bits for the smallest model per accuracy target",
         description="Greedy, deterministic walk over per-layer pruning (25 % steps, filter- or channel-wise) and "
         "per-layer weight bits (8 6 5 4 3 2, activations 8-bit) with fine-tuning, decided on a validation slice "
         "of the training set; ships the smallest model per target and the measured curves. "
         "About 10-15 minutes on 2 cores.",
-    )  # fmt: skip
-    search.add_argument("--target", type=accuracy_target, nargs="+", default=[0.80, 0.85, 0.90],
-                        help="test-accuracy targets of pruning + quantization (default 0.80 0.85 0.90)")
-    search.add_argument("--prune-target", type=accuracy_target, default=0.85,
-                        help="accuracy target of pruning only, FP32 (default 0.85)")
+    )
+    search.add_argument(
+        "--target",
+        type=accuracy_target,
+        nargs="+",
+        default=[0.80, 0.85, 0.90],
+        help="test-accuracy targets of pruning + quantization (default 0.80 0.85 0.90)",
+    )
+    search.add_argument(
+        "--prune-target",
+        type=accuracy_target,
+        default=0.85,
+        help="accuracy target of pruning only, FP32 (default 0.85)",
+    )
     search.add_argument("--baseline", default="baseline", help="checkpoint to start from (default: baseline)")
     search.add_argument("--seed", type=non_negative_int, default=0, help="seed of splits and training (default 0)")
-    search.add_argument("--multiple", type=positive_int, default=1,
-                        help="keep channel counts multiples of this, e.g. the PE array width (default 1)")
-    search.add_argument("--margin", type=float, default=SearchConfig.margin,
-                        help=f"validation accuracy must beat the target by this (default {SearchConfig.margin})")
-    search.add_argument("--step-images", type=positive_int, default=SearchConfig.step_images,
-                        help=f"training images of the fine-tuning after each step (default {SearchConfig.step_images})")
-    search.add_argument("--final-epochs", type=non_negative_int, default=SearchConfig.final_epochs,
-                        help=f"epochs of fine-tuning of the chosen models (default {SearchConfig.final_epochs})")
-    search.add_argument("--threads", type=positive_int, default=SearchConfig.threads,
-                        help=f"torch threads (default {SearchConfig.threads}: fastest on 2 shared cores)")
-    search.add_argument("--output-dir", default=str(SHIPPED_DIR), metavar="DIR",
-                        help="where the chosen models, their cards and search_curves.json go "
-                        "(default: the shipped-models folder compress/models)")
-    search.add_argument("--json", action="store_true",
-                        help="print per target: accuracy, size_kb, naive_size_kb, channels kept, weight bits")
+    search.add_argument(
+        "--multiple",
+        type=positive_int,
+        default=1,
+        help="keep channel counts multiples of this, e.g. the PE array width (default 1)",
+    )
+    search.add_argument(
+        "--margin",
+        type=float,
+        default=SearchConfig.margin,
+        help=f"validation accuracy must beat the target by this (default {SearchConfig.margin})",
+    )
+    search.add_argument(
+        "--step-images",
+        type=positive_int,
+        default=SearchConfig.step_images,
+        help=f"training images of the fine-tuning after each step (default {SearchConfig.step_images})",
+    )
+    search.add_argument(
+        "--final-epochs",
+        type=non_negative_int,
+        default=SearchConfig.final_epochs,
+        help=f"epochs of fine-tuning of the chosen models (default {SearchConfig.final_epochs})",
+    )
+    search.add_argument(
+        "--threads",
+        type=positive_int,
+        default=SearchConfig.threads,
+        help=f"torch threads (default {SearchConfig.threads}: fastest on 2 shared cores)",
+    )
+    search.add_argument(
+        "--output-dir",
+        default=str(SHIPPED_DIR),
+        metavar="DIR",
+        help="where the chosen models, their cards and search_curves.json go "
+        "(default: the shipped-models folder compress/models)",
+    )
+    search.add_argument(
+        "--json",
+        action="store_true",
+        help="print per target: accuracy, size_kb, naive_size_kb, channels kept, weight bits",
+    )
     search.add_argument("--quiet", action="store_true", help="no progress bars")
     add_data_dir(search)
     search.set_defaults(func=cmd_search)
 
     export = subparsers.add_parser(
-        "export", help="save_weights: integer weights and quantization parameters for the accelerator",
+        "export",
+        help="save_weights: integer weights and quantization parameters for the accelerator",
         description="Write PATH/{weights.npz, manifest.json, network.h, golden.npz} (format: simulator/export.py) "
         "for a checkpoint, at the weight bits of its card (8 for float checkpoints) unless --bits is given.",
-    )  # fmt: skip
+    )
     export.add_argument("path", metavar="PATH", help="output folder (created if needed)")
     export.add_argument("--model", default="baseline", help="checkpoint name or path stem (default: baseline)")
-    export.add_argument("--bits", type=int, nargs="+", metavar="B",
-                        help="weight bits in 2..8, one for all layers or one per layer (default: the card's, else 8)")
+    export.add_argument(
+        "--bits",
+        type=int,
+        nargs="+",
+        metavar="B",
+        help="weight bits in 2..8, one for all layers or one per layer (default: the card's, else 8)",
+    )
     export.add_argument("--json", action="store_true", help="print the exported layers as JSON")
     add_data_dir(export)
     export.set_defaults(func=cmd_export)

@@ -24,10 +24,16 @@ def cmd_quantize(args: argparse.Namespace) -> None:
                 print(f"{r.label:36s} W{r.bits:<2d} A {activations:7s} {100 * r.accuracy:6.2f} %")
         return
     result = quantize_one(
-        args.model, scheme=args.scheme, granularity=args.granularity, range_name=args.range,
-        percentile=args.percentile, bits=args.bits[0], activations=args.activations, seed=args.seed,
+        args.model,
+        scheme=args.scheme,
+        granularity=args.granularity,
+        range_name=args.range,
+        percentile=args.percentile,
+        bits=args.bits[0],
+        activations=args.activations,
+        seed=args.seed,
         data_dir=args.data_dir,
-    )  # fmt: skip
+    )
     print(json.dumps(result, indent=2) if args.json else f"accuracy {100 * result['accuracy']:.2f} %")
 
 
@@ -45,9 +51,12 @@ def register(subparsers) -> None:
     quantize.add_argument("--range", default="full", help="full | percentile | mse (default full)")
     quantize.add_argument("--percentile", type=float, default=99.99, help="percentile in (50, 100] (default 99.99)")
     quantize.add_argument(
-        "--bits", type=int, nargs="+", default=[8],
+        "--bits",
+        type=int,
+        nargs="+",
+        default=[8],
         help="weight bit width(s) in 2..16 (default 8; with --study: the widths to study, default 2 3 4 5 6 8 12 16)",
-    )  # fmt: skip
+    )
     quantize.add_argument(
         "--activations", type=int, default=None, help="activation bit width in 2..16 (default: float activations)"
     )

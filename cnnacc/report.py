@@ -27,8 +27,12 @@ def register(subparsers) -> None:
         "--from re-renders from a results.json without measuring anything.",
     )
     report.add_argument("--out", default=None, help="output folder (default: reports/out, or the folder of --from)")
-    report.add_argument("--from", dest="from_results", metavar="RESULTS.json",
-                        help="re-render from the measurements saved in this results.json (seconds, no measuring)")
+    report.add_argument(
+        "--from",
+        dest="from_results",
+        metavar="RESULTS.json",
+        help="re-render from the measurements saved in this results.json (seconds, no measuring)",
+    )
     report.add_argument("--retrain", action="store_true", help="retrain the baseline instead of loading it")
     add_data_dir(report)
     report.set_defaults(func=cmd_report)

@@ -71,7 +71,7 @@ def add_design_options(parser: argparse.ArgumentParser, *design_classes: type) -
         _add_fields(parser, design_class, added)
 
 
-def _add_fields(parser: argparse.ArgumentParser, design_class: type, added: set[str]) -> None:
+def _add_fields(parser: argparse.ArgumentParser, design_class: Any, added: set[str]) -> None:
     defaults = design_class()
     group = parser.add_argument_group(f"{design_class.__name__} options")
     for field in dataclasses.fields(design_class):
@@ -124,16 +124,10 @@ def _print_result(result, as_json: bool) -> None:
         )
     else:
         print()
-        print(
-            f"  throughput {data['throughput_gbytes_per_s']:.2f} GB/s, "
-            f"{data['outputs_per_cycle']:.3f} outputs/cycle"
-        )
+        print(f"  throughput {data['throughput_gbytes_per_s']:.2f} GB/s, {data['outputs_per_cycle']:.3f} outputs/cycle")
     print(f"  {'stage':<12} {'busy':>8} {'stall':>8} {'idle':>8}")
     for name, cycles in data["stages"].items():
-        print(
-            f"  {name:<12} {cycles['busy_cycles']:>8} {cycles['stall_cycles']:>8} "
-            f"{cycles['idle_cycles']:>8}"
-        )
+        print(f"  {name:<12} {cycles['busy_cycles']:>8} {cycles['stall_cycles']:>8} {cycles['idle_cycles']:>8}")
     resources = data["resources"]
     percent = resources["utilization_percent"]
     print(
@@ -160,9 +154,7 @@ def cmd_simulate_matmul(args: argparse.Namespace) -> None:
         return
     for name in ("u", "v", "w"):
         if getattr(args, name) < 1:
-            raise ValueError(
-                f"simulate matmul: --{name}={getattr(args, name)} is out of range; expected >= 1"
-            )
+            raise ValueError(f"simulate matmul: --{name}={getattr(args, name)} is out of range; expected >= 1")
     rng = np.random.default_rng(args.seed)
     a_q = rng.integers(0, 256, (args.u, args.v), dtype=np.uint8)
     b_q = rng.integers(0, 256, (args.v, args.w), dtype=np.uint8)
@@ -192,22 +184,18 @@ def cmd_simulate_im2col(args: argparse.Namespace) -> None:
     km = args.k if args.km is None else args.km
     kn = args.k if args.kn is None else args.kn
     if args.model == "analytic":
-        _print_result(
-            analytic_im2col(design, args.src_c, args.src_m, args.src_n, km, kn), args.json
-        )
+        _print_result(analytic_im2col(design, args.src_c, args.src_m, args.src_n, km, kn), args.json)
         return
     for name in ("src_c", "src_m", "src_n"):
         if getattr(args, name) < 1:
             raise ValueError(
-                f"simulate im2col: --{name.replace('_', '-')}={getattr(args, name)} is out of "
-                "range; expected >= 1"
+                f"simulate im2col: --{name.replace('_', '-')}={getattr(args, name)} is out of range; expected >= 1"
             )
-    x_q = np.random.default_rng(args.seed).integers(
-        0, 256, (args.src_c, args.src_m, args.src_n), dtype=np.uint8
-    )
+    x_q = np.random.default_rng(args.seed).integers(0, 256, (args.src_c, args.src_m, args.src_n), dtype=np.uint8)
     out, result = simulate_im2col(design, x_q, km, kn, pad_value=args.pad_value)
-    _print_with_values(args, result, out,
-                       lambda sw_emu: sw_emu.im2col(x_q, km, kn, pad_value=args.pad_value, design=design))  # fmt: skip
+    _print_with_values(
+        args, result, out, lambda sw_emu: sw_emu.im2col(x_q, km, kn, pad_value=args.pad_value, design=design)
+    )
 
 
 def cmd_simulate_scalesim(args: argparse.Namespace) -> None:
@@ -232,10 +220,7 @@ def cmd_simulate_scalesim(args: argparse.Namespace) -> None:
         "array, "
         f"dataflow {config.dataflow}"
     )
-    print(
-        f"  {'layer':<16} {'total cycles':>12} {'stalls':>6} {'overall %':>9} {'mapping %':>9} "
-        f"{'compute %':>9}"
-    )
+    print(f"  {'layer':<16} {'total cycles':>12} {'stalls':>6} {'overall %':>9} {'mapping %':>9} {'compute %':>9}")
     for r in results:
         print(
             f"  {r.layer:<16} {r.total_cycles:>12} {r.stall_cycles:>6} "
@@ -270,12 +255,9 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         "--model",
         choices=MODELS,
         default="des",
-        help="des: SimPy model with values; analytic: its closed-form twin, no values (default "
-        "des)",
+        help="des: SimPy model with values; analytic: its closed-form twin, no values (default des)",
     )
-    parser.add_argument(
-        "--seed", type=int, default=0, help="seed of the random input values (default 0)"
-    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the random input values (default 0)")
     parser.add_argument(
         "--values",
         choices=VALUES,
@@ -288,26 +270,16 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``simulate {matmul,im2col,scalesim}`` and ``hls-estimate`` to a subparsers object."""
-    simulate = subparsers.add_parser(
-        "simulate", help="cycle-approximate timing, resources and bit-exact outputs"
-    )
-    units = simulate.add_subparsers(
-        dest="unit", required=True, metavar="UNIT", parser_class=type(simulate)
-    )
+    simulate = subparsers.add_parser("simulate", help="cycle-approximate timing, resources and bit-exact outputs")
+    units = simulate.add_subparsers(dest="unit", required=True, metavar="UNIT", parser_class=type(simulate))
 
     matmul = units.add_parser("matmul", help="quantized matmul (u x v) @ (v x w) on a MatmulDesign")
     matmul.add_argument("--u", type=int, default=64, help="rows of A and out (default 64)")
     matmul.add_argument("--v", type=int, default=32, help="columns of A, rows of B (default 32)")
     matmul.add_argument("--w", type=int, default=64, help="columns of B and out (default 64)")
-    matmul.add_argument(
-        "--zero-a", type=int, default=128, help="zero point of A, 0..255 (default 128)"
-    )
-    matmul.add_argument(
-        "--zero-b", type=int, default=128, help="zero point of B, 0..255 (default 128)"
-    )
-    matmul.add_argument(
-        "--zero-out", type=int, default=128, help="zero point of out, 0..255 (default 128)"
-    )
+    matmul.add_argument("--zero-a", type=int, default=128, help="zero point of A, 0..255 (default 128)")
+    matmul.add_argument("--zero-b", type=int, default=128, help="zero point of B, 0..255 (default 128)")
+    matmul.add_argument("--zero-out", type=int, default=128, help="zero point of out, 0..255 (default 128)")
     matmul.add_argument(
         "--multiplier",
         type=float,
@@ -318,38 +290,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_design_options(matmul, MatmulDesign)
     matmul.set_defaults(func=cmd_simulate_matmul)
 
-    im2col = units.add_parser(
-        "im2col", help="im2col of a (src_c, src_m, src_n) image on an Im2colDesign"
-    )
+    im2col = units.add_parser("im2col", help="im2col of a (src_c, src_m, src_n) image on an Im2colDesign")
     im2col.add_argument("--src-c", type=int, default=3, help="input channels (default 3)")
     im2col.add_argument("--src-m", type=int, default=32, help="input rows (default 32)")
     im2col.add_argument("--src-n", type=int, default=32, help="input columns (default 32)")
-    im2col.add_argument(
-        "--k", type=int, default=3, help="kernel size, rows and columns (default 3)"
-    )
+    im2col.add_argument("--k", type=int, default=3, help="kernel size, rows and columns (default 3)")
     im2col.add_argument("--km", type=int, help="kernel rows (default: --k)")
     im2col.add_argument("--kn", type=int, help="kernel columns (default: --k)")
-    im2col.add_argument(
-        "--pad-value", type=int, default=0, help="value of the padded border, 0..255 (default 0)"
-    )
+    im2col.add_argument("--pad-value", type=int, default=0, help="value of the padded border, 0..255 (default 0)")
     _add_common(im2col)
     add_design_options(im2col, Im2colDesign)
     im2col.set_defaults(func=cmd_simulate_im2col)
 
-    scalesim = units.add_parser(
-        "scalesim", help="SCALE-Sim-compatible compute cycles of a topology"
-    )
-    scalesim.add_argument(
-        "--topology", required=True, help="SCALE-Sim topology CSV (conv or GEMM MNK form)"
-    )
+    scalesim = units.add_parser("scalesim", help="SCALE-Sim-compatible compute cycles of a topology")
+    scalesim.add_argument("--topology", required=True, help="SCALE-Sim topology CSV (conv or GEMM MNK form)")
     scalesim.add_argument("--config", required=True, help="SCALE-Sim .cfg file")
     form = scalesim.add_mutually_exclusive_group()
-    form.add_argument(
-        "--gemm", dest="gemm", action="store_true", default=None, help="the topology is in MNK form"
-    )
-    form.add_argument(
-        "--conv", dest="gemm", action="store_false", help="the topology is in conv form"
-    )
+    form.add_argument("--gemm", dest="gemm", action="store_true", default=None, help="the topology is in MNK form")
+    form.add_argument("--conv", dest="gemm", action="store_false", help="the topology is in conv form")
     scalesim.add_argument("--json", action="store_true", help="print the per-layer results as JSON")
     scalesim.set_defaults(func=cmd_simulate_scalesim)
 
@@ -362,9 +320,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "design and a shape (--kernel), or of a NEST.json loop nest. An estimate by the Vitis "
         "HLS scheduling rules, not a csynth report.",
     )
-    hls.add_argument(
-        "nest", metavar="NEST.json", nargs="?", help="loop-nest description (see simulator/schedule.py)"
-    )
+    hls.add_argument("nest", metavar="NEST.json", nargs="?", help="loop-nest description (see simulator/schedule.py)")
     hls.add_argument("--kernel", choices=KERNELS, help="an hls_src kernel instead of a NEST.json")
     shape = hls.add_argument_group("shape (with --kernel)")
     shape.add_argument("--u", type=int, default=64, help="matmul: rows of A (default 64)")

@@ -14,9 +14,13 @@ BASELINE_CONFIG = TrainConfig(seed=0, epochs=15)
 
 
 def train_baseline(
-    *, output: str = "baseline", epochs: int = BASELINE_CONFIG.epochs, seed: int = BASELINE_CONFIG.seed,
-    data_dir=None, progress: bool = True,
-) -> dict:  # fmt: skip
+    *,
+    output: str = "baseline",
+    epochs: int = BASELINE_CONFIG.epochs,
+    seed: int = BASELINE_CONFIG.seed,
+    data_dir=None,
+    progress: bool = True,
+) -> dict:
     """Train MyConvNet from scratch, save it with its card, and return the card."""
     config = TrainConfig(seed=seed, epochs=epochs)
     train_split = load_fashion_mnist("train", data_dir)

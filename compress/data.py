@@ -20,12 +20,29 @@ import numpy as np
 DEFAULT_FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
 DATA_DIR_ENV = "CNNACC_DATA_DIR"
 FASHION_CLASSES = (
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
-)  # fmt: skip
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
 CIFAR10_CLASSES = (
-    "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
-)  # fmt: skip
+    "airplane",
+    "automobile",
+    "bird",
+    "cat",
+    "deer",
+    "dog",
+    "frog",
+    "horse",
+    "ship",
+    "truck",
+)
 FASHION_FILES = {
     "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", 60000),
     "test": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", 10000),
@@ -64,9 +81,7 @@ def read_idx(path: Path) -> np.ndarray:
         raise DatasetError(f"{path}: truncated header ({len(raw)} bytes)")
     zero, dtype_code, ndim = int.from_bytes(raw[:2], "big"), raw[2], raw[3]
     if zero != 0 or dtype_code != IDX_UBYTE or not 1 <= ndim <= 4:
-        raise DatasetError(
-            f"{path}: bad magic number 0x{raw[:4].hex()}; expected 0x000008NN (unsigned bytes, NN dims)"
-        )
+        raise DatasetError(f"{path}: bad magic number 0x{raw[:4].hex()}; expected 0x000008NN (unsigned bytes, NN dims)")
     header_bytes = 4 + 4 * ndim
     if len(raw) < header_bytes:
         raise DatasetError(f"{path}: truncated header ({len(raw)} bytes, need {header_bytes})")
@@ -111,9 +126,7 @@ def load_fashion_mnist(split: str, data_dir: str | os.PathLike | None = None) ->
     if labels.ndim != 1:
         raise DatasetError(f"{folder / label_file}: shape {labels.shape}; expected ({count},)")
     if len(images) != len(labels):
-        raise DatasetError(
-            f"{folder / label_file}: {len(labels)} labels for {len(images)} images in {image_file}"
-        )
+        raise DatasetError(f"{folder / label_file}: {len(labels)} labels for {len(images)} images in {image_file}")
     if labels.max(initial=0) >= len(FASHION_CLASSES):
         raise DatasetError(f"{folder / label_file}: label {labels.max()} outside 0..9")
     return Split(images[:, None].copy(), labels.astype(np.int64), FASHION_CLASSES)

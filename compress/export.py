@@ -31,8 +31,12 @@ def c_array(name: str, ctype: str, values: np.ndarray) -> str:
 
 def c_header(net: IntegerNetwork) -> str:
     """A C/C++ header with the weights, biases and quantization constants of every layer."""
-    lines = ["// Integer network exported by cnnacc; layout documented in simulator/export.py.",
-             "#pragma once", "#include <cstdint>", ""]  # fmt: skip
+    lines = [
+        "// Integer network exported by cnnacc; layout documented in simulator/export.py.",
+        "#pragma once",
+        "#include <cstdint>",
+        "",
+    ]
     for layer in net.layers:
         p = layer.name
         lines += [
@@ -53,8 +57,9 @@ def c_header(net: IntegerNetwork) -> str:
     return "\n".join(lines)
 
 
-def export_network(net: IntegerNetwork, folder: str | os.PathLike, golden_images: np.ndarray,
-                   extra: dict | None = None) -> Path:  # fmt: skip
+def export_network(
+    net: IntegerNetwork, folder: str | os.PathLike, golden_images: np.ndarray, extra: dict | None = None
+) -> Path:
     """Write the manifest + npz, the C header and the golden vectors; returns the folder."""
     check_network_for_hardware(net)
     folder = Path(folder)
@@ -62,13 +67,22 @@ def export_network(net: IntegerNetwork, folder: str | os.PathLike, golden_images
     atomic.write_bytes(folder / "network.h", c_header(net).encode())
     outputs = run_layers(net, golden_images)
     buffer = io.BytesIO()
-    np.savez(buffer, input=golden_images, **{layer.name: out for layer, out in zip(net.layers, outputs)})
+    golden = {"input": golden_images, **{layer.name: out for layer, out in zip(net.layers, outputs)}}
+    np.savez(buffer, **golden)  # type: ignore[arg-type]  # numpy's stub types **kwds as allow_pickle
     atomic.write_bytes(folder / "golden.npz", buffer.getvalue())
     return folder
 
 
-def save_weights(model, path: str | os.PathLike, *, weight_bits: int | list[int] = 8, weight_range: str = "full",
-                 calibration: np.ndarray | None = None, seed: int = 0, data_dir=None) -> IntegerNetwork:  # fmt: skip
+def save_weights(
+    model,
+    path: str | os.PathLike,
+    *,
+    weight_bits: int | list[int] = 8,
+    weight_range: str = "full",
+    calibration: np.ndarray | None = None,
+    seed: int = 0,
+    data_dir=None,
+) -> IntegerNetwork:
     """Export ``model`` with uniform asymmetric per-layer quantization (8-bit activations).
 
     calibration : uint8 images (N, C, H, W) for the activation ranges; default a seeded subset

@@ -20,8 +20,9 @@ from simulator.network_timing import network_timing
 from simulator.numerics import check_choice, check_int
 
 
-def infer_export(path, *, engine: str = "numba", limit: int | None = None, data_dir=None,
-                 progress: bool = True) -> dict:  # fmt: skip
+def infer_export(
+    path, *, engine: str = "numba", limit: int | None = None, data_dir=None, progress: bool = True
+) -> dict:
     """Accuracy, agreement with the torch model, wall time and simulated cycles of an export."""
     check_choice("infer", "engine", engine, ENGINES)
     net = load_network(path)
@@ -31,8 +32,9 @@ def infer_export(path, *, engine: str = "numba", limit: int | None = None, data_
         test = Split(test.images[:limit], test.labels[:limit], test.classes)
     bar = tqdm(total=len(test), desc=f"integer inference ({engine})", unit="img", disable=not progress)
     start = time.perf_counter()
-    codes = run_network(net, test.images, engine=engine, batch_size=500 if engine == "numba" else 50,
-                        progress=bar.update)  # fmt: skip
+    codes = run_network(
+        net, test.images, engine=engine, batch_size=500 if engine == "numba" else 50, progress=bar.update
+    )
     seconds = time.perf_counter() - start
     bar.close()
     predictions = codes.argmax(1)
@@ -51,5 +53,3 @@ def infer_export(path, *, engine: str = "numba", limit: int | None = None, data_
         "images_per_second_simulated": timing.images_per_second,
         "layers": [layer.to_json() for layer in timing.layers],
     }
-
-

@@ -10,6 +10,7 @@ exactly representable in uint8 with scale 1/255 and zero point 0.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import torch
 from torch import nn
@@ -115,32 +116,49 @@ class MyConvNet(nn.Module):
 
         return save_weights(self, path, **options)
 
-    def layers(self) -> list[tuple[str, nn.Module]]:
+    def layers(self) -> list[tuple[str, nn.Conv2d | nn.Linear]]:
         """(name, module) of every weight layer in execution order: conv1.., fc1.."""
-        return [(f"conv{i + 1}", m) for i, m in enumerate(self.convs)] + [
-            (f"fc{i + 1}", m) for i, m in enumerate(self.fcs)
-        ]
+        convs: list[nn.Conv2d] = list(self.convs)  # type: ignore[arg-type]  # a ModuleList of Conv2d
+        fcs: list[nn.Linear] = list(self.fcs)  # type: ignore[arg-type]
+        return [(f"conv{i + 1}", m) for i, m in enumerate(convs)] + [(f"fc{i + 1}", m) for i, m in enumerate(fcs)]
+
+
+def bias_of(layer: nn.Conv2d | nn.Linear) -> torch.Tensor:
+    """The bias of a MyConvNet layer (every layer has one)."""
+    if layer.bias is None:
+        raise ValueError(f"{layer} has no bias; MyConvNet layers always do")
+    return layer.bias
 
 
 def layer_table(arch: Architecture) -> list[dict]:
     """Per-layer output shape, parameter count, MACs per image and FP32 size in KB."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     size, channels = arch.image_size, arch.in_channels
     for i, width in enumerate(arch.conv_channels):
         params = width * (channels * KERNEL_SIZE**2 + 1)
         macs = width * channels * KERNEL_SIZE**2 * size * size
         rows.append(
-            {"layer": f"conv{i + 1}", "kind": "conv3x3+relu+pool", "output_shape": [width, size // 2, size // 2],
-             "params": params, "macs": macs}
-        )  # fmt: skip
+            {
+                "layer": f"conv{i + 1}",
+                "kind": "conv3x3+relu+pool",
+                "output_shape": [width, size // 2, size // 2],
+                "params": params,
+                "macs": macs,
+            }
+        )
         size, channels = size // 2, width
     fc_widths = (arch.flat_features, *arch.fc_hidden, arch.n_classes)
     for i, (f_in, f_out) in enumerate(zip(fc_widths[:-1], fc_widths[1:])):
         last = i == len(fc_widths) - 2
         rows.append(
-            {"layer": f"fc{i + 1}", "kind": "fc" if last else "fc+relu", "output_shape": [f_out],
-             "params": f_out * (f_in + 1), "macs": f_in * f_out}
-        )  # fmt: skip
+            {
+                "layer": f"fc{i + 1}",
+                "kind": "fc" if last else "fc+relu",
+                "output_shape": [f_out],
+                "params": f_out * (f_in + 1),
+                "macs": f_in * f_out,
+            }
+        )
     for row in rows:
         row["fp32_kb"] = row["params"] * 4 / 1024
     return rows

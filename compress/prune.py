@@ -38,7 +38,7 @@ import numpy as np
 import torch
 
 from compress.data import Split
-from compress.model import Architecture, MyConvNet
+from compress.model import Architecture, MyConvNet, bias_of
 from compress.train import TrainConfig, TrainHistory, accuracy, train
 from simulator.numerics import check_choice, check_int
 
@@ -98,9 +98,7 @@ def hidden_widths(arch: Architecture) -> tuple[int, ...]:
 
 def width_names(arch: Architecture) -> list[str]:
     """Name of the layer whose outputs each prunable width counts (conv1, conv2, fc1, ...)."""
-    return [f"conv{i + 1}" for i in range(len(arch.conv_channels))] + [
-        f"fc{i + 1}" for i in range(len(arch.fc_hidden))
-    ]
+    return [f"conv{i + 1}" for i in range(len(arch.conv_channels))] + [f"fc{i + 1}" for i in range(len(arch.fc_hidden))]
 
 
 def channel_scores(model: MyConvNet, target: str = "filter", criterion: str = "l1") -> list[np.ndarray]:
@@ -135,10 +133,13 @@ def round_keep(keep: int, width: int, multiple: int) -> int:
 
 def expand_fractions(spec: PruneSpec, n_widths: int) -> tuple[float, ...]:
     """One fraction per width; the second check of the spec, against the model's widths."""
-    fractions = spec.fractions if len(spec.fractions) > 1 else spec.fractions * n_widths
+    given = spec.fractions
+    if given is None:
+        raise ValueError("expand_fractions: the spec prunes by threshold, not by fractions")
+    fractions = given if len(given) > 1 else given * n_widths
     if len(fractions) != n_widths:
         raise ValueError(
-            f"PruneSpec.fractions has {len(spec.fractions)} entries for {n_widths} prunable widths; "
+            f"PruneSpec.fractions has {len(given)} entries for {n_widths} prunable widths; "
             "give one fraction or one per width"
         )
     return fractions
@@ -188,8 +189,10 @@ def check_masks(arch: Architecture, masks: list[np.ndarray]) -> None:
     for i, (mask, width) in enumerate(zip(masks, widths)):
         if not isinstance(mask, np.ndarray) or mask.shape != (width,) or mask.dtype != bool:
             shape = getattr(mask, "shape", None)
-            raise ValueError(f"check_masks: mask {i} has shape {shape} and dtype "
-                             f"{getattr(mask, 'dtype', type(mask).__name__)}; expected ({width},) bool")  # fmt: skip
+            raise ValueError(
+                f"check_masks: mask {i} has shape {shape} and dtype "
+                f"{getattr(mask, 'dtype', type(mask).__name__)}; expected ({width},) bool"
+            )
         if not mask.any():
             raise ValueError(f"check_masks: mask {i} keeps no channel; at least one must stay")
 
@@ -202,7 +205,7 @@ def apply_masks(model: MyConvNet, masks: list[np.ndarray]) -> None:
     for i, mask in enumerate(masks):
         drop = torch.from_numpy(~mask)
         layers[i].weight[drop] = 0
-        layers[i].bias[drop] = 0
+        bias_of(layers[i])[drop] = 0
         following = layers[i + 1].weight
         following.view(following.shape[0], mask.size, -1)[:, drop] = 0
 
@@ -210,9 +213,13 @@ def apply_masks(model: MyConvNet, masks: list[np.ndarray]) -> None:
 def compacted_architecture(arch: Architecture, masks: list[np.ndarray]) -> Architecture:
     kept = [int(m.sum()) for m in masks]
     n_conv = len(arch.conv_channels)
-    return Architecture(in_channels=arch.in_channels, image_size=arch.image_size,
-                        conv_channels=tuple(kept[:n_conv]), fc_hidden=tuple(kept[n_conv:]),
-                        n_classes=arch.n_classes)  # fmt: skip
+    return Architecture(
+        in_channels=arch.in_channels,
+        image_size=arch.image_size,
+        conv_channels=tuple(kept[:n_conv]),
+        fc_hidden=tuple(kept[n_conv:]),
+        n_classes=arch.n_classes,
+    )
 
 
 @torch.no_grad()
@@ -231,14 +238,15 @@ def compact(model: MyConvNet, masks: list[np.ndarray]) -> MyConvNet:
         # Inputs come in blocks per channel: 3x3 taps for a conv, H*W pixels for the first FC.
         blocks = weight.reshape(weight.shape[0], in_keep.numel(), -1)[:, in_keep]
         new.weight.copy_(blocks.reshape(new.weight.shape))
-        new.bias.copy_(old.bias[out_keep])
+        bias_of(new).copy_(bias_of(old)[out_keep])
         in_keep = out_keep
     small.eval()
     return small
 
 
-def fine_tune_masked(model: MyConvNet, masks: list[np.ndarray], train_split: Split, config: TrainConfig, *,
-                     progress: bool = True) -> TrainHistory:  # fmt: skip
+def fine_tune_masked(
+    model: MyConvNet, masks: list[np.ndarray], train_split: Split, config: TrainConfig, *, progress: bool = True
+) -> TrainHistory:
     """Train ``model`` in place with the masks re-applied after every optimizer step.
 
     Pruned weights therefore stay exactly zero; the result compacts without loss.
@@ -247,8 +255,9 @@ def fine_tune_masked(model: MyConvNet, masks: list[np.ndarray], train_split: Spl
     return train(model, train_split, config, progress=progress, after_step=lambda m: apply_masks(m, masks))
 
 
-def sensitivity(model: MyConvNet, split: Split, *, fractions=(0.25, 0.5, 0.75, 0.9), target: str = "filter",
-                criterion: str = "l1") -> dict[str, list[float]]:  # fmt: skip
+def sensitivity(
+    model: MyConvNet, split: Split, *, fractions=(0.25, 0.5, 0.75, 0.9), target: str = "filter", criterion: str = "l1"
+) -> dict[str, list[float]]:
     """Accuracy on ``split`` when one width alone loses each fraction (no fine-tuning).
 
     Returns {width name: [accuracy at each fraction]}; the other widths stay whole.

@@ -15,7 +15,7 @@ from torch.nn.utils import parametrize
 
 from compress.data import Split
 from compress.model import MyConvNet
-from compress.observe import QuantSpec, observe
+from compress.observe import QuantParams, QuantSpec, observe
 from compress.quantize import fake_quantize
 from compress.size import FLOAT_BITS
 from compress.train import TrainConfig, train
@@ -31,13 +31,13 @@ class FakeQuantWeight(nn.Module):
         super().__init__()
         self.spec = spec
         self.calls = 0
-        self.params = None
+        self.params: QuantParams | None = None
 
     def forward(self, weight: torch.Tensor) -> torch.Tensor:
-        if self.params is None or not self.training or self.calls % REFRESH_STEPS == 0:
-            self.params = observe(weight.detach().double().numpy(), self.spec)
-        self.calls += self.training
         p = self.params
+        if p is None or not self.training or self.calls % REFRESH_STEPS == 0:
+            p = self.params = observe(weight.detach().double().numpy(), self.spec)
+        self.calls += self.training
         return weight + (fake_quantize(weight.detach(), p.scale, p.zero_point, p.qmin, p.qmax) - weight).detach()
 
 
@@ -45,8 +45,9 @@ def weight_specs(bits: tuple[int, ...], weight_range: str) -> list[QuantSpec | N
     return [None if b == FLOAT_BITS else QuantSpec(bits=b, range=weight_range) for b in bits]
 
 
-def fine_tune(model: MyConvNet, bits: tuple[int, ...], split: Split, config: TrainConfig, weight_range: str, *,
-              progress: bool) -> None:  # fmt: skip
+def fine_tune(
+    model: MyConvNet, bits: tuple[int, ...], split: Split, config: TrainConfig, weight_range: str, *, progress: bool
+) -> None:
     """Train ``model`` in place; quantized layers train through fake quantization (STE)."""
     layers = [m for _, m in model.layers()]
     specs = weight_specs(bits, weight_range)

@@ -19,12 +19,14 @@ contract bit for bit (tested).
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from compress.data import Split
+from compress.model import bias_of
 from compress.observe import QuantParams, QuantSpec, observe, observe_interval, params_for_interval
 from simulator import numerics
 from simulator.network import IntegerLayer, IntegerNetwork, run_network
@@ -106,7 +108,7 @@ def build_integer_network(
     model: MyConvNet,
     calibration: np.ndarray,
     *,
-    weight_spec: QuantSpec | list[QuantSpec],
+    weight_spec: QuantSpec | Sequence[QuantSpec],
     activation_spec: QuantSpec,
     classes: tuple[str, ...] = (),
 ) -> IntegerNetwork:
@@ -119,7 +121,7 @@ def build_integer_network(
     if activation_spec.symmetric:
         raise ValueError("build_integer_network: activation_spec.scheme='symmetric'; activations must be asymmetric")
     layers = model.layers()
-    weight_specs = weight_spec if isinstance(weight_spec, list) else [weight_spec] * len(layers)
+    weight_specs = [weight_spec] * len(layers) if isinstance(weight_spec, QuantSpec) else list(weight_spec)
     if len(weight_specs) != len(layers):
         raise ValueError(f"build_integer_network: {len(weight_specs)} weight specs for {len(layers)} layers")
     outputs = layer_outputs(model, calibration)
@@ -133,22 +135,36 @@ def build_integer_network(
         w_params = observe(weight, spec)
         out_params = params_for_interval(*observe_interval(output, activation_spec), activation_spec)
         product_scale = in_params.scale * w_params.scale
-        bias = np.clip(np.rint(module.bias.detach().double().numpy() / product_scale), INT32_MIN, INT32_MAX)
+        bias = np.clip(np.rint(bias_of(module).detach().double().numpy() / product_scale), INT32_MIN, INT32_MAX)
         M0, n = numerics.quantize_multiplier(product_scale / out_params.scale)  # noqa: N806
         integer_layers.append(
             IntegerLayer(
-                name=name, kind="conv" if name.startswith("conv") else "fc",
+                name=name,
+                kind="conv" if name.startswith("conv") else "fc",
                 weight_q=numerics.quantize(weight, w_params.scale, w_params.zero_point, 0, spec.qmax).astype(
-                    np.uint8 if spec.bits <= 8 else np.uint16),
-                weight_scale=w_params.scale, weight_zero_point=w_params.zero_point, weight_bits=spec.bits,
-                bias_q=bias.astype(np.int64), input_scale=in_params.scale, input_zero_point=in_params.zero_point,
-                output_scale=out_params.scale, output_zero_point=out_params.zero_point, activation_bits=act_bits,
-                M0=M0, n=n, relu=i < len(layers) - 1, pool=name.startswith("conv"),
+                    np.uint8 if spec.bits <= 8 else np.uint16
+                ),
+                weight_scale=w_params.scale,
+                weight_zero_point=w_params.zero_point,
+                weight_bits=spec.bits,
+                bias_q=bias.astype(np.int64),
+                input_scale=in_params.scale,
+                input_zero_point=in_params.zero_point,
+                output_scale=out_params.scale,
+                output_zero_point=out_params.zero_point,
+                activation_bits=act_bits,
+                M0=M0,
+                n=n,
+                relu=i < len(layers) - 1,
+                pool=name.startswith("conv"),
             )
-        )  # fmt: skip
+        )
         in_params = out_params
-    return IntegerNetwork(layers=tuple(integer_layers), input_shape=(model.arch.in_channels,
-                          model.arch.image_size, model.arch.image_size), classes=classes)  # fmt: skip
+    return IntegerNetwork(
+        layers=tuple(integer_layers),
+        input_shape=(model.arch.in_channels, model.arch.image_size, model.arch.image_size),
+        classes=classes,
+    )
 
 
 def requantize_floor(acc: torch.Tensor, M0: int, n: int) -> torch.Tensor:  # noqa: N803
@@ -197,8 +213,9 @@ def integer_forward(net: IntegerNetwork, codes: torch.Tensor) -> torch.Tensor:
         acc = torch.nn.functional.conv2d(x, w, padding=1) if layer.kind == "conv" else x @ w.T
         bias = torch.from_numpy(layer.bias_q).reshape((-1, 1, 1) if layer.kind == "conv" else (-1,))
         acc = torch.round(acc).long() + bias
-        h = torch.clamp(layer.output_zero_point + requantize_floor(acc, layer.M0, layer.n),
-                        layer.output_floor, layer.output_qmax)  # fmt: skip
+        h = torch.clamp(
+            layer.output_zero_point + requantize_floor(acc, layer.M0, layer.n), layer.output_floor, layer.output_qmax
+        )
         if layer.pool:
             h = torch.nn.functional.max_pool2d(h.double(), 2).long()
     return h

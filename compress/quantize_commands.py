@@ -17,8 +17,9 @@ from compress.train import predict
 from simulator.numerics import BITS_MAX, BITS_MIN, check_choice, check_int
 
 
-def quantize_study(model_name: str = "baseline", *, bits=STUDY_BITS, seed: int = 0, data_dir=None,
-                   progress: bool = True) -> list[StudyRecord]:  # fmt: skip
+def quantize_study(
+    model_name: str = "baseline", *, bits=STUDY_BITS, seed: int = 0, data_dir=None, progress: bool = True
+) -> list[StudyRecord]:
     """The whole study on the full test set (see compress.study)."""
     bits = tuple(sorted(set(bits)))
     for b in bits:
@@ -29,8 +30,16 @@ def quantize_study(model_name: str = "baseline", *, bits=STUDY_BITS, seed: int =
 
 
 def quantize_one(
-    model_name: str = "baseline", *, scheme: str, granularity: str, range_name: str, percentile: float, bits: int,
-    activations: int | None, seed: int = 0, data_dir=None,
+    model_name: str = "baseline",
+    *,
+    scheme: str,
+    granularity: str,
+    range_name: str,
+    percentile: float,
+    bits: int,
+    activations: int | None,
+    seed: int = 0,
+    data_dir=None,
 ) -> dict:
     """Accuracy of one scheme: weight-only, or weights + activations on integers."""
     check_choice("quantize", "granularity", granularity, GRANULARITIES)
@@ -48,5 +57,12 @@ def quantize_one(
         net = build_integer_network(model, calibration, weight_spec=spec, activation_spec=QuantSpec(bits=activations))
         predictions = integer_predict(net, test_split)
     accuracy = float((predictions == test_split.labels).mean())
-    return {"scheme": scheme, "granularity": granularity, "range": range_name, "bits": bits,
-            "activations": activations, "accuracy": accuracy, "images": len(test_split)}  # fmt: skip
+    return {
+        "scheme": scheme,
+        "granularity": granularity,
+        "range": range_name,
+        "bits": bits,
+        "activations": activations,
+        "accuracy": accuracy,
+        "images": len(test_split),
+    }

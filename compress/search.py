@@ -104,10 +104,19 @@ class SearchConfig:
             raise ValueError(f"{owner}: targets={self.targets!r} and bit_levels={self.bit_levels!r} must not be empty")
         if not 0.1 <= self.prune_target < 1.0:
             raise ValueError(f"{owner}: prune_target={self.prune_target!r} is out of range; expected [0.1, 1)")
-        for name, lo, hi in (("seed", 0, 2**32 - 1), ("validation_images", 100, 30000), ("ranking_images", 100, 30000),
-                             ("calibration_images", 10, 10000), ("step_images", 128, 60000), ("final_epochs", 0, 100),
-                             ("refine", 0, 10), ("max_steps", 1, 1000), ("multiple", 1, 512),
-                             ("batch_size", 1, 65536), ("threads", 1, 256)):  # fmt: skip
+        for name, lo, hi in (
+            ("seed", 0, 2**32 - 1),
+            ("validation_images", 100, 30000),
+            ("ranking_images", 100, 30000),
+            ("calibration_images", 10, 10000),
+            ("step_images", 128, 60000),
+            ("final_epochs", 0, 100),
+            ("refine", 0, 10),
+            ("max_steps", 1, 1000),
+            ("multiple", 1, 512),
+            ("batch_size", 1, 65536),
+            ("threads", 1, 256),
+        ):
             check_int(owner, name, getattr(self, name), lo, hi)
         if self.ranking_images > self.validation_images:
             raise ValueError(
@@ -116,10 +125,15 @@ class SearchConfig:
             )
         for i, b in enumerate(self.bit_levels):
             check_int(owner, f"bit_levels[{i}]", b, BITS_MIN, min(BITS_MAX, 8))
-        for name, lo, hi in (("prune_step", 0.01, 0.9), ("drop_floor", 0.0, 0.5), ("margin", -0.1, 0.1),
-                             ("stop_below", 0.0, 1.0), ("learning_rate", 1e-6, 0.5)):  # fmt: skip
-            if not lo <= float(getattr(self, name)) <= hi:
-                raise ValueError(f"{owner}: {name}={getattr(self, name)!r} is out of range; expected [{lo}, {hi}]")
+        for name, low, high in (
+            ("prune_step", 0.01, 0.9),
+            ("drop_floor", 0.0, 0.5),
+            ("margin", -0.1, 0.1),
+            ("stop_below", 0.0, 1.0),
+            ("learning_rate", 1e-6, 0.5),
+        ):
+            if not low <= float(getattr(self, name)) <= high:
+                raise ValueError(f"{owner}: {name}={getattr(self, name)!r} is out of range; expected [{low}, {high}]")
         check_choice(owner, "criterion", self.criterion, ("l1", "l2"))
         check_choice(owner, "weight_range", self.weight_range, RANGES)
 
@@ -177,8 +191,12 @@ def evaluate(
         return accuracy(model, split)
     if any(b == FLOAT_BITS for b in bits):
         raise ValueError(f"evaluate: weight_bits={bits!r} mixes float and integer layers; the integer path needs all")
-    net = build_integer_network(model, calibration, weight_spec=weight_specs(bits, weight_range),
-                                activation_spec=QuantSpec(bits=ACTIVATION_BITS))  # fmt: skip
+    net = build_integer_network(
+        model,
+        calibration,
+        weight_spec=[spec for spec in weight_specs(bits, weight_range) if spec is not None],
+        activation_spec=QuantSpec(bits=ACTIVATION_BITS),
+    )
     return float((run_network(net, split.images).argmax(1) == split.labels).mean())
 
 
@@ -233,11 +251,15 @@ def record(state: State, data: SearchData, config: SearchConfig, step: int) -> d
         return evaluate(state.model, state.bits, split, data.calibration, config.weight_range)
 
     state.record = {
-        "step": step, "action": state.action, "conv_channels": list(state.model.arch.conv_channels),
-        "fc_hidden": list(state.model.arch.fc_hidden), "weight_bits": list(state.bits),
-        "size_kb": state.size_kb, "val_accuracy": measure(data.validation),
+        "step": step,
+        "action": state.action,
+        "conv_channels": list(state.model.arch.conv_channels),
+        "fc_hidden": list(state.model.arch.fc_hidden),
+        "weight_bits": list(state.bits),
+        "size_kb": state.size_kb,
+        "val_accuracy": measure(data.validation),
         "test_accuracy": measure(data.test) if config.test_curves and data.test is not None else None,
-    }  # fmt: skip
+    }
     return state.record
 
 
@@ -251,8 +273,16 @@ def step_subset(data: SearchData, config: SearchConfig, step: int) -> Split:
     return take(data.train, np.sort(rng.choice(len(data.train), count, replace=False)))
 
 
-def walk(start: State, kinds: tuple[str, ...], floor_accuracy: float, data: SearchData, config: SearchConfig, *,
-         label: str, progress: bool) -> list[State]:  # fmt: skip
+def walk(
+    start: State,
+    kinds: tuple[str, ...],
+    floor_accuracy: float,
+    data: SearchData,
+    config: SearchConfig,
+    *,
+    label: str,
+    progress: bool,
+) -> list[State]:
     """Greedy walk from ``start`` until validation accuracy < floor_accuracy or no action is left."""
     path = [start]
     record(start, data, config, 0)
@@ -269,8 +299,14 @@ def walk(start: State, kinds: tuple[str, ...], floor_accuracy: float, data: Sear
         if best is None:
             break
         best = replace(best, model=copy.deepcopy(best.model))
-        fine_tune(best.model, best.bits, step_subset(data, config, step), train_config(config, config.seed + step),
-                  config.weight_range, progress=progress)  # fmt: skip
+        fine_tune(
+            best.model,
+            best.bits,
+            step_subset(data, config, step),
+            train_config(config, config.seed + step),
+            config.weight_range,
+            progress=progress,
+        )
         path.append(best)
         record(best, data, config, step)
         bar.update()
@@ -289,9 +325,14 @@ def uniform_bits_walk(start: State, data: SearchData, config: SearchConfig, *, p
     for step, b in enumerate(tqdm(config.bit_levels, desc="quantization only", disable=not progress, leave=False), 1):
         bits = (b,) * len(start.bits)
         if b < ACTIVATION_BITS:
-            fine_tune(model, bits, step_subset(data, config, 100 + step),
-                      train_config(config, config.seed + 100 + step), config.weight_range,
-                      progress=progress)  # fmt: skip
+            fine_tune(
+                model,
+                bits,
+                step_subset(data, config, 100 + step),
+                train_config(config, config.seed + 100 + step),
+                config.weight_range,
+                progress=progress,
+            )
         state = State(copy.deepcopy(model), bits, start.kept, f"all weights {b} bits")
         record(state, data, config, step)
         path.append(state)
@@ -305,14 +346,27 @@ def polish(state: State, data: SearchData, config: SearchConfig, *, progress: bo
     """Longer fine-tuning (``final_epochs`` on the whole training part) of a copy of ``state``."""
     polished = replace(state, model=copy.deepcopy(state.model), action=f"{state.action}; fine-tuned")
     seed = config.seed + 10_000 + state.record["step"]
-    fine_tune(polished.model, polished.bits, data.train, train_config(config, seed, config.final_epochs),
-              config.weight_range, progress=progress)  # fmt: skip
+    fine_tune(
+        polished.model,
+        polished.bits,
+        data.train,
+        train_config(config, seed, config.final_epochs),
+        config.weight_range,
+        progress=progress,
+    )
     record(polished, data, config, state.record["step"])
     return polished
 
 
-def choose(path: list[State], target: float, data: SearchData, config: SearchConfig, *, progress: bool,
-           polished: dict[int, State] | None = None) -> State | None:  # fmt: skip
+def choose(
+    path: list[State],
+    target: float,
+    data: SearchData,
+    config: SearchConfig,
+    *,
+    progress: bool,
+    polished: dict[int, State] | None = None,
+) -> State | None:
     """The smallest state of ``path`` that beats target + margin on validation, after polishing.
 
     The smallest qualifying state and the ``refine`` next smaller ones are polished, smaller
@@ -350,17 +404,25 @@ def sensitivity_study(model: MyConvNet, data: SearchData, config: SearchConfig) 
     bits = {}
     for j, (name, _) in enumerate(model.layers()):
         bits[name] = [
-            accuracy(weight_quantized(model, tuple(b if i == j else FLOAT_BITS for i in range(n_layers)),
-                                      config.weight_range), data.ranking)
+            accuracy(
+                weight_quantized(
+                    model, tuple(b if i == j else FLOAT_BITS for i in range(n_layers)), config.weight_range
+                ),
+                data.ranking,
+            )
             for b in config.bit_levels
-        ]  # fmt: skip
+        ]
     return {
-        "images": len(data.ranking), "fractions": list(fractions), "bit_levels": list(config.bit_levels),
+        "images": len(data.ranking),
+        "fractions": list(fractions),
+        "bit_levels": list(config.bit_levels),
         "accuracy": accuracy(model, data.ranking),
-        **{target: sensitivity(model, data.ranking, fractions=fractions, target=target, criterion=config.criterion)
-           for target in TARGETS},
+        **{
+            target: sensitivity(model, data.ranking, fractions=fractions, target=target, criterion=config.criterion)
+            for target in TARGETS
+        },
         "bits": bits,
-    }  # fmt: skip
+    }
 
 
 @dataclass
@@ -392,17 +454,31 @@ def run_search(baseline: MyConvNet, data: SearchData, config: SearchConfig, *, p
         kept = [np.arange(w) for w in hidden_widths(baseline.arch)]
         start = State(copy.deepcopy(baseline).eval(), (FLOAT_BITS,) * n_layers, kept, "baseline FP32")
         study = sensitivity_study(start.model, data, config)
-        pruning = walk(start, ("prune",), config.prune_target - config.stop_below, data, config,
-                       label="pruning only", progress=progress)  # fmt: skip
+        pruning = walk(
+            start,
+            ("prune",),
+            config.prune_target - config.stop_below,
+            data,
+            config,
+            label="pruning only",
+            progress=progress,
+        )
         quantization = uniform_bits_walk(start, data, config, progress=progress)
         w8 = State(start.model, (config.bit_levels[0],) * n_layers, kept, "baseline W8")
-        combined = walk(w8, ("prune", "bits"), min(config.targets) - config.stop_below, data, config,
-                        label="pruning + quantization", progress=progress)  # fmt: skip
+        combined = walk(
+            w8,
+            ("prune", "bits"),
+            min(config.targets) - config.stop_below,
+            data,
+            config,
+            label="pruning + quantization",
+            progress=progress,
+        )
         targets = {shipped_name("pruning", config.prune_target): config.prune_target}
         targets |= {shipped_name("combined", t): t for t in sorted(config.targets)}
-        chosen, polished = {}, {}
-        for name, target in tqdm(targets.items(), desc="fine-tuning chosen models", disable=not progress,
-                                 leave=False):  # fmt: skip
+        chosen: dict[str, State | None] = {}
+        polished: dict[int, State] = {}
+        for name, target in tqdm(targets.items(), desc="fine-tuning chosen models", disable=not progress, leave=False):
             path = pruning if name.startswith("pruned") else combined
             chosen[name] = choose(path, target, data, config, progress=progress, polished=polished)
     finally:

@@ -46,8 +46,16 @@ def masked_equals_compacted(masked: MyConvNet, small: MyConvNet, images: np.ndar
         return float((masked.eval()(x) - small.eval()(x)).abs().max())
 
 
-def prune_model(spec: PruneSpec, *, model_name: str = "baseline", epochs: int = 1, seed: int = 0,
-                output: str | None = None, data_dir=None, progress: bool = True) -> dict:  # fmt: skip
+def prune_model(
+    spec: PruneSpec,
+    *,
+    model_name: str = "baseline",
+    epochs: int = 1,
+    seed: int = 0,
+    output: str | None = None,
+    data_dir=None,
+    progress: bool = True,
+) -> dict:
     """Prune a checkpoint by ``spec``, fine-tune with the masks enforced, compact, verify, save.
 
     Raises
@@ -68,21 +76,32 @@ def prune_model(spec: PruneSpec, *, model_name: str = "baseline", epochs: int = 
     if difference > EQUIVALENCE_TOLERANCE:
         raise ValueError(f"prune: compacted model differs from the masked one by {difference:.3g} > 1e-5")
     result = {
-        "model": model_name, "spec": dataclasses.asdict(spec),
+        "model": model_name,
+        "spec": dataclasses.asdict(spec),
         "kept": {name: int(m.sum()) for name, m in zip(width_names(model.arch), masks)},
-        "architecture": small.arch.to_json(), "accuracy_before_fine_tuning": before,
-        "accuracy": accuracy(small, test_split), "test_images": len(test_split), "epochs": epochs,
-        "size_kb": model_size_kb(small), "naive_size_kb": naive_size_kb(model),
+        "architecture": small.arch.to_json(),
+        "accuracy_before_fine_tuning": before,
+        "accuracy": accuracy(small, test_split),
+        "test_images": len(test_split),
+        "epochs": epochs,
+        "size_kb": model_size_kb(small),
+        "naive_size_kb": naive_size_kb(model),
         "max_abs_difference_masked_vs_compacted": difference,
-    }  # fmt: skip
+    }
     if output:
         save_checkpoint(small, output, {k: v for k, v in result.items() if k != "architecture"})
         result["output"] = output
     return result
 
 
-def prune_sensitivity(*, model_name: str = "baseline", target: str = "filter", criterion: str = "l1",
-                      fractions=(0.25, 0.5, 0.75, 0.9), data_dir=None) -> dict:  # fmt: skip
+def prune_sensitivity(
+    *,
+    model_name: str = "baseline",
+    target: str = "filter",
+    criterion: str = "l1",
+    fractions=(0.25, 0.5, 0.75, 0.9),
+    data_dir=None,
+) -> dict:
     """Test accuracy when each width alone loses each fraction of its channels (no fine-tuning)."""
     for i, f in enumerate(fractions):
         if not 0.0 <= f < 1.0:
@@ -90,8 +109,14 @@ def prune_sensitivity(*, model_name: str = "baseline", target: str = "filter", c
     test_split = load_fashion_mnist("test", data_dir)
     model, _ = load_checkpoint(model_name)
     curves = sensitivity(model, test_split, fractions=tuple(fractions), target=target, criterion=criterion)
-    return {"model": model_name, "target": target, "criterion": criterion, "fractions": list(fractions),
-            "accuracy": accuracy(model, test_split), "curves": curves}  # fmt: skip
+    return {
+        "model": model_name,
+        "target": target,
+        "criterion": criterion,
+        "fractions": list(fractions),
+        "accuracy": accuracy(model, test_split),
+        "curves": curves,
+    }
 
 
 # ------------------------------------------------------------------------------ search
@@ -100,34 +125,52 @@ def prune_sensitivity(*, model_name: str = "baseline", target: str = "filter", c
 def state_summary(state: State, baseline: MyConvNet) -> dict:
     """What the --json output and the card say about a chosen state."""
     return {
-        "conv_channels": list(state.model.arch.conv_channels), "fc_hidden": list(state.model.arch.fc_hidden),
-        "weight_bits": list(state.bits), "size_kb": state.size_kb,
+        "conv_channels": list(state.model.arch.conv_channels),
+        "fc_hidden": list(state.model.arch.fc_hidden),
+        "weight_bits": list(state.bits),
+        "size_kb": state.size_kb,
         "naive_size_kb": model_size_kb(baseline, list(state.bits)),
         "size_breakdown": [s.to_json() for s in layer_sizes(state.model, list(state.bits))],
         "kept_channels": {f"{name}": k.tolist() for name, k in zip(width_names(baseline.arch), state.kept)},
-        "val_accuracy": state.record["val_accuracy"], "test_accuracy": state.record["test_accuracy"],
+        "val_accuracy": state.record["val_accuracy"],
+        "test_accuracy": state.record["test_accuracy"],
         "action": state.action,
-    }  # fmt: skip
+    }
 
 
 def card_for(name: str, result: SearchResult, baseline: MyConvNet, baseline_card: dict, test_images: int) -> dict:
     state = result.chosen[name]
+    if state is None:
+        raise ValueError(f"card_for: the search found no state for {name!r}")
     summary = state_summary(state, baseline)
     config = result.config
     return {
-        "kind": "pruning" if name.startswith("pruned") else "combined", "target": result.targets[name],
-        "accuracy": summary["test_accuracy"], "test_images": test_images, **summary,
-        "weight_range": config.weight_range, "activation_bits": None if FLOAT_BITS in state.bits else 8,
-        "baseline": {"name": config.baseline, "architecture": baseline.arch.to_json(),
-                     "accuracy": baseline_card.get("accuracy")},
-        "split": {"seed": config.seed, "validation_images": config.validation_images,
-                  "calibration_images": config.calibration_images},
-        "search": config.to_json(), "search_seconds": round(result.seconds, 1), "curves": CURVES_NAME,
-    }  # fmt: skip
+        "kind": "pruning" if name.startswith("pruned") else "combined",
+        "target": result.targets[name],
+        "accuracy": summary["test_accuracy"],
+        "test_images": test_images,
+        **summary,
+        "weight_range": config.weight_range,
+        "activation_bits": None if FLOAT_BITS in state.bits else 8,
+        "baseline": {
+            "name": config.baseline,
+            "architecture": baseline.arch.to_json(),
+            "accuracy": baseline_card.get("accuracy"),
+        },
+        "split": {
+            "seed": config.seed,
+            "validation_images": config.validation_images,
+            "calibration_images": config.calibration_images,
+        },
+        "search": config.to_json(),
+        "search_seconds": round(result.seconds, 1),
+        "curves": CURVES_NAME,
+    }
 
 
-def search_and_ship(config: SearchConfig, *, output_dir: str | os.PathLike = SHIPPED_DIR, data_dir=None,
-                    progress: bool = True) -> list[dict]:  # fmt: skip
+def search_and_ship(
+    config: SearchConfig, *, output_dir: str | os.PathLike = SHIPPED_DIR, data_dir=None, progress: bool = True
+) -> list[dict]:
     """Run the search from the named baseline and save every chosen model with its card,
     plus the measured curves (``search_curves.json``); returns one record per target."""
     train_split, test_split = load_fashion_mnist("train", data_dir), load_fashion_mnist("test", data_dir)
@@ -143,15 +186,43 @@ def search_and_ship(config: SearchConfig, *, output_dir: str | os.PathLike = SHI
             continue
         card = card_for(name, result, baseline, baseline_card, len(test_split))
         save_checkpoint(state.model, output_dir / name, card)
-        records.append({"name": name, "found": True, **{k: card[k] for k in (
-            "kind", "target", "accuracy", "val_accuracy", "size_kb", "naive_size_kb", "conv_channels", "fc_hidden",
-            "weight_bits", "kept_channels")}})  # fmt: skip
-    atomic.write_json(output_dir / CURVES_NAME, {
-        "config": config.to_json(), "seconds": round(result.seconds, 1), "threads": config.threads,
-        "baseline": {"name": config.baseline, "architecture": baseline.arch.to_json(),
-                     "accuracy": baseline_card.get("accuracy")},
-        "sensitivity": result.sensitivity, "curves": result.curves(), "chosen": records,
-    })  # fmt: skip
+        records.append(
+            {
+                "name": name,
+                "found": True,
+                **{
+                    k: card[k]
+                    for k in (
+                        "kind",
+                        "target",
+                        "accuracy",
+                        "val_accuracy",
+                        "size_kb",
+                        "naive_size_kb",
+                        "conv_channels",
+                        "fc_hidden",
+                        "weight_bits",
+                        "kept_channels",
+                    )
+                },
+            }
+        )
+    atomic.write_json(
+        output_dir / CURVES_NAME,
+        {
+            "config": config.to_json(),
+            "seconds": round(result.seconds, 1),
+            "threads": config.threads,
+            "baseline": {
+                "name": config.baseline,
+                "architecture": baseline.arch.to_json(),
+                "accuracy": baseline_card.get("accuracy"),
+            },
+            "sensitivity": result.sensitivity,
+            "curves": result.curves(),
+            "chosen": records,
+        },
+    )
     return records
 
 
@@ -165,9 +236,12 @@ def card_bits(model: MyConvNet, card: dict) -> tuple[int, ...]:
 def card_calibration(card: dict, train_split) -> np.ndarray:
     """The calibration images the search used for this model (same seeded split)."""
     split = card["split"]
-    config = SearchConfig(seed=split["seed"], validation_images=split["validation_images"],
-                          ranking_images=min(2000, split["validation_images"]),
-                          calibration_images=split["calibration_images"])  # fmt: skip
+    config = SearchConfig(
+        seed=split["seed"],
+        validation_images=split["validation_images"],
+        ranking_images=min(2000, split["validation_images"]),
+        calibration_images=split["calibration_images"],
+    )
     return split_data(train_split, None, config).calibration
 
 
@@ -180,11 +254,14 @@ def evaluate_shipped(name: str, *, train_split=None, test_split=None, data_dir=N
     accuracy_ = evaluate(model, bits, test_split, card_calibration(card, train_split), card.get("weight_range", "full"))
     baseline_arch = card["baseline"]["architecture"]
     return {
-        "name": name, "card": card, "accuracy": accuracy_, "test_images": len(test_split),
+        "name": name,
+        "card": card,
+        "accuracy": accuracy_,
+        "test_images": len(test_split),
         "size_kb": model_size_kb(model, list(bits)),
         "naive_size_kb": naive_size_kb(Architecture.from_json(baseline_arch), list(bits)),
         "size_breakdown": [s.to_json() for s in layer_sizes(model, list(bits))],
-    }  # fmt: skip
+    }
 
 
 def export_model(path: str | os.PathLike, *, model_name: str, bits: list[int] | None = None, data_dir=None) -> dict:
@@ -194,11 +271,20 @@ def export_model(path: str | os.PathLike, *, model_name: str, bits: list[int] | 
     if bits is None:
         bits = [8 if b == FLOAT_BITS else b for b in (stored or [8] * len(model.layers()))]
     calibration = card_calibration(card, load_fashion_mnist("train", data_dir)) if "split" in card else None
-    net = model.save_weights(path, weight_bits=list(bits), weight_range=card.get("weight_range", "full"),
-                             calibration=calibration, data_dir=data_dir)  # fmt: skip
+    net = model.save_weights(
+        path,
+        weight_bits=list(bits),
+        weight_range=card.get("weight_range", "full"),
+        calibration=calibration,
+        data_dir=data_dir,
+    )
     return {
-        "path": str(path), "model": model_name, "weight_bits": list(bits),
-        "layers": [{"name": layer.name, "weight_shape": list(layer.weight_q.shape), "M0": layer.M0, "n": layer.n}
-                   for layer in net.layers],
+        "path": str(path),
+        "model": model_name,
+        "weight_bits": list(bits),
+        "layers": [
+            {"name": layer.name, "weight_shape": list(layer.weight_q.shape), "M0": layer.M0, "n": layer.n}
+            for layer in net.layers
+        ],
         "size_kb": model_size_kb(model, list(bits)),
-    }  # fmt: skip
+    }

@@ -75,7 +75,7 @@ def normalize_bits(weight_bits: int | Sequence[int] | None, n_layers: int) -> li
     elif isinstance(weight_bits, (int,)) and not isinstance(weight_bits, bool):
         bits = [weight_bits] * n_layers
     else:
-        bits = list(weight_bits)
+        bits = list(weight_bits)  # type: ignore[arg-type]  # a sequence: int and bool are handled above
     if len(bits) != n_layers:
         raise ValueError(f"model size: weight_bits={bits!r} has {len(bits)} entries for {n_layers} layers")
     for i, b in enumerate(bits):
@@ -108,12 +108,15 @@ def layer_sizes(
         n_params = len(QUANT_PARAMS_PER_LAYER) + (len(QUANT_PARAMS_PER_NETWORK) if i == 0 else 0)
         sizes.append(
             LayerSize(
-                layer=name, weights=weights, biases=biases, weight_bits=b,
+                layer=name,
+                weights=weights,
+                biases=biases,
+                weight_bits=b,
                 weight_bytes=math.ceil(weights * b / 8),
                 bias_bytes=biases * (BIAS_BITS if quantized else FLOAT_BITS) // 8,
                 param_bytes=n_params * QUANT_PARAM_BITS // 8 if quantized else 0,
             )
-        )  # fmt: skip
+        )
     return sizes
 
 

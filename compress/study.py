@@ -77,9 +77,12 @@ def run_study(
         bar.update()
     for weight_spec, act_bits in act_configs:
         net = build_integer_network(
-            model, calibration, weight_spec=weight_spec, activation_spec=QuantSpec(bits=act_bits),
+            model,
+            calibration,
+            weight_spec=weight_spec,
+            activation_spec=QuantSpec(bits=act_bits),
             classes=test_split.classes,
-        )  # fmt: skip
+        )
         accuracy = float((integer_predict_fast(net, test_split) == test_split.labels).mean())
         records.append(record(weight_spec, "layer", act_bits, accuracy))
         bar.update()
@@ -89,10 +92,14 @@ def run_study(
 
 def record(spec: QuantSpec, granularity: str, activations: int | None, accuracy: float) -> StudyRecord:
     return StudyRecord(
-        scheme=spec.scheme, granularity=granularity, range=spec.range,
+        scheme=spec.scheme,
+        granularity=granularity,
+        range=spec.range,
         percentile=spec.percentile if spec.range == "percentile" else None,
-        bits=spec.bits, activations=activations, accuracy=accuracy,
-    )  # fmt: skip
+        bits=spec.bits,
+        activations=activations,
+        accuracy=accuracy,
+    )
 
 
 def best_record(records: list[StudyRecord], bits: int, weight_only: bool = True) -> StudyRecord:

@@ -20,8 +20,7 @@ def confusion_figure(confusion: np.ndarray, classes: tuple[str, ...]) -> Figure:
     ax.set_ylabel("true")
     threshold = confusion.max() / 2
     for (i, j), count in np.ndenumerate(confusion):
-        ax.text(j, i, str(count), ha="center", va="center", fontsize=7,
-                color="white" if count > threshold else "black")  # fmt: skip
+        ax.text(j, i, str(count), ha="center", va="center", fontsize=7, color="white" if count > threshold else "black")
     fig.colorbar(image, ax=ax, shrink=0.8)
     return fig
 
@@ -84,10 +83,16 @@ def baseline_section(data: dict) -> Section:
         "training": {k: card[k] for k in ("seed", "epochs", "batch_size", "learning_rate", "train_seconds")},
     }
     layer_rows = [
-        [row["layer"], row["kind"], "x".join(map(str, row["output_shape"])), f"{row['params']:,}",
-         f"{row['macs']:,}", f"{row['fp32_kb']:.2f}"]
+        [
+            row["layer"],
+            row["kind"],
+            "x".join(map(str, row["output_shape"])),
+            f"{row['params']:,}",
+            f"{row['macs']:,}",
+            f"{row['fp32_kb']:.2f}",
+        ]
         for row in table
-    ]  # fmt: skip
+    ]
     layer_rows.append(["total", "", "", f"{total_params:,}", f"{total_macs:,}", f"{results['fp32_size_kb']:.2f}"])
     class_rows = [[name, f"{100 * acc:.1f}"] for name, acc in evaluation["per_class"].items()]
     body = f"""

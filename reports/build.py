@@ -33,14 +33,29 @@ def constants() -> dict:
         "im2col_src_mnc_k": [32, 32, 3, 3],
         "accuracy_targets_percent": [80, 85, 90],
         "calibration_images": CALIBRATION_IMAGES,
-        "contract": {"M0_fraction_bits_N": 31, "accumulator_bits": 32, "product_bits": 64, "v_max": V_MAX,
-                     "uint8_max": 255, "M0_range_exponents": [30, 31], "operand_bits": 9, "pool": 2, "kernel": 3},
+        "contract": {
+            "M0_fraction_bits_N": 31,
+            "accumulator_bits": 32,
+            "product_bits": 64,
+            "v_max": V_MAX,
+            "uint8_max": 255,
+            "M0_range_exponents": [30, 31],
+            "operand_bits": 9,
+            "pool": 2,
+            "kernel": 3,
+        },
         "real_product_first_row": [1.5, 1.0, -4.5, -5.0],
     }
 
 
-def measure(out_dir: str | Path = "reports/out", *, retrain: bool = False, data_dir=None, progress: bool = True,
-            quick: bool = False) -> dict:  # fmt: skip
+def measure(
+    out_dir: str | Path = "reports/out",
+    *,
+    retrain: bool = False,
+    data_dir=None,
+    progress: bool = True,
+    quick: bool = False,
+) -> dict:
     """Every measurement of the report (training or loading, studies, C++ builds, simulations),
     JSON-ready: the sections render from this alone.
 
@@ -54,8 +69,9 @@ def measure(out_dir: str | Path = "reports/out", *, retrain: bool = False, data_
         train_baseline(output=model_name, data_dir=data_dir, progress=progress)
     evaluation = evaluate_checkpoint(model_name, data_dir=data_dir)
     model, _ = load_checkpoint(model_name)
-    records = run_study(model, train_split, test_split, progress=progress,
-                        bits=QUICK_STUDY_BITS if quick else STUDY_BITS)  # fmt: skip
+    records = run_study(
+        model, train_split, test_split, progress=progress, bits=QUICK_STUDY_BITS if quick else STUDY_BITS
+    )
     start = time.perf_counter()
     predict(model, test_split)
     fp32_seconds = time.perf_counter() - start
@@ -81,8 +97,14 @@ def render(measurements: dict, out_dir: str | Path = "reports/out") -> list[Path
     return write_report(sections, out_dir, TITLE, constants(), measurements)
 
 
-def build_report(out_dir: str | Path = "reports/out", *, retrain: bool = False, data_dir=None,
-                 progress: bool = True, quick: bool = False) -> list[Path]:  # fmt: skip
+def build_report(
+    out_dir: str | Path = "reports/out",
+    *,
+    retrain: bool = False,
+    data_dir=None,
+    progress: bool = True,
+    quick: bool = False,
+) -> list[Path]:
     """Measure everything, then render the report into ``out_dir``."""
     measurements = measure(out_dir, retrain=retrain, data_dir=data_dir, progress=progress, quick=quick)
     return render(measurements, out_dir)

@@ -51,8 +51,13 @@ def figure_markdown(name: str, caption: str) -> str:
     return f"![{caption}](figures/{name}.png)\n\n*{caption}*"
 
 
-def write_report(sections: list[Section], out_dir: str | Path, title: str, constants: dict | None = None,
-                 measurements: dict | None = None) -> list[Path]:  # fmt: skip
+def write_report(
+    sections: list[Section],
+    out_dir: str | Path,
+    title: str,
+    constants: dict | None = None,
+    measurements: dict | None = None,
+) -> list[Path]:
     """Write figures, report.md, report.html and results.json into ``out_dir``.
 
     ``constants`` (the spec's and the contract's fixed numbers quoted by the text) are stored

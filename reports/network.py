@@ -31,9 +31,11 @@ def measure_network(net: IntegerNetwork, test: Split) -> dict:
     identical = all(
         np.array_equal(cpp, fast)
         for start in range(0, SW_EMU_IMAGES, 50)
-        for cpp, fast in zip(run_layers(net, test.images[start : start + 50], engine="sw_emu"),
-                             run_layers(net, test.images[start : start + 50]))
-    )  # every layer's output codes, not only the logits  # fmt: skip
+        for cpp, fast in zip(
+            run_layers(net, test.images[start : start + 50], engine="sw_emu"),
+            run_layers(net, test.images[start : start + 50]),
+        )
+    )  # every layer's output codes, not only the logits
     return {
         "images": len(test),
         "accuracy": float((predictions == test.labels).mean()),
@@ -55,8 +57,7 @@ def timing_figure(timing: NetworkTiming) -> Figure:
     ax.bar(names, im2col, label="im2col", color="tab:orange")
     bottom += im2col
     matmul = np.array([layer.matmul_cycles for layer in timing.layers], float)
-    ax.bar(names, matmul, bottom=bottom, label="matmul (load, compute, requantize, store overlapped)",
-           color="tab:blue")  # fmt: skip
+    ax.bar(names, matmul, bottom=bottom, label="matmul (load, compute, requantize, store overlapped)", color="tab:blue")
     ax.set_ylabel("cycles per image")
     ax.set_title(f"Per-layer cycles, {timing.latency_cycles:,} cycles = {timing.latency_us:.1f} us per image")
     ax.legend(fontsize=8)
@@ -69,11 +70,17 @@ def design_space(net: IntegerNetwork, base: MatmulDesign) -> list[dict]:
     for axi_bits in SWEEP_AXI_BITS:
         for rows, cols in SWEEP_PE_SHAPES:
             # the PE array is the B tile: tile_v x tile_w
-            design = dataclasses.replace(base, tile_v=rows, tile_w=cols, pe_rows=None, pe_cols=None,
-                                         axi_width_bits=axi_bits)  # fmt: skip
+            design = dataclasses.replace(base, tile_v=rows, tile_w=cols, pe_rows=0, pe_cols=0, axi_width_bits=axi_bits)
             timing = network_timing(net, design, dataclasses.replace(Im2colDesign(), axi_width_bits=axi_bits))
-            points.append({"pe_rows": rows, "pe_cols": cols, "axi_width_bits": axi_bits,
-                           "dsp": estimate_resources(design).dsp, "latency_cycles": timing.latency_cycles})  # fmt: skip
+            points.append(
+                {
+                    "pe_rows": rows,
+                    "pe_cols": cols,
+                    "axi_width_bits": axi_bits,
+                    "dsp": estimate_resources(design).dsp,
+                    "latency_cycles": timing.latency_cycles,
+                }
+            )
     return points
 
 
@@ -112,9 +119,18 @@ def network_section(data: dict) -> Section:
     design = MatmulDesign.from_json(data["design"])
     timing = NetworkTiming.from_json(data["timing"])
     ratio = measured["numba_seconds"] / fp32_seconds
-    rows = [[t.layer, "x".join(map(str, t.matmul_shape)), f"{t.macs:,}", f"{t.im2col_cycles:,}",
-             f"{t.matmul_cycles:,}", *(f"{t.stages.get(s, 0):,}" for s in ("load_a", "load_b", "compute",
-             "requantize", "store")), f"{t.total_cycles:,}"] for t in timing.layers]  # fmt: skip
+    rows = [
+        [
+            t.layer,
+            "x".join(map(str, t.matmul_shape)),
+            f"{t.macs:,}",
+            f"{t.im2col_cycles:,}",
+            f"{t.matmul_cycles:,}",
+            *(f"{t.stages.get(s, 0):,}" for s in ("load_a", "load_b", "compute", "requantize", "store")),
+            f"{t.total_cycles:,}",
+        ]
+        for t in timing.layers
+    ]
     best = min(points, key=lambda p: p["latency_cycles"])
     largest = max(timing.layers, key=lambda t: t.total_cycles)
     largest_share = 100 * largest.total_cycles / timing.latency_cycles
@@ -125,8 +141,11 @@ def network_section(data: dict) -> Section:
         "fp32_accuracy": fp32_accuracy,
         "design_space": points,
         "design": design.to_json(),
-        "largest_layer": {"layer": largest.layer, "share_percent": largest_share,
-                          "weight_bytes": largest.matmul_shape[0] * largest.matmul_shape[1]},
+        "largest_layer": {
+            "layer": largest.layer,
+            "share_percent": largest_share,
+            "weight_bytes": largest.matmul_shape[0] * largest.matmul_shape[1],
+        },
     }
     body = f"""
 The 8-bit export of the baseline (uniform asymmetric per-layer weights, 8-bit activations, the
@@ -149,8 +168,24 @@ Numba kernels on the first {measured["sw_emu_images"]} images, every output code
 reference designs {design.fingerprint()}, {design.clock_mhz:g} MHz, one image at a time; matmul stage
 columns are busy cycles of the DATAFLOW processes, which overlap):
 
-{markdown_table(["layer", "matmul u x v x w", "MACs", "im2col", "matmul", "load A", "load B", "compute",
-                 "requantize", "store", "total"], rows)}
+{
+        markdown_table(
+            [
+                "layer",
+                "matmul u x v x w",
+                "MACs",
+                "im2col",
+                "matmul",
+                "load A",
+                "load B",
+                "compute",
+                "requantize",
+                "store",
+                "total",
+            ],
+            rows,
+        )
+    }
 
 Latency {timing.latency_cycles:,} cycles = {timing.latency_us:.1f} us per image, i.e.
 {timing.images_per_second:,.0f} images/s at {design.clock_mhz:g} MHz.
@@ -170,6 +205,6 @@ fastest point ({best["pe_rows"]}x{best["pe_cols"]} PEs, {best["axi_width_bits"]}
 matrices of this network leave the array idle and the memory ports set the latency.
 
 {figure_markdown("design_space", "Network latency against DSP count over PE array sizes and AXI widths")}
-"""  # fmt: skip
+"""
     figures = {"network_layers": timing_figure(timing), "design_space": design_space_figure(points)}
     return Section("network", "The integer network on the accelerator", body, results, figures)

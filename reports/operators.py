@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import torch
@@ -35,18 +36,26 @@ def worked_example() -> dict:
     M0, n = numerics.quantize_multiplier(scale_a * scale_b / scale_out)  # noqa: N806
     a_q = numerics.quantize(WORKED_A, scale_a, zero_a, 0, 255).astype(np.uint8)
     b_q = numerics.quantize(WORKED_B, scale_b, zero_b, 0, 255).astype(np.uint8)
-    args = {"zero_a": zero_a, "zero_b": zero_b, "zero_out": zero_out, "M0": M0, "n": n}
+    args: dict[str, Any] = {"zero_a": zero_a, "zero_b": zero_b, "zero_out": zero_out, "M0": M0, "n": n}
     out = numerics.qmatmul_reference(a_q, b_q, **args)
     sim_out, _ = simulate_matmul(MatmulDesign(), a_q, b_q, **args)
     return {
-        "scale_a": scale_a, "zero_a": zero_a, "scale_b": scale_b, "zero_b": zero_b,
-        "scale_out": scale_out, "zero_out": zero_out, "M0": M0, "n": n,
+        "scale_a": scale_a,
+        "zero_a": zero_a,
+        "scale_b": scale_b,
+        "zero_b": zero_b,
+        "scale_out": scale_out,
+        "zero_out": zero_out,
+        "M0": M0,
+        "n": n,
         "out": out.tolist(),
         "dequantized": numerics.dequantize(out, scale_out, zero_out).round(10).tolist(),
-        "engines_agree": bool(np.array_equal(kernels.qmatmul(a_q, b_q, **args), out)
-                              and np.array_equal(sw_emu.qmatmul(a_q, b_q, **args), out)
-                              and np.array_equal(sim_out, out)),
-    }  # fmt: skip
+        "engines_agree": bool(
+            np.array_equal(kernels.qmatmul(a_q, b_q, **args), out)
+            and np.array_equal(sw_emu.qmatmul(a_q, b_q, **args), out)
+            and np.array_equal(sim_out, out)
+        ),
+    }
 
 
 def stage_rows(stages: dict) -> list[list[str]]:
@@ -55,9 +64,11 @@ def stage_rows(stages: dict) -> list[list[str]]:
 
 def resources_prose(resources, what: str) -> str:
     pct = resources.utilization_percent
-    parts = ", ".join(f"{name} {count:,}" for name, count in
-                      sorted(((n, c.get("dsp", 0)) for n, c in resources.breakdown.items()), key=lambda x: -x[1])
-                      if count)  # fmt: skip
+    parts = ", ".join(
+        f"{name} {count:,}"
+        for name, count in sorted(((n, c.get("dsp", 0)) for n, c in resources.breakdown.items()), key=lambda x: -x[1])
+        if count
+    )
     return (
         f"The {what} uses an estimated {resources.dsp:,} DSP48E2 slices ({pct['dsp']:.2f} % of the "
         f"{resources.part}), {resources.bram_18k:,} BRAM_18K blocks ({pct['bram_18k']:.2f} %), {resources.uram:,} "
@@ -144,8 +155,9 @@ def gantt(traces: dict[str, tuple[Trace, tuple[str, ...], int]]) -> Figure:
         ax.set_yticks(range(len(stages)), stages, fontsize=8)
         ax.invert_yaxis()
         ax.set_xlim(0, latency)
-        ax.set_title(f"{title}: {latency:,} cycles (blue: busy, red: stalled, grey: waiting for the write "
-                     "responses)", fontsize=9)  # fmt: skip
+        ax.set_title(
+            f"{title}: {latency:,} cycles (blue: busy, red: stalled, grey: waiting for the write responses)", fontsize=9
+        )
     axes[-1].set_xlabel("cycle")
     fig.tight_layout()
     return fig
@@ -179,22 +191,35 @@ def operators_section(measured: dict) -> Section:
     im2col = im2col_section(measured["im2col"])
     runs = {"matmul 64 x 32 x 64": ("matmul", MATMUL_STAGES), "im2col 32 x 32 x 3, 3 x 3": ("im2col", IM2COL_STAGES)}
     figures = {
-        "operators_block_diagram": block_diagram(MatmulDesign.from_json(measured["matmul"]["design"]),
-                                                 Im2colDesign.from_json(measured["im2col"]["design"])),
-        "operators_gantt": gantt({title: (trace_from_json(measured[key]["trace"]), stages,
-                                          measured[key]["simpy"]["latency_cycles"])
-                                  for title, (key, stages) in runs.items()}),
-    }  # fmt: skip
-    diagram = figure_markdown("operators_block_diagram",
-                              "The two kernels as written: DATAFLOW processes (boxes) and the streams between them")
-    timeline = figure_markdown("operators_gantt",
-                               "One call of each kernel in the SimPy model: when each process is busy")
-    body = (f"{HOW_OBTAINED}\n\n{diagram}\n\n"
-            f"### Task 1 and Task 3: the quantized matmul\n\n{matmul.body.strip()}\n\n"
-            f"### Task 2 and Task 3: im2col\n\n{im2col.body.strip()}\n\n"
-            f"{timeline}")
-    return Section("operators", "Part 2: the HLS operators, estimated before synthesis", body,
-                   {"matmul": matmul.results, "im2col": im2col.results}, figures)  # fmt: skip
+        "operators_block_diagram": block_diagram(
+            MatmulDesign.from_json(measured["matmul"]["design"]), Im2colDesign.from_json(measured["im2col"]["design"])
+        ),
+        "operators_gantt": gantt(
+            {
+                title: (trace_from_json(measured[key]["trace"]), stages, measured[key]["simpy"]["latency_cycles"])
+                for title, (key, stages) in runs.items()
+            }
+        ),
+    }
+    diagram = figure_markdown(
+        "operators_block_diagram", "The two kernels as written: DATAFLOW processes (boxes) and the streams between them"
+    )
+    timeline = figure_markdown(
+        "operators_gantt", "One call of each kernel in the SimPy model: when each process is busy"
+    )
+    body = (
+        f"{HOW_OBTAINED}\n\n{diagram}\n\n"
+        f"### Task 1 and Task 3: the quantized matmul\n\n{matmul.body.strip()}\n\n"
+        f"### Task 2 and Task 3: im2col\n\n{im2col.body.strip()}\n\n"
+        f"{timeline}"
+    )
+    return Section(
+        "operators",
+        "Part 2: the HLS operators, estimated before synthesis",
+        body,
+        {"matmul": matmul.results, "im2col": im2col.results},
+        figures,
+    )
 
 
 def measure_matmul(seed: int = 0) -> dict:
@@ -204,7 +229,7 @@ def measure_matmul(seed: int = 0) -> dict:
     a_q = rng.integers(0, 256, (SPEC_U, SPEC_V), dtype=np.uint8)
     b_q = rng.integers(0, 256, (SPEC_V, SPEC_W), dtype=np.uint8)
     M0, n = numerics.quantize_multiplier(0.0004)  # noqa: N806
-    args = {"zero_a": 128, "zero_b": 120, "zero_out": 100, "M0": M0, "n": n}
+    args: dict[str, Any] = {"zero_a": 128, "zero_b": 120, "zero_out": 100, "M0": M0, "n": n}
     out, _ = simulate_matmul(design, a_q, b_q, **args)
     trace = Trace()
     des = run_matmul_des(design, SPEC_U, SPEC_V, SPEC_W, trace)
@@ -224,8 +249,10 @@ def matmul_section(measured: dict) -> Section:
     example = measured["example"]
     design = MatmulDesign.from_json(measured["design"])
     des = MatmulResult.from_json(measured["simpy"])
-    static = SimpleNamespace(latency_cycles=measured["static_latency_cycles"],
-                             latency_us=design.cycles_to_us(measured["static_latency_cycles"]))  # fmt: skip
+    static = SimpleNamespace(
+        latency_cycles=measured["static_latency_cycles"],
+        latency_us=design.cycles_to_us(measured["static_latency_cycles"]),
+    )
     schedule = ScheduleReport.from_json(measured["schedule"])
     cpp_equal = measured["cpp_equal"]
     bound = memory_bound_cycles(design, SPEC_U, SPEC_V, SPEC_W)
@@ -238,11 +265,20 @@ def matmul_section(measured: dict) -> Section:
         "worked_example": example,
         "design": design.to_json(),
         "simpy": des.to_json(),
-        "static": {"latency_cycles": static.latency_cycles, "interval_cycles": schedule.interval_cycles,
-                   "latency_us": static.latency_us, "over_memory_bound": static.latency_cycles / bound},
+        "static": {
+            "latency_cycles": static.latency_cycles,
+            "interval_cycles": schedule.interval_cycles,
+            "latency_us": static.latency_us,
+            "over_memory_bound": static.latency_cycles / bound,
+        },
         "cpp_equal": cpp_equal,
-        "memory_bound": {"cycles": bound, "latency_cycles": latency, "read_beats": read_beats,
-                         "write_beats": write_beats, "bytes_per_beat": per_beat},
+        "memory_bound": {
+            "cycles": bound,
+            "latency_cycles": latency,
+            "read_beats": read_beats,
+            "write_beats": write_beats,
+            "bytes_per_beat": per_beat,
+        },
         "simpy_over_static": des.latency_cycles / static.latency_cycles,
         "macs_per_cycle": design.tile_v * design.tile_w,
         "pe_dsp": resources.breakdown["pe_array"]["dsp"],
@@ -250,7 +286,7 @@ def matmul_section(measured: dict) -> Section:
         "zero_point_dsp": resources.breakdown["zero_points"]["dsp"],
         "unpacked_dsp": design.tile_v * design.tile_w,
         "kernel_schedule": schedule.to_json(),
-    }  # fmt: skip
+    }
     pct = resources.utilization_percent
     body = f"""
 **Worked example of the spec.** With the contract's quantization: S_a = {example["scale_a"]:.10f},
@@ -353,15 +389,26 @@ def im2col_section(measured: dict) -> Section:
     results = {
         "design": design.to_json(),
         "simpy": des.to_json(),
-        "static": {"latency_cycles": static.latency_cycles, "interval_cycles": schedule.interval_cycles,
-                   "over_memory_bound": static.latency_cycles / des.memory_bound_cycles},
-        "torch_equal": torch_equal, "cpp_equal": cpp_equal, "output_shape": list(out.shape),
-        "bytes_in": x_q.size, "bytes_out": out.size,
-        "memory_bound": {"latency_cycles": latency, "read_beats": read_beats, "write_beats": write_beats,
-                         "bytes_per_beat": per_beat},
-        "image_copies": design.max_k, "copy_bytes": design.image_bytes,
+        "static": {
+            "latency_cycles": static.latency_cycles,
+            "interval_cycles": schedule.interval_cycles,
+            "over_memory_bound": static.latency_cycles / des.memory_bound_cycles,
+        },
+        "torch_equal": torch_equal,
+        "cpp_equal": cpp_equal,
+        "output_shape": list(out.shape),
+        "bytes_in": x_q.size,
+        "bytes_out": out.size,
+        "memory_bound": {
+            "latency_cycles": latency,
+            "read_beats": read_beats,
+            "write_beats": write_beats,
+            "bytes_per_beat": per_beat,
+        },
+        "image_copies": design.max_k,
+        "copy_bytes": design.image_bytes,
         "kernel_schedule": schedule.to_json(),
-    }  # fmt: skip
+    }
     body = f"""
 **The 32 x 32 x 3, 3 x 3 run.** The output is {out.shape[0]} x {out.shape[1]} (rows (c, kr, kc), columns
 (orow, ocol)); it equals torch.nn.functional.unfold with padding 1: {"yes" if torch_equal else "NO"}; the HLS C++

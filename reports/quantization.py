@@ -132,29 +132,58 @@ calibrated as full ranges on 2,000 training images, are dominated by rare large 
 {figure_markdown("quant_weights_activations", "Weight-only vs weights + activations (asymmetric, per layer)")}
 """
     figures = {
-        "quant_schemes": curve_figure(records, fp32, {
-            "symmetric/layer/full": {"scheme": "symmetric", "granularity": "layer", "range": "full"},
-            "asymmetric/layer/full": {"scheme": "asymmetric", "granularity": "layer", "range": "full"},
-            "symmetric/global/full": {"scheme": "symmetric", "granularity": "global", "range": "full"},
-            "asymmetric/global/full": {"scheme": "asymmetric", "granularity": "global", "range": "full"},
-        }, "Symmetric vs asymmetric"),
-        "quant_granularity": curve_figure(records, fp32, {
-            g: {"scheme": "symmetric", "granularity": g, "range": "full"} for g in ("global", "layer", "channel")
-        }, "Granularity of the scale"),
-        "quant_clipping": curve_figure(records, fp32, {
-            "full": {"scheme": "symmetric", "granularity": "global", "range": "full"},
-            "percentile 99.9": {
-                "scheme": "symmetric", "granularity": "global", "range": "percentile", "percentile": 99.9,
+        "quant_schemes": curve_figure(
+            records,
+            fp32,
+            {
+                "symmetric/layer/full": {"scheme": "symmetric", "granularity": "layer", "range": "full"},
+                "asymmetric/layer/full": {"scheme": "asymmetric", "granularity": "layer", "range": "full"},
+                "symmetric/global/full": {"scheme": "symmetric", "granularity": "global", "range": "full"},
+                "asymmetric/global/full": {"scheme": "asymmetric", "granularity": "global", "range": "full"},
             },
-            "mse": {"scheme": "symmetric", "granularity": "global", "range": "mse"},
-        }, "Clipping the range"),
-        "quant_weights_activations": curve_figure(records, fp32, {
-            "weights only (full)": {"scheme": "asymmetric", "granularity": "layer", "range": "full"},
-            "weights + activations (full)": {"scheme": "asymmetric", "granularity": "layer", "range": "full",
-                                             "activations": "same"},
-            "weights (mse) + activations": {"scheme": "asymmetric", "granularity": "layer", "range": "mse",
-                                            "activations": "same"},
-        }, "Activations quantized too"),
-    }  # fmt: skip
+            "Symmetric vs asymmetric",
+        ),
+        "quant_granularity": curve_figure(
+            records,
+            fp32,
+            {g: {"scheme": "symmetric", "granularity": g, "range": "full"} for g in ("global", "layer", "channel")},
+            "Granularity of the scale",
+        ),
+        "quant_clipping": curve_figure(
+            records,
+            fp32,
+            {
+                "full": {"scheme": "symmetric", "granularity": "global", "range": "full"},
+                "percentile 99.9": {
+                    "scheme": "symmetric",
+                    "granularity": "global",
+                    "range": "percentile",
+                    "percentile": 99.9,
+                },
+                "mse": {"scheme": "symmetric", "granularity": "global", "range": "mse"},
+            },
+            "Clipping the range",
+        ),
+        "quant_weights_activations": curve_figure(
+            records,
+            fp32,
+            {
+                "weights only (full)": {"scheme": "asymmetric", "granularity": "layer", "range": "full"},
+                "weights + activations (full)": {
+                    "scheme": "asymmetric",
+                    "granularity": "layer",
+                    "range": "full",
+                    "activations": "same",
+                },
+                "weights (mse) + activations": {
+                    "scheme": "asymmetric",
+                    "granularity": "layer",
+                    "range": "mse",
+                    "activations": "same",
+                },
+            },
+            "Activations quantized too",
+        ),
+    }
     results = {"records": [r.to_json() for r in records], "summary": key}
     return Section("quantization", "Part 1 Step 1: quantization", body, results, figures)

@@ -68,16 +68,12 @@ def check_field(owner: str, name: str, value: Any, kind: type, lo: Any, hi: Any)
         if isinstance(value, bool) or not isinstance(value, int):
             raise TypeError(f"{owner}.{name}={value!r} must be an int in [{lo}, {hi}]")
         if not lo <= value <= hi:
-            raise ValueError(
-                f"{owner}.{name}={value!r} is out of range; expected an int in [{lo}, {hi}]"
-            )
+            raise ValueError(f"{owner}.{name}={value!r} is out of range; expected an int in [{lo}, {hi}]")
         return value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{owner}.{name}={value!r} must be a number in [{lo}, {hi}]")
     if not (math.isfinite(value) and lo <= value <= hi):
-        raise ValueError(
-            f"{owner}.{name}={value!r} is out of range; expected a number in [{lo}, {hi}]"
-        )
+        raise ValueError(f"{owner}.{name}={value!r} is out of range; expected a number in [{lo}, {hi}]")
     return value
 
 
@@ -105,9 +101,7 @@ def _check_axi_port(design: Any) -> None:
     width = design.axi_width_bits
     if width & (width - 1):
         allowed = ", ".join(str(2**p) for p in range(5, 11))
-        raise ValueError(
-            f"{owner}.axi_width_bits={width!r} is not a power of two; expected one of {allowed}"
-        )
+        raise ValueError(f"{owner}.axi_width_bits={width!r} is not a power of two; expected one of {allowed}")
     burst_bytes = design.burst_beats * width // 8
     if burst_bytes > AXI4_MAX_BURST_BYTES:
         raise ValueError(
@@ -162,16 +156,11 @@ class _DesignMixin:
         if isinstance(data, str):
             data = json.loads(data)
         if not isinstance(data, dict):
-            raise TypeError(
-                f"{cls.__name__}.from_json expects a dict or JSON text; got {type(data).__name__}"
-            )
+            raise TypeError(f"{cls.__name__}.from_json expects a dict or JSON text; got {type(data).__name__}")
         known = {field.name for field in dataclasses.fields(cls)}  # type: ignore[arg-type]
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ValueError(
-                f"{cls.__name__}.from_json: unknown fields {unknown}; expected some of "
-                f"{sorted(known)}"
-            )
+            raise ValueError(f"{cls.__name__}.from_json: unknown fields {unknown}; expected some of {sorted(known)}")
         return cls(**data)
 
     def fingerprint(self) -> str:
@@ -204,7 +193,7 @@ class MatmulDesign(_DesignMixin):
     axi_ports : "shared" (A, B and out on one m_axi bundle, A and B reads contend) or
         "separate" (one bundle per matrix: gmem0/1/2 of matmul.cpp)
     tile_u, tile_v, tile_w : tile shape in elements (TILE_U/V/W of the C++ build)
-    pe_rows, pe_cols : PE array shape (MACs per cycle = pe_rows * pe_cols); by default the
+    pe_rows, pe_cols : PE array shape (MACs per cycle = pe_rows * pe_cols); 0 (the default) is the
         B tile, tile_v x tile_w
     pe_interconnect : "broadcast" (operands fanned out, as an HLS-unrolled loop nest) or
         "systolic" (operands passed PE to PE, as SCALE-Sim models)
@@ -229,8 +218,8 @@ class MatmulDesign(_DesignMixin):
     tile_u: int = 32
     tile_v: int = 32
     tile_w: int = 64
-    pe_rows: int | None = None  # None: tile_v (the B tile), as the C++ builds it
-    pe_cols: int | None = None  # None: tile_w
+    pe_rows: int = 0  # 0: tile_v (the B tile), as the C++ builds it
+    pe_cols: int = 0  # 0: tile_w
     pe_interconnect: PeInterconnect = "broadcast"
     dataflow: Dataflow = "weight_stationary"
     fold_overlap: bool = False
@@ -265,9 +254,9 @@ class MatmulDesign(_DesignMixin):
     }
 
     def __post_init__(self) -> None:
-        if self.pe_rows is None:
+        if self.pe_rows == 0:
             object.__setattr__(self, "pe_rows", self.tile_v)
-        if self.pe_cols is None:
+        if self.pe_cols == 0:
             object.__setattr__(self, "pe_cols", self.tile_w)
         _validate(self, self.FIELDS, self.CHOICES)
         _check_axi_port(self)

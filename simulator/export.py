@@ -34,9 +34,19 @@ from simulator.network import LAYER_KINDS, IntegerLayer, IntegerNetwork
 FORMAT = "cnnacc-integer-network"
 FORMAT_VERSION = 1
 SCALAR_FIELDS = (
-    "weight_scale", "weight_zero_point", "weight_bits", "input_scale", "input_zero_point",
-    "output_scale", "output_zero_point", "activation_bits", "M0", "n", "relu", "pool",
-)  # fmt: skip
+    "weight_scale",
+    "weight_zero_point",
+    "weight_bits",
+    "input_scale",
+    "input_zero_point",
+    "output_scale",
+    "output_zero_point",
+    "activation_bits",
+    "M0",
+    "n",
+    "relu",
+    "pool",
+)
 
 
 class ExportError(ValueError):
@@ -65,14 +75,19 @@ def save_network(net: IntegerNetwork, folder: str | os.PathLike, *, extra: dict 
             raise ValueError(f"save_network: {layer.name}.bias_q does not fit int32")
         own = layer_arrays(layer)
         arrays.update(own)
-        layers.append({
-            "name": layer.name, "kind": layer.kind,
-            **{field: getattr(layer, field) for field in SCALAR_FIELDS},
-            "arrays": {key.split(".", 1)[1]: {"shape": list(a.shape), "dtype": str(a.dtype), "sha256": sha256(a)}
-                       for key, a in own.items()},
-        })  # fmt: skip
+        layers.append(
+            {
+                "name": layer.name,
+                "kind": layer.kind,
+                **{field: getattr(layer, field) for field in SCALAR_FIELDS},
+                "arrays": {
+                    key.split(".", 1)[1]: {"shape": list(a.shape), "dtype": str(a.dtype), "sha256": sha256(a)}
+                    for key, a in own.items()
+                },
+            }
+        )
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds as allow_pickle
     atomic.write_bytes(folder / "weights.npz", buffer.getvalue())
     manifest = {
         "format": FORMAT,
@@ -125,8 +140,12 @@ def load_network(folder: str | os.PathLike) -> IntegerNetwork:
         layers = tuple(read_layer(entry, stored, weights_path) for entry in manifest["layers"])
         if [layer.name for layer in layers] != manifest["layer_order"]:
             raise ExportError(f"{manifest_path}: layer_order {manifest['layer_order']} differs from the layers")
-        return IntegerNetwork(layers=layers, input_shape=tuple(manifest["input_shape"]),
-                              classes=tuple(manifest["classes"]), rounding=manifest["rounding"])  # fmt: skip
+        return IntegerNetwork(
+            layers=layers,
+            input_shape=tuple(manifest["input_shape"]),
+            classes=tuple(manifest["classes"]),
+            rounding=manifest["rounding"],
+        )
     except (KeyError, TypeError) as error:
         raise ExportError(f"{manifest_path}: missing or malformed field {error}") from None
 
@@ -149,6 +168,9 @@ def read_layer(entry: dict, stored: dict[str, np.ndarray], weights_path: Path) -
             raise ExportError(f"{weights_path}: {full} SHA-256 differs from the manifest")
         arrays[key] = array
     return IntegerLayer(
-        name=entry["name"], kind=entry["kind"], weight_q=arrays["weight_q"],
-        bias_q=arrays["bias_q"].astype(np.int64), **{field: entry[field] for field in SCALAR_FIELDS},
-    )  # fmt: skip
+        name=entry["name"],
+        kind=entry["kind"],
+        weight_q=arrays["weight_q"],
+        bias_q=arrays["bias_q"].astype(np.int64),
+        **{field: entry[field] for field in SCALAR_FIELDS},
+    )

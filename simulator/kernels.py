@@ -103,8 +103,21 @@ def centre_float32(x):
 
 
 @njit(cache=True)
-def qmatmul_epilogue(raw, a_rowsum, b_colsum, v, centre_a, centre_b, zero_out, M0, n, nearest, bias, output_floor,  # noqa: N803
-                     output_qmax):
+def qmatmul_epilogue(
+    raw,
+    a_rowsum,
+    b_colsum,
+    v,
+    centre_a,
+    centre_b,
+    zero_out,
+    M0,
+    n,
+    nearest,
+    bias,
+    output_floor,  # noqa: N803
+    output_qmax,
+):
     """Zero-point terms (eq. 7-8, centred operands), the per-row int32 bias, requantization
     and a clamp to [output_floor, output_qmax] (output_floor = the output zero point for a fused ReLU, else 0;
     output_qmax = 2^b - 1 for b-bit activations, 255 for uint8)."""
@@ -129,8 +142,10 @@ def maxpool2x2_kernel(x):
         for c in range(channels):
             for i in range(height // 2):
                 for j in range(width // 2):
-                    out[b, c, i, j] = max(max(x[b, c, 2 * i, 2 * j], x[b, c, 2 * i, 2 * j + 1]),
-                                          max(x[b, c, 2 * i + 1, 2 * j], x[b, c, 2 * i + 1, 2 * j + 1]))  # fmt: skip
+                    out[b, c, i, j] = max(
+                        max(x[b, c, 2 * i, 2 * j], x[b, c, 2 * i, 2 * j + 1]),
+                        max(x[b, c, 2 * i + 1, 2 * j], x[b, c, 2 * i + 1, 2 * j + 1]),
+                    )
     return out
 
 
@@ -248,8 +263,9 @@ def qmatmul(
     ndarray of shape (u, w), uint8
     """
     check_qmatmul_args("kernels.qmatmul", a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding)
-    return qmatmul_unchecked(a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding,
-                             np.zeros(a_q.shape[0], np.int64), 0, 255)  # fmt: skip
+    return qmatmul_unchecked(
+        a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding, np.zeros(a_q.shape[0], np.int64), 0, 255
+    )
 
 
 def qmatmul_unchecked(a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding, bias, output_floor, output_qmax):  # noqa: N803
@@ -259,13 +275,33 @@ def qmatmul_unchecked(a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding, bias,
     b_centred_t, b_colsum = centre_float32(np.ascontiguousarray(b_q.T))
     raw = raw_products(a_centred, b_centred_t.T)
     return qmatmul_epilogue(
-        raw, a_rowsum, b_colsum, a_q.shape[1], zero_a - CENTRE, zero_b - CENTRE, zero_out, M0, n,
-        rounding == "nearest", bias, np.uint8(output_floor), np.uint8(output_qmax),
-    )  # fmt: skip
+        raw,
+        a_rowsum,
+        b_colsum,
+        a_q.shape[1],
+        zero_a - CENTRE,
+        zero_b - CENTRE,
+        zero_out,
+        M0,
+        n,
+        rounding == "nearest",
+        bias,
+        np.uint8(output_floor),
+        np.uint8(output_qmax),
+    )
 
 
 def qmatmul_tiled(
-    a_q, b_q, *, zero_a, zero_b, zero_out, M0, n, rounding="floor", tiles=(16, 32, 16)  # noqa: N803
+    a_q,
+    b_q,
+    *,
+    zero_a,
+    zero_b,
+    zero_out,
+    M0,
+    n,
+    rounding="floor",
+    tiles=(16, 32, 16),  # noqa: N803
 ) -> np.ndarray:
     """The literal tiled loop nest of the HLS kernel (slow); ``tiles`` = (tile_u, tile_v, tile_w)."""
     check_qmatmul_args("kernels.qmatmul_tiled", a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding)

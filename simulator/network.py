@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulator.numerics import check_choice
+from simulator.numerics import Rounding, check_choice
 
 LAYER_KINDS = ("conv", "fc")
 
@@ -77,7 +77,7 @@ class IntegerNetwork:
     layers: tuple[IntegerLayer, ...]
     input_shape: tuple[int, int, int]
     classes: tuple[str, ...] = field(default=())
-    rounding: str = "floor"
+    rounding: Rounding = "floor"
 
     @property
     def input_scale(self) -> float:
@@ -105,54 +105,86 @@ def check_network_for_hardware(net: IntegerNetwork, activation_bits: tuple[int, 
             )
 
 
-def conv_layer_numba(layer: IntegerLayer, x_q: np.ndarray, rounding: str) -> np.ndarray:
+def conv_layer_numba(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) -> np.ndarray:
     """One conv layer on a batch (N, C, H, W) uint8: im2col (pad = Z_in) + quantized matmul."""
     from simulator import kernels
 
     batch, _, height, width = x_q.shape
     cols = kernels.im2col_batch_kernel(x_q, 3, 3, np.uint8(layer.input_zero_point))  # (C*9, N*H*W)
     out = kernels.qmatmul_unchecked(
-        layer.weight_matrix, cols, layer.weight_zero_point, layer.input_zero_point, layer.output_zero_point,
-        layer.M0, layer.n, rounding, layer.bias_q, layer.output_floor, layer.output_qmax,
-    )  # (C_out, N*H*W)  # fmt: skip
+        layer.weight_matrix,
+        cols,
+        layer.weight_zero_point,
+        layer.input_zero_point,
+        layer.output_zero_point,
+        layer.M0,
+        layer.n,
+        rounding,
+        layer.bias_q,
+        layer.output_floor,
+        layer.output_qmax,
+    )  # (C_out, N*H*W)
     out = out.reshape(layer.out_features, batch, height, width).transpose(1, 0, 2, 3)
     return np.ascontiguousarray(out)
 
 
-def conv_layer_sw_emu(layer: IntegerLayer, x_q: np.ndarray, rounding: str) -> np.ndarray:
+def conv_layer_sw_emu(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) -> np.ndarray:
     """One conv layer through the C++ kernels: im2col per image, then one matmul_layer call."""
     from simulator import sw_emu
 
     batch, _, height, width = x_q.shape
     cols = np.hstack([sw_emu.im2col(image, 3, 3, pad_value=layer.input_zero_point) for image in x_q])
     out = sw_emu.qmatmul_layer(
-        np.ascontiguousarray(layer.weight_matrix), cols, zero_a=layer.weight_zero_point,
-        zero_b=layer.input_zero_point, zero_out=layer.output_zero_point, M0=layer.M0, n=layer.n,
-        bias_q=layer.bias_q, output_floor=layer.output_floor, rounding=rounding,
-    )  # (C_out, N*H*W)  # fmt: skip
+        np.ascontiguousarray(layer.weight_matrix),
+        cols,
+        zero_a=layer.weight_zero_point,
+        zero_b=layer.input_zero_point,
+        zero_out=layer.output_zero_point,
+        M0=layer.M0,
+        n=layer.n,
+        bias_q=layer.bias_q,
+        output_floor=layer.output_floor,
+        rounding=rounding,
+    )  # (C_out, N*H*W)
     return np.ascontiguousarray(out.reshape(layer.out_features, batch, height, width).transpose(1, 0, 2, 3))
 
 
-def fc_layer_sw_emu(layer: IntegerLayer, x_q: np.ndarray, rounding: str) -> np.ndarray:
+def fc_layer_sw_emu(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) -> np.ndarray:
     """One FC layer through the C++ matmul_layer."""
     from simulator import sw_emu
 
     out = sw_emu.qmatmul_layer(
-        np.ascontiguousarray(layer.weight_matrix), np.ascontiguousarray(x_q.T), zero_a=layer.weight_zero_point,
-        zero_b=layer.input_zero_point, zero_out=layer.output_zero_point, M0=layer.M0, n=layer.n,
-        bias_q=layer.bias_q, output_floor=layer.output_floor, rounding=rounding,
-    )  # fmt: skip
+        np.ascontiguousarray(layer.weight_matrix),
+        np.ascontiguousarray(x_q.T),
+        zero_a=layer.weight_zero_point,
+        zero_b=layer.input_zero_point,
+        zero_out=layer.output_zero_point,
+        M0=layer.M0,
+        n=layer.n,
+        bias_q=layer.bias_q,
+        output_floor=layer.output_floor,
+        rounding=rounding,
+    )
     return np.ascontiguousarray(out.T)
 
 
-def fc_layer_numba(layer: IntegerLayer, x_q: np.ndarray, rounding: str) -> np.ndarray:
+def fc_layer_numba(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) -> np.ndarray:
     """One FC layer on a batch (N, F) uint8: out^T = W x^T as a quantized matmul."""
     from simulator import kernels
 
     out = kernels.qmatmul_unchecked(
-        layer.weight_matrix, np.ascontiguousarray(x_q.T), layer.weight_zero_point, layer.input_zero_point,
-        layer.output_zero_point, layer.M0, layer.n, rounding, layer.bias_q, layer.output_floor, layer.output_qmax,
-    )  # (out, N)  # fmt: skip
+        layer.weight_matrix,
+        np.ascontiguousarray(x_q.T),
+        layer.weight_zero_point,
+        layer.input_zero_point,
+        layer.output_zero_point,
+        layer.M0,
+        layer.n,
+        rounding,
+        layer.bias_q,
+        layer.output_floor,
+        layer.output_qmax,
+    )  # (out, N)
     return np.ascontiguousarray(out.T)
 
 
@@ -191,8 +223,10 @@ def run_layers(net: IntegerNetwork, images_q: np.ndarray, *, engine: str = "numb
     from simulator import kernels
 
     check_choice("run_layers", "engine", engine, ENGINES)
-    conv_layer, fc_layer = {"numba": (conv_layer_numba, fc_layer_numba),
-                            "sw_emu": (conv_layer_sw_emu, fc_layer_sw_emu)}[engine]  # fmt: skip
+    conv_layer, fc_layer = {
+        "numba": (conv_layer_numba, fc_layer_numba),
+        "sw_emu": (conv_layer_sw_emu, fc_layer_sw_emu),
+    }[engine]
     h = np.ascontiguousarray(images_q)
     outputs = []
     for layer in net.layers:

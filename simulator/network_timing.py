@@ -41,8 +41,15 @@ class LayerTiming:
     @classmethod
     def from_json(cls, data: dict) -> LayerTiming:
         """Inverse of ``to_json`` (total_cycles is recomputed)."""
-        return cls(data["layer"], data["kind"], tuple(data["matmul_shape"]), data["im2col_cycles"],
-                   data["matmul_cycles"], dict(data["stages"]), data["macs"])  # fmt: skip
+        return cls(
+            data["layer"],
+            data["kind"],
+            tuple(data["matmul_shape"]),
+            data["im2col_cycles"],
+            data["matmul_cycles"],
+            dict(data["stages"]),
+            data["macs"],
+        )
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,15 @@ def network_timing(
             im2col_cycles = 0
         matmul = analytic_matmul(matmul_design, *shape, bias=True)  # matmul_layer reads the bias
         stages = {name: stage.busy_cycles for name, stage in matmul.stages.items()}
-        rows.append(LayerTiming(layer.name, layer.kind, shape, im2col_cycles, matmul.latency_cycles, stages,
-                                shape[0] * shape[1] * shape[2]))  # fmt: skip
+        rows.append(
+            LayerTiming(
+                layer.name,
+                layer.kind,
+                shape,
+                im2col_cycles,
+                matmul.latency_cycles,
+                stages,
+                shape[0] * shape[1] * shape[2],
+            )
+        )
     return NetworkTiming(tuple(rows), matmul_design.clock_mhz)

@@ -89,8 +89,7 @@ def check_qmatmul_args(owner, a_q, b_q, zero_a, zero_b, zero_out, M0, n, roundin
     check_uint8_array(owner, "b_q", b_q, 2)
     if a_q.shape[1] != b_q.shape[0]:
         raise ValueError(
-            f"{owner}: a_q.shape={a_q.shape} and b_q.shape={b_q.shape} do not chain; "
-            "expected a_q (u, v) and b_q (v, w)"
+            f"{owner}: a_q.shape={a_q.shape} and b_q.shape={b_q.shape} do not chain; expected a_q (u, v) and b_q (v, w)"
         )
     check_int(owner, "v", a_q.shape[1], 1, V_MAX)
     for name, value in (("zero_a", zero_a), ("zero_b", zero_b), ("zero_out", zero_out)):
@@ -281,9 +280,7 @@ def qmatmul_reference(
     return requantize(qmatmul_accumulate(a_q, b_q, zero_a, zero_b), M0, n, zero_out, rounding)
 
 
-def im2col_reference(
-    x_q: np.ndarray, kernel_size_m: int, kernel_size_n: int, *, pad_value: int = 0
-) -> np.ndarray:
+def im2col_reference(x_q: np.ndarray, kernel_size_m: int, kernel_size_n: int, *, pad_value: int = 0) -> np.ndarray:
     """Readable NumPy reference of im2col (eq. 7).
 
     Parameters

@@ -67,9 +67,7 @@ class Resources:
         for kind in RESOURCE_KINDS:
             available = self.capacity[kind]
             used = getattr(self, kind)
-            percent[kind] = (
-                100.0 * used / available if available else (0.0 if used == 0 else math.inf)
-            )
+            percent[kind] = 100.0 * used / available if available else (0.0 if used == 0 else math.inf)
         return percent
 
     @property
@@ -198,23 +196,40 @@ def matmul_resources(design: MatmulDesign) -> Resources:
         _fifo(tile_u * copies, 8 * tile_w),
     ]
     breakdown = {
-        "pe_array": {**_zero(), "dsp": tile_v * math.ceil(tile_w / MACS_PER_DSP),
-                     "lut": LUT_PER_PE * macs, "ff": FF_PER_PE * macs + 8 * macs},
+        "pe_array": {
+            **_zero(),
+            "dsp": tile_v * math.ceil(tile_w / MACS_PER_DSP),
+            "lut": LUT_PER_PE * macs,
+            "ff": FF_PER_PE * macs + 8 * macs,
+        },
         "zero_points": {**_zero(), "dsp": (tile_w + 1) * DSP_PER_ZERO_POINT_TERM},
-        "sums": {kind: a + b + c for kind, a, b, c in zip(
-            RESOURCE_KINDS, *(counts.values() for counts in (
-                buffer_cost(tile_u * tile_w, 32, tile_w, 1), buffer_cost(tile_u, 32, 1, 1),
-                {**_zero(), "ff": 32 * tile_w})))},
-        "requantizer": {**_zero(), "dsp": lanes * DSP_PER_WIDE_MULTIPLY,
-                        "lut": LUT_PER_REQUANT_LANE * lanes,
-                        "ff": FF_PER_REQUANT_LANE * lanes + 32 * tile_u},
+        "sums": {
+            kind: a + b + c
+            for kind, a, b, c in zip(
+                RESOURCE_KINDS,
+                *(
+                    counts.values()
+                    for counts in (
+                        buffer_cost(tile_u * tile_w, 32, tile_w, 1),
+                        buffer_cost(tile_u, 32, 1, 1),
+                        {**_zero(), "ff": 32 * tile_w},
+                    )
+                ),
+            )
+        },
+        "requantizer": {
+            **_zero(),
+            "dsp": lanes * DSP_PER_WIDE_MULTIPLY,
+            "lut": LUT_PER_REQUANT_LANE * lanes,
+            "ff": FF_PER_REQUANT_LANE * lanes + 32 * tile_u,
+        },
         "tile_a": buffer_cost(tile_u * tile_v, 8, max(word, tile_v), 1),
         "tile_b": buffer_cost(tile_v * tile_w, 8, max(word, tile_w), 1),
         "band": buffer_cost(tile_u * design.max_w, 8, max(word, tile_w), 1),
         "streams": {kind: sum(stream[kind] for stream in streams) for kind in RESOURCE_KINDS},
         "axi": {kind: count * n_adapters for kind, count in adapter.items()},
         "control": {**_zero(), "lut": LUT_CONTROL, "ff": FF_CONTROL},
-    }  # fmt: skip
+    }
     return _total(design, breakdown)
 
 
@@ -238,12 +253,11 @@ def im2col_resources(design: Im2colDesign) -> Resources:
     adapter = _axi_adapter(design)
     breakdown = {
         "copies": buffer_cost(design.max_k * design.image_bytes, 8, design.max_k * word, 1),
-        "shifters": {**_zero(), "lut": LUT_PER_WINDOW_BYTE * shifter_bytes,
-                     "ff": FF_PER_WINDOW_BYTE * shifter_bytes},
+        "shifters": {**_zero(), "lut": LUT_PER_WINDOW_BYTE * shifter_bytes, "ff": FF_PER_WINDOW_BYTE * shifter_bytes},
         "streams": {kind: 2 * count for kind, count in fifo.items()},
         "axi": {kind: 2 * count for kind, count in adapter.items()},
         "control": {**_zero(), "lut": LUT_CONTROL, "ff": FF_CONTROL},
-    }  # fmt: skip
+    }
     return _total(design, breakdown)
 
 
@@ -260,8 +274,7 @@ def estimate_resources(design: MatmulDesign | Im2colDesign) -> Resources:
     if isinstance(design, Im2colDesign):
         return im2col_resources(design)
     raise TypeError(
-        "estimate_resources: design must be a MatmulDesign or an Im2colDesign; got "
-        f"{type(design).__name__}"
+        f"estimate_resources: design must be a MatmulDesign or an Im2colDesign; got {type(design).__name__}"
     )
 
 

@@ -122,7 +122,7 @@ class ScaleSimConfig:
         return MatmulDesign(
             pe_rows=self.array_rows,
             pe_cols=self.array_cols,
-            dataflow=SCALESIM_DATAFLOWS[self.dataflow],
+            dataflow=SCALESIM_DATAFLOWS[self.dataflow],  # type: ignore[arg-type]  # values are DATAFLOWS
             pe_interconnect="systolic",
             fold_overlap=False,
         )
@@ -135,16 +135,12 @@ def _int_cell(path: Path, line_number: int, column: str, text: str) -> int:
     try:
         return int(text.strip())
     except ValueError:
-        raise ValueError(
-            f"{path}:{line_number}: {column}={text.strip()!r} is not an integer"
-        ) from None
+        raise ValueError(f"{path}:{line_number}: {column}={text.strip()!r} is not an integer") from None
 
 
 def _check_sparsity(path: Path, line_number: int, cell: str) -> None:
     if cell.strip() and cell.strip().replace(" ", "") not in ("1:1",):
-        raise ValueError(
-            f"{path}:{line_number}: sparsity ratio {cell.strip()!r} is not modelled; expected 1:1"
-        )
+        raise ValueError(f"{path}:{line_number}: sparsity ratio {cell.strip()!r} is not modelled; expected 1:1")
 
 
 CONV_COLUMNS = ("ifmap_h", "ifmap_w", "filter_h", "filter_w", "channels", "num_filters", "stride")
@@ -153,9 +149,7 @@ CONV_COLUMNS = ("ifmap_h", "ifmap_w", "filter_h", "filter_w", "channels", "num_f
 def _gemm_layer(path: Path, line_number: int, cells: list[str]) -> ScaleSimLayer:
     """``name, M, N, K`` as SCALE-Sim maps it: ifmap M x K, filter 1 x K, N filters."""
     if len(cells) not in (4, 5):
-        raise ValueError(
-            f"{path}:{line_number}: a GEMM row is 'name, M, N, K,'; got {','.join(cells)!r}"
-        )
+        raise ValueError(f"{path}:{line_number}: a GEMM row is 'name, M, N, K,'; got {','.join(cells)!r}")
     m, n, k = (_int_cell(path, line_number, col, cells[i + 1]) for i, col in enumerate("MNK"))
     if len(cells) == 5:
         _check_sparsity(path, line_number, cells[4])
@@ -177,10 +171,7 @@ def _conv_layers(path: Path, line_number: int, cells: list[str]) -> list[ScaleSi
             f"{path}:{line_number}: a conv row is 'name, ifmap_h, ifmap_w, filter_h, filter_w, "
             f"channels, num_filters, stride,'; got {','.join(cells)!r}"
         )
-    values = {
-        column: _int_cell(path, line_number, column, cells[i + 1])
-        for i, column in enumerate(CONV_COLUMNS)
-    }
+    values = {column: _int_cell(path, line_number, column, cells[i + 1]) for i, column in enumerate(CONV_COLUMNS)}
     if len(cells) == 9:
         _check_sparsity(path, line_number, cells[8])
     name, stride = cells[0].strip(), values.pop("stride")
@@ -188,9 +179,7 @@ def _conv_layers(path: Path, line_number: int, cells: list[str]) -> list[ScaleSi
         return [ScaleSimLayer(name=name, stride_h=stride, stride_w=stride, **values)]
     channels = values.pop("channels")
     return [
-        ScaleSimLayer(
-            name=f"{name}Channel_{c}", channels=1, stride_h=stride, stride_w=stride, **values
-        )
+        ScaleSimLayer(name=f"{name}Channel_{c}", channels=1, stride_h=stride, stride_w=stride, **values)
         for c in range(channels)
     ]
 
@@ -255,10 +244,7 @@ def read_config(path: str | Path) -> ScaleSimConfig:
     ):
         raise ValueError(f"{path}: SparsitySupport = true is not modelled; expected false")
     if dataflow not in SCALESIM_DATAFLOWS:
-        raise ValueError(
-            f"{path}: Dataflow={dataflow!r} is not allowed; expected one of "
-            f"{tuple(SCALESIM_DATAFLOWS)}"
-        )
+        raise ValueError(f"{path}: Dataflow={dataflow!r} is not allowed; expected one of {tuple(SCALESIM_DATAFLOWS)}")
     rows, cols = (
         _int_cell(path, 0, "ArrayHeight", rows_text),
         _int_cell(path, 0, "ArrayWidth", cols_text),
@@ -307,9 +293,7 @@ def scalesim_total_cycles(layer: ScaleSimLayer, design: MatmulDesign) -> int:
     return plan.n_folds * plan.latency_cycles - 1
 
 
-def _layer_result(
-    layer: ScaleSimLayer, design: MatmulDesign, total_cycles: int, n_events: int
-) -> ScaleSimLayerResult:
+def _layer_result(layer: ScaleSimLayer, design: MatmulDesign, total_cycles: int, n_events: int) -> ScaleSimLayerResult:
     """Utilizations as SCALE-Sim averages them over folds (single_layer_sim.py).
 
     mapping efficiency = S_R S_C / (folds R C); compute utilization = S_R S_C T / (folds R C
@@ -322,9 +306,7 @@ def _layer_result(
     # A single 1-cycle fold reports 0 cycles (the last cycle index); count it as one cycle
     # for the utilization, where SCALE-Sim itself would divide by zero.
     cycles_for_util = max(total_cycles, 1)
-    per_fold = plan.latency_cycles + (
-        0 if design.dataflow == "output_stationary" else design.pe_cols - 1
-    )
+    per_fold = plan.latency_cycles + (0 if design.dataflow == "output_stationary" else design.pe_cols - 1)
     return ScaleSimLayerResult(
         layer=layer.name,
         total_cycles=total_cycles,
@@ -360,9 +342,7 @@ def simulate_scalesim_layer(
     return _layer_result(layer, design, int(env.now) - 1, env.n_events)
 
 
-def simulate_scalesim(
-    layers: tuple[ScaleSimLayer, ...], config: ScaleSimConfig
-) -> list[ScaleSimLayerResult]:
+def simulate_scalesim(layers: tuple[ScaleSimLayer, ...], config: ScaleSimConfig) -> list[ScaleSimLayerResult]:
     """SimPy runs of every layer of a topology on a SCALE-Sim config (see module docstring)."""
     design = config.design()
     return [simulate_scalesim_layer(layer, design) for layer in layers]

@@ -71,16 +71,20 @@ Node = Op | Loop | Region
 # ------------------------------------------------------------------------------ loading
 
 
-def _check_count(path: str, key: str, value: Any, lo: int, allow_null: bool = False) -> int | None:
+def _check_count(path: str, key: str, value: Any, lo: int) -> int:
+    count = _check_optional_count(path, key, value, lo, allow_null=False)
+    assert count is not None  # not allowed to be null
+    return count
+
+
+def _check_optional_count(path: str, key: str, value: Any, lo: int, allow_null: bool = True) -> int | None:
     if value is None and allow_null:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         kind = "an int or null" if allow_null else "an int"
         raise TypeError(f"{path}.{key}={value!r} must be {kind} in [{lo}, {COUNT_MAX}]")
     if not lo <= value <= COUNT_MAX:
-        raise ValueError(
-            f"{path}.{key}={value!r} is out of range; expected an int in [{lo}, {COUNT_MAX}]"
-        )
+        raise ValueError(f"{path}.{key}={value!r} is out of range; expected an int in [{lo}, {COUNT_MAX}]")
     return value
 
 
@@ -90,9 +94,7 @@ def _check_keys(path: str, data: dict, required: set[str], optional: set[str]) -
     if missing:
         raise ValueError(f"{path}: missing keys {missing}")
     if unknown:
-        raise ValueError(
-            f"{path}: unknown keys {unknown}; expected some of {sorted(required | optional)}"
-        )
+        raise ValueError(f"{path}: unknown keys {unknown}; expected some of {sorted(required | optional)}")
 
 
 def _check_name(path: str, key: str, value: Any) -> str:
@@ -119,14 +121,10 @@ def parse_nest(data: Any, path: str = "nest") -> Node:
         raise TypeError(f"{path}={data!r} must be an object with a 'loop', 'region' or 'op' key")
     kinds = [key for key in ("loop", "region", "op") if key in data]
     if len(kinds) != 1:
-        raise ValueError(
-            f"{path}: a node has exactly one of the keys 'loop', 'region', 'op'; got {sorted(data)}"
-        )
+        raise ValueError(f"{path}: a node has exactly one of the keys 'loop', 'region', 'op'; got {sorted(data)}")
     if kinds[0] == "op":
         _check_keys(path, data, {"op", "latency"}, set())
-        return Op(
-            _check_name(path, "op", data["op"]), _check_count(path, "latency", data["latency"], 0)
-        )
+        return Op(_check_name(path, "op", data["op"]), _check_count(path, "latency", data["latency"], 0))
     if kinds[0] == "region":
         _check_keys(path, data, {"region", "kind", "body"}, {"channel"})
         kind = data["kind"]
@@ -134,25 +132,19 @@ def parse_nest(data: Any, path: str = "nest") -> Node:
             raise ValueError(f"{path}.kind={kind!r} is not allowed; expected one of {REGION_KINDS}")
         channel = data.get("channel", "pipo")
         if channel not in CHANNEL_KINDS:
-            raise ValueError(
-                f"{path}.channel={channel!r} is not allowed; expected one of {CHANNEL_KINDS}"
-            )
+            raise ValueError(f"{path}.channel={channel!r} is not allowed; expected one of {CHANNEL_KINDS}")
         return Region(
             _check_name(path, "region", data["region"]),
             kind,
             _parse_body(path, data["body"]),
             channel,
         )
-    _check_keys(
-        path, data, {"loop", "trip_count", "pipeline_ii", "iteration_latency", "body"}, set()
-    )
+    _check_keys(path, data, {"loop", "trip_count", "pipeline_ii", "iteration_latency", "body"}, set())
     loop = Loop(
         name=_check_name(path, "loop", data["loop"]),
         trip_count=_check_count(path, "trip_count", data["trip_count"], 0),
-        pipeline_ii=_check_count(path, "pipeline_ii", data["pipeline_ii"], 1, allow_null=True),
-        iteration_latency=_check_count(
-            path, "iteration_latency", data["iteration_latency"], 0, allow_null=True
-        ),
+        pipeline_ii=_check_optional_count(path, "pipeline_ii", data["pipeline_ii"], 1),
+        iteration_latency=_check_optional_count(path, "iteration_latency", data["iteration_latency"], 0),
         body=_parse_body(path, data["body"]),
     )
     if loop.iteration_latency is None and not loop.body:
@@ -228,10 +220,18 @@ class ScheduleReport:
     def from_json(cls, data: dict[str, Any]) -> ScheduleReport:
         """Inverse of ``to_json``."""
         rows = tuple(
-            ScheduleRow(node["name"], node["kind"], node["depth"], node["trip_count"], node["pipeline_ii"],
-                        node["iteration_latency"], node["latency_cycles"], node["interval_cycles"])
+            ScheduleRow(
+                node["name"],
+                node["kind"],
+                node["depth"],
+                node["trip_count"],
+                node["pipeline_ii"],
+                node["iteration_latency"],
+                node["latency_cycles"],
+                node["interval_cycles"],
+            )
             for node in data["nodes"]
-        )  # fmt: skip
+        )
         return cls(data["name"], data["latency_cycles"], data["interval_cycles"], rows)
 
     def format_table(self) -> str:
@@ -244,10 +244,7 @@ class ScheduleReport:
             ii = "-" if row.ii is None else str(row.ii)
             iteration = "-" if row.iteration_latency is None else str(row.iteration_latency)
             lines.append(f"{name:<34} {trip:>10} {ii:>4} {iteration:>13} {row.latency_cycles:>10}")
-        lines.append(
-            f"top {self.name}: latency {self.latency_cycles} cycles, interval "
-            f"{self.interval_cycles} cycles"
-        )
+        lines.append(f"top {self.name}: latency {self.latency_cycles} cycles, interval {self.interval_cycles} cycles")
         return "\n".join(lines)
 
 
@@ -265,7 +262,7 @@ def _unrolled_latency(node: Node) -> int:
     return sum(latencies)
 
 
-def _estimate(node: Node, depth: int, rows: list[ScheduleRow], unrolled: bool) -> tuple[int, int]:
+def _estimate(node: Node, depth: int, rows: list[ScheduleRow | None], unrolled: bool) -> tuple[int, int]:
     """(latency, interval) of ``node``; appends its row and its children's rows."""
     if unrolled:
         latency = _unrolled_latency(node)
@@ -275,28 +272,20 @@ def _estimate(node: Node, depth: int, rows: list[ScheduleRow], unrolled: bool) -
             _estimate(child, depth + 1, rows, True)
         return latency, latency
     if isinstance(node, Op):
-        rows.append(
-            ScheduleRow(node.name, "op", depth, None, None, None, node.latency, node.latency)
-        )
+        rows.append(ScheduleRow(node.name, "op", depth, None, None, None, node.latency, node.latency))
         return node.latency, node.latency
     index = len(rows)
-    rows.append(None)  # type: ignore[arg-type] (filled once the children are known)
+    rows.append(None)  # filled once the children are known
     if isinstance(node, Loop):
         pipelined = node.pipeline_ii is not None
         child_latencies = [_estimate(child, depth + 1, rows, pipelined)[0] for child in node.body]
-        if pipelined:
-            iteration = (
-                node.iteration_latency
-                if node.iteration_latency is not None
-                else sum(child_latencies)
-            )
-            latency = (
-                0 if node.trip_count == 0 else (node.trip_count - 1) * node.pipeline_ii + iteration
-            )
+        iteration: int
+        if node.pipeline_ii is not None:
+            iteration = node.iteration_latency if node.iteration_latency is not None else sum(child_latencies)
+            latency = 0 if node.trip_count == 0 else (node.trip_count - 1) * node.pipeline_ii + iteration
         else:
-            iteration = node.iteration_latency
-            if iteration is None:
-                iteration = sum(child_latencies) + LOOP_CONTROL_CYCLES
+            given = node.iteration_latency
+            iteration = sum(child_latencies) + LOOP_CONTROL_CYCLES if given is None else given
             latency = node.trip_count * iteration
         kind = "pipelined" if pipelined else "loop"
         rows[index] = ScheduleRow(
@@ -311,9 +300,7 @@ def _estimate(node: Node, depth: int, rows: list[ScheduleRow], unrolled: bool) -
         if node.channel == "pipo":
             latency = sum(latency for latency, _ in children)
         else:
-            latency = max(
-                (i * FIFO_START_CYCLES + lat for i, (lat, _) in enumerate(children)), default=0
-            )
+            latency = max((i * FIFO_START_CYCLES + lat for i, (lat, _) in enumerate(children)), default=0)
     rows[index] = ScheduleRow(node.name, node.kind, depth, None, None, None, latency, interval)
     return latency, interval
 
@@ -325,9 +312,9 @@ def estimate_nest(node: Node | dict) -> ScheduleReport:
     """
     if isinstance(node, dict):
         node = parse_nest(node)
-    rows: list[ScheduleRow] = []
+    rows: list[ScheduleRow | None] = []
     latency, interval = _estimate(node, 0, rows, False)
-    return ScheduleReport(node.name, latency, interval, tuple(rows))
+    return ScheduleReport(node.name, latency, interval, tuple(row for row in rows if row is not None))
 
 
 # ------------------------------------------------------------------- hls_src kernels
@@ -345,28 +332,38 @@ def program_schedule(program, design: MatmulDesign | Im2colDesign) -> ScheduleRe
 
     timing = static_timing(program, design)
     busy = timing.process_busy()
-    rows = [None]
+    rows: list[ScheduleRow | None] = [None]  # the region's row, once its latency is known
     for process, runs in program.processes.items():
-        rows.append(ScheduleRow(program.functions.get(process, process), "process", 1, None,
-                                None, None, busy[process], busy[process]))  # fmt: skip
+        rows.append(
+            ScheduleRow(
+                program.functions.get(process, process), "process", 1, None, None, None, busy[process], busy[process]
+            )
+        )
         depth = 2
         if process in program.outer:
             label, trips = program.outer[process]
-            rows.append(ScheduleRow(label, "loop", 2, trips, None, None, busy[process],
-                                    busy[process]))  # fmt: skip
+            rows.append(ScheduleRow(label, "loop", 2, trips, None, None, busy[process], busy[process]))
             depth = 3
         labels: dict[str, list] = {}
         for run in runs:
             labels.setdefault(run.label, []).append(run)
         for label, group in labels.items():
             latency = sum(run.latency + EXIT_CYCLES for run in group if run.trips)
-            rows.append(ScheduleRow(label, "pipelined", depth, sum(run.trips for run in group),
-                                    group[0].ii, max(run.iteration for run in group), latency,
-                                    latency))  # fmt: skip
+            rows.append(
+                ScheduleRow(
+                    label,
+                    "pipelined",
+                    depth,
+                    sum(run.trips for run in group),
+                    group[0].ii,
+                    max(run.iteration for run in group),
+                    latency,
+                    latency,
+                )
+            )
     interval = max(busy.values(), default=0)
-    rows[0] = ScheduleRow(program.name, "dataflow", 0, None, None, None, timing.latency_cycles,
-                          interval)  # fmt: skip
-    return ScheduleReport(program.name, timing.latency_cycles, interval, tuple(rows))
+    rows[0] = ScheduleRow(program.name, "dataflow", 0, None, None, None, timing.latency_cycles, interval)
+    return ScheduleReport(program.name, timing.latency_cycles, interval, tuple(row for row in rows if row is not None))
 
 
 def kernel_schedule(design: MatmulDesign | Im2colDesign, shape: tuple[int, ...]) -> ScheduleReport:
@@ -389,22 +386,15 @@ def kernel_schedule(design: MatmulDesign | Im2colDesign, shape: tuple[int, ...])
 
     if isinstance(design, MatmulDesign):
         if len(shape) != 3:
-            raise ValueError(
-                f"kernel_schedule: shape={shape!r} must be (u, v, w) for a MatmulDesign"
-            )
+            raise ValueError(f"kernel_schedule: shape={shape!r} must be (u, v, w) for a MatmulDesign")
         check_matmul_shape("kernel_schedule", design, *shape)
         return program_schedule(matmul_program(design, *shape), design)
     if isinstance(design, Im2colDesign):
         if len(shape) != 5:
-            raise ValueError(
-                f"kernel_schedule: shape={shape!r} must be (src_c, src_m, src_n, km, kn)"
-            )
+            raise ValueError(f"kernel_schedule: shape={shape!r} must be (src_c, src_m, src_n, km, kn)")
         check_im2col_shape("kernel_schedule", design, Im2colShape(*shape))
         return program_schedule(im2col_program(design, Im2colShape(*shape)), design)
-    raise TypeError(
-        "kernel_schedule: design must be a MatmulDesign or an Im2colDesign; got "
-        f"{type(design).__name__}"
-    )
+    raise TypeError(f"kernel_schedule: design must be a MatmulDesign or an Im2colDesign; got {type(design).__name__}")
 
 
 __all__ = [

@@ -74,11 +74,22 @@ def _declare(library: ctypes.CDLL) -> ctypes.CDLL:
     """ctypes signatures of hls_src/bridge.cpp."""
     u32, u8 = ctypes.c_uint32, ctypes.c_uint8
     library.cnnacc_matmul.argtypes = [
-        _UINT8_POINTER, u32, u32, _UINT8_POINTER, _UINT8_POINTER, u8, u8, u8, u32, u32, u32
+        _UINT8_POINTER,
+        u32,
+        u32,
+        _UINT8_POINTER,
+        _UINT8_POINTER,
+        u8,
+        u8,
+        u8,
+        u32,
+        u32,
+        u32,
     ]
     library.cnnacc_matmul.restype = ctypes.c_int
     library.cnnacc_matmul_layer.argtypes = library.cnnacc_matmul.argtypes + [
-        np.ctypeslib.ndpointer(np.int32, flags="C_CONTIGUOUS"), u8
+        np.ctypeslib.ndpointer(np.int32, flags="C_CONTIGUOUS"),
+        u8,
     ]
     library.cnnacc_matmul_layer.restype = ctypes.c_int
     library.cnnacc_im2col.argtypes = [_UINT8_POINTER, _UINT8_POINTER, u32, u32, u32, u32, u32, u8]
@@ -110,8 +121,7 @@ def _library(defines: Mapping[str, int]) -> ctypes.CDLL:
             wrong = {name: compiled[name] for name in defines if compiled[name] != defines[name]}
             if wrong:
                 raise SwEmuBuildError(
-                    f"sw_emu: {path} reports {wrong}, but was built with {dict(defines)}; "
-                    "delete that folder and retry"
+                    f"sw_emu: {path} reports {wrong}, but was built with {dict(defines)}; delete that folder and retry"
                 )
             _loaded[key] = library
         return _loaded[key]
@@ -123,8 +133,7 @@ def compiled_config(design: MatmulDesign | Im2colDesign | None = None) -> dict[s
     design = MatmulDesign() if design is None else design
     if not isinstance(design, (MatmulDesign, Im2colDesign)):
         raise TypeError(
-            "sw_emu.compiled_config: design must be a MatmulDesign or an Im2colDesign; got "
-            f"{type(design).__name__}"
+            f"sw_emu.compiled_config: design must be a MatmulDesign or an Im2colDesign; got {type(design).__name__}"
         )
     return _read_config(_library(design.cpp_defines()))
 
@@ -147,9 +156,7 @@ def _run_matmul(owner, library, design, a_q, b_q, args, bias) -> np.ndarray:
         if bias is None:
             status = library.cnnacc_matmul(result, *args[:2], a_q, block, *args[2:], u, v, end - start)
         else:
-            status = library.cnnacc_matmul_layer(
-                result, *args[:2], a_q, block, *args[2:], u, v, end - start, *bias
-            )
+            status = library.cnnacc_matmul_layer(result, *args[:2], a_q, block, *args[2:], u, v, end - start, *bias)
         if status != 0:
             raise RuntimeError(f"{owner}: the C++ bridge returned {status} on validated arguments")
         out[:, start:end] = result
@@ -223,9 +230,7 @@ def qmatmul_layer(
     check_int(owner, "output_floor", output_floor, 0, 255)
     bias = np.ascontiguousarray(bias_q, dtype=np.int64)
     if bias.shape != (a_q.shape[0],) or np.abs(bias).max(initial=0) >= 2**31:
-        raise ValueError(
-            f"{owner}: bias_q must hold {a_q.shape[0]} int32 values; got shape {bias.shape}"
-        )
+        raise ValueError(f"{owner}: bias_q must hold {a_q.shape[0]} int32 values; got shape {bias.shape}")
     library = _library(design.cpp_defines())
     args = (int(M0), int(n), int(zero_a), int(zero_b), int(zero_out))
     return _run_matmul(owner, library, design, a_q, b_q, args, (bias.astype(np.int32), int(output_floor)))
@@ -275,9 +280,7 @@ def im2col(
     kernel_size_m, kernel_size_n = int(kernel_size_m), int(kernel_size_n)
     out_m, out_n = im2col_output_shape(src_m, src_n, kernel_size_m, kernel_size_n)
     out = np.empty((src_c * kernel_size_m * kernel_size_n, out_m * out_n), np.uint8)
-    status = library.cnnacc_im2col(
-        x_q, out, src_m, src_n, src_c, kernel_size_m, kernel_size_n, int(pad_value)
-    )
+    status = library.cnnacc_im2col(x_q, out, src_m, src_n, src_c, kernel_size_m, kernel_size_n, int(pad_value))
     if status != 0:
         raise RuntimeError(f"{owner}: cnnacc_im2col returned {status} on validated arguments")
     return out

@@ -33,12 +33,25 @@ def cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "cnnacc"
 
+
 # -D flags of hls_src/common/design.hpp, in the order cnnacc_config_flag() reports them.
 DEFINE_NAMES = (
-    "TILE_U", "TILE_V", "TILE_W", "ROUNDING_NEAREST", "REQUANT_LANES", "MATMUL_MAX_W",
-    "AXI_WIDTH_BITS", "AXI_BURST_BEATS", "AXI_OUTSTANDING", "AXI_LATENCY", "AXI_SHARED",
-    "PING_PONG", "IM2COL_MAX_SRC_M", "IM2COL_MAX_SRC_N", "IM2COL_MAX_K",
-)  # fmt: skip
+    "TILE_U",
+    "TILE_V",
+    "TILE_W",
+    "ROUNDING_NEAREST",
+    "REQUANT_LANES",
+    "MATMUL_MAX_W",
+    "AXI_WIDTH_BITS",
+    "AXI_BURST_BEATS",
+    "AXI_OUTSTANDING",
+    "AXI_LATENCY",
+    "AXI_SHARED",
+    "PING_PONG",
+    "IM2COL_MAX_SRC_M",
+    "IM2COL_MAX_SRC_N",
+    "IM2COL_MAX_K",
+)
 
 
 class SwEmuBuildError(RuntimeError):
@@ -59,11 +72,7 @@ def _source_files() -> list[Path]:
     for root, folders, names in os.walk(HLS_SRC):
         if Path(root) == HLS_SRC:
             folders[:] = [folder for folder in folders if folder not in GENERATED_DIRS]
-        files += [
-            Path(root) / name
-            for name in names
-            if name.endswith(SOURCE_SUFFIXES) or name == "Makefile"
-        ]
+        files += [Path(root) / name for name in names if name.endswith(SOURCE_SUFFIXES) or name == "Makefile"]
     return sorted(files, key=lambda path: path.relative_to(HLS_SRC).as_posix())
 
 
@@ -89,9 +98,7 @@ def fingerprint(defines: Mapping[str, int]) -> str:
 def _check_defines(defines: Mapping[str, int]) -> None:
     for name, value in defines.items():
         if name not in DEFINE_NAMES:
-            raise ValueError(
-                f"sw_emu.build_library: define {name!r} is unknown; expected one of {DEFINE_NAMES}"
-            )
+            raise ValueError(f"sw_emu.build_library: define {name!r} is unknown; expected one of {DEFINE_NAMES}")
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
             raise TypeError(f"sw_emu.build_library: {name}={value!r} must be an int")
 
@@ -99,7 +106,12 @@ def _check_defines(defines: Mapping[str, int]) -> None:
 def _run_make(defines: Mapping[str, int], target: Path) -> None:
     """make -C hls_src lib LIB=target DEFINES=...; SwEmuBuildError on failure."""
     command = [
-        "make", "-C", str(HLS_SRC), "lib", f"LIB={target}", f"DEFINES={_defines_text(defines)}",
+        "make",
+        "-C",
+        str(HLS_SRC),
+        "lib",
+        f"LIB={target}",
+        f"DEFINES={_defines_text(defines)}",
         f"CSIM={target.parent / 'csim'}",
     ]
     # A parent make's jobserver settings must not leak into this independent build.

@@ -56,5 +56,4 @@ def im2col_cases(draw, max_channels: int = 8, max_size: int = 20) -> dict:
     src_m = draw(st.integers(max(1, kernel_size_m - 2), max_size))
     src_n = draw(st.integers(max(1, kernel_size_n - 2), max_size))
     x_q = draw(hnp.arrays(np.uint8, (channels, src_m, src_n), elements=st.integers(0, 255)))
-    return {"x_q": x_q, "kernel_size_m": kernel_size_m, "kernel_size_n": kernel_size_n,
-            "pad_value": draw(zero_points)}  # fmt: skip
+    return {"x_q": x_q, "kernel_size_m": kernel_size_m, "kernel_size_n": kernel_size_n, "pad_value": draw(zero_points)}

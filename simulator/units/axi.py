@@ -42,9 +42,7 @@ def segment_bursts(n_bytes: int, design: MatmulDesign | Im2colDesign) -> tuple[i
 
 
 @lru_cache(maxsize=4096)
-def _block_bursts(
-    n_rows: int, row_bytes: int, contiguous: bool, bytes_per_beat: int, burst_beats: int
-):
+def _block_bursts(n_rows: int, row_bytes: int, contiguous: bool, bytes_per_beat: int, burst_beats: int):
     if contiguous:
         return _split_beats(math.ceil(n_rows * row_bytes / bytes_per_beat), burst_beats)
     return _split_beats(math.ceil(row_bytes / bytes_per_beat), burst_beats) * n_rows
@@ -174,7 +172,7 @@ class ChannelTwin:
             trace.stall(stage, now, grant)
             now = grant
             first_grant = now if first_grant is None else first_grant
-        return first_grant, now, data_end, done
+        return (ready if first_grant is None else first_grant), now, data_end, done
 
 
 __all__ = ["AxiChannel", "AxiPort", "ChannelTwin", "block_bursts", "segment_bursts"]

@@ -48,9 +48,7 @@ def _result(model, design, shape, timing: Timing, trace, latency, n_events) -> I
     )
 
 
-def run_im2col_des(
-    design: Im2colDesign, shape: Im2colShape, trace: Trace | None = None
-) -> Im2colResult:
+def run_im2col_des(design: Im2colDesign, shape: Im2colShape, trace: Trace | None = None) -> Im2colResult:
     """Simulate the timing of one im2col call in SimPy (no values).
 
     Raises
@@ -115,11 +113,9 @@ def simulate_im2col(
         beyond the design's image buffer.
     """
     if not isinstance(design, Im2colDesign):
-        raise TypeError(
-            f"simulate_im2col: design must be an Im2colDesign; got {type(design).__name__}"
-        )
+        raise TypeError(f"simulate_im2col: design must be an Im2colDesign; got {type(design).__name__}")
     check_im2col_args("simulate_im2col", x_q, kernel_size_m, kernel_size_n, pad_value)
-    shape = Im2colShape(*x_q.shape, kernel_size_m, kernel_size_n)
+    shape = Im2colShape(x_q.shape[0], x_q.shape[1], x_q.shape[2], kernel_size_m, kernel_size_n)
     check_im2col_shape("simulate_im2col", design, shape)
     result = run_im2col_des(design, shape)
     return kernels.im2col(x_q, kernel_size_m, kernel_size_n, pad_value=pad_value), result

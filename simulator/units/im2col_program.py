@@ -53,15 +53,25 @@ def im2col_program(design: Im2colDesign, shape: Im2colShape) -> Program:
             written += int(shape.src_c * channel_out % word != 0)
         window += [
             LoopRun("PadRows", 2 * pad_chunks, 1, PAD_ITERATION),
-            LoopRun("FillRows", shape.src_m * row_chunks, 1, FILL_ITERATION, reads="in_words",
-                    read_items=taken),
-            LoopRun("EmitRows", shape.window * emit_chunks, 1, EMIT_ITERATION, writes="out_words",
-                    write_items=written),
-        ]  # fmt: skip
-    read = LoopRun("ReadInput", in_words, 1, design.mem_latency_cycles + READ_EXTRA_CYCLES,
-                   writes="in_words", axi=Axi("in", False, _bursts(design, in_words)))
-    write = LoopRun("WriteOutput", out_words, 1, WRITE_ITERATION, reads="out_words",
-                    axi=Axi("out", True, _bursts(design, out_words)))  # fmt: skip
+            LoopRun("FillRows", shape.src_m * row_chunks, 1, FILL_ITERATION, reads="in_words", read_items=taken),
+            LoopRun("EmitRows", shape.window * emit_chunks, 1, EMIT_ITERATION, writes="out_words", write_items=written),
+        ]
+    read = LoopRun(
+        "ReadInput",
+        in_words,
+        1,
+        design.mem_latency_cycles + READ_EXTRA_CYCLES,
+        writes="in_words",
+        axi=Axi("in", False, _bursts(design, in_words)),
+    )
+    write = LoopRun(
+        "WriteOutput",
+        out_words,
+        1,
+        WRITE_ITERATION,
+        reads="out_words",
+        axi=Axi("out", True, _bursts(design, out_words)),
+    )
     return Program(
         "im2col",
         {"read": (read,), "window": tuple(window), "write": (write,)},

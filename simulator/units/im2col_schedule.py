@@ -14,9 +14,7 @@ from simulator.designs import Im2colDesign, check_field
 from simulator.numerics import CHANNELS_MAX, KERNEL_SIZE_MAX, KERNEL_SIZE_MIN, im2col_output_shape
 
 
-def im2col_addresses(
-    src_c: int, src_m: int, src_n: int, kernel_size_m: int, kernel_size_n: int
-) -> np.ndarray:
+def im2col_addresses(src_c: int, src_m: int, src_n: int, kernel_size_m: int, kernel_size_n: int) -> np.ndarray:
     """Source of every output element: flat index into x[C][M][N], or -1 for the pad.
 
     Element (row, col) with row = (c, kr, kc) and col = (orow, ocol) reads

@@ -33,11 +33,7 @@ def _interval_cycles(design: MatmulDesign, program: Program, timing: Timing) -> 
     from the static ``timing``) or, on a shared port, the read channel's beats."""
     busiest = max(timing.process_busy().values())
     if design.axi_ports == "shared":
-        reads = sum(
-            sum(run.axi.bursts)
-            for _, run in program.runs()
-            if run.axi is not None and not run.axi.write
-        )
+        reads = sum(sum(run.axi.bursts) for _, run in program.runs() if run.axi is not None and not run.axi.write)
         return max(busiest, reads)
     return busiest
 
@@ -129,18 +125,20 @@ def simulate_matmul(
         For a design that is not a buildable MatmulDesign, or arguments outside the contract.
     """
     if not isinstance(design, MatmulDesign):
-        raise TypeError(
-            f"simulate_matmul: design must be a MatmulDesign; got {type(design).__name__}"
-        )
-    check_qmatmul_args(
-        "simulate_matmul", a_q, b_q, zero_a, zero_b, zero_out, M0, n, design.rounding
-    )
+        raise TypeError(f"simulate_matmul: design must be a MatmulDesign; got {type(design).__name__}")
+    check_qmatmul_args("simulate_matmul", a_q, b_q, zero_a, zero_b, zero_out, M0, n, design.rounding)
     u, v = a_q.shape
     result = run_matmul_des(design, u, v, b_q.shape[1])
     out = kernels.qmatmul(
-        a_q, b_q, zero_a=zero_a, zero_b=zero_b, zero_out=zero_out, M0=M0, n=n,
+        a_q,
+        b_q,
+        zero_a=zero_a,
+        zero_b=zero_b,
+        zero_out=zero_out,
+        M0=M0,
+        n=n,
         rounding=design.rounding,
-    )  # fmt: skip
+    )
     return out, result
 
 

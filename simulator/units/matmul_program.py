@@ -51,16 +51,28 @@ def _extent(total: int, tile: int, index: int) -> int:
 
 def steps(design: MatmulDesign, u: int, v: int, w: int) -> list[Step]:
     """The steps of the C++ ``Steps`` walk."""
-    tiles_u, tiles_v, tiles_w = (math.ceil(u / design.tile_u), math.ceil(v / design.tile_v),
-                                 math.ceil(w / design.tile_w))  # fmt: skip
-    out = []
+    tiles_u, tiles_v, tiles_w = (
+        math.ceil(u / design.tile_u),
+        math.ceil(v / design.tile_v),
+        math.ceil(w / design.tile_w),
+    )
+    out: list[Step] = []
     for ti in range(tiles_u):
         for tk in range(tiles_w):
             for tj in range(tiles_v):
                 reused = bool(out) and tiles_v == 1 and tiles_w == 1
-                out.append(Step(ti, tk, tj, _extent(u, design.tile_u, ti),
-                                _extent(v, design.tile_v, tj), _extent(w, design.tile_w, tk),
-                                not reused, tj == tiles_v - 1))  # fmt: skip
+                out.append(
+                    Step(
+                        ti,
+                        tk,
+                        tj,
+                        _extent(u, design.tile_u, ti),
+                        _extent(v, design.tile_v, tj),
+                        _extent(w, design.tile_w, tk),
+                        not reused,
+                        tj == tiles_v - 1,
+                    )
+                )
     return out
 
 
@@ -84,8 +96,13 @@ def _bursts(design: MatmulDesign, segments: int, per_segment: int) -> tuple[int,
 
 
 def _read(design: MatmulDesign, label: str, port: str, segments: int, per_segment: int) -> LoopRun:
-    return LoopRun(label, segments * per_segment, 1, design.mem_latency_cycles + READ_EXTRA_CYCLES,
-                   axi=Axi(port, False, _bursts(design, segments, per_segment)))  # fmt: skip
+    return LoopRun(
+        label,
+        segments * per_segment,
+        1,
+        design.mem_latency_cycles + READ_EXTRA_CYCLES,
+        axi=Axi(port, False, _bursts(design, segments, per_segment)),
+    )
 
 
 def stream_a_iteration(design: MatmulDesign) -> int:
@@ -99,44 +116,79 @@ def matmul_program(design: MatmulDesign, u: int, v: int, w: int, *, bias: bool =
     load_a, load_b, compute, requantize, store = [], [], [], [], []
     for step in walk:
         base_a = step.ti * design.tile_u * v + step.tj * design.tile_v
-        load_a += [_read(design, "ReadA", "a", *block_words(design, base_a, step.rows, step.depth, v)),
-                   LoopRun("EmitA", step.rows, 1, BUFFER_ITERATION, writes="a_rows")]  # fmt: skip
+        load_a += [
+            _read(design, "ReadA", "a", *block_words(design, base_a, step.rows, step.depth, v)),
+            LoopRun("EmitA", step.rows, 1, BUFFER_ITERATION, writes="a_rows"),
+        ]
         if step.new_b:
             base_b = step.tj * design.tile_v * w + step.tk * design.tile_w
-            load_b += [_read(design, "ReadB", "b", *block_words(design, base_b, step.depth, step.cols, w)),
-                       LoopRun("EmitB", step.depth, 1, BUFFER_ITERATION, writes="b_rows")]  # fmt: skip
+            load_b += [
+                _read(design, "ReadB", "b", *block_words(design, base_b, step.depth, step.cols, w)),
+                LoopRun("EmitB", step.depth, 1, BUFFER_ITERATION, writes="b_rows"),
+            ]
             compute.append(LoopRun("LatchB", step.depth, 1, BUFFER_ITERATION, reads="b_rows"))
-        compute.append(LoopRun("StreamA", step.rows, 1, stream_a_iteration(design), reads="a_rows",
-                               writes="acc_rows" if step.last_depth else None))  # fmt: skip
+        compute.append(
+            LoopRun(
+                "StreamA",
+                step.rows,
+                1,
+                stream_a_iteration(design),
+                reads="a_rows",
+                writes="acc_rows" if step.last_depth else None,
+            )
+        )
     out_tiles = [step for step in walk if step.last_depth]
     carried = 0
     for index, step in enumerate(out_tiles):
         if bias:
             beats = step.rows  # one int32 per beat: the bias port is 32 bits wide
-            requantize.append(LoopRun("LoadBias", step.rows, 1,
-                                      design.mem_latency_cycles + READ_EXTRA_CYCLES,
-                                      axi=Axi("bias", False, _bursts(design, 1, beats))))  # fmt: skip
+            requantize.append(
+                LoopRun(
+                    "LoadBias",
+                    step.rows,
+                    1,
+                    design.mem_latency_cycles + READ_EXTRA_CYCLES,
+                    axi=Axi("bias", False, _bursts(design, 1, beats)),
+                )
+            )
         chunks = math.ceil(step.cols / design.requant_lanes)
-        requantize.append(LoopRun("RequantizeRows", step.rows * chunks, 1,
-                                  design.requant_latency_cycles + 2, reads="acc_rows",
-                                  writes="out_rows", read_items=step.rows, write_items=step.rows))  # fmt: skip
+        requantize.append(
+            LoopRun(
+                "RequantizeRows",
+                step.rows * chunks,
+                1,
+                design.requant_latency_cycles + 2,
+                reads="acc_rows",
+                writes="out_rows",
+                read_items=step.rows,
+                write_items=step.rows,
+            )
+        )
         store.append(LoopRun("GatherOut", step.rows, 1, BUFFER_ITERATION, reads="out_rows"))
         if step.tk == math.ceil(w / design.tile_w) - 1:
             joined = carried + step.rows * w
             last = index == len(out_tiles) - 1
             n_words = -(-joined // design.bytes_per_beat) if last else joined // design.bytes_per_beat
             carried = joined % design.bytes_per_beat
-            store.append(LoopRun("WriteBand", n_words, 1, WRITE_ITERATION,
-                                 axi=Axi("out", True, _bursts(design, 1, n_words))))  # fmt: skip
+            store.append(
+                LoopRun("WriteBand", n_words, 1, WRITE_ITERATION, axi=Axi("out", True, _bursts(design, 1, n_words)))
+            )
     depth = design.n_buffers
     return Program(
         "matmul",
-        {"load_a": tuple(load_a), "load_b": tuple(load_b), "compute": tuple(compute),
-         "requantize": tuple(requantize), "store": tuple(store)},  # fmt: skip
+        {
+            "load_a": tuple(load_a),
+            "load_b": tuple(load_b),
+            "compute": tuple(compute),
+            "requantize": tuple(requantize),
+            "store": tuple(store),
+        },
         {"a_rows": depth, "b_rows": depth, "acc_rows": depth, "out_rows": depth},
-        outer={process: (label, len(walk) if process in ("load_a", "load_b", "compute")
-                         else len(out_tiles)) for process, label in OUTER_LOOPS.items()},
-    )  # fmt: skip
+        outer={
+            process: (label, len(walk) if process in ("load_a", "load_b", "compute") else len(out_tiles))
+            for process, label in OUTER_LOOPS.items()
+        },
+    )
 
 
 __all__ = ["OUTER_LOOPS", "Step", "block_words", "matmul_program", "steps", "stream_a_iteration"]

@@ -168,9 +168,10 @@ class _Items:
 def _ideal_axi(run: LoopRun, start: int, design: Design) -> tuple[int, int]:
     """(end, acknowledged) of an AXI run that starts at ``start`` with nothing in its way."""
     end = start + run.latency
-    if not run.axi.write:
+    axi = run.axi
+    if axi is None or not axi.write:
         return end, end
-    last_beat = start + sum(run.axi.bursts)
+    last_beat = start + sum(axi.bursts)
     return end, last_beat + design.mem_latency_cycles
 
 
@@ -187,10 +188,7 @@ class Timing:
 
     def process_busy(self) -> dict[str, int]:
         """Cycles each process spends in its loops (its interval in a DATAFLOW region)."""
-        return {
-            name: sum(end - start + EXIT_CYCLES for _, start, end in runs)
-            for name, runs in self.runs.items()
-        }
+        return {name: sum(end - start + EXIT_CYCLES for _, start, end in runs) for name, runs in self.runs.items()}
 
 
 def static_timing(program: Program, design: Design, trace: Trace | None = None) -> Timing:
@@ -328,12 +326,14 @@ class _ProcessUnit:
 
     def _axi(self, run: LoopRun, start: int) -> int:
         """End of an AXI run: its bursts queue on the channel at ``start`` (in order)."""
-        channel = self.channels[(self.ports[run.axi.port], run.axi.write)]
+        axi = run.axi
+        assert axi is not None  # called for AXI runs only
+        channel = self.channels[(self.ports[axi.port], axi.write)]
         data_end = done = start
-        for beats in run.axi.bursts:
+        for beats in axi.bursts:
             _, data_end, done = channel.issue(start, beats)
         self.acks.append(done)
-        if run.axi.write:
+        if axi.write:
             return max(start + run.latency, data_end + run.iteration - 1)
         return max(start + run.latency, data_end + READ_EXTRA_CYCLES - 1)
 
@@ -356,9 +356,7 @@ def simulate_des(program: Program, design: Design, trace: Trace | None = None) -
     trace = Trace() if trace is None else trace
     env = CountingEnvironment()
     names = {run.reads for _, run in program.runs()} | {run.writes for _, run in program.runs()}
-    streams = {
-        name: _Stream(env, program.depth_runs.get(name)) for name in names if name is not None
-    }
+    streams = {name: _Stream(env, program.depth_runs.get(name)) for name in names if name is not None}
     ports = ports_to_channels(design)
     channels = {
         (channel, write): ChannelTwin(design, "write" if write else "read")

@@ -11,9 +11,7 @@ from tests.unit.test_data import write_fashion
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "cnnacc", *args], capture_output=True, text=True, timeout=300
-    )
+    return subprocess.run([sys.executable, "-m", "cnnacc", *args], capture_output=True, text=True, timeout=300)
 
 
 @pytest.mark.parametrize(
@@ -32,8 +30,20 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
         (["infer", "/nonexistent/export"], "not found"),
         (["infer", "x", "--engine", "gpu"], "engine='gpu'"),
     ],
-    ids=["unknown-option", "negative-epochs", "non-numeric-epochs", "unknown-command", "unknown-model",
-         "bits-high", "study-bits-low", "scheme", "percentile", "granularity", "missing-export", "engine"],
+    ids=[
+        "unknown-option",
+        "negative-epochs",
+        "non-numeric-epochs",
+        "unknown-command",
+        "unknown-model",
+        "bits-high",
+        "study-bits-low",
+        "scheme",
+        "percentile",
+        "granularity",
+        "missing-export",
+        "engine",
+    ],
 )
 def test_bad_input_gives_one_line_error(capsys, args, fragment):
     with pytest.raises(SystemExit) as info:
@@ -58,8 +68,7 @@ def test_corrupted_idx_is_one_line_without_traceback(tmp_path):
     assert "t10k-labels-idx1-ubyte.gz" in result.stderr and "Traceback" not in result.stderr
 
 
-COMMANDS = ("train", "evaluate", "quantize", "infer", "prune", "search", "export", "simulate", "hls-estimate",
-            "report")  # fmt: skip
+COMMANDS = ("train", "evaluate", "quantize", "infer", "prune", "search", "export", "simulate", "hls-estimate", "report")
 
 
 def test_help_explains_every_command():

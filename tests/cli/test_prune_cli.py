@@ -48,9 +48,11 @@ def test_help_gives_every_option_a_default_or_a_meaning(capsys, command):
         cli.build_parser().parse_args([command, "--help"])
     assert info.value.code == 0
     text = capsys.readouterr().out
-    for option in {"prune": ["--fraction", "--threshold", "--multiple", "--epochs", "(default l1)"],
-                   "search": ["--target", "(default 0.80 0.85 0.90)", "--json", "--threads"],
-                   "export": ["PATH", "--model", "(default: baseline)"]}[command]:  # fmt: skip
+    for option in {
+        "prune": ["--fraction", "--threshold", "--multiple", "--epochs", "(default l1)"],
+        "search": ["--target", "(default 0.80 0.85 0.90)", "--json", "--threads"],
+        "export": ["PATH", "--model", "(default: baseline)"],
+    }[command]:
         assert option in text
 
 
@@ -67,9 +69,18 @@ def test_help_gives_every_option_a_default_or_a_meaning(capsys, command):
         (["search", "--margin", "0.9"], "margin=0.9 is out of range"),
         (["export", "out", "--model", "no-such-model"], "shipped checkpoints"),
     ],
-    ids=["fraction-range", "no-selection", "both-selections", "negative-threshold", "global-fractions",
-         "bad-target", "search-target", "search-margin", "export-missing-model"],
-)  # fmt: skip
+    ids=[
+        "fraction-range",
+        "no-selection",
+        "both-selections",
+        "negative-threshold",
+        "global-fractions",
+        "bad-target",
+        "search-target",
+        "search-margin",
+        "export-missing-model",
+    ],
+)
 def test_bad_input_gives_one_line_error(capsys, tiny, args, fragment):
     with pytest.raises(SystemExit) as info:
         raise SystemExit(cli.main(args + (["--data-dir", str(tiny)] if args[0] != "search" else [])))
@@ -79,8 +90,24 @@ def test_bad_input_gives_one_line_error(capsys, tiny, args, fragment):
 
 
 def test_prune_json_reports_compacted_and_naive_sizes(capsys, tiny):
-    code, out, _ = run(capsys, "prune", "--model", tiny / "tiny", "--fraction", "0.5", "0.5", "0.25", "--epochs", "1",
-                       "--output", tiny / "small", "--data-dir", tiny, "--json", "--quiet")  # fmt: skip
+    code, out, _ = run(
+        capsys,
+        "prune",
+        "--model",
+        tiny / "tiny",
+        "--fraction",
+        "0.5",
+        "0.5",
+        "0.25",
+        "--epochs",
+        "1",
+        "--output",
+        tiny / "small",
+        "--data-dir",
+        tiny,
+        "--json",
+        "--quiet",
+    )
     assert code == 0
     result = json.loads(out)
     assert result["kept"] == {"conv1": 2, "conv2": 4, "fc1": 12}
@@ -91,8 +118,20 @@ def test_prune_json_reports_compacted_and_naive_sizes(capsys, tiny):
 
 
 def test_prune_sensitivity_json_has_a_curve_per_width(capsys, tiny):
-    code, out, _ = run(capsys, "prune", "--sensitivity", "--model", tiny / "tiny", "--fraction", "0.5",
-                       "--target", "channel", "--data-dir", tiny, "--json")  # fmt: skip
+    code, out, _ = run(
+        capsys,
+        "prune",
+        "--sensitivity",
+        "--model",
+        tiny / "tiny",
+        "--fraction",
+        "0.5",
+        "--target",
+        "channel",
+        "--data-dir",
+        tiny,
+        "--json",
+    )
     assert code == 0
     result = json.loads(out)
     assert set(result["curves"]) == {"conv1", "conv2", "fc1"} and result["fractions"] == [0.5]
@@ -101,8 +140,9 @@ def test_prune_sensitivity_json_has_a_curve_per_width(capsys, tiny):
 
 
 def test_search_json_then_export_of_a_chosen_model(capsys, tiny, monkeypatch):
-    small = dict(validation_images=100, ranking_images=100, calibration_images=32, max_steps=1, batch_size=32,
-                 bit_levels=(8, 4))  # fmt: skip
+    small = dict(
+        validation_images=100, ranking_images=100, calibration_images=32, max_steps=1, batch_size=32, bit_levels=(8, 4)
+    )
     real = prune_commands.search_and_ship
 
     def small_search(config, **options):  # the full-size slices do not fit 300 images
@@ -110,10 +150,28 @@ def test_search_json_then_export_of_a_chosen_model(capsys, tiny, monkeypatch):
         return real(dataclasses.replace(config, **small), **options)
 
     monkeypatch.setattr(prune_commands, "search_and_ship", small_search)
-    code, out, _ = run(capsys, "search", "--baseline", tiny / "tiny", "--target", "0.1", "--prune-target", "0.1",
-                       "--step-images", "128", "--final-epochs", "0", "--margin", "-0.1",
-                       "--output-dir", tiny / "models",
-                       "--data-dir", tiny, "--json", "--quiet")  # fmt: skip
+    code, out, _ = run(
+        capsys,
+        "search",
+        "--baseline",
+        tiny / "tiny",
+        "--target",
+        "0.1",
+        "--prune-target",
+        "0.1",
+        "--step-images",
+        "128",
+        "--final-epochs",
+        "0",
+        "--margin",
+        "-0.1",
+        "--output-dir",
+        tiny / "models",
+        "--data-dir",
+        tiny,
+        "--json",
+        "--quiet",
+    )
     assert code == 0
     records = {r["name"]: r for r in json.loads(out)}
     assert set(records) == {"pruned_10", "search_10"}
@@ -133,8 +191,9 @@ def test_search_json_then_export_of_a_chosen_model(capsys, tiny, monkeypatch):
         assert marker in section.body
     assert untraced_numbers(section.body, {"pruning": section.results}) == []
     assert set(section.figures) == {"pruning_pareto", "pruning_sensitivity"}
-    code, out, _ = run(capsys, "export", tiny / "export", "--model", tiny / "models" / "search_10",
-                       "--data-dir", tiny, "--json")  # fmt: skip
+    code, out, _ = run(
+        capsys, "export", tiny / "export", "--model", tiny / "models" / "search_10", "--data-dir", tiny, "--json"
+    )
     assert code == 0 and json.loads(out)["weight_bits"] == card["weight_bits"]
     net = load_weights(tiny / "export")
     assert [layer.weight_bits for layer in net.layers] == card["weight_bits"]
@@ -143,8 +202,9 @@ def test_search_json_then_export_of_a_chosen_model(capsys, tiny, monkeypatch):
 
 
 def test_export_of_a_float_checkpoint_takes_bits_from_the_command_line(capsys, tiny):
-    code, _, _ = run(capsys, "export", tiny / "out", "--model", tiny / "tiny", "--bits", "8", "6", "4", "8",
-                     "--data-dir", tiny)  # fmt: skip
+    code, _, _ = run(
+        capsys, "export", tiny / "out", "--model", tiny / "tiny", "--bits", "8", "6", "4", "8", "--data-dir", tiny
+    )
     assert code == 0
     assert [layer.weight_bits for layer in load_weights(tiny / "out").layers] == [8, 6, 4, 8]
     assert np.isfinite([layer.weight_scale for layer in load_weights(tiny / "out").layers]).all()

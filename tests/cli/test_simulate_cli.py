@@ -20,9 +20,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "scalesim"
 
 def build_parser() -> OneLineParser:
     parser = OneLineParser(prog="cnnacc")
-    commands = parser.add_subparsers(
-        dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser
-    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser)
     register(commands)
     return parser
 
@@ -84,13 +82,9 @@ def test_simulate_matmul_design_options_reach_the_design(capsys):
         "separate",
     ]
     data = run_json(capsys, argv)
-    expected = MatmulDesign(
-        tile_u=8, buffering="single", fold_overlap=False, clock_mhz=300, axi_ports="separate"
-    )
+    expected = MatmulDesign(tile_u=8, buffering="single", fold_overlap=False, clock_mhz=300, axi_ports="separate")
     assert MatmulDesign.from_json(data["design"]) == expected
-    assert data["model"] == "analytic" and data["latency_us"] == pytest.approx(
-        data["latency_cycles"] / 300
-    )
+    assert data["model"] == "analytic" and data["latency_us"] == pytest.approx(data["latency_cycles"] / 300)
 
 
 def test_simulate_matmul_prints_a_readable_summary(capsys):
@@ -164,9 +158,7 @@ def test_hls_estimate_prints_a_table_and_json(tmp_path, capsys):
         "trip_count": 3,
         "pipeline_ii": None,
         "iteration_latency": None,
-        "body": [
-            {"loop": "cols", "trip_count": 8, "pipeline_ii": 1, "iteration_latency": 4, "body": []}
-        ],
+        "body": [{"loop": "cols", "trip_count": 8, "pipeline_ii": 1, "iteration_latency": 4, "body": []}],
     }
     path = tmp_path / "nest.json"
     path.write_text(json.dumps(nest))
@@ -293,12 +285,15 @@ def test_main_command_line_runs_simulate(capsys):
     "argv, design, shape",
     [
         (["--kernel", "matmul"], MatmulDesign(), (64, 32, 64)),
-        (["--kernel", "matmul", "--u", "70", "--w", "9", "--tile-w", "8", "--axi-width-bits", "32"],
-         MatmulDesign(tile_w=8, axi_width_bits=32), (70, 32, 9)),
+        (
+            ["--kernel", "matmul", "--u", "70", "--w", "9", "--tile-w", "8", "--axi-width-bits", "32"],
+            MatmulDesign(tile_w=8, axi_width_bits=32),
+            (70, 32, 9),
+        ),
         (["--kernel", "im2col", "--src-c", "2", "--km", "3", "--kn", "1"], Im2colDesign(), (2, 32, 32, 3, 1)),
     ],
     ids=["matmul-default", "matmul-edges", "im2col"],
-)  # fmt: skip
+)
 def test_hls_estimate_of_a_kernel_as_written(capsys, argv, design, shape):
     from simulator.schedule import kernel_schedule
 
@@ -331,7 +326,7 @@ def test_simulate_with_sw_emu_values_runs_the_cpp_of_that_design(capsys, unit):
         (["hls-estimate", "--kernel", "matmul", "--max-w", "5000"], "MatmulDesign.max_w=5000 is out of range"),
         (["hls-estimate"], "give either NEST.json or --kernel"),
     ],
-)  # fmt: skip
+)
 def test_bad_design_values_reach_neither_gxx_nor_the_kernel(monkeypatch, capsys, argv, fragment):
     from simulator import sw_emu, sw_emu_build
 

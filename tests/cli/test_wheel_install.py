@@ -31,8 +31,19 @@ def test_wheel_installs_into_a_fresh_venv_and_runs_sw_emu_and_infer(tmp_path):
         if (ROOT / name).is_file():
             (source / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, source / name)
-    build = run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation",
-                 "-w", str(tmp_path / "dist")])  # fmt: skip
+    build = run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(source),
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path / "dist"),
+        ]
+    )
     assert not [w for w in PACKAGING_WARNINGS if w in build.stdout + build.stderr]
     wheel = next((tmp_path / "dist").glob("cnnacc-*.whl"))
 
@@ -47,12 +58,18 @@ def test_wheel_installs_into_a_fresh_venv_and_runs_sw_emu_and_infer(tmp_path):
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     env = {**os.environ, "CNNACC_CACHE_DIR": str(tmp_path / "cache")}
-    where = run([str(python), "-c", "import simulator, hls_src; print(simulator.__file__, hls_src.__file__)"],
-                cwd=outside, env=env).stdout  # fmt: skip
+    where = run(
+        [str(python), "-c", "import simulator, hls_src; print(simulator.__file__, hls_src.__file__)"],
+        cwd=outside,
+        env=env,
+    ).stdout
     assert str(ROOT) not in where and str(site) in where
     cnnacc = str(venv / "bin" / "cnnacc")
-    result = json.loads(run([cnnacc, "simulate", "matmul", "--values", "sw_emu", "--tile-u", "8", "--json"],
-                            cwd=outside, env=env).stdout)  # fmt: skip
+    result = json.loads(
+        run(
+            [cnnacc, "simulate", "matmul", "--values", "sw_emu", "--tile-u", "8", "--json"], cwd=outside, env=env
+        ).stdout
+    )
     assert result["extra"]["sw_emu_equal"] is True
     assert list((tmp_path / "cache" / "sw_emu").glob("*/libcnnacc_*.so"))
     run([cnnacc, "export", "exported", "--model", "baseline"], cwd=outside, env=env)

@@ -18,12 +18,13 @@ CROSSCHECK_EXAMPLES = max(500, settings.default.max_examples) if settings.defaul
 MATMUL_DESIGNS = [
     MatmulDesign(),
     MatmulDesign(tile_u=1, tile_v=1, tile_w=1, axi_width_bits=32, requant_lanes=1),
-    MatmulDesign(tile_u=5, tile_v=7, tile_w=3, axi_width_bits=32, requant_lanes=2,
-                 buffering="single", axi_ports="shared"),
+    MatmulDesign(
+        tile_u=5, tile_v=7, tile_w=3, axi_width_bits=32, requant_lanes=2, buffering="single", axi_ports="shared"
+    ),
     MatmulDesign(tile_u=32, tile_v=16, tile_w=64, axi_width_bits=1024, burst_beats=4, requant_lanes=7),
     MatmulDesign(tile_u=256, tile_v=256, tile_w=256, max_w=300),
     MatmulDesign(tile_u=8, tile_v=8, tile_w=8, axi_width_bits=64, max_w=20),
-]  # fmt: skip
+]
 IM2COL_DESIGNS = [
     Im2colDesign(max_src_m=40, max_src_n=40, max_k=7),
     Im2colDesign(max_src_m=40, max_src_n=40, max_k=7, axi_width_bits=32, buffering="single"),
@@ -60,8 +61,12 @@ def test_im2col_reference_numba_and_cpp_agree(case, design):
 
 
 @settings(max_examples=CROSSCHECK_EXAMPLES // 2)
-@given(st.sampled_from(MATMUL_DESIGNS).flatmap(
-    lambda design: st.tuples(st.just(design), matmul_cases(max_dim=max_dim(design, 70)))), st.data())
+@given(
+    st.sampled_from(MATMUL_DESIGNS).flatmap(
+        lambda design: st.tuples(st.just(design), matmul_cases(max_dim=max_dim(design, 70)))
+    ),
+    st.data(),
+)
 def test_layer_matmul_with_bias_and_relu_numba_equals_cpp(pair, data):
     design, case = pair
     """The extended API (int32 bias, lower clamp) agrees too; bias keeps |acc| < 2^31."""

@@ -20,12 +20,7 @@ from simulator.scalesim import (
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "scalesim"
 TABLE = list(csv.DictReader((DATA / "scalesim_results.csv").read_text().splitlines()))
-CONFIGS = sorted(
-    {
-        (row["topology"], int(row["array_rows"]), int(row["array_cols"]), row["dataflow"])
-        for row in TABLE
-    }
-)
+CONFIGS = sorted({(row["topology"], int(row["array_rows"]), int(row["array_cols"]), row["dataflow"]) for row in TABLE})
 # SCALE-Sim averages utilizations over folds in floating point; ours are the same ratios.
 UTILIZATION_RELATIVE_TOLERANCE = 1e-9
 
@@ -53,9 +48,7 @@ def test_des_reproduces_scalesim_to_the_cycle(topology, rows, cols, dataflow):
         assert scalesim_total_cycles(layer, config.design()) == int(row["total_cycles"])
         assert result.stall_cycles == int(row["stall_cycles"]) == 0
         for key in ("overall_util_percent", "mapping_efficiency_percent", "compute_util_percent"):
-            assert getattr(result, key) == pytest.approx(
-                float(row[key]), rel=UTILIZATION_RELATIVE_TOLERANCE
-            )
+            assert getattr(result, key) == pytest.approx(float(row[key]), rel=UTILIZATION_RELATIVE_TOLERANCE)
 
 
 def test_read_topology_conv_form_matches_myconvnet():
@@ -82,10 +75,7 @@ def test_depthwise_layers_expand_into_one_layer_per_channel(tmp_path):
     layers = read_topology(path)
     assert [layer.name for layer in layers] == ["DP1Channel_0", "DP1Channel_1", "DP1Channel_2"]
     # SCALE-Sim's ofmap size is ceil((8 - 3 + 2) / 2) = 4 (not floor((8 - 3) / 2) + 1 = 3)
-    assert all(
-        layer.channels == 1 and layer.stride_h == layer.stride_w == 2 and layer.ofmap_h == 4
-        for layer in layers
-    )
+    assert all(layer.channels == 1 and layer.stride_h == layer.stride_w == 2 and layer.ofmap_h == 4 for layer in layers)
 
 
 def test_read_config_v3_and_v2_files(tmp_path):
@@ -107,9 +97,7 @@ def test_read_config_v3_and_v2_files(tmp_path):
         "[general]\nrun_name = old\n\n[architecture_presets]\nArrayHeight: 12\nArrayWidth: 5\n"
         "IfmapSramSzkB: 64\nDataflow : ws\n\n[run_presets]\nInterfaceBandwidth: CALC\n"
     )
-    assert read_config(v2) == ScaleSimConfig(
-        run_name="old", array_rows=12, array_cols=5, dataflow="ws"
-    )
+    assert read_config(v2) == ScaleSimConfig(run_name="old", array_rows=12, array_cols=5, dataflow="ws")
 
 
 def _write(tmp_path, name, text):
@@ -118,14 +106,8 @@ def _write(tmp_path, name, text):
     return path
 
 
-CONV_HEADER = (
-    "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, "
-    "Strides,\n"
-)
-CFG = (
-    "[general]\nrun_name = r\n[architecture_presets]\n"
-    "ArrayHeight: {rows}\nArrayWidth: 4\nDataflow : {df}\n"
-)
+CONV_HEADER = "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n"
+CFG = "[general]\nrun_name = r\n[architecture_presets]\nArrayHeight: {rows}\nArrayWidth: 4\nDataflow : {df}\n"
 
 
 @pytest.mark.parametrize(
@@ -219,9 +201,7 @@ CFG = (
         "sparse-config",
     ],
 )
-def test_bad_scalesim_files_are_rejected_with_clear_messages(
-    tmp_path, reader, name, text, exception, fragment
-):
+def test_bad_scalesim_files_are_rejected_with_clear_messages(tmp_path, reader, name, text, exception, fragment):
     with pytest.raises(exception) as info:
         reader(_write(tmp_path, name, text))
     assert fragment in str(info.value)
@@ -235,9 +215,7 @@ def test_missing_files_raise_file_not_found(tmp_path):
 
 
 def test_scalesim_model_needs_a_systolic_array_without_fold_overlap():
-    layer = ScaleSimLayer(
-        name="g", ifmap_h=4, ifmap_w=4, filter_h=1, filter_w=4, channels=1, num_filters=4
-    )
+    layer = ScaleSimLayer(name="g", ifmap_h=4, ifmap_w=4, filter_h=1, filter_w=4, channels=1, num_filters=4)
     with pytest.raises(ValueError, match="needs pe_interconnect='systolic' and fold_overlap=False"):
         simulate_scalesim_layer(layer, MatmulDesign())
     with pytest.raises(TypeError, match="design must be a MatmulDesign"):

@@ -72,9 +72,13 @@ def body_lines(path: Path) -> dict[str, int]:
         if not match:
             continue
         header = next(i for i in range(index + 1, len(lines)) if re.match(r"\s*(for|while)\b", lines[i]))
-        body = next(i for i in range(header + 1, len(lines))
-                    if lines[i].strip() and not lines[i].strip().startswith(("#pragma", "CNNACC_PRAGMA", "//"))
-                    and not LABEL.match(lines[i]))  # fmt: skip
+        body = next(
+            i
+            for i in range(header + 1, len(lines))
+            if lines[i].strip()
+            and not lines[i].strip().startswith(("#pragma", "CNNACC_PRAGMA", "//"))
+            and not LABEL.match(lines[i])
+        )
         out[match.group(1)] = body + 1
     return out
 
@@ -114,9 +118,15 @@ def drawn_cases() -> list[tuple]:
     cases = []
     for index in range(16):
         width = rng.choice([32, 64, 128, 512, 1024])
-        design = MatmulDesign(tile_u=rng.randint(1, 9), tile_v=rng.randint(1, 9),
-                              tile_w=rng.randint(1, 9), axi_width_bits=width, requant_lanes=rng.randint(1, 5),
-                              burst_beats=rng.choice([1, 4, 16]), max_w=64)  # fmt: skip
+        design = MatmulDesign(
+            tile_u=rng.randint(1, 9),
+            tile_v=rng.randint(1, 9),
+            tile_w=rng.randint(1, 9),
+            axi_width_bits=width,
+            requant_lanes=rng.randint(1, 5),
+            burst_beats=rng.choice([1, 4, 16]),
+            max_w=64,
+        )
         shape = tuple(rng.randint(1, 3 * tile + 1) for tile in (design.tile_u, design.tile_v, design.tile_w))
         cases.append(("matmul", design, (*shape, index % 2)))
     for _ in range(8):
@@ -156,8 +166,24 @@ def test_gcov_counts_of_every_labelled_loop_equal_the_model_trip_counts(tmp_path
             objects = []
             for source in (*KERNELS.values(), tmp_path / "driver.cpp"):
                 obj = build / f"{source.stem}.o"
-                subprocess.run(["g++", "-std=c++17", "-O0", "--coverage", *flags, "-I", str(HLS_SRC / "common"),
-                                "-I", str(HLS_SRC), "-c", str(source), "-o", str(obj)], check=True)  # fmt: skip
+                subprocess.run(
+                    [
+                        "g++",
+                        "-std=c++17",
+                        "-O0",
+                        "--coverage",
+                        *flags,
+                        "-I",
+                        str(HLS_SRC / "common"),
+                        "-I",
+                        str(HLS_SRC),
+                        "-c",
+                        str(source),
+                        "-o",
+                        str(obj),
+                    ],
+                    check=True,
+                )
                 objects.append(str(obj))
             subprocess.run(["g++", "--coverage", *objects, "-o", str(build / "driver")], check=True)
             built[key] = build

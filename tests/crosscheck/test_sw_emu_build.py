@@ -20,16 +20,10 @@ from simulator.designs import Im2colDesign, MatmulDesign
 REPO = Path(__file__).resolve().parents[2]
 
 # The spec's worked example (Part 2, Task 1): A and B quantized as in matmul_tb.cpp.
-WORKED_A_Q = np.array(
-    [[135, 120, 165, 90], [195, 60, 225, 30], [255, 0, 135, 120], [165, 90, 195, 60]], np.uint8
-)
-WORKED_B_Q = np.array(
-    [[0, 28, 57, 85], [113, 142, 170, 198], [227, 255, 0, 28], [57, 85, 113, 142]], np.uint8
-)
+WORKED_A_Q = np.array([[135, 120, 165, 90], [195, 60, 225, 30], [255, 0, 135, 120], [165, 90, 195, 60]], np.uint8)
+WORKED_B_Q = np.array([[0, 28, 57, 85], [113, 142, 170, 198], [227, 255, 0, 28], [57, 85, 113, 142]], np.uint8)
 WORKED_PARAMS = dict(zero_a=135, zero_b=0, zero_out=201, M0=1249445032, n=6)
-WORKED_OUT_FLOOR = np.array(
-    [[224, 216, 131, 123], [255, 246, 8, 0], [54, 45, 39, 31], [239, 231, 69, 61]], np.uint8
-)
+WORKED_OUT_FLOOR = np.array([[224, 216, 131, 123], [255, 246, 8, 0], [54, 45, 39, 31], [239, 231, 69, 61]], np.uint8)
 
 
 def run_make(*arguments: str) -> subprocess.CompletedProcess[str]:
@@ -79,21 +73,30 @@ def test_make_rejects_targets_other_than_sw_emu(tmp_path):
 
 @pytest.mark.parametrize(
     "design",
-    [MatmulDesign(), MatmulDesign(rounding="nearest", tile_u=8, tile_v=4, tile_w=2,
-                                  axi_width_bits=64, axi_ports="shared", buffering="single"),
-     MatmulDesign(tile_u=1, tile_v=256, tile_w=3, requant_lanes=3, max_w=77),
-     Im2colDesign(max_src_m=9, max_src_n=300, max_k=5, axi_width_bits=1024, burst_beats=4)],
+    [
+        MatmulDesign(),
+        MatmulDesign(
+            rounding="nearest", tile_u=8, tile_v=4, tile_w=2, axi_width_bits=64, axi_ports="shared", buffering="single"
+        ),
+        MatmulDesign(tile_u=1, tile_v=256, tile_w=3, requant_lanes=3, max_w=77),
+        Im2colDesign(max_src_m=9, max_src_n=300, max_k=5, axi_width_bits=1024, burst_beats=4),
+    ],
     ids=["default", "nearest-8x4x2-shared", "1x256x3", "im2col"],
-)  # fmt: skip
+)
 def test_compiled_config_reports_every_flag_of_the_design(design):
     assert sw_emu.compiled_config(design) == {**sw_emu.compiled_config(design), **design.cpp_defines()}
     assert set(design.cpp_defines()) <= set(sw_emu.DEFINE_NAMES)
 
 
 @pytest.mark.parametrize(
-    "design", [MatmulDesign(), MatmulDesign(tile_u=3, tile_v=2, tile_w=3, axi_width_bits=32),
-               MatmulDesign(tile_u=16, tile_v=32, tile_w=16, axi_ports="shared")], ids=str
-)  # fmt: skip
+    "design",
+    [
+        MatmulDesign(),
+        MatmulDesign(tile_u=3, tile_v=2, tile_w=3, axi_width_bits=32),
+        MatmulDesign(tile_u=16, tile_v=32, tile_w=16, axi_ports="shared"),
+    ],
+    ids=str,
+)
 def test_worked_example_through_the_bridge_gives_the_spec_table(design):
     out = sw_emu.qmatmul(WORKED_A_Q, WORKED_B_Q, **WORKED_PARAMS, design=design)
     assert out.dtype == np.uint8
@@ -102,9 +105,7 @@ def test_worked_example_through_the_bridge_gives_the_spec_table(design):
 
 def test_worked_example_in_nearest_mode_matches_the_reference():
     out = sw_emu.qmatmul(WORKED_A_Q, WORKED_B_Q, **WORKED_PARAMS, rounding="nearest")
-    reference = numerics.qmatmul_reference(
-        WORKED_A_Q, WORKED_B_Q, **WORKED_PARAMS, rounding="nearest"
-    )
+    reference = numerics.qmatmul_reference(WORKED_A_Q, WORKED_B_Q, **WORKED_PARAMS, rounding="nearest")
     assert_array_equal(out, reference)
 
 

@@ -153,8 +153,13 @@ CASES = [
         "qmatmul-rounding-unknown",
     ),
     # qmatmul: the design (its fields are checked when it is built)
-    case(qmatmul, {"design": MatmulDesign(tile_u=4, pe_cols=7)}, ValueError,
-         "MatmulDesign.pe_cols=7 is not built", "qmatmul-design-pe_cols"),
+    case(
+        qmatmul,
+        {"design": MatmulDesign(tile_u=4, pe_cols=7)},
+        ValueError,
+        "MatmulDesign.pe_cols=7 is not built",
+        "qmatmul-design-pe_cols",
+    ),
     # im2col
     case(im2col, {"x_q": [[[1]]]}, TypeError, "x_q must be a numpy ndarray", "im2col-x_q-list"),
     case(
@@ -256,12 +261,21 @@ CASES = [
         "im2col-kernel-wider-than-padded-input",
     ),
     # design and build helpers
-    case(qmatmul, {"design": Im2colDesign()}, TypeError, "design must be a MatmulDesign",
-         "qmatmul-design-kind"),
-    case(qmatmul, {"design": MatmulDesign(pe_rows=8)}, ValueError,
-         "MatmulDesign.pe_rows=8 is not built by hls_src/matmul/matmul.cpp", "qmatmul-design-unbuildable"),
-    case(sw_emu.compiled_config, {"design": "default"}, TypeError,
-         "design must be a MatmulDesign or an Im2colDesign", "compiled_config-design-kind"),
+    case(qmatmul, {"design": Im2colDesign()}, TypeError, "design must be a MatmulDesign", "qmatmul-design-kind"),
+    case(
+        qmatmul,
+        {"design": MatmulDesign(pe_rows=8)},
+        ValueError,
+        "MatmulDesign.pe_rows=8 is not built by hls_src/matmul/matmul.cpp",
+        "qmatmul-design-unbuildable",
+    ),
+    case(
+        sw_emu.compiled_config,
+        {"design": "default"},
+        TypeError,
+        "design must be a MatmulDesign or an Im2colDesign",
+        "compiled_config-design-kind",
+    ),
     case(
         sw_emu.build_library,
         {"defines": {"TILE_X": 4}},

@@ -28,8 +28,13 @@ def worked_example_case() -> dict:
     return {
         "a_q": numerics.quantize(WORKED_A, scale_a, zero_a, 0, 255).astype(np.uint8),
         "b_q": numerics.quantize(WORKED_B, scale_b, zero_b, 0, 255).astype(np.uint8),
-        "zero_a": zero_a, "zero_b": zero_b, "zero_out": zero_out, "M0": M0, "n": n, "rounding": "floor",
-    }  # fmt: skip
+        "zero_a": zero_a,
+        "zero_b": zero_b,
+        "zero_out": zero_out,
+        "M0": M0,
+        "n": n,
+        "rounding": "floor",
+    }
 
 
 def test_worked_example_parameters_match_the_spec():

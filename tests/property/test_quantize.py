@@ -14,9 +14,10 @@ from simulator import numerics
 from tests.strategies import multipliers
 
 float_arrays = hnp.arrays(
-    np.float32, hnp.array_shapes(min_dims=1, max_dims=3, max_side=12),
+    np.float32,
+    hnp.array_shapes(min_dims=1, max_dims=3, max_side=12),
     elements=st.floats(-50, 50, width=32, allow_nan=False),
-)  # fmt: skip
+)
 specs = st.builds(
     QuantSpec,
     scheme=st.sampled_from(("symmetric", "asymmetric")),
@@ -31,8 +32,9 @@ def test_torch_fake_quantize_equals_numpy_contract(values, spec):
     params = observe(values, spec)
     expected = numerics.dequantize(
         numerics.quantize(values, params.scale, params.zero_point, params.qmin, params.qmax),
-        params.scale, params.zero_point,
-    ).astype(np.float32)  # fmt: skip
+        params.scale,
+        params.zero_point,
+    ).astype(np.float32)
     got = fake_quantize(torch.from_numpy(values), params.scale, params.zero_point, params.qmin, params.qmax)
     assert_array_equal(got.numpy(), expected)
 
@@ -61,11 +63,16 @@ def test_wide_torch_requantize_is_exact_beyond_int32(acc, M):  # noqa: N803
 
 @pytest.mark.parametrize(
     "kwargs, fragment",
-    [({"bits": 1}, "bits=1"), ({"bits": 17}, "bits=17"), ({"scheme": "log"}, "scheme='log'"),
-     ({"range": "kl2"}, "range='kl2'"), ({"percentile": 50.0}, "percentile=50.0"),
-     ({"percentile": 100.5}, "percentile=100.5")],
+    [
+        ({"bits": 1}, "bits=1"),
+        ({"bits": 17}, "bits=17"),
+        ({"scheme": "log"}, "scheme='log'"),
+        ({"range": "kl2"}, "range='kl2'"),
+        ({"percentile": 50.0}, "percentile=50.0"),
+        ({"percentile": 100.5}, "percentile=100.5"),
+    ],
     ids=["bits-low", "bits-high", "scheme", "range", "percentile-low", "percentile-high"],
-)  # fmt: skip
+)
 def test_bad_quant_spec_is_refused(kwargs, fragment):
     with pytest.raises(ValueError) as info:
         QuantSpec(**kwargs)

@@ -101,8 +101,7 @@ def im2col_shapes(draw) -> Im2colShape:
 
 def read_beats(design: MatmulDesign, u: int, v: int, w: int) -> int:
     program = matmul_program(design, u, v, w)
-    return sum(sum(run.axi.bursts) for _, run in program.runs()
-               if run.axi is not None and not run.axi.write)  # fmt: skip
+    return sum(sum(run.axi.bursts) for _, run in program.runs() if run.axi is not None and not run.axi.write)
 
 
 # ------------------------------------------------------------------------------ matmul
@@ -180,16 +179,10 @@ def test_a_wider_axi_port_is_never_slower(case):
     order their loops start, which a faster port can change for the worse."""
     design, u, v, w = case
     v, w = min(v, design.tile_v), min(w, design.tile_w)
-    wider = [
-        width
-        for width in AXI_WIDTHS
-        if width > design.axi_width_bits and design.burst_beats * width // 8 <= 4096
-    ]
+    wider = [width for width in AXI_WIDTHS if width > design.axi_width_bits and design.burst_beats * width // 8 <= 4096]
     before = run_matmul_des(design, u, v, w).latency_cycles
     for width in wider:
-        after = run_matmul_des(
-            dataclasses.replace(design, axi_width_bits=width), u, v, w
-        ).latency_cycles
+        after = run_matmul_des(dataclasses.replace(design, axi_width_bits=width), u, v, w).latency_cycles
         assert after <= before
         before = after
 
@@ -198,9 +191,7 @@ def test_a_wider_axi_port_is_never_slower(case):
 def test_ping_pong_buffering_is_never_slower(case):
     design, u, v, w = case
     single = run_matmul_des(dataclasses.replace(design, buffering="single"), u, v, w).latency_cycles
-    ping_pong = run_matmul_des(
-        dataclasses.replace(design, buffering="ping_pong"), u, v, w
-    ).latency_cycles
+    ping_pong = run_matmul_des(dataclasses.replace(design, buffering="ping_pong"), u, v, w).latency_cycles
     assert ping_pong <= single
 
 
@@ -216,8 +207,7 @@ def test_values_are_identical_for_every_design(design, case):
 
 
 def _analytic(design, shape):
-    return analytic_im2col(design, shape.src_c, shape.src_m, shape.src_n,
-                           shape.kernel_size_m, shape.kernel_size_n)  # fmt: skip
+    return analytic_im2col(design, shape.src_c, shape.src_m, shape.src_n, shape.kernel_size_m, shape.kernel_size_n)
 
 
 @settings(max_examples=AGREEMENT_EXAMPLES)
@@ -237,14 +227,9 @@ def test_im2col_simpy_never_beats_the_static_view_or_the_memory_bound(design, sh
 @given(im2col_designs(), im2col_shapes())
 def test_im2col_ping_pong_and_wider_port_are_never_slower(design, shape):
     base = run_im2col_des(dataclasses.replace(design, buffering="single"), shape).latency_cycles
-    assert (
-        run_im2col_des(dataclasses.replace(design, buffering="ping_pong"), shape).latency_cycles
-        <= base
-    )
+    assert run_im2col_des(dataclasses.replace(design, buffering="ping_pong"), shape).latency_cycles <= base
     if design.axi_width_bits < 1024 and design.burst_beats * design.axi_width_bits // 4 <= 4096:
-        wider = dataclasses.replace(
-            design, buffering="single", axi_width_bits=2 * design.axi_width_bits
-        )
+        wider = dataclasses.replace(design, buffering="single", axi_width_bits=2 * design.axi_width_bits)
         assert run_im2col_des(wider, shape).latency_cycles <= base
 
 
@@ -255,9 +240,7 @@ def test_im2col_values_and_addresses_match_the_reference(design, case):
     reference = im2col_reference(**case)
     np.testing.assert_array_equal(out, reference)
     addresses = im2col_addresses(*x_q.shape, case["kernel_size_m"], case["kernel_size_n"])
-    gathered = np.where(
-        addresses >= 0, x_q.reshape(-1)[np.maximum(addresses, 0)], case["pad_value"]
-    )
+    gathered = np.where(addresses >= 0, x_q.reshape(-1)[np.maximum(addresses, 0)], case["pad_value"])
     np.testing.assert_array_equal(gathered, reference)
     assert result.out_shape == reference.shape
 
@@ -281,9 +264,7 @@ def test_scalesim_des_equals_the_closed_form_on_any_array(rows, cols, dataflow, 
         pe_interconnect="systolic",
         fold_overlap=False,
     )
-    layer = ScaleSimLayer(
-        name="g", ifmap_h=m, ifmap_w=k, filter_h=1, filter_w=k, channels=1, num_filters=n
-    )
+    layer = ScaleSimLayer(name="g", ifmap_h=m, ifmap_w=k, filter_h=1, filter_w=k, channels=1, num_filters=n)
     result = simulate_scalesim_layer(layer, design)
     assert result.total_cycles == scalesim_total_cycles(layer, design)
     assert result.total_cycles + 1 >= layer.macs / (rows * cols)

@@ -9,10 +9,16 @@ import subprocess
 from pathlib import Path
 
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--virtual-time-budget=5000",
-]  # fmt: skip
+]
 PROBE = """<script>
 window.addEventListener('load', () => {
   const images = Array.from(document.images);
@@ -23,17 +29,25 @@ window.addEventListener('load', () => {
 </script>"""
 # Spec questions in the spec's order (Part 1 Step 1 .. Part 2 Task 3) and the text each answer carries.
 SPEC_QUESTIONS = [
-    ("Step 1 Task 1a", "**Task 1a"), ("Step 1 Task 1b", "**Task 1b"), ("Step 1 Task 1c", "**Task 1c"),
-    ("Step 1 Task 2", "**Task 2 (weights + activations)"), ("Step 2 Task 1", "**Task 1 (structured pruning"),
-    ("Step 2 Task 2a", "**Task 2a"), ("Step 2 Task 2b", "**Task 2b"), ("Step 3", "**Step 3"),
+    ("Step 1 Task 1a", "**Task 1a"),
+    ("Step 1 Task 1b", "**Task 1b"),
+    ("Step 1 Task 1c", "**Task 1c"),
+    ("Step 1 Task 2", "**Task 2 (weights + activations)"),
+    ("Step 2 Task 1", "**Task 1 (structured pruning"),
+    ("Step 2 Task 2a", "**Task 2a"),
+    ("Step 2 Task 2b", "**Task 2b"),
+    ("Step 3", "**Step 3"),
     ("Part 2 how measured", "**How the numbers of Part 2 were obtained"),
-    ("Part 2 Task 1", "**Worked example of the spec"), ("Part 2 Task 1 report size", "**The u = w = 64, v = 32 run"),
+    ("Part 2 Task 1", "**Worked example of the spec"),
+    ("Part 2 Task 1 report size", "**The u = w = 64, v = 32 run"),
     ("Part 2 Task 3 matmul resources", "The matmul unit uses"),
     ("Part 2 Task 3 matmul design", "**Design.** The kernel"),
-    ("Part 2 Task 2", "**The 32 x 32 x 3, 3 x 3 run"), ("Part 2 Task 3 im2col resources", "The im2col unit uses"),
-    ("Part 2 Task 3 im2col design", "**Design.** A streaming unit"), ("whole network", "**Timing on the accelerator"),
+    ("Part 2 Task 2", "**The 32 x 32 x 3, 3 x 3 run"),
+    ("Part 2 Task 3 im2col resources", "The im2col unit uses"),
+    ("Part 2 Task 3 im2col design", "**Design.** A streaming unit"),
+    ("whole network", "**Timing on the accelerator"),
     ("design space", "**Design space."),
-]  # fmt: skip
+]
 NUMBER = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?")
 
 
@@ -47,10 +61,15 @@ def render(html_path: Path, screenshot: Path) -> dict:
     profile = html_path.parent / ".chromium-profile"
     common = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
     try:
-        dom = subprocess.run([*common, "--dump-dom", probe.as_uri()], capture_output=True, text=True,
-                             timeout=120, check=True).stdout  # fmt: skip
-        subprocess.run([*common, f"--screenshot={screenshot}", "--window-size=1200,4000", probe.as_uri()],
-                       capture_output=True, timeout=120, check=True)  # fmt: skip
+        dom = subprocess.run(
+            [*common, "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=120, check=True
+        ).stdout
+        subprocess.run(
+            [*common, f"--screenshot={screenshot}", "--window-size=1200,4000", probe.as_uri()],
+            capture_output=True,
+            timeout=120,
+            check=True,
+        )
     finally:
         probe.unlink(missing_ok=True)
         shutil.rmtree(profile, ignore_errors=True)
@@ -91,7 +110,9 @@ def untraced_numbers(markdown: str, results: dict) -> list[str]:
         decimals = len(plain.split(".")[1]) if "." in plain else 0
         number = float(plain)
         tolerance = 0.5 * 10**-decimals + 1e-9
-        if not any(abs(v - number) <= tolerance or abs(100 * v - number) <= tolerance or abs(abs(v) - abs(number))
-                   <= tolerance for v in values):  # fmt: skip
+        if not any(
+            abs(v - number) <= tolerance or abs(100 * v - number) <= tolerance or abs(abs(v) - abs(number)) <= tolerance
+            for v in values
+        ):
             missing.append(token)
     return missing

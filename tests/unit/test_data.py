@@ -83,8 +83,10 @@ def test_unknown_split_is_refused(tmp_path):
 def write_cifar(folder, per_batch=3):
     rng = np.random.default_rng(1)
     for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
-        batch = {b"data": rng.integers(0, 256, (per_batch, 3072), dtype=np.uint8),
-                 b"labels": rng.integers(0, 10, per_batch).tolist()}  # fmt: skip
+        batch = {
+            b"data": rng.integers(0, 256, (per_batch, 3072), dtype=np.uint8),
+            b"labels": rng.integers(0, 10, per_batch).tolist(),
+        }
         with open(folder / name, "wb") as out:
             pickle.dump(batch, out)
     return folder

@@ -23,9 +23,7 @@ def test_matmul_defaults_describe_the_reference_design():
         design.burst_beats,
         design.mem_latency_cycles,
     ) == (250.0, 512, 16, 64)
-    assert (
-        design.part == "xcvu9p" and design.rounding == "floor" and design.buffering == "ping_pong"
-    )
+    assert design.part == "xcvu9p" and design.rounding == "floor" and design.buffering == "ping_pong"
     assert (design.bytes_per_beat, design.burst_bytes, design.n_buffers) == (64, 1024, 2)
     assert design.n_pes == design.macs_per_cycle == design.pe_rows * design.pe_cols
 
@@ -46,8 +44,13 @@ def test_the_pe_array_defaults_to_the_b_tile_the_cpp_builds():
     design = MatmulDesign(tile_v=12, tile_w=20)
     assert (design.pe_rows, design.pe_cols) == (12, 20)
     design.check_buildable()
-    for change in ({"pe_rows": 4}, {"pe_cols": 4}, {"dataflow": "output_stationary"},
-                   {"pe_interconnect": "systolic"}, {"fold_overlap": True}):  # fmt: skip
+    for change in (
+        {"pe_rows": 4},
+        {"pe_cols": 4},
+        {"dataflow": "output_stationary"},
+        {"pe_interconnect": "systolic"},
+        {"fold_overlap": True},
+    ):
         name = next(iter(change))
         with pytest.raises(ValueError, match=rf"MatmulDesign\.{name}=.* is not built by hls_src"):
             MatmulDesign(**change).cpp_defines()
@@ -55,12 +58,7 @@ def test_the_pe_array_defaults_to_the_b_tile_the_cpp_builds():
 
 @pytest.mark.parametrize(
     "design_class, name",
-    [
-        (cls, name)
-        for cls in DESIGNS
-        for name, (kind, _, _) in cls.FIELDS.items()
-        if kind in (int, float)
-    ],
+    [(cls, name) for cls in DESIGNS for name, (kind, _, _) in cls.FIELDS.items() if kind in (int, float)],
     ids=lambda value: value if isinstance(value, str) else value.__name__,
 )
 def test_every_numeric_field_rejects_values_outside_its_range(design_class, name):
@@ -70,9 +68,7 @@ def test_every_numeric_field_rejects_values_outside_its_range(design_class, name
         assert getattr(design_class(**base, **{name: good}), name) == good
     step = 1 if kind is int else 0.5
     for bad in (lo - step, hi + step):
-        with pytest.raises(
-            ValueError, match=rf"{design_class.__name__}\.{name}={bad!r} is out of range; expected"
-        ):
+        with pytest.raises(ValueError, match=rf"{design_class.__name__}\.{name}={bad!r} is out of range; expected"):
             design_class(**base, **{name: bad})
     with pytest.raises(TypeError, match=rf"{design_class.__name__}\.{name}='3' must be"):
         design_class(**{name: "3"})
@@ -156,11 +152,7 @@ def test_json_round_trip_and_unknown_fields(design_class):
 
 def test_fingerprint_is_stable_and_tells_designs_apart():
     design = MatmulDesign()
-    assert (
-        design.fingerprint()
-        == MatmulDesign().fingerprint()
-        == MatmulDesign(clock_mhz=250).fingerprint()
-    )
+    assert design.fingerprint() == MatmulDesign().fingerprint() == MatmulDesign(clock_mhz=250).fingerprint()
     assert len(design.fingerprint()) == 12
     assert dataclasses.replace(design, tile_u=16).fingerprint() != design.fingerprint()
     assert dataclasses.replace(design, rounding="nearest").fingerprint() != design.fingerprint()
@@ -168,26 +160,58 @@ def test_fingerprint_is_stable_and_tells_designs_apart():
 
 
 def test_cpp_defines_carry_every_design_parameter():
-    matmul = MatmulDesign(tile_u=8, tile_v=16, tile_w=4, rounding="nearest", axi_ports="shared",
-                          buffering="single", axi_width_bits=128, requant_lanes=3, max_w=99)
+    matmul = MatmulDesign(
+        tile_u=8,
+        tile_v=16,
+        tile_w=4,
+        rounding="nearest",
+        axi_ports="shared",
+        buffering="single",
+        axi_width_bits=128,
+        requant_lanes=3,
+        max_w=99,
+    )
     assert matmul.cpp_defines() == {
-        "TILE_U": 8, "TILE_V": 16, "TILE_W": 4, "ROUNDING_NEAREST": 1, "REQUANT_LANES": 3,
-        "MATMUL_MAX_W": 99, "AXI_WIDTH_BITS": 128, "AXI_BURST_BEATS": 16, "AXI_OUTSTANDING": 16,
-        "AXI_LATENCY": 64, "PING_PONG": 0, "AXI_SHARED": 1,
-    }  # fmt: skip
+        "TILE_U": 8,
+        "TILE_V": 16,
+        "TILE_W": 4,
+        "ROUNDING_NEAREST": 1,
+        "REQUANT_LANES": 3,
+        "MATMUL_MAX_W": 99,
+        "AXI_WIDTH_BITS": 128,
+        "AXI_BURST_BEATS": 16,
+        "AXI_OUTSTANDING": 16,
+        "AXI_LATENCY": 64,
+        "PING_PONG": 0,
+        "AXI_SHARED": 1,
+    }
     assert Im2colDesign(max_src_m=7, max_src_n=100, max_k=5).cpp_defines() == {
-        "IM2COL_MAX_SRC_M": 7, "IM2COL_MAX_SRC_N": 100, "IM2COL_MAX_K": 5, "AXI_WIDTH_BITS": 512,
-        "AXI_BURST_BEATS": 16, "AXI_OUTSTANDING": 16, "AXI_LATENCY": 64, "PING_PONG": 1,
+        "IM2COL_MAX_SRC_M": 7,
+        "IM2COL_MAX_SRC_N": 100,
+        "IM2COL_MAX_K": 5,
+        "AXI_WIDTH_BITS": 512,
+        "AXI_BURST_BEATS": 16,
+        "AXI_OUTSTANDING": 16,
+        "AXI_LATENCY": 64,
+        "PING_PONG": 1,
         "AXI_SHARED": 0,
-    }  # fmt: skip
+    }
 
 
 FLAG_FIELDS = {
-    "TILE_U": "tile_u", "TILE_V": "tile_v", "TILE_W": "tile_w", "REQUANT_LANES": "requant_lanes",
-    "MATMUL_MAX_W": "max_w", "AXI_WIDTH_BITS": "axi_width_bits", "AXI_BURST_BEATS": "burst_beats",
-    "AXI_OUTSTANDING": "max_outstanding", "AXI_LATENCY": "mem_latency_cycles",
-    "IM2COL_MAX_SRC_M": "max_src_m", "IM2COL_MAX_SRC_N": "max_src_n", "IM2COL_MAX_K": "max_k",
-}  # fmt: skip
+    "TILE_U": "tile_u",
+    "TILE_V": "tile_v",
+    "TILE_W": "tile_w",
+    "REQUANT_LANES": "requant_lanes",
+    "MATMUL_MAX_W": "max_w",
+    "AXI_WIDTH_BITS": "axi_width_bits",
+    "AXI_BURST_BEATS": "burst_beats",
+    "AXI_OUTSTANDING": "max_outstanding",
+    "AXI_LATENCY": "mem_latency_cycles",
+    "IM2COL_MAX_SRC_M": "max_src_m",
+    "IM2COL_MAX_SRC_N": "max_src_n",
+    "IM2COL_MAX_K": "max_k",
+}
 
 
 def test_design_hpp_checks_the_ranges_of_the_design_objects():
@@ -197,8 +221,10 @@ def test_design_hpp_checks_the_ranges_of_the_design_objects():
     from pathlib import Path
 
     header = (Path(__file__).resolve().parents[2] / "hls_src/common/design.hpp").read_text()
-    asserted = {name: (int(lo), int(hi)) for name, lo, hi in re.findall(
-        r"static_assert\((\w+) >= (\d+) && \w+ <= (\d+)", header)}  # fmt: skip
+    asserted = {
+        name: (int(lo), int(hi))
+        for name, lo, hi in re.findall(r"static_assert\((\w+) >= (\d+) && \w+ <= (\d+)", header)
+    }
     for flag, field in FLAG_FIELDS.items():
         design_class = Im2colDesign if flag.startswith("IM2COL") else MatmulDesign
         _, lo, hi = design_class.FIELDS[field]
@@ -261,9 +287,7 @@ def test_default_designs_fit_the_xcvu9p_and_report_percentages():
     for design in (MatmulDesign(), Im2colDesign()):
         resources = estimate_resources(design)
         assert resources.fits
-        assert resources.utilization_percent["dsp"] == pytest.approx(
-            100 * resources.dsp / PARTS["xcvu9p"]["dsp"]
-        )
+        assert resources.utilization_percent["dsp"] == pytest.approx(100 * resources.dsp / PARTS["xcvu9p"]["dsp"])
         assert Resources.from_json(json.loads(json.dumps(resources.to_json()))) == resources
 
 

@@ -28,7 +28,12 @@ def test_round_trip_is_exact(exported):
         np.testing.assert_array_equal(a.weight_q, b.weight_q)
         np.testing.assert_array_equal(a.bias_q, b.bias_q)
         assert (a.M0, a.n, a.input_scale, a.output_zero_point, a.weight_bits) == (
-            b.M0, b.n, b.input_scale, b.output_zero_point, b.weight_bits)  # fmt: skip
+            b.M0,
+            b.n,
+            b.input_scale,
+            b.output_zero_point,
+            b.weight_bits,
+        )
     np.testing.assert_array_equal(run_network(loaded, images), run_network(net, images))
 
 

@@ -30,6 +30,7 @@ def one_torch_thread():
     yield
     torch.set_num_threads(threads)
 
+
 TINY = Architecture(conv_channels=(6, 8), fc_hidden=(12,))
 COMPACTION_TOLERANCE = 1e-5  # float32 sums over fewer (all non-zero) terms, in another order
 
@@ -59,8 +60,9 @@ SPECS = [
 ]
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: f"{s.target}-{s.criterion}-{s.scope}-"
-                         f"{'f' if s.fractions else 't'}-m{s.multiple}")  # fmt: skip
+@pytest.mark.parametrize(
+    "spec", SPECS, ids=lambda s: f"{s.target}-{s.criterion}-{s.scope}-{'f' if s.fractions else 't'}-m{s.multiple}"
+)
 def test_compacted_model_equals_masked_model(spec):
     model = tiny_model()
     masks = select_masks(model, spec)
@@ -164,16 +166,36 @@ def test_compose_kept_maps_back_to_the_original_channels():
         (lambda: PruneSpec(threshold=1.0, multiple=0), ValueError, "multiple=0 is out of range"),
         (lambda: select_masks(tiny_model(), PruneSpec(fractions=(0.1, 0.2))), ValueError, "2 entries for 3"),
         (lambda: check_masks(TINY, [np.ones(6, bool)]), ValueError, "1 masks for 3"),
-        (lambda: check_masks(TINY, [np.ones(5, bool), np.ones(8, bool), np.ones(12, bool)]), ValueError,
-         "expected (6,) bool"),
-        (lambda: check_masks(TINY, [np.ones(6, bool), np.zeros(8, bool), np.ones(12, bool)]), ValueError,
-         "keeps no channel"),
+        (
+            lambda: check_masks(TINY, [np.ones(5, bool), np.ones(8, bool), np.ones(12, bool)]),
+            ValueError,
+            "expected (6,) bool",
+        ),
+        (
+            lambda: check_masks(TINY, [np.ones(6, bool), np.zeros(8, bool), np.ones(12, bool)]),
+            ValueError,
+            "keeps no channel",
+        ),
         (lambda: compose_kept([np.arange(3)], []), ValueError, "1 index arrays for 0 masks"),
     ],
-    ids=["no-selection", "both-selections", "fraction-one", "negative-fraction", "empty-fractions",
-         "global-several", "negative-threshold", "bad-target", "bad-criterion", "multiple-zero",
-         "fraction-count", "mask-count", "mask-shape", "empty-mask", "compose-lengths"],
-)  # fmt: skip
+    ids=[
+        "no-selection",
+        "both-selections",
+        "fraction-one",
+        "negative-fraction",
+        "empty-fractions",
+        "global-several",
+        "negative-threshold",
+        "bad-target",
+        "bad-criterion",
+        "multiple-zero",
+        "fraction-count",
+        "mask-count",
+        "mask-shape",
+        "empty-mask",
+        "compose-lengths",
+    ],
+)
 def test_bad_input_is_refused(call, error, fragment):
     with pytest.raises(error) as info:
         call()

@@ -31,9 +31,7 @@ def test_pipelined_loop_is_trip_minus_one_times_ii_plus_iteration_latency():
 
 def test_pipelined_loop_takes_its_iteration_latency_from_the_body():
     # body: load 2 + add 1 + store 1 = 4; (20 - 1) * 1 + 4 = 23
-    report = estimate_nest(
-        loop("vadd", 20, ii=1, body=[op("load", 2), op("add", 1), op("store", 1)])
-    )
+    report = estimate_nest(loop("vadd", 20, ii=1, body=[op("load", 2), op("add", 1), op("store", 1)]))
     assert report.latency_cycles == 23
     assert report.rows[0].iteration_latency == 4
 
@@ -65,8 +63,7 @@ def test_nested_loops_multiply_out():
     report = estimate_nest(nest)
     assert report.latency_cycles == 36
     assert [
-        (row.name, row.depth, row.trip_count, row.ii, row.iteration_latency, row.latency_cycles)
-        for row in report.rows
+        (row.name, row.depth, row.trip_count, row.ii, row.iteration_latency, row.latency_cycles) for row in report.rows
     ] == [
         ("rows", 0, 3, None, 12, 36),
         ("cols", 1, 8, 1, 4, 11),

@@ -36,9 +36,17 @@ def one_torch_thread():
     yield
     torch.set_num_threads(threads)
 
+
 TINY = Architecture(conv_channels=(4, 8), fc_hidden=(16,))
-SMALL_CONFIG = dict(validation_images=120, ranking_images=100, calibration_images=32, step_images=128,
-                    max_steps=2, final_epochs=0, batch_size=32)  # fmt: skip
+SMALL_CONFIG = dict(
+    validation_images=120,
+    ranking_images=100,
+    calibration_images=32,
+    step_images=128,
+    max_steps=2,
+    final_epochs=0,
+    batch_size=32,
+)
 
 
 def tiny_split(count: int, seed: int) -> Split:
@@ -87,8 +95,7 @@ def test_fake_quantized_forward_matches_post_training_weights_and_passes_gradien
 def test_quantization_aware_fine_tuning_leaves_plain_float_weights(data):
     state = start_state((8, 4, 3, 4))
     before = copy.deepcopy(state.model)
-    fine_tune(state.model, state.bits, data.train, train_config(SearchConfig(**SMALL_CONFIG), 0), "mse",
-              progress=False)  # fmt: skip
+    fine_tune(state.model, state.bits, data.train, train_config(SearchConfig(**SMALL_CONFIG), 0), "mse", progress=False)
     assert not any(parametrize.is_parametrized(layer) for _, layer in state.model.layers())
     assert not torch.equal(before.fcs[0].weight, state.model.fcs[0].weight)
     assert len(torch.unique(state.model.fcs[0].weight)) > 2**4  # the float shadow weights are kept
@@ -97,8 +104,12 @@ def test_quantization_aware_fine_tuning_leaves_plain_float_weights(data):
 def test_evaluate_uses_the_exact_integer_network_when_quantized(data):
     state = start_state()
     bits = (8, 6, 4, 3)
-    net = build_integer_network(state.model, data.calibration, activation_spec=QuantSpec(bits=8),
-                                weight_spec=[QuantSpec(bits=b, range="mse") for b in bits])  # fmt: skip
+    net = build_integer_network(
+        state.model,
+        data.calibration,
+        activation_spec=QuantSpec(bits=8),
+        weight_spec=[QuantSpec(bits=b, range="mse") for b in bits],
+    )
     expected = float((integer_predict(net, data.validation) == data.validation.labels).mean())
     assert evaluate(state.model, bits, data.validation, data.calibration, "mse") == expected
     with pytest.raises(ValueError, match="mixes float and integer layers"):
@@ -123,8 +134,10 @@ def test_actions_shrink_the_model_and_track_the_kept_channels():
 
 def test_walk_is_deterministic_and_every_step_saves_size(data):
     config = SearchConfig(**SMALL_CONFIG)
-    paths = [walk(start_state((8, 8, 8, 8)), ("prune", "bits"), 0.0, data, config, label="t", progress=False)
-             for _ in range(2)]  # fmt: skip
+    paths = [
+        walk(start_state((8, 8, 8, 8)), ("prune", "bits"), 0.0, data, config, label="t", progress=False)
+        for _ in range(2)
+    ]
     records = [[s.record for s in path] for path in paths]
     assert records[0] == records[1] and len(records[0]) == 3
     sizes = [r["size_kb"] for r in records[0]]
@@ -190,8 +203,7 @@ def test_search_end_to_end_on_tiny_data(data):
         (dict(margin=0.5), "margin=0.5"),
         (dict(bit_levels=()), "must not be empty"),
     ],
-    ids=["target", "prune-target", "ranking", "bits-low", "bits-high", "step", "range", "threads", "margin",
-         "no-bits"],
+    ids=["target", "prune-target", "ranking", "bits-low", "bits-high", "step", "range", "threads", "margin", "no-bits"],
 )
 def test_bad_search_config_is_refused(fields, fragment):
     with pytest.raises(ValueError) as info:

@@ -103,10 +103,16 @@ def test_matmul_one_tile_timeline_on_separate_ports():
     # 42..47, its last beat at 46 acknowledged at 56.
     design = dataclasses.replace(TINY, axi_ports="separate")
     expected = [
-        ("compute", 18, 23), ("compute", 24, 34), ("load_a", 0, 15), ("load_a", 16, 21),
-        ("load_b", 0, 15), ("load_b", 16, 21), ("requantize", 31, 39), ("store", 36, 41),
+        ("compute", 18, 23),
+        ("compute", 24, 34),
+        ("load_a", 0, 15),
+        ("load_a", 16, 21),
+        ("load_b", 0, 15),
+        ("load_b", 16, 21),
+        ("requantize", 31, 39),
+        ("store", 36, 41),
         ("store", 42, 47),
-    ]  # fmt: skip
+    ]
     for run in (run_matmul_des, analytic_matmul):
         spans, stalls, result = timeline(run, design, 4, 4, 4)
         assert (spans, stalls, result.latency_cycles) == (expected, [], 56)
@@ -131,9 +137,7 @@ def test_matmul_single_buffer_stalls_the_loader_and_ping_pong_removes_it():
     assert stalls[0] == ("compute", 28, 31) and ("load_a", 20, 26) in stalls
     assert {stage for stage, _, _ in stalls} == {"load_a", "compute"}
     assert result.latency_cycles == 86
-    _, stalls, faster = timeline(
-        run_matmul_des, dataclasses.replace(single, buffering="ping_pong"), 16, 4, 4
-    )
+    _, stalls, faster = timeline(run_matmul_des, dataclasses.replace(single, buffering="ping_pong"), 16, 4, 4)
     assert stalls == [] and faster.latency_cycles == 74
 
 
@@ -150,8 +154,9 @@ def test_union_length_merges_overlapping_spans():
 
 
 def test_fold_plans_follow_the_dataflow_mapping():
-    systolic = MatmulDesign(pe_rows=4, pe_cols=2, pe_interconnect="systolic", fold_overlap=False,
-                            dataflow="output_stationary")  # fmt: skip
+    systolic = MatmulDesign(
+        pe_rows=4, pe_cols=2, pe_interconnect="systolic", fold_overlap=False, dataflow="output_stationary"
+    )
     # OS: S_R = rows 10, S_C = cols 3, T = depth 7: 3 * 2 folds of 7 + 4 + 2 - 2 = 11 cycles
     plan = fold_plan(systolic, 10, 7, 3)
     assert (plan.n_folds, plan.latency_cycles, plan.interval_cycles) == (6, 11, 11)
@@ -160,20 +165,17 @@ def test_fold_plans_follow_the_dataflow_mapping():
     assert (plan.n_folds, plan.latency_cycles) == (4, 18)
     # IS with overlap: S_R = depth 7, S_C = rows 10, T = cols 3: 2 * 5 folds of 4 + 3 + 4 + 2 - 2
     # cycles, one issued every max(T, R) = 4 cycles
-    plan = fold_plan(
-        dataclasses.replace(systolic, dataflow="input_stationary", fold_overlap=True), 10, 7, 3
-    )
+    plan = fold_plan(dataclasses.replace(systolic, dataflow="input_stationary", fold_overlap=True), 10, 7, 3)
     assert (plan.n_folds, plan.latency_cycles, plan.interval_cycles) == (10, 11, 4)
 
 
 def test_scalesim_layer_timeline_is_one_fold_after_another():
     # GEMM M = 5, K = 3, N = 2 on a 2 x 2 OS array: 3 folds of 3 + 2 + 2 - 2 = 5 cycles; SCALE-Sim
     # reports the last cycle index, 14.
-    design = MatmulDesign(pe_rows=2, pe_cols=2, pe_interconnect="systolic", fold_overlap=False,
-                          dataflow="output_stationary")  # fmt: skip
-    layer = ScaleSimLayer(
-        name="g", ifmap_h=5, ifmap_w=3, filter_h=1, filter_w=3, channels=1, num_filters=2
+    design = MatmulDesign(
+        pe_rows=2, pe_cols=2, pe_interconnect="systolic", fold_overlap=False, dataflow="output_stationary"
     )
+    layer = ScaleSimLayer(name="g", ifmap_h=5, ifmap_w=3, filter_h=1, filter_w=3, channels=1, num_filters=2)
     trace = Trace()
     result = simulate_scalesim_layer(layer, design, trace)
     assert trace.spans == [("compute", 0, 15)]  # one busy span per step, its three folds
@@ -182,15 +184,9 @@ def test_scalesim_layer_timeline_is_one_fold_after_another():
 
 def test_spec_worked_example_through_simulate_matmul():
     # the spec's A and B quantized by the contract (Sa = 1/30, Za = 135; Sb = 4.5/255, Zb = 0)
-    a_q = np.array(
-        [[135, 120, 165, 90], [195, 60, 225, 30], [255, 0, 135, 120], [165, 90, 195, 60]], np.uint8
-    )
-    b_q = np.array(
-        [[0, 28, 57, 85], [113, 142, 170, 198], [227, 255, 0, 28], [57, 85, 113, 142]], np.uint8
-    )
-    out, result = simulate_matmul(
-        MatmulDesign(), a_q, b_q, zero_a=135, zero_b=0, zero_out=201, M0=1249445032, n=6
-    )
+    a_q = np.array([[135, 120, 165, 90], [195, 60, 225, 30], [255, 0, 135, 120], [165, 90, 195, 60]], np.uint8)
+    b_q = np.array([[0, 28, 57, 85], [113, 142, 170, 198], [227, 255, 0, 28], [57, 85, 113, 142]], np.uint8)
+    out, result = simulate_matmul(MatmulDesign(), a_q, b_q, zero_a=135, zero_b=0, zero_out=201, M0=1249445032, n=6)
     assert out.tolist() == [
         [224, 216, 131, 123],
         [255, 246, 8, 0],
@@ -227,17 +223,14 @@ def test_im2col_timeline_worked_out():
     # EmitRows writes 9 words (9 rows of 4 bytes), 17..28, ready from 20; WriteOutput
     # 20..30, its last beat at 29 acknowledged at 39.
     design = Im2colDesign(axi_width_bits=32, mem_latency_cycles=10, buffering="single")
-    expected = [("read", 0, 12), ("window", 0, 2), ("window", 12, 16), ("window", 17, 28),
-                ("write", 20, 30)]  # fmt: skip
+    expected = [("read", 0, 12), ("window", 0, 2), ("window", 12, 16), ("window", 17, 28), ("write", 20, 30)]
     spans, stalls, result = timeline(run_im2col_des, design, Im2colShape(1, 2, 2, 3, 3))
     assert (spans, stalls, result.latency_cycles) == (expected, [], 39)
     spans, stalls, result = timeline(analytic_im2col, design, 1, 2, 2, 3, 3)
     assert (spans, stalls, result.latency_cycles) == (expected, [], 39)
 
 
-@pytest.mark.parametrize(
-    "shape", [(1, 1, 1, 1, 1), (2, 5, 7, 3, 2), (3, 5, 5, 7, 7), (1, 6, 3, 1, 5)]
-)
+@pytest.mark.parametrize("shape", [(1, 1, 1, 1, 1), (2, 5, 7, 3, 2), (3, 5, 5, 7, 7), (1, 6, 3, 1, 5)])
 def test_im2col_addresses_select_the_reference_values(shape):
     src_c, src_m, src_n, km, kn = shape
     x_q = np.random.default_rng(0).integers(0, 256, (src_c, src_m, src_n), dtype=np.uint8)
@@ -272,9 +265,7 @@ def test_results_round_trip_through_json():
         assert key in data
     assert MatmulResult.from_json(data) == matmul
     assert data["latency_us"] == pytest.approx(matmul.latency_cycles / 250)
-    assert data["throughput_gmacs"] == pytest.approx(
-        64 * 32 * 64 / (matmul.latency_cycles / 250e6) / 1e9
-    )
+    assert data["throughput_gmacs"] == pytest.approx(64 * 32 * 64 / (matmul.latency_cycles / 250e6) / 1e9)
     im2col = run_im2col_des(Im2colDesign(), Im2colShape(3, 32, 32, 3, 3))
     assert Im2colResult.from_json(json.loads(json.dumps(im2col.to_json()))) == im2col
 
