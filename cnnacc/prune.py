@@ -9,7 +9,7 @@ import json
 from cnnacc.args import add_data_dir, bounded
 from compress.checkpoint import SHIPPED_DIR
 from compress.prune import CRITERIA, SCOPES, TARGETS, PruneSpec
-from compress.search import SearchConfig
+from compress.search_config import SearchConfig
 from compress.shipping import export_model, prune_model, prune_sensitivity, search_and_ship
 
 fraction = bounded(float, 0.0, 1.0, upper_open=True, what="a fraction")

@@ -1,0 +1,229 @@
+"""The prose of the pruning section (spec Part 1 Steps 2 and 3): pure functions of the results."""
+
+from __future__ import annotations
+
+import math
+
+from reports.document import markdown_table
+
+SMALL_LOSS_PT = 1.0  # "a small degradation of accuracy" for Task 2b, in percentage points
+LOSSES_PT = (1.0, 2.0, 5.0)  # the losses Task 2b compares the techniques at
+CURVE_STYLE = {
+    "pruning": ("pruning only (FP32)", "tab:blue", "o"),
+    "quantization": ("quantization only (uniform bits)", "tab:orange", "s"),
+    "combined": ("pruning + quantization", "tab:green", "^"),
+}
+
+
+def winner(gains: dict) -> str | None:
+    """The single technique (pruning or quantization) with the smaller size, if any qualifies."""
+    ranked = sorted((n for n in ("pruning", "quantization") if gains.get(n)), key=lambda n: gains[n]["size_kb"])
+    return ranked[0] if ranked else None
+
+
+def stale_note(baseline: dict) -> str:
+    if baseline["matches_search"]:
+        return (
+            f"Everything below starts from the shipped baseline `{baseline['name']}` "
+            f"({baseline['fp32_size_kb']:.1f} KB in FP32, {baseline['w8_size_kb']:.1f} KB with 8-bit weights)."
+        )
+    return (
+        f"**Warning:** the shipped search models were derived from a baseline of another architecture "
+        f"than the current `{baseline['name']}`; run `cnnacc search` again."
+    )
+
+
+def widths(m: dict) -> str:
+    return f"conv {'/'.join(map(str, m['conv_channels']))}, fc {'/'.join(map(str, m['fc_hidden']))}"
+
+
+def half_width_costs(sensitivity: dict) -> dict:
+    """Points lost, without fine-tuning, when half of one width goes: {width: {criterion: points}}."""
+    if 0.5 not in sensitivity["fractions"]:
+        return {}
+    half = sensitivity["fractions"].index(0.5)
+    return {
+        name: {
+            target: 100 * (sensitivity["accuracy"] - sensitivity[target][name][half])
+            for target in ("filter", "channel")
+        }
+        for name in sensitivity["filter"]
+    }
+
+
+def sensitivity_sentence(costs: dict) -> str:
+    if not costs:
+        return ""
+    listed = ", ".join(f"{name} {c['filter']:.1f} / {c['channel']:.1f}" for name, c in costs.items())
+    return (
+        f"Without fine-tuning, removing half of one width costs (points, filter-wise / channel-wise): "
+        f"{listed}; the walk measures such costs afresh at every step instead of trusting them once."
+    )
+
+
+def task1_text(models: dict, steps: dict, config: dict, sensitivity: dict) -> str:
+    m = next((m for name, m in models.items() if name.startswith("pruned")), None)
+    found = (
+        "No FP32 state of the pruning walk qualified."
+        if m is None
+        else (
+            f"The smallest FP32 model above {100 * m['target']:.0f} % is **{m['size_kb']:.2f} KB** (compacted; "
+            f"{m['naive_size_kb']:.1f} KB if the pruned channels were kept as zeros) at "
+            f"**{100 * m['accuracy']:.2f} %** test accuracy, with {widths(m)}."
+        )
+    )
+    return f"""
+**Task 1 (structured pruning only).** {found} Whole filters of the convolutions and whole neurons
+of the hidden FC layer are removed and the network is rebuilt as a smaller dense MyConvNet: the
+next layer loses the matching input channels, so the accelerator's matrices really shrink (the
+compacted and the zero-masked networks agree to within 1e-5, tested). Every size in this section
+is the compacted model at its weight widths with its biases and any quantization parameters,
+from one function (`compress.size.model_size_kb`); the naive size keeps the zeros.
+
+*How the filters and channels were chosen.* Each width is ranked in two ways by an L1 criterion:
+*filter-wise*, by the mean |w| of the filter that produces the channel, and *channel-wise*, by
+the mean |w| of the next layer's weights that read it. The fraction pruned per layer is not fixed
+by hand but found by a deterministic greedy walk: each step tries removing
+{100 * config["prune_step"]:.0f} % of each width under each criterion, measures the accuracy drop of every
+candidate on {config["ranking_images"]:,} validation images per KB saved (without training), keeps the best and
+fine-tunes it on {config["step_images"]:,} training images. {sensitivity_sentence(half_width_costs(sensitivity))}
+The walk chose filter-wise
+{steps["filter-wise"]} times and channel-wise {steps["channel-wise"]} times. The smallest state that beats the
+target by {100 * config["margin"]:.1f} points on a {config["validation_images"]:,}-image validation slice (held out
+from the training images; the test set never decides anything) is fine-tuned for
+{config["final_epochs"]} more epochs together with the next smaller state, and the smaller of the two that still
+qualifies is shipped.
+"""
+
+
+def missing_text(missing: list[str], curves: dict) -> str:
+    if not missing:
+        return ""
+    best = max(curves["combined"], key=lambda p: p["val_accuracy"])
+    return (
+        f"**Not reached:** {', '.join(missing)}. The best state of the combined walk reached "
+        f"{100 * best['val_accuracy']:.2f} % on validation at {best['size_kb']:.2f} KB; see the frontier below."
+    )
+
+
+def task2a_text(models: dict, steps: dict, config: dict) -> str:
+    lines = []
+    for m in sorted((m for m in models.values() if m["kind"] == "combined"), key=lambda m: -m["target"]):
+        bits = "/".join(map(str, m["weight_bits"]))
+        lines.append(
+            f"- **{100 * m['target']:.0f} %: {m['size_kb']:.2f} KB** at {100 * m['accuracy']:.2f} % "
+            f"({widths(m)}; weight bits {bits} from conv1 to the last FC layer; naive size "
+            f"{m['naive_size_kb']:.1f} KB)"
+        )
+    return f"""
+**Task 2a (pruning + quantization).** The smallest models found, measured on the full test set
+with integer-only inference and 8-bit activations, exactly as the accelerator computes:
+
+{chr(10).join(lines) or "- none reached its target"}
+
+*Strategy.* One greedy walk over both knobs, from the baseline with 8-bit weights: each step
+considers pruning {100 * config["prune_step"]:.0f} % of any width (filter- or channel-wise) and lowering any one
+layer's weights to the next of {", ".join(map(str, config["bit_levels"]))} bits, and takes the action that loses
+the least validation accuracy per KB saved. After each step the network is fine-tuned
+quantization-aware: the forward pass sees the weights fake-quantized by the contract's formulas
+(per layer, asymmetric, {config["weight_range"]} range), and the gradient passes straight through to float
+shadow weights. The walk took {steps["filter-wise"]} filter-wise, {steps["channel-wise"]} channel-wise and
+{steps["bits"]} bit-width steps; the targets are then decided on validation as in Task 1.
+"""
+
+
+def validation_gaps(curves: dict, models: dict) -> dict:
+    """Validation minus test accuracy (points) of the FP32 baseline and of every shipped model."""
+    start = curves["pruning"][0]
+    gaps = {"baseline": 100 * (start["val_accuracy"] - start["test_accuracy"])}
+    return gaps | {name: 100 * (m["val_accuracy"] - m["accuracy"]) for name, m in sorted(models.items())}
+
+
+def margin_standard_errors(config: dict, accuracy: float = 0.9) -> float:
+    """The decision margin in standard errors of a validation-accuracy estimate at ``accuracy``."""
+    return config["margin"] / math.sqrt(accuracy * (1 - accuracy) / config["validation_images"])
+
+
+def gap_text(gaps: dict, config: dict) -> str:
+    shipped = [v for k, v in gaps.items() if k not in ("baseline", "margin_standard_errors")]
+    if not shipped:
+        return ""
+    return f"""
+*Validation against test.* The baseline was trained on all training images, validation slice
+included, so validation accuracy overstates states close to it: {gaps["baseline"]:.1f} points above
+test for the baseline itself. Every step fine-tunes on the other training images only, and the
+gap shrinks as the network is pruned and retrained, to between {min(shipped):.1f} and {max(shipped):.1f} points
+for the shipped models. The {100 * config["margin"]:.1f}-point margin ({gaps["margin_standard_errors"]:.1f} standard
+errors of a {config["validation_images"]:,}-image estimate at 90 %) covers sampling noise, not this bias; the test
+column is the number that counts.
+"""
+
+
+def task2b_text(by_loss: dict, start: dict) -> str:
+    def describe(gains: dict, name: str) -> str:
+        g = gains.get(name)
+        if g is None:
+            return "none"
+        return f"{g['size_kb']:.1f} KB ({g['compression']:.1f} times smaller, {100 * g['test_accuracy']:.2f} %)"
+
+    small = by_loss[f"{SMALL_LOSS_PT:g}"]
+    verdicts = {
+        "pruning": "**structured pruning** was the more effective technique: most weights sit in the first FC "
+        "layer, whose inputs shrink with every conv2 filter removed and whose outputs shrink with every hidden "
+        "neuron removed, so removing channels divides the size faster than storing every weight in fewer bits",
+        "quantization": "**quantization** was the more effective technique: it shrinks every weight at once and "
+        "keeps every channel, and down to 4 bits it costs almost nothing after quantization-aware fine-tuning, "
+        "whereas every pruning step removes capacity the over-parameterized but well-trained baseline uses",
+    }
+    small_verdict = verdicts.get(winner(small) or "", "neither alone stays within it")
+    rows = [[f"{loss}"] + [describe(gains, n) for n in CURVE_STYLE] for loss, gains in by_loss.items()]
+    table = markdown_table(["loss (points)", "pruning only", "quantization only", "both"], rows)
+    largest = by_loss[f"{max(LOSSES_PT):g}"]
+    later = winner(largest)
+    reverse = (
+        ""
+        if later in (None, winner(small))
+        else (
+            f" The ranking reverses for larger losses: within {max(LOSSES_PT):g} points pruning alone gets down to "
+            f"{largest['pruning']['size_kb']:.1f} KB, while quantization alone cannot go below "
+            f"{largest['quantization']['size_kb']:.1f} KB (every channel still stored, at 2 bits at best)."
+        )
+    )
+    combined_smallest = all(
+        g["combined"] is not None and all(g[n] is None or g["combined"]["size_kb"] <= g[n]["size_kb"] for n in g)
+        for g in by_loss.values()
+    )
+    compose = (
+        "The two compose -- quantization divides whatever pruning leaves by the same factor -- so the "
+        "combined walk gives the smallest model at every loss."
+        if combined_smallest
+        else "The combined walk is not the smallest at every loss: its greedy steps trade differently."
+    )
+    return f"""
+**Task 2b (which technique is more effective).** Measured along the three walks (table and
+figure below): the smallest model of each walk within a given loss of test accuracy below the
+FP32 baseline ({100 * start["test_accuracy"]:.2f} %, {start["size_kb"]:.1f} KB).
+
+{table}
+
+For a small loss ({SMALL_LOSS_PT:g} point) {small_verdict}.{reverse}
+{compose}
+"""
+
+
+def export_text(models: dict) -> str:
+    example = "search_85" if "search_85" in models else next(iter(models), "baseline")
+    return f"""
+**Step 3 (exporting the weights).** `MyConvNet.save_weights(path)` (command line: `cnnacc export
+PATH --model {example}`) writes a folder with `weights.npz` -- per layer the uniform asymmetric
+weight codes `L.weight_q` in compacted dimensions (a convolution's as the matmul operand of one
+row per filter, columns ordered like im2col's rows; an FC layer's as (out, in) with inputs in
+torch's flatten order) and the int32 bias `L.bias_q` at scale S_in S_w -- and `manifest.json`:
+format name and version, layer order, every array's shape, dtype and SHA-256 hash, and per layer
+the weight scale, zero point and bit width, the input and output activation scale and zero
+point, the requantization M0 and n, and the ReLU and pooling flags. Both files are written
+atomically, and `load_weights` refuses a truncated, tampered or mismatched export. The folder
+also holds `network.h` (every array and constant for the HLS testbenches) and `golden.npz`
+(per-layer output codes of a few images). Weights narrower than a byte are stored one per byte;
+the sizes above count them packed.
+"""
