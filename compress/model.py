@@ -123,13 +123,6 @@ class MyConvNet(nn.Module):
         return [(f"conv{i + 1}", m) for i, m in enumerate(convs)] + [(f"fc{i + 1}", m) for i, m in enumerate(fcs)]
 
 
-def bias_of(layer: nn.Conv2d | nn.Linear) -> torch.Tensor:
-    """The bias of a MyConvNet layer (every layer has one)."""
-    if layer.bias is None:
-        raise ValueError(f"{layer} has no bias; MyConvNet layers always do")
-    return layer.bias
-
-
 def layer_table(arch: Architecture) -> list[dict]:
     """Per-layer output shape, parameter count, MACs per image and FP32 size in KB."""
     rows: list[dict[str, Any]] = []

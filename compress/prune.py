@@ -38,7 +38,8 @@ import numpy as np
 import torch
 
 from compress.data import Split
-from compress.model import Architecture, MyConvNet, bias_of
+from compress.layers import bias_of
+from compress.model import Architecture, MyConvNet
 from compress.train import TrainConfig, TrainHistory, accuracy, train
 from simulator.numerics import check_choice, check_int
 

@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 from compress.data import Split
-from compress.model import bias_of
+from compress.layers import bias_of
 from compress.observe import QuantParams, QuantSpec, observe, observe_interval, params_for_interval
 from simulator import numerics
 from simulator.network import IntegerLayer, IntegerNetwork, run_network

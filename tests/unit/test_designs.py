@@ -11,6 +11,7 @@ from simulator.designs import PARTS, Im2colDesign, MatmulDesign
 from simulator.resources import Resources, bram18_count, buffer_cost, estimate_resources
 
 DESIGNS = [MatmulDesign, Im2colDesign]
+DERIVED_WHEN_ZERO = {"pe_rows", "pe_cols"}
 # Cross-field checks that a boundary value would trip on its own: the base it is tried with.
 BOUNDARY_BASE = {"burst_beats": {"axi_width_bits": 128}, "axi_width_bits": {"burst_beats": 4}}
 
@@ -67,7 +68,9 @@ def test_every_numeric_field_rejects_values_outside_its_range(design_class, name
     for good in (lo, hi):
         assert getattr(design_class(**base, **{name: good}), name) == good
     step = 1 if kind is int else 0.5
-    for bad in (lo - step, hi + step):
+    # pe_rows = 0 and pe_cols = 0 mean "the B tile" (tile_v, tile_w): try one below that
+    below = lo - step if (lo - step) or name not in DERIVED_WHEN_ZERO else -1
+    for bad in (below, hi + step):
         with pytest.raises(ValueError, match=rf"{design_class.__name__}\.{name}={bad!r} is out of range; expected"):
             design_class(**base, **{name: bad})
     with pytest.raises(TypeError, match=rf"{design_class.__name__}\.{name}='3' must be"):
