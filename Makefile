@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.cnnacc-installed
 DEBIAN_DATA := /usr/share/datasets/fashion-mnist
 
-.PHONY: setup data browser test report hls clean
+.PHONY: setup data browser test report archive hls clean
 
 setup: $(STAMP) data
 
@@ -31,13 +31,17 @@ data:
 	  fi; \
 	fi
 
-# The report test renders report.html in a real headless browser (Debian's chromium).
+# The report is printed to PDF by headless Chromium; the tests read the PDF with poppler-utils
+# (pdfinfo, pdfimages, pdftoppm, pdftotext). Both are Debian packages.
 browser:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "chromium is missing (the report test renders the HTML): run 'sudo apt-get install chromium'"; \
+	    echo "missing:$$missing (the report's PDF and its tests need them): run 'sudo apt-get install$$missing'"; \
 	    exit 1; \
 	  fi; \
 	fi
@@ -49,11 +53,16 @@ test: setup browser
 	$(VENV)/bin/lint-imports
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q
 
-report: setup
+report: setup browser
 	$(VENV)/bin/cnnacc report
+
+# The submission archive (spec Part 3): source, report and exported models, with a manifest.
+archive: setup
+	@test -f reports/out/results.json || $(MAKE) report
+	$(VENV)/bin/cnnacc archive cnnacc-submission.tgz
 
 hls:
 	$(MAKE) -C hls_src cbin TARGET=sw_emu
 
 clean:
-	rm -rf reports/out hls_src/csim hls_src/build .pytest_cache .hypothesis
+	rm -rf reports/out hls_src/csim hls_src/build .pytest_cache .hypothesis cnnacc-submission.tgz

@@ -12,7 +12,7 @@ from compress.data import load_fashion_mnist
 from compress.study import CALIBRATION_IMAGES, STUDY_BITS, run_study
 from compress.train import predict
 from reports.baseline import baseline_section, measure_baseline
-from reports.document import write_report
+from reports.document import page_style, write_report
 from reports.network import measure_network_section, network_section
 from reports.operators import measure_operators, operators_section
 from reports.pruning import pruning_results, pruning_section
@@ -85,7 +85,7 @@ def measure(
     }
 
 
-def render(measurements: dict, out_dir: str | Path = "reports/out") -> list[Path]:
+def render(measurements: dict, out_dir: str | Path = "reports/out", paper: str = "A4") -> list[Path]:
     """Write the report from ``measure``'s output: pure rendering, nothing is measured."""
     sections = [
         baseline_section(measurements["baseline"]),
@@ -94,7 +94,7 @@ def render(measurements: dict, out_dir: str | Path = "reports/out") -> list[Path
         operators_section(measurements["operators"]),
         network_section(measurements["network"]),
     ]
-    return write_report(sections, out_dir, TITLE, constants(), measurements)
+    return write_report(sections, out_dir, TITLE, constants(), measurements, paper=paper)
 
 
 def build_report(
@@ -104,13 +104,15 @@ def build_report(
     data_dir=None,
     progress: bool = True,
     quick: bool = False,
+    paper: str = "A4",
 ) -> list[Path]:
     """Measure everything, then render the report into ``out_dir``."""
+    page_style(paper)  # a bad paper size fails before hours of measuring
     measurements = measure(out_dir, retrain=retrain, data_dir=data_dir, progress=progress, quick=quick)
-    return render(measurements, out_dir)
+    return render(measurements, out_dir, paper)
 
 
-def render_from(results_json: str | Path, out_dir: str | Path | None = None) -> list[Path]:
+def render_from(results_json: str | Path, out_dir: str | Path | None = None, paper: str = "A4") -> list[Path]:
     """Re-render a report from the "measurements" of its results.json, without measuring.
 
     Raises
@@ -124,4 +126,4 @@ def render_from(results_json: str | Path, out_dir: str | Path | None = None) -> 
     data = json.loads(path.read_text())
     if "measurements" not in data:
         raise ValueError(f"report --from: {path} has no 'measurements'; it was not written by cnnacc report")
-    return render(data["measurements"], path.parent if out_dir is None else out_dir)
+    return render(data["measurements"], path.parent if out_dir is None else out_dir, paper)

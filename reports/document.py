@@ -16,6 +16,7 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 
+from reports.pdf import write_pdf  # noqa: E402
 from simulator import atomic  # noqa: E402
 
 HTML_STYLE = """
@@ -26,7 +27,26 @@ th, td { border: 1px solid #bbb; padding: 0.25rem 0.6rem; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 img { max-width: 100%; }
 code { background: #f3f3f3; padding: 0 0.2rem; }
+nav.toc { border: 1px solid #ddd; padding: 0.5rem 1rem; margin: 1rem 0; }
+@media print {
+  body { max-width: none; margin: 0; font-size: 10pt; }
+  img, table, pre, blockquote { break-inside: avoid; }
+  p:has(> img), h2, h3 { break-after: avoid; }
+  h2 { break-before: page; }
+  nav.toc + h2 { break-before: auto; }
+}
 """
+PAPERS = {"A4": "A4", "Letter": "letter"}
+
+
+def page_style(paper: str) -> str:
+    """Print layout: the paper size, margins and "Page N of M" at the bottom of every page."""
+    if paper not in PAPERS:
+        raise ValueError(f"report: paper={paper!r} is not allowed; expected one of {tuple(PAPERS)}")
+    return (
+        f"@page {{ size: {PAPERS[paper]}; margin: 16mm 14mm 18mm 14mm; "
+        '@bottom-center { content: "Page " counter(page) " of " counter(pages); font-size: 9pt; } }'
+    )
 
 
 @dataclass
@@ -57,8 +77,10 @@ def write_report(
     title: str,
     constants: dict | None = None,
     measurements: dict | None = None,
+    paper: str = "A4",
 ) -> list[Path]:
-    """Write figures, report.md, report.html and results.json into ``out_dir``.
+    """Write figures, report.md, report.html and results.json into ``out_dir``, then report.pdf
+    printed from the HTML by headless Chromium when it is installed (``reports.pdf``).
 
     ``constants`` (the spec's and the contract's fixed numbers quoted by the text) are stored
     in results.json under "constants", so that every number of the report is traceable there.
@@ -72,10 +94,17 @@ def write_report(
             fig.savefig(tmp, dpi=110, bbox_inches="tight")
             tmp.replace(path)
     text = f"# {title}\n\n" + "\n\n".join(f"## {s.title}\n\n{s.body.strip()}\n" for s in sections)
-    html_body = markdown.markdown(text, extensions=["tables", "fenced_code"])
+    style = HTML_STYLE + page_style(paper)
+    converter = markdown.Markdown(
+        extensions=["tables", "fenced_code", "toc"], extension_configs={"toc": {"toc_depth": "2-3"}}
+    )
+    html_body = converter.convert(text)
+    toc = f'<nav class="toc"><strong>Contents</strong>{converter.toc}</nav>'  # type: ignore[attr-defined]
+    first_h2 = html_body.find("<h2")
+    html_body = html_body[:first_h2] + toc + "\n" + html_body[first_h2:] if first_h2 >= 0 else toc + html_body
     html = (
         f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
-        f"<style>{HTML_STYLE}</style></head><body>\n{html_body}\n</body></html>\n"
+        f"<style>{style}</style></head><body>\n{html_body}\n</body></html>\n"
     )
     results = {s.key: s.results for s in sections} | {"constants": constants or {}}
     if measurements is not None:  # what ``cnnacc report --from`` re-renders from
@@ -84,4 +113,5 @@ def write_report(
     atomic.write_text(paths[0], text)
     atomic.write_bytes(paths[1], html.encode("utf-8"))
     atomic.write_json(paths[2], results)
-    return paths
+    pdf = write_pdf(paths[1], out / "report.pdf")
+    return paths + ([pdf] if pdf is not None else [])

@@ -70,3 +70,87 @@ def test_report_re_renders_from_results_json_without_measuring(report, tmp_path,
     figures = sorted(path.name for path in (report / "figures").iterdir())
     assert sorted(path.name for path in (tmp_path / "figures").iterdir()) == figures
     assert seconds < 120  # a guard against hangs; the closing note quotes the measured time
+
+
+def pdf_pages_text(pdf) -> list[str]:
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")
+
+
+@pytest.mark.slow
+def test_pdf_has_numbered_pages_a_linked_toc_and_whole_figures_and_tables(report, tmp_path):
+    """report.pdf (printed by headless Chromium): pages numbered "Page N of M"; every figure of the
+    HTML is one image on one page (pdfimages lists each once); every table's first and last rows
+    are on the same page; the contents links point into the document; pdftoppm renders it."""
+    import re
+    import subprocess
+
+    pdf = report / "report.pdf"
+    assert pdf.stat().st_size > 100_000
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert 10 <= pages <= 80 and "A4" in info
+    texts = pdf_pages_text(pdf)
+    for number in (1, pages):
+        assert f"Page {number} of {pages}" in texts[number - 1]
+    html = (report / "report.html").read_text()
+    figures = re.findall(r'<img [^>]*src="figures/([^"]+)"', html)
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    images = [line.split() for line in listing.splitlines()[2:] if line.split() and line.split()[2] == "image"]
+    assert len(images) == len(figures) >= 8  # each figure once: none split over two pages
+    markdown_text = (report / "report.md").read_text()
+    tables = re.findall(r"((?:^\|.*\|\n)+)", markdown_text, flags=re.M)
+    assert len(tables) >= 5
+    for table in tables:
+        rows = [row for row in table.strip().splitlines() if not row.startswith("|---")]
+        first, last = (row.strip("|").split("|")[0].strip() for row in (rows[1], rows[-1]))
+        if not first or not last:
+            continue
+        assert any(first in page and last in page for page in texts), (first, last)
+    links = re.findall(rb"/A\s*<<[^>]*?/S\s*/GoTo|/Dest", pdf.read_bytes())
+    assert links, "the table of contents has no internal links"
+    subprocess.run(["pdftoppm", "-png", "-r", "30", "-f", "1", "-l", "2", str(pdf), str(tmp_path / "page")], check=True)
+    assert len(list(tmp_path.glob("page-*.png"))) == 2
+
+
+@pytest.mark.slow
+def test_archive_holds_the_tracked_source_the_report_and_the_exports_and_verifies(report, tmp_path):
+    import subprocess
+    import tarfile
+
+    from cnnacc.main import main
+    from reports.archive import ROOT, TOP, verify_archive
+
+    archive = tmp_path / "submission.tgz"
+    assert main(["archive", str(archive), "--report-dir", str(report)]) == 0
+    manifest = verify_archive(archive)
+    names = set(manifest["files"])
+    tracked = set(subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split())
+    sources = {name.removeprefix(f"{TOP}/source/") for name in names if name.startswith(f"{TOP}/source/")}
+    assert sources == {name for name in tracked if (ROOT / name).is_file()}
+    for name in (
+        "report.md",
+        "report.html",
+        "report.pdf",
+        "results.json",
+        "figures/operators_gantt.png",
+        "export_baseline_w8a8/manifest.json",
+        "export_baseline_w8a8/weights.npz",
+    ):
+        assert f"{TOP}/report/{name}" in names
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", *sorted(sources)], cwd=ROOT, capture_output=True, text=True
+    ).stdout.split()
+    assert ignored == []
+    assert not any(part in name for name in names for part in ("/.venv/", "__pycache__", "/csim/", ".hypothesis"))
+    with tarfile.open(archive) as tar:  # a changed byte is caught
+        tar.extractall(tmp_path / "unpacked", filter="data")
+    tampered = tmp_path / "tampered.tgz"
+    (tmp_path / "unpacked" / TOP / "report" / "report.md").write_text("changed\n")
+    with tarfile.open(tampered, "w:gz") as tar:
+        tar.add(tmp_path / "unpacked" / TOP, arcname=TOP)
+    with pytest.raises(ValueError, match="report.md does not match its SHA-256"):
+        verify_archive(tampered)
+    assert main(["archive", str(tmp_path / "none.tgz"), "--report-dir", str(tmp_path / "absent")]) == 2
