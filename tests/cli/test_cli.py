@@ -68,7 +68,19 @@ def test_corrupted_idx_is_one_line_without_traceback(tmp_path):
     assert "t10k-labels-idx1-ubyte.gz" in result.stderr and "Traceback" not in result.stderr
 
 
-COMMANDS = ("train", "evaluate", "quantize", "infer", "prune", "search", "export", "simulate", "hls-estimate", "report")
+COMMANDS = (
+    "train",
+    "evaluate",
+    "quantize",
+    "infer",
+    "prune",
+    "search",
+    "export",
+    "simulate",
+    "hls-estimate",
+    "report",
+    "archive",
+)
 
 
 def test_help_explains_every_command():
