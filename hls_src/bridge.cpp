@@ -57,10 +57,12 @@ int cnnacc_matmul(uint8_t* out, uint32_t M0, uint32_t n, const uint8_t* a, const
     return bridge_ok;
 }
 
-// matmul_layer() of matmul/matmul.hpp: matmul with a per-row int32 bias and a lower clamp.
+// matmul_mapped() of matmul/matmul.hpp: matmul with an int32 bias (nullptr: none), a lower
+// clamp and operands in the given layout (row-major for layout 0: matmul_layer()). Returns 2
+// also for a layout outside [0, 7].
 int cnnacc_matmul_layer(uint8_t* out, uint32_t M0, uint32_t n, const uint8_t* a, const uint8_t* b,
                         uint8_t zero_a, uint8_t zero_b, uint8_t zero_out, uint32_t u, uint32_t v,
-                        uint32_t w, const int32_t* bias, uint8_t output_floor) {
+                        uint32_t w, const int32_t* bias, uint8_t output_floor, uint8_t layout) {
     if (u == 0 || v == 0 || w == 0) {
         return bridge_bad_shape;
     }
@@ -70,7 +72,10 @@ int cnnacc_matmul_layer(uint8_t* out, uint32_t M0, uint32_t n, const uint8_t* a,
     if (w > static_cast<uint32_t>(cnnacc::design::matmul_max_w)) {
         return bridge_exceeds_design;
     }
-    matmul_layer(out, M0, n, a, b, zero_a, zero_b, zero_out, u, v, w, bias, output_floor);
+    if (layout > 7) {
+        return bridge_bad_parameter;
+    }
+    matmul_mapped(out, M0, n, a, b, zero_a, zero_b, zero_out, u, v, w, bias, output_floor, layout);
     return bridge_ok;
 }
 

@@ -17,18 +17,21 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
+import math
 import threading
 from collections.abc import Mapping
 
 import numpy as np
 
 from simulator.designs import Im2colDesign, MatmulDesign
+from simulator.layout import LAYOUT_A_TILED, LAYOUT_B_TILED, LAYOUT_BIAS_COLUMNS, untile_a, untile_b
 from simulator.numerics import (
     ROUNDING_MODES,
     Rounding,
     check_im2col_args,
     check_int,
     check_qmatmul_args,
+    check_uint8_array,
     im2col_output_shape,
 )
 from simulator.sw_emu_build import (  # re-exported: building is part of the API
@@ -89,6 +92,7 @@ def _declare(library: ctypes.CDLL) -> ctypes.CDLL:
     library.cnnacc_matmul.restype = ctypes.c_int
     library.cnnacc_matmul_layer.argtypes = library.cnnacc_matmul.argtypes + [
         np.ctypeslib.ndpointer(np.int32, flags="C_CONTIGUOUS"),
+        u8,
         u8,
     ]
     library.cnnacc_matmul_layer.restype = ctypes.c_int
@@ -156,7 +160,9 @@ def _run_matmul(owner, library, design, a_q, b_q, args, bias) -> np.ndarray:
         if bias is None:
             status = library.cnnacc_matmul(result, *args[:2], a_q, block, *args[2:], u, v, end - start)
         else:
-            status = library.cnnacc_matmul_layer(result, *args[:2], a_q, block, *args[2:], u, v, end - start, *bias)
+            status = library.cnnacc_matmul_layer(
+                result, *args[:2], a_q, block, *args[2:], u, v, end - start, *bias, 0
+            )
         if status != 0:
             raise RuntimeError(f"{owner}: the C++ bridge returned {status} on validated arguments")
         out[:, start:end] = result
@@ -220,20 +226,69 @@ def qmatmul_layer(
     output_floor: int,
     design: MatmulDesign | None = None,
     rounding: Rounding | None = None,
+    layout: int = 0,
+    w: int | None = None,
 ) -> np.ndarray:
-    """A network layer by the C++ extended API ``matmul_layer``: qmatmul whose accumulators
-    start at ``bias_q`` (int32, one per row of A) and whose outputs are clamped from below at
-    ``output_floor`` (a fused ReLU). Other parameters and errors as :func:`qmatmul`."""
+    """A network layer by the C++ ``matmul_mapped``: qmatmul whose accumulators start at
+    ``bias_q`` (int32, one per row of A, or one per column with LAYOUT_BIAS_COLUMNS) and whose
+    outputs are clamped from below at ``output_floor`` (a fused ReLU).
+
+    layout : bits of simulator.layout (A tiled, B tiled, bias per column); default 0, the
+        spec's ``matmul_layer`` (row-major operands). A tiled operand is passed as its 1-D
+        device image (``layout.tile_a`` / ``tile_b``), and then ``w`` (columns of out) is
+        required when B is tiled. With B tiled, w must be at most design.max_w.
+
+    Other parameters and errors as :func:`qmatmul`."""
     owner = "sw_emu.qmatmul_layer"
     design = _matmul_design(owner, design, rounding)
-    check_qmatmul_args(owner, a_q, b_q, zero_a, zero_b, zero_out, M0, n, design.rounding)
+    check_int(owner, "layout", layout, 0, 7)
+    a_2d, b_2d = _logical_operands(owner, a_q, b_q, layout, w, design)
+    check_qmatmul_args(owner, a_2d, b_2d, zero_a, zero_b, zero_out, M0, n, design.rounding)
     check_int(owner, "output_floor", output_floor, 0, 255)
+    u, v, cols = a_2d.shape[0], a_2d.shape[1], b_2d.shape[1]
+    entries = cols if layout & LAYOUT_BIAS_COLUMNS else u
     bias = np.ascontiguousarray(bias_q, dtype=np.int64)
-    if bias.shape != (a_q.shape[0],) or np.abs(bias).max(initial=0) >= 2**31:
-        raise ValueError(f"{owner}: bias_q must hold {a_q.shape[0]} int32 values; got shape {bias.shape}")
+    if bias.shape != (entries,) or np.abs(bias).max(initial=0) >= 2**31:
+        raise ValueError(f"{owner}: bias_q must hold {entries} int32 values; got shape {bias.shape}")
     library = _library(design.cpp_defines())
     args = (int(M0), int(n), int(zero_a), int(zero_b), int(zero_out))
-    return _run_matmul(owner, library, design, a_q, b_q, args, (bias.astype(np.int32), int(output_floor)))
+    bias_args = (bias.astype(np.int32), int(output_floor))
+    if layout == 0:
+        return _run_matmul(owner, library, design, a_2d, b_2d, args, bias_args)
+    if cols > design.max_w:
+        raise ValueError(f"{owner}: w={cols} exceeds the design's max_w={design.max_w} (a mapped call is not split)")
+    a_dev = np.ascontiguousarray(a_q if layout & LAYOUT_A_TILED else a_2d).reshape(-1)
+    b_dev = np.ascontiguousarray(b_q if layout & LAYOUT_B_TILED else b_2d).reshape(-1)
+    out = np.empty((u, cols), np.uint8)
+    status = library.cnnacc_matmul_layer(out, *args[:2], a_dev, b_dev, *args[2:], u, v, cols, *bias_args, layout)
+    if status != 0:
+        raise RuntimeError(f"{owner}: the C++ bridge returned {status} on validated arguments")
+    return out
+
+
+def _logical_operands(owner, a_q, b_q, layout, w, design):
+    """The (u x v) and (v x w) matrices behind the operands (tiled ones are untiled)."""
+    a_tiled, b_tiled = bool(layout & LAYOUT_A_TILED), bool(layout & LAYOUT_B_TILED)
+    if not a_tiled:
+        a_q = check_uint8_array(owner, "a_q", a_q, 2)
+    if not b_tiled:
+        b_q = check_uint8_array(owner, "b_q", b_q, 2)
+    if b_tiled:
+        if w is None:
+            raise ValueError(f"{owner}: w (columns of out) is required when B is tiled (layout={layout})")
+        b_q = check_uint8_array(owner, "b_q", b_q, 1)
+        width = math.ceil(check_int(owner, "w", w, 1, design.max_w) / design.tile_w) * design.tile_w
+        if b_q.size % width:
+            raise ValueError(f"{owner}: a tiled B of {b_q.size} bytes is not a whole number of rows of {width} bytes")
+        b_q = untile_b(b_q, b_q.size // width, w, design.tile_w)
+    if a_tiled:
+        a_q = check_uint8_array(owner, "a_q", a_q, 1)
+        v = b_q.shape[0]
+        width = math.ceil(v / design.tile_v) * design.tile_v
+        if a_q.size % width:
+            raise ValueError(f"{owner}: a tiled A of {a_q.size} bytes is not a whole number of rows of {width} bytes")
+        a_q = untile_a(a_q, a_q.size // width, v, design.tile_u, design.tile_v)
+    return a_q, b_q
 
 
 def im2col(

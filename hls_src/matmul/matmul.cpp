@@ -49,6 +49,7 @@ constexpr int max_w = cnnacc::design::matmul_max_w;
 constexpr int word_bytes = cnnacc::word_bytes;
 constexpr uint64_t product_shift = 18;  // the second product of a DSP48E2 pair starts at bit 18
 constexpr uint64_t product_mask = (uint64_t{1} << product_shift) - 1;
+constexpr int bias_entries = tile_u > max_w ? tile_u : max_w;  // a band's rows or all columns
 
 typedef bytes_t<tile_v> a_row_t;  // one row of an A tile, zero past its depth
 typedef bytes_t<tile_w> b_row_t;  // one row of a B tile
@@ -68,8 +69,6 @@ struct Steps {
           tiles_w((w + tile_w - 1) / tile_w) {}
     uint32_t count() const { return tiles_u * tiles_w * tiles_v; }
     uint32_t out_tiles() const { return tiles_u * tiles_w; }
-    // B changes at every step, except with a single depth and column tile (B is one tile).
-    bool b_reused(uint32_t step) const { return step > 0 && tiles_v == 1 && tiles_w == 1; }
     bool last_depth() const { return tj + 1 == tiles_v; }
     void next() {
         if (++tj == tiles_v) {
@@ -93,152 +92,175 @@ uint32_t extent(uint32_t total, uint32_t tile, uint32_t index) {
     return rest < tile ? rest : tile;
 }
 
-// The words a block read takes: a block of n_rows rows of len bytes, pitch bytes apart from
-// byte base, is one segment when its rows are adjacent (pitch == len) and n_rows segments
-// otherwise. Every segment reads the same number of words: the words covering it, or, when
-// rows start at different offsets within a word, the most any offset needs.
-struct Block {
-    uint64_t base, pitch;
-    uint32_t segments, segment_len, words_per_segment;
+// The words a row of length bytes at byte address spans: first .. last.
+inline uint64_t first_word(uint64_t address) { return address / word_bytes; }
+inline uint64_t last_word(uint64_t address, uint32_t length) {
+    return (address + length - 1) / word_bytes;
+}
 
-    Block(uint64_t base_, uint32_t n_rows, uint32_t len, uint64_t pitch_) : base(base_) {
-        const bool adjacent = pitch_ == len || n_rows == 1;
-        segments = adjacent ? 1 : n_rows;
-        segment_len = adjacent ? n_rows * len : len;
-        pitch = adjacent ? uint64_t{segment_len} : pitch_;
-        const bool same_offsets = segments == 1 || pitch % word_bytes == 0;
-        const uint64_t first = base / word_bytes;
-        const uint64_t last = (base + segment_len - 1) / word_bytes;
-        words_per_segment = same_offsets ? static_cast<uint32_t>(last - first + 1)
-                                         : (segment_len + word_bytes - 2) / word_bytes + 1;
+// Words a row of up to n bytes can span, at any offset within a word.
+constexpr int window_words(int n) { return (n + word_bytes - 2) / word_bytes + 1; }
+
+// The last K words read, in order: a row whose words all lie in the window is emitted
+// without reading again (rows that share a word, as the rows of a tiled operand do).
+template <int K>
+struct Window {
+    word_t words[K];
+    uint64_t lo = 1, hi = 0;  // words lo .. hi are held (none while lo > hi)
+
+    // The word to read for a row on words first .. last: the one after those held when the
+    // row starts among them, else its first; false when the row is held already.
+    bool wanted(uint64_t first, uint64_t last, uint64_t& q) const {
+        q = first >= lo && first <= hi ? hi + 1 : first;
+        return q <= last;
     }
-    uint32_t words() const { return segments * words_per_segment; }
+    void put(uint64_t q, const word_t& word) {
+        if (lo > hi || q != hi + 1) {
+            lo = q;  // a jump: start again at q
+        } else if (q + 1 - lo > K) {
+            lo = q + 1 - K;
+        }
+        hi = q;
+        words[q % K] = word;
+    }
+    bool holds(uint64_t first, uint64_t last) const { return first >= lo && last <= hi; }
+    uint8_t byte(uint64_t address) const {
+        return word_byte(words[(address / word_bytes) % K], static_cast<int>(address % word_bytes));
+    }
 };
 
-// The words of a block in read order: segment by segment, words_per_segment words each.
-struct BlockWalk {
-    const Block& block;
-    uint32_t segment = 0, k = 0;
+// The rows of the A tiles in step order: for every step (ti, tk, tj), rows r of tile ti,
+// bytes tj * TILE_V .. + depth. Row-major A, or tiled (row blocks of TILE_U rows, each a run
+// of TILE_V-byte tiles (ti, tj), zero-padded past v).
+struct ARows {
+    Steps steps;
+    uint32_t u, v;
+    bool tiled;
+    uint32_t r = 0;
 
-    explicit BlockWalk(const Block& block_) : block(block_) {}
-    uint64_t word() const { return (block.base + segment * block.pitch) / word_bytes + k; }
+    ARows(uint32_t u_, uint32_t v_, uint32_t w_, bool tiled_)
+        : steps(u_, v_, w_), u(u_), v(v_), tiled(tiled_) {}
+    uint64_t total() const { return uint64_t{u} * steps.tiles_w * steps.tiles_v; }
+    uint64_t address() const {
+        if (tiled) {
+            const uint32_t rows = extent(u, tile_u, steps.ti);
+            return (uint64_t{steps.ti} * tile_u * steps.tiles_v + uint64_t{steps.tj} * rows + r) * tile_v;
+        }
+        return (uint64_t{steps.ti} * tile_u + r) * v + uint64_t{steps.tj} * tile_v;
+    }
+    uint32_t length() const { return extent(v, tile_v, steps.tj); }
     void next() {
-        if (++k == block.words_per_segment) {
-            k = 0;
-            ++segment;
+        if (++r == extent(u, tile_u, steps.ti)) {
+            r = 0;
+            steps.next();
         }
     }
 };
 
-// Scatters the bytes of word index q that fall in segment s of block into buf (pitch len).
-inline void scatter_word(const Block& block, uint32_t s, uint64_t q, const word_t& word,
-                         uint8_t* buf) {
-    const uint64_t start = block.base + s * block.pitch;
-    for (int b = 0; b < word_bytes; ++b) {
-        const int64_t offset = static_cast<int64_t>(q * word_bytes + b) - static_cast<int64_t>(start);
-        if (offset >= 0 && offset < static_cast<int64_t>(block.segment_len)) {
-            buf[s * block.segment_len + offset] = word_byte(word, b);
+// The rows of the B tiles in step order, for the steps that latch a new B tile: rows j of
+// depth tile tj, bytes tk * TILE_W .. + cols. Row-major B, or tiled (column blocks of
+// TILE_W bytes, zero-padded past w, each holding all v rows).
+struct BRows {
+    Steps steps;
+    uint32_t v, w;
+    bool tiled;
+    uint32_t j = 0;
+
+    BRows(uint32_t u_, uint32_t v_, uint32_t w_, bool tiled_)
+        : steps(u_, v_, w_), v(v_), w(w_), tiled(tiled_) {}
+    uint64_t total() const {
+        const bool one_tile = steps.tiles_v == 1 && steps.tiles_w == 1;
+        return one_tile ? uint64_t{v} : uint64_t{steps.tiles_u} * steps.tiles_w * v;
+    }
+    uint64_t address() const {
+        const uint64_t row = uint64_t{steps.tj} * tile_v + j;
+        return tiled ? (uint64_t{steps.tk} * v + row) * tile_w : row * w + uint64_t{steps.tk} * tile_w;
+    }
+    uint32_t length() const { return extent(w, tile_w, steps.tk); }
+    void next() {
+        if (++j == extent(v, tile_v, steps.tj)) {
+            j = 0;
+            steps.next();
+        }
+    }
+};
+
+// One flattened pipelined loop over beats: each beat reads at most one word and emits at
+// most one row (N bytes, zero past the row's length) once all its words are held. Reads
+// are in address order within a run of rows, so a run is one burst train.
+template <int N, class Rows>
+void read_rows(const word_t* mem, Rows rows, stream<bytes_t<N>>& out) {
+    Window<window_words(N)> window;
+    const uint64_t total = rows.total();
+    uint64_t done = 0;
+ReadRows:
+    while (done < total) {
+#pragma HLS PIPELINE II = 1
+        const uint64_t address = rows.address();
+        const uint32_t length = rows.length();
+        const uint64_t first = first_word(address), last = last_word(address, length);
+        uint64_t q;
+        if (window.wanted(first, last, q)) {
+            window.put(q, mem[q]);
+        }
+        if (window.holds(first, last)) {
+            bytes_t<N> row = {};
+            for (int c = 0; c < N; ++c) {
+                row.v[c] = static_cast<uint32_t>(c) < length ? window.byte(address + c) : uint8_t{0};
+            }
+            out.write(row);
+            rows.next();
+            ++done;
         }
     }
 }
 
-// A tiles (ti, tj) for every step, row by row.
-void load_a(const word_t* a, stream<a_row_t>& a_rows, uint32_t u, uint32_t v, uint32_t w) {
-    uint8_t tile[tile_u * tile_v];
-    CNNACC_PRAGMA(HLS ARRAY_PARTITION variable = tile cyclic factor = CNNACC_A_BANKS)
-    Steps steps(u, v, w);
-LoadATiles:
-    for (uint32_t step = 0; step < steps.count(); ++step) {
-        const uint32_t rows = extent(u, tile_u, steps.ti);
-        const uint32_t depth = extent(v, tile_v, steps.tj);
-        const Block block(uint64_t{steps.ti} * tile_u * v + uint64_t{steps.tj} * tile_v, rows,
-                          depth, v);
-        BlockWalk walk(block);
-    ReadA:
-        for (uint32_t t = 0; t < block.words(); ++t) {
-#pragma HLS PIPELINE II = 1
-            const uint64_t q = walk.word();
-            scatter_word(block, walk.segment, q, a[q], tile);
-            walk.next();
-        }
-    EmitA:
-        for (uint32_t r = 0; r < rows; ++r) {
-#pragma HLS PIPELINE II = 1
-            a_row_t row = {};
-            for (int j = 0; j < tile_v; ++j) {
-                row.v[j] = static_cast<uint32_t>(j) < depth ? tile[r * depth + j] : uint8_t{0};
-            }
-            a_rows.write(row);
-        }
-        steps.next();
-    }
+void load_a(const word_t* a, stream<a_row_t>& a_rows, uint32_t u, uint32_t v, uint32_t w, bool tiled) {
+    read_rows<tile_v>(a, ARows(u, v, w, tiled), a_rows);
 }
 
-// B tiles (tj, tk) for every step that needs a new one, row by row.
-void load_b(const word_t* b, stream<b_row_t>& b_rows, uint32_t u, uint32_t v, uint32_t w) {
-    uint8_t tile[tile_v * tile_w];
-    CNNACC_PRAGMA(HLS ARRAY_PARTITION variable = tile cyclic factor = CNNACC_B_BANKS)
-    Steps steps(u, v, w);
-LoadBTiles:
-    for (uint32_t step = 0; step < steps.count(); ++step) {
-        if (!steps.b_reused(step)) {
-            const uint32_t depth = extent(v, tile_v, steps.tj);
-            const uint32_t cols = extent(w, tile_w, steps.tk);
-            const Block block(uint64_t{steps.tj} * tile_v * w + uint64_t{steps.tk} * tile_w, depth,
-                              cols, w);
-            BlockWalk walk(block);
-        ReadB:
-            for (uint32_t t = 0; t < block.words(); ++t) {
-#pragma HLS PIPELINE II = 1
-                const uint64_t q = walk.word();
-                scatter_word(block, walk.segment, q, b[q], tile);
-                walk.next();
-            }
-        EmitB:
-            for (uint32_t j = 0; j < depth; ++j) {
-#pragma HLS PIPELINE II = 1
-                b_row_t row = {};
-                for (int c = 0; c < tile_w; ++c) {
-                    row.v[c] = static_cast<uint32_t>(c) < cols ? tile[j * cols + c] : uint8_t{0};
-                }
-                b_rows.write(row);
-            }
-        }
-        steps.next();
-    }
+void load_b(const word_t* b, stream<b_row_t>& b_rows, uint32_t u, uint32_t v, uint32_t w, bool tiled) {
+    read_rows<tile_w>(b, BRows(u, v, w, tiled), b_rows);
 }
 
-// The PE array: B tile held in registers, one A row per cycle, TILE_V x TILE_W MACs per cycle.
+// The PE array, one flattened pipelined loop over beats. Two banks of TILE_V x TILE_W
+// registers hold B tiles: while the A rows of step s stream past the tile of step s (one row
+// and TILE_V x TILE_W MACs per beat), the rows of the next B tile latch into the other bank,
+// one per beat. Step s takes max(its A rows, the next tile's depth) beats; the first tile
+// latches alone.
 void compute(stream<a_row_t>& a_rows, stream<b_row_t>& b_rows, stream<acc_row_t>& acc_rows,
              uint8_t zero_a, uint8_t zero_b, uint32_t u, uint32_t v, uint32_t w) {
-    uint8_t weights[tile_v][tile_w] = {};
+    uint8_t weights[2][tile_v][tile_w] = {};
 #pragma HLS ARRAY_PARTITION variable = weights complete dim = 0
-    uint32_t col_sums[tile_w] = {};  // sum over the depth so far of B, per column
-#pragma HLS ARRAY_PARTITION variable = col_sums complete dim = 1
+    uint32_t col_sums[2][tile_w] = {};  // per bank: sum of B over the depth up to its tile
+#pragma HLS ARRAY_PARTITION variable = col_sums complete dim = 0
     uint32_t partial[tile_u][tile_w] = {};  // raw sums of earlier depth tiles, per output row
 #pragma HLS ARRAY_PARTITION variable = partial complete dim = 2
     uint32_t row_sums[tile_u] = {};  // sum over the depth so far of A, per output row
     const int64_t zero_product = static_cast<int64_t>(v) * zero_a * zero_b;
-    Steps steps(u, v, w);
-ComputeSteps:
-    for (uint32_t step = 0; step < steps.count(); ++step) {
-        const uint32_t rows = extent(u, tile_u, steps.ti);
-        if (!steps.b_reused(step)) {
-            const uint32_t depth = extent(v, tile_v, steps.tj);
-        LatchB:
-            for (uint32_t j = 0; j < depth; ++j) {
+    Steps cur(u, v, w);   // the step whose A rows stream
+    Steps next(u, v, w);  // the step whose B tile latches
+    const int64_t count = cur.count();
+    const bool one_tile = cur.tiles_v == 1 && cur.tiles_w == 1;
+    int64_t s = -1;  // the streaming step; -1 while the first tile latches alone
+    uint32_t t = 0;  // beat within the step
+    int bank = 1;    // the bank of the streaming step's tile
+ComputeBeats:
+    while (s < count) {
 #pragma HLS PIPELINE II = 1
-                const b_row_t row = b_rows.read();
-                const bool first = steps.tj == 0 && j == 0;
-                for (int c = 0; c < tile_w; ++c) {
-                    weights[j][c] = row.v[c];
-                    col_sums[c] = (first ? 0u : col_sums[c]) + row.v[c];
-                }
+        const uint32_t rows = s < 0 ? 0 : extent(u, tile_u, cur.ti);
+        const bool latching = s + 1 < count && (s < 0 || !one_tile);
+        const uint32_t depth = latching ? extent(v, tile_v, next.tj) : 0;
+        if (t < depth) {
+            const b_row_t row = b_rows.read();
+            const int other = 1 - bank;
+            for (int c = 0; c < tile_w; ++c) {
+                const uint32_t base = t > 0 ? col_sums[other][c] : (next.tj > 0 ? col_sums[bank][c] : 0u);
+                weights[other][t][c] = row.v[c];
+                col_sums[other][c] = base + row.v[c];
             }
         }
-    StreamA:
-        for (uint32_t r = 0; r < rows; ++r) {
-#pragma HLS PIPELINE II = 1
+        if (t < rows) {
             const a_row_t a = a_rows.read();
             uint32_t row_sum = 0;
             uint32_t sums[tile_w] = {};
@@ -246,55 +268,69 @@ ComputeSteps:
                 row_sum += a.v[j];
                 for (int c = 0; c < tile_w; c += 2) {
                     if (c + 1 < tile_w) {  // one DSP48E2: two products sharing a.v[j]
-                        const uint64_t packed = (uint64_t{weights[j][c + 1]} << product_shift) |
-                                                weights[j][c];
+                        const uint64_t packed = (uint64_t{weights[bank][j][c + 1]} << product_shift) |
+                                                weights[bank][j][c];
                         const uint64_t pair = uint64_t{a.v[j]} * packed;
                         sums[c] += static_cast<uint32_t>(pair & product_mask);
                         sums[c + 1] += static_cast<uint32_t>(pair >> product_shift);
                     } else {
-                        sums[c] += uint32_t{a.v[j]} * weights[j][c];
+                        sums[c] += uint32_t{a.v[j]} * weights[bank][j][c];
                     }
                 }
             }
-            const bool first = steps.tj == 0;
-            const uint32_t total_row_sum = (first ? 0u : row_sums[r]) + row_sum;
-            if (steps.last_depth()) {
+            const bool first = cur.tj == 0;
+            const uint32_t total_row_sum = (first ? 0u : row_sums[t]) + row_sum;
+            if (cur.last_depth()) {
                 acc_row_t out;
                 for (int c = 0; c < tile_w; ++c) {
-                    const uint32_t raw = (first ? 0u : partial[r][c]) + sums[c];
+                    const uint32_t raw = (first ? 0u : partial[t][c]) + sums[c];
                     // eq. 7-8: sum (a - Za)(b - Zb) = sum ab - Zb sum a - Za sum b + v Za Zb
                     out.v[c] = static_cast<acc_t>(static_cast<int64_t>(raw) -
                                                   int64_t{zero_b} * total_row_sum -
-                                                  int64_t{zero_a} * col_sums[c] + zero_product);
+                                                  int64_t{zero_a} * col_sums[bank][c] + zero_product);
                 }
                 acc_rows.write(out);
             } else {
                 for (int c = 0; c < tile_w; ++c) {
-                    partial[r][c] = (first ? 0u : partial[r][c]) + sums[c];
+                    partial[t][c] = (first ? 0u : partial[t][c]) + sums[c];
                 }
-                row_sums[r] = total_row_sum;
+                row_sums[t] = total_row_sum;
             }
         }
-        steps.next();
+        if (++t >= (rows > depth ? rows : depth)) {
+            t = 0;
+            if (latching) {
+                bank = 1 - bank;
+                next.next();
+            }
+            if (s >= 0) {
+                cur.next();
+            }
+            ++s;
+        }
     }
 }
 
 // acc + bias -> uint8 codes, REQUANT_LANES per cycle, clamped from below at output_floor.
+// The bias is one int32 per output row (read again for every band of TILE_U rows) or, with
+// bias_columns, one per output column (read once).
 void requantize(stream<acc_row_t>& acc_rows, stream<out_row_t>& out_rows, const int32_t* bias,
-                uint8_t has_bias, uint32_t M0, uint32_t n, uint8_t zero_out, uint8_t output_floor,
-                uint32_t u, uint32_t v, uint32_t w) {
-    int32_t bias_tile[tile_u] = {};
+                uint8_t has_bias, bool bias_columns, uint32_t M0, uint32_t n, uint8_t zero_out,
+                uint8_t output_floor, uint32_t u, uint32_t v, uint32_t w) {
+    int32_t bias_buffer[bias_entries] = {};
     Steps steps(u, v, w);
 RequantizeTiles:
     for (uint32_t tile = 0; tile < steps.out_tiles(); ++tile) {
         const uint32_t rows = extent(u, tile_u, steps.ti);
         const uint32_t cols = extent(w, tile_w, steps.tk);
         const uint32_t chunks = (cols + lanes - 1) / lanes;
-        if (has_bias) {
+        if (has_bias && (bias_columns ? tile == 0 : steps.tk == 0)) {
+            const uint32_t entries = bias_columns ? w : rows;
+            const uint32_t offset = bias_columns ? 0 : steps.ti * tile_u;
         LoadBias:
-            for (uint32_t r = 0; r < rows; ++r) {
+            for (uint32_t i = 0; i < entries; ++i) {
 #pragma HLS PIPELINE II = 1
-                bias_tile[r] = bias[steps.ti * tile_u + r];
+                bias_buffer[i] = bias[offset + i];
             }
         }
         acc_row_t acc;
@@ -306,10 +342,11 @@ RequantizeTiles:
             if (chunk == 0) {
                 acc = acc_rows.read();
             }
-            const int64_t offset = has_bias ? bias_tile[r] : 0;
             for (int lane = 0; lane < lanes; ++lane) {
                 const uint32_t c = chunk * lanes + lane;
                 if (c < static_cast<uint32_t>(tile_w)) {
+                    const int64_t offset =
+                        !has_bias ? 0 : (bias_columns ? bias_buffer[steps.tk * tile_w + c] : bias_buffer[r]);
                     const acc_t value = static_cast<acc_t>(acc.v[c] + offset);
                     const uint8_t code = cnnacc::requantize(value, M0, n, zero_out);
                     out.v[c] = code < output_floor ? output_floor : code;
@@ -392,7 +429,7 @@ StoreTiles:
 void matmul_kernel(word_t* out, const word_t* a, const word_t* b, const int32_t* bias,
                    const uint32_t M0, const uint32_t n, const uint8_t zero_a, const uint8_t zero_b,
                    const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w,
-                   const uint8_t has_bias, const uint8_t output_floor) {
+                   const uint8_t has_bias, const uint8_t output_floor, const uint8_t layout) {
     // Bundles, burst length, outstanding requests and latency come from the design.
     CNNACC_PRAGMA(HLS INTERFACE m_axi port = a offset = slave bundle = CNNACC_BUNDLE_A
                   max_read_burst_length = AXI_BURST_BEATS num_read_outstanding = AXI_OUTSTANDING
@@ -416,10 +453,11 @@ void matmul_kernel(word_t* out, const word_t* a, const word_t* b, const int32_t*
     CNNACC_PRAGMA(HLS STREAM variable = b_rows depth = CNNACC_DEPTH_DEPTH)
     CNNACC_PRAGMA(HLS STREAM variable = acc_rows depth = CNNACC_ROWS_DEPTH)
     CNNACC_PRAGMA(HLS STREAM variable = out_rows depth = CNNACC_ROWS_DEPTH)
-    load_a(a, a_rows, u, v, w);
-    load_b(b, b_rows, u, v, w);
+    load_a(a, a_rows, u, v, w, (layout & cnnacc::layout_a_tiled) != 0);
+    load_b(b, b_rows, u, v, w, (layout & cnnacc::layout_b_tiled) != 0);
     compute(a_rows, b_rows, acc_rows, zero_a, zero_b, u, v, w);
-    requantize(acc_rows, out_rows, bias, has_bias, M0, n, zero_out, output_floor, u, v, w);
+    requantize(acc_rows, out_rows, bias, has_bias, (layout & cnnacc::layout_bias_columns) != 0, M0, n,
+               zero_out, output_floor, u, v, w);
     store(out_rows, out, u, v, w);
 }
 
@@ -427,22 +465,40 @@ void matmul_kernel(word_t* out, const word_t* a, const word_t* b, const int32_t*
 // Host side of the spec's API: the byte arrays go to word-padded device buffers (as XRT
 // buffers are), the kernel runs, the result comes back.
 
+uint64_t matmul_operand_bytes(uint32_t u, uint32_t v, uint32_t w, uint8_t layout, char operand) {
+    const uint64_t tiles_v = (v + tile_v - 1) / tile_v, tiles_w = (w + tile_w - 1) / tile_w;
+    if (operand == 'a') {
+        return (layout & cnnacc::layout_a_tiled) ? uint64_t{u} * tiles_v * tile_v : uint64_t{u} * v;
+    }
+    return (layout & cnnacc::layout_b_tiled) ? tiles_w * tile_w * v : uint64_t{v} * w;
+}
+
+void matmul_mapped(uint8_t* out, const uint32_t M0, const uint32_t n, const uint8_t* a,
+                   const uint8_t* b, const uint8_t zero_a, const uint8_t zero_b,
+                   const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w, const int32_t* bias,
+                   const uint8_t output_floor, const uint8_t layout) {
+    const uint64_t out_bytes = uint64_t{u} * w;
+    // one spare word after A and B: a row may end in the last word
+    const std::vector<word_t> a_words =
+        cnnacc::to_device(a, matmul_operand_bytes(u, v, w, layout, 'a'), 1);
+    const std::vector<word_t> b_words =
+        cnnacc::to_device(b, matmul_operand_bytes(u, v, w, layout, 'b'), 1);
+    std::vector<word_t> out_words(cnnacc::words_for(out_bytes));
+    const uint32_t entries = (layout & cnnacc::layout_bias_columns) ? w : u;
+    std::vector<int32_t> bias_words(entries, 0);
+    if (bias != nullptr) {
+        std::memcpy(bias_words.data(), bias, sizeof(int32_t) * entries);
+    }
+    matmul_kernel(out_words.data(), a_words.data(), b_words.data(), bias_words.data(), M0, n,
+                  zero_a, zero_b, zero_out, u, v, w, bias != nullptr ? 1 : 0, output_floor, layout);
+    cnnacc::from_device(out_words, out, out_bytes);
+}
+
 void matmul_layer(uint8_t* out, const uint32_t M0, const uint32_t n, const uint8_t* a,
                   const uint8_t* b, const uint8_t zero_a, const uint8_t zero_b,
                   const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w, const int32_t* bias,
                   const uint8_t output_floor) {
-    const uint64_t out_bytes = uint64_t{u} * w;
-    // one spare word after A and B: a block read may touch the word after the last one
-    const std::vector<word_t> a_words = cnnacc::to_device(a, uint64_t{u} * v, 1);
-    const std::vector<word_t> b_words = cnnacc::to_device(b, uint64_t{v} * w, 1);
-    std::vector<word_t> out_words(cnnacc::words_for(out_bytes));
-    std::vector<int32_t> bias_words(u, 0);
-    if (bias != nullptr) {
-        std::memcpy(bias_words.data(), bias, sizeof(int32_t) * u);
-    }
-    matmul_kernel(out_words.data(), a_words.data(), b_words.data(), bias_words.data(), M0, n,
-                  zero_a, zero_b, zero_out, u, v, w, bias != nullptr ? 1 : 0, output_floor);
-    cnnacc::from_device(out_words, out, out_bytes);
+    matmul_mapped(out, M0, n, a, b, zero_a, zero_b, zero_out, u, v, w, bias, output_floor, 0);
 }
 
 void matmul(uint8_t* out, const uint32_t M0, const uint32_t n, const uint8_t* a, const uint8_t* b,

@@ -47,13 +47,25 @@ void matmul(uint8_t* out,         // quantized result, u x w
             uint32_t v,           // columns of A, rows of B
             uint32_t w);          // columns of B and out
 
+namespace cnnacc {
+// Layout bits of matmul_kernel / matmul_mapped (simulator/mapping.py writes the tiled layouts):
+// A tiled: row blocks of TILE_U rows, each a run of TILE_U x TILE_V tiles (ti, tj), rows
+//   zero-padded to TILE_V bytes; tile (ti, tj) at byte (ti TILE_U tiles_v + tj rows(ti)) TILE_V.
+// B tiled: column blocks of TILE_W columns zero-padded to TILE_W bytes, each holding all v
+//   rows: row j of block tk at byte (tk v + j) TILE_W. Each tile is one contiguous run.
+// Bias columns: one bias per output column (w entries) instead of one per output row.
+inline constexpr uint8_t layout_a_tiled = 1;
+inline constexpr uint8_t layout_b_tiled = 2;
+inline constexpr uint8_t layout_bias_columns = 4;
+}  // namespace cnnacc
+
 // The synthesis top: device buffers of AXI words (host buffers are word-padded, as XRT's are),
 // has_bias selects the bias, output_floor the lowest output code. matmul() and matmul_layer() below
 // are its host-side callers with the spec's byte-array API.
 void matmul_kernel(cnnacc::word_t* out, const cnnacc::word_t* a, const cnnacc::word_t* b,
                    const int32_t* bias, const uint32_t M0, const uint32_t n, const uint8_t zero_a,
                    const uint8_t zero_b, const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w,
-                   const uint8_t has_bias, const uint8_t output_floor);
+                   const uint8_t has_bias, const uint8_t output_floor, const uint8_t layout);
 
 // Extended API for a network layer: acc starts at bias[i] (int32 at scale S_a S_b, one per
 // row of A) and outputs are clamped from below at output_floor (the output zero point for a
@@ -63,5 +75,14 @@ void matmul_layer(uint8_t* out, const uint32_t M0, const uint32_t n, const uint8
                   const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w,
                   const int32_t* bias,      // u int32 biases
                   const uint8_t output_floor);   // lowest output code
+
+// matmul_layer with operands in the given layout (bits above): a and b hold
+// matmul_operand_bytes(u, v, w, layout, 'a' / 'b') bytes; bias has w entries with
+// layout_bias_columns, else u. matmul_layer() is matmul_mapped() with layout 0 (row-major).
+void matmul_mapped(uint8_t* out, const uint32_t M0, const uint32_t n, const uint8_t* a,
+                   const uint8_t* b, const uint8_t zero_a, const uint8_t zero_b,
+                   const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w, const int32_t* bias,
+                   const uint8_t output_floor, const uint8_t layout);
+uint64_t matmul_operand_bytes(uint32_t u, uint32_t v, uint32_t w, uint8_t layout, char operand);
 
 #endif  // CNNACC_MATMUL_MATMUL_HPP
