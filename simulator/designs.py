@@ -204,6 +204,8 @@ class MatmulDesign(_DesignMixin):
     requant_lanes : accumulators requantized per cycle
     requant_latency_cycles : pipeline depth of the requantizer (64-bit multiply, shift, clamp)
     max_w : widest output row (w) the store's band buffer holds (MATMUL_MAX_W)
+    b_buffer_bytes : bytes of B the load ring holds whole (MATMUL_B_BUFFER): a B that fits
+        (an activation matrix) is read once, in one burst train; 0 reads rows on demand
     buffering : "single" or "ping_pong": the streams between processes hold one or two tiles
     rounding : requantization mode of the numerical contract (ROUNDING_NEAREST of the build)
     part : target FPGA (see PARTS)
@@ -222,11 +224,12 @@ class MatmulDesign(_DesignMixin):
     pe_cols: int = 0  # 0: tile_w
     pe_interconnect: PeInterconnect = "broadcast"
     dataflow: Dataflow = "weight_stationary"
-    fold_overlap: bool = False
+    fold_overlap: bool = True
     mac_latency_cycles: int = 4
     requant_lanes: int = 64
     requant_latency_cycles: int = 6
     max_w: int = 1024
+    b_buffer_bytes: int = 32768
     buffering: Buffering = "ping_pong"
     rounding: Rounding = "floor"
     part: str = "xcvu9p"
@@ -243,6 +246,7 @@ class MatmulDesign(_DesignMixin):
         "requant_lanes": (int, 1, 1024),
         "requant_latency_cycles": (int, 1, 64),
         "max_w": (int, 1, 4096),
+        "b_buffer_bytes": (int, 0, 262144),
     }
     CHOICES = {
         "axi_ports": AXI_PORTS,
@@ -278,14 +282,14 @@ class MatmulDesign(_DesignMixin):
             "pe_cols": self.tile_w,
             "dataflow": "weight_stationary",
             "pe_interconnect": "broadcast",
-            "fold_overlap": False,
+            "fold_overlap": True,
         }
         for name, value in required.items():
             if getattr(self, name) != value:
                 raise ValueError(
                     f"MatmulDesign.{name}={getattr(self, name)!r} is not built by "
                     f"hls_src/matmul/matmul.cpp; expected {name}={value!r} (the PE array holds "
-                    "one B tile, weight stationary, broadcast, folds not overlapped)"
+                    "one B tile, weight stationary, broadcast, the next tile latched while a tile streams)"
                 )
 
     def cpp_defines(self) -> dict[str, int]:
@@ -301,6 +305,7 @@ class MatmulDesign(_DesignMixin):
             "ROUNDING_NEAREST": int(self.rounding == "nearest"),
             "REQUANT_LANES": self.requant_lanes,
             "MATMUL_MAX_W": self.max_w,
+            "MATMUL_B_BUFFER": self.b_buffer_bytes,
             **_axi_defines(self),
             "AXI_SHARED": int(self.axi_ports == "shared"),
         }

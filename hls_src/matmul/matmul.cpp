@@ -46,6 +46,7 @@ constexpr int tile_v = cnnacc::design::tile_v;
 constexpr int tile_w = cnnacc::design::tile_w;
 constexpr int lanes = cnnacc::design::requant_lanes;
 constexpr int max_w = cnnacc::design::matmul_max_w;
+constexpr int b_buffer = cnnacc::design::matmul_b_buffer;
 constexpr int word_bytes = cnnacc::word_bytes;
 constexpr uint64_t product_shift = 18;  // the second product of a DSP48E2 pair starts at bit 18
 constexpr uint64_t product_mask = (uint64_t{1} << product_shift) - 1;
@@ -101,21 +102,27 @@ inline uint64_t last_word(uint64_t address, uint32_t length) {
 // Words a row of up to n bytes can span, at any offset within a word.
 constexpr int window_words(int n) { return (n + word_bytes - 2) / word_bytes + 1; }
 
-// The last K words read, in order: a row whose words all lie in the window is emitted
-// without reading again (rows that share a word, as the rows of a tiled operand do).
+// The last K words read, in order (a ring): a row whose words all lie in it is emitted
+// without reading again (rows that share a word, as the rows of a tiled operand do; or any
+// row of an operand read whole into a ring that holds it).
 template <int K>
 struct Window {
     word_t words[K];
-    uint64_t lo = 1, hi = 0;  // words lo .. hi are held (none while lo > hi)
+    int64_t lo = 0, hi = -1;  // words lo .. hi are held (none while hi < lo)
 
-    // The word to read for a row on words first .. last: the one after those held when the
-    // row starts among them, else its first; false when the row is held already.
-    bool wanted(uint64_t first, uint64_t last, uint64_t& q) const {
+    // On demand: the word to read for a row on words first .. last, the one after those held
+    // when the row starts among them, else its first; false when the row is held already.
+    // Whole (an operand of `whole` words that fits the ring): the next word, until all are read.
+    bool wanted(int64_t first, int64_t last, int64_t whole, int64_t& q) const {
+        if (whole > 0) {
+            q = hi + 1;
+            return q < whole;
+        }
         q = first >= lo && first <= hi ? hi + 1 : first;
         return q <= last;
     }
-    void put(uint64_t q, const word_t& word) {
-        if (lo > hi || q != hi + 1) {
+    void put(int64_t q, const word_t& word) {
+        if (hi < lo || q != hi + 1) {
             lo = q;  // a jump: start again at q
         } else if (q + 1 - lo > K) {
             lo = q + 1 - K;
@@ -123,7 +130,7 @@ struct Window {
         hi = q;
         words[q % K] = word;
     }
-    bool holds(uint64_t first, uint64_t last) const { return first >= lo && last <= hi; }
+    bool holds(int64_t first, int64_t last) const { return first >= lo && last <= hi; }
     uint8_t byte(uint64_t address) const {
         return word_byte(words[(address / word_bytes) % K], static_cast<int>(address % word_bytes));
     }
@@ -186,11 +193,14 @@ struct BRows {
 };
 
 // One flattened pipelined loop over beats: each beat reads at most one word and emits at
-// most one row (N bytes, zero past the row's length) once all its words are held. Reads
-// are in address order within a run of rows, so a run is one burst train.
-template <int N, class Rows>
-void read_rows(const word_t* mem, Rows rows, stream<bytes_t<N>>& out) {
-    Window<window_words(N)> window;
+// most one row (N bytes, zero past the row's length) once all its words are held. With
+// whole > 0 the operand's `whole` words are read in address order, one per beat, into a ring
+// of K >= whole words (one burst train; rows go out as soon as their words are in); else
+// words are read on demand, row by row (in address order within a run of rows).
+template <int N, int K, class Rows>
+void read_rows(const word_t* mem, Rows rows, int64_t whole, stream<bytes_t<N>>& out) {
+    Window<K> window;
+#pragma HLS ARRAY_PARTITION variable = window.words cyclic factor = CNNACC_RING_BANKS(N)
     const uint64_t total = rows.total();
     uint64_t done = 0;
 ReadRows:
@@ -198,9 +208,10 @@ ReadRows:
 #pragma HLS PIPELINE II = 1
         const uint64_t address = rows.address();
         const uint32_t length = rows.length();
-        const uint64_t first = first_word(address), last = last_word(address, length);
-        uint64_t q;
-        if (window.wanted(first, last, q)) {
+        const int64_t first = static_cast<int64_t>(first_word(address));
+        const int64_t last = static_cast<int64_t>(last_word(address, length));
+        int64_t q;
+        if (window.wanted(first, last, whole, q)) {
             window.put(q, mem[q]);
         }
         if (window.holds(first, last)) {
@@ -215,12 +226,20 @@ ReadRows:
     }
 }
 
+// Words of B's on-chip ring: the row window, or all of B_BUFFER bytes.
+constexpr int b_ring_words = window_words(tile_w) > b_buffer / word_bytes ? window_words(tile_w)
+                                                                          : b_buffer / word_bytes;
+
 void load_a(const word_t* a, stream<a_row_t>& a_rows, uint32_t u, uint32_t v, uint32_t w, bool tiled) {
-    read_rows<tile_v>(a, ARows(u, v, w, tiled), a_rows);
+    read_rows<tile_v, window_words(tile_v)>(a, ARows(u, v, w, tiled), 0, a_rows);
 }
 
+// B is read whole into the ring when it fits (an activation matrix kept on chip), else on demand.
 void load_b(const word_t* b, stream<b_row_t>& b_rows, uint32_t u, uint32_t v, uint32_t w, bool tiled) {
-    read_rows<tile_w>(b, BRows(u, v, w, tiled), b_rows);
+    const uint64_t bytes = tiled ? uint64_t{(w + tile_w - 1) / tile_w} * tile_w * v : uint64_t{v} * w;
+    const uint64_t words = cnnacc::words_for(bytes);
+    const int64_t whole = words <= static_cast<uint64_t>(b_buffer / word_bytes) ? static_cast<int64_t>(words) : 0;
+    read_rows<tile_w, b_ring_words>(b, BRows(u, v, w, tiled), whole, b_rows);
 }
 
 // The PE array, one flattened pipelined loop over beats. Two banks of TILE_V x TILE_W

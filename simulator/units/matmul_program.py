@@ -1,15 +1,22 @@
 """The loops hls_src/matmul/matmul.cpp runs for a design and a shape (see ``program.py``).
 
 One function per C++ process, in the C++'s order and with its labels. Steps (ti, tk, tj) walk
-the output tiles row-major and, inside each, the depth tiles; B is read again unless there is
-a single depth and column tile. Block reads follow the C++'s ``Block``: one segment when a
-tile spans whole rows of its matrix, else one per row, every segment taking the same number
-of words. Iteration latencies (cycles from an iteration's issue to its last write):
-- EmitA, EmitB, LatchB, GatherOut: 2 (buffer read, stream or register write);
-- StreamA: 1 (stream read) + mac_latency_cycles (DSP pipeline) + ceil(log2 tile_v) (adder
-  tree over the depth) + 2 (zero-point correction or partial-sum update, stream write);
+the output tiles row-major and, inside each, the depth tiles; a new B tile latches at every
+step unless B is a single tile.
+- load_a, load_b: one flattened loop ``ReadRows`` each over the rows of every step's tile,
+  through a window of the last words read (``row_reads``): a beat reads at most one word and
+  emits at most one row, so a run of rows in address order is one burst train.
+- compute: one flattened loop ``ComputeBeats``; step s takes max(its A rows, the depth of
+  the next B tile, which latches into the other bank meanwhile) beats, after the first tile
+  latches alone.
+- requantize: per output tile, ``LoadBias`` (one per row, read again per band of TILE_U rows;
+  or one per column, read once) and ``RequantizeRows``; store: ``GatherOut`` and ``WriteBand``.
+Iteration latencies (cycles from an iteration's issue to its last write):
+- GatherOut: 2 (stream read, buffer write);
+- ComputeBeats: 1 (stream read) + mac_latency_cycles (DSP pipeline) + ceil(log2 tile_v)
+  (adder tree over the depth) + 2 (zero-point correction or partial-sum update, stream write);
 - RequantizeRows: requant_latency_cycles + 2 (stream read, stream write);
-- ReadA, ReadB, LoadBias: mem_latency_cycles + 2; WriteBand: 2.
+- ReadRows, LoadBias: mem_latency_cycles + 2; WriteBand: 2.
 """
 
 from __future__ import annotations
@@ -17,20 +24,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numba
+import numpy as np
+
 from simulator.designs import MatmulDesign
+from simulator.layout import LAYOUT_A_TILED, LAYOUT_B_TILED, LAYOUT_BIAS_COLUMNS, tiled_b_bytes
 from simulator.units.program import READ_EXTRA_CYCLES, Axi, LoopRun, Program
 
 BUFFER_ITERATION = 2
 WRITE_ITERATION = 2
 
-# Non-pipelined loops of each process (label): one iteration per step or output tile.
-OUTER_LOOPS = {
-    "load_a": "LoadATiles",
-    "load_b": "LoadBTiles",
-    "compute": "ComputeSteps",
-    "requantize": "RequantizeTiles",
-    "store": "StoreTiles",
-}
+# Non-pipelined loops of each process (label): one iteration per output tile.
+OUTER_LOOPS = {"requantize": "RequantizeTiles", "store": "StoreTiles"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +61,11 @@ def steps(design: MatmulDesign, u: int, v: int, w: int) -> list[Step]:
         math.ceil(v / design.tile_v),
         math.ceil(w / design.tile_w),
     )
+    one_tile = tiles_v == 1 and tiles_w == 1
     out: list[Step] = []
     for ti in range(tiles_u):
         for tk in range(tiles_w):
             for tj in range(tiles_v):
-                reused = bool(out) and tiles_v == 1 and tiles_w == 1
                 out.append(
                     Step(
                         ti,
@@ -69,86 +74,163 @@ def steps(design: MatmulDesign, u: int, v: int, w: int) -> list[Step]:
                         _extent(u, design.tile_u, ti),
                         _extent(v, design.tile_v, tj),
                         _extent(w, design.tile_w, tk),
-                        not reused,
+                        not (out and one_tile),
                         tj == tiles_v - 1,
                     )
                 )
     return out
 
 
-def block_words(design: MatmulDesign, base: int, n_rows: int, length: int, pitch: int):
-    """(segments, words per segment) of the C++ ``Block`` read of a tile."""
+def a_rows(design: MatmulDesign, u: int, v: int, w: int, tiled: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(byte address, length) of every row ``load_a`` emits, in order (the C++ ``ARows``)."""
+    tiles_v, tiles_w = math.ceil(v / design.tile_v), math.ceil(w / design.tile_w)
+    depth = np.minimum(design.tile_v, v - np.arange(tiles_v) * design.tile_v)
+    addresses, lengths = [], []
+    for ti in range(math.ceil(u / design.tile_u)):
+        rows = _extent(u, design.tile_u, ti)
+        tj, r = np.meshgrid(np.arange(tiles_v), np.arange(rows), indexing="ij")  # (tj, r)
+        if tiled:
+            address = (ti * design.tile_u * tiles_v + tj * rows + r) * design.tile_v
+        else:
+            address = (ti * design.tile_u + r) * v + tj * design.tile_v
+        addresses.append(np.tile(address.ravel(), tiles_w))
+        lengths.append(np.tile(np.repeat(depth, rows), tiles_w))
+    return np.concatenate(addresses).astype(np.int64), np.concatenate(lengths).astype(np.int64)
+
+
+def b_rows(design: MatmulDesign, u: int, v: int, w: int, tiled: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(byte address, length) of every row ``load_b`` emits, in order (the C++ ``BRows``)."""
+    tiles_u, tiles_w = math.ceil(u / design.tile_u), math.ceil(w / design.tile_w)
+    if math.ceil(v / design.tile_v) == 1 and tiles_w == 1:
+        tiles_u = 1  # one B tile: latched once
+    tk, j = np.meshgrid(np.arange(tiles_w), np.arange(v), indexing="ij")
+    address = (tk * v + j) * design.tile_w if tiled else j * w + tk * design.tile_w
+    length = np.minimum(design.tile_w, w - tk * design.tile_w)
+    return np.tile(address.ravel(), tiles_u).astype(np.int64), np.tile(length.ravel(), tiles_u).astype(np.int64)
+
+
+@numba.njit(cache=True)
+def _window_reads(first: np.ndarray, last: np.ndarray, window: int, whole: int):  # pragma: no cover - jitted
+    """Beats and words read by the C++ ``read_rows`` loop for rows on words first[i] .. last[i]
+    (``whole`` > 0: the operand's words read in order into a ring that holds them)."""
+    reads = np.empty(max(int((last - first + 1).sum()), whole), np.int64)
+    n_reads, beats, lo, hi, i = 0, 0, 0, -1, 0
+    while i < len(first):
+        beats += 1
+        if whole > 0:
+            q = hi + 1
+            wanted = q < whole
+        else:
+            q = hi + 1 if first[i] >= lo and first[i] <= hi else first[i]
+            wanted = q <= last[i]
+        if wanted:
+            if hi < lo or q != hi + 1:
+                lo = q
+            elif q + 1 - lo > window:
+                lo = q + 1 - window
+            hi = q
+            reads[n_reads] = q
+            n_reads += 1
+        if first[i] >= lo and last[i] <= hi:
+            i += 1
+    return beats, reads[:n_reads]
+
+
+def window_words(design: MatmulDesign, row_bytes: int) -> int:
+    """Words a row of up to ``row_bytes`` bytes can span (the C++ ``window_words``)."""
+    return (row_bytes + design.bytes_per_beat - 2) // design.bytes_per_beat + 1
+
+
+def b_ring_words(design: MatmulDesign) -> int:
+    """Words of load_b's ring (the C++ ``b_ring_words``)."""
+    return max(window_words(design, design.tile_w), design.b_buffer_bytes // design.bytes_per_beat)
+
+
+def row_reads(design: MatmulDesign, addresses: np.ndarray, lengths: np.ndarray, window: int, whole: int = 0):
+    """(beats, bursts) of ``read_rows`` through a ring of ``window`` words (``whole``: words of
+    an operand read whole, else 0): bursts are runs of consecutive words, cut at burst_beats."""
     word = design.bytes_per_beat
-    adjacent = pitch == length or n_rows == 1
-    segments = 1 if adjacent else n_rows
-    segment_len = n_rows * length if adjacent else length
-    if segments == 1 or pitch % word == 0:
-        per_segment = (base + segment_len - 1) // word - base // word + 1
-    else:
-        per_segment = (segment_len + word - 2) // word + 1
-    return segments, per_segment
+    beats, reads = _window_reads(addresses // word, (addresses + lengths - 1) // word, window, whole)
+    cuts = np.flatnonzero(np.diff(reads) != 1) + 1
+    runs = np.diff(np.concatenate(([0], cuts, [len(reads)])))
+    bursts: list[int] = []
+    for run in runs.tolist():
+        full, rest = divmod(run, design.burst_beats)
+        bursts += [design.burst_beats] * full + ([rest] if rest else [])
+    return int(beats), tuple(bursts)
 
 
-def _bursts(design: MatmulDesign, segments: int, per_segment: int) -> tuple[int, ...]:
-    full, rest = divmod(per_segment, design.burst_beats)
-    one = (design.burst_beats,) * full + ((rest,) if rest else ())
-    return one * segments
+def _bursts(design: MatmulDesign, beats: int) -> tuple[int, ...]:
+    full, rest = divmod(beats, design.burst_beats)
+    return (design.burst_beats,) * full + ((rest,) if rest else ())
 
 
-def _read(design: MatmulDesign, label: str, port: str, segments: int, per_segment: int) -> LoopRun:
+def whole_b_words(design: MatmulDesign, v: int, w: int, tiled: bool) -> int:
+    """Words of B when the load ring holds it whole (read once, in order), else 0."""
+    size = tiled_b_bytes(v, w, design.tile_w) if tiled else v * w
+    words = -(-size // design.bytes_per_beat)
+    return words if words <= design.b_buffer_bytes // design.bytes_per_beat else 0
+
+
+def _read_rows(design, port: str, stream: str, rows: tuple[np.ndarray, np.ndarray], window: int, whole: int = 0):
+    beats, bursts = row_reads(design, *rows, window, whole)
     return LoopRun(
-        label,
-        segments * per_segment,
+        "ReadRows",
+        beats,
         1,
         design.mem_latency_cycles + READ_EXTRA_CYCLES,
-        axi=Axi(port, False, _bursts(design, segments, per_segment)),
+        writes=stream,
+        axi=Axi(port, False, bursts),
+        write_items=len(rows[0]),
     )
 
 
 def stream_a_iteration(design: MatmulDesign) -> int:
-    """Iteration latency of StreamA (module docstring)."""
+    """Iteration latency of ComputeBeats (module docstring)."""
     return 1 + design.mac_latency_cycles + math.ceil(math.log2(design.tile_v)) + 2
 
 
-def matmul_program(design: MatmulDesign, u: int, v: int, w: int, *, bias: bool = False) -> Program:
-    """The runs of matmul_kernel's processes for (u x v) @ (v x w) (with a bias: matmul_layer)."""
+def compute_beats(walk: list[Step]) -> int:
+    """Beats of ComputeBeats: the first tile latches alone, then each step takes max(its A
+    rows, the next tile's depth)."""
+    beats = walk[0].depth
+    for index, step in enumerate(walk):
+        following = walk[index + 1] if index + 1 < len(walk) else None
+        beats += max(step.rows, following.depth if following is not None and following.new_b else 0)
+    return beats
+
+
+def matmul_program(design: MatmulDesign, u: int, v: int, w: int, *, bias: bool = False, layout: int = 0) -> Program:
+    """The runs of matmul_kernel's processes for (u x v) @ (v x w) (with a bias: matmul_layer;
+    ``layout``: the bits of simulator.layout, 0 for row-major operands)."""
     walk = steps(design, u, v, w)
-    load_a, load_b, compute, requantize, store = [], [], [], [], []
-    for step in walk:
-        base_a = step.ti * design.tile_u * v + step.tj * design.tile_v
-        load_a += [
-            _read(design, "ReadA", "a", *block_words(design, base_a, step.rows, step.depth, v)),
-            LoopRun("EmitA", step.rows, 1, BUFFER_ITERATION, writes="a_rows"),
-        ]
-        if step.new_b:
-            base_b = step.tj * design.tile_v * w + step.tk * design.tile_w
-            load_b += [
-                _read(design, "ReadB", "b", *block_words(design, base_b, step.depth, step.cols, w)),
-                LoopRun("EmitB", step.depth, 1, BUFFER_ITERATION, writes="b_rows"),
-            ]
-            compute.append(LoopRun("LatchB", step.depth, 1, BUFFER_ITERATION, reads="b_rows"))
-        compute.append(
-            LoopRun(
-                "StreamA",
-                step.rows,
-                1,
-                stream_a_iteration(design),
-                reads="a_rows",
-                writes="acc_rows" if step.last_depth else None,
-            )
-        )
     out_tiles = [step for step in walk if step.last_depth]
+    a = a_rows(design, u, v, w, bool(layout & LAYOUT_A_TILED))
+    b_tiled = bool(layout & LAYOUT_B_TILED)
+    b = b_rows(design, u, v, w, b_tiled)
+    compute = LoopRun(
+        "ComputeBeats",
+        compute_beats(walk),
+        1,
+        stream_a_iteration(design),
+        reads=("a_rows", "b_rows"),
+        read_items=(len(a[0]), len(b[0])),
+        writes="acc_rows",
+        write_items=sum(step.rows for step in out_tiles),
+    )
+    requantize, store = [], []
+    bias_columns = bool(layout & LAYOUT_BIAS_COLUMNS)
     carried = 0
     for index, step in enumerate(out_tiles):
-        if bias:
-            beats = step.rows  # one int32 per beat: the bias port is 32 bits wide
+        if bias and (index == 0 if bias_columns else step.tk == 0):
+            entries = w if bias_columns else step.rows  # one int32 per beat: the bias port is 32 bits wide
             requantize.append(
                 LoopRun(
                     "LoadBias",
-                    step.rows,
+                    entries,
                     1,
                     design.mem_latency_cycles + READ_EXTRA_CYCLES,
-                    axi=Axi("bias", False, _bursts(design, 1, beats)),
+                    axi=Axi("bias", False, _bursts(design, entries)),
                 )
             )
         chunks = math.ceil(step.cols / design.requant_lanes)
@@ -171,24 +253,36 @@ def matmul_program(design: MatmulDesign, u: int, v: int, w: int, *, bias: bool =
             n_words = -(-joined // design.bytes_per_beat) if last else joined // design.bytes_per_beat
             carried = joined % design.bytes_per_beat
             store.append(
-                LoopRun("WriteBand", n_words, 1, WRITE_ITERATION, axi=Axi("out", True, _bursts(design, 1, n_words)))
+                LoopRun("WriteBand", n_words, 1, WRITE_ITERATION, axi=Axi("out", True, _bursts(design, n_words)))
             )
     depth = design.n_buffers
     return Program(
         "matmul",
         {
-            "load_a": tuple(load_a),
-            "load_b": tuple(load_b),
-            "compute": tuple(compute),
+            "load_a": (_read_rows(design, "a", "a_rows", a, window_words(design, design.tile_v)),),
+            "load_b": (
+                _read_rows(design, "b", "b_rows", b, b_ring_words(design), whole_b_words(design, v, w, b_tiled)),
+            ),
+            "compute": (compute,),
             "requantize": tuple(requantize),
             "store": tuple(store),
         },
-        {"a_rows": depth, "b_rows": depth, "acc_rows": depth, "out_rows": depth},
-        outer={
-            process: (label, len(walk) if process in ("load_a", "load_b", "compute") else len(out_tiles))
-            for process, label in OUTER_LOOPS.items()
-        },
+        {"a_rows": None, "b_rows": None, "acc_rows": None, "out_rows": depth},
+        outer={"requantize": ("RequantizeTiles", len(out_tiles)), "store": ("StoreTiles", len(out_tiles))},
     )
 
 
-__all__ = ["OUTER_LOOPS", "Step", "block_words", "matmul_program", "steps", "stream_a_iteration"]
+__all__ = [
+    "OUTER_LOOPS",
+    "Step",
+    "a_rows",
+    "b_ring_words",
+    "b_rows",
+    "compute_beats",
+    "matmul_program",
+    "row_reads",
+    "steps",
+    "stream_a_iteration",
+    "whole_b_words",
+    "window_words",
+]

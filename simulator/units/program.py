@@ -69,15 +69,22 @@ class LoopRun:
     trips: int
     ii: int
     iteration: int
-    reads: str | None = None  # stream this loop reads
+    reads: str | tuple[str, ...] | None = None  # stream(s) this loop reads
     writes: str | None = None  # stream this loop writes
     axi: Axi | None = None
-    read_items: int | None = None  # items read (default: one per iteration), spread evenly
+    read_items: int | tuple[int, ...] | None = None  # items read per stream (default: one per iteration), spread evenly
     write_items: int | None = None  # items written (default: one per iteration), spread evenly
 
-    @property
-    def n_read(self) -> int:
-        return self.trips if self.read_items is None else self.read_items
+    def read_streams(self) -> tuple[tuple[str, int], ...]:
+        """(stream, items read) for every stream the loop reads."""
+        if self.reads is None:
+            return ()
+        names = (self.reads,) if isinstance(self.reads, str) else self.reads
+        if self.read_items is None:
+            counts: tuple[int, ...] = (self.trips,) * len(names)
+        else:
+            counts = (self.read_items,) if isinstance(self.read_items, int) else self.read_items
+        return tuple(zip(names, counts))
 
     @property
     def n_written(self) -> int:
@@ -148,11 +155,10 @@ class _Items:
         issue = -(-(m + 1) * run.trips // run.n_written) - 1
         return start + issue * run.ii + run.iteration
 
-    def earliest_start(self, reader: LoopRun, k0: int) -> int:
+    def earliest_start(self, reader: LoopRun, k0: int, n: int) -> int:
         """Least s at which ``reader``, reading items k0 .. k0 + n - 1 (item m at iteration
         floor(m T / n)), never waits for an item. Exact at the ends of each writer segment,
         which decide when items come evenly on both sides."""
-        n = reader.n_read
         start = 0
         for index in range(max(0, bisect.bisect_right(self.firsts, k0) - 1), len(self.segments)):
             first, run, run_start = self.segments[index]
@@ -225,10 +231,10 @@ def _static_pass(program: Program, design: Design, reader_ends: dict[str, list[i
         clock, rows = 0, []
         for run in runs:
             start = clock
-            if run.reads is not None:
-                k0 = read_index[run.reads]
-                start = max(start, items[run.reads].earliest_start(run, k0))
-                read_index[run.reads] = k0 + run.n_read
+            for name, n in run.read_streams():
+                k0 = read_index[name]
+                start = max(start, items[name].earliest_start(run, k0, n))
+                read_index[name] = k0 + n
             if run.writes is not None:
                 depth = program.depth_runs.get(run.writes)
                 needed = written[run.writes] - depth if depth is not None else -1
@@ -242,8 +248,8 @@ def _static_pass(program: Program, design: Design, reader_ends: dict[str, list[i
                 done_cycle = max(done_cycle, done)
             if run.writes is not None:
                 items[run.writes].add(run, start)
-            if run.reads is not None:
-                ends[run.reads].append(end)
+            for name, _ in run.read_streams():
+                ends[name].append(end)
             rows.append((run, start, end))
             clock = end + EXIT_CYCLES if run.trips else end
         timing[process] = rows
@@ -290,10 +296,10 @@ class _ProcessUnit:
         clock = 0
         for run in self.runs:
             start = clock
-            if run.reads is not None:
-                stream, k0 = self.streams[run.reads], self.read_index[run.reads]
-                yield from self._wait(lambda s=stream, n=k0 + run.n_read: s.items.count >= n)
-                start = max(start, stream.items.earliest_start(run, k0))
+            for name, n in run.read_streams():
+                stream, k0 = self.streams[name], self.read_index[name]
+                yield from self._wait(lambda s=stream, m=k0 + n: s.items.count >= m)
+                start = max(start, stream.items.earliest_start(run, k0, n))
             ready = start  # waiting for inputs until here (idle), for a full stream after (stall)
             if run.writes is not None:
                 out = self.streams[run.writes]
@@ -317,10 +323,10 @@ class _ProcessUnit:
             self.trace.busy(self.name, start, start + run.latency)
             if end > self.env.now:
                 yield self.env.timeout(end - self.env.now)
-            if run.reads is not None:
-                self.read_index[run.reads] += run.n_read
-                stream.reader_ends.append(end)
-                stream.notify()
+            for name, n in run.read_streams():
+                self.read_index[name] += n
+                self.streams[name].reader_ends.append(end)
+                self.streams[name].notify()
             clock = end + EXIT_CYCLES if run.trips else end
             self.end_cycle = max(self.end_cycle, end)
 
@@ -355,7 +361,8 @@ def simulate_des(program: Program, design: Design, trace: Trace | None = None) -
     """
     trace = Trace() if trace is None else trace
     env = CountingEnvironment()
-    names = {run.reads for _, run in program.runs()} | {run.writes for _, run in program.runs()}
+    names = {name for _, run in program.runs() for name, _ in run.read_streams()}
+    names |= {run.writes for _, run in program.runs()}
     streams = {name: _Stream(env, program.depth_runs.get(name)) for name in names if name is not None}
     ports = ports_to_channels(design)
     channels = {
