@@ -21,7 +21,7 @@ from simulator.designs import MatmulDesign
 from simulator.numerics import check_qmatmul_args
 from simulator.resources import estimate_resources
 from simulator.results import MatmulResult, Trace
-from simulator.units.matmul_program import matmul_program
+from simulator.units.matmul_program import matmul_program, steps
 from simulator.units.program import Program, Timing, simulate_des, static_timing
 from simulator.units.tiling import check_matmul_shape, compute_bound_cycles, memory_bound_cycles
 
@@ -53,7 +53,7 @@ def _result(model, design, u, v, w, program, timing, trace, latency, n_events) -
         resources=estimate_resources(design),
         n_events=n_events,
         extra={
-            "n_steps": program.outer["compute"][1],
+            "n_steps": len(steps(design, u, v, w)),
             "n_out_tiles": program.outer["store"][1],
             "n_runs": sum(len(runs) for runs in program.processes.values()),
         },
@@ -61,11 +61,12 @@ def _result(model, design, u, v, w, program, timing, trace, latency, n_events) -
 
 
 def run_matmul_des(
-    design: MatmulDesign, u: int, v: int, w: int, trace: Trace | None = None, *, bias: bool = False
+    design: MatmulDesign, u: int, v: int, w: int, trace: Trace | None = None, *, bias: bool = False, layout: int = 0
 ) -> MatmulResult:
     """Simulate the timing of one (u x v) @ (v x w) call in SimPy (no values).
 
-    ``bias=True`` times matmul_layer (the bias is read per output tile).
+    ``bias=True`` times matmul_layer (with a bias); ``layout``: the operand layout bits of
+    simulator.layout (0: row-major, the spec's matmul).
 
     Raises
     ------
@@ -76,19 +77,19 @@ def run_matmul_des(
     """
     check_matmul_shape("run_matmul_des", design, u, v, w)
     trace = Trace() if trace is None else trace
-    program = matmul_program(design, u, v, w, bias=bias)
+    program = matmul_program(design, u, v, w, bias=bias, layout=layout)
     timing = simulate_des(program, design, trace)
     static = static_timing(program, design)
     return _result("des", design, u, v, w, program, static, trace, timing.latency_cycles, timing.n_events)
 
 
 def analytic_matmul(
-    design: MatmulDesign, u: int, v: int, w: int, trace: Trace | None = None, *, bias: bool = False
+    design: MatmulDesign, u: int, v: int, w: int, trace: Trace | None = None, *, bias: bool = False, layout: int = 0
 ) -> MatmulResult:
     """The static view of one call (module docstring): no contention, streams never full."""
     check_matmul_shape("analytic_matmul", design, u, v, w)
     trace = Trace() if trace is None else trace
-    program = matmul_program(design, u, v, w, bias=bias)
+    program = matmul_program(design, u, v, w, bias=bias, layout=layout)
     timing = static_timing(program, design, trace)
     return _result("analytic", design, u, v, w, program, timing, trace, timing.latency_cycles, 0)
 
