@@ -13,10 +13,14 @@ The dataclasses are plain NumPy and ints: no torch is needed to hold or run the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from simulator.numerics import Rounding, check_choice
+
+if TYPE_CHECKING:
+    from simulator.mapping import LayerMapping
 
 LAYER_KINDS = ("conv", "fc")
 
@@ -45,6 +49,7 @@ class IntegerLayer:
     n: int
     relu: bool
     pool: bool
+    mapping: LayerMapping | None = None  # how the accelerator runs it (simulator.mapping); None: row-major
 
     @property
     def out_features(self) -> int:
@@ -128,36 +133,16 @@ def conv_layer_numba(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) -
     return np.ascontiguousarray(out)
 
 
-def conv_layer_sw_emu(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) -> np.ndarray:
-    """One conv layer through the C++ kernels: im2col per image, then one matmul_layer call."""
+def _sw_emu_call(layer: IntegerLayer, x: np.ndarray, rounding: Rounding) -> np.ndarray:
+    """One C++ matmul call of ``layer`` on activations ``x`` (in_features x columns), as its
+    mapping says; returns (out_features x columns)."""
+    import dataclasses
+
     from simulator import sw_emu
+    from simulator.designs import MatmulDesign
+    from simulator.mapping import device_weights
 
-    batch, _, height, width = x_q.shape
-    cols = np.hstack([sw_emu.im2col(image, 3, 3, pad_value=layer.input_zero_point) for image in x_q])
-    out = sw_emu.qmatmul_layer(
-        np.ascontiguousarray(layer.weight_matrix),
-        cols,
-        zero_a=layer.weight_zero_point,
-        zero_b=layer.input_zero_point,
-        zero_out=layer.output_zero_point,
-        M0=layer.M0,
-        n=layer.n,
-        bias_q=layer.bias_q,
-        output_floor=layer.output_floor,
-        rounding=rounding,
-    )  # (C_out, N*H*W)
-    return np.ascontiguousarray(out.reshape(layer.out_features, batch, height, width).transpose(1, 0, 2, 3))
-
-
-def fc_layer_sw_emu(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) -> np.ndarray:
-    """One FC layer through the C++ matmul_layer."""
-    from simulator import sw_emu
-
-    out = sw_emu.qmatmul_layer(
-        np.ascontiguousarray(layer.weight_matrix),
-        np.ascontiguousarray(x_q.T),
-        zero_a=layer.weight_zero_point,
-        zero_b=layer.input_zero_point,
+    args = dict(
         zero_out=layer.output_zero_point,
         M0=layer.M0,
         n=layer.n,
@@ -165,6 +150,41 @@ def fc_layer_sw_emu(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) ->
         output_floor=layer.output_floor,
         rounding=rounding,
     )
+    mapping = layer.mapping
+    if mapping is None:  # row-major weights: the spec's matmul_layer
+        return sw_emu.qmatmul_layer(
+            np.ascontiguousarray(layer.weight_matrix), x, zero_a=layer.weight_zero_point, zero_b=layer.input_zero_point, **args
+        )
+    design = dataclasses.replace(MatmulDesign(), tile_u=mapping.tile_u, tile_v=mapping.tile_v, tile_w=mapping.tile_w)
+    weights = device_weights(mapping, layer.weight_matrix)
+    if mapping.orientation == "weights_a":
+        return sw_emu.qmatmul_layer(
+            weights, x, zero_a=layer.weight_zero_point, zero_b=layer.input_zero_point,
+            design=design, layout=mapping.layout, **args,
+        )
+    out_t = sw_emu.qmatmul_layer(
+        np.ascontiguousarray(x.T), weights, zero_a=layer.input_zero_point, zero_b=layer.weight_zero_point,
+        design=design, layout=mapping.layout, w=layer.out_features, **args,
+    )
+    return np.ascontiguousarray(out_t.T)
+
+
+def conv_layer_sw_emu(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) -> np.ndarray:
+    """One conv layer through the C++ kernels: per image, im2col then one matmul call."""
+    from simulator import sw_emu
+
+    batch, _, height, width = x_q.shape
+    out = np.empty((batch, layer.out_features, height, width), np.uint8)
+    for index, image in enumerate(x_q):
+        cols = sw_emu.im2col(image, 3, 3, pad_value=layer.input_zero_point)  # (C*9, H*W)
+        result = _sw_emu_call(layer, cols, rounding)
+        out[index] = result.reshape(layer.out_features, height, width)
+    return out
+
+
+def fc_layer_sw_emu(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) -> np.ndarray:
+    """One FC layer of a batch (N, F) through one C++ matmul call."""
+    out = _sw_emu_call(layer, np.ascontiguousarray(x_q.T), rounding)
     return np.ascontiguousarray(out.T)
 
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import simpy
 
@@ -317,7 +317,9 @@ class _ProcessUnit:
                 end = self._axi(run, start)  # later than start + latency: waiting for the port
                 self.trace.stall(self.name, start + run.latency, end)
             if run.writes is not None:
-                out.items.add(run, start)
+                # items of a run slowed by its port come at the slower pace, over its whole span
+                paced = run if end == start + run.latency else replace(run, trips=end - start - run.iteration + 1, ii=1, write_items=run.n_written)
+                out.items.add(paced, start)
                 out.writer_runs += 1
                 out.notify()
             self.trace.busy(self.name, start, start + run.latency)

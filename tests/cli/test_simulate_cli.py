@@ -74,15 +74,15 @@ def test_simulate_matmul_design_options_reach_the_design(capsys):
         "8",
         "--buffering",
         "single",
-        "--fold-overlap",
-        "false",
+        "--b-buffer-bytes",
+        "4096",
         "--clock-mhz",
         "300",
         "--axi-ports",
         "separate",
     ]
     data = run_json(capsys, argv)
-    expected = MatmulDesign(tile_u=8, buffering="single", fold_overlap=False, clock_mhz=300, axi_ports="separate")
+    expected = MatmulDesign(tile_u=8, buffering="single", b_buffer_bytes=4096, clock_mhz=300, axi_ports="separate")
     assert MatmulDesign.from_json(data["design"]) == expected
     assert data["model"] == "analytic" and data["latency_us"] == pytest.approx(data["latency_cycles"] / 300)
 

@@ -50,7 +50,7 @@ def test_the_pe_array_defaults_to_the_b_tile_the_cpp_builds():
         {"pe_cols": 4},
         {"dataflow": "output_stationary"},
         {"pe_interconnect": "systolic"},
-        {"fold_overlap": True},
+        {"fold_overlap": False},
     ):
         name = next(iter(change))
         with pytest.raises(ValueError, match=rf"MatmulDesign\.{name}=.* is not built by hls_src"):
@@ -173,6 +173,7 @@ def test_cpp_defines_carry_every_design_parameter():
         axi_width_bits=128,
         requant_lanes=3,
         max_w=99,
+        b_buffer_bytes=512,
     )
     assert matmul.cpp_defines() == {
         "TILE_U": 8,
@@ -181,6 +182,7 @@ def test_cpp_defines_carry_every_design_parameter():
         "ROUNDING_NEAREST": 1,
         "REQUANT_LANES": 3,
         "MATMUL_MAX_W": 99,
+        "MATMUL_B_BUFFER": 512,
         "AXI_WIDTH_BITS": 128,
         "AXI_BURST_BEATS": 16,
         "AXI_OUTSTANDING": 16,

@@ -199,25 +199,34 @@ def test_load_nest_rejects_invalid_json(tmp_path):
 
 def test_matmul_kernel_schedule_worked_out_for_the_default_design():
     """64 x 32 x 64 on 32 x 32 x 64 tiles, 512-bit AXI, L = 64: two steps (ti = 0, 1), one
-    B tile read once. Every number below is redone by hand from matmul_program's rules."""
+    B tile latched once. Every number below is redone by hand from matmul_program's rules."""
     report = kernel_schedule(MatmulDesign(), (64, 32, 64))
-    rows = {row.name: row for row in report.rows}
-    # A tile: 32 rows x 32 bytes, whole rows of A, so one contiguous 1024-byte segment = 16 words
-    assert rows["ReadA"].trip_count == 2 * 16 and rows["ReadA"].iteration_latency == 64 + 2
-    assert rows["ReadA"].latency_cycles == 2 * ((16 - 1) + 66 + 1)  # + 1: the loop's exit state
-    # B tile: 32 x 64 bytes = 32 words, read once
-    assert rows["ReadB"].trip_count == 32 and rows["ReadB"].latency_cycles == 31 + 66 + 1
-    # StreamA: iteration 1 + mac 4 + log2(32) = 5 + 2 = 12
-    assert rows["StreamA"].iteration_latency == 12 and rows["StreamA"].trip_count == 64
-    assert rows["RequantizeRows"].latency_cycles == 2 * (31 + 8 + 1)  # one chunk of 64 lanes
-    assert rows["WriteBand"].trip_count == 64  # 32 rows x 64 bytes per band, 2 bands
-    # the critical path, step by step: A0 emitted at 82..113, B latched from 100 (EmitB
-    # starts at 98, its first row is ready 2 cycles later), so compute streams A0 at 134;
-    # A1 is read at 116..197, emitted 198..229: StreamA of step 1 runs 200 + 31 + 12 = 243;
-    # requantize 212 .. 212 + 31 + 8 = 251; GatherOut 222 .. 255; WriteBand 256 .. 256 + 33
-    # = 289 and its responses come one latency after its last beat: 256 + 32 + 64 = 352.
-    assert report.latency_cycles == 352
-    assert report.interval_cycles == rows["load_a"].latency_cycles == 232
+    rows = {(row.name, parent): row for row, parent in _with_parents(report)}
+    read_a, read_b = rows[("ReadRows", "load_a")], rows[("ReadRows", "load_b")]
+    # A: 64 rows of 32 bytes, contiguous: two rows share a word, so one row per beat
+    assert read_a.trip_count == 64 and read_a.iteration_latency == 64 + 2
+    assert read_a.latency_cycles == 63 + 66 + 1  # + 1: the loop's exit state
+    # B: 32 x 64 bytes = 32 words, read whole into the ring, one row per beat
+    assert read_b.trip_count == 32 and read_b.latency_cycles == 31 + 66 + 1
+    # ComputeBeats: 32 beats latching B, then 32 A rows per step; iteration 1 + mac 4 + log2(32) + 2
+    beats = rows[("ComputeBeats", "compute")]
+    assert beats.trip_count == 32 + 2 * 32 and beats.iteration_latency == 12
+    # both streams deliver item m at 66 + m and ComputeBeats reads it no earlier: it starts at
+    # 66 and ends at 66 + 95 + 12 = 173
+    assert rows[("RequantizeRows", "RequantizeTiles")].latency_cycles == 2 * (31 + 8 + 1)  # one chunk of 64 lanes
+    assert rows[("WriteBand", "StoreTiles")].trip_count == 64  # 32 rows x 64 bytes per band, 2 bands
+    assert report.latency_cycles == 300
+    assert report.interval_cycles == rows[("store", "matmul")].latency_cycles == 136
+
+
+def _with_parents(report):
+    """(row, parent name) for every row of a schedule table, by indentation."""
+    stack: list[tuple[int, str]] = []
+    for row in report.rows:
+        while stack and stack[-1][0] >= row.depth:
+            stack.pop()
+        yield row, stack[-1][1] if stack else None
+        stack.append((row.depth, row.name))
 
 
 def test_im2col_kernel_schedule_worked_out_for_the_spec_shape():
