@@ -1,8 +1,11 @@
 """MyConvNet.save_weights: quantize, then export the integer network for the accelerator.
 
-Writes, into one folder: the .npz + JSON manifest of simulator/export.py (the format
-itself is documented there), a C header with every array and constant for the HLS
-testbenches, and golden per-layer input/output vectors of a few test images.
+Every layer is first mapped onto the matmul design (``simulator.mapping.map_network``: the
+orientation with the fewest simulated cycles), so the weights are stored as the kernel reads
+them. Writes, into one folder: the .npz + JSON manifest of simulator/export.py (the format
+itself is documented there), a C header with every array (weights as their device image)
+and constant for the HLS testbenches, and golden per-layer input/output vectors of a few
+test images.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from compress.observe import QuantSpec
 from compress.quantize import build_integer_network, calibration_images
 from simulator import atomic
 from simulator.export import save_network
+from simulator.designs import MatmulDesign
+from simulator.mapping import device_weights, map_network
 from simulator.network import IntegerNetwork, check_network_for_hardware, run_layers
 
 CALIBRATION_IMAGES = 2000
@@ -39,9 +44,26 @@ def c_header(net: IntegerNetwork) -> str:
     ]
     for layer in net.layers:
         p = layer.name
+        mapping = layer.mapping
+        if mapping is None:
+            weights = [
+                f"// {p}: {layer.kind}, weight matrix {layer.out_features} x {layer.in_features}, row-major",
+                c_array(f"{p}_weight_q", "uint8_t", layer.weight_matrix),
+                f"constexpr uint8_t {p}_layout = 0;",
+            ]
+        else:
+            operand = "A = W" if mapping.orientation == "weights_a" else "B = W^T"
+            weights = [
+                f"// {p}: {layer.kind}, weight matrix {layer.out_features} x {layer.in_features}, "
+                f"{mapping.orientation}: {operand} tiled for TILE_U/V/W = {mapping.tile_u}/{mapping.tile_v}/{mapping.tile_w}",
+                c_array(f"{p}_weight_device", "uint8_t", device_weights(mapping, layer.weight_matrix)),
+                f"constexpr uint8_t {p}_layout = {mapping.layout};  // matmul_kernel's layout bits",
+                f"constexpr uint32_t {p}_tile_u = {mapping.tile_u};",
+                f"constexpr uint32_t {p}_tile_v = {mapping.tile_v};",
+                f"constexpr uint32_t {p}_tile_w = {mapping.tile_w};",
+            ]
         lines += [
-            f"// {p}: {layer.kind}, weight matrix {layer.out_features} x {layer.in_features}",
-            c_array(f"{p}_weight_q", "uint8_t", layer.weight_matrix),
+            *weights,
             c_array(f"{p}_bias_q", "int32_t", layer.bias_q),
             f"constexpr uint32_t {p}_rows = {layer.out_features};",
             f"constexpr uint32_t {p}_cols = {layer.in_features};",
@@ -58,10 +80,16 @@ def c_header(net: IntegerNetwork) -> str:
 
 
 def export_network(
-    net: IntegerNetwork, folder: str | os.PathLike, golden_images: np.ndarray, extra: dict | None = None
+    net: IntegerNetwork,
+    folder: str | os.PathLike,
+    golden_images: np.ndarray,
+    extra: dict | None = None,
+    design: MatmulDesign | None = None,
 ) -> Path:
-    """Write the manifest + npz, the C header and the golden vectors; returns the folder."""
+    """Map ``net`` for ``design`` (default MatmulDesign()), then write the manifest + npz, the
+    C header and the golden vectors; returns the folder."""
     check_network_for_hardware(net)
+    net = map_network(net, design or MatmulDesign())
     folder = Path(folder)
     save_network(net, folder, extra=extra)
     atomic.write_bytes(folder / "network.h", c_header(net).encode())
@@ -95,7 +123,7 @@ def save_weights(
     net = build_integer_network(model, calibration, weight_spec=specs, activation_spec=QuantSpec(bits=8))
     golden = np.ascontiguousarray(calibration[:GOLDEN_IMAGES])
     export_network(net, path, golden, extra={"architecture": model.arch.to_json(), "weight_bits": bits})
-    return net
+    return load_weights(path)  # as exported: every layer with its mapping
 
 
 def load_weights(path: str | os.PathLike) -> IntegerNetwork:

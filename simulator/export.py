@@ -2,14 +2,19 @@
 
 An export named NAME is a folder holding
 
-- ``weights.npz``: for every layer L (in execution order) the arrays ``L.weight_q`` (uint8,
-  conv (C_out, C_in, 3, 3) row-major = the matmul's A operand (C_out, C_in*9) with columns
-  ordered (c, kr, kc) like im2col's rows; fc (out, in) with inputs ordered (c, h, w) as
-  torch's flatten) and ``L.bias_q`` (int32, scale S_in * S_w);
+- ``weights.npz``: for every layer L (in execution order) its weights and ``L.bias_q``
+  (int32, scale S_in * S_w). The weight matrix W (out x in: conv (C_out, C_in*9) with
+  columns ordered (c, kr, kc) like im2col's rows; fc (out, in) with inputs ordered (c, h, w)
+  as torch's flatten) is stored as the accelerator reads it: ``L.weight_device``, the 1-D
+  device image of the layer's mapping (``simulator.mapping``: W tiled as the matmul's A, or
+  W^T tiled as its B, for the recorded tile shape), each tile one contiguous burst train; a
+  layer without a mapping stores ``L.weight_q`` row-major, shape ``weight_shape``.
 - ``manifest.json``: format name and version, layer order, and for each layer its kind,
   shapes, dtypes, the SHA-256 of every array, and the numbers integer-only inference needs:
   weight scale / zero point / bits, input and output activation scale / zero point / bits,
-  requantization M0 and n, ReLU and pooling flags; plus the rounding mode and input shape.
+  requantization M0 and n, ReLU and pooling flags, the weights' shape and the mapping
+  (orientation and tile shape); plus the rounding mode and input shape. A device image that
+  does not match its recorded layout (size or padding) is refused.
 
 Both files are written atomically (temporary file, then os.replace) and the folder is
 complete only when the manifest exists; ``load_network`` refuses a truncated, tampered or
@@ -29,10 +34,11 @@ from pathlib import Path
 import numpy as np
 
 from simulator import atomic
+from simulator.mapping import LayerMapping, device_weights, weights_from_device
 from simulator.network import LAYER_KINDS, IntegerLayer, IntegerNetwork
 
 FORMAT = "cnnacc-integer-network"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 SCALAR_FIELDS = (
     "weight_scale",
     "weight_zero_point",
@@ -58,10 +64,11 @@ def sha256(array: np.ndarray) -> str:
 
 
 def layer_arrays(layer: IntegerLayer) -> dict[str, np.ndarray]:
-    return {
-        f"{layer.name}.weight_q": np.ascontiguousarray(layer.weight_q),
-        f"{layer.name}.bias_q": np.ascontiguousarray(layer.bias_q.astype(np.int32)),
-    }
+    if layer.mapping is None:
+        weights = {f"{layer.name}.weight_q": np.ascontiguousarray(layer.weight_q)}
+    else:
+        weights = {f"{layer.name}.weight_device": device_weights(layer.mapping, layer.weight_matrix)}
+    return weights | {f"{layer.name}.bias_q": np.ascontiguousarray(layer.bias_q.astype(np.int32))}
 
 
 def save_network(net: IntegerNetwork, folder: str | os.PathLike, *, extra: dict | None = None) -> Path:
@@ -80,6 +87,8 @@ def save_network(net: IntegerNetwork, folder: str | os.PathLike, *, extra: dict 
                 "name": layer.name,
                 "kind": layer.kind,
                 **{field: getattr(layer, field) for field in SCALAR_FIELDS},
+                "weight_shape": list(layer.weight_q.shape),
+                "mapping": None if layer.mapping is None else layer.mapping.to_json(),
                 "arrays": {
                     key.split(".", 1)[1]: {"shape": list(a.shape), "dtype": str(a.dtype), "sha256": sha256(a)}
                     for key, a in own.items()
@@ -167,10 +176,22 @@ def read_layer(entry: dict, stored: dict[str, np.ndarray], weights_path: Path) -
         if sha256(array) != expected["sha256"]:
             raise ExportError(f"{weights_path}: {full} SHA-256 differs from the manifest")
         arrays[key] = array
+    shape = tuple(entry["weight_shape"])
+    mapping = None
+    if entry["mapping"] is None:
+        weight_q = arrays["weight_q"]
+    else:
+        try:
+            mapping = LayerMapping.from_json(entry["mapping"])
+            matrix = weights_from_device(mapping, arrays["weight_device"], shape[0], int(np.prod(shape[1:])))
+        except ValueError as error:
+            raise ExportError(f"{weights_path}: {entry['name']}.weight_device {error}; the layout does not match the manifest") from None
+        weight_q = matrix.reshape(shape)
     return IntegerLayer(
         name=entry["name"],
         kind=entry["kind"],
-        weight_q=arrays["weight_q"],
+        weight_q=weight_q,
         bias_q=arrays["bias_q"].astype(np.int64),
+        mapping=mapping,
         **{field: entry[field] for field in SCALAR_FIELDS},
     )

@@ -24,7 +24,17 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from simulator.designs import MatmulDesign
-from simulator.layout import LAYOUT_A_TILED, LAYOUT_B_TILED, LAYOUT_BIAS_COLUMNS, tile_a, tile_b
+from simulator.layout import (
+    LAYOUT_A_TILED,
+    LAYOUT_B_TILED,
+    LAYOUT_BIAS_COLUMNS,
+    tile_a,
+    tile_b,
+    tiled_a_bytes,
+    tiled_b_bytes,
+    untile_a,
+    untile_b,
+)
 from simulator.units.matmul import run_matmul_des
 
 ORIENTATIONS = ("weights_a", "weights_b")
@@ -81,6 +91,34 @@ def device_weights(mapping: LayerMapping, weight_matrix: np.ndarray) -> np.ndarr
     return tile_b(np.ascontiguousarray(weight_matrix.T), mapping.tile_w)
 
 
+def device_bytes(mapping: LayerMapping, out_features: int, in_features: int) -> int:
+    """Bytes of the weights' device image under ``mapping``."""
+    if mapping.orientation == "weights_a":
+        return tiled_a_bytes(out_features, in_features, mapping.tile_v)
+    return tiled_b_bytes(in_features, out_features, mapping.tile_w)
+
+
+def weights_from_device(mapping: LayerMapping, data: np.ndarray, out_features: int, in_features: int) -> np.ndarray:
+    """Inverse of :func:`device_weights`: the (out x in) weight matrix.
+
+    Raises ValueError (one line) when ``data`` is not a device image of that shape under
+    ``mapping``: the wrong size, or padding that is not zero.
+    """
+    expected = device_bytes(mapping, out_features, in_features)
+    if data.ndim != 1 or data.size != expected:
+        raise ValueError(
+            f"holds {data.size} bytes, but a {out_features} x {in_features} weight matrix laid out as "
+            f"{mapping.orientation} for tiles {mapping.tile_u}x{mapping.tile_v}x{mapping.tile_w} takes {expected}"
+        )
+    if mapping.orientation == "weights_a":
+        matrix = untile_a(data, out_features, in_features, mapping.tile_u, mapping.tile_v)
+    else:
+        matrix = np.ascontiguousarray(untile_b(data, in_features, out_features, mapping.tile_w).T)
+    if not np.array_equal(device_weights(mapping, matrix), data):
+        raise ValueError(f"is not laid out as {mapping.orientation} for tiles {mapping.tile_u}x{mapping.tile_v}x{mapping.tile_w} (non-zero padding)")
+    return matrix
+
+
 def candidates(kind: str) -> tuple[str, ...]:
     """Orientations a layer of ``kind`` can take (module docstring)."""
     return ("weights_a",) if kind == "conv" else ORIENTATIONS
@@ -109,4 +147,29 @@ def map_layer(design: MatmulDesign, kind: str, out_features: int, in_features: i
     return best[1]
 
 
-__all__ = ["LAYOUTS", "ORIENTATIONS", "LayerMapping", "candidates", "device_weights", "map_layer"]
+def map_network(net, design: MatmulDesign, batch: int = 1):
+    """``net`` with every layer mapped for ``design`` at ``batch`` images (``map_layer``)."""
+    import dataclasses
+
+    channels, height, width = net.input_shape
+    layers = []
+    for layer in net.layers:
+        columns = height * width if layer.kind == "conv" else batch
+        mapping = map_layer(design, layer.kind, layer.out_features, layer.in_features, columns)
+        layers.append(dataclasses.replace(layer, mapping=mapping))
+        if layer.kind == "conv" and layer.pool:
+            height, width = height // 2, width // 2
+    return dataclasses.replace(net, layers=tuple(layers))
+
+
+__all__ = [
+    "LAYOUTS",
+    "ORIENTATIONS",
+    "LayerMapping",
+    "candidates",
+    "device_bytes",
+    "device_weights",
+    "map_layer",
+    "map_network",
+    "weights_from_device",
+]
