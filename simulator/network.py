@@ -136,8 +136,6 @@ def conv_layer_numba(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) -
 def _sw_emu_call(layer: IntegerLayer, x: np.ndarray, rounding: Rounding) -> np.ndarray:
     """One C++ matmul call of ``layer`` on activations ``x`` (in_features x columns), as its
     mapping says; returns (out_features x columns)."""
-    import dataclasses
-
     from simulator import sw_emu
     from simulator.designs import MatmulDesign
     from simulator.mapping import device_weights
@@ -155,7 +153,7 @@ def _sw_emu_call(layer: IntegerLayer, x: np.ndarray, rounding: Rounding) -> np.n
         return sw_emu.qmatmul_layer(
             np.ascontiguousarray(layer.weight_matrix), x, zero_a=layer.weight_zero_point, zero_b=layer.input_zero_point, **args
         )
-    design = dataclasses.replace(MatmulDesign(), tile_u=mapping.tile_u, tile_v=mapping.tile_v, tile_w=mapping.tile_w)
+    design = MatmulDesign(tile_u=mapping.tile_u, tile_v=mapping.tile_v, tile_w=mapping.tile_w)
     weights = device_weights(mapping, layer.weight_matrix)
     if mapping.orientation == "weights_a":
         return sw_emu.qmatmul_layer(

@@ -9,7 +9,9 @@ from numpy.testing import assert_array_equal
 from compress.model import Architecture, MyConvNet
 from compress.observe import QuantSpec
 from compress.quantize import build_integer_network, input_codes, integer_forward
-from simulator.network import run_network
+from simulator.designs import MatmulDesign
+from simulator.mapping import map_network
+from simulator.network import run_layers, run_network
 
 
 def small_network(seed: int, weight_bits: int = 8, weight_range: str = "full", activation_bits: int = 8):
@@ -44,3 +46,18 @@ def test_network_rejects_wrong_image_shape():
 def test_cpp_sw_emu_network_equals_numba_network(seed):
     net, images = small_network(seed, 8)
     assert_array_equal(run_network(net, images[:6], engine="sw_emu"), run_network(net, images[:6]))
+
+
+@pytest.mark.parametrize(
+    "design",
+    [MatmulDesign(), MatmulDesign(tile_u=3, tile_v=5, tile_w=7, axi_width_bits=64, b_buffer_bytes=256, max_w=1024)],
+    ids=["default", "odd-tiles"],
+)
+def test_mapped_layers_in_cpp_equal_numba_on_every_layer(design):
+    """Every layer mapped for the design (weights as A or B, tiled): the C++ gives the same
+    codes as the Numba engine, layer by layer."""
+    net, images = small_network(0, 8)
+    mapped = map_network(net, design)
+    assert {layer.mapping.orientation for layer in mapped.layers if layer.kind == "fc"} <= {"weights_a", "weights_b"}
+    for cpp, fast in zip(run_layers(mapped, images[:5], engine="sw_emu"), run_layers(net, images[:5])):
+        assert_array_equal(cpp, fast)

@@ -8,6 +8,7 @@ import torch
 
 from compress.model import Architecture, MyConvNet
 from simulator.export import ExportError, load_network
+from simulator.mapping import device_weights
 from simulator.network import run_network
 
 
@@ -58,13 +59,13 @@ def test_tampered_array_is_refused_even_with_a_matching_file_hash(exported):
     manifest = json.loads((folder / "manifest.json").read_text())
     with np.load(folder / "weights.npz") as data:
         arrays = {k: data[k].copy() for k in data.files}
-    arrays["fc1.weight_q"][0, 0] ^= 1
+    arrays["fc1.weight_device"][0] ^= 1
     np.savez(folder / "weights.npz", **arrays)
     import hashlib
 
     manifest["weights_sha256"] = hashlib.sha256((folder / "weights.npz").read_bytes()).hexdigest()
     (folder / "manifest.json").write_text(json.dumps(manifest))
-    with pytest.raises(ExportError, match="fc1.weight_q SHA-256"):
+    with pytest.raises(ExportError, match="fc1.weight_device SHA-256"):
         load_network(folder)
 
 
@@ -72,11 +73,14 @@ def test_tampered_array_is_refused_even_with_a_matching_file_hash(exported):
     "edit, fragment",
     [
         (lambda m: m.update(format_version=99), "version 99"),
-        (lambda m: m["layers"][0]["arrays"]["weight_q"].update(shape=[1, 2]), "the manifest says"),
+        (lambda m: m["layers"][0]["arrays"]["weight_device"].update(shape=[1, 2]), "the manifest says"),
+        (lambda m: m["layers"][2]["mapping"].update(tile_w=16), "the layout does not match the manifest"),
+        (lambda m: m["layers"][3]["mapping"].update(orientation="weights_a"), "the layout does not match the manifest"),
+        (lambda m: m["layers"][3]["mapping"].update(orientation="rows"), "orientation 'rows' is not one of"),
         (lambda m: m["layers"][1].pop("M0"), "missing or malformed field"),
         (lambda m: m.update(layer_order=["fc2"]), "layer_order"),
     ],
-    ids=["version", "shape", "missing-field", "order"],
+    ids=["version", "shape", "tiles", "orientation", "unknown-orientation", "missing-field", "order"],
 )
 def test_mismatched_manifest_is_refused(exported, edit, fragment):
     _, folder, _ = exported
@@ -84,6 +88,36 @@ def test_mismatched_manifest_is_refused(exported, edit, fragment):
     edit(manifest)
     (folder / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(ExportError, match=fragment):
+        load_network(folder)
+
+
+def test_export_stores_each_layer_as_its_mapping_lays_it_out(exported):
+    net, folder, images = exported
+    manifest = json.loads((folder / "manifest.json").read_text())
+    with np.load(folder / "weights.npz") as data:
+        for layer, entry in zip(net.layers, manifest["layers"]):
+            assert entry["mapping"] == layer.mapping.to_json()
+            np.testing.assert_array_equal(data[f"{layer.name}.weight_device"], device_weights(layer.mapping, layer.weight_matrix))
+    assert [layer.mapping.orientation for layer in net.layers][:2] == ["weights_a", "weights_a"]
+    header = (folder / "network.h").read_text()
+    assert f"fc1_layout = {net.layers[2].mapping.layout};" in header and "fc1_weight_device[" in header
+
+
+def test_non_zero_padding_is_refused_as_a_layout_mismatch(exported):
+    net, folder, _ = exported
+    manifest = json.loads((folder / "manifest.json").read_text())
+    with np.load(folder / "weights.npz") as data:
+        arrays = {k: data[k].copy() for k in data.files}
+    # fc2 (10 x 7) as weights_b pads W^T's rows of 10 bytes to tile_w: the last byte is padding
+    assert net.layers[3].mapping.orientation == "weights_b"
+    arrays["fc2.weight_device"][-1] = 1
+    np.savez(folder / "weights.npz", **arrays)
+    import hashlib
+
+    manifest["layers"][3]["arrays"]["weight_device"]["sha256"] = hashlib.sha256(arrays["fc2.weight_device"].tobytes()).hexdigest()
+    manifest["weights_sha256"] = hashlib.sha256((folder / "weights.npz").read_bytes()).hexdigest()
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ExportError, match=r"non-zero padding\); the layout does not match the manifest$"):
         load_network(folder)
 
 
