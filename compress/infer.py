@@ -16,15 +16,17 @@ from compress.data import Split, load_fashion_mnist
 from compress.quantize import integer_predict
 from simulator.export import load_network
 from simulator.network import ENGINES, run_network
-from simulator.network_timing import network_timing
+from simulator.network_timing import BATCH_MAX, network_timing
 from simulator.numerics import check_choice, check_int
 
 
 def infer_export(
-    path, *, engine: str = "numba", limit: int | None = None, data_dir=None, progress: bool = True
+    path, *, engine: str = "numba", limit: int | None = None, data_dir=None, progress: bool = True, batch: int = 1
 ) -> dict:
-    """Accuracy, agreement with the torch model, wall time and simulated cycles of an export."""
+    """Accuracy, agreement with the torch model, wall time, and the simulated cycles of the
+    export on the reference design for batches of ``batch`` images (estimates)."""
     check_choice("infer", "engine", engine, ENGINES)
+    check_int("infer", "batch", batch, 1, BATCH_MAX)
     net = load_network(path)
     test = load_fashion_mnist("test", data_dir)
     if limit is not None:
@@ -39,7 +41,7 @@ def infer_export(
     bar.close()
     predictions = codes.argmax(1)
     reference = integer_predict(net, test)
-    timing = network_timing(net)
+    timing = network_timing(net, batch=batch).to_json()
     return {
         "export": str(path),
         "engine": engine,
@@ -48,8 +50,14 @@ def infer_export(
         "fake_quant_accuracy": float((reference == test.labels).mean()),
         "agreement": float((predictions == reference).mean()),
         "seconds": seconds,
-        "latency_cycles_per_image": timing.latency_cycles,
-        "latency_us_per_image": timing.latency_us,
-        "images_per_second_simulated": timing.images_per_second,
-        "layers": [layer.to_json() for layer in timing.layers],
+        "batch": batch,
+        "latency_cycles_per_image": timing["latency_cycles_per_image"],
+        "latency_us_per_image": timing["latency_us_per_image"],
+        "cycles_per_image": timing["cycles_per_image"],
+        "bound_cycles_per_image": timing["bound_cycles_per_image"],
+        "images_per_second_simulated": timing["images_per_second"],
+        "throughput_images_per_s_simulated": timing["throughput_images_per_s_simulated"],
+        "clock_mhz": timing["clock_mhz"],
+        "timing_model": "SimPy model of the HLS C++ (static loop schedule + AXI outstanding requests): an estimate",
+        "layers": timing["layers"],
     }

@@ -16,9 +16,11 @@ from compress.train import predict
 from simulator.designs import Im2colDesign, MatmulDesign
 from simulator.export import load_network
 from simulator.network import run_layers
-from simulator.network_timing import network_timing
-from simulator.units.im2col import analytic_im2col
-from simulator.units.matmul import analytic_matmul
+from simulator.mapping import map_layer
+from simulator.network_timing import NetworkTiming, network_timing
+from simulator.units.im2col import run_im2col_des
+from simulator.units.im2col_schedule import Im2colShape
+from simulator.units.matmul import run_matmul_des
 
 
 @pytest.fixture(scope="module")
@@ -32,20 +34,45 @@ def export(tmp_path_factory):
 def test_network_timing_is_the_sum_of_its_layers_kernels(export):
     net = load_network(export)
     design = MatmulDesign(tile_u=16, axi_width_bits=256)
-    timing = network_timing(net, design, Im2colDesign())
+    timing = network_timing(net, design, Im2colDesign(), batch=3, remap=True)
     assert [layer.layer for layer in timing.layers] == [layer.name for layer in net.layers]
     channels, size = 1, 28
     for layer, row in zip(net.layers, timing.layers):
+        columns = size * size if layer.kind == "conv" else 3
+        mapping = map_layer(design, layer.kind, layer.out_features, layer.in_features, columns)
+        assert row.orientation == mapping.orientation
+        assert row.matmul_shape == mapping.matmul_shape(layer.out_features, layer.in_features, columns)
         if layer.kind == "conv":
-            assert row.matmul_shape == (layer.out_features, layer.in_features, size * size)
-            assert row.im2col_cycles == analytic_im2col(Im2colDesign(), channels, size, size, 3, 3).latency_cycles
+            assert row.calls == 3 and mapping.orientation == "weights_a"
+            one = run_im2col_des(Im2colDesign(), Im2colShape(channels, size, size, 3, 3)).latency_cycles
+            assert row.im2col_cycles == 3 * one
             channels, size = layer.out_features, size // 2 if layer.pool else size
         else:
-            assert row.matmul_shape == (layer.out_features, layer.in_features, 1) and row.im2col_cycles == 0
-        assert row.matmul_cycles == analytic_matmul(design, *row.matmul_shape, bias=True).latency_cycles
-        assert row.macs == int(np.prod(row.matmul_shape))
+            assert row.calls == 1 and row.im2col_cycles == 0  # the batch is one call
+        one = run_matmul_des(design, *row.matmul_shape, bias=True, layout=mapping.layout).latency_cycles
+        assert row.matmul_cycles == row.calls * one
+        assert row.macs == row.calls * int(np.prod(row.matmul_shape))
+        assert row.compute_bound_cycles <= row.bound_cycles <= row.total_cycles
     assert timing.latency_cycles == sum(row.total_cycles for row in timing.layers)
-    assert timing.images_per_second == pytest.approx(design.clock_mhz * 1e6 / timing.latency_cycles)
+    assert timing.images_per_second == pytest.approx(3 * design.clock_mhz * 1e6 / timing.latency_cycles)
+    assert NetworkTiming.from_json(timing.to_json()) == timing
+
+
+def test_default_design_runs_the_baseline_near_its_bound(export):
+    """The acceptance numbers of the layer mapping: <= 12,000 cycles per image at batch 1 and
+    within 1.5x of the network's bound; a batch of 8 shares each FC weight read."""
+    net = load_network(export)
+    one = network_timing(net)
+    assert one.latency_cycles <= 12_000 and one.latency_cycles <= 1.5 * one.bound_cycles
+    eight = network_timing(net, batch=8)
+    assert eight.images_per_second > one.images_per_second
+    fc1 = [row for row in eight.layers if row.layer == "fc1"][0]
+    assert fc1.bytes["weights"] == 256 * 1568  # read once for the 8 images
+
+
+def test_a_design_with_other_tiles_is_refused_in_one_line(export):
+    with pytest.raises(ValueError, match=r"^layer conv1: weights laid out for tiles 32x32x64 .* export again for this design$"):
+        network_timing(load_network(export), MatmulDesign(tile_v=16))
 
 
 def test_run_layers_rejects_an_unknown_engine(export):
@@ -62,6 +89,9 @@ def test_infer_command_reports_accuracy_agreement_and_cycles(export, capsys):
     assert result["accuracy"] > 0.85 and result["agreement"] >= 0.99
     assert [layer["layer"] for layer in result["layers"]] == ["conv1", "conv2", "fc1", "fc2"]
     assert result["latency_cycles_per_image"] == network_timing(load_network(export)).latency_cycles
+    assert result["batch"] == 1 and result["bound_cycles_per_image"] <= result["latency_cycles_per_image"]
+    assert result["throughput_images_per_s_simulated"] == pytest.approx(250e6 / result["latency_cycles_per_image"])
+    assert all({"bound_cycles", "bytes", "bytes_moved", "orientation"} <= set(layer) for layer in result["layers"])
 
 
 def test_quantization_study_measures_every_configuration():
