@@ -1,6 +1,6 @@
 """Integer inference of the 10k test images against PyTorch FP32 evaluation, in one run.
 
-Prints the median of three runs of each and their ratio. Usage:
+Prints the median of five runs of each, measured alternately in the same run, and their ratio. Usage:
 `.venv/bin/python benchmarks/network.py [EXPORT_DIR] [--quick]` (default: export the shipped
 baseline at 8 bits into a temporary folder first; --quick: the first 500 images, one run).
 """
@@ -20,14 +20,17 @@ from simulator.export import load_network
 from simulator.network import run_network
 
 
-def median_seconds(func, repeats: int = 3) -> float:
-    func()
-    times = []
+def median_seconds(funcs, repeats: int) -> list[float]:
+    """Median wall time of each function; runs alternate so both see the same machine load."""
+    for func in funcs:
+        func()  # warm up: JIT, caches
+    times: list[list[float]] = [[] for _ in funcs]
     for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for func, spent in zip(funcs, times):
+            start = time.perf_counter()
+            func()
+            spent.append(time.perf_counter() - start)
+    return [statistics.median(spent) for spent in times]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -37,7 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     model, _ = load_checkpoint("baseline")
     test = load_fashion_mnist("test")
-    repeats = 1 if args.quick else 3
+    repeats = 1 if args.quick else 5
     if args.quick:
         test = dataclasses.replace(test, images=test.images[:500], labels=test.labels[:500])
     if args.export:
@@ -46,8 +49,7 @@ def main(argv: list[str] | None = None) -> None:
         with tempfile.TemporaryDirectory() as folder:
             model.save_weights(folder)
             net = load_network(folder)
-    fp32 = median_seconds(lambda: predict(model, test), repeats)
-    integer = median_seconds(lambda: run_network(net, test.images), repeats)
+    fp32, integer = median_seconds([lambda: predict(model, test), lambda: run_network(net, test.images)], repeats)
     images = len(test.images)
     print(f"PyTorch FP32 evaluation, {images:,} images: {fp32:.3f} s (median of {repeats})")
     print(f"integer inference (Numba), {images:,} images: {integer:.3f} s (median of {repeats})")

@@ -35,7 +35,7 @@ def infer_export(
     bar = tqdm(total=len(test), desc=f"integer inference ({engine})", unit="img", disable=not progress)
     start = time.perf_counter()
     codes = run_network(
-        net, test.images, engine=engine, batch_size=500 if engine == "numba" else 50, progress=bar.update
+        net, test.images, engine=engine, progress=bar.update
     )
     seconds = time.perf_counter() - start
     bar.close()

@@ -12,10 +12,13 @@ The dataclasses are plain NumPy and ints: no torch is needed to hold or run the 
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from simulator.numerics import Rounding, check_choice
 
@@ -111,14 +114,13 @@ def check_network_for_hardware(net: IntegerNetwork, activation_bits: tuple[int, 
 
 
 def conv_layer_numba(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) -> np.ndarray:
-    """One conv layer on a batch (N, C, H, W) uint8: im2col (pad = Z_in) + quantized matmul."""
+    """One conv layer on a batch (N, C, H, W) uint8: im2col (pad = Z_in) + quantized matmul,
+    then the 2x2 max-pool when the layer has one (``kernels.conv3x3_unchecked``)."""
     from simulator import kernels
 
-    batch, _, height, width = x_q.shape
-    cols = kernels.im2col_batch_kernel(x_q, 3, 3, np.uint8(layer.input_zero_point))  # (C*9, N*H*W)
-    out = kernels.qmatmul_unchecked(
-        layer.weight_matrix,
-        cols,
+    return kernels.conv3x3_unchecked(
+        layer.weight_q,
+        x_q,
         layer.weight_zero_point,
         layer.input_zero_point,
         layer.output_zero_point,
@@ -128,9 +130,8 @@ def conv_layer_numba(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) -
         layer.bias_q,
         layer.output_floor,
         layer.output_qmax,
-    )  # (C_out, N*H*W)
-    out = out.reshape(layer.out_features, batch, height, width).transpose(1, 0, 2, 3)
-    return np.ascontiguousarray(out)
+        layer.pool,
+    )
 
 
 def _sw_emu_call(layer: IntegerLayer, x: np.ndarray, rounding: Rounding) -> np.ndarray:
@@ -168,8 +169,9 @@ def _sw_emu_call(layer: IntegerLayer, x: np.ndarray, rounding: Rounding) -> np.n
 
 
 def conv_layer_sw_emu(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) -> np.ndarray:
-    """One conv layer through the C++ kernels: per image, im2col then one matmul call."""
-    from simulator import sw_emu
+    """One conv layer through the C++ kernels: per image, im2col then one matmul call; the
+    2x2 max-pool (on the host) when the layer has one."""
+    from simulator import kernels, sw_emu
 
     batch, _, height, width = x_q.shape
     out = np.empty((batch, layer.out_features, height, width), np.uint8)
@@ -177,7 +179,7 @@ def conv_layer_sw_emu(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) 
         cols = sw_emu.im2col(image, 3, 3, pad_value=layer.input_zero_point)  # (C*9, H*W)
         result = _sw_emu_call(layer, cols, rounding)
         out[index] = result.reshape(layer.out_features, height, width)
-    return out
+    return kernels.maxpool2x2_kernel(out) if layer.pool else out
 
 
 def fc_layer_sw_emu(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) -> np.ndarray:
@@ -207,7 +209,7 @@ def fc_layer_numba(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) -> 
 
 
 def run_network(
-    net: IntegerNetwork, images_q: np.ndarray, *, engine: str = "numba", batch_size: int = 500, progress=None
+    net: IntegerNetwork, images_q: np.ndarray, *, engine: str = "numba", batch_size: int = 50, progress=None
 ) -> np.ndarray:
     """Integer-only inference of a batch of images.
 
@@ -228,18 +230,25 @@ def run_network(
             f"run_network: images_q has dtype {images_q.dtype} and shape {images_q.shape}; "
             f"expected uint8 (N, {', '.join(map(str, net.input_shape))})"
         )
+    starts = range(0, len(images_q), batch_size)
+
+    def last_layer(start: int) -> np.ndarray:
+        return run_layers(net, images_q[start : start + batch_size], engine=engine)[-1]
+
+    # The Numba kernels release the GIL and NumPy's matmul does too: batches run on every core
+    # (the C++ bridge is called one batch at a time).
+    workers = (os.cpu_count() or 1) if engine == "numba" else 1
     outputs = []
-    for start in range(0, len(images_q), batch_size):
-        outputs.append(run_layers(net, images_q[start : start + batch_size], engine=engine)[-1])
-        if progress is not None:
-            progress(len(outputs[-1]))
+    with threadpool_limits(1, "blas"), ThreadPoolExecutor(max_workers=workers) as pool:
+        for out in pool.map(last_layer, starts):
+            outputs.append(out)
+            if progress is not None:
+                progress(len(out))
     return np.concatenate(outputs)
 
 
 def run_layers(net: IntegerNetwork, images_q: np.ndarray, *, engine: str = "numba") -> list[np.ndarray]:
     """Output codes of every layer (after pooling) for one batch: the golden vectors of an export."""
-    from simulator import kernels
-
     check_choice("run_layers", "engine", engine, ENGINES)
     conv_layer, fc_layer = {
         "numba": (conv_layer_numba, fc_layer_numba),
@@ -249,9 +258,7 @@ def run_layers(net: IntegerNetwork, images_q: np.ndarray, *, engine: str = "numb
     outputs = []
     for layer in net.layers:
         if layer.kind == "conv":
-            h = conv_layer(layer, h, net.rounding)
-            if layer.pool:
-                h = kernels.maxpool2x2_kernel(h)
+            h = conv_layer(layer, h, net.rounding)  # pooled when the layer pools
         else:
             h = fc_layer(layer, h.reshape(len(h), -1), net.rounding)
         outputs.append(h)
