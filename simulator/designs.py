@@ -275,6 +275,15 @@ class MatmulDesign(_DesignMixin):
         """Peak MACs per cycle of the PE array."""
         return self.n_pes
 
+    def window_words(self, row_bytes: int) -> int:
+        """AXI words a row of up to ``row_bytes`` bytes can span (the C++ ``window_words``)."""
+        return (row_bytes + self.bytes_per_beat - 2) // self.bytes_per_beat + 1
+
+    @property
+    def b_ring_words(self) -> int:
+        """Words of load_b's ring: a row's window, or b_buffer_bytes (the C++ ``b_ring_words``)."""
+        return max(self.window_words(self.tile_w), self.b_buffer_bytes // self.bytes_per_beat)
+
     def check_buildable(self) -> None:
         """Raise ValueError naming the first field the C++ of hls_src/matmul cannot build."""
         required = {

@@ -168,15 +168,17 @@ def matmul_resources(design: MatmulDesign) -> Resources:
       and packs the two products that share an A value into one DSP48E2 (WP486); the
       zero points are subtracted after accumulation (Jacob et al. eq. 7-8), which is what
       keeps the operands 8-bit: subtracting them first would give 9-bit operands and one DSP
-      per MAC. LUT = 24 and FF = 56 per MAC (adder trees, pipeline registers); the held B
-      tile is 8 * tile_v * tile_w FF (registers, ARRAY_PARTITION complete).
+      per MAC. LUT = 24 and FF = 56 per MAC (adder trees, pipeline registers); the two banks
+      of B tiles (one streaming, one latching) are 2 * 8 * tile_v * tile_w FF (registers,
+      ARRAY_PARTITION complete).
     - zero_points (compute): tile_w + 1 DSP for Za * colsum(B) per column and Zb * rowsum(A).
     - sums (compute): partial[tile_u][tile_w] int32 in tile_w banks, row_sums[tile_u],
-      col_sums[tile_w] registers.
+      col_sums[2][tile_w] registers.
     - requantizer: DSP = 3 per lane (acc * M0, a 32 x 31-bit product), LUT = 180 and
-      FF = 260 per lane; bias_tile[tile_u] int32.
-    - tile_a (load_a): tile_u * tile_v bytes in max(bytes_per_beat, tile_v) cyclic banks;
-      tile_b (load_b): tile_v * tile_w bytes in max(bytes_per_beat, tile_w) banks;
+      FF = 260 per lane; bias_buffer[max(tile_u, max_w)] int32.
+    - ring_a (load_a): window_words(tile_v) AXI words in tile_v / bytes_per_beat + 1 cyclic
+      banks; ring_b (load_b): max(window_words(tile_w), b_buffer_bytes / bytes_per_beat) words
+      in tile_w / bytes_per_beat + 1 banks (``MatmulDesign.window_words``, ``b_ring_words``);
       band (store): tile_u * max_w bytes in max(bytes_per_beat, tile_w) banks.
     - streams: a_rows, b_rows, acc_rows, out_rows of one tile of rows (two with ping-pong).
     - axi: one m_axi adapter ("shared") or three ("separate"), see ``_axi_adapter``.
@@ -200,7 +202,7 @@ def matmul_resources(design: MatmulDesign) -> Resources:
             **_zero(),
             "dsp": tile_v * math.ceil(tile_w / MACS_PER_DSP),
             "lut": LUT_PER_PE * macs,
-            "ff": FF_PER_PE * macs + 8 * macs,
+            "ff": FF_PER_PE * macs + 2 * 8 * macs,
         },
         "zero_points": {**_zero(), "dsp": (tile_w + 1) * DSP_PER_ZERO_POINT_TERM},
         "sums": {
@@ -212,7 +214,7 @@ def matmul_resources(design: MatmulDesign) -> Resources:
                     for counts in (
                         buffer_cost(tile_u * tile_w, 32, tile_w, 1),
                         buffer_cost(tile_u, 32, 1, 1),
-                        {**_zero(), "ff": 32 * tile_w},
+                        {**_zero(), "ff": 2 * 32 * tile_w},
                     )
                 ),
             )
@@ -221,10 +223,11 @@ def matmul_resources(design: MatmulDesign) -> Resources:
             **_zero(),
             "dsp": lanes * DSP_PER_WIDE_MULTIPLY,
             "lut": LUT_PER_REQUANT_LANE * lanes,
-            "ff": FF_PER_REQUANT_LANE * lanes + 32 * tile_u,
+            "ff": FF_PER_REQUANT_LANE * lanes,
         },
-        "tile_a": buffer_cost(tile_u * tile_v, 8, max(word, tile_v), 1),
-        "tile_b": buffer_cost(tile_v * tile_w, 8, max(word, tile_w), 1),
+        "bias": buffer_cost(max(tile_u, design.max_w), 32, 1, 1),
+        "ring_a": buffer_cost(design.window_words(tile_v), design.axi_width_bits, tile_v // word + 1, 1),
+        "ring_b": buffer_cost(design.b_ring_words, design.axi_width_bits, tile_w // word + 1, 1),
         "band": buffer_cost(tile_u * design.max_w, 8, max(word, tile_w), 1),
         "streams": {kind: sum(stream[kind] for stream in streams) for kind in RESOURCE_KINDS},
         "axi": {kind: count * n_adapters for kind, count in adapter.items()},

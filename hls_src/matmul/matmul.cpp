@@ -101,6 +101,8 @@ inline uint64_t last_word(uint64_t address, uint32_t length) {
 
 // Words a row of up to n bytes can span, at any offset within a word.
 constexpr int window_words(int n) { return (n + word_bytes - 2) / word_bytes + 1; }
+// Banks of a read ring for rows of n bytes.
+constexpr int ring_banks(int n) { return n / word_bytes + 1; }
 
 // The last K words read, in order (a ring): a row whose words all lie in it is emitted
 // without reading again (rows that share a word, as the rows of a tiled operand do; or any
@@ -200,7 +202,8 @@ struct BRows {
 template <int N, int K, class Rows>
 void read_rows(const word_t* mem, Rows rows, int64_t whole, stream<bytes_t<N>>& out) {
     Window<K> window;
-#pragma HLS ARRAY_PARTITION variable = window.words cyclic factor = CNNACC_RING_BANKS(N)
+    [[maybe_unused]] constexpr int banks = ring_banks(N);  // a row of N bytes from distinct banks
+#pragma HLS ARRAY_PARTITION variable = window.words cyclic factor = banks
     const uint64_t total = rows.total();
     uint64_t done = 0;
 ReadRows:

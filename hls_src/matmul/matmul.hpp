@@ -25,11 +25,7 @@
 
 // Banks of the on-chip buffers: a word's bytes, or a tile row, land in distinct banks.
 #define CNNACC_MAX(x, y) ((x) > (y) ? (x) : (y))
-#define CNNACC_A_BANKS CNNACC_MAX(AXI_WIDTH_BITS / 8, TILE_V)
-#define CNNACC_B_BANKS CNNACC_MAX(AXI_WIDTH_BITS / 8, TILE_W)
 #define CNNACC_OUT_BANKS CNNACC_MAX(AXI_WIDTH_BITS / 8, TILE_W)
-// Banks of a read ring: a row of n bytes comes out of distinct banks in one cycle.
-#define CNNACC_RING_BANKS(n) CNNACC_MAX(1, (n) / (AXI_WIDTH_BITS / 8) + 1)
 // Stream depths: one tile of rows, or two with ping-pong buffering.
 #define CNNACC_ROWS_DEPTH (TILE_U * (1 + PING_PONG))
 #define CNNACC_DEPTH_DEPTH (TILE_V * (1 + PING_PONG))

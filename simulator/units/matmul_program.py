@@ -136,16 +136,6 @@ def _window_reads(first: np.ndarray, last: np.ndarray, window: int, whole: int):
     return beats, reads[:n_reads]
 
 
-def window_words(design: MatmulDesign, row_bytes: int) -> int:
-    """Words a row of up to ``row_bytes`` bytes can span (the C++ ``window_words``)."""
-    return (row_bytes + design.bytes_per_beat - 2) // design.bytes_per_beat + 1
-
-
-def b_ring_words(design: MatmulDesign) -> int:
-    """Words of load_b's ring (the C++ ``b_ring_words``)."""
-    return max(window_words(design, design.tile_w), design.b_buffer_bytes // design.bytes_per_beat)
-
-
 def row_reads(design: MatmulDesign, addresses: np.ndarray, lengths: np.ndarray, window: int, whole: int = 0):
     """(beats, bursts) of ``read_rows`` through a ring of ``window`` words (``whole``: words of
     an operand read whole, else 0): bursts are runs of consecutive words, cut at burst_beats."""
@@ -259,9 +249,9 @@ def matmul_program(design: MatmulDesign, u: int, v: int, w: int, *, bias: bool =
     return Program(
         "matmul",
         {
-            "load_a": (_read_rows(design, "a", "a_rows", a, window_words(design, design.tile_v)),),
+            "load_a": (_read_rows(design, "a", "a_rows", a, design.window_words(design.tile_v)),),
             "load_b": (
-                _read_rows(design, "b", "b_rows", b, b_ring_words(design), whole_b_words(design, v, w, b_tiled)),
+                _read_rows(design, "b", "b_rows", b, design.b_ring_words, whole_b_words(design, v, w, b_tiled)),
             ),
             "compute": (compute,),
             "requantize": tuple(requantize),
@@ -276,7 +266,6 @@ __all__ = [
     "OUTER_LOOPS",
     "Step",
     "a_rows",
-    "b_ring_words",
     "b_rows",
     "compute_beats",
     "matmul_program",
@@ -284,5 +273,4 @@ __all__ = [
     "steps",
     "stream_a_iteration",
     "whole_b_words",
-    "window_words",
 ]
