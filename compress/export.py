@@ -20,8 +20,8 @@ from compress.data import load_fashion_mnist
 from compress.observe import QuantSpec
 from compress.quantize import build_integer_network, calibration_images
 from simulator import atomic
-from simulator.export import save_network
 from simulator.designs import MatmulDesign
+from simulator.export import save_network
 from simulator.mapping import device_weights, map_network
 from simulator.network import IntegerNetwork, check_network_for_hardware, run_layers
 
@@ -55,7 +55,8 @@ def c_header(net: IntegerNetwork) -> str:
             operand = "A = W" if mapping.orientation == "weights_a" else "B = W^T"
             weights = [
                 f"// {p}: {layer.kind}, weight matrix {layer.out_features} x {layer.in_features}, "
-                f"{mapping.orientation}: {operand} tiled for TILE_U/V/W = {mapping.tile_u}/{mapping.tile_v}/{mapping.tile_w}",
+                f"{mapping.orientation}: {operand} tiled for TILE_U/V/W = "
+                f"{mapping.tile_u}/{mapping.tile_v}/{mapping.tile_w}",
                 c_array(f"{p}_weight_device", "uint8_t", device_weights(mapping, layer.weight_matrix)),
                 f"constexpr uint8_t {p}_layout = {mapping.layout};  // matmul_kernel's layout bits",
                 f"constexpr uint32_t {p}_tile_u = {mapping.tile_u};",

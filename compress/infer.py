@@ -34,9 +34,7 @@ def infer_export(
         test = Split(test.images[:limit], test.labels[:limit], test.classes)
     bar = tqdm(total=len(test), desc=f"integer inference ({engine})", unit="img", disable=not progress)
     start = time.perf_counter()
-    codes = run_network(
-        net, test.images, engine=engine, progress=bar.update
-    )
+    codes = run_network(net, test.images, engine=engine, progress=bar.update)
     seconds = time.perf_counter() - start
     bar.close()
     predictions = codes.argmax(1)

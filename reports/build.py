@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 from compress.baseline import evaluate_checkpoint, train_baseline
@@ -72,16 +71,13 @@ def measure(
     records = run_study(
         model, train_split, test_split, progress=progress, bits=QUICK_STUDY_BITS if quick else STUDY_BITS
     )
-    start = time.perf_counter()
-    predict(model, test_split)
-    fp32_seconds = time.perf_counter() - start
     net = model.save_weights(Path(out_dir) / "export_baseline_w8a8", data_dir=data_dir)
     return {
         "baseline": measure_baseline(train_split, test_split, evaluation),
         "quantization": {"records": [record.to_json() for record in records], "fp32": evaluation["accuracy"]},
         "pruning": pruning_results(data_dir, train_split=train_split, test_split=test_split),
         "operators": measure_operators(),
-        "network": measure_network_section(net, test_split, fp32_seconds, evaluation["accuracy"]),
+        "network": measure_network_section(net, test_split, lambda: predict(model, test_split), evaluation["accuracy"]),
     }
 
 

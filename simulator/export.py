@@ -185,7 +185,9 @@ def read_layer(entry: dict, stored: dict[str, np.ndarray], weights_path: Path) -
             mapping = LayerMapping.from_json(entry["mapping"])
             matrix = weights_from_device(mapping, arrays["weight_device"], shape[0], int(np.prod(shape[1:])))
         except ValueError as error:
-            raise ExportError(f"{weights_path}: {entry['name']}.weight_device {error}; the layout does not match the manifest") from None
+            raise ExportError(
+                f"{weights_path}: {entry['name']}.weight_device {error}; the layout does not match the manifest"
+            ) from None
         weight_q = matrix.reshape(shape)
     return IntegerLayer(
         name=entry["name"],

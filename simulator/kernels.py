@@ -370,9 +370,7 @@ def qmatmul_unchecked(a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding, bias,
     )
 
 
-def conv3x3_unchecked(
-    weight_q, x_q, zero_w, zero_x, zero_out, M0, n, rounding, bias, output_floor, output_qmax, pool
-):  # noqa: N803
+def conv3x3_unchecked(weight_q, x_q, zero_w, zero_x, zero_out, M0, n, rounding, bias, output_floor, output_qmax, pool):  # noqa: N803
     """A 3x3 convolution, stride 1, pad 1 (pad value zero_x), as the quantized matmul of its
     im2col (weights (C_out, C*9) by columns (C*9, N*M*N')), then optionally 2x2 max-pooled;
     returns (N, C_out, M', N') uint8. For callers that validated already.
@@ -387,7 +385,9 @@ def conv3x3_unchecked(
     grid_n, per_image = src_n + 2, (src_m + 2) * (src_n + 2)
     grid, boxes = padded_centred_kernel(x_q, 3, 3, np.uint8(zero_x))
     positions = grid.shape[1] - 2 * grid_n - 2  # the last output's top-left corner + 1
-    columns = np.concatenate([grid[:, kr * grid_n + kc : kr * grid_n + kc + positions] for kr in range(3) for kc in range(3)])
+    columns = np.concatenate(
+        [grid[:, kr * grid_n + kc : kr * grid_n + kc + positions] for kr in range(3) for kc in range(3)]
+    )
     # weights (C_out, C, kr, kc) reordered to the rows of ``columns``: (kr, kc, c)
     centred, a_rowsum = centre_float32(np.ascontiguousarray(weight_q.transpose(0, 2, 3, 1).reshape(out_channels, -1)))
     raw = raw_products(centred, columns)

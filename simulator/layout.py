@@ -60,7 +60,9 @@ def untile_a(data: np.ndarray, u: int, v: int, tile_u: int, tile_v: int) -> np.n
     for start in range(0, u, tile_u):
         rows = min(tile_u, u - start)
         size = rows * tiles_v * tile_v
-        out[start : start + rows] = data[offset : offset + size].reshape(tiles_v, rows, tile_v).transpose(1, 0, 2).reshape(rows, -1)
+        out[start : start + rows] = (
+            data[offset : offset + size].reshape(tiles_v, rows, tile_v).transpose(1, 0, 2).reshape(rows, -1)
+        )
         offset += size
     return np.ascontiguousarray(out[:, :v])
 

@@ -115,7 +115,10 @@ def weights_from_device(mapping: LayerMapping, data: np.ndarray, out_features: i
     else:
         matrix = np.ascontiguousarray(untile_b(data, in_features, out_features, mapping.tile_w).T)
     if not np.array_equal(device_weights(mapping, matrix), data):
-        raise ValueError(f"is not laid out as {mapping.orientation} for tiles {mapping.tile_u}x{mapping.tile_v}x{mapping.tile_w} (non-zero padding)")
+        raise ValueError(
+            f"is not laid out as {mapping.orientation} for tiles "
+            f"{mapping.tile_u}x{mapping.tile_v}x{mapping.tile_w} (non-zero padding)"
+        )
     return matrix
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -141,7 +141,7 @@ def _sw_emu_call(layer: IntegerLayer, x: np.ndarray, rounding: Rounding) -> np.n
     from simulator.designs import MatmulDesign
     from simulator.mapping import device_weights
 
-    args = dict(
+    args: dict[str, Any] = dict(
         zero_out=layer.output_zero_point,
         M0=layer.M0,
         n=layer.n,
@@ -152,18 +152,33 @@ def _sw_emu_call(layer: IntegerLayer, x: np.ndarray, rounding: Rounding) -> np.n
     mapping = layer.mapping
     if mapping is None:  # row-major weights: the spec's matmul_layer
         return sw_emu.qmatmul_layer(
-            np.ascontiguousarray(layer.weight_matrix), x, zero_a=layer.weight_zero_point, zero_b=layer.input_zero_point, **args
+            np.ascontiguousarray(layer.weight_matrix),
+            x,
+            zero_a=layer.weight_zero_point,
+            zero_b=layer.input_zero_point,
+            **args,
         )
     design = MatmulDesign(tile_u=mapping.tile_u, tile_v=mapping.tile_v, tile_w=mapping.tile_w)
     weights = device_weights(mapping, layer.weight_matrix)
     if mapping.orientation == "weights_a":
         return sw_emu.qmatmul_layer(
-            weights, x, zero_a=layer.weight_zero_point, zero_b=layer.input_zero_point,
-            design=design, layout=mapping.layout, **args,
+            weights,
+            x,
+            zero_a=layer.weight_zero_point,
+            zero_b=layer.input_zero_point,
+            design=design,
+            layout=mapping.layout,
+            **args,
         )
     out_t = sw_emu.qmatmul_layer(
-        np.ascontiguousarray(x.T), weights, zero_a=layer.input_zero_point, zero_b=layer.weight_zero_point,
-        design=design, layout=mapping.layout, w=layer.out_features, **args,
+        np.ascontiguousarray(x.T),
+        weights,
+        zero_a=layer.input_zero_point,
+        zero_b=layer.weight_zero_point,
+        design=design,
+        layout=mapping.layout,
+        w=layer.out_features,
+        **args,
     )
     return np.ascontiguousarray(out_t.T)
 

@@ -124,7 +124,12 @@ def layer_mapping(layer: IntegerLayer, design: MatmulDesign, columns: int, remap
 
 def _matmul_bytes(mapping: LayerMapping, u: int, v: int, w: int) -> dict[str, int]:
     weights, activations = (u * v, v * w) if mapping.orientation == "weights_a" else (v * w, u * v)
-    return {"weights": weights, "inputs": activations, "outputs": u * w, "bias": 4 * (u if mapping.orientation == "weights_a" else w)}
+    return {
+        "weights": weights,
+        "inputs": activations,
+        "outputs": u * w,
+        "bias": 4 * (u if mapping.orientation == "weights_a" else w),
+    }
 
 
 def network_timing(

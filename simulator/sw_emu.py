@@ -160,9 +160,7 @@ def _run_matmul(owner, library, design, a_q, b_q, args, bias) -> np.ndarray:
         if bias is None:
             status = library.cnnacc_matmul(result, *args[:2], a_q, block, *args[2:], u, v, end - start)
         else:
-            status = library.cnnacc_matmul_layer(
-                result, *args[:2], a_q, block, *args[2:], u, v, end - start, *bias, 0
-            )
+            status = library.cnnacc_matmul_layer(result, *args[:2], a_q, block, *args[2:], u, v, end - start, *bias, 0)
         if status != 0:
             raise RuntimeError(f"{owner}: the C++ bridge returned {status} on validated arguments")
         out[:, start:end] = result

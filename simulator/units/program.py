@@ -318,7 +318,11 @@ class _ProcessUnit:
                 self.trace.stall(self.name, start + run.latency, end)
             if run.writes is not None:
                 # items of a run slowed by its port come at the slower pace, over its whole span
-                paced = run if end == start + run.latency else replace(run, trips=end - start - run.iteration + 1, ii=1, write_items=run.n_written)
+                paced = (
+                    run
+                    if end == start + run.latency
+                    else replace(run, trips=end - start - run.iteration + 1, ii=1, write_items=run.n_written)
+                )
                 out.items.add(paced, start)
                 out.writer_runs += 1
                 out.notify()

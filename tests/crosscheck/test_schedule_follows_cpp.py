@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
         for (auto& x : A) x = next();
         for (auto& x : B) x = next();
         std::vector<int32_t> bias(a[0] > a[2] ? a[0] : a[2], 7);
-        if (a[3]) matmul_mapped(out.data(), 1u << 30, 8, A.data(), B.data(), 3, 4, 5, a[0], a[1], a[2], bias.data(), 0, layout);
+        if (a[3]) matmul_mapped(out.data(), 1u << 30, 8, A.data(), B.data(), 3, 4, 5, a[0], a[1], a[2],
+                                bias.data(), 0, layout);
         else matmul(out.data(), 1u << 30, 8, A.data(), B.data(), 3, 4, 5, a[0], a[1], a[2]);
     } else {
         std::vector<uint8_t> in(a[0] * a[1] * a[2]);

@@ -97,7 +97,9 @@ def test_export_stores_each_layer_as_its_mapping_lays_it_out(exported):
     with np.load(folder / "weights.npz") as data:
         for layer, entry in zip(net.layers, manifest["layers"]):
             assert entry["mapping"] == layer.mapping.to_json()
-            np.testing.assert_array_equal(data[f"{layer.name}.weight_device"], device_weights(layer.mapping, layer.weight_matrix))
+            np.testing.assert_array_equal(
+                data[f"{layer.name}.weight_device"], device_weights(layer.mapping, layer.weight_matrix)
+            )
     assert [layer.mapping.orientation for layer in net.layers][:2] == ["weights_a", "weights_a"]
     header = (folder / "network.h").read_text()
     assert f"fc1_layout = {net.layers[2].mapping.layout};" in header and "fc1_weight_device[" in header
@@ -114,7 +116,9 @@ def test_non_zero_padding_is_refused_as_a_layout_mismatch(exported):
     np.savez(folder / "weights.npz", **arrays)
     import hashlib
 
-    manifest["layers"][3]["arrays"]["weight_device"]["sha256"] = hashlib.sha256(arrays["fc2.weight_device"].tobytes()).hexdigest()
+    manifest["layers"][3]["arrays"]["weight_device"]["sha256"] = hashlib.sha256(
+        arrays["fc2.weight_device"].tobytes()
+    ).hexdigest()
     manifest["weights_sha256"] = hashlib.sha256((folder / "weights.npz").read_bytes()).hexdigest()
     (folder / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(ExportError, match=r"non-zero padding\); the layout does not match the manifest$"):

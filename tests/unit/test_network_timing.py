@@ -15,8 +15,8 @@ from compress.study import run_study
 from compress.train import predict
 from simulator.designs import Im2colDesign, MatmulDesign
 from simulator.export import load_network
-from simulator.network import run_layers
 from simulator.mapping import map_layer
+from simulator.network import run_layers
 from simulator.network_timing import NetworkTiming, network_timing
 from simulator.units.im2col import run_im2col_des
 from simulator.units.im2col_schedule import Im2colShape
@@ -71,7 +71,9 @@ def test_default_design_runs_the_baseline_near_its_bound(export):
 
 
 def test_a_design_with_other_tiles_is_refused_in_one_line(export):
-    with pytest.raises(ValueError, match=r"^layer conv1: weights laid out for tiles 32x32x64 .* export again for this design$"):
+    with pytest.raises(
+        ValueError, match=r"^layer conv1: weights laid out for tiles 32x32x64 .* export again for this design$"
+    ):
         network_timing(load_network(export), MatmulDesign(tile_v=16))
 
 

@@ -9,8 +9,8 @@ import pytest
 import simpy
 
 from simulator import kernels
-from simulator.layout import LAYOUT_B_TILED, LAYOUT_BIAS_COLUMNS
 from simulator.designs import Im2colDesign, MatmulDesign
+from simulator.layout import LAYOUT_B_TILED, LAYOUT_BIAS_COLUMNS
 from simulator.numerics import im2col_reference
 from simulator.results import Im2colResult, MatmulResult, Trace, union_length
 from simulator.scalesim import ScaleSimLayer, simulate_scalesim_layer
