@@ -6,6 +6,8 @@ import argparse
 import json
 
 from cnnacc.args import add_data_dir, bounded
+from cnnacc.simulate import add_design_options, design_from_args
+from simulator.designs import MatmulDesign
 
 positive_int = bounded(int, 1)
 non_negative_int = bounded(int, 0)
@@ -21,6 +23,7 @@ def cmd_infer(args: argparse.Namespace) -> None:
         data_dir=args.data_dir,
         progress=not args.json,
         batch=args.batch,
+        design=design_from_args(MatmulDesign, args),
     )
     if args.json:
         print(json.dumps(result, indent=2))
@@ -30,7 +33,7 @@ def cmd_infer(args: argparse.Namespace) -> None:
         f"torch model {100 * result['agreement']:.2f} %, {result['seconds']:.2f} s"
     )
     batch = result["batch"]
-    print(f"simulated on the reference design (estimates), batches of {batch} image{'s' * (batch > 1)}:")
+    print(f"simulated (SimPy model of the HLS C++; estimates), batches of {batch} image{'s' * (batch > 1)}:")
     for layer in result["layers"]:
         print(
             f"  {layer['layer']:6s} {layer['orientation']:9s} im2col {layer['im2col_cycles']:8,d}  "
@@ -64,5 +67,6 @@ def register(subparsers) -> None:
         "per batch (latency per batch and throughput reported separately); default 1",
     )
     infer.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_design_options(infer, MatmulDesign)
     add_data_dir(infer)
     infer.set_defaults(func=cmd_infer)

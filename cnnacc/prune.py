@@ -7,10 +7,12 @@ import argparse
 import json
 
 from cnnacc.args import add_data_dir, bounded
+from cnnacc.simulate import add_design_options, design_from_args
 from compress.checkpoint import SHIPPED_DIR
 from compress.prune import CRITERIA, SCOPES, TARGETS, PruneSpec
 from compress.search_config import SearchConfig
 from compress.shipping import export_model, prune_model, prune_sensitivity, search_and_ship
+from simulator.designs import MatmulDesign
 
 fraction = bounded(float, 0.0, 1.0, upper_open=True, what="a fraction")
 accuracy_target = bounded(float, 0.1, 1.0, upper_open=True, what="an accuracy", hint=", e.g. 0.85")
@@ -96,7 +98,8 @@ def cmd_search(args: argparse.Namespace) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    result = export_model(args.path, model_name=args.model, bits=args.bits, data_dir=args.data_dir)
+    design = design_from_args(MatmulDesign, args)
+    result = export_model(args.path, model_name=args.model, bits=args.bits, data_dir=args.data_dir, design=design)
     if args.json:
         print(json.dumps(result, indent=2))
     else:
@@ -236,7 +239,9 @@ def register(subparsers) -> None:
         "export",
         help="save_weights: integer weights and quantization parameters for the accelerator",
         description="Write PATH/{weights.npz, manifest.json, network.h, golden.npz} (format: simulator/export.py) "
-        "for a checkpoint, at the weight bits of its card (8 for float checkpoints) unless --bits is given.",
+        "for a checkpoint, at the weight bits of its card (8 for float checkpoints) unless --bits is given. Every "
+        "layer is mapped for the matmul design given by the options below (default: the reference design) and its "
+        "weights are stored as that mapping's tiled device image.",
     )
     export.add_argument("path", metavar="PATH", help="output folder (created if needed)")
     export.add_argument("--model", default="baseline", help="checkpoint name or path stem (default: baseline)")
@@ -248,5 +253,6 @@ def register(subparsers) -> None:
         help="weight bits in 2..8, one for all layers or one per layer (default: the card's, else 8)",
     )
     export.add_argument("--json", action="store_true", help="print the exported layers as JSON")
+    add_design_options(export, MatmulDesign)
     add_data_dir(export)
     export.set_defaults(func=cmd_export)

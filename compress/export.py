@@ -111,11 +111,14 @@ def save_weights(
     calibration: np.ndarray | None = None,
     seed: int = 0,
     data_dir=None,
+    design: MatmulDesign | None = None,
 ) -> IntegerNetwork:
     """Export ``model`` with uniform asymmetric per-layer quantization (8-bit activations).
 
     calibration : uint8 images (N, C, H, W) for the activation ranges; default a seeded subset
         of 2,000 Fashion-MNIST training images.
+    design : the MatmulDesign the layers are mapped for and the weights laid out for
+        (default MatmulDesign()).
     """
     bits = weight_bits if isinstance(weight_bits, list) else [weight_bits] * len(model.layers())
     specs = [QuantSpec(bits=b, range=weight_range) for b in bits]
@@ -123,7 +126,7 @@ def save_weights(
         calibration = calibration_images(load_fashion_mnist("train", data_dir), CALIBRATION_IMAGES, seed)
     net = build_integer_network(model, calibration, weight_spec=specs, activation_spec=QuantSpec(bits=8))
     golden = np.ascontiguousarray(calibration[:GOLDEN_IMAGES])
-    export_network(net, path, golden, extra={"architecture": model.arch.to_json(), "weight_bits": bits})
+    export_network(net, path, golden, extra={"architecture": model.arch.to_json(), "weight_bits": bits}, design=design)
     return load_weights(path)  # as exported: every layer with its mapping
 
 

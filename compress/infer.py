@@ -21,13 +21,23 @@ from simulator.numerics import check_choice, check_int
 
 
 def infer_export(
-    path, *, engine: str = "numba", limit: int | None = None, data_dir=None, progress: bool = True, batch: int = 1
+    path,
+    *,
+    engine: str = "numba",
+    limit: int | None = None,
+    data_dir=None,
+    progress: bool = True,
+    batch: int = 1,
+    design=None,
 ) -> dict:
     """Accuracy, agreement with the torch model, wall time, and the simulated cycles of the
-    export on the reference design for batches of ``batch`` images (estimates)."""
+    export on ``design`` (a MatmulDesign; default the reference design) for batches of
+    ``batch`` images (estimates). A design whose tiles differ from the export's layout is
+    refused (ValueError) before anything runs."""
     check_choice("infer", "engine", engine, ENGINES)
     check_int("infer", "batch", batch, 1, BATCH_MAX)
     net = load_network(path)
+    timing = network_timing(net, design, batch=batch).to_json()
     test = load_fashion_mnist("test", data_dir)
     if limit is not None:
         check_int("infer", "limit", limit, 1, len(test))
@@ -39,7 +49,6 @@ def infer_export(
     bar.close()
     predictions = codes.argmax(1)
     reference = integer_predict(net, test)
-    timing = network_timing(net, batch=batch).to_json()
     return {
         "export": str(path),
         "engine": engine,

@@ -264,8 +264,11 @@ def evaluate_shipped(name: str, *, train_split=None, test_split=None, data_dir=N
     }
 
 
-def export_model(path: str | os.PathLike, *, model_name: str, bits: list[int] | None = None, data_dir=None) -> dict:
-    """Export a checkpoint with save_weights at its card's bit widths (or ``bits``)."""
+def export_model(
+    path: str | os.PathLike, *, model_name: str, bits: list[int] | None = None, data_dir=None, design=None
+) -> dict:
+    """Export a checkpoint with save_weights at its card's bit widths (or ``bits``), its layers
+    mapped for ``design`` (a MatmulDesign; default the reference design)."""
     model, card = load_checkpoint(model_name)
     stored = card.get("weight_bits")
     if bits is None:
@@ -277,13 +280,20 @@ def export_model(path: str | os.PathLike, *, model_name: str, bits: list[int] | 
         weight_range=card.get("weight_range", "full"),
         calibration=calibration,
         data_dir=data_dir,
+        design=design,
     )
     return {
         "path": str(path),
         "model": model_name,
         "weight_bits": list(bits),
         "layers": [
-            {"name": layer.name, "weight_shape": list(layer.weight_q.shape), "M0": layer.M0, "n": layer.n}
+            {
+                "name": layer.name,
+                "weight_shape": list(layer.weight_q.shape),
+                "M0": layer.M0,
+                "n": layer.n,
+                "mapping": None if layer.mapping is None else layer.mapping.to_json(),
+            }
             for layer in net.layers
         ],
         "size_kb": model_size_kb(model, list(bits)),

@@ -314,7 +314,7 @@ latency), plus im2col's memory bound:
 
 {
         markdown_table(
-            ["layer", "mapping", "matmul u x v x w", "MACs", "bytes moved", "im2col", "matmul", "bound", "bound by"],
+            ["layer", "mapping", "u x v x w", "MACs", "bytes moved", "im2col", "matmul", "layer bound", "bound by"],
             rows,
         )
     }

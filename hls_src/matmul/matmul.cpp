@@ -9,16 +9,21 @@
 // tile tj of TILE_V: the B tile (tj, tk) is held in the PE array (TILE_V x TILE_W registers,
 // "B stationary") while the rows of the A tile (ti, tj) stream past it, one row per cycle:
 // each cycle the array does TILE_V x TILE_W multiply-accumulates into one output row.
-// - load_a / load_b read their tile with AXI words of AXI_WIDTH_BITS (one word per cycle, one
-//   burst train per tile: one segment when the tile spans whole rows of its matrix, else one
-//   per row), then emit it row by row. A B tile is read again only when it changes (with one
-//   depth tile and one column tile, B is read once per call).
-// - compute multiplies raw uint8 codes, two products per DSP48E2 (the pair shares the A
-//   operand: a * (b1 << 18 | b0) = (a b1) << 18 + a b0, AMD WP486), and applies the zero
+// - load_a / load_b are one flattened pipelined loop each (ReadRows) over the rows of every
+//   step's tile: a beat reads at most one AXI word of AXI_WIDTH_BITS into a small ring and
+//   emits a row once all its words are held, so rows that share words cost no extra read and
+//   a run of rows in address order is one burst train. An operand may be row-major or tiled
+//   (the `layout` argument; matmul.hpp): a tiled operand is one contiguous run per tile. A B
+//   that fits MATMUL_B_BUFFER bytes (an activation matrix) is read whole, in order, once.
+// - compute is one flattened pipelined loop (ComputeBeats) over two banks of B registers: the
+//   next B tile latches into one bank, a row per beat, while the A rows stream past the tile
+//   in the other; it multiplies raw uint8 codes, two products per DSP48E2 (the pair shares the
+//   A operand: a * (b1 << 18 | b0) = (a b1) << 18 + a b0, AMD WP486), and applies the zero
 //   points after accumulation (Jacob et al. 2018 eq. 7-8): acc = sum a b - Zb sum a - Za sum b
 //   + depth Za Zb, from the row sums of A and the column sums of B.
-// - requantize adds the bias and turns REQUANT_LANES accumulators per cycle into uint8 codes
-//   (numerical contract eq. 5 or 6, common/arith.hpp).
+// - requantize adds the bias (one per output row, or per output column) and turns
+//   REQUANT_LANES accumulators per cycle into uint8 codes (numerical contract eq. 5 or 6,
+//   common/arith.hpp).
 // - store gathers the rows of a band of TILE_U output rows (all its column tiles), then writes
 //   the band as whole words in address order; the bytes of a word that crosses into the next
 //   band wait in a carry word, so every word is written exactly once, in one burst train.

@@ -111,3 +111,29 @@ def test_quantization_study_measures_every_configuration():
     best = max(r.accuracy for r in weight_only if r.range == "full")
     assert abs(best - fp32) < 0.01 and card["accuracy"] > 0.9
     assert run_study(model, train, test, bits=(8,), progress=False) == records  # deterministic
+
+
+def test_infer_refuses_a_design_the_export_is_not_laid_out_for(export, capsys):
+    from cnnacc.main import main
+
+    assert main(["infer", str(export), "--limit", "10", "--tile-v", "16"]) == 2
+    error = capsys.readouterr().err
+    assert (
+        error.count("\n") == 1
+        and "weights laid out for tiles 32x32x64" in error
+        and "tile_v" not in error.split(":")[0]
+    )
+
+
+def test_export_maps_the_layers_for_the_design_given(tmp_path, capsys):
+    from cnnacc.main import main
+
+    folder = tmp_path / "export16"
+    assert main(["export", str(folder), "--tile-v", "16", "--tile-w", "32", "--json"]) == 0
+    layers = json.loads(capsys.readouterr().out)["layers"]
+    assert {(layer["mapping"]["tile_v"], layer["mapping"]["tile_w"]) for layer in layers} == {(16, 32)}
+    assert (
+        main(["infer", str(folder), "--limit", "20", "--tile-v", "16", "--tile-w", "32", "--batch", "4", "--json"]) == 0
+    )
+    result = json.loads(capsys.readouterr().out)
+    assert result["batch"] == 4 and result["cycles_per_image"] == result["latency_cycles_per_image"] / 4
