@@ -137,3 +137,15 @@ def test_export_maps_the_layers_for_the_design_given(tmp_path, capsys):
     )
     result = json.loads(capsys.readouterr().out)
     assert result["batch"] == 4 and result["cycles_per_image"] == result["latency_cycles_per_image"] / 4
+
+
+def test_cpp_runs_the_mapped_baseline_export_like_numba_on_200_images(export):
+    """Every layer's codes, the C++ kernels on the export's tiled device images (sw_emu)
+    against the Numba engine, on the first 200 test images."""
+    net = load_network(export)
+    assert [layer.mapping.orientation for layer in net.layers] == ["weights_a", "weights_a", "weights_b", "weights_b"]
+    images = load_fashion_mnist("test").images[:200]
+    for start in range(0, 200, 50):
+        batch = images[start : start + 50]
+        for cpp, fast in zip(run_layers(net, batch, engine="sw_emu"), run_layers(net, batch)):
+            np.testing.assert_array_equal(cpp, fast)
