@@ -8,6 +8,8 @@
 //    (64 x 64) and the nearest-mode output (64 x 64), whitespace-separated.
 // 3. Shapes that are not multiples of the tile (and 1 x 1 x 1) against a naive triple loop
 //    here, which checks the tiling and edge guards with the same requantize().
+// 4. The same shapes with tiled operands (matmul_mapped, every layout of matmul.hpp), tiled
+//    here by the layout's formulas, against the row-major result (bias per row or column).
 // Prints the first mismatch (index, expected, got) and returns 1, or prints PASS.
 #include <cstdio>
 #include <fstream>
@@ -130,6 +132,88 @@ int check_odd_shapes() {
     return 0;
 }
 
+// A (u x v) tiled: row blocks of TILE_U rows, each a run of tiles (ti, tj) of rows x TILE_V.
+std::vector<uint8_t> tile_a(const std::vector<uint8_t>& a, size_t u, size_t v) {
+    constexpr size_t tu = cnnacc::design::tile_u, tv = cnnacc::design::tile_v;
+    const size_t tiles_v = (v + tv - 1) / tv;
+    std::vector<uint8_t> out(u * tiles_v * tv, 0);
+    for (size_t i = 0; i < u; ++i) {
+        const size_t ti = i / tu, rows = u - ti * tu < tu ? u - ti * tu : tu;
+        for (size_t j = 0; j < v; ++j) {
+            const size_t tj = j / tv;
+            out[(ti * tu * tiles_v + tj * rows + i % tu) * tv + j % tv] = a[i * v + j];
+        }
+    }
+    return out;
+}
+
+// B (v x w) tiled: column blocks of TILE_W columns, each holding all v rows.
+std::vector<uint8_t> tile_b(const std::vector<uint8_t>& b, size_t v, size_t w) {
+    constexpr size_t tw = cnnacc::design::tile_w;
+    std::vector<uint8_t> out((w + tw - 1) / tw * tw * v, 0);
+    for (size_t j = 0; j < v; ++j) {
+        for (size_t k = 0; k < w; ++k) {
+            out[((k / tw) * v + j) * tw + k % tw] = b[j * w + k];
+        }
+    }
+    return out;
+}
+
+int check_tiled_layouts() {
+    const size_t shapes[][3] = {{1, 1, 1}, {37, 19, 23}, {17, 65, 33}, {1, 300, 70}};
+    cnnacc::tb::ByteSource source(777);
+    for (const auto& shape : shapes) {
+        const size_t u = shape[0], v = shape[1], w = shape[2];
+        const std::vector<uint8_t> a_q = source.bytes(u * v), b_q = source.bytes(v * w);
+        const std::vector<uint8_t> a_tiled = tile_a(a_q, u, v), b_tiled = tile_b(b_q, v, w);
+        std::vector<int32_t> bias(u > w ? u : w);
+        for (size_t i = 0; i < bias.size(); ++i) {
+            bias[i] = static_cast<int32_t>(i * 97) - 1000;
+        }
+        for (uint8_t layout = 1; layout < 8; ++layout) {
+            const bool columns = (layout & cnnacc::layout_bias_columns) != 0;
+            // row-major reference: a per-column bias is the transposed product's per-row bias
+            std::vector<uint8_t> expected(u * w), out(u * w);
+            if (columns) {
+                std::vector<uint8_t> a_t(v * u), b_t(w * v), out_t(w * u);
+                for (size_t i = 0; i < u; ++i) {
+                    for (size_t j = 0; j < v; ++j) {
+                        a_t[j * u + i] = a_q[i * v + j];
+                    }
+                }
+                for (size_t j = 0; j < v; ++j) {
+                    for (size_t k = 0; k < w; ++k) {
+                        b_t[k * v + j] = b_q[j * w + k];
+                    }
+                }
+                matmul_layer(out_t.data(), 1518500250u, 9, b_t.data(), a_t.data(), 3, 200, 77,
+                             static_cast<uint32_t>(w), static_cast<uint32_t>(v), static_cast<uint32_t>(u),
+                             bias.data(), 5);
+                for (size_t i = 0; i < u; ++i) {
+                    for (size_t k = 0; k < w; ++k) {
+                        expected[i * w + k] = out_t[k * u + i];
+                    }
+                }
+            } else {
+                matmul_layer(expected.data(), 1518500250u, 9, a_q.data(), b_q.data(), 200, 3, 77,
+                             static_cast<uint32_t>(u), static_cast<uint32_t>(v), static_cast<uint32_t>(w),
+                             bias.data(), 5);
+            }
+            const uint8_t* a = (layout & cnnacc::layout_a_tiled) ? a_tiled.data() : a_q.data();
+            const uint8_t* b = (layout & cnnacc::layout_b_tiled) ? b_tiled.data() : b_q.data();
+            matmul_mapped(out.data(), 1518500250u, 9, a, b, 200, 3, 77,
+                          static_cast<uint32_t>(u), static_cast<uint32_t>(v), static_cast<uint32_t>(w),
+                          bias.data(), 5, layout);
+            const std::string what = "layout " + std::to_string(layout) + " u=" + std::to_string(u) +
+                                     " v=" + std::to_string(v) + " w=" + std::to_string(w);
+            if (cnnacc::tb::check_equal(what.c_str(), expected.data(), out.data(), u * w, w)) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -137,7 +221,7 @@ int main(int argc, char** argv) {
     std::printf("matmul testbench: TILE %d x %d x %d, rounding %s\n", cnnacc::design::tile_u,
                 cnnacc::design::tile_v, cnnacc::design::tile_w,
                 cnnacc::design::rounding_nearest ? "nearest" : "floor");
-    if (check_worked_example() || check_golden(golden) || check_odd_shapes()) {
+    if (check_worked_example() || check_golden(golden) || check_odd_shapes() || check_tiled_layouts()) {
         return 1;
     }
     std::printf("PASS\n");
