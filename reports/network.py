@@ -271,6 +271,7 @@ def network_section(data: dict) -> Section:
         "bound_ratio": bound_ratio(timing),
         "design": design.to_json(),
         "design_space": points,
+        "n_designs": len(points),
         "pareto": front,
         "knee": chosen,
         "fastest": fastest,
