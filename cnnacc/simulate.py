@@ -231,11 +231,49 @@ def cmd_simulate_scalesim(args: argparse.Namespace) -> None:
     print(f"  {'total':<16} {data['total_cycles']:>12}")
 
 
+SOURCE_SUFFIXES = (".cpp", ".cc", ".cxx", ".c", ".hpp", ".h")
+
+
+def _source_estimate(args: argparse.Namespace) -> None:
+    """hls-estimate FILE.cpp --top NAME: the nest read from the C++ (simulator.hls_source)."""
+    import sys
+
+    from simulator.hls_source import read_source
+    from simulator.schedule import estimate_nest
+
+    if args.top is None:
+        raise ValueError(f"hls-estimate: {args.nest} is C++; give its top function with --top NAME")
+    nest, smallest, warnings = read_source(args.nest, args.top, args.defines, args.includes)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.emit_nest:
+        print(json.dumps(nest, indent=2))
+        return
+    report = estimate_nest(nest)
+    if args.json:
+        low = report.latency_cycles if smallest is None else estimate_nest(smallest).latency_cycles
+        data = report.to_json() | {
+            "latency_cycles_min": low,
+            "latency_cycles_max": report.latency_cycles,
+            "source": str(args.nest),
+            "top": args.top,
+            "warnings": warnings,
+        }
+        print(json.dumps(data, indent=2))
+        return
+    print(report.format_table())
+    if smallest is not None:
+        print(f"latency with the LOOP_TRIPCOUNT minima: {estimate_nest(smallest).latency_cycles} cycles")
+
+
 def cmd_hls_estimate(args: argparse.Namespace) -> None:
     from simulator.schedule import estimate_nest, kernel_schedule, load_nest
 
     if (args.nest is None) == (args.kernel is None):
-        raise ValueError("hls-estimate: give either NEST.json or --kernel matmul|im2col")
+        raise ValueError("hls-estimate: give either NEST.json, FILE.cpp --top NAME or --kernel matmul|im2col")
+    if args.nest is not None and args.nest.lower().endswith(SOURCE_SUFFIXES):
+        _source_estimate(args)
+        return
     if args.kernel == "matmul":
         report = kernel_schedule(design_from_args(MatmulDesign, args), (args.u, args.v, args.w))
     elif args.kernel == "im2col":
@@ -318,10 +356,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "written, or of a loop nest",
         description="Per-loop static schedule: trip counts, II, iteration latency and latency of "
         "every labelled loop of hls_src/matmul/matmul.cpp or hls_src/im2col/im2col.cpp for a "
-        "design and a shape (--kernel), or of a NEST.json loop nest. An estimate by the Vitis "
-        "HLS scheduling rules, not a csynth report.",
+        "design and a shape (--kernel), of a NEST.json loop nest, or of any HLS C++ function "
+        "(FILE.cpp --top NAME: loops, pragmas and operations read with libclang). An estimate by "
+        "the Vitis HLS scheduling rules, not a csynth report.",
     )
-    hls.add_argument("nest", metavar="NEST.json", nargs="?", help="loop-nest description (see simulator/schedule.py)")
+    hls.add_argument(
+        "nest",
+        metavar="NEST.json|FILE.cpp",
+        nargs="?",
+        help="a loop-nest description (see simulator/schedule.py), or HLS C++ read with libclang "
+        "(see simulator/hls_source.py; needs --top)",
+    )
+    source = hls.add_argument_group("C++ source (with FILE.cpp)")
+    source.add_argument("--top", help="the top function to estimate")
+    source.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME[=VALUE]", help="a macro")
+    source.add_argument("-I", dest="includes", action="append", default=[], metavar="DIR", help="an include folder")
+    source.add_argument("--emit-nest", action="store_true", help="print the extracted NEST.json for hand edits")
     hls.add_argument("--kernel", choices=KERNELS, help="an hls_src kernel instead of a NEST.json")
     shape = hls.add_argument_group("shape (with --kernel)")
     shape.add_argument("--u", type=int, default=64, help="matmul: rows of A (default 64)")

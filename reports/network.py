@@ -144,10 +144,9 @@ def stage_figure(timing: NetworkTiming) -> Figure:
     ax.plot(x, [layer.total_cycles for layer in timing.layers], "kD", label="latency (processes overlap)")
     ax.plot(x, [layer.bound_cycles for layer in timing.layers], "k_", markersize=28, label="bound")
     ax.set_xticks(x, names)
-    ax.set_yscale("log")
     ax.set_ylabel("cycles per image (estimate)")
     ax.set_title(f"Busy cycles per process, batch 1: {timing.latency_cycles:,} cycles per image")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper left")
     return fig
 
 

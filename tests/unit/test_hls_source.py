@@ -1,0 +1,100 @@
+"""The HLS C++ source reader (``cnnacc hls-estimate FILE.cpp --top NAME``) on kernels of our own."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from simulator.hls_source import SourceError, read_source
+from simulator.schedule import estimate_nest
+
+KERNELS = Path(__file__).parent.parent / "data" / "hls_kernels" / "shapes.cpp"
+
+
+def loops(node: dict) -> dict[str, dict]:
+    """Every loop of a nest by name."""
+    found = {}
+    if "loop" in node:
+        found[node["loop"]] = node
+    for child in node.get("body", []):
+        found |= loops(child)
+    return found
+
+
+def test_plain_nested_loops_get_their_trip_counts_and_vitis_names():
+    nest, smallest, warnings = read_source(KERNELS, "nested")
+    found = loops(nest)
+    assert set(found) == {"Rows", "VITIS_LOOP_12_1"} and smallest is None and warnings == []
+    assert found["Rows"]["trip_count"] == 16 and found["Rows"]["pipeline_ii"] is None  # outer: not pipelined
+    inner = found["VITIS_LOOP_12_1"]
+    assert inner["trip_count"] == 8 and inner["pipeline_ii"] == 1  # innermost: pipelined by default
+    # index i * 8 + j (a shift, an add: 1), one m_axi read (64 + 2), an add (1), a posted write (1)
+    assert inner["body"] == [{"op": "block@13", "latency": 69}]
+    report = estimate_nest(nest)
+    assert report.latency_cycles == 16 * ((8 - 1) + 69 + 1)  # + 1: the outer loop's control state
+
+
+def test_pragmas_set_ii_pipelining_unrolling_and_trip_count_ranges():
+    nest, smallest, _ = read_source(KERNELS, "pragmas")
+    found = loops(nest)
+    assert found["Slow"]["trip_count"] == 32 and found["Slow"]["pipeline_ii"] == 2
+    assert found["Off"]["trip_count"] == 32 and found["Off"]["pipeline_ii"] is None  # counts down from 31
+    assert "Unrolled" not in found and any("Unrolled (unrolled x4)" == node.get("op") for node in nest["body"])
+    assert found["Varying"]["trip_count"] == 10 and loops(smallest)["Varying"]["trip_count"] == 2
+    assert estimate_nest(smallest).latency_cycles == estimate_nest(nest).latency_cycles - 8
+
+
+def test_dataflow_calls_and_template_arguments_are_followed():
+    nest, _, _ = read_source(KERNELS, "pipeline")
+    assert nest["kind"] == "dataflow"
+    regions = [node["region"] for node in nest["body"] if "region" in node]
+    assert regions == ["fill", "drain"]
+    assert loops(nest)["Fill"]["trip_count"] == 64  # N = 64 from fill<64>
+    report = estimate_nest(nest)
+    assert report.interval_cycles < report.latency_cycles  # the processes overlap
+
+
+def test_memory_ports_bound_the_initiation_interval():
+    found = loops(read_source(KERNELS, "ports")[0])
+    assert found["Twice"]["pipeline_ii"] == 1 and found["Thrice"]["pipeline_ii"] == 2
+    assert found["Twice"]["trip_count"] == 62
+
+
+@pytest.mark.parametrize(
+    "top, fragment",
+    [
+        ("unbounded", r"shapes.cpp:82: loop bound is not a constant; add #pragma HLS LOOP_TRIPCOUNT"),
+        ("missing", r"no function 'missing' is defined"),
+    ],
+)
+def test_what_it_cannot_read_is_one_line_naming_the_place(top, fragment):
+    with pytest.raises(SourceError, match=fragment):
+        read_source(KERNELS, top)
+
+
+def test_cli_prints_json_emits_the_nest_and_fails_in_one_line(tmp_path, capsys):
+    from cnnacc.main import main
+
+    start = time.perf_counter()
+    assert main(["hls-estimate", str(KERNELS), "--top", "pragmas", "--json"]) == 0
+    seconds = time.perf_counter() - start
+    data = json.loads(capsys.readouterr().out)
+    assert data["latency_cycles"] == data["latency_cycles_max"] > data["latency_cycles_min"]
+    assert {"nodes", "interval_cycles", "warnings"} <= set(data)
+    assert seconds < 10  # a guard against hangs (a kernel takes well under a second)
+    assert main(["hls-estimate", str(KERNELS), "--top", "nested", "--emit-nest"]) == 0
+    emitted = tmp_path / "nest.json"
+    emitted.write_text(capsys.readouterr().out)
+    assert main(["hls-estimate", str(emitted), "--json"]) == 0
+    assert (
+        json.loads(capsys.readouterr().out)["latency_cycles"]
+        == estimate_nest(read_source(KERNELS, "nested")[0]).latency_cycles
+    )
+    broken = tmp_path / "broken.cpp"
+    broken.write_text("void f(int* a) { a[0] = ; }\n")
+    assert main(["hls-estimate", str(broken), "--top", "f"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "broken.cpp:1: does not parse" in error
