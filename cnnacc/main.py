@@ -8,6 +8,7 @@ line on stderr and exit status 2; there is never a traceback for a user mistake.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from cnnacc import infer, model, prune, quantize, report, simulate
@@ -46,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("cnnacc: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of our output went away (e.g. `| head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return 0
 
 

@@ -243,7 +243,7 @@ def _source_estimate(args: argparse.Namespace) -> None:
 
     if args.top is None:
         raise ValueError(f"hls-estimate: {args.nest} is C++; give its top function with --top NAME")
-    nest, smallest, warnings = read_source(args.nest, args.top, args.defines, args.includes)
+    nest, smallest, warnings = read_source(args.nest, args.top, args.defines, args.includes, args.directives)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if args.emit_nest:
@@ -371,6 +371,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     source.add_argument("--top", help="the top function to estimate")
     source.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME[=VALUE]", help="a macro")
     source.add_argument("-I", dest="includes", action="append", default=[], metavar="DIR", help="an include folder")
+    source.add_argument("--directives", metavar="FILE.tcl", help="Tcl directives (set_directive_*) applied too")
     source.add_argument("--emit-nest", action="store_true", help="print the extracted NEST.json for hand edits")
     hls.add_argument("--kernel", choices=KERNELS, help="an hls_src kernel instead of a NEST.json")
     shape = hls.add_argument_group("shape (with --kernel)")

@@ -10,7 +10,8 @@ builds the NEST.json tree of ``simulator.schedule``:
   (the max is timed, min and max are reported); a label names the loop, else
   ``VITIS_LOOP_<line>_<n>`` as Vitis names it (n counts the unlabelled loops of a function);
 - pragmas (``#pragma HLS`` and ``_Pragma("HLS ...")`` or a macro wrapping one) apply to the
-  scope they stand in: PIPELINE (II, off), UNROLL (factor, complete), DATAFLOW, LOOP_TRIPCOUNT,
+  scope they stand in, Tcl directives (``--directives``) to the function or function/label
+  they name: PIPELINE (II, off), UNROLL (factor, complete), DATAFLOW, LOOP_TRIPCOUNT,
   ARRAY_PARTITION (complete arrays are registers), INTERFACE (m_axi latency); INLINE,
   LOOP_FLATTEN, STREAM and the other Vitis pragmas are read and not timed; unknown ones are
   listed as warnings. Innermost loops are pipelined at II = 1 unless told otherwise, as Vitis
@@ -46,6 +47,11 @@ READ_ONLY = {
     "PROTOCOL", "RESET", "STABLE", "SHARED", "TOP", "FUNCTION_INSTANTIATE", "ALIAS", "CACHE", "STABLE_CONTENT",
 }  # fmt: skip
 LOOPS = ("FOR_STMT", "WHILE_STMT", "DO_STMT")
+DIRECTIVE_VALUES = {
+    "ii", "factor", "min", "max", "avg", "type", "dim", "mode", "latency", "depth", "bundle", "offset",
+    "variable", "port", "max_read_burst_length", "max_write_burst_length", "num_read_outstanding",
+    "num_write_outstanding", "style", "impl", "op", "storage_type",
+}  # fmt: skip
 CASTS = {
     "UNEXPOSED_EXPR", "PAREN_EXPR", "CSTYLE_CAST_EXPR", "CXX_STATIC_CAST_EXPR", "CXX_FUNCTIONAL_CAST_EXPR",
     "CXX_REINTERPRET_CAST_EXPR", "CXX_CONST_CAST_EXPR", "INIT_LIST_EXPR", "CXX_BOOL_LITERAL_EXPR",
@@ -107,6 +113,53 @@ class _Expr:
     recurrence: int = 0
 
 
+def read_directives(path) -> dict[str, list[Pragma]]:
+    """Tcl directives (``set_directive_<pragma> [-option value | -flag]... "function[/label]"
+    [variable]``, as Vitis HLS projects keep them in directives.tcl) by location.
+
+    Raises SourceError naming file:line for a line that is not a directive, comment or blank.
+    """
+    import shlex
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such directives file")
+    found: dict[str, list[Pragma]] = {}
+    for number, text in enumerate(path.read_text(errors="replace").splitlines(), 1):
+        text = text.strip()
+        if not text or text.startswith("#"):
+            continue
+        try:
+            words = shlex.split(text)
+        except ValueError as error:
+            raise SourceError(f"{path}:{number}: {error}") from None
+        if not words[0].startswith("set_directive_"):
+            raise SourceError(f"{path}:{number}: {words[0]!r} is not a set_directive_* command")
+        options: dict[str, str] = {}
+        positional: list[str] = []
+        index = 1
+        while index < len(words):
+            word = words[index]
+            if word.startswith("-"):
+                key = word[1:].lower()
+                if key in DIRECTIVE_VALUES and index + 1 < len(words):
+                    options[key] = words[index + 1]
+                    index += 2
+                    continue
+                options[key] = ""
+            else:
+                positional.append(word)
+            index += 1
+        if not positional:
+            raise SourceError(f'{path}:{number}: {words[0]} has no location ("function" or "function/label")')
+        if len(positional) > 1:
+            options.setdefault("variable", positional[1])
+            options.setdefault("port", positional[1])
+        name = words[0][len("set_directive_") :].upper()
+        found.setdefault(positional[0], []).append(Pragma(number, name, options))
+    return found
+
+
 def _library():
     from clang import cindex
 
@@ -124,7 +177,9 @@ def _library():
 class SourceReader:
     """The loop nest of ``top`` in ``path`` (module docstring); ``nest()`` builds it."""
 
-    def __init__(self, path, top: str, defines=(), includes=(), axi_latency: int = hls_ops.DEFAULT_AXI_LATENCY):
+    def __init__(
+        self, path, top: str, defines=(), includes=(), directives=None, axi_latency: int = hls_ops.DEFAULT_AXI_LATENCY
+    ):
         self.cindex, self.lib = _library()
         self.path = Path(path)
         if not self.path.is_file():
@@ -133,6 +188,7 @@ class SourceReader:
         self.axi_latency = axi_latency
         self.warnings: list[str] = []
         self.use_min = False
+        self.directives = read_directives(directives) if directives is not None else {}
         args = ["-x", "c++", "-std=c++17", "-D__SYNTHESIS__", "-Wno-unknown-pragmas"]
         args += [f"-D{define}" for define in defines] + [f"-I{folder}" for folder in includes]
         args += ["-I", str(HEADERS)]  # last: the real Xilinx headers win when given with -I
@@ -235,7 +291,7 @@ class SourceReader:
         if body is None:
             self._fail(function, f"function {name} has no body")
         context = _Context(name, dict(env))
-        pragmas = self.scope_pragmas(body)
+        pragmas = self.scope_pragmas(body) + self.directives.get(name, [])
         self._apply_arrays(pragmas, context)
         for pragma in pragmas:
             if pragma.name == "INTERFACE" and "latency" in pragma.options:
@@ -354,6 +410,7 @@ class SourceReader:
             context.unlabelled += 1
             label = f"VITIS_LOOP_{loop.location.line}_{context.unlabelled}"
         pragmas = self.scope_pragmas(body) if body.kind.name == "COMPOUND_STMT" else []
+        pragmas += self.directives.get(f"{context.function}/{label}", [])
         by_name = {pragma.name: pragma for pragma in pragmas}
         trips = self._trip_count(loop, children, by_name.get("LOOP_TRIPCOUNT"), context)
         inner = list(body.get_children()) if body.kind.name == "COMPOUND_STMT" else [body]
@@ -712,14 +769,14 @@ def _arithmetic(text: str) -> int | None:
         return None
 
 
-def read_source(path, top: str, defines=(), includes=()) -> tuple[dict, dict | None, list[str]]:
+def read_source(path, top: str, defines=(), includes=(), directives=None) -> tuple[dict, dict | None, list[str]]:
     """(nest with the largest trip counts, nest with the smallest or None when every bound is
-    fixed, warnings) of ``top`` in ``path``."""
-    reader = SourceReader(path, top, defines, includes)
+    fixed, warnings) of ``top`` in ``path``, with the Tcl ``directives`` file if given."""
+    reader = SourceReader(path, top, defines, includes, directives)
     nest = reader.nest()
     reader.use_min = True
     smallest = reader.nest()
     return nest, (None if smallest == nest else smallest), reader.warnings
 
 
-__all__ = ["HEADERS", "Pragma", "SourceError", "SourceReader", "read_source"]
+__all__ = ["HEADERS", "Pragma", "SourceError", "SourceReader", "read_directives", "read_source"]

@@ -98,3 +98,23 @@ def test_cli_prints_json_emits_the_nest_and_fails_in_one_line(tmp_path, capsys):
     assert main(["hls-estimate", str(broken), "--top", "f"]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "broken.cpp:1: does not parse" in error
+
+
+def test_tcl_directives_apply_to_the_function_or_loop_they_name(tmp_path):
+    directives = tmp_path / "directives.tcl"
+    directives.write_text(
+        "# as a Vitis project keeps them\n"
+        'set_directive_pipeline -II 4 "nested/Rows"\n'
+        'set_directive_loop_tripcount -min 3 -max 5 "unbounded/VITIS_LOOP_82_1"\n'
+        'set_directive_array_partition -type complete -dim 1 "ports" table\n'
+    )
+    assert loops(read_source(KERNELS, "nested", directives=directives)[0])["Rows"]["pipeline_ii"] == 4
+    largest, smallest, _ = read_source(KERNELS, "unbounded", directives=directives)
+    assert (
+        loops(largest)["VITIS_LOOP_82_1"]["trip_count"] == 5 and loops(smallest)["VITIS_LOOP_82_1"]["trip_count"] == 3
+    )
+    ports = loops(read_source(KERNELS, "ports", directives=directives)[0])
+    assert ports["Thrice"]["pipeline_ii"] == 1  # the table is in registers now
+    directives.write_text('set_direktive_pipeline "nested"\n')
+    with pytest.raises(SourceError, match=r"directives.tcl:1: 'set_direktive_pipeline' is not a set_directive"):
+        read_source(KERNELS, "nested", directives=directives)
