@@ -114,6 +114,8 @@ def _window_reads(first: np.ndarray, last: np.ndarray, window: int, whole: int):
     """Beats and words read by the C++ ``read_rows`` loop for rows on words first[i] .. last[i]
     (``whole`` > 0: the operand's words read in order into a ring that holds them)."""
     reads = np.empty(max(int((last - first + 1).sum()), whole), np.int64)
+    read_beats = np.empty(len(reads), np.int64)  # the beat (from 0) of each read
+    emitted = np.empty(len(first), np.int64)  # the beat (from 0) at which each row goes out
     n_reads, beats, lo, hi, i = 0, 0, 0, -1, 0
     while i < len(first):
         beats += 1
@@ -130,24 +132,30 @@ def _window_reads(first: np.ndarray, last: np.ndarray, window: int, whole: int):
                 lo = q + 1 - window
             hi = q
             reads[n_reads] = q
+            read_beats[n_reads] = beats - 1
             n_reads += 1
         if first[i] >= lo and last[i] <= hi:
+            emitted[i] = beats - 1
             i += 1
-    return beats, reads[:n_reads]
+    return beats, reads[:n_reads], read_beats[:n_reads], emitted
 
 
 def row_reads(design: MatmulDesign, addresses: np.ndarray, lengths: np.ndarray, window: int, whole: int = 0):
-    """(beats, bursts) of ``read_rows`` through a ring of ``window`` words (``whole``: words of
-    an operand read whole, else 0): bursts are runs of consecutive words, cut at burst_beats."""
+    """(beats, bursts, read_beats, emitted) of ``read_rows`` through a ring of ``window`` words
+    (``whole``: words of an operand read whole, else 0): bursts are runs of consecutive words,
+    cut at burst_beats; ``read_beats`` is the beat of each word read, ``emitted`` the beat at
+    which each row goes out."""
     word = design.bytes_per_beat
-    beats, reads = _window_reads(addresses // word, (addresses + lengths - 1) // word, window, whole)
+    beats, reads, read_beats, emitted = _window_reads(
+        addresses // word, (addresses + lengths - 1) // word, window, whole
+    )
     cuts = np.flatnonzero(np.diff(reads) != 1) + 1
     runs = np.diff(np.concatenate(([0], cuts, [len(reads)])))
     bursts: list[int] = []
     for run in runs.tolist():
         full, rest = divmod(run, design.burst_beats)
         bursts += [design.burst_beats] * full + ([rest] if rest else [])
-    return int(beats), tuple(bursts)
+    return int(beats), tuple(bursts), read_beats, emitted
 
 
 def _bursts(design: MatmulDesign, beats: int) -> tuple[int, ...]:
@@ -163,7 +171,7 @@ def whole_b_words(design: MatmulDesign, v: int, w: int, tiled: bool) -> int:
 
 
 def _read_rows(design, port: str, stream: str, rows: tuple[np.ndarray, np.ndarray], window: int, whole: int = 0):
-    beats, bursts = row_reads(design, *rows, window, whole)
+    beats, bursts, read_beats, emitted = row_reads(design, *rows, window, whole)
     return LoopRun(
         "ReadRows",
         beats,
@@ -172,6 +180,8 @@ def _read_rows(design, port: str, stream: str, rows: tuple[np.ndarray, np.ndarra
         writes=stream,
         axi=Axi(port, False, bursts),
         write_items=len(rows[0]),
+        write_at=emitted,
+        axi_at=read_beats,
     )
 
 
@@ -180,14 +190,25 @@ def stream_a_iteration(design: MatmulDesign) -> int:
     return 1 + design.mac_latency_cycles + math.ceil(math.log2(design.tile_v)) + 2
 
 
-def compute_beats(walk: list[Step]) -> int:
-    """Beats of ComputeBeats: the first tile latches alone, then each step takes max(its A
-    rows, the next tile's depth)."""
-    beats = walk[0].depth
-    for index, step in enumerate(walk):
-        following = walk[index + 1] if index + 1 < len(walk) else None
-        beats += max(step.rows, following.depth if following is not None and following.new_b else 0)
-    return beats
+def compute_beats(walk: list[Step]) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """(beats, A rows' beats, B rows' beats, accumulator rows' beats) of ComputeBeats: the
+    first tile latches alone, then step s takes max(its A rows, the next tile's depth) beats,
+    streaming its A rows from its first beat while the next tile latches from its first beat."""
+    rows = np.array([step.rows for step in walk], np.int64)
+    latch = np.array([step.depth if step.new_b else 0 for step in walk[1:]] + [0], np.int64)
+    lengths = np.maximum(rows, latch)
+    offsets = walk[0].depth + np.concatenate(([0], np.cumsum(lengths)[:-1]))
+
+    def runs(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        total = int(counts.sum())
+        within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        return np.repeat(starts, counts) + within
+
+    a_at = runs(offsets, rows)
+    b_at = np.concatenate((np.arange(walk[0].depth), runs(offsets, latch)))
+    last = np.array([step.last_depth for step in walk])
+    acc_at = runs(offsets[last], rows[last])
+    return int(walk[0].depth + lengths.sum()), a_at, b_at, acc_at
 
 
 def matmul_program(design: MatmulDesign, u: int, v: int, w: int, *, bias: bool = False, layout: int = 0) -> Program:
@@ -198,15 +219,19 @@ def matmul_program(design: MatmulDesign, u: int, v: int, w: int, *, bias: bool =
     a = a_rows(design, u, v, w, bool(layout & LAYOUT_A_TILED))
     b_tiled = bool(layout & LAYOUT_B_TILED)
     b = b_rows(design, u, v, w, b_tiled)
+    beats, a_at, b_at, acc_at = compute_beats(walk)
+    assert len(a_at) == len(a[0]) and len(b_at) == len(b[0])  # the two walks agree
     compute = LoopRun(
         "ComputeBeats",
-        compute_beats(walk),
+        beats,
         1,
         stream_a_iteration(design),
         reads=("a_rows", "b_rows"),
         read_items=(len(a[0]), len(b[0])),
         writes="acc_rows",
-        write_items=sum(step.rows for step in out_tiles),
+        write_items=len(acc_at),
+        read_at=(a_at, b_at),
+        write_at=acc_at,
     )
     requantize, store = [], []
     bias_columns = bool(layout & LAYOUT_BIAS_COLUMNS)

@@ -38,6 +38,7 @@ import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import simpy
 
 from simulator.designs import Im2colDesign, MatmulDesign
@@ -74,6 +75,14 @@ class LoopRun:
     axi: Axi | None = None
     read_items: int | tuple[int, ...] | None = None  # items read per stream (default: one per iteration), spread evenly
     write_items: int | None = None  # items written (default: one per iteration), spread evenly
+    # the iteration of every item read (per stream) or written, when not spread evenly
+    read_at: tuple[np.ndarray | None, ...] | None = field(default=None, compare=False)
+    write_at: np.ndarray | None = field(default=None, compare=False)
+    axi_at: np.ndarray | None = field(default=None, compare=False)  # the iteration of every word read
+
+    def read_positions(self, index: int) -> np.ndarray | None:
+        """Iterations of the items of read stream ``index``, or None (spread evenly)."""
+        return None if self.read_at is None else self.read_at[index]
 
     def read_streams(self) -> tuple[tuple[str, int], ...]:
         """(stream, items read) for every stream the loop reads."""
@@ -140,35 +149,56 @@ class _Items:
     ``iteration`` cycles after that iteration issues.
     """
 
-    segments: list[tuple[int, LoopRun, int]] = field(default_factory=list)  # first, run, start
+    # first item, run, start, and the ready cycle of every item when known (a port-slowed run)
+    segments: list[tuple[int, LoopRun, int, np.ndarray | None]] = field(default_factory=list)
     firsts: list[int] = field(default_factory=list)  # the first index of every segment
     count: int = 0
 
-    def add(self, run: LoopRun, start: int) -> None:
+    def add(self, run: LoopRun, start: int, ready: np.ndarray | None = None) -> None:
         if run.n_written:
-            self.segments.append((self.count, run, start))
+            self.segments.append((self.count, run, start, ready))
             self.firsts.append(self.count)
             self.count += run.n_written
 
     @staticmethod
-    def _ready(run: LoopRun, start: int, m: int) -> int:
-        issue = -(-(m + 1) * run.trips // run.n_written) - 1
+    def _ready(run: LoopRun, start: int, m, ready: np.ndarray | None = None):
+        """Ready cycle of item(s) ``m`` (an int or an array) of a writer run."""
+        if ready is not None:
+            return ready[m]
+        if run.write_at is not None:
+            issue = run.write_at[m]
+        else:
+            issue = -(-(m + 1) * run.trips // run.n_written) - 1
         return start + issue * run.ii + run.iteration
 
-    def earliest_start(self, reader: LoopRun, k0: int, n: int) -> int:
+    def earliest_start(self, reader: LoopRun, k0: int, n: int, at: np.ndarray | None = None) -> int:
         """Least s at which ``reader``, reading items k0 .. k0 + n - 1 (item m at iteration
-        floor(m T / n)), never waits for an item. Exact at the ends of each writer segment,
-        which decide when items come evenly on both sides."""
+        ``at[m]``, or floor(m T / n) when spread evenly), never waits for an item. When both
+        sides spread evenly, the ends of each writer segment decide; else every item is checked."""
         start = 0
         for index in range(max(0, bisect.bisect_right(self.firsts, k0) - 1), len(self.segments)):
-            first, run, run_start = self.segments[index]
+            first, run, run_start, known = self.segments[index]
             if first >= k0 + n:
                 break
             lo, hi = max(first, k0), min(first + run.n_written, k0 + n)
-            for k in {lo, hi - 1} if lo < hi else ():
-                issue = (k - k0) * reader.trips // n
-                start = max(start, self._ready(run, run_start, k - first) - issue * reader.ii)
+            if lo >= hi:
+                continue
+            if at is None and run.write_at is None and known is None:
+                for k in {lo, hi - 1}:
+                    issue = (k - k0) * reader.trips // n
+                    start = max(start, self._ready(run, run_start, k - first) - issue * reader.ii)
+                continue
+            items = np.arange(lo, hi)
+            issues = at[items - k0] if at is not None else (items - k0) * reader.trips // n
+            ready = self._ready(run, run_start, items - first, known)
+            start = max(start, int((ready - issues * reader.ii).max()))
         return start
+
+
+def _paced(run: LoopRun, trips: int) -> LoopRun:
+    """``run`` stretched to ``trips`` iterations at II = 1, its items at the same fractions."""
+    write_at = None if run.write_at is None else (run.write_at * trips) // max(1, run.trips)
+    return replace(run, trips=trips, ii=1, write_items=run.n_written, write_at=write_at)
 
 
 def _ideal_axi(run: LoopRun, start: int, design: Design) -> tuple[int, int]:
@@ -231,9 +261,9 @@ def _static_pass(program: Program, design: Design, reader_ends: dict[str, list[i
         clock, rows = 0, []
         for run in runs:
             start = clock
-            for name, n in run.read_streams():
+            for position, (name, n) in enumerate(run.read_streams()):
                 k0 = read_index[name]
-                start = max(start, items[name].earliest_start(run, k0, n))
+                start = max(start, items[name].earliest_start(run, k0, n, run.read_positions(position)))
                 read_index[name] = k0 + n
             if run.writes is not None:
                 depth = program.depth_runs.get(run.writes)
@@ -296,10 +326,10 @@ class _ProcessUnit:
         clock = 0
         for run in self.runs:
             start = clock
-            for name, n in run.read_streams():
+            for position, (name, n) in enumerate(run.read_streams()):
                 stream, k0 = self.streams[name], self.read_index[name]
                 yield from self._wait(lambda s=stream, m=k0 + n: s.items.count >= m)
-                start = max(start, stream.items.earliest_start(run, k0, n))
+                start = max(start, stream.items.earliest_start(run, k0, n, run.read_positions(position)))
             ready = start  # waiting for inputs until here (idle), for a full stream after (stall)
             if run.writes is not None:
                 out = self.streams[run.writes]
@@ -312,18 +342,19 @@ class _ProcessUnit:
             if start > self.env.now:
                 yield self.env.timeout(start - self.env.now)
             self.trace.stall(self.name, ready, start)
-            end = start + run.latency
+            end, known = start + run.latency, None
             if run.axi is not None:
-                end = self._axi(run, start)  # later than start + latency: waiting for the port
+                end, known = self._axi(run, start)  # later than start + latency: waiting for the port
                 self.trace.stall(self.name, start + run.latency, end)
             if run.writes is not None:
-                # items of a run slowed by its port come at the slower pace, over its whole span
+                # items of a run slowed by its port come when their words do (known), or at the
+                # slower pace, over the run's whole span
                 paced = (
                     run
-                    if end == start + run.latency
-                    else replace(run, trips=end - start - run.iteration + 1, ii=1, write_items=run.n_written)
+                    if end == start + run.latency or known is not None
+                    else _paced(run, end - start - run.iteration + 1)
                 )
-                out.items.add(paced, start)
+                out.items.add(paced, start, known)
                 out.writer_runs += 1
                 out.notify()
             self.trace.busy(self.name, start, start + run.latency)
@@ -336,18 +367,34 @@ class _ProcessUnit:
             clock = end + EXIT_CYCLES if run.trips else end
             self.end_cycle = max(self.end_cycle, end)
 
-    def _axi(self, run: LoopRun, start: int) -> int:
-        """End of an AXI run: its bursts queue on the channel at ``start`` (in order)."""
+    def _axi(self, run: LoopRun, start: int) -> tuple[int, np.ndarray | None]:
+        """(end, ready cycle of every item or None) of an AXI run: its bursts queue on the
+        channel at ``start`` (in order). A read run that knows the iteration of each word it
+        reads (``axi_at``) and of each item it writes stalls, as a pipeline does, from the
+        iteration whose word comes late: every later iteration moves by the largest delay so
+        far, and each item is ready that much later."""
         axi = run.axi
         assert axi is not None  # called for AXI runs only
         channel = self.channels[(self.ports[axi.port], axi.write)]
         data_end = done = start
+        arrivals = []
         for beats in axi.bursts:
             _, data_end, done = channel.issue(start, beats)
+            arrivals.append(np.arange(data_end - beats, data_end))
         self.acks.append(done)
         if axi.write:
-            return max(start + run.latency, data_end + run.iteration - 1)
-        return max(start + run.latency, data_end + READ_EXTRA_CYCLES - 1)
+            return max(start + run.latency, data_end + run.iteration - 1), None
+        if run.axi_at is None or run.write_at is None or not arrivals:
+            return max(start + run.latency, data_end + READ_EXTRA_CYCLES - 1), None
+        arrival = np.concatenate(arrivals)
+        # the word read at iteration b arrives, uncontended, at start + b * II + mem latency
+        due = start + run.axi_at * run.ii + run.iteration - READ_EXTRA_CYCLES
+        delay_at_read = np.maximum.accumulate(np.maximum(arrival - due, 0))
+        # the delay of every iteration: that of the last read at or before it
+        last_read = np.searchsorted(run.axi_at, np.arange(run.trips), side="right") - 1
+        delay = np.where(last_read >= 0, delay_at_read[np.maximum(last_read, 0)], 0)
+        ready = start + run.write_at * run.ii + run.iteration + delay[run.write_at]
+        return start + run.latency + int(delay[-1]), ready
 
 
 @dataclass

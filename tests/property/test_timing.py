@@ -164,11 +164,11 @@ def test_matmul_des_never_beats_the_compute_or_memory_bound(case):
         assert min(stage.busy_cycles, stage.stall_cycles, stage.idle_cycles) >= 0
 
 
-@given(designs_and_shapes(ports=("separate",)), st.integers(1, 40))
+@given(designs_and_shapes(), st.integers(1, 40))
 def test_matmul_latency_is_non_decreasing_in_u(case, growth):
-    """More rows never finish sooner on separate bundles. On a shared bundle requests are
-    served in the order their loops start, and one more row tile can reorder the A and B
-    reads for the better by a cycle or two (seen: 111 -> 110 cycles at u = 17 -> 18)."""
+    """More rows never finish sooner: the model places every stream item at the iteration
+    that moves it and every word read where the port delivers it, so nothing it rounds can
+    make a larger problem earlier (checked with the deep profile's 5,000 examples too)."""
     design, u, v, w = case
     assert run_matmul_des(design, u + growth, v, w).latency_cycles >= run_matmul_des(*case).latency_cycles
 

@@ -211,11 +211,14 @@ def test_matmul_kernel_schedule_worked_out_for_the_default_design():
     # ComputeBeats: 32 beats latching B, then 32 A rows per step; iteration 1 + mac 4 + log2(32) + 2
     beats = rows[("ComputeBeats", "compute")]
     assert beats.trip_count == 32 + 2 * 32 and beats.iteration_latency == 12
-    # both streams deliver item m at 66 + m and ComputeBeats reads it no earlier: it starts at
-    # 66 and ends at 66 + 95 + 12 = 173
+    # both streams deliver row m at 66 + m; ComputeBeats latches B row m at beat m and streams
+    # A row r at beat 32 + r, so it starts at 66 and ends at 66 + 95 + 12 = 173; accumulator
+    # row t (beat 32 + t) is ready at 110 + t
     assert rows[("RequantizeRows", "RequantizeTiles")].latency_cycles == 2 * (31 + 8 + 1)  # one chunk of 64 lanes
     assert rows[("WriteBand", "StoreTiles")].trip_count == 64  # 32 rows x 64 bytes per band, 2 bands
-    assert report.latency_cycles == 300
+    # requantize 110..149 and 150..189; GatherOut 118..151, WriteBand 152..185; GatherOut
+    # 186..219, WriteBand 220..253, its last beat at 252 acknowledged one latency later: 316
+    assert report.latency_cycles == 316
     assert report.interval_cycles == rows[("store", "matmul")].latency_cycles == 136
 
 

@@ -99,10 +99,11 @@ def test_simpy_channel_matches_its_twin():
 
 def test_matmul_one_tile_timeline_on_separate_ports():
     # ReadRows of A and of B: 4 words, one row each, iteration L + 2 = 12: 0..15, rows ready at
-    # 12..15. ComputeBeats: 4 beats latching B, then 4 streaming A (8 trips, iteration
-    # 1 + 2 + log2 4 + 2 = 7); its 4 + 4 items read evenly (item m at trip 2m) start it at 12,
-    # it ends at 12 + 7 + 7 = 26, out rows ready at 20, 22, 24, 26. RequantizeRows (iteration
-    # 3 + 2) 23..31; GatherOut 28..33; WriteBand 34..39, its last beat at 38 acknowledged at 48.
+    # 12..15. ComputeBeats: 4 beats latching B (rows at beats 0..3), then 4 streaming A (beats
+    # 4..7); 8 trips, iteration 1 + 2 + log2 4 + 2 = 7: B row m ready at 12 + m starts it at 12,
+    # it ends at 12 + 7 + 7 = 26, out rows ready at 12 + 4 + m + 7 = 23..26. RequantizeRows
+    # (iteration 3 + 2) 23..31; GatherOut 28..33; WriteBand 34..39, its last beat at 38
+    # acknowledged at 48.
     design = dataclasses.replace(TINY, axi_ports="separate")
     expected = [
         ("compute", 12, 26),
@@ -118,12 +119,13 @@ def test_matmul_one_tile_timeline_on_separate_ports():
 
 
 def test_matmul_shared_port_serves_b_after_a():
-    # B's beats follow A's on the shared read bus, so ReadRows of B waits for the port from 15
-    # to 19 (a stall); its rows come at the slower pace, which delays compute by a cycle.
+    # B's words follow A's on the shared read bus: they arrive at 14..17 instead of 10..13, so
+    # ReadRows of B stalls 4 cycles (15 to 19) and its rows are ready at 16..19; ComputeBeats
+    # latches B row m at beat m, so it starts at 16, 4 cycles late, and so does all after it.
     spans, stalls, result = timeline(run_matmul_des, dataclasses.replace(TINY, axi_ports="shared"), 4, 4, 4)
     assert ("load_b", 0, 15) in spans and stalls == [("load_b", 15, 19)]
-    assert ("compute", 13, 27) in spans and ("store", 35, 40) in spans
-    assert result.latency_cycles == 49
+    assert ("compute", 16, 30) in spans and ("store", 38, 43) in spans
+    assert result.latency_cycles == 52
     assert analytic_matmul(TINY, 4, 4, 4).latency_cycles == 48  # the static view ignores it
 
 
