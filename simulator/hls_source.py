@@ -9,6 +9,8 @@ builds the NEST.json tree of ``simulator.schedule``:
   enum and template values: clang evaluates them), or any loop with a LOOP_TRIPCOUNT pragma
   (the max is timed, min and max are reported); a label names the loop, else
   ``VITIS_LOOP_<line>_<n>`` as Vitis names it (n counts the unlabelled loops of a function);
+- interfaces: array arguments are block-RAM ports (ap_memory) and pointer arguments m_axi
+  ports, as Vitis HLS defaults them, unless an INTERFACE pragma gives another mode;
 - pragmas (``#pragma HLS`` and ``_Pragma("HLS ...")`` or a macro wrapping one) apply to the
   scope they stand in, Tcl directives (``--directives``) to the function or function/label
   they name: PIPELINE (II, off), UNROLL (factor, complete), DATAFLOW, LOOP_TRIPCOUNT,
@@ -293,6 +295,20 @@ class SourceReader:
         context = _Context(name, dict(env))
         pragmas = self.scope_pragmas(body) + self.directives.get(name, [])
         self._apply_arrays(pragmas, context)
+        # array arguments are block-RAM ports (ap_memory) and pointers m_axi ports, as Vitis
+        # HLS defaults them, unless an INTERFACE pragma says otherwise
+        modes = {
+            pragma.options.get("port", ""): (pragma.options.get("mode") or next(iter(pragma.options), "")).lower()
+            for pragma in pragmas
+            if pragma.name == "INTERFACE"
+        }
+        for parameter in function.get_children():
+            if parameter.kind.name != "PARM_DECL":
+                continue
+            array = parameter.type.kind.name in ("CONSTANTARRAY", "INCOMPLETEARRAY")
+            mode = modes.get(parameter.spelling, "ap_memory" if array else "m_axi")
+            if mode in ("ap_memory", "bram"):
+                context.arrays.add(parameter.spelling)
         for pragma in pragmas:
             if pragma.name == "INTERFACE" and "latency" in pragma.options:
                 self.axi_latency = int(pragma.options["latency"])

@@ -118,3 +118,10 @@ def test_tcl_directives_apply_to_the_function_or_loop_they_name(tmp_path):
     directives.write_text('set_direktive_pipeline "nested"\n')
     with pytest.raises(SourceError, match=r"directives.tcl:1: 'set_direktive_pipeline' is not a set_directive"):
         read_source(KERNELS, "nested", directives=directives)
+
+
+def test_array_arguments_are_block_ram_ports_and_pointers_m_axi():
+    found = loops(read_source(KERNELS, "interfaces")[0])
+    # BRAM read (2) + add (1) + posted m_axi write (1), against m_axi read (64 + 2) + add + write
+    assert found["FromTable"]["body"][0]["latency"] == 4
+    assert found["FromPointer"]["body"][0]["latency"] == 68

@@ -83,3 +83,16 @@ void unbounded(int* out, int n) {
         out[i] = 0;
     }
 }
+
+// Array arguments are block-RAM ports (ap_memory) by default, pointers m_axi ports.
+void interfaces(const int table[64], const int* pointer, int out[64]) {
+#pragma HLS INTERFACE mode = m_axi port = out
+FromTable:
+    for (int i = 0; i < 64; i++) {
+        out[i] = table[i] + 1;
+    }
+FromPointer:
+    for (int i = 0; i < 64; i++) {
+        out[i] = pointer[i] + 1;
+    }
+}
