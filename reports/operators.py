@@ -115,9 +115,9 @@ def block_diagram(matmul: MatmulDesign, im2col: Im2colDesign) -> Figure:
     top.set_title(f"matmul_kernel: {matmul.tile_v} x {matmul.tile_w} PE array holding a B tile", fontsize=9)
     _box(top, 0, 1.4, "A (m_axi)", 1.3, color="#eee")
     _box(top, 0, 0.2, "B (m_axi)", 1.3, color="#eee")
-    _box(top, 2, 1.4, "load_a\nReadA, EmitA")
-    _box(top, 2, 0.2, "load_b\nReadB, EmitB")
-    _box(top, 4.4, 0.8, f"compute\nLatchB, StreamA\n{matmul.tile_v * matmul.tile_w} MACs/cycle", 1.8, 0.8)
+    _box(top, 2, 1.4, "load_a\nReadRows")
+    _box(top, 2, 0.2, "load_b\nReadRows (ring)")
+    _box(top, 4.4, 0.8, f"compute\nComputeBeats, 2 B banks\n{matmul.tile_v * matmul.tile_w} MACs/cycle", 1.8, 0.8)
     _box(top, 7, 0.8, f"requantize\n{matmul.requant_lanes} lanes/cycle", 1.6, 0.8)
     _box(top, 9.4, 0.8, "store\nGatherOut,\nWriteBand", 1.5, 0.8)
     _arrow(top, (1.35, 1.7), (1.95, 1.7), f"{matmul.axi_width_bits} b")
@@ -327,7 +327,7 @@ the DSP count: the C++ multiplies the raw uint8 codes, two products sharing an A
 Za and Zb after accumulation from the row sums of A and the column sums of B ({results["zero_point_dsp"]}
 DSPs); subtracting them first would give 9-bit operands and one DSP per MAC, {results["unpacked_dsp"]:,}
 for the array alone. The requantizer's {design.requant_lanes} lanes take {results["requant_dsp"]} DSPs
-(acc x M0 is a 32 x 31-bit product). Block RAM goes to the stream FIFOs between the processes and to the
+(acc x M0 is a 32 x 31-bit product). Block RAM goes to the stream FIFOs between the processes, the B read ring and the
 store's band buffer; LUTs mostly to the adder trees of the array ({pct["lut"]:.2f} % of the part in all).
 
 **Static schedule** of hls_src/matmul/matmul.cpp (every labelled loop; trip counts over the call,
@@ -338,17 +338,18 @@ checked against gcov counts of the compiled C++):
 ```
 
 **Design.** The kernel is a DATAFLOW region of five processes joined by streams (see the block
-diagram). For each output tile of {design.tile_u} x {design.tile_w} and each depth tile of {design.tile_v},
-load_b reads the B tile with {design.axi_width_bits}-bit AXI words (one burst train; B is read once when it
-is a single tile) and the PE array latches it: {design.tile_v} x {design.tile_w} registers, B stationary.
-load_a reads the A tile the same way and streams its rows past the array, one row per cycle, so the
-array does {design.tile_v * design.tile_w:,} multiply-accumulates per cycle into one output row, summing
-over the depth with an adder tree. The exact int32 accumulators then get the zero-point terms, the
-requantizer adds the bias and turns {design.requant_lanes} accumulators per cycle into uint8 codes, and the
-store process gathers a band of {design.tile_u} output rows and writes it as whole words in address order
-(a carry word joins the bands). The streams hold {design.n_buffers} tiles ({design.buffering.replace("_", "-")}), so
-loading the next tile overlaps the current one. Edge tiles stream fewer rows, and depth past the edge
-is zero in the A rows.
+diagram). The PE array holds a B tile of {design.tile_v} x {design.tile_w} in registers (B stationary) and
+streams the rows of the A tile past it, one row per cycle, so it does {design.tile_v * design.tile_w:,}
+multiply-accumulates per cycle into one output row, summing over the depth with an adder tree; it has two
+banks, so the next B tile latches, a row per cycle, while the A rows stream past the current one.
+load_a and load_b are each one pipelined loop over the rows of every tile, reading
+{design.axi_width_bits}-bit AXI words into a small ring: rows that share a word cost no extra read, and a
+run of rows in address order is one burst train (a tiled operand, as the export stores the weights, is
+one train for the whole call); a B of up to {design.b_buffer_bytes:,} bytes, such as an im2col output, is
+read whole, once. The exact int32 accumulators then get the zero-point terms, the requantizer adds the
+bias and turns {design.requant_lanes} accumulators per cycle into uint8 codes, and the store process
+gathers a band of {design.tile_u} output rows and writes it as whole words in address order (a carry
+word joins the bands). Edge tiles stream fewer rows, and depth past the edge is zero in the A rows.
 """
     return Section("matmul", "the quantized matmul", body, results)
 
