@@ -41,6 +41,7 @@ FIELD_HELP: dict[str, tuple[str, str]] = {
     "requant_lanes": ("accumulators requantized per cycle", "lanes"),
     "requant_latency_cycles": ("pipeline depth of the requantizer", "cycles"),
     "max_w": ("widest output row of the store buffer (MATMUL_MAX_W)", "bytes"),
+    "a_buffer_bytes": ("bytes of A read whole into the on-chip ring (MATMUL_A_BUFFER; 0: on demand)", "bytes"),
     "b_buffer_bytes": ("bytes of B read whole into the on-chip ring (MATMUL_B_BUFFER; 0: on demand)", "bytes"),
     "buffering": ("streams between processes hold one tile or two", "choice"),
     "rounding": ("requantization rounding (ROUNDING_NEAREST)", "choice"),

@@ -204,6 +204,8 @@ class MatmulDesign(_DesignMixin):
     requant_lanes : accumulators requantized per cycle
     requant_latency_cycles : pipeline depth of the requantizer (64-bit multiply, shift, clamp)
     max_w : widest output row (w) the store's band buffer holds (MATMUL_MAX_W)
+    a_buffer_bytes : bytes of A the load ring holds whole (MATMUL_A_BUFFER): an A that fits
+        (the input of an FC layer, streamed once per column tile) is read once; 0: on demand
     b_buffer_bytes : bytes of B the load ring holds whole (MATMUL_B_BUFFER): a B that fits
         (an activation matrix) is read once, in one burst train; 0 reads rows on demand
     buffering : "single" or "ping_pong": the streams between processes hold one or two tiles
@@ -229,6 +231,7 @@ class MatmulDesign(_DesignMixin):
     requant_lanes: int = 64
     requant_latency_cycles: int = 6
     max_w: int = 1024
+    a_buffer_bytes: int = 16384
     b_buffer_bytes: int = 32768
     buffering: Buffering = "ping_pong"
     rounding: Rounding = "floor"
@@ -246,6 +249,7 @@ class MatmulDesign(_DesignMixin):
         "requant_lanes": (int, 1, 1024),
         "requant_latency_cycles": (int, 1, 64),
         "max_w": (int, 1, 4096),
+        "a_buffer_bytes": (int, 0, 262144),
         "b_buffer_bytes": (int, 0, 262144),
     }
     CHOICES = {
@@ -278,6 +282,11 @@ class MatmulDesign(_DesignMixin):
     def window_words(self, row_bytes: int) -> int:
         """AXI words a row of up to ``row_bytes`` bytes can span (the C++ ``window_words``)."""
         return (row_bytes + self.bytes_per_beat - 2) // self.bytes_per_beat + 1
+
+    @property
+    def a_ring_words(self) -> int:
+        """Words of load_a's ring: a row's window, or a_buffer_bytes (the C++ ``a_ring_words``)."""
+        return max(self.window_words(self.tile_v), self.a_buffer_bytes // self.bytes_per_beat)
 
     @property
     def b_ring_words(self) -> int:
@@ -314,6 +323,7 @@ class MatmulDesign(_DesignMixin):
             "ROUNDING_NEAREST": int(self.rounding == "nearest"),
             "REQUANT_LANES": self.requant_lanes,
             "MATMUL_MAX_W": self.max_w,
+            "MATMUL_A_BUFFER": self.a_buffer_bytes,
             "MATMUL_B_BUFFER": self.b_buffer_bytes,
             **_axi_defines(self),
             "AXI_SHARED": int(self.axi_ports == "shared"),

@@ -176,9 +176,9 @@ def matmul_resources(design: MatmulDesign) -> Resources:
       col_sums[2][tile_w] registers.
     - requantizer: DSP = 3 per lane (acc * M0, a 32 x 31-bit product), LUT = 180 and
       FF = 260 per lane; bias_buffer[max(tile_u, max_w)] int32.
-    - ring_a (load_a): window_words(tile_v) AXI words in tile_v / bytes_per_beat + 1 cyclic
-      banks; ring_b (load_b): max(window_words(tile_w), b_buffer_bytes / bytes_per_beat) words
-      in tile_w / bytes_per_beat + 1 banks (``MatmulDesign.window_words``, ``b_ring_words``);
+    - ring_a (load_a): max(window_words(tile_v), a_buffer_bytes / bytes_per_beat) AXI words in
+      tile_v / bytes_per_beat + 1 cyclic banks; ring_b (load_b): the same with tile_w and
+      b_buffer_bytes (``MatmulDesign.a_ring_words``, ``b_ring_words``);
       band (store): tile_u * max_w bytes in max(bytes_per_beat, tile_w) banks.
     - streams: a_rows, b_rows, acc_rows, out_rows of one tile of rows (two with ping-pong).
     - axi: one m_axi adapter ("shared") or three ("separate"), see ``_axi_adapter``.
@@ -226,7 +226,7 @@ def matmul_resources(design: MatmulDesign) -> Resources:
             "ff": FF_PER_REQUANT_LANE * lanes,
         },
         "bias": buffer_cost(max(tile_u, design.max_w), 32, 1, 1),
-        "ring_a": buffer_cost(design.window_words(tile_v), design.axi_width_bits, tile_v // word + 1, 1),
+        "ring_a": buffer_cost(design.a_ring_words, design.axi_width_bits, tile_v // word + 1, 1),
         "ring_b": buffer_cost(design.b_ring_words, design.axi_width_bits, tile_w // word + 1, 1),
         "band": buffer_cost(tile_u * design.max_w, 8, max(word, tile_w), 1),
         "streams": {kind: sum(stream[kind] for stream in streams) for kind in RESOURCE_KINDS},

@@ -15,6 +15,7 @@
 //   ROUNDING_NEAREST   0 = floor requantization, 1 = nearest (gemmlowp), [0, 1]
 //   REQUANT_LANES      accumulators requantized per cycle, [1, 1024]
 //   MATMUL_MAX_W       widest out row the store band buffer holds, [1, 4096]
+//   MATMUL_A_BUFFER    bytes of A the load ring holds whole (0: rows read on demand), [0, 262144]
 //   MATMUL_B_BUFFER    bytes of B the load ring holds whole (0: rows read on demand), [0, 262144]
 //   AXI_WIDTH_BITS     AXI data width (a power of two), [32, 1024]
 //   AXI_BURST_BEATS    beats of a full burst (max_*_burst_length), [1, 256]
@@ -45,6 +46,9 @@
 #endif
 #ifndef MATMUL_MAX_W
 #define MATMUL_MAX_W 1024
+#endif
+#ifndef MATMUL_A_BUFFER
+#define MATMUL_A_BUFFER 16384
 #endif
 #ifndef MATMUL_B_BUFFER
 #define MATMUL_B_BUFFER 32768
@@ -90,6 +94,7 @@ static_assert(TILE_W >= 1 && TILE_W <= 256, "TILE_W is out of range; expected [1
 static_assert(ROUNDING_NEAREST >= 0 && ROUNDING_NEAREST <= 1, "ROUNDING_NEAREST is out of range; expected [0, 1]");
 static_assert(REQUANT_LANES >= 1 && REQUANT_LANES <= 1024, "REQUANT_LANES is out of range; expected [1, 1024]");
 static_assert(MATMUL_MAX_W >= 1 && MATMUL_MAX_W <= 4096, "MATMUL_MAX_W is out of range; expected [1, 4096]");
+static_assert(MATMUL_A_BUFFER >= 0 && MATMUL_A_BUFFER <= 262144, "MATMUL_A_BUFFER is out of range; expected [0, 262144]");
 static_assert(MATMUL_B_BUFFER >= 0 && MATMUL_B_BUFFER <= 262144, "MATMUL_B_BUFFER is out of range; expected [0, 262144]");
 static_assert(AXI_WIDTH_BITS >= 32 && AXI_WIDTH_BITS <= 1024, "AXI_WIDTH_BITS is out of range; expected [32, 1024]");
 static_assert(AXI_BURST_BEATS >= 1 && AXI_BURST_BEATS <= 256, "AXI_BURST_BEATS is out of range; expected [1, 256]");
@@ -110,6 +115,7 @@ inline constexpr int tile_w = TILE_W;
 inline constexpr bool rounding_nearest = ROUNDING_NEAREST == 1;
 inline constexpr int requant_lanes = REQUANT_LANES;
 inline constexpr int matmul_max_w = MATMUL_MAX_W;
+inline constexpr int matmul_a_buffer = MATMUL_A_BUFFER;
 inline constexpr int matmul_b_buffer = MATMUL_B_BUFFER;
 inline constexpr int axi_width_bits = AXI_WIDTH_BITS;
 inline constexpr int axi_burst_beats = AXI_BURST_BEATS;

@@ -14,7 +14,8 @@
 //   emits a row once all its words are held, so rows that share words cost no extra read and
 //   a run of rows in address order is one burst train. An operand may be row-major or tiled
 //   (the `layout` argument; matmul.hpp): a tiled operand is one contiguous run per tile. A B
-//   that fits MATMUL_B_BUFFER bytes (an activation matrix) is read whole, in order, once.
+//   that fits MATMUL_B_BUFFER bytes (an activation matrix), or an A that fits MATMUL_A_BUFFER
+//   (the input of an FC layer, re-read for every column tile), is read whole, in order, once.
 // - compute is one flattened pipelined loop (ComputeBeats) over two banks of B registers: the
 //   next B tile latches into one bank, a row per beat, while the A rows stream past the tile
 //   in the other; it multiplies raw uint8 codes, two products per DSP48E2 (the pair shares the
@@ -51,6 +52,7 @@ constexpr int tile_v = cnnacc::design::tile_v;
 constexpr int tile_w = cnnacc::design::tile_w;
 constexpr int lanes = cnnacc::design::requant_lanes;
 constexpr int max_w = cnnacc::design::matmul_max_w;
+constexpr int a_buffer = cnnacc::design::matmul_a_buffer;
 constexpr int b_buffer = cnnacc::design::matmul_b_buffer;
 constexpr int word_bytes = cnnacc::word_bytes;
 constexpr uint64_t product_shift = 18;  // the second product of a DSP48E2 pair starts at bit 18
@@ -234,20 +236,29 @@ ReadRows:
     }
 }
 
-// Words of B's on-chip ring: the row window, or all of B_BUFFER bytes.
-constexpr int b_ring_words = window_words(tile_w) > b_buffer / word_bytes ? window_words(tile_w)
-                                                                          : b_buffer / word_bytes;
+// Words of a load ring for rows of n bytes: the row window, or all of `buffer` bytes.
+constexpr int ring_words(int n, int buffer) {
+    return window_words(n) > buffer / word_bytes ? window_words(n) : buffer / word_bytes;
+}
+constexpr int a_ring_words = ring_words(tile_v, a_buffer);
+constexpr int b_ring_words = ring_words(tile_w, b_buffer);
 
-void load_a(const word_t* a, stream<a_row_t>& a_rows, uint32_t u, uint32_t v, uint32_t w, bool tiled) {
-    read_rows<tile_v, window_words(tile_v)>(a, ARows(u, v, w, tiled), 0, a_rows);
+// The words of an operand of `bytes` bytes when a ring of `buffer` bytes holds it, else 0.
+inline int64_t whole_words(uint64_t bytes, int buffer) {
+    const uint64_t words = cnnacc::words_for(bytes);
+    return words <= static_cast<uint64_t>(buffer / word_bytes) ? static_cast<int64_t>(words) : 0;
 }
 
-// B is read whole into the ring when it fits (an activation matrix kept on chip), else on demand.
+// A or B is read whole into its ring when it fits (the input of an FC layer, an activation
+// matrix kept on chip), else on demand.
+void load_a(const word_t* a, stream<a_row_t>& a_rows, uint32_t u, uint32_t v, uint32_t w, bool tiled) {
+    const uint64_t bytes = tiled ? uint64_t{u} * ((v + tile_v - 1) / tile_v) * tile_v : uint64_t{u} * v;
+    read_rows<tile_v, a_ring_words>(a, ARows(u, v, w, tiled), whole_words(bytes, a_buffer), a_rows);
+}
+
 void load_b(const word_t* b, stream<b_row_t>& b_rows, uint32_t u, uint32_t v, uint32_t w, bool tiled) {
     const uint64_t bytes = tiled ? uint64_t{(w + tile_w - 1) / tile_w} * tile_w * v : uint64_t{v} * w;
-    const uint64_t words = cnnacc::words_for(bytes);
-    const int64_t whole = words <= static_cast<uint64_t>(b_buffer / word_bytes) ? static_cast<int64_t>(words) : 0;
-    read_rows<tile_w, b_ring_words>(b, BRows(u, v, w, tiled), whole, b_rows);
+    read_rows<tile_w, b_ring_words>(b, BRows(u, v, w, tiled), whole_words(bytes, b_buffer), b_rows);
 }
 
 // The PE array, one flattened pipelined loop over beats. Two banks of TILE_V x TILE_W

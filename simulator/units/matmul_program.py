@@ -28,7 +28,7 @@ import numba
 import numpy as np
 
 from simulator.designs import MatmulDesign
-from simulator.layout import LAYOUT_A_TILED, LAYOUT_B_TILED, LAYOUT_BIAS_COLUMNS, tiled_b_bytes
+from simulator.layout import LAYOUT_A_TILED, LAYOUT_B_TILED, LAYOUT_BIAS_COLUMNS, tiled_a_bytes, tiled_b_bytes
 from simulator.units.program import READ_EXTRA_CYCLES, Axi, LoopRun, Program
 
 BUFFER_ITERATION = 2
@@ -163,11 +163,11 @@ def _bursts(design: MatmulDesign, beats: int) -> tuple[int, ...]:
     return (design.burst_beats,) * full + ((rest,) if rest else ())
 
 
-def whole_b_words(design: MatmulDesign, v: int, w: int, tiled: bool) -> int:
-    """Words of B when the load ring holds it whole (read once, in order), else 0."""
-    size = tiled_b_bytes(v, w, design.tile_w) if tiled else v * w
+def whole_words(design: MatmulDesign, size: int, buffer_bytes: int) -> int:
+    """Words of an operand of ``size`` bytes when a ring of ``buffer_bytes`` holds it whole
+    (read once, in order), else 0 (the C++ ``whole_words``)."""
     words = -(-size // design.bytes_per_beat)
-    return words if words <= design.b_buffer_bytes // design.bytes_per_beat else 0
+    return words if words <= buffer_bytes // design.bytes_per_beat else 0
 
 
 def _read_rows(design, port: str, stream: str, rows: tuple[np.ndarray, np.ndarray], window: int, whole: int = 0):
@@ -216,7 +216,8 @@ def matmul_program(design: MatmulDesign, u: int, v: int, w: int, *, bias: bool =
     ``layout``: the bits of simulator.layout, 0 for row-major operands)."""
     walk = steps(design, u, v, w)
     out_tiles = [step for step in walk if step.last_depth]
-    a = a_rows(design, u, v, w, bool(layout & LAYOUT_A_TILED))
+    a_tiled = bool(layout & LAYOUT_A_TILED)
+    a = a_rows(design, u, v, w, a_tiled)
     b_tiled = bool(layout & LAYOUT_B_TILED)
     b = b_rows(design, u, v, w, b_tiled)
     beats, a_at, b_at, acc_at = compute_beats(walk)
@@ -274,9 +275,29 @@ def matmul_program(design: MatmulDesign, u: int, v: int, w: int, *, bias: bool =
     return Program(
         "matmul",
         {
-            "load_a": (_read_rows(design, "a", "a_rows", a, design.window_words(design.tile_v)),),
+            "load_a": (
+                _read_rows(
+                    design,
+                    "a",
+                    "a_rows",
+                    a,
+                    design.a_ring_words,
+                    whole_words(
+                        design, tiled_a_bytes(u, v, design.tile_v) if a_tiled else u * v, design.a_buffer_bytes
+                    ),
+                ),
+            ),
             "load_b": (
-                _read_rows(design, "b", "b_rows", b, design.b_ring_words, whole_b_words(design, v, w, b_tiled)),
+                _read_rows(
+                    design,
+                    "b",
+                    "b_rows",
+                    b,
+                    design.b_ring_words,
+                    whole_words(
+                        design, tiled_b_bytes(v, w, design.tile_w) if b_tiled else v * w, design.b_buffer_bytes
+                    ),
+                ),
             ),
             "compute": (compute,),
             "requantize": tuple(requantize),
@@ -297,5 +318,5 @@ __all__ = [
     "row_reads",
     "steps",
     "stream_a_iteration",
-    "whole_b_words",
+    "whole_words",
 ]

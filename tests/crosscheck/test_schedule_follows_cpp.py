@@ -129,6 +129,7 @@ def drawn_cases() -> list[tuple]:
             requant_lanes=rng.randint(1, 5),
             burst_beats=rng.choice([1, 4, 16]),
             max_w=64,
+            a_buffer_bytes=rng.choice([0, 64, 4096]),
             b_buffer_bytes=rng.choice([0, 64, 4096]),
         )
         shape = tuple(rng.randint(1, 3 * tile + 1) for tile in (design.tile_u, design.tile_v, design.tile_w))

@@ -173,6 +173,7 @@ def test_cpp_defines_carry_every_design_parameter():
         axi_width_bits=128,
         requant_lanes=3,
         max_w=99,
+        a_buffer_bytes=256,
         b_buffer_bytes=512,
     )
     assert matmul.cpp_defines() == {
@@ -182,6 +183,7 @@ def test_cpp_defines_carry_every_design_parameter():
         "ROUNDING_NEAREST": 1,
         "REQUANT_LANES": 3,
         "MATMUL_MAX_W": 99,
+        "MATMUL_A_BUFFER": 256,
         "MATMUL_B_BUFFER": 512,
         "AXI_WIDTH_BITS": 128,
         "AXI_BURST_BEATS": 16,
