@@ -289,8 +289,9 @@ layer runs either with the weights as A (out = W x) or as B (out^T = x^T W^T). A
 its B from im2col, so its weights are A; for an FC layer the export times both with the SimPy model
 and keeps the faster. The weights are stored tiled for that mapping (each tile one contiguous burst
 train; the manifest and the C header record the orientation and the tile shape, and loading refuses a
-device image that does not match them). An activation matrix B that fits the 32 KB read ring is read
-once, whole.
+device image that does not match them). An activation matrix B that fits the B read ring
+({design.b_buffer_bytes:,} bytes), such as an im2col output, and an FC input A that fits the A ring
+({design.a_buffer_bytes:,} bytes) are read once, whole, and served from chip.
 
 **Fidelity.** On the full {measured["images"]:,}-image test set the integer pipeline reaches
 {100 * measured["accuracy"]:.2f} % (FP32: {100 * fp32_accuracy:.2f} %); the PyTorch model of the same export

@@ -337,19 +337,20 @@ checked against gcov counts of the compiled C++):
 {schedule.format_table()}
 ```
 
-**Design.** The kernel is a DATAFLOW region of five processes joined by streams (see the block
-diagram). The PE array holds a B tile of {design.tile_v} x {design.tile_w} in registers (B stationary) and
-streams the rows of the A tile past it, one row per cycle, so it does {design.tile_v * design.tile_w:,}
+**Design.** The kernel is a DATAFLOW region of five processes joined by streams (see the block diagram).
+The PE array holds a B tile of {design.tile_v} x {design.tile_w} in registers (B stationary) and streams
+the rows of the A tile past it, one row per cycle, so it does {design.tile_v * design.tile_w:,}
 multiply-accumulates per cycle into one output row, summing over the depth with an adder tree; it has two
-banks, so the next B tile latches, a row per cycle, while the A rows stream past the current one.
-load_a and load_b are each one pipelined loop over the rows of every tile, reading
-{design.axi_width_bits}-bit AXI words into a small ring: rows that share a word cost no extra read, and a
-run of rows in address order is one burst train (a tiled operand, as the export stores the weights, is
-one train for the whole call); a B of up to {design.b_buffer_bytes:,} bytes, such as an im2col output, is
-read whole, once. The exact int32 accumulators then get the zero-point terms, the requantizer adds the
-bias and turns {design.requant_lanes} accumulators per cycle into uint8 codes, and the store process
-gathers a band of {design.tile_u} output rows and writes it as whole words in address order (a carry
-word joins the bands). Edge tiles stream fewer rows, and depth past the edge is zero in the A rows.
+banks, so the next B tile latches, a row per cycle, while the A rows stream past the current one. load_a
+and load_b are each one pipelined loop over the rows of every tile, reading {design.axi_width_bits}-bit
+AXI words into a small ring: rows that share a word cost no extra read, and a run of rows in address
+order is one burst train (a tiled operand, as the export stores the weights, is one train for the whole
+call); a B of up to {design.b_buffer_bytes:,} bytes, such as an im2col output, or an A of up to
+{design.a_buffer_bytes:,} bytes, such as an FC input, is read whole, once. The exact int32 accumulators
+then get the zero-point terms, the requantizer adds the bias and turns {design.requant_lanes}
+accumulators per cycle into uint8 codes, and the store process gathers a band of {design.tile_u} output
+rows and writes it as whole words in address order (a carry word joins the bands). Edge tiles stream
+fewer rows, and depth past the edge is zero in the A rows.
 """
     return Section("matmul", "the quantized matmul", body, results)
 
