@@ -60,8 +60,6 @@ CASTS = {
     "INTEGER_LITERAL", "FLOATING_LITERAL", "CHARACTER_LITERAL", "STRING_LITERAL", "TYPE_REF", "TEMPLATE_REF",
     "NAMESPACE_REF", "CXX_NULL_PTR_LITERAL_EXPR", "UNARY_EXPR", "SIZE_OF_PACK_EXPR", "CXX_THIS_EXPR",
 }  # fmt: skip
-_VALUES = {"INTEGER_LITERAL", "FLOATING_LITERAL", "CHARACTER_LITERAL", "CXX_BOOL_LITERAL_EXPR", "UNEXPOSED_EXPR"}
-_VALUES |= {"INIT_LIST_EXPR", "PAREN_EXPR", "CSTYLE_CAST_EXPR", "CXX_STATIC_CAST_EXPR", "CXX_FUNCTIONAL_CAST_EXPR"}
 ONE_CYCLE = {"+", "-", "<", ">", "<=", ">=", "==", "!=", "&", "|", "^", "<<", ">>", "&&", "||"}
 
 
@@ -77,21 +75,9 @@ class Pragma:
 
     @classmethod
     def parse(cls, line: int, text: str) -> Pragma:
-        words = text.replace(",", " ").split()
-        options: dict[str, str] = {}
-        index = 1
-        while index < len(words):
-            word = words[index]
-            if "=" in word and not word.endswith("="):
-                key, value = word.split("=", 1)
-                options[key.lower()] = value
-            elif index + 2 < len(words) + 1 and index + 1 < len(words) and words[index + 1] == "=":
-                options[word.lower()] = words[index + 2] if index + 2 < len(words) else ""
-                index += 2
-            else:
-                options[word.lower()] = ""
-            index += 1
-        return cls(line, words[0].upper() if words else "", options)
+        words = re.sub(r"\s*=\s*", "=", text.replace(",", " ")).split()  # "key = value" -> "key=value"
+        options = dict((word.split("=", 1) + [""])[:2] for word in words[1:])
+        return cls(line, words[0].upper() if words else "", {key.lower(): value for key, value in options.items()})
 
 
 @dataclass
@@ -474,8 +460,8 @@ class SourceReader:
         if init.kind.name == "DECL_STMT":
             declaration = next(init.get_children())
             variable = declaration.spelling
-            values = [c for c in declaration.get_children() if c.kind.name not in ("TYPE_REF", "NAMESPACE_REF")]
-            start = self.evaluate(values[-1], context.env) if values else None
+            value = _initializer(declaration)
+            start = self.evaluate(value, context.env) if value is not None else None
         elif init.kind.name == "BINARY_OPERATOR":
             left, right = init.get_children()
             variable, start = left.spelling, self.evaluate(right, context.env)
@@ -540,12 +526,8 @@ class SourceReader:
                     continue
                 if declaration.type.kind.name in ("CONSTANTARRAY", "INCOMPLETEARRAY"):
                     context.arrays.add(declaration.spelling)
-                values = [
-                    c
-                    for c in declaration.get_children()
-                    if c.kind.name not in ("TYPE_REF", "NAMESPACE_REF", "TEMPLATE_REF")
-                ]
-                info = self._expr(values[-1], context) if values else _Expr()
+                value = _initializer(declaration)
+                info = self._expr(value, context) if value is not None else _Expr()
                 info.writes.add(declaration.spelling)
                 total = _merge(total, info, sequential=False)
             return total
@@ -711,6 +693,12 @@ def _compiler_headers() -> list[str]:
     found = subprocess.run(["g++", "-print-file-name=include"], capture_output=True, text=True, check=False)
     folder = found.stdout.strip()
     return [folder] if found.returncode == 0 and Path(folder).is_dir() else []
+
+
+def _initializer(declaration):
+    """The last child of a variable declaration that is not a type reference (its value), or None."""
+    values = [c for c in declaration.get_children() if c.kind.name not in ("TYPE_REF", "NAMESPACE_REF", "TEMPLATE_REF")]
+    return values[-1] if values else None
 
 
 def _operator(cursor, left) -> str:

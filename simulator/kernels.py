@@ -102,6 +102,20 @@ def centre_float32(x):
     return out, row_sums
 
 
+@njit(cache=True, inline="always")
+def row_terms(a_rowsum, v, centre_a, centre_b, bias):
+    """Per output row: v c_a c_b - c_b sum_j a'[i, j] + bias[i], the row part of eq. 7-8."""
+    constant = np.int64(v) * np.int64(centre_a) * np.int64(centre_b)
+    return constant - np.int64(centre_b) * a_rowsum + bias
+
+
+@njit(cache=True, inline="always")
+def output_code(acc, M0, n, zero_out, nearest, output_floor, output_qmax):  # noqa: N803
+    """An accumulator (with its zero-point terms and bias) as an output code: requantization
+    (eq. 5 or 6) and the clamp to [output_floor, output_qmax]."""
+    return min(max(requantize_one(acc, M0, n, zero_out, nearest), output_floor), output_qmax)
+
+
 @njit(cache=True, nogil=True)
 def qmatmul_epilogue(
     raw,
@@ -123,13 +137,11 @@ def qmatmul_epilogue(
     output_qmax = 2^b - 1 for b-bit activations, 255 for uint8)."""
     u, w = raw.shape
     out = np.empty((u, w), np.uint8)
-    constant = np.int64(v) * np.int64(centre_a) * np.int64(centre_b)
+    rows = row_terms(a_rowsum, v, centre_a, centre_b, bias)
     for i in range(u):
-        row_term = constant - np.int64(centre_b) * a_rowsum[i] + bias[i]
         for k in range(w):
-            acc = np.int64(raw[i, k]) + row_term - np.int64(centre_a) * b_colsum[k]
-            value = requantize_one(acc, M0, n, zero_out, nearest)
-            out[i, k] = min(max(value, output_floor), output_qmax)
+            acc = np.int64(raw[i, k]) + rows[i] - np.int64(centre_a) * b_colsum[k]
+            out[i, k] = output_code(acc, M0, n, zero_out, nearest, output_floor, output_qmax)
     return out
 
 
@@ -234,9 +246,8 @@ def conv_epilogue_kernel(
     step = 2 if pool else 1
     rows, cols = out_m // step, out_n // step
     out = np.empty((batch, channels, rows, cols), np.uint8)
-    constant = np.int64(v) * np.int64(centre_a) * np.int64(centre_b)
+    terms = row_terms(a_rowsum, v, centre_a, centre_b, bias)
     for i in range(channels):
-        row_term = constant - np.int64(centre_b) * a_rowsum[i] + bias[i]
         for b in range(batch):
             for r in range(rows):
                 for c in range(cols):
@@ -246,8 +257,7 @@ def conv_epilogue_kernel(
                             p = b * per_image + (step * r + dr) * grid_n + step * c + dc
                             acc = np.int64(raw[i, p]) - np.int64(centre_a) * boxes[p]
                             best = max(best, acc)
-                    value = requantize_one(best + row_term, M0, n, zero_out, nearest)
-                    out[b, i, r, c] = min(max(value, output_floor), output_qmax)
+                    out[b, i, r, c] = output_code(best + terms[i], M0, n, zero_out, nearest, output_floor, output_qmax)
     return out
 
 

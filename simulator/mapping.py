@@ -128,6 +128,13 @@ def candidates(kind: str) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=4096)
+def timed_call(design: MatmulDesign, u: int, v: int, w: int, layout: int):
+    """The SimPy timing of one matmul_mapped call with a bias (cached: the mapping search and
+    the network timing ask for the same calls)."""
+    return run_matmul_des(design, u, v, w, bias=True, layout=layout)
+
+
+@functools.lru_cache(maxsize=4096)
 def map_layer(design: MatmulDesign, kind: str, out_features: int, in_features: int, columns: int) -> LayerMapping:
     """The candidate mapping with the fewest simulated cycles on ``design`` (cached).
 
@@ -139,7 +146,7 @@ def map_layer(design: MatmulDesign, kind: str, out_features: int, in_features: i
         u, v, w = mapping.matmul_shape(out_features, in_features, columns)
         if w > design.max_w:
             continue
-        cycles = run_matmul_des(design, u, v, w, bias=True, layout=mapping.layout).latency_cycles
+        cycles = timed_call(design, u, v, w, mapping.layout).latency_cycles
         if best is None or cycles < best[0]:
             best = (cycles, mapping)
     if best is None:
@@ -174,5 +181,6 @@ __all__ = [
     "device_weights",
     "map_layer",
     "map_network",
+    "timed_call",
     "weights_from_device",
 ]

@@ -12,6 +12,7 @@ The dataclasses are plain NumPy and ints: no torch is needed to hold or run the 
 
 from __future__ import annotations
 
+import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -134,12 +135,23 @@ def conv_layer_numba(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) -
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _device_image(layer: IntegerLayer):
+    """(design, weights) of a mapped layer for the C++: its tiles and the tiled weights, made
+    once per layer rather than once per call (layers hash by identity)."""
+    from simulator.designs import MatmulDesign
+    from simulator.mapping import device_weights
+
+    mapping = layer.mapping
+    assert mapping is not None  # called for mapped layers only
+    design = MatmulDesign(tile_u=mapping.tile_u, tile_v=mapping.tile_v, tile_w=mapping.tile_w)
+    return design, device_weights(mapping, layer.weight_matrix)
+
+
 def _sw_emu_call(layer: IntegerLayer, x: np.ndarray, rounding: Rounding) -> np.ndarray:
     """One C++ matmul call of ``layer`` on activations ``x`` (in_features x columns), as its
     mapping says; returns (out_features x columns)."""
     from simulator import sw_emu
-    from simulator.designs import MatmulDesign
-    from simulator.mapping import device_weights
 
     args: dict[str, Any] = dict(
         zero_out=layer.output_zero_point,
@@ -158,8 +170,7 @@ def _sw_emu_call(layer: IntegerLayer, x: np.ndarray, rounding: Rounding) -> np.n
             zero_b=layer.input_zero_point,
             **args,
         )
-    design = MatmulDesign(tile_u=mapping.tile_u, tile_v=mapping.tile_v, tile_w=mapping.tile_w)
-    weights = device_weights(mapping, layer.weight_matrix)
+    design, weights = _device_image(layer)
     if mapping.orientation == "weights_a":
         return sw_emu.qmatmul_layer(
             weights,

@@ -20,13 +20,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.mapping import LayerMapping, map_layer
+from simulator.mapping import LayerMapping, map_layer, timed_call
 from simulator.network import IntegerLayer, IntegerNetwork
 from simulator.numerics import check_int
 from simulator.units.im2col import run_im2col_des
 from simulator.units.im2col_schedule import Im2colShape
 from simulator.units.im2col_schedule import memory_bound_cycles as im2col_memory_bound
-from simulator.units.matmul import run_matmul_des
 from simulator.units.tiling import compute_bound_cycles, memory_bound_cycles
 
 BATCH_MAX = 4096
@@ -170,7 +169,7 @@ def network_timing(
             calls, columns, im2col_cycles, im2col_bound, im2col_bytes = 1, batch, 0, 0, 0
         mapping = layer_mapping(layer, matmul_design, columns, remap)
         u, v, w = mapping.matmul_shape(layer.out_features, layer.in_features, columns)
-        matmul = run_matmul_des(matmul_design, u, v, w, bias=True, layout=mapping.layout)
+        matmul = timed_call(matmul_design, u, v, w, mapping.layout)
         compute = compute_bound_cycles(matmul_design, u, v, w)
         memory = memory_bound_cycles(matmul_design, u, v, w)
         moved = {key: calls * value for key, value in _matmul_bytes(mapping, u, v, w).items()}
