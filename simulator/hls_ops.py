@@ -1,74 +1,181 @@
-"""Operation latencies of the HLS source reader and the schedule of a straight-line block.
+"""Operation timing of the HLS source reader and the schedule of a straight-line block.
 
 ``cnnacc hls-estimate FILE.cpp`` turns every run of statements between loops into one op of
-the nest model, whose latency is the longest chain through the block's data dependences
-(ASAP scheduling): a statement starts when the values it reads are ready and takes the
-latency of its expression tree; independent statements overlap, as in a Vitis HLS schedule.
+the nest model whose latency is the number of clock states its operations need, scheduled as
+soon as their operands are ready (ASAP) and chained within a state while the combinational
+delays fit the clock budget, as Vitis HLS schedules:
 
-Latencies (cycles, a 250-300 MHz target; UG1399 "Operator latencies" and the AMD
-DSP48E2 and RAMB18E2 user guides UG579 / UG573):
-- add, subtract, compare, logic, shifts, select (?:): 1 (one LUT-carry stage);
-- multiply: 3 when both operands fit a DSP48E2 (<= 27 x 18 bits), 5 for wider products; by a
-  constant: 0 for a power of two (a shift), else 1 (shifts and adds);
-- divide or modulo: bits + 3 (a radix-2 divider), 0 by a power-of-two literal (a shift);
-- local array read: 2 (BRAM read, registered output), 0 when the array is fully partitioned
-  (registers); local array write: 1;
-- m_axi pointer read: the port's latency (INTERFACE latency=, default 64) + 2 (request,
-  data, store: the cnnacc program model's rule); m_axi write: 1 (posted);
-- hls::stream read or write: 1;
-- float / double add 5, multiply 4 (DSP-based Vitis floating-point cores).
+- the budget of a state is the clock period less the Vitis default clock uncertainty (27 %);
+- combinational operations (add, compare, logic, select, a multiplexer of registers) take a
+  fraction of a state, ``delay_ns / budget``: they chain while the fractions fit in one state;
+- pipelined cores (multipliers, floating-point operators, dividers) take whole states: their
+  result is ready ``cycles`` states after the state their operands arrive in;
+- a block-RAM read returns its data one state after the address (RAMB18E2 / RAMB36E1 with the
+  output register off), a write completes within its state.
+
+Latencies in states at a 5 ns clock, by device family (the Bind Op Report of Vitis HLS
+2022-2023 csynth reports of the calibration set, tests/data/hls_reports/, for the float and
+double cores and the 32-bit multiply; AMD PG060 "Floating-Point Operator" for the others), and
+scaled to another clock as ceil(states * 5 ns / period): a core of fixed delay needs
+proportionally fewer stages at a slower clock.
+
+A value read and later written in one iteration (an accumulator, a read-modify-write of an
+array element at an index the tool cannot prove distinct) forms a recurrence: the loop's II
+is at least the states from that read to that write.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
-ADD = 1
-MUL_DSP, MUL_WIDE = 3, 5
-DSP_BITS = (27, 18)
-DIV_EXTRA = 3
-BRAM_READ, BRAM_WRITE = 2, 1
-AXI_EXTRA = 2
-STREAM = 1
-FLOAT_ADD, FLOAT_MUL = 5, 4
+DEFAULT_CLOCK_NS = 10.0  # Vitis HLS's default clock (create_clock -period 10)
+CLOCK_UNCERTAINTY = 0.27  # Vitis HLS's default clock uncertainty: 27 % of the period
+REFERENCE_CLOCK_NS = 5.0
 DEFAULT_AXI_LATENCY = 64
-BRAM_PORTS = 2  # a RAMB18E2 has two ports
+BRAM_PORTS = 2  # a true dual-port block RAM
+FAMILIES = ("ultrascale", "7series")
+
+# states at 5 ns: (UltraScale / UltraScale+, 7 series)
+CORE_STATES: dict[str, tuple[int, int]] = {
+    "mul": (1, 2),  # integer multiply that fits one DSP48 (27 x 18 / 25 x 18)
+    "mul_wide": (1, 3),  # wider integer multiply (several DSPs)
+    "fadd": (4, 9),
+    "fmul": (3, 7),
+    "fdiv": (12, 29),
+    "fsqrt": (12, 28),
+    "fexp": (10, 30),
+    "dadd": (5, 10),
+    "dmul": (6, 11),
+    "ddiv": (28, 57),
+    "dsqrt": (28, 57),
+    "dexp": (20, 60),
+    "fcmp": (1, 1),
+    "fconv": (3, 5),  # int <-> float conversions
+}
+# combinational delay in ns: (UltraScale / UltraScale+, 7 series)
+DELAY_NS: dict[str, tuple[float, float]] = {
+    "add": (0.9, 1.6),  # 32-bit add, subtract, compare
+    "logic": (0.4, 0.6),  # and, or, xor, not, select, a register multiplexer
+    "shift": (0.9, 1.6),  # shift by a variable amount
+    "bram_out": (1.2, 2.0),  # block-RAM clock-to-data
+    "bram_in": (0.6, 0.8),  # block-RAM address / write setup
+    "core_out": (0.3, 0.4),  # a pipelined core's output register
+}
+
+
+@dataclass(frozen=True)
+class Op:
+    """A combinational operation (``cycles`` 0, a ``delay`` in states) or a pipelined core."""
+
+    cycles: int
+    delay: float
+
+    def after(self, time: float) -> float:
+        """When the result is ready if the operands are ready at ``time`` (in states)."""
+        if self.cycles == 0:
+            start = time if (time - math.floor(time)) + self.delay <= 1.0 + 1e-9 else math.ceil(time)
+            return start + self.delay
+        return math.floor(time) + self.cycles + self.delay
+
+
+@dataclass(frozen=True)
+class Target:
+    """The device family and clock the latencies are for."""
+
+    clock_ns: float = DEFAULT_CLOCK_NS
+    family: str = "ultrascale"
+
+    def __post_init__(self):
+        if not 0.5 <= self.clock_ns <= 100:
+            raise ValueError(f"clock period {self.clock_ns} ns is out of range; expected 0.5 to 100 ns")
+        if self.family not in FAMILIES:
+            raise ValueError(f"device family {self.family!r} is not known; expected one of {FAMILIES}")
+
+    @classmethod
+    def for_part(cls, part: str | None, clock_ns: float | None) -> Target:
+        """The target of an AMD part name (xc7*: 7 series, else UltraScale / UltraScale+)."""
+        family = "7series" if part and part.lower().startswith("xc7") else "ultrascale"
+        return cls(DEFAULT_CLOCK_NS if clock_ns is None else float(clock_ns), family)
+
+    @property
+    def budget_ns(self) -> float:
+        return self.clock_ns * (1 - CLOCK_UNCERTAINTY)
+
+    def _index(self) -> int:
+        return FAMILIES.index(self.family)
+
+    def combinational(self, kind: str, bits: int = 32) -> Op:
+        """An operation of ``DELAY_NS`` kind; adds and compares scale with their width."""
+        delay = DELAY_NS[kind][self._index()]
+        if kind == "add":
+            delay *= max(0.5, min(2.0, bits / 32))
+        return Op(0, min(1.0, delay / self.budget_ns))
+
+    def core(self, kind: str) -> Op:
+        """A pipelined core of ``CORE_STATES`` kind at this clock."""
+        states = CORE_STATES[kind][self._index()]
+        scaled = math.ceil(states * REFERENCE_CLOCK_NS / self.clock_ns - 1e-9)
+        return Op(max(1, scaled), self.combinational("core_out").delay)
+
+    def multiply(self, bits_a: int, bits_b: int) -> Op:
+        """An integer multiply: one DSP48 up to 27 x 18 bits (either way round), several above."""
+        small, large = sorted((bits_a, bits_b))
+        return self.core("mul" if small <= 18 and large <= 27 else "mul_wide")
+
+    def divide(self, bits: int) -> Op:
+        """An integer divider: one state per quotient bit at 5 ns (a radix-2 divider)."""
+        return Op(max(1, math.ceil(bits * REFERENCE_CLOCK_NS / self.clock_ns)), self.combinational("logic").delay)
+
+    def bram_read(self) -> Op:
+        return Op(1, self.combinational("bram_out").delay)
+
+    def bram_write(self) -> Op:
+        return self.combinational("bram_in")
 
 
 @dataclass
 class BlockSchedule:
-    """ASAP schedule of one straight-line block: when each variable's value is ready."""
+    """ASAP schedule of one straight-line block (times in states from the block's start).
 
-    ready: dict[str, int] = field(default_factory=dict)
-    latency: int = 0
+    ``statement`` takes, for each value a statement reads, the time from that read to the
+    statement's result; a value written after the block read it (before writing it) closes a
+    recurrence of ``finish - read time``.
+    """
 
-    def statement(self, reads: set[str], writes: set[str], latency: int) -> int:
-        """Schedule a statement reading ``reads`` and writing ``writes``; returns its finish."""
-        start = max((self.ready.get(name, 0) for name in reads), default=0)
-        finish = start + latency
+    ready: dict[str, float] = field(default_factory=dict)
+    first_read: dict[str, float] = field(default_factory=dict)
+    latency: float = 0.0
+    recurrence: float = 0.0
+
+    def statement(self, paths: dict[str, float], writes: set[str], latency: float) -> float:
+        """Schedule a statement; returns its finish time."""
+        finish = latency
+        for name, path in paths.items():
+            start = self.ready.get(name, 0.0)
+            finish = max(finish, start + path)
+            if name not in self.ready:
+                self.first_read.setdefault(name, start)
         for name in writes:
-            self.ready[name] = max(self.ready.get(name, 0), finish)
+            if name in self.first_read:
+                self.recurrence = max(self.recurrence, finish - self.first_read[name])
+            self.ready[name] = max(self.ready.get(name, 0.0), finish)
         self.latency = max(self.latency, finish)
         return finish
 
-
-def multiply_latency(bits_a: int, bits_b: int) -> int:
-    """3 when the product fits one DSP48E2 (27 x 18 bits, either way round), else 5."""
-    small, large = sorted((bits_a, bits_b))
-    return MUL_DSP if small <= DSP_BITS[1] and large <= DSP_BITS[0] else MUL_WIDE
+    def states(self) -> int:
+        """The block's latency in whole states."""
+        return math.ceil(self.latency - 1e-9)
 
 
 __all__ = [
-    "ADD",
-    "AXI_EXTRA",
     "BRAM_PORTS",
-    "BRAM_READ",
-    "BRAM_WRITE",
     "BlockSchedule",
+    "CLOCK_UNCERTAINTY",
+    "CORE_STATES",
     "DEFAULT_AXI_LATENCY",
-    "DIV_EXTRA",
-    "FLOAT_ADD",
-    "FLOAT_MUL",
-    "STREAM",
-    "multiply_latency",
+    "DEFAULT_CLOCK_NS",
+    "DELAY_NS",
+    "Op",
+    "Target",
 ]

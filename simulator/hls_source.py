@@ -61,6 +61,8 @@ CASTS = {
     "NAMESPACE_REF", "CXX_NULL_PTR_LITERAL_EXPR", "UNARY_EXPR", "SIZE_OF_PACK_EXPR", "CXX_THIS_EXPR",
 }  # fmt: skip
 ONE_CYCLE = {"+", "-", "<", ">", "<=", ">=", "==", "!=", "&", "|", "^", "<<", ">>", "&&", "||"}
+AUTO_PIPELINE_TRIPS = 64  # config_compile -pipeline_loops: innermost loops up to this trip count unroll into their parent
+MATH_CORES = {"exp": "fexp", "expf": "fexp", "log": "fexp", "logf": "fexp", "sqrt": "fsqrt", "sqrtf": "fsqrt"}
 
 
 class SourceError(ValueError):
@@ -89,23 +91,48 @@ class _Context:
     unlabelled: int = 0
     partitioned: set[str] = field(default_factory=set)  # local arrays held in registers
     factors: dict[str, int] = field(default_factory=dict)  # cyclic / block partition factors
-    arrays: set[str] = field(default_factory=set)  # local arrays (BRAM)
+    arrays: set[str] = field(default_factory=set)  # block-RAM arrays (local or ap_memory ports)
+    streams: set[str] = field(default_factory=set)
+    ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # enclosing loop variables
+    aliases: dict[str, str] = field(default_factory=dict)  # parameter -> the caller's array
 
 
 @dataclass
 class _Expr:
-    latency: int = 0
-    reads: set[str] = field(default_factory=set)
+    """An expression: its latency in states, and for each value it reads the states from that
+    read to its result (``hls_ops.BlockSchedule``)."""
+
+    latency: float = 0.0
+    paths: dict[str, float] = field(default_factory=dict)
     writes: set[str] = field(default_factory=set)
     accesses: Counter = field(default_factory=Counter)  # (array, port or stream; "r" or "w") -> accesses
-    recurrence: int = 0
+    indices: dict[str, set[str]] = field(default_factory=dict)  # array -> index texts read
+
+    def then(self, op: hls_ops.Op) -> _Expr:
+        """This expression followed by ``op``."""
+        return _Expr(
+            op.after(self.latency),
+            {name: op.after(path) for name, path in self.paths.items()},
+            set(self.writes),
+            Counter(self.accesses),
+            {name: set(texts) for name, texts in self.indices.items()},
+        )
 
 
-def read_directives(path) -> dict[str, list[Pragma]]:
+PROJECT_COMMANDS = {
+    "open_project", "open_solution", "set_top", "add_files", "csim_design", "csynth_design", "cosim_design",
+    "export_design", "close_project", "close_solution", "exit", "source", "set", "puts", "open_component",
+}  # fmt: skip
+
+
+def read_directives(path, settings: dict | None = None) -> dict[str, list[Pragma]]:
     """Tcl directives (``set_directive_<pragma> [-option value | -flag]... "function[/label]"
-    [variable]``, as Vitis HLS projects keep them in directives.tcl) by location.
+    [variable]``, as Vitis HLS projects keep them in directives.tcl or script.tcl) by location.
 
-    Raises SourceError naming file:line for a line that is not a directive, comment or blank.
+    The project settings that change timing go to ``settings``: ``create_clock -period P``
+    ("clock_ns"), ``set_part PART`` ("part") and ``config_compile -pipeline_loops N``
+    ("pipeline_loops"); the other project commands (open_project, add_files, config_*, ...)
+    are skipped. Raises SourceError naming file:line for any other command.
     """
     import shlex
 
@@ -122,7 +149,8 @@ def read_directives(path) -> dict[str, list[Pragma]]:
         except ValueError as error:
             raise SourceError(f"{path}:{number}: {error}") from None
         if not words[0].startswith("set_directive_"):
-            raise SourceError(f"{path}:{number}: {words[0]!r} is not a set_directive_* command")
+            _project_setting(path, number, words, settings if settings is not None else {})
+            continue
         options: dict[str, str] = {}
         positional: list[str] = []
         index = 1
@@ -148,6 +176,19 @@ def read_directives(path) -> dict[str, list[Pragma]]:
     return found
 
 
+def _project_setting(path: Path, number: int, words: list[str], settings: dict) -> None:
+    command = words[0]
+    value = words[words.index("-period") + 1] if "-period" in words[:-1] else None
+    if command == "create_clock" and value is not None:
+        settings["clock_ns"] = float(_arithmetic(value) or value)
+    elif command == "set_part" and len(words) > 1:
+        settings["part"] = words[1].strip("{}")
+    elif command == "config_compile" and "-pipeline_loops" in words[:-1]:
+        settings["pipeline_loops"] = int(words[words.index("-pipeline_loops") + 1])
+    elif command not in PROJECT_COMMANDS and not command.startswith("config_"):
+        raise SourceError(f"{path}:{number}: {command!r} is not a set_directive_* or project command")
+
+
 def _library():
     from clang import cindex
 
@@ -166,17 +207,30 @@ class SourceReader:
     """The loop nest of ``top`` in ``path`` (module docstring); ``nest()`` builds it."""
 
     def __init__(
-        self, path, top: str, defines=(), includes=(), directives=None, axi_latency: int = hls_ops.DEFAULT_AXI_LATENCY
+        self,
+        path,
+        top: str,
+        defines=(),
+        includes=(),
+        directives=None,
+        clock_ns: float | None = None,
+        part: str | None = None,
     ):
         self.cindex, self.lib = _library()
         self.path = Path(path)
         if not self.path.is_file():
             raise FileNotFoundError(f"{path}: no such file")
         self.top = top
-        self.axi_latency = axi_latency
+        self.axi_latency = hls_ops.DEFAULT_AXI_LATENCY
         self.warnings: list[str] = []
         self.use_min = False
-        self.directives = read_directives(directives) if directives is not None else {}
+        settings: dict = {}
+        self.directives = read_directives(directives, settings) if directives is not None else {}
+        self.target = hls_ops.Target.for_part(
+            part if part is not None else settings.get("part"),
+            clock_ns if clock_ns is not None else settings.get("clock_ns"),
+        )
+        self.pipeline_loops = int(settings.get("pipeline_loops", AUTO_PIPELINE_TRIPS))
         args = ["-x", "c++", "-std=c++17", "-D__SYNTHESIS__", "-Wno-unknown-pragmas"]
         args += [f"-D{define}" for define in defines] + [f"-I{folder}" for folder in includes]
         args += ["-I", str(HEADERS)]  # last: the real Xilinx headers win when given with -I
@@ -194,6 +248,7 @@ class SourceReader:
             for cursor in self.unit.cursor.walk_preorder()
             if cursor.kind.name in ("FUNCTION_DECL", "FUNCTION_TEMPLATE", "CXX_METHOD") and cursor.is_definition()
         }
+        self._loopy: dict[str, bool] = {}
 
     # ------------------------------------------------------------------ source facts
 
@@ -264,6 +319,29 @@ class SourceReader:
             return None
         return self.evaluate(reference.referenced, {}) if reference.referenced.kind.name == "VAR_DECL" else None
 
+    def _bound_range(self, cursor, context: _Context) -> tuple[int, int] | None:
+        """(min, max) of an expression over the ranges of the enclosing loop variables it
+        names, or the range of its type's width for any other variable, or None."""
+        names = {
+            token.spelling for token in cursor.get_tokens() if token.kind.name == "IDENTIFIER"
+        } - set(context.env)
+        free = [name for name in names if name in context.ranges]
+        values = set()
+        for corner in range(1 << len(free)):
+            env = dict(context.env)
+            for bit, name in enumerate(free):
+                env[name] = context.ranges[name][(corner >> bit) & 1]
+            value = self.evaluate(cursor, env)
+            if value is None:
+                break
+            values.add(value)
+        else:
+            return min(values), max(values)
+        bits = _width(cursor.type)
+        if bits is not None and bits <= 16:  # Vivado/Vitis HLS bound a variable trip count by its type
+            return 0, (1 << bits) - 1
+        return None
+
     # ------------------------------------------------------------------ the nest
 
     def nest(self) -> dict:
@@ -272,17 +350,18 @@ class SourceReader:
         if function is None:
             names = ", ".join(sorted(self.functions)) or "none"
             raise SourceError(f"{self.path}: no function {self.top!r} is defined (defined: {names})")
-        return self._function(function, {}, self.top)
+        return _public(self._function(function, _Context(self.top, {}), self.top))
 
-    def _function(self, function, env: dict[str, int], name: str) -> dict:
+    def _function(self, function, caller: _Context, name: str, bindings: dict[str, str] | None = None) -> dict:
         body = next((child for child in function.get_children() if child.kind.name == "COMPOUND_STMT"), None)
         if body is None:
             self._fail(function, f"function {name} has no body")
-        context = _Context(name, dict(env))
+        context = _Context(name, dict(caller.env))
         pragmas = self.scope_pragmas(body) + self.directives.get(name, [])
         self._apply_arrays(pragmas, context)
-        # array arguments are block-RAM ports (ap_memory) and pointers m_axi ports, as Vitis
-        # HLS defaults them, unless an INTERFACE pragma says otherwise
+        # array arguments are block-RAM ports (ap_memory) and pointers m_axi ports in the Vitis
+        # kernel flow, block RAM in the Vivado IP flow (the default here) unless an INTERFACE
+        # pragma gives another mode; a called function's array parameters are its caller's arrays
         modes = {
             pragma.options.get("port", ""): (pragma.options.get("mode") or next(iter(pragma.options), "")).lower()
             for pragma in pragmas
@@ -291,16 +370,33 @@ class SourceReader:
         for parameter in function.get_children():
             if parameter.kind.name != "PARM_DECL":
                 continue
-            array = parameter.type.kind.name in ("CONSTANTARRAY", "INCOMPLETEARRAY")
-            mode = modes.get(parameter.spelling, "ap_memory" if array else "m_axi")
+            spelling = parameter.spelling
+            if "stream" in parameter.type.spelling:
+                context.streams.add(spelling)
+                continue
+            if bindings is not None and spelling in bindings:
+                outer = bindings[spelling]
+                context.aliases[spelling] = outer
+                for known in ("arrays", "partitioned", "streams"):
+                    if outer in getattr(caller, known):
+                        getattr(context, known).add(spelling)
+                if outer in caller.factors:
+                    context.factors[spelling] = caller.factors[outer]
+                continue
+            pointer = parameter.type.kind.name in ("CONSTANTARRAY", "INCOMPLETEARRAY", "POINTER")
+            mode = modes.get(spelling, "ap_memory" if pointer else "scalar")
             if mode in ("ap_memory", "bram"):
-                context.arrays.add(parameter.spelling)
+                context.arrays.add(spelling)
         for pragma in pragmas:
             if pragma.name == "INTERFACE" and "latency" in pragma.options:
-                self.axi_latency = int(pragma.options["latency"])
+                self.axi_latency = int(_arithmetic(pragma.options["latency"]) or self.axi_latency)
         nodes = self._statements(list(body.get_children()), context)
-        kind = "dataflow" if any(p.name == "DATAFLOW" for p in pragmas) else "sequential"
-        return {"region": name, "kind": kind, "body": nodes}
+        dataflow = any(p.name == "DATAFLOW" for p in pragmas)
+        region = {"region": name, "kind": "dataflow" if dataflow else "sequential", "body": nodes}
+        if dataflow:
+            region["channel"] = "fifo" if context.streams or _uses_streams(body) else "pipo"
+        region["_arrays"] = _arrays_of(nodes)
+        return region
 
     def _apply_arrays(self, pragmas: list[Pragma], context: _Context) -> None:
         for pragma in pragmas:
@@ -317,12 +413,20 @@ class SourceReader:
         nodes: list[dict] = []
         block = hls_ops.BlockSchedule()
         first_line = [0]
+        touched: Counter = Counter()
 
         def flush() -> None:
             if block.latency:
-                nodes.append({"op": f"block@{first_line[0]}", "latency": block.latency})
+                node = {"op": f"block@{first_line[0]}", "latency": max(1, block.states())}
+                node["_arrays"] = {name for name, _ in touched}
+                node["_ports"] = dict(touched)
+                node["_recurrence"] = block.recurrence
+                nodes.append(node)
             block.ready.clear()
-            block.latency = 0
+            block.first_read.clear()
+            block.latency = 0.0
+            block.recurrence = 0.0
+            touched.clear()
             first_line[0] = 0
 
         for statement in statements:
@@ -339,23 +443,54 @@ class SourceReader:
                 nodes += self._statements(list(statement.get_children()), context)
             elif kind in ("NULL_STMT", "BREAK_STMT", "CONTINUE_STMT") or kind.endswith("_DECL") and kind != "VAR_DECL":
                 continue
-            elif self._has_loops(statement, context):
+            elif self._has_loops(statement):
                 flush()
                 nodes += self._calls_with_loops(statement, context)
             else:
                 info = self._statement(statement, context)
                 first_line[0] = first_line[0] or statement.location.line
-                block.statement(info.reads, info.writes, info.latency)
+                block.statement(info.paths, info.writes, info.latency)
+                touched.update(info.accesses)
+                self._note_constants(statement, context)
         flush()
-        return nodes
+        return _parallel(nodes)
 
-    def _has_loops(self, statement, context: _Context) -> bool:
+    def _note_constants(self, statement, context: _Context) -> None:
+        """A local ``const`` integer whose value is known joins the environment."""
+        if statement.kind.name != "DECL_STMT":
+            return
+        for declaration in statement.get_children():
+            if declaration.kind.name == "VAR_DECL" and declaration.type.is_const_qualified():
+                value = _initializer(declaration)
+                number = self.evaluate(value, context.env) if value is not None else None
+                if number is not None:
+                    context.env[declaration.spelling] = number
+
+    def _loopy_function(self, callee) -> bool:
+        """Whether a function holds a loop, itself or through the functions it calls."""
+        name = callee.spelling
+        if name not in self._loopy:
+            self._loopy[name] = False  # recursion: not a loop
+            found = False
+            for cursor in callee.walk_preorder():
+                if cursor.kind.name in LOOPS:
+                    found = True
+                    break
+                if cursor.kind.name == "CALL_EXPR":
+                    inner = self._callee(cursor)
+                    if inner is not None and inner != callee and self._loopy_function(inner):
+                        found = True
+                        break
+            self._loopy[name] = found
+        return self._loopy[name]
+
+    def _has_loops(self, statement) -> bool:
         for cursor in statement.walk_preorder():
             if cursor.kind.name in LOOPS:
                 return True
-            if cursor.kind.name == "CALL_EXPR" and self._callee(cursor) is not None:
+            if cursor.kind.name == "CALL_EXPR":
                 callee = self._callee(cursor)
-                if any(inner.kind.name in LOOPS for inner in callee.walk_preorder()):
+                if callee is not None and self._loopy_function(callee):
                     return True
         return False
 
@@ -369,15 +504,59 @@ class SourceReader:
         kind = statement.kind.name
         if kind == "IF_STMT":
             children = list(statement.get_children())
+            condition = self._statement(children[0], context)
             branches = [self._statements([child], context) for child in children[1:]]
-            longest = max(branches, key=lambda nodes: _rough_latency(nodes))
-            return longest
-        calls = [c for c in statement.walk_preorder() if c.kind.name == "CALL_EXPR" and self._callee(c) is not None]
-        if kind not in ("CALL_EXPR", "UNEXPOSED_EXPR") or not calls:
+            if len(branches) == 1:
+                branches.append([])
+            pick = min if self.use_min else max
+            chosen = pick(branches, key=_rough_latency)
+            test = {"op": f"if@{statement.location.line}", "latency": max(1, math.ceil(condition.latency))}
+            test["_arrays"] = {name for name, _ in condition.accesses}
+            return [test, *chosen]
+        if kind in LOOPS or kind == "COMPOUND_STMT":
+            return self._statements([statement], context)
+        # calls (in the order they are evaluated: innermost arguments first), then the rest
+        calls = [
+            c
+            for c in statement.walk_preorder()
+            if c.kind.name == "CALL_EXPR" and self._callee(c) is not None and self._loopy_function(self._callee(c))
+        ]
+        if not calls:
             self._fail(statement, f"a loop inside a {kind.lower().replace('_', ' ')} is not supported")
-        call = calls[0]
-        callee = self._callee(call)
-        return [self._function(callee, self._template_env(call, callee, context), call.referenced.spelling)]
+        nodes = []
+        for call in reversed(calls):
+            callee = self._callee(call)
+            bindings = self._bindings(call, callee, context)
+            env = dict(context.env) | self._template_env(call, callee, context) | self._argument_env(call, callee, context)
+            inner = _Context(context.function, env)
+            for known in ("arrays", "partitioned", "streams", "factors", "ranges"):
+                setattr(inner, known, getattr(context, known))
+            nodes.append(self._function(callee, inner, call.referenced.spelling, bindings))
+        rest = self._statement(statement, context, skip_calls=True)
+        if rest.latency > 0:
+            nodes.append({"op": f"after@{statement.location.line}", "latency": max(1, math.ceil(rest.latency))})
+        return nodes
+
+    def _bindings(self, call, callee, context: _Context) -> dict[str, str]:
+        """The callee's array parameters -> the caller's arrays passed to them."""
+        parameters = [c.spelling for c in callee.get_children() if c.kind.name == "PARM_DECL"]
+        arguments = list(call.get_arguments())
+        found = {}
+        for parameter, argument in zip(parameters, arguments):
+            name = _base_name(argument)
+            if name in context.arrays | context.partitioned | context.streams or name in context.aliases:
+                found[parameter] = name
+        return found
+
+    def _argument_env(self, call, callee, context: _Context) -> dict[str, int]:
+        """The callee's integer parameters whose arguments are known here."""
+        parameters = [c.spelling for c in callee.get_children() if c.kind.name == "PARM_DECL"]
+        found = {}
+        for parameter, argument in zip(parameters, call.get_arguments()):
+            value = self.evaluate(argument, context.env)
+            if value is not None:
+                found[parameter] = value
+        return found
 
     def _template_env(self, call, callee, context: _Context) -> dict[str, int]:
         if callee.kind.name != "FUNCTION_TEMPLATE":
@@ -414,45 +593,147 @@ class SourceReader:
         pragmas = self.scope_pragmas(body) if body.kind.name == "COMPOUND_STMT" else []
         pragmas += self.directives.get(f"{context.function}/{label}", [])
         by_name = {pragma.name: pragma for pragma in pragmas}
-        trips = self._trip_count(loop, children, by_name.get("LOOP_TRIPCOUNT"), context)
+        trips, constant, variable = self._trip_count(loop, children, by_name.get("LOOP_TRIPCOUNT"), context)
         inner = list(body.get_children()) if body.kind.name == "COMPOUND_STMT" else [body]
         self._apply_arrays(pragmas, context)
+        saved = dict(context.ranges)
+        if variable is not None and trips > 0:
+            start = self._loop_start(children, context)
+            if start is not None:
+                context.ranges[variable] = (min(start, start + trips - 1), max(start, start + trips - 1))
         nodes = self._statements(inner, context)
-        innermost = not any(cursor.kind.name in LOOPS for cursor in body.walk_preorder() if cursor != body)
+        context.ranges = saved
+        nodes = nodes or [{"op": "empty", "latency": 0}]
+        arrays = _arrays_of(nodes)
         pipeline = by_name.get("PIPELINE")
         unroll = by_name.get("UNROLL")
         if unroll is not None:
             factor = unroll.options.get("factor")
-            if factor is None:  # complete: every iteration in parallel
-                return {"op": f"{label} (unrolled x{trips})", "latency": _rough_latency(nodes)}
-            trips = math.ceil(trips / max(1, _arithmetic(factor) or 1))
-        pipelined = (pipeline is not None and "off" not in pipeline.options) or (pipeline is None and innermost)
-        ii = None
-        if pipelined:
-            target = int(_arithmetic(pipeline.options.get("ii", "1")) or 1) if pipeline is not None else 1
-            ii = max(target, self._ii_bound(body, context))
-        return {
+            if factor is None:  # complete: every iteration at once, chained through the recurrence
+                return _unrolled(label, trips, nodes, arrays)
+            factor_value = max(1, _arithmetic(factor) or 1)
+            trips = math.ceil(trips / factor_value)
+            nodes = [_unrolled(f"{label} x{factor_value}", factor_value, nodes, arrays)]
+        loops = [node for node in nodes if "op" not in node]
+        off = pipeline is not None and "off" in pipeline.options
+        if pipeline is not None and not off:
+            target = int(_arithmetic(pipeline.options.get("ii", "1")) or 1)
+            return self._pipelined(label, trips, target, nodes, context, constant)
+        if off or self.pipeline_loops == 0:
+            return _plain(label, trips, nodes, constant)
+        flattened = self._flatten(label, trips, constant, nodes, by_name)
+        if flattened is not None:
+            return flattened
+        if not loops:  # innermost: pipelined at II 1 by default
+            return self._pipelined(label, trips, 1, nodes, context, constant, auto=True)
+        if (
+            len(loops) == 1
+            and loops[0].get("_auto")
+            and loops[0].get("_constant")
+            and loops[0]["trip_count"] <= self.pipeline_loops
+            and "loop" in loops[0]
+        ):  # a short innermost loop is unrolled into its parent, which is pipelined instead
+            child = loops[0]
+            merged = [node if node is not child else _unrolled(child["loop"], child["trip_count"], child["body"],
+                                                            child["_arrays"]) for node in nodes]  # fmt: skip
+            return self._pipelined(label, trips, 1, merged, context, constant, auto=True)
+        return _plain(label, trips, nodes, constant)
+
+    def _pipelined(
+        self, label: str, trips: int, target: int, nodes: list[dict], context: _Context, constant: bool, auto=False
+    ) -> dict:
+        """A pipelined loop: II = max(target, memory ports, recurrence); the iteration latency
+        is the body's, every nested loop unrolled."""
+        ports = Counter()
+        recurrence = 0.0
+        for node in _walk(nodes):
+            ports.update(node.get("_ports", {}))
+            recurrence = max(recurrence, node.get("_recurrence", 0.0))
+        ii = max(target, math.ceil(recurrence - 1e-9))
+        per_array: Counter = Counter()
+        for (name, _), count in ports.items():
+            if name in context.arrays and name not in context.partitioned:
+                per_array[name] += count  # a block RAM's reads and writes share its ports
+            elif name not in context.partitioned:  # an m_axi port or a stream: one beat per cycle
+                ii = max(ii, count)
+        for name, count in per_array.items():
+            ii = max(ii, math.ceil(count / (hls_ops.BRAM_PORTS * context.factors.get(name, 1))))
+        iteration = max(1, _rough_latency(nodes, unrolled=True))
+        node = {
             "loop": label,
             "trip_count": trips,
             "pipeline_ii": ii,
-            "iteration_latency": None,
-            "body": nodes or [{"op": "empty", "latency": 0}],
+            "iteration_latency": iteration,
+            "body": nodes,
+            "_auto": auto,
+            "_constant": constant,
+            "_arrays": _arrays_of(nodes),
+            "_recurrence": recurrence,
+            "_ports": dict(ports),
+        }
+        axi = {name for name, _ in ports if name not in context.arrays | context.streams | context.partitioned}
+        if axi:  # an m_axi port in a pipelined loop: one burst, its latency paid once
+            return {"region": f"{label} (burst)", "kind": "sequential", "_arrays": node["_arrays"],
+                    "body": [{"op": "m_axi latency", "latency": self.axi_latency}, node]}  # fmt: skip
+        return node
+
+    def _flatten(self, label: str, trips: int, constant: bool, nodes: list[dict], by_name) -> dict | None:
+        """Vitis flattens a nest whose only loop is pipelined, both of fixed trip count, into one
+        pipelined loop (LOOP_FLATTEN is on by default); the statements around the inner loop
+        become predicated, and an accumulator reset per outer iteration adds a select to the
+        recurrence."""
+        flatten = by_name.get("LOOP_FLATTEN")
+        if flatten is not None and "off" in flatten.options:
+            return None
+        loops = [node for node in nodes if "op" not in node]
+        if len(loops) != 1 or "loop" not in loops[0] or loops[0]["pipeline_ii"] is None or not constant:
+            return None
+        child = loops[0]
+        if not child.get("_constant"):
+            return None
+        outside = [node for node in nodes if node is not child]
+        ii = child["pipeline_ii"]
+        if outside and child.get("_recurrence", 0) >= 2:
+            ii += 1
+        iteration = child["iteration_latency"] + sum(node.get("latency", 0) for node in outside)
+        return {
+            "loop": f"{label}_{child['loop']}",
+            "trip_count": trips * child["trip_count"],
+            "pipeline_ii": ii,
+            "iteration_latency": iteration,
+            "body": child["body"],
+            "_auto": child.get("_auto", False),
+            "_constant": True,
+            "_arrays": _arrays_of(nodes),
+            "_recurrence": child.get("_recurrence", 0.0),
+            "_ports": child.get("_ports", {}),
         }
 
-    def _trip_count(self, loop, children, tripcount: Pragma | None, context: _Context) -> int:
+    def _loop_start(self, children, context: _Context) -> int | None:
+        if len(children) != 4 or children[0].kind.name != "DECL_STMT":
+            return None
+        declaration = next(children[0].get_children())
+        value = _initializer(declaration)
+        return self.evaluate(value, context.env) if value is not None else None
+
+    def _trip_count(self, loop, children, tripcount: Pragma | None, context: _Context) -> tuple[int, bool, str | None]:
+        """(trip count, fixed, loop variable): LOOP_TRIPCOUNT's max (min with ``use_min``) or
+        the bounds' (range over the enclosing loops, as csynth reports a variable bound)."""
+        variable = _loop_variable(children) if loop.kind.name == "FOR_STMT" else None
         if tripcount is not None:
             key = "min" if self.use_min else "max"
             value = tripcount.options.get(key) or tripcount.options.get("avg") or tripcount.options.get("max")
             number = _arithmetic(value or "")
             if number is None:
                 self._fail(loop, f"LOOP_TRIPCOUNT {key}={value!r} is not a number")
-            return number
+            return number, False, variable
         trips = self._for_trips(loop, children, context) if loop.kind.name == "FOR_STMT" else None
         if trips is None:
             self._fail(loop, "loop bound is not a constant; add #pragma HLS LOOP_TRIPCOUNT min=.. max=..")
-        return trips
+        low, high, fixed = trips
+        return (low if self.use_min else high), fixed, variable
 
-    def _for_trips(self, loop, children, context: _Context) -> int | None:
+    def _for_trips(self, loop, children, context: _Context) -> tuple[int, int, bool] | None:
         if len(children) != 4:
             return None
         init, condition, increment, _ = children
@@ -461,30 +742,26 @@ class SourceReader:
             declaration = next(init.get_children())
             variable = declaration.spelling
             value = _initializer(declaration)
-            start = self.evaluate(value, context.env) if value is not None else None
+            start = self._bound_range(value, context) if value is not None else None
         elif init.kind.name == "BINARY_OPERATOR":
             left, right = init.get_children()
-            variable, start = left.spelling, self.evaluate(right, context.env)
+            variable, start = left.spelling, self._bound_range(right, context)
         if variable is None or start is None or condition.kind.name != "BINARY_OPERATOR":
             return None
         left, right = condition.get_children()
         operator = _operator(condition, left)
         if left.spelling != variable:
             return None
-        bound = self.evaluate(right, context.env)
+        bound = self._bound_range(right, context)
         step = self._step(increment, variable, context)
         if bound is None or step in (None, 0):
             return None
         assert step is not None
-        if operator in ("<", "!=") and step > 0:
-            return max(0, -(-(bound - start) // step))
-        if operator == "<=" and step > 0:
-            return max(0, (bound - start) // step + 1)
-        if operator in (">", "!=") and step < 0:
-            return max(0, -(-(start - bound) // -step))
-        if operator == ">=" and step < 0:
-            return max(0, (start - bound) // -step + 1)
-        return None
+        counts = [_count(s, b, step, operator) for s in start for b in bound]
+        if any(count is None for count in counts):
+            return None
+        fixed = start[0] == start[1] and bound[0] == bound[1]
+        return min(counts), max(counts), fixed  # type: ignore[type-var]
 
     def _step(self, increment, variable: str, context: _Context) -> int | None:
         tokens = [t.spelling for t in increment.get_tokens()]
@@ -499,23 +776,9 @@ class SourceReader:
             return None if value is None else (value if tokens[1] == "+=" else -value)
         return None
 
-    def _ii_bound(self, body, context: _Context) -> int:
-        info = self._statement(body, context)
-        bound = max(1, info.recurrence)
-        per_array: Counter = Counter()
-        for (name, _), count in info.accesses.items():
-            if name in context.arrays and name not in context.partitioned:
-                per_array[name] += count  # a BRAM's reads and writes share its ports
-        for name, count in per_array.items():
-            bound = max(bound, math.ceil(count / (hls_ops.BRAM_PORTS * context.factors.get(name, 1))))
-        for (name, _), count in info.accesses.items():
-            if name not in context.arrays:  # an m_axi port or a stream: one beat per cycle per direction
-                bound = max(bound, count)
-        return bound
-
     # ------------------------------------------------------------------ expressions
 
-    def _statement(self, cursor, context: _Context) -> _Expr:
+    def _statement(self, cursor, context: _Context, skip_calls: bool = False) -> _Expr:
         kind = cursor.kind.name
         if kind in LOOPS:
             return _Expr()
@@ -527,113 +790,129 @@ class SourceReader:
                 if declaration.type.kind.name in ("CONSTANTARRAY", "INCOMPLETEARRAY"):
                     context.arrays.add(declaration.spelling)
                 value = _initializer(declaration)
-                info = self._expr(value, context) if value is not None else _Expr()
+                info = self._expr(value, context, skip_calls) if value is not None else _Expr()
                 info.writes.add(declaration.spelling)
-                total = _merge(total, info, sequential=False)
+                total = _merge(total, info)
             return total
-        if kind in ("COMPOUND_STMT", "IF_STMT", "RETURN_STMT", "SWITCH_STMT", "CASE_STMT", "DEFAULT_STMT"):
-            parts = [self._statement(child, context) for child in cursor.get_children()]
+        if kind == "IF_STMT":
+            parts = [self._statement(child, context, skip_calls) for child in cursor.get_children()]
+            condition, branches = parts[0], parts[1:]
+            merged = _merge_all(branches)  # both branches computed, one result selected
+            merged.accesses = Counter()
+            for branch in branches:  # exclusive branches share the ports
+                merged.accesses |= branch.accesses
+            merged = _merge(merged, _Expr(condition.latency, dict(condition.paths), set(), condition.accesses))
+            return merged.then(self.target.combinational("logic"))
+        if kind in ("COMPOUND_STMT", "RETURN_STMT", "SWITCH_STMT", "CASE_STMT", "DEFAULT_STMT"):
+            block = hls_ops.BlockSchedule()
             total = _Expr()
-            for part in parts:
-                total = _merge(total, part, sequential=kind != "COMPOUND_STMT")
-            if kind == "IF_STMT":
-                total.latency += hls_ops.ADD  # the select
+            for child in cursor.get_children():
+                part = self._statement(child, context, skip_calls)
+                block.statement(part.paths, part.writes, part.latency)
+                total = _merge(total, part)
+            total.latency = max(total.latency, block.latency)
             return total
         if kind in ("NULL_STMT", "BREAK_STMT", "CONTINUE_STMT") or kind.endswith("_DECL"):
             return _Expr()
         if kind == "LABEL_STMT":
-            return self._statement(next(cursor.get_children()), context)
-        return self._expr(cursor, context)
+            return self._statement(next(cursor.get_children()), context, skip_calls)
+        return self._expr(cursor, context, skip_calls)
 
-    def _expr(self, cursor, context: _Context) -> _Expr:
+    def _expr(self, cursor, context: _Context, skip_calls: bool = False) -> _Expr:
         kind = cursor.kind.name
         children = list(cursor.get_children())
         if kind == "DECL_REF_EXPR":
-            return _Expr(reads={cursor.spelling})
-        if kind == "MEMBER_REF_EXPR":
-            return _merge_all([self._expr(child, context) for child in children])
-        if kind in CASTS or kind.endswith("_LITERAL"):
-            return _merge_all([self._expr(child, context) for child in children])
+            if cursor.spelling in context.env:
+                return _Expr()
+            return _Expr(paths={cursor.spelling: 0.0})
+        if kind == "MEMBER_REF_EXPR" or kind in CASTS or kind.endswith("_LITERAL"):
+            return _merge_all([self._expr(child, context, skip_calls) for child in children])
         if kind == "ARRAY_SUBSCRIPT_EXPR":
             base, index = children
             name = _base_name(base)
-            info = _merge(self._expr(index, context), _Expr(reads={name}), sequential=False)
-            info.latency += self._read_latency(name, context)
+            info = self._expr(index, context, skip_calls).then(self._read_op(name, context))
+            info.paths[name] = self._read_op(name, context).after(0.0)
             info.accesses[(name, "r")] += 1
+            info.indices.setdefault(name, set()).add(_text(index))
             return info
         if kind in ("BINARY_OPERATOR", "COMPOUND_ASSIGNMENT_OPERATOR"):
             left, right = children
             operator = _operator(cursor, left)
-            value = self._expr(right, context)
+            value = self._expr(right, context, skip_calls)
             if operator == "=":
                 return self._store(left, value, context)
-            target = self._expr(left, context)
-            combined = _merge(target, value, sequential=False)
-            step = self._op_latency(operator.rstrip("=") if kind.startswith("COMPOUND") else operator, cursor, right)
-            combined.latency += step
+            target = self._expr(left, context, skip_calls)
+            symbol = operator.rstrip("=") if kind.startswith("COMPOUND") else operator
+            combined = _merge(target, value).then(self._op(symbol, cursor, right))
             if kind.startswith("COMPOUND"):
-                stored = self._store(left, combined, context)
-                stored.recurrence = max(stored.recurrence, step)
-                return stored
+                return self._store(left, combined, context)
             return combined
         if kind == "UNARY_OPERATOR":
             tokens = [t.spelling for t in cursor.get_tokens()]
-            info = _merge_all([self._expr(child, context) for child in children])
+            info = _merge_all([self._expr(child, context, skip_calls) for child in children])
             if "++" in tokens or "--" in tokens:
-                info.latency += hls_ops.ADD
-                info.writes |= info.reads
-                info.recurrence = max(info.recurrence, hls_ops.ADD)
+                info = info.then(self.target.combinational("add"))
+                info.writes |= set(info.paths)
             elif tokens and tokens[0] == "*":
                 name = _base_name(children[0])
-                info.latency += self._read_latency(name, context)
+                info = info.then(self._read_op(name, context))
+                info.paths[name] = self._read_op(name, context).after(0.0)
                 info.accesses[(name, "r")] += 1
             elif tokens and tokens[0] in ("-", "~", "!"):
-                info.latency += hls_ops.ADD
+                info = info.then(self.target.combinational("logic"))
             return info
         if kind == "CONDITIONAL_OPERATOR":
-            info = _merge_all([self._expr(child, context) for child in children])
-            info.latency += hls_ops.ADD
-            return info
+            info = _merge_all([self._expr(child, context, skip_calls) for child in children])
+            return info.then(self.target.combinational("logic"))
         if kind == "CALL_EXPR":
-            return self._call(cursor, children, context)
+            return self._call(cursor, children, context, skip_calls)
         self._fail(cursor, f"expression {kind.lower().replace('_', ' ')} is not supported")
         raise AssertionError  # unreachable: _fail raises
 
-    def _call(self, call, children, context: _Context) -> _Expr:
+    def _call(self, call, children, context: _Context, skip_calls: bool) -> _Expr:
         name = call.spelling
-        arguments = _merge_all([self._expr(child, context) for child in children])
+        arguments = _merge_all([self._expr(child, context, skip_calls) for child in children])
         if name.startswith("operator"):
             symbol = name[len("operator") :]
             if symbol == "=" and children:
-                return self._store(children[0], _merge_all([self._expr(c, context) for c in children[1:]]), context)
-            arguments.latency += self._op_latency(symbol.rstrip("=") if symbol not in ONE_CYCLE else symbol, call, None)
-            return arguments
+                rest = _merge_all([self._expr(c, context, skip_calls) for c in children[1:]])
+                return self._store(children[0], rest, context)
+            return arguments.then(self._op(symbol.rstrip("=") if symbol not in ONE_CYCLE else symbol, call, None))
         base = children[0] if children else None
         if name in ("read", "write", "read_nb", "write_nb", "empty", "full") and base is not None:
             stream = _base_name(base)
-            arguments.latency += hls_ops.STREAM
-            arguments.reads.add(stream)
-            arguments.writes.add(stream)
-            arguments.accesses[(stream, "r" if name.startswith("read") else "w")] += 1
-            return arguments
+            info = arguments.then(hls_ops.Op(1, 0.0) if name.startswith("read") else self.target.combinational("logic"))
+            info.paths.setdefault(stream, 1.0)
+            info.writes.add(stream)
+            info.accesses[(stream, "r" if name.startswith("read") else "w")] += 1
+            return info
         callee = self._callee(call)
         if callee is not None:
-            inner = self._function_block(callee, context)
-            arguments.latency += inner
-            return arguments
-        arguments.latency += 0 if name in ("range", "length", "to_int", "to_uint") or not name else hls_ops.ADD
-        return arguments
+            if skip_calls and self._loopy_function(callee):
+                return arguments
+            return _merge(arguments, self._function_block(callee, context))
+        math_core = MATH_CORES.get(name)
+        if math_core is not None:
+            double = call.type.kind.name == "DOUBLE"
+            return arguments.then(self.target.core("d" + math_core[1:] if double else math_core))
+        free = name in ("range", "length", "to_int", "to_uint", "to_long", "to_uint64", "to_int64") or not name
+        return arguments if free else arguments.then(self.target.combinational("logic"))
 
-    def _function_block(self, callee, context: _Context) -> int:
+    def _function_block(self, callee, context: _Context) -> _Expr:
+        """A loop-free function called in an expression: inlined, its block's latency."""
         body = next((child for child in callee.get_children() if child.kind.name == "COMPOUND_STMT"), None)
         if body is None:
-            return 0
+            return _Expr()
         inner = _Context(callee.spelling, dict(context.env))
+        inner.arrays, inner.partitioned, inner.factors = context.arrays, context.partitioned, context.factors
         block = hls_ops.BlockSchedule()
+        total = _Expr()
         for statement in body.get_children():
             info = self._statement(statement, inner)
-            block.statement(info.reads, info.writes, info.latency)
-        return block.latency
+            block.statement(info.paths, info.writes, info.latency)
+            total = _merge(total, _Expr(0.0, {}, set(), info.accesses, info.indices))
+        total.latency = block.latency
+        return total
 
     def _store(self, target, value: _Expr, context: _Context) -> _Expr:
         kind = target.kind.name
@@ -646,40 +925,83 @@ class SourceReader:
             children = list(target.get_children())
             name = _base_name(children[0])
             index = self._expr(children[1], context) if len(children) > 1 else _Expr()
-            info = _merge(value, index, sequential=False)
-            info.latency += 0 if name in context.partitioned else hls_ops.BRAM_WRITE
+            info = _merge(value, index)
+            if name not in context.partitioned:
+                info = info.then(self.target.bram_write() if name in context.arrays else hls_ops.Op(0, 0.05))
+            written = _text(children[1]) if len(children) > 1 else ""
+            if name in info.paths and info.indices.get(name, set()) <= {written} and _affine_in(written, context):
+                del info.paths[name]  # the element this iteration read: no dependence across iterations
             info.writes.add(name)
             info.accesses[(name, "w")] += 1
             return info
-        info = _merge(value, self._expr(target, context), sequential=False) if kind == "MEMBER_REF_EXPR" else value
+        if kind == "MEMBER_REF_EXPR":
+            info = _merge(value, self._expr(target, context))
+        else:
+            info = value
         info.writes.add(_base_name(target))
         return info
 
-    def _read_latency(self, name: str, context: _Context) -> int:
+    def _read_op(self, name: str, context: _Context) -> hls_ops.Op:
         if name in context.partitioned:
-            return 0
+            return self.target.combinational("logic")  # a multiplexer of registers
         if name in context.arrays:
-            return hls_ops.BRAM_READ
-        return self.axi_latency + hls_ops.AXI_EXTRA  # a pointer or array argument: an m_axi port
+            return self.target.bram_read()
+        if name in context.streams:
+            return hls_ops.Op(1, 0.0)
+        return hls_ops.Op(1, self.target.combinational("bram_out").delay)  # an m_axi word: bursts
 
-    def _op_latency(self, operator: str, cursor, right) -> int:
-        floating = cursor.type.kind.name in ("FLOAT", "DOUBLE", "HALF")
+    def _op(self, operator: str, cursor, right) -> hls_ops.Op:
+        operands = [_source_type(child) for child in cursor.get_children() if not _is_operator_ref(child)]
+        kinds = {type_.kind.name for type_ in operands} or {cursor.type.kind.name}
+        fixed = any("ap_" in type_.get_canonical().spelling for type_ in operands)  # ap_int / ap_fixed: integer hardware
+        floating = not fixed and bool(kinds & {"FLOAT", "DOUBLE", "HALF"})
+        prefix = "d" if "DOUBLE" in kinds else "f"
+        bits = [_width(type_) or 32 for type_ in operands] or [_width(cursor.type) or 32] * 2
         if operator == "*":
             if floating:
-                return hls_ops.FLOAT_MUL
+                return self.target.core(prefix + "mul")
             constant = None if right is None else self.evaluate(right, {})
             if constant is not None:  # by a constant: shifts and adds
-                return 0 if constant > 0 and constant & (constant - 1) == 0 else hls_ops.ADD
-            bits = [max(1, 8 * child.type.get_size()) for child in cursor.get_children()] or [32, 32]
-            return hls_ops.multiply_latency(*(bits + bits)[:2])
+                power = constant > 0 and constant & (constant - 1) == 0
+                return hls_ops.Op(0, 0.0) if power else self.target.combinational("add")
+            return self.target.multiply(*(bits + bits)[:2])
         if operator in ("/", "%"):
+            if floating:
+                return self.target.core(prefix + "div")
             value = None if right is None else self.evaluate(right, {})
             if value is not None and value > 0 and value & (value - 1) == 0:
-                return 0
-            return max(1, 8 * cursor.type.get_size()) + hls_ops.DIV_EXTRA
+                return hls_ops.Op(0, 0.0)
+            return self.target.divide(max(bits))
         if operator in ("+", "-") and floating:
-            return hls_ops.FLOAT_ADD
-        return hls_ops.ADD if operator in ONE_CYCLE or operator in ("+", "-") else 0
+            return self.target.core(prefix + "add")
+        if floating and operator in ("<", ">", "<=", ">=", "==", "!="):
+            return self.target.core("fcmp")
+        if operator in ("+", "-", "<", ">", "<=", ">=", "==", "!="):
+            return self.target.combinational("add", max(bits))
+        if operator in ("<<", ">>"):
+            constant = None if right is None else self.evaluate(right, {})
+            return hls_ops.Op(0, 0.0) if constant is not None else self.target.combinational("shift")
+        if operator in ONE_CYCLE:
+            return self.target.combinational("logic")
+        return hls_ops.Op(0, 0.0)
+
+
+def _is_operator_ref(cursor) -> bool:
+    return cursor.spelling.startswith("operator") and "(" in cursor.type.spelling  # a function, not a value
+
+
+def _source_type(cursor):
+    """The type of an operand before the stand-in headers' conversions (an ap_int / ap_fixed
+    converted to long long or double for arithmetic keeps its own type and width)."""
+    for inner in cursor.walk_preorder():
+        spelling = inner.type.get_canonical().spelling
+        if "ap_" in spelling and "(" not in spelling:
+            return inner.type
+        if inner.kind.name not in ("UNEXPOSED_EXPR", "CALL_EXPR", "MEMBER_REF_EXPR", "PAREN_EXPR") and not (
+            inner.spelling.startswith("operator")
+        ):
+            break
+    return cursor.type
 
 
 def _compiler_headers() -> list[str]:
@@ -717,26 +1039,162 @@ def _base_name(cursor) -> str:
     return cursor.spelling or "?"
 
 
-def _merge(a: _Expr, b: _Expr, sequential: bool) -> _Expr:
-    accesses = a.accesses + b.accesses
-    latency = a.latency + b.latency if sequential else max(a.latency, b.latency)
-    return _Expr(latency, a.reads | b.reads, a.writes | b.writes, accesses, max(a.recurrence, b.recurrence))
+def _text(cursor) -> str:
+    return " ".join(token.spelling for token in cursor.get_tokens())
+
+
+def _affine_in(text: str, context: _Context) -> bool:
+    """Whether an index names an enclosing loop variable (an index the tool can analyse)."""
+    return any(re.search(rf"\b{re.escape(name)}\b", text) for name in context.ranges)
+
+
+def _width(type_) -> int | None:
+    """Bits of an integer type (ap_int<N> / ap_uint<N> / ap_fixed<W, I> read from the name)."""
+    spelling = type_.get_canonical().spelling if type_ is not None else ""
+    match = re.search(r"ap_u?(?:int|fixed)<\s*(\d+)", spelling) or re.search(r"ap_u?(?:int|fixed)<\s*(\d+)", type_.spelling)
+    if match:
+        return int(match.group(1))
+    if type_.kind.name == "BOOL":
+        return 1
+    size = type_.get_size()
+    return 8 * size if size and size > 0 else None
+
+
+def _loop_variable(children) -> str | None:
+    if len(children) != 4:
+        return None
+    init = children[0]
+    if init.kind.name == "DECL_STMT":
+        return next(init.get_children()).spelling
+    if init.kind.name == "BINARY_OPERATOR":
+        return next(init.get_children()).spelling
+    return None
+
+
+def _count(start: int, bound: int, step: int, operator: str) -> int | None:
+    if operator in ("<", "!=") and step > 0:
+        return max(0, -(-(bound - start) // step))
+    if operator == "<=" and step > 0:
+        return max(0, (bound - start) // step + 1)
+    if operator in (">", "!=") and step < 0:
+        return max(0, -(-(start - bound) // -step))
+    if operator == ">=" and step < 0:
+        return max(0, (start - bound) // -step + 1)
+    return None
+
+
+def _uses_streams(body) -> bool:
+    return any(cursor.kind.name == "VAR_DECL" and "stream" in cursor.type.spelling for cursor in body.walk_preorder())
+
+
+def _merge(a: _Expr, b: _Expr) -> _Expr:
+    """Two expressions evaluated side by side."""
+    paths = dict(a.paths)
+    for name, path in b.paths.items():
+        paths[name] = max(paths.get(name, 0.0), path)
+    indices = {name: set(texts) for name, texts in a.indices.items()}
+    for name, texts in b.indices.items():
+        indices.setdefault(name, set()).update(texts)
+    return _Expr(max(a.latency, b.latency), paths, a.writes | b.writes, a.accesses + b.accesses, indices)
 
 
 def _merge_all(parts: list[_Expr]) -> _Expr:
     total = _Expr()
     for part in parts:
-        total = _merge(total, part, sequential=False)
+        total = _merge(total, part)
     return total
 
 
-def _rough_latency(nodes: list[dict]) -> int:
-    """Latency of a node list by the nest model (for choosing a branch or an unrolled body)."""
-    from simulator.schedule import estimate_nest
+def _walk(nodes: list[dict]):
+    for node in nodes:
+        yield node
+        yield from _walk(node.get("body", []))
+
+
+def _arrays_of(nodes: list[dict]) -> set[str]:
+    found: set[str] = set()
+    for node in nodes:
+        found |= node.get("_arrays", set())
+    return found
+
+
+def _public(node: dict) -> dict:
+    """A node without the reader's private keys (those starting with "_")."""
+    clean = {key: value for key, value in node.items() if not key.startswith("_")}
+    if "body" in clean:
+        clean["body"] = [_public(child) for child in clean["body"]]
+    return clean
+
+
+def _plain(label: str, trips: int, nodes: list[dict], constant: bool) -> dict:
+    return {
+        "loop": label,
+        "trip_count": trips,
+        "pipeline_ii": None,
+        "iteration_latency": None,
+        "body": nodes,
+        "_constant": constant,
+        "_arrays": _arrays_of(nodes),
+    }
+
+
+def _unrolled(label: str, trips: int, nodes: list[dict], arrays: set[str]) -> dict:
+    """A loop unrolled completely: the copies run at once, chained through the body's
+    recurrence (an accumulator), and every copy's memory accesses count against the ports."""
+    ports: Counter = Counter()
+    recurrence = 0.0
+    for node in _walk(nodes):
+        ports.update(node.get("_ports", {}))
+        recurrence = max(recurrence, node.get("_recurrence", 0.0))
+    once = _rough_latency(nodes, unrolled=True)
+    latency = once + max(0, trips - 1) * math.ceil(recurrence - 1e-9)
+    return {
+        "op": f"{label} (unrolled x{trips})",
+        "latency": latency,
+        "_arrays": set(arrays),
+        "_ports": {key: count * trips for key, count in ports.items()},
+        "_recurrence": recurrence,
+    }
+
+
+def _parallel(nodes: list[dict]) -> list[dict]:
+    """Consecutive pipelined loops and called functions that share no array run at once."""
+    grouped: list[dict] = []
+    group: list[dict] = []
+
+    def close() -> None:
+        if len(group) > 1:
+            arrays = _arrays_of(group)
+            grouped.append({"region": f"parallel:{group[0].get('loop', group[0].get('region'))}", "kind": "parallel",
+                            "body": list(group), "_arrays": arrays})  # fmt: skip
+        else:
+            grouped.extend(group)
+        group.clear()
+
+    for node in nodes:
+        module = (node.get("pipeline_ii") is not None and "loop" in node) or "region" in node
+        if module and node.get("_arrays") and not (node["_arrays"] & _arrays_of(group)):
+            group.append(node)
+            continue
+        close()
+        if module and node.get("_arrays"):
+            group.append(node)
+        else:
+            grouped.append(node)
+    close()
+    return grouped
+
+
+def _rough_latency(nodes: list[dict], unrolled: bool = False) -> int:
+    """Latency of a node list by the nest model (every loop unrolled when ``unrolled``)."""
+    from simulator.schedule import _unrolled_latency, estimate_nest, parse_nest
 
     if not nodes:
         return 0
-    return estimate_nest({"region": "body", "kind": "sequential", "body": nodes}).latency_cycles
+    region = _public({"region": "body", "kind": "sequential", "body": nodes})
+    if unrolled:
+        return _unrolled_latency(parse_nest(region))
+    return estimate_nest(region).latency_cycles
 
 
 def _arithmetic(text: str) -> int | None:
@@ -773,14 +1231,35 @@ def _arithmetic(text: str) -> int | None:
         return None
 
 
-def read_source(path, top: str, defines=(), includes=(), directives=None) -> tuple[dict, dict | None, list[str]]:
-    """(nest with the largest trip counts, nest with the smallest or None when every bound is
-    fixed, warnings) of ``top`` in ``path``, with the Tcl ``directives`` file if given."""
-    reader = SourceReader(path, top, defines, includes, directives)
+def read_source(
+    path, top: str, defines=(), includes=(), directives=None, clock_ns: float | None = None, part: str | None = None
+) -> tuple[dict, dict | None, list[str]]:
+    """(nest with the largest trip counts and longest branches, the same with the smallest or
+    None when it is the same nest, warnings) of ``top`` in ``path``, with the Tcl
+    ``directives`` file if given, for a clock period and an AMD part (defaults: the
+    directives file's, else 10 ns on UltraScale+)."""
+    reader = SourceReader(path, top, defines, includes, directives, clock_ns, part)
     nest = reader.nest()
     reader.use_min = True
     smallest = reader.nest()
     return nest, (None if smallest == nest else smallest), reader.warnings
 
 
-__all__ = ["HEADERS", "Pragma", "SourceError", "SourceReader", "read_directives", "read_source"]
+def estimate_source(
+    path, top: str, defines=(), includes=(), directives=None, clock_ns: float | None = None, part: str | None = None
+) -> dict:
+    """The nest model's JSON report of ``top`` (``ScheduleReport.to_json``) with
+    ``latency_cycles_min`` / ``latency_cycles_max`` and the reader's warnings."""
+    from simulator.schedule import estimate_nest
+
+    nest, smallest, warnings = read_source(path, top, defines, includes, directives, clock_ns, part)
+    report = estimate_nest(nest)
+    low = report.latency_cycles if smallest is None else estimate_nest(smallest).latency_cycles
+    return report.to_json() | {
+        "latency_cycles_min": min(low, report.latency_cycles),
+        "latency_cycles_max": max(low, report.latency_cycles),
+        "warnings": warnings,
+    }
+
+
+__all__ = ["HEADERS", "Pragma", "SourceError", "SourceReader", "estimate_source", "read_directives", "read_source"]

@@ -7,20 +7,27 @@ A nest is a tree of three node kinds (the NEST.json format of ``cnnacc hls-estim
      "channel": "pipo" | "fifo"}                       (channel optional, dataflow only)
     {"op": name, "latency": int}
 Latency and interval follow the rules of the Vitis HLS user guide (UG1399, "Pipelining
-Loops", "Loop latency", "Exploiting Task Level Parallelism: Dataflow Optimization"):
+Loops", "Loop latency", "Exploiting Task Level Parallelism: Dataflow Optimization"), with the
+fixed costs measured on the real csynth reports of the calibration set (tests/data/hls_reports/,
+``benchmarks/hls_fidelity.py``):
 - op: latency as given; interval = latency.
-- pipelined loop: latency = (trip_count - 1) * II + iteration latency (0 when trip_count is 0).
-  Loops nested inside a pipelined loop are fully unrolled (as Vitis does), so they add their
-  iteration latency once; the iteration latency is the given one or the body's.
-- loop without pipeline: latency = trip_count * iteration latency, where the iteration
-  latency is the given one, or the body's latency + LOOP_CONTROL_CYCLES (the state that
-  tests the exit condition).
+- pipelined loop: latency = (trip_count - 1) * II + iteration latency + PIPELINE_EXIT_CYCLES
+  (0 when trip_count is 0): Vitis reports the loop as (N - 1) * II + depth - 1 and the
+  pipeline it becomes as that + 2 states (its entry and exit). Loops nested inside a
+  pipelined loop are fully unrolled (as Vitis does), so they add their iteration latency
+  once; the iteration latency is the given one or the body's.
+- loop without pipeline: latency = trip_count * iteration latency + LOOP_EXIT_CYCLES, where
+  the iteration latency is the given one, or the body's latency, + LOOP_CONTROL_CYCLES when
+  the body holds a loop or a region (the state that enters it; a body of straight-line ops
+  tests the exit condition in its last state).
 - sequential region: latency = sum of the children; interval = latency.
+- parallel region: children that share no array run at once (Vitis starts independent
+  sub-modules in the same state): latency = interval = the largest child latency.
 - dataflow region: interval = the largest child interval (the slowest process); latency
-  with ping-pong channels ("pipo", the Vitis default) = sum of the children (a consumer
-  starts when its producer has filled a buffer); with FIFO channels = max over children i
-  of (i * FIFO_START_CYCLES + latency_i) (a consumer starts as soon as its producer's first
-  data arrives, assuming every process runs at its own rate).
+  with ping-pong channels ("pipo", the Vitis default for arrays) = sum of the children (a
+  consumer starts when its producer has filled a buffer); with FIFO channels (streams) = max
+  over children i of (i * FIFO_START_CYCLES + latency_i) (a consumer starts as soon as its
+  producer's first data arrives, assuming every process runs at its own rate).
 Every node's interval equals its latency except for dataflow regions. The kernels of
 hls_src/ are scheduled by ``kernel_schedule(design, shape)`` from their loop programs
 (``simulator.units.program``), which follow the C++ loop by loop.
@@ -36,8 +43,10 @@ from typing import Any
 from simulator.designs import Im2colDesign, MatmulDesign
 
 LOOP_CONTROL_CYCLES = 1
+LOOP_EXIT_CYCLES = 1
+PIPELINE_EXIT_CYCLES = 1
 FIFO_START_CYCLES = 1
-REGION_KINDS = ("sequential", "dataflow")
+REGION_KINDS = ("sequential", "parallel", "dataflow")
 CHANNEL_KINDS = ("pipo", "fifo")
 COUNT_MAX = 2**31 - 1
 
@@ -257,7 +266,7 @@ def _unrolled_latency(node: Node) -> int:
             return node.iteration_latency
         return sum(_unrolled_latency(child) for child in node.body)
     latencies = [_unrolled_latency(child) for child in node.body]
-    if node.kind == "dataflow":
+    if node.kind in ("dataflow", "parallel"):
         return max(latencies, default=0)
     return sum(latencies)
 
@@ -282,11 +291,16 @@ def _estimate(node: Node, depth: int, rows: list[ScheduleRow | None], unrolled: 
         iteration: int
         if node.pipeline_ii is not None:
             iteration = node.iteration_latency if node.iteration_latency is not None else sum(child_latencies)
-            latency = 0 if node.trip_count == 0 else (node.trip_count - 1) * node.pipeline_ii + iteration
+            latency = (
+                0
+                if node.trip_count == 0
+                else (node.trip_count - 1) * node.pipeline_ii + iteration + PIPELINE_EXIT_CYCLES
+            )
         else:
             given = node.iteration_latency
-            iteration = sum(child_latencies) + LOOP_CONTROL_CYCLES if given is None else given
-            latency = node.trip_count * iteration
+            control = LOOP_CONTROL_CYCLES if any(not isinstance(child, Op) for child in node.body) else 0
+            iteration = max(1, sum(child_latencies) + control) if given is None else given
+            latency = 0 if node.trip_count == 0 else node.trip_count * iteration + LOOP_EXIT_CYCLES
         kind = "pipelined" if pipelined else "loop"
         rows[index] = ScheduleRow(
             node.name, kind, depth, node.trip_count, node.pipeline_ii, iteration, latency, latency
@@ -295,6 +309,8 @@ def _estimate(node: Node, depth: int, rows: list[ScheduleRow | None], unrolled: 
     children = [_estimate(child, depth + 1, rows, False) for child in node.body]
     if node.kind == "sequential":
         latency = interval = sum(latency for latency, _ in children)
+    elif node.kind == "parallel":
+        latency = interval = max((latency for latency, _ in children), default=0)
     else:
         interval = max((interval for _, interval in children), default=0)
         if node.channel == "pipo":

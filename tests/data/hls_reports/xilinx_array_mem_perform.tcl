@@ -1,0 +1,3 @@
+# The project's solution1.directive (GUI directive file) as Tcl: PIPELINE on SUM_LOOP, TOP.
+set_directive_top -name array_mem_perform "array_mem_perform"
+set_directive_pipeline "array_mem_perform/SUM_LOOP"
