@@ -149,13 +149,17 @@ class BlockSchedule:
     recurrence: float = 0.0
 
     def statement(self, paths: dict[str, float], writes: set[str], latency: float) -> float:
-        """Schedule a statement; returns its finish time."""
+        """Schedule a statement; returns its finish time. Each value is read as late as the
+        statement allows (its finish less the value's path), so a value the statement reads
+        and writes closes a recurrence of its path; a plain register copy (no operation) can
+        move to the iteration's end and pins no read time."""
         finish = latency
         for name, path in paths.items():
-            start = self.ready.get(name, 0.0)
-            finish = max(finish, start + path)
-            if name not in self.ready:
-                self.first_read.setdefault(name, start)
+            finish = max(finish, self.ready.get(name, 0.0) + path)
+        copy = finish == 0.0
+        for name, path in paths.items():
+            if name not in self.ready and not copy:
+                self.first_read[name] = min(self.first_read.get(name, finish), finish - path)
         for name in writes:
             if name in self.first_read:
                 self.recurrence = max(self.recurrence, finish - self.first_read[name])

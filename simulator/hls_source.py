@@ -61,6 +61,7 @@ CASTS = {
     "NAMESPACE_REF", "CXX_NULL_PTR_LITERAL_EXPR", "UNARY_EXPR", "SIZE_OF_PACK_EXPR", "CXX_THIS_EXPR",
 }  # fmt: skip
 ONE_CYCLE = {"+", "-", "<", ">", "<=", ">=", "==", "!=", "&", "|", "^", "<<", ">>", "&&", "||"}
+SMALL_ARRAY = 16  # local arrays up to this many elements become registers (Vitis auto-partitions them)
 AUTO_PIPELINE_TRIPS = 64  # config_compile -pipeline_loops: innermost loops up to this trip count unroll into their parent
 MATH_CORES = {"exp": "fexp", "expf": "fexp", "log": "fexp", "logf": "fexp", "sqrt": "fsqrt", "sqrtf": "fsqrt"}
 
@@ -95,6 +96,7 @@ class _Context:
     streams: set[str] = field(default_factory=set)
     ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # enclosing loop variables
     aliases: dict[str, str] = field(default_factory=dict)  # parameter -> the caller's array
+    axi: set[str] = field(default_factory=set)  # m_axi ports
 
 
 @dataclass
@@ -249,6 +251,11 @@ class SourceReader:
             if cursor.kind.name in ("FUNCTION_DECL", "FUNCTION_TEMPLATE", "CXX_METHOD") and cursor.is_definition()
         }
         self._loopy: dict[str, bool] = {}
+        self.small_globals = {
+            cursor.spelling
+            for cursor in self.unit.cursor.get_children()
+            if cursor.kind.name == "VAR_DECL" and 0 < _elements(cursor.type) <= SMALL_ARRAY
+        }
 
     # ------------------------------------------------------------------ source facts
 
@@ -350,13 +357,14 @@ class SourceReader:
         if function is None:
             names = ", ".join(sorted(self.functions)) or "none"
             raise SourceError(f"{self.path}: no function {self.top!r} is defined (defined: {names})")
-        return _public(self._function(function, _Context(self.top, {}), self.top))
+        context = _Context(self.top, {}, partitioned=set(self.small_globals))
+        return _public(self._function(function, context, self.top))
 
     def _function(self, function, caller: _Context, name: str, bindings: dict[str, str] | None = None) -> dict:
         body = next((child for child in function.get_children() if child.kind.name == "COMPOUND_STMT"), None)
         if body is None:
             self._fail(function, f"function {name} has no body")
-        context = _Context(name, dict(caller.env))
+        context = _Context(name, dict(caller.env), partitioned=set(self.small_globals))
         pragmas = self.scope_pragmas(body) + self.directives.get(name, [])
         self._apply_arrays(pragmas, context)
         # array arguments are block-RAM ports (ap_memory) and pointers m_axi ports in the Vitis
@@ -377,7 +385,7 @@ class SourceReader:
             if bindings is not None and spelling in bindings:
                 outer = bindings[spelling]
                 context.aliases[spelling] = outer
-                for known in ("arrays", "partitioned", "streams"):
+                for known in ("arrays", "partitioned", "streams", "axi"):
                     if outer in getattr(caller, known):
                         getattr(context, known).add(spelling)
                 if outer in caller.factors:
@@ -387,6 +395,8 @@ class SourceReader:
             mode = modes.get(spelling, "ap_memory" if pointer else "scalar")
             if mode in ("ap_memory", "bram"):
                 context.arrays.add(spelling)
+            elif mode == "m_axi":
+                context.axi.add(spelling)
         for pragma in pragmas:
             if pragma.name == "INTERFACE" and "latency" in pragma.options:
                 self.axi_latency = int(_arithmetic(pragma.options["latency"]) or self.axi_latency)
@@ -529,7 +539,7 @@ class SourceReader:
             bindings = self._bindings(call, callee, context)
             env = dict(context.env) | self._template_env(call, callee, context) | self._argument_env(call, callee, context)
             inner = _Context(context.function, env)
-            for known in ("arrays", "partitioned", "streams", "factors", "ranges"):
+            for known in ("arrays", "partitioned", "streams", "factors", "ranges", "axi"):
                 setattr(inner, known, getattr(context, known))
             nodes.append(self._function(callee, inner, call.referenced.spelling, bindings))
         rest = self._statement(statement, context, skip_calls=True)
@@ -544,7 +554,7 @@ class SourceReader:
         found = {}
         for parameter, argument in zip(parameters, arguments):
             name = _base_name(argument)
-            if name in context.arrays | context.partitioned | context.streams or name in context.aliases:
+            if name in context.arrays | context.partitioned | context.streams | context.axi or name in context.aliases:
                 found[parameter] = name
         return found
 
@@ -652,10 +662,12 @@ class SourceReader:
         ii = max(target, math.ceil(recurrence - 1e-9))
         per_array: Counter = Counter()
         for (name, _), count in ports.items():
-            if name in context.arrays and name not in context.partitioned:
-                per_array[name] += count  # a block RAM's reads and writes share its ports
-            elif name not in context.partitioned:  # an m_axi port or a stream: one beat per cycle
+            if name in context.partitioned:
+                continue
+            if name in context.axi or name in context.streams:  # one beat per cycle each way
                 ii = max(ii, count)
+            else:
+                per_array[name] += count  # a block RAM's reads and writes share its ports
         for name, count in per_array.items():
             ii = max(ii, math.ceil(count / (hls_ops.BRAM_PORTS * context.factors.get(name, 1))))
         iteration = max(1, _rough_latency(nodes, unrolled=True))
@@ -671,7 +683,7 @@ class SourceReader:
             "_recurrence": recurrence,
             "_ports": dict(ports),
         }
-        axi = {name for name, _ in ports if name not in context.arrays | context.streams | context.partitioned}
+        axi = {name for name, _ in ports if name in context.axi}
         if axi:  # an m_axi port in a pipelined loop: one burst, its latency paid once
             return {"region": f"{label} (burst)", "kind": "sequential", "_arrays": node["_arrays"],
                     "body": [{"op": "m_axi latency", "latency": self.axi_latency}, node]}  # fmt: skip
@@ -787,7 +799,11 @@ class SourceReader:
             for declaration in cursor.get_children():
                 if declaration.kind.name != "VAR_DECL":
                     continue
-                if declaration.type.kind.name in ("CONSTANTARRAY", "INCOMPLETEARRAY"):
+                if "stream" in declaration.type.spelling:
+                    context.streams.add(declaration.spelling)
+                elif 0 < _elements(declaration.type) <= SMALL_ARRAY and declaration.spelling not in context.factors:
+                    context.partitioned.add(declaration.spelling)  # Vitis maps a small array to registers
+                elif declaration.type.kind.name in ("CONSTANTARRAY", "INCOMPLETEARRAY"):
                     context.arrays.add(declaration.spelling)
                 value = _initializer(declaration)
                 info = self._expr(value, context, skip_calls) if value is not None else _Expr()
@@ -890,7 +906,11 @@ class SourceReader:
         if callee is not None:
             if skip_calls and self._loopy_function(callee):
                 return arguments
-            return _merge(arguments, self._function_block(callee, context))
+            inlined = self._function_block(call, callee, context)
+            return _merge(arguments.then(hls_ops.Op(0, 0.0)), inlined) if not arguments.paths else _merge(
+                inlined, _Expr(arguments.latency + inlined.latency, {name: path + inlined.latency for name, path
+                                                                        in arguments.paths.items()},
+                               arguments.writes, arguments.accesses, arguments.indices))  # fmt: skip
         math_core = MATH_CORES.get(name)
         if math_core is not None:
             double = call.type.kind.name == "DOUBLE"
@@ -898,20 +918,31 @@ class SourceReader:
         free = name in ("range", "length", "to_int", "to_uint", "to_long", "to_uint64", "to_int64") or not name
         return arguments if free else arguments.then(self.target.combinational("logic"))
 
-    def _function_block(self, callee, context: _Context) -> _Expr:
-        """A loop-free function called in an expression: inlined, its block's latency."""
+    def _function_block(self, call, callee, context: _Context) -> _Expr:
+        """A loop-free function called in an expression, inlined: its block's latency, and the
+        caller's arrays it reads and writes through its parameters."""
         body = next((child for child in callee.get_children() if child.kind.name == "COMPOUND_STMT"), None)
         if body is None:
             return _Expr()
-        inner = _Context(callee.spelling, dict(context.env))
-        inner.arrays, inner.partitioned, inner.factors = context.arrays, context.partitioned, context.factors
+        bindings = self._bindings(call, callee, context)
+        inner = _Context(callee.spelling, dict(context.env) | self._argument_env(call, callee, context))
+        inner.partitioned = context.partitioned | {p for p, a in bindings.items() if a in context.partitioned}
+        inner.arrays = context.arrays | {p for p, a in bindings.items() if a in context.arrays}
+        inner.streams = context.streams | {p for p, a in bindings.items() if a in context.streams}
+        inner.axi = context.axi | {p for p, a in bindings.items() if a in context.axi}
+        inner.factors = context.factors | {p: context.factors[a] for p, a in bindings.items() if a in context.factors}
+        inner.ranges = context.ranges
         block = hls_ops.BlockSchedule()
         total = _Expr()
         for statement in body.get_children():
             info = self._statement(statement, inner)
             block.statement(info.paths, info.writes, info.latency)
-            total = _merge(total, _Expr(0.0, {}, set(), info.accesses, info.indices))
+            accesses = Counter({(bindings.get(name, name), way): n for (name, way), n in info.accesses.items()})
+            indices = {bindings.get(name, name): texts for name, texts in info.indices.items()}
+            writes = {bindings[name] for name in info.writes if name in bindings}
+            total = _merge(total, _Expr(0.0, {}, writes, accesses, indices))
         total.latency = block.latency
+        total.paths = {bindings[name]: block.latency - start for name, start in block.first_read.items() if name in bindings}
         return total
 
     def _store(self, target, value: _Expr, context: _Context) -> _Expr:
@@ -927,7 +958,7 @@ class SourceReader:
             index = self._expr(children[1], context) if len(children) > 1 else _Expr()
             info = _merge(value, index)
             if name not in context.partitioned:
-                info = info.then(self.target.bram_write() if name in context.arrays else hls_ops.Op(0, 0.05))
+                info = info.then(hls_ops.Op(0, 0.05) if name in context.axi | context.streams else self.target.bram_write())
             written = _text(children[1]) if len(children) > 1 else ""
             if name in info.paths and info.indices.get(name, set()) <= {written} and _affine_in(written, context):
                 del info.paths[name]  # the element this iteration read: no dependence across iterations
@@ -944,11 +975,11 @@ class SourceReader:
     def _read_op(self, name: str, context: _Context) -> hls_ops.Op:
         if name in context.partitioned:
             return self.target.combinational("logic")  # a multiplexer of registers
-        if name in context.arrays:
-            return self.target.bram_read()
         if name in context.streams:
             return hls_ops.Op(1, 0.0)
-        return hls_ops.Op(1, self.target.combinational("bram_out").delay)  # an m_axi word: bursts
+        if name in context.axi:
+            return hls_ops.Op(1, self.target.combinational("bram_out").delay)  # an m_axi word of a burst
+        return self.target.bram_read()
 
     def _op(self, operator: str, cursor, right) -> hls_ops.Op:
         operands = [_source_type(child) for child in cursor.get_children() if not _is_operator_ref(child)]
@@ -1058,6 +1089,13 @@ def _width(type_) -> int | None:
         return 1
     size = type_.get_size()
     return 8 * size if size and size > 0 else None
+
+
+def _elements(type_) -> int:
+    """Elements of a constant-size array type (0 for anything else)."""
+    if type_.kind.name != "CONSTANTARRAY":
+        return 0
+    return type_.element_count * max(1, _elements(type_.element_type))
 
 
 def _loop_variable(children) -> str | None:
