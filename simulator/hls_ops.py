@@ -39,14 +39,14 @@ FAMILIES = ("ultrascale", "7series")
 # states at 5 ns: (UltraScale / UltraScale+, 7 series)
 CORE_STATES: dict[str, tuple[int, int]] = {
     "mul": (1, 2),  # integer multiply that fits one DSP48 (27 x 18 / 25 x 18)
-    "mul_wide": (1, 3),  # wider integer multiply (several DSPs)
+    "mul_wide": (2, 3),  # wider integer multiply (several DSPs)
     "fadd": (4, 9),
     "fmul": (3, 7),
     "fdiv": (12, 29),
     "fsqrt": (12, 28),
     "fexp": (10, 30),
-    "dadd": (5, 10),
-    "dmul": (6, 11),
+    "dadd": (4, 10),
+    "dmul": (5, 11),
     "ddiv": (28, 57),
     "dsqrt": (28, 57),
     "dexp": (20, 60),

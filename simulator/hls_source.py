@@ -454,6 +454,10 @@ class SourceReader:
             elif kind in ("NULL_STMT", "BREAK_STMT", "CONTINUE_STMT") or kind.endswith("_DECL") and kind != "VAR_DECL":
                 continue
             elif self._has_loops(statement):
+                if kind == "IF_STMT":  # the test joins the block before it
+                    test = self._statement(next(statement.get_children()), context)
+                    block.statement(test.paths, set(), test.latency)
+                    touched.update(test.accesses)
                 flush()
                 nodes += self._calls_with_loops(statement, context)
             else:
@@ -514,15 +518,15 @@ class SourceReader:
         kind = statement.kind.name
         if kind == "IF_STMT":
             children = list(statement.get_children())
-            condition = self._statement(children[0], context)
             branches = [self._statements([child], context) for child in children[1:]]
             if len(branches) == 1:
                 branches.append([])
             pick = min if self.use_min else max
             chosen = pick(branches, key=_rough_latency)
-            test = {"op": f"if@{statement.location.line}", "latency": max(1, math.ceil(condition.latency))}
-            test["_arrays"] = {name for name, _ in condition.accesses}
-            return [test, *chosen]
+            if not any("op" not in node for node in chosen) and any("op" not in n for b in branches for n in b):
+                # the loops of the branch not taken still shape the hardware (the parent is no innermost loop)
+                chosen = [*chosen, {"region": "not taken", "kind": "sequential", "body": []}]
+            return chosen
         if kind in LOOPS or kind == "COMPOUND_STMT":
             return self._statements([statement], context)
         # calls (in the order they are evaluated: innermost arguments first), then the rest
@@ -631,7 +635,7 @@ class SourceReader:
             return self._pipelined(label, trips, target, nodes, context, constant)
         if off or self.pipeline_loops == 0:
             return _plain(label, trips, nodes, constant)
-        flattened = self._flatten(label, trips, constant, nodes, by_name)
+        flattened = self._flatten(label, trips, constant, nodes, by_name, context)
         if flattened is not None:
             return flattened
         if not loops:  # innermost: pipelined at II 1 by default
@@ -689,7 +693,7 @@ class SourceReader:
                     "body": [{"op": "m_axi latency", "latency": self.axi_latency}, node]}  # fmt: skip
         return node
 
-    def _flatten(self, label: str, trips: int, constant: bool, nodes: list[dict], by_name) -> dict | None:
+    def _flatten(self, label: str, trips: int, constant: bool, nodes: list[dict], by_name, context) -> dict | None:
         """Vitis flattens a nest whose only loop is pipelined, both of fixed trip count, into one
         pipelined loop (LOOP_FLATTEN is on by default); the statements around the inner loop
         become predicated, and an accumulator reset per outer iteration adds a select to the
@@ -704,6 +708,8 @@ class SourceReader:
         if not child.get("_constant"):
             return None
         outside = [node for node in nodes if node is not child]
+        if any(node.get("_arrays", set()) & (context.streams | context.axi) for node in outside):
+            return None  # a stream or bus access outside the inner loop cannot be predicated
         ii = child["pipeline_ii"]
         if outside and child.get("_recurrence", 0) >= 2:
             ii += 1
@@ -818,7 +824,8 @@ class SourceReader:
             for branch in branches:  # exclusive branches share the ports
                 merged.accesses |= branch.accesses
             merged = _merge(merged, _Expr(condition.latency, dict(condition.paths), set(), condition.accesses))
-            return merged.then(self.target.combinational("logic"))
+            merged.latency = self.target.combinational("logic").after(merged.latency)  # the predicate
+            return merged
         if kind in ("COMPOUND_STMT", "RETURN_STMT", "SWITCH_STMT", "CASE_STMT", "DEFAULT_STMT"):
             block = hls_ops.BlockSchedule()
             total = _Expr()
@@ -898,8 +905,6 @@ class SourceReader:
         if name in ("read", "write", "read_nb", "write_nb", "empty", "full") and base is not None:
             stream = _base_name(base)
             info = arguments.then(hls_ops.Op(1, 0.0) if name.startswith("read") else self.target.combinational("logic"))
-            info.paths.setdefault(stream, 1.0)
-            info.writes.add(stream)
             info.accesses[(stream, "r" if name.startswith("read") else "w")] += 1
             return info
         callee = self._callee(call)
@@ -960,8 +965,9 @@ class SourceReader:
             if name not in context.partitioned:
                 info = info.then(hls_ops.Op(0, 0.05) if name in context.axi | context.streams else self.target.bram_write())
             written = _text(children[1]) if len(children) > 1 else ""
-            if name in info.paths and info.indices.get(name, set()) <= {written} and _affine_in(written, context):
-                del info.paths[name]  # the element this iteration read: no dependence across iterations
+            read = info.indices.get(name, set())
+            if name in info.paths and all(_affine_in(text, context) for text in read | {written}):
+                del info.paths[name]  # indices the tool analyses: no dependence across iterations
             info.writes.add(name)
             info.accesses[(name, "w")] += 1
             return info
@@ -987,7 +993,8 @@ class SourceReader:
         fixed = any("ap_" in type_.get_canonical().spelling for type_ in operands)  # ap_int / ap_fixed: integer hardware
         floating = not fixed and bool(kinds & {"FLOAT", "DOUBLE", "HALF"})
         prefix = "d" if "DOUBLE" in kinds else "f"
-        bits = [_width(type_) or 32 for type_ in operands] or [_width(cursor.type) or 32] * 2
+        typed = [type_ for type_ in operands if not fixed or "ap_" in type_.get_canonical().spelling]
+        bits = [_width(type_) or 32 for type_ in typed] or [_width(cursor.type) or 32] * 2
         if operator == "*":
             if floating:
                 return self.target.core(prefix + "mul")
@@ -1075,8 +1082,9 @@ def _text(cursor) -> str:
 
 
 def _affine_in(text: str, context: _Context) -> bool:
-    """Whether an index names an enclosing loop variable (an index the tool can analyse)."""
-    return any(re.search(rf"\b{re.escape(name)}\b", text) for name in context.ranges)
+    """Whether an index is an expression of the enclosing loop variables without an array
+    access (an index the tool can analyse), not a value read from memory."""
+    return "[" not in text and any(re.search(rf"\b{re.escape(name)}\b", text) for name in context.ranges)
 
 
 def _width(type_) -> int | None:

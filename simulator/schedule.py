@@ -12,7 +12,7 @@ fixed costs measured on the real csynth reports of the calibration set (tests/da
 ``benchmarks/hls_fidelity.py``):
 - op: latency as given; interval = latency.
 - pipelined loop: latency = (trip_count - 1) * II + iteration latency + PIPELINE_EXIT_CYCLES
-  (0 when trip_count is 0): Vitis reports the loop as (N - 1) * II + depth - 1 and the
+  (1 + PIPELINE_EXIT_CYCLES when trip_count is 0: the pipeline is entered and left): Vitis reports the loop as (N - 1) * II + depth - 1 and the
   pipeline it becomes as that + 2 states (its entry and exit). Loops nested inside a
   pipelined loop are fully unrolled (as Vitis does), so they add their iteration latency
   once; the iteration latency is the given one or the body's.
@@ -291,11 +291,10 @@ def _estimate(node: Node, depth: int, rows: list[ScheduleRow | None], unrolled: 
         iteration: int
         if node.pipeline_ii is not None:
             iteration = node.iteration_latency if node.iteration_latency is not None else sum(child_latencies)
-            latency = (
-                0
-                if node.trip_count == 0
-                else (node.trip_count - 1) * node.pipeline_ii + iteration + PIPELINE_EXIT_CYCLES
-            )
+            if node.trip_count == 0:  # the pipeline is still entered and left
+                latency = 1 + PIPELINE_EXIT_CYCLES
+            else:
+                latency = (node.trip_count - 1) * node.pipeline_ii + iteration + PIPELINE_EXIT_CYCLES
         else:
             given = node.iteration_latency
             control = LOOP_CONTROL_CYCLES if any(not isinstance(child, Op) for child in node.body) else 0
