@@ -42,6 +42,7 @@ def run_case(case: dict, folder: Path = CASES) -> dict:
             directives=directives,
             clock_ns=case.get("clock_ns"),
             part=case.get("part"),
+            pipeline_loops=0 if case.get("tool", "").startswith("Vivado HLS") else None,  # no automatic pipelining
         )
     except SourceError as error:
         return row | {"error": str(error)}

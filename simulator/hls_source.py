@@ -217,6 +217,7 @@ class SourceReader:
         directives=None,
         clock_ns: float | None = None,
         part: str | None = None,
+        pipeline_loops: int | None = None,
     ):
         self.cindex, self.lib = _library()
         self.path = Path(path)
@@ -232,7 +233,11 @@ class SourceReader:
             part if part is not None else settings.get("part"),
             clock_ns if clock_ns is not None else settings.get("clock_ns"),
         )
-        self.pipeline_loops = int(settings.get("pipeline_loops", AUTO_PIPELINE_TRIPS))
+        if pipeline_loops is None:
+            pipeline_loops = int(settings.get("pipeline_loops", AUTO_PIPELINE_TRIPS))
+        if pipeline_loops < 0:
+            raise ValueError(f"pipeline_loops={pipeline_loops} is out of range; expected 0 (off) or more")
+        self.pipeline_loops = pipeline_loops
         args = ["-x", "c++", "-std=c++17", "-D__SYNTHESIS__", "-Wno-unknown-pragmas"]
         args += [f"-D{define}" for define in defines] + [f"-I{folder}" for folder in includes]
         args += ["-I", str(HEADERS)]  # last: the real Xilinx headers win when given with -I
@@ -344,7 +349,7 @@ class SourceReader:
             values.add(value)
         else:
             return min(values), max(values)
-        bits = _width(cursor.type)
+        bits = _width(_source_type(cursor))
         if bits is not None and bits <= 16:  # Vivado/Vitis HLS bound a variable trip count by its type
             return 0, (1 << bits) - 1
         return None
@@ -405,7 +410,7 @@ class SourceReader:
         region = {"region": name, "kind": "dataflow" if dataflow else "sequential", "body": nodes}
         if dataflow:
             region["channel"] = "fifo" if context.streams or _uses_streams(body) else "pipo"
-        region["_arrays"] = _arrays_of(nodes)
+        region["_arrays"] = {context.aliases.get(name, name) for name in _arrays_of(nodes)}  # the caller's names
         return region
 
     def _apply_arrays(self, pragmas: list[Pragma], context: _Context) -> None:
@@ -547,7 +552,7 @@ class SourceReader:
                 setattr(inner, known, getattr(context, known))
             nodes.append(self._function(callee, inner, call.referenced.spelling, bindings))
         rest = self._statement(statement, context, skip_calls=True)
-        if rest.latency > 0:
+        if rest.latency > 0 and kind not in ("CALL_EXPR", "UNEXPOSED_EXPR"):  # not a bare call
             nodes.append({"op": f"after@{statement.location.line}", "latency": max(1, math.ceil(rest.latency))})
         return nodes
 
@@ -1090,7 +1095,9 @@ def _affine_in(text: str, context: _Context) -> bool:
 def _width(type_) -> int | None:
     """Bits of an integer type (ap_int<N> / ap_uint<N> / ap_fixed<W, I> read from the name)."""
     spelling = type_.get_canonical().spelling if type_ is not None else ""
-    match = re.search(r"ap_u?(?:int|fixed)<\s*(\d+)", spelling) or re.search(r"ap_u?(?:int|fixed)<\s*(\d+)", type_.spelling)
+    match = re.search(r"ap_u?(?:int|fixed)(?:_base)?<\s*(\d+)", spelling) or re.search(
+        r"ap_u?(?:int|fixed)(?:_base)?<\s*(\d+)", type_.spelling
+    )
     if match:
         return int(match.group(1))
     if type_.kind.name == "BOOL":
@@ -1278,13 +1285,21 @@ def _arithmetic(text: str) -> int | None:
 
 
 def read_source(
-    path, top: str, defines=(), includes=(), directives=None, clock_ns: float | None = None, part: str | None = None
+    path,
+    top: str,
+    defines=(),
+    includes=(),
+    directives=None,
+    clock_ns: float | None = None,
+    part: str | None = None,
+    pipeline_loops: int | None = None,
 ) -> tuple[dict, dict | None, list[str]]:
     """(nest with the largest trip counts and longest branches, the same with the smallest or
     None when it is the same nest, warnings) of ``top`` in ``path``, with the Tcl
     ``directives`` file if given, for a clock period and an AMD part (defaults: the
-    directives file's, else 10 ns on UltraScale+)."""
-    reader = SourceReader(path, top, defines, includes, directives, clock_ns, part)
+    directives file's, else 10 ns on UltraScale+) and an automatic-pipelining threshold
+    (config_compile -pipeline_loops: 0 turns it off, as in Vivado HLS before Vitis)."""
+    reader = SourceReader(path, top, defines, includes, directives, clock_ns, part, pipeline_loops)
     nest = reader.nest()
     reader.use_min = True
     smallest = reader.nest()
@@ -1292,13 +1307,20 @@ def read_source(
 
 
 def estimate_source(
-    path, top: str, defines=(), includes=(), directives=None, clock_ns: float | None = None, part: str | None = None
+    path,
+    top: str,
+    defines=(),
+    includes=(),
+    directives=None,
+    clock_ns: float | None = None,
+    part: str | None = None,
+    pipeline_loops: int | None = None,
 ) -> dict:
     """The nest model's JSON report of ``top`` (``ScheduleReport.to_json``) with
     ``latency_cycles_min`` / ``latency_cycles_max`` and the reader's warnings."""
     from simulator.schedule import estimate_nest
 
-    nest, smallest, warnings = read_source(path, top, defines, includes, directives, clock_ns, part)
+    nest, smallest, warnings = read_source(path, top, defines, includes, directives, clock_ns, part, pipeline_loops)
     report = estimate_nest(nest)
     low = report.latency_cycles if smallest is None else estimate_nest(smallest).latency_cycles
     return report.to_json() | {
