@@ -244,27 +244,37 @@ def _source_estimate(args: argparse.Namespace) -> None:
 
     if args.top is None:
         raise ValueError(f"hls-estimate: {args.nest} is C++; give its top function with --top NAME")
-    nest, smallest, warnings = read_source(args.nest, args.top, args.defines, args.includes, args.directives)
+    nest, smallest, warnings = read_source(
+        args.nest,
+        args.top,
+        args.defines,
+        args.includes,
+        args.directives,
+        clock_ns=args.clock_ns,
+        part=args.source_part,
+        pipeline_loops=args.pipeline_loops,
+    )
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if args.emit_nest:
         print(json.dumps(nest, indent=2))
         return
     report = estimate_nest(nest)
+    low = report.latency_cycles if smallest is None else estimate_nest(smallest).latency_cycles
     if args.json:
-        low = report.latency_cycles if smallest is None else estimate_nest(smallest).latency_cycles
         data = report.to_json() | {
-            "latency_cycles_min": low,
-            "latency_cycles_max": report.latency_cycles,
+            "latency_cycles_min": min(low, report.latency_cycles),
+            "latency_cycles_max": max(low, report.latency_cycles),
             "source": str(args.nest),
             "top": args.top,
+            "estimate": "static schedule model of the source (simulator/hls_source.py), not a csynth report",
             "warnings": warnings,
         }
         print(json.dumps(data, indent=2))
         return
     print(report.format_table())
     if smallest is not None:
-        print(f"latency with the LOOP_TRIPCOUNT minima: {estimate_nest(smallest).latency_cycles} cycles")
+        print(f"latency with the smallest trip counts and shortest branches: {low} cycles (estimate)")
 
 
 def cmd_hls_estimate(args: argparse.Namespace) -> None:
@@ -374,6 +384,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     source.add_argument("-I", dest="includes", action="append", default=[], metavar="DIR", help="an include folder")
     source.add_argument("--directives", metavar="FILE.tcl", help="Tcl directives (set_directive_*) applied too")
     source.add_argument("--emit-nest", action="store_true", help="print the extracted NEST.json for hand edits")
+    source.add_argument(
+        "--clock-ns",
+        type=float,
+        help="target clock period in ns for FILE.cpp (default: the directives file's create_clock, else 10)",
+    )
+    source.add_argument(
+        "--source-part",
+        metavar="PART",
+        help="AMD part of FILE.cpp's target, for operator latencies (xc7*: 7 series; default: the directives "
+        "file's set_part, else UltraScale+)",
+    )
+    source.add_argument(
+        "--pipeline-loops",
+        type=int,
+        metavar="N",
+        help="automatic pipelining threshold (config_compile -pipeline_loops; default 64, 0 turns it off as in "
+        "Vivado HLS)",
+    )
     hls.add_argument("--kernel", choices=KERNELS, help="an hls_src kernel instead of a NEST.json")
     shape = hls.add_argument_group("shape (with --kernel)")
     shape.add_argument("--u", type=int, default=64, help="matmul: rows of A (default 64)")

@@ -407,6 +407,8 @@ class SourceReader:
                 self.axi_latency = int(_arithmetic(pragma.options["latency"]) or self.axi_latency)
         nodes = self._statements(list(body.get_children()), context)
         dataflow = any(p.name == "DATAFLOW" for p in pragmas)
+        if dataflow:  # the processes overlap by the dataflow rule, not as independent modules
+            nodes = [child for node in nodes for child in (node["body"] if node.get("kind") == "parallel" else [node])]
         region = {"region": name, "kind": "dataflow" if dataflow else "sequential", "body": nodes}
         if dataflow:
             region["channel"] = "fifo" if context.streams or _uses_streams(body) else "pipo"

@@ -24,17 +24,17 @@ def loops(node: dict) -> dict[str, dict]:
     return found
 
 
-def test_plain_nested_loops_get_their_trip_counts_and_vitis_names():
+def test_plain_nested_loops_are_flattened_into_one_pipeline_as_vitis_does():
     nest, smallest, warnings = read_source(KERNELS, "nested")
     found = loops(nest)
-    assert set(found) == {"Rows", "VITIS_LOOP_12_1"} and smallest is None and warnings == []
-    assert found["Rows"]["trip_count"] == 16 and found["Rows"]["pipeline_ii"] is None  # outer: not pipelined
-    inner = found["VITIS_LOOP_12_1"]
-    assert inner["trip_count"] == 8 and inner["pipeline_ii"] == 1  # innermost: pipelined by default
-    # index i * 8 + j (a shift, an add: 1), one m_axi read (64 + 2), an add (1), a posted write (1)
-    assert inner["body"] == [{"op": "block@13", "latency": 69}]
-    report = estimate_nest(nest)
-    assert report.latency_cycles == 16 * ((8 - 1) + 69 + 1)  # + 1: the outer loop's control state
+    assert smallest is None and warnings == []
+    # Rows (16) holds only the innermost VITIS_LOOP_12_1 (8, pipelined by default): one loop of 128
+    assert set(found) == {"Rows_VITIS_LOOP_12_1"}
+    flat = found["Rows_VITIS_LOOP_12_1"]
+    assert flat["trip_count"] == 128 and flat["pipeline_ii"] == 1
+    # a block-RAM read (1 state + its output delay) and an add and a write chained after it: 2 states
+    assert flat["iteration_latency"] == 2
+    assert estimate_nest(nest).latency_cycles == (128 - 1) * 1 + 2 + 1  # + the pipeline's exit state
 
 
 def test_pragmas_set_ii_pipelining_unrolling_and_trip_count_ranges():
@@ -120,8 +120,8 @@ def test_tcl_directives_apply_to_the_function_or_loop_they_name(tmp_path):
         read_source(KERNELS, "nested", directives=directives)
 
 
-def test_array_arguments_are_block_ram_ports_and_pointers_m_axi():
-    found = loops(read_source(KERNELS, "interfaces")[0])
-    # BRAM read (2) + add (1) + posted m_axi write (1), against m_axi read (64 + 2) + add + write
-    assert found["FromTable"]["body"][0]["latency"] == 4
-    assert found["FromPointer"]["body"][0]["latency"] == 68
+def test_array_arguments_are_block_ram_and_an_m_axi_port_pays_its_latency_once_per_burst():
+    nest = read_source(KERNELS, "interfaces")[0]
+    bursts = [node for node in nest["body"] if node.get("region", "").endswith("(burst)")]
+    assert [region["body"][0] for region in bursts] == [{"op": "m_axi latency", "latency": 64}] * 2
+    assert loops(nest)["FromTable"]["pipeline_ii"] == 1  # one word per beat: bursts, not 66 cycles a read

@@ -23,55 +23,55 @@ def op(name, latency):
     return {"op": name, "latency": latency}
 
 
-def test_pipelined_loop_is_trip_minus_one_times_ii_plus_iteration_latency():
-    # (10 - 1) * 2 + 5 = 23
+def test_pipelined_loop_is_trip_minus_one_times_ii_plus_iteration_latency_plus_its_exit():
+    # (10 - 1) * 2 + 5 + 1 = 24 (Vitis: a loop of (N - 1) * II + depth - 1, a pipeline of that + 2)
     report = estimate_nest(loop("vadd", 10, ii=2, iteration=5))
-    assert (report.latency_cycles, report.interval_cycles) == (23, 23)
+    assert (report.latency_cycles, report.interval_cycles) == (24, 24)
 
 
 def test_pipelined_loop_takes_its_iteration_latency_from_the_body():
-    # body: load 2 + add 1 + store 1 = 4; (20 - 1) * 1 + 4 = 23
+    # body: load 2 + add 1 + store 1 = 4; (20 - 1) * 1 + 4 + 1 = 24
     report = estimate_nest(loop("vadd", 20, ii=1, body=[op("load", 2), op("add", 1), op("store", 1)]))
-    assert report.latency_cycles == 23
+    assert report.latency_cycles == 24
     assert report.rows[0].iteration_latency == 4
 
 
 def test_loops_inside_a_pipelined_loop_are_unrolled():
     # inner loop of 4 iterations of a 2-cycle op is unrolled: it adds 2 once; iteration = 2 + 3 = 5
-    # latency = (5 - 1) * 1 + 5 = 9
+    # latency = (5 - 1) * 1 + 5 + 1 = 10
     nest = loop("outer", 5, ii=1, body=[loop("inner", 4, body=[op("mul", 2)]), op("acc", 3)])
     report = estimate_nest(nest)
-    assert report.latency_cycles == 9
+    assert report.latency_cycles == 10
     assert [(row.name, row.kind, row.latency_cycles) for row in report.rows] == [
-        ("outer", "pipelined", 9),
+        ("outer", "pipelined", 10),
         ("inner", "unrolled", 2),
         ("mul", "unrolled", 2),
         ("acc", "unrolled", 3),
     ]
 
 
-def test_loop_without_pipeline_pays_one_control_cycle_per_iteration():
-    # iteration = body 3 + 1 control cycle = 4; 4 iterations: 16
-    assert estimate_nest(loop("slow", 4, body=[op("work", 3)])).latency_cycles == 16
-    # a given iteration latency already includes the control cycle: 4 * 7 = 28
-    assert estimate_nest(loop("given", 4, iteration=7, body=[op("work", 3)])).latency_cycles == 28
+def test_loop_without_pipeline_pays_its_exit_and_a_control_state_per_iteration_around_a_loop():
+    # straight-line body: the exit test shares its last state: 4 * 3 + 1 (exit) = 13
+    assert estimate_nest(loop("slow", 4, body=[op("work", 3)])).latency_cycles == 13
+    # a given iteration latency already includes the control state: 4 * 7 + 1 = 29
+    assert estimate_nest(loop("given", 4, iteration=7, body=[op("work", 3)])).latency_cycles == 29
 
 
 def test_nested_loops_multiply_out():
-    # inner pipelined: (8 - 1) * 1 + 4 = 11; outer: 3 * (11 + 1) = 36
+    # inner pipelined: (8 - 1) * 1 + 4 + 1 = 12; outer: 3 * (12 + 1 control) + 1 exit = 40
     nest = loop("rows", 3, body=[loop("cols", 8, ii=1, iteration=4)])
     report = estimate_nest(nest)
-    assert report.latency_cycles == 36
+    assert report.latency_cycles == 40
     assert [
         (row.name, row.depth, row.trip_count, row.ii, row.iteration_latency, row.latency_cycles) for row in report.rows
     ] == [
-        ("rows", 0, 3, None, 12, 36),
-        ("cols", 1, 8, 1, 4, 11),
+        ("rows", 0, 3, None, 13, 40),
+        ("cols", 1, 8, 1, 4, 12),
     ]
 
 
-def test_zero_trip_count_takes_no_cycles():
-    assert estimate_nest(loop("never", 0, ii=1, iteration=9)).latency_cycles == 0
+def test_zero_trip_count_takes_no_iteration_but_a_pipeline_is_still_entered_and_left():
+    assert estimate_nest(loop("never", 0, ii=1, iteration=9)).latency_cycles == 2
     assert estimate_nest(loop("never", 0, body=[op("x", 5)])).latency_cycles == 0
 
 
@@ -81,9 +81,15 @@ def test_sequential_region_adds_latencies():
         "kind": "sequential",
         "body": [op("a", 3), loop("b", 2, ii=1, iteration=4), op("c", 1)],
     }
-    # 3 + ((2 - 1) + 4) + 1 = 9
+    # 3 + ((2 - 1) + 4 + 1) + 1 = 10
     report = estimate_nest(nest)
-    assert (report.latency_cycles, report.interval_cycles) == (9, 9)
+    assert (report.latency_cycles, report.interval_cycles) == (10, 10)
+
+
+def test_parallel_region_takes_its_longest_child():
+    nest = {"region": "top", "kind": "parallel", "body": [loop("a", 10, ii=1, iteration=2), op("b", 4)]}
+    report = estimate_nest(nest)
+    assert (report.latency_cycles, report.interval_cycles) == (12, 12)
 
 
 def test_dataflow_region_interval_is_the_slowest_process_latency_per_channel_kind():
@@ -92,12 +98,12 @@ def test_dataflow_region_interval_is_the_slowest_process_latency_per_channel_kin
         loop("compute", 20, ii=1, iteration=5),
         op("write", 7),
     ]
-    # latencies 12, 24, 7; interval = max = 24
+    # latencies 13, 25, 7; interval = max = 25
     pipo = estimate_nest({"region": "df", "kind": "dataflow", "body": processes})
-    assert (pipo.latency_cycles, pipo.interval_cycles) == (12 + 24 + 7, 24)
-    # FIFO: max(0 + 12, 1 + 24, 2 + 7) = 25
+    assert (pipo.latency_cycles, pipo.interval_cycles) == (13 + 25 + 7, 25)
+    # FIFO: max(0 + 13, 1 + 25, 2 + 7) = 26
     fifo = estimate_nest({"region": "df", "kind": "dataflow", "channel": "fifo", "body": processes})
-    assert (fifo.latency_cycles, fifo.interval_cycles) == (25, 24)
+    assert (fifo.latency_cycles, fifo.interval_cycles) == (26, 25)
 
 
 def test_dataflow_inside_sequential_contributes_its_latency():
@@ -109,20 +115,20 @@ def test_dataflow_inside_sequential_contributes_its_latency():
 def test_json_output_has_the_top_numbers_and_one_entry_per_node():
     report = estimate_nest(loop("rows", 3, body=[loop("cols", 8, ii=1, iteration=4)]))
     data = json.loads(json.dumps(report.to_json()))
-    assert (data["latency_cycles"], data["interval_cycles"]) == (36, 36)
+    assert (data["latency_cycles"], data["interval_cycles"]) == (40, 40)
     assert [(node["name"], node["latency_cycles"]) for node in data["nodes"]] == [
-        ("rows", 36),
-        ("cols", 11),
+        ("rows", 40),
+        ("cols", 12),
     ]
     table = report.format_table()
-    assert "top rows: latency 36 cycles, interval 36 cycles" in table
+    assert "top rows: latency 40 cycles, interval 40 cycles" in table
     assert "  cols" in table
 
 
 def test_load_nest_reads_a_file(tmp_path):
     path = tmp_path / "nest.json"
     path.write_text(json.dumps(loop("vadd", 10, ii=2, iteration=5)))
-    assert estimate_nest(load_nest(path)).latency_cycles == 23
+    assert estimate_nest(load_nest(path)).latency_cycles == 24
 
 
 @pytest.mark.parametrize(
@@ -145,9 +151,9 @@ def test_load_nest_reads_a_file(tmp_path):
         ),
         (loop("x", 3), ValueError, "neither an iteration_latency nor a body"),
         (
-            {"region": "r", "kind": "parallel", "body": []},
+            {"region": "r", "kind": "concurrent", "body": []},
             ValueError,
-            "nest.kind='parallel' is not allowed",
+            "nest.kind='concurrent' is not allowed",
         ),
         (
             {"region": "r", "kind": "dataflow", "channel": "bus", "body": []},
