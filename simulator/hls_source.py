@@ -62,7 +62,9 @@ CASTS = {
 }  # fmt: skip
 ONE_CYCLE = {"+", "-", "<", ">", "<=", ">=", "==", "!=", "&", "|", "^", "<<", ">>", "&&", "||"}
 SMALL_ARRAY = 16  # local arrays up to this many elements become registers (Vitis auto-partitions them)
-AUTO_PIPELINE_TRIPS = 64  # config_compile -pipeline_loops: innermost loops up to this trip count unroll into their parent
+AUTO_PIPELINE_TRIPS = (
+    64  # config_compile -pipeline_loops: innermost loops up to this trip count unroll into their parent
+)
 MATH_CORES = {"exp": "fexp", "expf": "fexp", "log": "fexp", "logf": "fexp", "sqrt": "fsqrt", "sqrtf": "fsqrt"}
 
 
@@ -334,9 +336,7 @@ class SourceReader:
     def _bound_range(self, cursor, context: _Context) -> tuple[int, int] | None:
         """(min, max) of an expression over the ranges of the enclosing loop variables it
         names, or the range of its type's width for any other variable, or None."""
-        names = {
-            token.spelling for token in cursor.get_tokens() if token.kind.name == "IDENTIFIER"
-        } - set(context.env)
+        names = {token.spelling for token in cursor.get_tokens() if token.kind.name == "IDENTIFIER"} - set(context.env)
         free = [name for name in names if name in context.ranges]
         values = set()
         for corner in range(1 << len(free)):
@@ -409,7 +409,7 @@ class SourceReader:
         dataflow = any(p.name == "DATAFLOW" for p in pragmas)
         if dataflow:  # the processes overlap by the dataflow rule, not as independent modules
             nodes = [child for node in nodes for child in (node["body"] if node.get("kind") == "parallel" else [node])]
-        region = {"region": name, "kind": "dataflow" if dataflow else "sequential", "body": nodes}
+        region: dict = {"region": name, "kind": "dataflow" if dataflow else "sequential", "body": nodes}
         if dataflow:
             region["channel"] = "fifo" if context.streams or _uses_streams(body) else "pipo"
         region["_arrays"] = {context.aliases.get(name, name) for name in _arrays_of(nodes)}  # the caller's names
@@ -548,7 +548,11 @@ class SourceReader:
         for call in reversed(calls):
             callee = self._callee(call)
             bindings = self._bindings(call, callee, context)
-            env = dict(context.env) | self._template_env(call, callee, context) | self._argument_env(call, callee, context)
+            env = (
+                dict(context.env)
+                | self._template_env(call, callee, context)
+                | self._argument_env(call, callee, context)
+            )
             inner = _Context(context.function, env)
             for known in ("arrays", "partitioned", "streams", "factors", "ranges", "axi"):
                 setattr(inner, known, getattr(context, known))
@@ -665,7 +669,7 @@ class SourceReader:
     ) -> dict:
         """A pipelined loop: II = max(target, memory ports, recurrence); the iteration latency
         is the body's, every nested loop unrolled."""
-        ports = Counter()
+        ports: Counter = Counter()
         recurrence = 0.0
         for node in _walk(nodes):
             ports.update(node.get("_ports", {}))
@@ -783,10 +787,11 @@ class SourceReader:
             return None
         assert step is not None
         counts = [_count(s, b, step, operator) for s in start for b in bound]
-        if any(count is None for count in counts):
+        known = [count for count in counts if count is not None]
+        if len(known) != len(counts):
             return None
         fixed = start[0] == start[1] and bound[0] == bound[1]
-        return min(counts), max(counts), fixed  # type: ignore[type-var]
+        return min(known), max(known), fixed
 
     def _step(self, increment, variable: str, context: _Context) -> int | None:
         tokens = [t.spelling for t in increment.get_tokens()]
@@ -954,7 +959,9 @@ class SourceReader:
             writes = {bindings[name] for name in info.writes if name in bindings}
             total = _merge(total, _Expr(0.0, {}, writes, accesses, indices))
         total.latency = block.latency
-        total.paths = {bindings[name]: block.latency - start for name, start in block.first_read.items() if name in bindings}
+        total.paths = {
+            bindings[name]: block.latency - start for name, start in block.first_read.items() if name in bindings
+        }
         return total
 
     def _store(self, target, value: _Expr, context: _Context) -> _Expr:
@@ -970,7 +977,9 @@ class SourceReader:
             index = self._expr(children[1], context) if len(children) > 1 else _Expr()
             info = _merge(value, index)
             if name not in context.partitioned:
-                info = info.then(hls_ops.Op(0, 0.05) if name in context.axi | context.streams else self.target.bram_write())
+                info = info.then(
+                    hls_ops.Op(0, 0.05) if name in context.axi | context.streams else self.target.bram_write()
+                )
             written = _text(children[1]) if len(children) > 1 else ""
             read = info.indices.get(name, set())
             if name in info.paths and all(_affine_in(text, context) for text in read | {written}):
@@ -997,7 +1006,9 @@ class SourceReader:
     def _op(self, operator: str, cursor, right) -> hls_ops.Op:
         operands = [_source_type(child) for child in cursor.get_children() if not _is_operator_ref(child)]
         kinds = {type_.kind.name for type_ in operands} or {cursor.type.kind.name}
-        fixed = any("ap_" in type_.get_canonical().spelling for type_ in operands)  # ap_int / ap_fixed: integer hardware
+        fixed = any(
+            "ap_" in type_.get_canonical().spelling for type_ in operands
+        )  # ap_int / ap_fixed: integer hardware
         floating = not fixed and bool(kinds & {"FLOAT", "DOUBLE", "HALF"})
         prefix = "d" if "DOUBLE" in kinds else "f"
         typed = [type_ for type_ in operands if not fixed or "ap_" in type_.get_canonical().spelling]

@@ -12,8 +12,9 @@ fixed costs measured on the real csynth reports of the calibration set (tests/da
 ``benchmarks/hls_fidelity.py``):
 - op: latency as given; interval = latency.
 - pipelined loop: latency = (trip_count - 1) * II + iteration latency + PIPELINE_EXIT_CYCLES
-  (1 + PIPELINE_EXIT_CYCLES when trip_count is 0: the pipeline is entered and left): Vitis reports the loop as (N - 1) * II + depth - 1 and the
-  pipeline it becomes as that + 2 states (its entry and exit). Loops nested inside a
+  (1 + PIPELINE_EXIT_CYCLES when trip_count is 0: the pipeline is entered and left): Vitis
+  reports the loop as (N - 1) * II + depth - 1 and the pipeline it becomes as that + 2 states
+  (its entry and exit). Loops nested inside a
   pipelined loop are fully unrolled (as Vitis does), so they add their iteration latency
   once; the iteration latency is the given one or the body's.
 - loop without pipeline: latency = trip_count * iteration latency + LOOP_EXIT_CYCLES, where

@@ -125,3 +125,66 @@ def test_array_arguments_are_block_ram_and_an_m_axi_port_pays_its_latency_once_p
     bursts = [node for node in nest["body"] if node.get("region", "").endswith("(burst)")]
     assert [region["body"][0] for region in bursts] == [{"op": "m_axi latency", "latency": 64}] * 2
     assert loops(nest)["FromTable"]["pipeline_ii"] == 1  # one word per beat: bursts, not 66 cycles a read
+
+
+REPORTS = Path(__file__).parent.parent / "data" / "hls_reports"
+
+
+def test_calibration_set_of_real_csynth_reports_is_met_within_five_percent_median():
+    """Every public kernel of the calibration set (its real report's numbers, a kernel of our
+    own with the same structure) is read, and the median |error| of the top latency is <= 5 %."""
+    import statistics
+
+    from simulator.hls_source import estimate_source
+
+    cases = [json.loads(path.read_text()) for path in sorted(REPORTS.glob("*.json"))]
+    assert len(cases) >= 10
+    errors = []
+    for case in cases:
+        start = time.perf_counter()
+        estimate = estimate_source(
+            REPORTS / case["kernel"],
+            case["top"],
+            directives=REPORTS / case["directives"] if case.get("directives") else None,
+            clock_ns=case["clock_ns"],
+            part=case["part"],
+            pipeline_loops=0 if case["tool"].startswith("Vivado HLS") else None,
+        )
+        assert time.perf_counter() - start < 10  # a guard against hangs (each takes well under a second)
+        real = case["latency_cycles"]
+        errors.append(abs(estimate["latency_cycles_max"] / real["max"] - 1))
+    assert statistics.median(errors) <= 0.05, sorted(errors)
+
+
+def test_recurrences_through_memory_and_calls_with_loops_shape_the_schedule():
+    # A[b[i]] written from A[i]: the tool cannot tell the elements apart, so the II is the chain
+    vectrans = loops(read_source(REPORTS / "ahls_vectrans.cpp", "vecTrans", clock_ns=5, part="xcvu35p")[0])
+    assert vectrans["VITIS_LOOP_14_1"]["pipeline_ii"] > 10
+    # a 100-trip loop inside a called function: the caller's loop is not pipelined, the call is
+    # taken (max) or not (min)
+    largest, smallest, _ = read_source(REPORTS / "ahls_smm.cpp", "smm", clock_ns=5, part="xcvu35p")
+    assert loops(largest)["VITIS_LOOP_9_1"]["pipeline_ii"] is None
+    assert loops(largest)["VITIS_LOOP_3_1"]["pipeline_ii"] == 2  # 3 accesses of one array on 2 ports
+    assert estimate_nest(smallest).latency_cycles < estimate_nest(largest).latency_cycles / 10
+    # eight copy loops over distinct arrays run at once
+    nest = read_source(REPORTS / "ahls_matrixtrans.cpp", "matrixtrans", clock_ns=5, part="xcvu35p")[0]
+    assert [node["kind"] for node in nest["body"] if "region" in node] == ["parallel"]
+
+
+def test_clock_and_device_family_set_the_operator_latencies(tmp_path):
+    kernel = tmp_path / "acc.cpp"
+    kernel.write_text(
+        "float acc(float x[256]) {\n  float s = 0;\n  for (int i = 0; i < 256; i++) s += x[i];\n  return s;\n}\n"
+    )
+    ii = {
+        (clock, part): loops(read_source(kernel, "acc", clock_ns=clock, part=part)[0])["VITIS_LOOP_3_1"]["pipeline_ii"]
+        for clock, part in ((5, "xcvu9p"), (5, "xc7z020"), (10, "xcvu9p"))
+    }
+    assert ii[(5, "xcvu9p")] == 5  # fadd: 4 states at 5 ns on UltraScale+, the recurrence one more
+    assert ii[(5, "xc7z020")] > ii[(5, "xcvu9p")] > ii[(10, "xcvu9p")]
+    settings = tmp_path / "script.tcl"
+    settings.write_text(
+        "open_project p\nset_part {xc7z020clg400-1}\ncreate_clock -period 5\nconfig_compile -pipeline_loops 0\n"
+    )
+    nest = read_source(kernel, "acc", directives=settings)[0]
+    assert loops(nest)["VITIS_LOOP_3_1"]["pipeline_ii"] is None  # automatic pipelining off
