@@ -163,12 +163,12 @@ def test_hls_estimate_prints_a_table_and_json(tmp_path, capsys):
     path = tmp_path / "nest.json"
     path.write_text(json.dumps(nest))
     assert cli(["hls-estimate", str(path)]) == 0
-    assert "top rows: latency 36 cycles" in capsys.readouterr().out
+    assert "top rows: latency 40 cycles" in capsys.readouterr().out
     data = run_json(capsys, ["hls-estimate", str(path)])
-    assert (data["latency_cycles"], data["interval_cycles"]) == (36, 36)
+    assert (data["latency_cycles"], data["interval_cycles"]) == (40, 40)
     assert [(node["name"], node["latency_cycles"]) for node in data["nodes"]] == [
-        ("rows", 36),
-        ("cols", 11),
+        ("rows", 40),
+        ("cols", 12),
     ]
 
 
