@@ -239,7 +239,7 @@ def _source_estimate(args: argparse.Namespace) -> None:
     """hls-estimate FILE.cpp --top NAME: the nest read from the C++ (simulator.hls_source)."""
     import sys
 
-    from simulator.hls_source import read_source
+    from simulator.hls_source import read_source, source_report
     from simulator.schedule import estimate_nest
 
     if args.top is None:
@@ -247,34 +247,38 @@ def _source_estimate(args: argparse.Namespace) -> None:
     nest, smallest, warnings = read_source(
         args.nest,
         args.top,
-        args.defines,
-        args.includes,
-        args.directives,
+        defines=args.defines,
+        includes=args.includes,
+        directives=args.directives,
         clock_ns=args.clock_ns,
         part=args.source_part,
         pipeline_loops=args.pipeline_loops,
+        args=dict(args.arg),
     )
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if args.emit_nest:
         print(json.dumps(nest, indent=2))
         return
-    report = estimate_nest(nest)
-    low = report.latency_cycles if smallest is None else estimate_nest(smallest).latency_cycles
+    data = source_report(nest, smallest, warnings)
     if args.json:
-        data = report.to_json() | {
-            "latency_cycles_min": min(low, report.latency_cycles),
-            "latency_cycles_max": max(low, report.latency_cycles),
-            "source": str(args.nest),
-            "top": args.top,
-            "estimate": "static schedule model of the source (simulator/hls_source.py), not a csynth report",
-            "warnings": warnings,
-        }
-        print(json.dumps(data, indent=2))
+        print(json.dumps(data | {"source": str(args.nest), "top": args.top}, indent=2))
         return
-    print(report.format_table())
+    print(estimate_nest(nest).format_table())
     if smallest is not None:
+        low = data["latency_cycles_min"]
         print(f"latency with the smallest trip counts and shortest branches: {low} cycles (estimate)")
+
+
+def _binding(text: str) -> tuple[str, int]:
+    """NAME=VALUE of --arg, VALUE an integer."""
+    name, sep, value = text.partition("=")
+    try:
+        if not sep or not name.isidentifier():
+            raise ValueError
+        return name, int(value, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--arg {text!r}: expected NAME=INTEGER, e.g. u=64") from None
 
 
 def cmd_hls_estimate(args: argparse.Namespace) -> None:
@@ -383,6 +387,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     source.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME[=VALUE]", help="a macro")
     source.add_argument("-I", dest="includes", action="append", default=[], metavar="DIR", help="an include folder")
     source.add_argument("--directives", metavar="FILE.tcl", help="Tcl directives (set_directive_*) applied too")
+    source.add_argument(
+        "--arg",
+        type=_binding,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="bind a scalar parameter of the top to a value (a run-time shape such as u=64), so loop bounds "
+        "computed from it are known; repeat for each",
+    )
     source.add_argument("--emit-nest", action="store_true", help="print the extracted NEST.json for hand edits")
     source.add_argument(
         "--clock-ns",

@@ -79,6 +79,9 @@ class Op:
         return math.floor(time) + self.cycles + self.delay
 
 
+SMALL_MULTIPLY_BITS = 8  # a multiply of operands this narrow is bound to fabric, not a DSP
+
+
 @dataclass(frozen=True)
 class Target:
     """The device family and clock the latencies are for."""
@@ -121,6 +124,8 @@ class Target:
     def multiply(self, bits_a: int, bits_b: int) -> Op:
         """An integer multiply: one DSP48 up to 27 x 18 bits (either way round), several above."""
         small, large = sorted((bits_a, bits_b))
+        if large <= SMALL_MULTIPLY_BITS:  # built from LUTs within the state (ahls_trvecaccum: row * row, row < 256)
+            return self.combinational("add", small + large)
         return self.core("mul" if small <= 18 and large <= 27 else "mul_wide")
 
     def divide(self, bits: int) -> Op:
@@ -140,13 +145,15 @@ class BlockSchedule:
 
     ``statement`` takes, for each value a statement reads, the time from that read to the
     statement's result; a value written after the block read it (before writing it) closes a
-    recurrence of ``finish - read time``.
+    recurrence of ``finish - read time``, divided by the iterations between the write and the
+    read that depends on it where a DEPENDENCE pragma gives them (``distances``).
     """
 
     ready: dict[str, float] = field(default_factory=dict)
     first_read: dict[str, float] = field(default_factory=dict)
     latency: float = 0.0
-    recurrence: float = 0.0
+    recurrences: dict[str, float] = field(default_factory=dict)  # per value written after it was read
+    distances: dict[str, float] = field(default_factory=dict)  # DEPENDENCE inter distance per value
 
     def statement(self, paths: dict[str, float], writes: set[str], latency: float) -> float:
         """Schedule a statement; returns its finish time. Each value is read as late as the
@@ -162,10 +169,17 @@ class BlockSchedule:
                 self.first_read[name] = min(self.first_read.get(name, finish), finish - path)
         for name in writes:
             if name in self.first_read:
-                self.recurrence = max(self.recurrence, finish - self.first_read[name])
+                distance = self.distances.get(name, 1.0)  # iterations between a write and its next read
+                length = (finish - self.first_read[name]) / distance
+                self.recurrences[name] = max(self.recurrences.get(name, 0.0), length)
             self.ready[name] = max(self.ready.get(name, 0.0), finish)
         self.latency = max(self.latency, finish)
         return finish
+
+    @property
+    def recurrence(self) -> float:
+        """The longest recurrence of the block."""
+        return max(self.recurrences.values(), default=0.0)
 
     def states(self) -> int:
         """The block's latency in whole states."""

@@ -42,9 +42,9 @@ from simulator import hls_ops
 
 HEADERS = Path(__file__).with_name("hls_headers")
 PRAGMA = re.compile(r"(?:#\s*pragma\s+HLS\s+(.*)$)|(?:PRAGMA\s*\(\s*\"?\s*HLS\s+(.*?)\"?\s*\)\s*;?\s*$)", re.IGNORECASE)
-TIMED = {"PIPELINE", "UNROLL", "DATAFLOW", "LOOP_TRIPCOUNT", "ARRAY_PARTITION", "INTERFACE"}
+TIMED = {"PIPELINE", "UNROLL", "DATAFLOW", "LOOP_TRIPCOUNT", "ARRAY_PARTITION", "INTERFACE", "DEPENDENCE"}
 READ_ONLY = {
-    "INLINE", "LOOP_FLATTEN", "STREAM", "BIND_STORAGE", "BIND_OP", "DEPENDENCE", "LOOP_MERGE", "ARRAY_RESHAPE",
+    "INLINE", "LOOP_FLATTEN", "STREAM", "BIND_STORAGE", "BIND_OP", "LOOP_MERGE", "ARRAY_RESHAPE",
     "RESOURCE", "ALLOCATION", "AGGREGATE", "DISAGGREGATE", "EXPRESSION_BALANCE", "LATENCY", "OCCURRENCE",
     "PROTOCOL", "RESET", "STABLE", "SHARED", "TOP", "FUNCTION_INSTANTIATE", "ALIAS", "CACHE", "STABLE_CONTENT",
 }  # fmt: skip
@@ -53,6 +53,10 @@ DIRECTIVE_VALUES = {
     "ii", "factor", "min", "max", "avg", "type", "dim", "mode", "latency", "depth", "bundle", "offset",
     "variable", "port", "max_read_burst_length", "max_write_burst_length", "num_read_outstanding",
     "num_write_outstanding", "style", "impl", "op", "storage_type",
+}  # fmt: skip
+NUMERIC_OPTIONS = {
+    "ii", "factor", "latency", "depth", "min", "max", "avg", "dim", "max_read_burst_length",
+    "max_write_burst_length", "num_read_outstanding", "num_write_outstanding",
 }  # fmt: skip
 CASTS = {
     "UNEXPOSED_EXPR", "PAREN_EXPR", "CSTYLE_CAST_EXPR", "CXX_STATIC_CAST_EXPR", "CXX_FUNCTIONAL_CAST_EXPR",
@@ -65,6 +69,11 @@ SMALL_ARRAY = 16  # local arrays up to this many elements become registers (Viti
 AUTO_PIPELINE_TRIPS = (
     64  # config_compile -pipeline_loops: innermost loops up to this trip count unroll into their parent
 )
+SCALAR_KINDS = {"BOOL", "CHAR_S", "CHAR_U", "SCHAR", "UCHAR", "SHORT", "USHORT", "INT", "UINT", "LONG", "ULONG",
+                "LONGLONG", "ULONGLONG", "INT128", "UINT128", "RECORD"}  # fmt: skip
+ALIASING = {"POINTER", "LVALUEREFERENCE", "RVALUEREFERENCE", "INCOMPLETEARRAY"}
+TEMPLATE_PARAMETERS = {"TEMPLATE_TYPE_PARAMETER", "TEMPLATE_NON_TYPE_PARAMETER", "TEMPLATE_TEMPLATE_PARAMETER"}
+FUNCTION_KINDS = {"FUNCTION_DECL", "FUNCTION_TEMPLATE", "CXX_METHOD", "CONSTRUCTOR", "DESTRUCTOR", "LAMBDA_EXPR"}
 MATH_CORES = {"exp": "fexp", "expf": "fexp", "log": "fexp", "logf": "fexp", "sqrt": "fsqrt", "sqrtf": "fsqrt"}
 
 
@@ -99,6 +108,7 @@ class _Context:
     ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # enclosing loop variables
     aliases: dict[str, str] = field(default_factory=dict)  # parameter -> the caller's array
     axi: set[str] = field(default_factory=set)  # m_axi ports
+    distances: dict[str, float] = field(default_factory=dict)  # DEPENDENCE inter: iterations apart (inf: none)
 
 
 @dataclass
@@ -208,7 +218,14 @@ def _library():
 
 
 class SourceReader:
-    """The loop nest of ``top`` in ``path`` (module docstring); ``nest()`` builds it."""
+    """The loop nest of ``top`` in ``path`` (module docstring); ``nest()`` builds it.
+
+    ``args`` binds scalar parameters of the top to values (a run-time shape such as a
+    matrix's rows), as a call with those arguments would run; they reach the called
+    functions and every expression computed from them. ``tripcounts`` maps
+    "function/Label" to (min, max) trips, as ``set_directive_loop_tripcount`` does, for
+    loops whose trip count depends on data.
+    """
 
     def __init__(
         self,
@@ -220,8 +237,11 @@ class SourceReader:
         clock_ns: float | None = None,
         part: str | None = None,
         pipeline_loops: int | None = None,
+        args: dict[str, int] | None = None,
+        tripcounts: dict[str, tuple[int, int]] | None = None,
     ):
         self.cindex, self.lib = _library()
+        self.args = dict(args or {})
         self.path = Path(path)
         if not self.path.is_file():
             raise FileNotFoundError(f"{path}: no such file")
@@ -231,6 +251,11 @@ class SourceReader:
         self.use_min = False
         settings: dict = {}
         self.directives = read_directives(directives, settings) if directives is not None else {}
+        for where, (low, high) in (tripcounts or {}).items():
+            if not 0 <= low <= high:
+                raise ValueError(f"tripcounts[{where!r}] = ({low}, {high}) is out of range; expected 0 <= min <= max")
+            pragma = Pragma(0, "LOOP_TRIPCOUNT", {"min": str(low), "max": str(high)})
+            self.directives.setdefault(where, []).append(pragma)
         self.target = hls_ops.Target.for_part(
             part if part is not None else settings.get("part"),
             clock_ns if clock_ns is not None else settings.get("clock_ns"),
@@ -240,24 +265,51 @@ class SourceReader:
         if pipeline_loops < 0:
             raise ValueError(f"pipeline_loops={pipeline_loops} is out of range; expected 0 (off) or more")
         self.pipeline_loops = pipeline_loops
-        args = ["-x", "c++", "-std=c++17", "-D__SYNTHESIS__", "-Wno-unknown-pragmas"]
-        args += [f"-D{define}" for define in defines] + [f"-I{folder}" for folder in includes]
-        args += ["-I", str(HEADERS)]  # last: the real Xilinx headers win when given with -I
-        args += [f"-isystem{folder}" for folder in _compiler_headers()]
+        flags = ["-x", "c++", "-std=c++17", "-D__SYNTHESIS__", "-Wno-unknown-pragmas"]
+        flags += [f"-D{define}" for define in defines] + [f"-I{folder}" for folder in includes]
+        flags += ["-I", str(HEADERS)]  # last: the real Xilinx headers win when given with -I
+        flags += [f"-isystem{folder}" for folder in _compiler_headers()]
+        # pragma values named by macros (factor = WORD_BYTES) are probed: clang evaluates them
+        # in declarations appended to the source, after its last line
+        text = self.path.read_text(errors="replace")
+        lines = len(text.splitlines())
+        names = sorted(
+            {
+                value
+                for _, pragma in _pragmas(text)
+                for key, value in pragma.options.items()
+                if key in NUMERIC_OPTIONS and re.fullmatch(r"[A-Za-z_]\w*", value)
+            }
+        )
+        probes = "".join(
+            f"\nstatic constexpr long long cnnacc_probe_{k} = static_cast<long long>({name});"
+            for k, name in enumerate(names)
+        )
         index = self.cindex.Index.create()
-        self.unit = index.parse(str(self.path), args=args)
+        self.unit = index.parse(str(self.path), args=flags, unsaved_files=[(str(self.path), text + "\n" + probes)])
         for diagnostic in self.unit.diagnostics:
-            if diagnostic.severity >= self.cindex.Diagnostic.Error:
-                where = diagnostic.location
-                name = where.file.name if where.file else str(self.path)
+            where = diagnostic.location
+            name = where.file.name if where.file else str(self.path)
+            probe = name == str(self.path) and where.line > lines
+            if diagnostic.severity >= self.cindex.Diagnostic.Error and not probe:
                 raise SourceError(f"{name}:{where.line}: does not parse: {diagnostic.spelling}")
+        self.macro_values = {
+            names[int(cursor.spelling.removeprefix("cnnacc_probe_"))]: value
+            for cursor in self.unit.cursor.get_children()
+            if cursor.kind.name == "VAR_DECL"
+            and cursor.spelling.startswith("cnnacc_probe_")
+            and (value := self._clang_value(cursor)) is not None
+        }
         self.pragmas: dict[str, dict[int, Pragma]] = {}
-        self.functions = {
-            cursor.spelling: cursor
+        definitions = [
+            cursor
             for cursor in self.unit.cursor.walk_preorder()
             if cursor.kind.name in ("FUNCTION_DECL", "FUNCTION_TEMPLATE", "CXX_METHOD") and cursor.is_definition()
-        }
-        self._loopy: dict[str, bool] = {}
+        ]
+        self.functions = {cursor.spelling: cursor for cursor in definitions}  # the top is found by name
+        self.defined_at = {_site(cursor): cursor for cursor in definitions}
+        self._loopy: dict[tuple, bool] = {}
+        self._evaluating: set[int] = set()  # variables whose value is being computed (against cycles)
         self.small_globals = {
             cursor.spelling
             for cursor in self.unit.cursor.get_children()
@@ -276,13 +328,11 @@ class SourceReader:
     def _file_pragmas(self, name: str) -> dict[int, Pragma]:
         if name not in self.pragmas:
             found = {}
-            for number, text in enumerate(Path(name).read_text(errors="replace").splitlines(), 1):
-                match = PRAGMA.search(text)
-                if match:
-                    pragma = Pragma.parse(number, (match.group(1) or match.group(2)).strip())
-                    found[number] = pragma
-                    if pragma.name not in TIMED | READ_ONLY:
-                        self.warnings.append(f"{name}:{number}: unknown pragma HLS {pragma.name} (ignored)")
+            for number, pragma in _pragmas(Path(name).read_text(errors="replace")):
+                values = {key: str(self.macro_values.get(value, value)) for key, value in pragma.options.items()}
+                found[number] = Pragma(number, pragma.name, values)
+                if pragma.name not in TIMED | READ_ONLY:
+                    self.warnings.append(f"{name}:{number}: unknown pragma HLS {pragma.name} (ignored)")
             self.pragmas[name] = found
         return self.pragmas[name]
 
@@ -304,14 +354,12 @@ class SourceReader:
         ]
 
     def evaluate(self, cursor, env: dict[str, int]) -> int | None:
-        """The value of a constant integer expression, or None."""
-        result = self.lib.clang_Cursor_Evaluate(cursor)
-        if result:
-            try:
-                if self.lib.clang_EvalResult_getKind(result) == 1:  # CXEval_Int
-                    return int(self.lib.clang_EvalResult_getAsLongLong(result))
-            finally:
-                self.lib.clang_EvalResult_dispose(result)
+        """The value of an integer expression given the names in ``env``, or None."""
+        value = self._clang_value(cursor)
+        if value is None:
+            value = self._tree_value(cursor, env, 0)
+        if value is not None:
+            return value
         words = []
         for token in cursor.get_tokens():
             text = token.spelling
@@ -328,10 +376,82 @@ class SourceReader:
             words.append(text)
         return _arithmetic(" ".join(words))
 
-    def _constant(self, reference) -> int | None:
-        if reference is None or reference.referenced is None:
+    def _tree_value(self, cursor, env: dict[str, int], depth: int) -> int | None:
+        """The value of an integer expression from its syntax tree: literals, names in ``env``
+        or constant, C arithmetic, comparisons and ``?:``, casts, and calls of functions whose
+        body is one ``return`` (inline helpers such as a ceiling division); else None."""
+        kind = cursor.kind.name
+        if depth > 32:
             return None
-        return self.evaluate(reference.referenced, {}) if reference.referenced.kind.name == "VAR_DECL" else None
+        if kind in ("INTEGER_LITERAL", "CXX_BOOL_LITERAL_EXPR", "CHARACTER_LITERAL"):
+            return self._clang_value(cursor)
+        if kind == "DECL_REF_EXPR":
+            return env[cursor.spelling] if cursor.spelling in env else self._constant(cursor)
+        if kind == "CALL_EXPR":
+            return self._call_value(cursor, env, depth)
+        references = ("TYPE_REF", "NAMESPACE_REF", "TEMPLATE_REF")
+        operands = [c for c in cursor.get_children() if c.kind.name not in references]
+        if kind == "BINARY_OPERATOR" and len(operands) == 2:  # && and || stop at a deciding left side
+            operator = _operator(cursor, operands[0])
+            left = self._tree_value(operands[0], env, depth + 1)
+            if left is not None and operator in ("&&", "||") and bool(left) == (operator == "||"):
+                return int(bool(left))
+            right = self._tree_value(operands[1], env, depth + 1)
+            return None if left is None or right is None else _binary(operator, left, right)
+        found = [self._tree_value(c, env, depth + 1) for c in operands]
+        values = [value for value in found if value is not None]
+        if len(values) != len(found) or not values:
+            return None
+        if kind == "UNARY_OPERATOR" and len(values) == 1:
+            sign = next(iter(cursor.get_tokens())).spelling
+            return {"-": -values[0], "+": values[0], "~": ~values[0], "!": int(not values[0])}.get(sign)
+        if kind == "CONDITIONAL_OPERATOR" and len(values) == 3:
+            return values[1] if values[0] else values[2]
+        if len(values) == 1 and kind in CASTS:
+            return values[0]
+        return None
+
+    def _clang_value(self, cursor) -> int | None:
+        """The value clang computes for a constant integer expression, or None."""
+        result = self.lib.clang_Cursor_Evaluate(cursor)
+        if not result:
+            return None
+        try:
+            kind = self.lib.clang_EvalResult_getKind(result)
+            return int(self.lib.clang_EvalResult_getAsLongLong(result)) if kind == 1 else None  # CXEval_Int
+        finally:
+            self.lib.clang_EvalResult_dispose(result)
+
+    def _call_value(self, call, env: dict[str, int], depth: int) -> int | None:
+        callee = self._callee(call)
+        if callee is None:
+            return None
+        body = [c for c in callee.get_children() if c.kind.name == "COMPOUND_STMT"]
+        statements = list(body[0].get_children()) if body else []
+        if len(statements) != 1 or statements[0].kind.name != "RETURN_STMT":
+            return None
+        parameters = [c.spelling for c in callee.get_children() if c.kind.name == "PARM_DECL"]
+        found = [self._tree_value(a, env, depth + 1) for a in call.get_arguments()]
+        arguments = [value for value in found if value is not None]
+        if len(arguments) != len(found) or len(arguments) != len(parameters):
+            return None
+        returned = next(statements[0].get_children(), None)
+        return None if returned is None else self._tree_value(returned, dict(zip(parameters, arguments)), depth + 1)
+
+    def _constant(self, reference) -> int | None:
+        """The value of the variable a name refers to: a const one, or one declared outside
+        functions (a global the kernel does not change); None for any other."""
+        declaration = None if reference is None else reference.referenced
+        if declaration is None or declaration.kind.name != "VAR_DECL" or declaration.hash in self._evaluating:
+            return None
+        scope = declaration.semantic_parent
+        if not declaration.type.is_const_qualified() and scope is not None and scope.kind.name in FUNCTION_KINDS:
+            return None
+        self._evaluating.add(declaration.hash)
+        try:
+            return self.evaluate(declaration, {})
+        finally:
+            self._evaluating.discard(declaration.hash)
 
     def _bound_range(self, cursor, context: _Context) -> tuple[int, int] | None:
         """(min, max) of an expression over the ranges of the enclosing loop variables it
@@ -362,7 +482,16 @@ class SourceReader:
         if function is None:
             names = ", ".join(sorted(self.functions)) or "none"
             raise SourceError(f"{self.path}: no function {self.top!r} is defined (defined: {names})")
-        context = _Context(self.top, {}, partitioned=set(self.small_globals))
+        scalars = [
+            c.spelling
+            for c in function.get_children()
+            if c.kind.name == "PARM_DECL" and c.type.get_canonical().kind.name in SCALAR_KINDS
+        ]
+        for name in self.args:
+            if name not in scalars:
+                known = ", ".join(scalars) or "none"
+                raise SourceError(f"{self.path}: {self.top} has no scalar parameter {name!r} (scalars: {known})")
+        context = _Context(self.top, dict(self.args), partitioned=set(self.small_globals))
         return _public(self._function(function, context, self.top))
 
     def _function(self, function, caller: _Context, name: str, bindings: dict[str, str] | None = None) -> dict:
@@ -402,6 +531,13 @@ class SourceReader:
                 context.arrays.add(spelling)
             elif mode == "m_axi":
                 context.axi.add(spelling)
+        for field_name in set(bindings or {}) - {p.spelling for p in function.get_children()}:  # members
+            outer = bindings[field_name]  # type: ignore[index]
+            for known in ("arrays", "partitioned", "streams", "axi"):
+                if outer in getattr(caller, known):
+                    getattr(context, known).add(field_name)
+            if outer in caller.factors:
+                context.factors[field_name] = caller.factors[outer]
         for pragma in pragmas:
             if pragma.name == "INTERFACE" and "latency" in pragma.options:
                 self.axi_latency = int(_arithmetic(pragma.options["latency"]) or self.axi_latency)
@@ -417,8 +553,15 @@ class SourceReader:
 
     def _apply_arrays(self, pragmas: list[Pragma], context: _Context) -> None:
         for pragma in pragmas:
+            options = pragma.options
+            if pragma.name == "DEPENDENCE" and "variable" in options and "intra" not in options:
+                member = options["variable"].rsplit(".", 1)[-1]
+                if options.get("type", "inter") == "inter" and "false" in (options.get("dependent"), *options):
+                    context.distances[member] = math.inf  # no dependence across iterations
+                elif "distance" in options:
+                    context.distances[member] = max(1, _arithmetic(options["distance"]) or 1)
             if pragma.name in ("ARRAY_PARTITION", "ARRAY_RESHAPE") and "variable" in pragma.options:
-                variable = pragma.options["variable"]
+                variable = pragma.options["variable"].rsplit(".", 1)[-1]  # object.member: the member's accesses
                 if pragma.options.get("type", "complete" if "complete" in pragma.options else "") == "complete" or (
                     "complete" in pragma.options
                 ):
@@ -428,7 +571,7 @@ class SourceReader:
 
     def _statements(self, statements, context: _Context) -> list[dict]:
         nodes: list[dict] = []
-        block = hls_ops.BlockSchedule()
+        block = hls_ops.BlockSchedule(distances=context.distances)
         first_line = [0]
         touched: Counter = Counter()
 
@@ -438,11 +581,12 @@ class SourceReader:
                 node["_arrays"] = {name for name, _ in touched}
                 node["_ports"] = dict(touched)
                 node["_recurrence"] = block.recurrence
+                node["_recurrences"] = dict(block.recurrences)
                 nodes.append(node)
             block.ready.clear()
             block.first_read.clear()
             block.latency = 0.0
-            block.recurrence = 0.0
+            block.recurrences.clear()
             touched.clear()
             first_line[0] = 0
 
@@ -489,7 +633,7 @@ class SourceReader:
 
     def _loopy_function(self, callee) -> bool:
         """Whether a function holds a loop, itself or through the functions it calls."""
-        name = callee.spelling
+        name = _site(callee)
         if name not in self._loopy:
             self._loopy[name] = False  # recursion: not a loop
             found = False
@@ -505,6 +649,22 @@ class SourceReader:
             self._loopy[name] = found
         return self._loopy[name]
 
+    def _declared(self, body, seen: frozenset = frozenset()) -> frozenset[str]:
+        """Names declared in ``body`` or in the functions it calls (their locals and
+        parameters): values that start again every time the body runs."""
+        names = set()
+        for cursor in body.walk_preorder():
+            kind = cursor.type.get_canonical().kind.name
+            if cursor.kind.name in ("VAR_DECL", "PARM_DECL") and not (
+                kind in ALIASING or cursor.kind.name == "PARM_DECL" and kind == "CONSTANTARRAY"
+            ):
+                names.add(cursor.spelling)  # a pointer, array parameter or reference names outside storage
+            elif cursor.kind.name == "CALL_EXPR":
+                callee = self._callee(cursor)
+                if callee is not None and _site(callee) not in seen:
+                    names |= self._declared(callee, seen | {_site(callee)})
+        return frozenset(names)
+
     def _has_loops(self, statement) -> bool:
         for cursor in statement.walk_preorder():
             if cursor.kind.name in LOOPS:
@@ -516,15 +676,24 @@ class SourceReader:
         return False
 
     def _callee(self, call):
+        """The definition of the function a call calls (the template, for an instance of one),
+        or None: not defined in the sources, or the top."""
         reference = call.referenced
-        if reference is None:
+        if reference is None or reference.spelling == self.top:
             return None
-        return self.functions.get(reference.spelling) if reference.spelling != self.top else None
+        definition = reference.get_definition()
+        if definition is None or definition.location.file is None:
+            return None
+        return self.defined_at.get(_site(definition), definition)
 
     def _calls_with_loops(self, statement, context: _Context) -> list[dict]:
         kind = statement.kind.name
         if kind == "IF_STMT":
             children = list(statement.get_children())
+            test = self.evaluate(children[0], context.env)
+            if test is not None:  # a test fixed by constants or bound arguments: its branch only
+                taken = children[1] if test else (children[2] if len(children) > 2 else None)
+                return self._statements([taken], context) if taken is not None else []
             branches = [self._statements([child], context) for child in children[1:]]
             if len(branches) == 1:
                 branches.append([])
@@ -567,10 +736,14 @@ class SourceReader:
         parameters = [c.spelling for c in callee.get_children() if c.kind.name == "PARM_DECL"]
         arguments = list(call.get_arguments())
         found = {}
+        known = context.arrays | context.partitioned | context.streams | context.axi | set(context.aliases)
         for parameter, argument in zip(parameters, arguments):
             name = _base_name(argument)
-            if name in context.arrays | context.partitioned | context.streams | context.axi or name in context.aliases:
+            if name in known:
                 found[parameter] = name
+        if callee.kind.name == "CXX_METHOD" and callee.semantic_parent is not None:  # the object's array members
+            fields = {c.spelling for c in callee.semantic_parent.get_children() if c.kind.name == "FIELD_DECL"}
+            found |= {name: name for name in fields & (known | set(context.factors)) if name not in parameters}
         return found
 
     def _argument_env(self, call, callee, context: _Context) -> dict[str, int]:
@@ -587,6 +760,17 @@ class SourceReader:
         if callee.kind.name != "FUNCTION_TEMPLATE":
             return {}
         names = [c.spelling for c in callee.get_children() if c.kind.name == "TEMPLATE_NON_TYPE_PARAMETER"]
+        specialization = call.referenced  # clang's values of the template arguments, when it knows them
+        parameters = [c for c in callee.get_children() if c.kind.name in TEMPLATE_PARAMETERS]
+        values: dict[str, int] = {}
+        if specialization is not None and specialization.get_num_template_arguments() == len(parameters):
+            for index, parameter in enumerate(parameters):
+                if parameter.kind.name == "TEMPLATE_NON_TYPE_PARAMETER" and (
+                    specialization.get_template_argument_kind(index).name == "INTEGRAL"
+                ):
+                    values[parameter.spelling] = specialization.get_template_argument_value(index)
+        if len(values) == len(names):
+            return values
         tokens = [t.spelling for t in call.get_tokens()]
         if "<" not in tokens:
             return {}
@@ -604,8 +788,8 @@ class SourceReader:
                 current = []
             elif not (token == ">" and depth == 0):
                 current.append(str(context.env.get(token, token)))
-        values = [_arithmetic(arg) for arg in args]
-        return {name: value for name, value in zip(names, values) if value is not None}
+        numbers = [_arithmetic(arg) for arg in args]
+        return {name: value for name, value in zip(names, numbers) if value is not None}
 
     # ------------------------------------------------------------------ loops
 
@@ -643,14 +827,14 @@ class SourceReader:
         off = pipeline is not None and "off" in pipeline.options
         if pipeline is not None and not off:
             target = int(_arithmetic(pipeline.options.get("ii", "1")) or 1)
-            return self._pipelined(label, trips, target, nodes, context, constant)
+            return self._pipelined(label, trips, target, nodes, context, constant, local=self._declared(body))
         if off or self.pipeline_loops == 0:
             return _plain(label, trips, nodes, constant)
         flattened = self._flatten(label, trips, constant, nodes, by_name, context)
         if flattened is not None:
             return flattened
         if not loops:  # innermost: pipelined at II 1 by default
-            return self._pipelined(label, trips, 1, nodes, context, constant, auto=True)
+            return self._pipelined(label, trips, 1, nodes, context, constant, auto=True, local=self._declared(body))
         if (
             len(loops) == 1
             and loops[0].get("_auto")
@@ -661,19 +845,31 @@ class SourceReader:
             child = loops[0]
             merged = [node if node is not child else _unrolled(child["loop"], child["trip_count"], child["body"],
                                                             child["_arrays"]) for node in nodes]  # fmt: skip
-            return self._pipelined(label, trips, 1, merged, context, constant, auto=True)
+            return self._pipelined(label, trips, 1, merged, context, constant, auto=True, local=self._declared(body))
         return _plain(label, trips, nodes, constant)
 
     def _pipelined(
-        self, label: str, trips: int, target: int, nodes: list[dict], context: _Context, constant: bool, auto=False
+        self,
+        label: str,
+        trips: int,
+        target: int,
+        nodes: list[dict],
+        context: _Context,
+        constant: bool,
+        auto=False,
+        local: frozenset[str] = frozenset(),
     ) -> dict:
-        """A pipelined loop: II = max(target, memory ports, recurrence); the iteration latency
-        is the body's, every nested loop unrolled."""
+        """A pipelined loop: II = max(target, memory ports, recurrence through values not
+        declared in its body, ``local``); the iteration latency is the body's, every nested
+        loop unrolled."""
         ports: Counter = Counter()
-        recurrence = 0.0
+        recurrences: dict[str, float] = {}
         for node in _walk(nodes):
             ports.update(node.get("_ports", {}))
-            recurrence = max(recurrence, node.get("_recurrence", 0.0))
+            for name, length in node.get("_recurrences", {}).items():
+                if name not in local:  # a value declared in the body starts again every iteration
+                    recurrences[name] = max(recurrences.get(name, 0.0), length)
+        recurrence = max(recurrences.values(), default=0.0)
         ii = max(target, math.ceil(recurrence - 1e-9))
         per_array: Counter = Counter()
         for (name, _), count in ports.items():
@@ -696,6 +892,7 @@ class SourceReader:
             "_constant": constant,
             "_arrays": _arrays_of(nodes),
             "_recurrence": recurrence,
+            "_recurrences": recurrences,
             "_ports": dict(ports),
         }
         axi = {name for name, _ in ports if name in context.axi}
@@ -735,6 +932,7 @@ class SourceReader:
             "_constant": True,
             "_arrays": _arrays_of(nodes),
             "_recurrence": child.get("_recurrence", 0.0),
+            "_recurrences": child.get("_recurrences", {}),
             "_ports": child.get("_ports", {}),
         }
 
@@ -878,7 +1076,7 @@ class SourceReader:
                 return self._store(left, value, context)
             target = self._expr(left, context, skip_calls)
             symbol = operator.rstrip("=") if kind.startswith("COMPOUND") else operator
-            combined = _merge(target, value).then(self._op(symbol, cursor, right))
+            combined = _merge(target, value).then(self._op(symbol, cursor, right, context))
             if kind.startswith("COMPOUND"):
                 return self._store(left, combined, context)
             return combined
@@ -1003,7 +1201,7 @@ class SourceReader:
             return hls_ops.Op(1, self.target.combinational("bram_out").delay)  # an m_axi word of a burst
         return self.target.bram_read()
 
-    def _op(self, operator: str, cursor, right) -> hls_ops.Op:
+    def _op(self, operator: str, cursor, right, context: _Context | None = None) -> hls_ops.Op:
         operands = [_source_type(child) for child in cursor.get_children() if not _is_operator_ref(child)]
         kinds = {type_.kind.name for type_ in operands} or {cursor.type.kind.name}
         fixed = any(
@@ -1020,6 +1218,12 @@ class SourceReader:
             if constant is not None:  # by a constant: shifts and adds
                 power = constant > 0 and constant & (constant - 1) == 0
                 return hls_ops.Op(0, 0.0) if power else self.target.combinational("add")
+            if context is not None:  # a loop variable is as wide as its range (Vitis narrows it)
+                children = [child for child in cursor.get_children() if not _is_operator_ref(child)]
+                for index, child in enumerate(children[: len(bits)]):
+                    name = _base_name(child) if child.kind.name in CASTS | {"DECL_REF_EXPR"} else ""
+                    if name in context.ranges and context.ranges[name][0] >= 0:
+                        bits[index] = min(bits[index], max(1, context.ranges[name][1].bit_length()))
             return self.target.multiply(*(bits + bits)[:2])
         if operator in ("/", "%"):
             if floating:
@@ -1208,10 +1412,12 @@ def _unrolled(label: str, trips: int, nodes: list[dict], arrays: set[str]) -> di
     """A loop unrolled completely: the copies run at once, chained through the body's
     recurrence (an accumulator), and every copy's memory accesses count against the ports."""
     ports: Counter = Counter()
-    recurrence = 0.0
+    recurrences: dict[str, float] = {}
     for node in _walk(nodes):
         ports.update(node.get("_ports", {}))
-        recurrence = max(recurrence, node.get("_recurrence", 0.0))
+        for name, length in node.get("_recurrences", {}).items():
+            recurrences[name] = max(recurrences.get(name, 0.0), length)
+    recurrence = max(recurrences.values(), default=0.0)
     once = _rough_latency(nodes, unrolled=True)
     latency = once + max(0, trips - 1) * math.ceil(recurrence - 1e-9)
     return {
@@ -1220,6 +1426,7 @@ def _unrolled(label: str, trips: int, nodes: list[dict], arrays: set[str]) -> di
         "_arrays": set(arrays),
         "_ports": {key: count * trips for key, count in ports.items()},
         "_recurrence": recurrence,
+        "_recurrences": recurrences,
     }
 
 
@@ -1263,6 +1470,46 @@ def _rough_latency(nodes: list[dict], unrolled: bool = False) -> int:
     return estimate_nest(region).latency_cycles
 
 
+def _site(cursor) -> tuple[str, int, str]:
+    """(file, line, name) of a declaration: what tells two functions of one name apart."""
+    location = cursor.location
+    return (location.file.name if location.file else "", location.line, cursor.spelling)
+
+
+def _pragmas(text: str) -> list[tuple[int, Pragma]]:
+    """(line, pragma) of every HLS pragma of a source text, ``#pragma HLS`` or a pragma macro
+    (``PRAGMA(HLS ...)``), which may span lines."""
+    lines = text.splitlines()
+    found = []
+    number = 0
+    while number < len(lines):
+        line, first = lines[number], number
+        call = re.search(r"PRAGMA\s*\(", line)
+        if call is not None and "#" not in line[: call.start()]:
+            while line[call.start() :].count("(") > line[call.start() :].count(")") and number + 1 < len(lines):
+                number += 1
+                line += " " + lines[number].strip()
+        match = PRAGMA.search(line)
+        if match:
+            found.append((first + 1, Pragma.parse(first + 1, (match.group(1) or match.group(2)).strip())))
+        number += 1
+    return found
+
+
+def _binary(operator: str, a: int, b: int) -> int | None:
+    """``a operator b`` with C semantics for / and % (None for another operator or b = 0)."""
+    if operator in ("/", "%") and b == 0:
+        return None
+    operations = {
+        "+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: int(a / b),
+        "%": lambda: a - int(a / b) * b, "<<": lambda: a << b, ">>": lambda: a >> b, "&": lambda: a & b,
+        "|": lambda: a | b, "^": lambda: a ^ b, "<": lambda: int(a < b), ">": lambda: int(a > b),
+        "<=": lambda: int(a <= b), ">=": lambda: int(a >= b), "==": lambda: int(a == b),
+        "!=": lambda: int(a != b), "&&": lambda: int(bool(a and b)), "||": lambda: int(bool(a or b)),
+    }  # fmt: skip
+    return operations[operator]() if operator in operations else None
+
+
 def _arithmetic(text: str) -> int | None:
     """An integer arithmetic expression of literals (C semantics for / and %), or None."""
     text = text.strip()
@@ -1297,50 +1544,45 @@ def _arithmetic(text: str) -> int | None:
         return None
 
 
-def read_source(
-    path,
-    top: str,
-    defines=(),
-    includes=(),
-    directives=None,
-    clock_ns: float | None = None,
-    part: str | None = None,
-    pipeline_loops: int | None = None,
-) -> tuple[dict, dict | None, list[str]]:
+def read_source(path, top: str, **options) -> tuple[dict, dict | None, list[str]]:
     """(nest with the largest trip counts and longest branches, the same with the smallest or
-    None when it is the same nest, warnings) of ``top`` in ``path``, with the Tcl
-    ``directives`` file if given, for a clock period and an AMD part (defaults: the
-    directives file's, else 10 ns on UltraScale+) and an automatic-pipelining threshold
-    (config_compile -pipeline_loops: 0 turns it off, as in Vivado HLS before Vitis)."""
-    reader = SourceReader(path, top, defines, includes, directives, clock_ns, part, pipeline_loops)
+    None when it is the same nest, warnings) of ``top`` in ``path``; ``options`` are
+    ``SourceReader``'s (defines, includes, directives, clock_ns, part, pipeline_loops, args)."""
+    reader = SourceReader(path, top, **options)
     nest = reader.nest()
     reader.use_min = True
     smallest = reader.nest()
     return nest, (None if smallest == nest else smallest), reader.warnings
 
 
-def estimate_source(
-    path,
-    top: str,
-    defines=(),
-    includes=(),
-    directives=None,
-    clock_ns: float | None = None,
-    part: str | None = None,
-    pipeline_loops: int | None = None,
-) -> dict:
-    """The nest model's JSON report of ``top`` (``ScheduleReport.to_json``) with
-    ``latency_cycles_min`` / ``latency_cycles_max`` and the reader's warnings."""
+def source_report(nest: dict, smallest: dict | None, warnings: list[str]) -> dict:
+    """The nest model's JSON report of a nest read from source (``ScheduleReport.to_json``)
+    with ``latency_cycles_min`` / ``latency_cycles_max``, the reader's warnings and what the
+    numbers are."""
     from simulator.schedule import estimate_nest
 
-    nest, smallest, warnings = read_source(path, top, defines, includes, directives, clock_ns, part, pipeline_loops)
     report = estimate_nest(nest)
     low = report.latency_cycles if smallest is None else estimate_nest(smallest).latency_cycles
     return report.to_json() | {
         "latency_cycles_min": min(low, report.latency_cycles),
         "latency_cycles_max": max(low, report.latency_cycles),
+        "estimate": "static schedule model of the source (simulator/hls_source.py), not a csynth report",
         "warnings": warnings,
     }
 
 
-__all__ = ["HEADERS", "Pragma", "SourceError", "SourceReader", "estimate_source", "read_directives", "read_source"]
+def estimate_source(path, top: str, **options) -> dict:
+    """``source_report`` of ``top`` in ``path``; ``options`` as for ``read_source``."""
+    return source_report(*read_source(path, top, **options))
+
+
+__all__ = [
+    "HEADERS",
+    "Pragma",
+    "SourceError",
+    "SourceReader",
+    "estimate_source",
+    "read_directives",
+    "read_source",
+    "source_report",
+]

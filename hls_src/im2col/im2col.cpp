@@ -110,22 +110,27 @@ void window(stream<word_t>& in_words, stream<word_t>& out_words, uint32_t src_m,
     const uint32_t out_m = src_m + 3 - km, out_n = src_n + 3 - kn;
     const uint32_t padded_n = src_n + 2;
     const uint32_t pad_chunks = (out_n + word_bytes - 1) / word_bytes;
+    const uint32_t bottom_base = (src_m + 1) * out_n;  // the bottom pad row's first byte in a copy
     const uint32_t row_chunks = (padded_n + word_bytes - 1) / word_bytes;
     const uint32_t emit_chunks = (out_m * out_n + word_bytes - 1) / word_bytes;
     Unpacker unpacker;
     Packer packer;
+#pragma HLS ARRAY_PARTITION variable = unpacker.bytes complete dim = 1
+#pragma HLS ARRAY_PARTITION variable = packer.bytes complete dim = 1
 Channels:
     for (uint32_t c = 0; c < src_c; ++c) {
         uint32_t fill_row = 0, chunk = 0, kr = 0, kc = 0, emit = 0;
     PadRows:
         for (uint32_t t = 0; t < 2 * pad_chunks; ++t) {
 #pragma HLS PIPELINE II = 1
-            const uint32_t row = t < pad_chunks ? 0 : src_m + 1;
-            const uint32_t col0 = (t % pad_chunks) * word_bytes;
+            // the top pad row's chunks, then the bottom one's (no division: the chunk is t or t - pad_chunks)
+            const bool bottom = t >= pad_chunks;
+            const uint32_t row_base = bottom ? bottom_base : 0;
+            const uint32_t col0 = (bottom ? t - pad_chunks : t) * word_bytes;
             for (int k = 0; k < max_k; ++k) {
                 for (int b = 0; b < word_bytes; ++b) {
                     if (col0 + b < out_n) {
-                        copies[k][row * out_n + col0 + b] = pad_value;
+                        copies[k][row_base + col0 + b] = pad_value;
                     }
                 }
             }
@@ -139,6 +144,7 @@ Channels:
             const uint32_t first = p0 == 0 ? 1 : p0;  // input bytes: padded columns 1 .. N
             const uint32_t last = p_end < src_n + 1 ? p_end : src_n + 1;
             uint8_t run[word_bytes];
+#pragma HLS ARRAY_PARTITION variable = run complete dim = 1
             unpacker.take(in_words, last - first, run);
             for (int k = 0; k < max_k; ++k) {
                 for (int b = 0; b < word_bytes; ++b) {
@@ -162,6 +168,7 @@ Channels:
             const uint32_t rest = out_m * out_n - start;
             const uint32_t count = rest < word_bytes ? rest : word_bytes;
             uint8_t run[word_bytes];
+#pragma HLS ARRAY_PARTITION variable = run complete dim = 1
             for (int b = 0; b < word_bytes; ++b) {
                 run[b] = static_cast<uint32_t>(b) < count ? copies[kc][kr * out_n + start + b] : 0;
             }

@@ -58,6 +58,7 @@ constexpr int word_bytes = cnnacc::word_bytes;
 constexpr uint64_t product_shift = 18;  // the second product of a DSP48E2 pair starts at bit 18
 constexpr uint64_t product_mask = (uint64_t{1} << product_shift) - 1;
 constexpr int bias_entries = tile_u > max_w ? tile_u : max_w;  // a band's rows or all columns
+constexpr uint32_t partial_distance = 4;  // beats from writing a row's partial sums to reading them
 
 typedef bytes_t<tile_v> a_row_t;  // one row of an A tile, zero past its depth
 typedef bytes_t<tile_w> b_row_t;  // one row of a B tile
@@ -264,8 +265,8 @@ void load_b(const word_t* b, stream<b_row_t>& b_rows, uint32_t u, uint32_t v, ui
 // The PE array, one flattened pipelined loop over beats. Two banks of TILE_V x TILE_W
 // registers hold B tiles: while the A rows of step s stream past the tile of step s (one row
 // and TILE_V x TILE_W MACs per beat), the rows of the next B tile latch into the other bank,
-// one per beat. Step s takes max(its A rows, the next tile's depth) beats; the first tile
-// latches alone.
+// one per beat. Step s takes max(its A rows, the next tile's depth) beats (at least
+// partial_distance when it writes partial sums); the first tile latches alone.
 void compute(stream<a_row_t>& a_rows, stream<b_row_t>& b_rows, stream<acc_row_t>& acc_rows,
              uint8_t zero_a, uint8_t zero_b, uint32_t u, uint32_t v, uint32_t w) {
     uint8_t weights[2][tile_v][tile_w] = {};
@@ -275,6 +276,11 @@ void compute(stream<a_row_t>& a_rows, stream<b_row_t>& b_rows, stream<acc_row_t>
     uint32_t partial[tile_u][tile_w] = {};  // raw sums of earlier depth tiles, per output row
 #pragma HLS ARRAY_PARTITION variable = partial complete dim = 2
     uint32_t row_sums[tile_u] = {};  // sum over the depth so far of A, per output row
+    // A row's sums are read again one step after they are written, at least partial_distance
+    // beats later (a step that writes them lasts that long): the block RAM's read, add and
+    // write fit between, at II 1.
+#pragma HLS DEPENDENCE variable = partial inter distance = partial_distance true
+#pragma HLS DEPENDENCE variable = row_sums inter distance = partial_distance true
     const int64_t zero_product = static_cast<int64_t>(v) * zero_a * zero_b;
     Steps cur(u, v, w);   // the step whose A rows stream
     Steps next(u, v, w);  // the step whose B tile latches
@@ -291,6 +297,7 @@ ComputeBeats:
         const uint32_t depth = latching ? extent(v, tile_v, next.tj) : 0;
         if (t < depth) {
             const b_row_t row = b_rows.read();
+#pragma HLS ARRAY_PARTITION variable = row.v complete dim = 1
             const int other = 1 - bank;
             for (int c = 0; c < tile_w; ++c) {
                 const uint32_t base = t > 0 ? col_sums[other][c] : (next.tj > 0 ? col_sums[bank][c] : 0u);
@@ -300,8 +307,10 @@ ComputeBeats:
         }
         if (t < rows) {
             const a_row_t a = a_rows.read();
+#pragma HLS ARRAY_PARTITION variable = a.v complete dim = 1
             uint32_t row_sum = 0;
             uint32_t sums[tile_w] = {};
+#pragma HLS ARRAY_PARTITION variable = sums complete dim = 1
             for (int j = 0; j < tile_v; ++j) {
                 row_sum += a.v[j];
                 for (int c = 0; c < tile_w; c += 2) {
@@ -320,6 +329,7 @@ ComputeBeats:
             const uint32_t total_row_sum = (first ? 0u : row_sums[t]) + row_sum;
             if (cur.last_depth()) {
                 acc_row_t out;
+#pragma HLS ARRAY_PARTITION variable = out.v complete dim = 1
                 for (int c = 0; c < tile_w; ++c) {
                     const uint32_t raw = (first ? 0u : partial[t][c]) + sums[c];
                     // eq. 7-8: sum (a - Za)(b - Zb) = sum ab - Zb sum a - Za sum b + v Za Zb
@@ -335,7 +345,9 @@ ComputeBeats:
                 row_sums[t] = total_row_sum;
             }
         }
-        if (++t >= (rows > depth ? rows : depth)) {
+        const uint32_t busy = rows > depth ? rows : depth;
+        const bool writes_partial = s >= 0 && !cur.last_depth();
+        if (++t >= (writes_partial && busy < partial_distance ? partial_distance : busy)) {
             t = 0;
             if (latching) {
                 bank = 1 - bank;
@@ -356,6 +368,8 @@ void requantize(stream<acc_row_t>& acc_rows, stream<out_row_t>& out_rows, const 
                 uint8_t has_bias, bool bias_columns, uint32_t M0, uint32_t n, uint8_t zero_out,
                 uint8_t output_floor, uint32_t u, uint32_t v, uint32_t w) {
     int32_t bias_buffer[bias_entries] = {};
+    // a bias per lane per cycle (column biases)
+#pragma HLS ARRAY_PARTITION variable = bias_buffer cyclic factor = lanes
     Steps steps(u, v, w);
 RequantizeTiles:
     for (uint32_t tile = 0; tile < steps.out_tiles(); ++tile) {

@@ -7,7 +7,8 @@ step unless B is a single tile.
   through a window of the last words read (``row_reads``): a beat reads at most one word and
   emits at most one row, so a run of rows in address order is one burst train.
 - compute: one flattened loop ``ComputeBeats``; step s takes max(its A rows, the depth of
-  the next B tile, which latches into the other bank meanwhile) beats, after the first tile
+  the next B tile, which latches into the other bank meanwhile; PARTIAL_DISTANCE when it
+  writes partial sums) beats, after the first tile
   latches alone.
 - requantize: per output tile, ``LoadBias`` (one per row, read again per band of TILE_U rows;
   or one per column, read once) and ``RequantizeRows``; store: ``GatherOut`` and ``WriteBand``.
@@ -31,6 +32,7 @@ from simulator.designs import MatmulDesign
 from simulator.layout import LAYOUT_A_TILED, LAYOUT_B_TILED, LAYOUT_BIAS_COLUMNS, tiled_a_bytes, tiled_b_bytes
 from simulator.units.program import READ_EXTRA_CYCLES, Axi, LoopRun, Program
 
+PARTIAL_DISTANCE = 4  # beats a step that writes partial sums lasts at least (matmul.cpp partial_distance)
 BUFFER_ITERATION = 2
 WRITE_ITERATION = 2
 
@@ -193,10 +195,12 @@ def stream_a_iteration(design: MatmulDesign) -> int:
 def compute_beats(walk: list[Step]) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """(beats, A rows' beats, B rows' beats, accumulator rows' beats) of ComputeBeats: the
     first tile latches alone, then step s takes max(its A rows, the next tile's depth) beats,
+    and at least PARTIAL_DISTANCE when it writes partial sums (not its tile's last depth step),
     streaming its A rows from its first beat while the next tile latches from its first beat."""
     rows = np.array([step.rows for step in walk], np.int64)
     latch = np.array([step.depth if step.new_b else 0 for step in walk[1:]] + [0], np.int64)
-    lengths = np.maximum(rows, latch)
+    partial = np.array([0 if step.last_depth else PARTIAL_DISTANCE for step in walk], np.int64)
+    lengths = np.maximum(np.maximum(rows, latch), partial)
     offsets = walk[0].depth + np.concatenate(([0], np.cumsum(lengths)[:-1]))
 
     def runs(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:

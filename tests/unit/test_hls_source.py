@@ -188,3 +188,89 @@ def test_clock_and_device_family_set_the_operator_latencies(tmp_path):
     )
     nest = read_source(kernel, "acc", directives=settings)[0]
     assert loops(nest)["VITIS_LOOP_3_1"]["pipeline_ii"] is None  # automatic pipelining off
+
+
+def test_bound_arguments_inline_helpers_and_pragma_macros_fix_run_time_bounds(tmp_path, capsys):
+    from cnnacc.main import main
+
+    kernel = tmp_path / "rows.cpp"
+    kernel.write_text(
+        "#define LANES 4\n"
+        "#define PRAGMA_SUB(x) _Pragma(#x)\n"
+        "#define PRAGMA(x) PRAGMA_SUB(x)\n"
+        "inline unsigned chunks(unsigned n) { return (n + LANES - 1) / LANES; }\n"
+        "void rows(int out[256], const int in[256], unsigned n, unsigned has_tail) {\n"
+        "    int buffer[256];\n"
+        "    PRAGMA(HLS ARRAY_PARTITION variable = buffer cyclic\n"
+        "           factor = LANES)\n"
+        "    const unsigned total = has_tail ? n + 1 : n;\n"
+        "Copy:\n"
+        "    for (unsigned t = 0; t < chunks(total); ++t) {\n"
+        "#pragma HLS PIPELINE II = 1\n"
+        "        for (int l = 0; l < LANES; ++l) buffer[t * LANES + l] = t + l;\n"
+        "    }\n"
+        "    if (has_tail) {\n"
+        "    Tail:\n"
+        "        for (int i = 0; i < 8; ++i) out[i] = buffer[i];\n"
+        "    }\n"
+        "}\n"
+    )
+    nest, _, _ = read_source(kernel, "rows", args={"n": 30, "has_tail": 0})
+    found = loops(nest)
+    assert found["Copy"]["trip_count"] == 8 and "Tail" not in found  # ceil(30 / 4); the if is decided
+    assert found["Copy"]["pipeline_ii"] == 1  # four lanes over a buffer cut in four by the macro's factor
+    assert loops(read_source(kernel, "rows", args={"n": 30, "has_tail": 1})[0])["Copy"]["trip_count"] == 8
+    with pytest.raises(SourceError, match="no scalar parameter 'm'.*n, has_tail"):
+        read_source(kernel, "rows", args={"m": 3})
+    assert main(["hls-estimate", str(kernel), "--top", "rows", "--arg", "n=61", "--arg", "has_tail=1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    copy = next(node for node in data["nodes"] if node["name"].strip() == "Copy")
+    assert copy["trip_count"] == 16
+    with pytest.raises(SystemExit) as bad:  # argparse's usage error
+        main(["hls-estimate", str(kernel), "--top", "rows", "--arg", "n"])
+    assert bad.value.code == 2 and "expected NAME=INTEGER" in capsys.readouterr().err
+
+
+def test_dependence_distance_and_values_declared_in_the_body_set_the_recurrence(tmp_path):
+    kernel = tmp_path / "dependence.cpp"
+    body = (
+        "void acc(int sums[64], const int in[4096], const int rows[4096]) {\n"
+        "{pragma}"
+        "Beats:\n"
+        "    for (int t = 0; t < 4096; ++t) {\n"
+        "        int local = in[t];\n"
+        "        local = local * in[t];\n"
+        "        sums[rows[t]] = sums[rows[t]] + local;\n"
+        "    }\n"
+        "}\n"
+    )
+    kernel.write_text(body.replace("{pragma}", ""))
+    carried = loops(read_source(kernel, "acc")[0])["Beats"]["pipeline_ii"]
+    kernel.write_text(body.replace("{pragma}", "#pragma HLS DEPENDENCE variable = sums inter distance = 4 true\n"))
+    spaced = loops(read_source(kernel, "acc")[0])["Beats"]["pipeline_ii"]
+    kernel.write_text(body.replace("{pragma}", "#pragma HLS DEPENDENCE variable = sums inter false\n"))
+    free = loops(read_source(kernel, "acc")[0])["Beats"]["pipeline_ii"]
+    # sums[rows[t]]: read, add, write through block RAM; `local` starts again every iteration
+    assert carried >= 2 and free == 1 and spaced == max(1, -(-carried // 4))
+
+
+@pytest.mark.slow
+def test_hls_src_kernels_read_from_source_match_their_static_schedule_loop_by_loop():
+    from simulator.designs import Im2colDesign, MatmulDesign
+    from simulator.schedule import DATA_DEPENDENT_LOOPS, kernel_schedule, source_schedule
+
+    design, shape = Im2colDesign(), (3, 28, 28, 3, 3)
+    source = {row.name.strip(): row for row in source_schedule(design, shape).rows}
+    static = kernel_schedule(design, shape)
+    channels = shape[0]
+    for row in static.rows:
+        if row.kind == "pipelined":  # the static rows total every run of a label; the source's are one run
+            runs = channels if row.name.strip() in ("PadRows", "FillRows", "EmitRows") else 1
+            assert (source[row.name.strip()].trip_count * runs, source[row.name.strip()].ii) == (row.trip_count, row.ii)
+    assert abs(source_schedule(design, shape).latency_cycles - static.latency_cycles) <= 0.05 * static.latency_cycles
+    matmul = source_schedule(MatmulDesign(), (64, 64, 64))
+    labels = {row.name.strip() for row in matmul.rows}
+    for row in kernel_schedule(MatmulDesign(), (64, 64, 64)).rows:
+        assert row.kind != "pipelined" or row.name.strip() in labels  # every loop of the program is in the C++
+    bound = {row.name.strip(): row for row in matmul.rows if row.name.strip() not in DATA_DEPENDENT_LOOPS["matmul"]}
+    assert all(row.ii in (None, 1) for row in bound.values())
