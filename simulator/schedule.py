@@ -413,62 +413,7 @@ def kernel_schedule(design: MatmulDesign | Im2colDesign, shape: tuple[int, ...])
     raise TypeError(f"kernel_schedule: design must be a MatmulDesign or an Im2colDesign; got {type(design).__name__}")
 
 
-# Loops of the hls_src kernels whose trip count the source does not fix: it depends on data
-# (the read rings' beats, the compute beats) or on the tile walk of a struct (edge tiles); a
-# csynth run needs LOOP_TRIPCOUNT for them too. ``source_schedule`` takes them from the program.
-DATA_DEPENDENT_LOOPS = {
-    "matmul": {
-        "ReadRows": "read_rows", "ComputeBeats": "compute", "RequantizeTiles": "requantize",
-        "LoadBias": "requantize", "RequantizeRows": "requantize", "StoreTiles": "store",
-        "GatherOut": "store", "WriteBand": "store",
-    },
-    "im2col": {},
-}  # fmt: skip
-
-
-def source_schedule(design: MatmulDesign | Im2colDesign, shape: tuple[int, ...]) -> ScheduleReport:
-    """The static schedule of the hls_src kernel of ``design`` read from its C++ source
-    (``simulator.hls_source``: the kernel built with the design's -D flags, its clock and
-    part, the shape bound to the top's arguments), an estimate to set beside
-    ``kernel_schedule``: the same trip counts, II and loops, the iteration latencies of the
-    source's operator chains. The trip counts of ``DATA_DEPENDENT_LOOPS`` come from the
-    kernel's program (the runs of the compiled C++, checked against gcov counts)."""
-    from simulator.hls_source import read_source
-    from simulator.sw_emu_build import HLS_SRC
-    from simulator.units.im2col_program import im2col_program
-    from simulator.units.im2col_schedule import Im2colShape
-    from simulator.units.matmul_program import matmul_program
-
-    kernel_schedule(design, shape)  # checks the design and the shape
-    if isinstance(design, MatmulDesign):
-        u, v, w = shape
-        kind, program = "matmul", matmul_program(design, u, v, w)
-        args = {"u": u, "v": v, "w": w, "layout": 0, "has_bias": 0}
-    else:
-        src_c, src_m, src_n, km, kn = shape
-        kind, program = "im2col", im2col_program(design, Im2colShape(*shape))
-        args = {"src_c": src_c, "src_m": src_m, "src_n": src_n, "kernel_size_m": km, "kernel_size_n": kn}
-    tripcounts: dict[str, tuple[int, int]] = {}
-    for label, function in DATA_DEPENDENT_LOOPS[kind].items():
-        trips = [run.trips for runs in program.processes.values() for run in runs if run.label == label]
-        trips += [count for outer, count in program.outer.values() if outer == label]
-        if trips:
-            tripcounts[f"{function}/{label}"] = (min(trips), max(trips))
-    nest, _, _ = read_source(
-        HLS_SRC / kind / f"{kind}.cpp",
-        f"{kind}_kernel",
-        defines=[f"{name}={value}" for name, value in design.cpp_defines().items()],
-        includes=[HLS_SRC / "common"],
-        clock_ns=1000.0 / design.clock_mhz,
-        part=design.part,
-        args=args,
-        tripcounts=tripcounts,
-    )
-    return estimate_nest(nest)
-
-
 __all__ = [
-    "DATA_DEPENDENT_LOOPS",
     "Loop",
     "Op",
     "Region",
@@ -479,5 +424,4 @@ __all__ = [
     "load_nest",
     "program_schedule",
     "parse_nest",
-    "source_schedule",
 ]

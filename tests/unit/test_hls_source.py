@@ -257,7 +257,8 @@ def test_dependence_distance_and_values_declared_in_the_body_set_the_recurrence(
 @pytest.mark.slow
 def test_hls_src_kernels_read_from_source_match_their_static_schedule_loop_by_loop():
     from simulator.designs import Im2colDesign, MatmulDesign
-    from simulator.schedule import DATA_DEPENDENT_LOOPS, kernel_schedule, source_schedule
+    from simulator.hls_source import DATA_DEPENDENT_LOOPS, source_schedule
+    from simulator.schedule import kernel_schedule
 
     design, shape = Im2colDesign(), (3, 28, 28, 3, 3)
     source = {row.name.strip(): row for row in source_schedule(design, shape).rows}
