@@ -533,6 +533,7 @@ class SourceReader:
                 context.axi.add(spelling)
         for field_name in set(bindings or {}) - {p.spelling for p in function.get_children()}:  # members
             outer = bindings[field_name]  # type: ignore[index]
+            context.aliases[field_name] = outer
             for known in ("arrays", "partitioned", "streams", "axi"):
                 if outer in getattr(caller, known):
                     getattr(context, known).add(field_name)
@@ -542,6 +543,12 @@ class SourceReader:
             if pragma.name == "INTERFACE" and "latency" in pragma.options:
                 self.axi_latency = int(_arithmetic(pragma.options["latency"]) or self.axi_latency)
         nodes = self._statements(list(body.get_children()), context)
+        for node in _walk(nodes):  # the accesses count against the caller's arrays
+            if node.get("_ports"):
+                ports: Counter = Counter()
+                for (array, way), count in node["_ports"].items():
+                    ports[(context.aliases.get(array, array), way)] += count
+                node["_ports"] = dict(ports)
         dataflow = any(p.name == "DATAFLOW" for p in pragmas)
         if dataflow:  # the processes overlap by the dataflow rule, not as independent modules
             nodes = [child for node in nodes for child in (node["body"] if node.get("kind") == "parallel" else [node])]
@@ -555,13 +562,13 @@ class SourceReader:
         for pragma in pragmas:
             options = pragma.options
             if pragma.name == "DEPENDENCE" and "variable" in options and "intra" not in options:
-                member = options["variable"].rsplit(".", 1)[-1]
+                member = options["variable"]
                 if options.get("type", "inter") == "inter" and "false" in (options.get("dependent"), *options):
                     context.distances[member] = math.inf  # no dependence across iterations
                 elif "distance" in options:
                     context.distances[member] = max(1, _arithmetic(options["distance"]) or 1)
             if pragma.name in ("ARRAY_PARTITION", "ARRAY_RESHAPE") and "variable" in pragma.options:
-                variable = pragma.options["variable"].rsplit(".", 1)[-1]  # object.member: the member's accesses
+                variable = pragma.options["variable"]  # a name, or object.member
                 if pragma.options.get("type", "complete" if "complete" in pragma.options else "") == "complete" or (
                     "complete" in pragma.options
                 ):
@@ -743,7 +750,11 @@ class SourceReader:
                 found[parameter] = name
         if callee.kind.name == "CXX_METHOD" and callee.semantic_parent is not None:  # the object's array members
             fields = {c.spelling for c in callee.semantic_parent.get_children() if c.kind.name == "FIELD_DECL"}
-            found |= {name: name for name in fields & (known | set(context.factors)) if name not in parameters}
+            owner = _owner(call_base) if (call_base := next(iter(call.get_children()), None)) is not None else None
+            for name in fields - set(parameters):
+                qualified = f"{owner}.{name}" if owner else name
+                if qualified in known | set(context.factors):
+                    found[name] = qualified
         return found
 
     def _argument_env(self, call, callee, context: _Context) -> dict[str, int]:
@@ -867,7 +878,7 @@ class SourceReader:
         for node in _walk(nodes):
             ports.update(node.get("_ports", {}))
             for name, length in node.get("_recurrences", {}).items():
-                if name not in local:  # a value declared in the body starts again every iteration
+                if name.split(".")[0] not in local:  # a value declared in the body starts again every iteration
                     recurrences[name] = max(recurrences.get(name, 0.0), length)
         recurrence = max(recurrences.values(), default=0.0)
         ii = max(target, math.ceil(recurrence - 1e-9))
@@ -1293,10 +1304,25 @@ def _operator(cursor, left) -> str:
 
 
 def _base_name(cursor) -> str:
+    """The storage an expression names: a variable, ``object.member`` for a member of a named
+    object (``acc.v`` and ``out.v`` are distinct arrays), or the bare member in a method."""
     for inner in cursor.walk_preorder():
-        if inner.kind.name in ("DECL_REF_EXPR", "MEMBER_REF_EXPR") and inner.spelling:
+        if inner.kind.name == "MEMBER_REF_EXPR" and inner.spelling:
+            owner = _owner(inner)
+            return f"{owner}.{inner.spelling}" if owner else inner.spelling
+        if inner.kind.name == "DECL_REF_EXPR" and inner.spelling:
             return inner.spelling
     return cursor.spelling or "?"
+
+
+def _owner(member) -> str | None:
+    """The named object of a member reference, or None for ``this`` (a method's own member)."""
+    base = next(iter(member.get_children()), None)
+    while base is not None and base.kind.name in CASTS | {"PAREN_EXPR"}:
+        base = next(iter(base.get_children()), None)
+    if base is None or base.kind.name not in ("DECL_REF_EXPR", "MEMBER_REF_EXPR"):
+        return None
+    return _base_name(base)
 
 
 def _text(cursor) -> str:
