@@ -1124,7 +1124,7 @@ class SourceReader:
             return arguments.then(self._op(symbol.rstrip("=") if symbol not in ONE_CYCLE else symbol, call, None))
         base = children[0] if children else None
         if name in ("read", "write", "read_nb", "write_nb", "empty", "full") and base is not None:
-            stream = _base_name(base)
+            stream = (_owner(base) if base.kind.name == "MEMBER_REF_EXPR" else None) or _base_name(base)
             info = arguments.then(hls_ops.Op(1, 0.0) if name.startswith("read") else self.target.combinational("logic"))
             info.accesses[(stream, "r" if name.startswith("read") else "w")] += 1
             return info
