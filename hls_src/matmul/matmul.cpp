@@ -262,11 +262,39 @@ void load_b(const word_t* b, stream<b_row_t>& b_rows, uint32_t u, uint32_t v, ui
     read_rows<tile_w, b_ring_words>(b, BRows(u, v, w, tiled), whole_words(bytes, b_buffer), b_rows);
 }
 
+// What the beats of one step do: `rows` A rows stream past the tile of bank `bank` while the
+// `depth` rows of the next B tile latch into the other bank; the step lasts `beats` beats
+// (max of the two, at least partial_distance when it writes partial sums).
+struct StepPlan {
+    uint32_t rows = 0, depth = 0, beats = 1;
+    bool first = true;        // the streaming step is the first of its output tile (tj == 0)
+    bool last_depth = true;   // ... and the last (its rows leave as accumulators)
+    bool continues = false;   // the latching tile is not the first of its column sums (tj > 0)
+};
+
+// The plan of step s (-1: the first tile latches alone) from the walk at that step: `cur` the
+// streaming step, `next` the latching one. Tile extents are a compare with the last index.
+StepPlan plan_step(const Steps& cur, const Steps& next, int64_t s, int64_t count, bool one_tile, uint32_t u_last,
+                   uint32_t v_last) {
+    StepPlan plan;
+    plan.rows = s < 0 ? 0u : (cur.ti + 1 == cur.tiles_u ? u_last : uint32_t{tile_u});
+    const bool latching = s + 1 < count && (s < 0 || !one_tile);
+    plan.depth = !latching ? 0u : (next.tj + 1 == next.tiles_v ? v_last : uint32_t{tile_v});
+    plan.first = cur.tj == 0;
+    plan.last_depth = cur.last_depth();
+    plan.continues = next.tj > 0;
+    const uint32_t busy = plan.rows > plan.depth ? plan.rows : plan.depth;
+    const bool writes_partial = s >= 0 && !plan.last_depth;
+    plan.beats = writes_partial && busy < partial_distance ? partial_distance : busy;
+    return plan;
+}
+
 // The PE array, one flattened pipelined loop over beats. Two banks of TILE_V x TILE_W
 // registers hold B tiles: while the A rows of step s stream past the tile of step s (one row
 // and TILE_V x TILE_W MACs per beat), the rows of the next B tile latch into the other bank,
 // one per beat. Step s takes max(its A rows, the next tile's depth) beats (at least
-// partial_distance when it writes partial sums); the first tile latches alone.
+// partial_distance when it writes partial sums); the first tile latches alone. The plan of
+// the following step is worked out one step ahead, so a beat only counts against `beats`.
 void compute(stream<a_row_t>& a_rows, stream<b_row_t>& b_rows, stream<acc_row_t>& acc_rows,
              uint8_t zero_a, uint8_t zero_b, uint32_t u, uint32_t v, uint32_t w) {
     uint8_t weights[2][tile_v][tile_w] = {};
@@ -282,25 +310,29 @@ void compute(stream<a_row_t>& a_rows, stream<b_row_t>& b_rows, stream<acc_row_t>
 #pragma HLS DEPENDENCE variable = partial inter distance = partial_distance true
 #pragma HLS DEPENDENCE variable = row_sums inter distance = partial_distance true
     const int64_t zero_product = static_cast<int64_t>(v) * zero_a * zero_b;
-    Steps cur(u, v, w);   // the step whose A rows stream
-    Steps next(u, v, w);  // the step whose B tile latches
+    Steps cur(u, v, w);   // the walk one step ahead of the beats: the streaming step of the plan ahead
+    Steps next(u, v, w);  // ... and its latching step
     const int64_t count = cur.count();
     const bool one_tile = cur.tiles_v == 1 && cur.tiles_w == 1;
+    const uint32_t u_last = u - (cur.tiles_u - 1) * tile_u;  // rows of the last row tile
+    const uint32_t v_last = v - (cur.tiles_v - 1) * tile_v;  // depth of the last depth tile
+    StepPlan now = plan_step(cur, next, -1, count, one_tile, u_last, v_last);
+    next.next();
+    StepPlan ahead = plan_step(cur, next, 0, count, one_tile, u_last, v_last);
     int64_t s = -1;  // the streaming step; -1 while the first tile latches alone
     uint32_t t = 0;  // beat within the step
     int bank = 1;    // the bank of the streaming step's tile
 ComputeBeats:
     while (s < count) {
 #pragma HLS PIPELINE II = 1
-        const uint32_t rows = s < 0 ? 0 : extent(u, tile_u, cur.ti);
-        const bool latching = s + 1 < count && (s < 0 || !one_tile);
-        const uint32_t depth = latching ? extent(v, tile_v, next.tj) : 0;
+        const uint32_t rows = now.rows;
+        const uint32_t depth = now.depth;
         if (t < depth) {
             const b_row_t row = b_rows.read();
 #pragma HLS ARRAY_PARTITION variable = row.v complete dim = 1
             const int other = 1 - bank;
             for (int c = 0; c < tile_w; ++c) {
-                const uint32_t base = t > 0 ? col_sums[other][c] : (next.tj > 0 ? col_sums[bank][c] : 0u);
+                const uint32_t base = t > 0 ? col_sums[other][c] : (now.continues ? col_sums[bank][c] : 0u);
                 weights[other][t][c] = row.v[c];
                 col_sums[other][c] = base + row.v[c];
             }
@@ -325,9 +357,9 @@ ComputeBeats:
                     }
                 }
             }
-            const bool first = cur.tj == 0;
+            const bool first = now.first;
             const uint32_t total_row_sum = (first ? 0u : row_sums[t]) + row_sum;
-            if (cur.last_depth()) {
+            if (now.last_depth) {
                 acc_row_t out;
 #pragma HLS ARRAY_PARTITION variable = out.v complete dim = 1
                 for (int c = 0; c < tile_w; ++c) {
@@ -345,18 +377,16 @@ ComputeBeats:
                 row_sums[t] = total_row_sum;
             }
         }
-        const uint32_t busy = rows > depth ? rows : depth;
-        const bool writes_partial = s >= 0 && !cur.last_depth();
-        if (++t >= (writes_partial && busy < partial_distance ? partial_distance : busy)) {
+        if (++t >= now.beats) {
             t = 0;
-            if (latching) {
+            if (depth > 0) {
                 bank = 1 - bank;
-                next.next();
             }
-            if (s >= 0) {
-                cur.next();
-            }
+            now = ahead;
             ++s;
+            cur.next();
+            next.next();
+            ahead = plan_step(cur, next, s + 1, count, one_tile, u_last, v_last);
         }
     }
 }
@@ -462,12 +492,15 @@ StoreTiles:
             next_word += n_words;
             const uint32_t left = last_band ? 0 : static_cast<uint32_t>(joined % word_bytes);
             uint8_t kept[word_bytes];
+#pragma HLS ARRAY_PARTITION variable = kept complete dim = 1
             for (int b = 0; b < word_bytes; ++b) {
+#pragma HLS UNROLL
                 kept[b] = static_cast<uint32_t>(b) < left
                               ? joined_byte(carry, carried, band, n_words * word_bytes + b)
                               : uint8_t{0};
             }
             for (int b = 0; b < word_bytes; ++b) {
+#pragma HLS UNROLL
                 carry[b] = kept[b];
             }
             carried = left;
