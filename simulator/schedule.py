@@ -17,7 +17,8 @@ fixed costs measured on the real csynth reports of the calibration set (tests/da
   (its entry and exit). Loops nested inside a
   pipelined loop are fully unrolled (as Vitis does), so they add their iteration latency
   once; the iteration latency is the given one or the body's.
-- loop without pipeline: latency = trip_count * iteration latency + LOOP_EXIT_CYCLES, where
+- loop without pipeline: latency = trip_count * iteration latency + LOOP_EXIT_CYCLES (the exit
+  test runs even when trip_count is 0), where
   the iteration latency is the given one, or the body's latency, + LOOP_CONTROL_CYCLES when
   the body holds a loop or a region (the state that enters it; a body of straight-line ops
   tests the exit condition in its last state).
@@ -300,7 +301,7 @@ def _estimate(node: Node, depth: int, rows: list[ScheduleRow | None], unrolled: 
             given = node.iteration_latency
             control = LOOP_CONTROL_CYCLES if any(not isinstance(child, Op) for child in node.body) else 0
             iteration = max(1, sum(child_latencies) + control) if given is None else given
-            latency = 0 if node.trip_count == 0 else node.trip_count * iteration + LOOP_EXIT_CYCLES
+            latency = node.trip_count * iteration + LOOP_EXIT_CYCLES  # 0 trips: the exit test still runs
         kind = "pipelined" if pipelined else "loop"
         rows[index] = ScheduleRow(
             node.name, kind, depth, node.trip_count, node.pipeline_ii, iteration, latency, latency
