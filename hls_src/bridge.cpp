@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "design.hpp"
+#include "packing.hpp"
 #include "im2col/im2col.hpp"
 #include "matmul/matmul.hpp"
 
@@ -96,6 +97,17 @@ int cnnacc_im2col(const uint8_t* in, uint8_t* out, uint32_t src_m, uint32_t src_
         return bridge_exceeds_design;
     }
     im2col_pad(in, out, src_m, src_n, src_c, km, kn, pad_value);
+    return bridge_ok;
+}
+
+// cnnacc::unpack_codes of common/packing.hpp. Returns 0, or 2 for bits outside [1, 8].
+int cnnacc_unpack_codes(const uint8_t* packed, uint32_t bits, uint64_t count, uint8_t* out) {
+    if (bits < 1 || bits > 8) {
+        return bridge_bad_parameter;
+    }
+    if (count > 0) {
+        cnnacc::unpack_codes(packed, bits, count, out);
+    }
     return bridge_ok;
 }
 

@@ -13,7 +13,11 @@ An export named NAME is a folder holding
   shapes, dtypes, the SHA-256 of every array, and the numbers integer-only inference needs:
   weight scale / zero point / bits, input and output activation scale / zero point / bits,
   requantization M0 and n, ReLU and pooling flags, the weights' shape and the mapping
-  (orientation and tile shape); plus the rounding mode and input shape. A device image that
+  (orientation and tile shape); plus the rounding mode and input shape.
+- Weights of fewer than 8 bits (format 3) are stored packed, ``L.weight_packed``: the codes of
+  the device image (or of ``weight_q``) end to end at ``weight_bits`` bits each
+  (``simulator.packing``), and the layer's ``packed`` entry names the array they unpack to and
+  its shape. A 4-bit layer takes half the bytes on disk, a 2-bit layer a quarter. A device image that
   does not match its recorded layout (size or padding) is refused.
 
 Both files are written atomically (temporary file, then os.replace) and the folder is
@@ -36,9 +40,11 @@ import numpy as np
 from simulator import atomic
 from simulator.mapping import LayerMapping, device_weights, weights_from_device
 from simulator.network import LAYER_KINDS, IntegerLayer, IntegerNetwork
+from simulator.packing import pack_codes, unpack_codes
 
 FORMAT = "cnnacc-integer-network"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: weights of fewer than 8 bits stored packed
+READABLE_VERSIONS = (2, 3)
 SCALAR_FIELDS = (
     "weight_scale",
     "weight_zero_point",
@@ -63,12 +69,25 @@ def sha256(array: np.ndarray) -> str:
     return hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()
 
 
-def layer_arrays(layer: IntegerLayer) -> dict[str, np.ndarray]:
+def weight_array(layer: IntegerLayer) -> tuple[str, np.ndarray]:
+    """The layer's weights as stored: ("weight_device", its device image) or ("weight_q", row-major)."""
     if layer.mapping is None:
-        weights = {f"{layer.name}.weight_q": np.ascontiguousarray(layer.weight_q)}
+        return "weight_q", np.ascontiguousarray(layer.weight_q)
+    return "weight_device", device_weights(layer.mapping, layer.weight_matrix)
+
+
+def packs(layer: IntegerLayer) -> bool:
+    """Whether the layer's weights are stored packed: codes of fewer than 8 bits."""
+    return layer.weight_bits < 8 and layer.weight_q.dtype == np.uint8
+
+
+def layer_arrays(layer: IntegerLayer) -> dict[str, np.ndarray]:
+    key, weights = weight_array(layer)
+    if packs(layer):  # simulator.packing: weight_bits bits per code, end to end
+        stored = {f"{layer.name}.weight_packed": pack_codes(weights, layer.weight_bits)}
     else:
-        weights = {f"{layer.name}.weight_device": device_weights(layer.mapping, layer.weight_matrix)}
-    return weights | {f"{layer.name}.bias_q": np.ascontiguousarray(layer.bias_q.astype(np.int32))}
+        stored = {f"{layer.name}.{key}": weights}
+    return stored | {f"{layer.name}.bias_q": np.ascontiguousarray(layer.bias_q.astype(np.int32))}
 
 
 def save_network(net: IntegerNetwork, folder: str | os.PathLike, *, extra: dict | None = None) -> Path:
@@ -81,6 +100,7 @@ def save_network(net: IntegerNetwork, folder: str | os.PathLike, *, extra: dict 
         if np.abs(layer.bias_q).max(initial=0) >= 2**31:
             raise ValueError(f"save_network: {layer.name}.bias_q does not fit int32")
         own = layer_arrays(layer)
+        key, weights = weight_array(layer)
         arrays.update(own)
         layers.append(
             {
@@ -89,6 +109,7 @@ def save_network(net: IntegerNetwork, folder: str | os.PathLike, *, extra: dict 
                 **{field: getattr(layer, field) for field in SCALAR_FIELDS},
                 "weight_shape": list(layer.weight_q.shape),
                 "mapping": None if layer.mapping is None else layer.mapping.to_json(),
+                "packed": {"array": key, "shape": list(weights.shape)} if packs(layer) else None,
                 "arrays": {
                     key.split(".", 1)[1]: {"shape": list(a.shape), "dtype": str(a.dtype), "sha256": sha256(a)}
                     for key, a in own.items()
@@ -132,10 +153,10 @@ def load_network(folder: str | os.PathLike) -> IntegerNetwork:
         manifest = json.loads(manifest_path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ExportError(f"{manifest_path}: not valid JSON ({error})") from None
-    if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
+    if manifest.get("format") != FORMAT or manifest.get("format_version") not in READABLE_VERSIONS:
         raise ExportError(
             f"{manifest_path}: format {manifest.get('format')!r} version {manifest.get('format_version')!r}; "
-            f"expected {FORMAT!r} version {FORMAT_VERSION}"
+            f"expected {FORMAT!r} version {' or '.join(map(str, READABLE_VERSIONS))}"
         )
     digest = hashlib.sha256(weights_path.read_bytes()).hexdigest()
     if digest != manifest.get("weights_sha256"):
@@ -176,6 +197,14 @@ def read_layer(entry: dict, stored: dict[str, np.ndarray], weights_path: Path) -
         if sha256(array) != expected["sha256"]:
             raise ExportError(f"{weights_path}: {full} SHA-256 differs from the manifest")
         arrays[key] = array
+    packed = entry.get("packed")
+    if packed is not None:  # sub-byte codes: unpacked here, so everything downstream reads bytes
+        count = int(np.prod(packed["shape"]))
+        try:
+            codes = unpack_codes(arrays.pop("weight_packed"), entry["weight_bits"], count)
+        except ValueError as error:
+            raise ExportError(f"{weights_path}: {entry['name']}.weight_packed: {error}") from None
+        arrays[packed["array"]] = codes.reshape(packed["shape"])
     shape = tuple(entry["weight_shape"])
     mapping = None
     if entry["mapping"] is None:

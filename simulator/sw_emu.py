@@ -34,6 +34,7 @@ from simulator.numerics import (
     check_uint8_array,
     im2col_output_shape,
 )
+from simulator.packing import packed_bytes
 from simulator.sw_emu_build import (  # re-exported: building is part of the API
     DEFINE_NAMES,
     HLS_SRC,
@@ -53,6 +54,7 @@ __all__ = [
     "im2col",
     "qmatmul",
     "qmatmul_layer",
+    "unpack_codes",
 ]
 
 
@@ -98,6 +100,8 @@ def _declare(library: ctypes.CDLL) -> ctypes.CDLL:
     library.cnnacc_matmul_layer.restype = ctypes.c_int
     library.cnnacc_im2col.argtypes = [_UINT8_POINTER, _UINT8_POINTER, u32, u32, u32, u32, u32, u8]
     library.cnnacc_im2col.restype = ctypes.c_int
+    library.cnnacc_unpack_codes.argtypes = [_UINT8_POINTER, u32, ctypes.c_uint64, _UINT8_POINTER]
+    library.cnnacc_unpack_codes.restype = ctypes.c_int
     library.cnnacc_config_count.argtypes = []
     library.cnnacc_config_count.restype = ctypes.c_int32
     library.cnnacc_config_flag.argtypes = [ctypes.c_int32, ctypes.POINTER(ctypes.c_int32)]
@@ -143,6 +147,21 @@ def compiled_config(design: MatmulDesign | Im2colDesign | None = None) -> dict[s
 
 
 # ----------------------------------------------------------------------------- operators
+
+
+def unpack_codes(packed: np.ndarray, bits: int, count: int) -> np.ndarray:
+    """``count`` weight codes of ``bits`` bits from ``packed`` by the C++ unpacker
+    (hls_src/common/packing.hpp; the layout of ``simulator.packing``)."""
+    packed = np.ascontiguousarray(packed, dtype=np.uint8).ravel()
+    needed = packed_bytes(count, bits)
+    if packed.size != needed:
+        raise ValueError(f"sw_emu.unpack_codes: {packed.size} bytes; {count} codes of {bits} bits take {needed}")
+    out = np.zeros(max(count, 1), dtype=np.uint8)
+    source = packed if packed.size else np.zeros(1, dtype=np.uint8)
+    status = _library(MatmulDesign().cpp_defines()).cnnacc_unpack_codes(source, bits, count, out)
+    if status != 0:
+        raise RuntimeError(f"sw_emu.unpack_codes: the C++ bridge returned {status}")
+    return out[:count]
 
 
 def _column_blocks(w: int, max_w: int) -> list[tuple[int, int]]:

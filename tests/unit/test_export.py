@@ -10,6 +10,7 @@ from compress.model import Architecture, MyConvNet
 from simulator.export import ExportError, load_network
 from simulator.mapping import device_weights
 from simulator.network import run_network
+from simulator.packing import unpack_codes
 
 
 @pytest.fixture
@@ -59,13 +60,13 @@ def test_tampered_array_is_refused_even_with_a_matching_file_hash(exported):
     manifest = json.loads((folder / "manifest.json").read_text())
     with np.load(folder / "weights.npz") as data:
         arrays = {k: data[k].copy() for k in data.files}
-    arrays["fc1.weight_device"][0] ^= 1
+    arrays["conv1.weight_device"][0] ^= 1
     np.savez(folder / "weights.npz", **arrays)
     import hashlib
 
     manifest["weights_sha256"] = hashlib.sha256((folder / "weights.npz").read_bytes()).hexdigest()
     (folder / "manifest.json").write_text(json.dumps(manifest))
-    with pytest.raises(ExportError, match="fc1.weight_device SHA-256"):
+    with pytest.raises(ExportError, match="conv1.weight_device SHA-256"):
         load_network(folder)
 
 
@@ -97,9 +98,15 @@ def test_export_stores_each_layer_as_its_mapping_lays_it_out(exported):
     with np.load(folder / "weights.npz") as data:
         for layer, entry in zip(net.layers, manifest["layers"]):
             assert entry["mapping"] == layer.mapping.to_json()
-            np.testing.assert_array_equal(
-                data[f"{layer.name}.weight_device"], device_weights(layer.mapping, layer.weight_matrix)
-            )
+            image = device_weights(layer.mapping, layer.weight_matrix)
+            if layer.weight_bits < 8:  # stored packed, weight_bits bits per code
+                stored = data[f"{layer.name}.weight_packed"]
+                assert stored.size == -(-image.size * layer.weight_bits // 8)
+                assert entry["packed"] == {"array": "weight_device", "shape": list(image.shape)}
+                np.testing.assert_array_equal(unpack_codes(stored, layer.weight_bits, image.size), image)
+            else:
+                np.testing.assert_array_equal(data[f"{layer.name}.weight_device"], image)
+    assert [layer.weight_bits for layer in net.layers] == [8, 4, 6, 8]
     assert [layer.mapping.orientation for layer in net.layers][:2] == ["weights_a", "weights_a"]
     header = (folder / "network.h").read_text()
     assert f"fc1_layout = {net.layers[2].mapping.layout};" in header and "fc1_weight_device[" in header
