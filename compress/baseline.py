@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from compress.checkpoint import load_checkpoint, save_checkpoint
-from compress.data import load_fashion_mnist
+from compress.data import VALIDATION_SEED, holdout, load_fashion_mnist
 from compress.model import Architecture, MyConvNet
-from compress.train import TrainConfig, predict, set_seed, train
+from compress.train import TrainConfig, accuracy, predict, set_seed, train
 
 BASELINE_ARCH = Architecture()
 BASELINE_CONFIG = TrainConfig(seed=0, epochs=15)
@@ -21,20 +21,24 @@ def train_baseline(
     data_dir=None,
     progress: bool = True,
 ) -> dict:
-    """Train MyConvNet from scratch, save it with its card, and return the card."""
+    """Train MyConvNet from scratch on the training images less the validation hold-out
+    (``compress.data.holdout``), save it with its card, and return the card."""
     config = TrainConfig(seed=seed, epochs=epochs)
-    train_split = load_fashion_mnist("train", data_dir)
+    train_part, validation = holdout(load_fashion_mnist("train", data_dir))
     test_split = load_fashion_mnist("test", data_dir)
     set_seed(config.seed)
     model = MyConvNet(BASELINE_ARCH)
-    history = train(model, train_split, config, test_split, progress=progress)
+    history = train(model, train_part, config, validation, progress=progress)
     card = {
         "seed": config.seed,
         "epochs": config.epochs,
         "batch_size": config.batch_size,
         "learning_rate": config.learning_rate,
         "optimizer": "Adam + one-cycle schedule",
-        "accuracy": history.test_accuracy[-1] if history.test_accuracy else None,
+        "train_images": len(train_part),
+        "validation": {"images": len(validation), "seed": VALIDATION_SEED},
+        "val_accuracy": history.val_accuracy[-1] if history.val_accuracy else None,
+        "accuracy": accuracy(model, test_split),  # the test set, once, after training
         "test_images": len(test_split),
         "train_seconds": round(history.seconds, 1),
         "history": history.to_json(),

@@ -66,6 +66,22 @@ class Split:
         return len(self.labels)
 
 
+VALIDATION_IMAGES = 5000  # held out of the 60k training images: every model is chosen on them
+VALIDATION_SEED = 0
+
+
+def holdout(train_split: Split, images: int = VALIDATION_IMAGES, seed: int = VALIDATION_SEED) -> tuple[Split, Split]:
+    """(training part, validation part) of a training split: ``images`` seeded images held
+    out. The baseline trains only on the training part, and the search fine-tunes only on
+    it, so the validation images that choose every model are never trained on."""
+    if not 0 < images < len(train_split):
+        raise ValueError(f"holdout: images={images} is out of range; expected 1 .. {len(train_split) - 1}")
+    order = np.random.default_rng(seed).permutation(len(train_split))
+    part = [np.sort(order[images:]), np.sort(order[:images])]
+    train, validation = (Split(train_split.images[i], train_split.labels[i], train_split.classes) for i in part)
+    return train, validation
+
+
 def read_idx(path: Path) -> np.ndarray:
     """Read one gzipped (or plain) IDX file of unsigned bytes into a uint8 array."""
     path = Path(path)

@@ -33,7 +33,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from compress.data import Split
+from compress.data import Split, holdout
 from compress.model import MyConvNet
 from compress.observe import QuantSpec
 from compress.prune import (
@@ -88,10 +88,9 @@ def take(split: Split, index: np.ndarray) -> Split:
 
 
 def split_data(train_split: Split, test_split: Split | None, config: SearchConfig) -> SearchData:
-    """Hold out ``validation_images`` seeded training images; calibrate on the rest."""
-    order = np.random.default_rng(config.seed).permutation(len(train_split))
-    validation = take(train_split, np.sort(order[: config.validation_images]))
-    train_part = take(train_split, np.sort(order[config.validation_images :]))
+    """The baseline's validation hold-out (``compress.data.holdout``: never trained on)
+    decides; fine-tuning and calibration use the rest."""
+    train_part, validation = holdout(train_split, config.validation_images)
     ranking = take(validation, np.arange(config.ranking_images))
     calibration = calibration_images(train_part, config.calibration_images, config.seed)
     return SearchData(train_part, validation, ranking, calibration, test_split)
@@ -144,12 +143,19 @@ def lower_bits(state: State, layer: int, config: SearchConfig) -> State | None:
     return State(state.model, bits, state.kept, name)
 
 
-def candidates(state: State, kinds: tuple[str, ...], config: SearchConfig) -> list[State]:
-    """Every state one action away, in a fixed order (the tie-break)."""
+def candidates(
+    state: State,
+    kinds: tuple[str, ...],
+    config: SearchConfig,
+    targets: tuple[str, ...] = TARGETS,
+    widths: tuple[int, ...] | None = None,
+) -> list[State]:
+    """Every state one action away, in a fixed order (the tie-break): pruning one of
+    ``widths`` (default all) under each of ``targets``, or lowering one layer's bits."""
     found = []
     if "prune" in kinds:
-        for width in range(len(hidden_widths(state.model.arch))):
-            found += [prune_width(state, width, target, config) for target in TARGETS]
+        for width in range(len(hidden_widths(state.model.arch))) if widths is None else widths:
+            found += [prune_width(state, width, target, config) for target in targets]
     if "bits" in kinds:
         found += [lower_bits(state, layer, config) for layer in range(len(state.bits))]
     return [c for c in found if c is not None]
@@ -197,8 +203,11 @@ def walk(
     *,
     label: str,
     progress: bool,
+    targets: tuple[str, ...] = TARGETS,
+    widths: tuple[int, ...] | None = None,
 ) -> list[State]:
-    """Greedy walk from ``start`` until validation accuracy < floor_accuracy or no action is left."""
+    """Greedy walk from ``start`` until validation accuracy < floor_accuracy or no action is
+    left; pruning actions restricted to ``targets`` and ``widths`` (``candidates``)."""
     path = [start]
     record(start, data, config, 0)
     bar = tqdm(total=config.max_steps, desc=label, disable=not progress, leave=False)
@@ -206,7 +215,7 @@ def walk(
         current = path[-1]
         here = rank_accuracy(current, data, config)
         best, best_score = None, math.inf
-        for candidate in candidates(current, kinds, config):
+        for candidate in candidates(current, kinds, config, targets, widths):
             saved = current.size_kb - candidate.size_kb
             drop = max(here - rank_accuracy(candidate, data, config), config.drop_floor)
             if saved > 0 and drop / saved < best_score:
@@ -355,8 +364,17 @@ class SearchResult:
         return {name: [s.record for s in path] for name, path in self.paths.items()}
 
 
+# The pruning-only walks: (shipped kind, filter/channel targets, conv widths only).
+PRUNING_WALKS = {
+    "pruning": (TARGETS, False),  # every width, the better of filter- and channel-wise each step
+    "filter": (("filter",), True),  # spec Part 1 Step 2 Task 1: filter-wise, conv layers only
+    "channel": (("channel",), True),  # ... channel-wise, conv layers only
+}
+
+
 def shipped_name(kind: str, target: float) -> str:
-    return f"{'pruned' if kind == 'pruning' else 'search'}_{round(100 * target)}"
+    prefix = {"pruning": "pruned", "filter": "pruned_filter", "channel": "pruned_channel"}.get(kind, "search")
+    return f"{prefix}_{round(100 * target)}"
 
 
 def run_search(baseline: MyConvNet, data: SearchData, config: SearchConfig, *, progress: bool = True) -> SearchResult:
@@ -369,15 +387,21 @@ def run_search(baseline: MyConvNet, data: SearchData, config: SearchConfig, *, p
         kept = [np.arange(w) for w in hidden_widths(baseline.arch)]
         start = State(copy.deepcopy(baseline).eval(), (FLOAT_BITS,) * n_layers, kept, "baseline FP32")
         study = sensitivity_study(start.model, data, config)
-        pruning = walk(
-            start,
-            ("prune",),
-            config.prune_target - config.stop_below,
-            data,
-            config,
-            label="pruning only",
-            progress=progress,
-        )
+        conv = tuple(range(len(baseline.arch.conv_channels)))
+        walks = {
+            kind: walk(
+                start,
+                ("prune",),
+                config.prune_target - config.stop_below,
+                data,
+                config,
+                label=f"{kind} pruning only",
+                progress=progress,
+                targets=targets,
+                widths=conv if conv_only else None,
+            )
+            for kind, (targets, conv_only) in PRUNING_WALKS.items()
+        }
         quantization = uniform_bits_walk(start, data, config, progress=progress)
         w8 = State(start.model, (config.bit_levels[0],) * n_layers, kept, "baseline W8")
         combined = walk(
@@ -389,14 +413,15 @@ def run_search(baseline: MyConvNet, data: SearchData, config: SearchConfig, *, p
             label="pruning + quantization",
             progress=progress,
         )
-        targets = {shipped_name("pruning", config.prune_target): config.prune_target}
+        paths = {**walks, "quantization": quantization, "combined": combined}
+        targets = {shipped_name(kind, config.prune_target): config.prune_target for kind in PRUNING_WALKS}
+        kinds = {shipped_name(kind, config.prune_target): kind for kind in PRUNING_WALKS}
         targets |= {shipped_name("combined", t): t for t in sorted(config.targets)}
         chosen: dict[str, State | None] = {}
         polished: dict[int, State] = {}
         for name, target in tqdm(targets.items(), desc="fine-tuning chosen models", disable=not progress, leave=False):
-            path = pruning if name.startswith("pruned") else combined
+            path = paths[kinds.get(name, "combined")]
             chosen[name] = choose(path, target, data, config, progress=progress, polished=polished)
     finally:
         torch.set_num_threads(threads)
-    paths = {"pruning": pruning, "quantization": quantization, "combined": combined}
     return SearchResult(config, paths, chosen, targets, study, time.perf_counter() - started)

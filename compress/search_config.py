@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from compress.data import VALIDATION_IMAGES
 from compress.observe import RANGES
 from simulator.numerics import BITS_MAX, BITS_MIN, check_choice, check_int
 
@@ -25,7 +26,7 @@ class SearchConfig:
     targets: tuple[float, ...] = (0.80, 0.85, 0.90)
     prune_target: float = 0.85
     seed: int = 0
-    validation_images: int = 6000
+    validation_images: int = VALIDATION_IMAGES  # the baseline's hold-out (compress.data.holdout)
     ranking_images: int = 2000
     calibration_images: int = 1000
     prune_step: float = 0.25

@@ -37,10 +37,10 @@ class TrainConfig:
 
 @dataclass
 class TrainHistory:
-    """Per-epoch training loss and test accuracy, plus wall time in seconds."""
+    """Per-epoch training loss and validation accuracy, plus wall time in seconds."""
 
     train_loss: list[float] = field(default_factory=list)
-    test_accuracy: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
     seconds: float = 0.0
 
     def to_json(self) -> dict:
@@ -76,12 +76,14 @@ def train(
     model: MyConvNet,
     train_split: Split,
     config: TrainConfig,
-    test_split: Split | None = None,
+    val_split: Split | None = None,
     *,
     progress: bool = True,
     after_step=None,
 ) -> TrainHistory:
     """Train ``model`` in place with Adam and cross-entropy; deterministic given the seed.
+    The accuracy on ``val_split`` (held-out training images, never the test set) is
+    recorded after every epoch.
 
     ``after_step(model)`` runs after every optimizer step (pruning uses it to re-apply masks).
     """
@@ -115,7 +117,7 @@ def train(
                 after_step(model)
             total += loss.item() * len(index)
         history.train_loss.append(total / len(labels))
-        if test_split is not None:
-            history.test_accuracy.append(accuracy(model, test_split))
+        if val_split is not None:
+            history.val_accuracy.append(accuracy(model, val_split))
     history.seconds = time.perf_counter() - start_time
     return history

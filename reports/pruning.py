@@ -22,6 +22,7 @@ from compress.shipping import CURVES_NAME, evaluate_shipped
 from compress.size import model_size_kb
 from reports.document import Section, figure_markdown, markdown_table
 from reports.pruning_text import (
+    CONV_CURVE_STYLE,
     CURVE_STYLE,
     LOSSES_PT,
     SMALL_LOSS_PT,
@@ -98,10 +99,10 @@ def pruning_results(data_dir=None, *, train_split=None, test_split=None, models_
 
 
 def pareto_figure(curves: dict, models: dict, baseline: dict) -> Figure:
-    """Test accuracy against size (log scale) along the three walks, with the shipped models."""
+    """Test accuracy against size (log scale) along the walks, with the shipped models."""
     fig = Figure(figsize=(7.5, 4.8))
     ax = fig.subplots()
-    for name, (label, color, marker) in CURVE_STYLE.items():
+    for name, (label, color, marker) in (CURVE_STYLE | CONV_CURVE_STYLE).items():
         points = sorted((p["size_kb"], p["test_accuracy"]) for p in curves.get(name, []) if p["test_accuracy"])
         if points:
             size, acc = zip(*points)
@@ -259,7 +260,7 @@ def pruning_section(results: dict) -> Section:
             task2b_text(by_loss, curves["pruning"][0]),
             figure_markdown(
                 "pruning_pareto",
-                "Test accuracy against model size along the three measured walks "
+                "Test accuracy against model size along the measured walks "
                 "(each point fine-tuned; circles: shipped models; dotted: the targets of the issue, "
                 f"{'/'.join(str(t) for t in ISSUE_TARGETS_PERCENT)} %)",
             ),

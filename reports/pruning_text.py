@@ -13,6 +13,10 @@ CURVE_STYLE = {
     "quantization": ("quantization only (uniform bits)", "tab:orange", "s"),
     "combined": ("pruning + quantization", "tab:green", "^"),
 }
+CONV_CURVE_STYLE = {  # Task 1's conv-only walks
+    "filter": ("conv filter-wise only (FP32)", "tab:purple", "v"),
+    "channel": ("conv channel-wise only (FP32)", "tab:brown", "D"),
+}
 
 
 def winner(gains: dict) -> str | None:
@@ -61,38 +65,63 @@ def sensitivity_sentence(costs: dict) -> str:
     )
 
 
-def task1_text(models: dict, steps: dict, config: dict, sensitivity: dict) -> str:
-    m = next((m for name, m in models.items() if name.startswith("pruned")), None)
-    found = (
-        "No FP32 state of the pruning walk qualified."
-        if m is None
-        else (
-            f"The smallest FP32 model above {100 * m['target']:.0f} % is **{m['size_kb']:.2f} KB** (compacted; "
-            f"{m['naive_size_kb']:.1f} KB if the pruned channels were kept as zeros) at "
-            f"**{100 * m['accuracy']:.2f} %** test accuracy, with {widths(m)}."
-        )
-    )
-    return f"""
-**Task 1 (structured pruning only).** {found} Whole filters of the convolutions and whole neurons
-of the hidden FC layer are removed and the network is rebuilt as a smaller dense MyConvNet: the
-next layer loses the matching input channels, so the accelerator's matrices really shrink (the
-compacted and the zero-masked networks agree to within 1e-5, tested). Every size in this section
-is the compacted model at its weight widths with its biases and any quantization parameters,
-from one function (`compress.size.model_size_kb`); the naive size keeps the zeros.
+WIDTH_NOTATION = (
+    "Widths are written *conv c1/c2, fc h*: the output channels of conv1 and conv2 and the neurons "
+    "of the hidden FC layer (the baseline is conv 16/32, fc 256)."
+)
+RULES = {
+    "filter": "*filter-wise*: a conv output channel is scored by the mean |w| (L1 norm over its count) of "
+    "the filter that produces it",
+    "channel": "*channel-wise*: a conv output channel is scored by the mean |w| of the next layer's weights "
+    "that read it (conv2's input channel, or the 49 fc1 inputs one conv2 channel feeds after pooling)",
+}
 
-*How the filters and channels were chosen.* Each width is ranked in two ways by an L1 criterion:
-*filter-wise*, by the mean |w| of the filter that produces the channel, and *channel-wise*, by
-the mean |w| of the next layer's weights that read it. The fraction pruned per layer is not fixed
-by hand but found by a deterministic greedy walk: each step tries removing
-{100 * config["prune_step"]:.0f} % of each width under each criterion, measures the accuracy drop of every
+
+def pruned_sentence(m: dict | None, what: str) -> str:
+    if m is None:
+        return f"No FP32 state of the {what} walk qualified."
+    return (
+        f"**{m['size_kb']:.2f} KB** (compacted; {m['naive_size_kb']:.1f} KB if the pruned channels were kept "
+        f"as zeros) at **{100 * m['accuracy']:.2f} %** test accuracy ({100 * m['val_accuracy']:.2f} % on "
+        f"validation), with {widths(m)}"
+    )
+
+
+def task1_text(models: dict, steps: dict, config: dict, sensitivity: dict) -> str:
+    target = config["prune_target"]
+    conv = {kind: models.get(f"pruned_{kind}_{round(100 * target)}") for kind in RULES}
+    extra = models.get(f"pruned_{round(100 * target)}")
+    found = {kind: pruned_sentence(m, f"{kind}-wise") for kind, m in conv.items()}
+    return f"""
+**Task 1 (structured pruning only).** {WIDTH_NOTATION} Whole filters (output channels) of the
+convolutions are removed and the network is rebuilt as a smaller dense MyConvNet: the next layer
+loses the matching input channels, so the accelerator's matrices really shrink (the compacted and
+the zero-masked networks agree to within 1e-5, tested). Every size in this section is the
+compacted model at its weight widths with its biases and any quantization parameters, from one
+function (`compress.size.model_size_kb`); the naive size keeps the zeros.
+
+*Rules.* Two selection rules, each in its own walk over the two conv layers only:
+
+- {RULES["filter"]}. The smallest FP32 model above {100 * target:.0f} %: {found["filter"]}.
+- {RULES["channel"]}. The smallest FP32 model above {100 * target:.0f} %: {found["channel"]}.
+
+How much of each layer goes is not fixed by hand but found by a deterministic greedy walk (the
+per-layer sensitivity of NetAdapt, Yang et al. 2018): each step tries removing
+{100 * config["prune_step"]:.0f} % of each conv width by the walk's rule, measures the accuracy drop of every
 candidate on {config["ranking_images"]:,} validation images per KB saved (without training), keeps the best and
 fine-tunes it on {config["step_images"]:,} training images. {sensitivity_sentence(half_width_costs(sensitivity))}
-The walk chose filter-wise
-{steps["filter-wise"]} times and channel-wise {steps["channel-wise"]} times. The smallest state that beats the
-target by {100 * config["margin"]:.1f} points on a {config["validation_images"]:,}-image validation slice (held out
-from the training images; the test set never decides anything) is fine-tuned for
-{config["final_epochs"]} more epochs together with the next smaller state, and the smaller of the two that still
-qualifies is shipped.
+The conv layers hold few weights; what pruning them saves is mostly in fc1, whose 49 inputs per conv2
+channel go with it, while fc1's 256 neurons all stay.
+
+*Extra: every width, both rules.* Pruning the hidden FC neurons as well (scored filter-wise by
+their fc1 row, channel-wise by their fc2 column), the walk choosing the better rule at each step
+({steps["filter-wise"]} filter-wise and {steps["channel-wise"]} channel-wise steps), gives
+{pruned_sentence(extra, "all-width")}.
+
+In every walk the smallest state that beats the target by {100 * config["margin"]:.1f} points on the
+{config["validation_images"]:,}-image validation set (never trained on; the test set decides nothing) is
+fine-tuned for {config["final_epochs"]} more epochs together with the next smaller state, and the smaller of the
+two that still qualifies is shipped.
 """
 
 
@@ -149,13 +178,11 @@ def gap_text(gaps: dict, config: dict) -> str:
     if not shipped:
         return ""
     return f"""
-*Validation against test.* The baseline was trained on all training images, validation slice
-included, so validation accuracy overstates states close to it: {gaps["baseline"]:.1f} points above
-test for the baseline itself. Every step fine-tunes on the other training images only, and the
-gap shrinks as the network is pruned and retrained, to between {min(shipped):.1f} and {max(shipped):.1f} points
-for the shipped models. The {100 * config["margin"]:.1f}-point margin ({gaps["margin_standard_errors"]:.1f} standard
-errors of a {config["validation_images"]:,}-image estimate at 90 %) covers sampling noise, not this bias; the test
-column is the number that counts.
+*Validation against test.* Neither the baseline nor any fine-tuning step trained on the validation
+images, so the two accuracies differ only by sampling: validation minus test is
+{gaps["baseline"]:+.1f} points for the baseline and between {min(shipped):+.1f} and {max(shipped):+.1f} points for the
+shipped models. The {100 * config["margin"]:.1f}-point decision margin is {gaps["margin_standard_errors"]:.1f} standard
+errors of a {config["validation_images"]:,}-image estimate at 90 %; the test column is the number that counts.
 """
 
 

@@ -4,7 +4,7 @@ import pickle
 import numpy as np
 import pytest
 
-from compress.data import DatasetError, load_cifar10, load_fashion_mnist, read_idx
+from compress.data import DatasetError, Split, holdout, load_cifar10, load_fashion_mnist, read_idx
 
 
 def idx_bytes(array: np.ndarray) -> bytes:
@@ -108,3 +108,17 @@ def test_cifar10_corrupted_batch_is_refused(tmp_path):
     (tmp_path / "test_batch").write_bytes(b"garbage")
     with pytest.raises(DatasetError, match="test_batch"):
         load_cifar10("test", tmp_path)
+
+
+def test_holdout_splits_the_training_images_into_disjoint_seeded_parts():
+    images = np.arange(1000, dtype=np.uint8).reshape(1000, 1, 1, 1)
+    split = Split(images, np.arange(1000, dtype=np.int64), ("a",))
+    train, validation = holdout(split, 100)
+    assert (len(train), len(validation)) == (900, 100)
+    assert not set(train.labels) & set(validation.labels)  # no image is in both
+    assert set(train.labels) | set(validation.labels) == set(range(1000))
+    again_train, again_validation = holdout(split, 100)
+    assert (again_validation.labels == validation.labels).all() and (again_train.labels == train.labels).all()
+    assert not (holdout(split, 100, seed=1)[1].labels == validation.labels).all()
+    with pytest.raises(ValueError, match="images=1000 is out of range; expected 1 .. 999"):
+        holdout(split, 1000)

@@ -179,8 +179,13 @@ def test_search_end_to_end_on_tiny_data(data):
     baseline = MyConvNet(TINY).eval()
     config = SearchConfig(**SMALL_CONFIG, targets=(0.3,), prune_target=0.3, bit_levels=(8, 4))
     result = run_search(baseline, data, config, progress=False)
-    assert set(result.paths) == {"pruning", "quantization", "combined"}
-    assert set(result.chosen) == {"pruned_30", "search_30"}
+    assert set(result.paths) == {"pruning", "filter", "channel", "quantization", "combined"}
+    assert set(result.chosen) == {"pruned_30", "pruned_filter_30", "pruned_channel_30", "search_30"}
+    # the filter-only and channel-only walks prune the conv layers only, each by its own rule
+    for kind, rule in (("filter", "filter-wise"), ("channel", "channel-wise")):
+        steps = result.curves()[kind][1:]
+        assert steps and all(r["fc_hidden"] == list(TINY.fc_hidden) for r in steps)
+        assert all(rule in r["action"] for r in steps)
     assert [r["weight_bits"] for r in result.curves()["quantization"]] == [[32] * 4, [8] * 4, [4] * 4]
     assert set(result.sensitivity["filter"]) == {"conv1", "conv2", "fc1"}
     assert list(result.sensitivity["bits"]) == ["conv1", "conv2", "fc1", "fc2"]
