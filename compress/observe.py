@@ -8,7 +8,14 @@ cover, in one of three ways (Task 1a/1b of the spec, plus the usual improvements
   drops the outliers that waste codes (spec Task 1b);
 - ``mse``: the clipping of the full range, among 64 evenly spaced fractions in (0, 1], that
   minimizes the mean squared quantization error (Banner et al. 2019, "Post-training 4-bit
-  quantization of convolution networks for rapid deployment", clip search).
+  quantization of convolution networks for rapid deployment", clip search);
+- ``kl``: the clipping, among the same fractions, whose quantized distribution is closest
+  to the values' in Kullback-Leibler divergence (the entropy calibration of TensorRT,
+  Migacz 2017, "8-bit inference with TensorRT"): the values' histogram over KL_BINS bins of
+  [min, max], clipped to the candidate interval (the mass outside piles onto its edge bins),
+  is P; Q merges the bins inside the interval (without the clipped mass) into the 2^b - 1
+  quantization steps and spreads each step's mass evenly over its non-empty bins; the
+  fraction with the smallest KL(P || Q) wins.
 
 Scales and zero points are then computed by simulator/numerics.py, never here.
 """
@@ -21,9 +28,10 @@ import numpy as np
 
 from simulator import numerics
 
-RANGES = ("full", "percentile", "mse")
+RANGES = ("full", "percentile", "mse", "kl")
 SCHEMES = ("symmetric", "asymmetric")
 MSE_GRID = 64
+KL_BINS = 2048
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,7 +102,41 @@ def observe_interval(values: np.ndarray, spec: QuantSpec) -> tuple[float, float]
         return float(np.percentile(flat, 100.0 - spec.percentile)), float(np.percentile(flat, spec.percentile))
     if spec.range == "mse":
         return mse_interval(flat, lo, hi, spec)
+    if spec.range == "kl":
+        return kl_interval(flat, lo, hi, spec)
     return lo, hi
+
+
+def kl_interval(flat: np.ndarray, lo: float, hi: float, spec: QuantSpec) -> tuple[float, float]:
+    """Clip the full interval by the fraction in (0, 1] whose quantized histogram has the
+    smallest KL divergence from the values' (module docstring)."""
+    if hi <= lo:
+        return lo, hi
+    counts, edges = np.histogram(flat, bins=KL_BINS, range=(lo, hi))
+    centres = (edges[:-1] + edges[1:]) / 2
+    steps = 2**spec.bits - 1
+    best, best_kl = (lo, hi), np.inf
+    for fraction in np.linspace(1.0, 1.0 / MSE_GRID, MSE_GRID):
+        a, b = lo * fraction, hi * fraction
+        inside = np.flatnonzero((centres >= a) & (centres <= b))
+        if inside.size < steps:
+            continue  # fewer bins than quantization steps: nothing left to merge
+        sliced = counts[inside].astype(np.float64)
+        p = sliced.copy()
+        p[0] += counts[: inside[0]].sum()  # the clipped values land on the edges
+        p[-1] += counts[inside[-1] + 1 :].sum()
+        # Q from the slice alone (without the clipped mass), so clipping costs divergence
+        group = np.minimum((np.arange(inside.size) * steps) // inside.size, steps - 1)
+        mass = np.bincount(group, weights=sliced, minlength=steps)
+        filled = np.bincount(group, weights=(sliced > 0).astype(np.float64), minlength=steps)
+        q = np.where(sliced > 0, mass[group] / np.maximum(filled[group], 1.0), 0.0)
+        used = p > 0
+        if not np.all(q[used] > 0):  # an edge bin holds only clipped mass: infinitely far
+            continue
+        divergence = float(np.sum(p[used] / p.sum() * np.log((p[used] / p.sum()) / (q[used] / q.sum()))))
+        if divergence < best_kl:
+            best, best_kl = (a, b), divergence
+    return best
 
 
 def mse_interval(flat: np.ndarray, lo: float, hi: float, spec: QuantSpec) -> tuple[float, float]:

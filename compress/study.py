@@ -3,7 +3,8 @@
 Weight-only (Task 1): {symmetric, asymmetric} x {global, layer, channel} x {full range,
 percentile 99.9 / 99.99, MSE clipping} at every studied bit width. Weight + activation
 (Task 2): per-layer weights (full range, as the spec asks, and MSE clipping, the better one)
-with full-range asymmetric activations at the same widths, executed on integers.
+with full-range asymmetric activations at the same widths, and MSE-clipped weights with
+KL-calibrated activations (``compress.observe``), executed on integers.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from tqdm import tqdm
 
 from compress.data import Split
 from compress.model import MyConvNet
-from compress.observe import QuantSpec
+from compress.observe import QuantSpec, observe_interval
 from compress.quantize import build_integer_network, calibration_images, integer_predict_fast, quantize_weights
 from compress.train import predict
 
@@ -35,11 +36,19 @@ class StudyRecord:
     bits: int
     activations: int | None
     accuracy: float
+    activation_range: str | None = None  # the activations' observer (None: float activations)
 
     @property
     def label(self) -> str:
         clip = f"p{self.percentile:g}" if self.range == "percentile" else self.range
         return f"{self.scheme}/{self.granularity}/{clip}"
+
+    @property
+    def row(self) -> str:
+        """The label with the activations: "+A" (full range) or "+A kl" (another observer)."""
+        if self.activations is None:
+            return self.label
+        return self.label + (" +A" if self.activation_range in (None, "full") else f" +A {self.activation_range}")
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -67,7 +76,8 @@ def run_study(
 ) -> list[StudyRecord]:
     """Measure every scheme on the full test split; deterministic given ``seed``."""
     weight_configs = weight_only_configs(bits)
-    act_configs = [(QuantSpec(range=r, bits=b), b) for r in ("full", "mse") for b in bits]
+    act_configs = [(QuantSpec(range=r, bits=b), b, "full") for r in ("full", "mse") for b in bits]
+    act_configs += [(QuantSpec(range="mse", bits=b), b, "kl") for b in bits]
     calibration = calibration_images(train_split, CALIBRATION_IMAGES, seed)
     records = []
     bar = tqdm(total=len(weight_configs) + len(act_configs), desc="quantization study", disable=not progress)
@@ -75,22 +85,24 @@ def run_study(
         accuracy = float((predict(quantize_weights(model, spec, granularity), test_split) == test_split.labels).mean())
         records.append(record(spec, granularity, None, accuracy))
         bar.update()
-    for weight_spec, act_bits in act_configs:
+    for weight_spec, act_bits, act_range in act_configs:
         net = build_integer_network(
             model,
             calibration,
             weight_spec=weight_spec,
-            activation_spec=QuantSpec(bits=act_bits),
+            activation_spec=QuantSpec(bits=act_bits, range=act_range),
             classes=test_split.classes,
         )
         accuracy = float((integer_predict_fast(net, test_split) == test_split.labels).mean())
-        records.append(record(weight_spec, "layer", act_bits, accuracy))
+        records.append(record(weight_spec, "layer", act_bits, accuracy, act_range))
         bar.update()
     bar.close()
     return records
 
 
-def record(spec: QuantSpec, granularity: str, activations: int | None, accuracy: float) -> StudyRecord:
+def record(
+    spec: QuantSpec, granularity: str, activations: int | None, accuracy: float, activation_range: str | None = None
+) -> StudyRecord:
     return StudyRecord(
         scheme=spec.scheme,
         granularity=granularity,
@@ -99,6 +111,7 @@ def record(spec: QuantSpec, granularity: str, activations: int | None, accuracy:
         bits=spec.bits,
         activations=activations,
         accuracy=accuracy,
+        activation_range=activation_range,
     )
 
 
@@ -110,9 +123,41 @@ def best_record(records: list[StudyRecord], bits: int, weight_only: bool = True)
 
 def accuracy_table(records: list[StudyRecord]) -> tuple[list[str], list[int], np.ndarray]:
     """(labels, bits, accuracy[label, bits]) for the weight-only and W+A rows."""
-    labels = list(dict.fromkeys(r.label + ("" if r.activations is None else " +A") for r in records))
+    labels = list(dict.fromkeys(r.row for r in records))
     bits = sorted({r.bits for r in records})
     table = np.full((len(labels), len(bits)), np.nan)
     for r in records:
-        table[labels.index(r.label + ("" if r.activations is None else " +A")), bits.index(r.bits)] = r.accuracy
+        table[labels.index(r.row), bits.index(r.bits)] = r.accuracy
     return labels, bits, table
+
+
+def weight_ranges(model: MyConvNet, *, percentile: float = 99.9, bits: int = 4, bins: int = 81) -> dict:
+    """Per-layer weight ranges against the clip points of one global range (Task 1b): the
+    global symmetric clips (the ``percentile`` of |w| over every layer, and the MSE clip at
+    ``bits``), each layer's largest |w| and own percentile, the fraction of its weights each
+    global clip cuts, and its weight histogram over common bins."""
+    layers = [(name, module.weight.detach().double().numpy().ravel()) for name, module in model.layers()]
+    everything = np.concatenate([w for _, w in layers])
+    largest = float(np.abs(everything).max())
+    clip_percentile = float(np.percentile(np.abs(everything), percentile))
+    lo, hi = observe_interval(everything, QuantSpec(scheme="symmetric", range="mse", bits=bits))
+    clip_mse = float(max(abs(lo), abs(hi)))
+    edges = np.linspace(-largest, largest, bins + 1)
+    return {
+        "percentile": percentile,
+        "bits": bits,
+        "global_percentile_clip": clip_percentile,
+        "global_mse_clip": clip_mse,
+        "edges": edges.tolist(),
+        "layers": {
+            name: {
+                "weights": int(w.size),
+                "max_abs": float(np.abs(w).max()),
+                "percentile_abs": float(np.percentile(np.abs(w), percentile)),
+                "clipped_by_percentile": float(np.mean(np.abs(w) > clip_percentile)),
+                "clipped_by_mse": float(np.mean(np.abs(w) > clip_mse)),
+                "histogram": np.histogram(w, bins=edges)[0].tolist(),
+            }
+            for name, w in layers
+        },
+    }

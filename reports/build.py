@@ -8,7 +8,7 @@ from pathlib import Path
 from compress.baseline import evaluate_checkpoint, train_baseline
 from compress.checkpoint import load_checkpoint
 from compress.data import load_fashion_mnist
-from compress.study import CALIBRATION_IMAGES, STUDY_BITS, run_study
+from compress.study import CALIBRATION_IMAGES, STUDY_BITS, run_study, weight_ranges
 from compress.train import predict
 from reports.baseline import baseline_section, measure_baseline
 from reports.document import page_style, write_report
@@ -74,7 +74,11 @@ def measure(
     net = model.save_weights(Path(out_dir) / "export_baseline_w8a8", data_dir=data_dir)
     return {
         "baseline": measure_baseline(train_split, test_split, evaluation),
-        "quantization": {"records": [record.to_json() for record in records], "fp32": evaluation["accuracy"]},
+        "quantization": {
+            "records": [record.to_json() for record in records],
+            "fp32": evaluation["accuracy"],
+            "ranges": weight_ranges(model),
+        },
         "pruning": pruning_results(data_dir, train_split=train_split, test_split=test_split),
         "operators": measure_operators(),
         "network": measure_network_section(net, test_split, lambda: predict(model, test_split), evaluation["accuracy"]),

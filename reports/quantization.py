@@ -23,25 +23,139 @@ def matches(record: StudyRecord, fields: dict) -> bool:
     fields = {"activations": None, **fields}
     if fields["activations"] == "same":
         fields["activations"] = record.bits
-    return all(getattr(record, k) == v for k, v in fields.items())
+    if fields["activations"] is not None:  # full-range activations unless asked otherwise
+        fields.setdefault("activation_range", "full")
+    observed = {"activation_range": record.activation_range or ("full" if record.activations else None)}
+    return all(observed.get(k, getattr(record, k)) == v for k, v in fields.items())
+
+
+ZOOM_FLOOR_PERCENT = 50.0  # points below this are drawn on the axis floor with their value
+
+
+def zoom_floor(values_percent: list[float], fp32_percent: float) -> float:
+    """The lower y limit that shows the informative range: 2 points under the lowest accuracy
+    above ZOOM_FLOOR_PERCENT (a collapse to chance is marked, not scaled to)."""
+    informative = [v for v in values_percent if v >= ZOOM_FLOOR_PERCENT] or [fp32_percent]
+    return max(0.0, float(np.floor(min(informative) - 2.0)))
 
 
 def curve_figure(records: list[StudyRecord], fp32: float, series: dict[str, dict], title: str) -> Figure:
-    """Accuracy (%) against bits for each named series of record filters."""
+    """Accuracy (%) against bits for each named series of record filters, zoomed to the
+    informative range; points below it sit on the floor, labelled with their accuracy."""
     fig = Figure(figsize=(6.5, 4))
     ax = fig.subplots()
-    for label, fields in series.items():
-        points = sorted((r.bits, r.accuracy) for r in records if matches(r, fields))
+    plotted = {
+        label: sorted((r.bits, 100 * r.accuracy) for r in records if matches(r, fields))
+        for label, fields in series.items()
+    }
+    floor = zoom_floor([a for points in plotted.values() for _, a in points], 100 * fp32)
+    for label, points in plotted.items():
         if points:
             bits, acc = zip(*points)
-            ax.plot(bits, 100 * np.asarray(acc), marker="o", label=label)
+            line = ax.plot(bits, np.maximum(acc, floor), marker="o", label=label)[0]
+            for b, a in points:
+                if a < floor:
+                    ax.annotate(f"{a:.0f} %", (b, floor), textcoords="offset points", xytext=(3, 4),
+                                fontsize=7, color=line.get_color())  # fmt: skip
     ax.axhline(100 * fp32, color="grey", linestyle="--", label=f"FP32 {100 * fp32:.2f} %")
     ax.set_xlabel("bits")
     ax.set_ylabel("test accuracy (%)")
-    ax.set_ylim(0, 100)
+    ax.set_ylim(floor, min(100.0, 100 * fp32 + 1.5))
     ax.set_xticks(sorted({r.bits for r in records}))
     ax.set_title(title)
     ax.legend(fontsize=8)
+    return fig
+
+
+def clipping_gains(records: list[StudyRecord], scheme: str) -> dict[int, dict[str, float]]:
+    """Per bit width, the points a clipped global range gains over the full one (weight-only)."""
+    gains: dict[int, dict[str, float]] = {}
+    for full in (r for r in records if matches(r, {"scheme": scheme, "granularity": "global", "range": "full"})):
+        for r in records:
+            if r.bits == full.bits and r.range != "full" and matches(r, {"scheme": scheme, "granularity": "global"}):
+                gains.setdefault(full.bits, {})[r.label.rsplit("/", 1)[1]] = 100 * (r.accuracy - full.accuracy)
+    return gains
+
+
+def bit_list(widths: list[int]) -> str:
+    return ", ".join(map(str, widths)) + " bits" if widths else "no width"
+
+
+def task1b_text(ranges: dict | None, gains: dict, records: list[StudyRecord], g4s: float, p4: float, m4: float) -> str:
+    """Task 1b from the per-layer range data (``compress.study.weight_ranges``) and the study."""
+
+    def pct(value: float) -> str:
+        return f"{100 * value:.2f} %"
+
+    helps = {s: sorted(b for b, g in gains[s].items() if max(g.values()) > 0) for s in gains}
+    hurts = {s: sorted(b for b, g in gains[s].items() if max(g.values()) <= 0) for s in gains}
+    where = (
+        f"Clipping helps (a clipped range beats the full one) for the symmetric scheme at "
+        f"{bit_list(helps['symmetric'])} and hurts at {bit_list(hurts['symmetric'])}; for the asymmetric "
+        f"scheme it helps at {bit_list(helps['asymmetric'])} and hurts at {bit_list(hurts['asymmetric'])}."
+    )
+    if not ranges:
+        return (
+            f"**Task 1b (clipped range).** 4 bits, symmetric, global: {pct(g4s)} full, {pct(p4)} p99.9, "
+            f"{pct(m4)} MSE. {where}"
+        )
+    layers = ranges["layers"]
+    total = sum(layer["weights"] for layer in layers.values())
+    biggest = max(layers, key=lambda n: layers[n]["weights"])
+    clip_p, clip_m = ranges["global_percentile_clip"], ranges["global_mse_clip"]
+    cut = "; ".join(
+        f"{name} {100 * layer['clipped_by_percentile']:.1f} % / {100 * layer['clipped_by_mse']:.1f} % "
+        f"(largest |w| {layer['max_abs']:.2f})"
+        for name, layer in layers.items()
+    )
+    plateau = {
+        scheme: [
+            100 * r.accuracy
+            for r in records
+            if r.bits >= 5 and matches(r, {"scheme": scheme, "granularity": "global", "range": "percentile"})
+        ]
+        for scheme in ("symmetric", "asymmetric")
+    }
+    plateau_text = " and ".join(f"{min(v):.1f}-{max(v):.1f} % ({scheme})" for scheme, v in plateau.items() if v)
+    return f"""**Task 1b (clipped range).** One global range serves four layers whose weights differ in
+scale (figure below). The {ranges["percentile"]:g}th percentile of |w| over all {total:,} weights is
+**{clip_p:.2f}**, set by {biggest} ({layers[biggest]["weights"]:,} of them), while conv1's weights reach
+**{layers["conv1"]["max_abs"]:.2f}**; the MSE-optimal symmetric clip at {ranges["bits"]} bits is {clip_m:.2f}.
+Fraction of each layer's weights cut by the percentile / MSE clip: {cut}. conv1 has few weights
+and every pixel passes through them, so clipping conv1 is what costs: from 5 bits up the
+percentile rows stay on a plateau, {plateau_text}, well under FP32, whatever the width, because
+the clipped weights stay clipped; more bits only refine the weights inside the range. At 4 bits
+(symmetric, global): {pct(g4s)} with the full range, {pct(p4)} with the percentile clip and
+{pct(m4)} with the MSE clip: there a finer step for fc1's many small weights is worth more than
+conv1's clipped tails. {where} The MSE clip minimizes the squared error summed over all weights,
+which fc1 dominates, so it clips the small layers hardest. Per-layer ranges (Task 1c) remove the
+conflict: each layer keeps its own largest weights.
+"""
+
+
+def ranges_figure(ranges: dict) -> Figure:
+    """Every layer's weight histogram (log counts) with the global clip points and its largest |w|."""
+    layers = ranges["layers"]
+    fig = Figure(figsize=(7.5, 1.6 * len(layers) + 0.6))
+    axes = fig.subplots(len(layers), 1, sharex=True)
+    edges = np.asarray(ranges["edges"])
+    centres = (edges[:-1] + edges[1:]) / 2
+    for ax, (name, layer) in zip(np.atleast_1d(axes), layers.items()):
+        ax.bar(centres, np.maximum(layer["histogram"], 0.8), width=np.diff(edges), color="tab:blue", log=True)
+        for clip, style, label in (
+            (ranges["global_percentile_clip"], "--", f"p{ranges['percentile']:g} of |w|, all layers"),
+            (ranges["global_mse_clip"], ":", f"MSE clip at {ranges['bits']} bits, all layers"),
+        ):
+            for sign in (-1, 1):
+                ax.axvline(
+                    sign * clip, color="tab:red", linestyle=style, linewidth=1, label=label if sign > 0 else None
+                )
+        ax.set_ylabel(f"{name}\n({layer['weights']:,})", fontsize=8)
+        ax.set_ylim(0.7, None)
+    first = np.atleast_1d(axes)[0]
+    first.legend(fontsize=7, loc="upper right")
+    np.atleast_1d(axes)[-1].set_xlabel("weight value")
+    fig.tight_layout()
     return fig
 
 
@@ -74,7 +188,11 @@ def quantization_section(data: dict) -> Section:
         "best_4bit_weight_only": best4.to_json() | {"label": best4.label},
         "wa8_minus_fp32_pt": 100 * (best8_wa.accuracy - fp32),
         "best4_minus_fp32_pt": 100 * (best4.accuracy - fp32),
-        "worst_8plus_loss_pt": 100 * max(fp32 - r.accuracy for r in records if r.bits >= 8 and r.activations is None),
+        "worst_8plus_loss_pt": 100
+        * max(fp32 - r.accuracy for r in records if r.bits >= 8 and r.activations is None and r.range == "full"),
+        "worst_8plus_clipped_loss_pt": 100
+        * max(fp32 - r.accuracy for r in records if r.bits >= 8 and r.activations is None and r.range != "full"),
+        "clipping_gain_pt": {scheme: clipping_gains(records, scheme) for scheme in ("symmetric", "asymmetric")},
     }
     g4s = key["global_symmetric_full"].get(4)
     g4a = key["global_asymmetric_full"].get(4)
@@ -84,6 +202,21 @@ def quantization_section(data: dict) -> Section:
     c4 = acc(scheme="symmetric", granularity="channel", range="full", bits=4)
     w4 = acc(scheme="asymmetric", granularity="layer", range="full", bits=4)
     wa4 = acc(scheme="asymmetric", granularity="layer", range="full", bits=4, activations=4)
+    kl = {r.bits: r.accuracy for r in records if r.activation_range == "kl"}
+    kl_text = (
+        " Calibrating the activations by KL divergence instead (the clip whose quantized histogram is "
+        "closest to the calibration activations', TensorRT's entropy calibration), with MSE-clipped weights: "
+        + ", ".join(f"{pct(a)} at {b} bits" for b, a in sorted(kl.items()))
+        + "."
+        if kl
+        else ""
+    )
+    ranges_markdown = (
+        figure_markdown("quant_ranges", "Each layer's weights (log counts) against the clip points of one global range")
+        if "ranges" in data
+        else ""
+    )
+    task1b = task1b_text(data.get("ranges"), key["clipping_gain_pt"], records, g4s, p4, m4)
     body = f"""
 All accuracies are on the full 10k test set; FP32 baseline {pct(fp32)}. Weights are quantized
 after training (post-training quantization) with the contract's formulas (round half to even,
@@ -95,21 +228,17 @@ scale S_in S_w, M0/n requantization after every conv/FC, ReLU as a clamp at the 
 
 {markdown_table(["scheme / granularity / range"] + [f"{b} bits" for b in bits], rows)}
 
-**Task 1a (full range).** At 8 bits and above every weight-only scheme is within
-{key["worst_8plus_loss_pt"]:.2f} pt of FP32. With one global range the symmetric scheme gives {pct(g4s)} at 4 bits and
+**Task 1a (full range).** At 8 bits and above every full-range weight-only scheme is within
+{key["worst_8plus_loss_pt"]:.2f} pt of FP32 (the clipped ranges of Task 1b lose up to
+{key["worst_8plus_clipped_loss_pt"]:.2f} pt there). With one global range the symmetric scheme gives
+{pct(g4s)} at 4 bits and
 the asymmetric
 one {pct(g4a)}: a single scale must cover the largest weight of the whole model, so at 4 bits
 (7 positive levels for symmetric) most weights of the layers with small weights round to zero.
 Asymmetric quantization spends its codes only on [min, max] instead of [-max|w|, max|w|], one
 level more and a better fit when a tensor is skewed.
 
-**Task 1b (clipped range).** Narrowing the range to drop outliers trades a few clipped weights for
-a finer step on all the others. For the global symmetric scheme at 4 bits: {pct(g4s)} with the full
-range, {pct(p4)} with the 99.9th percentile of |w| and {pct(m4)} with the MSE-optimal clipping
-({"the percentile wins" if p4 >= m4 else "MSE clipping wins"} here). The MSE search minimizes the
-squared error over all the weights of the model at once, which the large first fully connected layer dominates, so it
-need not be the range that preserves accuracy best; the percentile range keeps the largest weights of
-every layer nearly intact.
+{task1b}
 
 **Task 1c (per-layer scales).** Per-layer ranges give symmetric 4-bit {pct(l4)} and asymmetric 4-bit
 {pct(w4)} (per-channel: {pct(c4)}), since each layer gets a step matched to its own weights.
@@ -121,13 +250,15 @@ weights and activations, 8 bits give {pct(best8_wa.accuracy)} ({key["wa8_minus_f
 from FP32; weight-only at the same setting: {pct(acc(scheme="asymmetric", granularity="layer", range="full", bits=8))}).
 At 4 bits W+A falls to {pct(wa4)} against {pct(w4)} for weights alone: the activation ranges,
 calibrated as full ranges on 2,000 training images, are dominated by rare large activations, so
-4-bit activation steps are coarse, and every layer adds a requantization error.
+4-bit activation steps are coarse, and every layer adds a requantization error.{kl_text}
 
 {figure_markdown("quant_schemes", "Weight-only accuracy against bits: symmetric vs asymmetric, full range, per layer")}
 
 {figure_markdown("quant_granularity", "Global vs per-layer vs per-channel ranges (symmetric, full range)")}
 
 {figure_markdown("quant_clipping", "Full range vs clipped ranges (symmetric, one global range)")}
+
+{ranges_markdown}
 
 {figure_markdown("quant_weights_activations", "Weight-only vs weights + activations (asymmetric, per layer)")}
 """
@@ -181,9 +312,20 @@ calibrated as full ranges on 2,000 training images, are dominated by rare large 
                     "range": "mse",
                     "activations": "same",
                 },
+                "weights (mse) + activations (kl)": {
+                    "scheme": "asymmetric",
+                    "granularity": "layer",
+                    "range": "mse",
+                    "activations": "same",
+                    "activation_range": "kl",
+                },
             },
             "Activations quantized too",
         ),
     }
-    results = {"records": [r.to_json() for r in records], "summary": key}
+    if "ranges" in data:
+        figures["quant_ranges"] = ranges_figure(data["ranges"])
+    results = {"records": [r.to_json() for r in records], "summary": key} | (
+        {"ranges": data["ranges"]} if "ranges" in data else {}
+    )
     return Section("quantization", "Part 1 Step 1: quantization", body, results, figures)
