@@ -80,7 +80,8 @@ def baseline_section(data: dict) -> Section:
         "accuracy": evaluation["accuracy"],
         "per_class_accuracy": evaluation["per_class"],
         "confusion": evaluation["confusion"],
-        "training": {k: card[k] for k in ("seed", "epochs", "batch_size", "learning_rate", "train_seconds")},
+        "training": {k: card[k] for k in ("seed", "epochs", "batch_size", "learning_rate", "train_seconds")}
+        | ({"train_images": card["train_images"], "validation": card["validation"]} if "validation" in card else {}),
     }
     layer_rows = [
         [

@@ -73,7 +73,7 @@ RULES = {
     "filter": "*filter-wise*: a conv output channel is scored by the mean |w| (L1 norm over its count) of "
     "the filter that produces it",
     "channel": "*channel-wise*: a conv output channel is scored by the mean |w| of the next layer's weights "
-    "that read it (conv2's input channel, or the 49 fc1 inputs one conv2 channel feeds after pooling)",
+    "that read it (conv2's input channel, or the fc1 inputs one conv2 channel feeds after pooling)",
 }
 
 
@@ -106,12 +106,12 @@ function (`compress.size.model_size_kb`); the naive size keeps the zeros.
 - {RULES["channel"]}. The smallest FP32 model above {100 * target:.0f} %: {found["channel"]}.
 
 How much of each layer goes is not fixed by hand but found by a deterministic greedy walk (the
-per-layer sensitivity of NetAdapt, Yang et al. 2018): each step tries removing
+per-layer sensitivity of NetAdapt, Yang et al.): each step tries removing
 {100 * config["prune_step"]:.0f} % of each conv width by the walk's rule, measures the accuracy drop of every
 candidate on {config["ranking_images"]:,} validation images per KB saved (without training), keeps the best and
 fine-tunes it on {config["step_images"]:,} training images. {sensitivity_sentence(half_width_costs(sensitivity))}
-The conv layers hold few weights; what pruning them saves is mostly in fc1, whose 49 inputs per conv2
-channel go with it, while fc1's 256 neurons all stay.
+The conv layers hold few weights; what pruning them saves is mostly in fc1, whose inputs from a
+removed conv2 channel go with it, while fc1's neurons all stay.
 
 *Extra: every width, both rules.* Pruning the hidden FC neurons as well (scored filter-wise by
 their fc1 row, channel-wise by their fc2 column), the walk choosing the better rule at each step
