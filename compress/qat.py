@@ -1,8 +1,14 @@
-"""Quantization-aware fine-tuning of MyConvNet's weights: a straight-through estimator over the
-contract's fake quantization (Jacob et al. 2018, section 3), activations float.
+"""Quantization-aware fine-tuning of MyConvNet: a straight-through estimator over the
+contract's fake quantization (Jacob et al. 2018, section 3).
 
 ``fine_tune`` trains a model in place with its quantized layers seen through
-``FakeQuantWeight``; ``weight_quantized`` is the model with those weights quantized once.
+``FakeQuantWeight`` (activations float); ``weight_quantized`` is the model with those weights
+quantized once. ``fine_tune_activations`` also quantizes the activations while training, each
+hidden layer's output clipped to a learned bound alpha (PACT, Choi et al. 2018, "PACT:
+parameterized clipping activation for quantized neural networks"): y = min(relu(x), alpha)
+on 2^b - 1 steps of alpha / (2^b - 1), the gradient straight through the rounding and into
+alpha where x > alpha; the input pixels at b bits. The learned intervals [0, alpha] are the
+activation ranges of the integer network (``build_integer_network(activation_intervals=)``).
 """
 
 from __future__ import annotations
@@ -15,8 +21,8 @@ from torch.nn.utils import parametrize
 
 from compress.data import Split
 from compress.model import MyConvNet
-from compress.observe import QuantParams, QuantSpec, observe
-from compress.quantize import fake_quantize
+from compress.observe import QuantParams, QuantSpec, observe, observe_interval
+from compress.quantize import calibration_images, fake_quantize, layer_outputs
 from compress.size import FLOAT_BITS
 from compress.train import TrainConfig, train
 
@@ -74,4 +80,63 @@ def weight_quantized(model: MyConvNet, bits: tuple[int, ...], weight_range: str)
     return copy_
 
 
-__all__ = ["FakeQuantWeight", "fine_tune", "weight_quantized", "weight_specs"]
+class PactActivation(nn.Module):
+    """y = min(relu(x), alpha) on 2^bits - 1 steps of alpha / (2^bits - 1), alpha learned (PACT)."""
+
+    def __init__(self, bits: int, alpha: float) -> None:
+        super().__init__()
+        self.steps = 2**bits - 1
+        self.alpha = nn.Parameter(torch.tensor(float(alpha)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = torch.minimum(torch.relu(x), self.alpha)
+        scale = self.alpha.detach().clamp_min(1e-8) / self.steps
+        return y + (torch.round(y / scale) * scale - y).detach()
+
+
+def fine_tune_activations(
+    model: MyConvNet,
+    bits: tuple[int, ...],
+    activation_bits: int,
+    split: Split,
+    config: TrainConfig,
+    weight_range: str,
+    *,
+    calibration: int = 1000,
+    progress: bool,
+) -> list[tuple[float, float] | None]:
+    """Train ``model`` in place with quantized weights (``bits``) and activations at
+    ``activation_bits`` (PACT bounds, started at each output's MSE clip on ``calibration``
+    training images); returns the learned interval of every layer's output (None for the
+    logits, calibrated as usual)."""
+    images = calibration_images(split, calibration, config.seed)
+    outputs = layer_outputs(model, images)[:-1]
+    spec = QuantSpec(bits=activation_bits, range="mse")
+    pacts = [PactActivation(activation_bits, max(observe_interval(out, spec)[1], 1e-3)) for out in outputs]
+    steps = 2**activation_bits - 1
+    hooks = [
+        layer.register_forward_hook(lambda _module, _inputs, out, pact=pact: pact(out))
+        for (_, layer), pact in zip(model.layers(), pacts)
+    ]
+    first = model.layers()[0][1]
+    hooks.append(first.register_forward_pre_hook(lambda _module, inputs: (torch.round(inputs[0] * steps) / steps,)))
+    for pact in pacts:
+        model.add_module(f"_pact{len(hooks)}_{id(pact)}", pact)  # alpha trains with the weights
+    try:
+        fine_tune(model, bits, split, config, weight_range, progress=progress)
+    finally:
+        for hook in hooks:
+            hook.remove()
+        for name in [n for n, _ in model.named_children() if n.startswith("_pact")]:
+            delattr(model, name)
+    return [(0.0, float(pact.alpha.detach())) for pact in pacts] + [None]
+
+
+__all__ = [
+    "FakeQuantWeight",
+    "PactActivation",
+    "fine_tune",
+    "fine_tune_activations",
+    "weight_quantized",
+    "weight_specs",
+]

@@ -111,12 +111,16 @@ def build_integer_network(
     weight_spec: QuantSpec | Sequence[QuantSpec],
     activation_spec: QuantSpec,
     classes: tuple[str, ...] = (),
+    activation_intervals: Sequence[tuple[float, float] | None] | None = None,
 ) -> IntegerNetwork:
     """Quantize ``model`` per layer into an integer network, calibrating activations.
 
     weight_spec : one spec for every layer, or one per layer (asymmetric for the hardware).
     activation_spec : asymmetric spec of every activation; the input pixels use the exact
         scale 1 / (2^b - 1) with zero point 0 (1/255 at 8 bits: the raw pixels).
+    activation_intervals : per layer, the interval its output covers when it was learned
+        (quantization-aware training with learned clipping, ``compress.qat``); None, or a
+        None entry, calibrates that layer's output with ``activation_spec`` instead.
     """
     if activation_spec.symmetric:
         raise ValueError("build_integer_network: activation_spec.scheme='symmetric'; activations must be asymmetric")
@@ -133,7 +137,9 @@ def build_integer_network(
             raise ValueError(f"build_integer_network: {name} weight scheme 'symmetric'; the hardware takes asymmetric")
         weight = module.weight.detach().double().numpy()
         w_params = observe(weight, spec)
-        out_params = params_for_interval(*observe_interval(output, activation_spec), activation_spec)
+        learned = None if activation_intervals is None else activation_intervals[i]
+        interval = learned if learned is not None else observe_interval(output, activation_spec)
+        out_params = params_for_interval(*interval, activation_spec)
         product_scale = in_params.scale * w_params.scale
         bias = np.clip(np.rint(bias_of(module).detach().double().numpy() / product_scale), INT32_MIN, INT32_MAX)
         M0, n = numerics.quantize_multiplier(product_scale / out_params.scale)  # noqa: N806

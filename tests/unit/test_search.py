@@ -10,7 +10,7 @@ from torch.nn.utils import parametrize
 from compress.data import Split
 from compress.model import Architecture, MyConvNet
 from compress.observe import QuantSpec
-from compress.qat import FakeQuantWeight, fine_tune, weight_quantized
+from compress.qat import FakeQuantWeight, PactActivation, fine_tune, fine_tune_activations, weight_quantized
 from compress.quantize import build_integer_network, integer_predict
 from compress.search import (
     SearchConfig,
@@ -99,6 +99,30 @@ def test_quantization_aware_fine_tuning_leaves_plain_float_weights(data):
     assert not any(parametrize.is_parametrized(layer) for _, layer in state.model.layers())
     assert not torch.equal(before.fcs[0].weight, state.model.fcs[0].weight)
     assert len(torch.unique(state.model.fcs[0].weight)) > 2**4  # the float shadow weights are kept
+
+
+def test_pact_clips_at_a_learned_bound_on_its_steps_and_trains_the_bound():
+    pact = PactActivation(2, alpha=1.5)
+    x = torch.tensor([-1.0, 0.2, 0.7, 1.2, 4.0], requires_grad=True)
+    y = pact(x)
+    torch.testing.assert_close(y.detach(), torch.tensor([0.0, 0.0, 0.5, 1.0, 1.5]))  # 3 steps of 0.5, clipped
+    y.sum().backward()
+    assert pact.alpha.grad.item() == 1.0  # only the clipped input pulls on the bound
+    torch.testing.assert_close(x.grad, torch.tensor([0.0, 1.0, 1.0, 1.0, 0.0]))  # straight through inside
+
+
+def test_activation_aware_fine_tuning_learns_the_integer_network_s_activation_ranges(data):
+    state = start_state()
+    config = train_config(SearchConfig(**SMALL_CONFIG), 0)
+    intervals = fine_tune_activations(state.model, (4,) * 4, 4, data.train, config, "mse", progress=False)
+    assert len(intervals) == 4 and intervals[-1] is None and all(lo == 0 < hi for lo, hi in intervals[:-1])
+    assert not any(n.startswith("_pact") for n, _ in state.model.named_children())  # nothing left behind
+    spec = QuantSpec(bits=4)
+    net = build_integer_network(
+        state.model, data.calibration, weight_spec=spec, activation_spec=spec, activation_intervals=intervals
+    )
+    for layer, (_, hi) in zip(net.layers, intervals[:-1]):  # the learned bound is the top code's value
+        assert layer.output_zero_point == 0 and abs(layer.output_scale * 15 - hi) < 1e-9
 
 
 def test_evaluate_uses_the_exact_integer_network_when_quantized(data):
