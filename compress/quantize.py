@@ -141,6 +141,9 @@ def build_integer_network(
         interval = learned if learned is not None else observe_interval(output, activation_spec)
         out_params = params_for_interval(*interval, activation_spec)
         product_scale = in_params.scale * w_params.scale
+        if out_params.scale <= product_scale:  # a clip finer than the accumulator's step: M >= 1
+            widen = product_scale / out_params.scale * (1 + 2**-20)  # the contract needs M < 1
+            out_params = params_for_interval(interval[0] * widen, interval[1] * widen, activation_spec)
         bias = np.clip(np.rint(bias_of(module).detach().double().numpy() / product_scale), INT32_MIN, INT32_MAX)
         M0, n = numerics.quantize_multiplier(product_scale / out_params.scale)  # noqa: N806
         integer_layers.append(

@@ -125,6 +125,17 @@ def test_activation_aware_fine_tuning_learns_the_integer_network_s_activation_ra
         assert layer.output_zero_point == 0 and abs(layer.output_scale * 15 - hi) < 1e-9
 
 
+def test_an_activation_range_finer_than_the_accumulator_step_is_widened_to_a_multiplier_below_one(data):
+    state = start_state()
+    spec = QuantSpec(bits=2)
+    tiny = [(0.0, 1e-7), (0.0, 1e-7), (0.0, 1e-7), None]  # finer than S_in S_w: M would be >= 1
+    net = build_integer_network(state.model, data.calibration, weight_spec=spec, activation_spec=spec,
+                                activation_intervals=tiny)  # fmt: skip
+    for layer in net.layers:
+        assert layer.input_scale * layer.weight_scale < layer.output_scale  # M < 1, as the contract needs
+        assert 2**30 <= layer.M0 < 2**31
+
+
 def test_evaluate_uses_the_exact_integer_network_when_quantized(data):
     state = start_state()
     bits = (8, 6, 4, 3)
