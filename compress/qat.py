@@ -102,18 +102,20 @@ def fine_tune_activations(
     config: TrainConfig,
     weight_range: str,
     *,
+    input_bits: int | None = None,
     calibration: int = 1000,
     progress: bool,
 ) -> list[tuple[float, float] | None]:
-    """Train ``model`` in place with quantized weights (``bits``) and activations at
+    """Train ``model`` in place with quantized weights (``bits``), hidden activations at
     ``activation_bits`` (PACT bounds, started at each output's MSE clip on ``calibration``
-    training images); returns the learned interval of every layer's output (None for the
-    logits, calibrated as usual)."""
+    training images) and input pixels at ``input_bits`` (default ``activation_bits``);
+    returns the learned interval of every layer's output (None for the logits, calibrated as
+    usual)."""
     images = calibration_images(split, calibration, config.seed)
     outputs = layer_outputs(model, images)[:-1]
     spec = QuantSpec(bits=activation_bits, range="mse")
     pacts = [PactActivation(activation_bits, max(observe_interval(out, spec)[1], 1e-3)) for out in outputs]
-    steps = 2**activation_bits - 1
+    steps = 2 ** (activation_bits if input_bits is None else input_bits) - 1
     hooks = [
         layer.register_forward_hook(lambda _module, _inputs, out, pact=pact: pact(out))
         for (_, layer), pact in zip(model.layers(), pacts)

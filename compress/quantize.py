@@ -109,30 +109,35 @@ def build_integer_network(
     calibration: np.ndarray,
     *,
     weight_spec: QuantSpec | Sequence[QuantSpec],
-    activation_spec: QuantSpec,
+    activation_spec: QuantSpec | Sequence[QuantSpec],
     classes: tuple[str, ...] = (),
     activation_intervals: Sequence[tuple[float, float] | None] | None = None,
+    input_bits: int | None = None,
 ) -> IntegerNetwork:
     """Quantize ``model`` per layer into an integer network, calibrating activations.
 
     weight_spec : one spec for every layer, or one per layer (asymmetric for the hardware).
-    activation_spec : asymmetric spec of every activation; the input pixels use the exact
-        scale 1 / (2^b - 1) with zero point 0 (1/255 at 8 bits: the raw pixels).
+    activation_spec : asymmetric spec of every layer's output, or one per layer (mixed
+        precision); the input pixels use the exact scale 1 / (2^b - 1) with zero point 0
+        (1/255 at 8 bits: the raw pixels), b = ``input_bits`` (default: the first output's bits).
     activation_intervals : per layer, the interval its output covers when it was learned
         (quantization-aware training with learned clipping, ``compress.qat``); None, or a
         None entry, calibrates that layer's output with ``activation_spec`` instead.
     """
-    if activation_spec.symmetric:
-        raise ValueError("build_integer_network: activation_spec.scheme='symmetric'; activations must be asymmetric")
     layers = model.layers()
     weight_specs = [weight_spec] * len(layers) if isinstance(weight_spec, QuantSpec) else list(weight_spec)
-    if len(weight_specs) != len(layers):
-        raise ValueError(f"build_integer_network: {len(weight_specs)} weight specs for {len(layers)} layers")
+    act_specs = [activation_spec] * len(layers) if isinstance(activation_spec, QuantSpec) else list(activation_spec)
+    for kind, specs in (("weight", weight_specs), ("activation", act_specs)):
+        if len(specs) != len(layers):
+            raise ValueError(f"build_integer_network: {len(specs)} {kind} specs for {len(layers)} layers")
+    if any(spec.symmetric for spec in act_specs):
+        raise ValueError("build_integer_network: activation_spec.scheme='symmetric'; activations must be asymmetric")
     outputs = layer_outputs(model, calibration)
-    act_bits = activation_spec.bits
-    in_params = QuantParams(1.0 / (2**act_bits - 1), 0, 0, 2**act_bits - 1)
+    first_bits = act_specs[0].bits if input_bits is None else input_bits
+    in_params = QuantParams(1.0 / (2**first_bits - 1), 0, 0, 2**first_bits - 1)
     integer_layers = []
-    for i, ((name, module), spec, output) in enumerate(zip(layers, weight_specs, outputs)):
+    for i, ((name, module), spec, activation_spec, output) in enumerate(zip(layers, weight_specs, act_specs, outputs)):
+        act_bits = activation_spec.bits
         if spec.symmetric:
             raise ValueError(f"build_integer_network: {name} weight scheme 'symmetric'; the hardware takes asymmetric")
         weight = module.weight.detach().double().numpy()
@@ -196,7 +201,7 @@ def exact_accumulation_dtype(layer: IntegerLayer) -> torch.dtype:
 
 def input_codes(images: np.ndarray, net: IntegerNetwork) -> torch.Tensor:
     """uint8 pixels -> input codes of the network (the pixels themselves at 8 bits)."""
-    qmax = 2 ** net.layers[0].activation_bits - 1
+    qmax = round(1.0 / net.layers[0].input_scale)  # the input's 2^b - 1
     if qmax == 255:
         return torch.from_numpy(images.astype(np.int64))
     return torch.from_numpy(np.rint(images.astype(np.float64) / 255.0 * qmax).astype(np.int64))
