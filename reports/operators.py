@@ -288,12 +288,17 @@ def matmul_section(measured: dict) -> Section:
         "kernel_schedule": schedule.to_json(),
     }
     pct = resources.utilization_percent
+    agree = (
+        "the NumPy reference, the Numba kernel, the HLS C++ under sw_emu and the simulator give these same bytes"
+        if example["engines_agree"]
+        else "**the NumPy reference, the Numba kernel, the HLS C++ under sw_emu and the simulator DISAGREE**"
+    )
+    same_bytes = "gives the same bytes" if cpp_equal else "gives **other bytes**"
     body = f"""
 **Worked example of the spec.** With the contract's quantization: S_a = {example["scale_a"]:.10f},
 Za = {example["zero_a"]}, S_b = {example["scale_b"]:.10f}, Zb = {example["zero_b"]},
 S_out = {example["scale_out"]:.10f}, Zout = {example["zero_out"]}; M = S_a S_b / S_out gives
-n = {example["n"]} and M0 = {example["M0"]}. Output (floor mode, the same from the NumPy reference, the
-Numba kernel, the HLS C++ under sw_emu and the simulator: {"yes" if example["engines_agree"] else "NO"}):
+n = {example["n"]} and M0 = {example["M0"]}. Output (floor mode; {agree}):
 
 {markdown_table(["quantized output rows"], table)}
 
@@ -306,7 +311,7 @@ unsigned 32-bit word (M0 in [2^30, 2^31)); the accumulator is int32 (exact for v
 clamp(Zout + ((acc M0) >> (31 + n)), 0, 255) with an arithmetic shift.
 
 **The u = w = 64, v = 32 run** (seeded random matrices; the C++ of design {design.fingerprint()}, built
-with g++, gives the same bytes as NumPy and Numba: {"yes" if cpp_equal else "NO"}). Estimated latency of the
+with g++, {same_bytes} as NumPy and Numba). Estimated latency of the
 kernel as written: **{static.latency_cycles:,} cycles** in the static schedule and
 **{des.latency_cycles:,} cycles** = {des.latency_us:.3f} us at {design.clock_mhz:g} MHz in the SimPy model
 ({des.latency_cycles / static.latency_cycles:.2f}x; the ports are separate, so nothing contends);
@@ -411,10 +416,12 @@ def im2col_section(measured: dict) -> Section:
         "copy_bytes": design.image_bytes,
         "kernel_schedule": schedule.to_json(),
     }
+    unfold = "equals" if torch_equal else "**differs from**"
+    same_bytes = "gives the same bytes" if cpp_equal else "gives **other bytes**"
     body = f"""
 **The 32 x 32 x 3, 3 x 3 run.** The output is {out.shape[0]} x {out.shape[1]} (rows (c, kr, kc), columns
-(orow, ocol)); it equals torch.nn.functional.unfold with padding 1: {"yes" if torch_equal else "NO"}; the HLS C++
-of design {design.fingerprint()}, built with g++, gives the same bytes: {"yes" if cpp_equal else "NO"}.
+(orow, ocol)); it {unfold} torch.nn.functional.unfold with padding 1, and the HLS C++ of design
+{design.fingerprint()}, built with g++, {same_bytes}.
 Estimated latency of the kernel as written: **{static.latency_cycles:,} cycles** in the static schedule and
 **{des.latency_cycles:,} cycles** = {des.latency_us:.3f} us at {design.clock_mhz:g} MHz in the SimPy model
 (input and output on separate ports: nothing contends); interval {schedule.interval_cycles:,} cycles (the
