@@ -146,6 +146,7 @@ def weight_ranges(model: MyConvNet, *, percentile: float = 99.9, bits: int = 4, 
     return {
         "percentile": percentile,
         "bits": bits,
+        "weights": int(everything.size),
         "global_percentile_clip": clip_percentile,
         "global_mse_clip": clip_mse,
         "edges": edges.tolist(),

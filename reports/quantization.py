@@ -100,7 +100,7 @@ def task1b_text(ranges: dict | None, gains: dict, records: list[StudyRecord], g4
             f"{pct(m4)} MSE. {where}"
         )
     layers = ranges["layers"]
-    total = sum(layer["weights"] for layer in layers.values())
+    total = ranges["weights"]
     biggest = max(layers, key=lambda n: layers[n]["weights"])
     clip_p, clip_m = ranges["global_percentile_clip"], ranges["global_mse_clip"]
     cut = "; ".join(
