@@ -12,8 +12,27 @@ non_negative_int = bounded(int, 0)
 
 
 def cmd_quantize(args: argparse.Namespace) -> None:
-    from compress.quantize_commands import quantize_one, quantize_study
+    from compress.quantize_commands import quantize_aware, quantize_one, quantize_study
 
+    if args.qat is not None:
+        card = quantize_aware(
+            args.model,
+            bits=args.bits[0],
+            activations=4 if args.activations is None else args.activations,
+            edge_bits=args.edge_bits,
+            epochs=args.qat,
+            seed=args.seed,
+            output=args.output,
+            data_dir=args.data_dir,
+            progress=not args.json,
+        )
+        print(
+            json.dumps(card, indent=2)
+            if args.json
+            else f"{args.output}: integer network test {100 * card['accuracy']:.2f} % "
+            f"(validation {100 * card['val_accuracy']:.2f} %)"
+        )
+        return
     if args.study:
         records = quantize_study(args.model, bits=tuple(args.bits), seed=args.seed, data_dir=args.data_dir)
         if args.json:
@@ -48,7 +67,7 @@ def register(subparsers) -> None:
     quantize.add_argument("--study", action="store_true", help="run every scheme x bit width (W-only and W+A)")
     quantize.add_argument("--scheme", default="asymmetric", help="symmetric | asymmetric (default asymmetric)")
     quantize.add_argument("--granularity", default="layer", help="global | layer | channel (default layer)")
-    quantize.add_argument("--range", default="full", help="full | percentile | mse (default full)")
+    quantize.add_argument("--range", default="full", help="full | percentile | mse | kl (default full)")
     quantize.add_argument("--percentile", type=float, default=99.99, help="percentile in (50, 100] (default 99.99)")
     quantize.add_argument(
         "--bits",
@@ -60,6 +79,17 @@ def register(subparsers) -> None:
     quantize.add_argument(
         "--activations", type=int, default=None, help="activation bit width in 2..16 (default: float activations)"
     )
+    quantize.add_argument(
+        "--qat",
+        type=positive_int,
+        default=None,
+        metavar="EPOCHS",
+        help="quantization-aware fine-tuning for EPOCHS epochs: weights at --bits (per layer, MSE clip), hidden "
+        "activations at --activations (default 4) with learned PACT bounds, input and logits at --edge-bits; "
+        "saves the checkpoint --output with its integer network's card",
+    )
+    quantize.add_argument("--edge-bits", type=int, default=8, help="with --qat: input pixels and logits (default 8)")
+    quantize.add_argument("--output", default="w4a4", help="with --qat: checkpoint name or path (default w4a4)")
     quantize.add_argument("--seed", type=non_negative_int, default=0, help="calibration subset seed (default 0)")
     quantize.add_argument("--json", action="store_true", help="print records / the result as JSON")
     add_data_dir(quantize)

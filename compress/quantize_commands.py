@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from compress.checkpoint import load_checkpoint
-from compress.data import load_fashion_mnist
+from compress.checkpoint import load_checkpoint, save_checkpoint
+from compress.data import holdout, load_fashion_mnist
 from compress.observe import QuantSpec
+from compress.qat import fine_tune_activations
 from compress.quantize import (
     GRANULARITIES,
     build_integer_network,
     calibration_images,
     integer_predict,
+    integer_predict_fast,
     quantize_weights,
 )
 from compress.study import CALIBRATION_IMAGES, STUDY_BITS, StudyRecord, run_study
-from compress.train import predict
+from compress.train import TrainConfig, predict
 from simulator.numerics import BITS_MAX, BITS_MIN, check_choice, check_int
 
 
@@ -65,4 +67,85 @@ def quantize_one(
         "activations": activations,
         "accuracy": accuracy,
         "images": len(test_split),
+    }
+
+
+LOW_BIT_NAME = "w4a4"  # the shipped quantization-aware model
+
+
+def low_bit_network(model, card: dict, calibration):
+    """The integer network of a quantization-aware checkpoint, as its card describes it:
+    per-layer weights at ``weight_bits``, hidden activations at ``activation_bits`` on their
+    learned intervals, input pixels and logits at ``edge_bits``."""
+    bits, act, edge = card["weight_bits"], card["activation_bits"], card["edge_bits"]
+    intervals = [tuple(i) if i is not None else None for i in card["activation_intervals"]]
+    specs = [QuantSpec(bits=act, range="mse")] * (len(intervals) - 1) + [QuantSpec(bits=edge)]
+    return build_integer_network(
+        model,
+        calibration,
+        weight_spec=QuantSpec(bits=bits, range=card["weight_range"]),
+        activation_spec=specs,
+        activation_intervals=intervals,
+        input_bits=edge,
+    )
+
+
+def quantize_aware(
+    model_name: str = "baseline",
+    *,
+    bits: int = 4,
+    activations: int = 4,
+    edge_bits: int = 8,
+    epochs: int = 2,
+    learning_rate: float = 1e-3,
+    seed: int = 0,
+    output: str = LOW_BIT_NAME,
+    data_dir=None,
+    progress: bool = True,
+) -> dict:
+    """Quantization-aware fine-tuning of every layer's weights at ``bits`` (per layer, MSE
+    clip) and the hidden activations at ``activations`` (PACT bounds, ``compress.qat``), the
+    input pixels and the logits at ``edge_bits``, on the training part of the hold-out split;
+    saves the checkpoint with a card that builds its integer network, and returns the card
+    with the integer network's validation and test accuracy."""
+    for name, value in (("bits", bits), ("activations", activations), ("edge_bits", edge_bits)):
+        check_int("quantize --qat", name, value, BITS_MIN, 8)
+    check_int("quantize --qat", "epochs", epochs, 1, 100)
+    train_part, validation = holdout(load_fashion_mnist("train", data_dir))
+    test_split = load_fashion_mnist("test", data_dir)
+    model, base_card = load_checkpoint(model_name)
+    config = TrainConfig(seed=seed, epochs=epochs, learning_rate=learning_rate)
+    n_layers = len(model.layers())
+    intervals = fine_tune_activations(
+        model, (bits,) * n_layers, activations, train_part, config, "mse", input_bits=edge_bits, progress=progress
+    )
+    card = {
+        "kind": "quantization-aware",
+        "weight_bits": bits,
+        "weight_range": "mse",
+        "activation_bits": activations,
+        "edge_bits": edge_bits,
+        "activation_intervals": [list(i) if i is not None else None for i in intervals],
+        "epochs": epochs,
+        "learning_rate": learning_rate,
+        "seed": seed,
+        "baseline": {"name": model_name, "accuracy": base_card.get("accuracy")},
+    }
+    net = low_bit_network(model, card, calibration_images(train_part, CALIBRATION_IMAGES, seed))
+    card["val_accuracy"] = float((integer_predict_fast(net, validation) == validation.labels).mean())
+    card["accuracy"] = float((integer_predict_fast(net, test_split) == test_split.labels).mean())
+    card["test_images"] = len(test_split)
+    save_checkpoint(model, output, card)
+    return card
+
+
+def evaluate_low_bit(name: str = LOW_BIT_NAME, *, train_split=None, test_split=None, data_dir=None) -> dict:
+    """Test accuracy of a shipped quantization-aware model's integer network (10k images)."""
+    model, card = load_checkpoint(name)
+    train_part, _ = holdout(train_split or load_fashion_mnist("train", data_dir))
+    test_split = test_split or load_fashion_mnist("test", data_dir)
+    net = low_bit_network(model, card, calibration_images(train_part, CALIBRATION_IMAGES, card["seed"]))
+    accuracy = float((integer_predict_fast(net, test_split) == test_split.labels).mean())
+    return {"name": name, "accuracy": accuracy, "test_images": len(test_split)} | {
+        k: card[k] for k in ("weight_bits", "activation_bits", "edge_bits", "epochs", "val_accuracy")
     }

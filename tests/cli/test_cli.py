@@ -116,3 +116,18 @@ def test_train_writes_a_checkpoint_and_card(tmp_path, capsys):
     card = json.loads(capsys.readouterr().out)
     assert (tmp_path / "tiny.pt").is_file() and json.loads((tmp_path / "tiny.json").read_text())["epochs"] == 1
     assert card["test_images"] == 16
+
+
+def test_quantization_aware_training_ships_a_checkpoint_whose_card_rebuilds_its_integer_network(tmp_path, capsys):
+    from compress.quantize_commands import evaluate_low_bit
+
+    write_fashion(tmp_path, n_train=120, n_test=16)
+    stem = tmp_path / "w4a4"
+    argv = ["quantize", "--qat", "1", "--bits", "4", "--activations", "4", "--data-dir", str(tmp_path)]
+    assert main([*argv, "--output", str(stem), "--json"]) == 0
+    card = json.loads(capsys.readouterr().out)
+    assert (card["weight_bits"], card["activation_bits"], card["edge_bits"], card["test_images"]) == (4, 4, 8, 16)
+    intervals = card["activation_intervals"]
+    assert intervals[-1] is None and all(lo == 0 < hi for lo, hi in intervals[:-1])  # learned PACT bounds
+    again = evaluate_low_bit(str(stem), data_dir=tmp_path)
+    assert again["accuracy"] == card["accuracy"]  # the card alone rebuilds the same integer network
