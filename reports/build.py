@@ -47,6 +47,16 @@ def constants() -> dict:
     }
 
 
+def shipped_low_bit(train_split, test_split) -> dict:
+    """The shipped quantization-aware model (``cnnacc quantize --qat``) on the test set, if shipped."""
+    from compress.checkpoint import SHIPPED_DIR
+    from compress.quantize_commands import LOW_BIT_NAME, evaluate_low_bit
+
+    if not (SHIPPED_DIR / f"{LOW_BIT_NAME}.pt").is_file():
+        return {}
+    return {"qat": evaluate_low_bit(LOW_BIT_NAME, train_split=train_split, test_split=test_split)}
+
+
 def measure(
     out_dir: str | Path = "reports/out",
     *,
@@ -78,6 +88,7 @@ def measure(
             "records": [record.to_json() for record in records],
             "fp32": evaluation["accuracy"],
             "ranges": weight_ranges(model),
+            **shipped_low_bit(train_split, test_split),
         },
         "pruning": pruning_results(data_dir, train_split=train_split, test_split=test_split),
         "operators": measure_operators(),
