@@ -99,7 +99,9 @@ def cmd_search(args: argparse.Namespace) -> None:
 
 def cmd_export(args: argparse.Namespace) -> None:
     design = design_from_args(MatmulDesign, args)
-    result = export_model(args.path, model_name=args.model, bits=args.bits, data_dir=args.data_dir, design=design)
+    result = export_model(
+        args.path, model_name=args.model, bits=args.bits, data_dir=args.data_dir, design=design, onnx=args.onnx
+    )
     if args.json:
         print(json.dumps(result, indent=2))
     else:
@@ -252,6 +254,12 @@ def register(subparsers) -> None:
         nargs="+",
         metavar="B",
         help="weight bits in 2..8, one for all layers or one per layer (default: the card's, else 8)",
+    )
+    export.add_argument(
+        "--onnx",
+        action="store_true",
+        help="also write PATH/model.onnx: QLinearConv / MaxPool / Max (ReLU) with the export's exact scales and "
+        "zero points, uint8 codes in and out (ONNX Runtime runs it)",
     )
     export.add_argument("--json", action="store_true", help="print the exported layers as JSON")
     add_design_options(export, MatmulDesign)

@@ -24,6 +24,7 @@ from simulator.designs import MatmulDesign
 from simulator.export import save_network
 from simulator.mapping import device_weights, map_network
 from simulator.network import IntegerNetwork, check_network_for_hardware, run_layers
+from simulator.onnx_model import load_onnx, to_onnx
 
 CALIBRATION_IMAGES = 2000
 GOLDEN_IMAGES = 4
@@ -86,13 +87,18 @@ def export_network(
     golden_images: np.ndarray,
     extra: dict | None = None,
     design: MatmulDesign | None = None,
+    onnx: bool = False,
 ) -> Path:
     """Map ``net`` for ``design`` (default MatmulDesign()), then write the manifest + npz, the
-    C header and the golden vectors; returns the folder."""
+    C header and the golden vectors, and with ``onnx`` the quantized ONNX model
+    (``simulator.onnx_model``) as model.onnx; returns the folder."""
     check_network_for_hardware(net)
     net = map_network(net, design or MatmulDesign())
     folder = Path(folder)
+    model = to_onnx(net) if onnx else None  # built first: nothing is written if it fails
     save_network(net, folder, extra=extra)
+    if model is not None:
+        atomic.write_bytes(folder / "model.onnx", model.SerializeToString())
     atomic.write_bytes(folder / "network.h", c_header(net).encode())
     outputs = run_layers(net, golden_images)
     buffer = io.BytesIO()
@@ -112,6 +118,7 @@ def save_weights(
     seed: int = 0,
     data_dir=None,
     design: MatmulDesign | None = None,
+    onnx: bool = False,
 ) -> IntegerNetwork:
     """Export ``model`` with uniform asymmetric per-layer quantization (8-bit activations).
 
@@ -119,6 +126,7 @@ def save_weights(
         of 2,000 Fashion-MNIST training images.
     design : the MatmulDesign the layers are mapped for and the weights laid out for
         (default MatmulDesign()).
+    onnx : also write model.onnx (quantized ONNX operators, ``simulator.onnx_model``).
     """
     bits = weight_bits if isinstance(weight_bits, list) else [weight_bits] * len(model.layers())
     specs = [QuantSpec(bits=b, range=weight_range) for b in bits]
@@ -126,7 +134,8 @@ def save_weights(
         calibration = calibration_images(load_fashion_mnist("train", data_dir), CALIBRATION_IMAGES, seed)
     net = build_integer_network(model, calibration, weight_spec=specs, activation_spec=QuantSpec(bits=8))
     golden = np.ascontiguousarray(calibration[:GOLDEN_IMAGES])
-    export_network(net, path, golden, extra={"architecture": model.arch.to_json(), "weight_bits": bits}, design=design)
+    extra = {"architecture": model.arch.to_json(), "weight_bits": bits}
+    export_network(net, path, golden, extra=extra, design=design, onnx=onnx)
     return load_weights(path)  # as exported: every layer with its mapping
 
 
@@ -135,3 +144,18 @@ def load_weights(path: str | os.PathLike) -> IntegerNetwork:
     from simulator.export import load_network
 
     return load_network(path)
+
+
+IMPORT_GOLDEN_SEED = 0
+
+
+def import_onnx(model_path: str | os.PathLike, folder: str | os.PathLike, *, design: MatmulDesign | None = None):
+    """Read a quantized ONNX model (``simulator.onnx_model.load_onnx``) and write it as an export
+    folder mapped for ``design``, ready for ``cnnacc infer`` and the simulator; the golden
+    vectors are seeded random images of its input shape. Nothing is written when the model
+    cannot be read."""
+    net = load_onnx(model_path)
+    rng = np.random.default_rng(IMPORT_GOLDEN_SEED)
+    golden = rng.integers(0, 256, size=(GOLDEN_IMAGES, *net.input_shape), dtype=np.uint8)
+    export_network(net, folder, golden, extra={"imported_from": Path(model_path).name}, design=design)
+    return load_weights(folder)

@@ -265,11 +265,22 @@ def evaluate_shipped(name: str, *, train_split=None, test_split=None, data_dir=N
 
 
 def export_model(
-    path: str | os.PathLike, *, model_name: str, bits: list[int] | None = None, data_dir=None, design=None
+    path: str | os.PathLike,
+    *,
+    model_name: str,
+    bits: list[int] | None = None,
+    data_dir=None,
+    design=None,
+    onnx: bool = False,
 ) -> dict:
     """Export a checkpoint with save_weights at its card's bit widths (or ``bits``), its layers
     mapped for ``design`` (a MatmulDesign; default the reference design)."""
     model, card = load_checkpoint(model_name)
+    if card.get("kind") == "quantization-aware":
+        raise ValueError(
+            f"export: {model_name} has {card['activation_bits']}-bit hidden activations; the accelerator's "
+            "requantizer clamps to 8-bit codes (export an 8-bit-activation model, e.g. one of cnnacc search)"
+        )
     stored = card.get("weight_bits")
     if bits is None:
         bits = [8 if b == FLOAT_BITS else b for b in (stored or [8] * len(model.layers()))]
@@ -281,9 +292,11 @@ def export_model(
         calibration=calibration,
         data_dir=data_dir,
         design=design,
+        onnx=onnx,
     )
     return {
         "path": str(path),
+        "onnx": str(Path(path) / "model.onnx") if onnx else None,
         "model": model_name,
         "weight_bits": list(bits),
         "layers": [

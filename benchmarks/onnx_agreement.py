@@ -1,0 +1,75 @@
+"""ONNX Runtime against our integer engine on the 10k test images, layer by layer.
+
+Exports the shipped baseline (8-bit weights and activations) with ``--onnx``, runs the model
+in ONNX Runtime (CPU) and our Numba engine on the same uint8 images, and prints: identical
+predictions, and per layer the share of output codes that are identical and within one code.
+ONNX Runtime requantizes through float (round half to even of acc S_in S_w / S_out), we
+through M0 and n: with the contract's floor rounding the two part by up to one code on
+roughly every other element, with its nearest rounding only where float and fixed point
+round a value near a half differently; the later layers inherit the earlier differences.
+Usage: `.venv/bin/python benchmarks/onnx_agreement.py [--quick]` (--quick: 500 images).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import tempfile
+import time
+
+import numpy as np
+import onnxruntime as ort
+
+from compress.checkpoint import load_checkpoint
+from compress.data import load_fashion_mnist
+from simulator.export import load_network
+from simulator.network import run_layers
+from simulator.onnx_model import layer_output_names, to_onnx
+
+
+def agreement(net, images: np.ndarray) -> dict:
+    """Predictions and per-layer codes of ONNX Runtime against ``run_layers`` for ``net``."""
+    session = ort.InferenceSession(
+        to_onnx(net, intermediate=True).SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    started = time.perf_counter()
+    theirs = session.run(None, {"input": images})
+    seconds = time.perf_counter() - started
+    ours = run_layers(net, images)
+    layers = {}
+    for name, t, o in zip(layer_output_names(net), theirs[1:], ours):
+        difference = np.abs(t.astype(np.int64) - o.reshape(t.shape).astype(np.int64))
+        layers[name.split(".")[0]] = {
+            "identical": float((difference == 0).mean()),
+            "within_one": float((difference <= 1).mean()),
+            "max": int(difference.max()),
+        }
+    predictions = float((theirs[0].argmax(1) == ours[-1].argmax(1)).mean())
+    return {"images": len(images), "predictions": predictions, "layers": layers, "ort_seconds": seconds}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="the first 500 test images")
+    args = parser.parse_args(argv)
+    model, _ = load_checkpoint("baseline")
+    test = load_fashion_mnist("test")
+    images = test.images[:500] if args.quick else test.images
+    with tempfile.TemporaryDirectory() as folder:
+        model.save_weights(folder, onnx=True)
+        net = load_network(folder)
+    for rounding in ("floor", "nearest"):
+        result = agreement(dataclasses.replace(net, rounding=rounding), images)
+        print(
+            f"rounding {rounding}: {result['images']:,} images, identical predictions "
+            f"{100 * result['predictions']:.2f} % (ONNX Runtime {result['ort_seconds']:.2f} s)"
+        )
+        for name, layer in result["layers"].items():
+            print(
+                f"  {name:5s} codes identical {100 * layer['identical']:6.2f} %, within one "
+                f"{100 * layer['within_one']:6.2f} %, largest difference {layer['max']}"
+            )
+
+
+if __name__ == "__main__":
+    main()

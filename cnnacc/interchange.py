@@ -1,0 +1,49 @@
+"""``cnnacc import``: a quantized ONNX model into the export format (``cnnacc export --onnx`` writes one)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from cnnacc.simulate import add_design_options, design_from_args
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    from compress.export import import_onnx
+    from simulator.designs import MatmulDesign
+
+    net = import_onnx(args.model, args.out, design=design_from_args(MatmulDesign, args))
+    layers = [
+        {
+            "name": layer.name,
+            "kind": layer.kind,
+            "weight_shape": list(layer.weight_q.shape),
+            "M0": layer.M0,
+            "n": layer.n,
+        }
+        for layer in net.layers
+    ]
+    if args.json:
+        print(json.dumps({"model": args.model, "out": args.out, "layers": layers}, indent=2))
+    else:
+        names = ", ".join(layer["name"] for layer in layers)
+        print(f"imported {args.model}: {len(layers)} layers ({names}) to {args.out}")
+
+
+def register(subparsers) -> None:
+    from simulator.designs import MatmulDesign
+
+    parser = subparsers.add_parser(
+        "import",
+        help="read a quantized ONNX model into an export folder (for cnnacc infer and the simulator)",
+        description="Read MODEL.onnx -- QLinearConv (3 x 3, stride 1, padding 1; or 1 x 1 as a fully connected "
+        "layer), QLinearMatMul, Max with the output zero point or Relu (ReLU), MaxPool 2 x 2, Flatten, Reshape; "
+        "uint8 weights and activations, one scale and zero point per tensor -- and write OUT as cnnacc export "
+        "does, every layer mapped for the matmul design given by the options below. An unsupported node or "
+        "attribute is one line naming the node; nothing is written then.",
+    )
+    parser.add_argument("model", metavar="MODEL.onnx", help="the quantized ONNX model")
+    parser.add_argument("out", metavar="OUT", help="output export folder (created if needed)")
+    parser.add_argument("--json", action="store_true", help="print the imported layers as JSON")
+    add_design_options(parser, MatmulDesign)
+    parser.set_defaults(func=cmd_import)
