@@ -62,7 +62,8 @@ def test_import_then_infer_gives_the_original_export_s_codes(exported, tmp_path,
     net, folder, images = exported
     out = tmp_path / "imported"
     assert main(["import", str(folder / "model.onnx"), str(out), "--json"]) == 0
-    assert [layer["name"] for layer in json.loads(capsys.readouterr().out)["layers"]] == ["conv1", "conv2", "fc1", "fc2"]
+    names = [layer["name"] for layer in json.loads(capsys.readouterr().out)["layers"]]
+    assert names == ["conv1", "conv2", "fc1", "fc2"]
     imported = load_network(out)
     np.testing.assert_array_equal(run_network(imported, images), run_network(load_network(folder), images))
 
