@@ -24,6 +24,7 @@ def cmd_infer(args: argparse.Namespace) -> None:
         progress=not args.json,
         batch=args.batch,
         design=design_from_args(MatmulDesign, args),
+        dataset=args.dataset,
     )
     if args.json:
         print(json.dumps(result, indent=2))
@@ -68,5 +69,11 @@ def register(subparsers) -> None:
     )
     infer.add_argument("--json", action="store_true", help="print the result as JSON")
     add_design_options(infer, MatmulDesign)
+    infer.add_argument(
+        "--dataset",
+        default="fashion-mnist",
+        choices=("fashion-mnist", "cifar10"),
+        help="the test images: fashion-mnist, or cifar10 from its python batches in --data-dir (default fashion-mnist)",
+    )
     add_data_dir(infer)
     infer.set_defaults(func=cmd_infer)

@@ -15,7 +15,13 @@ def cmd_train(args: argparse.Namespace) -> None:
     from compress.baseline import train_baseline
 
     card = train_baseline(
-        output=args.output, epochs=args.epochs, seed=args.seed, data_dir=args.data_dir, progress=not args.quiet
+        output=args.output,
+        epochs=args.epochs,
+        seed=args.seed,
+        data_dir=args.data_dir,
+        progress=not args.quiet,
+        arch=args.arch,
+        dataset=args.dataset,
     )
     print(json.dumps(card, indent=2) if args.json else f"accuracy {card['accuracy']:.4f}, saved {args.output}")
 
@@ -36,6 +42,18 @@ def register(subparsers) -> None:
     train.add_argument("--seed", type=non_negative_int, default=0, help="random seed (default 0)")
     train.add_argument(
         "--output", default="baseline", help="checkpoint name (shipped folder) or path stem (default: baseline)"
+    )
+    train.add_argument(
+        "--arch",
+        default=None,
+        help="the network as text: cN,p per conv block (3x3 conv of N channels, ReLU, 2x2 max-pool), then fN "
+        "per fully connected layer, the last one the classes (default MyConvNet: c16,p,c32,p,f256,f10)",
+    )
+    train.add_argument(
+        "--dataset",
+        default="fashion-mnist",
+        choices=("fashion-mnist", "cifar10"),
+        help="fashion-mnist (IDX files) or cifar10 (its python batches in --data-dir); default fashion-mnist",
     )
     train.add_argument("--json", action="store_true", help="print the checkpoint card as JSON")
     train.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from compress.checkpoint import load_checkpoint, save_checkpoint
-from compress.data import VALIDATION_SEED, holdout, load_fashion_mnist
+from compress.data import VALIDATION_SEED, holdout, load_dataset, load_fashion_mnist
 from compress.model import Architecture, MyConvNet
 from compress.train import TrainConfig, accuracy, predict, set_seed, train
 
@@ -20,14 +20,22 @@ def train_baseline(
     seed: int = BASELINE_CONFIG.seed,
     data_dir=None,
     progress: bool = True,
+    arch: str | None = None,
+    dataset: str = "fashion-mnist",
 ) -> dict:
     """Train MyConvNet from scratch on the training images less the validation hold-out
     (``compress.data.holdout``), save it with its card, and return the card."""
     config = TrainConfig(seed=seed, epochs=epochs)
-    train_part, validation = holdout(load_fashion_mnist("train", data_dir))
-    test_split = load_fashion_mnist("test", data_dir)
+    train_part, validation = holdout(load_dataset(dataset, "train", data_dir))
+    test_split = load_dataset(dataset, "test", data_dir)
+    _, channels, size, _ = train_part.images.shape
+    architecture = (
+        BASELINE_ARCH if arch is None else Architecture.from_spec(arch, in_channels=channels, image_size=size)
+    )
+    if (architecture.in_channels, architecture.image_size) != (channels, size):
+        raise ValueError(f"{dataset} images are {channels} x {size} x {size}; pass --arch for them")
     set_seed(config.seed)
-    model = MyConvNet(BASELINE_ARCH)
+    model = MyConvNet(architecture)
     history = train(model, train_part, config, validation, progress=progress)
     card = {
         "seed": config.seed,
@@ -35,6 +43,8 @@ def train_baseline(
         "batch_size": config.batch_size,
         "learning_rate": config.learning_rate,
         "optimizer": "Adam + one-cycle schedule",
+        "dataset": dataset,
+        "arch": architecture.spec,
         "train_images": len(train_part),
         "validation": {"images": len(validation), "seed": VALIDATION_SEED},
         "val_accuracy": history.val_accuracy[-1] if history.val_accuracy else None,

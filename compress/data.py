@@ -66,6 +66,21 @@ class Split:
         return len(self.labels)
 
 
+DATASETS = ("fashion-mnist", "cifar10")
+
+
+def load_dataset(dataset: str, split: str, data_dir: str | os.PathLike | None = None) -> Split:
+    """One split of a dataset by name: Fashion-MNIST (IDX files) or CIFAR-10 (python batches,
+    ``data_dir`` required)."""
+    if dataset not in DATASETS:
+        raise ValueError(f"dataset={dataset!r} is not one of {DATASETS}")
+    if dataset == "cifar10":
+        if data_dir is None:
+            raise ValueError("CIFAR-10 needs --data-dir: the folder of its python batches (data_batch_1 .. test_batch)")
+        return load_cifar10(split, data_dir)
+    return load_fashion_mnist(split, data_dir)
+
+
 VALIDATION_SHARE = 12  # one training image in 12 is held out: 5,000 of Fashion-MNIST's 60,000
 VALIDATION_IMAGES = 60000 // VALIDATION_SHARE
 VALIDATION_SEED = 0

@@ -12,7 +12,7 @@ import time
 
 from tqdm import tqdm
 
-from compress.data import Split, load_fashion_mnist
+from compress.data import Split, load_dataset
 from compress.quantize import integer_predict
 from simulator.export import load_network
 from simulator.network import ENGINES, run_network
@@ -29,6 +29,7 @@ def infer_export(
     progress: bool = True,
     batch: int = 1,
     design=None,
+    dataset: str = "fashion-mnist",
 ) -> dict:
     """Accuracy, agreement with the torch model, wall time, and the simulated cycles of the
     export on ``design`` (a MatmulDesign; default the reference design) for batches of
@@ -38,7 +39,9 @@ def infer_export(
     check_int("infer", "batch", batch, 1, BATCH_MAX)
     net = load_network(path)
     timing = network_timing(net, design, batch=batch).to_json()
-    test = load_fashion_mnist("test", data_dir)
+    test = load_dataset(dataset, "test", data_dir)
+    if test.images.shape[1:] != tuple(net.input_shape):
+        raise ValueError(f"infer: {dataset} images are {test.images.shape[1:]}; the export takes {net.input_shape}")
     if limit is not None:
         check_int("infer", "limit", limit, 1, len(test))
         test = Split(test.images[:limit], test.labels[:limit], test.classes)

@@ -67,6 +67,49 @@ class Architecture:
     def from_json(cls, data: dict) -> Architecture:
         return cls(**data)
 
+    @property
+    def spec(self) -> str:
+        """The layers as text, e.g. "c16,p,c32,p,f256,f10" (``from_spec``)."""
+        return ",".join([f"c{c},p" for c in self.conv_channels] + [f"f{f}" for f in (*self.fc_hidden, self.n_classes)])
+
+    @classmethod
+    def from_spec(cls, text: str, *, in_channels: int = 1, image_size: int = 28) -> Architecture:
+        """A sequential CNN from text: ``cN`` a 3x3 convolution of N output channels (stride 1,
+        padding 1, ReLU), each followed by ``p`` (2x2 max-pooling: the accelerator's conv
+        block); then ``fN`` fully connected layers of N outputs (ReLU between them), the last
+        one the classes. E.g. "c16,p,c32,p,f256,f10" is MyConvNet."""
+        tokens = [t.strip() for t in text.split(",") if t.strip()]
+        convs: list[int] = []
+        fcs: list[int] = []
+        for i, token in enumerate(tokens):
+            where = f"--arch {text!r}: token {i + 1} {token!r}"
+            if token == "p":
+                if i == 0 or not tokens[i - 1].startswith("c"):
+                    raise ValueError(f"{where}: a pooling stage follows a convolution")
+                continue
+            kind, digits = token[:1], token[1:]
+            if kind not in ("c", "f") or not digits.isdigit() or int(digits) < 1:
+                raise ValueError(
+                    f"{where}: expected cN (convolution), p (2x2 max-pool) or fN (fully connected), N >= 1"
+                )
+            if kind == "c":
+                if fcs:
+                    raise ValueError(f"{where}: convolutions come before the fully connected layers")
+                if i + 1 >= len(tokens) or tokens[i + 1] != "p":
+                    raise ValueError(f"{where}: every convolution is followed by p (the conv block pools)")
+                convs.append(int(digits))
+            else:
+                fcs.append(int(digits))
+        if not convs or not fcs:
+            raise ValueError(f"--arch {text!r}: needs at least one cN,p block and one fN layer (the classes)")
+        return cls(
+            in_channels=in_channels,
+            image_size=image_size,
+            conv_channels=tuple(convs),
+            fc_hidden=tuple(fcs[:-1]),
+            n_classes=fcs[-1],
+        )
+
 
 def max_pool2x2(x: torch.Tensor) -> torch.Tensor:
     """2x2 max-pooling with stride 2 of (N, C, H, W), H and W even: rows, then columns."""

@@ -16,7 +16,8 @@ import numpy as np
 import torch
 
 from compress.checkpoint import SHIPPED_DIR, load_checkpoint, save_checkpoint
-from compress.data import load_fashion_mnist
+from compress.data import load_dataset, load_fashion_mnist
+from compress.export import CALIBRATION_IMAGES
 from compress.model import Architecture, MyConvNet
 from compress.prune import (
     PruneSpec,
@@ -27,6 +28,7 @@ from compress.prune import (
     sensitivity,
     width_names,
 )
+from compress.quantize import calibration_images
 from compress.search import SearchConfig, SearchResult, State, evaluate, run_search, split_data
 from compress.size import FLOAT_BITS, layer_sizes, model_size_kb, naive_size_kb
 from compress.train import TrainConfig, accuracy, to_float
@@ -284,7 +286,13 @@ def export_model(
     stored = card.get("weight_bits")
     if bits is None:
         bits = [8 if b == FLOAT_BITS else b for b in (stored or [8] * len(model.layers()))]
-    calibration = card_calibration(card, load_fashion_mnist("train", data_dir)) if "split" in card else None
+    dataset = card.get("dataset", "fashion-mnist")
+    if "split" in card:
+        calibration = card_calibration(card, load_fashion_mnist("train", data_dir))
+    elif dataset != "fashion-mnist":  # a network trained on other images calibrates on them
+        calibration = calibration_images(load_dataset(dataset, "train", data_dir), CALIBRATION_IMAGES, 0)
+    else:
+        calibration = None
     net = model.save_weights(
         path,
         weight_bits=list(bits),

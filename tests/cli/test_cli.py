@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from cnnacc.main import main
@@ -131,3 +132,53 @@ def test_quantization_aware_training_ships_a_checkpoint_whose_card_rebuilds_its_
     assert intervals[-1] is None and all(lo == 0 < hi for lo, hi in intervals[:-1])  # learned PACT bounds
     again = evaluate_low_bit(str(stem), data_dir=tmp_path)
     assert again["accuracy"] == card["accuracy"]  # the card alone rebuilds the same integer network
+
+
+@pytest.mark.slow
+def test_a_three_conv_network_on_cifar10_format_data_trains_exports_imports_and_runs_on_the_accelerator(
+    tmp_path, capsys
+):
+    from tests.unit.test_data import write_cifar
+
+    (tmp_path / "cifar").mkdir()
+    write_cifar(tmp_path / "cifar", per_batch=24)
+    data = ["--data-dir", str(tmp_path / "cifar")]
+    stem = tmp_path / "tiny"
+    arch = "c8,p,c8,p,c8,p,f16,f10"
+    argv = [
+        "train",
+        "--arch",
+        arch,
+        "--dataset",
+        "cifar10",
+        "--epochs",
+        "1",
+        "--output",
+        str(stem),
+        "--json",
+        "--quiet",
+    ]
+    assert main([*argv, *data]) == 0
+    card = json.loads(capsys.readouterr().out)
+    assert (card["arch"], card["dataset"]) == (arch, "cifar10")
+    assert json.loads((tmp_path / "tiny.json").read_text())["architecture"]["in_channels"] == 3
+    assert main(["export", str(tmp_path / "export"), "--model", str(stem), "--onnx", *data]) == 0
+    assert main(["import", str(tmp_path / "export" / "model.onnx"), str(tmp_path / "imported")]) == 0
+    capsys.readouterr()
+    results = []
+    for folder in ("export", "imported"):  # the simulated accelerator runs both, with the same codes
+        assert main(["infer", str(tmp_path / folder), "--dataset", "cifar10", "--json", *data]) == 0
+        results.append(json.loads(capsys.readouterr().out))
+    assert (
+        results[0]["images"] == 24
+        and [[layer["layer"] for layer in r["layers"]] for r in results]
+        == [["conv1", "conv2", "conv3", "fc1", "fc2"]] * 2
+    )
+    assert results[0]["accuracy"] == results[1]["accuracy"] and results[0]["cycles_per_image"] > 0
+    from simulator.export import load_network
+    from simulator.network import run_network
+
+    images = np.random.default_rng(0).integers(0, 256, (8, 3, 32, 32), dtype=np.uint8)
+    np.testing.assert_array_equal(
+        run_network(load_network(tmp_path / "export"), images), run_network(load_network(tmp_path / "imported"), images)
+    )
