@@ -15,7 +15,7 @@ cover, in one of three ways (Task 1a/1b of the spec, plus the usual improvements
   [min, max], clipped to the candidate interval (the mass outside piles onto its edge bins),
   is P; Q merges the bins inside the interval (without the clipped mass) into the 2^b - 1
   quantization steps and spreads each step's mass evenly over its non-empty bins; the
-  fraction with the smallest KL(P || Q) wins.
+  fraction with the smallest KL(P || Q) wins, among those keeping at least KL_MIN_BINS bins.
 
 Scales and zero points are then computed by simulator/numerics.py, never here.
 """
@@ -32,6 +32,7 @@ RANGES = ("full", "percentile", "mse", "kl")
 SCHEMES = ("symmetric", "asymmetric")
 MSE_GRID = 64
 KL_BINS = 2048
+KL_MIN_BINS = 128  # TensorRT's search starts at 128 of its 2048 bins: no clip under 1/16 of the range
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,8 +120,8 @@ def kl_interval(flat: np.ndarray, lo: float, hi: float, spec: QuantSpec) -> tupl
     for fraction in np.linspace(1.0, 1.0 / MSE_GRID, MSE_GRID):
         a, b = lo * fraction, hi * fraction
         inside = np.flatnonzero((centres >= a) & (centres <= b))
-        if inside.size < steps:
-            continue  # fewer bins than quantization steps: nothing left to merge
+        if inside.size < max(steps, KL_MIN_BINS):
+            continue  # fewer bins than steps, or a clip under TensorRT's smallest (128 of 2048 bins)
         sliced = counts[inside].astype(np.float64)
         p = sliced.copy()
         p[0] += counts[: inside[0]].sum()  # the clipped values land on the edges

@@ -77,3 +77,15 @@ def test_bad_quant_spec_is_refused(kwargs, fragment):
     with pytest.raises(ValueError) as info:
         QuantSpec(**kwargs)
     assert fragment in str(info.value)
+
+
+def test_kl_calibration_clips_heavy_tails_but_never_under_a_sixteenth_of_the_range():
+    from compress.observe import observe_interval
+
+    rng = np.random.default_rng(0)
+    values = np.abs(rng.standard_normal(50_000)) ** 3  # a long tail
+    for bits in (4, 8):
+        lo, hi = observe_interval(values, QuantSpec(bits=bits, range="kl"))
+        assert lo >= 0 and values.max() / 16 <= hi < values.max()  # the tail is clipped, within TensorRT's floor
+    narrow = rng.uniform(0, 1, 50_000)  # no tail: nothing worth clipping
+    assert observe_interval(narrow, QuantSpec(bits=8, range="kl"))[1] >= 0.9 * narrow.max()
