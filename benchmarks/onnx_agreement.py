@@ -2,12 +2,14 @@
 
 Exports the shipped baseline (8-bit weights and activations) with ``--onnx``, runs the model
 in ONNX Runtime (CPU) and our Numba engine on the same uint8 images, and prints: identical
-predictions, and per layer the share of output codes that are identical and within one code.
-ONNX Runtime requantizes through float (round half to even of acc S_in S_w / S_out), we
-through M0 and n: with the contract's floor rounding the two part by up to one code on
-roughly every other element, with its nearest rounding only where float and fixed point
-round a value near a half differently; the later layers inherit the earlier differences.
-Usage: `.venv/bin/python benchmarks/onnx_agreement.py [--quick]` (--quick: 500 images).
+predictions, and per layer the share of output codes that are identical and within one code,
+chained (each engine feeds its own codes on) and alone (ONNX Runtime runs the layer on our
+codes of the layer before). ONNX Runtime requantizes through float (round half to even of
+acc S_in S_w / S_out), we through M0 and n: with the contract's floor rounding the two part
+by one code on about a third of the elements, with its nearest rounding only where float and
+fixed point round a value near a half differently; chained, later layers inherit the earlier
+differences. Usage: `.venv/bin/python benchmarks/onnx_agreement.py [--quick]` (--quick: 500
+images).
 """
 
 from __future__ import annotations
@@ -24,26 +26,38 @@ from compress.checkpoint import load_checkpoint
 from compress.data import load_fashion_mnist
 from simulator.export import load_network
 from simulator.network import run_layers
-from simulator.onnx_model import layer_output_names, to_onnx
+from simulator.onnx_model import to_onnx
+
+
+def session(net) -> ort.InferenceSession:
+    model = to_onnx(net, intermediate=True).SerializeToString()
+    return ort.InferenceSession(model, providers=["CPUExecutionProvider"])
+
+
+def compare(theirs: np.ndarray, ours: np.ndarray) -> dict:
+    difference = np.abs(theirs.astype(np.int64) - ours.reshape(theirs.shape).astype(np.int64))
+    return {
+        "identical": float((difference == 0).mean()),
+        "within_one": float((difference <= 1).mean()),
+        "max": int(difference.max()),
+    }
 
 
 def agreement(net, images: np.ndarray) -> dict:
-    """Predictions and per-layer codes of ONNX Runtime against ``run_layers`` for ``net``."""
-    session = ort.InferenceSession(
-        to_onnx(net, intermediate=True).SerializeToString(), providers=["CPUExecutionProvider"]
-    )
+    """Predictions and per-layer codes of ONNX Runtime against ``run_layers`` for ``net``,
+    chained and per layer alone (module docstring)."""
     started = time.perf_counter()
-    theirs = session.run(None, {"input": images})
+    theirs = session(net).run(None, {"input": images})
     seconds = time.perf_counter() - started
     ours = run_layers(net, images)
     layers = {}
-    for name, t, o in zip(layer_output_names(net), theirs[1:], ours):
-        difference = np.abs(t.astype(np.int64) - o.reshape(t.shape).astype(np.int64))
-        layers[name.split(".")[0]] = {
-            "identical": float((difference == 0).mean()),
-            "within_one": float((difference <= 1).mean()),
-            "max": int(difference.max()),
-        }
+    inputs = images
+    for layer, chained, mine in zip(net.layers, theirs[1:], ours):
+        shape = tuple(inputs.shape[1:]) + (1,) * (4 - inputs.ndim)
+        alone = dataclasses.replace(net, layers=(layer,), input_shape=shape)
+        isolated = session(alone).run(None, {"input": inputs.reshape(len(inputs), *shape)})[0]
+        layers[layer.name] = {"chained": compare(chained, mine), "alone": compare(isolated, mine)}
+        inputs = mine.reshape(len(mine), *chained.shape[1:])
     predictions = float((theirs[0].argmax(1) == ours[-1].argmax(1)).mean())
     return {"images": len(images), "predictions": predictions, "layers": layers, "ort_seconds": seconds}
 
@@ -65,10 +79,11 @@ def main(argv: list[str] | None = None) -> None:
             f"{100 * result['predictions']:.2f} % (ONNX Runtime {result['ort_seconds']:.2f} s)"
         )
         for name, layer in result["layers"].items():
-            print(
-                f"  {name:5s} codes identical {100 * layer['identical']:6.2f} %, within one "
-                f"{100 * layer['within_one']:6.2f} %, largest difference {layer['max']}"
-            )
+            for how, c in layer.items():
+                print(
+                    f"  {name:5s} {how:7s} codes identical {100 * c['identical']:6.2f} %, within one "
+                    f"{100 * c['within_one']:6.2f} %, largest difference {c['max']}"
+                )
 
 
 if __name__ == "__main__":
