@@ -1,0 +1,310 @@
+"""Design-space sweeps of the matmul kernel on Dask: ``cnnacc sweep SPEC``.
+
+A SPEC (JSON, or TOML) names the shape of one call, the model and the designs:
+
+    {"kernel": "matmul", "shape": [64, 32, 64], "model": "analytic",
+     "sampling": "grid",                       # or "random" with "samples" and "seed"
+     "base": {"axi_width_bits": 256},          # fixed fields (default: the reference design)
+     "fields": {"tile_u": [16, 32, 64],        # a list of values,
+                "tile_w": {"min": 16, "max": 128, "step": 16}}}   # or an inclusive range
+
+Every design is a MatmulDesign (its own checks apply; a design the C++ cannot build is a
+row with ``buildable`` false, not an error); the model is ``analytic`` (the static schedule
+of the kernel's loop program, ``analytic_matmul``) or ``des`` (the SimPy model,
+``run_matmul_des``). A row holds the design fields, cycles, interval, resources and whether
+the design fits its part: all estimates of the HLS C++.
+
+Work runs in chunks of designs on a Dask scheduler: ``synchronous`` (in this process),
+``local`` (a ``distributed.LocalCluster`` of one single-threaded worker process per core)
+or ``tcp://HOST:PORT`` (an existing cluster). A chunk is a pure function of its designs, so
+the table is the same whatever the scheduler and the number of workers; a chunk whose worker
+dies is run again (``retries``), so a killed worker costs time, not rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import os
+import time
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from simulator.designs import MatmulDesign
+from simulator.resources import estimate_resources
+from simulator.units.matmul import analytic_matmul, run_matmul_des
+from simulator.units.tiling import DIM_MAX, V_MAX
+
+MODELS = ("analytic", "des")
+SAMPLINGS = ("grid", "random")
+SCHEDULERS = ("synchronous", "local")  # or tcp://HOST:PORT
+MAX_DESIGNS = 10_000_000
+CHUNK_DESIGNS = 500  # designs per task: scheduling overhead stays small against the work
+RETRIES = 3
+COLUMNS = ("buildable", "latency_cycles", "interval_cycles", "dsp", "bram_18k", "lut", "fits", "error")
+
+
+class SpecError(ValueError):
+    """A sweep SPEC that names an unknown field, an empty range or a value out of range."""
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A validated SPEC (module docstring)."""
+
+    shape: tuple[int, int, int]
+    fields: dict[str, list[Any]]
+    base: dict[str, Any] = field(default_factory=dict)
+    model: str = "analytic"
+    sampling: str = "grid"
+    samples: int = 0
+    seed: int = 0
+
+    @property
+    def size(self) -> int:
+        """Designs the spec sweeps."""
+        return self.samples if self.sampling == "random" else math.prod(len(v) for v in self.fields.values())
+
+    def designs(self) -> Iterator[dict[str, Any]]:
+        """The field values of every design, in a fixed order (grid: row-major over the fields
+        in the SPEC's order; random: ``samples`` seeded draws)."""
+        names = list(self.fields)
+        if self.sampling == "grid":
+            for values in itertools.product(*self.fields.values()):
+                yield dict(zip(names, values))
+            return
+        rng = np.random.default_rng(self.seed)
+        picks = [rng.integers(0, len(self.fields[name]), self.samples) for name in names]
+        for i in range(self.samples):
+            yield {name: _plain(self.fields[name][int(pick[i])]) for name, pick in zip(names, picks)}
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _check_value(name: str, value) -> None:
+    """A value of a MatmulDesign field inside the field's range, else SpecError naming both."""
+    if name in MatmulDesign.CHOICES:
+        choices = MatmulDesign.CHOICES[name]
+        if value not in choices:
+            raise SpecError(f"field {name}: {value!r} is not one of {choices}")
+        return
+    kind, lo, hi = MatmulDesign.FIELDS[name]
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise SpecError(f"field {name}: {value!r} is not true or false")
+        return
+    wrong_type = isinstance(value, bool) or not isinstance(value, (int, float))
+    if wrong_type or (kind is int and not float(value).is_integer()):
+        raise SpecError(f"field {name}: {value!r} is not a number of type {kind.__name__} in [{lo}, {hi}]")
+    if not lo <= value <= hi:
+        raise SpecError(f"field {name}: {value!r} is out of range; allowed [{lo}, {hi}]")
+
+
+def _values(name: str, given) -> list[Any]:
+    if isinstance(given, dict):
+        unknown = set(given) - {"min", "max", "step"}
+        if unknown or not {"min", "max"} <= set(given):
+            raise SpecError(f"field {name}: a range is {{min, max[, step]}}; got keys {sorted(given)}")
+        step = given.get("step", 1)
+        if not isinstance(step, (int, float)) or step <= 0:
+            raise SpecError(f"field {name}: step {step!r} must be > 0")
+        count = math.floor((given["max"] - given["min"]) / step + 1e-9) + 1
+        values = [given["min"] + i * step for i in range(max(count, 0))]
+        integer = MatmulDesign.FIELDS.get(name, (float,))[0] is int
+        values = [int(v) if integer and float(v).is_integer() else v for v in values]
+    elif isinstance(given, list):
+        values = given
+    else:
+        values = [given]
+    if not values:
+        raise SpecError(f"field {name}: the range is empty")
+    for value in values:
+        _check_value(name, value)
+    return values
+
+
+def parse_spec(data: dict) -> SweepSpec:
+    """A SweepSpec from the SPEC's parsed content; SpecError names the first problem."""
+    known = {"kernel", "shape", "model", "sampling", "samples", "seed", "base", "fields"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise SpecError(f"unknown key {unknown[0]!r}; the SPEC's keys are {sorted(known)}")
+    if data.get("kernel", "matmul") != "matmul":
+        raise SpecError(f"kernel {data.get('kernel')!r}: only 'matmul' is swept")
+    shape = data.get("shape")
+    limits = (("u", DIM_MAX), ("v", V_MAX), ("w", 4096))
+    if not isinstance(shape, list) or len(shape) != 3:
+        raise SpecError(f"shape {shape!r}: expected [u, v, w]")
+    for (name, hi), value in zip(limits, shape):
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= hi:
+            raise SpecError(f"shape {name} = {value!r} is out of range; allowed [1, {hi}]")
+    model, sampling = data.get("model", "analytic"), data.get("sampling", "grid")
+    if model not in MODELS:
+        raise SpecError(f"model {model!r} is not one of {MODELS}")
+    if sampling not in SAMPLINGS:
+        raise SpecError(f"sampling {sampling!r} is not one of {SAMPLINGS}")
+    allowed = sorted({*MatmulDesign.FIELDS, *MatmulDesign.CHOICES})
+    fields = data.get("fields") or {}
+    base = data.get("base") or {}
+    if not fields:
+        raise SpecError("fields: name at least one design field to sweep")
+    for name in [*fields, *base]:
+        if name not in allowed:
+            raise SpecError(f"unknown field {name!r}; the design fields are {allowed}")
+    for name, value in base.items():
+        _check_value(name, value)
+    values = {name: _values(name, given) for name, given in fields.items()}
+    samples, seed = data.get("samples", 0), data.get("seed", 0)
+    if sampling == "random" and not (isinstance(samples, int) and 1 <= samples <= MAX_DESIGNS):
+        raise SpecError(f"samples {samples!r} is out of range; allowed [1, {MAX_DESIGNS}] with random sampling")
+    if not isinstance(seed, int) or seed < 0:
+        raise SpecError(f"seed {seed!r} must be an int >= 0")
+    spec = SweepSpec(tuple(shape), values, dict(base), model, sampling, samples, seed)  # type: ignore[arg-type]
+    if spec.size > MAX_DESIGNS:
+        raise SpecError(f"the SPEC sweeps {spec.size:,} designs; allowed at most {MAX_DESIGNS:,}")
+    return spec
+
+
+def read_spec(path) -> SweepSpec:
+    """``parse_spec`` of a .json or .toml file."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such SPEC file")
+    text = path.read_text()
+    try:
+        data = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
+        raise SpecError(f"{path}: not valid {'TOML' if path.suffix == '.toml' else 'JSON'} ({error})") from None
+    try:
+        return parse_spec(data)
+    except SpecError as error:
+        raise SpecError(f"{path}: {error}") from None
+
+
+def evaluate(spec: SweepSpec, designs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One chunk: a row per design (module docstring). Pure: the same rows wherever it runs."""
+    run = analytic_matmul if spec.model == "analytic" else run_matmul_des
+    rows = []
+    for fields in designs:
+        row: dict[str, Any] = dict(fields) | dict.fromkeys(COLUMNS)
+        try:
+            design = MatmulDesign(**(spec.base | fields))
+            design.check_buildable()
+            result = run(design, *spec.shape)
+            resources = estimate_resources(design)
+        except ValueError as error:
+            rows.append(row | {"buildable": False, "error": str(error).splitlines()[0]})
+            continue
+        rows.append(
+            row
+            | {
+                "buildable": True,
+                "latency_cycles": result.latency_cycles,
+                "interval_cycles": result.interval_cycles,
+                "dsp": resources.dsp,
+                "bram_18k": resources.bram_18k,
+                "lut": resources.lut,
+                "fits": resources.fits,
+                "error": "",
+            }
+        )
+    return rows
+
+
+def chunks(spec: SweepSpec, size: int = CHUNK_DESIGNS) -> Iterator[list[dict[str, Any]]]:
+    designs = spec.designs()
+    while chunk := list(itertools.islice(designs, size)):
+        yield chunk
+
+
+@dataclass
+class SweepRun:
+    """The rows in design order, and how the run went."""
+
+    rows: list[dict[str, Any]]
+    tasks: int
+    workers: int
+    seconds: float
+
+    @property
+    def designs_per_second(self) -> float:
+        return len(self.rows) / self.seconds if self.seconds > 0 else math.inf
+
+
+def run_sweep(
+    spec: SweepSpec,
+    *,
+    scheduler: str = "local",
+    workers: int | None = None,
+    chunk: int = CHUNK_DESIGNS,
+    progress: Callable[[int], None] | None = None,
+) -> SweepRun:
+    """Evaluate every design of ``spec`` on ``scheduler`` (module docstring); ``progress(n)``
+    after each chunk of n designs. Rows come back in design order whatever the scheduler."""
+    if scheduler not in SCHEDULERS and not scheduler.startswith("tcp://"):
+        raise ValueError(f"scheduler {scheduler!r}: expected one of {SCHEDULERS} or tcp://HOST:PORT")
+    started = time.perf_counter()
+    pieces = list(chunks(spec, chunk))
+    if scheduler == "synchronous":
+        rows = []
+        for piece in pieces:
+            rows += evaluate(spec, piece)
+            if progress:
+                progress(len(piece))
+        return SweepRun(rows, len(pieces), 1, time.perf_counter() - started)
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler == "local":
+        n = workers or os.cpu_count() or 1
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    else:
+        client = Client(scheduler, timeout="10s")
+    try:
+        futures = client.map(evaluate, [spec] * len(pieces), pieces, retries=RETRIES, pure=False)
+        index = {future.key: i for i, future in enumerate(futures)}
+        results: list[list[dict[str, Any]] | None] = [None] * len(pieces)
+        for future in as_completed(futures):
+            results[index[future.key]] = future.result()
+            if progress:
+                progress(len(pieces[index[future.key]]))
+        n_workers = len(client.scheduler_info()["workers"])
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    rows = [row for part in results if part is not None for row in part]
+    return SweepRun(rows, len(pieces), n_workers, time.perf_counter() - started)
+
+
+def pareto(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The buildable designs that fit and that no other beats on both DSPs and cycles, by DSPs."""
+    front: list[dict[str, Any]] = []
+    usable = [r for r in rows if r["buildable"] and r["fits"]]
+    for row in sorted(usable, key=lambda r: (r["dsp"], r["latency_cycles"], r["bram_18k"])):
+        if not front or row["latency_cycles"] < front[-1]["latency_cycles"]:
+            front.append(row)
+    return front
+
+
+__all__ = [
+    "MODELS",
+    "SCHEDULERS",
+    "SpecError",
+    "SweepRun",
+    "SweepSpec",
+    "evaluate",
+    "pareto",
+    "parse_spec",
+    "read_spec",
+    "run_sweep",
+]

@@ -1,0 +1,146 @@
+"""Design-space sweeps on Dask (simulator/sweep.py, cnnacc sweep): the same table on every
+scheduler, a killed worker costs nothing, bad SPECs are one line."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cnnacc.main import main
+from simulator.designs import MatmulDesign
+from simulator.sweep import SpecError, parse_spec, read_spec, run_sweep
+from simulator.units.matmul import analytic_matmul, run_matmul_des
+
+SPEC = {
+    "shape": [40, 24, 48],
+    "fields": {"tile_u": [8, 16], "tile_w": {"min": 16, "max": 48, "step": 16}, "axi_width_bits": [128, 512]},
+}
+BIN = Path(sys.executable).parent
+
+
+def test_rows_are_the_models_numbers_in_design_order():
+    spec = parse_spec(SPEC)
+    assert spec.size == 12
+    rows = run_sweep(spec, scheduler="synchronous", chunk=5).rows
+    assert [(r["tile_u"], r["tile_w"], r["axi_width_bits"]) for r in rows][:3] == [
+        (8, 16, 128),
+        (8, 16, 512),
+        (8, 32, 128),
+    ]
+    for row in rows[::5]:
+        design = MatmulDesign(tile_u=row["tile_u"], tile_w=row["tile_w"], axi_width_bits=row["axi_width_bits"])
+        assert row["latency_cycles"] == analytic_matmul(design, 40, 24, 48).latency_cycles
+    des = run_sweep(parse_spec(SPEC | {"model": "des"}), scheduler="synchronous").rows
+    design = MatmulDesign(tile_u=8, tile_w=16, axi_width_bits=128)
+    assert des[0]["latency_cycles"] == run_matmul_des(design, 40, 24, 48).latency_cycles
+
+
+def test_random_sampling_is_seeded():
+    spec = parse_spec(SPEC | {"sampling": "random", "samples": 7, "seed": 3})
+    assert list(spec.designs()) == list(parse_spec(SPEC | {"sampling": "random", "samples": 7, "seed": 3}).designs())
+    assert list(spec.designs()) != list(parse_spec(SPEC | {"sampling": "random", "samples": 7, "seed": 4}).designs())
+
+
+@pytest.mark.parametrize(
+    "edit, fragment",
+    [
+        ({"fields": {"tile_q": [1]}}, "unknown field 'tile_q'; the design fields are ["),
+        ({"fields": {"tile_u": [0, 8]}}, "field tile_u: 0 is out of range; allowed [1, 256]"),
+        ({"fields": {"tile_u": {"min": 32, "max": 16}}}, "field tile_u: the range is empty"),
+        ({"fields": {"buffering": ["triple"]}}, "field buffering: 'triple' is not one of"),
+        ({"shape": [40, 24, 0]}, "shape w = 0 is out of range; allowed [1, 4096]"),
+        ({"model": "spice"}, "model 'spice' is not one of"),
+        ({"colour": 1}, "unknown key 'colour'"),
+    ],
+)
+def test_a_bad_spec_is_one_line_naming_the_field_and_its_range_and_writes_nothing(tmp_path, capsys, edit, fragment):
+    with pytest.raises(SpecError) as error:
+        parse_spec(SPEC | edit)
+    assert fragment in str(error.value)
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(SPEC | edit))
+    assert main(["sweep", str(path), "--out", str(tmp_path / "out.csv"), "--scheduler", "synchronous"]) == 2
+    assert fragment in capsys.readouterr().err and not (tmp_path / "out.csv").exists()
+
+
+def test_toml_specs_read_like_json(tmp_path):
+    path = tmp_path / "spec.toml"
+    path.write_text('shape = [40, 24, 48]\nmodel = "analytic"\n[fields]\ntile_u = [8, 16]\n')
+    assert read_spec(path).size == 2
+
+
+@pytest.mark.slow
+def test_cli_writes_the_same_table_on_a_local_cluster_as_synchronously(tmp_path, capsys):
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(SPEC))
+    tables = []
+    for scheduler in ("synchronous", "local"):
+        out = tmp_path / f"{scheduler}.csv"
+        argv = ["sweep", str(path), "--out", str(out), "--scheduler", scheduler, "--workers", "2", "--chunk", "3"]
+        assert main([*argv, "--json"]) == 0
+        summary = json.loads(capsys.readouterr().out)
+        assert summary["designs"] == 12 and summary["tasks"] == 4 and out.with_suffix(".png").is_file()
+        tables.append(out.read_text())
+    assert tables[0] == tables[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_a_real_scheduler_with_two_workers_gives_the_synchronous_table_even_when_a_worker_is_killed():
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    scheduler = subprocess.Popen(
+        [BIN / "dask", "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+    )  # fmt: skip
+    workers = [
+        subprocess.Popen(
+            [BIN / "dask", "worker", address, "--nthreads", "1", "--no-dashboard", "--no-nanny"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )  # fmt: skip
+        for _ in range(2)
+    ]
+    try:
+        from distributed import Client
+
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(2, timeout=60)
+        spec = parse_spec(SPEC | {"model": "des"})
+        expected = run_sweep(spec, scheduler="synchronous").rows
+        assert run_sweep(spec, scheduler=address, chunk=2).rows == expected
+        # a third worker joins; one of the first two is killed as soon as the first chunk is back
+        spare = subprocess.Popen(
+            [BIN / "dask", "worker", address, "--nthreads", "1", "--no-dashboard", "--no-nanny"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+        )  # fmt: skip
+        workers.append(spare)
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(3, timeout=60)
+        killed = []
+
+        def kill_one(_):
+            if not killed:
+                workers[0].send_signal(signal.SIGKILL)
+                killed.append(time.perf_counter())
+
+        result = run_sweep(spec, scheduler=address, chunk=1, progress=kill_one)
+        assert killed and workers[0].wait(timeout=30) == -signal.SIGKILL
+        assert result.rows == expected  # its tasks ran again elsewhere: complete and identical
+    finally:
+        for process in [*workers, scheduler]:
+            process.kill()
+            process.wait(timeout=30)
