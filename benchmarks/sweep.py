@@ -38,9 +38,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     runs = {workers: run_sweep(spec, scheduler="local", workers=workers, chunk=100) for workers in (1, 2)}
     for workers, run in runs.items():
-        print(
-            f"{workers} worker(s): {len(run.rows):,} designs in {run.seconds:.1f} s, {run.designs_per_second:,.0f} designs/s"
-        )
+        rate = run.designs_per_second
+        print(f"{workers} worker(s): {len(run.rows):,} designs in {run.seconds:.1f} s, {rate:,.0f} designs/s")
     print(f"speed-up 2 / 1 workers: {runs[2].designs_per_second / runs[1].designs_per_second:.2f}x")
     print(f"identical tables: {runs[1].rows == runs[2].rows}")
 
