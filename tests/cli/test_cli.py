@@ -77,8 +77,10 @@ COMMANDS = (
     "prune",
     "search",
     "export",
+    "import",
     "simulate",
     "hls-estimate",
+    "sweep",
     "report",
     "archive",
 )

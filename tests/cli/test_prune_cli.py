@@ -174,14 +174,14 @@ def test_search_json_then_export_of_a_chosen_model(capsys, tiny, monkeypatch):
     )
     assert code == 0
     records = {r["name"]: r for r in json.loads(out)}
-    assert set(records) == {"pruned_10", "search_10"}
+    assert set(records) == {"pruned_10", "pruned_filter_10", "pruned_channel_10", "search_10"}
     for record in records.values():
         assert record["found"]
         for key in ("target", "accuracy", "size_kb", "naive_size_kb", "conv_channels", "fc_hidden", "weight_bits"):
             assert key in record
         assert record["size_kb"] <= record["naive_size_kb"]
     curves = json.loads((tiny / "models" / "search_curves.json").read_text())
-    assert set(curves["curves"]) == {"pruning", "quantization", "combined"}
+    assert set(curves["curves"]) == {"pruning", "filter", "channel", "quantization", "combined"}
     card = json.loads((tiny / "models" / "search_10.json").read_text())
     results = pruning_results(data_dir=tiny, models_dir=tiny / "models")
     assert results["models"]["search_10"]["accuracy"] == card["accuracy"]  # re-evaluation reproduces the search

@@ -105,7 +105,11 @@ def test_quantization_study_measures_every_configuration():
     weight_only = [r for r in records if r.activations is None]
     with_activations = [r for r in records if r.activations is not None]
     assert {r.scheme for r in weight_only} == {"symmetric", "asymmetric"}
-    assert [r.activations for r in with_activations] == [8, 8]
+    assert [(r.activations, r.range, r.activation_range) for r in with_activations] == [
+        (8, "full", "full"),
+        (8, "mse", "full"),
+        (8, "mse", "kl"),
+    ]
     # 8-bit full-range asymmetric weights keep the FP32 accuracy within a point on these images
     fp32 = float((predict(model, test) == test.labels).mean())
     best = max(r.accuracy for r in weight_only if r.range == "full")
