@@ -26,8 +26,6 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import os
-import time
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -38,15 +36,14 @@ import numpy as np
 
 from simulator.designs import MatmulDesign
 from simulator.resources import estimate_resources
+from simulator.tasks import SCHEDULERS, check_scheduler, run_tasks
 from simulator.units.matmul import analytic_matmul, run_matmul_des
 from simulator.units.tiling import DIM_MAX, V_MAX
 
 MODELS = ("analytic", "des")
 SAMPLINGS = ("grid", "random")
-SCHEDULERS = ("synchronous", "local")  # or tcp://HOST:PORT
 MAX_DESIGNS = 10_000_000
 CHUNK_DESIGNS = 500  # designs per task: scheduling overhead stays small against the work
-RETRIES = 3
 COLUMNS = ("buildable", "latency_cycles", "interval_cycles", "dsp", "bram_18k", "lut", "fits", "error")
 
 
@@ -247,43 +244,20 @@ def run_sweep(
     chunk: int = CHUNK_DESIGNS,
     progress: Callable[[int], None] | None = None,
 ) -> SweepRun:
-    """Evaluate every design of ``spec`` on ``scheduler`` (module docstring); ``progress(n)``
+    """Evaluate every design of ``spec`` on ``scheduler`` (``simulator.tasks``); ``progress(n)``
     after each chunk of n designs. Rows come back in design order whatever the scheduler."""
-    if scheduler not in SCHEDULERS and not scheduler.startswith("tcp://"):
-        raise ValueError(f"scheduler {scheduler!r}: expected one of {SCHEDULERS} or tcp://HOST:PORT")
-    started = time.perf_counter()
+    check_scheduler(scheduler)
     pieces = list(chunks(spec, chunk))
-    if scheduler == "synchronous":
-        rows = []
-        for piece in pieces:
-            rows += evaluate(spec, piece)
-            if progress:
-                progress(len(piece))
-        return SweepRun(rows, len(pieces), 1, time.perf_counter() - started)
-    from distributed import Client, LocalCluster, as_completed
-
-    cluster = None
-    if scheduler == "local":
-        n = workers or os.cpu_count() or 1
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
-        client = Client(cluster)
-    else:
-        client = Client(scheduler, timeout="10s")
-    try:
-        futures = client.map(evaluate, [spec] * len(pieces), pieces, retries=RETRIES, pure=False)
-        index = {future.key: i for i, future in enumerate(futures)}
-        results: list[list[dict[str, Any]] | None] = [None] * len(pieces)
-        for future in as_completed(futures):
-            results[index[future.key]] = future.result()
-            if progress:
-                progress(len(pieces[index[future.key]]))
-        n_workers = len(client.scheduler_info()["workers"])
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-    rows = [row for part in results if part is not None for row in part]
-    return SweepRun(rows, len(pieces), n_workers, time.perf_counter() - started)
+    run = run_tasks(
+        evaluate,
+        pieces,
+        shared=(spec,),
+        scheduler=scheduler,
+        workers=workers,
+        progress=None if progress is None else (lambda i: progress(len(pieces[i]))),
+    )
+    rows = [row for part in run.results for row in part]
+    return SweepRun(rows, run.tasks, run.workers, run.seconds)
 
 
 def pareto(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
