@@ -13,11 +13,12 @@ non_negative_int = bounded(int, 0)
 
 def cmd_quantize(args: argparse.Namespace) -> None:
     from compress.quantize_commands import quantize_aware, quantize_one, quantize_study
+    from compress.study import STUDY_BITS
 
     if args.qat is not None:
         card = quantize_aware(
             args.model,
-            bits=args.bits[0],
+            bits=args.bits[0] if args.bits else (4 if args.qat is not None else 8),
             activations=4 if args.activations is None else args.activations,
             edge_bits=args.edge_bits,
             epochs=args.qat,
@@ -34,7 +35,16 @@ def cmd_quantize(args: argparse.Namespace) -> None:
         )
         return
     if args.study:
-        records = quantize_study(args.model, bits=tuple(args.bits), seed=args.seed, data_dir=args.data_dir)
+        study_bits = tuple(args.bits) if args.bits else STUDY_BITS
+        records = quantize_study(
+            args.model,
+            bits=study_bits,
+            seed=args.seed,
+            data_dir=args.data_dir,
+            progress=not args.json,
+            scheduler=args.scheduler,
+            workers=args.workers,
+        )
         if args.json:
             print(json.dumps([r.to_json() for r in records], indent=2))
         else:
@@ -48,7 +58,7 @@ def cmd_quantize(args: argparse.Namespace) -> None:
         granularity=args.granularity,
         range_name=args.range,
         percentile=args.percentile,
-        bits=args.bits[0],
+        bits=args.bits[0] if args.bits else 8,
         activations=args.activations,
         seed=args.seed,
         data_dir=args.data_dir,
@@ -73,8 +83,9 @@ def register(subparsers) -> None:
         "--bits",
         type=int,
         nargs="+",
-        default=[8],
-        help="weight bit width(s) in 2..16 (default 8; with --study: the widths to study, default 2 3 4 5 6 8 12 16)",
+        default=None,
+        help="weight bit width(s) in 2..16 (default 8, with --qat 4; with --study: the widths to study, default "
+        "2 3 4 5 6 8 12 16)",
     )
     quantize.add_argument(
         "--activations", type=int, default=None, help="activation bit width in 2..16 (default: float activations)"
@@ -90,6 +101,13 @@ def register(subparsers) -> None:
     )
     quantize.add_argument("--edge-bits", type=int, default=8, help="with --qat: input pixels and logits (default 8)")
     quantize.add_argument("--output", default="w4a4", help="with --qat: checkpoint name or path (default w4a4)")
+    quantize.add_argument(
+        "--scheduler",
+        default="synchronous",
+        help="with --study: where the configurations run: synchronous (this process; default), local (a Dask "
+        "LocalCluster, one worker process per core) or tcp://HOST:PORT; the records are the same on every one",
+    )
+    quantize.add_argument("--workers", type=positive_int, default=None, help="with --scheduler local: workers")
     quantize.add_argument("--seed", type=non_negative_int, default=0, help="calibration subset seed (default 0)")
     quantize.add_argument("--json", action="store_true", help="print records / the result as JSON")
     add_data_dir(quantize)

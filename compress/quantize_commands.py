@@ -20,15 +20,25 @@ from simulator.numerics import BITS_MAX, BITS_MIN, check_choice, check_int
 
 
 def quantize_study(
-    model_name: str = "baseline", *, bits=STUDY_BITS, seed: int = 0, data_dir=None, progress: bool = True
+    model_name: str = "baseline",
+    *,
+    bits=STUDY_BITS,
+    seed: int = 0,
+    data_dir=None,
+    progress: bool = True,
+    scheduler: str = "synchronous",
+    workers: int | None = None,
 ) -> list[StudyRecord]:
-    """The whole study on the full test set (see compress.study)."""
+    """The whole study on the full test set (see compress.study), its configurations as tasks
+    on ``scheduler`` (``simulator.tasks``)."""
     bits = tuple(sorted(set(bits)))
     for b in bits:
         check_int("quantize --study", "bits", b, BITS_MIN, BITS_MAX)
     train_split, test_split = load_fashion_mnist("train", data_dir), load_fashion_mnist("test", data_dir)
     model, _ = load_checkpoint(model_name)
-    return run_study(model, train_split, test_split, bits=bits, seed=seed, progress=progress)
+    return run_study(
+        model, train_split, test_split, bits=bits, seed=seed, progress=progress, scheduler=scheduler, workers=workers
+    )
 
 
 def quantize_one(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
+import torch
 from tqdm import tqdm
 
 from compress.data import Split
@@ -19,6 +20,7 @@ from compress.model import MyConvNet
 from compress.observe import QuantSpec, observe_interval
 from compress.quantize import build_integer_network, calibration_images, integer_predict_fast, quantize_weights
 from compress.train import predict
+from simulator.tasks import run_tasks
 
 STUDY_BITS = (2, 3, 4, 5, 6, 8, 12, 16)
 WEIGHT_RANGES = (("full", None), ("percentile", 99.9), ("mse", None))
@@ -65,27 +67,19 @@ def weight_only_configs(bits: tuple[int, ...]) -> list[tuple[QuantSpec, str]]:
     return configs
 
 
-def run_study(
-    model: MyConvNet,
-    train_split: Split,
-    test_split: Split,
-    *,
-    bits: tuple[int, ...] = STUDY_BITS,
-    seed: int = 0,
-    progress: bool = True,
-) -> list[StudyRecord]:
-    """Measure every scheme on the full test split; deterministic given ``seed``."""
-    weight_configs = weight_only_configs(bits)
-    act_configs = [(QuantSpec(range=r, bits=b), b, "full") for r in ("full", "mse") for b in bits]
-    act_configs += [(QuantSpec(range="mse", bits=b), b, "kl") for b in bits]
-    calibration = calibration_images(train_split, CALIBRATION_IMAGES, seed)
-    records = []
-    bar = tqdm(total=len(weight_configs) + len(act_configs), desc="quantization study", disable=not progress)
-    for spec, granularity in weight_configs:
-        accuracy = float((predict(quantize_weights(model, spec, granularity), test_split) == test_split.labels).mean())
-        records.append(record(spec, granularity, None, accuracy))
-        bar.update()
-    for weight_spec, act_bits, act_range in act_configs:
+def measure_config(model: MyConvNet, calibration: np.ndarray, test_split: Split, config: tuple) -> StudyRecord:
+    """One configuration of the study on the test split: ("weights", spec, granularity) or
+    ("integer", weight spec, activation bits, activation observer). One torch thread, so the
+    float evaluation is the same in this process and on any worker."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        if config[0] == "weights":
+            _, spec, granularity = config
+            quantized = quantize_weights(model, spec, granularity)
+            accuracy = float((predict(quantized, test_split) == test_split.labels).mean())
+            return record(spec, granularity, None, accuracy)
+        _, weight_spec, act_bits, act_range = config
         net = build_integer_network(
             model,
             calibration,
@@ -94,10 +88,38 @@ def run_study(
             classes=test_split.classes,
         )
         accuracy = float((integer_predict_fast(net, test_split) == test_split.labels).mean())
-        records.append(record(weight_spec, "layer", act_bits, accuracy, act_range))
-        bar.update()
-    bar.close()
-    return records
+        return record(weight_spec, "layer", act_bits, accuracy, act_range)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def run_study(
+    model: MyConvNet,
+    train_split: Split,
+    test_split: Split,
+    *,
+    bits: tuple[int, ...] = STUDY_BITS,
+    seed: int = 0,
+    progress: bool = True,
+    scheduler: str = "synchronous",
+    workers: int | None = None,
+) -> list[StudyRecord]:
+    """Measure every scheme on the full test split, each configuration a task on
+    ``scheduler`` (``simulator.tasks``); deterministic given ``seed``, whatever the scheduler."""
+    configs: list[tuple] = [("weights", spec, granularity) for spec, granularity in weight_only_configs(bits)]
+    configs += [("integer", QuantSpec(range=r, bits=b), b, "full") for r in ("full", "mse") for b in bits]
+    configs += [("integer", QuantSpec(range="mse", bits=b), b, "kl") for b in bits]
+    calibration = calibration_images(train_split, CALIBRATION_IMAGES, seed)
+    with tqdm(total=len(configs), desc="quantization study", disable=not progress) as bar:
+        run = run_tasks(
+            measure_config,
+            configs,
+            shared=(model, calibration, test_split),
+            scheduler=scheduler,
+            workers=workers,
+            progress=lambda _: bar.update(),
+        )
+    return run.results
 
 
 def record(

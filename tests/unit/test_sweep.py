@@ -144,3 +144,20 @@ def test_a_real_scheduler_with_two_workers_gives_the_synchronous_table_even_when
         for process in [*workers, scheduler]:
             process.kill()
             process.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_the_quantization_study_gives_the_same_records_on_a_local_cluster():
+    import dataclasses
+
+    from compress.checkpoint import load_checkpoint
+    from compress.data import load_fashion_mnist
+    from compress.study import run_study
+
+    model, _ = load_checkpoint("baseline")
+    train = load_fashion_mnist("train")
+    test = load_fashion_mnist("test")
+    test = dataclasses.replace(test, images=test.images[:300], labels=test.labels[:300])
+    serial = run_study(model, train, test, bits=(4,), progress=False)
+    parallel = run_study(model, train, test, bits=(4,), progress=False, scheduler="local", workers=2)
+    assert len(serial) == 21 and parallel == serial
