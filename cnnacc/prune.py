@@ -82,7 +82,14 @@ def cmd_search(args: argparse.Namespace) -> None:
         step_images=args.step_images,
         final_epochs=args.final_epochs,
     )
-    records = search_and_ship(config, output_dir=args.output_dir, data_dir=args.data_dir, progress=not args.quiet)
+    records = search_and_ship(
+        config,
+        output_dir=args.output_dir,
+        data_dir=args.data_dir,
+        progress=not args.quiet,
+        scheduler=args.scheduler,
+        workers=args.workers,
+    )
     if args.json:
         print(json.dumps(records, indent=2))
         return
@@ -222,6 +229,13 @@ def register(subparsers) -> None:
         default=SearchConfig.threads,
         help=f"torch threads (default {SearchConfig.threads}: fastest on 2 shared cores)",
     )
+    search.add_argument(
+        "--scheduler",
+        default="synchronous",
+        help="where the walks and the chosen models' fine-tuning run: synchronous (this process; default), local "
+        "(a Dask LocalCluster, one worker process per core) or tcp://HOST:PORT; the models are the same on every one",
+    )
+    search.add_argument("--workers", type=positive_int, default=None, help="with --scheduler local: workers")
     search.add_argument(
         "--output-dir",
         default=str(SHIPPED_DIR),

@@ -52,6 +52,7 @@ from compress.search_config import SearchConfig
 from compress.size import FLOAT_BITS, model_size_kb
 from compress.train import TrainConfig, accuracy
 from simulator.network import run_network
+from simulator.tasks import run_tasks
 
 ACTIVATION_BITS = 8
 
@@ -377,8 +378,43 @@ def shipped_name(kind: str, target: float) -> str:
     return f"{prefix}_{round(100 * target)}"
 
 
-def run_search(baseline: MyConvNet, data: SearchData, config: SearchConfig, *, progress: bool = True) -> SearchResult:
-    """Sensitivity, the three walks, and the chosen model of every target (see module docstring)."""
+def _walk_job(start: State, w8: State, data: SearchData, config: SearchConfig, kind: str) -> list[State]:
+    """One walk of the search, a task of ``run_search`` (deterministic given its arguments)."""
+    torch.set_num_threads(config.threads)
+    if kind in PRUNING_WALKS:
+        targets, conv_only = PRUNING_WALKS[kind]
+        conv = tuple(range(len(start.model.arch.conv_channels)))
+        floor = config.prune_target - config.stop_below
+        return walk(start, ("prune",), floor, data, config, label=f"{kind} pruning only", progress=False,
+                    targets=targets, widths=conv if conv_only else None)  # fmt: skip
+    if kind == "quantization":
+        return uniform_bits_walk(start, data, config, progress=False)
+    floor = min(config.targets) - config.stop_below
+    return walk(w8, ("prune", "bits"), floor, data, config, label="pruning + quantization", progress=False)
+
+
+def _choose_job(data: SearchData, config: SearchConfig, job: tuple) -> dict[str, State | None]:
+    """The chosen states of the targets of one walk (polished states shared among them)."""
+    torch.set_num_threads(config.threads)
+    path, targets = job
+    polished: dict[int, State] = {}
+    return {
+        name: choose(path, target, data, config, progress=False, polished=polished) for name, target in targets.items()
+    }
+
+
+def run_search(
+    baseline: MyConvNet,
+    data: SearchData,
+    config: SearchConfig,
+    *,
+    progress: bool = True,
+    scheduler: str = "synchronous",
+    workers: int | None = None,
+) -> SearchResult:
+    """Sensitivity, the walks, and the chosen model of every target (see module docstring).
+    The walks, then the fine-tuning of each walk's chosen models, are tasks on ``scheduler``
+    (``simulator.tasks``): the results are the same on every scheduler."""
     started = time.perf_counter()
     threads = torch.get_num_threads()
     torch.set_num_threads(config.threads)  # one thread each beats oversubscribing two shared cores
@@ -387,41 +423,24 @@ def run_search(baseline: MyConvNet, data: SearchData, config: SearchConfig, *, p
         kept = [np.arange(w) for w in hidden_widths(baseline.arch)]
         start = State(copy.deepcopy(baseline).eval(), (FLOAT_BITS,) * n_layers, kept, "baseline FP32")
         study = sensitivity_study(start.model, data, config)
-        conv = tuple(range(len(baseline.arch.conv_channels)))
-        walks = {
-            kind: walk(
-                start,
-                ("prune",),
-                config.prune_target - config.stop_below,
-                data,
-                config,
-                label=f"{kind} pruning only",
-                progress=progress,
-                targets=targets,
-                widths=conv if conv_only else None,
-            )
-            for kind, (targets, conv_only) in PRUNING_WALKS.items()
-        }
-        quantization = uniform_bits_walk(start, data, config, progress=progress)
         w8 = State(start.model, (config.bit_levels[0],) * n_layers, kept, "baseline W8")
-        combined = walk(
-            w8,
-            ("prune", "bits"),
-            min(config.targets) - config.stop_below,
-            data,
-            config,
-            label="pruning + quantization",
-            progress=progress,
-        )
-        paths = {**walks, "quantization": quantization, "combined": combined}
+        kinds = [*PRUNING_WALKS, "quantization", "combined"]
+        with tqdm(total=len(kinds), desc="search walks", disable=not progress, leave=False) as bar:
+            run = run_tasks(_walk_job, kinds, shared=(start, w8, data, config), scheduler=scheduler, workers=workers,
+                            progress=lambda _: bar.update())  # fmt: skip
+        paths = dict(zip(kinds, run.results))
         targets = {shipped_name(kind, config.prune_target): config.prune_target for kind in PRUNING_WALKS}
-        kinds = {shipped_name(kind, config.prune_target): kind for kind in PRUNING_WALKS}
         targets |= {shipped_name("combined", t): t for t in sorted(config.targets)}
-        chosen: dict[str, State | None] = {}
-        polished: dict[int, State] = {}
-        for name, target in tqdm(targets.items(), desc="fine-tuning chosen models", disable=not progress, leave=False):
-            path = paths[kinds.get(name, "combined")]
-            chosen[name] = choose(path, target, data, config, progress=progress, polished=polished)
+        walk_of = {shipped_name(kind, config.prune_target): kind for kind in PRUNING_WALKS}
+        jobs: dict[str, dict[str, float]] = {}
+        for name, target in targets.items():
+            jobs.setdefault(walk_of.get(name, "combined"), {})[name] = target
+        with tqdm(total=len(jobs), desc="fine-tuning chosen models", disable=not progress, leave=False) as bar:
+            run = run_tasks(_choose_job, [(paths[kind], named) for kind, named in jobs.items()],
+                            shared=(data, config), scheduler=scheduler, workers=workers,
+                            progress=lambda _: bar.update())  # fmt: skip
+        found = {name: state for part in run.results for name, state in part.items()}
+        chosen: dict[str, State | None] = {name: found[name] for name in targets}
     finally:
         torch.set_num_threads(threads)
     return SearchResult(config, paths, chosen, targets, study, time.perf_counter() - started)

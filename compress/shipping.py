@@ -171,14 +171,20 @@ def card_for(name: str, result: SearchResult, baseline: MyConvNet, baseline_card
 
 
 def search_and_ship(
-    config: SearchConfig, *, output_dir: str | os.PathLike = SHIPPED_DIR, data_dir=None, progress: bool = True
+    config: SearchConfig,
+    *,
+    output_dir: str | os.PathLike = SHIPPED_DIR,
+    data_dir=None,
+    progress: bool = True,
+    scheduler: str = "synchronous",
+    workers: int | None = None,
 ) -> list[dict]:
     """Run the search from the named baseline and save every chosen model with its card,
     plus the measured curves (``search_curves.json``); returns one record per target."""
     train_split, test_split = load_fashion_mnist("train", data_dir), load_fashion_mnist("test", data_dir)
     baseline, baseline_card = load_checkpoint(config.baseline)
     data = split_data(train_split, test_split, config)
-    result = run_search(baseline, data, config, progress=progress)
+    result = run_search(baseline, data, config, progress=progress, scheduler=scheduler, workers=workers)
     output_dir = Path(output_dir)
     records = []
     for name, target in result.targets.items():

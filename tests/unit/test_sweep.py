@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import torch
 
 from cnnacc.main import main
 from simulator.designs import MatmulDesign
@@ -90,6 +91,18 @@ def test_cli_writes_the_same_table_on_a_local_cluster_as_synchronously(tmp_path,
     assert tables[0] == tables[1]
 
 
+def small_search(scheduler: str):
+    from compress.model import MyConvNet
+    from compress.search import SearchConfig, run_search, split_data
+    from tests.unit.test_search import SMALL_CONFIG, TINY, tiny_split
+
+    data = split_data(tiny_split(600, 0), tiny_split(200, 1), SearchConfig(**SMALL_CONFIG))
+    torch.manual_seed(0)
+    baseline = MyConvNet(TINY).eval()
+    config = SearchConfig(**SMALL_CONFIG, targets=(0.3,), prune_target=0.3, bit_levels=(8, 4))
+    return run_search(baseline, data, config, progress=False, scheduler=scheduler)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -140,6 +153,16 @@ def test_a_real_scheduler_with_two_workers_gives_the_synchronous_table_even_when
         result = run_sweep(spec, scheduler=address, chunk=1, progress=kill_one)
         assert killed and workers[0].wait(timeout=30) == -signal.SIGKILL
         assert result.rows == expected  # its tasks ran again elsewhere: complete and identical
+        # a small search through the same cluster: the walks and fine-tunes as tasks, the same models
+        serial, remote = (small_search(scheduler) for scheduler in ("synchronous", address))
+        assert remote.curves() == serial.curves()
+        for name, state in serial.chosen.items():
+            other = remote.chosen[name]
+            assert (state is None) == (other is None)
+            if state is not None:
+                assert state.record == other.record
+                for key, value in state.model.state_dict().items():
+                    assert torch.equal(value, other.model.state_dict()[key]), (name, key)
     finally:
         for process in [*workers, scheduler]:
             process.kill()
