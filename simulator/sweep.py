@@ -35,7 +35,6 @@ from typing import Any
 import numpy as np
 
 from simulator.designs import MatmulDesign
-from simulator.resources import estimate_resources
 from simulator.tasks import SCHEDULERS, check_scheduler, run_tasks
 from simulator.units.matmul import analytic_matmul, run_matmul_des
 from simulator.units.tiling import DIM_MAX, V_MAX
@@ -196,7 +195,7 @@ def evaluate(spec: SweepSpec, designs: list[dict[str, Any]]) -> list[dict[str, A
             design = MatmulDesign(**(spec.base | fields))
             design.check_buildable()
             result = run(design, *spec.shape)
-            resources = estimate_resources(design)
+            resources = result.resources
         except ValueError as error:
             rows.append(row | {"buildable": False, "error": str(error).splitlines()[0]})
             continue
