@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from reports.operators import measure_operators, operators_section
 from reports.pruning import pruning_results, pruning_section
 from reports.quantization import quantization_section
 from simulator.numerics import V_MAX
+from simulator.onnx_model import runtime_agreement
 
 TITLE = "cnnacc: a quantized CNN and its accelerator, before synthesis (accuracies measured, hardware estimated)"
 
@@ -81,7 +83,11 @@ def measure(
     records = run_study(
         model, train_split, test_split, progress=progress, bits=QUICK_STUDY_BITS if quick else STUDY_BITS
     )
-    net = model.save_weights(Path(out_dir) / "export_baseline_w8a8", data_dir=data_dir)
+    net = model.save_weights(Path(out_dir) / "export_baseline_w8a8", data_dir=data_dir, onnx=True)
+    onnx = {
+        rounding: runtime_agreement(dataclasses.replace(net, rounding=rounding), test_split.images)
+        for rounding in ("floor", "nearest")
+    }
     return {
         "baseline": measure_baseline(train_split, test_split, evaluation),
         "quantization": {
@@ -90,7 +96,7 @@ def measure(
             "ranges": weight_ranges(model),
             **shipped_low_bit(train_split, test_split),
         },
-        "pruning": pruning_results(data_dir, train_split=train_split, test_split=test_split),
+        "pruning": pruning_results(data_dir, train_split=train_split, test_split=test_split) | {"onnx": onnx},
         "operators": measure_operators(),
         "network": measure_network_section(net, test_split, lambda: predict(model, test_split), evaluation["accuracy"]),
     }

@@ -238,6 +238,7 @@ def pruning_section(results: dict) -> Section:
         "half_width_cost_pt": half_width_costs(results["sensitivity"]),
         "curves": curves,
         "sensitivity": results["sensitivity"],
+        **({"onnx": results["onnx"]} if "onnx" in results else {}),
         "quoted": {
             "compaction_tolerance": 1e-5,
             "small_loss_pt": SMALL_LOSS_PT,
@@ -269,7 +270,7 @@ def pruning_section(results: dict) -> Section:
                 "Per-layer sensitivity of the baseline without fine-tuning: "
                 "pruning one width filter-wise or channel-wise, or quantizing one layer's weights",
             ),
-            export_text(models),
+            export_text(models, results.get("onnx")),
         ]
     )
     figures = {

@@ -238,9 +238,33 @@ For a small loss ({SMALL_LOSS_PT:g} point) {small_verdict}.{reverse}
 """
 
 
-def export_text(models: dict) -> str:
-    example = "search_85" if "search_85" in models else next(iter(models), "baseline")
+def onnx_text(onnx: dict | None) -> str:
+    if not onnx:
+        return ""
+    near, floor = onnx["nearest"], onnx["floor"]
+
+    def worst(result: dict, how: str) -> float:
+        return 100 * min(layer[how]["within_one"] for layer in result["layers"].values())
+
     return f"""
+*ONNX, checked by ONNX Runtime.* With `--onnx` the export also writes `model.onnx`: QLinearConv for
+every layer (an FC layer as 1 x 1 kernels, which keeps its int32 bias), `Max` with the output zero
+point for ReLU, MaxPool and Flatten, with the export's own scales and zero points. ONNX Runtime,
+written by others, implements the same affine scheme but requantizes through float and rounds to
+nearest. On the {near["images"]:,} test images of the 8-bit baseline export: with the contract's nearest
+rounding, **{100 * near["predictions"]:.2f} %** of the predictions are identical and every output code of
+every layer is within one code ({worst(near, "chained"):.2f} % chained through the network, {worst(near, "alone"):.2f} %
+layer by layer on our inputs); with the floor rounding the accelerator uses by default,
+{100 * floor["predictions"]:.2f} % of the predictions agree and each layer alone stays within one code
+({worst(floor, "alone"):.2f} %), while chained the half-code bias of floor against round-to-nearest compounds
+to {worst(floor, "chained"):.2f} % within one at the worst layer. `cnnacc import` reads such a model back
+(exactly, through the M0 and n it carries) into an export folder.
+"""
+
+
+def export_text(models: dict, onnx: dict | None = None) -> str:
+    example = "search_85" if "search_85" in models else next(iter(models), "baseline")
+    step3 = f"""
 **Step 3 (exporting the weights).** `MyConvNet.save_weights(path)` (command line: `cnnacc export
 PATH --model {example}`) writes a folder with `weights.npz` -- per layer the uniform asymmetric
 weight codes `L.weight_q` in compacted dimensions (a convolution's as the matmul operand of one
@@ -251,6 +275,8 @@ the weight scale, zero point and bit width, the input and output activation scal
 point, the requantization M0 and n, and the ReLU and pooling flags. Both files are written
 atomically, and `load_weights` refuses a truncated, tampered or mismatched export. The folder
 also holds `network.h` (every array and constant for the HLS testbenches) and `golden.npz`
-(per-layer output codes of a few images). Weights narrower than a byte are stored one per byte;
-the sizes above count them packed.
+(per-layer output codes of a few images). Weights narrower than a byte are stored packed, end
+to end at their width (two 4-bit codes a byte; `simulator.packing`, which the Numba kernels and
+the C++ unpacker read bit-exactly), as the sizes above count them.
 """
+    return step3 + onnx_text(onnx)

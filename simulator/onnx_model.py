@@ -150,6 +150,42 @@ def to_onnx(net: IntegerNetwork, *, intermediate: bool = False):
     return model
 
 
+def _compare(theirs: np.ndarray, ours: np.ndarray) -> dict:
+    difference = np.abs(theirs.astype(np.int64) - ours.reshape(theirs.shape).astype(np.int64))
+    return {
+        "identical": float((difference == 0).mean()),
+        "within_one": float((difference <= 1).mean()),
+        "max": int(difference.max()),
+    }
+
+
+def runtime_agreement(net: IntegerNetwork, images: np.ndarray) -> dict:
+    """ONNX Runtime (CPU) on ``to_onnx(net)`` against our engine (``run_layers``) on uint8
+    ``images``: the share of identical predictions, and per layer the share of output codes
+    identical and within one code, chained (each engine feeds its own codes on) and alone
+    (ONNX Runtime runs the layer on our codes of the layer before)."""
+    import onnxruntime as ort
+
+    from simulator.network import run_layers
+
+    def session(network: IntegerNetwork):
+        model = to_onnx(network, intermediate=True).SerializeToString()
+        return ort.InferenceSession(model, providers=["CPUExecutionProvider"])
+
+    theirs = session(net).run(None, {"input": images})
+    ours = run_layers(net, images)
+    layers = {}
+    inputs = images
+    for layer, chained, mine in zip(net.layers, theirs[1:], ours):
+        shape = tuple(inputs.shape[1:]) + (1,) * (4 - inputs.ndim)
+        alone = IntegerNetwork(layers=(layer,), input_shape=shape, rounding=net.rounding)  # type: ignore[arg-type]
+        isolated = session(alone).run(None, {"input": inputs.reshape(len(inputs), *shape)})[0]
+        layers[layer.name] = {"chained": _compare(chained, mine), "alone": _compare(isolated, mine)}
+        inputs = mine.reshape(len(mine), *chained.shape[1:])
+    predictions = float((theirs[0].argmax(1) == ours[-1].argmax(1)).mean())
+    return {"images": len(images), "rounding": net.rounding, "predictions": predictions, "layers": layers}
+
+
 def layer_output_names(net: IntegerNetwork) -> list[str]:
     """The graph outputs of ``to_onnx(net, intermediate=True)`` after "output", per layer."""
     return [f"{layer.name}.{'pool' if layer.pool else 'relu' if layer.relu else 'acc'}" for layer in net.layers]
@@ -312,4 +348,4 @@ def load_onnx(path) -> IntegerNetwork:
         raise OnnxError(f"{path}: {error}") from None
 
 
-__all__ = ["OnnxError", "from_onnx", "layer_output_names", "load_onnx", "to_onnx"]
+__all__ = ["OnnxError", "from_onnx", "layer_output_names", "load_onnx", "runtime_agreement", "to_onnx"]
