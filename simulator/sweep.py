@@ -15,7 +15,8 @@ of the kernel's loop program, ``analytic_matmul``) or ``des`` (the SimPy model,
 the design fits its part: all estimates of the HLS C++.
 
 Work runs in chunks of designs on a Dask scheduler: ``synchronous`` (in this process),
-``local`` (a ``distributed.LocalCluster`` of one single-threaded worker process per core)
+``local`` (a ``distributed.LocalCluster`` of one single-threaded worker process per core; a
+job of one chunk runs synchronously)
 or ``tcp://HOST:PORT`` (an existing cluster). A chunk is a pure function of its designs, so
 the table is the same whatever the scheduler and the number of workers; a chunk whose worker
 dies is run again (``retries``), so a killed worker costs time, not rows.
@@ -247,6 +248,8 @@ def run_sweep(
     after each chunk of n designs. Rows come back in design order whatever the scheduler."""
     check_scheduler(scheduler)
     pieces = list(chunks(spec, chunk))
+    if scheduler == "local" and len(pieces) <= 1:  # a tiny job: starting a cluster would cost more than it
+        scheduler = "synchronous"
     run = run_tasks(
         evaluate,
         pieces,
