@@ -74,23 +74,30 @@ def measure_config(model: MyConvNet, calibration: np.ndarray, test_split: Split,
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        if config[0] == "weights":
-            _, spec, granularity = config
-            quantized = quantize_weights(model, spec, granularity)
-            accuracy = float((predict(quantized, test_split) == test_split.labels).mean())
-            return record(spec, granularity, None, accuracy)
-        _, weight_spec, act_bits, act_range = config
-        net = build_integer_network(
-            model,
-            calibration,
-            weight_spec=weight_spec,
-            activation_spec=QuantSpec(bits=act_bits, range=act_range),
-            classes=test_split.classes,
-        )
-        accuracy = float((integer_predict_fast(net, test_split) == test_split.labels).mean())
-        return record(weight_spec, "layer", act_bits, accuracy, act_range)
+        return _measure(model, calibration, test_split, config)
+    except Exception as error:  # name the configuration, whatever worker ran it
+        described = ", ".join(str(part) for part in config)
+        raise ValueError(f"quantization study configuration ({described}): {type(error).__name__}: {error}") from error
     finally:
         torch.set_num_threads(threads)
+
+
+def _measure(model: MyConvNet, calibration: np.ndarray, test_split: Split, config: tuple) -> StudyRecord:
+    if config[0] == "weights":
+        _, spec, granularity = config
+        quantized = quantize_weights(model, spec, granularity)
+        accuracy = float((predict(quantized, test_split) == test_split.labels).mean())
+        return record(spec, granularity, None, accuracy)
+    _, weight_spec, act_bits, act_range = config
+    net = build_integer_network(
+        model,
+        calibration,
+        weight_spec=weight_spec,
+        activation_spec=QuantSpec(bits=act_bits, range=act_range),
+        classes=test_split.classes,
+    )
+    accuracy = float((integer_predict_fast(net, test_split) == test_split.labels).mean())
+    return record(weight_spec, "layer", act_bits, accuracy, act_range)
 
 
 def run_study(

@@ -51,6 +51,10 @@ class SpecError(ValueError):
     """A sweep SPEC that names an unknown field, an empty range or a value out of range."""
 
 
+class SweepTaskError(ValueError):
+    """A design whose model failed (not a design the C++ cannot build): the message names it."""
+
+
 @dataclass(frozen=True)
 class SweepSpec:
     """A validated SPEC (module docstring)."""
@@ -200,6 +204,8 @@ def evaluate(spec: SweepSpec, designs: list[dict[str, Any]]) -> list[dict[str, A
         except ValueError as error:
             rows.append(row | {"buildable": False, "error": str(error).splitlines()[0]})
             continue
+        except Exception as error:  # a model failure: name the design, whatever worker ran it
+            raise SweepTaskError(f"design {spec.base | fields}: {type(error).__name__}: {error}") from error
         rows.append(
             row
             | {
@@ -277,6 +283,7 @@ __all__ = [
     "SCHEDULERS",
     "SpecError",
     "SweepRun",
+    "SweepTaskError",
     "SweepSpec",
     "evaluate",
     "pareto",

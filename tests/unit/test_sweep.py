@@ -184,3 +184,23 @@ def test_the_quantization_study_gives_the_same_records_on_a_local_cluster():
     serial = run_study(model, train, test, bits=(4,), progress=False)
     parallel = run_study(model, train, test, bits=(4,), progress=False, scheduler="local", workers=2)
     assert len(serial) == 21 and parallel == serial
+
+
+def test_a_failed_design_stops_the_sweep_with_one_line_naming_it_and_nothing_written(tmp_path, capsys, monkeypatch):
+    import simulator.sweep as sweep
+
+    real = sweep.analytic_matmul
+
+    def flaky(design, u, v, w):
+        if design.tile_u == 16 and design.tile_w == 32:
+            raise RuntimeError("model failure")
+        return real(design, u, v, w)
+
+    monkeypatch.setattr(sweep, "analytic_matmul", flaky)
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(SPEC))
+    out = tmp_path / "out.csv"
+    assert main(["sweep", str(path), "--out", str(out), "--scheduler", "synchronous", "--quiet"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "'tile_u': 16" in error and "'tile_w': 32" in error and "model failure" in error
+    assert not out.exists() and not out.with_suffix(".png").exists()
