@@ -24,6 +24,7 @@ from simulator.designs import Im2colDesign, MatmulDesign
 from simulator.network import IntegerNetwork, run_layers, run_network
 from simulator.network_timing import NetworkTiming, bound_ratio, network_timing
 from simulator.resources import estimate_resources
+from simulator.sweep import pareto_front
 
 SW_EMU_IMAGES = 200
 SPEED_RUNS = 5
@@ -103,12 +104,8 @@ def design_space(net: IntegerNetwork) -> list[dict]:
 
 
 def pareto(points: list[dict]) -> list[dict]:
-    """The designs no other design beats on both DSPs and cycles, by DSPs."""
-    front: list[dict] = []
-    for point in sorted(points, key=lambda p: (p["dsp"], p["cycles_per_image"], p["bram_18k"])):
-        if not front or point["cycles_per_image"] < front[-1]["cycles_per_image"]:
-            front.append(point)
-    return front
+    """The designs no other design beats on both DSPs and cycles per image, by DSPs."""
+    return pareto_front(points, "cycles_per_image")
 
 
 def knee(front: list[dict]) -> dict:

@@ -81,8 +81,8 @@ def packs(layer: IntegerLayer) -> bool:
     return layer.weight_bits < 8 and layer.weight_q.dtype == np.uint8
 
 
-def layer_arrays(layer: IntegerLayer) -> dict[str, np.ndarray]:
-    key, weights = weight_array(layer)
+def layer_arrays(layer: IntegerLayer, key: str, weights: np.ndarray) -> dict[str, np.ndarray]:
+    """The arrays stored for ``layer`` given its weights as ``weight_array`` returns them."""
     if packs(layer):  # simulator.packing: weight_bits bits per code, end to end
         stored = {f"{layer.name}.weight_packed": pack_codes(weights, layer.weight_bits)}
     else:
@@ -99,8 +99,8 @@ def save_network(net: IntegerNetwork, folder: str | os.PathLike, *, extra: dict 
     for layer in net.layers:
         if np.abs(layer.bias_q).max(initial=0) >= 2**31:
             raise ValueError(f"save_network: {layer.name}.bias_q does not fit int32")
-        own = layer_arrays(layer)
         key, weights = weight_array(layer)
+        own = layer_arrays(layer, key, weights)
         arrays.update(own)
         layers.append(
             {

@@ -268,14 +268,18 @@ def run_sweep(
     return SweepRun(rows, run.tasks, run.workers, run.seconds)
 
 
-def pareto(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The buildable designs that fit and that no other beats on both DSPs and cycles, by DSPs."""
+def pareto_front(points: list[dict[str, Any]], cycles: str) -> list[dict[str, Any]]:
+    """The points no other beats on both DSPs and ``cycles``, by DSPs (ties: fewer BRAMs)."""
     front: list[dict[str, Any]] = []
-    usable = [r for r in rows if r["buildable"] and r["fits"]]
-    for row in sorted(usable, key=lambda r: (r["dsp"], r["latency_cycles"], r["bram_18k"])):
-        if not front or row["latency_cycles"] < front[-1]["latency_cycles"]:
-            front.append(row)
+    for point in sorted(points, key=lambda p: (p["dsp"], p[cycles], p["bram_18k"])):
+        if not front or point[cycles] < front[-1][cycles]:
+            front.append(point)
     return front
+
+
+def pareto(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The buildable designs that fit and that no other beats on both DSPs and latency."""
+    return pareto_front([r for r in rows if r["buildable"] and r["fits"]], "latency_cycles")
 
 
 __all__ = [
@@ -287,6 +291,7 @@ __all__ = [
     "SweepSpec",
     "evaluate",
     "pareto",
+    "pareto_front",
     "parse_spec",
     "read_spec",
     "run_sweep",
