@@ -19,6 +19,7 @@ no Vitis on the machines this project runs on.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,6 +100,7 @@ class Resources:
 # ----------------------------------------------------------------------------- memories
 
 
+@functools.cache
 def bram18_count(depth: int, width_bits: int) -> int:
     """RAMB18E2 blocks for one memory of ``depth`` words of ``width_bits``.
 

@@ -21,7 +21,7 @@ from simulator.designs import MatmulDesign
 from simulator.numerics import check_qmatmul_args
 from simulator.resources import estimate_resources
 from simulator.results import MatmulResult, Trace
-from simulator.units.matmul_program import matmul_program, steps
+from simulator.units.matmul_program import matmul_program
 from simulator.units.program import Program, Timing, simulate_des, static_timing
 from simulator.units.tiling import check_matmul_shape, compute_bound_cycles, memory_bound_cycles
 
@@ -53,7 +53,7 @@ def _result(model, design, u, v, w, program, timing, trace, latency, n_events) -
         resources=estimate_resources(design),
         n_events=n_events,
         extra={
-            "n_steps": len(steps(design, u, v, w)),
+            "n_steps": -(-u // design.tile_u) * -(-v // design.tile_v) * -(-w // design.tile_w),
             "n_out_tiles": program.outer["store"][1],
             "n_runs": sum(len(runs) for runs in program.processes.values()),
         },

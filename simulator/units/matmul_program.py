@@ -84,20 +84,21 @@ def steps(design: MatmulDesign, u: int, v: int, w: int) -> list[Step]:
 
 
 def a_rows(design: MatmulDesign, u: int, v: int, w: int, tiled: bool) -> tuple[np.ndarray, np.ndarray]:
-    """(byte address, length) of every row ``load_a`` emits, in order (the C++ ``ARows``)."""
-    tiles_v, tiles_w = math.ceil(v / design.tile_v), math.ceil(w / design.tile_w)
+    """(byte address, length) of every row ``load_a`` emits, in order (the C++ ``ARows``): for
+    each row band ti, for each column tile, for each depth tile tj, its rows r."""
+    tiles_u, tiles_v, tiles_w = math.ceil(u / design.tile_u), math.ceil(v / design.tile_v), math.ceil(w / design.tile_w)
     depth = np.minimum(design.tile_v, v - np.arange(tiles_v) * design.tile_v)
-    addresses, lengths = [], []
-    for ti in range(math.ceil(u / design.tile_u)):
-        rows = _extent(u, design.tile_u, ti)
-        tj, r = np.meshgrid(np.arange(tiles_v), np.arange(rows), indexing="ij")  # (tj, r)
-        if tiled:
-            address = (ti * design.tile_u * tiles_v + tj * rows + r) * design.tile_v
-        else:
-            address = (ti * design.tile_u + r) * v + tj * design.tile_v
-        addresses.append(np.tile(address.ravel(), tiles_w))
-        lengths.append(np.tile(np.repeat(depth, rows), tiles_w))
-    return np.concatenate(addresses).astype(np.int64), np.concatenate(lengths).astype(np.int64)
+    band_rows = np.minimum(design.tile_u, u - np.arange(tiles_u) * design.tile_u)
+    counts = tiles_w * tiles_v * band_rows  # rows emitted per band
+    ti = np.repeat(np.arange(tiles_u), counts)
+    rows = band_rows[ti]
+    within = (np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)) % (tiles_v * rows)
+    tj, r = within // rows, within % rows
+    if tiled:
+        address = (ti * design.tile_u * tiles_v + tj * rows + r) * design.tile_v
+    else:
+        address = (ti * design.tile_u + r) * v + tj * design.tile_v
+    return address.astype(np.int64), depth[tj].astype(np.int64)
 
 
 def b_rows(design: MatmulDesign, u: int, v: int, w: int, tiled: bool) -> tuple[np.ndarray, np.ndarray]:
