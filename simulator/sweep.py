@@ -16,19 +16,20 @@ the design fits its part: all estimates of the HLS C++.
 
 Work runs in chunks of designs on a Dask scheduler: ``synchronous`` (in this process),
 ``local`` (a ``distributed.LocalCluster`` of one single-threaded worker process per core; a
-job of one chunk runs synchronously)
-or ``tcp://HOST:PORT`` (an existing cluster). A chunk is a pure function of its designs, so
-the table is the same whatever the scheduler and the number of workers; a chunk whose worker
+job of one chunk runs synchronously) or ``tcp://HOST:PORT`` (an existing cluster). A task
+carries the span of design indices of its chunk and decodes its designs from the spec
+(grid: mixed-radix digits; random: seeded blocks), so a million-design job sends two
+integers per task. A chunk is a pure function of its span, so the table is the same
+whatever the scheduler, the number of workers and the chunk size; a chunk whose worker
 dies is run again (``retries``), so a killed worker costs time, not rows.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ MODELS = ("analytic", "des")
 SAMPLINGS = ("grid", "random")
 MAX_DESIGNS = 10_000_000
 CHUNK_DESIGNS = 500  # designs per task: scheduling overhead stays small against the work
+RANDOM_BLOCK = 1024  # random designs drawn from one seeded generator
 COLUMNS = ("buildable", "latency_cycles", "interval_cycles", "dsp", "bram_18k", "lut", "fits", "error")
 
 
@@ -72,18 +74,26 @@ class SweepSpec:
         """Designs the spec sweeps."""
         return self.samples if self.sampling == "random" else math.prod(len(v) for v in self.fields.values())
 
-    def designs(self) -> Iterator[dict[str, Any]]:
-        """The field values of every design, in a fixed order (grid: row-major over the fields
-        in the SPEC's order; random: ``samples`` seeded draws)."""
-        names = list(self.fields)
+    def designs(self, start: int = 0, stop: int | None = None) -> list[dict[str, Any]]:
+        """The field values of designs ``start`` .. ``stop`` - 1 (default: all), in a fixed
+        order: grid, row-major over the fields in the SPEC's order; random, seeded draws in
+        blocks of ``RANDOM_BLOCK`` designs (block b from the generator seeded [seed, b]), so
+        any range is drawn alone, the same whatever the chunking."""
+        stop = self.size if stop is None else min(stop, self.size)
+        names, values = list(self.fields), list(self.fields.values())
+        sizes = [len(v) for v in values]
+        if stop <= start:
+            return []
         if self.sampling == "grid":
-            for values in itertools.product(*self.fields.values()):
-                yield dict(zip(names, values))
-            return
-        rng = np.random.default_rng(self.seed)
-        picks = [rng.integers(0, len(self.fields[name]), self.samples) for name in names]
-        for i in range(self.samples):
-            yield {name: _plain(self.fields[name][int(pick[i])]) for name, pick in zip(names, picks)}
+            picks = np.stack(np.unravel_index(np.arange(start, stop), sizes), axis=1)
+        else:
+            blocks = range(start // RANDOM_BLOCK, (stop - 1) // RANDOM_BLOCK + 1)
+            drawn = [
+                np.random.default_rng([self.seed, b]).integers(0, sizes, (RANDOM_BLOCK, len(sizes))) for b in blocks
+            ]
+            first = blocks[0] * RANDOM_BLOCK
+            picks = np.concatenate(drawn)[start - first : stop - first]
+        return [{name: _plain(value[i]) for name, value, i in zip(names, values, row)} for row in picks.tolist()]
 
 
 def _plain(value):
@@ -190,11 +200,12 @@ def read_spec(path) -> SweepSpec:
         raise SpecError(f"{path}: {error}") from None
 
 
-def evaluate(spec: SweepSpec, designs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One chunk: a row per design (module docstring). Pure: the same rows wherever it runs."""
+def evaluate(spec: SweepSpec, span: tuple[int, int]) -> list[dict[str, Any]]:
+    """One chunk, designs ``span[0]`` .. ``span[1] - 1`` of the spec: a row per design (module
+    docstring). Pure: the same rows wherever it runs (a task carries two integers, not designs)."""
     run = analytic_matmul if spec.model == "analytic" else run_matmul_des
     rows = []
-    for fields in designs:
+    for fields in spec.designs(*span):
         row: dict[str, Any] = dict(fields) | dict.fromkeys(COLUMNS)
         try:
             design = MatmulDesign(**(spec.base | fields))
@@ -222,10 +233,9 @@ def evaluate(spec: SweepSpec, designs: list[dict[str, Any]]) -> list[dict[str, A
     return rows
 
 
-def chunks(spec: SweepSpec, size: int = CHUNK_DESIGNS) -> Iterator[list[dict[str, Any]]]:
-    designs = spec.designs()
-    while chunk := list(itertools.islice(designs, size)):
-        yield chunk
+def chunks(spec: SweepSpec, size: int = CHUNK_DESIGNS) -> list[tuple[int, int]]:
+    """The spans of designs of the tasks."""
+    return [(start, min(start + size, spec.size)) for start in range(0, spec.size, size)]
 
 
 @dataclass
@@ -253,7 +263,7 @@ def run_sweep(
     """Evaluate every design of ``spec`` on ``scheduler`` (``simulator.tasks``); ``progress(n)``
     after each chunk of n designs. Rows come back in design order whatever the scheduler."""
     check_scheduler(scheduler)
-    pieces = list(chunks(spec, chunk))
+    pieces = chunks(spec, chunk)
     if scheduler == "local" and len(pieces) <= 1:  # a tiny job: starting a cluster would cost more than it
         scheduler = "synchronous"
     run = run_tasks(
@@ -262,7 +272,7 @@ def run_sweep(
         shared=(spec,),
         scheduler=scheduler,
         workers=workers,
-        progress=None if progress is None else (lambda i: progress(len(pieces[i]))),
+        progress=None if progress is None else (lambda i: progress(pieces[i][1] - pieces[i][0])),
     )
     rows = [row for part in run.results for row in part]
     return SweepRun(rows, run.tasks, run.workers, run.seconds)

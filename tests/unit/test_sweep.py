@@ -48,6 +48,31 @@ def test_random_sampling_is_seeded():
     assert list(spec.designs()) != list(parse_spec(SPEC | {"sampling": "random", "samples": 7, "seed": 4}).designs())
 
 
+@pytest.mark.parametrize("sampling", ["grid", "random"])
+def test_any_span_of_designs_is_decoded_alone_the_same_whatever_the_chunking(sampling):
+    spec = parse_spec(
+        {
+            "shape": [40, 24, 48],
+            "sampling": sampling,
+            "samples": 3000,
+            "fields": {"tile_u": [8, 16, 32], "tile_w": {"min": 16, "max": 64, "step": 16}, "requant_lanes": [8, 64]},
+        }
+    )
+    whole = spec.designs()
+    assert len(whole) == spec.size
+    if sampling == "grid":
+        lanes, tiles_w = (8, 64), (16, 32, 48, 64)
+        assert whole == [
+            {"tile_u": a, "tile_w": b, "requant_lanes": c} for a in (8, 16, 32) for b in tiles_w for c in lanes
+        ]
+    else:  # seeded blocks of 1024: spans across block edges decode alone
+        assert len({tuple(d.values()) for d in whole}) == 24
+    for start, stop in ((0, 1), (5, 17), (1000, 1030), (1023, 2049), (spec.size - 3, spec.size + 9)):
+        assert spec.designs(start, stop) == whole[start:stop]
+    small = parse_spec({"shape": [40, 24, 48], "sampling": sampling, "samples": 30, "fields": spec.fields})
+    assert run_sweep(small, scheduler="synchronous", chunk=7).rows == run_sweep(small, scheduler="synchronous").rows
+
+
 @pytest.mark.parametrize(
     "edit, fragment",
     [
