@@ -1475,7 +1475,12 @@ def _unrolled(label: str, trips: int, nodes: list[dict], arrays: set[str]) -> di
             recurrences[name] = max(recurrences.get(name, 0.0), length)
     recurrence = max(recurrences.values(), default=0.0)
     once = _rough_latency(nodes, unrolled=True)
-    latency = once + max(0, trips - 1) * math.ceil(recurrence - 1e-9)
+    if 0.0 < recurrence < 1.0:
+        # an integer accumulator (add, logic within a state): the tool balances the copies'
+        # chain into a tree of ceil(log2(trips)) levels, in fractions of a state
+        latency = once + math.ceil(math.ceil(math.log2(max(1, trips))) * recurrence - 1e-9)
+    else:  # a multi-cycle core (floating point is not reassociated): one after the other
+        latency = once + max(0, trips - 1) * math.ceil(recurrence - 1e-9)
     return {
         "op": f"{label} (unrolled x{trips})",
         "latency": latency,

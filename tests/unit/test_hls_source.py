@@ -298,6 +298,29 @@ def test_a_row_of_a_two_dimensional_array_costs_its_address_arithmetic(tmp_path)
     assert latency[6] > latency[8]
 
 
+def test_an_unrolled_integer_accumulation_is_a_balanced_tree_and_a_float_one_a_chain(tmp_path):
+    kernel = tmp_path / "sum.cpp"
+    body = (
+        "void sum(const TYPE in[32], TYPE out[1]) {\n"
+        "#pragma HLS ARRAY_PARTITION variable = in complete\n"
+        "    TYPE acc = 0;\n"
+        "Sum:\n"
+        "    for (int i = 0; i < 32; ++i) {\n"
+        "#pragma HLS UNROLL\n"
+        "        acc += in[i];\n"
+        "    }\n"
+        "    out[0] = acc;\n"
+        "}\n"
+    )
+    kernel.write_text(body)
+    latency = {
+        kind: estimate_nest(read_source(kernel, "sum", defines=[f"TYPE={kind}"], clock_ns=5.0)[0]).latency_cycles
+        for kind in ("int", "float")
+    }
+    # 32 integer adds in 5 levels of a state's fraction each; 31 fadds of 4 states one after the other
+    assert latency["int"] <= 8 and latency["float"] >= 31 * 4
+
+
 @pytest.mark.slow
 def test_hls_src_kernels_read_from_source_match_their_static_schedule_loop_by_loop():
     from simulator.designs import Im2colDesign, MatmulDesign
