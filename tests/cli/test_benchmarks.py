@@ -42,9 +42,8 @@ def test_scalesim_comparison_explains_itself():
 @pytest.mark.slow
 def test_a_large_sweep_matches_the_serial_models_on_its_sample():
     """The --large mode end to end at a small N: its sampled rows equal both serial models."""
-    result = subprocess.run(
-        [sys.executable, "benchmarks/sweep.py", "--large", "2000"], cwd=ROOT, capture_output=True, text=True, timeout=900
-    )
+    command = [sys.executable, "benchmarks/sweep.py", "--large", "2000"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "noise on stderr: False" in result.stdout
     assert "1,000 sampled rows: equal to the serial analytic twin 1,000, to the SimPy model 1,000" in result.stdout
