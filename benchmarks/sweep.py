@@ -114,7 +114,7 @@ def large(designs: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--designs", type=int, default=4000, help="random designs to evaluate (default 4000)")
+    parser.add_argument("--designs", type=int, default=20000, help="random designs to evaluate (default 20000)")
     parser.add_argument("--quick", action="store_true", help="200 designs")
     parser.add_argument("--large", type=int, metavar="N", help="an N-design sweep end to end (e.g. 1000000)")
     args = parser.parse_args(argv)
