@@ -593,6 +593,8 @@ class SourceReader:
                 node = {"op": f"block@{first_line[0]}", "latency": max(1, block.states())}
                 node["_arrays"] = {name for name, _ in touched}
                 node["_ports"] = dict(touched)
+                node["_reads"] = set(block.first_read)  # values the block reads before writing them
+                node["_writes"] = set(block.ready)
                 node["_recurrence"] = block.recurrence
                 node["_recurrences"] = dict(block.recurrences)
                 nodes.append(node)
@@ -899,7 +901,7 @@ class SourceReader:
                 per_array[name] += count  # a block RAM's reads and writes share its ports
         for name, count in per_array.items():
             ii = max(ii, math.ceil(count / (hls_ops.BRAM_PORTS * context.factors.get(name, 1))))
-        iteration = max(1, _rough_latency(nodes, unrolled=True))
+        iteration = max(1, _iteration_latency(nodes))
         node = {
             "loop": label,
             "trip_count": trips,
@@ -1517,6 +1519,42 @@ def _parallel(nodes: list[dict]) -> list[dict]:
             grouped.append(node)
     close()
     return grouped
+
+
+def _iteration_latency(nodes: list[dict]) -> int:
+    """Latency of a pipelined body (every nested loop unrolled), its parts scheduled as soon as
+    the values they read are written (an op, or a loop unrolled into the body, waits for the
+    parts before it that write what it reads); a part the reader cannot see into (a call
+    with loops) waits for every part before it and every part after it waits for it."""
+    written: list[tuple[set[str] | None, int]] = []
+    end = 0
+    for node in nodes:
+        reads, writes = _values(node)
+        if reads is None:
+            start = end
+        else:
+            start = max((stop for names, stop in written if names is None or names & reads), default=0)
+        stop = start + _rough_latency([node], unrolled=True)
+        written.append((writes, stop))
+        end = max(end, stop)
+    return end
+
+
+def _values(node: dict) -> tuple[set[str] | None, set[str] | None]:
+    """(values read, values written) of a part of a body, None when the reader cannot tell."""
+    if "op" in node:
+        if "_reads" not in node:
+            return None, None
+        return node["_reads"], node["_writes"]
+    reads: set[str] = set()
+    writes: set[str] = set()
+    for child in node.get("body", []):
+        child_reads, child_writes = _values(child)
+        if child_reads is None or child_writes is None:
+            return None, None
+        reads |= child_reads - writes
+        writes |= child_writes
+    return reads, writes
 
 
 def _rough_latency(nodes: list[dict], unrolled: bool = False) -> int:

@@ -321,6 +321,35 @@ def test_an_unrolled_integer_accumulation_is_a_balanced_tree_and_a_float_one_a_c
     assert latency["int"] <= 8 and latency["float"] >= 31 * 4
 
 
+def test_independent_parts_of_a_pipelined_body_overlap_and_dependent_ones_chain(tmp_path):
+    kernel = tmp_path / "parts.cpp"
+    body = (
+        "void parts(const float a[256], const float b[256], float x[256], float y[256], int counts[4]) {\n"
+        "#pragma HLS ARRAY_PARTITION variable = counts complete\n"
+        "Parts:\n"
+        "    for (int i = 0; i < 256; ++i) {\n"
+        "#pragma HLS PIPELINE II = 1\n"
+        "        float p = a[i] * b[i];\n"
+        "        x[i] = p;\n"
+        "        for (int j = 0; j < 4; ++j) {\n"
+        "            counts[j] += i;\n"
+        "        }\n"
+        "        y[i] = SECOND * b[i];\n"
+        "    }\n"
+        "}\n"
+    )
+    kernel.write_text(body)
+    iteration = {
+        second: loops(read_source(kernel, "parts", defines=[f"SECOND={second}"], clock_ns=5.0)[0])["Parts"][
+            "iteration_latency"
+        ]
+        for second in ("a[i]", "p")
+    }
+    # two fmuls side by side, or the second after the first (fmul: 3 states at 5 ns, less the
+    # fractions the store and the read share with it)
+    assert iteration["p"] >= iteration["a[i]"] + 2
+
+
 @pytest.mark.slow
 def test_hls_src_kernels_read_from_source_match_their_static_schedule_loop_by_loop():
     from simulator.designs import Im2colDesign, MatmulDesign
@@ -335,7 +364,9 @@ def test_hls_src_kernels_read_from_source_match_their_static_schedule_loop_by_lo
         if row.kind == "pipelined":  # the static rows total every run of a label; the source's are one run
             runs = channels if row.name.strip() in ("PadRows", "FillRows", "EmitRows") else 1
             assert (source[row.name.strip()].trip_count * runs, source[row.name.strip()].ii) == (row.trip_count, row.ii)
-    assert abs(source_schedule(design, shape).latency_cycles - static.latency_cycles) <= 0.05 * static.latency_cycles
+    # the tops differ by the DATAFLOW rule (processes overlapped whole) against the program's
+    # stream-coupled timing, and by the iteration latencies (the source's operator chains)
+    assert abs(source_schedule(design, shape).latency_cycles - static.latency_cycles) <= 0.10 * static.latency_cycles
     for shape in ((64, 64, 64), (100, 100, 100)):
         matmul = source_schedule(MatmulDesign(), shape)
         program = kernel_schedule(MatmulDesign(), shape)
