@@ -17,8 +17,9 @@ estimator over the contract's fake quantization, activations float) and recorded
 validation accuracy (integer W8A8 path when quantized, exactly as deployed). Three walks
 measure the curves of Task 2b: pruning only (FP32), quantization only (uniform bits) and
 combined (starting from W8). For each target the smallest state whose validation accuracy
-beats target + margin is fine-tuned longer, together with the next smaller state, and the
-smallest that still beats target + margin is kept. Decisions use a validation slice held
+beats target + margin is fine-tuned longer, then up to ``refine`` smaller states of the walk
+in turn (largest first, until one falls short: the longer fine-tuning recovers a few points),
+and the smallest that still beats target + margin is kept. Decisions use a validation slice held
 out from the training images; test accuracy is recorded for the report, never used.
 """
 

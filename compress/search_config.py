@@ -34,10 +34,10 @@ class SearchConfig:
     drop_floor: float = 0.002
     step_images: int = 16000
     final_epochs: int = 2
-    refine: int = 1
+    refine: int = 4
     margin: float = 0.01
     stop_below: float = 0.03
-    max_steps: int = 40
+    max_steps: int = 60
     multiple: int = 1
     criterion: str = "l1"
     weight_range: str = "mse"
