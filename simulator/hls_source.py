@@ -1289,7 +1289,11 @@ def _is_operator_ref(cursor) -> bool:
 
 def _source_type(cursor):
     """The type of an operand before the stand-in headers' conversions (an ap_int / ap_fixed
-    converted to long long or double for arithmetic keeps its own type and width)."""
+    converted to long long or double for arithmetic keeps its own type and width); the
+    element type of an ``hls::vector`` (its lanes are computed side by side)."""
+    canonical = cursor.type.get_canonical()
+    if "hls::vector<" in canonical.spelling and canonical.get_num_template_arguments() > 0:
+        return canonical.get_template_argument_type(0)
     for inner in cursor.walk_preorder():
         spelling = inner.type.get_canonical().spelling
         if "ap_" in spelling and "(" not in spelling:

@@ -350,6 +350,28 @@ def test_independent_parts_of_a_pipelined_body_overlap_and_dependent_ones_chain(
     assert iteration["p"] >= iteration["a[i]"] + 2
 
 
+def test_hls_vector_arithmetic_parses_and_its_lanes_cost_their_element_type(tmp_path):
+    kernel = tmp_path / "lanes.cpp"
+    kernel.write_text(
+        "#include <hls_vector.h>\n"
+        "typedef hls::vector<TYPE, 16> lanes_t;\n"
+        "void lanes(const lanes_t *a, const lanes_t *b, lanes_t *c) {\n"
+        "Lanes:\n"
+        "    for (int i = 0; i < 64; ++i) {\n"
+        "#pragma HLS PIPELINE II = 1\n"
+        "        c[i] = a[i] * b[i] + a[i];\n"
+        "    }\n"
+        "}\n"
+    )
+    iteration = {
+        kind: loops(read_source(kernel, "lanes", defines=[f"TYPE={kind}"], clock_ns=4.0)[0])["Lanes"][
+            "iteration_latency"
+        ]
+        for kind in ("float", "short")
+    }
+    assert iteration["float"] > iteration["short"]  # fmul + fadd against a DSP multiply and an add
+
+
 @pytest.mark.slow
 def test_hls_src_kernels_read_from_source_match_their_static_schedule_loop_by_loop():
     from simulator.designs import Im2colDesign, MatmulDesign
