@@ -1046,31 +1046,49 @@ class SourceReader:
                 info.writes.add(declaration.spelling)
                 total = _merge(total, info)
             return total
+        if kind == "SWITCH_STMT":  # its cases are exclusive branches, as an if's
+            children = list(cursor.get_children())
+            condition = self._statement(children[0], context, skip_calls)
+            body = children[-1]
+            cases: list[list] = []
+            for child in body.get_children() if body.kind.name == "COMPOUND_STMT" else [body]:
+                if child.kind.name in ("CASE_STMT", "DEFAULT_STMT") or not cases:
+                    cases.append([])
+                cases[-1].append(child)
+            return self._branches(condition, [self._sequence(case, context, skip_calls) for case in cases])
         if kind == "IF_STMT":
             parts = [self._statement(child, context, skip_calls) for child in cursor.get_children()]
-            condition, branches = parts[0], parts[1:]
-            merged = _merge_all(branches)  # both branches computed, one result selected
-            merged.accesses = Counter()
-            for branch in branches:  # exclusive branches share the ports
-                merged.accesses |= branch.accesses
-            merged = _merge(merged, _Expr(condition.latency, dict(condition.paths), set(), condition.accesses))
-            merged.latency = self.target.combinational("logic").after(merged.latency)  # the predicate
-            return merged
-        if kind in ("COMPOUND_STMT", "RETURN_STMT", "SWITCH_STMT", "CASE_STMT", "DEFAULT_STMT"):
-            block = hls_ops.BlockSchedule()
-            total = _Expr()
-            for child in cursor.get_children():
-                part = self._statement(child, context, skip_calls)
-                block.statement(part.paths, part.writes, part.latency)
-                total = _merge(total, part)
-            total.latency = max(total.latency, block.latency)
-            total.recurrences = _longest(total.recurrences, block.recurrences)
-            return total
+            return self._branches(parts[0], parts[1:])
+        if kind in ("COMPOUND_STMT", "RETURN_STMT", "CASE_STMT", "DEFAULT_STMT"):
+            return self._sequence(list(cursor.get_children()), context, skip_calls)
         if kind in ("NULL_STMT", "BREAK_STMT", "CONTINUE_STMT") or kind.endswith("_DECL"):
             return _Expr()
         if kind == "LABEL_STMT":
             return self._statement(next(cursor.get_children()), context, skip_calls)
         return self._expr(cursor, context, skip_calls)
+
+    def _branches(self, condition: _Expr, branches: list[_Expr]) -> _Expr:
+        """Exclusive branches under ``condition``: all computed, one result selected; they
+        share the ports (one branch's accesses happen)."""
+        merged = _merge_all(branches)
+        merged.accesses = Counter()
+        for branch in branches:
+            merged.accesses |= branch.accesses
+        merged = _merge(merged, _Expr(condition.latency, dict(condition.paths), set(), condition.accesses))
+        merged.latency = self.target.combinational("logic").after(merged.latency)  # the predicate
+        return merged
+
+    def _sequence(self, statements: list, context: _Context, skip_calls: bool = False) -> _Expr:
+        """Statements one after the other, each as soon as the values it reads are written."""
+        block = hls_ops.BlockSchedule()
+        total = _Expr()
+        for child in statements:
+            part = self._statement(child, context, skip_calls)
+            block.statement(part.paths, part.writes, part.latency)
+            total = _merge(total, part)
+        total.latency = max(total.latency, block.latency)
+        total.recurrences = _longest(total.recurrences, block.recurrences)
+        return total
 
     def _expr(self, cursor, context: _Context, skip_calls: bool = False) -> _Expr:
         kind = cursor.kind.name

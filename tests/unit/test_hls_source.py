@@ -372,6 +372,26 @@ def test_hls_vector_arithmetic_parses_and_its_lanes_cost_their_element_type(tmp_
     assert iteration["float"] > iteration["short"]  # fmul + fadd against a DSP multiply and an add
 
 
+def test_the_cases_of_a_switch_are_exclusive_and_hls_math_parses(tmp_path):
+    kernel = tmp_path / "modes.cpp"
+    kernel.write_text(
+        "#include <hls_math.h>\n"
+        "void modes(const float in[256], float out[256], int mode) {\n"
+        "Modes:\n"
+        "    for (int i = 0; i < 256; ++i) {\n"
+        "        switch (mode) {\n"
+        "            case 0: out[i] = in[i]; break;\n"
+        "            case 1: out[i] = hls::sqrt(in[i]); break;\n"
+        "            default: out[i] = 0.0f;\n"
+        "        }\n"
+        "    }\n"
+        "}\n"
+    )
+    loop = loops(read_source(kernel, "modes", clock_ns=5.0)[0])["Modes"]
+    # one of the three writes of out happens per iteration; the square root sets the depth
+    assert loop["pipeline_ii"] == 1 and loop["iteration_latency"] >= 12
+
+
 @pytest.mark.slow
 def test_hls_src_kernels_read_from_source_match_their_static_schedule_loop_by_loop():
     from simulator.designs import Im2colDesign, MatmulDesign
