@@ -8,7 +8,8 @@
   core unless ``workers`` says otherwise), started and closed around the call;
 - ``tcp://HOST:PORT``: an existing Dask cluster.
 
-The shared arguments (a model, a dataset) are scattered to the workers once. A task whose
+The shared arguments (a model, a dataset) are scattered to the workers once, and so are
+large items (a walk's models), each copy on every worker so a dead one loses nothing. A task whose
 worker dies is run again elsewhere (``RETRIES``), so a killed worker costs time, not results;
 results come back in the order of ``items`` whatever finished first. The functions must be
 deterministic given their arguments (each task carries its own seed), so the results are
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from typing import Any
 
 SCHEDULERS = ("synchronous", "local")  # or tcp://HOST:PORT
 RETRIES = 3
+LARGE_ITEMS_BYTES = 1 << 20  # items larger than this (models, paths of models) are scattered to the workers
 
 
 @dataclass
@@ -83,9 +86,11 @@ def run_tasks(
         client = Client(scheduler, timeout="10s")
     try:
         scattered = [client.scatter(value, broadcast=True) for value in shared]
-        futures = client.map(
-            function, *[[value] * len(items) for value in scattered], list(items), retries=RETRIES, pure=False
-        )
+        work = list(items)
+        if len(pickle.dumps(work)) > LARGE_ITEMS_BYTES:  # large items travel as data, not in the task graph
+            work = client.scatter(work, broadcast=True)
+        repeated = [[value] * len(items) for value in scattered]
+        futures = client.map(function, *repeated, work, retries=RETRIES, pure=False)
         index = {future.key: i for i, future in enumerate(futures)}
         done: list[Any] = [None] * len(items)
         for future in as_completed(futures):

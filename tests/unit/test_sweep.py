@@ -229,3 +229,22 @@ def test_a_failed_design_stops_the_sweep_with_one_line_naming_it_and_nothing_wri
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "'tile_u': 16" in error and "'tile_w': 32" in error and "model failure" in error
     assert not out.exists() and not out.with_suffix(".png").exists()
+
+
+def _total(shared: int, item) -> int:
+    return shared + int(item.sum())
+
+
+def test_large_items_travel_as_data_not_in_the_task_graph():
+    import warnings
+
+    import numpy as np
+
+    from simulator.tasks import LARGE_ITEMS_BYTES, run_tasks
+
+    items = [np.full(LARGE_ITEMS_BYTES // 8, i, np.int64) for i in range(3)]  # 1 MiB each
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run = run_tasks(_total, items, shared=(7,), scheduler="local", workers=2)
+    assert run.results == [7 + i * (LARGE_ITEMS_BYTES // 8) for i in range(3)]
+    assert not [w for w in caught if "large graph" in str(w.message)]
