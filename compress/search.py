@@ -14,7 +14,9 @@ or lower one layer's weight bits to the next level of 8, 6, 5, 4, 3, 2 -- by
 
 and the winner is fine-tuned briefly (quantization-aware when quantized: a straight-through
 estimator over the contract's fake quantization, activations float) and recorded with its
-validation accuracy (integer W8A8 path when quantized, exactly as deployed). Three walks
+validation accuracy (integer W8A8 path when quantized, exactly as deployed); a winner that
+falls below the walk's floor gives way to the next best action (up to ``retries``), and the
+walk stops when none holds. Three walks
 measure the curves of Task 2b: pruning only (FP32), quantization only (uniform bits) and
 combined (starting from W8). For each target the smallest state whose validation accuracy
 beats target + margin is fine-tuned longer, then up to ``refine`` smaller states of the walk
@@ -216,25 +218,30 @@ def walk(
     for step in range(1, config.max_steps + 1):
         current = path[-1]
         here = rank_accuracy(current, data, config)
-        best, best_score = None, math.inf
-        for candidate in candidates(current, kinds, config, targets, widths):
+        scored = []
+        for order, candidate in enumerate(candidates(current, kinds, config, targets, widths)):
             saved = current.size_kb - candidate.size_kb
             drop = max(here - rank_accuracy(candidate, data, config), config.drop_floor)
-            if saved > 0 and drop / saved < best_score:
-                best, best_score = candidate, drop / saved
+            if saved > 0:
+                scored.append((drop / saved, order, candidate))
+        scored.sort(key=lambda item: item[:2])  # lowest score first; ties: the first candidate
+        best = None
+        for _, _, candidate in scored[: 1 + config.retries]:  # the next best when one falls below the floor
+            best = replace(candidate, model=copy.deepcopy(candidate.model))
+            fine_tune(
+                best.model,
+                best.bits,
+                step_subset(data, config, step),
+                train_config(config, config.seed + step),
+                config.weight_range,
+                progress=progress,
+            )
+            record(best, data, config, step)
+            if best.record["val_accuracy"] >= floor_accuracy:
+                break
         if best is None:
             break
-        best = replace(best, model=copy.deepcopy(best.model))
-        fine_tune(
-            best.model,
-            best.bits,
-            step_subset(data, config, step),
-            train_config(config, config.seed + step),
-            config.weight_range,
-            progress=progress,
-        )
         path.append(best)
-        record(best, data, config, step)
         bar.update()
         bar.set_postfix(size_kb=f"{best.size_kb:.1f}", val=f"{best.record['val_accuracy']:.4f}")
         if best.record["val_accuracy"] < floor_accuracy:

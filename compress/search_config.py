@@ -18,7 +18,8 @@ class SearchConfig:
     bit_levels are the weight widths a layer steps down through; step_images are the
     training images of the short fine-tuning after each step, final_epochs the epochs of
     the chosen models' fine-tuning; refine is how many smaller states are tried with it;
-    a walk stops stop_below under its lowest target or after max_steps; multiple rounds
+    a walk stops stop_below under its lowest target (after trying the ``retries`` next best
+    actions of the step that fell below) or after max_steps; multiple rounds
     kept channel counts (e.g. to the PE array width); threads are torch threads.
     """
 
@@ -38,6 +39,7 @@ class SearchConfig:
     margin: float = 0.01
     stop_below: float = 0.03
     max_steps: int = 60
+    retries: int = 3
     multiple: int = 1
     criterion: str = "l1"
     weight_range: str = "mse"
@@ -66,6 +68,7 @@ class SearchConfig:
             ("final_epochs", 0, 100),
             ("refine", 0, 10),
             ("max_steps", 1, 1000),
+            ("retries", 0, 100),
             ("multiple", 1, 512),
             ("batch_size", 1, 65536),
             ("threads", 1, 256),

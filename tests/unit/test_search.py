@@ -180,6 +180,23 @@ def test_walk_is_deterministic_and_every_step_saves_size(data):
     assert all(r["test_accuracy"] is not None for r in records[0])
 
 
+def test_a_step_below_the_floor_gives_way_to_the_next_best_actions(data, monkeypatch):
+    import compress.search as search
+
+    tuned = []
+    real = search.fine_tune
+    monkeypatch.setattr(search, "fine_tune", lambda *args, **kwargs: tuned.append(1) or real(*args, **kwargs))
+    configs = {retries: SearchConfig(**SMALL_CONFIG, retries=retries) for retries in (0, 2)}
+    start = start_state((8, 8, 8, 8))
+    paths = {
+        retries: walk(start, ("prune", "bits"), 1.01, data, config, label="t", progress=False)
+        for retries, config in configs.items()
+    }
+    # an unreachable floor: the best action, then it and the two next best, all fall below it
+    assert [len(path) for path in paths.values()] == [2, 2] and len(tuned) == 1 + 3
+    assert paths[0][-1].action != paths[2][-1].action
+
+
 def fake_path(accuracies_by_size):
     path = []
     for fc_hidden, val in accuracies_by_size:
