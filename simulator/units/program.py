@@ -228,7 +228,8 @@ def static_timing(program: Program, design: Design, trace: Trace | None = None) 
     compiled (``_fixpoint``) over the program laid out as arrays (``_Flat``).
     """
     flat = _Flat(program)
-    starts, ends, done_cycle, passes = _fixpoint(*flat.arrays(), design.mem_latency_cycles, MAX_PASSES)
+    arrays = (flat.process, flat.run, flat.read_ptr, flat.reads, flat.positions, flat.depth)
+    starts, ends, done_cycle, passes = _fixpoint(*arrays, design.mem_latency_cycles, MAX_PASSES)
     if passes > MAX_PASSES:
         raise RuntimeError(f"{program.name}: the static schedule did not settle")
     timing: dict[str, list[tuple[LoopRun, int, int]]] = {}
@@ -280,9 +281,6 @@ class _Flat:
         self.reads = np.asarray(reads, np.int64).reshape(-1, 3)
         self.positions = np.asarray(positions[1:], np.int64)
         self.depth = np.asarray([-1 if (d := program.depth_runs.get(name)) is None else d for name in names], np.int64)
-
-    def arrays(self):
-        return self.process, self.run, self.read_ptr, self.reads, self.positions, self.depth
 
 
 @njit(cache=True, nogil=True)
