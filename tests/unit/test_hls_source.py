@@ -14,6 +14,11 @@ from simulator.schedule import estimate_nest
 KERNELS = Path(__file__).parent.parent / "data" / "hls_kernels" / "shapes.cpp"
 
 
+def per_define(kernel, top: str, macro: str, values, clock_ns: float) -> dict:
+    """The nest of ``kernel`` read with -D macro=value, for each value."""
+    return {value: read_source(kernel, top, defines=[f"{macro}={value}"], clock_ns=clock_ns)[0] for value in values}
+
+
 def loops(node: dict) -> dict[str, dict]:
     """Every loop of a nest by name."""
     found = {}
@@ -291,8 +296,8 @@ def test_a_row_of_a_two_dimensional_array_costs_its_address_arithmetic(tmp_path)
     )
     kernel.write_text(body)
     latency = {
-        cols: estimate_nest(read_source(kernel, "rows", defines=[f"COLS={cols}"], clock_ns=2.0)[0]).latency_cycles
-        for cols in (8, 6)
+        cols: estimate_nest(nest).latency_cycles
+        for cols, nest in per_define(kernel, "rows", "COLS", (8, 6), 2.0).items()
     }
     # r * 8 + 1 is a bit concatenation; r * 6 + 1 is a shift-and-add and an add before the read
     assert latency[6] > latency[8]
@@ -313,10 +318,8 @@ def test_an_unrolled_integer_accumulation_is_a_balanced_tree_and_a_float_one_a_c
         "}\n"
     )
     kernel.write_text(body)
-    latency = {
-        kind: estimate_nest(read_source(kernel, "sum", defines=[f"TYPE={kind}"], clock_ns=5.0)[0]).latency_cycles
-        for kind in ("int", "float")
-    }
+    nests = per_define(kernel, "sum", "TYPE", ("int", "float"), 5.0)
+    latency = {kind: estimate_nest(nest).latency_cycles for kind, nest in nests.items()}
     # 32 integer adds in 5 levels of a state's fraction each; 31 fadds of 4 states one after the other
     assert latency["int"] <= 8 and latency["float"] >= 31 * 4
 
@@ -339,12 +342,8 @@ def test_independent_parts_of_a_pipelined_body_overlap_and_dependent_ones_chain(
         "}\n"
     )
     kernel.write_text(body)
-    iteration = {
-        second: loops(read_source(kernel, "parts", defines=[f"SECOND={second}"], clock_ns=5.0)[0])["Parts"][
-            "iteration_latency"
-        ]
-        for second in ("a[i]", "p")
-    }
+    nests = per_define(kernel, "parts", "SECOND", ("a[i]", "p"), 5.0)
+    iteration = {second: loops(nest)["Parts"]["iteration_latency"] for second, nest in nests.items()}
     # two fmuls side by side, or the second after the first (fmul: 3 states at 5 ns, less the
     # fractions the store and the read share with it)
     assert iteration["p"] >= iteration["a[i]"] + 2
@@ -363,12 +362,8 @@ def test_hls_vector_arithmetic_parses_and_its_lanes_cost_their_element_type(tmp_
         "    }\n"
         "}\n"
     )
-    iteration = {
-        kind: loops(read_source(kernel, "lanes", defines=[f"TYPE={kind}"], clock_ns=4.0)[0])["Lanes"][
-            "iteration_latency"
-        ]
-        for kind in ("float", "short")
-    }
+    nests = per_define(kernel, "lanes", "TYPE", ("float", "short"), 4.0)
+    iteration = {kind: loops(nest)["Lanes"]["iteration_latency"] for kind, nest in nests.items()}
     assert iteration["float"] > iteration["short"]  # fmul + fadd against a DSP multiply and an add
 
 
