@@ -49,4 +49,23 @@ def add_data_dir(parser: argparse.ArgumentParser) -> None:
     )
 
 
-__all__ = ["add_data_dir", "bounded"]
+def add_scheduler_options(parser: argparse.ArgumentParser, *, work: str, default: str = "synchronous") -> None:
+    """--scheduler and --workers of a command whose ``work`` runs as tasks on Dask
+    (``simulator.tasks``): the results are the same on every scheduler."""
+    schedulers = {
+        "synchronous": "synchronous (this process)",
+        "local": "local (a Dask LocalCluster, one worker process per core)",
+    }
+    choices = [f"{text[:-1]}; the default)" if name == default else text for name, text in schedulers.items()]
+    parser.add_argument(
+        "--scheduler",
+        default=default,
+        help=f"where {work} run: {', '.join(choices)}, or tcp://HOST:PORT of a running Dask scheduler; "
+        "the results are the same on every one",
+    )
+    parser.add_argument(
+        "--workers", type=bounded(int, 1), default=None, help="with --scheduler local: workers (default: cores)"
+    )
+
+
+__all__ = ["add_data_dir", "add_scheduler_options", "bounded"]

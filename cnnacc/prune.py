@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from cnnacc.args import add_data_dir, bounded
+from cnnacc.args import add_data_dir, add_scheduler_options, bounded
 from cnnacc.simulate import add_design_options, design_from_args
 from compress.checkpoint import SHIPPED_DIR
 from compress.prune import CRITERIA, SCOPES, TARGETS, PruneSpec
@@ -229,13 +229,7 @@ def register(subparsers) -> None:
         default=SearchConfig.threads,
         help=f"torch threads (default {SearchConfig.threads}: fastest on 2 shared cores)",
     )
-    search.add_argument(
-        "--scheduler",
-        default="synchronous",
-        help="where the walks and the chosen models' fine-tuning run: synchronous (this process; default), local "
-        "(a Dask LocalCluster, one worker process per core) or tcp://HOST:PORT; the models are the same on every one",
-    )
-    search.add_argument("--workers", type=positive_int, default=None, help="with --scheduler local: workers")
+    add_scheduler_options(search, work="the walks and the chosen models' fine-tuning")
     search.add_argument(
         "--output-dir",
         default=str(SHIPPED_DIR),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from cnnacc.args import add_data_dir, bounded
+from cnnacc.args import add_data_dir, add_scheduler_options, bounded
 
 positive_int = bounded(int, 1)
 non_negative_int = bounded(int, 0)
@@ -101,13 +101,7 @@ def register(subparsers) -> None:
     )
     quantize.add_argument("--edge-bits", type=int, default=8, help="with --qat: input pixels and logits (default 8)")
     quantize.add_argument("--output", default="w4a4", help="with --qat: checkpoint name or path (default w4a4)")
-    quantize.add_argument(
-        "--scheduler",
-        default="synchronous",
-        help="with --study: where the configurations run: synchronous (this process; default), local (a Dask "
-        "LocalCluster, one worker process per core) or tcp://HOST:PORT; the records are the same on every one",
-    )
-    quantize.add_argument("--workers", type=positive_int, default=None, help="with --scheduler local: workers")
+    add_scheduler_options(quantize, work="the configurations of --study")
     quantize.add_argument("--seed", type=non_negative_int, default=0, help="calibration subset seed (default 0)")
     quantize.add_argument("--json", action="store_true", help="print records / the result as JSON")
     add_data_dir(quantize)

@@ -8,7 +8,7 @@ import io
 import json
 from pathlib import Path
 
-from cnnacc.args import bounded
+from cnnacc.args import add_scheduler_options, bounded
 
 positive_int = bounded(int, 1)
 
@@ -69,15 +69,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument("spec", metavar="SPEC", help="the sweep specification (.json or .toml)")
     parser.add_argument("--out", default="sweep.csv", help="the table to write (default sweep.csv; figure beside)")
-    parser.add_argument(
-        "--scheduler",
-        default="local",
-        help="local (a LocalCluster, one worker process per core; default), synchronous (in this process), "
-        "or tcp://HOST:PORT of a running Dask scheduler",
-    )
-    parser.add_argument(
-        "--workers", type=positive_int, default=None, help="workers of the local cluster (default: cores)"
-    )
+    add_scheduler_options(parser, work="the chunks of designs", default="local")
     parser.add_argument("--chunk", type=positive_int, default=500, help="designs per task (default 500)")
     parser.add_argument("--json", action="store_true", help="print the summary and the Pareto front as JSON")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
