@@ -8,8 +8,12 @@ delays fit the clock budget, as Vitis HLS schedules:
 - the budget of a state is the clock period less the Vitis default clock uncertainty (27 %);
 - combinational operations (add, compare, logic, select, a multiplexer of registers) take a
   fraction of a state, ``delay_ns / budget``: they chain while the fractions fit in one state;
-- pipelined cores (multipliers, floating-point operators, dividers) take whole states: their
-  result is ready ``cycles`` states after the state their operands arrive in;
+- pipelined cores (multipliers, floating-point operators, dividers) take whole states, and
+  each of their stages has a combinational delay (``CORE_DELAY_NS``): a core starts in the
+  state its operands arrive in only if they arrive early enough for its first stage to fit
+  (a float add after a block-RAM read starts one state later: 1.29 + 3.57 ns > 3.65 ns), and
+  its result comes that delay into its last state, ``cycles`` states after it starts (so a
+  write after a double add waits for the next state: 3.17 + 1.29 ns > 3.65 ns);
 - a block-RAM read returns its data one state after the address (RAMB18E2 / RAMB36E1 with the
   output register off), a write completes within its state.
 
@@ -39,7 +43,7 @@ FAMILIES = ("ultrascale", "7series")
 # states at 5 ns: (UltraScale / UltraScale+, 7 series)
 CORE_STATES: dict[str, tuple[int, int]] = {
     "mul": (1, 2),  # integer multiply that fits one DSP48 (27 x 18 / 25 x 18)
-    "mul_wide": (2, 3),  # wider integer multiply (several DSPs)
+    "mul_wide": (1, 3),  # wider integer multiply (several DSPs; a 32-bit multiply is 1 state on UltraScale+)
     "fadd": (4, 9),
     "fmul": (3, 7),
     "fdiv": (12, 29),
@@ -53,30 +57,44 @@ CORE_STATES: dict[str, tuple[int, int]] = {
     "fcmp": (1, 1),
     "fconv": (3, 5),  # int <-> float conversions
 }
+# combinational delay of one stage of a pipelined core, in ns: (UltraScale / UltraScale+, 7 series).
+# From the operation lines of Vitis HLS 2023.2 schedule reports (``*.verbose.sched.rpt``) of the
+# calibration set's projects (xcvu35p and xc7z020 at 5 ns); cores no report showed take
+# DEFAULT_CORE_DELAY_NS.
+CORE_DELAY_NS: dict[str, tuple[float, float]] = {
+    "mul": (2.89, 1.54),  # a 32-bit multiply in one DSP48 (7 series: a 16-bit DSP48 stage)
+    "fadd": (3.57, 3.35),
+    "fmul": (2.78, 2.56),
+    "dadd": (3.17, 3.35),
+    "dmul": (3.33, 3.33),
+    "fcmp": (2.05, 2.05),
+}
+DEFAULT_CORE_DELAY_NS = 3.0
 # combinational delay in ns: (UltraScale / UltraScale+, 7 series)
 DELAY_NS: dict[str, tuple[float, float]] = {
     "add": (0.9, 1.6),  # 32-bit add, subtract, compare
     "logic": (0.4, 0.6),  # and, or, xor, not, select, a register multiplexer
     "shift": (0.9, 1.6),  # shift by a variable amount
-    "bram_out": (1.2, 2.0),  # block-RAM clock-to-data
-    "bram_in": (0.6, 0.8),  # block-RAM address / write setup
-    "core_out": (0.3, 0.4),  # a pipelined core's output register
+    "bram_out": (1.29, 1.14),  # block-RAM clock-to-data (a read's data)
+    "bram_in": (1.29, 1.14),  # block-RAM address / write setup (a write)
 }
 
 
 @dataclass(frozen=True)
 class Op:
-    """A combinational operation (``cycles`` 0, a ``delay`` in states) or a pipelined core."""
+    """A combinational operation (``cycles`` 0) or a pipelined core of ``cycles`` states; ``delay``
+    (in states) is the operation's delay, or the delay of each of the core's stages."""
 
     cycles: int
     delay: float
 
     def after(self, time: float) -> float:
-        """When the result is ready if the operands are ready at ``time`` (in states)."""
+        """When the result is ready if the operands are ready at ``time`` (in states): the
+        operation starts in that state if its (first stage's) delay still fits, else in the next."""
+        start = time if (time - math.floor(time)) + self.delay <= 1.0 + 1e-9 else math.ceil(time)
         if self.cycles == 0:
-            start = time if (time - math.floor(time)) + self.delay <= 1.0 + 1e-9 else math.ceil(time)
             return start + self.delay
-        return math.floor(time) + self.cycles + self.delay
+        return math.floor(start) + self.cycles + self.delay
 
 
 SMALL_MULTIPLY_BITS = 8  # a multiply of operands this narrow is bound to fabric, not a DSP
@@ -119,7 +137,8 @@ class Target:
         """A pipelined core of ``CORE_STATES`` kind at this clock."""
         states = CORE_STATES[kind][self._index()]
         scaled = math.ceil(states * REFERENCE_CLOCK_NS / self.clock_ns - 1e-9)
-        return Op(max(1, scaled), self.combinational("core_out").delay)
+        delay = CORE_DELAY_NS.get(kind.replace("mul_wide", "mul"), (DEFAULT_CORE_DELAY_NS,) * 2)[self._index()]
+        return Op(max(1, scaled), min(1.0, delay / self.budget_ns))
 
     def multiply(self, bits_a: int, bits_b: int) -> Op:
         """An integer multiply: one DSP48 up to 27 x 18 bits (either way round), several above."""
@@ -155,14 +174,25 @@ class BlockSchedule:
     recurrences: dict[str, float] = field(default_factory=dict)  # per value written after it was read
     distances: dict[str, float] = field(default_factory=dict)  # DEPENDENCE inter distance per value
 
-    def statement(self, paths: dict[str, float], writes: set[str], latency: float) -> float:
+    @staticmethod
+    def start(first: Op, ready: float) -> float:
+        """When a path whose first operation is ``first`` and which was timed from state 0 starts
+        if its operand is ready at ``ready``: a combinational operation chains where the operand
+        arrives (if its delay still fits); a registered one (a read, a core) starts in that state."""
+        return first.after(ready) - first.after(0.0)
+
+    def statement(
+        self, paths: dict[str, float], writes: set[str], latency: float, firsts: dict[str, Op] | None = None
+    ) -> float:
         """Schedule a statement; returns its finish time. Each value is read as late as the
         statement allows (its finish less the value's path), so a value the statement reads
         and writes closes a recurrence of its path; a plain register copy (no operation) can
-        move to the iteration's end and pins no read time."""
+        move to the iteration's end and pins no read time. ``firsts`` gives, per value, the
+        first operation on it (``start``)."""
         finish = latency
         for name, path in paths.items():
-            finish = max(finish, self.ready.get(name, 0.0) + path)
+            first = (firsts or {}).get(name, Op(0, 0.0))
+            finish = max(finish, self.start(first, self.ready.get(name, 0.0)) + path)
         copy = finish == 0.0
         for name, path in paths.items():
             if name not in self.ready and not copy:

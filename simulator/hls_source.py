@@ -126,9 +126,16 @@ class _Expr:
     indices: dict[str, set[str]] = field(default_factory=dict)  # array -> index texts read
     # recurrences closed inside a nested block (old = a[i]; a[i] = old + x under an if)
     recurrences: dict[str, float] = field(default_factory=dict)
+    # per value read, the first operation on it: where in its state a value arrives decides
+    # when that operation starts (``hls_ops.BlockSchedule``)
+    firsts: dict[str, hls_ops.Op] = field(default_factory=dict)
 
     def then(self, op: hls_ops.Op) -> _Expr:
         """This expression followed by ``op``."""
+        firsts = dict(self.firsts)
+        for name, path in self.paths.items():
+            if path == 0.0 and name not in firsts:
+                firsts[name] = op
         return _Expr(
             op.after(self.latency),
             {name: op.after(path) for name, path in self.paths.items()},
@@ -136,6 +143,7 @@ class _Expr:
             Counter(self.accesses),
             {name: set(texts) for name, texts in self.indices.items()},
             dict(self.recurrences),
+            firsts,
         )
 
 
@@ -622,14 +630,14 @@ class SourceReader:
             elif self._has_loops(statement):
                 if kind == "IF_STMT":  # the test joins the block before it
                     test = self._statement(next(statement.get_children()), context)
-                    block.statement(test.paths, set(), test.latency)
+                    block.statement(test.paths, set(), test.latency, test.firsts)
                     touched.update(test.accesses)
                 flush()
                 nodes += self._calls_with_loops(statement, context)
             else:
                 info = self._statement(statement, context)
                 first_line[0] = first_line[0] or statement.location.line
-                block.statement(info.paths, info.writes, info.latency)
+                block.statement(info.paths, info.writes, info.latency, info.firsts)
                 block.recurrences.update(_longest(block.recurrences, info.recurrences))
                 touched.update(info.accesses)
                 self._note_constants(statement, context)
@@ -1084,7 +1092,7 @@ class SourceReader:
         total = _Expr()
         for child in statements:
             part = self._statement(child, context, skip_calls)
-            block.statement(part.paths, part.writes, part.latency)
+            block.statement(part.paths, part.writes, part.latency, part.firsts)
             total = _merge(total, part)
         total.latency = max(total.latency, block.latency)
         total.recurrences = _longest(total.recurrences, block.recurrences)
@@ -1176,11 +1184,17 @@ class SourceReader:
         if callee is not None:
             if skip_calls and self._loopy_function(callee):
                 return arguments
-            inlined = self._function_block(call, callee, context)
-            return _merge(arguments.then(hls_ops.Op(0, 0.0)), inlined) if not arguments.paths else _merge(
-                inlined, _Expr(arguments.latency + inlined.latency, {name: path + inlined.latency for name, path
-                                                                        in arguments.paths.items()},
-                               arguments.writes, arguments.accesses, arguments.indices))  # fmt: skip
+            inlined, first = self._function_block(call, callee, context)
+            if not arguments.paths:
+                return _merge(arguments.then(hls_ops.Op(0, 0.0)), inlined)
+            # the body starts when its arguments are ready, as its first operation allows
+            firsts = {name: arguments.firsts.get(name, first) if path else first
+                      for name, path in arguments.paths.items()}  # fmt: skip
+            return _merge(inlined, _Expr(
+                hls_ops.BlockSchedule.start(first, arguments.latency) + inlined.latency,
+                {name: hls_ops.BlockSchedule.start(first, path) + inlined.latency
+                 for name, path in arguments.paths.items()},
+                arguments.writes, arguments.accesses, arguments.indices, {}, firsts))  # fmt: skip
         math_core = MATH_CORES.get(name)
         if math_core is not None:
             double = call.type.kind.name == "DOUBLE"
@@ -1188,12 +1202,15 @@ class SourceReader:
         free = name in ("range", "length", "to_int", "to_uint", "to_long", "to_uint64", "to_int64") or not name
         return arguments if free else arguments.then(self.target.combinational("logic"))
 
-    def _function_block(self, call, callee, context: _Context) -> _Expr:
+    def _function_block(self, call, callee, context: _Context) -> tuple[_Expr, hls_ops.Op]:
         """A loop-free function called in an expression, inlined: its block's latency, and the
-        caller's arrays it reads and writes through its parameters."""
+        caller's arrays it reads and writes through its parameters; and the first operation on
+        its parameters."""
         body = next((child for child in callee.get_children() if child.kind.name == "COMPOUND_STMT"), None)
         if body is None:
-            return _Expr()
+            return _Expr(), hls_ops.Op(0, 0.0)
+        parameters = {child.spelling for child in callee.get_children() if child.kind.name == "PARM_DECL"}
+        first, read = hls_ops.Op(0, 0.0), set[str]()
         bindings = self._bindings(call, callee, context)
         inner = _Context(callee.spelling, dict(context.env) | self._argument_env(call, callee, context))
         inner.partitioned = context.partitioned | {p for p, a in bindings.items() if a in context.partitioned}
@@ -1206,7 +1223,11 @@ class SourceReader:
         total = _Expr()
         for statement in body.get_children():
             info = self._statement(statement, inner)
-            block.statement(info.paths, info.writes, info.latency)
+            block.statement(info.paths, info.writes, info.latency, info.firsts)
+            for name in parameters & info.paths.keys() - read:  # where a parameter is first read
+                op = info.firsts.get(name, first)
+                first = op if op.delay > first.delay else first
+                read.add(name)
             accesses = Counter({(bindings.get(name, name), way): n for (name, way), n in info.accesses.items()})
             indices = {bindings.get(name, name): texts for name, texts in info.indices.items()}
             writes = {bindings[name] for name in info.writes if name in bindings}
@@ -1215,7 +1236,7 @@ class SourceReader:
         total.paths = {
             bindings[name]: block.latency - start for name, start in block.first_read.items() if name in bindings
         }
-        return total
+        return total, first
 
     def _store(self, target, value: _Expr, context: _Context) -> _Expr:
         kind = target.kind.name
@@ -1440,7 +1461,13 @@ def _merge(a: _Expr, b: _Expr) -> _Expr:
     for name, texts in b.indices.items():
         indices.setdefault(name, set()).update(texts)
     recurrences = _longest(a.recurrences, b.recurrences)
-    return _Expr(max(a.latency, b.latency), paths, a.writes | b.writes, a.accesses + b.accesses, indices, recurrences)
+    firsts = dict(a.firsts)
+    for name, op in b.firsts.items():  # the operation that needs its operand earlier in the state
+        if name not in firsts or op.delay > firsts[name].delay:
+            firsts[name] = op
+    return _Expr(
+        max(a.latency, b.latency), paths, a.writes | b.writes, a.accesses + b.accesses, indices, recurrences, firsts
+    )
 
 
 def _longest(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:

@@ -138,7 +138,7 @@ REPORTS = Path(__file__).parent.parent / "data" / "hls_reports"
 def test_calibration_set_of_real_csynth_reports_is_met_within_five_percent_median():
     """Every public kernel of the calibration set (its real report's numbers, a kernel of our
     own with the same structure) is read, and the median |error| of the top latency is <= 5 %
-    (the worst case is held where it stands)."""
+    and the worst <= 25 %; >= 80 % of the cases are within 10 %."""
     import statistics
 
     from simulator.hls_source import estimate_source
@@ -160,7 +160,8 @@ def test_calibration_set_of_real_csynth_reports_is_met_within_five_percent_media
         real = case["latency_cycles"]
         errors.append(abs(estimate["latency_cycles_max"] / real["max"] - 1))
     assert statistics.median(errors) <= 0.05, sorted(errors)
-    assert max(errors) < 0.26, sorted(errors)  # the issue asks <= 25 %: the histogram sits at 25.0 %
+    assert max(errors) <= 0.25, sorted(errors)
+    assert sum(error <= 0.10 for error in errors) >= 0.8 * len(errors), sorted(errors)
 
 
 def test_recurrences_through_memory_and_calls_with_loops_shape_the_schedule():
@@ -281,6 +282,59 @@ def test_a_read_modify_write_under_an_if_is_a_recurrence(tmp_path):
     plain = loops(read_source(kernel, "hist", clock_ns=5.0)[0])["Bins"]["pipeline_ii"]
     # read (1 state), a double add (4 states), write: the next read waits for the write
     assert guarded == plain >= 5
+
+
+def test_a_core_starts_and_ends_where_its_stage_delay_fits_the_state(tmp_path):
+    """Vitis schedules a pipelined core's first stage in the state its operand arrives only if
+    the operand's delay plus the stage's fits the clock budget, and chains a write after its
+    last stage on the same condition (ahls_histogram's schedule report: read, one state, a
+    double add of 5 states, one state for the write: II 8, not 6)."""
+    kernel = tmp_path / "rmw.cpp"
+    body = (
+        "void rmw(const int key[1000], const TYPE w[1000], TYPE bins[1000]) {\n"
+        "Bins:\n"
+        "    for (int n = 0; n < 1000; ++n) {\n"
+        "        TYPE old = bins[key[n]];\n"
+        "        bins[key[n]] = old + w[n];\n"
+        "    }\n"
+        "}\n"
+    )
+    kernel.write_text(body)
+    ii = {
+        type_: loops(read_source(kernel, "rmw", defines=[f"TYPE={type_}"], clock_ns=5.0)[0])["Bins"]["pipeline_ii"]
+        for type_ in ("double", "int")
+    }
+    # 5 ns (3.65 ns budget): the read's data (1.29 ns) and the add's stage (3.17 ns) do not fit
+    # one state, nor the add's last stage and the write (1.29 ns): 1 + 1 + (4 + 1) + 1 states
+    assert ii["double"] == 8
+    # an integer add chains after the read's data and before the write: read, then add + write
+    assert ii["int"] == 2
+    slow = loops(read_source(kernel, "rmw", defines=["TYPE=double"], clock_ns=10.0)[0])["Bins"]["pipeline_ii"]
+    assert slow < ii["double"]  # at 10 ns the add has fewer stages, and they chain
+
+
+def test_a_registered_operation_starts_in_the_state_its_operand_arrives(tmp_path):
+    """A value computed late in a state (an index sum) still addresses a block RAM in that state
+    when the address fits: composing a statement's paths must not push the read a state later.
+    ahls_bnn's bias loop: index, two dependent reads, a compare-and-add and the write in 2."""
+    kernel = tmp_path / "bias.cpp"
+    kernel.write_text(
+        "void bias(const int b[10000], const int idx[10000], int acc[10000], int row) {\n"
+        "Bias:\n"
+        "    for (int c = 0; c < 100; c++) {\n"
+        "        int flat = row * 100 + c;\n"
+        "        int bias = b[flat];\n"
+        "        int v = acc[idx[flat]];\n"
+        "        int r;\n"
+        "        if (v > 0)\n"
+        "            r = v - bias;\n"
+        "        else\n"
+        "            r = v + bias;\n"
+        "        acc[idx[flat]] = r;\n"
+        "    }\n"
+        "}\n"
+    )
+    assert loops(read_source(kernel, "bias", clock_ns=5.0, part="xcvu35p-fsvh2104-1-e")[0])["Bias"]["pipeline_ii"] == 2
 
 
 def test_a_row_of_a_two_dimensional_array_costs_its_address_arithmetic(tmp_path):
