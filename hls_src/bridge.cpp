@@ -62,7 +62,7 @@ int cnnacc_matmul(uint8_t* out, uint32_t M0, uint32_t n, const uint8_t* a, const
 
 // matmul_mapped() of matmul/matmul.hpp: matmul with an int32 bias (nullptr: none), a lower
 // clamp and operands in the given layout (row-major for layout 0: matmul_layer()). Returns 2
-// also for a layout outside [0, 7].
+// also for a layout outside [0, 15], or channel scales without their words.
 int cnnacc_matmul_layer(uint8_t* out, uint32_t M0, uint32_t n, const uint8_t* a, const uint8_t* b,
                         uint8_t zero_a, uint8_t zero_b, uint8_t zero_out, uint32_t u, uint32_t v,
                         uint32_t w, const int32_t* bias, uint8_t output_floor, uint8_t layout) {
@@ -75,7 +75,8 @@ int cnnacc_matmul_layer(uint8_t* out, uint32_t M0, uint32_t n, const uint8_t* a,
     if (w > static_cast<uint32_t>(cnnacc::design::matmul_max_w)) {
         return bridge_exceeds_design;
     }
-    if (layout > 7) {
+    if (layout > cnnacc::layout_bits ||
+        ((layout & cnnacc::layout_channel_scales) != 0 && bias == nullptr)) {
         return bridge_bad_parameter;
     }
     matmul_mapped(out, M0, n, a, b, zero_a, zero_b, zero_out, u, v, w, bias, output_floor, layout);

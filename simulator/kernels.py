@@ -28,6 +28,7 @@ from simulator.numerics import (
     check_im2col_args,
     check_int,
     check_qmatmul_args,
+    check_qmatmul_multipliers,
     im2col_output_shape,
 )
 
@@ -133,15 +134,16 @@ def qmatmul_epilogue(
     output_qmax,
 ):
     """Zero-point terms (eq. 7-8, centred operands), the per-row int32 bias, requantization
-    and a clamp to [output_floor, output_qmax] (output_floor = the output zero point for a fused ReLU, else 0;
-    output_qmax = 2^b - 1 for b-bit activations, 255 for uint8)."""
+    by the row's multiplier (M0[i], n[i]) and a clamp to [output_floor, output_qmax]
+    (output_floor = the output zero point for a fused ReLU, else 0; output_qmax = 2^b - 1 for
+    b-bit activations, 255 for uint8)."""
     u, w = raw.shape
     out = np.empty((u, w), np.uint8)
     rows = row_terms(a_rowsum, v, centre_a, centre_b, bias)
     for i in range(u):
         for k in range(w):
             acc = np.int64(raw[i, k]) + rows[i] - np.int64(centre_a) * b_colsum[k]
-            out[i, k] = output_code(acc, M0, n, zero_out, nearest, output_floor, output_qmax)
+            out[i, k] = output_code(acc, M0[i], n[i], zero_out, nearest, output_floor, output_qmax)
     return out
 
 
@@ -257,7 +259,9 @@ def conv_epilogue_kernel(
                             p = b * per_image + (step * r + dr) * grid_n + step * c + dc
                             acc = np.int64(raw[i, p]) - np.int64(centre_a) * boxes[p]
                             best = max(best, acc)
-                    out[b, i, r, c] = output_code(best + terms[i], M0, n, zero_out, nearest, output_floor, output_qmax)
+                    out[b, i, r, c] = output_code(
+                        best + terms[i], M0[i], n[i], zero_out, nearest, output_floor, output_qmax
+                    )
     return out
 
 
@@ -282,7 +286,7 @@ def qmatmul_tiled_kernel(a, b, zero_a, zero_b, zero_out, M0, n, nearest, tile_u,
                             acc[i - i0, k - k0] += a_ij * (np.int64(b[j, k]) - zero_b)
             for i in range(i0, min(i0 + tile_u, u)):
                 for k in range(k0, min(k0 + tile_w, w)):
-                    out[i, k] = requantize_one(acc[i - i0, k - k0], M0, n, zero_out, nearest)
+                    out[i, k] = requantize_one(acc[i - i0, k - k0], M0[i], n[i], zero_out, nearest)
     return out
 
 
@@ -333,8 +337,8 @@ def qmatmul(
     zero_a: int,
     zero_b: int,
     zero_out: int,
-    M0: int,  # noqa: N803
-    n: int,
+    M0: int | np.ndarray,  # noqa: N803
+    n: int | np.ndarray,
     rounding: str = "floor",
 ) -> np.ndarray:
     """Fast bit-exact quantized matmul; same contract as ``numerics.qmatmul_reference``.
@@ -344,22 +348,29 @@ def qmatmul(
     a_q : ndarray of shape (u, v), uint8
     b_q : ndarray of shape (v, w), uint8
     zero_a, zero_b, zero_out : int in [0, 255]
-    M0 : int in [2^30, 2^31); n : int in [0, 31]
+    M0 : int in [2^30, 2^31), or u of them (one per row); n : int in [0, 31], or u of them
     rounding : "floor" | "nearest"
 
     Returns
     -------
     ndarray of shape (u, w), uint8
     """
-    check_qmatmul_args("kernels.qmatmul", a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding)
+    M0, n = check_qmatmul_multipliers(  # noqa: N806
+        "kernels.qmatmul", a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding, np.shape(a_q)[0]
+    )
     return qmatmul_unchecked(
         a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding, np.zeros(a_q.shape[0], np.int64), 0, 255
     )
 
 
+def per_row(M0, n, rows: int) -> tuple[np.ndarray, np.ndarray]:  # noqa: N803
+    """(M0, n) as one int64 value per output row: an int is shared, an array is one per row."""
+    return tuple(np.ascontiguousarray(np.broadcast_to(np.asarray(x, np.int64), (rows,))) for x in (M0, n))  # type: ignore[return-value]
+
+
 def qmatmul_unchecked(a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding, bias, output_floor, output_qmax):  # noqa: N803
     """qmatmul plus a per-row int32 bias and a clamp to [output_floor, output_qmax], for callers that
-    validated already."""
+    validated already; M0 and n are ints or one per row (per-channel weights in A)."""
     a_centred, a_rowsum = centre_float32(a_q)
     b_centred_t, b_colsum = centre_float32(np.ascontiguousarray(b_q.T))
     raw = raw_products(a_centred, b_centred_t.T)
@@ -371,8 +382,7 @@ def qmatmul_unchecked(a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding, bias,
         zero_a - CENTRE,
         zero_b - CENTRE,
         zero_out,
-        M0,
-        n,
+        *per_row(M0, n, a_q.shape[0]),
         rounding == "nearest",
         bias,
         np.uint8(output_floor),
@@ -414,8 +424,7 @@ def conv3x3_unchecked(weight_q, x_q, zero_w, zero_x, zero_out, M0, n, rounding, 
         zero_w - CENTRE,
         zero_x - CENTRE,
         zero_out,
-        M0,
-        n,
+        *per_row(M0, n, out_channels),
         rounding == "nearest",
         bias,
         np.uint8(output_floor),
@@ -440,7 +449,9 @@ def qmatmul_tiled(
     check_qmatmul_args("kernels.qmatmul_tiled", a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding)
     for name, size in zip(("tile_u", "tile_v", "tile_w"), tiles):
         check_int("kernels.qmatmul_tiled", name, size, 1, 256)
-    return qmatmul_tiled_kernel(a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding == "nearest", *tiles)
+    return qmatmul_tiled_kernel(
+        a_q, b_q, zero_a, zero_b, zero_out, *per_row(M0, n, a_q.shape[0]), rounding == "nearest", *tiles
+    )
 
 
 def im2col(x_q: np.ndarray, kernel_size_m: int, kernel_size_n: int, *, pad_value: int = 0) -> np.ndarray:

@@ -23,6 +23,7 @@ import numpy as np
 LAYOUT_A_TILED = 1
 LAYOUT_B_TILED = 2
 LAYOUT_BIAS_COLUMNS = 4
+LAYOUT_CHANNEL_SCALES = 8  # a multiplier (M0, n) per bias entry: three words per entry on the bias port
 
 
 def _pad_columns(m: np.ndarray, multiple: int) -> np.ndarray:
@@ -93,6 +94,7 @@ def padding_is_zero(data: np.ndarray, operand: str, shape: tuple[int, int], tile
 __all__ = [
     "LAYOUT_A_TILED",
     "LAYOUT_BIAS_COLUMNS",
+    "LAYOUT_CHANNEL_SCALES",
     "LAYOUT_B_TILED",
     "padding_is_zero",
     "tile_a",

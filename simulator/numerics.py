@@ -21,6 +21,8 @@ output stages.
     product in 64 bits and an arithmetic (flooring) shift. Reproduces the spec's example.
 (6) "nearest" requantization (gemmlowp / TFLite):
     out = clamp(Zout + RDivPOT(SRDHM(acc, M0), n), 0, 255).
+    With per-channel weight scales (one S_b per output channel), M, and so (M0, n), is one
+    per output channel: eq. 4-6 apply channel by channel.
 (7) im2col, stride 1, dilation 1, padding 1: input [C][M][N]; output
     [C*KM*KN][OM*ON] with OM = M + 3 - KM, ON = N + 3 - KN, row (c, kr, kc), column
     (orow, ocol), element in[c][orow + kr - 1][ocol + kc - 1] or the pad value outside
@@ -97,6 +99,35 @@ def check_qmatmul_args(owner, a_q, b_q, zero_a, zero_b, zero_out, M0, n, roundin
     check_int(owner, "M0", M0, M0_MIN, M0_MAX)
     check_int(owner, "n", n, 0, SHIFT_MAX)
     check_choice(owner, "rounding", rounding, ROUNDING_MODES)
+
+
+def check_channel_scales(owner: str, M0, n, entries: int) -> tuple[np.ndarray, np.ndarray]:  # noqa: N803
+    """Per-channel multipliers: ``entries`` values of M0 in [2^30, 2^31) and of n in [0, 31]
+    (one of them may be a scalar, shared); returned as two int64 arrays."""
+    arrays = []
+    for name, value, lo, hi in (("M0", M0, M0_MIN, M0_MAX), ("n", n, 0, SHIFT_MAX)):
+        array = np.asarray(value)
+        if array.dtype.kind not in "iu":
+            raise TypeError(f"{owner}: {name} must be an int or an integer array; got dtype {array.dtype}")
+        array = np.broadcast_to(array.astype(np.int64), (entries,)) if array.ndim == 0 else array.astype(np.int64)
+        if array.shape != (entries,):
+            raise ValueError(f"{owner}: {name} must hold one value per channel ({entries}); got shape {array.shape}")
+        bad = np.flatnonzero((array < lo) | (array > hi))
+        if bad.size:
+            value = array[bad[0]]
+            raise ValueError(f"{owner}: {name}[{bad[0]}]={value} is out of range; expected an int in [{lo}, {hi}]")
+        arrays.append(np.ascontiguousarray(array))
+    return arrays[0], arrays[1]
+
+
+def check_qmatmul_multipliers(owner, a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding, entries: int):  # noqa: N803
+    """``check_qmatmul_args`` with one multiplier (ints, returned as given) or one per channel
+    (``entries`` of them, returned as int64 arrays by ``check_channel_scales``)."""
+    if np.ndim(M0) == 0 and np.ndim(n) == 0:
+        check_qmatmul_args(owner, a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding)
+        return M0, n
+    check_qmatmul_args(owner, a_q, b_q, zero_a, zero_b, zero_out, M0_MIN, 0, rounding)
+    return check_channel_scales(owner, M0, n, entries)
 
 
 def im2col_output_shape(src_m: int, src_n: int, kernel_size_m: int, kernel_size_n: int) -> tuple[int, int]:
@@ -197,19 +228,20 @@ def quantize_multiplier(M: float) -> tuple[int, int]:  # noqa: N803
 # ------------------------------------------------------------------ requantization stages
 
 
-def shift_right_floor(x: np.ndarray, shift: int) -> np.ndarray:
+def shift_right_floor(x: np.ndarray, shift) -> np.ndarray:
     """x >> shift on int64: arithmetic shift, i.e. floor(x / 2^shift) (eq. 5)."""
-    return np.right_shift(np.asarray(x, np.int64), shift)
+    return np.right_shift(np.asarray(x, np.int64), np.asarray(shift, np.int64))
 
 
-def saturating_rounding_doubling_high_mul(a: np.ndarray, b: int) -> np.ndarray:
+def saturating_rounding_doubling_high_mul(a: np.ndarray, b) -> np.ndarray:
     """gemmlowp SRDHM: round(a b / 2^31) with ties away from zero, saturating (eq. 6).
 
     ab = a * b in 64 bits; nudge = 2^30 if ab >= 0 else 1 - 2^30;
     result = trunc((ab + nudge) / 2^31); the single overflow a == b == INT32_MIN saturates.
     """
     a = np.asarray(a, np.int64)
-    ab = a * np.int64(b)
+    b = np.asarray(b, np.int64)
+    ab = a * b
     nudge = np.where(ab >= 0, np.int64(1 << 30), np.int64(1 - (1 << 30)))
     total = ab + nudge
     # C's truncating division by 2^31: floor division, corrected toward zero for negatives.
@@ -218,10 +250,11 @@ def saturating_rounding_doubling_high_mul(a: np.ndarray, b: int) -> np.ndarray:
     return np.where(saturate, np.int64(INT32_MAX), quotient)
 
 
-def rounding_divide_by_pot(x: np.ndarray, exponent: int) -> np.ndarray:
+def rounding_divide_by_pot(x: np.ndarray, exponent) -> np.ndarray:
     """gemmlowp RoundingDivideByPOT: x / 2^exponent rounded half away from zero (eq. 6)."""
     x = np.asarray(x, np.int64)
-    mask = np.int64((1 << exponent) - 1)
+    exponent = np.asarray(exponent, np.int64)
+    mask = np.left_shift(np.int64(1), exponent) - 1
     remainder = x & mask
     threshold = (mask >> 1) + (x < 0)
     return np.right_shift(x, exponent) + (remainder > threshold)
@@ -232,12 +265,14 @@ def clamp_uint8(x: np.ndarray) -> np.ndarray:
     return np.clip(x, 0, UINT8_MAX).astype(np.uint8)
 
 
-def requantize(acc: np.ndarray, M0: int, n: int, zero_out: int, rounding: Rounding) -> np.ndarray:  # noqa: N803
-    """int32 accumulators -> uint8 outputs by eq. 5 ("floor") or eq. 6 ("nearest")."""
+def requantize(acc: np.ndarray, M0, n, zero_out: int, rounding: Rounding) -> np.ndarray:  # noqa: N803
+    """int32 accumulators -> uint8 outputs by eq. 5 ("floor") or eq. 6 ("nearest"); M0 and n
+    are ints, or arrays that broadcast against ``acc`` (per channel: shape (u, 1) for rows)."""
     check_choice("requantize", "rounding", rounding, ROUNDING_MODES)
     acc = np.asarray(acc, np.int64)
+    M0, n = np.asarray(M0, np.int64), np.asarray(n, np.int64)  # noqa: N806
     if rounding == "floor":
-        scaled = shift_right_floor(acc * np.int64(M0), 31 + n)
+        scaled = shift_right_floor(acc * M0, 31 + n)
     else:
         scaled = rounding_divide_by_pot(saturating_rounding_doubling_high_mul(acc, M0), n)
     return clamp_uint8(scaled + zero_out)
@@ -258,26 +293,31 @@ def qmatmul_reference(
     zero_a: int,
     zero_b: int,
     zero_out: int,
-    M0: int,  # noqa: N803
-    n: int,
+    M0,  # noqa: N803
+    n,
     rounding: Rounding = "floor",
 ) -> np.ndarray:
-    """Readable NumPy reference of the quantized matmul (eq. 3-6).
+    """Readable NumPy reference of the quantized matmul (eq. 3-6), with one multiplier or one
+    per output row (per-channel weights in A).
 
     Parameters
     ----------
     a_q : ndarray of shape (u, v), uint8
     b_q : ndarray of shape (v, w), uint8
     zero_a, zero_b, zero_out : int in [0, 255]
-    M0 : int in [2^30, 2^31); n : int in [0, 31]
+    M0 : int in [2^30, 2^31), or u of them; n : int in [0, 31], or u of them
     rounding : "floor" | "nearest"
 
     Returns
     -------
     ndarray of shape (u, w), uint8
     """
-    check_qmatmul_args("qmatmul_reference", a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding)
-    return requantize(qmatmul_accumulate(a_q, b_q, zero_a, zero_b), M0, n, zero_out, rounding)
+    M0, n = check_qmatmul_multipliers(  # noqa: N806
+        "qmatmul_reference", a_q, b_q, zero_a, zero_b, zero_out, M0, n, rounding, np.shape(a_q)[0]
+    )
+    rows = (-1, 1) if np.ndim(M0) else ()
+    acc = qmatmul_accumulate(a_q, b_q, zero_a, zero_b)
+    return requantize(acc, np.reshape(M0, rows), np.reshape(n, rows), zero_out, rounding)
 
 
 def im2col_reference(x_q: np.ndarray, kernel_size_m: int, kernel_size_n: int, *, pad_value: int = 0) -> np.ndarray:

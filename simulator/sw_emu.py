@@ -24,13 +24,22 @@ from collections.abc import Mapping
 import numpy as np
 
 from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.layout import LAYOUT_A_TILED, LAYOUT_B_TILED, LAYOUT_BIAS_COLUMNS, untile_a, untile_b
+from simulator.layout import (
+    LAYOUT_A_TILED,
+    LAYOUT_B_TILED,
+    LAYOUT_BIAS_COLUMNS,
+    LAYOUT_CHANNEL_SCALES,
+    untile_a,
+    untile_b,
+)
 from simulator.numerics import (
+    M0_MIN,
     ROUNDING_MODES,
     Rounding,
     check_im2col_args,
     check_int,
     check_qmatmul_args,
+    check_qmatmul_multipliers,
     check_uint8_array,
     im2col_output_shape,
 )
@@ -168,9 +177,10 @@ def _column_blocks(w: int, max_w: int) -> list[tuple[int, int]]:
     return [(start, min(start + max_w, w)) for start in range(0, w, max_w)]
 
 
-def _run_matmul(owner, library, design, a_q, b_q, args, bias) -> np.ndarray:
+def _run_matmul(owner, library, design, a_q, b_q, args, bias, layout: int = 0) -> np.ndarray:
     """Call the kernel once per block of at most design.max_w columns of B (the host splits a
-    wider product, as the kernel's store buffer holds max_w columns)."""
+    wider product, as the kernel's store buffer holds max_w columns); ``layout`` 0 or
+    LAYOUT_CHANNEL_SCALES (row-major operands, entries per row)."""
     u, v, w = a_q.shape[0], a_q.shape[1], b_q.shape[1]
     out = np.empty((u, w), np.uint8)
     for start, end in _column_blocks(w, design.max_w):
@@ -179,7 +189,9 @@ def _run_matmul(owner, library, design, a_q, b_q, args, bias) -> np.ndarray:
         if bias is None:
             status = library.cnnacc_matmul(result, *args[:2], a_q, block, *args[2:], u, v, end - start)
         else:
-            status = library.cnnacc_matmul_layer(result, *args[:2], a_q, block, *args[2:], u, v, end - start, *bias, 0)
+            status = library.cnnacc_matmul_layer(
+                result, *args[:2], a_q, block, *args[2:], u, v, end - start, *bias, layout
+            )
         if status != 0:
             raise RuntimeError(f"{owner}: the C++ bridge returned {status} on validated arguments")
         out[:, start:end] = result
@@ -237,8 +249,8 @@ def qmatmul_layer(
     zero_a: int,
     zero_b: int,
     zero_out: int,
-    M0: int,  # noqa: N803
-    n: int,
+    M0: int | np.ndarray,  # noqa: N803
+    n: int | np.ndarray,
     bias_q: np.ndarray,
     output_floor: int,
     design: MatmulDesign | None = None,
@@ -250,6 +262,9 @@ def qmatmul_layer(
     ``bias_q`` (int32, one per row of A, or one per column with LAYOUT_BIAS_COLUMNS) and whose
     outputs are clamped from below at ``output_floor`` (a fused ReLU).
 
+    M0, n : one multiplier, or one per bias entry (per-channel weight scales: the kernel's
+        LAYOUT_CHANNEL_SCALES, three words per entry on the bias port).
+
     layout : bits of simulator.layout (A tiled, B tiled, bias per column); default 0, the
         spec's ``matmul_layer`` (row-major operands). A tiled operand is passed as its 1-D
         device image (``layout.tile_a`` / ``tile_b``), and then ``w`` (columns of out) is
@@ -260,18 +275,23 @@ def qmatmul_layer(
     design = _matmul_design(owner, design, rounding)
     check_int(owner, "layout", layout, 0, 7)
     a_2d, b_2d = _logical_operands(owner, a_q, b_q, layout, w, design)
-    check_qmatmul_args(owner, a_2d, b_2d, zero_a, zero_b, zero_out, M0, n, design.rounding)
-    check_int(owner, "output_floor", output_floor, 0, 255)
     u, v, cols = a_2d.shape[0], a_2d.shape[1], b_2d.shape[1]
     entries = cols if layout & LAYOUT_BIAS_COLUMNS else u
+    M0, n = check_qmatmul_multipliers(owner, a_2d, b_2d, zero_a, zero_b, zero_out, M0, n, design.rounding, entries)  # noqa: N806
+    check_int(owner, "output_floor", output_floor, 0, 255)
     bias = np.ascontiguousarray(bias_q, dtype=np.int64)
     if bias.shape != (entries,) or np.abs(bias).max(initial=0) >= 2**31:
         raise ValueError(f"{owner}: bias_q must hold {entries} int32 values; got shape {bias.shape}")
     library = _library(design.cpp_defines())
+    words = bias
+    if np.ndim(M0):  # (bias, M0, n) per entry; the scalar arguments are then not read
+        words = np.stack([bias, M0, n], axis=1).reshape(-1)
+        layout |= LAYOUT_CHANNEL_SCALES
+        M0, n = M0_MIN, 0  # noqa: N806
     args = (int(M0), int(n), int(zero_a), int(zero_b), int(zero_out))
-    bias_args = (bias.astype(np.int32), int(output_floor))
-    if layout == 0:
-        return _run_matmul(owner, library, design, a_2d, b_2d, args, bias_args)
+    bias_args = (np.ascontiguousarray(words, dtype=np.int32), int(output_floor))
+    if layout & ~LAYOUT_CHANNEL_SCALES == 0:
+        return _run_matmul(owner, library, design, a_2d, b_2d, args, bias_args, layout)
     if cols > design.max_w:
         raise ValueError(f"{owner}: w={cols} exceeds the design's max_w={design.max_w} (a mapped call is not split)")
     a_dev = np.ascontiguousarray(a_q if layout & LAYOUT_A_TILED else a_2d).reshape(-1)

@@ -393,13 +393,19 @@ ComputeBeats:
 
 // acc + bias -> uint8 codes, REQUANT_LANES per cycle, clamped from below at output_floor.
 // The bias is one int32 per output row (read again for every band of TILE_U rows) or, with
-// bias_columns, one per output column (read once).
+// bias_columns, one per output column (read once). With channel_scales each entry is three
+// words, (bias, M0, n): every row (or column) is requantized by its own multiplier.
 void requantize(stream<acc_row_t>& acc_rows, stream<out_row_t>& out_rows, const int32_t* bias,
-                uint8_t has_bias, bool bias_columns, uint32_t M0, uint32_t n, uint8_t zero_out,
-                uint8_t output_floor, uint32_t u, uint32_t v, uint32_t w) {
+                uint8_t has_bias, bool bias_columns, bool channel_scales, uint32_t M0, uint32_t n,
+                uint8_t zero_out, uint8_t output_floor, uint32_t u, uint32_t v, uint32_t w) {
     int32_t bias_buffer[bias_entries] = {};
-    // a bias per lane per cycle (column biases)
+    uint32_t m0_buffer[bias_entries] = {};
+    uint8_t shift_buffer[bias_entries] = {};
+    // a bias (and a multiplier) per lane per cycle (column biases)
 #pragma HLS ARRAY_PARTITION variable = bias_buffer cyclic factor = lanes
+#pragma HLS ARRAY_PARTITION variable = m0_buffer cyclic factor = lanes
+#pragma HLS ARRAY_PARTITION variable = shift_buffer cyclic factor = lanes
+    const uint32_t fields = channel_scales ? 3 : 1;  // words per entry on the bias port
     Steps steps(u, v, w);
 RequantizeTiles:
     for (uint32_t tile = 0; tile < steps.out_tiles(); ++tile) {
@@ -409,10 +415,22 @@ RequantizeTiles:
         if (has_bias && (bias_columns ? tile == 0 : steps.tk == 0)) {
             const uint32_t entries = bias_columns ? w : rows;
             const uint32_t offset = bias_columns ? 0 : steps.ti * tile_u;
+            uint32_t entry = 0, field = 0;
         LoadBias:
-            for (uint32_t i = 0; i < entries; ++i) {
+            for (uint32_t i = 0; i < entries * fields; ++i) {
 #pragma HLS PIPELINE II = 1
-                bias_buffer[i] = bias[offset + i];
+                const int32_t word = bias[offset * fields + i];
+                if (field == 0) {
+                    bias_buffer[entry] = word;
+                } else if (field == 1) {
+                    m0_buffer[entry] = static_cast<uint32_t>(word);
+                } else {
+                    shift_buffer[entry] = static_cast<uint8_t>(word);
+                }
+                if (++field == fields) {
+                    field = 0;
+                    ++entry;
+                }
             }
         }
         acc_row_t acc;
@@ -427,10 +445,12 @@ RequantizeTiles:
             for (int lane = 0; lane < lanes; ++lane) {
                 const uint32_t c = chunk * lanes + lane;
                 if (c < static_cast<uint32_t>(tile_w)) {
-                    const int64_t offset =
-                        !has_bias ? 0 : (bias_columns ? bias_buffer[steps.tk * tile_w + c] : bias_buffer[r]);
+                    const uint32_t entry = bias_columns ? steps.tk * tile_w + c : r;
+                    const int64_t offset = !has_bias ? 0 : bias_buffer[entry];
                     const acc_t value = static_cast<acc_t>(acc.v[c] + offset);
-                    const uint8_t code = cnnacc::requantize(value, M0, n, zero_out);
+                    const uint32_t m0 = channel_scales ? m0_buffer[entry] : M0;
+                    const uint32_t shift = channel_scales ? shift_buffer[entry] : n;
+                    const uint8_t code = cnnacc::requantize(value, m0, shift, zero_out);
                     out.v[c] = code < output_floor ? output_floor : code;
                 }
             }
@@ -541,8 +561,8 @@ void matmul_kernel(word_t* out, const word_t* a, const word_t* b, const int32_t*
     load_a(a, a_rows, u, v, w, (layout & cnnacc::layout_a_tiled) != 0);
     load_b(b, b_rows, u, v, w, (layout & cnnacc::layout_b_tiled) != 0);
     compute(a_rows, b_rows, acc_rows, zero_a, zero_b, u, v, w);
-    requantize(acc_rows, out_rows, bias, has_bias, (layout & cnnacc::layout_bias_columns) != 0, M0, n,
-               zero_out, output_floor, u, v, w);
+    requantize(acc_rows, out_rows, bias, has_bias, (layout & cnnacc::layout_bias_columns) != 0,
+               (layout & cnnacc::layout_channel_scales) != 0, M0, n, zero_out, output_floor, u, v, w);
     store(out_rows, out, u, v, w);
 }
 
@@ -569,10 +589,11 @@ void matmul_mapped(uint8_t* out, const uint32_t M0, const uint32_t n, const uint
     const std::vector<word_t> b_words =
         cnnacc::to_device(b, matmul_operand_bytes(u, v, w, layout, 'b'), 1);
     std::vector<word_t> out_words(cnnacc::words_for(out_bytes));
+    const uint32_t fields = (layout & cnnacc::layout_channel_scales) ? 3 : 1;
     const uint32_t entries = (layout & cnnacc::layout_bias_columns) ? w : u;
-    std::vector<int32_t> bias_words(entries, 0);
+    std::vector<int32_t> bias_words(uint64_t{entries} * fields, 0);
     if (bias != nullptr) {
-        std::memcpy(bias_words.data(), bias, sizeof(int32_t) * entries);
+        std::memcpy(bias_words.data(), bias, sizeof(int32_t) * bias_words.size());
     }
     matmul_kernel(out_words.data(), a_words.data(), b_words.data(), bias_words.data(), M0, n,
                   zero_a, zero_b, zero_out, u, v, w, bias != nullptr ? 1 : 0, output_floor, layout);

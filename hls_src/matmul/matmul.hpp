@@ -52,9 +52,14 @@ namespace cnnacc {
 // B tiled: column blocks of TILE_W columns zero-padded to TILE_W bytes, each holding all v
 //   rows: row j of block tk at byte (tk v + j) TILE_W. Each tile is one contiguous run.
 // Bias columns: one bias per output column (w entries) instead of one per output row.
+// Channel scales: every entry (row, or column with bias columns) has its own multiplier: the
+//   bias port holds three int32 words per entry, (bias, M0, n), and the M0 and n arguments are
+//   not used (per-channel weight scales, Jacob et al. 2018 sec. 2.2 with one S_w per channel).
 inline constexpr uint8_t layout_a_tiled = 1;
 inline constexpr uint8_t layout_b_tiled = 2;
 inline constexpr uint8_t layout_bias_columns = 4;
+inline constexpr uint8_t layout_channel_scales = 8;
+inline constexpr uint8_t layout_bits = 15;  // every layout bit
 }  // namespace cnnacc
 
 // The synthesis top: device buffers of AXI words (host buffers are word-padded, as XRT's are),
@@ -76,7 +81,8 @@ void matmul_layer(uint8_t* out, const uint32_t M0, const uint32_t n, const uint8
 
 // matmul_layer with operands in the given layout (bits above): a and b hold
 // matmul_operand_bytes(u, v, w, layout, 'a' / 'b') bytes; bias has w entries with
-// layout_bias_columns, else u. matmul_layer() is matmul_mapped() with layout 0 (row-major).
+// layout_bias_columns, else u, of three words each with layout_channel_scales (then never
+// nullptr). matmul_layer() is matmul_mapped() with layout 0 (row-major).
 void matmul_mapped(uint8_t* out, const uint32_t M0, const uint32_t n, const uint8_t* a,
                    const uint8_t* b, const uint8_t zero_a, const uint8_t zero_b,
                    const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w, const int32_t* bias,

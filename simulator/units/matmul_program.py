@@ -29,7 +29,14 @@ import numba
 import numpy as np
 
 from simulator.designs import MatmulDesign
-from simulator.layout import LAYOUT_A_TILED, LAYOUT_B_TILED, LAYOUT_BIAS_COLUMNS, tiled_a_bytes, tiled_b_bytes
+from simulator.layout import (
+    LAYOUT_A_TILED,
+    LAYOUT_B_TILED,
+    LAYOUT_BIAS_COLUMNS,
+    LAYOUT_CHANNEL_SCALES,
+    tiled_a_bytes,
+    tiled_b_bytes,
+)
 from simulator.units.program import READ_EXTRA_CYCLES, Axi, LoopRun, Program
 
 PARTIAL_DISTANCE = 4  # beats a step that writes partial sums lasts at least (matmul.cpp partial_distance)
@@ -241,17 +248,19 @@ def matmul_program(design: MatmulDesign, u: int, v: int, w: int, *, bias: bool =
     )
     requantize, store = [], []
     bias_columns = bool(layout & LAYOUT_BIAS_COLUMNS)
+    bias = bias or bool(layout & LAYOUT_CHANNEL_SCALES)  # the multipliers come on the bias port
+    fields = 3 if layout & LAYOUT_CHANNEL_SCALES else 1  # words per entry: bias, or bias, M0, n
     carried = 0
     for index, step in enumerate(out_tiles):
         if bias and (index == 0 if bias_columns else step.tk == 0):
-            entries = w if bias_columns else step.rows  # one int32 per beat: the bias port is 32 bits wide
+            words = (w if bias_columns else step.rows) * fields  # one int32 per beat: the port is 32 bits wide
             requantize.append(
                 LoopRun(
                     "LoadBias",
-                    entries,
+                    words,
                     1,
                     design.mem_latency_cycles + READ_EXTRA_CYCLES,
-                    axi=Axi("bias", False, _bursts(design, entries)),
+                    axi=Axi("bias", False, _bursts(design, words)),
                 )
             )
         chunks = math.ceil(step.cols / design.requant_lanes)

@@ -7,8 +7,10 @@ from numpy.testing import assert_array_equal
 
 from simulator import kernels, numerics, sw_emu
 from simulator.designs import Im2colDesign, MatmulDesign
+from simulator.layout import LAYOUT_BIAS_COLUMNS
+from simulator.numerics import quantize_multiplier
 from tests.property.test_numerics import worked_example_case
-from tests.strategies import im2col_cases, matmul_cases
+from tests.strategies import im2col_cases, matmul_cases, multipliers
 
 # At least 500 examples per cross-check in CI (the "ci" profile runs 200 by default).
 CROSSCHECK_EXAMPLES = max(500, settings.default.max_examples) if settings.default.derandomize else 100
@@ -80,3 +82,45 @@ def test_layer_matmul_with_bias_and_relu_numba_equals_cpp(pair, data):
     acc = numerics.qmatmul_accumulate(case["a_q"], case["b_q"], case["zero_a"], case["zero_b"]) + bias[:, None]
     reference = numerics.requantize(acc, case["M0"], case["n"], case["zero_out"], case["rounding"])
     assert_array_equal(got, np.maximum(reference, output_floor))
+
+
+@settings(max_examples=CROSSCHECK_EXAMPLES)
+@given(
+    st.sampled_from(MATMUL_DESIGNS).flatmap(
+        lambda design: st.tuples(st.just(design), matmul_cases(max_dim=max_dim(design, 70)))
+    ),
+    st.booleans(),
+    st.data(),
+)
+def test_per_channel_multipliers_numpy_numba_and_cpp_agree(pair, columns, data):
+    """Per-channel weight scales: every output row (weights in A) or column (weights in B, the
+    kernel's bias columns) has its own (M0, n), sent with its bias on the bias port."""
+    design, case = pair
+    u, w = case["a_q"].shape[0], case["b_q"].shape[1]
+    entries = w if columns else u
+    pairs = [quantize_multiplier(data.draw(multipliers)) for _ in range(entries)]
+    M0 = np.array([m for m, _ in pairs], np.int64)  # noqa: N806
+    n = np.array([s for _, s in pairs], np.int64)
+    bias = np.array(data.draw(st.lists(st.integers(-(2**24), 2**24), min_size=entries, max_size=entries)), np.int64)
+    output_floor = data.draw(st.integers(0, 255))
+    case |= {"M0": M0, "n": n}
+    got = sw_emu.qmatmul_layer(
+        **case, bias_q=bias, output_floor=output_floor, design=design, layout=LAYOUT_BIAS_COLUMNS if columns else 0
+    )
+    acc = numerics.qmatmul_accumulate(case["a_q"], case["b_q"], case["zero_a"], case["zero_b"])
+    shape = (1, -1) if columns else (-1, 1)
+    acc = acc + bias.reshape(shape)
+    reference = numerics.requantize(acc, M0.reshape(shape), n.reshape(shape), case["zero_out"], case["rounding"])
+    assert_array_equal(got, np.maximum(reference, output_floor))
+    if columns:  # the transposed product has the multipliers per row
+        transposed = dict(case, a_q=np.ascontiguousarray(case["b_q"].T), b_q=np.ascontiguousarray(case["a_q"].T))
+        transposed |= {"zero_a": case["zero_b"], "zero_b": case["zero_a"]}
+        expected = numerics.qmatmul_reference(**transposed).T
+        plain = sw_emu.qmatmul_layer(**case, bias_q=np.zeros(w, np.int64), output_floor=0, design=design,
+                                     layout=LAYOUT_BIAS_COLUMNS)  # fmt: skip
+    else:
+        expected = numerics.qmatmul_reference(**case)
+        args = [case[k] for k in ("a_q", "b_q", "zero_a", "zero_b", "zero_out", "M0", "n", "rounding")]
+        assert_array_equal(kernels.qmatmul_unchecked(*args, bias, output_floor, 255), got)
+        plain = kernels.qmatmul(**case)
+    assert_array_equal(plain, expected)

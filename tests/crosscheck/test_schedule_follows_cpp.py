@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
         std::vector<uint8_t> B(matmul_operand_bytes(a[0], a[1], a[2], layout, 'b')), out(a[0] * a[2]);
         for (auto& x : A) x = next();
         for (auto& x : B) x = next();
-        std::vector<int32_t> bias(a[0] > a[2] ? a[0] : a[2], 7);
+        std::vector<int32_t> bias(3 * (a[0] > a[2] ? a[0] : a[2]), 7);  // room for channel scales
         if (a[3]) matmul_mapped(out.data(), 1u << 30, 8, A.data(), B.data(), 3, 4, 5, a[0], a[1], a[2],
                                 bias.data(), 0, layout);
         else matmul(out.data(), 1u << 30, 8, A.data(), B.data(), 3, 4, 5, a[0], a[1], a[2]);
@@ -133,7 +133,7 @@ def drawn_cases() -> list[tuple]:
             b_buffer_bytes=rng.choice([0, 64, 4096]),
         )
         shape = tuple(rng.randint(1, 3 * tile + 1) for tile in (design.tile_u, design.tile_v, design.tile_w))
-        layout = rng.randint(0, 7) if index % 2 else 0  # matmul (no bias) is row-major
+        layout = rng.randint(0, 15) if index % 2 else 0  # matmul (no bias) is row-major
         cases.append(("matmul", design, (*shape, index % 2, layout)))
     for _ in range(8):
         design = Im2colDesign(axi_width_bits=rng.choice([32, 64, 512]), max_k=7, max_src_m=20, max_src_n=20)
