@@ -21,6 +21,7 @@ def cmd_quantize(args: argparse.Namespace) -> None:
             bits=args.bits[0] if args.bits else (4 if args.qat is not None else 8),
             activations=4 if args.activations is None else args.activations,
             edge_bits=args.edge_bits,
+            granularity=args.granularity,
             epochs=args.qat,
             seed=args.seed,
             output=args.output,
@@ -95,7 +96,8 @@ def register(subparsers) -> None:
         type=positive_int,
         default=None,
         metavar="EPOCHS",
-        help="quantization-aware fine-tuning for EPOCHS epochs: weights at --bits (per layer, MSE clip), hidden "
+        help="quantization-aware fine-tuning for EPOCHS epochs: weights at --bits (MSE clip; --granularity layer: "
+        "asymmetric per layer, channel: symmetric per output channel, each with its own multiplier), hidden "
         "activations at --activations (default 4) with learned PACT bounds, input and logits at --edge-bits; "
         "saves the checkpoint --output with its integer network's card",
     )

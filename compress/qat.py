@@ -21,7 +21,7 @@ from torch.nn.utils import parametrize
 
 from compress.data import Split
 from compress.model import MyConvNet
-from compress.observe import QuantParams, QuantSpec, observe, observe_interval
+from compress.observe import QuantSpec, observe, observe_interval
 from compress.quantize import calibration_images, fake_quantize, layer_outputs
 from compress.size import FLOAT_BITS
 from compress.train import TrainConfig, train
@@ -31,35 +31,63 @@ REFRESH_STEPS = 8  # steps between recomputing the fake-quantization ranges duri
 
 class FakeQuantWeight(nn.Module):
     """Parametrization w -> w + (fake_quantize(w) - w).detach(): the forward pass sees the
-    weights the integer network will hold, the gradient passes straight through."""
+    weights the integer network will hold, the gradient passes straight through. With
+    ``granularity`` "channel" every output channel has its own scale (``spec`` symmetric)."""
 
-    def __init__(self, spec: QuantSpec) -> None:
+    def __init__(self, spec: QuantSpec, granularity: str = "layer") -> None:
         super().__init__()
         self.spec = spec
+        self.granularity = granularity
         self.calls = 0
-        self.params: QuantParams | None = None
+        self.params: tuple[torch.Tensor | float, torch.Tensor | int] | None = None
 
     def forward(self, weight: torch.Tensor) -> torch.Tensor:
-        p = self.params
-        if p is None or not self.training or self.calls % REFRESH_STEPS == 0:
-            p = self.params = observe(weight.detach().double().numpy(), self.spec)
+        if self.params is None or not self.training or self.calls % REFRESH_STEPS == 0:
+            self.params = quant_params(weight.detach().double().numpy(), self.spec, self.granularity)
         self.calls += self.training
-        return weight + (fake_quantize(weight.detach(), p.scale, p.zero_point, p.qmin, p.qmax) - weight).detach()
+        scale, zero_point = self.params
+        fake = fake_quantize(weight.detach(), scale, zero_point, self.spec.qmin, self.spec.qmax)
+        return weight + (fake - weight).detach()
 
 
-def weight_specs(bits: tuple[int, ...], weight_range: str) -> list[QuantSpec | None]:
-    return [None if b == FLOAT_BITS else QuantSpec(bits=b, range=weight_range) for b in bits]
+def quant_params(weight, spec: QuantSpec, granularity: str) -> tuple[torch.Tensor | float, torch.Tensor | int]:
+    """(scale, zero point) of ``weight``'s quantizer: numbers, or float64 tensors of one per
+    output channel shaped to broadcast against the weight."""
+    if granularity == "layer":
+        p = observe(weight, spec)
+        return p.scale, p.zero_point
+    params = [observe(channel, spec) for channel in weight]
+    shape = (-1,) + (1,) * (weight.ndim - 1)
+    scale = torch.tensor([p.scale for p in params], dtype=torch.float64).reshape(shape)
+    return scale, torch.tensor([p.zero_point for p in params], dtype=torch.float64).reshape(shape)
+
+
+def weight_specs(bits: tuple[int, ...], weight_range: str, scheme: str = "asymmetric") -> list[QuantSpec | None]:
+    return [None if b == FLOAT_BITS else QuantSpec(scheme=scheme, bits=b, range=weight_range) for b in bits]
+
+
+def scheme_of(granularity: str) -> str:
+    """Per-channel weights are symmetric (every channel shares the zero point), per-layer ones asymmetric."""
+    return "symmetric" if granularity == "channel" else "asymmetric"
 
 
 def fine_tune(
-    model: MyConvNet, bits: tuple[int, ...], split: Split, config: TrainConfig, weight_range: str, *, progress: bool
+    model: MyConvNet,
+    bits: tuple[int, ...],
+    split: Split,
+    config: TrainConfig,
+    weight_range: str,
+    *,
+    progress: bool,
+    granularity: str = "layer",
 ) -> None:
-    """Train ``model`` in place; quantized layers train through fake quantization (STE)."""
+    """Train ``model`` in place; quantized layers train through fake quantization (STE),
+    per layer or per output channel (``granularity``)."""
     layers = [m for _, m in model.layers()]
-    specs = weight_specs(bits, weight_range)
+    specs = weight_specs(bits, weight_range, scheme_of(granularity))
     for layer, spec in zip(layers, specs):
         if spec is not None:
-            parametrize.register_parametrization(layer, "weight", FakeQuantWeight(spec))
+            parametrize.register_parametrization(layer, "weight", FakeQuantWeight(spec, granularity))
     try:
         train(model, split, config, progress=progress)
     finally:
@@ -105,6 +133,7 @@ def fine_tune_activations(
     input_bits: int | None = None,
     calibration: int = 1000,
     progress: bool,
+    granularity: str = "layer",
 ) -> list[tuple[float, float] | None]:
     """Train ``model`` in place with quantized weights (``bits``), hidden activations at
     ``activation_bits`` (PACT bounds, started at each output's MSE clip on ``calibration``
@@ -125,7 +154,7 @@ def fine_tune_activations(
     for pact in pacts:
         model.add_module(f"_pact{len(hooks)}_{id(pact)}", pact)  # alpha trains with the weights
     try:
-        fine_tune(model, bits, split, config, weight_range, progress=progress)
+        fine_tune(model, bits, split, config, weight_range, progress=progress, granularity=granularity)
     finally:
         for hook in hooks:
             hook.remove()

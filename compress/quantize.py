@@ -113,10 +113,15 @@ def build_integer_network(
     classes: tuple[str, ...] = (),
     activation_intervals: Sequence[tuple[float, float] | None] | None = None,
     input_bits: int | None = None,
+    granularity: str | Sequence[str] = "layer",
 ) -> IntegerNetwork:
     """Quantize ``model`` per layer into an integer network, calibrating activations.
 
-    weight_spec : one spec for every layer, or one per layer (asymmetric for the hardware).
+    weight_spec : one spec for every layer, or one per layer. Symmetric codes are stored
+        offset by 2^(b-1) (unsigned, zero point 2^(b-1)), as the accelerator takes uint8.
+    granularity : "layer" (one weight scale per layer) or "channel" (one per output channel,
+        symmetric: every channel shares the zero point; each gets its own M0 and n), for
+        every layer or one per layer.
     activation_spec : asymmetric spec of every layer's output, or one per layer (mixed
         precision); the input pixels use the exact scale 1 / (2^b - 1) with zero point 0
         (1/255 at 8 bits: the raw pixels), b = ``input_bits`` (default: the first output's bits).
@@ -127,9 +132,12 @@ def build_integer_network(
     layers = model.layers()
     weight_specs = [weight_spec] * len(layers) if isinstance(weight_spec, QuantSpec) else list(weight_spec)
     act_specs = [activation_spec] * len(layers) if isinstance(activation_spec, QuantSpec) else list(activation_spec)
-    for kind, specs in (("weight", weight_specs), ("activation", act_specs)):
+    granularities = [granularity] * len(layers) if isinstance(granularity, str) else list(granularity)
+    for kind, specs in (("weight", weight_specs), ("activation", act_specs), ("granularity", granularities)):
         if len(specs) != len(layers):
             raise ValueError(f"build_integer_network: {len(specs)} {kind} specs for {len(layers)} layers")
+    for value in granularities:
+        numerics.check_choice("build_integer_network", "granularity", value, ("layer", "channel"))
     if any(spec.symmetric for spec in act_specs):
         raise ValueError("build_integer_network: activation_spec.scheme='symmetric'; activations must be asymmetric")
     outputs = layer_outputs(model, calibration)
@@ -138,28 +146,39 @@ def build_integer_network(
     integer_layers = []
     for i, ((name, module), spec, activation_spec, output) in enumerate(zip(layers, weight_specs, act_specs, outputs)):
         act_bits = activation_spec.bits
-        if spec.symmetric:
-            raise ValueError(f"build_integer_network: {name} weight scheme 'symmetric'; the hardware takes asymmetric")
+        per_channel = granularities[i] == "channel"
+        if per_channel and not spec.symmetric:
+            raise ValueError(
+                f"build_integer_network: {name} per-channel weights need scheme 'symmetric' (one zero point "
+                f"for every channel); got {spec.scheme!r}"
+            )
         weight = module.weight.detach().double().numpy()
-        w_params = observe(weight, spec)
+        params = [observe(channel, spec) for channel in weight] if per_channel else [observe(weight, spec)]
+        scales = np.array([p.scale for p in params])
+        offset = 2 ** (spec.bits - 1) if spec.symmetric else 0  # symmetric codes as unsigned ones
+        codes = numerics.quantize(weight, scales.reshape((-1,) + (1,) * (weight.ndim - 1)), params[0].zero_point,
+                                  spec.qmin, spec.qmax) + offset  # fmt: skip
         learned = None if activation_intervals is None else activation_intervals[i]
         interval = learned if learned is not None else observe_interval(output, activation_spec)
         out_params = params_for_interval(*interval, activation_spec)
-        product_scale = in_params.scale * w_params.scale
-        if out_params.scale <= product_scale:  # a clip finer than the accumulator's step: M >= 1
-            widen = product_scale / out_params.scale * (1 + 2**-20)  # the contract needs M < 1
+        product_scale = in_params.scale * scales
+        if out_params.scale <= product_scale.max():  # a clip finer than the accumulator's step: M >= 1
+            widen = product_scale.max() / out_params.scale * (1 + 2**-20)  # the contract needs M < 1
             out_params = params_for_interval(interval[0] * widen, interval[1] * widen, activation_spec)
         bias = np.clip(np.rint(bias_of(module).detach().double().numpy() / product_scale), INT32_MIN, INT32_MAX)
-        M0, n = numerics.quantize_multiplier(product_scale / out_params.scale)  # noqa: N806
+        multipliers = [numerics.quantize_multiplier(float(s) / out_params.scale) for s in product_scale]
+        M0, n = (  # noqa: N806
+            (np.array([m for m, _ in multipliers]), np.array([s for _, s in multipliers]))
+            if per_channel
+            else multipliers[0]
+        )
         integer_layers.append(
             IntegerLayer(
                 name=name,
                 kind="conv" if name.startswith("conv") else "fc",
-                weight_q=numerics.quantize(weight, w_params.scale, w_params.zero_point, 0, spec.qmax).astype(
-                    np.uint8 if spec.bits <= 8 else np.uint16
-                ),
-                weight_scale=w_params.scale,
-                weight_zero_point=w_params.zero_point,
+                weight_q=codes.astype(np.uint8 if spec.bits <= 8 else np.uint16),
+                weight_scale=scales if per_channel else float(scales[0]),
+                weight_zero_point=params[0].zero_point + offset,
                 weight_bits=spec.bits,
                 bias_q=bias.astype(np.int64),
                 input_scale=in_params.scale,
@@ -181,8 +200,9 @@ def build_integer_network(
     )
 
 
-def requantize_floor(acc: torch.Tensor, M0: int, n: int) -> torch.Tensor:  # noqa: N803
-    """floor(acc M0 / 2^(31+n)) on int64 without overflow for |acc| < 2^47 (eq. 5).
+def requantize_floor(acc: torch.Tensor, M0, n) -> torch.Tensor:  # noqa: N803
+    """floor(acc M0 / 2^(31+n)) on int64 without overflow for |acc| < 2^47 (eq. 5); M0 and n
+    are ints or int64 tensors broadcasting against ``acc`` (per channel).
 
     With M0 = hi 2^16 + lo: acc M0 / 2^s = (acc hi + acc lo / 2^16) / 2^(s-16), and for an
     integer X and 0 <= f < 1, floor((X + f) / 2^k) = floor(X / 2^k); so the result is
@@ -227,9 +247,12 @@ def integer_forward(net: IntegerNetwork, codes: torch.Tensor) -> torch.Tensor:
         acc = torch.nn.functional.conv2d(x, w, padding=1) if layer.kind == "conv" else x @ w.T
         bias = torch.from_numpy(layer.bias_q).reshape((-1, 1, 1) if layer.kind == "conv" else (-1,))
         acc = torch.round(acc).long() + bias
-        h = torch.clamp(
-            layer.output_zero_point + requantize_floor(acc, layer.M0, layer.n), layer.output_floor, layer.output_qmax
+        M0, n = (  # noqa: N806
+            (torch.from_numpy(np.asarray(x, np.int64)).reshape(bias.shape) for x in (layer.M0, layer.n))
+            if layer.per_channel
+            else (layer.M0, layer.n)
         )
+        h = torch.clamp(layer.output_zero_point + requantize_floor(acc, M0, n), layer.output_floor, layer.output_qmax)
         if layer.pool:
             h = torch.nn.functional.max_pool2d(h.double(), 2).long()
     return h

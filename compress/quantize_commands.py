@@ -5,7 +5,7 @@ from __future__ import annotations
 from compress.checkpoint import load_checkpoint, save_checkpoint
 from compress.data import holdout, load_fashion_mnist
 from compress.observe import QuantSpec
-from compress.qat import fine_tune_activations
+from compress.qat import fine_tune_activations, scheme_of
 from compress.quantize import (
     GRANULARITIES,
     build_integer_network,
@@ -58,15 +58,17 @@ def quantize_one(
     spec = QuantSpec(scheme=scheme, range=range_name, bits=bits, percentile=percentile)
     if activations is not None:
         check_int("quantize", "activations", activations, BITS_MIN, BITS_MAX)
-        if granularity != "layer":
-            raise ValueError(f"quantize: granularity={granularity!r} with activations; the integer path is per-layer")
+        if granularity == "global":
+            raise ValueError("quantize: granularity='global' with activations; the integer path is per layer/channel")
     test_split = load_fashion_mnist("test", data_dir)
     model, _ = load_checkpoint(model_name)
     if activations is None:
         predictions = predict(quantize_weights(model, spec, granularity), test_split)
     else:
         calibration = calibration_images(load_fashion_mnist("train", data_dir), CALIBRATION_IMAGES, seed)
-        net = build_integer_network(model, calibration, weight_spec=spec, activation_spec=QuantSpec(bits=activations))
+        net = build_integer_network(
+            model, calibration, weight_spec=spec, activation_spec=QuantSpec(bits=activations), granularity=granularity
+        )
         predictions = integer_predict(net, test_split)
     accuracy = float((predictions == test_split.labels).mean())
     return {
@@ -85,18 +87,20 @@ LOW_BIT_NAME = "w4a4"  # the shipped quantization-aware model
 
 def low_bit_network(model, card: dict, calibration):
     """The integer network of a quantization-aware checkpoint, as its card describes it:
-    per-layer weights at ``weight_bits``, hidden activations at ``activation_bits`` on their
-    learned intervals, input pixels and logits at ``edge_bits``."""
+    weights at ``weight_bits`` per layer or per channel (``granularity``), hidden activations
+    at ``activation_bits`` on their learned intervals, input pixels and logits at ``edge_bits``."""
     bits, act, edge = card["weight_bits"], card["activation_bits"], card["edge_bits"]
+    granularity = card.get("granularity", "layer")
     intervals = [tuple(i) if i is not None else None for i in card["activation_intervals"]]
     specs = [QuantSpec(bits=act, range="mse")] * (len(intervals) - 1) + [QuantSpec(bits=edge)]
     return build_integer_network(
         model,
         calibration,
-        weight_spec=QuantSpec(bits=bits, range=card["weight_range"]),
+        weight_spec=QuantSpec(scheme=scheme_of(granularity), bits=bits, range=card["weight_range"]),
         activation_spec=specs,
         activation_intervals=intervals,
         input_bits=edge,
+        granularity=granularity,
     )
 
 
@@ -106,6 +110,7 @@ def quantize_aware(
     bits: int = 4,
     activations: int = 4,
     edge_bits: int = 8,
+    granularity: str = "layer",
     epochs: int = 2,
     learning_rate: float = 1e-3,
     seed: int = 0,
@@ -113,26 +118,38 @@ def quantize_aware(
     data_dir=None,
     progress: bool = True,
 ) -> dict:
-    """Quantization-aware fine-tuning of every layer's weights at ``bits`` (per layer, MSE
-    clip) and the hidden activations at ``activations`` (PACT bounds, ``compress.qat``), the
+    """Quantization-aware fine-tuning of every layer's weights at ``bits`` (per layer,
+    asymmetric, or per output channel, symmetric: ``granularity``; MSE clip) and the hidden
+    activations at ``activations`` (PACT bounds, ``compress.qat``), the
     input pixels and the logits at ``edge_bits``, on the training part of the hold-out split;
     saves the checkpoint with a card that builds its integer network, and returns the card
     with the integer network's validation and test accuracy."""
     for name, value in (("bits", bits), ("activations", activations), ("edge_bits", edge_bits)):
         check_int("quantize --qat", name, value, BITS_MIN, 8)
     check_int("quantize --qat", "epochs", epochs, 1, 100)
+    check_choice("quantize --qat", "granularity", granularity, ("layer", "channel"))
     train_part, validation = holdout(load_fashion_mnist("train", data_dir))
     test_split = load_fashion_mnist("test", data_dir)
     model, base_card = load_checkpoint(model_name)
     config = TrainConfig(seed=seed, epochs=epochs, learning_rate=learning_rate)
     n_layers = len(model.layers())
     intervals = fine_tune_activations(
-        model, (bits,) * n_layers, activations, train_part, config, "mse", input_bits=edge_bits, progress=progress
+        model,
+        (bits,) * n_layers,
+        activations,
+        train_part,
+        config,
+        "mse",
+        input_bits=edge_bits,
+        progress=progress,
+        granularity=granularity,
     )
     card = {
         "kind": "quantization-aware",
         "weight_bits": bits,
         "weight_range": "mse",
+        "granularity": granularity,
+        "weight_scheme": scheme_of(granularity),
         "activation_bits": activations,
         "edge_bits": edge_bits,
         "activation_intervals": [list(i) if i is not None else None for i in intervals],
@@ -156,6 +173,8 @@ def evaluate_low_bit(name: str = LOW_BIT_NAME, *, train_split=None, test_split=N
     test_split = test_split or load_fashion_mnist("test", data_dir)
     net = low_bit_network(model, card, calibration_images(train_part, CALIBRATION_IMAGES, card["seed"]))
     accuracy = float((integer_predict_fast(net, test_split) == test_split.labels).mean())
-    return {"name": name, "accuracy": accuracy, "test_images": len(test_split)} | {
-        k: card[k] for k in ("weight_bits", "activation_bits", "edge_bits", "epochs", "val_accuracy")
-    }
+    return (
+        {"name": name, "accuracy": accuracy, "test_images": len(test_split)}
+        | {k: card[k] for k in ("weight_bits", "activation_bits", "edge_bits", "epochs", "val_accuracy")}
+        | {"granularity": card.get("granularity", "layer")}
+    )

@@ -5,6 +5,9 @@ layer) with everything integer-only inference needs (Jacob et al. 2018, sec. 2.2
 
     acc = sum (x_q - Z_in)(w_q - Z_w) + bias_q          (int32; bias_q at scale S_in S_w)
     y_q = clamp(Z_out + requantize(acc; M0, n), lo, qmax)   lo = Z_out with ReLU, else 0
+
+With per-channel weights (one S_w per output channel, one zero point Z_w for all), S_w, M0
+and n are arrays of one value per output channel: each channel is requantized by its own.
     y_q = maxpool2x2(y_q)                                 after convolutions (exact on codes)
 
 The dataclasses are plain NumPy and ints: no torch is needed to hold or run the network.
@@ -35,12 +38,13 @@ class IntegerLayer:
 
     weight_q : ndarray, conv (C_out, C_in, 3, 3) or fc (out, in); uint8 (uint16 beyond 8 bits)
     bias_q : ndarray of shape (C_out,), int64 holding int32 values at scale S_in * S_w
+    weight_scale, M0, n : one value, or an array of one per output channel (per-channel weights)
     """
 
     name: str
     kind: str
     weight_q: np.ndarray
-    weight_scale: float
+    weight_scale: float | np.ndarray
     weight_zero_point: int
     weight_bits: int
     bias_q: np.ndarray
@@ -49,11 +53,16 @@ class IntegerLayer:
     output_scale: float
     output_zero_point: int
     activation_bits: int
-    M0: int  # noqa: N815
-    n: int
+    M0: int | np.ndarray  # noqa: N815
+    n: int | np.ndarray
     relu: bool
     pool: bool
     mapping: LayerMapping | None = None  # how the accelerator runs it (simulator.mapping); None: row-major
+
+    @property
+    def per_channel(self) -> bool:
+        """Whether every output channel has its own weight scale and multiplier."""
+        return np.ndim(self.M0) > 0
 
     @property
     def out_features(self) -> int:

@@ -188,8 +188,9 @@ def quant_range(bits: int, symmetric: bool) -> tuple[int, int]:
     return 0, 2**bits - 1
 
 
-def quantize(r_real: np.ndarray, scale: float, zero_point: int, qmin: int, qmax: int) -> np.ndarray:
-    """q = clamp(round(r / S) + Z, qmin, qmax) as int64 (eq. 1). Float division in float64."""
+def quantize(r_real: np.ndarray, scale, zero_point: int, qmin: int, qmax: int) -> np.ndarray:
+    """q = clamp(round(r / S) + Z, qmin, qmax) as int64 (eq. 1); S a float, or an array (per channel) that
+    broadcasts against r. Float division in float64."""
     return np.clip(np.rint(np.asarray(r_real, np.float64) / scale) + zero_point, qmin, qmax).astype(np.int64)
 
 
