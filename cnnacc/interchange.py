@@ -11,6 +11,7 @@ from cnnacc.simulate import add_design_options, design_from_args
 def cmd_import(args: argparse.Namespace) -> None:
     from compress.export import import_onnx
     from simulator.designs import MatmulDesign
+    from simulator.export import field_json
 
     net = import_onnx(args.model, args.out, design=design_from_args(MatmulDesign, args))
     layers = [
@@ -18,8 +19,8 @@ def cmd_import(args: argparse.Namespace) -> None:
             "name": layer.name,
             "kind": layer.kind,
             "weight_shape": list(layer.weight_q.shape),
-            "M0": layer.M0,
-            "n": layer.n,
+            "M0": field_json(layer.M0),
+            "n": field_json(layer.n),
         }
         for layer in net.layers
     ]

@@ -72,8 +72,11 @@ def c_header(net: IntegerNetwork) -> str:
             f"constexpr uint8_t {p}_zero_w = {layer.weight_zero_point};",
             f"constexpr uint8_t {p}_zero_in = {layer.input_zero_point};",
             f"constexpr uint8_t {p}_zero_out = {layer.output_zero_point};",
-            f"constexpr uint32_t {p}_M0 = {layer.M0}u;",
-            f"constexpr uint32_t {p}_n = {layer.n}u;",
+            *(
+                [c_array(f"{p}_{key}", "uint32_t", np.asarray(getattr(layer, key))) for key in ("M0", "n")]
+                if layer.per_channel  # one multiplier per output channel (the kernel's layout_channel_scales)
+                else [f"constexpr uint32_t {p}_M0 = {layer.M0}u;", f"constexpr uint32_t {p}_n = {layer.n}u;"]
+            ),
             f"constexpr bool {p}_relu = {'true' if layer.relu else 'false'};",
             f"constexpr bool {p}_pool = {'true' if layer.pool else 'false'};",
             "",

@@ -33,6 +33,7 @@ from compress.search import SearchConfig, SearchResult, State, evaluate, run_sea
 from compress.size import FLOAT_BITS, layer_sizes, model_size_kb, naive_size_kb
 from compress.train import TrainConfig, accuracy, to_float
 from simulator import atomic
+from simulator.export import field_json
 
 CURVES_NAME = "search_curves.json"
 EQUIVALENCE_TOLERANCE = 1e-5  # float32 sums in a different order after compaction
@@ -317,8 +318,8 @@ def export_model(
             {
                 "name": layer.name,
                 "weight_shape": list(layer.weight_q.shape),
-                "M0": layer.M0,
-                "n": layer.n,
+                "M0": field_json(layer.M0),
+                "n": field_json(layer.n),
                 "mapping": None if layer.mapping is None else layer.mapping.to_json(),
             }
             for layer in net.layers

@@ -13,7 +13,9 @@ An export named NAME is a folder holding
   shapes, dtypes, the SHA-256 of every array, and the numbers integer-only inference needs:
   weight scale / zero point / bits, input and output activation scale / zero point / bits,
   requantization M0 and n, ReLU and pooling flags, the weights' shape and the mapping
-  (orientation and tile shape); plus the rounding mode and input shape.
+  (orientation and tile shape); plus the rounding mode and input shape. A layer with
+  per-channel weights (format 4) gives its weight scale, M0 and n as lists of one value per
+  output channel.
 - Weights of fewer than 8 bits (format 3) are stored packed, ``L.weight_packed``: the codes of
   the device image (or of ``weight_q``) end to end at ``weight_bits`` bits each
   (``simulator.packing``), and the layer's ``packed`` entry names the array they unpack to and
@@ -43,8 +45,8 @@ from simulator.network import LAYER_KINDS, IntegerLayer, IntegerNetwork
 from simulator.packing import pack_codes, unpack_codes
 
 FORMAT = "cnnacc-integer-network"
-FORMAT_VERSION = 3  # 3: weights of fewer than 8 bits stored packed
-READABLE_VERSIONS = (2, 3)
+FORMAT_VERSION = 4  # 3: weights of fewer than 8 bits stored packed; 4: per-channel multipliers
+READABLE_VERSIONS = (2, 3, 4)
 SCALAR_FIELDS = (
     "weight_scale",
     "weight_zero_point",
@@ -59,6 +61,22 @@ SCALAR_FIELDS = (
     "relu",
     "pool",
 )
+CHANNEL_FIELDS = {"weight_scale": np.float64, "M0": np.int64, "n": np.int64}  # a list per channel, or one value
+
+
+def field_json(value):
+    """A manifest value: a per-channel array as a list of numbers."""
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
+def field_value(entry: dict, field: str, channels: int):
+    """A field of a layer's manifest entry; a per-channel list as an array of ``channels``."""
+    value = entry[field]
+    if not isinstance(value, list):
+        return value
+    if field not in CHANNEL_FIELDS or len(value) != channels:
+        raise ExportError(f"layer {entry['name']}: {field} holds {len(value)} values; expected one or {channels}")
+    return np.array(value, CHANNEL_FIELDS[field])
 
 
 class ExportError(ValueError):
@@ -106,7 +124,7 @@ def save_network(net: IntegerNetwork, folder: str | os.PathLike, *, extra: dict 
             {
                 "name": layer.name,
                 "kind": layer.kind,
-                **{field: getattr(layer, field) for field in SCALAR_FIELDS},
+                **{field: field_json(getattr(layer, field)) for field in SCALAR_FIELDS},
                 "weight_shape": list(layer.weight_q.shape),
                 "mapping": None if layer.mapping is None else layer.mapping.to_json(),
                 "packed": {"array": key, "shape": list(weights.shape)} if packs(layer) else None,
@@ -224,5 +242,5 @@ def read_layer(entry: dict, stored: dict[str, np.ndarray], weights_path: Path) -
         weight_q=weight_q,
         bias_q=arrays["bias_q"].astype(np.int64),
         mapping=mapping,
-        **{field: entry[field] for field in SCALAR_FIELDS},
+        **{field: field_value(entry, field, shape[0]) for field in SCALAR_FIELDS},
     )

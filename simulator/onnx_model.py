@@ -17,7 +17,8 @@ float (round(acc S_in S_w / S_out) + Z_out, rounding half to even), we through M
 (the numerical contract): codes may differ by one where the two roundings part. The exact
 M0 and n of every layer ride along in the model's metadata (``cnnacc.<layer>.M0``), so
 ``from_onnx`` gives back the very same network; a model from another quantizer is read
-from its float32 scales.
+from its float32 scales. Per-channel weights are QLinearConv's per-output-channel w_scale
+(and a w_zero_point of one value per channel, all equal: the accelerator has one per layer).
 
 ``from_onnx(model)`` reads a quantized ONNX model of these operators -- QLinearConv (any
 k x k, stride 1, "same" padding), QLinearMatMul, Max with a constant (ReLU),
@@ -27,6 +28,7 @@ refused with an ``OnnxError`` naming the node and what is unsupported.
 
 from __future__ import annotations
 
+import json
 from typing import NoReturn
 
 import numpy as np
@@ -71,7 +73,7 @@ def to_onnx(net: IntegerNetwork, *, intermediate: bool = False):
         x_scale = const(f"{p}.x_scale", layer.input_scale, np.float32)
         x_zp = const(f"{p}.x_zero_point", layer.input_zero_point, np.uint8)
         w_scale = const(f"{p}.w_scale", layer.weight_scale, np.float32)
-        w_zp = const(f"{p}.w_zero_point", layer.weight_zero_point, np.uint8)
+        w_zp = const(f"{p}.w_zero_point", np.full(np.shape(layer.weight_scale), layer.weight_zero_point), np.uint8)
         y_scale = const(f"{p}.y_scale", layer.output_scale, np.float32)
         y_zp = const(f"{p}.y_zero_point", layer.output_zero_point, np.uint8)
         bias = const(f"{p}.bias", layer.bias_q, np.int32)
@@ -138,12 +140,13 @@ def to_onnx(net: IntegerNetwork, *, intermediate: bool = False):
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="cnnacc")
     meta = {"rounding": net.rounding, "classes": ",".join(net.classes)}
     for layer in net.layers:
+        scales = [layer.input_scale, np.asarray(layer.weight_scale).tolist(), layer.output_scale]
         meta |= {
-            f"{layer.name}.M0": str(layer.M0),
-            f"{layer.name}.n": str(layer.n),
+            f"{layer.name}.M0": json.dumps(np.asarray(layer.M0).tolist()),
+            f"{layer.name}.n": json.dumps(np.asarray(layer.n).tolist()),
             f"{layer.name}.weight_bits": str(layer.weight_bits),
             f"{layer.name}.activation_bits": str(layer.activation_bits),
-            f"{layer.name}.scales": repr((layer.input_scale, layer.weight_scale, layer.output_scale)),
+            f"{layer.name}.scales": json.dumps(scales),
         }
     helper.set_model_props(model, {META_PREFIX + key: value for key, value in meta.items()})
     onnx.checker.check_model(model)
@@ -225,8 +228,21 @@ def from_onnx(model) -> IntegerNetwork:
             _fail(node, f"{name!r} is not a constant")
         array = values[name]
         if array.size != 1:
-            _fail(node, f"{name!r} has {array.size} values; per-channel quantization is not supported")
+            _fail(node, f"{name!r} has {array.size} values; one is supported here")
         return kind(array.reshape(()))
+
+    def per_channel(node, scale: str, zero_point: str, channels: int) -> tuple[float | np.ndarray, int]:
+        """A weight scale of one value or one per output channel, and its zero point, one for all."""
+        for name in (scale, zero_point):
+            if name not in values:
+                _fail(node, f"{name!r} is not a constant")
+            if values[name].size not in (1, channels):
+                _fail(node, f"{name!r} has {values[name].size} values; expected 1 or {channels} (one per channel)")
+        points = np.unique(values[zero_point])
+        if points.size != 1:
+            _fail(node, f"per-channel weight zero points {points.tolist()}; the accelerator takes one per layer")
+        scales = values[scale].astype(np.float64).reshape(-1)
+        return (scales if values[scale].size > 1 else float(scales[0])), int(points[0])
 
     layers: list[dict] = []
     for node in graph.node:
@@ -267,6 +283,7 @@ def from_onnx(model) -> IntegerNetwork:
             if matrix.dtype != np.uint8:
                 _fail(node, f"weights of type {matrix.dtype}; uint8 (asymmetric) is supported")
             out_features = matrix.shape[0]
+            weight_scale, weight_zero_point = per_channel(node, ws, wz, out_features)
             layers.append(
                 {
                     "node": node,
@@ -276,8 +293,8 @@ def from_onnx(model) -> IntegerNetwork:
                     "bias_q": np.zeros(out_features, np.int64) if bias is None else bias.astype(np.int64),
                     "input_scale": scalar(node, xs, float),
                     "input_zero_point": scalar(node, xz, int),
-                    "weight_scale": scalar(node, ws, float),
-                    "weight_zero_point": scalar(node, wz, int),
+                    "weight_scale": weight_scale,
+                    "weight_zero_point": weight_zero_point,
                     "output_scale": scalar(node, ys, float),
                     "output_zero_point": scalar(node, yz, int),
                     "relu": False,
@@ -315,11 +332,17 @@ def from_onnx(model) -> IntegerNetwork:
         ):
             _fail(node, "its input scale and zero point differ from the previous layer's output")
         if f"{name}.M0" in meta:  # our own export: the exact numbers
-            M0, n = int(meta[f"{name}.M0"]), int(meta[f"{name}.n"])  # noqa: N806
-            in_s, w_s, out_s = (float(v) for v in meta[f"{name}.scales"].strip("()").split(","))
-            entry |= {"input_scale": in_s, "weight_scale": w_s, "output_scale": out_s}
+            M0, n = (_number_or_array(json.loads(meta[f"{name}.{key}"]), np.int64) for key in ("M0", "n"))  # noqa: N806
+            text = meta[f"{name}.scales"]  # JSON, or a tuple's repr (exports before per-channel weights)
+            in_s, w_s, out_s = json.loads("[" + text[1:-1] + "]" if text.startswith("(") else text)
+            entry |= {"input_scale": in_s, "weight_scale": _number_or_array(w_s, np.float64), "output_scale": out_s}
         else:
-            M0, n = numerics.quantize_multiplier(entry["input_scale"] * entry["weight_scale"] / entry["output_scale"])  # noqa: N806
+            ratios = np.atleast_1d(entry["input_scale"] * np.asarray(entry["weight_scale"]) / entry["output_scale"])
+            pairs = [numerics.quantize_multiplier(float(ratio)) for ratio in ratios]
+            M0, n = (  # noqa: N806
+                (np.array([m for m, _ in pairs]), np.array([s for _, s in pairs])) if np.ndim(entry["weight_scale"])
+                else pairs[0]
+            )  # fmt: skip
         weight_bits = int(meta.get(f"{name}.weight_bits", 8))
         activation_bits = int(meta.get(f"{name}.activation_bits", 8))
         integer_layers.append(
@@ -333,6 +356,11 @@ def from_onnx(model) -> IntegerNetwork:
         classes=classes,
         rounding=meta.get("rounding", "floor"),
     )
+
+
+def _number_or_array(value, dtype):
+    """A JSON number as it is, a JSON list as an array (one value per channel)."""
+    return np.array(value, dtype) if isinstance(value, list) else value
 
 
 def load_onnx(path) -> IntegerNetwork:

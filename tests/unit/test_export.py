@@ -135,3 +135,36 @@ def test_non_zero_padding_is_refused_as_a_layout_mismatch(exported):
 def test_missing_folder_is_refused(tmp_path):
     with pytest.raises(ExportError, match="not found"):
         load_network(tmp_path / "nothing")
+
+
+def per_channel_network():
+    from compress.observe import QuantSpec
+    from compress.quantize import build_integer_network
+
+    torch.manual_seed(1)
+    model = MyConvNet(Architecture(conv_channels=(3, 5), fc_hidden=(7,)))
+    images = (np.random.default_rng(1).random((16, 1, 28, 28)) ** 2 * 255).astype(np.uint8)
+    spec = QuantSpec(scheme="symmetric", bits=4, range="mse")
+    net = build_integer_network(model, images, weight_spec=spec, activation_spec=QuantSpec(), granularity="channel")
+    return net, images
+
+
+def test_per_channel_multipliers_round_trip_and_a_wrong_count_is_refused(tmp_path):
+    from compress.export import export_network
+
+    net, images = per_channel_network()
+    export_network(net, tmp_path / "export", images[:2])
+    manifest = json.loads((tmp_path / "export" / "manifest.json").read_text())
+    assert [len(entry["M0"]) for entry in manifest["layers"]] == [3, 5, 7, 10]
+    loaded = load_network(tmp_path / "export")
+    for a, b in zip(net.layers, loaded.layers):
+        np.testing.assert_array_equal(a.M0, b.M0)
+        np.testing.assert_array_equal(a.n, b.n)
+        np.testing.assert_array_equal(a.weight_scale, b.weight_scale)
+    np.testing.assert_array_equal(run_network(loaded, images), run_network(net, images))
+    header = (tmp_path / "export" / "network.h").read_text()
+    assert "conv2_M0[5]" in header and "fc1_n[7]" in header
+    manifest["layers"][1]["n"] = manifest["layers"][1]["n"][:4]
+    (tmp_path / "export" / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ExportError, match="n holds 4 values; expected one or 5"):
+        load_network(tmp_path / "export")

@@ -14,7 +14,7 @@ from cnnacc.main import main
 from compress.model import Architecture, MyConvNet
 from simulator.export import load_network
 from simulator.network import run_layers, run_network
-from simulator.onnx_model import OnnxError, from_onnx, layer_output_names, load_onnx, to_onnx
+from simulator.onnx_model import OnnxError, from_onnx, layer_output_names, load_onnx, runtime_agreement, to_onnx
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +94,29 @@ def test_unsupported_nodes_and_broken_files_are_one_line_and_write_nothing(expor
     assert main(["import", str(broken), str(out)]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "broken.onnx" in error and not out.exists()
+
+
+def test_per_channel_weights_go_out_and_back_and_onnx_runtime_runs_them():
+    """QLinearConv's per-output-channel w_scale: our exact multipliers ride along in the
+    metadata; ONNX Runtime (through float) stays within one code; per-channel zero points that
+    differ are refused (the accelerator has one per layer)."""
+    from tests.unit.test_export import per_channel_network
+
+    net, images = per_channel_network()
+    model = to_onnx(net, intermediate=True)
+    back = from_onnx(model)
+    for a, b in zip(net.layers, back.layers):
+        np.testing.assert_array_equal(a.M0, b.M0)
+        np.testing.assert_array_equal(a.weight_scale, b.weight_scale)
+    np.testing.assert_array_equal(run_network(back, images), run_network(net, images))
+    agreement = runtime_agreement(dataclasses.replace(net, rounding="nearest"), images)
+    for name, layer in agreement["layers"].items():  # each layer on our codes of the layer before
+        assert layer["alone"]["max"] <= 1 and layer["alone"]["identical"] >= 0.95, name
+    # another quantizer's model (no metadata): the multipliers come from the float scales
+    del model.metadata_props[:]
+    plain = from_onnx(model)
+    assert all(np.shape(layer.M0) == (layer.out_features,) for layer in plain.layers)
+    zero = next(init for init in model.graph.initializer if init.name == "conv1.w_zero_point")
+    zero.CopyFrom(onnx.numpy_helper.from_array(np.array([8, 8, 9], np.uint8), "conv1.w_zero_point"))
+    with pytest.raises(OnnxError, match=r"per-channel weight zero points \[8, 9\]"):
+        from_onnx(model)
