@@ -14,6 +14,7 @@ from compress.quantize import (
     integer_predict_fast,
     quantize_weights,
 )
+from compress.size import model_size_kb
 from compress.study import CALIBRATION_IMAGES, STUDY_BITS, StudyRecord, run_study
 from compress.train import TrainConfig, predict
 from simulator.numerics import BITS_MAX, BITS_MIN, check_choice, check_int
@@ -173,8 +174,10 @@ def evaluate_low_bit(name: str = LOW_BIT_NAME, *, train_split=None, test_split=N
     test_split = test_split or load_fashion_mnist("test", data_dir)
     net = low_bit_network(model, card, calibration_images(train_part, CALIBRATION_IMAGES, card["seed"]))
     accuracy = float((integer_predict_fast(net, test_split) == test_split.labels).mean())
+    granularity = card.get("granularity", "layer")
+    size = model_size_kb(model, card["weight_bits"], per_channel=granularity == "channel")
     return (
-        {"name": name, "accuracy": accuracy, "test_images": len(test_split)}
+        {"name": name, "accuracy": accuracy, "test_images": len(test_split), "size_kb": size}
         | {k: card[k] for k in ("weight_bits", "activation_bits", "edge_bits", "epochs", "val_accuracy")}
-        | {"granularity": card.get("granularity", "layer")}
+        | {"granularity": granularity}
     )

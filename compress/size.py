@@ -13,7 +13,8 @@ Per layer, at weight bit width b (spec Part 1 Steps 1-2):
   S_in S_w, as exported), and the per-layer constants integer-only inference needs --
   weight scale and zero point, output activation scale and zero point, M0 and n -- each
   counted as 32 bits; a network whose first layer is quantized also stores its input
-  scale and zero point (32 bits each).
+  scale and zero point (32 bits each). With per-channel weights the weight scale, M0 and n
+  are stored once per output channel.
 
 One KB is 1024 bytes (as in :func:`compress.model.layer_table`). Activations are not stored.
 """
@@ -30,6 +31,7 @@ from simulator.numerics import BITS_MAX, BITS_MIN, check_int
 FLOAT_BITS = 32
 BIAS_BITS = 32
 QUANT_PARAMS_PER_LAYER = ("weight_scale", "weight_zero_point", "output_scale", "output_zero_point", "M0", "n")
+QUANT_PARAMS_PER_CHANNEL = ("weight_scale", "M0", "n")  # with per-channel weights
 QUANT_PARAMS_PER_NETWORK = ("input_scale", "input_zero_point")
 QUANT_PARAM_BITS = 32
 BYTES_PER_KB = 1024
@@ -93,9 +95,10 @@ def as_architecture(model_or_arch: MyConvNet | Architecture) -> Architecture:
 
 
 def layer_sizes(
-    model_or_arch: MyConvNet | Architecture, weight_bits: int | Sequence[int] | None = None
+    model_or_arch: MyConvNet | Architecture, weight_bits: int | Sequence[int] | None = None, *, per_channel=False
 ) -> list[LayerSize]:
-    """Storage of every layer of ``model_or_arch`` at ``weight_bits`` (None: FP32).
+    """Storage of every layer of ``model_or_arch`` at ``weight_bits`` (None: FP32), with
+    per-channel weights if ``per_channel``.
 
     Only the architecture is read: zeroed (masked) weights are stored like any other.
     """
@@ -106,6 +109,8 @@ def layer_sizes(
     for i, ((name, weights, biases), b) in enumerate(zip(shapes, bits)):
         quantized = b != FLOAT_BITS
         n_params = len(QUANT_PARAMS_PER_LAYER) + (len(QUANT_PARAMS_PER_NETWORK) if i == 0 else 0)
+        if per_channel:
+            n_params += (biases - 1) * len(QUANT_PARAMS_PER_CHANNEL)  # one per output channel
         sizes.append(
             LayerSize(
                 layer=name,
@@ -120,7 +125,9 @@ def layer_sizes(
     return sizes
 
 
-def model_size_kb(model_or_arch: MyConvNet | Architecture, weight_bits: int | Sequence[int] | None = None) -> float:
+def model_size_kb(
+    model_or_arch: MyConvNet | Architecture, weight_bits: int | Sequence[int] | None = None, *, per_channel=False
+) -> float:
     """Size in KB of the model as stored: weights at ``weight_bits``, biases, quantization
     parameters (see the module docstring). Pass the *compacted* model for a pruned one.
 
@@ -129,6 +136,7 @@ def model_size_kb(model_or_arch: MyConvNet | Architecture, weight_bits: int | Se
     model_or_arch : MyConvNet or Architecture (only its shape is used)
     weight_bits : None (FP32), one width in [2, 16] for all layers, or one per layer
         (32 marks a float layer)
+    per_channel : weights with a scale (and a multiplier) per output channel
 
     Raises
     ------
@@ -137,7 +145,7 @@ def model_size_kb(model_or_arch: MyConvNet | Architecture, weight_bits: int | Se
     TypeError
         If ``model_or_arch`` is neither a MyConvNet nor an Architecture.
     """
-    return sum(s.total_bytes for s in layer_sizes(model_or_arch, weight_bits)) / BYTES_PER_KB
+    return sum(s.total_bytes for s in layer_sizes(model_or_arch, weight_bits, per_channel=per_channel)) / BYTES_PER_KB
 
 
 def naive_size_kb(original: MyConvNet | Architecture, weight_bits: int | Sequence[int] | None = None) -> float:

@@ -27,6 +27,9 @@ def test_quantized_size_counts_packed_weights_int32_biases_and_quantization_para
     expected = (weight_bytes + 4 * sum(biases) + params_bytes) / 1024
     assert model_size_kb(TINY, bits) == pytest.approx(expected)
     assert [s.weight_bits for s in layer_sizes(TINY, bits)] == bits
+    # per-channel weights: the weight scale, M0 and n once per output channel instead of once
+    extra = 3 * 4 * sum(channels - 1 for channels in biases)
+    assert model_size_kb(TINY, bits, per_channel=True) == pytest.approx(expected + extra / 1024)
 
 
 def test_masked_zeros_never_count_as_savings():
