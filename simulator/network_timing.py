@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from simulator.designs import Im2colDesign, MatmulDesign
+from simulator.layout import LAYOUT_CHANNEL_SCALES
 from simulator.mapping import LayerMapping, map_layer, timed_call
 from simulator.network import IntegerLayer, IntegerNetwork
 from simulator.numerics import check_int
@@ -121,13 +122,14 @@ def layer_mapping(layer: IntegerLayer, design: MatmulDesign, columns: int, remap
     return mapping
 
 
-def _matmul_bytes(mapping: LayerMapping, u: int, v: int, w: int) -> dict[str, int]:
+def _matmul_bytes(mapping: LayerMapping, u: int, v: int, w: int, per_channel: bool) -> dict[str, int]:
     weights, activations = (u * v, v * w) if mapping.orientation == "weights_a" else (v * w, u * v)
+    words = 3 if per_channel else 1  # per-channel weights: bias, M0 and n per channel
     return {
         "weights": weights,
         "inputs": activations,
         "outputs": u * w,
-        "bias": 4 * (u if mapping.orientation == "weights_a" else w),
+        "bias": 4 * words * (u if mapping.orientation == "weights_a" else w),
     }
 
 
@@ -169,10 +171,11 @@ def network_timing(
             calls, columns, im2col_cycles, im2col_bound, im2col_bytes = 1, batch, 0, 0, 0
         mapping = layer_mapping(layer, matmul_design, columns, remap)
         u, v, w = mapping.matmul_shape(layer.out_features, layer.in_features, columns)
-        matmul = timed_call(matmul_design, u, v, w, mapping.layout)
+        layout = mapping.layout | (LAYOUT_CHANNEL_SCALES if layer.per_channel else 0)
+        matmul = timed_call(matmul_design, u, v, w, layout)
         compute = compute_bound_cycles(matmul_design, u, v, w)
         memory = memory_bound_cycles(matmul_design, u, v, w)
-        moved = {key: calls * value for key, value in _matmul_bytes(mapping, u, v, w).items()}
+        moved = {key: calls * value for key, value in _matmul_bytes(mapping, u, v, w, layer.per_channel).items()}
         if im2col_bytes:
             moved["im2col"] = im2col_bytes
         rows.append(

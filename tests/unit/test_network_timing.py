@@ -153,3 +153,25 @@ def test_cpp_runs_the_mapped_baseline_export_like_numba_on_200_images(export):
         batch = images[start : start + 50]
         for cpp, fast in zip(run_layers(net, batch, engine="sw_emu"), run_layers(net, batch)):
             np.testing.assert_array_equal(cpp, fast)
+
+
+def test_per_channel_layers_are_timed_reading_three_words_per_channel():
+    """A per-channel layer's call carries (bias, M0, n) per channel on the bias port (the
+    kernel's layout_channel_scales): its LoadBias reads three times the words."""
+    from simulator.layout import LAYOUT_CHANNEL_SCALES
+    from simulator.mapping import LayerMapping
+    from tests.unit.test_export import per_channel_network
+
+    net, _ = per_channel_network()
+    per_layer = dataclasses.replace(
+        net,
+        layers=tuple(dataclasses.replace(layer, M0=int(layer.M0[0]), n=int(layer.n[0])) for layer in net.layers),
+    )
+    design = MatmulDesign()
+    channel, layer = network_timing(net, design, remap=True), network_timing(per_layer, design, remap=True)
+    for row, plain in zip(channel.layers, layer.layers):
+        mapping = LayerMapping(row.orientation, design.tile_u, design.tile_v, design.tile_w)
+        one = run_matmul_des(design, *row.matmul_shape, bias=True, layout=mapping.layout | LAYOUT_CHANNEL_SCALES)
+        assert row.matmul_cycles == row.calls * one.latency_cycles >= plain.matmul_cycles
+        assert row.bytes["bias"] == 3 * plain.bytes["bias"]
+    assert channel.latency_cycles > layer.latency_cycles
