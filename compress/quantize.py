@@ -166,12 +166,8 @@ def build_integer_network(
             widen = product_scale.max() / out_params.scale * (1 + 2**-20)  # the contract needs M < 1
             out_params = params_for_interval(interval[0] * widen, interval[1] * widen, activation_spec)
         bias = np.clip(np.rint(bias_of(module).detach().double().numpy() / product_scale), INT32_MIN, INT32_MAX)
-        multipliers = [numerics.quantize_multiplier(float(s) / out_params.scale) for s in product_scale]
-        M0, n = (  # noqa: N806
-            (np.array([m for m, _ in multipliers]), np.array([s for _, s in multipliers]))
-            if per_channel
-            else multipliers[0]
-        )
+        ratios = product_scale / out_params.scale
+        M0, n = numerics.quantize_multipliers(ratios if per_channel else ratios[0])  # noqa: N806
         integer_layers.append(
             IntegerLayer(
                 name=name,

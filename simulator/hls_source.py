@@ -1225,8 +1225,7 @@ class SourceReader:
             info = self._statement(statement, inner)
             block.statement(info.paths, info.writes, info.latency, info.firsts)
             for name in parameters & info.paths.keys() - read:  # where a parameter is first read
-                op = info.firsts.get(name, first)
-                first = op if op.delay > first.delay else first
+                first = _stricter(first, info.firsts.get(name, first))
                 read.add(name)
             accesses = Counter({(bindings.get(name, name), way): n for (name, way), n in info.accesses.items()})
             indices = {bindings.get(name, name): texts for name, texts in info.indices.items()}
@@ -1462,12 +1461,16 @@ def _merge(a: _Expr, b: _Expr) -> _Expr:
         indices.setdefault(name, set()).update(texts)
     recurrences = _longest(a.recurrences, b.recurrences)
     firsts = dict(a.firsts)
-    for name, op in b.firsts.items():  # the operation that needs its operand earlier in the state
-        if name not in firsts or op.delay > firsts[name].delay:
-            firsts[name] = op
+    for name, op in b.firsts.items():
+        firsts[name] = _stricter(firsts.get(name, op), op)
     return _Expr(
         max(a.latency, b.latency), paths, a.writes | b.writes, a.accesses + b.accesses, indices, recurrences, firsts
     )
+
+
+def _stricter(a: hls_ops.Op, b: hls_ops.Op) -> hls_ops.Op:
+    """Of two first operations on a value, the one that needs it earlier in its state."""
+    return b if b.delay > a.delay else a
 
 
 def _longest(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:

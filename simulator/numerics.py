@@ -226,6 +226,15 @@ def quantize_multiplier(M: float) -> tuple[int, int]:  # noqa: N803
     return M0, n
 
 
+def quantize_multipliers(M):  # noqa: N803
+    """``quantize_multiplier`` of one multiplier (two ints) or of an array of them, one per
+    channel (two int64 arrays)."""
+    if np.ndim(M) == 0:
+        return quantize_multiplier(float(M))
+    pairs = [quantize_multiplier(float(m)) for m in np.ravel(M)]
+    return np.array([m for m, _ in pairs], np.int64), np.array([s for _, s in pairs], np.int64)
+
+
 # ------------------------------------------------------------------ requantization stages
 
 

@@ -337,12 +337,9 @@ def from_onnx(model) -> IntegerNetwork:
             in_s, w_s, out_s = json.loads("[" + text[1:-1] + "]" if text.startswith("(") else text)
             entry |= {"input_scale": in_s, "weight_scale": _number_or_array(w_s, np.float64), "output_scale": out_s}
         else:
-            ratios = np.atleast_1d(entry["input_scale"] * np.asarray(entry["weight_scale"]) / entry["output_scale"])
-            pairs = [numerics.quantize_multiplier(float(ratio)) for ratio in ratios]
-            M0, n = (  # noqa: N806
-                (np.array([m for m, _ in pairs]), np.array([s for _, s in pairs])) if np.ndim(entry["weight_scale"])
-                else pairs[0]
-            )  # fmt: skip
+            M0, n = numerics.quantize_multipliers(  # noqa: N806
+                entry["input_scale"] * np.asarray(entry["weight_scale"]) / entry["output_scale"]
+            )
         weight_bits = int(meta.get(f"{name}.weight_bits", 8))
         activation_bits = int(meta.get(f"{name}.activation_bits", 8))
         integer_layers.append(
