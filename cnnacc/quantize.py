@@ -8,6 +8,7 @@ import json
 from cnnacc.args import add_data_dir, add_scheduler_options, bounded
 
 positive_int = bounded(int, 1)
+learning_rate = bounded(float, 1e-6, 1.0)
 non_negative_int = bounded(int, 0)
 
 
@@ -23,6 +24,7 @@ def cmd_quantize(args: argparse.Namespace) -> None:
             edge_bits=args.edge_bits,
             granularity=args.granularity,
             epochs=args.qat,
+            learning_rate=args.learning_rate,
             seed=args.seed,
             output=args.output,
             data_dir=args.data_dir,
@@ -102,6 +104,9 @@ def register(subparsers) -> None:
         "saves the checkpoint --output with its integer network's card",
     )
     quantize.add_argument("--edge-bits", type=int, default=8, help="with --qat: input pixels and logits (default 8)")
+    quantize.add_argument(
+        "--learning-rate", type=learning_rate, default=1e-3, help="with --qat: Adam's learning rate (default 1e-3)"
+    )
     quantize.add_argument("--output", default="w4a4", help="with --qat: checkpoint name or path (default w4a4)")
     add_scheduler_options(quantize, work="the configurations of --study")
     quantize.add_argument("--seed", type=non_negative_int, default=0, help="calibration subset seed (default 0)")
