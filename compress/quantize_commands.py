@@ -179,5 +179,6 @@ def evaluate_low_bit(name: str = LOW_BIT_NAME, *, train_split=None, test_split=N
     return (
         {"name": name, "accuracy": accuracy, "test_images": len(test_split), "size_kb": size}
         | {k: card[k] for k in ("weight_bits", "activation_bits", "edge_bits", "epochs", "val_accuracy")}
-        | {"granularity": granularity}
+        | {"learning_rate": card.get("learning_rate", 1e-3)}
+        | {"granularity": granularity, "candidates": card.get("candidates", [])}
     )

@@ -222,22 +222,30 @@ def quantization_section(data: dict) -> Section:
     )
     qat = data.get("qat")
     granularity_text = (
-        "symmetric, one scale per output channel: each channel also has its own requantization "
+        "symmetric, with one scale per output channel; each channel also has its own requantization "
         "multiplier M0 and shift n, which the matmul kernel reads with the channel's bias (its "
         "per-channel layout)"
         if qat and qat.get("granularity") == "channel"
-        else "asymmetric, one scale per layer"
+        else "asymmetric, with one scale per layer"
+    )
+    candidates = sorted(qat.get("candidates", []) if qat else [], key=lambda c: (c["learning_rate"], c["epochs"]))
+    recipes_text = (
+        ", among "
+        + ", ".join(f"{c['epochs']} epochs at {c['learning_rate']:g} ({pct(c['val_accuracy'])})" for c in candidates)
+        if candidates
+        else ""
     )
     qat_text = (
         f"""
 
-*Quantization-aware, learned activation ranges.* Fine-tuning for {qat["epochs"]} epochs with {qat["weight_bits"]}-bit
-weights seen through fake quantization ({granularity_text}) and every hidden activation clipped to a
-learned bound (PACT: the clip is a trained parameter, the rounding passes gradients straight through),
-the input pixels and the logits at {qat["edge_bits"]} bits, gives **{pct(qat["accuracy"])}** on the integer
-network (W{qat["weight_bits"]}, hidden A{qat["activation_bits"]}, {qat["size_kb"]:.2f} KB; {pct(qat["val_accuracy"])} on
-validation, which chose the recipe; `cnnacc quantize --qat`), against {pct(wa4)} for post-training
-quantization with full ranges and 4-bit edges."""
+*Quantization-aware, learned activation ranges.* Fine-tuning with {qat["weight_bits"]}-bit weights seen
+through fake quantization and every hidden activation clipped to a learned bound (PACT: the
+clip is a trained parameter, the rounding passes gradients straight through), the input pixels
+and the logits at {qat["edge_bits"]} bits, gives **{pct(qat["accuracy"])}** on the integer network
+(W{qat["weight_bits"]}, hidden A{qat["activation_bits"]}, {qat["size_kb"]:.2f} KB; `cnnacc quantize --qat`),
+against {pct(wa4)} for post-training quantization with full ranges and 4-bit edges. The weights
+are {granularity_text}. Validation chose the recipe, {qat["epochs"]} epochs of Adam at learning rate
+{qat["learning_rate"]:g} ({pct(qat["val_accuracy"])}){recipes_text}."""
         if qat
         else ""
     )
