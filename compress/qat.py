@@ -22,7 +22,7 @@ from torch.nn.utils import parametrize
 from compress.data import Split
 from compress.model import MyConvNet
 from compress.observe import QuantSpec, observe, observe_interval
-from compress.quantize import calibration_images, fake_quantize, layer_outputs
+from compress.quantize import calibration_images, channel_tensors, fake_quantize, layer_outputs
 from compress.size import FLOAT_BITS
 from compress.train import TrainConfig, train
 
@@ -56,10 +56,7 @@ def quant_params(weight, spec: QuantSpec, granularity: str) -> tuple[torch.Tenso
     if granularity == "layer":
         p = observe(weight, spec)
         return p.scale, p.zero_point
-    params = [observe(channel, spec) for channel in weight]
-    shape = (-1,) + (1,) * (weight.ndim - 1)
-    scale = torch.tensor([p.scale for p in params], dtype=torch.float64).reshape(shape)
-    return scale, torch.tensor([p.zero_point for p in params], dtype=torch.float64).reshape(shape)
+    return channel_tensors([observe(channel, spec) for channel in weight], weight.ndim)
 
 
 def weight_specs(bits: tuple[int, ...], weight_range: str, scheme: str = "asymmetric") -> list[QuantSpec | None]:

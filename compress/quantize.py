@@ -62,16 +62,21 @@ def weight_quant_params(model: MyConvNet, spec: QuantSpec, granularity: str) -> 
     return {name: [observe(channel, spec) for channel in w] for name, w in weights.items()}
 
 
+def channel_tensors(params: list[QuantParams], ndim: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """(scale, zero point) of one quantizer per output channel (or one for all) as float64
+    tensors that broadcast against a weight of ``ndim`` dimensions."""
+    shape = (-1,) + (1,) * (ndim - 1)
+    scale = torch.tensor([p.scale for p in params], dtype=torch.float64).reshape(shape)
+    return scale, torch.tensor([p.zero_point for p in params], dtype=torch.float64).reshape(shape)
+
+
 def quantize_weights(model: MyConvNet, spec: QuantSpec, granularity: str) -> MyConvNet:
     """A copy of ``model`` whose weights are fake-quantized (biases and activations float)."""
     params = weight_quant_params(model, spec, granularity)
     quantized = copy.deepcopy(model)
     with torch.no_grad():
         for name, layer in quantized.layers():
-            layer_params = params[name]
-            shape = (-1,) + (1,) * (layer.weight.dim() - 1)
-            scale = torch.tensor([p.scale for p in layer_params], dtype=torch.float64).reshape(shape)
-            zero_point = torch.tensor([p.zero_point for p in layer_params], dtype=torch.float64).reshape(shape)
+            scale, zero_point = channel_tensors(params[name], layer.weight.dim())
             layer.weight.copy_(fake_quantize(layer.weight, scale, zero_point, spec.qmin, spec.qmax))
     return quantized
 
