@@ -65,9 +65,9 @@ CORE_DELAY_NS: dict[str, tuple[float, float]] = {
     "mul": (2.89, 1.54),  # a 32-bit multiply in one DSP48 (7 series: a 16-bit DSP48 stage)
     "fadd": (3.57, 3.35),
     "fmul": (2.78, 2.56),
-    "dadd": (3.17, 3.35),
-    "dmul": (3.33, 3.33),
-    "fcmp": (2.05, 2.05),
+    "dadd": (3.17, 3.35),  # 7 series: no report shows it; the float add's
+    "dmul": (3.33, 3.33),  # 7 series: no report shows it; UltraScale+'s
+    "fcmp": (2.05, 2.05),  # a double compare (dcmp); 7 series: UltraScale+'s
 }
 DEFAULT_CORE_DELAY_NS = 3.0
 # combinational delay in ns: (UltraScale / UltraScale+, 7 series)
@@ -75,8 +75,8 @@ DELAY_NS: dict[str, tuple[float, float]] = {
     "add": (0.9, 1.6),  # 32-bit add, subtract, compare
     "logic": (0.4, 0.6),  # and, or, xor, not, select, a register multiplexer
     "shift": (0.9, 1.6),  # shift by a variable amount
-    "bram_out": (1.29, 1.14),  # block-RAM clock-to-data (a read's data)
-    "bram_in": (1.29, 1.14),  # block-RAM address / write setup (a write)
+    "bram_out": (1.29, 1.14),  # a block-RAM read's data (xcvu35p -1; xc7k160t -2), as the schedule reports give
+    "bram_in": (1.29, 1.14),  # a block-RAM write (address and data setup), likewise
 }
 
 
