@@ -26,6 +26,11 @@ LAYOUT_BIAS_COLUMNS = 4
 LAYOUT_CHANNEL_SCALES = 8  # a multiplier (M0, n) per bias entry: three words per entry on the bias port
 
 
+def bias_words(layout: int) -> int:
+    """int32 words per entry on the kernel's bias port: the bias, or (bias, M0, n)."""
+    return 3 if layout & LAYOUT_CHANNEL_SCALES else 1
+
+
 def _pad_columns(m: np.ndarray, multiple: int) -> np.ndarray:
     rows, cols = m.shape
     padded = np.zeros((rows, math.ceil(cols / multiple) * multiple), np.uint8)
@@ -96,6 +101,7 @@ __all__ = [
     "LAYOUT_BIAS_COLUMNS",
     "LAYOUT_CHANNEL_SCALES",
     "LAYOUT_B_TILED",
+    "bias_words",
     "padding_is_zero",
     "tile_a",
     "tile_b",

@@ -5,10 +5,10 @@ layer) with everything integer-only inference needs (Jacob et al. 2018, sec. 2.2
 
     acc = sum (x_q - Z_in)(w_q - Z_w) + bias_q          (int32; bias_q at scale S_in S_w)
     y_q = clamp(Z_out + requantize(acc; M0, n), lo, qmax)   lo = Z_out with ReLU, else 0
+    y_q = maxpool2x2(y_q)                                 after convolutions (exact on codes)
 
 With per-channel weights (one S_w per output channel, one zero point Z_w for all), S_w, M0
 and n are arrays of one value per output channel: each channel is requantized by its own.
-    y_q = maxpool2x2(y_q)                                 after convolutions (exact on codes)
 
 The dataclasses are plain NumPy and ints: no torch is needed to hold or run the network.
 """

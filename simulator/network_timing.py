@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.layout import LAYOUT_CHANNEL_SCALES
+from simulator.layout import LAYOUT_CHANNEL_SCALES, bias_words
 from simulator.mapping import LayerMapping, map_layer, timed_call
 from simulator.network import IntegerLayer, IntegerNetwork
 from simulator.numerics import check_int
@@ -122,9 +122,9 @@ def layer_mapping(layer: IntegerLayer, design: MatmulDesign, columns: int, remap
     return mapping
 
 
-def _matmul_bytes(mapping: LayerMapping, u: int, v: int, w: int, per_channel: bool) -> dict[str, int]:
+def _matmul_bytes(mapping: LayerMapping, u: int, v: int, w: int, layout: int) -> dict[str, int]:
     weights, activations = (u * v, v * w) if mapping.orientation == "weights_a" else (v * w, u * v)
-    words = 3 if per_channel else 1  # per-channel weights: bias, M0 and n per channel
+    words = bias_words(layout)
     return {
         "weights": weights,
         "inputs": activations,
@@ -175,7 +175,7 @@ def network_timing(
         matmul = timed_call(matmul_design, u, v, w, layout)
         compute = compute_bound_cycles(matmul_design, u, v, w)
         memory = memory_bound_cycles(matmul_design, u, v, w)
-        moved = {key: calls * value for key, value in _matmul_bytes(mapping, u, v, w, layer.per_channel).items()}
+        moved = {key: calls * value for key, value in _matmul_bytes(mapping, u, v, w, layout).items()}
         if im2col_bytes:
             moved["im2col"] = im2col_bytes
         rows.append(

@@ -34,6 +34,7 @@ from simulator.layout import (
     LAYOUT_B_TILED,
     LAYOUT_BIAS_COLUMNS,
     LAYOUT_CHANNEL_SCALES,
+    bias_words,
     tiled_a_bytes,
     tiled_b_bytes,
 )
@@ -249,7 +250,7 @@ def matmul_program(design: MatmulDesign, u: int, v: int, w: int, *, bias: bool =
     requantize, store = [], []
     bias_columns = bool(layout & LAYOUT_BIAS_COLUMNS)
     bias = bias or bool(layout & LAYOUT_CHANNEL_SCALES)  # the multipliers come on the bias port
-    fields = 3 if layout & LAYOUT_CHANNEL_SCALES else 1  # words per entry: bias, or bias, M0, n
+    fields = bias_words(layout)
     carried = 0
     for index, step in enumerate(out_tiles):
         if bias and (index == 0 if bias_columns else step.tk == 0):
