@@ -17,7 +17,8 @@ class SearchConfig:
     are image counts; prune_step is the fraction of a width one prune action removes;
     bit_levels are the weight widths a layer steps down through; step_images are the
     training images of the short fine-tuning after each step, final_epochs the epochs of
-    the chosen models' fine-tuning; refine is how many smaller states are tried with it;
+    the chosen models' fine-tuning; refine is how many smaller states the bisection for the
+    smallest that qualifies after it ranges over;
     a walk stops stop_below under its lowest target (after trying the ``retries`` next best
     actions of the step that fell below) or after max_steps; multiple rounds
     kept channel counts (e.g. to the PE array width); threads are torch threads.
@@ -34,10 +35,10 @@ class SearchConfig:
     bit_levels: tuple[int, ...] = (8, 6, 5, 4, 3, 2)
     drop_floor: float = 0.002
     step_images: int = 16000
-    final_epochs: int = 2
-    refine: int = 4
+    final_epochs: int = 10
+    refine: int = 16
     margin: float = 0.01
-    stop_below: float = 0.03
+    stop_below: float = 0.05
     max_steps: int = 60
     retries: int = 3
     multiple: int = 1
@@ -66,7 +67,7 @@ class SearchConfig:
             ("calibration_images", 10, 10000),
             ("step_images", 128, 60000),
             ("final_epochs", 0, 100),
-            ("refine", 0, 10),
+            ("refine", 0, 64),
             ("max_steps", 1, 1000),
             ("retries", 0, 100),
             ("multiple", 1, 512),

@@ -120,8 +120,9 @@ their fc1 row, channel-wise by their fc2 column), the walk choosing the better r
 
 In every walk the smallest state that beats the target by {100 * config["margin"]:.1f} points on the
 {config["validation_images"]:,}-image validation set (never trained on; the test set decides nothing) is
-fine-tuned for {config["final_epochs"]} more epochs, then up to {config["refine"]} smaller states of the walk in
-turn, largest first, until one falls short; the smallest that still qualifies is shipped.
+fine-tuned for {config["final_epochs"]} more epochs; up to {config["refine"]} smaller states of the walk are searched by
+bisection for the smallest that still qualifies after the same fine-tuning (a polished state that falls short
+rules out the smaller ones), and it is shipped.
 """
 
 

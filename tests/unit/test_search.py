@@ -226,6 +226,30 @@ def test_choose_refines_with_the_next_smaller_state_when_longer_training_lifts_i
     assert choose(path, 0.0, data, config, progress=False, polished=polished) is chosen
 
 
+@pytest.mark.parametrize("qualifying", [0, 1, 4, 6, 7])
+def test_choose_bisects_the_smaller_states_for_the_smallest_that_qualifies_once_polished(data, monkeypatch, qualifying):
+    """Of 7 smaller states the first ``qualifying`` reach the goal once polished: the
+    bisection ships the smallest of them (the smallest qualifying state when none does),
+    polishing about log2(8) states, never all."""
+    sizes = [40, 36, 32, 28, 24, 20, 16, 12]  # fc1 widths, largest first; only the first qualifies unpolished
+    path = fake_path([(w, 0.95 if i == 0 else 0.5) for i, w in enumerate(sizes)])
+    lifted = {id(s): 0.95 if 0 < i <= qualifying else 0.5 for i, s in enumerate(path)}
+    lifted[id(path[0])] = 0.95
+    tried = []
+
+    def fake_polish(state, *_args, **_kwargs):
+        tried.append(state.model.arch.fc_hidden[0])
+        return State(state.model, state.bits, state.kept, "polished", {"val_accuracy": lifted[id(state)]})
+
+    monkeypatch.setattr("compress.search.polish", fake_polish)
+    config = SearchConfig(**SMALL_CONFIG, refine=16, margin=0.01)
+    chosen = choose(path, 0.9, data, config, progress=False)
+    assert chosen.model.arch.fc_hidden == (sizes[qualifying],)
+    assert len(tried) <= 4 and len(set(tried)) == len(tried)
+    narrow = choose(path, 0.9, data, SearchConfig(**SMALL_CONFIG, refine=2, margin=0.01), progress=False)
+    assert narrow.model.arch.fc_hidden == (sizes[min(qualifying, 2)],)  # refine bounds the states searched
+
+
 def test_search_end_to_end_on_tiny_data(data):
     torch.manual_seed(0)
     baseline = MyConvNet(TINY).eval()
