@@ -26,6 +26,7 @@ from reports.pruning_text import (
     CURVE_STYLE,
     LOSSES_PT,
     SMALL_LOSS_PT,
+    bounds_text,
     export_text,
     gap_text,
     half_width_costs,
@@ -258,6 +259,7 @@ def pruning_section(results: dict) -> Section:
             missing_text(missing, curves),
             gap_text(gaps, config),
             task2a_text(models, combined_steps, config),
+            bounds_text(models, curves, SIZE_BOUNDS_KB),
             task2b_text(by_loss, curves["pruning"][0]),
             figure_markdown(
                 "pruning_pareto",

@@ -136,6 +136,29 @@ def missing_text(missing: list[str], curves: dict) -> str:
     )
 
 
+def bounds_text(models: dict, curves: dict, bounds: dict[str, float]) -> str:
+    """Which shipped models exceed the issue's size bound, and the walk's next smaller state
+    (the bisection polished it, or a state between, and it fell short on validation)."""
+    over = []
+    for name, bound in sorted(bounds.items(), key=lambda item: item[1]):
+        m = models.get(name)
+        if m is None or m["size_kb"] <= bound:
+            continue
+        smaller = [p for p in curves["combined"] if p["size_kb"] < m["size_kb"]]
+        after = max(smaller, key=lambda p: p["size_kb"]) if smaller else None
+        step = f" (the walk's next smaller state, {after['size_kb']:.3f} KB after \"{after['action']}\", fell short " \
+            "once fine-tuned)" if after else ""  # fmt: skip
+        over.append(f"{name} is {m['size_kb']:.3f} KB against {bound:g} KB{step}")
+    if not over:
+        return ""
+    return (
+        "*Size bounds.* The issue bounds each model's size; the search itself only asks for the smallest "
+        f"model at each accuracy target, and {len(over)} of its models exceed their bound: {'; '.join(over)}. "
+        "Near its end the walk's steps (a quarter of a width, at least one channel, or one bit level) are "
+        "coarser than these gaps."
+    )
+
+
 def task2a_text(models: dict, steps: dict, config: dict) -> str:
     lines = []
     for m in sorted((m for m in models.values() if m["kind"] == "combined"), key=lambda m: -m["target"]):
