@@ -259,7 +259,7 @@ def pruning_section(results: dict) -> Section:
             missing_text(missing, curves),
             gap_text(gaps, config),
             task2a_text(models, combined_steps, config),
-            bounds_text(models, curves, SIZE_BOUNDS_KB),
+            bounds_text(models, curves, SIZE_BOUNDS_KB, config),
             task2b_text(by_loss, curves["pruning"][0]),
             figure_markdown(
                 "pruning_pareto",

@@ -136,19 +136,25 @@ def missing_text(missing: list[str], curves: dict) -> str:
     )
 
 
-def bounds_text(models: dict, curves: dict, bounds: dict[str, float]) -> str:
-    """Which shipped models exceed the issue's size bound, and the walk's next smaller state
-    (the bisection polished it, or a state between, and it fell short on validation)."""
+def bounds_text(models: dict, curves: dict, bounds: dict[str, float], config: dict) -> str:
+    """Which shipped models exceed the issue's size bound, and why the walk's next smaller
+    state was not shipped (``compress.search.choose``: polished and short, or out of reach)."""
     over = []
     for name, bound in sorted(bounds.items(), key=lambda item: item[1]):
         m = models.get(name)
         if m is None or m["size_kb"] <= bound:
             continue
-        smaller = [p for p in curves["combined"] if p["size_kb"] < m["size_kb"]]
-        after = max(smaller, key=lambda p: p["size_kb"]) if smaller else None
-        step = f" (the walk's next smaller state, {after['size_kb']:.3f} KB after \"{after['action']}\", fell short " \
-            "once fine-tuned)" if after else ""  # fmt: skip
-        over.append(f"{name} is {m['size_kb']:.3f} KB against {bound:g} KB{step}")
+        path = curves["combined"]
+        goal = m["target"] + config["margin"]
+        best = min((p["size_kb"] for p in path if p["val_accuracy"] >= goal), default=m["size_kb"])
+        reach = sorted((p["size_kb"] for p in path if p["size_kb"] < best), reverse=True)[: config["refine"]]
+        smaller = [p for p in path if p["size_kb"] < m["size_kb"]]
+        text = f"{name} is {m['size_kb']:.3f} KB against {bound:g} KB"
+        if smaller:
+            after = max(smaller, key=lambda p: p["size_kb"])
+            why = "fell short once fine-tuned" if after["size_kb"] in reach else "lies beyond the states bisected"
+            text += f' (the walk\'s next smaller state, {after["size_kb"]:.3f} KB after "{after["action"]}", {why})'
+        over.append(text)
     if not over:
         return ""
     return (
