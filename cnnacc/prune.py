@@ -81,6 +81,7 @@ def cmd_search(args: argparse.Namespace) -> None:
         margin=args.margin,
         step_images=args.step_images,
         final_epochs=args.final_epochs,
+        trim=args.trim,
     )
     records = search_and_ship(
         config,
@@ -222,6 +223,13 @@ def register(subparsers) -> None:
         type=non_negative_int,
         default=SearchConfig.final_epochs,
         help=f"epochs of fine-tuning of the chosen models (default {SearchConfig.final_epochs})",
+    )
+    search.add_argument(
+        "--trim",
+        type=non_negative_int,
+        default=SearchConfig.trim,
+        help="after the bisection, up to this many finer steps on each chosen model (one channel or one bit "
+        f"level, the walk's best, each fine-tuned as long; kept while it still qualifies; default {SearchConfig.trim})",
     )
     search.add_argument(
         "--threads",

@@ -37,7 +37,7 @@ import torch
 from tqdm import tqdm
 
 from compress.data import Split, holdout
-from compress.model import MyConvNet
+from compress.model import Architecture, MyConvNet
 from compress.observe import QuantSpec
 from compress.prune import (
     TARGETS,
@@ -58,6 +58,10 @@ from simulator.network import run_network
 from simulator.tasks import run_tasks
 
 ACTIVATION_BITS = 8
+
+
+# The actions of a walk (``candidates``): kinds ("prune", "bits"), pruning targets, widths (None: all).
+Actions = tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...] | None]
 
 
 @dataclass
@@ -121,11 +125,15 @@ def evaluate(
 # --------------------------------------------------------------------------- the walks
 
 
-def prune_width(state: State, width: int, target: str, config: SearchConfig) -> State | None:
-    """Drop ``prune_step`` of one width (at least one channel, kept count a multiple)."""
+def prune_width(
+    state: State, width: int, target: str, config: SearchConfig, channels: int | None = None
+) -> State | None:
+    """Drop ``prune_step`` of one width, or ``channels`` of it (at least one channel, kept
+    count a multiple)."""
     widths = hidden_widths(state.model.arch)
     current = widths[width]
-    keep = round_keep(current - max(1, math.floor(config.prune_step * current)), current, config.multiple)
+    removed = max(1, math.floor(config.prune_step * current)) if channels is None else channels
+    keep = round_keep(current - removed, current, config.multiple)
     if keep >= current:
         keep = current - config.multiple
     if keep < 1:
@@ -153,13 +161,15 @@ def candidates(
     config: SearchConfig,
     targets: tuple[str, ...] = TARGETS,
     widths: tuple[int, ...] | None = None,
+    channels: int | None = None,
 ) -> list[State]:
     """Every state one action away, in a fixed order (the tie-break): pruning one of
-    ``widths`` (default all) under each of ``targets``, or lowering one layer's bits."""
+    ``widths`` (default all) under each of ``targets`` (by ``prune_step``, or ``channels``),
+    or lowering one layer's bits."""
     found = []
     if "prune" in kinds:
         for width in range(len(hidden_widths(state.model.arch))) if widths is None else widths:
-            found += [prune_width(state, width, target, config) for target in targets]
+            found += [prune_width(state, width, target, config, channels) for target in targets]
     if "bits" in kinds:
         found += [lower_bits(state, layer, config) for layer in range(len(state.bits))]
     return [c for c in found if c is not None]
@@ -198,6 +208,21 @@ def step_subset(data: SearchData, config: SearchConfig, step: int) -> Split:
     return take(data.train, np.sort(rng.choice(len(data.train), count, replace=False)))
 
 
+def ranked_candidates(current: State, found: list[State], data: SearchData, config: SearchConfig) -> list[State]:
+    """``found`` (states one action from ``current``) best first by the walk's score: the
+    accuracy drop on the ranking slice (at least ``drop_floor``) per KB saved; ties keep the
+    order of ``found``; states that save nothing are left out."""
+    here = rank_accuracy(current, data, config)
+    scored = []
+    for order, candidate in enumerate(found):
+        saved = current.size_kb - candidate.size_kb
+        drop = max(here - rank_accuracy(candidate, data, config), config.drop_floor)
+        if saved > 0:
+            scored.append((drop / saved, order, candidate))
+    scored.sort(key=lambda item: item[:2])
+    return [candidate for _, _, candidate in scored]
+
+
 def walk(
     start: State,
     kinds: tuple[str, ...],
@@ -217,16 +242,9 @@ def walk(
     bar = tqdm(total=config.max_steps, desc=label, disable=not progress, leave=False)
     for step in range(1, config.max_steps + 1):
         current = path[-1]
-        here = rank_accuracy(current, data, config)
-        scored = []
-        for order, candidate in enumerate(candidates(current, kinds, config, targets, widths)):
-            saved = current.size_kb - candidate.size_kb
-            drop = max(here - rank_accuracy(candidate, data, config), config.drop_floor)
-            if saved > 0:
-                scored.append((drop / saved, order, candidate))
-        scored.sort(key=lambda item: item[:2])  # lowest score first; ties: the first candidate
         best = None
-        for _, _, candidate in scored[: 1 + config.retries]:  # the next best when one falls below the floor
+        ranked = ranked_candidates(current, candidates(current, kinds, config, targets, widths), data, config)
+        for candidate in ranked[: 1 + config.retries]:  # the next best when one falls below the floor
             best = replace(candidate, model=copy.deepcopy(candidate.model))
             fine_tune(
                 best.model,
@@ -299,6 +317,7 @@ def choose(
     *,
     progress: bool,
     polished: dict[int, State] | None = None,
+    actions: Actions | None = None,
 ) -> State | None:
     """The smallest state of ``path`` that beats target + margin on validation, after polishing.
 
@@ -308,7 +327,8 @@ def choose(
     about log2(refine) polishings instead of one per state. None when no state of the path
     qualifies before polishing; the smallest qualifying state, polished, when no smaller one
     qualifies after it. ``polished`` caches polished states by the id of their origin, so
-    targets sharing a state share the work.
+    targets sharing a state share the work. Then up to ``trim`` finer steps of the walk's
+    ``actions`` (``trim``).
     """
     polished = {} if polished is None else polished
 
@@ -333,7 +353,30 @@ def choose(
             chosen, low = result, middle + 1
         else:
             high = middle - 1
-    return chosen or polish_once(best)
+    chosen = chosen or polish_once(best)
+    return chosen if actions is None else trim(chosen, goal, actions, data, config, progress=progress)
+
+
+def trim(
+    state: State, goal: float, actions: Actions, data: SearchData, config: SearchConfig, *, progress: bool
+) -> State:
+    """Up to ``config.trim`` finer steps from a polished ``state``: the walk's best action
+    (by its score) among one channel of a width and one bit level of a layer, polished as
+    long; each is kept while it still beats ``goal`` on validation, the first that does not
+    ends the trimming. The walk's quarter-width steps are coarse on a few-channel model."""
+    kinds, targets, widths = actions
+    for count in range(1, config.trim + 1):
+        found = candidates(state, kinds, config, targets, widths, channels=1)
+        ranked = ranked_candidates(state, found, data, config)
+        if not ranked:
+            break
+        step = replace(ranked[0], action=f"{state.action}; trim: {ranked[0].action}")
+        step.record = {"step": state.record["step"] + 1000 * count}  # the polishing's seed
+        result = polish(step, data, config, progress=progress)
+        if result.record["val_accuracy"] < goal:
+            break
+        state = result
+    return state
 
 
 def sensitivity_study(model: MyConvNet, data: SearchData, config: SearchConfig) -> dict:
@@ -394,28 +437,37 @@ def shipped_name(kind: str, target: float) -> str:
     return f"{prefix}_{round(100 * target)}"
 
 
+def walk_actions(kind: str, arch: Architecture) -> Actions:
+    """(kinds, pruning targets, widths) of the actions of the walk ``kind`` (``candidates``)."""
+    if kind in PRUNING_WALKS:
+        targets, conv_only = PRUNING_WALKS[kind]
+        return ("prune",), targets, tuple(range(len(arch.conv_channels))) if conv_only else None
+    return ("prune", "bits"), TARGETS, None
+
+
 def _walk_job(start: State, w8: State, data: SearchData, config: SearchConfig, kind: str) -> list[State]:
     """One walk of the search, a task of ``run_search`` (deterministic given its arguments)."""
     torch.set_num_threads(config.threads)
-    if kind in PRUNING_WALKS:
-        targets, conv_only = PRUNING_WALKS[kind]
-        conv = tuple(range(len(start.model.arch.conv_channels)))
-        floor = config.prune_target - config.stop_below
-        return walk(start, ("prune",), floor, data, config, label=f"{kind} pruning only", progress=False,
-                    targets=targets, widths=conv if conv_only else None)  # fmt: skip
     if kind == "quantization":
         return uniform_bits_walk(start, data, config, progress=False)
+    kinds, targets, widths = walk_actions(kind, start.model.arch)
+    if kind in PRUNING_WALKS:
+        floor = config.prune_target - config.stop_below
+        return walk(start, kinds, floor, data, config, label=f"{kind} pruning only", progress=False,
+                    targets=targets, widths=widths)  # fmt: skip
     floor = min(config.targets) - config.stop_below
-    return walk(w8, ("prune", "bits"), floor, data, config, label="pruning + quantization", progress=False)
+    return walk(w8, kinds, floor, data, config, label="pruning + quantization", progress=False)
 
 
 def _choose_job(data: SearchData, config: SearchConfig, job: tuple) -> dict[str, State | None]:
     """The chosen states of the targets of one walk (polished states shared among them)."""
     torch.set_num_threads(config.threads)
-    path, targets = job
+    kind, path, targets = job
     polished: dict[int, State] = {}
+    actions = walk_actions(kind, path[0].model.arch) if config.trim else None
     return {
-        name: choose(path, target, data, config, progress=False, polished=polished) for name, target in targets.items()
+        name: choose(path, target, data, config, progress=False, polished=polished, actions=actions)
+        for name, target in targets.items()
     }
 
 
@@ -452,7 +504,7 @@ def run_search(
         for name, target in targets.items():
             jobs.setdefault(walk_of.get(name, "combined"), {})[name] = target
         with tqdm(total=len(jobs), desc="fine-tuning chosen models", disable=not progress, leave=False) as bar:
-            run = run_tasks(_choose_job, [(paths[kind], named) for kind, named in jobs.items()],
+            run = run_tasks(_choose_job, [(kind, paths[kind], named) for kind, named in jobs.items()],
                             shared=(data, config), scheduler=scheduler, workers=workers,
                             progress=lambda _: bar.update())  # fmt: skip
         found = {name: state for part in run.results for name, state in part.items()}

@@ -18,7 +18,8 @@ class SearchConfig:
     bit_levels are the weight widths a layer steps down through; step_images are the
     training images of the short fine-tuning after each step, final_epochs the epochs of
     the chosen models' fine-tuning; refine is how many smaller states the bisection for the
-    smallest that qualifies after it ranges over;
+    smallest that qualifies after it ranges over; trim how many finer steps (one channel or
+    one bit level, each polished as long) may follow on the chosen model (0: none);
     a walk stops stop_below under its lowest target (after trying the ``retries`` next best
     actions of the step that fell below) or after max_steps; multiple rounds
     kept channel counts (e.g. to the PE array width); threads are torch threads.
@@ -37,6 +38,7 @@ class SearchConfig:
     step_images: int = 16000
     final_epochs: int = 10
     refine: int = 16
+    trim: int = 0
     margin: float = 0.01
     stop_below: float = 0.05
     max_steps: int = 60
@@ -68,6 +70,7 @@ class SearchConfig:
             ("step_images", 128, 60000),
             ("final_epochs", 0, 100),
             ("refine", 0, 64),
+            ("trim", 0, 64),
             ("max_steps", 1, 1000),
             ("retries", 0, 100),
             ("multiple", 1, 512),

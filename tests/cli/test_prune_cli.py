@@ -147,6 +147,7 @@ def test_search_json_then_export_of_a_chosen_model(capsys, tiny, monkeypatch):
 
     def small_search(config, **options):  # the full-size slices do not fit 300 images
         assert config.targets == (0.1,) and config.step_images == 128 and config.final_epochs == 0
+        assert config.trim == 1
         return real(dataclasses.replace(config, **small), **options)
 
     monkeypatch.setattr(prune_commands, "search_and_ship", small_search)
@@ -163,6 +164,8 @@ def test_search_json_then_export_of_a_chosen_model(capsys, tiny, monkeypatch):
         "128",
         "--final-epochs",
         "0",
+        "--trim",
+        "1",
         "--margin",
         "-0.1",
         "--output-dir",

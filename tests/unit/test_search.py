@@ -10,6 +10,7 @@ from torch.nn.utils import parametrize
 from compress.data import Split
 from compress.model import Architecture, MyConvNet
 from compress.observe import QuantSpec
+from compress.prune import hidden_widths
 from compress.qat import FakeQuantWeight, PactActivation, fine_tune, fine_tune_activations, weight_quantized
 from compress.quantize import build_integer_network, integer_predict
 from compress.search import (
@@ -24,6 +25,7 @@ from compress.search import (
     split_data,
     train_config,
     walk,
+    walk_actions,
 )
 from compress.size import model_size_kb
 
@@ -250,10 +252,44 @@ def test_choose_bisects_the_smaller_states_for_the_smallest_that_qualifies_once_
     assert narrow.model.arch.fc_hidden == (sizes[min(qualifying, 2)],)  # refine bounds the states searched
 
 
+@pytest.mark.parametrize("kept", [0, 1, 3])
+def test_trim_takes_single_channel_and_bit_steps_while_they_qualify_once_polished(data, monkeypatch, kept):
+    """The chosen state then loses one channel or one bit level at a time (the walk's best
+    action), each polished: the first ``kept`` qualify, the next ends the trimming."""
+    polished = []
+
+    def fake_polish(state, *_args, **_kwargs):
+        polished.append(state.action)
+        val = 0.95 if len(polished) <= 1 + kept else 0.5  # the first polish is the chosen state's
+        return State(state.model, state.bits, state.kept, state.action, {"step": 0, "val_accuracy": val})
+
+    monkeypatch.setattr("compress.search.polish", fake_polish)
+    path = [start_state((8, 8, 8, 8))]
+    path[0].record = {"step": 0, "val_accuracy": 0.95}
+    config = SearchConfig(**SMALL_CONFIG, refine=0, trim=3, margin=0.01)
+    chosen = choose(path, 0.9, data, config, progress=False, actions=walk_actions("combined", TINY))
+    assert len(polished) == 1 + min(kept + 1, 3)  # the chosen state, then the trims tried
+    steps = chosen.action.split("; trim: ")[1:]
+    assert len(steps) == kept
+    removed = sum(TINY.conv_channels) + sum(TINY.fc_hidden) - sum(hidden_widths(chosen.model.arch))
+    lowered = sum(8 - b for b in chosen.bits)
+    assert removed + lowered > 0 if kept else (removed, lowered) == (0, 0)
+    assert all(("->" in s and ("bits" in s or "prune" in s)) for s in steps)
+    assert all(not s.startswith("prune") or s.split("->")[0].split()[-1] == str(int(s.split("->")[1].split()[0]) + 1)
+               for s in steps)  # fmt: skip
+
+
+def test_the_pruning_walks_trim_with_their_own_actions():
+    assert walk_actions("filter", TINY) == (("prune",), ("filter",), (0, 1))
+    assert walk_actions("channel", TINY) == (("prune",), ("channel",), (0, 1))
+    assert walk_actions("pruning", TINY) == (("prune",), ("filter", "channel"), None)
+    assert walk_actions("combined", TINY) == (("prune", "bits"), ("filter", "channel"), None)
+
+
 def test_search_end_to_end_on_tiny_data(data):
     torch.manual_seed(0)
     baseline = MyConvNet(TINY).eval()
-    config = SearchConfig(**SMALL_CONFIG, targets=(0.3,), prune_target=0.3, bit_levels=(8, 4))
+    config = SearchConfig(**SMALL_CONFIG, targets=(0.3,), prune_target=0.3, bit_levels=(8, 4), trim=1)
     result = run_search(baseline, data, config, progress=False)
     assert set(result.paths) == {"pruning", "filter", "channel", "quantization", "combined"}
     assert set(result.chosen) == {"pruned_30", "pruned_filter_30", "pruned_channel_30", "search_30"}
@@ -267,6 +303,10 @@ def test_search_end_to_end_on_tiny_data(data):
     assert list(result.sensitivity["bits"]) == ["conv1", "conv2", "fc1", "fc2"]
     for state in result.chosen.values():
         assert state is None or state.record["val_accuracy"] >= 0.3 + config.margin
+    for name, rule in (("pruned_filter_30", "filter-wise"), ("pruned_channel_30", "channel-wise")):
+        state = result.chosen[name]  # a trim keeps to its walk's actions
+        assert state is None or state.model.arch.fc_hidden == TINY.fc_hidden
+        assert state is None or all(rule in step for step in state.action.split("; trim: ")[1:])
     assert model_size_kb(baseline) == result.curves()["pruning"][0]["size_kb"]
 
 
@@ -283,8 +323,21 @@ def test_search_end_to_end_on_tiny_data(data):
         (dict(threads=0), "threads=0"),
         (dict(margin=0.5), "margin=0.5"),
         (dict(bit_levels=()), "must not be empty"),
+        (dict(trim=-1), "trim=-1"),
     ],
-    ids=["target", "prune-target", "ranking", "bits-low", "bits-high", "step", "range", "threads", "margin", "no-bits"],
+    ids=[
+        "target",
+        "prune-target",
+        "ranking",
+        "bits-low",
+        "bits-high",
+        "step",
+        "range",
+        "threads",
+        "margin",
+        "no-bits",
+        "trim",
+    ],
 )
 def test_bad_search_config_is_refused(fields, fragment):
     with pytest.raises(ValueError) as info:
