@@ -327,8 +327,8 @@ def choose(
     about log2(refine) polishings instead of one per state. None when no state of the path
     qualifies before polishing; the smallest qualifying state, polished, when no smaller one
     qualifies after it. ``polished`` caches polished states by the id of their origin, so
-    targets sharing a state share the work. Then up to ``trim`` finer steps of the walk's
-    ``actions`` (``trim``).
+    targets sharing a state share the work. With the walk's ``actions``, the chosen state is
+    then trimmed (``trim``).
     """
     polished = {} if polished is None else polished
 
@@ -343,7 +343,7 @@ def choose(
         return None
     best = qualifying[0]
     smaller = sorted((s for s in path if s.size_kb < best.size_kb), key=lambda s: s.size_kb, reverse=True)
-    smaller = smaller[: config.refine]
+    smaller = smaller[: config.refine]  # the states the bisection ranges over
     chosen = None
     low, high = 0, len(smaller) - 1  # smaller[:low] qualify once polished, smaller[high + 1:] do not
     while low <= high:
@@ -452,11 +452,10 @@ def _walk_job(start: State, w8: State, data: SearchData, config: SearchConfig, k
         return uniform_bits_walk(start, data, config, progress=False)
     kinds, targets, widths = walk_actions(kind, start.model.arch)
     if kind in PRUNING_WALKS:
-        floor = config.prune_target - config.stop_below
-        return walk(start, kinds, floor, data, config, label=f"{kind} pruning only", progress=False,
-                    targets=targets, widths=widths)  # fmt: skip
-    floor = min(config.targets) - config.stop_below
-    return walk(w8, kinds, floor, data, config, label="pruning + quantization", progress=False)
+        first, floor, label = start, config.prune_target - config.stop_below, f"{kind} pruning only"
+    else:
+        first, floor, label = w8, min(config.targets) - config.stop_below, "pruning + quantization"
+    return walk(first, kinds, floor, data, config, label=label, progress=False, targets=targets, widths=widths)
 
 
 def _choose_job(data: SearchData, config: SearchConfig, job: tuple) -> dict[str, State | None]:
