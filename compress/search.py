@@ -318,6 +318,7 @@ def choose(
     progress: bool,
     polished: dict[int, State] | None = None,
     actions: Actions | None = None,
+    tried: list[dict] | None = None,
 ) -> State | None:
     """The smallest state of ``path`` that beats target + margin on validation, after polishing.
 
@@ -328,16 +329,18 @@ def choose(
     qualifies before polishing; the smallest qualifying state, polished, when no smaller one
     qualifies after it. ``polished`` caches polished states by the id of their origin, so
     targets sharing a state share the work. With the walk's ``actions``, the chosen state is
-    then trimmed (``trim``).
+    then trimmed (``trim``). Every polished state the choice looks at is appended to ``tried``
+    (its record, and whether it qualified), in order.
     """
     polished = {} if polished is None else polished
+    tried = [] if tried is None else tried
+    goal = target + config.margin
 
     def polish_once(state: State) -> State:
         if id(state) not in polished:
             polished[id(state)] = polish(state, data, config, progress=progress)
-        return polished[id(state)]
+        return note_tried(polished[id(state)], goal, tried)
 
-    goal = target + config.margin
     qualifying = sorted((s for s in path if s.record["val_accuracy"] >= goal), key=lambda s: s.size_kb)
     if not qualifying:
         return None
@@ -354,16 +357,30 @@ def choose(
         else:
             high = middle - 1
     chosen = chosen or polish_once(best)
-    return chosen if actions is None else trim(chosen, goal, actions, data, config, progress=progress)
+    return chosen if actions is None else trim(chosen, goal, actions, data, config, progress=progress, tried=tried)
+
+
+def note_tried(state: State, goal: float, tried: list[dict]) -> State:
+    """Append ``state``'s record, and whether it beats ``goal`` on validation, to ``tried``."""
+    tried.append(state.record | {"qualified": state.record["val_accuracy"] >= goal})
+    return state
 
 
 def trim(
-    state: State, goal: float, actions: Actions, data: SearchData, config: SearchConfig, *, progress: bool
+    state: State,
+    goal: float,
+    actions: Actions,
+    data: SearchData,
+    config: SearchConfig,
+    *,
+    progress: bool,
+    tried: list[dict],
 ) -> State:
     """Up to ``config.trim`` finer steps from a polished ``state``: the walk's best action
     (by its score) among one channel of a width and one bit level of a layer, polished as
     long; each is kept while it still beats ``goal`` on validation, the first that does not
-    ends the trimming. The walk's quarter-width steps are coarse on a few-channel model."""
+    ends the trimming. Each step polished is noted in ``tried``. The walk's quarter-width
+    steps are coarse on a few-channel model."""
     kinds, targets, widths = actions
     for count in range(1, config.trim + 1):
         found = candidates(state, kinds, config, targets, widths, channels=1)
@@ -372,7 +389,7 @@ def trim(
             break
         step = replace(ranked[0], action=f"{state.action}; trim: {ranked[0].action}")
         step.record = {"step": state.record["step"] + 1000 * count}  # the polishing's seed
-        result = polish(step, data, config, progress=progress)
+        result = note_tried(polish(step, data, config, progress=progress), goal, tried)
         if result.record["val_accuracy"] < goal:
             break
         state = result
@@ -411,11 +428,13 @@ def sensitivity_study(model: MyConvNet, data: SearchData, config: SearchConfig) 
 
 @dataclass
 class SearchResult:
-    """Walks (states with their records), chosen states by shipped name, sensitivity, timing."""
+    """Walks (states with their records), chosen states by shipped name with the polished
+    states their choice tried (``choose``), sensitivity, timing."""
 
     config: SearchConfig
     paths: dict[str, list[State]]
     chosen: dict[str, State | None]
+    tried: dict[str, list[dict]]
     targets: dict[str, float]
     sensitivity: dict
     seconds: float
@@ -458,16 +477,19 @@ def _walk_job(start: State, w8: State, data: SearchData, config: SearchConfig, k
     return walk(first, kinds, floor, data, config, label=label, progress=False, targets=targets, widths=widths)
 
 
-def _choose_job(data: SearchData, config: SearchConfig, job: tuple) -> dict[str, State | None]:
-    """The chosen states of the targets of one walk (polished states shared among them)."""
+def _choose_job(data: SearchData, config: SearchConfig, job: tuple) -> dict[str, tuple[State | None, list[dict]]]:
+    """The chosen states of the targets of one walk (polished states shared among them), each
+    with the polished states its choice tried."""
     torch.set_num_threads(config.threads)
     kind, path, targets = job
     polished: dict[int, State] = {}
     actions = walk_actions(kind, path[0].model.arch) if config.trim else None
-    return {
-        name: choose(path, target, data, config, progress=False, polished=polished, actions=actions)
-        for name, target in targets.items()
-    }
+    chosen = {}
+    for name, target in targets.items():
+        tried: list[dict] = []
+        state = choose(path, target, data, config, progress=False, polished=polished, actions=actions, tried=tried)
+        chosen[name] = (state, tried)
+    return chosen
 
 
 def run_search(
@@ -506,8 +528,9 @@ def run_search(
             run = run_tasks(_choose_job, [(kind, paths[kind], named) for kind, named in jobs.items()],
                             shared=(data, config), scheduler=scheduler, workers=workers,
                             progress=lambda _: bar.update())  # fmt: skip
-        found = {name: state for part in run.results for name, state in part.items()}
-        chosen: dict[str, State | None] = {name: found[name] for name in targets}
+        found = {name: choice for part in run.results for name, choice in part.items()}
+        chosen: dict[str, State | None] = {name: found[name][0] for name in targets}
+        tried = {name: found[name][1] for name in targets}
     finally:
         torch.set_num_threads(threads)
-    return SearchResult(config, paths, chosen, targets, study, time.perf_counter() - started)
+    return SearchResult(config, paths, chosen, tried, targets, study, time.perf_counter() - started)

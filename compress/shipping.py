@@ -191,7 +191,7 @@ def search_and_ship(
     for name, target in result.targets.items():
         state = result.chosen[name]
         if state is None:
-            records.append({"name": name, "target": target, "found": False})
+            records.append({"name": name, "target": target, "found": False, "tried": result.tried[name]})
             continue
         card = card_for(name, result, baseline, baseline_card, len(test_split))
         save_checkpoint(state.model, output_dir / name, card)
@@ -214,6 +214,7 @@ def search_and_ship(
                         "kept_channels",
                     )
                 },
+                "tried": result.tried[name],
             }
         )
     atomic.write_json(

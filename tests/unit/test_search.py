@@ -245,9 +245,12 @@ def test_choose_bisects_the_smaller_states_for_the_smallest_that_qualifies_once_
 
     monkeypatch.setattr("compress.search.polish", fake_polish)
     config = SearchConfig(**SMALL_CONFIG, refine=16, margin=0.01)
-    chosen = choose(path, 0.9, data, config, progress=False)
+    noted: list[dict] = []
+    chosen = choose(path, 0.9, data, config, progress=False, tried=noted)
     assert chosen.model.arch.fc_hidden == (sizes[qualifying],)
     assert len(tried) <= 4 and len(set(tried)) == len(tried)
+    assert [r["qualified"] for r in noted] == [r["val_accuracy"] >= 0.91 for r in noted] and len(noted) == len(tried)
+    assert all(r["qualified"] for r in noted) == (qualifying == 7)  # else the next smaller one was tried and fell short
     narrow = choose(path, 0.9, data, SearchConfig(**SMALL_CONFIG, refine=2, margin=0.01), progress=False)
     assert narrow.model.arch.fc_hidden == (sizes[min(qualifying, 2)],)  # refine bounds the states searched
 
@@ -267,8 +270,10 @@ def test_trim_takes_single_channel_and_bit_steps_while_they_qualify_once_polishe
     path = [start_state((8, 8, 8, 8))]
     path[0].record = {"step": 0, "val_accuracy": 0.95}
     config = SearchConfig(**SMALL_CONFIG, refine=0, trim=3, margin=0.01)
-    chosen = choose(path, 0.9, data, config, progress=False, actions=walk_actions("combined", TINY))
+    noted: list[dict] = []
+    chosen = choose(path, 0.9, data, config, progress=False, actions=walk_actions("combined", TINY), tried=noted)
     assert len(polished) == 1 + min(kept + 1, 3)  # the chosen state, then the trims tried
+    assert [r["qualified"] for r in noted] == [True] * (1 + kept) + [False] * (kept < 3)
     steps = chosen.action.split("; trim: ")[1:]
     assert len(steps) == kept
     removed = sum(TINY.conv_channels) + sum(TINY.fc_hidden) - sum(hidden_widths(chosen.model.arch))
@@ -301,8 +306,10 @@ def test_search_end_to_end_on_tiny_data(data):
     assert [r["weight_bits"] for r in result.curves()["quantization"]] == [[32] * 4, [8] * 4, [4] * 4]
     assert set(result.sensitivity["filter"]) == {"conv1", "conv2", "fc1"}
     assert list(result.sensitivity["bits"]) == ["conv1", "conv2", "fc1", "fc2"]
-    for state in result.chosen.values():
+    for name, state in result.chosen.items():
         assert state is None or state.record["val_accuracy"] >= 0.3 + config.margin
+        tried = result.tried[name]  # the chosen state is the smallest qualifying one its choice tried
+        assert state is None or state.size_kb == min(r["size_kb"] for r in tried if r["qualified"])
     for name, rule in (("pruned_filter_30", "filter-wise"), ("pruned_channel_30", "channel-wise")):
         state = result.chosen[name]  # a trim keeps to its walk's actions
         assert state is None or state.model.arch.fc_hidden == TINY.fc_hidden

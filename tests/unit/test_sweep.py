@@ -180,7 +180,7 @@ def test_a_real_scheduler_with_two_workers_gives_the_synchronous_table_even_when
         assert result.rows == expected  # its tasks ran again elsewhere: complete and identical
         # a small search through the same cluster: the walks and fine-tunes as tasks, the same models
         serial, remote = (small_search(scheduler) for scheduler in ("synchronous", address))
-        assert remote.curves() == serial.curves()
+        assert remote.curves() == serial.curves() and remote.tried == serial.tried
         for name, state in serial.chosen.items():
             other = remote.chosen[name]
             assert (state is None) == (other is None)
