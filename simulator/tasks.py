@@ -73,12 +73,15 @@ def run_tasks(
     if scheduler == "local":
         count = workers or os.cpu_count() or 1
         # the workers' own logs stay quiet (a heartbeat that meets the closing scheduler logs an
-        # ERROR); a task's failure reaches the caller through its future, a dead worker is retried
+        # ERROR); a task's failure reaches the caller through its future, a dead worker is retried.
+        # The scheduler's HTTP server (health routes) runs even without a dashboard: on a free
+        # port, so that two runs at once do not warn that 8787 is taken.
         cluster = LocalCluster(
             n_workers=count,
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
+            scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
             silence_logs=logging.CRITICAL,
         )
         client = Client(cluster)

@@ -248,3 +248,23 @@ def test_large_items_travel_as_data_not_in_the_task_graph():
         run = run_tasks(_total, items, shared=(7,), scheduler="local", workers=2)
     assert run.results == [7 + i * (LARGE_ITEMS_BYTES // 8) for i in range(3)]
     assert not [w for w in caught if "large graph" in str(w.message)]
+
+
+def test_a_local_run_does_not_contend_for_the_dashboard_port():
+    """Two local runs at once (a search and a sweep) must not warn that port 8787 is taken."""
+    import warnings
+
+    import numpy as np
+
+    from simulator.tasks import run_tasks
+
+    with socket.socket() as held, warnings.catch_warnings(record=True) as caught:
+        held.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            held.bind(("127.0.0.1", 8787))
+            held.listen()
+        except OSError:
+            pass  # taken already: the same situation
+        warnings.simplefilter("always")
+        run = run_tasks(_total, [np.ones(1), np.ones(2)], shared=(0,), scheduler="local", workers=1)
+    assert run.results == [1, 2] and not [w for w in caught if "already in use" in str(w.message)]
