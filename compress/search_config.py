@@ -38,7 +38,7 @@ class SearchConfig:
     step_images: int = 16000
     final_epochs: int = 10
     refine: int = 16
-    trim: int = 0
+    trim: int = 4
     margin: float = 0.01
     stop_below: float = 0.05
     max_steps: int = 60

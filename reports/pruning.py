@@ -77,7 +77,11 @@ def pruning_results(data_dir=None, *, train_split=None, test_split=None, models_
                         "action",
                     )
                 }
-                | {"search_test_accuracy": card["test_accuracy"]}
+                | {
+                    "search_test_accuracy": card["test_accuracy"],
+                    "val_goal": card["target"] + curves["config"]["margin"],
+                    "tried": record["tried"],
+                }
             )
     baseline, baseline_card = load_checkpoint(curves["baseline"]["name"])
     return {
@@ -259,7 +263,7 @@ def pruning_section(results: dict) -> Section:
             missing_text(missing, curves),
             gap_text(gaps, config),
             task2a_text(models, combined_steps, config),
-            bounds_text(models, curves, SIZE_BOUNDS_KB, config),
+            bounds_text(models, SIZE_BOUNDS_KB, config),
             task2b_text(by_loss, curves["pruning"][0]),
             figure_markdown(
                 "pruning_pareto",

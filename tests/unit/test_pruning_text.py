@@ -1,34 +1,45 @@
-"""The report's size-bound sentence: which models exceed their bound, and why the next smaller state lost."""
+"""The report's size-bound sentence: which models exceed their bound, and the nearest smaller state that fell short."""
 
 from reports.pruning_text import bounds_text
 
-CONFIG = {"margin": 0.01, "refine": 2}
+CONFIG = {"refine": 16, "trim": 0}
 
 
-def point(size_kb, val, action):
-    return {"size_kb": size_kb, "val_accuracy": val, "action": action}
+def tried(size_kb, val, action, qualified):
+    return {"size_kb": size_kb, "val_accuracy": val, "action": action, "qualified": qualified}
 
 
-# the walk qualifies (>= 0.86 unpolished) down to 2 KB; the bisection reaches the next 2 states
-CURVES = {
-    "combined": [
-        point(4.0, 0.90, "a"),
-        point(2.0, 0.87, "b"),
-        point(1.5, 0.84, "c"),
-        point(1.2, 0.83, "d"),
-        point(0.9, 0.80, "e"),
-    ]
-}
+# the bisection's states, then a trim step: the 1.5 KB trim qualified, the 1.2 and 0.9 KB states did not
+TRIED = [
+    tried(1.2, 0.84, "prune fc1 12->9 (filter-wise l1); fine-tuned", False),
+    tried(2.0, 0.87, "prune conv1 4->3 (channel-wise l1); fine-tuned", True),
+    tried(0.9, 0.80, "x; fine-tuned", False),
+    tried(1.5, 0.865, "prune conv1 4->3 (channel-wise l1); fine-tuned; trim: fc1 weights 4->3 bits; fine-tuned", True),
+]
+
+
+def model(size_kb, tried_states):
+    return {"search_85": {"size_kb": size_kb, "target": 0.85, "val_goal": 0.86, "tried": tried_states}}
 
 
 def test_a_model_within_its_bound_is_not_mentioned():
-    models = {"search_85": {"size_kb": 1.5, "target": 0.85}}
-    assert bounds_text(models, CURVES, {"search_85": 1.5}, CONFIG) == ""
+    assert bounds_text(model(1.5, TRIED), {"search_85": 1.5}, CONFIG) == ""
 
 
-def test_the_next_smaller_state_fell_short_when_bisected_else_lies_beyond_reach():
-    inside = bounds_text({"search_85": {"size_kb": 1.5, "target": 0.85}}, CURVES, {"search_85": 1.0}, CONFIG)
-    assert "search_85 is 1.500 KB against 1 KB" in inside
-    assert '1.200 KB after "d", fell short once fine-tuned' in inside
-    beyond = bounds_text({"search_85": {"size_kb": 1.2, "target": 0.85}}, CURVES, {"search_85": 1.0}, CONFIG)
-    assert '0.900 KB after "e", lies beyond the states bisected' in beyond
+def test_the_nearest_smaller_state_that_fell_short_is_named_with_its_last_step_and_accuracy():
+    text = bounds_text(model(1.5, TRIED), {"search_85": 1.0}, CONFIG)
+    assert "search_85 is 1.500 KB against 1 KB" in text
+    assert '1.200 KB after "prune fc1 12->9 (filter-wise l1)", reached 84.00 % on validation' in text
+    assert "short of the 86 % needed" in text and "not trimmed" in text
+    trimmed = [
+        *TRIED,
+        tried(1.4, 0.85, TRIED[-1]["action"] + "; trim: prune fc1 9->8 (filter-wise l1); fine-tuned", False),
+    ]
+    text = bounds_text(model(1.5, trimmed), {"search_85": 1.0}, CONFIG | {"trim": 2})
+    assert '1.400 KB after "prune fc1 9->8 (filter-wise l1)"' in text
+    assert "up to 2 single steps" in text and "first step that falls short" in text
+
+
+def test_a_model_whose_choice_tried_nothing_smaller_says_so():
+    text = bounds_text(model(2.0, TRIED[1:2]), {"search_85": 1.0}, CONFIG)
+    assert "(no smaller state was fine-tuned)" in text
