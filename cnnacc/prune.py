@@ -82,6 +82,7 @@ def cmd_search(args: argparse.Namespace) -> None:
         step_images=args.step_images,
         final_epochs=args.final_epochs,
         trim=args.trim,
+        trim_retries=args.trim_retries,
     )
     records = search_and_ship(
         config,
@@ -230,6 +231,13 @@ def register(subparsers) -> None:
         default=SearchConfig.trim,
         help="after the bisection, up to this many finer steps on each chosen model (one channel or one bit "
         f"level, the walk's best, each fine-tuned as long; kept while it still qualifies; default {SearchConfig.trim})",
+    )
+    search.add_argument(
+        "--trim-retries",
+        type=non_negative_int,
+        default=SearchConfig.trim_retries,
+        help="when a trim step falls short, try up to this many next best steps before the trim ends "
+        f"(each fine-tuned as long; default {SearchConfig.trim_retries})",
     )
     search.add_argument(
         "--threads",

@@ -378,21 +378,24 @@ def trim(
 ) -> State:
     """Up to ``config.trim`` finer steps from a polished ``state``: the walk's best action
     (by its score) among one channel of a width and one bit level of a layer, polished as
-    long; each is kept while it still beats ``goal`` on validation, the first that does not
-    ends the trimming. Each step polished is noted in ``tried``. The walk's quarter-width
-    steps are coarse on a few-channel model."""
+    long; each is kept while it still beats ``goal`` on validation. When one does not, the
+    ``trim_retries`` next best are tried in turn; when none does, the trimming ends. Each
+    step polished is noted in ``tried``. The walk's quarter-width steps are coarse on a
+    few-channel model."""
     kinds, targets, widths = actions
     for count in range(1, config.trim + 1):
         found = candidates(state, kinds, config, targets, widths, channels=1)
-        ranked = ranked_candidates(state, found, data, config)
-        if not ranked:
+        kept = None
+        for rank, option in enumerate(ranked_candidates(state, found, data, config)[: 1 + config.trim_retries]):
+            step = replace(option, action=f"{state.action}; trim: {option.action}")
+            step.record = {"step": state.record["step"] + 1000 * count + rank}  # the polishing's seed
+            result = note_tried(polish(step, data, config, progress=progress), goal, tried)
+            if result.record["val_accuracy"] >= goal:
+                kept = result
+                break
+        if kept is None:
             break
-        step = replace(ranked[0], action=f"{state.action}; trim: {ranked[0].action}")
-        step.record = {"step": state.record["step"] + 1000 * count}  # the polishing's seed
-        result = note_tried(polish(step, data, config, progress=progress), goal, tried)
-        if result.record["val_accuracy"] < goal:
-            break
-        state = result
+        state = kept
     return state
 
 

@@ -19,7 +19,8 @@ class SearchConfig:
     training images of the short fine-tuning after each step, final_epochs the epochs of
     the chosen models' fine-tuning; refine is how many smaller states the bisection for the
     smallest that qualifies after it ranges over; trim how many finer steps (one channel or
-    one bit level, each polished as long) may follow on the chosen model (0: none);
+    one bit level, each polished as long) may follow on the chosen model (0: none), and
+    trim_retries how many next best steps are tried when a trim step falls short;
     a walk stops stop_below under its lowest target (after trying the ``retries`` next best
     actions of the step that fell below) or after max_steps; multiple rounds
     kept channel counts (e.g. to the PE array width); threads are torch threads.
@@ -39,6 +40,7 @@ class SearchConfig:
     final_epochs: int = 10
     refine: int = 16
     trim: int = 4
+    trim_retries: int = 0
     margin: float = 0.01
     stop_below: float = 0.05
     max_steps: int = 60
@@ -71,6 +73,7 @@ class SearchConfig:
             ("final_epochs", 0, 100),
             ("refine", 0, 64),
             ("trim", 0, 64),
+            ("trim_retries", 0, 16),
             ("max_steps", 1, 1000),
             ("retries", 0, 100),
             ("multiple", 1, 512),

@@ -132,7 +132,12 @@ def trim_clause(config: dict) -> str:
     return (
         f"; that state is then trimmed by up to {config['trim']} single steps, each one channel of a width or one "
         "bit level of a layer (the walk's best by its score, fine-tuned as long), kept while it still qualifies"
+        + (f" ({retries_clause(config)})" if config["trim_retries"] else "")
     )
+
+
+def retries_clause(config: dict) -> str:
+    return f"a step that falls short gives way to the next best, up to {config['trim_retries']} of them"
 
 
 def missing_text(missing: list[str], curves: dict) -> str:
@@ -168,8 +173,8 @@ def bounds_text(models: dict, bounds: dict[str, float], config: dict) -> str:
     if not over:
         return ""
     how = (
-        f"the trim that follows (up to {config['trim']} single steps, one channel or one bit level each) stops at "
-        "its first step that falls short"
+        f"the trim that follows (up to {config['trim']} single steps, one channel or one bit level each"
+        f"{'; ' + retries_clause(config) if config['trim_retries'] else ''}) stops when a step falls short"
         if config["trim"]
         else "near its end the walk's steps (a quarter of a width, at least one channel, or one bit level) are "
         "coarser than these gaps, and the models were not trimmed (`cnnacc search --trim`)"

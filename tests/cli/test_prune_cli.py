@@ -147,7 +147,7 @@ def test_search_json_then_export_of_a_chosen_model(capsys, tiny, monkeypatch):
 
     def small_search(config, **options):  # the full-size slices do not fit 300 images
         assert config.targets == (0.1,) and config.step_images == 128 and config.final_epochs == 0
-        assert config.trim == 1
+        assert config.trim == 1 and config.trim_retries == 2
         return real(dataclasses.replace(config, **small), **options)
 
     monkeypatch.setattr(prune_commands, "search_and_ship", small_search)
@@ -166,6 +166,8 @@ def test_search_json_then_export_of_a_chosen_model(capsys, tiny, monkeypatch):
         "0",
         "--trim",
         "1",
+        "--trim-retries",
+        "2",
         "--margin",
         "-0.1",
         "--output-dir",

@@ -2,7 +2,7 @@
 
 from reports.pruning_text import bounds_text
 
-CONFIG = {"refine": 16, "trim": 0}
+CONFIG = {"refine": 16, "trim": 0, "trim_retries": 0}
 
 
 def tried(size_kb, val, action, qualified):
@@ -37,7 +37,9 @@ def test_the_nearest_smaller_state_that_fell_short_is_named_with_its_last_step_a
     ]
     text = bounds_text(model(1.5, trimmed), {"search_85": 1.0}, CONFIG | {"trim": 2})
     assert '1.400 KB after "prune fc1 9->8 (filter-wise l1)"' in text
-    assert "up to 2 single steps" in text and "first step that falls short" in text
+    assert "up to 2 single steps" in text and "stops when a step falls short" in text and "next best" not in text
+    text = bounds_text(model(1.5, trimmed), {"search_85": 1.0}, CONFIG | {"trim": 2, "trim_retries": 3})
+    assert "each; a step that falls short gives way to the next best, up to 3 of them) stops when" in text
 
 
 def test_a_model_whose_choice_tried_nothing_smaller_says_so():

@@ -284,6 +284,29 @@ def test_trim_takes_single_channel_and_bit_steps_while_they_qualify_once_polishe
                for s in steps)  # fmt: skip
 
 
+@pytest.mark.parametrize("retries", [0, 1])
+def test_a_trim_step_that_falls_short_gives_way_to_the_next_best_with_trim_retries(data, monkeypatch, retries):
+    polished = []
+
+    def fake_polish(state, *_args, **_kwargs):
+        polished.append(state.action)
+        val = 0.5 if len(polished) == 2 else 0.95  # the chosen state qualifies, the first trim step does not
+        return State(state.model, state.bits, state.kept, state.action, {"step": 0, "val_accuracy": val})
+
+    monkeypatch.setattr("compress.search.polish", fake_polish)
+    path = [start_state((8, 8, 8, 8))]
+    path[0].record = {"step": 0, "val_accuracy": 0.95}
+    config = SearchConfig(**SMALL_CONFIG, refine=0, trim=2, trim_retries=retries, margin=0.01)
+    noted: list[dict] = []
+    chosen = choose(path, 0.9, data, config, progress=False, actions=walk_actions("combined", TINY), tried=noted)
+    steps = chosen.action.split("; trim: ")[1:]
+    if retries:
+        assert [r["qualified"] for r in noted] == [True, False, True, True] and len(steps) == 2
+        assert polished[1] != polished[2]  # the retry is another action than the one that fell short
+    else:
+        assert [r["qualified"] for r in noted] == [True, False] and steps == []
+
+
 def test_the_pruning_walks_trim_with_their_own_actions():
     assert walk_actions("filter", TINY) == (("prune",), ("filter",), (0, 1))
     assert walk_actions("channel", TINY) == (("prune",), ("channel",), (0, 1))
@@ -331,6 +354,7 @@ def test_search_end_to_end_on_tiny_data(data):
         (dict(margin=0.5), "margin=0.5"),
         (dict(bit_levels=()), "must not be empty"),
         (dict(trim=-1), "trim=-1"),
+        (dict(trim_retries=17), "trim_retries=17"),
     ],
     ids=[
         "target",
@@ -344,6 +368,7 @@ def test_search_end_to_end_on_tiny_data(data):
         "margin",
         "no-bits",
         "trim",
+        "trim-retries",
     ],
 )
 def test_bad_search_config_is_refused(fields, fragment):
