@@ -11,8 +11,9 @@ Task 3). Every result serializes to JSON and back.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, ClassVar, Self
 
 from simulator.designs import Im2colDesign, MatmulDesign
 from simulator.resources import Resources
@@ -44,19 +45,11 @@ class StageCycles:
     idle_cycles: int
 
     def to_json(self) -> dict[str, int]:
-        return {
-            "busy_cycles": self.busy_cycles,
-            "stall_cycles": self.stall_cycles,
-            "idle_cycles": self.idle_cycles,
-        }
+        return asdict(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> StageCycles:
-        return cls(
-            busy_cycles=data["busy_cycles"],
-            stall_cycles=data["stall_cycles"],
-            idle_cycles=data["idle_cycles"],
-        )
+        return cls(**{f.name: data[f.name] for f in fields(cls)})
 
 
 class Trace:
@@ -102,16 +95,50 @@ class Trace:
         return cycles
 
 
-def _stages_to_json(stages: dict[str, StageCycles]) -> dict[str, dict[str, int]]:
-    return {name: cycles.to_json() for name, cycles in stages.items()}
+class _Result:
+    """JSON of a unit's result, read off its dataclass fields: ``to_json`` gives every stored
+    field, the derived quantities named in ``DERIVED`` and the design's fingerprint;
+    ``from_json`` reads the stored fields back (derived keys are recomputed, not read)."""
+
+    __slots__ = ()
+    UNIT: ClassVar[str]
+    DESIGN: ClassVar[type[MatmulDesign] | type[Im2colDesign]]
+    DERIVED: ClassVar[tuple[str, ...]]
+
+    def to_json(self) -> dict[str, Any]:
+        """Stored fields plus the derived quantities, JSON-ready."""
+        data: dict[str, Any] = {"unit": self.UNIT}
+        for f in fields(self):  # type: ignore[arg-type]  # every subclass is a dataclass
+            data[f.name] = _CODECS.get(f.name, (_same, _same))[0](getattr(self, f.name))
+        derived = {name: getattr(self, name) for name in self.DERIVED}
+        derived = {name: list(v) if isinstance(v, tuple) else v for name, v in derived.items()}
+        return data | derived | {"design_fingerprint": self.design.fingerprint()}  # type: ignore[attr-defined]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        """Inverse of ``to_json``: a missing field with a default keeps it."""
+        codecs = _CODECS | {"design": (_same, cls.DESIGN.from_json)}
+        stored = [f.name for f in fields(cls) if f.name in data]  # type: ignore[arg-type]
+        return cls(**{name: codecs.get(name, (_same, _same))[1](data[name]) for name in stored})
 
 
-def _stages_from_json(data: dict[str, Any]) -> dict[str, StageCycles]:
-    return {name: StageCycles.from_json(cycles) for name, cycles in data.items()}
+def _same(value: Any) -> Any:
+    return value
+
+
+_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+    "design": (lambda design: design.to_json(), _same),  # decoded by the result's DESIGN
+    "resources": (Resources.to_json, Resources.from_json),
+    "stages": (
+        lambda stages: {name: cycles.to_json() for name, cycles in stages.items()},
+        lambda stages: {name: StageCycles.from_json(cycles) for name, cycles in stages.items()},
+    ),
+    "extra": (dict, dict),
+}  # (to JSON, from JSON) of a result's structured fields; any other field is stored as it is
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class MatmulResult:
+class MatmulResult(_Result):
     """Timing of one quantized matmul (u x v) @ (v x w) on a MatmulDesign.
 
     Attributes
@@ -124,6 +151,12 @@ class MatmulResult:
     memory_bound_cycles : the bytes-over-bandwidth bound of the design's AXI ports
     stages : busy / stall / idle cycles of load_a, load_b, compute, requantize, store
     """
+
+    UNIT: ClassVar[str] = "matmul"
+    DESIGN: ClassVar[type[MatmulDesign]] = MatmulDesign
+    DERIVED: ClassVar[tuple[str, ...]] = (
+        "macs", "latency_us", "throughput_gmacs", "outputs_per_cycle", "pe_utilization"
+    )  # fmt: skip
 
     model: str
     design: MatmulDesign
@@ -164,58 +197,18 @@ class MatmulResult:
         """Fraction of PE-cycles doing a useful MAC: macs / (PEs * latency_cycles)."""
         return self.macs / (self.design.n_pes * self.latency_cycles)
 
-    def to_json(self) -> dict[str, Any]:
-        """Stored fields plus the derived quantities, JSON-ready."""
-        return {
-            "unit": "matmul",
-            "model": self.model,
-            "u": self.u,
-            "v": self.v,
-            "w": self.w,
-            "macs": self.macs,
-            "latency_cycles": self.latency_cycles,
-            "latency_us": self.latency_us,
-            "interval_cycles": self.interval_cycles,
-            "throughput_gmacs": self.throughput_gmacs,
-            "outputs_per_cycle": self.outputs_per_cycle,
-            "pe_utilization": self.pe_utilization,
-            "compute_bound_cycles": self.compute_bound_cycles,
-            "memory_bound_cycles": self.memory_bound_cycles,
-            "stages": _stages_to_json(self.stages),
-            "resources": self.resources.to_json(),
-            "design": self.design.to_json(),
-            "design_fingerprint": self.design.fingerprint(),
-            "n_events": self.n_events,
-            "extra": dict(self.extra),
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> MatmulResult:
-        """Inverse of ``to_json`` (derived keys are recomputed, not read)."""
-        return cls(
-            model=data["model"],
-            design=MatmulDesign.from_json(data["design"]),
-            u=data["u"],
-            v=data["v"],
-            w=data["w"],
-            latency_cycles=data["latency_cycles"],
-            interval_cycles=data["interval_cycles"],
-            compute_bound_cycles=data["compute_bound_cycles"],
-            memory_bound_cycles=data["memory_bound_cycles"],
-            stages=_stages_from_json(data["stages"]),
-            resources=Resources.from_json(data["resources"]),
-            n_events=data.get("n_events", 0),
-            extra=dict(data.get("extra", {})),
-        )
-
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class Im2colResult:
+class Im2colResult(_Result):
     """Timing of one im2col of a (src_c, src_m, src_n) image with a km x kn kernel.
 
     Attributes as MatmulResult; stages are read, window and write. im2col does no MACs, so
     throughput is given in output bytes (one byte per output element).
     """
+
+    UNIT: ClassVar[str] = "im2col"
+    DESIGN: ClassVar[type[Im2colDesign]] = Im2colDesign
+    DERIVED: ClassVar[tuple[str, ...]] = ("out_shape", "latency_us", "outputs_per_cycle", "throughput_gbytes_per_s")
 
     model: str
     design: Im2colDesign
@@ -259,51 +252,6 @@ class Im2colResult:
     def throughput_gbytes_per_s(self) -> float:
         """Output bytes per second over one call, in GB/s."""
         return self.n_outputs / (self.latency_us * 1e3)
-
-    def to_json(self) -> dict[str, Any]:
-        """Stored fields plus the derived quantities, JSON-ready."""
-        return {
-            "unit": "im2col",
-            "model": self.model,
-            "src_c": self.src_c,
-            "src_m": self.src_m,
-            "src_n": self.src_n,
-            "kernel_size_m": self.kernel_size_m,
-            "kernel_size_n": self.kernel_size_n,
-            "out_shape": list(self.out_shape),
-            "latency_cycles": self.latency_cycles,
-            "latency_us": self.latency_us,
-            "interval_cycles": self.interval_cycles,
-            "outputs_per_cycle": self.outputs_per_cycle,
-            "throughput_gbytes_per_s": self.throughput_gbytes_per_s,
-            "memory_bound_cycles": self.memory_bound_cycles,
-            "stages": _stages_to_json(self.stages),
-            "resources": self.resources.to_json(),
-            "design": self.design.to_json(),
-            "design_fingerprint": self.design.fingerprint(),
-            "n_events": self.n_events,
-            "extra": dict(self.extra),
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Im2colResult:
-        """Inverse of ``to_json`` (derived keys are recomputed, not read)."""
-        return cls(
-            model=data["model"],
-            design=Im2colDesign.from_json(data["design"]),
-            src_c=data["src_c"],
-            src_m=data["src_m"],
-            src_n=data["src_n"],
-            kernel_size_m=data["kernel_size_m"],
-            kernel_size_n=data["kernel_size_n"],
-            latency_cycles=data["latency_cycles"],
-            interval_cycles=data["interval_cycles"],
-            memory_bound_cycles=data["memory_bound_cycles"],
-            stages=_stages_from_json(data["stages"]),
-            resources=Resources.from_json(data["resources"]),
-            n_events=data.get("n_events", 0),
-            extra=dict(data.get("extra", {})),
-        )
 
 
 __all__ = ["Im2colResult", "MatmulResult", "StageCycles", "Trace", "union_length"]

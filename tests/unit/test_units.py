@@ -273,6 +273,8 @@ def test_results_round_trip_through_json():
     ):
         assert key in data
     assert MatmulResult.from_json(data) == matmul
+    bare = {key: value for key, value in data.items() if key not in ("n_events", "extra")}  # optional fields
+    assert MatmulResult.from_json(bare) == dataclasses.replace(matmul, n_events=0, extra={})
     assert data["latency_us"] == pytest.approx(matmul.latency_cycles / 250)
     assert data["throughput_gmacs"] == pytest.approx(64 * 32 * 64 / (matmul.latency_cycles / 250e6) / 1e9)
     im2col = run_im2col_des(Im2colDesign(), Im2colShape(3, 32, 32, 3, 3))
