@@ -12,8 +12,10 @@ Per layer, at weight bit width b (spec Part 1 Steps 1-2):
 - quantized layer (2 <= b <= 16): weights packed at b bits, int32 biases (scale
   S_in S_w, as exported), and the per-layer constants integer-only inference needs --
   weight scale and zero point, output activation scale and zero point, M0 and n -- each
-  counted as 32 bits; a network whose first layer is quantized also stores its input
-  scale and zero point (32 bits each). With per-channel weights the weight scale, M0 and n
+  at its type in the matmul kernel's interface (spec Part 2 Task 1: ``uint32_t M0, n``,
+  ``uint8_t zero_b, zero_out``; a weight zero point of b > 8 bits takes 16), the scales as
+  float32; a network whose first layer is quantized also stores its input scale (float32)
+  and zero point (``uint8_t zero_a``). With per-channel weights the weight scale, M0 and n
   are stored once per output channel.
 
 One KB is 1024 bytes (as in :func:`compress.model.layer_table`). Activations are not stored.
@@ -30,10 +32,19 @@ from simulator.numerics import BITS_MAX, BITS_MIN, check_int
 
 FLOAT_BITS = 32
 BIAS_BITS = 32
+QUANT_PARAM_BITS = {  # float32 scales; M0, n and the zero points at their types in the matmul kernel
+    "weight_scale": 32,
+    "output_scale": 32,
+    "input_scale": 32,
+    "M0": 32,
+    "n": 32,
+    "weight_zero_point": 8,
+    "output_zero_point": 8,
+    "input_zero_point": 8,
+}
 QUANT_PARAMS_PER_LAYER = ("weight_scale", "weight_zero_point", "output_scale", "output_zero_point", "M0", "n")
 QUANT_PARAMS_PER_CHANNEL = ("weight_scale", "M0", "n")  # with per-channel weights
 QUANT_PARAMS_PER_NETWORK = ("input_scale", "input_zero_point")
-QUANT_PARAM_BITS = 32
 BYTES_PER_KB = 1024
 
 
@@ -86,6 +97,13 @@ def normalize_bits(weight_bits: int | Sequence[int] | None, n_layers: int) -> li
     return [int(b) for b in bits]
 
 
+def param_bits(name: str, weight_bits: int) -> int:
+    """Bits one stored quantization constant takes (see the module docstring)."""
+    if name == "weight_zero_point" and weight_bits > 8:
+        return 16  # a code of more than 8 bits
+    return QUANT_PARAM_BITS[name]
+
+
 def as_architecture(model_or_arch: MyConvNet | Architecture) -> Architecture:
     if isinstance(model_or_arch, MyConvNet):
         return model_or_arch.arch
@@ -108,9 +126,9 @@ def layer_sizes(
     sizes = []
     for i, ((name, weights, biases), b) in enumerate(zip(shapes, bits)):
         quantized = b != FLOAT_BITS
-        n_params = len(QUANT_PARAMS_PER_LAYER) + (len(QUANT_PARAMS_PER_NETWORK) if i == 0 else 0)
+        params = [*QUANT_PARAMS_PER_LAYER, *(QUANT_PARAMS_PER_NETWORK if i == 0 else ())]
         if per_channel:
-            n_params += (biases - 1) * len(QUANT_PARAMS_PER_CHANNEL)  # one per output channel
+            params += [*QUANT_PARAMS_PER_CHANNEL] * (biases - 1)  # one per output channel
         sizes.append(
             LayerSize(
                 layer=name,
@@ -119,7 +137,7 @@ def layer_sizes(
                 weight_bits=b,
                 weight_bytes=math.ceil(weights * b / 8),
                 bias_bytes=biases * (BIAS_BITS if quantized else FLOAT_BITS) // 8,
-                param_bytes=n_params * QUANT_PARAM_BITS // 8 if quantized else 0,
+                param_bytes=math.ceil(sum(param_bits(p, b) for p in params) / 8) if quantized else 0,
             )
         )
     return sizes

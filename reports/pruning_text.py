@@ -97,8 +97,10 @@ def task1_text(models: dict, steps: dict, config: dict, sensitivity: dict) -> st
 convolutions are removed and the network is rebuilt as a smaller dense MyConvNet: the next layer
 loses the matching input channels, so the accelerator's matrices really shrink (the compacted and
 the zero-masked networks agree to within 1e-5, tested). Every size in this section is the
-compacted model at its weight widths with its biases and any quantization parameters, from one
-function (`compress.size.model_size_kb`); the naive size keeps the zeros.
+compacted model at its weight widths with its int32 biases and any quantization parameters, from one
+function (`compress.size.model_size_kb`); each parameter is counted at its type in the matmul kernel's
+interface (M0 and n `uint32_t`, zero points `uint8_t`) and each scale as float32. The naive size keeps
+the zeros.
 
 *Rules.* Two selection rules, each in its own walk over the two conv layers only:
 
