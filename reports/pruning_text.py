@@ -174,16 +174,20 @@ def bounds_text(models: dict, bounds: dict[str, float], config: dict) -> str:
         over.append(text)
     if not over:
         return ""
+    retries = config["trim_retries"]
     how = (
         f"the trim that follows (up to {config['trim']} single steps, one channel or one bit level each"
-        f"{'; ' + retries_clause(config) if config['trim_retries'] else ''}) stops when a step falls short"
+        f"{'; ' + retries_clause(config) if retries else ''}) stops when "
+        + (f"a step and its {retries} next best all fall short" if retries else "a step falls short")
         if config["trim"]
         else "near its end the walk's steps (a quarter of a width, at least one channel, or one bit level) are "
         "coarser than these gaps, and the models were not trimmed (`cnnacc search --trim`)"
     )
     return (
         "*Size bounds.* The issue bounds each model's size; the search itself only asks for the smallest "
-        f"model at each accuracy target, and {len(over)} of its models exceed their bound: {'; '.join(over)}. "
+        "model at each accuracy target, and "
+        + ("one of its models exceeds its bound" if len(over) == 1 else f"{len(over)} of its models exceed their bound")
+        + f": {'; '.join(over)}. "
         f"The bisection ranges over up to {config['refine']} walk states smaller than the smallest that qualifies "
         f"unpolished; {how}."
     )

@@ -39,7 +39,10 @@ def test_the_nearest_smaller_state_that_fell_short_is_named_with_its_last_step_a
     assert '1.400 KB after "prune fc1 9->8 (filter-wise l1)"' in text
     assert "up to 2 single steps" in text and "stops when a step falls short" in text and "next best" not in text
     text = bounds_text(model(1.5, trimmed), {"search_85": 1.0}, CONFIG | {"trim": 2, "trim_retries": 3})
-    assert "each; a step that falls short gives way to the next best, up to 3 of them) stops when" in text
+    assert "up to 3 of them) stops when a step and its 3 next best all fall short" in text
+    assert "one of its models exceeds its bound: search_85" in text
+    two = model(1.5, TRIED) | {"search_90": model(1.5, TRIED)["search_85"]}
+    assert "2 of its models exceed their bound" in bounds_text(two, {"search_85": 1.0, "search_90": 1.0}, CONFIG)
 
 
 def test_a_model_whose_choice_tried_nothing_smaller_says_so():
