@@ -184,7 +184,7 @@ def register(subparsers) -> None:
         "per-layer weight bits (8 6 5 4 3 2, activations 8-bit) with fine-tuning, decided on the baseline's "
         "5,000-image validation hold-out (never trained on): all widths with both rules, the conv layers "
         "filter-wise only and channel-wise only (spec Task 1), and pruning + quantization per target; ships "
-        "the smallest model of each and the measured curves. About 1.5 hours on 2 cores (--scheduler local).",
+        "the smallest model of each and the measured curves. About 2.5 hours on 2 cores (--scheduler local).",
     )
     search.add_argument(
         "--target",

@@ -40,7 +40,7 @@ class SearchConfig:
     final_epochs: int = 10
     refine: int = 16
     trim: int = 4
-    trim_retries: int = 0
+    trim_retries: int = 3
     margin: float = 0.01
     stop_below: float = 0.05
     max_steps: int = 60
