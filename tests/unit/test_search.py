@@ -269,7 +269,7 @@ def test_trim_takes_single_channel_and_bit_steps_while_they_qualify_once_polishe
     monkeypatch.setattr("compress.search.polish", fake_polish)
     path = [start_state((8, 8, 8, 8))]
     path[0].record = {"step": 0, "val_accuracy": 0.95}
-    config = SearchConfig(**SMALL_CONFIG, refine=0, trim=3, margin=0.01)
+    config = SearchConfig(**SMALL_CONFIG, refine=0, trim=3, trim_retries=0, margin=0.01)
     noted: list[dict] = []
     chosen = choose(path, 0.9, data, config, progress=False, actions=walk_actions("combined", TINY), tried=noted)
     assert len(polished) == 1 + min(kept + 1, 3)  # the chosen state, then the trims tried
