@@ -385,17 +385,15 @@ def trim(
     kinds, targets, widths = actions
     for count in range(1, config.trim + 1):
         found = candidates(state, kinds, config, targets, widths, channels=1)
-        kept = None
         for rank, option in enumerate(ranked_candidates(state, found, data, config)[: 1 + config.trim_retries]):
             step = replace(option, action=f"{state.action}; trim: {option.action}")
             step.record = {"step": state.record["step"] + 1000 * count + rank}  # the polishing's seed
             result = note_tried(polish(step, data, config, progress=progress), goal, tried)
             if result.record["val_accuracy"] >= goal:
-                kept = result
+                state = result
                 break
-        if kept is None:
+        else:  # no option qualified (or there was none)
             break
-        state = kept
     return state
 
 

@@ -132,10 +132,13 @@ def trim_clause(config: dict) -> str:
     if not config["trim"]:
         return ""
     return (
-        f"; that state is then trimmed by up to {config['trim']} single steps, each one channel of a width or one "
-        "bit level of a layer (the walk's best by its score, fine-tuned as long), kept while it still qualifies"
-        + (f" ({retries_clause(config)})" if config["trim_retries"] else "")
+        f"; that state is then trimmed by {trim_steps(config)} (the walk's best by its score, fine-tuned as long), "
+        "kept while it still qualifies" + (f" ({retries_clause(config)})" if config["trim_retries"] else "")
     )
+
+
+def trim_steps(config: dict) -> str:
+    return f"up to {config['trim']} single steps, each one channel of a width or one bit level of a layer"
 
 
 def retries_clause(config: dict) -> str:
@@ -175,14 +178,18 @@ def bounds_text(models: dict, bounds: dict[str, float], config: dict) -> str:
     if not over:
         return ""
     retries = config["trim_retries"]
-    how = (
-        f"the trim that follows (up to {config['trim']} single steps, one channel or one bit level each"
-        f"{'; ' + retries_clause(config) if retries else ''}) stops when "
-        + (f"a step and its {retries} next best all fall short" if retries else "a step falls short")
-        if config["trim"]
-        else "near its end the walk's steps (a quarter of a width, at least one channel, or one bit level) are "
-        "coarser than these gaps, and the models were not trimmed (`cnnacc search --trim`)"
-    )
+    if not config["trim"]:
+        how = (
+            "near its end the walk's steps (a quarter of a width, at least one channel, or one bit level) are "
+            "coarser than these gaps, and the models were not trimmed (`cnnacc search --trim`)"
+        )
+    elif retries:
+        how = (
+            f"the trim that follows ({trim_steps(config)}; {retries_clause(config)}) stops when a step and its "
+            f"{retries} next best all fall short"
+        )
+    else:
+        how = f"the trim that follows ({trim_steps(config)}) stops when a step falls short"
     return (
         "*Size bounds.* The issue bounds each model's size; the search itself only asks for the smallest "
         "model at each accuracy target, and "
