@@ -11,7 +11,7 @@ from cnnacc.simulate import add_design_options, design_from_args
 from compress.checkpoint import SHIPPED_DIR
 from compress.prune import CRITERIA, SCOPES, TARGETS, PruneSpec
 from compress.search_config import SearchConfig
-from compress.shipping import export_model, prune_model, prune_sensitivity, search_and_ship
+from compress.shipping import export_model, prune_model, prune_sensitivity, search_and_ship, trim_shipped
 from simulator.designs import MatmulDesign
 
 fraction = bounded(float, 0.0, 1.0, upper_open=True, what="a fraction")
@@ -83,6 +83,7 @@ def cmd_search(args: argparse.Namespace) -> None:
         final_epochs=args.final_epochs,
         trim=args.trim,
         trim_retries=args.trim_retries,
+        learned_steps=args.learned_steps,
     )
     records = search_and_ship(
         config,
@@ -106,6 +107,31 @@ def cmd_search(args: argparse.Namespace) -> None:
         )
 
 
+def cmd_trim(args: argparse.Namespace) -> None:
+    result = trim_shipped(
+        args.model,
+        steps=args.steps,
+        retries=args.retries,
+        epochs=args.epochs,
+        learned_steps=args.learned_steps,
+        models_dir=args.models_dir,
+        data_dir=args.data_dir,
+        scheduler=args.scheduler,
+        workers=args.workers,
+    )
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    start = result["trims"][-1]["start"]
+    verdict = "trimmed" if result["kept_step"] else "no step qualified; unchanged"
+    print(
+        f"{result['name']}: {verdict}: {start['size_kb']:.3f} KB (val {100 * start['val_accuracy']:.2f} %) -> "
+        f"{result['size_kb']:.3f} KB (val {100 * result['val_accuracy']:.2f} %, test "
+        f"{100 * result['accuracy']:.2f} %), conv {result['conv_channels']} fc {result['fc_hidden']}, "
+        f"weight bits {result['weight_bits']}"
+    )
+
+
 def cmd_export(args: argparse.Namespace) -> None:
     design = design_from_args(MatmulDesign, args)
     result = export_model(
@@ -115,6 +141,14 @@ def cmd_export(args: argparse.Namespace) -> None:
         print(json.dumps(result, indent=2))
     else:
         print(f"exported {args.model} (weight bits {result['weight_bits']}, {result['size_kb']:.2f} KB) to {args.path}")
+
+
+def add_learned_steps(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--learned-steps",
+        action="store_true",
+        help="fine-tuning learns each layer's weight step size (LSQ) instead of re-observing it",
+    )
 
 
 def register(subparsers) -> None:
@@ -239,6 +273,7 @@ def register(subparsers) -> None:
         help="when a trim step falls short, try up to this many next best steps before the trim ends "
         f"(each fine-tuned as long; default {SearchConfig.trim_retries})",
     )
+    add_learned_steps(search)
     search.add_argument(
         "--threads",
         type=positive_int,
@@ -261,6 +296,35 @@ def register(subparsers) -> None:
     search.add_argument("--quiet", action="store_true", help="no progress bars")
     add_data_dir(search)
     search.set_defaults(func=cmd_search)
+
+    trim = subparsers.add_parser(
+        "trim",
+        help="continue the trim of a model the search shipped, with longer fine-tuning",
+        description="Continue where the search's trim of MODEL stopped: up to --steps single steps (one channel of "
+        "a width or one bit level of a layer, the walk's best by its score; when one falls short, its --retries "
+        "next best), each fine-tuned --epochs epochs and kept while it beats the card's target + margin on the "
+        "validation hold-out. Everything else (split, seeds, observers) comes from the card, so the result is "
+        "deterministic. The model is replaced only when a step qualified; its card and search_curves.json "
+        "record the continuation either way. A step takes about 4 minutes of one core at 20 epochs; "
+        "--scheduler local fine-tunes a step and its next best on every core at once.",
+    )
+    trim.add_argument("model", metavar="MODEL", help="a model of the search, e.g. search_90")
+    trim.add_argument("--steps", type=positive_int, default=8, help="most steps to take (default 8)")
+    trim.add_argument(
+        "--retries", type=non_negative_int, default=3, help="next best steps tried when one falls short (default 3)"
+    )
+    trim.add_argument("--epochs", type=positive_int, default=20, help="epochs of fine-tuning per step (default 20)")
+    add_learned_steps(trim)
+    add_scheduler_options(trim, work="the fine-tuning of a step and its next best")
+    trim.add_argument(
+        "--models-dir",
+        default=str(SHIPPED_DIR),
+        metavar="DIR",
+        help="folder of the model, its card and search_curves.json (default: compress/models)",
+    )
+    trim.add_argument("--json", action="store_true", help="print the new card's summary and every continuation")
+    add_data_dir(trim)
+    trim.set_defaults(func=cmd_trim)
 
     export = subparsers.add_parser(
         "export",

@@ -2,7 +2,13 @@
 contract's fake quantization (Jacob et al. 2018, section 3).
 
 ``fine_tune`` trains a model in place with its quantized layers seen through
-``FakeQuantWeight`` (activations float); ``weight_quantized`` is the model with those weights
+``FakeQuantWeight`` (activations float), or with ``learned_steps`` through ``LearnedStepWeight``:
+each layer's step size is a trained parameter (LSQ, Esser et al. 2020, "Learned step size
+quantization"), started at the observer's and its gradient scaled by 1 / sqrt(weights * qmax),
+the zero point held at the observer's. The weights are then left on the learned grid, so the
+observer that builds the integer network finds that grid again when both extreme codes are in use
+(every accuracy is measured on the integer network as built, so a layer that misses it costs
+accuracy, never a wrong number). ``weight_quantized`` is the model with those weights
 quantized once. ``fine_tune_activations`` also quantizes the activations while training, each
 hidden layer's output clipped to a learned bound alpha (PACT, Choi et al. 2018, "PACT:
 parameterized clipping activation for quantized neural networks"): y = min(relu(x), alpha)
@@ -14,6 +20,7 @@ activation ranges of the integer network (``build_integer_network(activation_int
 from __future__ import annotations
 
 import copy
+import math
 
 import torch
 from torch import nn
@@ -50,6 +57,25 @@ class FakeQuantWeight(nn.Module):
         return weight + (fake - weight).detach()
 
 
+class LearnedStepWeight(nn.Module):
+    """Parametrization w -> (clamp(round(w / s + z), qmin, qmax) - z) * s with the step s
+    learned (LSQ, module docstring); the gradient passes straight through the rounding."""
+
+    def __init__(self, weight: torch.Tensor, spec: QuantSpec) -> None:
+        super().__init__()
+        params = observe(weight.detach().double().numpy(), spec)
+        self.step = nn.Parameter(torch.tensor(float(params.scale)))
+        self.zero_point = float(params.zero_point)
+        self.qmin, self.qmax = spec.qmin, spec.qmax
+        self.gradient_scale = 1.0 / math.sqrt(weight.numel() * spec.qmax)
+
+    def forward(self, weight: torch.Tensor) -> torch.Tensor:
+        step = self.step * self.gradient_scale + (self.step - self.step * self.gradient_scale).detach()
+        codes = torch.clamp(weight / step + self.zero_point, self.qmin, self.qmax)
+        codes = codes + (torch.round(codes) - codes).detach()
+        return (codes - self.zero_point) * step
+
+
 def quant_params(weight, spec: QuantSpec, granularity: str) -> tuple[torch.Tensor | float, torch.Tensor | int]:
     """(scale, zero point) of ``weight``'s quantizer: numbers, or float64 tensors of one per
     output channel shaped to broadcast against the weight."""
@@ -77,20 +103,27 @@ def fine_tune(
     *,
     progress: bool,
     granularity: str = "layer",
+    learned_steps: bool = False,
 ) -> None:
     """Train ``model`` in place; quantized layers train through fake quantization (STE),
-    per layer or per output channel (``granularity``)."""
+    per layer or per output channel (``granularity``), or per layer with learned steps
+    (``learned_steps``: the weights end on the learned grid; module docstring)."""
+    if learned_steps and granularity != "layer":
+        raise ValueError(f"fine_tune: learned_steps needs granularity 'layer', not {granularity!r}")
     layers = [m for _, m in model.layers()]
     specs = weight_specs(bits, weight_range, scheme_of(granularity))
     for layer, spec in zip(layers, specs):
         if spec is not None:
-            parametrize.register_parametrization(layer, "weight", FakeQuantWeight(spec, granularity))
+            quantizer = LearnedStepWeight(layer.weight, spec) if learned_steps else FakeQuantWeight(spec, granularity)
+            parametrize.register_parametrization(layer, "weight", quantizer)
+    trained = False
     try:
         train(model, split, config, progress=progress)
+        trained = True
     finally:
         for layer, spec in zip(layers, specs):
             if spec is not None:
-                parametrize.remove_parametrizations(layer, "weight", leave_parametrized=False)
+                parametrize.remove_parametrizations(layer, "weight", leave_parametrized=learned_steps and trained)
     model.eval()
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import time
 from dataclasses import dataclass, field, replace
 
@@ -294,7 +295,8 @@ def uniform_bits_walk(start: State, data: SearchData, config: SearchConfig, *, p
 
 
 def polish(state: State, data: SearchData, config: SearchConfig, *, progress: bool) -> State:
-    """Longer fine-tuning (``final_epochs`` on the whole training part) of a copy of ``state``."""
+    """Longer fine-tuning (``final_epochs`` on the whole training part, learning the weight
+    steps when ``learned_steps``) of a copy of ``state``."""
     polished = replace(state, model=copy.deepcopy(state.model), action=f"{state.action}; fine-tuned")
     seed = config.seed + 10_000 + state.record["step"]
     fine_tune(
@@ -304,6 +306,7 @@ def polish(state: State, data: SearchData, config: SearchConfig, *, progress: bo
         train_config(config, seed, config.final_epochs),
         config.weight_range,
         progress=progress,
+        learned_steps=config.learned_steps,
     )
     record(polished, data, config, state.record["step"])
     return polished
@@ -357,7 +360,7 @@ def choose(
         else:
             high = middle - 1
     chosen = chosen or polish_once(best)
-    return chosen if actions is None else trim(chosen, goal, actions, data, config, progress=progress, tried=tried)
+    return chosen if actions is None else trim(chosen, goal, actions, data, config, tried=tried)
 
 
 def note_tried(state: State, goal: float, tried: list[dict]) -> State:
@@ -373,28 +376,59 @@ def trim(
     data: SearchData,
     config: SearchConfig,
     *,
-    progress: bool,
     tried: list[dict],
+    scheduler: str = "synchronous",
+    workers: int | None = None,
 ) -> State:
     """Up to ``config.trim`` finer steps from a polished ``state``: the walk's best action
     (by its score) among one channel of a width and one bit level of a layer, polished as
     long; each is kept while it still beats ``goal`` on validation. When one does not, the
     ``trim_retries`` next best are tried in turn; when none does, the trimming ends. Each
     step polished is noted in ``tried``. The walk's quarter-width steps are coarse on a
-    few-channel model."""
+    few-channel model. On a parallel ``scheduler`` the next best are polished ``workers`` at
+    a time (``first_qualifying``); the result and ``tried`` are those of the sequential order."""
     kinds, targets, widths = actions
     for count in range(1, config.trim + 1):
         found = candidates(state, kinds, config, targets, widths, channels=1)
+        options = []
         for rank, option in enumerate(ranked_candidates(state, found, data, config)[: 1 + config.trim_retries]):
             step = replace(option, action=f"{state.action}; trim: {option.action}")
             step.record = {"step": state.record["step"] + 1000 * count + rank}  # the polishing's seed
-            result = note_tried(polish(step, data, config, progress=progress), goal, tried)
-            if result.record["val_accuracy"] >= goal:
-                state = result
-                break
-        else:  # no option qualified (or there was none)
+            options.append(step)
+        kept = first_qualifying(options, goal, data, config, tried=tried, scheduler=scheduler, workers=workers)
+        if kept is None:  # no option qualified (or there was none)
             break
+        state = kept
     return state
+
+
+def first_qualifying(
+    options: list[State],
+    goal: float,
+    data: SearchData,
+    config: SearchConfig,
+    *,
+    tried: list[dict],
+    scheduler: str = "synchronous",
+    workers: int | None = None,
+) -> State | None:
+    """The first of ``options``, polished, that beats ``goal`` on validation (None if none
+    does). They are polished in batches of ``workers`` on ``scheduler`` (one at a time in
+    this process), and those up to the first that qualifies are noted in ``tried``: the same
+    result and the same notes whatever the batch."""
+    batch = 1 if scheduler == "synchronous" else workers or os.cpu_count() or 1
+    for start in range(0, len(options), batch):
+        run = run_tasks(_polish_job, options[start : start + batch], shared=(data, config), scheduler=scheduler,
+                        workers=workers)  # fmt: skip
+        for result in run.results:
+            if note_tried(result, goal, tried).record["val_accuracy"] >= goal:
+                return result
+    return None
+
+
+def _polish_job(data: SearchData, config: SearchConfig, state: State) -> State:
+    torch.set_num_threads(config.threads)
+    return polish(state, data, config, progress=False)
 
 
 def sensitivity_study(model: MyConvNet, data: SearchData, config: SearchConfig) -> dict:
@@ -452,9 +486,22 @@ PRUNING_WALKS = {
 }
 
 
+# The shipped name's prefix of each walk's chosen models (``shipped_name``).
+SHIPPED_PREFIX = {"pruning": "pruned", "filter": "pruned_filter", "channel": "pruned_channel", "combined": "search"}
+
+
 def shipped_name(kind: str, target: float) -> str:
-    prefix = {"pruning": "pruned", "filter": "pruned_filter", "channel": "pruned_channel"}.get(kind, "search")
-    return f"{prefix}_{round(100 * target)}"
+    return f"{SHIPPED_PREFIX.get(kind, 'search')}_{round(100 * target)}"
+
+
+def walk_of(name: str) -> str:
+    """The walk whose chosen model ships as ``name`` (the inverse of ``shipped_name``)."""
+    prefix = name.rpartition("_")[0]
+    for kind, known in SHIPPED_PREFIX.items():
+        if known == prefix:
+            return kind
+    expected = ", ".join(f"{p}_<target>" for p in SHIPPED_PREFIX.values())
+    raise ValueError(f"walk_of: {name!r} is not the name of a search's model; expected one of {expected}")
 
 
 def walk_actions(kind: str, arch: Architecture) -> Actions:
@@ -521,10 +568,9 @@ def run_search(
         paths = dict(zip(kinds, run.results))
         targets = {shipped_name(kind, config.prune_target): config.prune_target for kind in PRUNING_WALKS}
         targets |= {shipped_name("combined", t): t for t in sorted(config.targets)}
-        walk_of = {shipped_name(kind, config.prune_target): kind for kind in PRUNING_WALKS}
         jobs: dict[str, dict[str, float]] = {}
         for name, target in targets.items():
-            jobs.setdefault(walk_of.get(name, "combined"), {})[name] = target
+            jobs.setdefault(walk_of(name), {})[name] = target
         with tqdm(total=len(jobs), desc="fine-tuning chosen models", disable=not progress, leave=False) as bar:
             run = run_tasks(_choose_job, [(kind, paths[kind], named) for kind, named in jobs.items()],
                             shared=(data, config), scheduler=scheduler, workers=workers,

@@ -23,7 +23,8 @@ class SearchConfig:
     trim_retries how many next best steps are tried when a trim step falls short;
     a walk stops stop_below under its lowest target (after trying the ``retries`` next best
     actions of the step that fell below) or after max_steps; multiple rounds
-    kept channel counts (e.g. to the PE array width); threads are torch threads.
+    kept channel counts (e.g. to the PE array width); threads are torch threads;
+    learned_steps makes the polishing learn each layer's weight step (LSQ, ``compress.qat``).
     """
 
     baseline: str = "baseline"
@@ -52,6 +53,7 @@ class SearchConfig:
     batch_size: int = 128
     threads: int = 1
     test_curves: bool = True
+    learned_steps: bool = False
 
     def __post_init__(self) -> None:
         owner = "SearchConfig"

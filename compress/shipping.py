@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +31,18 @@ from compress.prune import (
     width_names,
 )
 from compress.quantize import calibration_images
-from compress.search import SearchConfig, SearchResult, State, evaluate, run_search, split_data
+from compress.search import (
+    SearchConfig,
+    SearchResult,
+    State,
+    evaluate,
+    record,
+    run_search,
+    split_data,
+    trim,
+    walk_actions,
+    walk_of,
+)
 from compress.size import FLOAT_BITS, layer_sizes, model_size_kb, naive_size_kb
 from compress.train import TrainConfig, accuracy, to_float
 from simulator import atomic
@@ -234,6 +247,76 @@ def search_and_ship(
         },
     )
     return records
+
+
+CONTINUED_STEP = 100_000  # the polishing seeds of the k-th continued trim start at k * this
+
+
+def trim_shipped(
+    name: str,
+    *,
+    steps: int,
+    retries: int,
+    epochs: int,
+    learned_steps: bool,
+    models_dir: str | os.PathLike = SHIPPED_DIR,
+    data_dir=None,
+    scheduler: str = "synchronous",
+    workers: int | None = None,
+) -> dict:
+    """Continue the trim of the search's model ``name`` (``compress.search.trim``) from where
+    its card says it stands: up to ``steps`` single steps (the ``retries`` next best when one
+    falls short), each polished ``epochs`` epochs (learning the weight steps with
+    ``learned_steps``), kept while it beats the card's target + margin on validation. The
+    card's search settings do the rest, so the result is deterministic. The model is replaced
+    only when a step qualified; its card and the curves record the continuation either way
+    (``trims``: its settings, time, start and the states tried). Returns that record."""
+    started = time.perf_counter()
+    models_dir = Path(models_dir)
+    model, card = load_checkpoint(models_dir / name)
+    kind = walk_of(name)
+    config = dataclasses.replace(
+        SearchConfig(**card["search"]),
+        trim=steps,
+        trim_retries=retries,
+        final_epochs=epochs,
+        learned_steps=learned_steps,
+    )
+    baseline, _ = load_checkpoint(card["baseline"]["name"])
+    data = split_data(load_fashion_mnist("train", data_dir), load_fashion_mnist("test", data_dir), config)
+    kept = [np.asarray(card["kept_channels"][width]) for width in width_names(baseline.arch)]
+    state = State(model, card_bits(model, card), kept, card["action"])
+    earlier = card.get("trims", [])
+    record(state, data, config, CONTINUED_STEP * (len(earlier) + 1))
+    if state.record["val_accuracy"] != card["val_accuracy"]:
+        raise ValueError(
+            f"trim_shipped: {name} measures {state.record['val_accuracy']} on validation, its card says "
+            f"{card['val_accuracy']}: the card does not describe this model or split"
+        )
+    tried: list[dict] = []
+    goal = card["target"] + config.margin
+    actions = walk_actions(kind, model.arch)
+    trimmed = trim(state, goal, actions, data, config, tried=tried, scheduler=scheduler, workers=workers)
+    entry = {
+        "trim": steps,
+        "trim_retries": retries,
+        "final_epochs": epochs,
+        "learned_steps": learned_steps,
+        "seconds": round(time.perf_counter() - started, 1),
+        "start": {k: state.record[k] for k in ("size_kb", "val_accuracy", "test_accuracy", "action")},
+        "tried": tried,
+    }
+    summary = state_summary(trimmed, baseline) | {"accuracy": trimmed.record["test_accuracy"]}
+    card = card | summary | {"trims": [*earlier, entry]}
+    save_checkpoint(trimmed.model, models_dir / name, card)
+    curves_path = models_dir / CURVES_NAME
+    curves = json.loads(curves_path.read_text())
+    for chosen in curves["chosen"]:
+        if chosen["name"] == name:
+            chosen |= {k: v for k, v in summary.items() if k in chosen}
+            chosen["tried"] = [*chosen["tried"], *tried]
+    atomic.write_json(curves_path, curves)
+    return {"name": name, "kept_step": trimmed is not state, **summary, "trims": card["trims"]}
 
 
 # ------------------------------------------------------------------------- shipped models
