@@ -272,9 +272,9 @@ def trim_shipped(
     only when a step qualified; its card and the curves record the continuation either way
     (``trims``: its settings, time, start and the states tried). Returns that record."""
     started = time.perf_counter()
+    kind = walk_of(name)
     models_dir = Path(models_dir)
     model, card = load_checkpoint(models_dir / name)
-    kind = walk_of(name)
     config = dataclasses.replace(
         SearchConfig(**card["search"]),
         trim=steps,
@@ -307,7 +307,7 @@ def trim_shipped(
         "tried": tried,
     }
     summary = state_summary(trimmed, baseline) | {"accuracy": trimmed.record["test_accuracy"]}
-    card = card | summary | {"trims": [*earlier, entry]}
+    card = {k: v for k, v in card.items() if k != "architecture"} | summary | {"trims": [*earlier, entry]}
     save_checkpoint(trimmed.model, models_dir / name, card)
     curves_path = models_dir / CURVES_NAME
     curves = json.loads(curves_path.read_text())

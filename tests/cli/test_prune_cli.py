@@ -42,7 +42,7 @@ def run(capsys, *args) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
-@pytest.mark.parametrize("command", ["prune", "search", "export"])
+@pytest.mark.parametrize("command", ["prune", "search", "trim", "export"])
 def test_help_gives_every_option_a_default_or_a_meaning(capsys, command):
     with pytest.raises(SystemExit) as info:
         cli.build_parser().parse_args([command, "--help"])
@@ -51,6 +51,7 @@ def test_help_gives_every_option_a_default_or_a_meaning(capsys, command):
     for option in {
         "prune": ["--fraction", "--threshold", "--multiple", "--epochs", "(default l1)"],
         "search": ["--target", "(default 0.80 0.85 0.90)", "--json", "--threads"],
+        "trim": ["MODEL", "--steps", "(default 8)", "--learned-steps", "--retries"],
         "export": ["PATH", "--model", "(default: baseline)"],
     }[command]:
         assert option in text
@@ -204,6 +205,30 @@ def test_search_json_then_export_of_a_chosen_model(capsys, tiny, monkeypatch):
     assert [layer.weight_bits for layer in net.layers] == card["weight_bits"]
     assert [layer.out_features for layer in net.layers[:3]] == card["conv_channels"] + card["fc_hidden"]
     assert all(int(layer.weight_q.max()) < 2**layer.weight_bits for layer in net.layers)
+
+    # cnnacc trim continues the search's trim from the card (the goal, target - 0.1, admits every step)
+    before = json.loads((tiny / "models" / "search_10.json").read_text())
+    tried_before = len({c["name"]: c for c in curves["chosen"]}["search_10"]["tried"])
+    args = ["--steps", "1", "--retries", "1", "--epochs", "1", "--learned-steps", "--models-dir", tiny / "models"]
+    code, out, _ = run(capsys, "trim", "search_10", *args, "--data-dir", tiny, "--json")
+    assert code == 0
+    result = json.loads(out)
+    after = json.loads((tiny / "models" / "search_10.json").read_text())
+    (entry,) = after["trims"]
+    assert entry["start"]["val_accuracy"] == before["val_accuracy"] and entry["start"]["size_kb"] == before["size_kb"]
+    assert (entry["trim"], entry["trim_retries"], entry["final_epochs"], entry["learned_steps"]) == (1, 1, 1, True)
+    assert result["kept_step"] and len(entry["tried"]) == 1 and entry["tried"][0]["qualified"]
+    assert after["size_kb"] < before["size_kb"] and after["action"].startswith(before["action"] + "; trim: ")
+    assert after["search"] == before["search"]  # the search's own settings stay as they were
+    curves_after = json.loads((tiny / "models" / "search_curves.json").read_text())
+    chosen = {c["name"]: c for c in curves_after["chosen"]}["search_10"]
+    assert len(chosen["tried"]) == tried_before + 1 and chosen["size_kb"] == after["size_kb"]
+    results = pruning_results(data_dir=tiny, models_dir=tiny / "models")
+    assert results["models"]["search_10"]["accuracy"] == after["accuracy"]  # re-evaluation reproduces the trim
+    section = pruning_section(results)
+    assert untraced_numbers(section.body, {"pruning": section.results}) == []
+    code, _, err = run(capsys, "trim", "pruned", *args, "--data-dir", tiny)
+    assert code == 2 and "pruned" in err and "search_<target>" in err
 
 
 def test_export_of_a_float_checkpoint_takes_bits_from_the_command_line(capsys, tiny):

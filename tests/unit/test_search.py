@@ -11,7 +11,14 @@ from compress.data import Split
 from compress.model import Architecture, MyConvNet
 from compress.observe import QuantSpec
 from compress.prune import hidden_widths
-from compress.qat import FakeQuantWeight, PactActivation, fine_tune, fine_tune_activations, weight_quantized
+from compress.qat import (
+    FakeQuantWeight,
+    LearnedStepWeight,
+    PactActivation,
+    fine_tune,
+    fine_tune_activations,
+    weight_quantized,
+)
 from compress.quantize import build_integer_network, integer_predict
 from compress.search import (
     SearchConfig,
@@ -19,6 +26,7 @@ from compress.search import (
     candidates,
     choose,
     evaluate,
+    first_qualifying,
     lower_bits,
     prune_width,
     run_search,
@@ -28,6 +36,7 @@ from compress.search import (
     walk_actions,
 )
 from compress.size import model_size_kb
+from simulator.tasks import TaskRun
 
 
 @pytest.fixture(autouse=True)
@@ -101,6 +110,40 @@ def test_quantization_aware_fine_tuning_leaves_plain_float_weights(data):
     assert not any(parametrize.is_parametrized(layer) for _, layer in state.model.layers())
     assert not torch.equal(before.fcs[0].weight, state.model.fcs[0].weight)
     assert len(torch.unique(state.model.fcs[0].weight)) > 2**4  # the float shadow weights are kept
+
+
+def test_learned_step_quantizer_rounds_on_its_step_and_trains_the_step():
+    weight = torch.tensor([[-0.9, -0.3, 0.05, 0.4, 1.6]], requires_grad=True)
+    quantizer = LearnedStepWeight(weight, QuantSpec(bits=2, range="full"))  # [-0.9, 1.6]: step 2.5/3, zero point 1
+    torch.testing.assert_close(quantizer.step.detach(), torch.tensor(2.5 / 3))
+    step = 2.5 / 3
+    out = quantizer(weight)
+    torch.testing.assert_close(out.detach(), torch.tensor([[-step, 0.0, 0.0, 0.0, 2 * step]]))  # codes 0 1 1 1 3
+    out.sum().backward()
+    assert quantizer.step.grad is not None and quantizer.step.grad.item() != 0.0
+    # straight through the rounding; -0.9 / step + 1 < 0 is clipped to code 0, so it passes none
+    torch.testing.assert_close(weight.grad, torch.tensor([[0.0, 1.0, 1.0, 1.0, 1.0]]))
+
+
+def test_learned_step_fine_tuning_leaves_the_weights_on_the_grid_the_integer_network_finds(data):
+    state = start_state((8, 4, 2, 4))
+    fine_tune(
+        state.model,
+        state.bits,
+        data.train,
+        train_config(SearchConfig(**SMALL_CONFIG), 0),
+        "mse",
+        progress=False,
+        learned_steps=True,
+    )
+    assert not any(parametrize.is_parametrized(layer) for _, layer in state.model.layers())
+    fc1 = state.model.fcs[0].weight.detach()
+    assert len(torch.unique(fc1)) <= 2**2  # on a 2-bit grid, not float shadows
+    again = weight_quantized(state.model, state.bits, "mse").fcs[0].weight
+    torch.testing.assert_close(again, fc1, rtol=0, atol=1e-7)  # the observer finds the same grid
+    with pytest.raises(ValueError, match="granularity"):
+        fine_tune(state.model, state.bits, data.train, train_config(SearchConfig(**SMALL_CONFIG), 0), "mse",
+                  progress=False, learned_steps=True, granularity="channel")  # fmt: skip
 
 
 def test_pact_clips_at_a_learned_bound_on_its_steps_and_trains_the_bound():
@@ -305,6 +348,31 @@ def test_a_trim_step_that_falls_short_gives_way_to_the_next_best_with_trim_retri
         assert polished[1] != polished[2]  # the retry is another action than the one that fell short
     else:
         assert [r["qualified"] for r in noted] == [True, False] and steps == []
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_a_trim_step_s_next_best_polished_in_parallel_give_the_sequential_result(data, monkeypatch, workers):
+    """In batches of ``workers``, the first option that qualifies wins and only the options up
+    to it are noted, as when they are polished one at a time."""
+    batches = []
+
+    def fake_run_tasks(function, items, *, shared, scheduler, workers):
+        batches.append(len(items))
+        return TaskRun([function(*shared, item) for item in items], len(items), workers, 0.0)
+
+    def fake_polish(state, *_args, **_kwargs):
+        val = {"a": 0.5, "b": 0.5, "c": 0.95, "d": 0.95}[state.action]
+        return State(state.model, state.bits, state.kept, state.action, {"action": state.action, "val_accuracy": val})
+
+    monkeypatch.setattr("compress.search.run_tasks", fake_run_tasks)
+    monkeypatch.setattr("compress.search.polish", fake_polish)
+    options = [State(None, (8,), [], action) for action in "abcd"]
+    noted: list[dict] = []
+    config = SearchConfig(**SMALL_CONFIG)
+    found = first_qualifying(options, 0.9, data, config, tried=noted, scheduler="local", workers=workers)
+    assert found.action == "c" and [r["action"] for r in noted] == ["a", "b", "c"]
+    assert batches == {1: [1, 1, 1], 2: [2, 2], 3: [3]}[workers]  # polished up to the batch that qualified
+    assert first_qualifying(options[:2], 0.9, data, config, tried=[], scheduler="local", workers=workers) is None
 
 
 def test_the_pruning_walks_trim_with_their_own_actions():
