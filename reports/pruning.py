@@ -27,6 +27,7 @@ from reports.pruning_text import (
     LOSSES_PT,
     SMALL_LOSS_PT,
     bounds_text,
+    continued_text,
     export_text,
     gap_text,
     half_width_costs,
@@ -77,6 +78,7 @@ def pruning_results(data_dir=None, *, train_split=None, test_split=None, models_
                         "action",
                     )
                 }
+                | {"trims": card.get("trims", [])}
                 | {
                     "search_test_accuracy": card["test_accuracy"],
                     "val_goal": card["target"] + curves["config"]["margin"],
@@ -263,6 +265,7 @@ def pruning_section(results: dict) -> Section:
             missing_text(missing, curves),
             gap_text(gaps, config),
             task2a_text(models, combined_steps, config),
+            continued_text(models),
             bounds_text(models, SIZE_BOUNDS_KB, config),
             task2b_text(by_loss, curves["pruning"][0]),
             figure_markdown(

@@ -229,6 +229,36 @@ which narrower activations do not shrink, and the accelerator's requantizer emit
 """
 
 
+def continued_text(models: dict) -> str:
+    """How ``cnnacc trim`` carried on the trim of the models whose cards record it."""
+    parts = []
+    for name, m in sorted(models.items()):
+        for entry in m["trims"]:
+            start = entry["start"]
+            kept = [t for t in entry["tried"] if t["qualified"]]
+            steps = [t["action"].removesuffix("; fine-tuned").split("; trim: ")[-1] for t in kept]
+            how = (
+                'learning each layer\'s weight step size (LSQ: Esser et al., "Learned step size quantization") '
+                "instead of re-observing it every few steps; the weights end on the learned grid, which the "
+                "integer network's observer finds again"
+                if entry["learned_steps"]
+                else "re-observing the weight ranges as in the search"
+            )
+            result = (
+                f"kept {len(kept)} of the {len(entry['tried'])} steps it fine-tuned ({'; '.join(steps)}), ending at "
+                f"{kept[-1]['size_kb']:.3f} KB with {100 * kept[-1]['val_accuracy']:.2f} % on validation"
+                if kept
+                else f"none of the {len(entry['tried'])} steps it fine-tuned qualified, so the model is unchanged"
+            )
+            parts.append(
+                f"{name} was then trimmed further by `cnnacc trim {name}` (up to {entry['trim']} single steps, "
+                f"{entry['trim_retries']} next best each, {entry['final_epochs']} epochs of fine-tuning per step, "
+                f"{how}). From {start['size_kb']:.3f} KB at {100 * start['val_accuracy']:.2f} % on validation "
+                f"({100 * start['test_accuracy']:.2f} % test) it {result}, in {entry['seconds'] / 60:.0f} minutes."
+            )
+    return ("\n*Continued trims.* " + " ".join(parts) + "\n") if parts else ""
+
+
 def validation_gaps(curves: dict, models: dict) -> dict:
     """Validation minus test accuracy (points) of the FP32 baseline and of every shipped model."""
     start = curves["pruning"][0]
