@@ -118,6 +118,7 @@ def cmd_trim(args: argparse.Namespace) -> None:
         data_dir=args.data_dir,
         scheduler=args.scheduler,
         workers=args.workers,
+        progress=not args.quiet,
     )
     if args.json:
         print(json.dumps(result, indent=2))
@@ -305,8 +306,9 @@ def register(subparsers) -> None:
         "next best), each fine-tuned --epochs epochs and kept while it beats the card's target + margin on the "
         "validation hold-out. Everything else (split, seeds, observers) comes from the card, so the result is "
         "deterministic. The model is replaced only when a step qualified; its card and search_curves.json "
-        "record the continuation either way. A step takes about 4 minutes of one core at 20 epochs; "
-        "--scheduler local fine-tunes a step and its next best on every core at once.",
+        "record the continuation either way, after every step kept (an interrupted run keeps them). A step "
+        "fine-tuned takes about 5 minutes of one core at 20 epochs; --scheduler local fine-tunes a step and its "
+        "next best on every core at once, which pays when steps often fall short.",
     )
     trim.add_argument("model", metavar="MODEL", help="a model of the search, e.g. search_90")
     trim.add_argument("--steps", type=positive_int, default=8, help="most steps to take (default 8)")
@@ -323,6 +325,7 @@ def register(subparsers) -> None:
         help="folder of the model, its card and search_curves.json (default: compress/models)",
     )
     trim.add_argument("--json", action="store_true", help="print the new card's summary and every continuation")
+    trim.add_argument("--quiet", action="store_true", help="no progress bar")
     add_data_dir(trim)
     trim.set_defaults(func=cmd_trim)
 

@@ -31,6 +31,7 @@ import copy
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -379,6 +380,8 @@ def trim(
     tried: list[dict],
     scheduler: str = "synchronous",
     workers: int | None = None,
+    kept: Callable[[State], object] | None = None,
+    polished: Callable[[State], object] | None = None,
 ) -> State:
     """Up to ``config.trim`` finer steps from a polished ``state``: the walk's best action
     (by its score) among one channel of a width and one bit level of a layer, polished as
@@ -386,7 +389,8 @@ def trim(
     ``trim_retries`` next best are tried in turn; when none does, the trimming ends. Each
     step polished is noted in ``tried``. The walk's quarter-width steps are coarse on a
     few-channel model. On a parallel ``scheduler`` the next best are polished ``workers`` at
-    a time (``first_qualifying``); the result and ``tried`` are those of the sequential order."""
+    a time (``first_qualifying``); the result and ``tried`` are those of the sequential order.
+    ``kept(state)`` runs after every step kept, ``polished(state)`` after every polishing."""
     kinds, targets, widths = actions
     for count in range(1, config.trim + 1):
         found = candidates(state, kinds, config, targets, widths, channels=1)
@@ -395,10 +399,14 @@ def trim(
             step = replace(option, action=f"{state.action}; trim: {option.action}")
             step.record = {"step": state.record["step"] + 1000 * count + rank}  # the polishing's seed
             options.append(step)
-        kept = first_qualifying(options, goal, data, config, tried=tried, scheduler=scheduler, workers=workers)
-        if kept is None:  # no option qualified (or there was none)
+        found_state = first_qualifying(
+            options, goal, data, config, tried=tried, scheduler=scheduler, workers=workers, polished=polished
+        )
+        if found_state is None:  # no option qualified (or there was none)
             break
-        state = kept
+        state = found_state
+        if kept is not None:
+            kept(state)
     return state
 
 
@@ -411,6 +419,7 @@ def first_qualifying(
     tried: list[dict],
     scheduler: str = "synchronous",
     workers: int | None = None,
+    polished: Callable[[State], object] | None = None,
 ) -> State | None:
     """The first of ``options``, polished, that beats ``goal`` on validation (None if none
     does). They are polished in batches of ``workers`` on ``scheduler`` (one at a time in
@@ -421,6 +430,8 @@ def first_qualifying(
         run = run_tasks(_polish_job, options[start : start + batch], shared=(data, config), scheduler=scheduler,
                         workers=workers)  # fmt: skip
         for result in run.results:
+            if polished is not None:
+                polished(result)
             if note_tried(result, goal, tried).record["val_accuracy"] >= goal:
                 return result
     return None

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from tqdm import tqdm
 
 from compress.checkpoint import SHIPPED_DIR, load_checkpoint, save_checkpoint
 from compress.data import load_dataset, load_fashion_mnist
@@ -263,6 +264,7 @@ def trim_shipped(
     data_dir=None,
     scheduler: str = "synchronous",
     workers: int | None = None,
+    progress: bool = True,
 ) -> dict:
     """Continue the trim of the search's model ``name`` (``compress.search.trim``) from where
     its card says it stands: up to ``steps`` single steps (the ``retries`` next best when one
@@ -270,7 +272,8 @@ def trim_shipped(
     ``learned_steps``), kept while it beats the card's target + margin on validation. The
     card's search settings do the rest, so the result is deterministic. The model is replaced
     only when a step qualified; its card and the curves record the continuation either way
-    (``trims``: its settings, time, start and the states tried). Returns that record."""
+    (``trims``: its settings, time, start and the states tried), and are written after every
+    step kept, so an interrupted run keeps its progress. Returns that record."""
     started = time.perf_counter()
     kind = walk_of(name)
     models_dir = Path(models_dir)
@@ -294,29 +297,44 @@ def trim_shipped(
             f"{card['val_accuracy']}: the card does not describe this model or split"
         )
     tried: list[dict] = []
-    goal = card["target"] + config.margin
-    actions = walk_actions(kind, model.arch)
-    trimmed = trim(state, goal, actions, data, config, tried=tried, scheduler=scheduler, workers=workers)
-    entry = {
-        "trim": steps,
-        "trim_retries": retries,
-        "final_epochs": epochs,
-        "learned_steps": learned_steps,
-        "seconds": round(time.perf_counter() - started, 1),
-        "start": {k: state.record[k] for k in ("size_kb", "val_accuracy", "test_accuracy", "action")},
-        "tried": tried,
-    }
-    summary = state_summary(trimmed, baseline) | {"accuracy": trimmed.record["test_accuracy"]}
-    card = {k: v for k, v in card.items() if k != "architecture"} | summary | {"trims": [*earlier, entry]}
-    save_checkpoint(trimmed.model, models_dir / name, card)
     curves_path = models_dir / CURVES_NAME
     curves = json.loads(curves_path.read_text())
-    for chosen in curves["chosen"]:
-        if chosen["name"] == name:
-            chosen |= {k: v for k, v in summary.items() if k in chosen}
-            chosen["tried"] = [*chosen["tried"], *tried]
-    atomic.write_json(curves_path, curves)
-    return {"name": name, "kept_step": trimmed is not state, **summary, "trims": card["trims"]}
+    (chosen,) = [c for c in curves["chosen"] if c["name"] == name]
+    tried_before = chosen["tried"]
+    start = {k: state.record[k] for k in ("size_kb", "val_accuracy", "test_accuracy", "action")}
+    base_card = {k: v for k, v in card.items() if k != "architecture"}
+
+    def save(current: State) -> dict:
+        """Write the model, its card and the curves as they stand (each file atomically)."""
+        entry = {
+            "trim": steps,
+            "trim_retries": retries,
+            "final_epochs": epochs,
+            "learned_steps": learned_steps,
+            "seconds": round(time.perf_counter() - started, 1),
+            "start": start,
+            "tried": list(tried),
+        }
+        summary = state_summary(current, baseline) | {"accuracy": current.record["test_accuracy"]}
+        new_card = base_card | summary | {"trims": [*earlier, entry]}
+        save_checkpoint(current.model, models_dir / name, new_card)
+        chosen.update({k: v for k, v in summary.items() if k in chosen} | {"tried": [*tried_before, *tried]})
+        atomic.write_json(curves_path, curves)
+        return {"name": name, "kept_step": current is not state, **summary, "trims": new_card["trims"]}
+
+    goal = card["target"] + config.margin
+    actions = walk_actions(kind, model.arch)
+    with tqdm(desc=f"trimming {name}", unit="step fine-tuned", disable=not progress) as bar:
+
+        def show(result: State) -> None:
+            bar.update()
+            bar.set_postfix(size_kb=f"{result.size_kb:.3f}", val=f"{result.record['val_accuracy']:.4f}")
+
+        trimmed = trim(
+            state, goal, actions, data, config, tried=tried, scheduler=scheduler, workers=workers, kept=save,
+            polished=show,
+        )  # fmt: skip
+    return save(trimmed)
 
 
 # ------------------------------------------------------------------------- shipped models

@@ -210,7 +210,7 @@ def test_search_json_then_export_of_a_chosen_model(capsys, tiny, monkeypatch):
     before = json.loads((tiny / "models" / "search_10.json").read_text())
     tried_before = len({c["name"]: c for c in curves["chosen"]}["search_10"]["tried"])
     args = ["--steps", "1", "--retries", "1", "--epochs", "1", "--learned-steps", "--models-dir", tiny / "models"]
-    code, out, _ = run(capsys, "trim", "search_10", *args, "--data-dir", tiny, "--json")
+    code, out, _ = run(capsys, "trim", "search_10", *args, "--data-dir", tiny, "--json", "--quiet")
     assert code == 0
     result = json.loads(out)
     after = json.loads((tiny / "models" / "search_10.json").read_text())
