@@ -32,6 +32,7 @@ from compress.search import (
     run_search,
     split_data,
     train_config,
+    trim,
     walk,
     walk_actions,
 )
@@ -348,6 +349,11 @@ def test_a_trim_step_that_falls_short_gives_way_to_the_next_best_with_trim_retri
         assert polished[1] != polished[2]  # the retry is another action than the one that fell short
     else:
         assert [r["qualified"] for r in noted] == [True, False] and steps == []
+    # called directly, the trim reports every polishing and every step kept as it goes
+    seen, kept = [], []
+    trim(chosen, 0.91, walk_actions("combined", TINY), data, config, tried=[], polished=seen.append, kept=kept.append)
+    assert len(seen) == len(polished) - len(noted) and all(s.record["val_accuracy"] >= 0.91 for s in kept)
+    assert kept == [] or kept[-1].action.count("; trim: ") == len(steps) + len(kept)
 
 
 @pytest.mark.parametrize("workers", [1, 2, 3])
