@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -15,6 +18,26 @@ from compress.model import MyConvNet
 from simulator.numerics import check_int
 
 EVAL_BATCH = 2500
+# glibc's mallopt parameters (malloc.h): M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD.
+MALLOPT_SETTINGS = ((-1, 1 << 30), (-2, 1 << 26), (-3, 1 << 25))
+
+
+@functools.cache
+def keep_freed_memory() -> bool:
+    """Have glibc keep freed memory for reuse instead of handing it back to the system.
+
+    By default a block above the (dynamic) mmap threshold is unmapped when freed and the heap's
+    top is trimmed, so every training step maps its activations and gradients afresh and
+    page-faults on them: one single-threaded conv forward and backward step of the baseline's
+    first layer ran 2.3 times slower in a process's main thread than with these settings (and
+    in a Dask worker, which sets MALLOC_TRIM_THRESHOLD_=65536, slower still). Numbers are
+    unchanged; memory freed stays with the process. Returns whether the C library took them
+    (False off glibc)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return all(libc.mallopt(parameter, value) == 1 for parameter, value in MALLOPT_SETTINGS)
+    except (OSError, AttributeError):
+        return False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,6 +110,7 @@ def train(
 
     ``after_step(model)`` runs after every optimizer step (pruning uses it to re-apply masks).
     """
+    keep_freed_memory()
     set_seed(config.seed)
     generator = torch.Generator().manual_seed(config.seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)

@@ -1,6 +1,7 @@
 """The search: held-out splits, quantization-aware fine-tuning, greedy walks, choices."""
 
 import copy
+import platform
 
 import numpy as np
 import pytest
@@ -37,6 +38,7 @@ from compress.search import (
     walk_actions,
 )
 from compress.size import model_size_kb
+from compress.train import keep_freed_memory
 from simulator.tasks import TaskRun
 
 
@@ -449,3 +451,8 @@ def test_bad_search_config_is_refused(fields, fragment):
     with pytest.raises(ValueError) as info:
         SearchConfig(**fields)
     assert fragment in str(info.value)
+
+
+def test_training_keeps_freed_memory_on_glibc():
+    """The C library takes the settings (they are what makes a training step page-fault less)."""
+    assert keep_freed_memory() == (platform.libc_ver()[0] == "glibc")
