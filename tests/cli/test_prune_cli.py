@@ -227,6 +227,8 @@ def test_search_json_then_export_of_a_chosen_model(capsys, tiny, monkeypatch):
     assert results["models"]["search_10"]["accuracy"] == after["accuracy"]  # re-evaluation reproduces the trim
     section = pruning_section(results)
     assert untraced_numbers(section.body, {"pruning": section.results}) == []
+    assert "search_10 was then trimmed further by `cnnacc trim search_10`" in section.body
+    assert "kept 1 of the 1 steps it fine-tuned" in section.body and "learned grid" in section.body
     code, _, err = run(capsys, "trim", "pruned", *args, "--data-dir", tiny)
     assert code == 2 and "pruned" in err and "search_<target>" in err
 
