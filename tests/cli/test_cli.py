@@ -76,6 +76,7 @@ COMMANDS = (
     "infer",
     "prune",
     "search",
+    "trim",
     "export",
     "import",
     "simulate",
