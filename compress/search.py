@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import copy
 import math
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -57,7 +56,7 @@ from compress.search_config import SearchConfig
 from compress.size import FLOAT_BITS, model_size_kb
 from compress.train import TrainConfig, accuracy
 from simulator.network import run_network
-from simulator.tasks import run_tasks
+from simulator.tasks import parallel_tasks, run_tasks
 
 ACTIVATION_BITS = 8
 
@@ -425,7 +424,7 @@ def first_qualifying(
     does). They are polished in batches of ``workers`` on ``scheduler`` (one at a time in
     this process), and those up to the first that qualifies are noted in ``tried``: the same
     result and the same notes whatever the batch."""
-    batch = 1 if scheduler == "synchronous" else workers or os.cpu_count() or 1
+    batch = parallel_tasks(scheduler, workers)
     for start in range(0, len(options), batch):
         run = run_tasks(_polish_job, options[start : start + batch], shared=(data, config), scheduler=scheduler,
                         workers=workers)  # fmt: skip

@@ -47,6 +47,12 @@ def check_scheduler(scheduler: str) -> str:
     return scheduler
 
 
+def parallel_tasks(scheduler: str, workers: int | None = None) -> int:
+    """How many tasks ``run_tasks`` runs at once on ``scheduler``: 1 in this process, else
+    ``workers`` (a local cluster's worker count; default one per core)."""
+    return 1 if check_scheduler(scheduler) == "synchronous" else workers or os.cpu_count() or 1
+
+
 def run_tasks(
     function: Callable[..., Any],
     items: Sequence[Any],
@@ -71,7 +77,7 @@ def run_tasks(
 
     cluster = None
     if scheduler == "local":
-        count = workers or os.cpu_count() or 1
+        count = parallel_tasks(scheduler, workers)
         # the workers' own logs stay quiet (a heartbeat that meets the closing scheduler logs an
         # ERROR); a task's failure reaches the caller through its future, a dead worker is retried.
         # The scheduler's HTTP server (health routes) runs even without a dashboard: on a free
@@ -109,4 +115,4 @@ def run_tasks(
     return TaskRun(done, len(items), n_workers, time.perf_counter() - started)
 
 
-__all__ = ["RETRIES", "SCHEDULERS", "TaskRun", "check_scheduler", "run_tasks"]
+__all__ = ["RETRIES", "SCHEDULERS", "TaskRun", "check_scheduler", "parallel_tasks", "run_tasks"]

@@ -268,3 +268,12 @@ def test_a_local_run_does_not_contend_for_the_dashboard_port():
         warnings.simplefilter("always")
         run = run_tasks(_total, [np.ones(1), np.ones(2)], shared=(0,), scheduler="local", workers=1)
     assert run.results == [1, 2] and not [w for w in caught if "already in use" in str(w.message)]
+
+
+def test_parallel_tasks_is_one_in_process_else_the_workers_or_one_per_core():
+    from simulator.tasks import parallel_tasks
+
+    assert parallel_tasks("synchronous", 4) == 1
+    assert parallel_tasks("local", 3) == 3 and parallel_tasks("local") == (os.cpu_count() or 1)
+    with pytest.raises(ValueError, match="scheduler"):
+        parallel_tasks("threads")
