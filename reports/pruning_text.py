@@ -155,6 +155,11 @@ def missing_text(missing: list[str], curves: dict) -> str:
     )
 
 
+def last_step(state: dict) -> str:
+    """The last action of a polished state's record (its action chain, "; fine-tuned" dropped)."""
+    return state["action"].removesuffix("; fine-tuned").split("; trim: ")[-1]
+
+
 def bounds_text(models: dict, bounds: dict[str, float], config: dict) -> str:
     """Which shipped models exceed the issue's size bound, and the nearest smaller state their
     choice fine-tuned that fell short (``compress.search.choose``: bisection, then trim)."""
@@ -167,7 +172,7 @@ def bounds_text(models: dict, bounds: dict[str, float], config: dict) -> str:
         short = [t for t in m["tried"] if not t["qualified"] and t["size_kb"] < m["size_kb"]]
         if short:
             near = max(short, key=lambda t: t["size_kb"])
-            step = near["action"].removesuffix("; fine-tuned").split("; trim: ")[-1]
+            step = last_step(near)
             text += (
                 f' (the nearest smaller state fine-tuned, {near["size_kb"]:.3f} KB after "{step}", reached '
                 f"{100 * near['val_accuracy']:.2f} % on validation, short of the {100 * m['val_goal']:.0f} % needed)"
@@ -236,7 +241,7 @@ def continued_text(models: dict) -> str:
         for entry in m["trims"]:
             start = entry["start"]
             kept = [t for t in entry["tried"] if t["qualified"]]
-            steps = [t["action"].removesuffix("; fine-tuned").split("; trim: ")[-1] for t in kept]
+            steps = [last_step(t) for t in kept]
             how = (
                 'learning each layer\'s weight step size (LSQ: Esser et al., "Learned step size quantization") '
                 "instead of re-observing it every few steps; the weights end on the learned grid, which the "
