@@ -1,6 +1,6 @@
 """The report's size-bound sentence: which models exceed their bound, and the nearest smaller state that fell short."""
 
-from reports.pruning_text import bounds_text
+from reports.pruning_text import bounds_text, continued_text
 
 CONFIG = {"refine": 16, "trim": 0, "trim_retries": 0}
 
@@ -48,3 +48,14 @@ def test_the_nearest_smaller_state_that_fell_short_is_named_with_its_last_step_a
 def test_a_model_whose_choice_tried_nothing_smaller_says_so():
     text = bounds_text(model(2.0, TRIED[1:2]), {"search_85": 1.0}, CONFIG)
     assert "(no smaller state was fine-tuned)" in text
+
+
+def test_a_continued_trim_that_kept_nothing_says_the_model_is_unchanged():
+    start = {"size_kb": 1.5, "val_accuracy": 0.87, "test_accuracy": 0.86}
+    entry = {"trim": 2, "trim_retries": 1, "final_epochs": 20, "learned_steps": False, "seconds": 600.0,
+             "start": start, "tried": [TRIED[0], TRIED[2]]}  # fmt: skip
+    text = continued_text({"search_85": {"trims": [entry]}, "search_80": {"trims": []}})
+    assert "search_85 was then trimmed further by `cnnacc trim search_85`" in text and "search_80" not in text
+    assert "none of the 2 steps it fine-tuned qualified, so the model is unchanged" in text
+    assert "re-observing the weight ranges" in text and "in 10 minutes" in text
+    assert continued_text({"search_85": {"trims": []}}) == ""
