@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from simulator import hls_ops
+from simulator.hls_tools import Tool, storage_ports
 
 HEADERS = Path(__file__).with_name("hls_headers")
 PRAGMA = re.compile(r"(?:#\s*pragma\s+HLS\s+(.*)$)|(?:PRAGMA\s*\(\s*\"?\s*HLS\s+(.*?)\"?\s*\)\s*;?\s*$)", re.IGNORECASE)
@@ -55,7 +56,7 @@ LOOPS = ("FOR_STMT", "WHILE_STMT", "DO_STMT")
 DIRECTIVE_VALUES = {
     "ii", "factor", "min", "max", "avg", "type", "dim", "mode", "latency", "depth", "bundle", "offset",
     "variable", "port", "max_read_burst_length", "max_write_burst_length", "num_read_outstanding",
-    "num_write_outstanding", "style", "impl", "op", "storage_type",
+    "num_write_outstanding", "style", "impl", "op", "storage_type", "core",
 }  # fmt: skip
 NUMERIC_OPTIONS = {
     "ii", "factor", "latency", "depth", "min", "max", "avg", "dim", "max_read_burst_length",
@@ -69,9 +70,6 @@ CASTS = {
 }  # fmt: skip
 ONE_CYCLE = {"+", "-", "<", ">", "<=", ">=", "==", "!=", "&", "|", "^", "<<", ">>", "&&", "||"}
 SMALL_ARRAY = 16  # local arrays up to this many elements become registers (Vitis auto-partitions them)
-AUTO_PIPELINE_TRIPS = (
-    64  # config_compile -pipeline_loops: innermost loops up to this trip count unroll into their parent
-)
 SCALAR_KINDS = {"BOOL", "CHAR_S", "CHAR_U", "SCHAR", "UCHAR", "SHORT", "USHORT", "INT", "UINT", "LONG", "ULONG",
                 "LONGLONG", "ULONGLONG", "INT128", "UINT128", "RECORD"}  # fmt: skip
 ALIASING = {"POINTER", "LVALUEREFERENCE", "RVALUEREFERENCE", "INCOMPLETEARRAY"}
@@ -106,6 +104,7 @@ class _Context:
     unlabelled: int = 0
     partitioned: set[str] = field(default_factory=set)  # local arrays held in registers
     factors: dict[str, int] = field(default_factory=dict)  # cyclic / block partition factors
+    ports: dict[str, int] = field(default_factory=dict)  # RAM ports of an array (default: dual-port)
     arrays: set[str] = field(default_factory=set)  # block-RAM arrays (local or ap_memory ports)
     streams: set[str] = field(default_factory=set)
     ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # enclosing loop variables
@@ -253,7 +252,9 @@ class SourceReader:
         pipeline_loops: int | None = None,
         args: dict[str, int] | None = None,
         tripcounts: dict[str, tuple[int, int]] | None = None,
+        tool: str | None = None,
     ):
+        self.tool = Tool.parse(tool)
         self.cindex, self.lib = _library()
         self.args = dict(args or {})
         self.path = Path(path)
@@ -275,7 +276,7 @@ class SourceReader:
             clock_ns if clock_ns is not None else settings.get("clock_ns"),
         )
         if pipeline_loops is None:
-            pipeline_loops = int(settings.get("pipeline_loops", AUTO_PIPELINE_TRIPS))
+            pipeline_loops = int(settings.get("pipeline_loops", self.tool.pipeline_loops))
         if pipeline_loops < 0:
             raise ValueError(f"pipeline_loops={pipeline_loops} is out of range; expected 0 (off) or more")
         self.pipeline_loops = pipeline_loops
@@ -523,6 +524,12 @@ class SourceReader:
             for pragma in pragmas
             if pragma.name == "INTERFACE"
         }
+        storages = {  # the storage type of an argument: INTERFACE storage_type, RESOURCE core, BIND_STORAGE type
+            pragma.options.get("port" if pragma.name == "INTERFACE" else "variable", ""): value
+            for pragma in pragmas
+            if (value := pragma.options.get("storage_type") or pragma.options.get("core")
+                or (pragma.options.get("type") if pragma.name == "BIND_STORAGE" else None))
+        }  # fmt: skip
         for parameter in function.get_children():
             if parameter.kind.name != "PARM_DECL":
                 continue
@@ -538,11 +545,15 @@ class SourceReader:
                         getattr(context, known).add(spelling)
                 if outer in caller.factors:
                     context.factors[spelling] = caller.factors[outer]
+                if outer in caller.ports:
+                    context.ports[spelling] = caller.ports[outer]
                 continue
             pointer = parameter.type.kind.name in ("CONSTANTARRAY", "INCOMPLETEARRAY", "POINTER")
             mode = modes.get(spelling, "ap_memory" if pointer else "scalar")
             if mode in ("ap_memory", "bram"):
                 context.arrays.add(spelling)
+                storage = storages.get(spelling)
+                context.ports[spelling] = self.tool.argument_ports(mode, storage)
             elif mode == "m_axi":
                 context.axi.add(spelling)
         for field_name in set(bindings or {}) - {p.spelling for p in function.get_children()}:  # members
@@ -553,6 +564,8 @@ class SourceReader:
                     getattr(context, known).add(field_name)
             if outer in caller.factors:
                 context.factors[field_name] = caller.factors[outer]
+            if outer in caller.ports:
+                context.ports[field_name] = caller.ports[outer]
         for pragma in pragmas:
             if pragma.name == "INTERFACE" and "latency" in pragma.options:
                 self.axi_latency = int(_arithmetic(pragma.options["latency"]) or self.axi_latency)
@@ -581,6 +594,9 @@ class SourceReader:
                     context.distances[member] = math.inf  # no dependence across iterations
                 elif "distance" in options:
                     context.distances[member] = max(1, _arithmetic(options["distance"]) or 1)
+            storage = options.get("core") or (options.get("type") if pragma.name == "BIND_STORAGE" else None)
+            if pragma.name in ("RESOURCE", "BIND_STORAGE") and storage and "variable" in options:
+                context.ports[options["variable"]] = storage_ports(storage)
             if pragma.name in ("ARRAY_PARTITION", "ARRAY_RESHAPE") and "variable" in pragma.options:
                 variable = pragma.options["variable"]  # a name, or object.member
                 if pragma.options.get("type", "complete" if "complete" in pragma.options else "") == "complete" or (
@@ -908,7 +924,8 @@ class SourceReader:
             else:
                 per_array[name] += count  # a block RAM's reads and writes share its ports
         for name, count in per_array.items():
-            ii = max(ii, math.ceil(count / (hls_ops.BRAM_PORTS * context.factors.get(name, 1))))
+            ports_of = context.ports.get(name, hls_ops.BRAM_PORTS)
+            ii = max(ii, math.ceil(count / (ports_of * context.factors.get(name, 1))))
         iteration = max(1, _iteration_latency(nodes))
         node = {
             "loop": label,

@@ -1,0 +1,80 @@
+"""The corpus of real csynth reports that measures ``hls-estimate`` (tests/data/hls_reports/).
+
+Each case is a public kernel's real report, kept as facts (its numbers, repository, commit and
+path) beside a kernel of our own with the same structure. ``split.json`` assigns every
+repository to the calibration split (rules are tuned on it) or the validation split (rules
+are only measured on it) by a rule fixed before tuning; ``load_cases`` applies it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import statistics
+from pathlib import Path
+
+from simulator.hls_source import SourceError, estimate_source
+from simulator.hls_tools import Tool
+
+CASES = Path(__file__).resolve().parents[1] / "tests" / "data" / "hls_reports"
+SPLIT = "split.json"
+
+
+def split_of(repo: str, split: dict) -> str:
+    """``calibration`` or ``validation`` for a repository, by ``split.json``'s rule."""
+    if repo.lower() in {name.lower() for name in split["calibration_before"]}:
+        return "calibration"
+    digest = int(hashlib.sha256(repo.lower().encode()).hexdigest(), 16)
+    return "validation" if digest % 100 < split["threshold"] else "calibration"
+
+
+def load_cases(folder: Path = CASES) -> list[dict]:
+    """Every case's facts, sorted by name, each with its ``split``."""
+    split = json.loads((folder / SPLIT).read_text())
+    cases = [json.loads(path.read_text()) for path in sorted(folder.glob("*.json")) if path.name != SPLIT]
+    return [case | {"split": split_of(case["origin"]["repo"], split)} for case in cases]
+
+
+def case_tool(case: dict) -> str | None:
+    """The ``--tool`` of a case: the family and release its report names."""
+    tool = Tool.from_report(case.get("tool", ""))
+    return None if tool is None else str(tool)
+
+
+def run_case(case: dict, folder: Path = CASES) -> dict:
+    """Real and estimated latency of one case, with the relative errors (estimate / real - 1)."""
+    directives = folder / case["directives"] if case.get("directives") else None
+    real = case["latency_cycles"]
+    row = {"case": case["case"], "repo": case["origin"]["repo"], "split": case.get("split", "calibration")}
+    row |= {"real_min": real["min"], "real_max": real["max"]}
+    try:
+        estimate = estimate_source(
+            folder / case["kernel"],
+            case["top"],
+            defines=case.get("defines", []),
+            directives=directives,
+            clock_ns=case.get("clock_ns"),
+            part=case.get("part"),
+            tool=case_tool(case),
+        )
+    except (SourceError, ValueError) as error:
+        return row | {"error": str(error)}
+    row |= {"estimate_min": estimate["latency_cycles_min"], "estimate_max": estimate["latency_cycles_max"]}
+    row["error_max"] = row["estimate_max"] / real["max"] - 1
+    row["error_min"] = row["estimate_min"] / real["min"] - 1 if real["min"] else 0.0
+    row["error"] = max(abs(row["error_max"]), abs(row["error_min"]))
+    return row
+
+
+def summary(rows: list[dict]) -> dict:
+    """Median and worst |error|, how many within 5 % and 10 %, the refused cases."""
+    errors = [row["error"] for row in rows if isinstance(row.get("error"), float)]
+    return {
+        "cases": len(rows),
+        "repositories": len({row["repo"] for row in rows}),
+        "failed": [row["case"] for row in rows if not isinstance(row.get("error"), float)],
+        "median_abs_error": statistics.median(errors) if errors else None,
+        "worst_abs_error": max(errors, default=None),
+        "within_5pct": sum(error <= 0.05 for error in errors),
+        "within_10pct": sum(error <= 0.10 for error in errors),
+    }
