@@ -68,6 +68,9 @@ CASTS = {
     "INTEGER_LITERAL", "FLOATING_LITERAL", "CHARACTER_LITERAL", "STRING_LITERAL", "TYPE_REF", "TEMPLATE_REF",
     "NAMESPACE_REF", "CXX_NULL_PTR_LITERAL_EXPR", "UNARY_EXPR", "SIZE_OF_PACK_EXPR", "CXX_THIS_EXPR",
 }  # fmt: skip
+PREPROCESSED = (".pp.0.cpp", ".pp.0.c", ".pp.cpp", ".pp.c")
+LINE_MARKER = re.compile(r'^#\s*\d+\s+"[^"\n]*"[ \d]*$', re.MULTILINE)
+SSDM_CALL = re.compile(r"(_ssdm\w*)\s*\(([^;]*?)\)\s*;")
 ONE_CYCLE = {"+", "-", "<", ">", "<=", ">=", "==", "!=", "&", "|", "^", "<<", ">>", "&&", "||"}
 SMALL_ARRAY = 16  # local arrays up to this many elements become registers (Vitis auto-partitions them)
 SCALAR_KINDS = {"BOOL", "CHAR_S", "CHAR_U", "SCHAR", "UCHAR", "SHORT", "USHORT", "INT", "UINT", "LONG", "ULONG",
@@ -286,7 +289,9 @@ class SourceReader:
         flags += [f"-isystem{folder}" for folder in _compiler_headers()]
         # pragma values named by macros (factor = WORD_BYTES) are probed: clang evaluates them
         # in declarations appended to the source, after its last line
-        text = self.path.read_text(errors="replace")
+        text = _without_line_markers(self.path.read_text(errors="replace"))
+        if self.path.name.endswith(PREPROCESSED):  # the tool's own output: its headers are expanded, C++14 era
+            flags[flags.index("-std=c++17")] = "-std=gnu++14"
         lines = len(text.splitlines())
         names = sorted(
             {
@@ -1184,6 +1189,8 @@ class SourceReader:
 
     def _call(self, call, children, context: _Context, skip_calls: bool) -> _Expr:
         name = call.spelling
+        if name.startswith(("_ssdm", "__xilinx")):  # a pragma in the tool's preprocessed form: no hardware
+            return _Expr()
         arguments = _merge_all([self._expr(child, context, skip_calls) for child in children])
         if name.startswith("operator"):
             symbol = name[len("operator") :]
@@ -1644,14 +1651,55 @@ def _site(cursor) -> tuple[str, int, str]:
     return (location.file.name if location.file else "", location.line, cursor.spelling)
 
 
+def _without_line_markers(text: str) -> str:
+    """The text with the preprocessor's line markers (``# 12 "file.cpp"``) blanked, so that
+    locations in a preprocessed file (Vivado/Vitis HLS keep ``.autopilot/db/*.pp.0.cpp``) are
+    its own lines, where its pragmas stand."""
+    return LINE_MARKER.sub("", text)
+
+
+def _ssdm_pragmas(line: str) -> list[str]:
+    """The pragmas of the intrinsic calls that stand for them in the tool's preprocessed
+    sources (``_ssdm_op_SpecPipeline(2, 1, 1, 0, "")`` is ``PIPELINE II=2``)."""
+    found = []
+    for name, text in SSDM_CALL.findall(line):
+        arguments = [word.strip().strip('"').lstrip("&").strip() for word in re.split(r",(?![^(]*\))", text)]
+        arguments += [""] * (5 - len(arguments))
+        number = [a for a in arguments if re.fullmatch(r"-?\d+", a)]
+        if name == "_ssdm_op_SpecPipeline":
+            ii = int(arguments[0]) if re.fullmatch(r"-?\d+", arguments[0]) else -1
+            found.append(f"PIPELINE II={ii}" if ii > 0 else "PIPELINE")
+        elif name == "_ssdm_Unroll":
+            factor = arguments[2] if re.fullmatch(r"\d+|[A-Za-z_]\w*", arguments[2]) else "0"
+            found.append("UNROLL" if factor == "0" else f"UNROLL factor={factor}")
+        elif name == "_ssdm_op_SpecLoopTripCount" and len(number) >= 2:
+            found.append(f"LOOP_TRIPCOUNT min={number[0]} max={number[1]}")
+        elif name in ("_ssdm_SpecArrayPartition", "_ssdm_SpecArrayReshape"):
+            kind = "ARRAY_PARTITION" if name.endswith("Partition") else "ARRAY_RESHAPE"
+            variable, dim, style, factor = arguments[:4]
+            found.append(f"{kind} variable={variable} type={style.lower() or 'complete'} factor={factor} dim={dim}")
+        elif name == "_ssdm_op_SpecDataflowPipeline":
+            found.append("DATAFLOW")
+        elif name == "_ssdm_op_SpecInterface" and arguments[1]:
+            found.append(f"INTERFACE {arguments[1].lower()} port={arguments[0]}")
+        elif name == "_ssdm_op_SpecResource":
+            core = next((a for a in arguments[1:] if re.match(r"(?i)(RAM|ROM|FIFO|XPM|URAM)", a)), "")
+            if core:
+                found.append(f"RESOURCE variable={arguments[0]} core={core}")
+    return found
+
+
 def _pragmas(text: str) -> list[tuple[int, Pragma]]:
-    """(line, pragma) of every HLS pragma of a source text, ``#pragma HLS`` or a pragma macro
-    (``PRAGMA(HLS ...)``), which may span lines."""
+    """(line, pragma) of every HLS pragma of a source text, ``#pragma HLS``, a pragma macro
+    (``PRAGMA(HLS ...)``), which may span lines, or the intrinsic call that stands for it in
+    the tool's preprocessed form (``_ssdm_pragmas``)."""
     lines = text.splitlines()
     found = []
     number = 0
     while number < len(lines):
         line, first = lines[number], number
+        for pragma in _ssdm_pragmas(line) if "_ssdm" in line else []:
+            found.append((first + 1, Pragma.parse(first + 1, pragma)))
         call = re.search(r"PRAGMA\s*\(", line)
         if call is not None and "#" not in line[: call.start()]:
             while line[call.start() :].count("(") > line[call.start() :].count(")") and number + 1 < len(lines):

@@ -475,3 +475,38 @@ def test_hls_src_kernels_read_from_source_match_their_static_schedule_loop_by_lo
         # the tops differ by the dataflow rule against the stream-coupled program, the m_axi
         # latency placed once per burst, and csynth's longer branch for the band write
         assert abs(matmul.latency_cycles - program.latency_cycles) <= 0.25 * program.latency_cycles
+
+
+def test_the_tools_preprocessed_form_reads_its_intrinsics_as_pragmas(tmp_path):
+    """A ``*.pp.0.cpp`` (what Vivado HLS keeps in .autopilot/db/): line markers naming files that
+    are not here, and ``_ssdm_*`` intrinsic calls in place of the pragmas."""
+    kernel = tmp_path / "scale.pp.0.cpp"
+    kernel.write_text(
+        '# 1 "src/scale.cpp"\n'
+        '# 1 "/opt/tool/etc/autopilot_ssdm_op.h" 1\n'
+        'extern "C" { void _ssdm_op_SpecPipeline(...); void _ssdm_Unroll(...);\n'
+        "void _ssdm_op_SpecLoopTripCount(...); void _ssdm_SpecArrayPartition(...); }\n"
+        '# 2 "src/scale.cpp" 2\n'
+        "const int LANES = 4;\n"
+        "void scale(int x[64], int y[64], int n) {\n"
+        "  int k[LANES];\n"
+        '_ssdm_SpecArrayPartition( k, 1, "COMPLETE", 0, "");\n'
+        "Rows:\n"
+        "  for (int i = 0; i < n; i++) {\n"
+        '_ssdm_op_SpecLoopTripCount(8, 16, 12, "");\n'
+        '_ssdm_op_SpecPipeline(3, 1, 1, 0, "");\n'
+        "    int s = 0;\n"
+        "  Lanes:\n"
+        "    for (int l = 0; l < LANES; l++) {\n"
+        '_ssdm_Unroll(1, 0, LANES, "");\n'
+        "      s += k[l] * x[4 * i + l];\n"
+        "    }\n"
+        "    y[i] = s;\n"
+        "  }\n"
+        "}\n"
+    )
+    largest, smallest, _ = read_source(kernel, "scale", tool="vivado_hls:2018.3")
+    rows = loops(largest)["Rows"]
+    assert (rows["trip_count"], rows["pipeline_ii"]) == (16, 4)  # II 3 asked; four reads of x on its one port
+    assert loops(smallest)["Rows"]["trip_count"] == 8
+    assert loops(largest)["Lanes"]["trip_count"] == 1  # unrolled: its four copies are one iteration
