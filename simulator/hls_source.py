@@ -657,6 +657,10 @@ class SourceReader:
                 nodes += self._calls_with_loops(statement, context)
             else:
                 info = self._statement(statement, context)
+                init = self._init_loops(statement, context)
+                if init:  # the initialized arrays are written word by word before the statement's value
+                    flush()
+                    nodes += init
                 first_line[0] = first_line[0] or statement.location.line
                 block.statement(info.paths, info.writes, info.latency, info.firsts)
                 block.recurrences.update(_longest(block.recurrences, info.recurrences))
@@ -664,6 +668,33 @@ class SourceReader:
                 self._note_constants(statement, context)
         flush()
         return _parallel(nodes)
+
+    def _init_loops(self, statement, context: _Context) -> list[dict]:
+        """A local block-RAM array declared with an initializer (``int acc[256] = {0};``) is
+        written word by word each time its scope runs: a loop of one word a cycle per bank
+        (UG1399 "Initializing and Resetting Arrays": an array that is not static is
+        initialized on every call; a ``static`` or ``const`` one holds its values in the RAM's
+        contents, without a loop)."""
+        if statement.kind.name != "DECL_STMT":
+            return []
+        nodes = []
+        for declaration in statement.get_children():
+            name = declaration.spelling
+            if (
+                declaration.kind.name != "VAR_DECL"
+                or name not in context.arrays
+                or name in context.partitioned
+                or declaration.storage_class.name == "STATIC"
+                or declaration.type.is_const_qualified()
+                or declaration.type.element_type.is_const_qualified()
+                or not any(child.kind.name == "INIT_LIST_EXPR" for child in declaration.get_children())
+            ):
+                continue
+            words = math.ceil(_elements(declaration.type) / context.factors.get(name, 1))
+            nodes.append({"loop": f"{name}_init", "trip_count": words, "pipeline_ii": 1, "iteration_latency": 1,
+                          "body": [{"op": f"{name}_init", "latency": 1}], "_arrays": {name},
+                          "_ports": {(name, "w"): 1}})  # fmt: skip
+        return nodes
 
     def _note_constants(self, statement, context: _Context) -> None:
         """A local ``const`` integer whose value is known joins the environment."""

@@ -510,3 +510,24 @@ def test_the_tools_preprocessed_form_reads_its_intrinsics_as_pragmas(tmp_path):
     assert (rows["trip_count"], rows["pipeline_ii"]) == (16, 4)  # II 3 asked; four reads of x on its one port
     assert loops(smallest)["Rows"]["trip_count"] == 8
     assert loops(largest)["Lanes"]["trip_count"] == 1  # unrolled: its four copies are one iteration
+
+
+def test_an_initialized_local_array_costs_a_loop_of_a_word_a_cycle_unless_static_or_const(tmp_path):
+    kernel = tmp_path / "hist.cpp"
+    kernel.write_text(
+        "void hist(int in[1024], int out[256]) {\n"
+        "  int bins[256] = {0};\n"
+        "  static int keep[256];\n"
+        "  const int table[256] = {1, 2, 3};\n"
+        "  int split[256] = {0};\n"
+        "#pragma HLS ARRAY_PARTITION variable=split cyclic factor=4\n"
+        "  for (int i = 0; i < 1024; i++) {\n"
+        "    bins[in[i] & 255] += table[i & 255] + keep[i & 255] + split[i & 255];\n"
+        "  }\n"
+        "  for (int b = 0; b < 256; b++) out[b] = bins[b];\n"
+        "}\n"
+    )
+    found = loops(read_source(kernel, "hist")[0])
+    assert found["bins_init"]["trip_count"] == 256
+    assert found["split_init"]["trip_count"] == 64  # four banks written at once
+    assert "keep_init" not in found and "table_init" not in found
