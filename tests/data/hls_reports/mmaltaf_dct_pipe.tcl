@@ -1,0 +1,6 @@
+# dct_prj/solution2/directives.tcl of the original project, rewritten: pipeline the innermost loop of every nest.
+set_directive_pipeline "dct_1d/DCT_Inner_Loop"
+set_directive_pipeline "dct_2d/Xpose_Row_Inner_Loop"
+set_directive_pipeline "dct_2d/Xpose_Col_Inner_Loop"
+set_directive_pipeline "read_data/RD_Loop_Col"
+set_directive_pipeline "write_data/WR_Loop_Col"
