@@ -71,6 +71,7 @@ CASTS = {
 PREPROCESSED = (".pp.0.cpp", ".pp.0.c", ".pp.cpp", ".pp.c")
 LINE_MARKER = re.compile(r'^#\s*\d+\s+"[^"\n]*"[ \d]*$', re.MULTILINE)
 SSDM_CALL = re.compile(r"(_ssdm\w*)\s*\(([^;]*?)\)\s*;")
+ASSIGNMENTS = {"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>=", "++", "--"}
 ONE_CYCLE = {"+", "-", "<", ">", "<=", ">=", "==", "!=", "&", "|", "^", "<<", ">>", "&&", "||"}
 SMALL_ARRAY = 16  # local arrays up to this many elements become registers (Vitis auto-partitions them)
 SCALAR_KINDS = {"BOOL", "CHAR_S", "CHAR_U", "SCHAR", "UCHAR", "SHORT", "USHORT", "INT", "UINT", "LONG", "ULONG",
@@ -697,15 +698,42 @@ class SourceReader:
         return nodes
 
     def _note_constants(self, statement, context: _Context) -> None:
-        """A local ``const`` integer whose value is known joins the environment."""
+        """A local integer whose value is known joins the environment when it is ``const`` or
+        never changed after its declaration (``int n = 256;`` passed on as a loop bound: the
+        tool propagates the constant, as clang's own constant propagation does)."""
         if statement.kind.name != "DECL_STMT":
             return
         for declaration in statement.get_children():
-            if declaration.kind.name == "VAR_DECL" and declaration.type.is_const_qualified():
+            if declaration.kind.name != "VAR_DECL":
+                continue
+            if declaration.type.is_const_qualified() or (
+                declaration.type.get_canonical().kind.name in SCALAR_KINDS - {"RECORD"}
+                and declaration.storage_class.name != "STATIC"
+                and not self._changed(declaration)
+            ):
                 value = _initializer(declaration)
                 number = self.evaluate(value, context.env) if value is not None else None
                 if number is not None:
                     context.env[declaration.spelling] = number
+
+    def _changed(self, declaration) -> bool:
+        """Whether a local variable is assigned, incremented or has its address taken after
+        its declaration, within the function that declares it."""
+        function = declaration.semantic_parent
+        if function is None or function.kind.name not in FUNCTION_KINDS:
+            return True
+        name = declaration.spelling
+        tokens = [token.spelling for token in function.get_tokens()]
+        after = declaration.extent.end.offset
+        offsets = [token.extent.start.offset for token in function.get_tokens()]
+        for index, token in enumerate(tokens):
+            if token != name or offsets[index] <= after:
+                continue
+            before = tokens[index - 1] if index else ""
+            following = tokens[index + 1] if index + 1 < len(tokens) else ""
+            if before in ("++", "--", "&") or following in ASSIGNMENTS:
+                return True
+        return False
 
     def _loopy_function(self, callee) -> bool:
         """Whether a function holds a loop, itself or through the functions it calls."""
@@ -901,6 +929,8 @@ class SourceReader:
             if factor is None:  # complete: every iteration at once, chained through the recurrence
                 return _unrolled(label, trips, nodes, arrays)
             factor_value = max(1, _arithmetic(factor) or 1)
+            if constant and factor_value >= trips:  # a factor that covers every trip unrolls completely
+                return _unrolled(label, trips, nodes, arrays)
             trips = math.ceil(trips / factor_value)
             nodes = [_unrolled(f"{label} x{factor_value}", factor_value, nodes, arrays)]
         loops = [node for node in nodes if "op" not in node]
