@@ -1,0 +1,28 @@
+// Our own kernel with the structure of hanyax/Vivado_HLS_FIR_CORDIC_DFT-FFT_Implementations/FIR/fir128_optimized3/fir.cpp (Vivado HLS 2019.1): 128-tap int FIR (initialized local coefficients, static BRAM shift register) with tap 0 peeled out of the loop, the 127-trip shift-and-accumulate loop pipelined with II=2.
+const int TAPS = 128;
+
+typedef int coef_t;
+typedef int data_t;
+typedef int acc_t;
+
+void fir(data_t *y, data_t x) {
+    coef_t h[TAPS] = {
+        10, 9, 8, 7, 5, 3, 2, 0, -2, -4, -6, -7, -8, -9, -10, -11, -11, -11, -10, -10, -9, -7, -6,
+        -4, -3, -1, 1, 3, 5, 6, 8, 9, 10, 11, 11, 11, 11, 10, 9, 8, 7, 5, 3, 2, 0, -2, -4, -6, -7,
+        -8, -9, -10, -11, -11, -11, -10, -10, -9, -7, -6, -4, -3, -1, 1, 3, 5, 6, 8, 9, 10, 11, 11,
+        11, 11, 10, 9, 8, 7, 5, 3, 2, 0, -2, -4, -6, -7, -8, -9, -10, -11, -11, -11, -10, -10, -9,
+        -7, -6, -4, -3, -1, 1, 3, 5, 6, 8, 9, 10, 11, 11, 11, 11, 10, 9, 8, 7, 5, 3, 2, 0, -2, -4,
+        -6, -7, -8, -9, -10, -11, -11
+    };
+    static data_t line[TAPS];
+    acc_t acc = 0;
+SHIFT_ACCUM_LOOP:
+    for (int t = TAPS - 1; t > 0; t--) {
+#pragma HLS pipeline II = 2
+        line[t] = line[t - 1];
+        acc += line[t] * h[t];
+    }
+    acc += x * h[0];
+    line[0] = x;
+    *y = acc;
+}
