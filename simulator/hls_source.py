@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
-from simulator import hls_ops
+from simulator import hls_ops, hls_verdicts
 from simulator.hls_tools import Tool, storage_ports
 
 HEADERS = Path(__file__).with_name("hls_headers")
@@ -267,6 +267,10 @@ class SourceReader:
         self.top = top
         self.axi_latency = hls_ops.DEFAULT_AXI_LATENCY
         self.warnings: list[str] = []
+        self.bursts: dict[tuple, hls_verdicts.Burst] = {}  # by site and direction: an outer loop's verdict wins
+        self.conflicts: dict[tuple, hls_verdicts.Conflict] = {}
+        self.outstanding = hls_verdicts.AXI_OUTSTANDING
+        self._site: tuple[str, int] = (str(self.path), 0)  # the loop being read
         self.use_min = False
         settings: dict = {}
         self.directives = read_directives(directives, settings) if directives is not None else {}
@@ -575,6 +579,8 @@ class SourceReader:
         for pragma in pragmas:
             if pragma.name == "INTERFACE" and "latency" in pragma.options:
                 self.axi_latency = int(_arithmetic(pragma.options["latency"]) or self.axi_latency)
+            if pragma.name == "INTERFACE" and "num_read_outstanding" in pragma.options:
+                self.outstanding = int(_arithmetic(pragma.options["num_read_outstanding"]) or self.outstanding)
         nodes = self._statements(list(body.get_children()), context)
         for node in _walk(nodes):  # the accesses count against the caller's arrays
             if node.get("_ports"):
@@ -902,11 +908,82 @@ class SourceReader:
     # ------------------------------------------------------------------ loops
 
     def _loop(self, loop, label: str | None, context: _Context) -> dict:
-        children = list(loop.get_children())
-        body = children[-1] if loop.kind.name != "DO_STMT" else children[0]
         if label is None:
             context.unlabelled += 1
             label = f"VITIS_LOOP_{loop.location.line}_{context.unlabelled}"
+        saved, self._site = self._site, (loop.location.file.name if loop.location.file else str(self.path),
+                                         loop.location.line)  # fmt: skip
+        node = self._loop_node(loop, label, context)
+        self._site = saved
+        pipelined = node if node.get("pipeline_ii") is not None else None
+        if node.get("region", "").endswith("(burst)"):
+            pipelined = node["body"][1]
+        return self._charge_verdicts(loop, label, node, pipelined, context)
+
+    def _charge_verdicts(self, loop, label: str, node: dict, pipelined: dict | None, context: _Context) -> dict:
+        """Burst verdicts of the loop's m_axi accesses and bank conflicts of its partitioned
+        arrays (``hls_verdicts``), charged: in a pipelined loop an access that is its own
+        transaction raises the II to the AXI round trip over the outstanding requests, an
+        access whose bank is unknown shares the array's ports with every copy; in a loop that
+        is not pipelined each such read waits the round trip."""
+        children = list(loop.get_children())
+        body = children[-1] if loop.kind.name != "DO_STMT" else children[0]
+        variable = _loop_variable(children) if loop.kind.name == "FOR_STMT" else None
+        step = (self._step(children[2], variable, context) if variable and len(children) == 4 else None) or 1
+        inner: dict[str, int] = {}
+        if pipelined is not None:
+            for nested in body.walk_preorder():
+                if nested.kind.name == "FOR_STMT" and nested != loop:
+                    nested_children = list(nested.get_children())
+                    name, trips = _loop_variable(nested_children), self._for_trips(nested, nested_children, context)
+                    if name and trips:
+                        inner[name] = trips[1]
+        where = (loop.location.file.name if loop.location.file else str(self.path), loop.location.line)
+        sites = hls_verdicts.sites(body, context.axi | set(context.factors), pipelined is not None)
+        axi_sites = [site for site in sites if site.array in context.axi]
+        trips = pipelined["trip_count"] if pipelined is not None else node.get("trip_count")
+        verdicts = hls_verdicts.burst_verdicts(
+            axi_sites, label, variable, step, trips, inner, hls_verdicts.changed_names(body) - {variable}
+        )
+        for site, verdict in zip(axi_sites, verdicts) if not self.use_min else ():
+            self.bursts[(site.file, site.line, site.column, site.direction)] = verdict
+        failed = [verdict for verdict in verdicts if not verdict.inferred]
+        single = hls_verdicts.single_transaction_ii(self.axi_latency, self.outstanding)
+        if pipelined is not None:
+            target = pipelined["pipeline_ii"]
+            raised: list[tuple[str, int, str]] = []
+            per_port = Counter(verdict.port for verdict in failed)
+            for port, count in per_port.items():
+                reason = next(v.reason for v in failed if v.port == port)
+                trip = f"{self.axi_latency}-cycle round trip / {self.outstanding} outstanding"
+                why = f"{count} access(es) without a burst ({reason}), each a transaction: {trip}"
+                raised.append((port, count * single, why))
+            ports = pipelined.get("_ports", {})
+            for name, factor in context.factors.items():
+                unknown = [site for site in sites if site.array == name and
+                           not hls_verdicts.banks_known(site, factor, variable, step, inner)]  # fmt: skip
+                if factor > 1 and unknown and inner and name not in context.axi:
+                    count = sum(c for (array, _), c in ports.items() if array == name)
+                    ii = math.ceil(count / context.ports.get(name, hls_ops.BRAM_PORTS))
+                    raised.append((name, ii, f"{count} accesses at a run-time offset into an array partitioned by "
+                                   f"{factor}: their banks are not known, every bank is reachable"))  # fmt: skip
+            for array, ii, reason in raised:
+                if ii <= target:
+                    continue
+                pipelined["pipeline_ii"] = max(pipelined["pipeline_ii"], ii)
+                if not self.use_min:
+                    self.conflicts[(*where, array)] = hls_verdicts.Conflict(array, label, ii, reason, *where)
+            if pipelined["pipeline_ii"] > target:
+                return node
+        reads = [verdict for verdict in failed if verdict.direction == "read"]
+        if pipelined is None and reads and node.get("loop"):
+            wait = {"op": "m_axi read (no burst)", "latency": self.axi_latency * len(reads)}
+            node["body"] = [*node["body"], wait]
+        return node
+
+    def _loop_node(self, loop, label: str, context: _Context) -> dict:
+        children = list(loop.get_children())
+        body = children[-1] if loop.kind.name != "DO_STMT" else children[0]
         pragmas = self.scope_pragmas(body) if body.kind.name == "COMPOUND_STMT" else []
         pragmas += self.directives.get(f"{context.function}/{label}", [])
         by_name = {pragma.name: pragma for pragma in pragmas}
@@ -981,6 +1058,10 @@ class SourceReader:
                     recurrences[name] = max(recurrences.get(name, 0.0), length)
         recurrence = max(recurrences.values(), default=0.0)
         ii = max(target, math.ceil(recurrence - 1e-9))
+        if ii > target and not self.use_min:
+            value = max(recurrences, key=recurrences.get)
+            reason = f"recurrence: '{value}' is read and written again {recurrence:.2f} states later"
+            self.conflicts[(*self._site, value)] = hls_verdicts.Conflict(value, label, ii, reason, *self._site)
         per_array: Counter = Counter()
         for (name, _), count in ports.items():
             if name in context.partitioned:
@@ -991,7 +1072,12 @@ class SourceReader:
                 per_array[name] += count  # a block RAM's reads and writes share its ports
         for name, count in per_array.items():
             ports_of = context.ports.get(name, hls_ops.BRAM_PORTS)
-            ii = max(ii, math.ceil(count / (ports_of * context.factors.get(name, 1))))
+            bound = math.ceil(count / (ports_of * context.factors.get(name, 1)))
+            if bound > max(ii, target) and not self.use_min:
+                banks = context.factors.get(name, 1)
+                reason = f"{count} accesses an iteration on {ports_of} port(s) x {banks} bank(s)"
+                self.conflicts[(*self._site, name)] = hls_verdicts.Conflict(name, label, bound, reason, *self._site)
+            ii = max(ii, bound)
         iteration = max(1, _iteration_latency(nodes))
         node = {
             "loop": label,
@@ -1821,21 +1907,42 @@ def _arithmetic(text: str) -> int | None:
         return None
 
 
-def read_source(path, top: str, **options) -> tuple[dict, dict | None, list[str]]:
-    """(nest with the largest trip counts and longest branches, the same with the smallest or
-    None when it is the same nest, warnings) of ``top`` in ``path``; ``options`` are
-    ``SourceReader``'s (defines, includes, directives, clock_ns, part, pipeline_loops, args)."""
+@dataclass(frozen=True)
+class SourceRead:
+    """What the reader finds in a top function: its nest with the largest trip counts and
+    longest branches, the same with the smallest (None when it is the same nest), warnings,
+    and the verdicts Vitis HLS would log (burst per m_axi access site, II conflicts)."""
+
+    nest: dict
+    smallest: dict | None
+    warnings: list[str]
+    bursts: list[hls_verdicts.Burst]
+    conflicts: list[hls_verdicts.Conflict]
+
+
+def read_source_verdicts(path, top: str, **options) -> SourceRead:
+    """``SourceRead`` of ``top`` in ``path``; ``options`` are ``SourceReader``'s (defines,
+    includes, directives, clock_ns, part, pipeline_loops, args, tripcounts, tool)."""
     reader = SourceReader(path, top, **options)
     nest = reader.nest()
+    bursts, conflicts = list(reader.bursts.values()), list(reader.conflicts.values())
     reader.use_min = True
     smallest = reader.nest()
-    return nest, (None if smallest == nest else smallest), reader.warnings
+    return SourceRead(nest, None if smallest == nest else smallest, reader.warnings, bursts, conflicts)
 
 
-def source_report(nest: dict, smallest: dict | None, warnings: list[str]) -> dict:
+def read_source(path, top: str, **options) -> tuple[dict, dict | None, list[str]]:
+    """(nest, smallest nest or None, warnings) of ``read_source_verdicts``."""
+    found = read_source_verdicts(path, top, **options)
+    return found.nest, found.smallest, found.warnings
+
+
+def source_report(
+    nest: dict, smallest: dict | None, warnings: list[str], bursts=(), conflicts=(), tool: str | None = None
+) -> dict:
     """The nest model's JSON report of a nest read from source (``ScheduleReport.to_json``)
-    with ``latency_cycles_min`` / ``latency_cycles_max``, the reader's warnings and what the
-    numbers are."""
+    with ``latency_cycles_min`` / ``latency_cycles_max``, the reader's warnings, its burst and
+    conflict verdicts, the tool whose rules it follows and what the numbers are."""
     from simulator.schedule import estimate_nest
 
     report = estimate_nest(nest)
@@ -1845,12 +1952,16 @@ def source_report(nest: dict, smallest: dict | None, warnings: list[str]) -> dic
         "latency_cycles_max": max(low, report.latency_cycles),
         "estimate": "static schedule model of the source (simulator/hls_source.py), not a csynth report",
         "warnings": warnings,
+        "tool": str(Tool.parse(tool)),
+        "bursts": [burst.to_json() for burst in bursts],
+        "conflicts": [conflict.to_json() for conflict in conflicts],
     }
 
 
 def estimate_source(path, top: str, **options) -> dict:
     """``source_report`` of ``top`` in ``path``; ``options`` as for ``read_source``."""
-    return source_report(*read_source(path, top, **options))
+    found = read_source_verdicts(path, top, **options)
+    return source_report(found.nest, found.smallest, found.warnings, found.bursts, found.conflicts, options.get("tool"))
 
 
 # Loops of the hls_src kernels whose trip count the source does not fix: it depends on data
@@ -1867,6 +1978,13 @@ DATA_DEPENDENT_LOOPS = {
 
 
 def source_schedule(design, shape: tuple[int, ...]):
+    """``estimate_nest`` of ``source_read(design, shape)``'s nest."""
+    from simulator.schedule import estimate_nest
+
+    return estimate_nest(source_read(design, shape).nest)
+
+
+def source_read(design, shape: tuple[int, ...]) -> SourceRead:
     """The static schedule of the hls_src kernel of ``design`` read from its C++ source
     (``simulator.hls_source``: the kernel built with the design's -D flags, its clock and
     part, the shape bound to the top's arguments), an estimate to set beside
@@ -1874,7 +1992,7 @@ def source_schedule(design, shape: tuple[int, ...]):
     source's operator chains. The trip counts of ``DATA_DEPENDENT_LOOPS`` come from the
     kernel's program (the runs of the compiled C++, checked against gcov counts)."""
     from simulator.designs import MatmulDesign
-    from simulator.schedule import estimate_nest, kernel_schedule
+    from simulator.schedule import kernel_schedule
     from simulator.sw_emu_build import HLS_SRC
     from simulator.units.im2col_program import im2col_program
     from simulator.units.im2col_schedule import Im2colShape
@@ -1895,7 +2013,7 @@ def source_schedule(design, shape: tuple[int, ...]):
         trips += [count for outer, count in program.outer.values() if outer == label]
         if trips:
             tripcounts[f"{function}/{label}"] = (min(trips), max(trips))
-    nest, _, _ = read_source(
+    return read_source_verdicts(
         HLS_SRC / kind / f"{kind}.cpp",
         f"{kind}_kernel",
         defines=[f"{name}={value}" for name, value in design.cpp_defines().items()],
@@ -1905,7 +2023,6 @@ def source_schedule(design, shape: tuple[int, ...]):
         args=args,
         tripcounts=tripcounts,
     )
-    return estimate_nest(nest)
 
 
 __all__ = [
@@ -1918,5 +2035,8 @@ __all__ = [
     "read_directives",
     "read_source",
     "source_report",
+    "source_read",
     "source_schedule",
+    "SourceRead",
+    "read_source_verdicts",
 ]

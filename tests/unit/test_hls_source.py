@@ -446,7 +446,7 @@ def test_the_cases_of_a_switch_are_exclusive_and_hls_math_parses(tmp_path):
 @pytest.mark.slow
 def test_hls_src_kernels_read_from_source_match_their_static_schedule_loop_by_loop():
     from simulator.designs import Im2colDesign, MatmulDesign
-    from simulator.hls_source import DATA_DEPENDENT_LOOPS, source_schedule
+    from simulator.hls_source import DATA_DEPENDENT_LOOPS, source_read, source_schedule
     from simulator.schedule import kernel_schedule
 
     design, shape = Im2colDesign(), (3, 28, 28, 3, 3)
@@ -461,11 +461,21 @@ def test_hls_src_kernels_read_from_source_match_their_static_schedule_loop_by_lo
     # stream-coupled timing, and by the iteration latencies (the source's operator chains)
     assert abs(source_schedule(design, shape).latency_cycles - static.latency_cycles) <= 0.10 * static.latency_cycles
     for shape in ((64, 64, 64), (100, 100, 100)):
-        matmul = source_schedule(MatmulDesign(), shape)
+        read = source_read(MatmulDesign(), shape)
+        matmul = estimate_nest(read.nest)
         program = kernel_schedule(MatmulDesign(), shape)
         found = {row.name.strip(): row for row in matmul.rows}
+        charged = {conflict.loop for conflict in read.conflicts}
+        # the source's verdict the program does not model: ReadRows reads m_axi under an if, so
+        # Vitis infers no burst there and each read is a transaction (64 cycles / 16 outstanding)
+        assert charged == {"ReadRows"}
+        failed = [burst for burst in read.bursts if not burst.inferred]
+        assert [(b.port, b.loop, b.reason) for b in failed] == [
+            ("mem", "ReadRows", "the access is in a conditional branch")
+        ]
+        assert found["ReadRows"].ii == 4
         for row in program.rows:
-            if row.kind == "pipelined":  # every loop of the program is in the C++, at the same II
+            if row.kind == "pipelined" and row.name.strip() not in charged:  # the same II elsewhere
                 assert found[row.name.strip()].ii == row.ii, (shape, row.name)
         # the beats of the PE array: one flattened loop over every step, in the C++ and the program
         assert found["ComputeBeats"].trip_count == next(
@@ -473,9 +483,6 @@ def test_hls_src_kernels_read_from_source_match_their_static_schedule_loop_by_lo
         )
         bound = {name: row for name, row in found.items() if name not in DATA_DEPENDENT_LOOPS["matmul"]}
         assert all(row.ii in (None, 1) for row in bound.values())
-        # the tops differ by the dataflow rule against the stream-coupled program, the m_axi
-        # latency placed once per burst, and csynth's longer branch for the band write
-        assert abs(matmul.latency_cycles - program.latency_cycles) <= 0.25 * program.latency_cycles
 
 
 def test_the_tools_preprocessed_form_reads_its_intrinsics_as_pragmas(tmp_path):
@@ -532,3 +539,59 @@ def test_an_initialized_local_array_costs_a_loop_of_a_word_a_cycle_unless_static
     assert found["bins_init"]["trip_count"] == 256
     assert found["split_init"]["trip_count"] == 64  # four banks written at once
     assert "keep_init" not in found and "table_init" not in found
+
+
+def test_burst_and_conflict_verdicts_follow_the_documented_preconditions_and_are_charged(tmp_path):
+    from simulator.hls_source import read_source_verdicts
+
+    kernel = tmp_path / "axi.cpp"
+    kernel.write_text(
+        "void axi(const int *in, int *out, const int *idx, int *io, int gain, int offset) {\n"
+        "#pragma HLS INTERFACE m_axi port=in bundle=a\n"
+        "#pragma HLS INTERFACE m_axi port=out bundle=b\n"
+        "#pragma HLS INTERFACE m_axi port=idx bundle=c\n"
+        "#pragma HLS INTERFACE m_axi port=io bundle=d\n"
+        "  int bank[64];\n"
+        "#pragma HLS ARRAY_PARTITION variable=bank cyclic factor=4\n"
+        "Copy:\n"
+        "  for (int i = 0; i < 256; i++) {\n"
+        "#pragma HLS PIPELINE II=1\n"
+        "    out[i] = in[i] * gain;\n"
+        "  }\n"
+        "Strided:\n"
+        "  for (int i = 0; i < 64; i++) {\n"
+        "#pragma HLS PIPELINE II=1\n"
+        "    out[i] = in[2 * i];\n"
+        "  }\n"
+        "Gather:\n"
+        "  for (int i = 0; i < 64; i++) {\n"
+        "#pragma HLS PIPELINE II=1\n"
+        "    if (gain > i) out[i] = in[idx[i]];\n"
+        "  }\n"
+        "InPlace:\n"
+        "  for (int i = 0; i < 64; i++) {\n"
+        "#pragma HLS PIPELINE II=1\n"
+        "    io[i] = io[i] + 1;\n"
+        "  }\n"
+        "Lanes:\n"
+        "  for (int i = 0; i < 16; i++) {\n"
+        "#pragma HLS PIPELINE II=1\n"
+        "    for (int l = 0; l < 4; l++) bank[4 * i + l] = bank[offset + 4 * i + l] + l;\n"
+        "  }\n"
+        "}\n"
+    )
+    read = read_source_verdicts(kernel, "axi")
+    verdicts = {(b.loop, b.port, b.direction): (b.inferred, b.length, b.reason) for b in read.bursts}
+    assert verdicts[("Copy", "in", "read")] == (True, 256, None)
+    assert verdicts[("Copy", "out", "write")] == (True, 256, None)
+    assert verdicts[("Strided", "in", "read")] == (False, None, "the stride is 2 elements, not sequential")
+    assert verdicts[("Gather", "in", "read")][2] == "the access is in a conditional branch"
+    assert verdicts[("Gather", "idx", "read")][2] == "the access is in a conditional branch"
+    assert "clobbered" in verdicts[("InPlace", "io", "read")][2]
+    assert verdicts[("InPlace", "io", "write")][0]
+    ii = {loop["loop"]: loop["pipeline_ii"] for loop in loops(read.nest).values()}
+    assert ii["Copy"] == 1 and ii["Strided"] == 4  # 64-cycle round trip / 16 outstanding reads
+    conflicts = {conflict.loop: conflict for conflict in read.conflicts}
+    assert set(conflicts) == {"Strided", "Gather", "InPlace", "Lanes"}
+    assert ii["Lanes"] == conflicts["Lanes"].ii == 2  # 4 reads whose banks are unknown share 2 ports
+    assert "banks are not known" in conflicts["Lanes"].reason
