@@ -78,3 +78,28 @@ def summary(rows: list[dict]) -> dict:
         "within_5pct": sum(error <= 0.05 for error in errors),
         "within_10pct": sum(error <= 0.10 for error in errors),
     }
+
+
+BURSTS = CASES.parent / "hls_bursts"
+
+
+def burst_agreement(folder: Path = BURSTS) -> list[dict]:
+    """For each burst case (a public Vitis HLS log's burst lines kept as facts beside a kernel of
+    our own), each logged site with our verdict for the same port, direction and loop: whether
+    both say a burst is inferred (``agree``), or ``ours`` None when we give no verdict there."""
+    from simulator.hls_source import read_source_verdicts
+
+    rows = []
+    for path in sorted(folder.glob("*.json")):
+        case = json.loads(path.read_text())
+        found = read_source_verdicts(folder / case["kernel"], case["top"], tool=case_tool(case))
+        ours = {(b.port, b.direction, b.loop): b for b in found.bursts}
+        for site in case["sites"]:
+            verdict = ours.get((site["port"], site["direction"], site["loop"]))
+            rows.append({
+                "case": case["case"], "port": site["port"], "direction": site["direction"], "loop": site["loop"],
+                "logged": site["inferred"], "ours": None if verdict is None else verdict.inferred,
+                "agree": verdict is not None and verdict.inferred == site["inferred"],
+                "reason": None if verdict is None else verdict.reason,
+            })  # fmt: skip
+    return rows

@@ -37,7 +37,7 @@ import ctypes
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -529,11 +529,13 @@ class SourceReader:
         # array arguments are block-RAM ports (ap_memory) and pointers m_axi ports in the Vitis
         # kernel flow, block RAM in the Vivado IP flow (the default here) unless an INTERFACE
         # pragma gives another mode; a called function's array parameters are its caller's arrays
-        modes = {
-            pragma.options.get("port", ""): (pragma.options.get("mode") or next(iter(pragma.options), "")).lower()
-            for pragma in pragmas
-            if pragma.name == "INTERFACE"
-        }
+        modes: dict[str, str] = {}
+        for pragma in pragmas:  # an s_axilite line for an m_axi port carries its offset: the m_axi mode stands
+            if pragma.name == "INTERFACE":
+                mode = (pragma.options.get("mode") or next(iter(pragma.options), "")).lower()
+                port = pragma.options.get("port", "")
+                if not (mode == "s_axilite" and modes.get(port) in ("m_axi", "ap_memory", "bram")):
+                    modes[port] = mode
         storages = {  # the storage type of an argument: INTERFACE storage_type, RESOURCE core, BIND_STORAGE type
             pragma.options.get("port" if pragma.name == "INTERFACE" else "variable", ""): value
             for pragma in pragmas
@@ -945,6 +947,7 @@ class SourceReader:
         verdicts = hls_verdicts.burst_verdicts(
             axi_sites, label, variable, step, trips, inner, hls_verdicts.changed_names(body) - {variable}
         )
+        verdicts = [replace(verdict, port=context.aliases.get(verdict.port, verdict.port)) for verdict in verdicts]
         for site, verdict in zip(axi_sites, verdicts) if not self.use_min else ():
             self.bursts[(site.file, site.line, site.column, site.direction)] = verdict
         failed = [verdict for verdict in verdicts if not verdict.inferred]

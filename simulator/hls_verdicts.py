@@ -8,9 +8,9 @@ says, as its log would, what it finds:
   Burst Transfer"): an m_axi access in a loop becomes a burst when its addresses are
   sequential across the loop's iterations (stride one element, counting the copies of the
   loops unrolled into it), it is not under a condition, its address is not read from memory
-  or derived from a value the loop changes, and the port is not also written in the loop (a
-  read "clobbered" by a write to the same port). Otherwise each access is its own
-  transaction;
+  or derived from a value the loop changes. Otherwise each access is its own transaction. A
+  read and a write of one port in one loop still burst (getphasemap2's Vitis HLS 2020.2 log,
+  tests/data/hls_bursts/tof_phase);
 - banks of a partitioned array (UG1399 "Array Partitioning", "Arrays: partitioning and
   parallel access"): the unrolled copies of an access reach distinct banks only when the
   bank of each copy (index mod factor for cyclic) is a compile-time function of the copy; an
@@ -165,7 +165,6 @@ def burst_verdicts(
     """The burst verdict of every m_axi site of one loop (module docstring). ``inner`` maps
     the variables of loops unrolled into this one to their trip counts; ``changed`` the names
     the loop body assigns."""
-    written = {site.array for site in loop_sites if site.direction == "write"}
     verdicts = []
     for site in loop_sites:
         used = {name: count for name, count in inner.items() if name in site.tokens}  # its unrolled copies
@@ -173,8 +172,6 @@ def burst_verdicts(
         for count in used.values():
             copies *= count
         reason = _burst_failure(site, variable, step, used, changed, copies)
-        if reason is None and site.direction == "read" and site.array in written:
-            reason = "the read is clobbered by a write to the same port in the loop"
         length = trips * copies if reason is None and trips is not None else None
         verdicts.append(Burst(site.array, site.direction, loop, reason is None, length, reason, site.file, site.line))
     return verdicts
