@@ -949,7 +949,7 @@ class SourceReader:
         )
         verdicts = [replace(verdict, port=context.aliases.get(verdict.port, verdict.port)) for verdict in verdicts]
         for site, verdict in zip(axi_sites, verdicts) if not self.use_min else ():
-            self.bursts[(site.file, site.line, site.column, site.direction)] = verdict
+            self.bursts[(site.file, site.line, site.column, site.direction, verdict.port)] = verdict
         failed = [verdict for verdict in verdicts if not verdict.inferred]
         single = hls_verdicts.single_transaction_ii(self.axi_latency, self.outstanding)
         if pipelined is not None:

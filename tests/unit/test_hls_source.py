@@ -470,9 +470,9 @@ def test_hls_src_kernels_read_from_source_match_their_static_schedule_loop_by_lo
         # Vitis infers no burst there and each read is a transaction (64 cycles / 16 outstanding)
         assert charged == {"ReadRows"}
         failed = [burst for burst in read.bursts if not burst.inferred]
-        assert [(b.port, b.loop, b.reason) for b in failed] == [
-            ("mem", "ReadRows", "the access is in a conditional branch")
-        ]
+        assert sorted((b.port, b.loop, b.reason) for b in failed) == [
+            (port, "ReadRows", "the access is in a conditional branch") for port in ("a", "b")
+        ]  # the top's two ports, each through its own call of the reader
         assert found["ReadRows"].ii == 4
         for row in program.rows:
             if row.kind == "pipelined" and row.name.strip() not in charged:  # the same II elsewhere
