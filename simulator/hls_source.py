@@ -683,7 +683,8 @@ class SourceReader:
         written word by word each time its scope runs: a loop of one word a cycle per bank
         (UG1399 "Initializing and Resetting Arrays": an array that is not static is
         initialized on every call; a ``static`` or ``const`` one holds its values in the RAM's
-        contents, without a loop)."""
+        contents, without a loop, and so does one the function never writes: the tool makes it
+        a ROM, as hanyax's FIR coefficients in tests/data/hls_reports/)."""
         if statement.kind.name != "DECL_STMT":
             return []
         nodes = []
@@ -697,6 +698,7 @@ class SourceReader:
                 or declaration.type.is_const_qualified()
                 or declaration.type.element_type.is_const_qualified()
                 or not any(child.kind.name == "INIT_LIST_EXPR" for child in declaration.get_children())
+                or not self._array_written(declaration)
             ):
                 continue
             words = math.ceil(_elements(declaration.type) / context.factors.get(name, 1))
@@ -723,6 +725,30 @@ class SourceReader:
                 number = self.evaluate(value, context.env) if value is not None else None
                 if number is not None:
                     context.env[declaration.spelling] = number
+
+    def _array_written(self, declaration) -> bool:
+        """Whether an array is stored to (``name[...] = ...``, ``+=``, ``++``) after its
+        declaration, in the function that declares it or passed to a call (which may write it)."""
+        function = declaration.semantic_parent
+        if function is None or function.kind.name not in FUNCTION_KINDS:
+            return True
+        name, after = declaration.spelling, declaration.extent.end.offset
+        tokens = [(token.spelling, token.extent.start.offset) for token in function.get_tokens()]
+        for index, (token, offset) in enumerate(tokens):
+            if token != name or offset <= after:
+                continue
+            following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
+            if following in (",", ")"):
+                return True  # an argument: the callee may write it
+            depth, position = 0, index + 1
+            while position < len(tokens) and (tokens[position][0] == "[" or depth):
+                depth += {"[": 1, "]": -1}.get(tokens[position][0], 0)
+                position += 1
+            if position < len(tokens) and tokens[position][0] in ASSIGNMENTS:
+                return True
+            if index and tokens[index - 1][0] in ("++", "--"):
+                return True
+        return False
 
     def _changed(self, declaration) -> bool:
         """Whether a local variable is assigned, incremented or has its address taken after

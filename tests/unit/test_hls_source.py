@@ -520,7 +520,7 @@ def test_the_tools_preprocessed_form_reads_its_intrinsics_as_pragmas(tmp_path):
     assert "Lanes" not in loops(largest)  # unrolled completely: its four copies are in one iteration of Rows
 
 
-def test_an_initialized_local_array_costs_a_loop_of_a_word_a_cycle_unless_static_or_const(tmp_path):
+def test_an_initialized_local_array_costs_a_loop_of_a_word_a_cycle_unless_static_const_or_never_written(tmp_path):
     kernel = tmp_path / "hist.cpp"
     kernel.write_text(
         "void hist(int in[1024], int out[256]) {\n"
@@ -531,6 +531,7 @@ def test_an_initialized_local_array_costs_a_loop_of_a_word_a_cycle_unless_static
         "#pragma HLS ARRAY_PARTITION variable=split cyclic factor=4\n"
         "  for (int i = 0; i < 1024; i++) {\n"
         "    bins[in[i] & 255] += table[i & 255] + keep[i & 255] + split[i & 255];\n"
+        "    split[in[i] & 255] = i;\n"
         "  }\n"
         "  for (int b = 0; b < 256; b++) out[b] = bins[b];\n"
         "}\n"
@@ -539,6 +540,9 @@ def test_an_initialized_local_array_costs_a_loop_of_a_word_a_cycle_unless_static
     assert found["bins_init"]["trip_count"] == 256
     assert found["split_init"]["trip_count"] == 64  # four banks written at once
     assert "keep_init" not in found and "table_init" not in found
+    # an initialized array the function never writes is a ROM: no loop
+    kernel.write_text(kernel.read_text().replace("    split[in[i] & 255] = i;\n", ""))
+    assert "split_init" not in loops(read_source(kernel, "hist")[0])
 
 
 def test_burst_and_conflict_verdicts_follow_the_documented_preconditions_and_are_charged(tmp_path):
