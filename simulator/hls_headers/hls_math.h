@@ -2,6 +2,7 @@
 // the reader times by name (sqrt, exp, log) and the common others, for float and double.
 #ifndef CNNACC_STANDIN_HLS_MATH_H
 #define CNNACC_STANDIN_HLS_MATH_H
+#include <cstdint>
 
 namespace hls {
 template <typename T>
