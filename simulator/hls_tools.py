@@ -13,10 +13,10 @@ user-guide section (or public report) it comes from:
   ("Memory Property on Interface", "Array Interfaces") says a single-port RAM by default and a
   dual-port RAM "if it reduces the initiation interval or latency"; Vitis HLS reports do give
   two ports (gct02/AHLS sparseMatrixPower, Vitis HLS 2023.2: three accesses of one argument an
-  iteration, II 2). UG902 states the same for Vivado HLS, yet its reports show the single port
-  kept (a pipelined loop reading N elements of an argument gets II N: Vivado HLS 2017-2019
-  reports of tests/data/hls_reports/), so a Vivado HLS argument has one port unless a RESOURCE
-  directive gives a dual-port core;
+  iteration, II 2). UG902 ("Array Interfaces") states the same for Vivado HLS, and its reports
+  agree (robertszafa floydwarshall and spmv, AngeloDamiani floyd_warshall, AugustKRZhu
+  fir_unroll in tests/data/hls_reports/: two ports on an argument that a loop reads several
+  times), so an argument has two ports in both families unless a storage type says one;
 - the ``bram`` interface mode, and a RAM_1P / ROM_1P storage type or core, give one port in
   both families; RAM_2P, RAM_T2P, RAM_S2P, ROM_2P two (UG1399 "pragma HLS bind_storage",
   UG902 "set_directive_resource").
@@ -90,9 +90,7 @@ class Tool:
         an optional storage type or core (ram_1p, RAM_2P_BRAM, ...)."""
         if storage:
             return storage_ports(storage)
-        if mode == "bram":
-            return 1
-        return 1 if self.vivado else 2
+        return 1 if mode == "bram" else 2
 
 
 def storage_ports(storage: str) -> int:

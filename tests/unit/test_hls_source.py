@@ -515,7 +515,7 @@ def test_the_tools_preprocessed_form_reads_its_intrinsics_as_pragmas(tmp_path):
     )
     largest, smallest, _ = read_source(kernel, "scale", tool="vivado_hls:2018.3")
     rows = loops(largest)["Rows"]
-    assert (rows["trip_count"], rows["pipeline_ii"]) == (16, 4)  # II 3 asked; four reads of x on its one port
+    assert (rows["trip_count"], rows["pipeline_ii"]) == (16, 3)  # II 3 asked (four reads of x on two ports: 2)
     assert loops(smallest)["Rows"]["trip_count"] == 8
     assert "Lanes" not in loops(largest)  # unrolled completely: its four copies are in one iteration of Rows
 
@@ -598,3 +598,38 @@ def test_burst_and_conflict_verdicts_follow_the_documented_preconditions_and_are
     assert set(conflicts) == {"Strided", "Gather", "Lanes"}
     assert ii["Lanes"] == conflicts["Lanes"].ii == 2  # 4 reads whose banks are unknown share 2 ports
     assert "banks are not known" in conflicts["Lanes"].reason
+
+
+def test_tool_profiles_set_automatic_pipelining_and_storage_types_set_an_arguments_ports(tmp_path):
+    from simulator.hls_tools import Tool
+
+    kernel = tmp_path / "sum4.cpp"
+    kernel.write_text(
+        "int sum4(int x[256]) {\n"
+        "  int s = 0;\n"
+        "  for (int i = 0; i < 64; i++) {\n"
+        "    for (int l = 0; l < 4; l++) s += x[4 * i + l];\n"
+        "  }\n"
+        "  return s;\n"
+        "}\n"
+    )
+    vitis = loops(read_source(kernel, "sum4", tool="vitis_hls:2023.2")[0])
+    vivado = loops(read_source(kernel, "sum4", tool="vivado_hls:2019.2")[0])
+    assert vitis["VITIS_LOOP_3_1_VITIS_LOOP_4_2"]["pipeline_ii"] == 1  # pipelined and flattened unasked
+    assert {loop["pipeline_ii"] for loop in vivado.values()} == {None}  # Vivado HLS pipelines nothing unasked
+    pipelined = kernel.read_text().replace("i++) {\n", "i++) {\n#pragma HLS PIPELINE\n")
+    kernel.write_text(pipelined)
+    dual = {
+        tool: loops(read_source(kernel, "sum4", tool=tool)[0])["VITIS_LOOP_3_1"]["pipeline_ii"]
+        for tool in ("vitis_hls:2023.2", "vivado_hls:2019.2")
+    }
+    assert len(set(dual.values())) == 1  # an argument has two ports in both families
+    kernel.write_text(pipelined.replace("  int s = 0;\n", "#pragma HLS INTERFACE bram port=x\n  int s = 0;\n"))
+    single = loops(read_source(kernel, "sum4")[0])["VITIS_LOOP_4_1"]["pipeline_ii"]  # a line lower
+    assert single > dual["vitis_hls:2023.2"]  # the reads share one port
+    with pytest.raises(ValueError, match=r"tool 'vitis:2023' is not of the form"):
+        Tool.parse("vitis:2023")
+    with pytest.raises(ValueError, match=r"vivado_hls:2021.1 does not exist"):
+        Tool.parse("vivado_hls:2021.1")
+    assert Tool.from_report("Vivado HLS 2019.2") == Tool.parse("vivado_hls:2019.2")
+    assert Tool.from_report("Vitis HLS 2023.2") == Tool.parse("vitis_hls:2023.2")
