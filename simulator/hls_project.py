@@ -1,0 +1,447 @@
+"""Read an HLS project folder as its users keep it (``cnnacc hls-estimate DIR``).
+
+A project names its design files, top function, flags, part, clock and directives in one of:
+
+- ``hls_config.cfg``, the Vitis unified flow's config file (UG1399, "HLS Config File Commands"):
+  ``part=``, ``clock=`` (a period, ``10`` or ``10ns``, or a frequency, ``100MHz``),
+  ``syn.file=`` (repeatable), ``syn.top=``, ``syn.cflags=``, ``syn.file_cflags=FILE,FLAGS``,
+  ``syn.compile.pipeline_loops=`` and ``syn.directive.<name>=LOCATION [VARIABLE] key=value flag``
+  (the Tcl ``set_directive_<name>`` with its options as words); ``tb.*`` and the other
+  ``package.*`` / ``cosim.*`` settings are testbench or flow settings and are skipped;
+- a Tcl run script, ``run_hls.tcl``, ``script.tcl`` or another ``*.tcl`` calling ``open_project``
+  or ``open_component`` (UG1399 "Tcl Commands", UG902 "Command Reference"): ``add_files [-tb]
+  [-cflags "..."] FILES``, ``set_top``, ``set_part``, ``create_clock -period``, ``config_compile
+  -pipeline_loops``, ``set_directive_*`` and ``source directives.tcl``. The script is run by a
+  small Tcl reader: ``set X value``, ``$X`` / ``${X}``, quoting and braces, ``proc`` and its
+  calls, ``if`` on values it knows and the command substitutions ``[info script]`` and ``[file
+  tail|dirname|normalize|join ...]``; any other ``[...]`` is kept unknown and fails with
+  file:line when a project command needs it. The settings are those in effect at the first
+  synthesis: the reading stops at ``csynth_design``, ``close_solution`` or ``exit``.
+
+``hls_config.cfg`` wins over a Tcl script in the same folder (the examples keep both, the same).
+A csynth report beside the project (``*/syn/report/csynth.rpt`` or ``*_csynth.rpt``) names the
+tool that synthesised it in its header ("Vivado HLS Report for" or "Vitis HLS Report for",
+``* Version: 2019.2``). Testbench files (``-tb``, ``tb.file``, ``*_tb.*`` and ``*test*.*``) are
+not the design. Anything the readers cannot take raises ``SourceError("file:line: what")``.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+from simulator.hls_source import SourceError
+
+CONFIG = "hls_config.cfg"
+SCRIPTS = ("run_hls.tcl", "script.tcl")
+SOURCES = (".c", ".cc", ".cpp", ".cxx", ".c++")
+PROJECT_COMMANDS = ("add_files", "set_top", "set_part", "create_clock", "config_compile", "source")
+FLAGS = {"register", "off", "rewind", "skip_exit_check", "recursive", "region", "self", "force", "enable_flush"}
+REPORTS = [f"{'*/' * depth}{name}" for depth in range(4) for name in ("syn/report/csynth.rpt", "*_csynth.rpt")]
+FAMILY = re.compile(r"(Vivado|Vitis) HLS Report for")
+VERSION = re.compile(r"^\*\s*Version:\s*(\d{4})\.(\d)", re.MULTILINE)
+CONDITION = re.compile(r"\s*\"?([^\s\"=!<>]+)\"?\s*(==|!=|<=|>=|<|>|eq|ne)\s*\"?([^\s\"=!<>]+)\"?\s*")
+PROJECT = re.compile(rf"\b({'|'.join(PROJECT_COMMANDS)}|set_directive_\w+)\b")
+VARIABLE = re.compile(r"\$(?:\{([^}]*)\}|([A-Za-z0-9_:]+))")
+COMPARE = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, ">": operator.gt,
+           "<=": operator.le, ">=": operator.ge}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ProjectSettings:
+    """What a project folder says about its synthesis (module docstring).
+
+    ``cflags`` are the -D / -I flags of the design files (include folders made absolute),
+    ``clock_ns`` the clock period, ``tool`` "vivado_hls:YEAR.N" / "vitis_hls:YEAR.N" from a
+    csynth report, ``directives`` a sourced Tcl directives file, ``directive_lines`` the
+    ``set_directive_*`` commands of the script or config as Tcl, each with its "file:line".
+    """
+
+    folder: Path
+    config: Path
+    files: tuple[Path, ...]
+    top: str | None
+    cflags: tuple[str, ...] = ()
+    part: str | None = None
+    clock_ns: float | None = None
+    tool: str | None = None
+    directives: Path | None = None
+    directive_lines: tuple[tuple[str, str], ...] = ()
+    pipeline_loops: int | None = None
+
+    def flags(self, kind: str) -> list[str]:
+        """The values of the -D ("D") or -I ("I") flags."""
+        return [flag[2:] for flag in self.cflags if flag.startswith(f"-{kind}")]
+
+    def design_file(self, top: str | None = None) -> Path:
+        """The design source defining ``top`` (a text search; the first source when none does)."""
+        top = top or self.top
+        sources = [path for path in self.files if path.suffix.lower() in SOURCES] or list(self.files)
+        if not sources:
+            raise SourceError(f"{self.config}:1: the project names no design file")
+        if top:
+            pattern = re.compile(rf"\b{re.escape(top)}\s*\([^;{{}}]*\)\s*(?:const\s*)?\{{")
+            for path in sources:
+                if path.is_file() and pattern.search(path.read_text(errors="replace")):
+                    return path
+        return sources[0]
+
+
+def _found() -> dict:
+    """What a config or script has said so far (the fields of ProjectSettings)."""
+    return {"files": [], "cflags": [], "top": None, "part": None, "clock_ns": None, "directives": None,
+            "directive_lines": [], "pipeline_loops": None}  # fmt: skip
+
+
+def read_project(folder) -> ProjectSettings:
+    """The settings of the project in ``folder`` (or of the config / script file given)."""
+    path = Path(folder)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such project folder")
+    config = path if path.is_file() else _config_of(path)
+    found = _read_config(config) if config.suffix == ".cfg" else _TclReader(config).run()
+    design = [path for path in found["files"] if not _is_testbench(path)]  # test.cpp alone is the design
+    settings = {key: tuple(value) if isinstance(value, list) else value for key, value in found.items()}
+    settings |= {"files": tuple(dict.fromkeys(design or found["files"])), "tool": report_tool(config.parent)}
+    return ProjectSettings(folder=config.parent, config=config, **settings)
+
+
+def _config_of(folder: Path) -> Path:
+    """hls_config.cfg, run_hls.tcl, script.tcl, another *.cfg naming syn.top or *.tcl opening a project."""
+    named = [folder / name for name in (CONFIG, *SCRIPTS)]
+    marks = {".cfg": r"^\s*syn\.top\s*=", ".tcl": r"^\s*open_(project|component)\b"}
+    for path in [*named, *sorted(folder.glob("*.cfg")), *sorted(folder.glob("*.tcl"))]:
+        if path.is_file() and (path in named or re.search(marks[path.suffix], path.read_text(errors="replace"), re.M)):
+            return path
+    raise FileNotFoundError(f"{folder}: no {CONFIG}, run_hls.tcl, script.tcl or *.tcl with open_project")
+
+
+def report_tool(folder: Path) -> str | None:
+    """The tool named by the first csynth report beside ``folder``'s project ("vivado_hls:2019.2"), or None."""
+    for pattern in REPORTS:
+        for path in sorted(folder.glob(pattern)):
+            text = path.read_text(errors="replace")[:4000]
+            family = FAMILY.search(text)
+            version = VERSION.search(text)
+            if family and version:
+                return f"{family[1].lower()}_hls:{version[1]}.{version[2]}"
+    return None
+
+
+def clock_period(text: str, where: str) -> float:
+    """A clock as ns: a period ("10", "10ns", "2500ps") or a frequency ("100MHz", "1GHz")."""
+    match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+(?:[eE][-+]?\d+)?)\s*(ns|ps|us|mhz|ghz|khz|hz)?\s*", text, re.IGNORECASE)
+    if match is None or float(match[1]) <= 0:
+        raise SourceError(f"{where}: clock {text!r} is not a period (10, 10ns) or a frequency (100MHz)")
+    value, unit = float(match[1]), (match[2] or "ns").lower()
+    scale = {"ns": 1.0, "ps": 1e-3, "us": 1e3}
+    return value * scale[unit] if unit in scale else 1e9 / (value * {"hz": 1, "khz": 1e3, "mhz": 1e6, "ghz": 1e9}[unit])
+
+
+def _cflags(text: str, base: Path, where: str) -> list[str]:
+    """The -D and -I flags of a cflags string, include folders made absolute from ``base``."""
+    try:
+        words = shlex.split(text)
+    except ValueError as error:
+        raise SourceError(f"{where}: cflags {text!r}: {error}") from None
+    joined = [word + after if word in ("-D", "-I") else word for word, after in zip(words, words[1:] + [""])]
+    flags = [word for word in joined if word.startswith("-D") and len(word) > 2]
+    return flags + [f"-I{(base / word[2:]).resolve()}" for word in joined if word.startswith("-I") and len(word) > 2]
+
+
+def _is_testbench(path: Path) -> bool:
+    return re.search(r"(_tb$|^tb_|test)", path.stem.lower()) is not None
+
+
+def _design_files(words: list[str], base: Path, where: str) -> list[Path]:
+    """Design files of one add_files / syn.file value (several per word, blank-separated)."""
+    files = []
+    for word in words:
+        for name in word.split():
+            path = _locate(name, base)
+            if path is None and not name.lower().endswith((".h", ".hh", ".hpp", ".hxx")):
+                raise SourceError(f"{where}: design file {name!r} does not exist")
+            files += [path] if path is not None else []  # a missing header: sources include theirs
+    return files
+
+
+def _locate(name: str, base: Path) -> Path | None:
+    """A file named relative to the folder the tool ran in: the script's, or one above it
+    (Vivado HLS keeps ``proj/solution1/script.tcl`` naming files from the project's parent)."""
+    for folder in (base, *list(base.parents)[:3]):
+        path = (folder / name).resolve()
+        if path.is_file():
+            return path
+    return None
+
+
+def _directive(name: str, value: str, where: str) -> str:
+    """``syn.directive.NAME=LOCATION [VARIABLE] key=value flag`` as a Tcl set_directive line."""
+    words = value.split()
+    if not words:
+        raise SourceError(f"{where}: syn.directive.{name} has no location")
+    positional = [word for word in words if "=" not in word and word.lower() not in FLAGS]
+    options = [f"-{word.split('=', 1)[0]} {shlex.quote(word.split('=', 1)[1])}" for word in words if "=" in word]
+    options += [f"-{word}" for word in words if "=" not in word and word.lower() in FLAGS]
+    return " ".join([f"set_directive_{name.lower()}", *map(shlex.quote, positional[:2]), *options])
+
+
+def _read_config(path: Path) -> dict:
+    """``hls_config.cfg``: ``key=value`` lines, ``[section]`` headers and ``#`` comments."""
+    found, base = _found(), path.parent
+    file_cflags: dict[Path, list[str]] = {}
+    for number, raw in enumerate(path.read_text(errors="replace").splitlines(), 1):
+        line, where = raw.split("#", 1)[0].strip(), f"{path}:{number}"
+        if not line or re.fullmatch(r"\[[\w.\-]*\]", line):
+            continue
+        key, sep, value = (part.strip() for part in line.partition("="))
+        if not sep or not key:
+            raise SourceError(f"{where}: {line!r} is not a key=value setting or a [section]")
+        key = key.lower()
+        if key == "syn.file":
+            found["files"] += _design_files([value], base, where)
+        elif key == "syn.top":
+            found["top"] = value
+        elif key == "part":
+            found["part"] = value
+        elif key == "clock":
+            found["clock_ns"] = clock_period(value, where)
+        elif key == "syn.cflags":
+            found["cflags"] += _cflags(value, base, where)
+        elif key == "syn.file_cflags":
+            name, _, flags = value.partition(",")
+            file_path = _locate(name.strip(), base)
+            if file_path is None:
+                raise SourceError(f"{where}: syn.file_cflags names {name.strip()!r}, which does not exist")
+            file_cflags.setdefault(file_path, []).extend(_cflags(flags, base, where))
+        elif key == "syn.compile.pipeline_loops":
+            found["pipeline_loops"] = _whole(value, f"{where}: syn.compile.pipeline_loops")
+        elif key.startswith("syn.directive."):
+            found["directive_lines"].append((_directive(key.removeprefix("syn.directive."), value, where), where))
+    for file_path, flags in file_cflags.items():  # flags of the design files (the one estimated)
+        if file_path in found["files"]:
+            found["cflags"] += [flag for flag in flags if flag not in found["cflags"]]
+    return found
+
+
+class _Unknown(str):
+    """A value the reader does not know: "file:line: why", raised when a project command needs it."""
+
+
+Word = tuple[str, bool, int]  # text, braced (no substitution), line
+
+
+class _TclReader:
+    """Runs a Vitis / Vivado HLS run script far enough to know its project (module docstring)."""
+
+    def __init__(self, path: Path):
+        self.path, self.found, self.done = path, _found(), False
+        self.globals: dict[str, str] = {"argv": "", "argc": "0"}
+        self.procs: dict[str, tuple[str, Word, Path]] = {}
+
+    def run(self) -> dict:
+        self.script(self.path.read_text(errors="replace"), self.path, 1, self.globals)
+        return self.found
+
+    def script(self, text: str, path: Path, first: int, scope: dict[str, str]) -> None:
+        for line, raw in _commands(text, path, first):
+            if self.done:
+                return
+            self.command(raw, path, line, scope)
+
+    def command(self, raw: list[Word], path: Path, line: int, scope: dict[str, str]) -> None:
+        where = f"{path}:{line}"
+        words = [text if braced else self.substitute(text, f"{path}:{at}", scope) for text, braced, at in raw]
+        name, args = words[0], words[1:]
+        if name == "set" and len(args) == 2:
+            scope[args[0]] = args[1]
+        elif name == "proc" and len(args) == 3:
+            self.procs[args[0]] = (args[1], raw[3], path)
+        elif name in self.procs:
+            params, body, body_path = self.procs[name]
+            local: dict[str, str] = {}
+            for index, param in enumerate(_list(params, where)):
+                spec = _list(param, where) or [""]
+                local[spec[0]] = args[index] if index < len(args) else (spec[1] if len(spec) > 1 else "")
+            self.script(body[0], body_path, body[2], local)
+        elif name == "if":
+            self.branch(raw[1:], path, scope)
+        elif name in ("exit", "close_solution", "csynth_design"):
+            self.done = True
+        elif name in PROJECT_COMMANDS or name.startswith("set_directive_"):
+            unknown = next((word for word in words if isinstance(word, _Unknown)), None)
+            if unknown is not None:
+                raise SourceError(f"{unknown} (needed by {name} at line {line})")
+            self.project(name, args, where)
+
+    def branch(self, raw: list[Word], path: Path, scope: dict[str, str]) -> None:
+        """``if C B ?elseif C B? ?else B?``: the first branch whose condition holds; file:line when
+        a condition the reader cannot decide guards project commands."""
+        words = [word for word in raw if word[1] or word[0] not in ("then", "elseif", "else")]
+        branches: list[tuple[Word | None, Word]] = [(words[k], words[k + 1]) for k in range(0, len(words) - 1, 2)]
+        branches += [(None, words[-1])] if len(words) % 2 else []
+        for condition, body in branches:
+            value = True if condition is None else self.condition(condition, path, scope)
+            if value is None and condition is not None and any(PROJECT.search(word[0]) for _, word in branches):
+                where = f"{path}:{condition[2]}"
+                raise SourceError(
+                    f"{where}: cannot decide the Tcl condition {{{condition[0]}}} around project commands"
+                )
+            if value:
+                self.script(body[0], path, body[2], scope)
+            if value is not False:
+                return
+
+    def condition(self, word: Word, path: Path, scope: dict[str, str]) -> bool | None:
+        """A comparison of two values the reader knows, or one number; None otherwise."""
+        value = self.substitute(word[0], f"{path}:{word[2]}", scope)
+        match = CONDITION.fullmatch(value)
+        if isinstance(value, _Unknown) or match is None:
+            return None if isinstance(value, _Unknown) or _number(value) is None else bool(_number(value))
+        left, right, op = match[1], match[3], {"eq": "==", "ne": "!="}.get(match[2], match[2])
+        a, b = _number(left), _number(right)
+        return COMPARE[op](a, b) if a is not None and b is not None else COMPARE[op](left, right)
+
+    def substitute(self, text: str, where: str, scope: dict[str, str]) -> str:
+        """Backslash, ``$variable`` and ``[command]`` substitution of an unbraced word."""
+        out: list[str] = []
+        index = 0
+        while index < len(text):
+            char, match = text[index], VARIABLE.match(text, index)
+            if char == "\\" and index + 1 < len(text):
+                value, index = {"n": "\n", "t": "\t"}.get(text[index + 1], text[index + 1]), index + 2
+            elif match is not None:
+                name = match[1] if match[1] is not None else match[2]
+                value, index = scope.get(name, _Unknown(f"{where}: Tcl variable ${name} is not set")), match.end()
+            elif char == "[":
+                end = _matching(text, index, "[", "]", where)
+                value, index = self.evaluate(text[index + 1 : end], where, scope), end + 1
+            else:
+                value, index = char, index + 1
+            out.append(value)
+        return next((value for value in out if isinstance(value, _Unknown)), None) or "".join(out)
+
+    def evaluate(self, text: str, where: str, scope: dict[str, str]) -> str:
+        """A command substitution: ``info script``, ``file tail|dirname|normalize|join`` or unknown."""
+        commands = list(_commands(text, self.path, 1))
+        raw = commands[0][1] if commands else []
+        words = [word if braced else self.substitute(word, where, scope) for word, braced, _ in raw]
+        unknown = next((word for word in words if isinstance(word, _Unknown)), None)
+        if unknown is not None:
+            return unknown
+        if len(commands) == 1 and words == ["info", "script"]:
+            return str(self.path)
+        if len(commands) == 1 and words[:1] == ["file"] and len(words) >= 3:
+            path = Path(words[2])
+            known = {"tail": path.name, "dirname": str(path.parent), "join": str(Path(*words[2:]))}
+            known["normalize"] = str((self.path.parent / path).resolve())
+            if words[1] in known:
+                return known[words[1]]
+        return _Unknown(f"{where}: cannot evaluate the Tcl command substitution [{text.strip()}]")
+
+    def project(self, name: str, args: list[str], where: str) -> None:
+        """One project command (module docstring) with its words substituted."""
+        found, base = self.found, self.path.parent
+        if name == "add_files" and "-tb" not in args and "-blackbox" not in args:
+            valued = {"-cflags", "-csimflags"}
+            files = [w for k, w in enumerate(args) if not w.startswith("-") and (k == 0 or args[k - 1] not in valued)]
+            found["files"] += _design_files(files, base, where)
+            flags = [_cflags(args[k + 1], base, where) for k, w in enumerate(args[:-1]) if w == "-cflags"]
+            found["cflags"] += [flag for group in flags for flag in group if flag not in found["cflags"]]
+        elif name == "set_top" and args:
+            found["top"] = args[0]
+        elif name == "set_part" and args:
+            found["part"] = args[0]
+        elif name == "create_clock" and "-period" in args[:-1]:
+            found["clock_ns"] = clock_period(args[args.index("-period") + 1], where)
+        elif name == "config_compile" and "-pipeline_loops" in args[:-1]:
+            found["pipeline_loops"] = _whole(args[args.index("-pipeline_loops") + 1], f"{where}: -pipeline_loops")
+        elif name == "source" and args:
+            sourced = _locate(args[0], base)
+            if sourced is None:
+                raise SourceError(f"{where}: sourced file {args[0]!r} does not exist")
+            text = sourced.read_text(errors="replace")
+            if found["directives"] is None and re.search(r"^\s*set_directive_", text, re.MULTILINE):
+                found["directives"] = sourced  # the directives file, read by the source reader
+                return
+            self.script(text, sourced, 1, self.globals)
+        elif name.startswith("set_directive_"):
+            found["directive_lines"].append((" ".join([name, *map(shlex.quote, args)]), where))
+
+
+def _commands(text: str, path: Path, first: int):
+    """(line, [(word, braced, line)]) of each command of a Tcl script, comments skipped."""
+    index, line, start = 0, first, first
+    words: list[Word] = []
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and text.startswith("\n", index + 1):
+            index, line = index + 2, line + 1
+        elif char in " \t\r":
+            index += 1
+        elif char in "\n;":
+            if words:
+                yield start, words
+            words = []
+            line += char == "\n"
+            index += 1
+        elif char == "#" and not words:
+            end = text.find("\n", index)
+            index = len(text) if end < 0 else end
+        else:
+            start = line if not words else start
+            where = f"{path}:{line}"
+            if char == "{":
+                end = _matching(text, index, "{", "}", where)
+                words.append((text[index + 1 : end], True, line))
+            else:
+                quoted = char == '"'
+                end = index + quoted
+                while end < len(text) and (text[end] != '"' if quoted else text[end] not in " \t\r\n;"):
+                    if text[end] == "[":
+                        end = _matching(text, end, "[", "]", where)
+                    end += 1 + (text[end] == "\\")
+                if quoted and end >= len(text):
+                    raise SourceError(f"{where}: unbalanced quote in Tcl")
+                words.append((text[index + quoted : end], False, line))
+                end -= not quoted
+            line += text.count("\n", index, end + 1)
+            index = end + 1
+    if words:
+        yield start, words
+
+
+def _matching(text: str, index: int, opening: str, closing: str, where: str) -> int:
+    """The index of the bracket closing the one at ``index``."""
+    depth, position = 0, index
+    while position < len(text):
+        char = text[position]
+        depth += (char == opening) - (char == closing)
+        if depth == 0:
+            return position
+        position += 1 + (char == "\\")
+    raise SourceError(f"{where}: unbalanced {opening}{closing} in Tcl")
+
+
+def _list(text: str, where: str) -> list[str]:
+    """A Tcl list's elements (braced or blank-separated)."""
+    return [word for _, words in _commands(text.replace("\n", " "), Path(where), 1) for word, _, _ in words]
+
+
+def _whole(text: str, what: str) -> int:
+    if not text.isdigit():
+        raise SourceError(f"{what} {text!r} is not a whole number")
+    return int(text)
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.strip())
+    except ValueError:
+        return None
+
+
+__all__ = ["ProjectSettings", "SourceError", "clock_period", "read_project", "report_tool"]
