@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -237,24 +239,76 @@ SOURCE_SUFFIXES = (".cpp", ".cc", ".cxx", ".c", ".hpp", ".h")
 
 def _source_estimate(args: argparse.Namespace) -> None:
     """hls-estimate FILE.cpp --top NAME: the nest read from the C++ (simulator.hls_source)."""
+    if args.top is None:
+        raise ValueError(f"hls-estimate: {args.nest} is C++; give its top function with --top NAME")
+    options = {
+        "defines": args.defines,
+        "includes": args.includes,
+        "directives": args.directives,
+        "clock_ns": args.clock_ns,
+        "part": args.source_part,
+        "pipeline_loops": args.pipeline_loops,
+        "tool": args.tool,
+    }
+    _print_source_estimate(args, args.nest, args.top, options, {})
+
+
+def _project_estimate(args: argparse.Namespace) -> None:
+    """hls-estimate DIR: the project's top read from its design file with its settings
+    (simulator.hls_project); the flags given on the command line win over the project's, and
+    --directives replaces the project's directives."""
+    import tempfile
+
+    from simulator.hls_project import read_project
+    from simulator.hls_source import SourceError
+
+    project = read_project(args.nest)
+    top = args.top or project.top
+    if top is None:
+        raise ValueError(f"hls-estimate: {project.config} names no top function; give it with --top NAME")
+    source = project.design_file(top)
+    folders = [str(path.parent) for path in project.files]
+    options = {
+        "defines": project.flags("D") + args.defines,  # the last definition of a macro wins
+        "includes": list(dict.fromkeys(args.includes + project.flags("I") + folders)),
+        "directives": args.directives,
+        "clock_ns": args.clock_ns if args.clock_ns is not None else project.clock_ns,
+        "part": args.source_part or project.part,
+        "pipeline_loops": args.pipeline_loops if args.pipeline_loops is not None else project.pipeline_loops,
+        "tool": args.tool or project.tool,
+    }
+    facts = {"project": str(project.config), "tool": options["tool"]}
+    if args.directives is not None or not project.directive_lines:
+        options["directives"] = args.directives or project.directives
+        _print_source_estimate(args, source, top, options, facts)
+        return
+    # the project's directives file and set_directive lines, read as one file whose lines
+    # name their origin in errors
+    lines = project.directives.read_text(errors="replace").splitlines() if project.directives else []
+    origins = {number: f"{project.directives}:{number}" for number in range(1, len(lines) + 1)}
+    for text, where in project.directive_lines:
+        lines.append(text)
+        origins[len(lines)] = where
+    with tempfile.TemporaryDirectory(prefix="cnnacc-directives-") as folder:
+        combined = Path(folder) / "directives.tcl"
+        combined.write_text("\n".join(lines) + "\n")
+        options["directives"] = str(combined)
+        try:
+            _print_source_estimate(args, source, top, options, facts)
+        except SourceError as error:
+            match = re.match(rf"{re.escape(str(combined))}:(\d+):", str(error))
+            if match is None:
+                raise
+            raise SourceError(origins[int(match[1])] + str(error)[match.end() - 1 :]) from None
+
+
+def _print_source_estimate(args: argparse.Namespace, source, top: str, options: dict, facts: dict) -> None:
     import sys
 
     from simulator.hls_source import read_source, source_report
     from simulator.schedule import estimate_nest
 
-    if args.top is None:
-        raise ValueError(f"hls-estimate: {args.nest} is C++; give its top function with --top NAME")
-    nest, smallest, warnings = read_source(
-        args.nest,
-        args.top,
-        defines=args.defines,
-        includes=args.includes,
-        directives=args.directives,
-        clock_ns=args.clock_ns,
-        part=args.source_part,
-        pipeline_loops=args.pipeline_loops,
-        args=dict(args.arg),
-    )
+    nest, smallest, warnings = read_source(source, top, args=dict(args.arg), **options)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if args.emit_nest:
@@ -262,12 +316,21 @@ def _source_estimate(args: argparse.Namespace) -> None:
         return
     data = source_report(nest, smallest, warnings)
     if args.json:
-        print(json.dumps(data | {"source": str(args.nest), "top": args.top}, indent=2))
+        print(json.dumps(data | facts | {"source": str(source), "top": top}, indent=2))
         return
     print(estimate_nest(nest).format_table())
     if smallest is not None:
         low = data["latency_cycles_min"]
         print(f"latency with the smallest trip counts and shortest branches: {low} cycles (estimate)")
+
+
+def _tool(text: str) -> str:
+    """--tool: vivado_hls:YEAR.N or vitis_hls:YEAR.N."""
+    if re.fullmatch(r"(vivado_hls|vitis_hls):\d{4}\.\d", text) is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a tool; expected vivado_hls:YEAR.N or vitis_hls:YEAR.N (e.g. vitis_hls:2023.2)"
+        )
+    return text
 
 
 def _binding(text: str) -> tuple[str, int]:
@@ -285,7 +348,10 @@ def cmd_hls_estimate(args: argparse.Namespace) -> None:
     from simulator.schedule import estimate_nest, kernel_schedule, load_nest
 
     if (args.nest is None) == (args.kernel is None):
-        raise ValueError("hls-estimate: give either NEST.json, FILE.cpp --top NAME or --kernel matmul|im2col")
+        raise ValueError("hls-estimate: give either NEST.json, FILE.cpp --top NAME, DIR or --kernel matmul|im2col")
+    if args.nest is not None and Path(args.nest).is_dir():
+        _project_estimate(args)
+        return
     if args.nest is not None and args.nest.lower().endswith(SOURCE_SUFFIXES):
         _source_estimate(args)
         return
@@ -372,17 +438,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Per-loop static schedule: trip counts, II, iteration latency and latency of "
         "every labelled loop of hls_src/matmul/matmul.cpp or hls_src/im2col/im2col.cpp for a "
         "design and a shape (--kernel), of a NEST.json loop nest, or of any HLS C++ function "
-        "(FILE.cpp --top NAME: loops, pragmas and operations read with libclang). An estimate by "
-        "the Vitis HLS scheduling rules, not a csynth report.",
+        "(FILE.cpp --top NAME: loops, pragmas and operations read with libclang), or of the top of "
+        "an HLS project folder (DIR with hls_config.cfg or run_hls.tcl: its design file, top, "
+        "flags, part, clock and directives; options given here win). An estimate by the HLS "
+        "scheduling rules, not a csynth report.",
     )
     hls.add_argument(
         "nest",
-        metavar="NEST.json|FILE.cpp",
+        metavar="NEST.json|FILE.cpp|DIR",
         nargs="?",
-        help="a loop-nest description (see simulator/schedule.py), or HLS C++ read with libclang "
-        "(see simulator/hls_source.py; needs --top)",
+        help="a loop-nest description (see simulator/schedule.py), HLS C++ read with libclang "
+        "(see simulator/hls_source.py; needs --top), or an HLS project folder (see "
+        "simulator/hls_project.py)",
     )
-    source = hls.add_argument_group("C++ source (with FILE.cpp)")
+    source = hls.add_argument_group("C++ source (with FILE.cpp or DIR)")
     source.add_argument("--top", help="the top function to estimate")
     source.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME[=VALUE]", help="a macro")
     source.add_argument("-I", dest="includes", action="append", default=[], metavar="DIR", help="an include folder")
@@ -395,6 +464,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="NAME=VALUE",
         help="bind a scalar parameter of the top to a value (a run-time shape such as u=64), so loop bounds "
         "computed from it are known; repeat for each",
+    )
+    source.add_argument(
+        "--tool",
+        type=_tool,
+        metavar="vivado_hls:YEAR.N|vitis_hls:YEAR.N",
+        help="the HLS tool whose defaults apply (default: the project's csynth report, else the current Vitis HLS)",
     )
     source.add_argument("--emit-nest", action="store_true", help="print the extracted NEST.json for hand edits")
     source.add_argument(
