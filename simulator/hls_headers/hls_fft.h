@@ -18,35 +18,35 @@ enum opt { use_luts = 0, use_mults_resources, use_mults_performance, use_xtremed
 enum type { fft_type = 0, ssr_type };
 
 struct params_t {
-    static const unsigned input_width;
-    static const unsigned output_width;
-    static const unsigned status_width;
-    static const unsigned config_width;
-    static const unsigned max_nfft;
-    static const bool has_nfft;
-    static const unsigned channels;
-    static const unsigned arch_opt;
-    static const unsigned phase_factor_width;
-    static const unsigned ordering_opt;
-    static const bool ovflo;
-    static const unsigned scaling_opt;
-    static const unsigned rounding_opt;
-    static const unsigned mem_data;
-    static const unsigned mem_phase_factors;
-    static const unsigned mem_reorder;
-    static const unsigned stages_block_ram;
-    static const bool mem_hybrid;
-    static const unsigned complex_mult_type;
-    static const unsigned butterfly_type;
-    static const bool use_native_float;
-    static const bool cyclic_prefix_insertion;
-    static const bool xk_index;
-    static const unsigned output_ordering;
+    static const unsigned input_width = 16;
+    static const unsigned output_width = 16;
+    static const unsigned status_width = 8;
+    static const unsigned config_width = 16;
+    static const unsigned max_nfft = 10;
+    static const bool has_nfft = false;
+    static const unsigned channels = 1;
+    static const unsigned arch_opt = pipelined_streaming_io;
+    static const unsigned phase_factor_width = 16;
+    static const unsigned ordering_opt = bit_reversed_order;
+    static const bool ovflo = true;
+    static const unsigned scaling_opt = scaled;
+    static const unsigned rounding_opt = truncation;
+    static const unsigned mem_data = block_ram;
+    static const unsigned mem_phase_factors = block_ram;
+    static const unsigned mem_reorder = block_ram;
+    static const unsigned stages_block_ram = 0;
+    static const bool mem_hybrid = false;
+    static const unsigned complex_mult_type = use_mults_resources;
+    static const unsigned butterfly_type = use_luts;
+    static const bool use_native_float = false;
+    static const bool cyclic_prefix_insertion = false;
+    static const bool xk_index = false;
+    static const unsigned output_ordering = bit_reversed_order;
 };
 
 struct ssr_params_t : params_t {
-    static const unsigned super_sample_rate;
-    static const bool systolicfft_inv;
+    static const unsigned super_sample_rate = 1;
+    static const bool systolicfft_inv = false;
 };
 
 template <typename CONFIG>
