@@ -305,19 +305,22 @@ def _project_estimate(args: argparse.Namespace) -> None:
 def _print_source_estimate(args: argparse.Namespace, source, top: str, options: dict, facts: dict) -> None:
     import sys
 
-    from simulator.hls_source import read_source, source_report
+    from simulator.hls_source import read_source_verdicts, source_report
     from simulator.schedule import estimate_nest
 
-    nest, smallest, warnings = read_source(source, top, args=dict(args.arg), **options)
+    found = read_source_verdicts(source, top, args=dict(args.arg), **options)
+    nest, smallest, warnings = found.nest, found.smallest, found.warnings
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if args.emit_nest:
         print(json.dumps(nest, indent=2))
         return
-    data = source_report(nest, smallest, warnings)
+    data = source_report(nest, smallest, warnings, found.bursts, found.conflicts, options.get("tool"))
     if args.json:
         print(json.dumps(data | facts | {"source": str(source), "top": top}, indent=2))
         return
+    for verdict in [*found.bursts, *found.conflicts]:  # as the tool's log would print them
+        print(verdict.log_line())
     print(estimate_nest(nest).format_table())
     if smallest is not None:
         low = data["latency_cycles_min"]
