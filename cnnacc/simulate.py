@@ -319,8 +319,8 @@ def _print_source_estimate(args: argparse.Namespace, source, top: str, options: 
     if args.json:
         print(json.dumps(data | facts | {"source": str(source), "top": top}, indent=2))
         return
-    for verdict in [*found.bursts, *found.conflicts]:  # as the tool's log would print them
-        print(verdict.log_line())
+    for line in [burst.log_line() for burst in found.bursts] + [c.log_line() for c in found.conflicts]:
+        print(line)  # as the tool's log would print them
     print(estimate_nest(nest).format_table())
     if smallest is not None:
         low = data["latency_cycles_min"]

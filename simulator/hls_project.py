@@ -32,6 +32,7 @@ import re
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from simulator.hls_source import SourceError
 
@@ -90,7 +91,7 @@ class ProjectSettings:
         return sources[0]
 
 
-def _found() -> dict:
+def _found() -> dict[str, Any]:
     """What a config or script has said so far (the fields of ProjectSettings)."""
     return {"files": [], "cflags": [], "top": None, "part": None, "clock_ns": None, "directives": None,
             "directive_lines": [], "pipeline_loops": None}  # fmt: skip
@@ -104,7 +105,7 @@ def read_project(folder) -> ProjectSettings:
     config = path if path.is_file() else _config_of(path)
     found = _read_config(config) if config.suffix == ".cfg" else _TclReader(config).run()
     design = [path for path in found["files"] if not _is_testbench(path)]  # test.cpp alone is the design
-    settings = {key: tuple(value) if isinstance(value, list) else value for key, value in found.items()}
+    settings: dict[str, Any] = {key: tuple(value) if isinstance(value, list) else value for key, value in found.items()}
     settings |= {"files": tuple(dict.fromkeys(design or found["files"])), "tool": report_tool(config.parent)}
     return ProjectSettings(folder=config.parent, config=config, **settings)
 
@@ -189,7 +190,7 @@ def _directive(name: str, value: str, where: str) -> str:
     return " ".join([f"set_directive_{name.lower()}", *map(shlex.quote, positional[:2]), *options])
 
 
-def _read_config(path: Path) -> dict:
+def _read_config(path: Path) -> dict[str, Any]:
     """``hls_config.cfg``: ``key=value`` lines, ``[section]`` headers and ``#`` comments."""
     found, base = _found(), path.parent
     file_cflags: dict[Path, list[str]] = {}
@@ -221,9 +222,9 @@ def _read_config(path: Path) -> dict:
             found["pipeline_loops"] = _whole(value, f"{where}: syn.compile.pipeline_loops")
         elif key.startswith("syn.directive."):
             found["directive_lines"].append((_directive(key.removeprefix("syn.directive."), value, where), where))
-    for file_path, flags in file_cflags.items():  # flags of the design files (the one estimated)
+    for file_path, file_flags in file_cflags.items():  # flags of the design files (the one estimated)
         if file_path in found["files"]:
-            found["cflags"] += [flag for flag in flags if flag not in found["cflags"]]
+            found["cflags"] += [flag for flag in file_flags if flag not in found["cflags"]]
     return found
 
 

@@ -1088,7 +1088,7 @@ class SourceReader:
         recurrence = max(recurrences.values(), default=0.0)
         ii = max(target, math.ceil(recurrence - 1e-9))
         if ii > target and not self.use_min:
-            value = max(recurrences, key=recurrences.get)
+            value = max(recurrences, key=lambda name: recurrences[name])
             reason = f"recurrence: '{value}' is read and written again {recurrence:.2f} states later"
             self.conflicts[(*self._site, value)] = hls_verdicts.Conflict(value, label, ii, reason, *self._site)
         per_array: Counter = Counter()
