@@ -72,6 +72,7 @@ PREPROCESSED = (".pp.0.cpp", ".pp.0.c", ".pp.cpp", ".pp.c")
 LINE_MARKER = re.compile(r'^#\s*\d+\s+"[^"\n]*"[ \d]*$', re.MULTILINE)
 SSDM_CALL = re.compile(r"(_ssdm\w*)\s*\(([^;]*?)\)\s*;")
 ASSIGNMENTS = {"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>=", "++", "--"}
+WRITTEN = "="  # indices[WRITTEN + array]: the index texts an expression writes
 ONE_CYCLE = {"+", "-", "<", ">", "<=", ">=", "==", "!=", "&", "|", "^", "<<", ">>", "&&", "||"}
 SMALL_ARRAY = 16  # local arrays up to this many elements become registers (Vitis auto-partitions them)
 SCALAR_KINDS = {"BOOL", "CHAR_S", "CHAR_U", "SCHAR", "UCHAR", "SHORT", "USHORT", "INT", "UINT", "LONG", "ULONG",
@@ -1261,10 +1262,10 @@ class SourceReader:
                 if child.kind.name in ("CASE_STMT", "DEFAULT_STMT") or not cases:
                     cases.append([])
                 cases[-1].append(child)
-            return self._branches(condition, [self._sequence(case, context, skip_calls) for case in cases])
+            return self._branches(condition, [self._sequence(case, context, skip_calls) for case in cases], context)
         if kind == "IF_STMT":
             parts = [self._statement(child, context, skip_calls) for child in cursor.get_children()]
-            return self._branches(parts[0], parts[1:])
+            return self._branches(parts[0], parts[1:], context)
         if kind in ("COMPOUND_STMT", "RETURN_STMT", "CASE_STMT", "DEFAULT_STMT"):
             return self._sequence(list(cursor.get_children()), context, skip_calls)
         if kind in ("NULL_STMT", "BREAK_STMT", "CONTINUE_STMT") or kind.endswith("_DECL"):
@@ -1273,7 +1274,7 @@ class SourceReader:
             return self._statement(next(cursor.get_children()), context, skip_calls)
         return self._expr(cursor, context, skip_calls)
 
-    def _branches(self, condition: _Expr, branches: list[_Expr]) -> _Expr:
+    def _branches(self, condition: _Expr, branches: list[_Expr], context: _Context) -> _Expr:
         """Exclusive branches under ``condition``: all computed, one result selected; they
         share the ports (one branch's accesses happen)."""
         merged = _merge_all(branches)
@@ -1281,6 +1282,10 @@ class SourceReader:
         for branch in branches:
             merged.accesses |= branch.accesses
         merged = _merge(merged, _Expr(condition.latency, dict(condition.paths), set(), condition.accesses))
+        for name in merged.writes & set(merged.paths):  # read in one branch, written in another
+            read, written = merged.indices.get(name, set()), merged.indices.get(WRITTEN + name, set())
+            if read and written and _independent(read, written, context):
+                del merged.paths[name]  # indices the tool analyses: no dependence across iterations
         merged.latency = self.target.combinational("logic").after(merged.latency)  # the predicate
         return merged
 
@@ -1455,8 +1460,9 @@ class SourceReader:
                 )
             written = _text(children[1]) if len(children) > 1 else ""
             read = info.indices.get(name, set())
-            if name in info.paths and all(_affine_in(text, context) for text in read | {written}):
+            if name in info.paths and _independent(read, {written}, context):
                 del info.paths[name]  # indices the tool analyses: no dependence across iterations
+            info.indices.setdefault(WRITTEN + name, set()).add(written)
             info.writes.add(name)
             info.accesses[(name, "w")] += 1
             return info
@@ -1597,9 +1603,20 @@ def _text(cursor) -> str:
     return " ".join(token.spelling for token in cursor.get_tokens())
 
 
+def _independent(read: set[str], written: set[str], context: _Context) -> bool:
+    """Whether reads and writes of one array at these indices carry no dependence across
+    iterations the tool would see: every index affine in the enclosing loop variables or a
+    constant, and no constant index both read and written (``count[0] += 1`` is a recurrence)."""
+    constants = {text.strip() for text in read | written if re.fullmatch(r"\s*\d+\s*", text)}
+    shared = constants & {text.strip() for text in read} & {text.strip() for text in written}
+    return not shared and all(_affine_in(text, context) for text in read | written)
+
+
 def _affine_in(text: str, context: _Context) -> bool:
     """Whether an index is an expression of the enclosing loop variables without an array
-    access (an index the tool can analyse), not a value read from memory."""
+    access, or a constant (an index the tool can analyse), not a value read from memory."""
+    if re.fullmatch(r"\s*\d+\s*", text):
+        return True
     return "[" not in text and any(re.search(rf"\b{re.escape(name)}\b", text) for name in context.ranges)
 
 
