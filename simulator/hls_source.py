@@ -595,6 +595,8 @@ class SourceReader:
         if dataflow:  # the processes overlap by the dataflow rule, not as independent modules
             nodes = [child for node in nodes for child in (node["body"] if node.get("kind") == "parallel" else [node])]
         region: dict = {"region": name, "kind": "dataflow" if dataflow else "sequential", "body": nodes}
+        parameters = {child.spelling for child in function.get_children() if child.kind.name == "PARM_DECL"}
+        region["_locals"] = self._declared(function) | parameters  # its arrays are in _arrays, by the caller's names
         if dataflow:
             region["channel"] = "fifo" if context.streams or _uses_streams(body) else "pipo"
         region["_arrays"] = {context.aliases.get(name, name) for name in _arrays_of(nodes)}  # the caller's names
@@ -867,7 +869,12 @@ class SourceReader:
             nodes.append(self._function(callee, inner, call.referenced.spelling, bindings))
         rest = self._statement(statement, context, skip_calls=True)
         if rest.latency > 0 and kind not in ("CALL_EXPR", "UNEXPOSED_EXPR"):  # not a bare call
-            nodes.append({"op": f"after@{statement.location.line}", "latency": max(1, math.ceil(rest.latency))})
+            result = f"@result{statement.location.line}"  # what the calls return to the rest of the statement
+            for node in nodes:
+                node["_results"] = {result}
+            nodes.append({"op": f"after@{statement.location.line}", "latency": max(1, math.ceil(rest.latency)),
+                          "_reads": set(rest.paths) | {result}, "_writes": set(rest.writes),
+                          "_arrays": {array for array, _ in rest.accesses}})  # fmt: skip
         return nodes
 
     def _bindings(self, call, callee, context: _Context) -> dict[str, str]:
@@ -943,6 +950,7 @@ class SourceReader:
         saved, self._site = self._site, (loop.location.file.name if loop.location.file else str(self.path),
                                          loop.location.line)  # fmt: skip
         node = self._loop_node(loop, label, context)
+        node["_locals"] = self._declared(loop)  # its variable and body's locals start again each run
         self._site = saved
         pipelined = node if node.get("pipeline_ii") is not None else None
         if node.get("region", "").endswith("(burst)"):
@@ -1763,31 +1771,57 @@ def _unrolled(label: str, trips: int, nodes: list[dict], arrays: set[str]) -> di
 
 
 def _parallel(nodes: list[dict]) -> list[dict]:
-    """Consecutive pipelined loops and called functions that share no array run at once."""
+    """Pipelined loops and called functions (each a sub-module of its own in Vitis HLS) and the
+    statements between them run at once when they do not depend on each other: no array in
+    common and no value one writes that another reads or writes. A run of such nodes is
+    scheduled as soon as possible by levels (a node one level after the latest it depends
+    on), the nodes of a level side by side, as the tool's FSM starts independent sub-module
+    calls in the same state; a loop that is not pipelined, or a node whose values the reader
+    cannot tell, ends the run."""
     grouped: list[dict] = []
-    group: list[dict] = []
+    run: list[dict] = []
 
     def close() -> None:
-        if len(group) > 1:
-            arrays = _arrays_of(group)
-            grouped.append({"region": f"parallel:{group[0].get('loop', group[0].get('region'))}", "kind": "parallel",
-                            "body": list(group), "_arrays": arrays})  # fmt: skip
+        levels = _levels(run)
+        if any(sum("op" not in node for node in level) > 1 for level in levels):
+            for level in levels:
+                grouped.append(level[0] if len(level) == 1 else
+                               {"region": f"parallel:{_name(level[0])}", "kind": "parallel", "body": level,
+                                "_arrays": _arrays_of(level)})  # fmt: skip
         else:
-            grouped.extend(group)
-        group.clear()
+            grouped.extend(run)
+        run.clear()
 
     for node in nodes:
         module = (node.get("pipeline_ii") is not None and "loop" in node) or "region" in node
-        if module and node.get("_arrays") and not (node["_arrays"] & _arrays_of(group)):
-            group.append(node)
+        known = _values(node)[0] is not None
+        if known and (module and node.get("_arrays") or "op" in node):
+            run.append(node)
             continue
         close()
-        if module and node.get("_arrays"):
-            group.append(node)
-        else:
-            grouped.append(node)
+        grouped.append(node)
     close()
     return grouped
+
+
+def _levels(run: list[dict]) -> list[list[dict]]:
+    """The nodes of ``run`` by as-soon-as-possible level of their dependences (``_parallel``)."""
+    facts = []
+    for node in run:
+        reads, writes = _values(node)
+        local = node.get("_locals", frozenset())
+        writes = ((writes or set()) - local) | node.get("_results", set())
+        facts.append((node.get("_arrays", set()), (reads or set()) - local, writes))
+    level: list[int] = []
+    for j, (arrays_j, reads_j, writes_j) in enumerate(facts):
+        after = [level[i] for i, (arrays_i, reads_i, writes_i) in enumerate(facts[:j])
+                 if arrays_i & arrays_j or writes_i & (reads_j | writes_j) or reads_i & writes_j]  # fmt: skip
+        level.append(1 + max(after, default=-1))
+    return [[node for node, at in zip(run, level) if at == index] for index in range(max(level, default=-1) + 1)]
+
+
+def _name(node: dict) -> str:
+    return node.get("loop") or node.get("region") or node.get("op", "")
 
 
 def _iteration_latency(nodes: list[dict]) -> int:
