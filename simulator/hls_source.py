@@ -272,6 +272,7 @@ class SourceReader:
         self.conflicts: dict[tuple, hls_verdicts.Conflict] = {}
         self.outstanding = hls_verdicts.AXI_OUTSTANDING
         self._site: tuple[str, int] = (str(self.path), 0)  # the loop being read
+        self._promoted: frozenset[str] = frozenset()  # subscripts held in a register in the loop being read
         self.use_min = False
         settings: dict = {}
         self.directives = read_directives(directives, settings) if directives is not None else {}
@@ -949,13 +950,56 @@ class SourceReader:
             label = f"VITIS_LOOP_{loop.location.line}_{context.unlabelled}"
         saved, self._site = self._site, (loop.location.file.name if loop.location.file else str(self.path),
                                          loop.location.line)  # fmt: skip
+        saved_promoted = self._promoted
+        self._promoted = saved_promoted | self._promotions(loop, context)
         node = self._loop_node(loop, label, context)
+        self._promoted = saved_promoted
         node["_locals"] = self._declared(loop)  # its variable and body's locals start again each run
         self._site = saved
         pipelined = node if node.get("pipeline_ii") is not None else None
         if node.get("region", "").endswith("(burst)"):
             pipelined = node["body"][1]
         return self._charge_verdicts(loop, label, node, pipelined, context)
+
+    def _promotions(self, loop, context: _Context) -> frozenset[str]:
+        """The subscripts of an innermost loop that the tool keeps in a register for the whole
+        loop (LLVM's scalar promotion, which Vivado and Vitis HLS run): an element of a
+        block-RAM array read and written at an address the loop does not change, the array
+        accessed nowhere else in the loop. The Xilinx matrixmul tutorial's ``res[i][j] +=``
+        over k is read once and written once (its report's res port has no read data)."""
+        if any(inner.kind.name in LOOPS for inner in loop.walk_preorder() if inner != loop):
+            return frozenset()
+        changed = hls_verdicts.changed_names(loop)
+        texts: dict[str, set[str]] = {}
+        written: set[str] = set()
+        stack = [(child, False) for child in loop.get_children()]
+        while stack:
+            cursor, inside = stack.pop()
+            kind = cursor.kind.name
+            if kind == "ARRAY_SUBSCRIPT_EXPR" and not inside:  # the outermost subscript: one element
+                texts.setdefault(_base_name(cursor), set()).add(_text(cursor))
+            children = list(cursor.get_children())
+            symbol = _operator(cursor, children[0]) if kind.endswith("OPERATOR") and len(children) == 2 else ""
+            if kind == "CALL_EXPR" and cursor.spelling.startswith("operator"):
+                symbol = cursor.spelling[len("operator") :]
+            if kind == "UNARY_OPERATOR":
+                symbol = next((t.spelling for t in cursor.get_tokens() if t.spelling in ("++", "--")), "")
+            if children and symbol in ASSIGNMENTS:
+                target = children[0]
+                while target.kind.name in CASTS and list(target.get_children()):
+                    target = next(target.get_children())
+                written.add(_text(target))
+            stack += [(child, inside or kind == "ARRAY_SUBSCRIPT_EXPR") for child in children]
+        promoted = set()
+        for name, found in texts.items():
+            if len(found) != 1 or name not in context.arrays or name in context.partitioned | context.axi:
+                continue
+            (text,) = found
+            address = text[text.index("[") :]
+            names = set(re.findall(r"[A-Za-z_]\w*", address))
+            if text in written and not names & changed and address.count("[") == text.count("["):
+                promoted.add(text)  # no subscript inside the address: not read from memory
+        return frozenset(promoted)
 
     def _charge_verdicts(self, loop, label: str, node: dict, pipelined: dict | None, context: _Context) -> dict:
         """Burst verdicts of the loop's m_axi accesses and bank conflicts of its partitioned
@@ -1318,6 +1362,8 @@ class SourceReader:
             return _Expr(paths={cursor.spelling: 0.0})
         if kind == "MEMBER_REF_EXPR" or kind in CASTS or kind.endswith("_LITERAL"):
             return _merge_all([self._expr(child, context, skip_calls) for child in children])
+        if kind == "ARRAY_SUBSCRIPT_EXPR" and _text(cursor) in self._promoted:  # a register for the loop
+            return _Expr(paths={_base_name(children[0]): 0.0}).then(self.target.combinational("logic"))
         if kind == "ARRAY_SUBSCRIPT_EXPR":
             name = _base_name(children[0])
             info = self._address(cursor, context, skip_calls).then(self._read_op(name, context))
@@ -1460,6 +1506,10 @@ class SourceReader:
         ):
             children = list(target.get_children())
             name = _base_name(children[0])
+            if _text(target) in self._promoted:  # a register for the loop: written at its end
+                info = _merge(value, _Expr())
+                info.writes.add(name)
+                return info
             index = self._address(target, context) if kind == "ARRAY_SUBSCRIPT_EXPR" else _Expr()
             info = _merge(value, index)
             if name not in context.partitioned:

@@ -633,3 +633,26 @@ def test_tool_profiles_set_automatic_pipelining_and_storage_types_set_an_argumen
         Tool.parse("vivado_hls:2021.1")
     assert Tool.from_report("Vivado HLS 2019.2") == Tool.parse("vivado_hls:2019.2")
     assert Tool.from_report("Vitis HLS 2023.2") == Tool.parse("vitis_hls:2023.2")
+
+
+def test_an_element_read_and_written_at_an_address_the_loop_does_not_change_is_a_register(tmp_path):
+    kernel = tmp_path / "mm.cpp"
+    source = (
+        "void mm(int a[8][8], int b[8][8], int c[8][8]) {\n"
+        "  for (int i = 0; i < 8; i++)\n"
+        "    for (int j = 0; j < 8; j++) {\n"
+        "      c[i][j] = 0;\n"
+        "    Product:\n"
+        "      for (int k = 0; k < 8; k++) {\n"
+        "#pragma HLS PIPELINE off\n"
+        "        c[i][j] += k;\n"
+        "      }\n"
+        "    }\n"
+        "}\n"
+    )
+    kernel.write_text(source)
+    promoted = loops(read_source(kernel, "mm", tool="vivado_hls:2019.2")[0])["Product"]
+    kernel.write_text(source.replace("c[i][j] += k", "c[i][k] += k"))  # the address moves with k
+    in_memory = loops(read_source(kernel, "mm", tool="vivado_hls:2019.2")[0])["Product"]
+    body = [node["latency"] for node in promoted["body"] if "op" in node]
+    assert body < [node["latency"] for node in in_memory["body"] if "op" in node]  # no read of c before the add
