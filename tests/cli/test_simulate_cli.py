@@ -324,7 +324,7 @@ def test_simulate_with_sw_emu_values_runs_the_cpp_of_that_design(capsys, unit):
         (["simulate", "matmul", "--values", "sw_emu", "--w", "2000"], "w=2000 is out of range"),
         (["simulate", "im2col", "--values", "sw_emu", "--src-m", "65"], "src_m=65 is out of range"),
         (["hls-estimate", "--kernel", "matmul", "--max-w", "5000"], "MatmulDesign.max_w=5000 is out of range"),
-        (["hls-estimate"], "give either NEST.json, FILE.cpp --top NAME or --kernel"),
+        (["hls-estimate"], "give either NEST.json, FILE.cpp --top NAME, DIR or --kernel"),
     ],
 )
 def test_bad_design_values_reach_neither_gxx_nor_the_kernel(monkeypatch, capsys, argv, fragment):
