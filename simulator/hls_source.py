@@ -66,13 +66,14 @@ CASTS = {
     "UNEXPOSED_EXPR", "PAREN_EXPR", "CSTYLE_CAST_EXPR", "CXX_STATIC_CAST_EXPR", "CXX_FUNCTIONAL_CAST_EXPR",
     "CXX_REINTERPRET_CAST_EXPR", "CXX_CONST_CAST_EXPR", "INIT_LIST_EXPR", "CXX_BOOL_LITERAL_EXPR",
     "INTEGER_LITERAL", "FLOATING_LITERAL", "CHARACTER_LITERAL", "STRING_LITERAL", "TYPE_REF", "TEMPLATE_REF",
-    "NAMESPACE_REF", "CXX_NULL_PTR_LITERAL_EXPR", "UNARY_EXPR", "SIZE_OF_PACK_EXPR", "CXX_THIS_EXPR",
+    "NAMESPACE_REF", "CXX_NULL_PTR_LITERAL_EXPR", "UNARY_EXPR", "CXX_UNARY_EXPR", "SIZE_OF_PACK_EXPR", "CXX_THIS_EXPR",
 }  # fmt: skip
 PREPROCESSED = (".pp.0.cpp", ".pp.0.c", ".pp.cpp", ".pp.c")
 LINE_MARKER = re.compile(r'^#\s*\d+\s+"[^"\n]*"[ \d]*$', re.MULTILINE)
 SSDM_CALL = re.compile(r"(_ssdm\w*)\s*\(([^;]*?)\)\s*;")
 ASSIGNMENTS = {"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>=", "++", "--"}
 WRITTEN = "="  # indices[WRITTEN + array]: the index texts an expression writes
+OPERATORS = "*+-/%()<>"
 ONE_CYCLE = {"+", "-", "<", ">", "<=", ">=", "==", "!=", "&", "|", "^", "<<", ">>", "&&", "||"}
 SMALL_ARRAY = 16  # local arrays up to this many elements become registers (Vitis auto-partitions them)
 SCALAR_KINDS = {"BOOL", "CHAR_S", "CHAR_U", "SCHAR", "UCHAR", "SHORT", "USHORT", "INT", "UINT", "LONG", "ULONG",
@@ -95,7 +96,12 @@ class Pragma:
 
     @classmethod
     def parse(cls, line: int, text: str) -> Pragma:
-        words = re.sub(r"\s*=\s*", "=", text.replace(",", " ")).split()  # "key = value" -> "key=value"
+        words: list[str] = []
+        for word in re.sub(r"\s*=\s*", "=", text.replace(",", " ")).split():  # "key = value" -> "key=value"
+            if len(words) > 1 and (word[0] in OPERATORS or words[-1][-1] in OPERATORS):
+                words[-1] += word  # an expression value spread over words: min = c_min * c_min
+            else:
+                words.append(word)
         options = dict((word.split("=", 1) + [""])[:2] for word in words[1:])
         return cls(line, words[0].upper() if words else "", {key.lower(): value for key, value in options.items()})
 
@@ -305,7 +311,7 @@ class SourceReader:
                 value
                 for _, pragma in _pragmas(text)
                 for key, value in pragma.options.items()
-                if key in NUMERIC_OPTIONS and re.fullmatch(r"[A-Za-z_]\w*", value)
+                if key in NUMERIC_OPTIONS and re.search(r"[A-Za-z_]", value) and _arithmetic(value) is None
             }
         )
         probes = "".join(
@@ -1234,10 +1240,47 @@ class SourceReader:
                 self._fail(loop, f"LOOP_TRIPCOUNT {key}={value!r} is not a number")
             return number, False, variable
         trips = self._for_trips(loop, children, context) if loop.kind.name == "FOR_STMT" else None
+        if trips is None and variable is not None:
+            trips = self._extent_trips(loop, children, variable, context)
         if trips is None:
             self._fail(loop, "loop bound is not a constant; add #pragma HLS LOOP_TRIPCOUNT min=.. max=..")
         low, high, fixed = trips
         return (low if self.use_min else high), fixed, variable
+
+    def _extent_trips(self, loop, children, variable: str, context: _Context) -> tuple[int, int, bool] | None:
+        """(0, most trips, False) of a loop bounded by a run-time value: the most iterations
+        for which every access the loop variable indexes stays inside its array (C leaves any
+        more undefined), as a range the tool would print as its min ~ max; None when no
+        access bounds it. A warning says what was assumed."""
+        if len(children) != 4:
+            return None
+        start = self._loop_start(children, context)
+        step = self._step(children[2], variable, context)
+        if start is None or not step or step < 0:
+            return None
+        most = None
+        for cursor in children[3].walk_preorder():
+            if cursor.kind.name != "ARRAY_SUBSCRIPT_EXPR":
+                continue
+            base, index = list(cursor.get_children())
+            while base.kind.name in CASTS and list(base.get_children()):
+                base = next(base.get_children())
+            extent = base.type.element_count if base.type.kind.name == "CONSTANTARRAY" else 0
+            tokens = tuple(token.spelling for token in index.get_tokens())
+            if not extent or variable not in tokens:
+                continue
+            env = dict(context.env)
+            first = hls_verdicts._evaluate(tokens, env | {variable: start})
+            second = hls_verdicts._evaluate(tokens, env | {variable: start + step})
+            if first is None or second is None or second <= first or first >= extent:
+                continue
+            trips = (extent - 1 - first) // (second - first) + 1
+            most = trips if most is None else min(most, trips)
+        if most is None:
+            return None
+        assumed = f"assumed 0 to {most} trips, the most that keep its accesses inside their arrays"
+        self.warnings.append(f"{self._where(loop)}: loop bound is a run-time value without LOOP_TRIPCOUNT; {assumed}")
+        return 0, most, False
 
     def _for_trips(self, loop, children, context: _Context) -> tuple[int, int, bool] | None:
         if len(children) != 4:
@@ -1252,10 +1295,18 @@ class SourceReader:
         elif init.kind.name == "BINARY_OPERATOR":
             left, right = init.get_children()
             variable, start = left.spelling, self._bound_range(right, context)
-        if variable is None or start is None or condition.kind.name != "BINARY_OPERATOR":
+        while condition.kind.name in ("UNEXPOSED_EXPR", "PAREN_EXPR") and len(list(condition.get_children())) == 1:
+            condition = next(condition.get_children())
+        operands = [child for child in condition.get_children() if not _is_operator_ref(child)]
+        overloaded = condition.kind.name == "CALL_EXPR" and condition.spelling.startswith("operator")
+        if variable is None or start is None or len(operands) != 2:
             return None
-        left, right = condition.get_children()
-        operator = _operator(condition, left)
+        if condition.kind.name != "BINARY_OPERATOR" and not overloaded:
+            return None
+        left, right = operands
+        while left.kind.name in CASTS and list(left.get_children()):
+            left = next(left.get_children())
+        operator = condition.spelling[len("operator") :] if overloaded else _operator(condition, left)
         if left.spelling != variable:
             return None
         bound = self._bound_range(right, context)

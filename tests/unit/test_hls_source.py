@@ -656,3 +656,24 @@ def test_an_element_read_and_written_at_an_address_the_loop_does_not_change_is_a
     in_memory = loops(read_source(kernel, "mm", tool="vivado_hls:2019.2")[0])["Product"]
     body = [node["latency"] for node in promoted["body"] if "op" in node]
     assert body < [node["latency"] for node in in_memory["body"] if "op" in node]  # no read of c before the add
+
+
+def test_run_time_bounds_take_a_tripcount_expression_or_the_extent_of_the_arrays_they_index(tmp_path):
+    kernel = tmp_path / "bounds.cpp"
+    kernel.write_text(
+        "const int SIDE = 16;\n"
+        "void bounds(int a[100], int *b, int n, int m) {\n"
+        "Extent:\n"
+        "  for (int i = 0; i < n; i++) a[i + 4] = i;\n"
+        "Expression:\n"
+        "  for (int j = 0; j < m; j++) {\n"
+        "#pragma HLS LOOP_TRIPCOUNT min = SIDE * 2 max = SIDE * SIDE\n"
+        "    b[j] = sizeof(int) * j;\n"
+        "  }\n"
+        "}\n"
+    )
+    largest, smallest, warnings = read_source(kernel, "bounds")
+    assert loops(largest)["Extent"]["trip_count"] == 96  # a[i + 4] stays inside a[100]
+    assert loops(smallest)["Extent"]["trip_count"] == 0
+    assert any("assumed 0 to 96 trips" in warning for warning in warnings)
+    assert (loops(smallest)["Expression"]["trip_count"], loops(largest)["Expression"]["trip_count"]) == (32, 256)
