@@ -13,6 +13,7 @@ from compress.study import CALIBRATION_IMAGES, STUDY_BITS, run_study, weight_ran
 from compress.train import predict
 from reports.baseline import baseline_section, measure_baseline
 from reports.document import page_style, write_report
+from reports.estimates import estimates_section, measure_estimates
 from reports.network import measure_network_section, network_section
 from reports.operators import measure_operators, operators_section
 from reports.pruning import pruning_results, pruning_section
@@ -98,6 +99,7 @@ def measure(
         },
         "pruning": pruning_results(data_dir, train_split=train_split, test_split=test_split) | {"onnx": onnx},
         "operators": measure_operators(),
+        "estimates": measure_estimates(),
         "network": measure_network_section(net, test_split, lambda: predict(model, test_split), evaluation["accuracy"]),
     }
 
@@ -109,6 +111,7 @@ def render(measurements: dict, out_dir: str | Path = "reports/out", paper: str =
         quantization_section(measurements["quantization"]),
         pruning_section(measurements["pruning"]),
         operators_section(measurements["operators"]),
+        *([estimates_section(measurements["estimates"])] if "estimates" in measurements else []),
         network_section(measurements["network"]),
     ]
     return write_report(sections, out_dir, TITLE, constants(), measurements, paper=paper)

@@ -79,7 +79,7 @@ class Conflict:
         return asdict(self)
 
     def log_line(self) -> str:
-        return f"WARNING: loop '{self.loop}' II {self.ii}: {self.reason} ({self.file}:{self.line})"
+        return f"WARNING: loop '{self.loop}' II {self.ii} ('{self.array}'): {self.reason} ({self.file}:{self.line})"
 
 
 @dataclass(frozen=True)
