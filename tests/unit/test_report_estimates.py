@@ -1,0 +1,33 @@
+"""The report's section on how far to trust the timing, from a real measurement."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reports.estimates import estimates_section, measure_estimates
+
+
+@pytest.fixture(scope="module")
+def measured() -> dict:
+    return measure_estimates()
+
+
+def test_the_section_states_the_assumptions_the_verdicts_on_hls_src_and_both_splits(measured):
+    body = estimates_section(measured).body
+    assert "vitis_hls:" in body and "64 cycles / 16 outstanding" in body
+    failed = [entry for entry in measured["verdicts"]["matmul"]["bursts"] if not entry["inferred"]]
+    assert {entry["loop"] for entry in failed} == {"ReadRows"}  # the C++'s conditional m_axi read
+    assert "Failed bursts: `ReadRows`" in body
+    for split in ("calibration", "validation"):
+        result = measured["fidelity"][split]
+        assert result["cases"] > 0
+        assert f"| {result['cases']} | {result['repositories']} | {result['within_10pct']} (" in body
+    assert f"{measured['bursts']['agreed']} of {measured['bursts']['sites']} logged access sites" in body
+
+
+def test_the_measurement_names_files_from_the_project_root_only(measured):
+    text = json.dumps(measured)
+    assert "hls_src/matmul/matmul.cpp" in text
+    assert '"/' not in text and "/hls_src" not in text.replace('"hls_src', "")  # no machine path
