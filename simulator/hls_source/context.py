@@ -1,0 +1,36 @@
+"""What the reader knows inside one function, and the error it raises when it cannot read on.
+
+``_Context`` is the state of the function being walked: the integers known by name, how its
+arrays are stored (block RAM and its ports, registers, partition banks, streams, m_axi ports),
+the ranges of the enclosing loop variables and the caller's arrays its parameters stand for.
+``SourceError`` is the one-line refusal, ``file:line: what``, of a construct the reader does
+not handle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SMALL_ARRAY = 16  # local arrays up to this many elements become registers (Vitis auto-partitions them)
+
+
+class SourceError(ValueError):
+    """A construct the reader does not handle: ``file:line: what``."""
+
+
+@dataclass
+class _Context:
+    """What the reader knows inside one function."""
+
+    function: str
+    env: dict[str, int]
+    unlabelled: int = 0
+    partitioned: set[str] = field(default_factory=set)  # local arrays held in registers
+    factors: dict[str, int] = field(default_factory=dict)  # cyclic / block partition factors
+    ports: dict[str, int] = field(default_factory=dict)  # RAM ports of an array (default: dual-port)
+    arrays: set[str] = field(default_factory=set)  # block-RAM arrays (local or ap_memory ports)
+    streams: set[str] = field(default_factory=set)
+    ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # enclosing loop variables
+    aliases: dict[str, str] = field(default_factory=dict)  # parameter -> the caller's array
+    axi: set[str] = field(default_factory=set)  # m_axi ports
+    distances: dict[str, float] = field(default_factory=dict)  # DEPENDENCE inter: iterations apart (inf: none)

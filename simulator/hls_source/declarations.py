@@ -1,0 +1,142 @@
+"""What a function's declarations mean for its timing.
+
+A local block-RAM array declared with an initializer is written word by word each time its
+scope runs (a loop of its own, unless static, const or never written); a local integer of
+known value that is const or never changed joins the environment; and the names declared in
+a body or in the functions it calls start again every time the body runs (no recurrence
+through them).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from simulator.hls_source.context import _Context
+from simulator.hls_source.cursors import (
+    ALIASING,
+    ASSIGNMENTS,
+    FUNCTION_KINDS,
+    SCALAR_KINDS,
+    _elements,
+    _initializer,
+    _site,
+)
+
+
+class Declarations:
+    """The ``SourceReader`` methods that read declarations. Expects on ``self``: ``evaluate``
+    (``evaluation.Evaluation``) and ``_callee`` (``calls.Calls``)."""
+
+    if TYPE_CHECKING:
+
+        def evaluate(self, cursor, env: dict[str, int]) -> int | None: ...
+
+        def _callee(self, call): ...
+
+    def _init_loops(self, statement, context: _Context) -> list[dict]:
+        """A local block-RAM array declared with an initializer (``int acc[256] = {0};``) is
+        written word by word each time its scope runs: a loop of one word a cycle per bank
+        (UG1399 "Initializing and Resetting Arrays": an array that is not static is
+        initialized on every call; a ``static`` or ``const`` one holds its values in the RAM's
+        contents, without a loop, and so does one the function never writes: the tool makes it
+        a ROM, as hanyax's FIR coefficients in tests/data/hls_reports/)."""
+        if statement.kind.name != "DECL_STMT":
+            return []
+        nodes = []
+        for declaration in statement.get_children():
+            name = declaration.spelling
+            if (
+                declaration.kind.name != "VAR_DECL"
+                or name not in context.arrays
+                or name in context.partitioned
+                or declaration.storage_class.name == "STATIC"
+                or declaration.type.is_const_qualified()
+                or declaration.type.element_type.is_const_qualified()
+                or not any(child.kind.name == "INIT_LIST_EXPR" for child in declaration.get_children())
+                or not self._array_written(declaration)
+            ):
+                continue
+            words = math.ceil(_elements(declaration.type) / context.factors.get(name, 1))
+            nodes.append({"loop": f"{name}_init", "trip_count": words, "pipeline_ii": 1, "iteration_latency": 1,
+                          "body": [{"op": f"{name}_init", "latency": 1}], "_arrays": {name},
+                          "_ports": {(name, "w"): 1}})  # fmt: skip
+        return nodes
+
+    def _note_constants(self, statement, context: _Context) -> None:
+        """A local integer whose value is known joins the environment when it is ``const`` or
+        never changed after its declaration (``int n = 256;`` passed on as a loop bound: the
+        tool propagates the constant, as clang's own constant propagation does)."""
+        if statement.kind.name != "DECL_STMT":
+            return
+        for declaration in statement.get_children():
+            if declaration.kind.name != "VAR_DECL":
+                continue
+            if declaration.type.is_const_qualified() or (
+                declaration.type.get_canonical().kind.name in SCALAR_KINDS - {"RECORD"}
+                and declaration.storage_class.name != "STATIC"
+                and not self._changed(declaration)
+            ):
+                value = _initializer(declaration)
+                number = self.evaluate(value, context.env) if value is not None else None
+                if number is not None:
+                    context.env[declaration.spelling] = number
+
+    def _array_written(self, declaration) -> bool:
+        """Whether an array is stored to (``name[...] = ...``, ``+=``, ``++``) after its
+        declaration, in the function that declares it or passed to a call (which may write it)."""
+        function = declaration.semantic_parent
+        if function is None or function.kind.name not in FUNCTION_KINDS:
+            return True
+        name, after = declaration.spelling, declaration.extent.end.offset
+        tokens = [(token.spelling, token.extent.start.offset) for token in function.get_tokens()]
+        for index, (token, offset) in enumerate(tokens):
+            if token != name or offset <= after:
+                continue
+            following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
+            if following in (",", ")"):
+                return True  # an argument: the callee may write it
+            depth, position = 0, index + 1
+            while position < len(tokens) and (tokens[position][0] == "[" or depth):
+                depth += {"[": 1, "]": -1}.get(tokens[position][0], 0)
+                position += 1
+            if position < len(tokens) and tokens[position][0] in ASSIGNMENTS:
+                return True
+            if index and tokens[index - 1][0] in ("++", "--"):
+                return True
+        return False
+
+    def _changed(self, declaration) -> bool:
+        """Whether a local variable is assigned, incremented or has its address taken after
+        its declaration, within the function that declares it."""
+        function = declaration.semantic_parent
+        if function is None or function.kind.name not in FUNCTION_KINDS:
+            return True
+        name = declaration.spelling
+        tokens = [token.spelling for token in function.get_tokens()]
+        after = declaration.extent.end.offset
+        offsets = [token.extent.start.offset for token in function.get_tokens()]
+        for index, token in enumerate(tokens):
+            if token != name or offsets[index] <= after:
+                continue
+            before = tokens[index - 1] if index else ""
+            following = tokens[index + 1] if index + 1 < len(tokens) else ""
+            if before in ("++", "--", "&") or following in ASSIGNMENTS:
+                return True
+        return False
+
+    def _declared(self, body, seen: frozenset = frozenset()) -> frozenset[str]:
+        """Names declared in ``body`` or in the functions it calls (their locals and
+        parameters): values that start again every time the body runs."""
+        names = set()
+        for cursor in body.walk_preorder():
+            kind = cursor.type.get_canonical().kind.name
+            if cursor.kind.name in ("VAR_DECL", "PARM_DECL") and not (
+                kind in ALIASING or cursor.kind.name == "PARM_DECL" and kind == "CONSTANTARRAY"
+            ):
+                names.add(cursor.spelling)  # a pointer, array parameter or reference names outside storage
+            elif cursor.kind.name == "CALL_EXPR":
+                callee = self._callee(cursor)
+                if callee is not None and _site(callee) not in seen:
+                    names |= self._declared(callee, seen | {_site(callee)})
+        return frozenset(names)

@@ -1,0 +1,336 @@
+"""One loop of the source as a node of the nest: pipelined, unrolled, flattened or plain.
+
+A loop's pragmas (PIPELINE, UNROLL, LOOP_FLATTEN, ...) and the tool's defaults (innermost
+loops pipelined at II = 1, short ones unrolled into their parent, perfect nests flattened)
+decide its node; a pipelined loop's II is the largest of its target, the memory ports' bound
+and the recurrence through values kept across iterations. Scalar promotion keeps an element
+read and written at a fixed address in a register, and the burst and bank-conflict verdicts of
+its accesses (``hls_verdicts``) are charged to the loop.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from simulator import hls_ops, hls_verdicts
+from simulator.hls_source.context import _Context
+from simulator.hls_source.cursors import ASSIGNMENTS, CASTS, LOOPS, _base_name, _loop_variable, _operator, _text
+from simulator.hls_source.evaluation import _arithmetic
+from simulator.hls_source.nest import _arrays_of, _iteration_latency, _plain, _unrolled, _walk
+from simulator.hls_source.pragmas import Pragma
+
+
+class LoopWalk:
+    """The ``SourceReader`` methods that read a loop. Expects on ``self``: ``path``,
+    ``directives``, ``pipeline_loops``, ``use_min``, the m_axi settings ``axi_latency`` and
+    ``outstanding``, the verdicts found (``bursts``, ``conflicts``), the loop being read
+    (``_site``, ``_promoted``), ``scope_pragmas`` (``pragmas.ScopePragmas``), the trip counts of
+    ``trips.TripCounts``, ``_declared`` (``declarations.Declarations``) and ``_statements``
+    and ``_apply_arrays`` (``reader``)."""
+
+    path: Path
+    directives: dict[str, list[Pragma]]
+    pipeline_loops: int
+    use_min: bool
+    axi_latency: int
+    outstanding: int
+    bursts: dict[tuple, hls_verdicts.Burst]
+    conflicts: dict[tuple, hls_verdicts.Conflict]
+    _site: tuple[str, int]
+    _promoted: frozenset[str]
+
+    if TYPE_CHECKING:
+
+        def scope_pragmas(self, body) -> list[Pragma]: ...
+
+        def _loop_start(self, children, context: _Context) -> int | None: ...
+
+        def _trip_count(
+            self, loop, children, tripcount: Pragma | None, context: _Context
+        ) -> tuple[int, bool, str | None]: ...
+
+        def _for_trips(self, loop, children, context: _Context) -> tuple[int, int, bool] | None: ...
+
+        def _step(self, increment, variable: str, context: _Context) -> int | None: ...
+
+        def _declared(self, body, seen: frozenset = frozenset()) -> frozenset[str]: ...
+
+        def _statements(self, statements, context: _Context) -> list[dict]: ...
+
+        def _apply_arrays(self, pragmas: list[Pragma], context: _Context) -> None: ...
+
+    def _loop(self, loop, label: str | None, context: _Context) -> dict:
+        if label is None:
+            context.unlabelled += 1
+            label = f"VITIS_LOOP_{loop.location.line}_{context.unlabelled}"
+        saved, self._site = self._site, (loop.location.file.name if loop.location.file else str(self.path),
+                                         loop.location.line)  # fmt: skip
+        saved_promoted = self._promoted
+        self._promoted = saved_promoted | self._promotions(loop, context)
+        node = self._loop_node(loop, label, context)
+        self._promoted = saved_promoted
+        node["_locals"] = self._declared(loop)  # its variable and body's locals start again each run
+        self._site = saved
+        pipelined = node if node.get("pipeline_ii") is not None else None
+        if node.get("region", "").endswith("(burst)"):
+            pipelined = node["body"][1]
+        return self._charge_verdicts(loop, label, node, pipelined, context)
+
+    def _promotions(self, loop, context: _Context) -> frozenset[str]:
+        """The subscripts of an innermost loop that the tool keeps in a register for the whole
+        loop (LLVM's scalar promotion, which Vivado and Vitis HLS run): an element of a
+        block-RAM array read and written at an address the loop does not change, the array
+        accessed nowhere else in the loop. The Xilinx matrixmul tutorial's ``res[i][j] +=``
+        over k is read once and written once (its report's res port has no read data)."""
+        if any(inner.kind.name in LOOPS for inner in loop.walk_preorder() if inner != loop):
+            return frozenset()
+        changed = hls_verdicts.changed_names(loop)
+        texts: dict[str, set[str]] = {}
+        written: set[str] = set()
+        stack = [(child, False) for child in loop.get_children()]
+        while stack:
+            cursor, inside = stack.pop()
+            kind = cursor.kind.name
+            if kind == "ARRAY_SUBSCRIPT_EXPR" and not inside:  # the outermost subscript: one element
+                texts.setdefault(_base_name(cursor), set()).add(_text(cursor))
+            children = list(cursor.get_children())
+            symbol = _operator(cursor, children[0]) if kind.endswith("OPERATOR") and len(children) == 2 else ""
+            if kind == "CALL_EXPR" and cursor.spelling.startswith("operator"):
+                symbol = cursor.spelling[len("operator") :]
+            if kind == "UNARY_OPERATOR":
+                symbol = next((t.spelling for t in cursor.get_tokens() if t.spelling in ("++", "--")), "")
+            if children and symbol in ASSIGNMENTS:
+                target = children[0]
+                while target.kind.name in CASTS and list(target.get_children()):
+                    target = next(target.get_children())
+                written.add(_text(target))
+            stack += [(child, inside or kind == "ARRAY_SUBSCRIPT_EXPR") for child in children]
+        promoted = set()
+        for name, found in texts.items():
+            if len(found) != 1 or name not in context.arrays or name in context.partitioned | context.axi:
+                continue
+            (text,) = found
+            address = text[text.index("[") :]
+            names = set(re.findall(r"[A-Za-z_]\w*", address))
+            if text in written and not names & changed and address.count("[") == text.count("["):
+                promoted.add(text)  # no subscript inside the address: not read from memory
+        return frozenset(promoted)
+
+    def _charge_verdicts(self, loop, label: str, node: dict, pipelined: dict | None, context: _Context) -> dict:
+        """Burst verdicts of the loop's m_axi accesses and bank conflicts of its partitioned
+        arrays (``hls_verdicts``), charged: in a pipelined loop an access that is its own
+        transaction raises the II to the AXI round trip over the outstanding requests, an
+        access whose bank is unknown shares the array's ports with every copy; in a loop that
+        is not pipelined each such read waits the round trip."""
+        children = list(loop.get_children())
+        body = children[-1] if loop.kind.name != "DO_STMT" else children[0]
+        variable = _loop_variable(children) if loop.kind.name == "FOR_STMT" else None
+        step = (self._step(children[2], variable, context) if variable and len(children) == 4 else None) or 1
+        inner: dict[str, int] = {}
+        if pipelined is not None:
+            for nested in body.walk_preorder():
+                if nested.kind.name == "FOR_STMT" and nested != loop:
+                    nested_children = list(nested.get_children())
+                    name, trips = _loop_variable(nested_children), self._for_trips(nested, nested_children, context)
+                    if name and trips:
+                        inner[name] = trips[1]
+        where = (loop.location.file.name if loop.location.file else str(self.path), loop.location.line)
+        sites = hls_verdicts.sites(body, context.axi | set(context.factors), pipelined is not None)
+        axi_sites = [site for site in sites if site.array in context.axi]
+        trips = pipelined["trip_count"] if pipelined is not None else node.get("trip_count")
+        verdicts = hls_verdicts.burst_verdicts(
+            axi_sites, label, variable, step, trips, inner, hls_verdicts.changed_names(body) - {variable}
+        )
+        verdicts = [replace(verdict, port=context.aliases.get(verdict.port, verdict.port)) for verdict in verdicts]
+        for site, verdict in zip(axi_sites, verdicts) if not self.use_min else ():
+            self.bursts[(site.file, site.line, site.column, site.direction, verdict.port)] = verdict
+        failed = [verdict for verdict in verdicts if not verdict.inferred]
+        single = hls_verdicts.single_transaction_ii(self.axi_latency, self.outstanding)
+        if pipelined is not None:
+            target = pipelined["pipeline_ii"]
+            raised: list[tuple[str, int, str]] = []
+            per_port = Counter(verdict.port for verdict in failed)
+            for port, count in per_port.items():
+                reason = next(v.reason for v in failed if v.port == port)
+                trip = f"{self.axi_latency}-cycle round trip / {self.outstanding} outstanding"
+                why = f"{count} access(es) without a burst ({reason}), each a transaction: {trip}"
+                raised.append((port, count * single, why))
+            ports = pipelined.get("_ports", {})
+            for name, factor in context.factors.items():
+                unknown = [site for site in sites if site.array == name and
+                           not hls_verdicts.banks_known(site, factor, variable, step, inner)]  # fmt: skip
+                if factor > 1 and unknown and inner and name not in context.axi:
+                    count = sum(c for (array, _), c in ports.items() if array == name)
+                    ii = math.ceil(count / context.ports.get(name, hls_ops.BRAM_PORTS))
+                    raised.append((name, ii, f"{count} accesses at a run-time offset into an array partitioned by "
+                                   f"{factor}: their banks are not known, every bank is reachable"))  # fmt: skip
+            for array, ii, reason in raised:
+                if ii <= target:
+                    continue
+                pipelined["pipeline_ii"] = max(pipelined["pipeline_ii"], ii)
+                if not self.use_min:
+                    self.conflicts[(*where, array)] = hls_verdicts.Conflict(array, label, ii, reason, *where)
+            if pipelined["pipeline_ii"] > target:
+                return node
+        reads = [verdict for verdict in failed if verdict.direction == "read"]
+        if pipelined is None and reads and node.get("loop"):
+            wait = {"op": "m_axi read (no burst)", "latency": self.axi_latency * len(reads)}
+            node["body"] = [*node["body"], wait]
+        return node
+
+    def _loop_node(self, loop, label: str, context: _Context) -> dict:
+        children = list(loop.get_children())
+        body = children[-1] if loop.kind.name != "DO_STMT" else children[0]
+        pragmas = self.scope_pragmas(body) if body.kind.name == "COMPOUND_STMT" else []
+        pragmas += self.directives.get(f"{context.function}/{label}", [])
+        by_name = {pragma.name: pragma for pragma in pragmas}
+        trips, constant, variable = self._trip_count(loop, children, by_name.get("LOOP_TRIPCOUNT"), context)
+        inner = list(body.get_children()) if body.kind.name == "COMPOUND_STMT" else [body]
+        self._apply_arrays(pragmas, context)
+        saved = dict(context.ranges)
+        if variable is not None and trips > 0:
+            start = self._loop_start(children, context)
+            if start is not None:
+                context.ranges[variable] = (min(start, start + trips - 1), max(start, start + trips - 1))
+        nodes = self._statements(inner, context)
+        context.ranges = saved
+        nodes = nodes or [{"op": "empty", "latency": 0}]
+        arrays = _arrays_of(nodes)
+        pipeline = by_name.get("PIPELINE")
+        unroll = by_name.get("UNROLL")
+        if unroll is not None:
+            factor = unroll.options.get("factor")
+            if factor is None:  # complete: every iteration at once, chained through the recurrence
+                return _unrolled(label, trips, nodes, arrays)
+            factor_value = max(1, _arithmetic(factor) or 1)
+            if constant and factor_value >= trips:  # a factor that covers every trip unrolls completely
+                return _unrolled(label, trips, nodes, arrays)
+            trips = math.ceil(trips / factor_value)
+            nodes = [_unrolled(f"{label} x{factor_value}", factor_value, nodes, arrays)]
+        loops = [node for node in nodes if "op" not in node]
+        off = pipeline is not None and "off" in pipeline.options
+        if pipeline is not None and not off:
+            target = int(_arithmetic(pipeline.options.get("ii", "1")) or 1)
+            return self._pipelined(label, trips, target, nodes, context, constant, local=self._declared(body))
+        if off or self.pipeline_loops == 0:
+            return _plain(label, trips, nodes, constant)
+        flattened = self._flatten(label, trips, constant, nodes, by_name, context)
+        if flattened is not None:
+            return flattened
+        if not loops:  # innermost: pipelined at II 1 by default
+            return self._pipelined(label, trips, 1, nodes, context, constant, auto=True, local=self._declared(body))
+        if (
+            len(loops) == 1
+            and loops[0].get("_auto")
+            and loops[0].get("_constant")
+            and loops[0]["trip_count"] <= self.pipeline_loops
+            and "loop" in loops[0]
+        ):  # a short innermost loop is unrolled into its parent, which is pipelined instead
+            child = loops[0]
+            merged = [node if node is not child else _unrolled(child["loop"], child["trip_count"], child["body"],
+                                                            child["_arrays"]) for node in nodes]  # fmt: skip
+            return self._pipelined(label, trips, 1, merged, context, constant, auto=True, local=self._declared(body))
+        return _plain(label, trips, nodes, constant)
+
+    def _pipelined(
+        self,
+        label: str,
+        trips: int,
+        target: int,
+        nodes: list[dict],
+        context: _Context,
+        constant: bool,
+        auto=False,
+        local: frozenset[str] = frozenset(),
+    ) -> dict:
+        """A pipelined loop: II = max(target, memory ports, recurrence through values not
+        declared in its body, ``local``); the iteration latency is the body's, every nested
+        loop unrolled."""
+        ports: Counter = Counter()
+        recurrences: dict[str, float] = {}
+        for node in _walk(nodes):
+            ports.update(node.get("_ports", {}))
+            for name, length in node.get("_recurrences", {}).items():
+                if name.split(".")[0] not in local:  # a value declared in the body starts again every iteration
+                    recurrences[name] = max(recurrences.get(name, 0.0), length)
+        recurrence = max(recurrences.values(), default=0.0)
+        ii = max(target, math.ceil(recurrence - 1e-9))
+        if ii > target and not self.use_min:
+            value = max(recurrences, key=lambda name: recurrences[name])
+            reason = f"recurrence: '{value}' is read and written again {recurrence:.2f} states later"
+            self.conflicts[(*self._site, value)] = hls_verdicts.Conflict(value, label, ii, reason, *self._site)
+        per_array: Counter = Counter()
+        for (name, _), count in ports.items():
+            if name in context.partitioned:
+                continue
+            if name in context.axi or name in context.streams:  # one beat per cycle each way
+                ii = max(ii, count)
+            else:
+                per_array[name] += count  # a block RAM's reads and writes share its ports
+        for name, count in per_array.items():
+            ports_of = context.ports.get(name, hls_ops.BRAM_PORTS)
+            bound = math.ceil(count / (ports_of * context.factors.get(name, 1)))
+            if bound > max(ii, target) and not self.use_min:
+                banks = context.factors.get(name, 1)
+                reason = f"{count} accesses an iteration on {ports_of} port(s) x {banks} bank(s)"
+                self.conflicts[(*self._site, name)] = hls_verdicts.Conflict(name, label, bound, reason, *self._site)
+            ii = max(ii, bound)
+        iteration = max(1, _iteration_latency(nodes))
+        node = {
+            "loop": label,
+            "trip_count": trips,
+            "pipeline_ii": ii,
+            "iteration_latency": iteration,
+            "body": nodes,
+            "_auto": auto,
+            "_constant": constant,
+            "_arrays": _arrays_of(nodes),
+            "_recurrence": recurrence,
+            "_recurrences": recurrences,
+            "_ports": dict(ports),
+        }
+        axi = {name for name, _ in ports if name in context.axi}
+        if axi:  # an m_axi port in a pipelined loop: one burst, its latency paid once
+            return {"region": f"{label} (burst)", "kind": "sequential", "_arrays": node["_arrays"],
+                    "body": [{"op": "m_axi latency", "latency": self.axi_latency}, node]}  # fmt: skip
+        return node
+
+    def _flatten(self, label: str, trips: int, constant: bool, nodes: list[dict], by_name, context) -> dict | None:
+        """Vitis flattens a nest whose only loop is pipelined, both of fixed trip count, into one
+        pipelined loop (LOOP_FLATTEN is on by default); the statements around the inner loop
+        become predicated, and an accumulator reset per outer iteration adds a select to the
+        recurrence."""
+        flatten = by_name.get("LOOP_FLATTEN")
+        if flatten is not None and "off" in flatten.options:
+            return None
+        loops = [node for node in nodes if "op" not in node]
+        if len(loops) != 1 or "loop" not in loops[0] or loops[0]["pipeline_ii"] is None or not constant:
+            return None
+        child = loops[0]
+        if not child.get("_constant"):
+            return None
+        outside = [node for node in nodes if node is not child]
+        if any(node.get("_arrays", set()) & (context.streams | context.axi) for node in outside):
+            return None  # a stream or bus access outside the inner loop cannot be predicated
+        ii = child["pipeline_ii"]
+        if outside and child.get("_recurrence", 0) >= 2:
+            ii += 1
+        iteration = child["iteration_latency"] + sum(node.get("latency", 0) for node in outside)
+        return {
+            "loop": f"{label}_{child['loop']}",
+            "trip_count": trips * child["trip_count"],
+            "pipeline_ii": ii,
+            "iteration_latency": iteration,
+            "body": child["body"],
+            "_auto": child.get("_auto", False),
+            "_constant": True,
+            "_arrays": _arrays_of(nodes),
+            "_recurrence": child.get("_recurrence", 0.0),
+            "_recurrences": child.get("_recurrences", {}),
+            "_ports": child.get("_ports", {}),
+        }

@@ -1,0 +1,349 @@
+"""``SourceReader``: the C++ parsed with libclang, and the functions of the nest.
+
+Parsing takes the user's -D / -I flags, ``__SYNTHESIS__``, the stand-in Xilinx headers
+(``HEADERS``) and the compiler's own headers, with the macros that pragma options name probed
+as constants clang evaluates; the reader then walks the top function and the functions it
+calls: their interfaces and array storage, and their statements, between loops one block of
+operations each. The methods of the other modules join it as mixins (``pragmas``,
+``evaluation``, ``declarations``, ``calls``, ``loops``, ``trips``, ``expressions``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from pathlib import Path
+from typing import NoReturn
+
+from simulator import hls_ops, hls_verdicts
+from simulator.hls_source.calls import Calls
+from simulator.hls_source.context import SMALL_ARRAY, SourceError, _Context
+from simulator.hls_source.cursors import LOOPS, SCALAR_KINDS, _elements, _site, _uses_streams
+from simulator.hls_source.declarations import Declarations
+from simulator.hls_source.evaluation import Evaluation, _arithmetic, _library
+from simulator.hls_source.expr_timing import _longest
+from simulator.hls_source.expressions import Expressions
+from simulator.hls_source.loops import LoopWalk
+from simulator.hls_source.nest import _arrays_of, _parallel, _public, _walk
+from simulator.hls_source.pragmas import (
+    NUMERIC_OPTIONS,
+    Pragma,
+    ScopePragmas,
+    _pragmas,
+    _without_line_markers,
+    read_directives,
+)
+from simulator.hls_source.trips import TripCounts
+from simulator.hls_tools import Tool, storage_ports
+
+HEADERS = Path(__file__).parent.parent / "hls_headers"
+PREPROCESSED = (".pp.0.cpp", ".pp.0.c", ".pp.cpp", ".pp.c")
+
+
+class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evaluation, ScopePragmas):
+    """The loop nest of ``top`` in ``path`` (module docstring); ``nest()`` builds it.
+
+    ``args`` binds scalar parameters of the top to values (a run-time shape such as a
+    matrix's rows), as a call with those arguments would run; they reach the called
+    functions and every expression computed from them. ``tripcounts`` maps
+    "function/Label" to (min, max) trips, as ``set_directive_loop_tripcount`` does, for
+    loops whose trip count depends on data.
+    """
+
+    def __init__(
+        self,
+        path,
+        top: str,
+        defines=(),
+        includes=(),
+        directives=None,
+        clock_ns: float | None = None,
+        part: str | None = None,
+        pipeline_loops: int | None = None,
+        args: dict[str, int] | None = None,
+        tripcounts: dict[str, tuple[int, int]] | None = None,
+        tool: str | None = None,
+    ):
+        self.tool = Tool.parse(tool)
+        self.cindex, self.lib = _library()
+        self.args = dict(args or {})
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise FileNotFoundError(f"{path}: no such file")
+        self.top = top
+        self.axi_latency = hls_ops.DEFAULT_AXI_LATENCY
+        self.warnings: list[str] = []
+        self.bursts: dict[tuple, hls_verdicts.Burst] = {}  # by site and direction: an outer loop's verdict wins
+        self.conflicts: dict[tuple, hls_verdicts.Conflict] = {}
+        self.outstanding = hls_verdicts.AXI_OUTSTANDING
+        self._site: tuple[str, int] = (str(self.path), 0)  # the loop being read
+        self._promoted: frozenset[str] = frozenset()  # subscripts held in a register in the loop being read
+        self.use_min = False
+        settings: dict = {}
+        self.directives = read_directives(directives, settings) if directives is not None else {}
+        for where, (low, high) in (tripcounts or {}).items():
+            if not 0 <= low <= high:
+                raise ValueError(f"tripcounts[{where!r}] = ({low}, {high}) is out of range; expected 0 <= min <= max")
+            pragma = Pragma(0, "LOOP_TRIPCOUNT", {"min": str(low), "max": str(high)})
+            self.directives.setdefault(where, []).append(pragma)
+        self.target = hls_ops.Target.for_part(
+            part if part is not None else settings.get("part"),
+            clock_ns if clock_ns is not None else settings.get("clock_ns"),
+        )
+        if pipeline_loops is None:
+            pipeline_loops = int(settings.get("pipeline_loops", self.tool.pipeline_loops))
+        if pipeline_loops < 0:
+            raise ValueError(f"pipeline_loops={pipeline_loops} is out of range; expected 0 (off) or more")
+        self.pipeline_loops = pipeline_loops
+        flags = ["-x", "c++", "-std=c++17", "-D__SYNTHESIS__", "-Wno-unknown-pragmas"]
+        flags += [f"-D{define}" for define in defines] + [f"-I{folder}" for folder in includes]
+        flags += ["-I", str(HEADERS)]  # last: the real Xilinx headers win when given with -I
+        flags += [f"-isystem{folder}" for folder in _compiler_headers()]
+        # pragma values named by macros (factor = WORD_BYTES) are probed: clang evaluates them
+        # in declarations appended to the source, after its last line
+        text = _without_line_markers(self.path.read_text(errors="replace"))
+        if self.path.name.endswith(PREPROCESSED):  # the tool's own output: its headers are expanded, C++14 era
+            flags[flags.index("-std=c++17")] = "-std=gnu++14"
+        lines = len(text.splitlines())
+        names = sorted(
+            {
+                value
+                for _, pragma in _pragmas(text)
+                for key, value in pragma.options.items()
+                if key in NUMERIC_OPTIONS and re.search(r"[A-Za-z_]", value) and _arithmetic(value) is None
+            }
+        )
+        probes = "".join(
+            f"\nstatic constexpr long long cnnacc_probe_{k} = static_cast<long long>({name});"
+            for k, name in enumerate(names)
+        )
+        index = self.cindex.Index.create()
+        self.unit = index.parse(str(self.path), args=flags, unsaved_files=[(str(self.path), text + "\n" + probes)])
+        for diagnostic in self.unit.diagnostics:
+            where = diagnostic.location
+            name = where.file.name if where.file else str(self.path)
+            probe = name == str(self.path) and where.line > lines
+            if diagnostic.severity >= self.cindex.Diagnostic.Error and not probe:
+                raise SourceError(f"{name}:{where.line}: does not parse: {diagnostic.spelling}")
+        self.macro_values = {
+            names[int(cursor.spelling.removeprefix("cnnacc_probe_"))]: value
+            for cursor in self.unit.cursor.get_children()
+            if cursor.kind.name == "VAR_DECL"
+            and cursor.spelling.startswith("cnnacc_probe_")
+            and (value := self._clang_value(cursor)) is not None
+        }
+        self.pragmas: dict[str, dict[int, Pragma]] = {}
+        definitions = [
+            cursor
+            for cursor in self.unit.cursor.walk_preorder()
+            if cursor.kind.name in ("FUNCTION_DECL", "FUNCTION_TEMPLATE", "CXX_METHOD") and cursor.is_definition()
+        ]
+        self.functions = {cursor.spelling: cursor for cursor in definitions}  # the top is found by name
+        self.defined_at = {_site(cursor): cursor for cursor in definitions}
+        self._loopy: dict[tuple, bool] = {}
+        self._evaluating: set[int] = set()  # variables whose value is being computed (against cycles)
+        self.small_globals = {
+            cursor.spelling
+            for cursor in self.unit.cursor.get_children()
+            if cursor.kind.name == "VAR_DECL" and 0 < _elements(cursor.type) <= SMALL_ARRAY
+        }
+
+    def _where(self, cursor) -> str:
+        location = cursor.location
+        return f"{location.file.name if location.file else self.path}:{location.line}"
+
+    def _fail(self, cursor, what: str) -> NoReturn:
+        raise SourceError(f"{self._where(cursor)}: {what}")
+
+    def nest(self) -> dict:
+        """The NEST.json tree of the top function."""
+        function = self.functions.get(self.top)
+        if function is None:
+            names = ", ".join(sorted(self.functions)) or "none"
+            raise SourceError(f"{self.path}: no function {self.top!r} is defined (defined: {names})")
+        scalars = [
+            c.spelling
+            for c in function.get_children()
+            if c.kind.name == "PARM_DECL" and c.type.get_canonical().kind.name in SCALAR_KINDS
+        ]
+        for name in self.args:
+            if name not in scalars:
+                known = ", ".join(scalars) or "none"
+                raise SourceError(f"{self.path}: {self.top} has no scalar parameter {name!r} (scalars: {known})")
+        context = _Context(self.top, dict(self.args), partitioned=set(self.small_globals))
+        return _public(self._function(function, context, self.top))
+
+    def _function(self, function, caller: _Context, name: str, bindings: dict[str, str] | None = None) -> dict:
+        body = next((child for child in function.get_children() if child.kind.name == "COMPOUND_STMT"), None)
+        if body is None:
+            self._fail(function, f"function {name} has no body")
+        context = _Context(name, dict(caller.env), partitioned=set(self.small_globals))
+        pragmas = self.scope_pragmas(body) + self.directives.get(name, [])
+        self._apply_arrays(pragmas, context)
+        # array arguments are block-RAM ports (ap_memory) and pointers m_axi ports in the Vitis
+        # kernel flow, block RAM in the Vivado IP flow (the default here) unless an INTERFACE
+        # pragma gives another mode; a called function's array parameters are its caller's arrays
+        modes: dict[str, str] = {}
+        for pragma in pragmas:  # an s_axilite line for an m_axi port carries its offset: the m_axi mode stands
+            if pragma.name == "INTERFACE":
+                mode = (pragma.options.get("mode") or next(iter(pragma.options), "")).lower()
+                port = pragma.options.get("port", "")
+                if not (mode == "s_axilite" and modes.get(port) in ("m_axi", "ap_memory", "bram")):
+                    modes[port] = mode
+        storages = {  # the storage type of an argument: INTERFACE storage_type, RESOURCE core, BIND_STORAGE type
+            pragma.options.get("port" if pragma.name == "INTERFACE" else "variable", ""): value
+            for pragma in pragmas
+            if (value := pragma.options.get("storage_type") or pragma.options.get("core")
+                or (pragma.options.get("type") if pragma.name == "BIND_STORAGE" else None))
+        }  # fmt: skip
+        for parameter in function.get_children():
+            if parameter.kind.name != "PARM_DECL":
+                continue
+            spelling = parameter.spelling
+            if "stream" in parameter.type.spelling:
+                context.streams.add(spelling)
+                continue
+            if bindings is not None and spelling in bindings:
+                outer = bindings[spelling]
+                context.aliases[spelling] = outer
+                for known in ("arrays", "partitioned", "streams", "axi"):
+                    if outer in getattr(caller, known):
+                        getattr(context, known).add(spelling)
+                if outer in caller.factors:
+                    context.factors[spelling] = caller.factors[outer]
+                if outer in caller.ports:
+                    context.ports[spelling] = caller.ports[outer]
+                continue
+            pointer = parameter.type.kind.name in ("CONSTANTARRAY", "INCOMPLETEARRAY", "POINTER")
+            mode = modes.get(spelling, "ap_memory" if pointer else "scalar")
+            if mode in ("ap_memory", "bram"):
+                context.arrays.add(spelling)
+                storage = storages.get(spelling)
+                context.ports[spelling] = self.tool.argument_ports(mode, storage)
+            elif mode == "m_axi":
+                context.axi.add(spelling)
+        for field_name in set(bindings or {}) - {p.spelling for p in function.get_children()}:  # members
+            outer = bindings[field_name]  # type: ignore[index]
+            context.aliases[field_name] = outer
+            for known in ("arrays", "partitioned", "streams", "axi"):
+                if outer in getattr(caller, known):
+                    getattr(context, known).add(field_name)
+            if outer in caller.factors:
+                context.factors[field_name] = caller.factors[outer]
+            if outer in caller.ports:
+                context.ports[field_name] = caller.ports[outer]
+        for pragma in pragmas:
+            if pragma.name == "INTERFACE" and "latency" in pragma.options:
+                self.axi_latency = int(_arithmetic(pragma.options["latency"]) or self.axi_latency)
+            if pragma.name == "INTERFACE" and "num_read_outstanding" in pragma.options:
+                self.outstanding = int(_arithmetic(pragma.options["num_read_outstanding"]) or self.outstanding)
+        nodes = self._statements(list(body.get_children()), context)
+        for node in _walk(nodes):  # the accesses count against the caller's arrays
+            if node.get("_ports"):
+                ports: Counter = Counter()
+                for (array, way), count in node["_ports"].items():
+                    ports[(context.aliases.get(array, array), way)] += count
+                node["_ports"] = dict(ports)
+        dataflow = any(p.name == "DATAFLOW" for p in pragmas)
+        if dataflow:  # the processes overlap by the dataflow rule, not as independent modules
+            nodes = [child for node in nodes for child in (node["body"] if node.get("kind") == "parallel" else [node])]
+        region: dict = {"region": name, "kind": "dataflow" if dataflow else "sequential", "body": nodes}
+        parameters = {child.spelling for child in function.get_children() if child.kind.name == "PARM_DECL"}
+        region["_locals"] = self._declared(function) | parameters  # its arrays are in _arrays, by the caller's names
+        if dataflow:
+            region["channel"] = "fifo" if context.streams or _uses_streams(body) else "pipo"
+        region["_arrays"] = {context.aliases.get(name, name) for name in _arrays_of(nodes)}  # the caller's names
+        return region
+
+    def _apply_arrays(self, pragmas: list[Pragma], context: _Context) -> None:
+        for pragma in pragmas:
+            options = pragma.options
+            if pragma.name == "DEPENDENCE" and "variable" in options and "intra" not in options:
+                member = options["variable"]
+                if options.get("type", "inter") == "inter" and "false" in (options.get("dependent"), *options):
+                    context.distances[member] = math.inf  # no dependence across iterations
+                elif "distance" in options:
+                    context.distances[member] = max(1, _arithmetic(options["distance"]) or 1)
+            storage = options.get("core") or (options.get("type") if pragma.name == "BIND_STORAGE" else None)
+            if pragma.name in ("RESOURCE", "BIND_STORAGE") and storage and "variable" in options:
+                context.ports[options["variable"]] = storage_ports(storage)
+            if pragma.name in ("ARRAY_PARTITION", "ARRAY_RESHAPE") and "variable" in pragma.options:
+                variable = pragma.options["variable"]  # a name, or object.member
+                if pragma.options.get("type", "complete" if "complete" in pragma.options else "") == "complete" or (
+                    "complete" in pragma.options
+                ):
+                    context.partitioned.add(variable)
+                elif "factor" in pragma.options:
+                    context.factors[variable] = int(_arithmetic(pragma.options["factor"]) or 1)
+
+    def _statements(self, statements, context: _Context) -> list[dict]:
+        nodes: list[dict] = []
+        block = hls_ops.BlockSchedule(distances=context.distances)
+        first_line = [0]
+        touched: Counter = Counter()
+
+        def flush() -> None:
+            if block.latency:
+                node = {"op": f"block@{first_line[0]}", "latency": max(1, block.states())}
+                node["_arrays"] = {name for name, _ in touched}
+                node["_ports"] = dict(touched)
+                node["_reads"] = set(block.first_read)  # values the block reads before writing them
+                node["_writes"] = set(block.ready)
+                node["_recurrence"] = block.recurrence
+                node["_recurrences"] = dict(block.recurrences)
+                nodes.append(node)
+            block.ready.clear()
+            block.first_read.clear()
+            block.latency = 0.0
+            block.recurrences.clear()
+            touched.clear()
+            first_line[0] = 0
+
+        for statement in statements:
+            kind = statement.kind.name
+            label = None
+            if kind == "LABEL_STMT":
+                label, statement = statement.spelling, next(statement.get_children())
+                kind = statement.kind.name
+            if kind in LOOPS:
+                flush()
+                nodes.append(self._loop(statement, label, context))
+            elif kind == "COMPOUND_STMT":
+                flush()
+                nodes += self._statements(list(statement.get_children()), context)
+            elif kind in ("NULL_STMT", "BREAK_STMT", "CONTINUE_STMT") or kind.endswith("_DECL") and kind != "VAR_DECL":
+                continue
+            elif self._has_loops(statement):
+                if kind == "IF_STMT":  # the test joins the block before it
+                    test = self._statement(next(statement.get_children()), context)
+                    block.statement(test.paths, set(), test.latency, test.firsts)
+                    touched.update(test.accesses)
+                flush()
+                nodes += self._calls_with_loops(statement, context)
+            else:
+                info = self._statement(statement, context)
+                init = self._init_loops(statement, context)
+                if init:  # the initialized arrays are written word by word before the statement's value
+                    flush()
+                    nodes += init
+                first_line[0] = first_line[0] or statement.location.line
+                block.statement(info.paths, info.writes, info.latency, info.firsts)
+                block.recurrences.update(_longest(block.recurrences, info.recurrences))
+                touched.update(info.accesses)
+                self._note_constants(statement, context)
+        flush()
+        return _parallel(nodes)
+
+
+def _compiler_headers() -> list[str]:
+    """The compiler's own header folder (stddef.h, stdarg.h), which the libclang wheel lacks:
+    g++'s, when g++ is installed (the sw_emu flow needs it anyway)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("g++") is None:
+        return []
+    found = subprocess.run(["g++", "-print-file-name=include"], capture_output=True, text=True, check=False)
+    folder = found.stdout.strip()
+    return [folder] if found.returncode == 0 and Path(folder).is_dir() else []

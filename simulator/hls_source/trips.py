@@ -1,0 +1,161 @@
+"""How many times a loop runs: its trip count, start and step.
+
+A LOOP_TRIPCOUNT pragma or directive gives the count (its max, or its min for the smallest
+nest); else the ``for`` loop's start, bound and step, each evaluated over the ranges of the
+enclosing loop variables; else, for a bound known only at run time, the most trips that keep
+the loop's accesses inside their arrays (with a warning).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NoReturn
+
+from simulator import hls_verdicts
+from simulator.hls_source.context import _Context
+from simulator.hls_source.cursors import CASTS, _initializer, _is_operator_ref, _loop_variable, _operator
+from simulator.hls_source.evaluation import _arithmetic
+from simulator.hls_source.pragmas import Pragma
+
+
+class TripCounts:
+    """The ``SourceReader`` methods that count a loop's trips. Expects on ``self``:
+    ``use_min`` (read the smallest nest), ``warnings``, ``evaluate`` and ``_bound_range``
+    (``evaluation.Evaluation``), ``_fail`` and ``_where`` (``reader``)."""
+
+    use_min: bool
+    warnings: list[str]
+
+    if TYPE_CHECKING:
+
+        def evaluate(self, cursor, env: dict[str, int]) -> int | None: ...
+
+        def _bound_range(self, cursor, context: _Context) -> tuple[int, int] | None: ...
+
+        def _fail(self, cursor, what: str) -> NoReturn: ...
+
+        def _where(self, cursor) -> str: ...
+
+    def _loop_start(self, children, context: _Context) -> int | None:
+        if len(children) != 4 or children[0].kind.name != "DECL_STMT":
+            return None
+        declaration = next(children[0].get_children())
+        value = _initializer(declaration)
+        return self.evaluate(value, context.env) if value is not None else None
+
+    def _trip_count(self, loop, children, tripcount: Pragma | None, context: _Context) -> tuple[int, bool, str | None]:
+        """(trip count, fixed, loop variable): LOOP_TRIPCOUNT's max (min with ``use_min``) or
+        the bounds' (range over the enclosing loops, as csynth reports a variable bound)."""
+        variable = _loop_variable(children) if loop.kind.name == "FOR_STMT" else None
+        if tripcount is not None:
+            key = "min" if self.use_min else "max"
+            value = tripcount.options.get(key) or tripcount.options.get("avg") or tripcount.options.get("max")
+            number = _arithmetic(value or "")
+            if number is None:
+                self._fail(loop, f"LOOP_TRIPCOUNT {key}={value!r} is not a number")
+            return number, False, variable
+        trips = self._for_trips(loop, children, context) if loop.kind.name == "FOR_STMT" else None
+        if trips is None and variable is not None:
+            trips = self._extent_trips(loop, children, variable, context)
+        if trips is None:
+            self._fail(loop, "loop bound is not a constant; add #pragma HLS LOOP_TRIPCOUNT min=.. max=..")
+        low, high, fixed = trips
+        return (low if self.use_min else high), fixed, variable
+
+    def _extent_trips(self, loop, children, variable: str, context: _Context) -> tuple[int, int, bool] | None:
+        """(0, most trips, False) of a loop bounded by a run-time value: the most iterations
+        for which every access the loop variable indexes stays inside its array (C leaves any
+        more undefined), as a range the tool would print as its min ~ max; None when no
+        access bounds it. A warning says what was assumed."""
+        if len(children) != 4:
+            return None
+        start = self._loop_start(children, context)
+        step = self._step(children[2], variable, context)
+        if start is None or not step or step < 0:
+            return None
+        most = None
+        for cursor in children[3].walk_preorder():
+            if cursor.kind.name != "ARRAY_SUBSCRIPT_EXPR":
+                continue
+            base, index = list(cursor.get_children())
+            while base.kind.name in CASTS and list(base.get_children()):
+                base = next(base.get_children())
+            extent = base.type.element_count if base.type.kind.name == "CONSTANTARRAY" else 0
+            tokens = tuple(token.spelling for token in index.get_tokens())
+            if not extent or variable not in tokens:
+                continue
+            env = dict(context.env)
+            first = hls_verdicts._evaluate(tokens, env | {variable: start})
+            second = hls_verdicts._evaluate(tokens, env | {variable: start + step})
+            if first is None or second is None or second <= first or first >= extent:
+                continue
+            trips = (extent - 1 - first) // (second - first) + 1
+            most = trips if most is None else min(most, trips)
+        if most is None:
+            return None
+        assumed = f"assumed 0 to {most} trips, the most that keep its accesses inside their arrays"
+        self.warnings.append(f"{self._where(loop)}: loop bound is a run-time value without LOOP_TRIPCOUNT; {assumed}")
+        return 0, most, False
+
+    def _for_trips(self, loop, children, context: _Context) -> tuple[int, int, bool] | None:
+        if len(children) != 4:
+            return None
+        init, condition, increment, _ = children
+        variable, start = None, None
+        if init.kind.name == "DECL_STMT":
+            declaration = next(init.get_children())
+            variable = declaration.spelling
+            value = _initializer(declaration)
+            start = self._bound_range(value, context) if value is not None else None
+        elif init.kind.name == "BINARY_OPERATOR":
+            left, right = init.get_children()
+            variable, start = left.spelling, self._bound_range(right, context)
+        while condition.kind.name in ("UNEXPOSED_EXPR", "PAREN_EXPR") and len(list(condition.get_children())) == 1:
+            condition = next(condition.get_children())
+        operands = [child for child in condition.get_children() if not _is_operator_ref(child)]
+        overloaded = condition.kind.name == "CALL_EXPR" and condition.spelling.startswith("operator")
+        if variable is None or start is None or len(operands) != 2:
+            return None
+        if condition.kind.name != "BINARY_OPERATOR" and not overloaded:
+            return None
+        left, right = operands
+        while left.kind.name in CASTS and list(left.get_children()):
+            left = next(left.get_children())
+        operator = condition.spelling[len("operator") :] if overloaded else _operator(condition, left)
+        if left.spelling != variable:
+            return None
+        bound = self._bound_range(right, context)
+        step = self._step(increment, variable, context)
+        if bound is None or step in (None, 0):
+            return None
+        assert step is not None
+        counts = [_count(s, b, step, operator) for s in start for b in bound]
+        known = [count for count in counts if count is not None]
+        if len(known) != len(counts):
+            return None
+        fixed = start[0] == start[1] and bound[0] == bound[1]
+        return min(known), max(known), fixed
+
+    def _step(self, increment, variable: str, context: _Context) -> int | None:
+        tokens = [t.spelling for t in increment.get_tokens()]
+        if tokens in (["++", variable], [variable, "++"]):
+            return 1
+        if tokens in (["--", variable], [variable, "--"]):
+            return -1
+        if len(tokens) >= 3 and tokens[0] == variable and tokens[1] in ("+=", "-="):
+            value = _arithmetic(" ".join(str(context.env.get(t, t)) for t in tokens[2:]))
+            if value is None:
+                value = self.evaluate(list(increment.get_children())[-1], context.env)
+            return None if value is None else (value if tokens[1] == "+=" else -value)
+        return None
+
+
+def _count(start: int, bound: int, step: int, operator: str) -> int | None:
+    if operator in ("<", "!=") and step > 0:
+        return max(0, -(-(bound - start) // step))
+    if operator == "<=" and step > 0:
+        return max(0, (bound - start) // step + 1)
+    if operator in (">", "!=") and step < 0:
+        return max(0, -(-(start - bound) // -step))
+    if operator == ">=" and step < 0:
+        return max(0, (start - bound) // -step + 1)
+    return None
