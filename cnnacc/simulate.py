@@ -451,7 +451,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="NEST.json|FILE.cpp|DIR",
         nargs="?",
         help="a loop-nest description (see simulator/schedule.py), HLS C++ read with libclang "
-        "(see simulator/hls_source.py; needs --top), or an HLS project folder (see "
+        "(see simulator/hls_source/; needs --top), or an HLS project folder (see "
         "simulator/hls_project.py)",
     )
     source = hls.add_argument_group("C++ source (with FILE.cpp or DIR)")

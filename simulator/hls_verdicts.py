@@ -128,7 +128,7 @@ def sites(body, arrays: set[str], enter_loops: bool) -> list[Site]:
                 visit(child, conditional, False, False)
             return
         if kind in ("BINARY_OPERATOR", "COMPOUND_ASSIGNMENT_OPERATOR") and len(children) == 2:
-            operator = _operator(cursor, children[0])
+            operator = operator_token(cursor, children[0])
             if operator in ASSIGN:
                 visit(children[0], conditional, True, operator != "=")
                 visit(children[1], conditional, False, False)
@@ -283,8 +283,8 @@ def _is_outer(base) -> bool:
     return base.kind.name != "ARRAY_SUBSCRIPT_EXPR"
 
 
-def _operator(cursor, left) -> str:
-    """The operator token between a binary expression's operands."""
+def operator_token(cursor, left) -> str:
+    """The operator token of a binary expression: the first token after its left operand."""
     end = left.extent.end.offset
     for token in cursor.get_tokens():
         if token.extent.start.offset >= end:

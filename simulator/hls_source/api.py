@@ -59,7 +59,7 @@ def source_report(
     return report.to_json() | {
         "latency_cycles_min": min(low, report.latency_cycles),
         "latency_cycles_max": max(low, report.latency_cycles),
-        "estimate": "static schedule model of the source (simulator/hls_source.py), not a csynth report",
+        "estimate": "static schedule model of the source (simulator/hls_source/), not a csynth report",
         "warnings": warnings,
         "tool": str(Tool.parse(tool)),
         "bursts": [burst.to_json() for burst in bursts],

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 
+from simulator.hls_verdicts import operator_token
+
+_operator = operator_token  # the operator token of a binary expression: one definition, in the lower module
 LOOPS = ("FOR_STMT", "WHILE_STMT", "DO_STMT")
 CASTS = {
     "UNEXPOSED_EXPR", "PAREN_EXPR", "CSTYLE_CAST_EXPR", "CXX_STATIC_CAST_EXPR", "CXX_FUNCTIONAL_CAST_EXPR",
@@ -53,15 +56,6 @@ def _initializer(declaration):
     """The last child of a variable declaration that is not a type reference (its value), or None."""
     values = [c for c in declaration.get_children() if c.kind.name not in ("TYPE_REF", "NAMESPACE_REF", "TEMPLATE_REF")]
     return values[-1] if values else None
-
-
-def _operator(cursor, left) -> str:
-    """The operator token of a binary expression: the first token after its left operand."""
-    end = left.extent.end.offset
-    for token in cursor.get_tokens():
-        if token.extent.start.offset >= end:
-            return token.spelling
-    return ""
 
 
 def _base_name(cursor) -> str:
