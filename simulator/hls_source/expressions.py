@@ -198,6 +198,9 @@ class Expressions:
         name = call.spelling
         if name.startswith(("_ssdm", "__xilinx")):  # a pragma in the tool's preprocessed form: no hardware
             return _Expr()
+        ip = _ip_core(call)
+        if ip is not None:
+            self._fail(call, f"{ip}: its latency depends on the core's configuration; not estimated")
         arguments = _merge_all([self._expr(child, context, skip_calls) for child in children])
         if name.startswith("operator"):
             symbol = name[len("operator") :]
@@ -355,3 +358,23 @@ class Expressions:
         if operator in ONE_CYCLE:
             return self.target.combinational("logic")
         return hls_ops.Op(0, 0.0)
+
+
+IP_CORES = {
+    "fft": "hls::fft is the Fast Fourier Transform LogiCORE IP (PG109)",
+    "FIR": "hls::FIR is the FIR Compiler LogiCORE IP (PG149)",
+    "dsp58": "hls::dsp58 builtins instantiate DSP58 primitives (AM004)",
+    "dsp48e2": "hls::dsp48e2 builtins instantiate DSP48E2 primitives (UG579)",
+}
+
+
+def _ip_core(call) -> str | None:
+    """The IP core a call instantiates (hls::fft, hls::FIR::run, the DSP builtins), or None."""
+    declaration = call.referenced
+    names = []
+    while declaration is not None and declaration.kind.name != "TRANSLATION_UNIT":
+        names.append(declaration.spelling)
+        declaration = declaration.semantic_parent
+    if len(names) < 2 or names[-1] != "hls":
+        return None
+    return next((IP_CORES[name] for name in names if name in IP_CORES), None)

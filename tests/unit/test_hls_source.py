@@ -677,3 +677,16 @@ def test_run_time_bounds_take_a_tripcount_expression_or_the_extent_of_the_arrays
     assert loops(smallest)["Extent"]["trip_count"] == 0
     assert any("assumed 0 to 96 trips" in warning for warning in warnings)
     assert (loops(smallest)["Expression"]["trip_count"], loops(largest)["Expression"]["trip_count"]) == (32, 256)
+
+
+def test_an_ip_core_is_refused_in_one_line_naming_it(tmp_path):
+    kernel = tmp_path / "spectrum.cpp"
+    kernel.write_text(
+        "#include <hls_fft.h>\n"
+        "struct cfg : hls::ip_fft::params_t {};\n"
+        "void spectrum(int in[64], int out[64]) {\n"
+        "  hls::fft<cfg>(in, out);\n"
+        "}\n"
+    )
+    with pytest.raises(SourceError, match=r"spectrum.cpp:4: hls::fft is the Fast Fourier Transform LogiCORE IP \(PG109\)"):
+        read_source(kernel, "spectrum")
