@@ -477,10 +477,8 @@ def test_hls_src_kernels_read_from_source_match_their_static_schedule_loop_by_lo
         for row in program.rows:
             if row.kind == "pipelined" and row.name.strip() not in charged:  # the same II elsewhere
                 assert found[row.name.strip()].ii == row.ii, (shape, row.name)
-        # the beats of the PE array: one flattened loop over every step, in the C++ and the program
-        assert found["ComputeBeats"].trip_count == next(
-            r.trip_count for r in program.rows if r.name.strip() == "ComputeBeats"
-        )
+        # (ComputeBeats' trip count is handed to the reader from the program, DATA_DEPENDENT_LOOPS:
+        # comparing it with the program would check nothing; the II of every loop comes from the source)
         bound = {name: row for name, row in found.items() if name not in DATA_DEPENDENT_LOOPS["matmul"]}
         assert all(row.ii in (None, 1) for row in bound.values())
 
