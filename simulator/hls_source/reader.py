@@ -19,13 +19,13 @@ from typing import NoReturn
 from simulator import hls_ops, hls_verdicts
 from simulator.hls_source.calls import Calls
 from simulator.hls_source.context import SMALL_ARRAY, SourceError, _Context
-from simulator.hls_source.cursors import LOOPS, SCALAR_KINDS, _elements, _site, _uses_streams
+from simulator.hls_source.cursors import ASSIGNMENTS, LOOPS, SCALAR_KINDS, _elements, _site, _uses_streams
 from simulator.hls_source.declarations import Declarations
 from simulator.hls_source.evaluation import Evaluation, _arithmetic, _library
 from simulator.hls_source.expr_timing import _longest
 from simulator.hls_source.expressions import Expressions
 from simulator.hls_source.loops import LoopWalk
-from simulator.hls_source.nest import _arrays_of, _parallel, _public, _walk
+from simulator.hls_source.nest import _arrays_of, _parallel, _public, _values, _walk
 from simulator.hls_source.pragmas import (
     NUMERIC_OPTIONS,
     Pragma,
@@ -148,6 +148,14 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
             for cursor in self.unit.cursor.get_children()
             if cursor.kind.name == "VAR_DECL" and 0 < _elements(cursor.type) <= SMALL_ARRAY
         }
+        stored = {  # in the functions' bodies: a global's initializer is no store
+            name for function in definitions for name in _stored_names([t.spelling for t in function.get_tokens()])
+        }
+        self.read_only = {  # global tables nothing writes: shared by processes, never a channel between them
+            cursor.spelling
+            for cursor in self.unit.cursor.get_children()
+            if cursor.kind.name == "VAR_DECL" and cursor.spelling not in stored
+        }
 
     def _where(self, cursor) -> str:
         location = cursor.location
@@ -251,8 +259,16 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
         region: dict = {"region": name, "kind": "dataflow" if dataflow else "sequential", "body": nodes}
         parameters = {child.spelling for child in function.get_children() if child.kind.name == "PARM_DECL"}
         region["_locals"] = self._declared(function) | parameters  # its arrays are in _arrays, by the caller's names
-        if dataflow:
-            region["channel"] = "fifo" if context.streams or _uses_streams(body) else "pipo"
+        if dataflow:  # an array passed between processes is whole only when its producer ends: ping-pong
+            processes = [node for node in nodes if "op" not in node]
+            shared = {  # arrays a process writes and the next one reads: the channels that are not streams
+                name
+                for first, second in zip(processes, processes[1:])
+                for name in _written(first) & second.get("_arrays", set())
+                if name not in context.streams | self.read_only
+            }
+            streams = context.streams or _uses_streams(body)
+            region["channel"] = "fifo" if streams and not shared else "pipo"
         region["_arrays"] = {context.aliases.get(name, name) for name in _arrays_of(nodes)}  # the caller's names
         return region
 
@@ -347,3 +363,25 @@ def _compiler_headers() -> list[str]:
     found = subprocess.run(["g++", "-print-file-name=include"], capture_output=True, text=True, check=False)
     folder = found.stdout.strip()
     return [folder] if found.returncode == 0 and Path(folder).is_dir() else []
+
+
+def _written(node: dict) -> set[str]:
+    """What a node writes, or every array it touches when the reader cannot tell."""
+    writes = _values(node)[1]
+    return set(node.get("_arrays", set())) if writes is None else set(writes)
+
+
+def _stored_names(tokens: list[str]) -> set[str]:
+    """Names a token list stores to: ``name = ``, ``name[...] op= ``, ``name++``, ``++name``."""
+    stored = set()
+    for index, token in enumerate(tokens):
+        if not re.fullmatch(r"[A-Za-z_]\w*", token):
+            continue
+        position, depth = index + 1, 0
+        while position < len(tokens) and (tokens[position] == "[" or depth):
+            depth += {"[": 1, "]": -1}.get(tokens[position], 0)
+            position += 1
+        following = tokens[position] if position < len(tokens) else ""
+        if following in ASSIGNMENTS or index and tokens[index - 1] in ("++", "--"):
+            stored.add(token)
+    return stored

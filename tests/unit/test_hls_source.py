@@ -688,3 +688,33 @@ def test_an_ip_core_is_refused_in_one_line_naming_it(tmp_path):
     )
     with pytest.raises(SourceError, match=r"spectrum.cpp:4: hls::fft is the Fast Fourier Transform LogiCORE IP"):
         read_source(kernel, "spectrum")
+
+
+def test_processes_that_pass_an_array_run_back_to_back_and_streams_let_them_overlap(tmp_path):
+    kernel = tmp_path / "flow.cpp"
+    template = (
+        "#include <hls_stream.h>\n"
+        "static const int table[4] = {1, 2, 3, 4};\n"
+        "void flow(hls::stream<int> &in, hls::stream<int> &out) {\n"
+        "#pragma HLS DATAFLOW\n"
+        "  CHANNEL\n"
+        "Produce:\n"
+        "  for (int i = 0; i < 256; i++) {\n"
+        "#pragma HLS PIPELINE II=1\n"
+        "    WRITE\n"
+        "  }\n"
+        "Consume:\n"
+        "  for (int i = 0; i < 256; i++) {\n"
+        "#pragma HLS PIPELINE II=1\n"
+        "    READ\n"
+        "  }\n"
+        "}\n"
+    )
+    through_array = template.replace("CHANNEL", "int mid[256];").replace("WRITE", "mid[i] = in.read() * table[i & 3];")
+    kernel.write_text(through_array.replace("READ", "out.write(mid[i]);"))
+    array = read_source(kernel, "flow")[0]
+    through_stream = template.replace("CHANNEL", "hls::stream<int> mid;").replace("WRITE", "mid.write(in.read());")
+    kernel.write_text(through_stream.replace("READ", "out.write(mid.read());"))
+    stream = read_source(kernel, "flow")[0]
+    assert (array["channel"], stream["channel"]) == ("pipo", "fifo")  # the read-only table is no channel
+    assert estimate_nest(array).latency_cycles > 500 > estimate_nest(stream).latency_cycles
