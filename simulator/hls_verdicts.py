@@ -105,18 +105,16 @@ def sites(body, arrays: set[str], enter_loops: bool) -> list[Site]:
         if kind in LOOP_KINDS and not enter_loops:
             return
         if kind == "ARRAY_SUBSCRIPT_EXPR":
-            base, index = list(cursor.get_children())
-            name = _base(base)
-            if name in arrays and _is_outer(base):
-                tokens = tuple(token.spelling for token in index.get_tokens())
+            name, tokens, indices = _element(cursor)
+            if name in arrays:
                 location = cursor.location
                 file = location.file.name if location.file else ""
                 if written:
                     found.append(Site(name, "write", conditional, tokens, file, location.line, location.column))
                 if read_too or not written:
                     found.append(Site(name, "read", conditional, tokens, file, location.line, location.column))
-            for child in cursor.get_children():
-                visit(child, conditional, False, False)
+            for index in indices:  # accesses inside the address (a[b[i]]) are sites of their own
+                visit(index, conditional, False, False)
             return
         children = list(cursor.get_children())
         overloaded = (
@@ -273,6 +271,27 @@ def _base(cursor) -> str:
     if cursor.kind.name == "MEMBER_REF_EXPR":
         return cursor.spelling
     return cursor.spelling if cursor.kind.name == "DECL_REF_EXPR" else ""
+
+
+def _element(cursor) -> tuple[str, tuple[str, ...], list]:
+    """(array, linear index tokens, index cursors) of a subscript chain ``a[i][j][k]``: the
+    element's offset ((i * J) + j) * K + k with J and K the dimensions the type gives."""
+    indices = []
+    counts = []
+    while cursor.kind.name == "ARRAY_SUBSCRIPT_EXPR":
+        base, index = list(cursor.get_children())
+        indices.append(index)
+        stripped = base
+        while stripped.kind.name in ("UNEXPOSED_EXPR", "PAREN_EXPR") and list(stripped.get_children()):
+            stripped = next(stripped.get_children())
+        counts.append(base.type.element_count if base.type.kind.name == "CONSTANTARRAY" else None)
+        cursor = stripped
+    name = _base(cursor)
+    tokens: tuple[str, ...] = ()
+    for index, count in zip(reversed(indices), [None, *reversed(counts[:-1])]):  # outermost dimension first
+        inner = ("(", *(token.spelling for token in index.get_tokens()), ")")
+        tokens = inner if not tokens else ("(", *tokens, ")", "*", str(count or 0), "+", *inner)
+    return name, tokens, indices
 
 
 def _is_outer(base) -> bool:
