@@ -25,6 +25,7 @@ compile-time stride.
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from dataclasses import asdict, dataclass
@@ -181,10 +182,17 @@ def single_transaction_ii(latency: int = DEFAULT_AXI_LATENCY, outstanding: int =
     return max(1, -(-latency // max(1, outstanding)))
 
 
-def banks_known(site: Site, factor: int, variable: str | None, step: int, inner: dict[str, int]) -> bool:
-    """Whether the bank (index mod ``factor``) of each unrolled copy of ``site`` is known at
-    compile time: the index modulo the factor does not depend on run-time values."""
-    names = _names(site.tokens) - set(inner) - ({variable} if variable else set())
+def banks_known(
+    site: Site, factor: int, variable: str | None, inner: dict[str, int], loops: set[str],
+    definitions: dict[str, tuple[str, ...]],
+) -> bool:  # fmt: skip
+    """Whether the tool can tell the banks of the unrolled copies of ``site`` apart: its index,
+    with the body's locals replaced by their definitions, names only loop variables (the
+    copies then form a window the tool rotates over the banks: the gpayton CNN's
+    ``in[0][h + p][w + q]``, cyclic 8 and 12, reaches II 1 in its report), or its bank
+    (index mod ``factor``) does not depend on the other, run-time values."""
+    tokens = expand(site.tokens, definitions)
+    names = _names(tokens) - set(inner) - ({variable} if variable else set()) - loops
     if not names:
         return True
     values = []
@@ -194,11 +202,62 @@ def banks_known(site: Site, factor: int, variable: str | None, step: int, inner:
         if variable:
             env[variable] = 0
         env |= {name: 0 for name in inner}
-        value = _evaluate(site.tokens, env)
+        value = _evaluate(tokens, env | {name: rng.randrange(1, 1 << 16) for name in loops})
         if value is None:
             return False
         values.append(value % factor)
     return len(set(values)) == 1
+
+
+def distinct_elements(
+    found: list[Site], inner: dict[str, int], local: dict[str, tuple[str, ...]], most: int = 4096
+) -> int | None:  # fmt: skip
+    """Elements the unrolled copies of ``found`` read plus those they write in one iteration:
+    copies that reach one element (a convolution window's overlapping taps,
+    ``in[y + ky][x + kx]``) share one access, as the tool reads an element once and forwards a
+    value it wrote. None when the copies are too many to enumerate or an index is not
+    arithmetic."""
+    combos = list(itertools.product(*(range(count) for count in inner.values())))
+    if len(combos) > most:
+        return None
+    expanded = [(site.direction, expand(site.tokens, local)) for site in found]
+    rng = random.Random(7)
+    base = {name: rng.randrange(1, 1 << 12) for _, tokens in expanded for name in _names(tokens) - set(inner)}
+    elements: dict[str, set[int]] = {"read": set(), "write": set()}
+    for direction, tokens in expanded:
+        for combo in combos:
+            value = _evaluate(tokens, base | dict(zip(inner, combo)))
+            if value is None:
+                return None
+            elements[direction].add(value)
+    return len(elements["read"]) + len(elements["write"])
+
+
+def definitions(body) -> dict[str, tuple[str, ...]]:
+    """The locals ``body`` declares with an initializer and never changes (not a loop's
+    variable), by name: their initializers' tokens."""
+    tokens = [token.spelling for token in body.get_tokens()]
+    stores = [tokens[index - 1] for index, token in enumerate(tokens) if token in ASSIGN and index]
+    changed = {name for name in stores if stores.count(name) > 1}  # its declaration is one store
+    changed |= {tokens[index + 1] for index, token in enumerate(tokens[:-1]) if token in ("++", "--")}
+    changed |= {tokens[index - 1] for index, token in enumerate(tokens) if token in ("++", "--") and index}
+    changed |= {tokens[index - 1] for index, token in enumerate(tokens) if token in ASSIGN - {"="} and index}
+    found = {}
+    for cursor in body.walk_preorder():
+        if cursor.kind.name == "VAR_DECL":
+            values = [c for c in cursor.get_children() if c.kind.name not in ("TYPE_REF", "NAMESPACE_REF")]
+            if values and cursor.spelling not in changed:
+                found[cursor.spelling] = tuple(token.spelling for token in values[-1].get_tokens())
+    return found
+
+
+def expand(tokens: tuple[str, ...], found: dict[str, tuple[str, ...]], depth: int = 3) -> tuple[str, ...]:
+    """``tokens`` with each local replaced by its parenthesized definition, ``depth`` times."""
+    for _ in range(depth):
+        if not set(tokens) & set(found):
+            break
+        tokens = tuple(word for token in tokens for word in (("(", *found[token], ")") if token in found else (token,)))
+    return tokens
 
 
 def _burst_failure(site: Site, variable, step, inner, changed, copies) -> str | None:

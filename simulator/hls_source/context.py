@@ -34,3 +34,4 @@ class _Context:
     aliases: dict[str, str] = field(default_factory=dict)  # parameter -> the caller's array
     axi: set[str] = field(default_factory=set)  # m_axi ports
     distances: dict[str, float] = field(default_factory=dict)  # DEPENDENCE inter: iterations apart (inf: none)
+    definitions: dict[str, str] = field(default_factory=dict)  # a local -> its initializer's text

@@ -21,6 +21,7 @@ from simulator.hls_source.cursors import (
     _elements,
     _initializer,
     _site,
+    _text,
 )
 
 
@@ -72,6 +73,9 @@ class Declarations:
         for declaration in statement.get_children():
             if declaration.kind.name != "VAR_DECL":
                 continue
+            initializer = _initializer(declaration)
+            if initializer is not None and not self._changed(declaration):  # int y = ty * 4 + py;
+                context.definitions[declaration.spelling] = _text(initializer)
             if declaration.type.is_const_qualified() or (
                 declaration.type.get_canonical().kind.name in SCALAR_KINDS - {"RECORD"}
                 and declaration.storage_class.name != "STATIC"

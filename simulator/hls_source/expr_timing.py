@@ -100,4 +100,6 @@ def _affine_in(text: str, context: _Context) -> bool:
     access, or a constant (an index the tool can analyse), not a value read from memory."""
     if re.fullmatch(r"\s*\d+\s*", text):
         return True
+    for name, definition in context.definitions.items():  # a local computed from the loop variables
+        text = re.sub(rf"\b{re.escape(name)}\b", f"( {definition} )", text)
     return "[" not in text and any(re.search(rf"\b{re.escape(name)}\b", text) for name in context.ranges)

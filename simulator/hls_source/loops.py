@@ -75,6 +75,9 @@ class LoopWalk:
         node = self._loop_node(loop, label, context)
         self._promoted = saved_promoted
         node["_locals"] = self._declared(loop)  # its variable and body's locals start again each run
+        children = list(loop.get_children())
+        variable = _loop_variable(children) if loop.kind.name == "FOR_STMT" else None
+        node["_same"] = self._copy_invariant(children[-1] if loop.kind.name != "DO_STMT" else children[0], variable)
         self._site = saved
         pipelined = node if node.get("pipeline_ii") is not None else None
         if node.get("region", "").endswith("(burst)"):
@@ -161,9 +164,11 @@ class LoopWalk:
                 why = f"{count} access(es) without a burst ({reason}), each a transaction: {trip}"
                 raised.append((port, count * single, why))
             ports = pipelined.get("_ports", {})
+            local = hls_verdicts.definitions(body)
             for name, factor in context.factors.items():
+                loops = set(context.ranges)
                 unknown = [site for site in sites if site.array == name and
-                           not hls_verdicts.banks_known(site, factor, variable, step, inner)]  # fmt: skip
+                           not hls_verdicts.banks_known(site, factor, variable, inner, loops, local)]  # fmt: skip
                 if factor > 1 and unknown and inner and name not in context.axi:
                     count = sum(c for (array, _), c in ports.items() if array == name)
                     ii = math.ceil(count / context.ports.get(name, hls_ops.BRAM_PORTS))
@@ -201,29 +206,31 @@ class LoopWalk:
         context.ranges = saved
         nodes = nodes or [{"op": "empty", "latency": 0}]
         arrays = _arrays_of(nodes)
+        same = self._copy_invariant(body, variable)  # arrays every copy of the body reads at one element
+        within = {"local": self._declared(body), "body": body}  # what a pipelined body is read with
         pipeline = by_name.get("PIPELINE")
         unroll = by_name.get("UNROLL")
         if unroll is not None:
             factor = unroll.options.get("factor")
             if factor is None:  # complete: every iteration at once, chained through the recurrence
-                return _unrolled(label, trips, nodes, arrays)
+                return _unrolled(label, trips, nodes, arrays, same)
             factor_value = max(1, _arithmetic(factor) or 1)
             if constant and factor_value >= trips:  # a factor that covers every trip unrolls completely
-                return _unrolled(label, trips, nodes, arrays)
+                return _unrolled(label, trips, nodes, arrays, same)
             trips = math.ceil(trips / factor_value)
-            nodes = [_unrolled(f"{label} x{factor_value}", factor_value, nodes, arrays)]
+            nodes = [_unrolled(f"{label} x{factor_value}", factor_value, nodes, arrays, same)]
         loops = [node for node in nodes if "op" not in node]
         off = pipeline is not None and "off" in pipeline.options
         if pipeline is not None and not off:
             target = int(_arithmetic(pipeline.options.get("ii", "1")) or 1)
-            return self._pipelined(label, trips, target, nodes, context, constant, local=self._declared(body))
+            return self._pipelined(label, trips, target, nodes, context, constant, **within)
         if off or self.pipeline_loops == 0:
             return _plain(label, trips, nodes, constant)
         flattened = self._flatten(label, trips, constant, nodes, by_name, context)
         if flattened is not None:
             return flattened
         if not loops:  # innermost: pipelined at II 1 by default
-            return self._pipelined(label, trips, 1, nodes, context, constant, auto=True, local=self._declared(body))
+            return self._pipelined(label, trips, 1, nodes, context, constant, auto=True, **within)
         if (
             len(loops) == 1
             and loops[0].get("_auto")
@@ -233,9 +240,46 @@ class LoopWalk:
         ):  # a short innermost loop is unrolled into its parent, which is pipelined instead
             child = loops[0]
             merged = [node if node is not child else _unrolled(child["loop"], child["trip_count"], child["body"],
-                                                            child["_arrays"]) for node in nodes]  # fmt: skip
-            return self._pipelined(label, trips, 1, merged, context, constant, auto=True, local=self._declared(body))
+                                                            child["_arrays"], child.get("_same", frozenset()))
+                      for node in nodes]  # fmt: skip
+            return self._pipelined(label, trips, 1, merged, context, constant, auto=True, **within)
         return _plain(label, trips, nodes, constant)
+
+    def _distinct_accesses(self, body, name: str, context: _Context) -> int | None:
+        """Elements of ``name`` one iteration of a pipelined ``body`` reads and writes, its
+        nested loops unrolled (``hls_verdicts.distinct_elements``)."""
+        inner: dict[str, int] = {}
+        for nested in body.walk_preorder():
+            if nested.kind.name == "FOR_STMT":
+                nested_children = list(nested.get_children())
+                variable, trips = _loop_variable(nested_children), self._for_trips(nested, nested_children, context)
+                if not variable or not trips:
+                    return None
+                inner[variable] = trips[1]
+        found = hls_verdicts.sites(body, {name}, True)
+        return hls_verdicts.distinct_elements(found, inner, hls_verdicts.definitions(body)) if found else None
+
+    def _copy_invariant(self, body, variable: str | None) -> frozenset[str]:
+        """Arrays whose every subscript in ``body`` names neither the loop variable nor a local
+        computed from it: the unrolled copies access the same elements, which the tool reads
+        once and keeps (a convolution's ``acc[y][x] +=`` over the kernel's taps)."""
+        if variable is None:
+            return frozenset()
+        tokens = [token.spelling for token in body.get_tokens()]
+        moving = {variable}
+        for _ in range(4):  # locals assigned from the variable, from those, ...
+            for index, token in enumerate(tokens):
+                target = tokens[index - 1] if index else ""
+                if token in ASSIGNMENTS and target.isidentifier() and target not in moving:
+                    end = next((k for k in range(index, len(tokens)) if tokens[k] in (";", ",", ")")), len(tokens))
+                    if moving & set(tokens[index + 1 : end]):
+                        moving.add(target)
+        subscripts: dict[str, list[set[str]]] = {}
+        for cursor in body.walk_preorder():
+            if cursor.kind.name == "ARRAY_SUBSCRIPT_EXPR":
+                names = {token.spelling for token in cursor.get_tokens()}
+                subscripts.setdefault(_base_name(cursor), []).append(names)
+        return frozenset(name for name, found in subscripts.items() if all(not names & moving for names in found))
 
     def _pipelined(
         self,
@@ -247,6 +291,7 @@ class LoopWalk:
         constant: bool,
         auto=False,
         local: frozenset[str] = frozenset(),
+        body=None,
     ) -> dict:
         """A pipelined loop: II = max(target, memory ports, recurrence through values not
         declared in its body, ``local``); the iteration latency is the body's, every nested
@@ -273,6 +318,8 @@ class LoopWalk:
             else:
                 per_array[name] += count  # a block RAM's reads and writes share its ports
         for name, count in per_array.items():
+            if body is not None and count > 1:  # copies that reach one element share its access
+                count = min(count, self._distinct_accesses(body, name, context) or count)
             ports_of = context.ports.get(name, hls_ops.BRAM_PORTS)
             bound = math.ceil(count / (ports_of * context.factors.get(name, 1)))
             if bound > max(ii, target) and not self.use_min:

@@ -46,9 +46,11 @@ def _plain(label: str, trips: int, nodes: list[dict], constant: bool) -> dict:
     }
 
 
-def _unrolled(label: str, trips: int, nodes: list[dict], arrays: set[str]) -> dict:
+def _unrolled(label: str, trips: int, nodes: list[dict], arrays: set[str], same: frozenset[str] = frozenset()) -> dict:
     """A loop unrolled completely: the copies run at once, chained through the body's
-    recurrence (an accumulator), and every copy's memory accesses count against the ports."""
+    recurrence (an accumulator), and every copy's memory accesses count against the ports,
+    except those of the arrays in ``same``, which every copy accesses at one element (read
+    once, written once)."""
     ports: Counter = Counter()
     recurrences: dict[str, float] = {}
     for node in _walk(nodes):
@@ -67,7 +69,7 @@ def _unrolled(label: str, trips: int, nodes: list[dict], arrays: set[str]) -> di
         "op": f"{label} (unrolled x{trips})",
         "latency": latency,
         "_arrays": set(arrays),
-        "_ports": {key: count * trips for key, count in ports.items()},
+        "_ports": {key: count * (1 if key[0] in same else trips) for key, count in ports.items()},
         "_recurrence": recurrence,
         "_recurrences": recurrences,
     }

@@ -151,6 +151,7 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
         stored = {  # in the functions' bodies: a global's initializer is no store
             name for function in definitions for name in _stored_names([t.spelling for t in function.get_tokens()])
         }
+        self.dim_factors: dict[str, dict[int, int]] = {}  # array -> {dimension (1 = outermost): factor}
         self.read_only = {  # global tables nothing writes: shared by processes, never a channel between them
             cursor.spelling
             for cursor in self.unit.cursor.get_children()
@@ -290,8 +291,12 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
                     "complete" in pragma.options
                 ):
                     context.partitioned.add(variable)
-                elif "factor" in pragma.options:
-                    context.factors[variable] = int(_arithmetic(pragma.options["factor"]) or 1)
+                elif "factor" in pragma.options:  # banks: the product of the factors of the dimensions
+                    dims = self.dim_factors.setdefault(variable, {})
+                    dims[int(_arithmetic(pragma.options.get("dim", "1")) or 0)] = int(
+                        _arithmetic(pragma.options["factor"]) or 1
+                    )
+                    context.factors[variable] = math.prod(dims.values())
 
     def _statements(self, statements, context: _Context) -> list[dict]:
         nodes: list[dict] = []
