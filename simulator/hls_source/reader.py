@@ -225,7 +225,10 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
                     context.ports[spelling] = caller.ports[outer]
                 continue
             pointer = parameter.type.kind.name in ("CONSTANTARRAY", "INCOMPLETEARRAY", "POINTER")
-            mode = modes.get(spelling, "ap_memory" if pointer else "scalar")
+            scalar = parameter.type.kind.name == "POINTER" and not _subscripted(body, spelling)
+            mode = modes.get(spelling, "ap_memory" if pointer and not scalar else "scalar")
+            if mode in SCALAR_PORTS or mode == "scalar" and pointer:  # a wire or register port (UG1399
+                context.partitioned.add(spelling)  # "Port-Level I/O Protocols"): no memory access
             if mode in ("ap_memory", "bram"):
                 context.arrays.add(spelling)
                 storage = storages.get(spelling)
@@ -306,7 +309,10 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
 
         def flush() -> None:
             if block.latency:
-                node = {"op": f"block@{first_line[0]}", "latency": max(1, block.states())}
+                # logic that settles within the cycle it starts in, touching no memory, takes no
+                # state of its own (a top that returns a constant reports latency 0)
+                states = block.states() if not touched else max(1, block.states())
+                node = {"op": f"block@{first_line[0]}", "latency": states}
                 node["_arrays"] = {name for name, _ in touched}
                 node["_ports"] = dict(touched)
                 node["_reads"] = set(block.first_read)  # values the block reads before writing them
@@ -390,3 +396,20 @@ def _stored_names(tokens: list[str]) -> set[str]:
         if following in ASSIGNMENTS or index and tokens[index - 1] in ("++", "--"):
             stored.add(token)
     return stored
+
+
+SCALAR_PORTS = {"ap_none", "ap_vld", "ap_ack", "ap_hs", "ap_ovld", "ap_stable"}
+
+
+def _subscripted(body, name: str) -> bool:
+    """Whether ``name`` is indexed (``name[i]``) or moved (``name + i``, ``name++``) in ``body``:
+    a pointer the function only dereferences (``*name``) is a scalar port, not a memory."""
+    tokens = [token.spelling for token in body.get_tokens()]
+    for index, token in enumerate(tokens):
+        if token != name:
+            continue
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        before = tokens[index - 1] if index else ""
+        if following in ("[", "+", "-", "++", "--", "+=", "-=") or before in ("+", "-", "++", "--", "(", ","):
+            return True  # an index, pointer arithmetic, or passed on to a callee that may index it
+    return False
