@@ -56,6 +56,7 @@ def run_case(case: dict, folder: Path = CASES) -> dict:
             clock_ns=case.get("clock_ns"),
             part=case.get("part"),
             tool=case_tool(case),
+            flow=case.get("flow") or None,
         )
     except (SourceError, ValueError) as error:
         return row | {"error": str(error)}

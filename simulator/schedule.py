@@ -27,9 +27,11 @@ fixed costs measured on the real csynth reports of the calibration set (tests/da
   sub-modules in the same state): latency = interval = the largest child latency.
 - dataflow region: interval = the largest child interval (the slowest process); latency
   with ping-pong channels ("pipo", the Vitis default for arrays) = sum of the children (a
-  consumer starts when its producer has filled a buffer); with FIFO channels (streams) = max
-  over children i of (i * FIFO_START_CYCLES + latency_i) (a consumer starts as soon as its
-  producer's first data arrives, assuming every process runs at its own rate).
+  consumer starts when its producer has filled a buffer); with FIFO channels (streams) a
+  consumer starts when its producer's first output arrives and ends no earlier than its own
+  latency after that (UG1399 "Dataflow": a FIFO lets the consumer start on the first data;
+  ihsanalhafiz's streamhls report: its store process ends a load's first m_axi read plus its
+  own latency after the start, tests/data/hls_reports/).
 Every node's interval equals its latency except for dataflow regions. The kernels of
 hls_src/ are scheduled by ``kernel_schedule(design, shape)`` from their loop programs
 (``simulator.units.program``), which follow the C++ loop by loop.
@@ -317,9 +319,50 @@ def _estimate(node: Node, depth: int, rows: list[ScheduleRow | None], unrolled: 
         if node.channel == "pipo":
             latency = sum(latency for latency, _ in children)
         else:
-            latency = max((i * FIFO_START_CYCLES + lat for i, (lat, _) in enumerate(children)), default=0)
+            latency = _fifo_latency(node.body, [lat for lat, _ in children])
     rows[index] = ScheduleRow(node.name, node.kind, depth, None, None, None, latency, interval)
     return latency, interval
+
+
+def _latency(node: Node) -> int:
+    return _estimate(node, 0, [], False)[0]
+
+
+def _first_output(node: Node) -> int:
+    """Cycles from a process's start to its first output: a pipelined loop's first iteration, a
+    sequential loop's first iteration, a sequence's parts before its last loop plus that
+    loop's first output."""
+    if isinstance(node, Op):
+        return node.latency
+    if isinstance(node, Loop):
+        if node.pipeline_ii is not None:
+            return max(0, _latency(node) - max(0, node.trip_count - 1) * node.pipeline_ii)
+        return max(0, (_latency(node) - LOOP_EXIT_CYCLES) // max(1, node.trip_count))
+    if node.kind == "dataflow" and node.body:  # the first output passes through every process
+        if node.channel == "fifo":
+            return sum(_first_output(child) for child in node.body)
+        return sum(_latency(child) for child in node.body[:-1]) + _first_output(node.body[-1])
+    loops = [index for index, child in enumerate(node.body) if not isinstance(child, Op)]
+    if node.kind != "sequential" or not loops:
+        return _latency(node)
+    last = loops[-1]
+    return sum(_latency(child) for child in node.body[:last]) + _first_output(node.body[last])
+
+
+def _fifo_latency(processes: tuple[Node, ...], latencies: list[int]) -> int:
+    """Latency of processes joined by FIFOs: each starts when the one before it has produced its
+    first output (``_first_output``), and ends no earlier than its own latency after its start
+    nor FIFO_START_CYCLES after the one before it ends."""
+    start = end = 0
+    first = 0
+    for index, (process, latency) in enumerate(zip(processes, latencies)):
+        if index:
+            start += max(FIFO_START_CYCLES, first)
+            end = max(start + latency, end + FIFO_START_CYCLES)
+        else:
+            end = latency
+        first = _first_output(process)
+    return end
 
 
 def estimate_nest(node: Node | dict) -> ScheduleReport:

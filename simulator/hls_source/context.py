@@ -33,5 +33,6 @@ class _Context:
     ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # enclosing loop variables
     aliases: dict[str, str] = field(default_factory=dict)  # parameter -> the caller's array
     axi: set[str] = field(default_factory=set)  # m_axi ports
+    axi_bits: dict[str, int] = field(default_factory=dict)  # an m_axi port's element width
     distances: dict[str, float] = field(default_factory=dict)  # DEPENDENCE inter: iterations apart (inf: none)
     definitions: dict[str, str] = field(default_factory=dict)  # a local -> its initializer's text

@@ -27,11 +27,12 @@ from simulator.hls_source.pragmas import Pragma
 
 class LoopWalk:
     """The ``SourceReader`` methods that read a loop. Expects on ``self``: ``path``,
-    ``directives``, ``pipeline_loops``, ``use_min``, the m_axi settings ``axi_latency`` and
-    ``outstanding``, the verdicts found (``bursts``, ``conflicts``), the loop being read
-    (``_site``, ``_promoted``), ``scope_pragmas`` (``pragmas.ScopePragmas``), the trip counts of
-    ``trips.TripCounts``, ``_declared`` (``declarations.Declarations``) and ``_statements``
-    and ``_apply_arrays`` (``reader``)."""
+    ``directives``, ``pipeline_loops``, ``use_min``, the m_axi settings ``axi_latency``,
+    ``outstanding`` and the port widening (``widen_bits``, ``widen``), the verdicts found
+    (``bursts``, ``conflicts``), the loop being read (``_site``, ``_promoted``),
+    ``scope_pragmas`` (``pragmas.ScopePragmas``), the trip counts of ``trips.TripCounts``,
+    ``_declared`` (``declarations.Declarations``) and ``_statements`` and ``_apply_arrays``
+    (``reader``)."""
 
     path: Path
     directives: dict[str, list[Pragma]]
@@ -39,6 +40,8 @@ class LoopWalk:
     use_min: bool
     axi_latency: int
     outstanding: int
+    widen_bits: int
+    widen: dict[str, int]
     bursts: dict[tuple, hls_verdicts.Burst]
     conflicts: dict[tuple, hls_verdicts.Conflict]
     _site: tuple[str, int]
@@ -313,7 +316,11 @@ class LoopWalk:
         for (name, _), count in ports.items():
             if name in context.partitioned:
                 continue
-            if name in context.axi or name in context.streams:  # one beat per cycle each way
+            if name in context.axi:  # one beat per cycle each way, consecutive elements widened into one
+                widen = self.widen.get(context.aliases.get(name, name), self.widen_bits)
+                bits = context.axi_bits.get(name, 32)
+                ii = max(ii, math.ceil(count * bits / widen) if widen > bits else count)
+            elif name in context.streams:  # one beat per cycle each way
                 ii = max(ii, count)
             else:
                 per_array[name] += count  # a block RAM's reads and writes share its ports

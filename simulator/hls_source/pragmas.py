@@ -29,11 +29,11 @@ READ_ONLY = {
 DIRECTIVE_VALUES = {
     "ii", "factor", "min", "max", "avg", "type", "dim", "mode", "latency", "depth", "bundle", "offset",
     "variable", "port", "max_read_burst_length", "max_write_burst_length", "num_read_outstanding",
-    "num_write_outstanding", "style", "impl", "op", "storage_type", "core",
+    "num_write_outstanding", "style", "impl", "op", "storage_type", "core", "max_widen_bitwidth",
 }  # fmt: skip
 NUMERIC_OPTIONS = {
     "ii", "factor", "latency", "depth", "min", "max", "avg", "dim", "max_read_burst_length",
-    "max_write_burst_length", "num_read_outstanding", "num_write_outstanding",
+    "max_write_burst_length", "num_read_outstanding", "num_write_outstanding", "max_widen_bitwidth",
 }  # fmt: skip
 LINE_MARKER = re.compile(r'^#\s*\d+\s+"[^"\n]*"[ \d]*$', re.MULTILINE)
 SSDM_CALL = re.compile(r"(_ssdm\w*)\s*\(([^;]*?)\)\s*;")
@@ -122,6 +122,10 @@ def _project_setting(path: Path, number: int, words: list[str], settings: dict) 
         settings["part"] = words[1].strip("{}")
     elif command == "config_compile" and "-pipeline_loops" in words[:-1]:
         settings["pipeline_loops"] = int(words[words.index("-pipeline_loops") + 1])
+    elif command == "open_solution" and "-flow_target" in words[:-1]:
+        settings["flow"] = words[words.index("-flow_target") + 1]
+    elif command == "config_interface" and "-m_axi_max_widen_bitwidth" in words[:-1]:
+        settings["widen_bits"] = int(words[words.index("-m_axi_max_widen_bitwidth") + 1])
     elif command not in PROJECT_COMMANDS and not command.startswith("config_"):
         raise SourceError(f"{path}:{number}: {command!r} is not a set_directive_* or project command")
 

@@ -19,7 +19,7 @@ from typing import NoReturn
 from simulator import hls_ops, hls_verdicts
 from simulator.hls_source.calls import Calls
 from simulator.hls_source.context import SMALL_ARRAY, SourceError, _Context
-from simulator.hls_source.cursors import ASSIGNMENTS, LOOPS, SCALAR_KINDS, _elements, _site, _uses_streams
+from simulator.hls_source.cursors import ASSIGNMENTS, LOOPS, SCALAR_KINDS, _elements, _site, _uses_streams, _width
 from simulator.hls_source.declarations import Declarations
 from simulator.hls_source.evaluation import Evaluation, _arithmetic, _library
 from simulator.hls_source.expr_timing import _longest
@@ -64,6 +64,7 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
         args: dict[str, int] | None = None,
         tripcounts: dict[str, tuple[int, int]] | None = None,
         tool: str | None = None,
+        flow: str | None = None,
     ):
         self.tool = Tool.parse(tool)
         self.cindex, self.lib = _library()
@@ -96,6 +97,13 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
         if pipeline_loops < 0:
             raise ValueError(f"pipeline_loops={pipeline_loops} is out of range; expected 0 (off) or more")
         self.pipeline_loops = pipeline_loops
+        self.flow = flow if flow is not None else settings.get("flow", "vivado")
+        if self.flow not in FLOWS:
+            raise ValueError(f"flow {self.flow!r} is not known; expected one of {', '.join(FLOWS)}")
+        # automatic port widening of m_axi accesses (UG1399 "Automatic Port Widening"): up to 512
+        # bits in the Vitis kernel flow, off (0) in the Vivado IP flow unless configured
+        self.widen_bits = int(settings.get("widen_bits", 512 if self.flow == "vitis" else 0))
+        self.widen: dict[str, int] = {}  # per port, from INTERFACE max_widen_bitwidth
         flags = ["-x", "c++", "-std=c++17", "-D__SYNTHESIS__", "-Wno-unknown-pragmas"]
         flags += [f"-D{define}" for define in defines] + [f"-I{folder}" for folder in includes]
         flags += ["-I", str(HEADERS)]  # last: the real Xilinx headers win when given with -I
@@ -223,6 +231,8 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
                     context.factors[spelling] = caller.factors[outer]
                 if outer in caller.ports:
                     context.ports[spelling] = caller.ports[outer]
+                if outer in caller.axi_bits:
+                    context.axi_bits[spelling] = caller.axi_bits[outer]
                 continue
             pointer = parameter.type.kind.name in ("CONSTANTARRAY", "INCOMPLETEARRAY", "POINTER")
             scalar = parameter.type.kind.name == "POINTER" and not _subscripted(body, spelling)
@@ -235,6 +245,9 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
                 context.ports[spelling] = self.tool.argument_ports(mode, storage)
             elif mode == "m_axi":
                 context.axi.add(spelling)
+                pointee = parameter.type.get_pointee()
+                element = pointee if pointee.kind.name != "INVALID" else parameter.type.get_array_element_type()
+                context.axi_bits[spelling] = _width(element) or 32
         for field_name in set(bindings or {}) - {p.spelling for p in function.get_children()}:  # members
             outer = bindings[field_name]  # type: ignore[index]
             context.aliases[field_name] = outer
@@ -248,6 +261,9 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
         for pragma in pragmas:
             if pragma.name == "INTERFACE" and "latency" in pragma.options:
                 self.axi_latency = int(_arithmetic(pragma.options["latency"]) or self.axi_latency)
+            if pragma.name == "INTERFACE" and "max_widen_bitwidth" in pragma.options:
+                bits = _arithmetic(pragma.options["max_widen_bitwidth"])
+                self.widen[pragma.options.get("port", "")] = int(bits or 0)
             if pragma.name == "INTERFACE" and "num_read_outstanding" in pragma.options:
                 self.outstanding = int(_arithmetic(pragma.options["num_read_outstanding"]) or self.outstanding)
         nodes = self._statements(list(body.get_children()), context)
@@ -398,6 +414,7 @@ def _stored_names(tokens: list[str]) -> set[str]:
     return stored
 
 
+FLOWS = ("vivado", "vitis")
 SCALAR_PORTS = {"ap_none", "ap_vld", "ap_ack", "ap_hs", "ap_ovld", "ap_stable"}
 
 

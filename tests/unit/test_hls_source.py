@@ -457,9 +457,10 @@ def test_hls_src_kernels_read_from_source_match_their_static_schedule_loop_by_lo
         if row.kind == "pipelined":  # the static rows total every run of a label; the source's are one run
             runs = channels if row.name.strip() in ("PadRows", "FillRows", "EmitRows") else 1
             assert (source[row.name.strip()].trip_count * runs, source[row.name.strip()].ii) == (row.trip_count, row.ii)
-    # the tops differ by the DATAFLOW rule (processes overlapped whole) against the program's
-    # stream-coupled timing, and by the iteration latencies (the source's operator chains)
-    assert abs(source_schedule(design, shape).latency_cycles - static.latency_cycles) <= 0.10 * static.latency_cycles
+    # the tops differ by the DATAFLOW rule (a process starts on its producer's first output, as
+    # the real reports of tests/data/hls_reports/ show) against the program's stream-coupled
+    # timing, and by the iteration latencies (the source's operator chains)
+    assert abs(source_schedule(design, shape).latency_cycles - static.latency_cycles) <= 0.15 * static.latency_cycles
     for shape in ((64, 64, 64), (100, 100, 100)):
         read = source_read(MatmulDesign(), shape)
         matmul = estimate_nest(read.nest)
