@@ -249,6 +249,7 @@ def _source_estimate(args: argparse.Namespace) -> None:
         "part": args.source_part,
         "pipeline_loops": args.pipeline_loops,
         "tool": args.tool,
+        "flow": args.flow,
     }
     _print_source_estimate(args, args.nest, args.top, options, {})
 
@@ -276,6 +277,7 @@ def _project_estimate(args: argparse.Namespace) -> None:
         "part": args.source_part or project.part,
         "pipeline_loops": args.pipeline_loops if args.pipeline_loops is not None else project.pipeline_loops,
         "tool": args.tool or project.tool,
+        "flow": args.flow or (project.flow if project.flow in ("vivado", "vitis") else None),
     }
     facts = {"project": str(project.config), "tool": options["tool"]}
     if args.directives is not None or not project.directive_lines:
@@ -473,6 +475,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=_tool,
         metavar="vivado_hls:YEAR.N|vitis_hls:YEAR.N",
         help="the HLS tool whose defaults apply (default: the project's csynth report, else the current Vitis HLS)",
+    )
+    source.add_argument(
+        "--flow",
+        choices=("vivado", "vitis"),
+        help="vivado: the Vivado IP flow (no m_axi port widening); vitis: the Vitis kernel flow (m_axi "
+        "accesses widened up to 512 bits) (default: the directives' open_solution -flow_target, else vivado)",
     )
     source.add_argument("--emit-nest", action="store_true", help="print the extracted NEST.json for hand edits")
     source.add_argument(

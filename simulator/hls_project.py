@@ -5,24 +5,22 @@ A project names its design files, top function, flags, part, clock and directive
 - ``hls_config.cfg``, the Vitis unified flow's config file (UG1399, "HLS Config File Commands"):
   ``part=``, ``clock=`` (a period, ``10`` or ``10ns``, or a frequency, ``100MHz``),
   ``syn.file=`` (repeatable), ``syn.top=``, ``syn.cflags=``, ``syn.file_cflags=FILE,FLAGS``,
-  ``syn.compile.pipeline_loops=`` and ``syn.directive.<name>=LOCATION [VARIABLE] key=value flag``
-  (the Tcl ``set_directive_<name>`` with its options as words); ``tb.*`` and the other
-  ``package.*`` / ``cosim.*`` settings are testbench or flow settings and are skipped;
+  ``syn.compile.pipeline_loops=``, ``flow_target=`` and ``syn.directive.<name>=LOCATION [VARIABLE]
+  key=value flag`` (the Tcl ``set_directive_<name>``); ``tb.*``, ``package.*``, ``cosim.*`` skipped;
 - a Tcl run script, ``run_hls.tcl``, ``script.tcl`` or another ``*.tcl`` calling ``open_project``
   or ``open_component`` (UG1399 "Tcl Commands", UG902 "Command Reference"): ``add_files [-tb]
-  [-cflags "..."] FILES``, ``set_top``, ``set_part``, ``create_clock -period``, ``config_compile
-  -pipeline_loops``, ``set_directive_*`` and ``source directives.tcl``. The script is run by a
-  small Tcl reader: ``set X value``, ``$X`` / ``${X}``, quoting and braces, ``proc`` and its
+  [-cflags "..."] FILES``, ``set_top``, ``set_part``, ``create_clock -period``, ``open_solution
+  -flow_target``, ``config_compile -pipeline_loops``, ``set_directive_*`` and ``source``. A
+  small Tcl reader runs it: ``set X value``, ``$X`` / ``${X}``, quoting and braces, ``proc`` and its
   calls, ``if`` on values it knows and the command substitutions ``[info script]`` and ``[file
   tail|dirname|normalize|join ...]``; any other ``[...]`` is kept unknown and fails with
   file:line when a project command needs it. The settings are those in effect at the first
   synthesis: the reading stops at ``csynth_design``, ``close_solution`` or ``exit``.
 
-``hls_config.cfg`` wins over a Tcl script in the same folder (the examples keep both, the same).
-A csynth report beside the project (``*/syn/report/csynth.rpt`` or ``*_csynth.rpt``) names the
-tool that synthesised it in its header ("Vivado HLS Report for" or "Vitis HLS Report for",
-``* Version: 2019.2``). Testbench files (``-tb``, ``tb.file``, ``*_tb.*`` and ``*test*.*``) are
-not the design. Anything the readers cannot take raises ``SourceError("file:line: what")``.
+``hls_config.cfg`` wins over a Tcl script in the same folder. A csynth report beside the project
+(``*/syn/report/csynth.rpt``, ``*_csynth.rpt``) names its tool in its header. Testbench files
+(``-tb``, ``tb.file``, ``*_tb.*``, ``*test*.*``) are not the design. Anything the readers cannot
+take raises ``SourceError("file:line: what")``.
 """
 
 from __future__ import annotations
@@ -72,6 +70,7 @@ class ProjectSettings:
     directives: Path | None = None
     directive_lines: tuple[tuple[str, str], ...] = ()
     pipeline_loops: int | None = None
+    flow: str | None = None  # "vivado" (IP flow) or "vitis" (kernel flow), when the project says
 
     def flags(self, kind: str) -> list[str]:
         """The values of the -D ("D") or -I ("I") flags."""
@@ -94,7 +93,7 @@ class ProjectSettings:
 def _found() -> dict[str, Any]:
     """What a config or script has said so far (the fields of ProjectSettings)."""
     return {"files": [], "cflags": [], "top": None, "part": None, "clock_ns": None, "directives": None,
-            "directive_lines": [], "pipeline_loops": None}  # fmt: skip
+            "directive_lines": [], "pipeline_loops": None, "flow": None}  # fmt: skip
 
 
 def read_project(folder) -> ProjectSettings:
@@ -218,6 +217,8 @@ def _read_config(path: Path) -> dict[str, Any]:
             if file_path is None:
                 raise SourceError(f"{where}: syn.file_cflags names {name.strip()!r}, which does not exist")
             file_cflags.setdefault(file_path, []).extend(_cflags(flags, base, where))
+        elif key == "flow_target":
+            found["flow"] = value.strip()
         elif key == "syn.compile.pipeline_loops":
             found["pipeline_loops"] = _whole(value, f"{where}: syn.compile.pipeline_loops")
         elif key.startswith("syn.directive."):
@@ -358,6 +359,8 @@ class _TclReader:
             found["part"] = args[0]
         elif name == "create_clock" and "-period" in args[:-1]:
             found["clock_ns"] = clock_period(args[args.index("-period") + 1], where)
+        elif name == "open_solution" and "-flow_target" in args[:-1]:
+            found["flow"] = args[args.index("-flow_target") + 1]
         elif name == "config_compile" and "-pipeline_loops" in args[:-1]:
             found["pipeline_loops"] = _whole(args[args.index("-pipeline_loops") + 1], f"{where}: -pipeline_loops")
         elif name == "source" and args:
