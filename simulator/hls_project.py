@@ -1,6 +1,5 @@
-"""Read an HLS project folder as its users keep it (``cnnacc hls-estimate DIR``).
-
-A project names its design files, top function, flags, part, clock and directives in one of:
+"""Read an HLS project folder as its users keep it (``cnnacc hls-estimate DIR``): its design files,
+top function, flags, part, clock and directives, from one of:
 
 - ``hls_config.cfg``, the Vitis unified flow's config file (UG1399, "HLS Config File Commands"):
   ``part=``, ``clock=`` (a period, ``10`` or ``10ns``, or a frequency, ``100MHz``),
