@@ -138,7 +138,7 @@ REPORTS = Path(__file__).parent.parent / "data" / "hls_reports"
 def test_calibration_split_of_real_csynth_reports_is_met_within_five_percent_median():
     """Every public kernel of the calibration split (its real report's numbers, a kernel of our
     own with the same structure), read with its report's tool, clock and part: the median
-    |error| of the top latency is <= 5 % and >= 60 % of the cases are within 10 % (a guard: the
+    |error| of the top latency is <= 5 % and >= 70 % of the cases are within 10 % (a guard: the
     measured figures are printed by benchmarks/hls_fidelity.py)."""
     from simulator.hls_corpus import load_cases, run_case, summary
 
@@ -153,7 +153,7 @@ def test_calibration_split_of_real_csynth_reports_is_met_within_five_percent_med
     errors = sorted((row.get("error"), row["case"]) for row in rows if isinstance(row.get("error"), float))
     assert not result["failed"], result["failed"]
     assert result["median_abs_error"] <= 0.05, errors
-    assert result["within_10pct"] >= 0.6 * result["cases"], errors
+    assert result["within_10pct"] >= 0.7 * result["cases"], errors
 
 
 def test_the_split_rule_keeps_the_earlier_calibration_set_and_hashes_new_repositories():
