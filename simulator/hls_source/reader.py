@@ -222,17 +222,7 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
                 context.streams.add(spelling)
                 continue
             if bindings is not None and spelling in bindings:
-                outer = bindings[spelling]
-                context.aliases[spelling] = outer
-                for known in ("arrays", "partitioned", "streams", "axi"):
-                    if outer in getattr(caller, known):
-                        getattr(context, known).add(spelling)
-                if outer in caller.factors:
-                    context.factors[spelling] = caller.factors[outer]
-                if outer in caller.ports:
-                    context.ports[spelling] = caller.ports[outer]
-                if outer in caller.axi_bits:
-                    context.axi_bits[spelling] = caller.axi_bits[outer]
+                _inherit(context, caller, spelling, bindings[spelling])
                 continue
             pointer = parameter.type.kind.name in ("CONSTANTARRAY", "INCOMPLETEARRAY", "POINTER")
             scalar = parameter.type.kind.name == "POINTER" and not _subscripted(body, spelling)
@@ -249,15 +239,7 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
                 element = pointee if pointee.kind.name != "INVALID" else parameter.type.get_array_element_type()
                 context.axi_bits[spelling] = _width(element) or 32
         for field_name in set(bindings or {}) - {p.spelling for p in function.get_children()}:  # members
-            outer = bindings[field_name]  # type: ignore[index]
-            context.aliases[field_name] = outer
-            for known in ("arrays", "partitioned", "streams", "axi"):
-                if outer in getattr(caller, known):
-                    getattr(context, known).add(field_name)
-            if outer in caller.factors:
-                context.factors[field_name] = caller.factors[outer]
-            if outer in caller.ports:
-                context.ports[field_name] = caller.ports[outer]
+            _inherit(context, caller, field_name, bindings[field_name])  # type: ignore[index]
         for pragma in pragmas:
             if pragma.name == "INTERFACE" and "latency" in pragma.options:
                 self.axi_latency = int(_arithmetic(pragma.options["latency"]) or self.axi_latency)
@@ -430,3 +412,15 @@ def _subscripted(body, name: str) -> bool:
         if following in ("[", "+", "-", "++", "--", "+=", "-=") or before in ("+", "-", "++", "--", "(", ","):
             return True  # an index, pointer arithmetic, or passed on to a callee that may index it
     return False
+
+
+def _inherit(context: _Context, caller: _Context, name: str, outer: str) -> None:
+    """A called function's parameter (or member) ``name`` is the caller's ``outer``: it takes
+    its kind (block RAM, registers, stream, m_axi) and its banks, ports and element width."""
+    context.aliases[name] = outer
+    for known in ("arrays", "partitioned", "streams", "axi"):
+        if outer in getattr(caller, known):
+            getattr(context, known).add(name)
+    for table in ("factors", "ports", "axi_bits"):
+        if outer in getattr(caller, table):
+            getattr(context, table)[name] = getattr(caller, table)[outer]
