@@ -96,17 +96,53 @@ class Site:
     column: int
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """Inside a called function: its array parameters and an object's members by the caller's
+    names (``rename``), its scalar parameters by the caller's argument (``subst``)."""
+
+    rename: dict[str, str]
+    subst: dict[str, tuple[str, ...]]
+    depth: int = 0
+
+
+def _call_scope(call, definition, scope: _Scope) -> _Scope:
+    """The scope of ``definition`` called by ``call`` from ``scope``."""
+    rename: dict[str, str] = {}
+    subst: dict[str, tuple[str, ...]] = {}
+    parameters = [child for child in definition.get_children() if child.kind.name == "PARM_DECL"]
+    for parameter, argument in zip(parameters, call.get_arguments()):
+        name = _base(argument)
+        tokens = tuple(token.spelling for token in argument.get_tokens())
+        storage = parameter.type.get_canonical().kind.name in ("CONSTANTARRAY", "INCOMPLETEARRAY", "POINTER")
+        if name and storage:  # an array passed on: the callee's name for the caller's array
+            rename[parameter.spelling] = scope.rename.get(name, name)
+        else:
+            subst[parameter.spelling] = ("(", *expand(tokens, scope.subst, 1), ")")
+    receiver = next(call.get_children(), None)  # obj.method(...): the object's members by its name
+    if receiver is not None and receiver.kind.name == "MEMBER_REF_EXPR":
+        owner = next(receiver.get_children(), None)
+        owner_name = _base(owner) if owner is not None else ""
+        owner_name = scope.rename.get(owner_name, owner_name)
+        for field in definition.semantic_parent.get_children() if owner_name else ():
+            if field.kind.name == "FIELD_DECL":
+                rename[field.spelling] = f"{owner_name}.{field.spelling}"
+    return _Scope(rename, subst, scope.depth + 1)
+
+
 def sites(body, arrays: set[str], enter_loops: bool) -> list[Site]:
     """The accesses to ``arrays`` in ``body``, not inside nested loops unless ``enter_loops``
-    (a pipelined loop unrolls the loops it holds)."""
+    (a pipelined loop unrolls the loops it holds), followed into the functions and methods it
+    calls (their parameters and members by the caller's names)."""
     found: list[Site] = []
 
-    def visit(cursor, conditional: bool, written: bool, read_too: bool) -> None:
+    def visit(cursor, conditional: bool, written: bool, read_too: bool, scope: _Scope = _Scope({}, {})) -> None:
         kind = cursor.kind.name
         if kind in LOOP_KINDS and not enter_loops:
             return
         if kind == "ARRAY_SUBSCRIPT_EXPR":
             name, tokens, indices = _element(cursor)
+            name, tokens = scope.rename.get(name, name), expand(tokens, scope.subst, 1)
             if name in arrays:
                 location = cursor.location
                 file = location.file.name if location.file else ""
@@ -115,30 +151,37 @@ def sites(body, arrays: set[str], enter_loops: bool) -> list[Site]:
                 if read_too or not written:
                     found.append(Site(name, "read", conditional, tokens, file, location.line, location.column))
             for index in indices:  # accesses inside the address (a[b[i]]) are sites of their own
-                visit(index, conditional, False, False)
+                visit(index, conditional, False, False, scope)
             return
         children = list(cursor.get_children())
+        callee = cursor.referenced if kind == "CALL_EXPR" else None
+        definition = callee.get_definition() if callee is not None else None
+        if definition is not None and scope.depth < 3 and not cursor.spelling.startswith("operator"):
+            inner = _call_scope(cursor, definition, scope)
+            for child in definition.get_children():
+                if child.kind.name == "COMPOUND_STMT":
+                    visit(child, conditional, False, False, inner)
         overloaded = (
             cursor.spelling[len("operator") :] if kind == "CALL_EXPR" and cursor.spelling.startswith("operator") else ""
         )
         if overloaded in ASSIGN and children:  # a class type's assignment: operator=(lhs, rhs)
-            visit(children[0], conditional, True, overloaded != "=")
+            visit(children[0], conditional, True, overloaded != "=", scope)
             for child in children[1:]:
-                visit(child, conditional, False, False)
+                visit(child, conditional, False, False, scope)
             return
         if kind in ("BINARY_OPERATOR", "COMPOUND_ASSIGNMENT_OPERATOR") and len(children) == 2:
             operator = operator_token(cursor, children[0])
             if operator in ASSIGN:
-                visit(children[0], conditional, True, operator != "=")
-                visit(children[1], conditional, False, False)
+                visit(children[0], conditional, True, operator != "=", scope)
+                visit(children[1], conditional, False, False, scope)
                 return
         if kind in BRANCHES:
-            visit(children[0], conditional, False, False)
+            visit(children[0], conditional, False, False, scope)
             for child in children[1:]:
-                visit(child, True, False, False)
+                visit(child, True, False, False, scope)
             return
         for child in children:
-            visit(child, conditional, written and kind in ("UNEXPOSED_EXPR", "PAREN_EXPR"), read_too)
+            visit(child, conditional, written and kind in ("UNEXPOSED_EXPR", "PAREN_EXPR"), read_too, scope)
 
     for child in body.get_children():
         visit(child, False, False, False)

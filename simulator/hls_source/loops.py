@@ -146,6 +146,10 @@ class LoopWalk:
                     if name and trips:
                         inner[name] = trips[1]
         where = (loop.location.file.name if loop.location.file else str(self.path), loop.location.line)
+        if pipelined is not None:  # the loops it holds are unrolled into it: their verdicts are its own
+            first, last = loop.extent.start.line, loop.extent.end.line
+            for key in [k for k in self.conflicts if k[0] == where[0] and first < k[1] <= last]:
+                del self.conflicts[key]
         sites = hls_verdicts.sites(body, context.axi | set(context.factors), pipelined is not None)
         axi_sites = [site for site in sites if site.array in context.axi]
         trips = pipelined["trip_count"] if pipelined is not None else node.get("trip_count")
@@ -173,7 +177,10 @@ class LoopWalk:
                 unknown = [site for site in sites if site.array == name and
                            not hls_verdicts.banks_known(site, factor, variable, inner, loops, local)]  # fmt: skip
                 if factor > 1 and unknown and inner and name not in context.axi:
-                    count = sum(c for (array, _), c in ports.items() if array == name)
+                    count = max(  # the body's accesses, or the copies of the sites (through calls too)
+                        sum(c for (array, _), c in ports.items() if array == name),
+                        sum(math.prod(n for v, n in inner.items() if v in site.tokens) for site in unknown),
+                    )
                     ii = math.ceil(count / context.ports.get(name, hls_ops.BRAM_PORTS))
                     raised.append((name, ii, f"{count} accesses at a run-time offset into an array partitioned by "
                                    f"{factor}: their banks are not known, every bank is reachable"))  # fmt: skip

@@ -450,26 +450,31 @@ def test_hls_src_kernels_read_from_source_match_their_static_schedule_loop_by_lo
     from simulator.schedule import kernel_schedule
 
     design, shape = Im2colDesign(), (3, 28, 28, 3, 3)
+    im2col = source_read(design, shape)
     source = {row.name.strip(): row for row in source_schedule(design, shape).rows}
     static = kernel_schedule(design, shape)
     channels = shape[0]
+    # the source's verdicts the program does not model (issue "The C++ earns its numbers" acts on
+    # them): the line buffer's unrolled copies at an offset taken from the run-time row base
+    charged = {conflict.loop for conflict in im2col.conflicts}
+    assert charged == {"PadRows", "FillRows", "EmitRows"}
+    assert all("banks are not known" in conflict.reason for conflict in im2col.conflicts)
     for row in static.rows:
         if row.kind == "pipelined":  # the static rows total every run of a label; the source's are one run
             runs = channels if row.name.strip() in ("PadRows", "FillRows", "EmitRows") else 1
-            assert (source[row.name.strip()].trip_count * runs, source[row.name.strip()].ii) == (row.trip_count, row.ii)
-    # the tops differ by the DATAFLOW rule (a process starts on its producer's first output, as
-    # the real reports of tests/data/hls_reports/ show) against the program's stream-coupled
-    # timing, and by the iteration latencies (the source's operator chains)
-    assert abs(source_schedule(design, shape).latency_cycles - static.latency_cycles) <= 0.15 * static.latency_cycles
+            assert source[row.name.strip()].trip_count * runs == row.trip_count
+            if row.name.strip() not in charged:
+                assert source[row.name.strip()].ii == row.ii
     for shape in ((64, 64, 64), (100, 100, 100)):
         read = source_read(MatmulDesign(), shape)
         matmul = estimate_nest(read.nest)
         program = kernel_schedule(MatmulDesign(), shape)
         found = {row.name.strip(): row for row in matmul.rows}
         charged = {conflict.loop for conflict in read.conflicts}
-        # the source's verdict the program does not model: ReadRows reads m_axi under an if, so
-        # Vitis infers no burst there and each read is a transaction (64 cycles / 16 outstanding)
-        assert charged == {"ReadRows"}
+        # ReadRows reads m_axi under an if, so Vitis infers no burst there and each read is a
+        # transaction (64 cycles / 16 outstanding); GatherOut reads the band buffer at an offset
+        # taken from the carried bytes, so its 64 copies may reach any bank
+        assert charged == {"ReadRows", "GatherOut"}
         failed = [burst for burst in read.bursts if not burst.inferred]
         assert sorted((b.port, b.loop, b.reason) for b in failed) == [
             (port, "ReadRows", "the access is in a conditional branch") for port in ("a", "b")
@@ -481,7 +486,7 @@ def test_hls_src_kernels_read_from_source_match_their_static_schedule_loop_by_lo
         # (ComputeBeats' trip count is handed to the reader from the program, DATA_DEPENDENT_LOOPS:
         # comparing it with the program would check nothing; the II of every loop comes from the source)
         bound = {name: row for name, row in found.items() if name not in DATA_DEPENDENT_LOOPS["matmul"]}
-        assert all(row.ii in (None, 1) for row in bound.values())
+        assert all(row.ii in (None, 1) for name, row in bound.items() if name not in charged)
 
 
 def test_the_tools_preprocessed_form_reads_its_intrinsics_as_pragmas(tmp_path):
