@@ -33,9 +33,9 @@ from simulator.designs import (  # noqa: E402
     Im2colDesign,
     MatmulDesign,
 )
+from simulator.kernel_schedule import kernel_schedule  # noqa: E402
 from simulator.numerics import quantize_multiplier  # noqa: E402
 from simulator.scalesim import ScaleSimConfig, read_topology, simulate_scalesim  # noqa: E402
-from simulator.schedule import kernel_schedule  # noqa: E402
 from simulator.units.im2col import analytic_im2col, simulate_im2col  # noqa: E402
 from simulator.units.matmul import analytic_matmul, simulate_matmul  # noqa: E402
 

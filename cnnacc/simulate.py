@@ -350,7 +350,8 @@ def _binding(text: str) -> tuple[str, int]:
 
 
 def cmd_hls_estimate(args: argparse.Namespace) -> None:
-    from simulator.schedule import estimate_nest, kernel_schedule, load_nest
+    from simulator.kernel_schedule import kernel_schedule
+    from simulator.schedule import estimate_nest, load_nest
 
     if (args.nest is None) == (args.kernel is None):
         raise ValueError("hls-estimate: give either NEST.json, FILE.cpp --top NAME, DIR or --kernel matmul|im2col")

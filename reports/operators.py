@@ -13,8 +13,9 @@ from matplotlib.patches import FancyBboxPatch
 from reports.document import Section, figure_markdown, markdown_table
 from simulator import kernels, numerics, sw_emu
 from simulator.designs import Im2colDesign, MatmulDesign
+from simulator.kernel_schedule import kernel_schedule
 from simulator.results import Im2colResult, MatmulResult, Trace
-from simulator.schedule import ScheduleReport, kernel_schedule
+from simulator.schedule import ScheduleReport
 from simulator.units.im2col import STAGES as IM2COL_STAGES
 from simulator.units.im2col import Im2colShape, analytic_im2col, run_im2col_des, simulate_im2col
 from simulator.units.matmul import STAGES as MATMUL_STAGES

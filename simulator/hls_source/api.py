@@ -101,7 +101,7 @@ def source_read(design, shape: tuple[int, ...]) -> SourceRead:
     source's operator chains. The trip counts of ``DATA_DEPENDENT_LOOPS`` come from the
     kernel's program (the runs of the compiled C++, checked against gcov counts)."""
     from simulator.designs import MatmulDesign
-    from simulator.schedule import kernel_schedule
+    from simulator.kernel_schedule import kernel_schedule
     from simulator.sw_emu_build import HLS_SRC
     from simulator.units.im2col_program import im2col_program
     from simulator.units.im2col_schedule import Im2colShape

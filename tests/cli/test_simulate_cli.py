@@ -295,7 +295,7 @@ def test_main_command_line_runs_simulate(capsys):
     ids=["matmul-default", "matmul-edges", "im2col"],
 )
 def test_hls_estimate_of_a_kernel_as_written(capsys, argv, design, shape):
-    from simulator.schedule import kernel_schedule
+    from simulator.kernel_schedule import kernel_schedule
 
     data = run_json(capsys, ["hls-estimate", *argv])
     expected = kernel_schedule(design, shape)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.schedule import kernel_schedule
+from simulator.kernel_schedule import kernel_schedule
 from simulator.sw_emu import HLS_SRC
 from simulator.units.im2col_program import im2col_program
 from simulator.units.im2col_schedule import Im2colShape

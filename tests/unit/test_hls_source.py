@@ -447,7 +447,7 @@ def test_the_cases_of_a_switch_are_exclusive_and_hls_math_parses(tmp_path):
 def test_hls_src_kernels_read_from_source_match_their_static_schedule_loop_by_loop():
     from simulator.designs import Im2colDesign, MatmulDesign
     from simulator.hls_source import DATA_DEPENDENT_LOOPS, source_read, source_schedule
-    from simulator.schedule import kernel_schedule
+    from simulator.kernel_schedule import kernel_schedule
 
     design, shape = Im2colDesign(), (3, 28, 28, 3, 3)
     im2col = source_read(design, shape)

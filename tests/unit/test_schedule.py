@@ -6,7 +6,8 @@ import json
 import pytest
 
 from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.schedule import estimate_nest, kernel_schedule, load_nest, parse_nest
+from simulator.kernel_schedule import kernel_schedule
+from simulator.schedule import estimate_nest, load_nest, parse_nest
 
 
 def loop(name, trip, ii=None, iteration=None, body=()):
