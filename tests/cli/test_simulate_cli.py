@@ -1,6 +1,6 @@
 """``cnnacc simulate`` and ``cnnacc hls-estimate`` on tiny fixtures: outputs, JSON keys, help
 texts and one-line errors. The commands are registered on a fresh parser exactly as
-cnnacc/main.py does (so these tests need only cnnacc.simulate); the last test goes
+cnnacc/main.py does (so these tests need only cnnacc.simulate and cnnacc.hls_estimate); the last test goes
 through ``cnnacc.main.main``."""
 
 import dataclasses
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from cnnacc import hls_estimate, simulate
 from cnnacc.main import OneLineParser
-from cnnacc.simulate import register
 from simulator.designs import Im2colDesign, MatmulDesign
 from simulator.units.matmul import run_matmul_des
 
@@ -21,7 +21,8 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "scalesim"
 def build_parser() -> OneLineParser:
     parser = OneLineParser(prog="cnnacc")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser)
-    register(commands)
+    simulate.register(commands)
+    hls_estimate.register(commands)
     return parser
 
 
