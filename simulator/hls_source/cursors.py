@@ -124,3 +124,19 @@ def _site(cursor) -> tuple[str, int, str]:
 
 def _uses_streams(body) -> bool:
     return any(cursor.kind.name == "VAR_DECL" and "stream" in cursor.type.spelling for cursor in body.walk_preorder())
+
+
+def stored_names(tokens: list[str]) -> set[str]:
+    """Names a token list stores to: ``name = ``, ``name[...] op= ``, ``name++``, ``++name``."""
+    stored = set()
+    for index, token in enumerate(tokens):
+        if not re.fullmatch(r"[A-Za-z_]\w*", token):
+            continue
+        position, depth = index + 1, 0
+        while position < len(tokens) and (tokens[position] == "[" or depth):
+            depth += {"[": 1, "]": -1}.get(tokens[position], 0)
+            position += 1
+        following = tokens[position] if position < len(tokens) else ""
+        if following in ASSIGNMENTS or index and tokens[index - 1] in ("++", "--"):
+            stored.add(token)
+    return stored

@@ -22,6 +22,7 @@ from simulator.hls_source.cursors import (
     _initializer,
     _site,
     _text,
+    stored_names,
 )
 
 
@@ -93,22 +94,9 @@ class Declarations:
         if function is None or function.kind.name not in FUNCTION_KINDS:
             return True
         name, after = declaration.spelling, declaration.extent.end.offset
-        tokens = [(token.spelling, token.extent.start.offset) for token in function.get_tokens()]
-        for index, (token, offset) in enumerate(tokens):
-            if token != name or offset <= after:
-                continue
-            following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
-            if following in (",", ")"):
-                return True  # an argument: the callee may write it
-            depth, position = 0, index + 1
-            while position < len(tokens) and (tokens[position][0] == "[" or depth):
-                depth += {"[": 1, "]": -1}.get(tokens[position][0], 0)
-                position += 1
-            if position < len(tokens) and tokens[position][0] in ASSIGNMENTS:
-                return True
-            if index and tokens[index - 1][0] in ("++", "--"):
-                return True
-        return False
+        tokens = [token.spelling for token in function.get_tokens() if token.extent.start.offset > after]
+        passed = any(token == name and following in (",", ")") for token, following in zip(tokens, tokens[1:]))
+        return passed or name in stored_names(tokens)  # an argument: the callee may write it
 
     def _changed(self, declaration) -> bool:
         """Whether a local variable is assigned, incremented or has its address taken after

@@ -19,7 +19,15 @@ from typing import NoReturn
 from simulator import hls_ops, hls_verdicts
 from simulator.hls_source.calls import Calls
 from simulator.hls_source.context import SMALL_ARRAY, SourceError, _Context
-from simulator.hls_source.cursors import ASSIGNMENTS, LOOPS, SCALAR_KINDS, _elements, _site, _uses_streams, _width
+from simulator.hls_source.cursors import (
+    LOOPS,
+    SCALAR_KINDS,
+    _elements,
+    _site,
+    _uses_streams,
+    _width,
+    stored_names,
+)
 from simulator.hls_source.declarations import Declarations
 from simulator.hls_source.evaluation import Evaluation, _arithmetic, _library
 from simulator.hls_source.expr_timing import _longest
@@ -157,7 +165,7 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
             if cursor.kind.name == "VAR_DECL" and 0 < _elements(cursor.type) <= SMALL_ARRAY
         }
         stored = {  # in the functions' bodies: a global's initializer is no store
-            name for function in definitions for name in _stored_names([t.spelling for t in function.get_tokens()])
+            name for function in definitions for name in stored_names([t.spelling for t in function.get_tokens()])
         }
         self.dim_factors: dict[str, dict[int, int]] = {}  # array -> {dimension (1 = outermost): factor}
         self.read_only = {  # global tables nothing writes: shared by processes, never a channel between them
@@ -378,22 +386,6 @@ def _written(node: dict) -> set[str]:
     """What a node writes, or every array it touches when the reader cannot tell."""
     writes = _values(node)[1]
     return set(node.get("_arrays", set())) if writes is None else set(writes)
-
-
-def _stored_names(tokens: list[str]) -> set[str]:
-    """Names a token list stores to: ``name = ``, ``name[...] op= ``, ``name++``, ``++name``."""
-    stored = set()
-    for index, token in enumerate(tokens):
-        if not re.fullmatch(r"[A-Za-z_]\w*", token):
-            continue
-        position, depth = index + 1, 0
-        while position < len(tokens) and (tokens[position] == "[" or depth):
-            depth += {"[": 1, "]": -1}.get(tokens[position], 0)
-            position += 1
-        following = tokens[position] if position < len(tokens) else ""
-        if following in ASSIGNMENTS or index and tokens[index - 1] in ("++", "--"):
-            stored.add(token)
-    return stored
 
 
 FLOWS = ("vivado", "vitis")
