@@ -137,14 +137,7 @@ class LoopWalk:
         body = children[-1] if loop.kind.name != "DO_STMT" else children[0]
         variable = _loop_variable(children) if loop.kind.name == "FOR_STMT" else None
         step = (self._step(children[2], variable, context) if variable and len(children) == 4 else None) or 1
-        inner: dict[str, int] = {}
-        if pipelined is not None:
-            for nested in body.walk_preorder():
-                if nested.kind.name == "FOR_STMT" and nested != loop:
-                    nested_children = list(nested.get_children())
-                    name, trips = _loop_variable(nested_children), self._for_trips(nested, nested_children, context)
-                    if name and trips:
-                        inner[name] = trips[1]
+        inner = (self._unrolled_variables(body, context) if pipelined is not None else None) or {}
         where = (loop.location.file.name if loop.location.file else str(self.path), loop.location.line)
         if pipelined is not None:  # the loops it holds are unrolled into it: their verdicts are its own
             first, last = loop.extent.start.line, loop.extent.end.line
@@ -172,8 +165,8 @@ class LoopWalk:
                 raised.append((port, count * single, why))
             ports = pipelined.get("_ports", {})
             local = hls_verdicts.definitions(body)
+            loops = set(context.ranges)
             for name, factor in context.factors.items():
-                loops = set(context.ranges)
                 unknown = [site for site in sites if site.array == name and
                            not hls_verdicts.banks_known(site, factor, variable, inner, loops, local)]  # fmt: skip
                 if factor > 1 and unknown and inner and name not in context.axi:
@@ -190,8 +183,6 @@ class LoopWalk:
                 pipelined["pipeline_ii"] = max(pipelined["pipeline_ii"], ii)
                 if not self.use_min:
                     self.conflicts[(*where, array)] = hls_verdicts.Conflict(array, label, ii, reason, *where)
-            if pipelined["pipeline_ii"] > target:
-                return node
         reads = [verdict for verdict in failed if verdict.direction == "read"]
         if pipelined is None and reads and node.get("loop"):
             wait = {"op": "m_axi read (no burst)", "latency": self.axi_latency * len(reads)}
@@ -255,17 +246,27 @@ class LoopWalk:
             return self._pipelined(label, trips, 1, merged, context, constant, auto=True, **within)
         return _plain(label, trips, nodes, constant)
 
-    def _distinct_accesses(self, body, name: str, context: _Context) -> int | None:
-        """Elements of ``name`` one iteration of a pipelined ``body`` reads and writes, its
-        nested loops unrolled (``hls_verdicts.distinct_elements``)."""
+    def _unrolled_variables(self, body, context: _Context, complete: bool = False) -> dict[str, int] | None:
+        """The variables of the ``for`` loops in a pipelined ``body`` (unrolled under it) and
+        their most trips; loops whose variable or trips are unknown are left out, or give None
+        when ``complete`` is asked."""
         inner: dict[str, int] = {}
         for nested in body.walk_preorder():
             if nested.kind.name == "FOR_STMT":
-                nested_children = list(nested.get_children())
-                variable, trips = _loop_variable(nested_children), self._for_trips(nested, nested_children, context)
-                if not variable or not trips:
+                children = list(nested.get_children())
+                variable, trips = _loop_variable(children), self._for_trips(nested, children, context)
+                if variable and trips:
+                    inner[variable] = trips[1]
+                elif complete:
                     return None
-                inner[variable] = trips[1]
+        return inner
+
+    def _distinct_accesses(self, body, name: str, context: _Context) -> int | None:
+        """Elements of ``name`` one iteration of a pipelined ``body`` reads and writes, its
+        nested loops unrolled (``hls_verdicts.distinct_elements``)."""
+        inner = self._unrolled_variables(body, context, complete=True)
+        if inner is None:
+            return None
         found = hls_verdicts.sites(body, {name}, True)
         return hls_verdicts.distinct_elements(found, inner, hls_verdicts.definitions(body)) if found else None
 
