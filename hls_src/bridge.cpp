@@ -1,9 +1,9 @@
 // C ABI of the kernels for the sw_emu flow: simulator/sw_emu.py loads this shared library
 // with ctypes (the hls4ml-style g++ bridge; STYLE.md section 6).
 //
-// sw_emu.py validates every argument and allocates the output before calling; the checks
-// here only keep a wrong caller from driving a kernel out of bounds, and return non-zero
-// instead (the kernels themselves never validate).
+// sw_emu.py validates every argument and allocates the output before calling; the bridge
+// also checks each call with the kernels' own checks (common/limits.hpp) and returns their
+// status instead of letting a host function exit the Python process.
 #include <cstdint>
 
 #include "design.hpp"
@@ -13,10 +13,21 @@
 
 namespace {
 
-constexpr int bridge_ok = 0;
-constexpr int bridge_bad_shape = 1;
-constexpr int bridge_bad_parameter = 2;
-constexpr int bridge_exceeds_design = 3;
+// The line and the status of the last refused call (common/limits.hpp), for
+// cnnacc_last_error(): ctypes callers are single-threaded.
+char last_error[256] = "";
+int status_of_last = 0;
+
+// True (and the line kept) when limit refuses the call.
+bool refused(const char* function, const cnnacc::Limit& limit) {
+    status_of_last = static_cast<int>(limit.status);
+    last_error[0] = '\0';
+    if (limit.status == cnnacc::status_ok) {
+        return false;
+    }
+    cnnacc::format_limit(last_error, sizeof(last_error), function, limit);
+    return true;
+}
 
 // Compiled-in design flags (common/design.hpp), reported by cnnacc_config.
 #define CNNACC_FLAG_ENTRY(name) {#name, static_cast<int32_t>(name)}
@@ -42,74 +53,53 @@ constexpr int32_t flag_count = sizeof(flags) / sizeof(flags[0]);
 
 extern "C" {
 
-// matmul() of matmul/matmul.hpp. Returns 0, or 1 for an empty shape, 2 for M0 outside
-// [2^30, 2^31) or n > 31, 3 for w > MATMUL_MAX_W.
+// The line of the last refused call (empty after a call that ran).
+const char* cnnacc_last_error() { return last_error; }
+
+// matmul() of matmul/matmul.hpp. Returns matmul_limit's status (common/limits.hpp): 0, or
+// the call was refused and nothing was written.
 int cnnacc_matmul(uint8_t* out, uint32_t M0, uint32_t n, const uint8_t* a, const uint8_t* b,
                   uint8_t zero_a, uint8_t zero_b, uint8_t zero_out, uint32_t u, uint32_t v,
                   uint32_t w) {
-    if (u == 0 || v == 0 || w == 0) {
-        return bridge_bad_shape;
-    }
-    if (M0 < (1u << 30) || M0 > 0x7fffffffu || n > 31) {
-        return bridge_bad_parameter;
-    }
-    if (w > static_cast<uint32_t>(cnnacc::design::matmul_max_w)) {
-        return bridge_exceeds_design;
+    if (refused("matmul", cnnacc::matmul_limit(u, v, w, M0, n, 0, false))) {
+        return status_of_last;
     }
     matmul(out, M0, n, a, b, zero_a, zero_b, zero_out, u, v, w);
-    return bridge_ok;
+    return 0;
 }
 
 // matmul_mapped() of matmul/matmul.hpp: matmul with an int32 bias (nullptr: none), a lower
-// clamp and operands in the given layout (row-major for layout 0: matmul_layer()). Returns 2
-// also for a layout outside [0, 15], or channel scales without their words.
+// clamp and operands in the given layout (row-major for layout 0: matmul_layer()). Returns
+// matmul_limit's status.
 int cnnacc_matmul_layer(uint8_t* out, uint32_t M0, uint32_t n, const uint8_t* a, const uint8_t* b,
                         uint8_t zero_a, uint8_t zero_b, uint8_t zero_out, uint32_t u, uint32_t v,
                         uint32_t w, const int32_t* bias, uint8_t output_floor, uint8_t layout) {
-    if (u == 0 || v == 0 || w == 0) {
-        return bridge_bad_shape;
-    }
-    if (M0 < (1u << 30) || M0 > 0x7fffffffu || n > 31) {
-        return bridge_bad_parameter;
-    }
-    if (w > static_cast<uint32_t>(cnnacc::design::matmul_max_w)) {
-        return bridge_exceeds_design;
-    }
-    if (layout > cnnacc::layout_bits ||
-        ((layout & cnnacc::layout_channel_scales) != 0 && bias == nullptr)) {
-        return bridge_bad_parameter;
+    if (refused("matmul_mapped", cnnacc::matmul_limit(u, v, w, M0, n, layout, bias != nullptr))) {
+        return status_of_last;
     }
     matmul_mapped(out, M0, n, a, b, zero_a, zero_b, zero_out, u, v, w, bias, output_floor, layout);
-    return bridge_ok;
+    return 0;
 }
 
-// im2col_pad() of im2col/im2col.hpp. Returns 0, or 1 for an empty input or a kernel larger
-// than the padded input, 3 for a kernel or an input larger than this build's image buffer.
+// im2col_pad() of im2col/im2col.hpp. Returns im2col_limit's status.
 int cnnacc_im2col(const uint8_t* in, uint8_t* out, uint32_t src_m, uint32_t src_n, uint32_t src_c,
                   uint32_t km, uint32_t kn, uint8_t pad_value) {
-    if (src_m == 0 || src_n == 0 || src_c == 0 || km == 0 || kn == 0 || src_m + 2 < km ||
-        src_n + 2 < kn) {
-        return bridge_bad_shape;
-    }
-    if (km > static_cast<uint32_t>(cnnacc::design::im2col_max_k) ||
-        kn > static_cast<uint32_t>(cnnacc::design::im2col_max_k) ||
-        src_n > static_cast<uint32_t>(cnnacc::design::im2col_max_src_n) ||
-        src_m > static_cast<uint32_t>(cnnacc::design::im2col_max_src_m)) {
-        return bridge_exceeds_design;
+    if (refused("im2col_pad", cnnacc::im2col_limit(src_m, src_n, src_c, km, kn))) {
+        return status_of_last;
     }
     im2col_pad(in, out, src_m, src_n, src_c, km, kn, pad_value);
-    return bridge_ok;
+    return 0;
 }
 
 // cnnacc::unpack_codes of common/packing.hpp. Returns 0, or 2 for bits outside [1, 8].
 int cnnacc_unpack_codes(const uint8_t* packed, uint32_t bits, uint64_t count, uint8_t* out) {
     if (bits < 1 || bits > 8) {
-        return bridge_bad_parameter;
+        return static_cast<int>(cnnacc::status_bad_parameter);
     }
     if (count > 0) {
         cnnacc::unpack_codes(packed, bits, count, out);
     }
-    return bridge_ok;
+    return static_cast<int>(cnnacc::status_ok);
 }
 
 // The number of compiled-in design flags.

@@ -84,6 +84,14 @@ _loaded: dict[str, ctypes.CDLL] = {}
 _load_lock = threading.Lock()
 
 
+def _check_status(library: ctypes.CDLL, owner: str, status: int) -> None:
+    """Raise with the C++ checks' own line (hls_src/common/limits.hpp) when a call was refused:
+    Python validated the arguments first, so this is a disagreement between the two."""
+    if status != 0:
+        line = library.cnnacc_last_error().decode()
+        raise RuntimeError(f"{owner}: the C++ kernel refused validated arguments (status {status}): {line}")
+
+
 def _declare(library: ctypes.CDLL) -> ctypes.CDLL:
     """ctypes signatures of hls_src/bridge.cpp."""
     u32, u8 = ctypes.c_uint32, ctypes.c_uint8
@@ -109,6 +117,8 @@ def _declare(library: ctypes.CDLL) -> ctypes.CDLL:
     library.cnnacc_matmul_layer.restype = ctypes.c_int
     library.cnnacc_im2col.argtypes = [_UINT8_POINTER, _UINT8_POINTER, u32, u32, u32, u32, u32, u8]
     library.cnnacc_im2col.restype = ctypes.c_int
+    library.cnnacc_last_error.argtypes = []
+    library.cnnacc_last_error.restype = ctypes.c_char_p
     library.cnnacc_unpack_codes.argtypes = [_UINT8_POINTER, u32, ctypes.c_uint64, _UINT8_POINTER]
     library.cnnacc_unpack_codes.restype = ctypes.c_int
     library.cnnacc_config_count.argtypes = []
@@ -192,8 +202,7 @@ def _run_matmul(owner, library, design, a_q, b_q, args, bias, layout: int = 0) -
             status = library.cnnacc_matmul_layer(
                 result, *args[:2], a_q, block, *args[2:], u, v, end - start, *bias, layout
             )
-        if status != 0:
-            raise RuntimeError(f"{owner}: the C++ bridge returned {status} on validated arguments")
+        _check_status(library, owner, status)
         out[:, start:end] = result
     return out
 
@@ -298,8 +307,7 @@ def qmatmul_layer(
     b_dev = np.ascontiguousarray(b_q if layout & LAYOUT_B_TILED else b_2d).reshape(-1)
     out = np.empty((u, cols), np.uint8)
     status = library.cnnacc_matmul_layer(out, *args[:2], a_dev, b_dev, *args[2:], u, v, cols, *bias_args, layout)
-    if status != 0:
-        raise RuntimeError(f"{owner}: the C++ bridge returned {status} on validated arguments")
+    _check_status(library, owner, status)
     return out
 
 
@@ -373,6 +381,5 @@ def im2col(
     out_m, out_n = im2col_output_shape(src_m, src_n, kernel_size_m, kernel_size_n)
     out = np.empty((src_c * kernel_size_m * kernel_size_n, out_m * out_n), np.uint8)
     status = library.cnnacc_im2col(x_q, out, src_m, src_n, src_c, kernel_size_m, kernel_size_n, int(pad_value))
-    if status != 0:
-        raise RuntimeError(f"{owner}: cnnacc_im2col returned {status} on validated arguments")
+    _check_status(library, owner, status)
     return out

@@ -94,9 +94,15 @@ struct Packer {
     }
 };
 
-void read_input(const word_t* in, stream<word_t>& in_words, uint64_t in_bytes) {
+// Bytes of the output: C KM KN rows of OM ON bytes.
+inline uint64_t im2col_bytes(uint32_t src_m, uint32_t src_n, uint32_t src_c, uint32_t km, uint32_t kn) {
+    return uint64_t{src_c} * km * kn * (src_m + 3 - km) * (src_n + 3 - kn);
+}
+
+void read_input(const word_t* in, stream<word_t>& in_words, uint32_t src_m, uint32_t src_n, uint32_t src_c) {
+    const uint64_t in_words_count = cnnacc::words_for(uint64_t{src_c} * src_m * src_n);
 ReadInput:
-    for (uint64_t q = 0; q < cnnacc::words_for(in_bytes); ++q) {
+    for (uint64_t q = 0; q < in_words_count; ++q) {
 #pragma HLS PIPELINE II = 1
         in_words.write(in[q]);
     }
@@ -185,18 +191,33 @@ Channels:
     }
 }
 
-void write_output(stream<word_t>& out_words, word_t* out, uint64_t out_bytes) {
+void write_output(stream<word_t>& out_words, word_t* out, uint32_t src_m, uint32_t src_n, uint32_t src_c,
+                  uint32_t km, uint32_t kn) {
+    const uint64_t out_words_count = cnnacc::words_for(im2col_bytes(src_m, src_n, src_c, km, kn));
 WriteOutput:
-    for (uint64_t q = 0; q < cnnacc::words_for(out_bytes); ++q) {
+    for (uint64_t q = 0; q < out_words_count; ++q) {
 #pragma HLS PIPELINE II = 1
         out[q] = out_words.read();
     }
 }
 
+// The DATAFLOW region: nothing but the streams and the process calls (UG1399, "Dataflow":
+// canonical form).
+void run(const word_t* in, word_t* out, uint32_t src_m, uint32_t src_n, uint32_t src_c, uint32_t km,
+         uint32_t kn, uint8_t pad_value) {
+#pragma HLS DATAFLOW
+    stream<word_t> in_words, out_words;
+    CNNACC_PRAGMA(HLS STREAM variable = in_words depth = CNNACC_WORDS_DEPTH)
+    CNNACC_PRAGMA(HLS STREAM variable = out_words depth = CNNACC_WORDS_DEPTH)
+    read_input(in, in_words, src_m, src_n, src_c);
+    window(in_words, out_words, src_m, src_n, src_c, km, kn, pad_value);
+    write_output(out_words, out, src_m, src_n, src_c, km, kn);
+}
+
 }  // namespace
 
-void im2col_kernel(const word_t* in, word_t* out, uint32_t src_m, uint32_t src_n, uint32_t src_c,
-                   uint32_t kernel_size_m, uint32_t kernel_size_n, uint8_t pad_value) {
+uint32_t im2col_kernel(const word_t* in, word_t* out, uint32_t src_m, uint32_t src_n, uint32_t src_c,
+                       uint32_t kernel_size_m, uint32_t kernel_size_n, uint8_t pad_value) {
     CNNACC_PRAGMA(HLS INTERFACE m_axi port = in offset = slave bundle = gmem0
                   max_read_burst_length = AXI_BURST_BEATS num_read_outstanding = AXI_OUTSTANDING
                   latency = AXI_LATENCY)
@@ -204,33 +225,32 @@ void im2col_kernel(const word_t* in, word_t* out, uint32_t src_m, uint32_t src_n
                   max_write_burst_length = AXI_BURST_BEATS num_write_outstanding = AXI_OUTSTANDING
                   latency = AXI_LATENCY)
 #pragma HLS INTERFACE s_axilite port = return bundle = control
-#pragma HLS DATAFLOW
-    stream<word_t> in_words, out_words;
-    CNNACC_PRAGMA(HLS STREAM variable = in_words depth = CNNACC_WORDS_DEPTH)
-    CNNACC_PRAGMA(HLS STREAM variable = out_words depth = CNNACC_WORDS_DEPTH)
-    const uint64_t out_bytes = uint64_t{src_c} * kernel_size_m * kernel_size_n *
-                               (src_m + 3 - kernel_size_m) * (src_n + 3 - kernel_size_n);
-    read_input(in, in_words, uint64_t{src_c} * src_m * src_n);
-    window(in_words, out_words, src_m, src_n, src_c, kernel_size_m, kernel_size_n, pad_value);
-    write_output(out_words, out, out_bytes);
+    // Arguments this build does not compute are refused before any access (the status).
+    const cnnacc::Limit limit = cnnacc::im2col_limit(src_m, src_n, src_c, kernel_size_m, kernel_size_n);
+    if (limit.status == cnnacc::status_ok) {
+        run(in, out, src_m, src_n, src_c, kernel_size_m, kernel_size_n, pad_value);
+    }
+    return limit.status;
 }
 
 #ifndef __SYNTHESIS__
 // Host side of the spec's API: word-padded device buffers, as XRT's are.
 void im2col_pad(const uint8_t* in, uint8_t* out, uint32_t src_m, uint32_t src_n, uint32_t src_c,
                 uint32_t kernel_size_m, uint32_t kernel_size_n, uint8_t pad_value) {
+    cnnacc::refuse_unless_ok("im2col_pad",
+                             cnnacc::im2col_limit(src_m, src_n, src_c, kernel_size_m, kernel_size_n));
     const uint64_t in_bytes = uint64_t{src_c} * src_m * src_n;
-    const uint64_t out_bytes = uint64_t{src_c} * kernel_size_m * kernel_size_n *
-                               (src_m + 3 - kernel_size_m) * (src_n + 3 - kernel_size_n);
+    const uint64_t out_bytes = im2col_bytes(src_m, src_n, src_c, kernel_size_m, kernel_size_n);
     const std::vector<word_t> in_words = cnnacc::to_device(in, in_bytes, 0);
     std::vector<word_t> out_words(cnnacc::words_for(out_bytes));
-    im2col_kernel(in_words.data(), out_words.data(), src_m, src_n, src_c, kernel_size_m,
+    (void)im2col_kernel(in_words.data(), out_words.data(), src_m, src_n, src_c, kernel_size_m,
                   kernel_size_n, pad_value);
     cnnacc::from_device(out_words, out, out_bytes);
 }
 
 void im2col(const uint8_t* in, uint8_t* out, uint32_t src_m, uint32_t src_n, uint32_t src_c,
             uint32_t kernel_size_m, uint32_t kernel_size_n) {
+    cnnacc::refuse_unless_ok("im2col", cnnacc::im2col_limit(src_m, src_n, src_c, kernel_size_m, kernel_size_n));
     im2col_pad(in, out, src_m, src_n, src_c, kernel_size_m, kernel_size_n, 0);
 }
 #endif  // __SYNTHESIS__

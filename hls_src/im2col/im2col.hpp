@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "design.hpp"
+#include "limits.hpp"
 #include "wide.hpp"
 
 // The output goes to its own m_axi bundle unless every port shares one (AXI_SHARED).
@@ -22,17 +23,44 @@
 // Words each stream holds: a burst (single buffering) or two (ping-pong).
 #define CNNACC_WORDS_DEPTH (AXI_BURST_BEATS * (1 + PING_PONG))
 
-// The synthesis top: device buffers of AXI words (host buffers are word-padded, as XRT's are).
-// Preconditions: 1 <= kernel sizes <= IM2COL_MAX_K, 1 <= src_m <= IM2COL_MAX_SRC_M,
-// 1 <= src_n <= IM2COL_MAX_SRC_N, src_c >= 1, kernel sizes <= source size + 2.
-void im2col_kernel(const cnnacc::word_t* in, cnnacc::word_t* out, uint32_t src_m, uint32_t src_n,
-                   uint32_t src_c, uint32_t kernel_size_m, uint32_t kernel_size_n,
-                   uint8_t pad_value);
+namespace cnnacc {
 
-// Spec signature: im2col with a pad value of 0.
-// Preconditions (checked by callers, not by the kernel): 1 <= kernel sizes <= IM2COL_MAX_K,
-// 1 <= src_n <= IM2COL_MAX_SRC_N, 1 <= src_m <= IM2COL_MAX_SRC_M, src_c >= 1, src_m + 2 >= kernel_size_m and
-// src_n + 2 >= kernel_size_n; out holds C*KM*KN * OM*ON elements.
+// The first argument of an im2col of src_c x src_m x src_n with a kernel_size_m x
+// kernel_size_n kernel (padding 1) that this build does not compute (common/limits.hpp).
+inline Limit im2col_limit(uint32_t src_m, uint32_t src_n, uint32_t src_c, uint32_t kernel_size_m,
+                          uint32_t kernel_size_n) {
+    Limit limit;
+    limit = check_range(limit, status_bad_shape, "src_m", src_m, 1, UINT32_MAX, "input rows");
+    limit = check_range(limit, status_bad_shape, "src_n", src_n, 1, UINT32_MAX, "input columns");
+    limit = check_range(limit, status_bad_shape, "src_c", src_c, 1, UINT32_MAX, "input channels");
+    limit = check_range(limit, status_bad_shape, "kernel_size_m", kernel_size_m, 1, uint64_t{src_m} + 2,
+                        "at most the padded input, src_m + 2");
+    limit = check_range(limit, status_bad_shape, "kernel_size_n", kernel_size_n, 1, uint64_t{src_n} + 2,
+                        "at most the padded input, src_n + 2");
+    limit = check_range(limit, status_exceeds_design, "src_m", src_m, 1, design::im2col_max_src_m,
+                        "IM2COL_MAX_SRC_M of this build; -DIM2COL_MAX_SRC_M takes up to 512");
+    limit = check_range(limit, status_exceeds_design, "src_n", src_n, 1, design::im2col_max_src_n,
+                        "IM2COL_MAX_SRC_N of this build; -DIM2COL_MAX_SRC_N takes up to 512");
+    limit = check_range(limit, status_exceeds_design, "kernel_size_m", kernel_size_m, 1, design::im2col_max_k,
+                        "IM2COL_MAX_K of this build; -DIM2COL_MAX_K=7 takes up to 7");
+    limit = check_range(limit, status_exceeds_design, "kernel_size_n", kernel_size_n, 1, design::im2col_max_k,
+                        "IM2COL_MAX_K of this build; -DIM2COL_MAX_K=7 takes up to 7");
+    return limit;
+}
+
+}  // namespace cnnacc
+
+// The synthesis top: device buffers of AXI words (host buffers are word-padded, as XRT's are).
+// Returns im2col_limit's status (0: done); on any other status nothing is read or written.
+uint32_t im2col_kernel(const cnnacc::word_t* in, cnnacc::word_t* out, uint32_t src_m, uint32_t src_n,
+                       uint32_t src_c, uint32_t kernel_size_m, uint32_t kernel_size_n,
+                       uint8_t pad_value);
+
+// Spec signature: im2col with a pad value of 0; out holds C*KM*KN * OM*ON elements.
+// This build computes 1 <= kernel sizes <= IM2COL_MAX_K (default 3; build with
+// -DIM2COL_MAX_K=7 for kernels up to 7 x 7), 1 <= src_m <= IM2COL_MAX_SRC_M,
+// 1 <= src_n <= IM2COL_MAX_SRC_N, src_c >= 1 and kernel sizes <= source size + 2; anything
+// else prints im2col_limit's line to stderr and exits with its status (common/limits.hpp).
 void im2col(const uint8_t* in, uint8_t* out, uint32_t src_m, uint32_t src_n, uint32_t src_c,
             uint32_t kernel_size_m, uint32_t kernel_size_n);
 

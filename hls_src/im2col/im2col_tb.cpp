@@ -9,6 +9,7 @@
 //    im2col_pad(), against a naive loop here that reads the unfold definition literally.
 // Prints the first mismatch (index, expected, got) and returns 1, or prints PASS.
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -40,10 +41,10 @@ int check_golden(const std::string& path) {
                     params[5]);
         return 1;
     }
-    if (kernel_size_m > static_cast<size_t>(cnnacc::design::im2col_max_k) ||
-        kernel_size_n > static_cast<size_t>(cnnacc::design::im2col_max_k) ||
-        src_n > static_cast<size_t>(cnnacc::design::im2col_max_src_n) ||
-        src_m > static_cast<size_t>(cnnacc::design::im2col_max_src_m)) {
+    if (cnnacc::im2col_limit(static_cast<uint32_t>(src_m), static_cast<uint32_t>(src_n),
+                             static_cast<uint32_t>(src_c), static_cast<uint32_t>(kernel_size_m),
+                             static_cast<uint32_t>(kernel_size_n))
+            .status != cnnacc::status_ok) {
         std::printf("skip: golden file needs an image buffer of %zu x %zu\n", src_m, src_n);
         return 0;
     }
@@ -98,10 +99,10 @@ int check_kernel_sizes() {
     };
     cnnacc::tb::ByteSource source(2024);
     for (const Case& c : cases) {
-        if (c.kernel_size_m > cnnacc::design::im2col_max_k ||
-            c.kernel_size_n > cnnacc::design::im2col_max_k ||
-            c.src_n > cnnacc::design::im2col_max_src_n ||
-            c.src_m > cnnacc::design::im2col_max_src_m) {
+        if (cnnacc::im2col_limit(static_cast<uint32_t>(c.src_m), static_cast<uint32_t>(c.src_n),
+                                 static_cast<uint32_t>(c.src_c), static_cast<uint32_t>(c.kernel_size_m),
+                                 static_cast<uint32_t>(c.kernel_size_n))
+                .status != cnnacc::status_ok) {
             std::printf("skip: k %ld x %ld, src_n %ld exceed this design's image buffer\n",
                         c.kernel_size_m, c.kernel_size_n, c.src_n);
             continue;
@@ -130,9 +131,43 @@ int check_kernel_sizes() {
     return 0;
 }
 
+// --call SRC_M SRC_N SRC_C KM KN: the spec's im2col() once on random bytes against the naive
+// loop (PASS, or the mismatch and 1); a shape this build does not compute exits with
+// im2col_limit's status and its line on stderr, from inside im2col().
+int check_call(char** values) {
+    long shape[5];
+    for (int i = 0; i < 5; ++i) {
+        char* end = nullptr;
+        shape[i] = std::strtol(values[i], &end, 10);
+        if (*end != '\0' || shape[i] < 0 || shape[i] > UINT32_MAX) {
+            std::fprintf(stderr, "im2col testbench: --call argument %d = '%s' is not in [0, 2^32)\n", i + 1,
+                         values[i]);
+            return 2;
+        }
+    }
+    const long src_m = shape[0], src_n = shape[1], src_c = shape[2], km = shape[3], kn = shape[4];
+    const long out_m = src_m + 3 - km, out_n = src_n + 3 - kn;
+    const bool sized = src_m > 0 && src_n > 0 && src_c > 0 && km > 0 && kn > 0 && out_m > 0 && out_n > 0;
+    cnnacc::tb::ByteSource source(7);
+    const std::vector<uint8_t> in = source.bytes(static_cast<size_t>(src_c * src_m * src_n));
+    std::vector<uint8_t> out(sized ? static_cast<size_t>(src_c * km * kn * out_m * out_n) : 0, 0);
+    im2col(in.data(), out.data(), static_cast<uint32_t>(src_m), static_cast<uint32_t>(src_n),
+           static_cast<uint32_t>(src_c), static_cast<uint32_t>(km), static_cast<uint32_t>(kn));
+    const std::vector<uint8_t> expected = naive_im2col(in, src_m, src_n, src_c, km, kn, 0);
+    if (cnnacc::tb::check_equal("call", expected.data(), out.data(), expected.size(),
+                                static_cast<size_t>(out_m * out_n))) {
+        return 1;
+    }
+    std::printf("PASS\n");
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc == 7 && std::string(argv[1]) == "--call") {
+        return check_call(argv + 2);
+    }
     const std::string golden = argc > 1 ? argv[1] : "im2col/golden_32x32x3_k3.txt";
     std::printf("im2col testbench: image buffer %d copies of %d x %d\n", cnnacc::design::im2col_max_k, cnnacc::design::im2col_max_src_m,
                 cnnacc::design::im2col_max_src_n);

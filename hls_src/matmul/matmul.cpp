@@ -252,12 +252,14 @@ inline int64_t whole_words(uint64_t bytes, int buffer) {
 
 // A or B is read whole into its ring when it fits (the input of an FC layer, an activation
 // matrix kept on chip), else on demand.
-void load_a(const word_t* a, stream<a_row_t>& a_rows, uint32_t u, uint32_t v, uint32_t w, bool tiled) {
+void load_a(const word_t* a, stream<a_row_t>& a_rows, uint32_t u, uint32_t v, uint32_t w, uint8_t layout) {
+    const bool tiled = (layout & cnnacc::layout_a_tiled) != 0;
     const uint64_t bytes = tiled ? uint64_t{u} * ((v + tile_v - 1) / tile_v) * tile_v : uint64_t{u} * v;
     read_rows<tile_v, a_ring_words>(a, ARows(u, v, w, tiled), whole_words(bytes, a_buffer), a_rows);
 }
 
-void load_b(const word_t* b, stream<b_row_t>& b_rows, uint32_t u, uint32_t v, uint32_t w, bool tiled) {
+void load_b(const word_t* b, stream<b_row_t>& b_rows, uint32_t u, uint32_t v, uint32_t w, uint8_t layout) {
+    const bool tiled = (layout & cnnacc::layout_b_tiled) != 0;
     const uint64_t bytes = tiled ? uint64_t{(w + tile_w - 1) / tile_w} * tile_w * v : uint64_t{v} * w;
     read_rows<tile_w, b_ring_words>(b, BRows(u, v, w, tiled), whole_words(bytes, b_buffer), b_rows);
 }
@@ -396,8 +398,10 @@ ComputeBeats:
 // bias_columns, one per output column (read once). With channel_scales each entry is three
 // words, (bias, M0, n): every row (or column) is requantized by its own multiplier.
 void requantize(stream<acc_row_t>& acc_rows, stream<out_row_t>& out_rows, const int32_t* bias,
-                uint8_t has_bias, bool bias_columns, bool channel_scales, uint32_t M0, uint32_t n,
-                uint8_t zero_out, uint8_t output_floor, uint32_t u, uint32_t v, uint32_t w) {
+                uint8_t has_bias, uint8_t layout, uint32_t M0, uint32_t n, uint8_t zero_out,
+                uint8_t output_floor, uint32_t u, uint32_t v, uint32_t w) {
+    const bool bias_columns = (layout & cnnacc::layout_bias_columns) != 0;
+    const bool channel_scales = (layout & cnnacc::layout_channel_scales) != 0;
     int32_t bias_buffer[bias_entries] = {};
     uint32_t m0_buffer[bias_entries] = {};
     uint8_t shift_buffer[bias_entries] = {};
@@ -529,12 +533,34 @@ StoreTiles:
     }
 }
 
+// The DATAFLOW region: nothing but the streams and the process calls (UG1399, "Dataflow":
+// canonical form).
+void run(word_t* out, const word_t* a, const word_t* b, const int32_t* bias, uint32_t M0, uint32_t n,
+         uint8_t zero_a, uint8_t zero_b, uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w, uint8_t has_bias,
+         uint8_t output_floor, uint8_t layout) {
+#pragma HLS DATAFLOW
+    stream<a_row_t> a_rows;
+    stream<b_row_t> b_rows;
+    stream<acc_row_t> acc_rows;
+    stream<out_row_t> out_rows;
+    // each stream holds one tile (single buffering) or two (ping-pong)
+    CNNACC_PRAGMA(HLS STREAM variable = a_rows depth = CNNACC_ROWS_DEPTH)
+    CNNACC_PRAGMA(HLS STREAM variable = b_rows depth = CNNACC_DEPTH_DEPTH)
+    CNNACC_PRAGMA(HLS STREAM variable = acc_rows depth = CNNACC_ROWS_DEPTH)
+    CNNACC_PRAGMA(HLS STREAM variable = out_rows depth = CNNACC_ROWS_DEPTH)
+    load_a(a, a_rows, u, v, w, layout);
+    load_b(b, b_rows, u, v, w, layout);
+    compute(a_rows, b_rows, acc_rows, zero_a, zero_b, u, v, w);
+    requantize(acc_rows, out_rows, bias, has_bias, layout, M0, n, zero_out, output_floor, u, v, w);
+    store(out_rows, out, u, v, w);
+}
+
 }  // namespace
 
-void matmul_kernel(word_t* out, const word_t* a, const word_t* b, const int32_t* bias,
-                   const uint32_t M0, const uint32_t n, const uint8_t zero_a, const uint8_t zero_b,
-                   const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w,
-                   const uint8_t has_bias, const uint8_t output_floor, const uint8_t layout) {
+uint32_t matmul_kernel(word_t* out, const word_t* a, const word_t* b, const int32_t* bias,
+                       const uint32_t M0, const uint32_t n, const uint8_t zero_a, const uint8_t zero_b,
+                       const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w,
+                       const uint8_t has_bias, const uint8_t output_floor, const uint8_t layout) {
     // Bundles, burst length, outstanding requests and latency come from the design.
     CNNACC_PRAGMA(HLS INTERFACE m_axi port = a offset = slave bundle = CNNACC_BUNDLE_A
                   max_read_burst_length = AXI_BURST_BEATS num_read_outstanding = AXI_OUTSTANDING
@@ -548,22 +574,12 @@ void matmul_kernel(word_t* out, const word_t* a, const word_t* b, const int32_t*
                   max_write_burst_length = AXI_BURST_BEATS num_write_outstanding = AXI_OUTSTANDING
                   latency = AXI_LATENCY)
 #pragma HLS INTERFACE s_axilite port = return bundle = control
-#pragma HLS DATAFLOW
-    stream<a_row_t> a_rows;
-    stream<b_row_t> b_rows;
-    stream<acc_row_t> acc_rows;
-    stream<out_row_t> out_rows;
-    // each stream holds one tile (single buffering) or two (ping-pong)
-    CNNACC_PRAGMA(HLS STREAM variable = a_rows depth = CNNACC_ROWS_DEPTH)
-    CNNACC_PRAGMA(HLS STREAM variable = b_rows depth = CNNACC_DEPTH_DEPTH)
-    CNNACC_PRAGMA(HLS STREAM variable = acc_rows depth = CNNACC_ROWS_DEPTH)
-    CNNACC_PRAGMA(HLS STREAM variable = out_rows depth = CNNACC_ROWS_DEPTH)
-    load_a(a, a_rows, u, v, w, (layout & cnnacc::layout_a_tiled) != 0);
-    load_b(b, b_rows, u, v, w, (layout & cnnacc::layout_b_tiled) != 0);
-    compute(a_rows, b_rows, acc_rows, zero_a, zero_b, u, v, w);
-    requantize(acc_rows, out_rows, bias, has_bias, (layout & cnnacc::layout_bias_columns) != 0,
-               (layout & cnnacc::layout_channel_scales) != 0, M0, n, zero_out, output_floor, u, v, w);
-    store(out_rows, out, u, v, w);
+    // Arguments this build does not compute are refused before any access (the status).
+    const cnnacc::Limit limit = cnnacc::matmul_limit(u, v, w, M0, n, layout, has_bias != 0);
+    if (limit.status == cnnacc::status_ok) {
+        run(out, a, b, bias, M0, n, zero_a, zero_b, zero_out, u, v, w, has_bias, output_floor, layout);
+    }
+    return limit.status;
 }
 
 #ifndef __SYNTHESIS__
@@ -582,6 +598,8 @@ void matmul_mapped(uint8_t* out, const uint32_t M0, const uint32_t n, const uint
                    const uint8_t* b, const uint8_t zero_a, const uint8_t zero_b,
                    const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w, const int32_t* bias,
                    const uint8_t output_floor, const uint8_t layout) {
+    cnnacc::refuse_unless_ok("matmul_mapped",
+                             cnnacc::matmul_limit(u, v, w, M0, n, layout, bias != nullptr));
     const uint64_t out_bytes = uint64_t{u} * w;
     // one spare word after A and B: a row may end in the last word
     const std::vector<word_t> a_words =
@@ -595,7 +613,7 @@ void matmul_mapped(uint8_t* out, const uint32_t M0, const uint32_t n, const uint
     if (bias != nullptr) {
         std::memcpy(bias_words.data(), bias, sizeof(int32_t) * bias_words.size());
     }
-    matmul_kernel(out_words.data(), a_words.data(), b_words.data(), bias_words.data(), M0, n,
+    (void)matmul_kernel(out_words.data(), a_words.data(), b_words.data(), bias_words.data(), M0, n,
                   zero_a, zero_b, zero_out, u, v, w, bias != nullptr ? 1 : 0, output_floor, layout);
     cnnacc::from_device(out_words, out, out_bytes);
 }
@@ -604,12 +622,14 @@ void matmul_layer(uint8_t* out, const uint32_t M0, const uint32_t n, const uint8
                   const uint8_t* b, const uint8_t zero_a, const uint8_t zero_b,
                   const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w, const int32_t* bias,
                   const uint8_t output_floor) {
+    cnnacc::refuse_unless_ok("matmul_layer", cnnacc::matmul_limit(u, v, w, M0, n, 0, bias != nullptr));
     matmul_mapped(out, M0, n, a, b, zero_a, zero_b, zero_out, u, v, w, bias, output_floor, 0);
 }
 
 void matmul(uint8_t* out, const uint32_t M0, const uint32_t n, const uint8_t* a, const uint8_t* b,
             const uint8_t zero_a, const uint8_t zero_b, const uint8_t zero_out, uint32_t u,
             uint32_t v, uint32_t w) {
+    cnnacc::refuse_unless_ok("matmul", cnnacc::matmul_limit(u, v, w, M0, n, 0, false));
     matmul_layer(out, M0, n, a, b, zero_a, zero_b, zero_out, u, v, w, nullptr, 0);
 }
 #endif  // __SYNTHESIS__

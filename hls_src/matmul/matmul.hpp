@@ -10,6 +10,7 @@
 
 #include "arith.hpp"
 #include "design.hpp"
+#include "limits.hpp"
 #include "wide.hpp"
 
 // m_axi bundles: one for everything (AXI_SHARED=1) or one per matrix.
@@ -30,9 +31,11 @@
 #define CNNACC_ROWS_DEPTH (TILE_U * (1 + PING_PONG))
 #define CNNACC_DEPTH_DEPTH (TILE_V * (1 + PING_PONG))
 
-// Spec signature. u, v, w >= 1 and u * v, v * w, u * w elements behind a, b and out; the
-// accumulators are exact for v <= 33025 (|acc| <= v * 255^2 < 2^31). The kernel does not
-// validate: callers (bridge.cpp, sw_emu.py) do.
+// Spec signature. u * v, v * w, u * w elements behind a, b and out. This build computes
+// u, v, w >= 1, v <= 33025 (the accumulators are exact: |acc| <= v * 255^2 < 2^31),
+// w <= MATMUL_MAX_W, M0 in [2^30, 2^31) and n <= 31; anything else prints matmul_limit's line
+// to stderr and exits with its status (common/limits.hpp), as do matmul_layer and
+// matmul_mapped.
 void matmul(uint8_t* out,         // quantized result, u x w
             const uint32_t M0,    // requantization multiplier in [2^30, 2^31), from the host
             const uint32_t n,     // extra right shift in [0, 31]: M = M0 2^-(31 + n)
@@ -60,15 +63,42 @@ inline constexpr uint8_t layout_b_tiled = 2;
 inline constexpr uint8_t layout_bias_columns = 4;
 inline constexpr uint8_t layout_channel_scales = 8;
 inline constexpr uint8_t layout_bits = 15;  // every layout bit
+
+// |acc| <= v 255^2 < 2^31 (numerical contract): the deepest product with exact int32 sums.
+inline constexpr uint32_t matmul_max_depth = 33025;
+
+// The first argument of a matmul of (u x v) @ (v x w) with multiplier M0 2^-(31 + n) and
+// these layout bits that this build does not compute (common/limits.hpp); channel scales
+// are read from the bias port, so they need has_bias.
+inline Limit matmul_limit(uint32_t u, uint32_t v, uint32_t w, uint32_t M0, uint32_t n, uint32_t layout,
+                          bool has_bias) {
+    Limit limit;
+    limit = check_range(limit, status_bad_shape, "u", u, 1, UINT32_MAX, "rows of A");
+    limit = check_range(limit, status_bad_shape, "v", v, 1, UINT32_MAX, "columns of A");
+    limit = check_range(limit, status_bad_shape, "w", w, 1, UINT32_MAX, "columns of B");
+    limit = check_range(limit, status_exceeds_arithmetic, "v", v, 1, matmul_max_depth,
+                        "exact int32 sums: v 255^2 < 2^31");
+    limit = check_range(limit, status_exceeds_design, "w", w, 1, design::matmul_max_w,
+                        "MATMUL_MAX_W of this build; -DMATMUL_MAX_W takes up to 4096");
+    limit = check_range(limit, status_bad_parameter, "M0", M0, uint64_t{1} << 30, (uint64_t{1} << 31) - 1,
+                        "a normalized multiplier");
+    limit = check_range(limit, status_bad_parameter, "n", n, 0, 31, "the extra right shift");
+    limit = check_range(limit, status_bad_parameter, "layout", layout, 0, layout_bits, "the layout bits");
+    const bool scales = (layout & layout_channel_scales) != 0;
+    limit = check_range(limit, status_bad_parameter, "has_bias", has_bias ? 1 : 0, scales ? 1 : 0, 1,
+                        "channel scales are read from the bias port");
+    return limit;
+}
 }  // namespace cnnacc
 
 // The synthesis top: device buffers of AXI words (host buffers are word-padded, as XRT's are),
 // has_bias selects the bias, output_floor the lowest output code. matmul() and matmul_layer() below
-// are its host-side callers with the spec's byte-array API.
-void matmul_kernel(cnnacc::word_t* out, const cnnacc::word_t* a, const cnnacc::word_t* b,
-                   const int32_t* bias, const uint32_t M0, const uint32_t n, const uint8_t zero_a,
-                   const uint8_t zero_b, const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w,
-                   const uint8_t has_bias, const uint8_t output_floor, const uint8_t layout);
+// are its host-side callers with the spec's byte-array API. Returns matmul_limit's status
+// (0: done); on any other status nothing is read or written.
+uint32_t matmul_kernel(cnnacc::word_t* out, const cnnacc::word_t* a, const cnnacc::word_t* b,
+                       const int32_t* bias, const uint32_t M0, const uint32_t n, const uint8_t zero_a,
+                       const uint8_t zero_b, const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w,
+                       const uint8_t has_bias, const uint8_t output_floor, const uint8_t layout);
 
 // Extended API for a network layer: acc starts at bias[i] (int32 at scale S_a S_b, one per
 // row of A) and outputs are clamped from below at output_floor (the output zero point for a

@@ -12,6 +12,7 @@
 //    here by the layout's formulas, against the row-major result (bias per row or column).
 // Prints the first mismatch (index, expected, got) and returns 1, or prints PASS.
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -214,9 +215,42 @@ int check_tiled_layouts() {
     return 0;
 }
 
+// --call U V W M0 N: the spec's matmul() once on random bytes (zero points 3, 200, 77)
+// against the naive loop (PASS, or the mismatch and 1); arguments this build does not compute
+// exit with matmul_limit's status and its line on stderr, from inside matmul().
+int check_call(char** values) {
+    unsigned long long args[5];
+    for (int i = 0; i < 5; ++i) {
+        char* end = nullptr;
+        args[i] = std::strtoull(values[i], &end, 10);
+        if (*end != '\0' || values[i][0] == '-' || args[i] > UINT32_MAX) {
+            std::fprintf(stderr, "matmul testbench: --call argument %d = '%s' is not in [0, 2^32)\n", i + 1,
+                         values[i]);
+            return 2;
+        }
+    }
+    const size_t u = args[0], v = args[1], w = args[2];
+    const uint32_t M0 = static_cast<uint32_t>(args[3]), n = static_cast<uint32_t>(args[4]);
+    cnnacc::tb::ByteSource source(7);
+    const std::vector<uint8_t> a_q = source.bytes(u * v);
+    const std::vector<uint8_t> b_q = source.bytes(v * w);
+    std::vector<uint8_t> out(u * w, 0);
+    matmul(out.data(), M0, n, a_q.data(), b_q.data(), 3, 200, 77, static_cast<uint32_t>(u),
+           static_cast<uint32_t>(v), static_cast<uint32_t>(w));
+    const std::vector<uint8_t> expected = naive_matmul(a_q, b_q, M0, n, 3, 200, 77, u, v, w);
+    if (cnnacc::tb::check_equal("call", expected.data(), out.data(), u * w, w)) {
+        return 1;
+    }
+    std::printf("PASS\n");
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc == 7 && std::string(argv[1]) == "--call") {
+        return check_call(argv + 2);
+    }
     const std::string golden = argc > 1 ? argv[1] : "matmul/golden_u64_v32_w64.txt";
     std::printf("matmul testbench: TILE %d x %d x %d, rounding %s\n", cnnacc::design::tile_u,
                 cnnacc::design::tile_v, cnnacc::design::tile_w,
