@@ -7,11 +7,12 @@
 // - read_input reads the whole input (C x M x N bytes, contiguous) as one burst train.
 // - window, per channel: the channel's padded image (M + 2 rows of N + 2 bytes, pad value on
 //   the border) is kept as KN shifted copies, copy kc holding columns kc .. kc + ON - 1 of
-//   every padded row (pitch ON = N + 3 - KN). Output row (c, kr, kc) is then one contiguous
-//   run of copy kc, from padded row kr on: OM * ON bytes, read a word's worth per cycle
-//   (the copies are banked by the word width). PadRows writes the top and bottom pad rows,
-//   FillRows writes the padded input rows (a word's worth of bytes per cycle, taken from the
-//   input words in order), EmitRows packs the output bytes into words in address order.
+//   every padded row (pitch ON = N + 3 - KN), as AXI words. Output row (c, kr, kc) is then one
+//   contiguous run of copy kc, from padded row kr on: OM * ON bytes. FillRows walks the
+//   padded rows in order, pad rows included, a word's worth of bytes per cycle (taken from the
+//   input words in order), and appends each copy's run of them in address order (two word
+//   writes a cycle per copy); EmitRows reads a word's worth of a run per cycle (two word reads,
+//   a shift) and packs the output bytes into words in address order.
 // - write_output writes the words as one burst train.
 // The output is written exactly once, whole words in address order (the last word is padded;
 // the host buffers are word-padded, as XRT's are). Input bytes are read exactly once.
@@ -104,19 +105,35 @@ void read_input(const word_t* in, stream<word_t>& in_words, uint32_t src_m, uint
 ReadInput:
     for (uint64_t q = 0; q < in_words_count; ++q) {
 #pragma HLS PIPELINE II = 1
+        CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 1 max = CNNACC_IM2COL_MAX_WORDS)
         in_words.write(in[q]);
     }
 }
 
+// The shifted copies of a channel's padded image are kept as AXI words, one RAM word per
+// access: copy kc holds columns kc .. kc + ON - 1 of every padded row at pitch ON, contiguous,
+// so output row (c, kr, kc) is one run of copy kc from byte kr ON on. An access then reads or
+// writes whole words at a run-time word index of an unpartitioned RAM (at most the two ports
+// of a dual-port RAM per copy and cycle), and the bytes of a word are picked by a shift in
+// registers; a byte array cyclic-partitioned by the word width, indexed at a run-time offset,
+// would be muxed over every bank with one port each (UG1399, "Array Partition": an index
+// whose bank is not a compile-time value reaches every bank).
+constexpr int image_words = image_bytes / word_bytes + 2;  // + the word a run ends in, + one
+
 void window(stream<word_t>& in_words, stream<word_t>& out_words, uint32_t src_m, uint32_t src_n,
             uint32_t src_c, uint32_t km, uint32_t kn, uint8_t pad_value) {
-    uint8_t copies[max_k][image_bytes];  // copy kc: padded rows, columns kc .. kc + ON - 1
+    word_t copies[max_k][image_words];
 #pragma HLS ARRAY_PARTITION variable = copies complete dim = 1
-    CNNACC_PRAGMA(HLS ARRAY_PARTITION variable = copies cyclic factor = CNNACC_WORD_BYTES dim = 2)
+#pragma HLS BIND_STORAGE variable = copies type = ram_2p
+    // Per copy, the bytes written since its last whole word (two words of registers) and the
+    // word they go to: a copy is written in address order, pad row, input rows, pad row.
+    uint8_t pending[max_k][2 * word_bytes];
+#pragma HLS ARRAY_PARTITION variable = pending complete dim = 0
+    uint32_t held[max_k], next_word[max_k];
+#pragma HLS ARRAY_PARTITION variable = held complete dim = 1
+#pragma HLS ARRAY_PARTITION variable = next_word complete dim = 1
     const uint32_t out_m = src_m + 3 - km, out_n = src_n + 3 - kn;
     const uint32_t padded_n = src_n + 2;
-    const uint32_t pad_chunks = (out_n + word_bytes - 1) / word_bytes;
-    const uint32_t bottom_base = (src_m + 1) * out_n;  // the bottom pad row's first byte in a copy
     const uint32_t row_chunks = (padded_n + word_bytes - 1) / word_bytes;
     const uint32_t emit_chunks = (out_m * out_n + word_bytes - 1) / word_bytes;
     Unpacker unpacker;
@@ -125,58 +142,91 @@ void window(stream<word_t>& in_words, stream<word_t>& out_words, uint32_t src_m,
 #pragma HLS ARRAY_PARTITION variable = packer.bytes complete dim = 1
 Channels:
     for (uint32_t c = 0; c < src_c; ++c) {
-        uint32_t fill_row = 0, chunk = 0, kr = 0, kc = 0, emit = 0;
-    PadRows:
-        for (uint32_t t = 0; t < 2 * pad_chunks; ++t) {
-#pragma HLS PIPELINE II = 1
-            // the top pad row's chunks, then the bottom one's (no division: the chunk is t or t - pad_chunks)
-            const bool bottom = t >= pad_chunks;
-            const uint32_t row_base = bottom ? bottom_base : 0;
-            const uint32_t col0 = (bottom ? t - pad_chunks : t) * word_bytes;
-            for (int k = 0; k < max_k; ++k) {
-                for (int b = 0; b < word_bytes; ++b) {
-                    if (col0 + b < out_n) {
-                        copies[k][row_base + col0 + b] = pad_value;
-                    }
-                }
-            }
+        CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 1 max = CNNACC_IM2COL_MAX_CHANNELS)
+        uint32_t row = 0, chunk = 0, kr = 0, kc = 0, emit = 0;
+        uint32_t emit_base = 0;  // kr ON: the run of output row (c, kr, kc) in copy kc
+        for (int k = 0; k < max_k; ++k) {
+#pragma HLS UNROLL
+            held[k] = 0;
+            next_word[k] = 0;
         }
     FillRows:
-        for (uint32_t t = 0; t < src_m * row_chunks; ++t) {
+        for (uint32_t t = 0; t < (src_m + 2) * row_chunks; ++t) {
 #pragma HLS PIPELINE II = 1
-            // padded columns p0 .. p0 + word_bytes - 1 of padded row row + 1
+            CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 3 max = CNNACC_IM2COL_MAX_FILL_BEATS)
+            // padded columns p0 .. p_end - 1 of padded row `row`; rows 0 and M + 1 are pad rows
             const uint32_t p0 = chunk * word_bytes;
             const uint32_t p_end = p0 + word_bytes < padded_n ? p0 + word_bytes : padded_n;
+            const bool pad_row = row == 0 || row == src_m + 1;
             const uint32_t first = p0 == 0 ? 1 : p0;  // input bytes: padded columns 1 .. N
             const uint32_t last = p_end < src_n + 1 ? p_end : src_n + 1;
             uint8_t run[word_bytes];
 #pragma HLS ARRAY_PARTITION variable = run complete dim = 1
-            unpacker.take(in_words, last - first, run);
+            if (!pad_row) {
+                unpacker.take(in_words, last - first, run);
+            }
+            uint8_t padded[word_bytes];  // padded columns p0 .. p0 + word_bytes - 1
+#pragma HLS ARRAY_PARTITION variable = padded complete dim = 1
+            for (int b = 0; b < word_bytes; ++b) {
+                const uint32_t p = p0 + b;
+                const bool pad = pad_row || p == 0 || p >= src_n + 1;
+                padded[b] = pad ? pad_value : run[p - first];
+            }
+            // copy k takes padded columns k .. k + ON - 1: a run of this chunk, in address order
             for (int k = 0; k < max_k; ++k) {
+                const uint32_t lo = p0 > static_cast<uint32_t>(k) ? p0 : static_cast<uint32_t>(k);
+                const uint32_t hi = p_end < k + out_n ? p_end : k + out_n;
+                const uint32_t count = static_cast<uint32_t>(k) < kn && hi > lo ? hi - lo : 0;
                 for (int b = 0; b < word_bytes; ++b) {
-                    const uint32_t p = p0 + b;
-                    const int64_t ocol = static_cast<int64_t>(p) - k;
-                    if (static_cast<uint32_t>(k) < kn && p < p_end && ocol >= 0 && ocol < out_n) {
-                        const bool pad = p == 0 || p == src_n + 1;
-                        copies[k][(fill_row + 1) * out_n + ocol] = pad ? pad_value : run[p - first];
+                    if (static_cast<uint32_t>(b) < count) {
+                        pending[k][held[k] + b] = padded[lo - p0 + b];
                     }
+                }
+                word_t whole, rest;
+                for (int b = 0; b < word_bytes; ++b) {
+                    cnnacc::set_word_byte(whole, b, pending[k][b]);
+                    cnnacc::set_word_byte(rest, b, pending[k][word_bytes + b]);
+                }
+                // both words every beat (two writes, the two ports): the second is written
+                // again, fuller, by a later beat
+                copies[k][next_word[k]] = whole;
+                copies[k][next_word[k] + 1] = rest;
+                held[k] += count;
+                if (held[k] >= static_cast<uint32_t>(word_bytes)) {
+                    for (int b = 0; b < word_bytes; ++b) {
+                        pending[k][b] = pending[k][word_bytes + b];
+                    }
+                    held[k] -= word_bytes;
+                    ++next_word[k];
                 }
             }
             if (++chunk == row_chunks) {
                 chunk = 0;
-                ++fill_row;
+                ++row;
             }
         }
     EmitRows:
         for (uint32_t t = 0; t < km * kn * emit_chunks; ++t) {
 #pragma HLS PIPELINE II = 1
+            CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 1 max = CNNACC_IM2COL_MAX_EMIT_BEATS)
             const uint32_t start = emit * word_bytes;
             const uint32_t rest = out_m * out_n - start;
             const uint32_t count = rest < word_bytes ? rest : word_bytes;
+            // bytes emit_base + start .. + word_bytes - 1 of copy kc: two words, shifted
+            const uint32_t address = emit_base + start;
+            const uint32_t word = address / word_bytes, offset = address % word_bytes;
+            const word_t low = copies[kc][word];
+            const word_t high = copies[kc][word + 1];
+            uint8_t pair[2 * word_bytes];
+#pragma HLS ARRAY_PARTITION variable = pair complete dim = 1
+            for (int b = 0; b < word_bytes; ++b) {
+                pair[b] = cnnacc::word_byte(low, b);
+                pair[word_bytes + b] = cnnacc::word_byte(high, b);
+            }
             uint8_t run[word_bytes];
 #pragma HLS ARRAY_PARTITION variable = run complete dim = 1
             for (int b = 0; b < word_bytes; ++b) {
-                run[b] = static_cast<uint32_t>(b) < count ? copies[kc][kr * out_n + start + b] : 0;
+                run[b] = static_cast<uint32_t>(b) < count ? pair[offset + b] : uint8_t{0};
             }
             const bool last = c + 1 == src_c && t + 1 == km * kn * emit_chunks;
             packer.put(run, count, last, out_words);
@@ -185,6 +235,7 @@ Channels:
                 if (++kc == kn) {
                     kc = 0;
                     ++kr;
+                    emit_base += out_n;
                 }
             }
         }
@@ -197,6 +248,7 @@ void write_output(stream<word_t>& out_words, word_t* out, uint32_t src_m, uint32
 WriteOutput:
     for (uint64_t q = 0; q < out_words_count; ++q) {
 #pragma HLS PIPELINE II = 1
+        CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 1 max = CNNACC_IM2COL_MAX_WORDS)
         out[q] = out_words.read();
     }
 }

@@ -22,6 +22,17 @@
 #define CNNACC_WORD_BYTES (AXI_WIDTH_BITS / 8)
 // Words each stream holds: a burst (single buffering) or two (ping-pong).
 #define CNNACC_WORDS_DEPTH (AXI_BURST_BEATS * (1 + PING_PONG))
+// LOOP_TRIPCOUNT of the variable loops (reports only): the largest input this build holds
+// (channels: a typical largest layer), and its beats per channel.
+#define CNNACC_IM2COL_MAX_CHANNELS 512
+#define CNNACC_IM2COL_MAX_FILL_BEATS \
+    ((IM2COL_MAX_SRC_M + 2) * ((IM2COL_MAX_SRC_N + 2 + CNNACC_WORD_BYTES - 1) / CNNACC_WORD_BYTES))
+#define CNNACC_IM2COL_MAX_EMIT_BEATS                  \
+    (IM2COL_MAX_K * IM2COL_MAX_K *                    \
+     ((IM2COL_MAX_SRC_M + 2) * (IM2COL_MAX_SRC_N + 2) + CNNACC_WORD_BYTES - 1) / CNNACC_WORD_BYTES)
+#define CNNACC_IM2COL_MAX_WORDS                                                                 \
+    (CNNACC_IM2COL_MAX_CHANNELS * IM2COL_MAX_K * IM2COL_MAX_K * (IM2COL_MAX_SRC_M + 2) *      \
+     (IM2COL_MAX_SRC_N + 2) / CNNACC_WORD_BYTES)
 
 namespace cnnacc {
 

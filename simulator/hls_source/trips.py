@@ -1,8 +1,9 @@
 """How many times a loop runs: its trip count, start and step.
 
-A LOOP_TRIPCOUNT pragma or directive gives the count (its max, or its min for the smallest
-nest); else the ``for`` loop's start, bound and step, each evaluated over the ranges of the
-enclosing loop variables; else, for a bound known only at run time, the most trips that keep
+A ``for`` loop whose start, bound and step are known values has that count; else a
+LOOP_TRIPCOUNT pragma or directive gives it (its max, or its min for the smallest nest); else
+the ``for`` loop's start, bound and step, each evaluated over the ranges of the enclosing loop
+variables; else, for a bound known only at run time, the most trips that keep
 the loop's accesses inside their arrays (with a warning).
 """
 
@@ -46,6 +47,12 @@ class TripCounts:
         """(trip count, fixed, loop variable): LOOP_TRIPCOUNT's max (min with ``use_min``) or
         the bounds' (range over the enclosing loops, as csynth reports a variable bound)."""
         variable = _loop_variable(children) if loop.kind.name == "FOR_STMT" else None
+        trips = self._for_trips(loop, children, context) if loop.kind.name == "FOR_STMT" else None
+        if trips is not None and trips[2]:
+            # a bound known where the loop starts (a constant, or an argument bound by the
+            # caller): LOOP_TRIPCOUNT is for analysis only and does not replace it (UG1399,
+            # "pragma HLS loop_tripcount")
+            return (trips[0] if self.use_min else trips[1]), True, variable
         if tripcount is not None:
             key = "min" if self.use_min else "max"
             value = tripcount.options.get(key) or tripcount.options.get("avg") or tripcount.options.get("max")
@@ -53,7 +60,6 @@ class TripCounts:
             if number is None:
                 self._fail(loop, f"LOOP_TRIPCOUNT {key}={value!r} is not a number")
             return number, False, variable
-        trips = self._for_trips(loop, children, context) if loop.kind.name == "FOR_STMT" else None
         if trips is None and variable is not None:
             trips = self._extent_trips(loop, children, variable, context)
         if trips is None:

@@ -2,23 +2,24 @@
 
 Processes (stage names in the results: read, window, write):
 - read (``read_input``): ReadInput, one word per cycle, the whole input as one burst train;
-- window: per channel (Channels), PadRows (the top and bottom pad rows of the KN shifted copies,
-  a word's worth per cycle), FillRows (a word's worth of a padded input row per cycle; the
-  unpacker takes an input word whenever it holds too few bytes, so the channel's words are
-  spread over the loop), EmitRows (a word's worth of output per cycle into the packer, which
+- window: per channel (Channels), FillRows (a word's worth of a padded row per cycle, the M + 2
+  padded rows in order, pad rows included, into the KN shifted copies; the unpacker takes an
+  input word whenever it holds too few bytes, so the channel's words are spread over the
+  loop), EmitRows (a word's worth of output per cycle into the packer, which
   writes a word whenever one is full);
 - write (``write_output``): WriteOutput, one word per cycle, one burst train.
-Iteration latencies: ReadInput mem_latency_cycles + 2; PadRows 1; FillRows 3 (stream read,
+Iteration latencies: ReadInput mem_latency_cycles + 2; FillRows 3 (stream read,
 shift, copy write); EmitRows 3 (copy read, pack, stream write); WriteOutput 2.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 from simulator.designs import Im2colDesign
 from simulator.units.im2col_schedule import Im2colShape
 from simulator.units.program import READ_EXTRA_CYCLES, Axi, LoopRun, Program
 
-PAD_ITERATION = 1
 FILL_ITERATION = 3
 EMIT_ITERATION = 3
 WRITE_ITERATION = 2
@@ -36,24 +37,48 @@ def _bursts(design: Im2colDesign, n_words: int) -> tuple[int, ...]:
     return (design.burst_beats,) * full + ((rest,) if rest else ())
 
 
+def _fill_takes(shape: Im2colShape, word: int, held: int) -> tuple[np.ndarray, int]:
+    """The FillRows beats of one channel at which the unpacker takes an input word (it holds
+    fewer bytes than the beat's input run; pad rows take none), and the bytes it holds after."""
+    padded_n = shape.src_n + 2
+    row_chunks = _ceil(padded_n, word)
+    takes = []
+    for row in range(1, shape.src_m + 1):
+        for chunk in range(row_chunks):
+            p0 = chunk * word
+            first, last = max(p0, 1), min(p0 + word, padded_n, shape.src_n + 1)
+            if held < last - first:
+                takes.append(row * row_chunks + chunk)
+                held += word
+            held -= last - first
+    return np.array(takes, np.int64), held
+
+
 def im2col_program(design: Im2colDesign, shape: Im2colShape) -> Program:
     """The runs of im2col_kernel's processes for ``shape``."""
     word = design.bytes_per_beat
     channel_in = shape.src_m * shape.src_n
     channel_out = shape.window * shape.out_m * shape.out_n
     in_words, out_words = _ceil(shape.src_c * channel_in, word), _ceil(shape.src_c * channel_out, word)
-    pad_chunks = _ceil(shape.out_n, word)
     row_chunks = _ceil(shape.src_n + 2, word)
     emit_chunks = _ceil(shape.out_m * shape.out_n, word)
     window = []
+    held = 0  # bytes the unpacker holds, carried from channel to channel
     for c in range(shape.src_c):
-        taken = _ceil((c + 1) * channel_in, word) - _ceil(c * channel_in, word)
+        takes, held = _fill_takes(shape, word, held)
         written = (c + 1) * channel_out // word - c * channel_out // word
         if c == shape.src_c - 1:
             written += int(shape.src_c * channel_out % word != 0)
         window += [
-            LoopRun("PadRows", 2 * pad_chunks, 1, PAD_ITERATION),
-            LoopRun("FillRows", shape.src_m * row_chunks, 1, FILL_ITERATION, reads="in_words", read_items=taken),
+            LoopRun(
+                "FillRows",
+                (shape.src_m + 2) * row_chunks,
+                1,
+                FILL_ITERATION,
+                reads="in_words",
+                read_items=len(takes),
+                read_at=(takes,),
+            ),
             LoopRun("EmitRows", shape.window * emit_chunks, 1, EMIT_ITERATION, writes="out_words", write_items=written),
         ]
     read = LoopRun(

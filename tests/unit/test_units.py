@@ -228,15 +228,16 @@ def test_a_deadlocked_model_names_the_waiting_process():
 
 def test_im2col_timeline_worked_out():
     # 1 x 2 x 2 image, 3 x 3 kernel (OM = ON = 2), 4-byte words: the input is one word, read
-    # 0..12 (iteration L + 2); PadRows 0..2; FillRows takes the word at 12: 12..16;
-    # EmitRows writes 9 words (9 rows of 4 bytes), 17..28, ready from 20; WriteOutput
-    # 20..30, its last beat at 29 acknowledged at 39.
+    # 0..12 (iteration L + 2); FillRows' four beats (pad row, two input rows, pad row) take
+    # the word at beat 1, so they run 11..17 (the word arrives at 12); EmitRows writes 9
+    # words (9 rows of 4 bytes), 18..29, ready from 21; WriteOutput 21..31, its last beat at
+    # 30 acknowledged at 40.
     design = Im2colDesign(axi_width_bits=32, mem_latency_cycles=10, buffering="single")
-    expected = [("read", 0, 12), ("window", 0, 2), ("window", 12, 16), ("window", 17, 28), ("write", 20, 30)]
+    expected = [("read", 0, 12), ("window", 11, 17), ("window", 18, 29), ("write", 21, 31)]
     spans, stalls, result = timeline(run_im2col_des, design, Im2colShape(1, 2, 2, 3, 3))
-    assert (spans, stalls, result.latency_cycles) == (expected, [], 39)
+    assert (spans, stalls, result.latency_cycles) == (expected, [], 40)
     spans, stalls, result = timeline(analytic_im2col, design, 1, 2, 2, 3, 3)
-    assert (spans, stalls, result.latency_cycles) == (expected, [], 39)
+    assert (spans, stalls, result.latency_cycles) == (expected, [], 40)
 
 
 @pytest.mark.parametrize("shape", [(1, 1, 1, 1, 1), (2, 5, 7, 3, 2), (3, 5, 5, 7, 7), (1, 6, 3, 1, 5)])
