@@ -468,66 +468,80 @@ RequantizeTiles:
     }
 }
 
-// Byte i of the carry bytes followed by the band bytes.
-inline uint8_t joined_byte(const uint8_t carry[word_bytes], uint32_t carried, const uint8_t* band,
-                           uint64_t i) {
-    return i < carried ? carry[i] : band[i - carried];
-}
+// Words of the band buffer: a band of TILE_U rows of up to MATMUL_MAX_W bytes, from any lane
+// of its first word on.
+constexpr int band_words = (tile_u * max_w + word_bytes - 1) / word_bytes + 1;
 
-// Output bands of TILE_U rows, written in address order as whole words.
+// Output bands of TILE_U rows, written in address order as whole words. The band buffer holds
+// the band's bytes where they go in out: word q of the buffer is word q of the band's first
+// word on, byte lane b of a word in bank b. A row of a tile lands at a run-time address, so
+// GatherOut turns its bytes to their lanes in registers (a rotation) and each lane's bank is
+// written once a cycle: the bank of every access is a compile-time value (UG1399, "Array
+// Partition"). WriteBand reads a word a cycle; the bytes of a word shared with the next band
+// wait in a carry word, so every word of out is written exactly once, in one burst train.
 void store(stream<out_row_t>& out_rows, word_t* out, uint32_t u, uint32_t v, uint32_t w) {
-    uint8_t band[tile_u * max_w];
-    CNNACC_PRAGMA(HLS ARRAY_PARTITION variable = band cyclic factor = CNNACC_OUT_BANKS)
-    uint8_t carry[word_bytes] = {};
+    uint8_t band[band_words][word_bytes];
+#pragma HLS ARRAY_PARTITION variable = band complete dim = 2
+    uint8_t carry[word_bytes] = {};  // lanes below the band's first lane: the last band's bytes
 #pragma HLS ARRAY_PARTITION variable = carry complete dim = 1
-    uint32_t carried = 0;    // bytes waiting in carry
     uint64_t next_word = 0;  // index of the next word of out
     Steps steps(u, v, w);
 StoreTiles:
     for (uint32_t tile = 0; tile < steps.out_tiles(); ++tile) {
+        CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 1 max = CNNACC_MATMUL_MAX_OUT_TILES)
         const uint32_t rows = extent(u, tile_u, steps.ti);
         const uint32_t cols = extent(w, tile_w, steps.tk);
-        const uint32_t col0 = steps.tk * tile_w;
+        const uint64_t band_start = uint64_t{steps.ti} * tile_u * w;  // the band's first byte in out
+        const uint32_t first_lane = static_cast<uint32_t>(band_start % word_bytes);
+        // byte (r, col0) of the band, from its first word on: computed incrementally
+        uint64_t at = first_lane + uint64_t{steps.tk} * tile_w;
     GatherOut:
         for (uint32_t r = 0; r < rows; ++r) {
 #pragma HLS PIPELINE II = 1
+            CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 1 max = TILE_U)
             const out_row_t row = out_rows.read();
-            for (int c = 0; c < tile_w; ++c) {
-                if (static_cast<uint32_t>(c) < cols) {
-                    band[r * w + col0 + c] = row.v[c];
+#pragma HLS ARRAY_PARTITION variable = row.v complete dim = 1
+            const uint64_t word = at / word_bytes;
+            const uint32_t offset = static_cast<uint32_t>(at % word_bytes);
+            for (int lane = 0; lane < word_bytes; ++lane) {
+                // the bytes c = lane - offset (mod a word) + k words of the row's tile go to lane
+                for (int k = 0; k < (tile_w + word_bytes - 1) / word_bytes + 1; ++k) {
+                    const int64_t c = static_cast<int64_t>(lane) - offset + int64_t{k} * word_bytes;
+                    if (c >= 0 && c < static_cast<int64_t>(cols)) {
+                        band[word + k][lane] = row.v[c];
+                    }
                 }
             }
+            at += w;
         }
         if (steps.tk + 1 == steps.tiles_w) {  // the band is complete
-            const uint64_t joined = carried + uint64_t{rows} * w;
-            // whole words only, except the last band, whose last word is padded
+            const uint64_t band_end = band_start + uint64_t{rows} * w;
             const bool last_band = tile + 1 == steps.out_tiles();
-            const uint64_t n_words = last_band ? cnnacc::words_for(joined) : joined / word_bytes;
+            // the words the band completes; the last band also writes its partial last word
+            const uint64_t n_words = (last_band ? cnnacc::words_for(band_end) : band_end / word_bytes) -
+                                     band_start / word_bytes;
+            const uint32_t end_lane = static_cast<uint32_t>(band_end % word_bytes);
+            const uint64_t end_word = band_end / word_bytes - band_start / word_bytes;
         WriteBand:
             for (uint64_t q = 0; q < n_words; ++q) {
 #pragma HLS PIPELINE II = 1
+                CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 1 max = band_words)
                 word_t word{};
-                for (int b = 0; b < word_bytes; ++b) {
-                    const uint64_t i = q * word_bytes + b;
-                    cnnacc::set_word_byte(word, b, i < joined ? joined_byte(carry, carried, band, i) : 0);
+                for (int lane = 0; lane < word_bytes; ++lane) {
+                    const uint32_t b = static_cast<uint32_t>(lane);
+                    const bool carried = q == 0 && b < first_lane;
+                    const bool padding = q == end_word && b >= end_lane;  // past the last band's end
+                    cnnacc::set_word_byte(word, lane, carried ? carry[lane] : (padding ? uint8_t{0} : band[q][lane]));
                 }
                 out[next_word + q] = word;
             }
             next_word += n_words;
-            const uint32_t left = last_band ? 0 : static_cast<uint32_t>(joined % word_bytes);
-            uint8_t kept[word_bytes];
-#pragma HLS ARRAY_PARTITION variable = kept complete dim = 1
-            for (int b = 0; b < word_bytes; ++b) {
+            // the band's partial last word waits for the next band (its lanes below end_lane)
+            for (int lane = 0; lane < word_bytes; ++lane) {
 #pragma HLS UNROLL
-                kept[b] = static_cast<uint32_t>(b) < left
-                              ? joined_byte(carry, carried, band, n_words * word_bytes + b)
-                              : uint8_t{0};
+                const bool carried = end_word == 0 && static_cast<uint32_t>(lane) < first_lane;
+                carry[lane] = carried ? carry[lane] : band[end_word][lane];
             }
-            for (int b = 0; b < word_bytes; ++b) {
-#pragma HLS UNROLL
-                carry[b] = kept[b];
-            }
-            carried = left;
         }
         steps.next_out_tile();
     }

@@ -24,12 +24,11 @@
 #define CNNACC_BUNDLE_OUT gmem2
 #endif
 
-// Banks of the on-chip buffers: a word's bytes, or a tile row, land in distinct banks.
-#define CNNACC_MAX(x, y) ((x) > (y) ? (x) : (y))
-#define CNNACC_OUT_BANKS CNNACC_MAX(AXI_WIDTH_BITS / 8, TILE_W)
 // Stream depths: one tile of rows, or two with ping-pong buffering.
 #define CNNACC_ROWS_DEPTH (TILE_U * (1 + PING_PONG))
 #define CNNACC_DEPTH_DEPTH (TILE_V * (1 + PING_PONG))
+// LOOP_TRIPCOUNT of the loop over output tiles (reports only): a typical largest layer.
+#define CNNACC_MATMUL_MAX_OUT_TILES 4096
 
 // Spec signature. u * v, v * w, u * w elements behind a, b and out. This build computes
 // u, v, w >= 1, v <= 33025 (the accumulators are exact: |acc| <= v * 255^2 < 2^31),
