@@ -61,7 +61,7 @@ const char* cnnacc_last_error() { return last_error; }
 int cnnacc_matmul(uint8_t* out, uint32_t M0, uint32_t n, const uint8_t* a, const uint8_t* b,
                   uint8_t zero_a, uint8_t zero_b, uint8_t zero_out, uint32_t u, uint32_t v,
                   uint32_t w) {
-    if (refused("matmul", cnnacc::matmul_limit(u, v, w, M0, n, 0, false))) {
+    if (refused("matmul", cnnacc::matmul_limit(u, v, w, M0, n, cnnacc::host_layout(u, v, w, 0), false))) {
         return status_of_last;
     }
     matmul(out, M0, n, a, b, zero_a, zero_b, zero_out, u, v, w);
@@ -74,7 +74,8 @@ int cnnacc_matmul(uint8_t* out, uint32_t M0, uint32_t n, const uint8_t* a, const
 int cnnacc_matmul_layer(uint8_t* out, uint32_t M0, uint32_t n, const uint8_t* a, const uint8_t* b,
                         uint8_t zero_a, uint8_t zero_b, uint8_t zero_out, uint32_t u, uint32_t v,
                         uint32_t w, const int32_t* bias, uint8_t output_floor, uint8_t layout) {
-    if (refused("matmul_mapped", cnnacc::matmul_limit(u, v, w, M0, n, layout, bias != nullptr))) {
+    const uint8_t device_layout = cnnacc::host_layout(u, v, w, layout);
+    if (refused("matmul_mapped", cnnacc::matmul_limit(u, v, w, M0, n, device_layout, bias != nullptr))) {
         return status_of_last;
     }
     matmul_mapped(out, M0, n, a, b, zero_a, zero_b, zero_out, u, v, w, bias, output_floor, layout);

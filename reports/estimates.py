@@ -68,10 +68,14 @@ def estimates_section(measured: dict) -> Section:
     raised = sorted({f"`{entry['loop']}` (II {entry['ii']})" for entry in conflicts})
     failed_text = (
         ("Failed bursts: " + "; ".join(failed) + ". " if failed else "Every m_axi access is burst-inferred. ")
-        + ("Loops whose II a verdict raises: " + ", ".join(raised) + ". " if raised else "")
-        + "The kernels' loop programs, which the static schedule and the SimPy model of the sections above "
-        "follow, do not yet charge these: the latencies above assume every hot loop bursts at II 1, and are "
-        "optimistic by that much where a verdict says otherwise."
+        + ("Loops whose II a verdict raises: " + ", ".join(raised) + ". " if raised else "No conflict raises an II. ")
+        + (
+            "The kernels' loop programs, which the static schedule and the SimPy model of the sections above "
+            "follow, do not yet charge these: the latencies above assume every hot loop bursts at II 1, and are "
+            "optimistic by that much where a verdict says otherwise."
+            if failed or raised
+            else "The latencies above rest on exactly that: every hot loop bursts at II 1."
+        )
     )
     fidelity = measured["fidelity"]
     bursts = measured["bursts"]

@@ -9,13 +9,15 @@
 // tile tj of TILE_V: the B tile (tj, tk) is held in the PE array (TILE_V x TILE_W registers,
 // "B stationary") while the rows of the A tile (ti, tj) stream past it, one row per cycle:
 // each cycle the array does TILE_V x TILE_W multiply-accumulates into one output row.
-// - load_a / load_b are one flattened pipelined loop each (ReadRows) over the rows of every
-//   step's tile: a beat reads at most one AXI word of AXI_WIDTH_BITS into a small ring and
-//   emits a row once all its words are held, so rows that share words cost no extra read and
-//   a run of rows in address order is one burst train. An operand may be row-major or tiled
-//   (the `layout` argument; matmul.hpp): a tiled operand is one contiguous run per tile. A B
-//   that fits MATMUL_B_BUFFER bytes (an activation matrix), or an A that fits MATMUL_A_BUFFER
-//   (the input of an FC layer, re-read for every column tile), is read whole, in order, once.
+// - load_a / load_b are a DATAFLOW region each of two processes: the fetch reads the
+//   operand's words as burst trains (FetchRun: sequential addresses, nothing conditional), and
+//   one flattened pipelined loop (ReadRows) over the rows of every step's tile takes a word a
+//   beat into a small ring and emits a row once all its words are held, so rows that share
+//   words cost no extra read. A B that fits MATMUL_B_BUFFER bytes (an activation matrix), or an
+//   A that fits MATMUL_A_BUFFER (the input of an FC layer, re-read for every column tile), is
+//   fetched whole, in order, once, and may be row-major; a larger operand is tiled (the
+//   `layout` argument, matmul.hpp; the host tiles a row-major one) and fetched one contiguous
+//   run per output tile (A's row block) or band (all of B).
 // - compute is one flattened pipelined loop (ComputeBeats) over two banks of B registers: the
 //   next B tile latches into one bank, a row per beat, while the A rows stream past the tile
 //   in the other; it multiplies raw uint8 codes, two products per DSP48E2 (the pair shares the
@@ -112,29 +114,27 @@ constexpr int window_words(int n) { return (n + word_bytes - 2) / word_bytes + 1
 // Banks of a read ring for rows of n bytes.
 constexpr int ring_banks(int n) { return n / word_bytes + 1; }
 
-// The last K words read, in order (a ring): a row whose words all lie in it is emitted
-// without reading again (rows that share a word, as the rows of a tiled operand do; or any
-// row of an operand read whole into a ring that holds it).
+// The last K words taken, in order (a ring): a row whose words all lie in it is emitted
+// without taking a word again (rows that share a word, as the rows of a tiled operand do;
+// or any row of an operand held whole). Words come in address order from the operand's
+// fetch; at the start of a run (restart) the ring holds none.
 template <int K>
 struct Window {
     word_t words[K];
     int64_t lo = 0, hi = -1;  // words lo .. hi are held (none while hi < lo)
 
-    // On demand: the word to read for a row on words first .. last, the one after those held
-    // when the row starts among them, else its first; false when the row is held already.
-    // Whole (an operand of `whole` words that fits the ring): the next word, until all are read.
-    bool wanted(int64_t first, int64_t last, int64_t whole, int64_t& q) const {
-        if (whole > 0) {
-            q = hi + 1;
-            return q < whole;
-        }
-        q = first >= lo && first <= hi ? hi + 1 : first;
-        return q <= last;
+    void restart(int64_t first) {
+        lo = first;
+        hi = first - 1;
+    }
+    // The word to take for a row on words .. last: the next one, while the row is not held;
+    // whole (an operand of `whole` words held whole): the next one, until all are taken.
+    bool wanted(int64_t last, int64_t whole, int64_t& q) const {
+        q = hi + 1;
+        return whole > 0 ? q < whole : q <= last;
     }
     void put(int64_t q, const word_t& word) {
-        if (hi < lo || q != hi + 1) {
-            lo = q;  // a jump: start again at q
-        } else if (q + 1 - lo > K) {
+        if (q + 1 - lo > K) {
             lo = q + 1 - K;
         }
         hi = q;
@@ -146,9 +146,22 @@ struct Window {
     }
 };
 
+// A run of an operand's words, fetched in one burst train: words first .. first + count - 1.
+struct Run {
+    uint64_t first = 0, count = 0;
+};
+
+inline Run run_of(uint64_t start, uint64_t end) {
+    Run run;
+    run.first = start / word_bytes;
+    run.count = (end - 1) / word_bytes - run.first + 1;
+    return run;
+}
+
 // The rows of the A tiles in step order: for every step (ti, tk, tj), rows r of tile ti,
-// bytes tj * TILE_V .. + depth. Row-major A, or tiled (row blocks of TILE_U rows, each a run
-// of TILE_V-byte tiles (ti, tj), zero-padded past v).
+// bytes tj * TILE_V .. + depth. Row-major A (held whole), or tiled (row blocks of TILE_U
+// rows, each a run of TILE_V-byte tiles (ti, tj), zero-padded past v): row block ti is then
+// one run, fetched again for every output tile (ti, tk).
 struct ARows {
     Steps steps;
     uint32_t u, v;
@@ -172,11 +185,24 @@ struct ARows {
             steps.next();
         }
     }
+    bool run_start() const { return steps.tj == 0 && r == 0; }  // an output tile's first row
+    uint32_t runs() const { return steps.tiles_u * steps.tiles_w; }
+    uint32_t runs_per_band() const { return steps.tiles_w; }
+    // Row block ti of a tiled A: from its first row to the end of its last row's bytes.
+    Run run(uint32_t ti) const { return run_of(uint64_t{ti} * tile_u * steps.tiles_v * tile_v, run_end(ti)); }
+    uint64_t run_end(uint32_t ti) const {
+        const uint32_t rows = extent(u, tile_u, ti);
+        const uint64_t last_row = (uint64_t{ti} * tile_u * steps.tiles_v + uint64_t{steps.tiles_v - 1} * rows + rows - 1);
+        return last_row * tile_v + extent(v, tile_v, steps.tiles_v - 1);
+    }
+    // One past the last byte any row reads.
+    uint64_t end() const { return tiled ? run_end(steps.tiles_u - 1) : uint64_t{u} * v; }
 };
 
 // The rows of the B tiles in step order, for the steps that latch a new B tile: rows j of
-// depth tile tj, bytes tk * TILE_W .. + cols. Row-major B, or tiled (column blocks of
-// TILE_W bytes, zero-padded past w, each holding all v rows).
+// depth tile tj, bytes tk * TILE_W .. + cols. Row-major B (held whole), or tiled (column
+// blocks of TILE_W bytes, zero-padded past w, each holding all v rows): the blocks in order
+// are then one run, fetched again for every band of output rows.
 struct BRows {
     Steps steps;
     uint32_t v, w;
@@ -185,10 +211,8 @@ struct BRows {
 
     BRows(uint32_t u_, uint32_t v_, uint32_t w_, bool tiled_)
         : steps(u_, v_, w_), v(v_), w(w_), tiled(tiled_) {}
-    uint64_t total() const {
-        const bool one_tile = steps.tiles_v == 1 && steps.tiles_w == 1;
-        return one_tile ? uint64_t{v} : uint64_t{steps.tiles_u} * steps.tiles_w * v;
-    }
+    bool one_tile() const { return steps.tiles_v == 1 && steps.tiles_w == 1; }
+    uint64_t total() const { return one_tile() ? uint64_t{v} : uint64_t{steps.tiles_u} * steps.tiles_w * v; }
     uint64_t address() const {
         const uint64_t row = uint64_t{steps.tj} * tile_v + j;
         return tiled ? (uint64_t{steps.tk} * v + row) * tile_w : row * w + uint64_t{steps.tk} * tile_w;
@@ -200,30 +224,69 @@ struct BRows {
             steps.next();
         }
     }
+    bool run_start() const { return steps.tk == 0 && steps.tj == 0 && j == 0; }  // a band's first row
+    uint32_t runs() const { return one_tile() ? 1u : steps.tiles_u; }
+    uint32_t runs_per_band() const { return 1; }
+    Run run(uint32_t) const { return run_of(0, end()); }
+    uint64_t end() const {
+        return tiled ? (uint64_t{steps.tiles_w - 1} * v + v - 1) * tile_w + extent(w, tile_w, steps.tiles_w - 1)
+                     : uint64_t{v} * w;
+    }
 };
 
-// One flattened pipelined loop over beats: each beat reads at most one word and emits at
-// most one row (N bytes, zero past the row's length) once all its words are held. With
-// whole > 0 the operand's `whole` words are read in address order, one per beat, into a ring
-// of K >= whole words (one burst train; rows go out as soon as their words are in); else
-// words are read on demand, row by row (in address order within a run of rows).
+// The fetch of an operand: its words in the order read_rows takes them, as burst trains of
+// sequential addresses with nothing conditional in the loop (UG1399, "Optimizing Burst
+// Transfers": automatic burst inference). Held whole: one run of `whole` words; tiled: one
+// run per band (B) or per output tile (A), each Rows::run.
+template <class Rows>
+void fetch_words(const word_t* mem, Rows rows, int64_t whole, stream<word_t>& words) {
+    const uint32_t runs = whole > 0 ? 1u : rows.runs();
+    const uint32_t per_band = rows.runs_per_band();
+    uint32_t band = 0, k = 0;
+FetchRuns:
+    for (uint32_t i = 0; i < runs; ++i) {
+        CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 1 max = CNNACC_MATMUL_MAX_OUT_TILES)
+        const Run run = whole > 0 ? Run{0, static_cast<uint64_t>(whole)} : rows.run(band);
+        const uint64_t base = run.first, count = run.count;
+    FetchRun:
+        for (uint64_t q = 0; q < count; ++q) {
+#pragma HLS PIPELINE II = 1
+            CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 1 max = CNNACC_MATMUL_MAX_RUN_WORDS)
+            words.write(mem[base + q]);
+        }
+        if (++k == per_band) {
+            k = 0;
+            ++band;
+        }
+    }
+}
+
+// One flattened pipelined loop over beats: each beat takes at most one word from the fetch
+// and emits at most one row (N bytes, zero past the row's length) once all its words are
+// held. With whole > 0 the operand's `whole` words come in address order into a ring of
+// K >= whole words (rows go out as soon as their words are in); else the words of each run
+// (the rows of a tiled operand from Rows::run_start on) come in address order.
 template <int N, int K, class Rows>
-void read_rows(const word_t* mem, Rows rows, int64_t whole, stream<bytes_t<N>>& out) {
+void read_rows(stream<word_t>& words, Rows rows, int64_t whole, stream<bytes_t<N>>& out) {
     Window<K> window;
     [[maybe_unused]] constexpr int banks = ring_banks(N);  // a row of N bytes from distinct banks
 #pragma HLS ARRAY_PARTITION variable = window.words cyclic factor = banks
     const uint64_t total = rows.total();
     uint64_t done = 0;
+    if (whole == 0) {
+        window.restart(static_cast<int64_t>(first_word(rows.address())));
+    }
 ReadRows:
     while (done < total) {
 #pragma HLS PIPELINE II = 1
+        CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 1 max = CNNACC_MATMUL_MAX_ROW_BEATS)
         const uint64_t address = rows.address();
         const uint32_t length = rows.length();
         const int64_t first = static_cast<int64_t>(first_word(address));
         const int64_t last = static_cast<int64_t>(last_word(address, length));
         int64_t q;
-        if (window.wanted(first, last, whole, q)) {
-            window.put(q, mem[q]);
+        if (window.wanted(last, whole, q)) {
+            window.put(q, words.read());
         }
         if (window.holds(first, last)) {
             bytes_t<N> row = {};
@@ -233,6 +296,9 @@ ReadRows:
             out.write(row);
             rows.next();
             ++done;
+            if (whole == 0 && done < total && rows.run_start()) {
+                window.restart(static_cast<int64_t>(first_word(rows.address())));
+            }
         }
     }
 }
@@ -244,24 +310,51 @@ constexpr int ring_words(int n, int buffer) {
 constexpr int a_ring_words = ring_words(tile_v, a_buffer);
 constexpr int b_ring_words = ring_words(tile_w, b_buffer);
 
-// The words of an operand of `bytes` bytes when a ring of `buffer` bytes holds it, else 0.
-inline int64_t whole_words(uint64_t bytes, int buffer) {
-    const uint64_t words = cnnacc::words_for(bytes);
+// The words of an operand whose rows end before byte `end` when a ring of `buffer` bytes
+// holds them, else 0.
+inline int64_t whole_words(uint64_t end, int buffer) {
+    const uint64_t words = cnnacc::words_for(end);
     return words <= static_cast<uint64_t>(buffer / word_bytes) ? static_cast<int64_t>(words) : 0;
 }
 
-// A or B is read whole into its ring when it fits (the input of an FC layer, an activation
-// matrix kept on chip), else on demand.
+// The fetch and the rows of A and of B, each from the layout bits. A or B is held whole when it
+// fits its ring (the input of an FC layer, an activation matrix kept on chip), else it is
+// tiled (matmul_limit) and fetched run by run.
+void fetch_a(const word_t* a, stream<word_t>& words, uint32_t u, uint32_t v, uint32_t w, uint8_t layout) {
+    const ARows rows(u, v, w, (layout & cnnacc::layout_a_tiled) != 0);
+    fetch_words(a, rows, whole_words(rows.end(), a_buffer), words);
+}
+
+void rows_a(stream<word_t>& words, stream<a_row_t>& a_rows, uint32_t u, uint32_t v, uint32_t w, uint8_t layout) {
+    const ARows rows(u, v, w, (layout & cnnacc::layout_a_tiled) != 0);
+    read_rows<tile_v, a_ring_words>(words, rows, whole_words(rows.end(), a_buffer), a_rows);
+}
+
+void fetch_b(const word_t* b, stream<word_t>& words, uint32_t u, uint32_t v, uint32_t w, uint8_t layout) {
+    const BRows rows(u, v, w, (layout & cnnacc::layout_b_tiled) != 0);
+    fetch_words(b, rows, whole_words(rows.end(), b_buffer), words);
+}
+
+void rows_b(stream<word_t>& words, stream<b_row_t>& b_rows, uint32_t u, uint32_t v, uint32_t w, uint8_t layout) {
+    const BRows rows(u, v, w, (layout & cnnacc::layout_b_tiled) != 0);
+    read_rows<tile_w, b_ring_words>(words, rows, whole_words(rows.end(), b_buffer), b_rows);
+}
+
+// A load: its fetch and its rows, a DATAFLOW region of their own joined by a stream of words.
 void load_a(const word_t* a, stream<a_row_t>& a_rows, uint32_t u, uint32_t v, uint32_t w, uint8_t layout) {
-    const bool tiled = (layout & cnnacc::layout_a_tiled) != 0;
-    const uint64_t bytes = tiled ? uint64_t{u} * ((v + tile_v - 1) / tile_v) * tile_v : uint64_t{u} * v;
-    read_rows<tile_v, a_ring_words>(a, ARows(u, v, w, tiled), whole_words(bytes, a_buffer), a_rows);
+#pragma HLS DATAFLOW
+    stream<word_t> words;
+    CNNACC_PRAGMA(HLS STREAM variable = words depth = CNNACC_FETCH_DEPTH)
+    fetch_a(a, words, u, v, w, layout);
+    rows_a(words, a_rows, u, v, w, layout);
 }
 
 void load_b(const word_t* b, stream<b_row_t>& b_rows, uint32_t u, uint32_t v, uint32_t w, uint8_t layout) {
-    const bool tiled = (layout & cnnacc::layout_b_tiled) != 0;
-    const uint64_t bytes = tiled ? uint64_t{(w + tile_w - 1) / tile_w} * tile_w * v : uint64_t{v} * w;
-    read_rows<tile_w, b_ring_words>(b, BRows(u, v, w, tiled), whole_words(bytes, b_buffer), b_rows);
+#pragma HLS DATAFLOW
+    stream<word_t> words;
+    CNNACC_PRAGMA(HLS STREAM variable = words depth = CNNACC_FETCH_DEPTH)
+    fetch_b(b, words, u, v, w, layout);
+    rows_b(words, b_rows, u, v, w, layout);
 }
 
 // What the beats of one step do: `rows` A rows stream past the tile of bank `bank` while the
@@ -608,12 +701,56 @@ uint64_t matmul_operand_bytes(uint32_t u, uint32_t v, uint32_t w, uint8_t layout
     return (layout & cnnacc::layout_b_tiled) ? tiles_w * tile_w * v : uint64_t{v} * w;
 }
 
+namespace {
+
+// A row-major operand in the tiled layout of matmul.hpp: A in row blocks of TILE_U x TILE_V
+// tiles, B in column blocks of TILE_W bytes; zero past the matrix.
+std::vector<uint8_t> tile_a(const uint8_t* a, uint32_t u, uint32_t v, uint32_t w) {
+    const Steps steps(u, v, w);
+    std::vector<uint8_t> tiled(matmul_operand_bytes(u, v, w, cnnacc::layout_a_tiled, 'a'), 0);
+    for (uint32_t ti = 0; ti < steps.tiles_u; ++ti) {
+        const uint32_t rows = extent(u, tile_u, ti);
+        for (uint32_t tj = 0; tj < steps.tiles_v; ++tj) {
+            for (uint32_t r = 0; r < rows; ++r) {
+                const uint64_t to = (uint64_t{ti} * tile_u * steps.tiles_v + uint64_t{tj} * rows + r) * tile_v;
+                const uint64_t from = (uint64_t{ti} * tile_u + r) * v + uint64_t{tj} * tile_v;
+                std::memcpy(&tiled[to], a + from, extent(v, tile_v, tj));
+            }
+        }
+    }
+    return tiled;
+}
+
+std::vector<uint8_t> tile_b(const uint8_t* b, uint32_t u, uint32_t v, uint32_t w) {
+    const Steps steps(u, v, w);
+    std::vector<uint8_t> tiled(matmul_operand_bytes(u, v, w, cnnacc::layout_b_tiled, 'b'), 0);
+    for (uint32_t tk = 0; tk < steps.tiles_w; ++tk) {
+        for (uint32_t j = 0; j < v; ++j) {
+            std::memcpy(&tiled[(uint64_t{tk} * v + j) * tile_w], b + uint64_t{j} * w + uint64_t{tk} * tile_w,
+                        extent(w, tile_w, tk));
+        }
+    }
+    return tiled;
+}
+
+}  // namespace
+
 void matmul_mapped(uint8_t* out, const uint32_t M0, const uint32_t n, const uint8_t* a,
                    const uint8_t* b, const uint8_t zero_a, const uint8_t zero_b,
                    const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w, const int32_t* bias,
-                   const uint8_t output_floor, const uint8_t layout) {
-    cnnacc::refuse_unless_ok("matmul_mapped",
-                             cnnacc::matmul_limit(u, v, w, M0, n, layout, bias != nullptr));
+                   const uint8_t output_floor, const uint8_t layout_in) {
+    // a row-major operand too large for its ring goes to the device tiled (host_layout)
+    const uint8_t layout = cnnacc::host_layout(u, v, w, layout_in);
+    cnnacc::refuse_unless_ok("matmul_mapped", cnnacc::matmul_limit(u, v, w, M0, n, layout, bias != nullptr));
+    std::vector<uint8_t> a_tiled, b_tiled;
+    if ((layout ^ layout_in) & cnnacc::layout_a_tiled) {
+        a_tiled = tile_a(a, u, v, w);
+        a = a_tiled.data();
+    }
+    if ((layout ^ layout_in) & cnnacc::layout_b_tiled) {
+        b_tiled = tile_b(b, u, v, w);
+        b = b_tiled.data();
+    }
     const uint64_t out_bytes = uint64_t{u} * w;
     // one spare word after A and B: a row may end in the last word
     const std::vector<word_t> a_words =
@@ -628,7 +765,7 @@ void matmul_mapped(uint8_t* out, const uint32_t M0, const uint32_t n, const uint
         std::memcpy(bias_words.data(), bias, sizeof(int32_t) * bias_words.size());
     }
     (void)matmul_kernel(out_words.data(), a_words.data(), b_words.data(), bias_words.data(), M0, n,
-                  zero_a, zero_b, zero_out, u, v, w, bias != nullptr ? 1 : 0, output_floor, layout);
+                        zero_a, zero_b, zero_out, u, v, w, bias != nullptr ? 1 : 0, output_floor, layout);
     cnnacc::from_device(out_words, out, out_bytes);
 }
 
@@ -636,14 +773,15 @@ void matmul_layer(uint8_t* out, const uint32_t M0, const uint32_t n, const uint8
                   const uint8_t* b, const uint8_t zero_a, const uint8_t zero_b,
                   const uint8_t zero_out, uint32_t u, uint32_t v, uint32_t w, const int32_t* bias,
                   const uint8_t output_floor) {
-    cnnacc::refuse_unless_ok("matmul_layer", cnnacc::matmul_limit(u, v, w, M0, n, 0, bias != nullptr));
+    cnnacc::refuse_unless_ok("matmul_layer",
+                             cnnacc::matmul_limit(u, v, w, M0, n, cnnacc::host_layout(u, v, w, 0), bias != nullptr));
     matmul_mapped(out, M0, n, a, b, zero_a, zero_b, zero_out, u, v, w, bias, output_floor, 0);
 }
 
 void matmul(uint8_t* out, const uint32_t M0, const uint32_t n, const uint8_t* a, const uint8_t* b,
             const uint8_t zero_a, const uint8_t zero_b, const uint8_t zero_out, uint32_t u,
             uint32_t v, uint32_t w) {
-    cnnacc::refuse_unless_ok("matmul", cnnacc::matmul_limit(u, v, w, M0, n, 0, false));
+    cnnacc::refuse_unless_ok("matmul", cnnacc::matmul_limit(u, v, w, M0, n, cnnacc::host_layout(u, v, w, 0), false));
     matmul_layer(out, M0, n, a, b, zero_a, zero_b, zero_out, u, v, w, nullptr, 0);
 }
 #endif  // __SYNTHESIS__

@@ -27,8 +27,13 @@
 // Stream depths: one tile of rows, or two with ping-pong buffering.
 #define CNNACC_ROWS_DEPTH (TILE_U * (1 + PING_PONG))
 #define CNNACC_DEPTH_DEPTH (TILE_V * (1 + PING_PONG))
-// LOOP_TRIPCOUNT of the loop over output tiles (reports only): a typical largest layer.
+// Words the fetch of an operand runs ahead of its rows: a burst (single buffering) or two.
+#define CNNACC_FETCH_DEPTH (AXI_BURST_BEATS * (1 + PING_PONG))
+// LOOP_TRIPCOUNT of the variable loops (reports only): a typical largest layer, 4096 output
+// tiles of runs of up to 1024 words.
 #define CNNACC_MATMUL_MAX_OUT_TILES 4096
+#define CNNACC_MATMUL_MAX_RUN_WORDS 1024
+#define CNNACC_MATMUL_MAX_ROW_BEATS (CNNACC_MATMUL_MAX_OUT_TILES * CNNACC_MATMUL_MAX_RUN_WORDS)
 
 // Spec signature. u * v, v * w, u * w elements behind a, b and out. This build computes
 // u, v, w >= 1, v <= 33025 (the accumulators are exact: |acc| <= v * 255^2 < 2^31),
@@ -83,10 +88,29 @@ inline Limit matmul_limit(uint32_t u, uint32_t v, uint32_t w, uint32_t M0, uint3
                         "a normalized multiplier");
     limit = check_range(limit, status_bad_parameter, "n", n, 0, 31, "the extra right shift");
     limit = check_range(limit, status_bad_parameter, "layout", layout, 0, layout_bits, "the layout bits");
+    // an operand is held whole when it fits its ring, else it must be tiled (one run per tile)
+    const uint64_t a_room = uint64_t{design::matmul_a_buffer} / design::word_bytes * design::word_bytes;
+    const uint64_t b_room = uint64_t{design::matmul_b_buffer} / design::word_bytes * design::word_bytes;
+    limit = check_range(limit, status_bad_parameter, "u * v (bytes of a row-major A)",
+                        (layout & layout_a_tiled) ? 0 : uint64_t{u} * v, 0, a_room,
+                        "MATMUL_A_BUFFER; a larger A is read tiled, layout bit 1, as matmul_mapped passes it");
+    limit = check_range(limit, status_bad_parameter, "v * w (bytes of a row-major B)",
+                        (layout & layout_b_tiled) ? 0 : uint64_t{v} * w, 0, b_room,
+                        "MATMUL_B_BUFFER; a larger B is read tiled, layout bit 2, as matmul_mapped passes it");
     const bool scales = (layout & layout_channel_scales) != 0;
     limit = check_range(limit, status_bad_parameter, "has_bias", has_bias ? 1 : 0, scales ? 1 : 0, 1,
                         "channel scales are read from the bias port");
     return limit;
+}
+
+// The layout the host passes the kernel: a row-major operand too large for its ring is tiled
+// first (matmul_mapped does it), so only held-whole operands stay row-major.
+inline uint8_t host_layout(uint32_t u, uint32_t v, uint32_t w, uint8_t layout) {
+    const uint64_t a_room = uint64_t{design::matmul_a_buffer} / design::word_bytes * design::word_bytes;
+    const uint64_t b_room = uint64_t{design::matmul_b_buffer} / design::word_bytes * design::word_bytes;
+    const bool tile_a = (layout & layout_a_tiled) == 0 && uint64_t{u} * v > a_room;
+    const bool tile_b = (layout & layout_b_tiled) == 0 && uint64_t{v} * w > b_room;
+    return static_cast<uint8_t>(layout | (tile_a ? layout_a_tiled : 0) | (tile_b ? layout_b_tiled : 0));
 }
 }  // namespace cnnacc
 

@@ -78,7 +78,8 @@ def estimate_source(path, top: str, **options) -> dict:
 # csynth run needs LOOP_TRIPCOUNT for them too. ``source_schedule`` takes them from the program.
 DATA_DEPENDENT_LOOPS = {
     "matmul": {
-        "ReadRows": "read_rows", "ComputeBeats": "compute", "RequantizeTiles": "requantize",
+        "ReadRows": "read_rows", "FetchRuns": "fetch_words", "FetchRun": "fetch_words",
+        "ComputeBeats": "compute", "RequantizeTiles": "requantize",
         "LoadBias": "requantize", "RequantizeRows": "requantize", "StoreTiles": "store",
         "GatherOut": "store", "WriteBand": "store",
     },
@@ -120,6 +121,7 @@ def source_read(design, shape: tuple[int, ...]) -> SourceRead:
     for label, function in DATA_DEPENDENT_LOOPS[kind].items():
         trips = [run.trips for runs in program.processes.values() for run in runs if run.label == label]
         trips += [count for outer, count in program.outer.values() if outer == label]
+        trips += list(program.folded.get(label, ()))
         if trips:
             tripcounts[f"{function}/{label}"] = (min(trips), max(trips))
     return read_source_verdicts(

@@ -271,11 +271,12 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
         region["_locals"] = self._declared(function) | parameters  # its arrays are in _arrays, by the caller's names
         if dataflow:  # an array passed between processes is whole only when its producer ends: ping-pong
             processes = [node for node in nodes if "op" not in node]
-            shared = {  # arrays a process writes and the next one reads: the channels that are not streams
-                name
+            own = {c.spelling for c in function.walk_preorder() if c.kind.name in ("VAR_DECL", "PARM_DECL")}
+            shared = {  # the region's arrays a process writes and the next one reads: the channels
+                name  # that are not streams (two processes' locals of one name are not a channel)
                 for first, second in zip(processes, processes[1:])
                 for name in _written(first) & second.get("_arrays", set())
-                if name not in context.streams | self.read_only
+                if name not in context.streams | self.read_only and name in own
             }
             streams = context.streams or _uses_streams(body)
             region["channel"] = "fifo" if streams and not shared else "pipo"

@@ -3,9 +3,12 @@
 One function per C++ process, in the C++'s order and with its labels. Steps (ti, tk, tj) walk
 the output tiles row-major and, inside each, the depth tiles; a new B tile latches at every
 step unless B is a single tile.
-- load_a, load_b: one flattened loop ``ReadRows`` each over the rows of every step's tile,
-  through a window of the last words read (``row_reads``): a beat reads at most one word and
-  emits at most one row, so a run of rows in address order is one burst train.
+- load_a, load_b: a DATAFLOW region each of a fetch (``FetchRuns`` of ``FetchRun``: burst
+  trains of sequential words) and one flattened loop ``ReadRows`` over the rows of every
+  step's tile, through a window of the last words taken (``row_reads``): a beat takes at most
+  one word and emits at most one row. An operand is held whole (one run) when it fits its
+  ring, else tiled (``host_layout``) and fetched a run per output tile (A) or band (B). The
+  fetch's loops are ``Program.folded``: its words are the reads of ReadRows' AXI bursts.
 - compute: one flattened loop ``ComputeBeats``; step s takes max(its A rows, the depth of
   the next B tile, which latches into the other bank meanwhile; PARTIAL_DISTANCE when it
   writes partial sums) beats, after the first tile
@@ -35,8 +38,6 @@ from simulator.layout import (
     LAYOUT_BIAS_COLUMNS,
     LAYOUT_CHANNEL_SCALES,
     bias_words,
-    tiled_a_bytes,
-    tiled_b_bytes,
 )
 from simulator.units.program import READ_EXTRA_CYCLES, Axi, LoopRun, Program
 
@@ -44,6 +45,8 @@ PARTIAL_DISTANCE = 4  # beats a step that writes partial sums lasts at least (ma
 BUFFER_ITERATION = 2
 WRITE_ITERATION = 2
 
+# The loops of the loads' fetch (Program.folded).
+FETCH_LOOPS = ("FetchRuns", "FetchRun")
 # Non-pipelined loops of each process (label): one iteration per output tile.
 OUTER_LOOPS = {"requantize": "RequantizeTiles", "store": "StoreTiles"}
 
@@ -121,25 +124,23 @@ def b_rows(design: MatmulDesign, u: int, v: int, w: int, tiled: bool) -> tuple[n
 
 
 @numba.njit(cache=True)
-def _window_reads(first: np.ndarray, last: np.ndarray, window: int, whole: int):  # pragma: no cover - jitted
-    """Beats and words read by the C++ ``read_rows`` loop for rows on words first[i] .. last[i]
-    (``whole`` > 0: the operand's words read in order into a ring that holds them)."""
+def _window_reads(first, last, window: int, whole: int, restart):  # pragma: no cover - jitted
+    """Beats and words taken by the C++ ``read_rows`` loop for rows on words first[i] .. last[i]:
+    words in address order from the fetch, the next one whenever the row is not held
+    (``whole`` > 0: the operand's words, into a ring that holds them; else the words of each
+    run, from the first word of a row with ``restart`` on)."""
     reads = np.empty(max(int((last - first + 1).sum()), whole), np.int64)
     read_beats = np.empty(len(reads), np.int64)  # the beat (from 0) of each read
     emitted = np.empty(len(first), np.int64)  # the beat (from 0) at which each row goes out
     n_reads, beats, lo, hi, i = 0, 0, 0, -1, 0
+    if whole == 0 and len(first) > 0:
+        lo, hi = first[0], first[0] - 1
     while i < len(first):
         beats += 1
-        if whole > 0:
-            q = hi + 1
-            wanted = q < whole
-        else:
-            q = hi + 1 if first[i] >= lo and first[i] <= hi else first[i]
-            wanted = q <= last[i]
+        q = hi + 1
+        wanted = q < whole if whole > 0 else q <= last[i]
         if wanted:
-            if hi < lo or q != hi + 1:
-                lo = q
-            elif q + 1 - lo > window:
+            if q + 1 - lo > window:
                 lo = q + 1 - window
             hi = q
             reads[n_reads] = q
@@ -148,17 +149,29 @@ def _window_reads(first: np.ndarray, last: np.ndarray, window: int, whole: int):
         if first[i] >= lo and last[i] <= hi:
             emitted[i] = beats - 1
             i += 1
+            if whole == 0 and i < len(first) and restart[i]:
+                lo, hi = first[i], first[i] - 1
     return beats, reads[:n_reads], read_beats[:n_reads], emitted
 
 
-def row_reads(design: MatmulDesign, addresses: np.ndarray, lengths: np.ndarray, window: int, whole: int = 0):
+def row_reads(
+    design: MatmulDesign,
+    addresses: np.ndarray,
+    lengths: np.ndarray,
+    window: int,
+    whole: int = 0,
+    restart: np.ndarray | None = None,
+):
     """(beats, bursts, read_beats, emitted) of ``read_rows`` through a ring of ``window`` words
-    (``whole``: words of an operand read whole, else 0): bursts are runs of consecutive words,
-    cut at burst_beats; ``read_beats`` is the beat of each word read, ``emitted`` the beat at
-    which each row goes out."""
+    (``whole``: words of an operand held whole, else 0 and ``restart`` marks the first row of
+    each run): bursts are runs of consecutive words, cut at burst_beats; ``read_beats`` is the
+    beat of each word taken, ``emitted`` the beat at which each row goes out."""
     word = design.bytes_per_beat
+    if restart is None:
+        restart = np.zeros(len(addresses), np.bool_)
+        restart[:1] = True
     beats, reads, read_beats, emitted = _window_reads(
-        addresses // word, (addresses + lengths - 1) // word, window, whole
+        addresses // word, (addresses + lengths - 1) // word, window, whole, restart
     )
     cuts = np.flatnonzero(np.diff(reads) != 1) + 1
     runs = np.diff(np.concatenate(([0], cuts, [len(reads)])))
@@ -174,26 +187,50 @@ def _bursts(design: MatmulDesign, beats: int) -> tuple[int, ...]:
     return (design.burst_beats,) * full + ((rest,) if rest else ())
 
 
-def whole_words(design: MatmulDesign, size: int, buffer_bytes: int) -> int:
-    """Words of an operand of ``size`` bytes when a ring of ``buffer_bytes`` holds it whole
-    (read once, in order), else 0 (the C++ ``whole_words``)."""
-    words = -(-size // design.bytes_per_beat)
+def whole_words(design: MatmulDesign, end: int, buffer_bytes: int) -> int:
+    """Words of an operand whose rows end before byte ``end`` when a ring of ``buffer_bytes``
+    holds them (fetched once, in order), else 0 (the C++ ``whole_words``)."""
+    words = -(-end // design.bytes_per_beat)
     return words if words <= buffer_bytes // design.bytes_per_beat else 0
 
 
-def _read_rows(design, port: str, stream: str, rows: tuple[np.ndarray, np.ndarray], window: int, whole: int = 0):
-    beats, bursts, read_beats, emitted = row_reads(design, *rows, window, whole)
-    return LoopRun(
+def host_layout(design: MatmulDesign, u: int, v: int, w: int, layout: int) -> int:
+    """The layout the host passes the kernel (the C++ ``host_layout``): a row-major operand
+    too large for its ring is tiled first."""
+    word = design.bytes_per_beat
+    if not layout & LAYOUT_A_TILED and u * v > design.a_buffer_bytes // word * word:
+        layout |= LAYOUT_A_TILED
+    if not layout & LAYOUT_B_TILED and v * w > design.b_buffer_bytes // word * word:
+        layout |= LAYOUT_B_TILED
+    return layout
+
+
+def _load(design, port: str, stream: str, rows, restart: np.ndarray, window: int, buffer_bytes: int):
+    """The ReadRows run of a load, and the trip counts of its fetch's loops, FetchRuns and
+    FetchRun: one run (an operand held whole, one burst train), or a run per output tile or
+    band, from each row with ``restart`` on. The fetch runs ahead of the rows in a DATAFLOW
+    region of the load's own; its words are the reads of ReadRows' AXI bursts."""
+    addresses, lengths = rows
+    whole = whole_words(design, int((addresses + lengths).max()), buffer_bytes)
+    beats, bursts, read_beats, emitted = row_reads(design, addresses, lengths, window, whole, restart)
+    run = LoopRun(
         "ReadRows",
         beats,
         1,
         design.mem_latency_cycles + READ_EXTRA_CYCLES,
         writes=stream,
         axi=Axi(port, False, bursts),
-        write_items=len(rows[0]),
+        write_items=len(addresses),
         write_at=emitted,
         axi_at=read_beats,
     )
+    if whole:
+        return run, {"FetchRuns": (1,), "FetchRun": (whole,)}
+    word = design.bytes_per_beat
+    starts = np.flatnonzero(restart)
+    ends = np.append(starts[1:], len(addresses)) - 1
+    counts = (addresses[ends] + lengths[ends] - 1) // word - addresses[starts] // word + 1
+    return run, {"FetchRuns": (len(starts),), "FetchRun": tuple(counts.tolist())}
 
 
 def stream_a_iteration(design: MatmulDesign) -> int:
@@ -229,10 +266,18 @@ def matmul_program(design: MatmulDesign, u: int, v: int, w: int, *, bias: bool =
     ``layout``: the bits of simulator.layout, 0 for row-major operands)."""
     walk = steps(design, u, v, w)
     out_tiles = [step for step in walk if step.last_depth]
-    a_tiled = bool(layout & LAYOUT_A_TILED)
-    a = a_rows(design, u, v, w, a_tiled)
-    b_tiled = bool(layout & LAYOUT_B_TILED)
-    b = b_rows(design, u, v, w, b_tiled)
+    layout = host_layout(design, u, v, w, layout)
+    a = a_rows(design, u, v, w, bool(layout & LAYOUT_A_TILED))
+    b = b_rows(design, u, v, w, bool(layout & LAYOUT_B_TILED))
+    # a run of a tiled operand starts at each output tile's first A row, each band's first B row
+    step_rows = np.array([step.rows for step in walk], np.int64)
+    step_starts = np.concatenate(([0], np.cumsum(step_rows)[:-1]))
+    a_restart = np.zeros(len(a[0]), np.bool_)
+    a_restart[step_starts[np.array([step.tj == 0 for step in walk])]] = True
+    b_restart = np.zeros(len(b[0]), np.bool_)
+    b_restart[:: v * math.ceil(w / design.tile_w)] = True
+    load_a, fetch_a = _load(design, "a", "a_rows", a, a_restart, design.a_ring_words, design.a_buffer_bytes)
+    load_b, fetch_b = _load(design, "b", "b_rows", b, b_restart, design.b_ring_words, design.b_buffer_bytes)
     beats, a_at, b_at, acc_at = compute_beats(walk)
     assert len(a_at) == len(a[0]) and len(b_at) == len(b[0])  # the two walks agree
     compute = LoopRun(
@@ -290,40 +335,20 @@ def matmul_program(design: MatmulDesign, u: int, v: int, w: int, *, bias: bool =
     return Program(
         "matmul",
         {
-            "load_a": (
-                _read_rows(
-                    design,
-                    "a",
-                    "a_rows",
-                    a,
-                    design.a_ring_words,
-                    whole_words(
-                        design, tiled_a_bytes(u, v, design.tile_v) if a_tiled else u * v, design.a_buffer_bytes
-                    ),
-                ),
-            ),
-            "load_b": (
-                _read_rows(
-                    design,
-                    "b",
-                    "b_rows",
-                    b,
-                    design.b_ring_words,
-                    whole_words(
-                        design, tiled_b_bytes(v, w, design.tile_w) if b_tiled else v * w, design.b_buffer_bytes
-                    ),
-                ),
-            ),
+            "load_a": (load_a,),
+            "load_b": (load_b,),
             "compute": (compute,),
             "requantize": tuple(requantize),
             "store": tuple(store),
         },
         {"a_rows": None, "b_rows": None, "acc_rows": None, "out_rows": depth},
         outer={"requantize": ("RequantizeTiles", len(out_tiles)), "store": ("StoreTiles", len(out_tiles))},
+        folded={label: fetch_a.get(label, ()) + fetch_b.get(label, ()) for label in {*fetch_a, *fetch_b}},
     )
 
 
 __all__ = [
+    "FETCH_LOOPS",
     "OUTER_LOOPS",
     "Step",
     "a_rows",
@@ -332,6 +357,7 @@ __all__ = [
     "matmul_program",
     "row_reads",
     "steps",
+    "host_layout",
     "stream_a_iteration",
     "whole_words",
 ]

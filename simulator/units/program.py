@@ -121,6 +121,9 @@ class Program:
     depth_runs: dict[str, int | None] = field(default_factory=dict)
     outer: dict[str, tuple[str, int]] = field(default_factory=dict)  # process: (label, trips)
     functions: dict[str, str] = field(default_factory=dict)  # process: C++ function, if not equal
+    # the trips of each run of a loop whose timing another run carries (label: trips per run):
+    # the fetch of a load, whose words are the reads of its ReadRows run's AXI bursts
+    folded: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def runs(self):
         """(process, run) pairs in process order."""

@@ -81,6 +81,7 @@ COMMANDS = (
     "import",
     "simulate",
     "hls-estimate",
+    "vitis-project",
     "sweep",
     "report",
     "archive",

@@ -145,15 +145,19 @@ def test_a_shared_bundle_costs_at_most_the_read_beats_the_static_view_ignores(ca
 
 
 def test_the_outstanding_limit_costs_what_the_static_rules_ignore():
-    """Eight 1-beat row reads per tile and one request in flight (rows read on demand, no
-    operand held whole): every row waits a full memory latency, while the static rule (II = 1,
-    latency counted once) does not."""
+    """No operand held whole, so both are tiled and fetched a run per output tile (A) or band
+    (B): 64 short runs of 2-beat bursts, one request in flight, each burst waits a full memory
+    latency, while the static rule (II = 1, latency counted once) does not."""
     design = MatmulDesign(
         max_outstanding=1, tile_u=8, tile_v=8, tile_w=8, axi_width_bits=64, a_buffer_bytes=0, b_buffer_bytes=0
     )
-    static = analytic_matmul(design, 8, 16, 8).latency_cycles
-    des = run_matmul_des(design, 8, 16, 8).latency_cycles
+    static = analytic_matmul(design, 64, 16, 64).latency_cycles
+    des = run_matmul_des(design, 64, 16, 64).latency_cycles
     assert des > 2 * static
+    # with 16 requests in flight the runs' latencies overlap, as the static rule assumes
+    overlapped = dataclasses.replace(design, max_outstanding=16)
+    static = analytic_matmul(overlapped, 64, 16, 64).latency_cycles
+    assert run_matmul_des(overlapped, 64, 16, 64).latency_cycles == static
 
 
 @given(designs_and_shapes())

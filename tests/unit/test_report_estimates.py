@@ -17,9 +17,11 @@ def measured() -> dict:
 def test_the_section_states_the_assumptions_the_verdicts_on_hls_src_and_both_splits(measured):
     body = estimates_section(measured).body
     assert "vitis_hls:" in body and "64 cycles / 16 outstanding" in body
-    failed = [entry for entry in measured["verdicts"]["matmul"]["bursts"] if not entry["inferred"]]
-    assert {entry["loop"] for entry in failed} == {"ReadRows"}  # the C++'s conditional m_axi read
-    assert "Failed bursts: `ReadRows`" in body and "`GatherOut` (II " in body
+    for name in ("matmul", "im2col"):  # the C++ is written in idioms Vitis bursts and banks as we say
+        verdicts = measured["verdicts"][name]
+        assert verdicts["bursts"] and all(entry["inferred"] for entry in verdicts["bursts"])
+        assert verdicts["conflicts"] == []
+    assert "Every m_axi access is burst-inferred. No conflict raises an II." in body
     for split in ("calibration", "validation"):
         result = measured["fidelity"][split]
         assert result["cases"] > 0

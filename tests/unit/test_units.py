@@ -140,12 +140,13 @@ def test_matmul_single_buffer_stalls_the_requantizer_and_ping_pong_removes_it():
 
 
 def test_matmul_tiled_weights_read_as_one_burst_train():
-    # fc1 of MyConvNet for one image, weights as B: row-major W^T puts every 64-byte tile row in
-    # its own burst, the tiled layout makes the whole matrix one train of full bursts
+    # fc1 of MyConvNet for one image, weights as B: a row-major W^T too large for B's ring goes
+    # to the device tiled (the host tiles it, host_layout), so both layouts read the whole
+    # matrix as one train of full bursts
     design = MatmulDesign()
     row_major = run_matmul_des(design, 1, 1568, 256, bias=True, layout=LAYOUT_BIAS_COLUMNS)
     tiled = run_matmul_des(design, 1, 1568, 256, bias=True, layout=LAYOUT_B_TILED | LAYOUT_BIAS_COLUMNS)
-    assert tiled.latency_cycles < row_major.latency_cycles
+    assert tiled.latency_cycles == row_major.latency_cycles
     # one word per cycle: within 3 % of the 6,272 words of the weights plus one memory latency
     assert tiled.latency_cycles <= 1.03 * (1568 * 256 // 64 + design.mem_latency_cycles)
 
