@@ -61,7 +61,7 @@ def _project_estimate(args: argparse.Namespace) -> None:
         "tool": args.tool or project.tool,
         "flow": args.flow or (project.flow if project.flow in ("vivado", "vitis") else None),
     }
-    facts = {"project": str(project.config), "tool": options["tool"]}
+    facts = {"project": str(project.config)}  # the tool: the report's own field, as for FILE.cpp
     if args.directives is not None or not project.directive_lines:
         options["directives"] = args.directives or project.directives
         _print_source_estimate(args, source, top, options, facts)

@@ -36,7 +36,7 @@ from simulator.hls_source import SourceError
 CONFIG = "hls_config.cfg"
 SCRIPTS = ("run_hls.tcl", "script.tcl")
 SOURCES = (".c", ".cc", ".cpp", ".cxx", ".c++")
-PROJECT_COMMANDS = ("add_files", "set_top", "set_part", "create_clock", "config_compile", "source")
+PROJECT_COMMANDS = ("add_files", "set_top", "set_part", "create_clock", "open_solution", "config_compile", "source")
 FLAGS = {"register", "off", "rewind", "skip_exit_check", "recursive", "region", "self", "force", "enable_flush"}
 REPORTS = [f"{'*/' * depth}{name}" for depth in range(4) for name in ("syn/report/csynth.rpt", "*_csynth.rpt")]
 FAMILY = re.compile(r"(Vivado|Vitis) HLS Report for")
