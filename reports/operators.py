@@ -348,15 +348,18 @@ The PE array holds a B tile of {design.tile_v} x {design.tile_w} in registers (B
 the rows of the A tile past it, one row per cycle, so it does {design.tile_v * design.tile_w:,}
 multiply-accumulates per cycle into one output row, summing over the depth with an adder tree; it has two
 banks, so the next B tile latches, a row per cycle, while the A rows stream past the current one. load_a
-and load_b are each one pipelined loop over the rows of every tile, reading {design.axi_width_bits}-bit
-AXI words into a small ring: rows that share a word cost no extra read, and a run of rows in address
-order is one burst train (a tiled operand, as the export stores the weights, is one train for the whole
-call); a B of up to {design.b_buffer_bytes:,} bytes, such as an im2col output, or an A of up to
-{design.a_buffer_bytes:,} bytes, such as an FC input, is read whole, once. The exact int32 accumulators
-then get the zero-point terms, the requantizer adds the bias and turns {design.requant_lanes}
-accumulators per cycle into uint8 codes, and the store process gathers a band of {design.tile_u} output
-rows and writes it as whole words in address order (a carry word joins the bands). Edge tiles stream
-fewer rows, and depth past the edge is zero in the A rows.
+and load_b each fetch {design.axi_width_bits}-bit AXI words as burst trains of sequential addresses with
+nothing conditional in the loop (the form Vitis infers bursts from) into a stream, from which one
+pipelined loop takes a word a cycle into a small ring and emits the rows of every tile: rows that share
+a word cost no extra read. A B of up to {design.b_buffer_bytes:,} bytes, such as an im2col output, or an
+A of up to {design.a_buffer_bytes:,} bytes, such as an FC input, is fetched whole, once; a larger operand
+is tiled (the export stores the weights so; the host tiles a row-major one) and fetched as one contiguous
+run per output tile (A) or row band (B). The exact int32 accumulators then get the zero-point terms, the
+requantizer adds the bias and turns {design.requant_lanes} accumulators per cycle into uint8 codes, and
+the store process gathers a band of {design.tile_u} output rows into a buffer with one bank per byte lane
+of a word (each row turned to its lanes in registers, so every bank is written once a cycle) and writes
+it as whole words in address order (a carry word joins the bands). Edge tiles stream fewer rows, and
+depth past the edge is zero in the A rows.
 """
     return Section("matmul", "the quantized matmul", body, results)
 
@@ -447,9 +450,11 @@ distributed RAM; block RAM holds the two word FIFOs; no multiplier is needed (ad
 **Design.** A streaming unit of three DATAFLOW processes. read_input reads the whole input as one burst
 train of {design.axi_width_bits}-bit words. For every channel, window keeps the padded image (the pad value
 on the one-pixel border) as {design.max_k} copies shifted by one column each, copy kc holding columns kc to
-kc + ON - 1 of every padded row, so that output row (c, kr, kc) is one contiguous run of copy kc: it fills
-the copies a word's worth of input per cycle, then emits every output row a word per cycle, packing the
-bytes into words in address order. write_output writes them as one burst train. Every input byte is read
+kc + ON - 1 of every padded row, so that output row (c, kr, kc) is one contiguous run of copy kc. The
+copies are kept as words in dual-port RAM: it walks the padded rows a word's worth of bytes per cycle,
+appending each copy's part in address order (two word writes a cycle), then emits every output row a
+word per cycle (two word reads and a shift in registers), packing the bytes into words in address order;
+no access depends on a bank only known at run time. write_output writes them as one burst train. Every input byte is read
 once and every output word written once.
 """
     return Section("im2col", "im2col", body, results)

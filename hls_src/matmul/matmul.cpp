@@ -37,6 +37,9 @@
 
 // Loop labels name loops in HLS reports and in cnnacc hls-estimate; they are never goto targets.
 #pragma GCC diagnostic ignored "-Wunused-label"
+// compute's row sums are read only after the step that writes them (its `first` flag); g++
+// cannot follow the flag through the flattened loop
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 #include <cstring>
 #include <vector>
@@ -398,7 +401,9 @@ void compute(stream<a_row_t>& a_rows, stream<b_row_t>& b_rows, stream<acc_row_t>
 #pragma HLS ARRAY_PARTITION variable = col_sums complete dim = 0
     uint32_t partial[tile_u][tile_w] = {};  // raw sums of earlier depth tiles, per output row
 #pragma HLS ARRAY_PARTITION variable = partial complete dim = 2
-    uint32_t row_sums[tile_u] = {};  // sum over the depth so far of A, per output row
+    // sum over the depth so far of A, per output row; read only after it is written (no
+    // initializer: a local RAM with one is written again on every call, an init loop)
+    uint32_t row_sums[tile_u];
     // A row's sums are read again one step after they are written, at least partial_distance
     // beats later (a step that writes them lasts that long): the block RAM's read, add and
     // write fit between, at II 1.
@@ -495,9 +500,10 @@ void requantize(stream<acc_row_t>& acc_rows, stream<out_row_t>& out_rows, const 
                 uint8_t output_floor, uint32_t u, uint32_t v, uint32_t w) {
     const bool bias_columns = (layout & cnnacc::layout_bias_columns) != 0;
     const bool channel_scales = (layout & cnnacc::layout_channel_scales) != 0;
-    int32_t bias_buffer[bias_entries] = {};
-    uint32_t m0_buffer[bias_entries] = {};
-    uint8_t shift_buffer[bias_entries] = {};
+    // entries are read only once loaded (no initializer: no init loop on every call)
+    int32_t bias_buffer[bias_entries];
+    uint32_t m0_buffer[bias_entries];
+    uint8_t shift_buffer[bias_entries];
     // a bias (and a multiplier) per lane per cycle (column biases)
 #pragma HLS ARRAY_PARTITION variable = bias_buffer cyclic factor = lanes
 #pragma HLS ARRAY_PARTITION variable = m0_buffer cyclic factor = lanes
@@ -541,7 +547,7 @@ RequantizeTiles:
             }
             for (int lane = 0; lane < lanes; ++lane) {
                 const uint32_t c = chunk * lanes + lane;
-                if (c < static_cast<uint32_t>(tile_w)) {
+                if (c < cols) {
                     const uint32_t entry = bias_columns ? steps.tk * tile_w + c : r;
                     const int64_t offset = !has_bias ? 0 : bias_buffer[entry];
                     const acc_t value = static_cast<acc_t>(acc.v[c] + offset);

@@ -124,12 +124,12 @@ def b_rows(design: MatmulDesign, u: int, v: int, w: int, tiled: bool) -> tuple[n
 
 
 @numba.njit(cache=True)
-def _window_reads(first, last, window: int, whole: int, restart):  # pragma: no cover - jitted
+def _window_reads(first, last, window: int, whole: int, restart, capacity: int):  # pragma: no cover - jitted
     """Beats and words taken by the C++ ``read_rows`` loop for rows on words first[i] .. last[i]:
     words in address order from the fetch, the next one whenever the row is not held
     (``whole`` > 0: the operand's words, into a ring that holds them; else the words of each
     run, from the first word of a row with ``restart`` on)."""
-    reads = np.empty(max(int((last - first + 1).sum()), whole), np.int64)
+    reads = np.empty(capacity, np.int64)  # at most every word of every run, or the whole operand
     read_beats = np.empty(len(reads), np.int64)  # the beat (from 0) of each read
     emitted = np.empty(len(first), np.int64)  # the beat (from 0) at which each row goes out
     n_reads, beats, lo, hi, i = 0, 0, 0, -1, 0
@@ -170,9 +170,11 @@ def row_reads(
     if restart is None:
         restart = np.zeros(len(addresses), np.bool_)
         restart[:1] = True
-    beats, reads, read_beats, emitted = _window_reads(
-        addresses // word, (addresses + lengths - 1) // word, window, whole, restart
-    )
+    first, last = addresses // word, (addresses + lengths - 1) // word
+    starts = np.flatnonzero(restart)
+    ends = np.append(starts[1:], len(first)) - 1
+    capacity = max(whole, int((last[ends] - first[starts] + 1).sum()), int((last - first + 1).sum()))
+    beats, reads, read_beats, emitted = _window_reads(first, last, window, whole, restart, capacity)
     cuts = np.flatnonzero(np.diff(reads) != 1) + 1
     runs = np.diff(np.concatenate(([0], cuts, [len(reads)])))
     bursts: list[int] = []
