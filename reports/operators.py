@@ -454,7 +454,7 @@ kc + ON - 1 of every padded row, so that output row (c, kr, kc) is one contiguou
 copies are kept as words in dual-port RAM: it walks the padded rows a word's worth of bytes per cycle,
 appending each copy's part in address order (two word writes a cycle), then emits every output row a
 word per cycle (two word reads and a shift in registers), packing the bytes into words in address order;
-no access depends on a bank only known at run time. write_output writes them as one burst train. Every input byte is read
-once and every output word written once.
+no access depends on a bank only known at run time. write_output writes them as one burst train. Every
+input byte is read once and every output word written once.
 """
     return Section("im2col", "im2col", body, results)

@@ -33,3 +33,12 @@ def test_the_measurement_names_files_from_the_project_root_only(measured):
     text = json.dumps(measured)
     assert "hls_src/matmul/matmul.cpp" in text
     assert '"/' not in text and "/hls_src" not in text.replace('"hls_src', "")  # no machine path
+
+
+def test_the_section_sets_every_view_of_a_kernel_beside_its_bound_and_what_worse_verdicts_cost(measured):
+    body = estimates_section(measured).body
+    for name in ("matmul", "im2col"):
+        view = measured["views"][name]
+        assert view["memory_bound"] <= view["as_read"] <= view["simpy"]
+        assert view["as_read"] < view["bursts_fail"] and view["as_read"] < view["ii_doubled"]
+        assert f"| {view['memory_bound']:,} | {view['source']:,} | {view['as_read']:,} | {view['simpy']:,} |" in body

@@ -1,0 +1,75 @@
+"""What a kernel's latency rests on: the same loop program with its verdicts made worse.
+
+The estimates of Part 2 assume what ``cnnacc hls-estimate`` finds in hls_src: every m_axi
+access burst-inferred and every pipelined loop at II 1. Two counterfactuals show how much each
+assumption is worth, on the static schedule of the kernel's loop program:
+
+- ``bursts_fail``: every AXI loop moves one word per transaction, each paying the round trip
+  with at most ``max_outstanding`` requests in flight (II = ceil(latency / outstanding), as
+  ``hls_verdicts.single_transaction_ii``, the charge of a failed burst);
+- ``ii_doubled``: every pipelined loop without an AXI access at II 2 (a port or bank
+  conflict of two accesses a cycle on one port pair).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from simulator.designs import Im2colDesign, MatmulDesign
+from simulator.hls_verdicts import single_transaction_ii
+from simulator.kernel_schedule import program_schedule
+from simulator.units.im2col_program import im2col_program
+from simulator.units.im2col_schedule import Im2colShape
+from simulator.units.matmul_program import matmul_program
+from simulator.units.program import Axi, LoopRun, Program
+
+SCENARIOS = ("as_read", "bursts_fail", "ii_doubled")
+
+
+def _program(design: MatmulDesign | Im2colDesign, shape: tuple[int, ...]) -> Program:
+    if isinstance(design, MatmulDesign):
+        return matmul_program(design, *shape)
+    return im2col_program(design, Im2colShape(*shape))
+
+
+def _worse(run: LoopRun, scenario: str, design: MatmulDesign | Im2colDesign) -> LoopRun:
+    if scenario == "bursts_fail" and run.axi is not None:
+        ii = single_transaction_ii(design.mem_latency_cycles, design.max_outstanding)
+        words = sum(run.axi.bursts)
+        return dataclasses.replace(run, ii=max(run.ii, ii), axi=Axi(run.axi.port, run.axi.write, (1,) * words))
+    if scenario == "ii_doubled" and run.axi is None:
+        return dataclasses.replace(run, ii=2 * run.ii)
+    return run
+
+
+def scenario_program(program: Program, scenario: str, design: MatmulDesign | Im2colDesign) -> Program:
+    """``program`` with every run as ``scenario`` says (module docstring)."""
+    if scenario not in SCENARIOS:
+        raise ValueError(f"scenario {scenario!r} is not one of {SCENARIOS}")
+    processes = {
+        process: tuple(_worse(run, scenario, design) for run in runs) for process, runs in program.processes.items()
+    }
+    return dataclasses.replace(program, processes=processes)
+
+
+def sensitivity(design: MatmulDesign | Im2colDesign, shape: tuple[int, ...]) -> dict[str, int]:
+    """Static latency (cycles) of the kernel at ``shape`` in every scenario."""
+    program = _program(design, shape)
+    return {
+        scenario: program_schedule(scenario_program(program, scenario, design), design).latency_cycles
+        for scenario in SCENARIOS
+    }
+
+
+def memory_bound(design: MatmulDesign | Im2colDesign, shape: tuple[int, ...]) -> int:
+    """The fewest cycles any design with these ports could take: the busiest AXI port's words
+    at one a cycle, plus one memory round trip (the first word's)."""
+    words: dict[str, int] = {}
+    for _, run in _program(design, shape).runs():
+        if run.axi is not None:
+            port = "shared" if getattr(design, "axi_ports", "separate") == "shared" else run.axi.port
+            words[port] = words.get(port, 0) + sum(run.axi.bursts)
+    return max(words.values(), default=0) + design.mem_latency_cycles
+
+
+__all__ = ["SCENARIOS", "memory_bound", "scenario_program", "sensitivity"]
