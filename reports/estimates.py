@@ -11,7 +11,7 @@ from simulator.hls_source import source_read
 from simulator.hls_tools import Tool
 from simulator.hls_verdicts import single_transaction_ii
 from simulator.schedule import estimate_nest
-from simulator.sensitivity import memory_bound, sensitivity
+from simulator.sensitivity import sensitivity
 from simulator.sw_emu_build import HLS_SRC
 from simulator.units.im2col import run_im2col_des
 from simulator.units.im2col_schedule import Im2colShape
@@ -36,7 +36,7 @@ def measure_estimates() -> dict:
             else run_im2col_des(design, Im2colShape(*shape))
         )
         views[name] = {
-            "memory_bound": memory_bound(design, shape),
+            "memory_bound": simpy.memory_bound_cycles,
             "source": estimate_nest(read.nest).latency_cycles,
             "simpy": simpy.latency_cycles,
             **sensitivity(design, shape),
@@ -134,8 +134,8 @@ would, where a burst fails and where a conflict raises II (the spec's shapes: ma
 
 {failed_text}
 
-What each figure of a kernel rests on, in cycles at the spec's shapes: the memory bound (the
-busiest AXI port's words at one a cycle plus one round trip), the source reading of the C++ above,
+What each figure of a kernel rests on, in cycles at the spec's shapes: the memory-bound limit (as in
+the sections above), the source reading of the C++ above,
 the static schedule and the SimPy model of the kernel's loop program (the figures of the sections
 above), and the static schedule again with the verdicts made worse: every AXI loop one word per
 transaction (a failed burst: II {views_ii} at {views_latency} cycles / {views_outstanding} outstanding),

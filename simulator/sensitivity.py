@@ -61,15 +61,4 @@ def sensitivity(design: MatmulDesign | Im2colDesign, shape: tuple[int, ...]) -> 
     }
 
 
-def memory_bound(design: MatmulDesign | Im2colDesign, shape: tuple[int, ...]) -> int:
-    """The fewest cycles any design with these ports could take: the busiest AXI port's words
-    at one a cycle, plus one memory round trip (the first word's)."""
-    words: dict[str, int] = {}
-    for _, run in _program(design, shape).runs():
-        if run.axi is not None:
-            port = "shared" if getattr(design, "axi_ports", "separate") == "shared" else run.axi.port
-            words[port] = words.get(port, 0) + sum(run.axi.bursts)
-    return max(words.values(), default=0) + design.mem_latency_cycles
-
-
-__all__ = ["SCENARIOS", "memory_bound", "scenario_program", "sensitivity"]
+__all__ = ["SCENARIOS", "scenario_program", "sensitivity"]
