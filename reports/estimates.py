@@ -23,7 +23,8 @@ SPEC_IM2COL = (3, 32, 32, 3, 3)
 
 def measure_estimates() -> dict:
     """The verdicts on hls_src at the spec's shapes and the corpus figures, JSON-ready."""
-    verdicts, views = {}, {}
+    verdicts: dict[str, dict] = {}
+    views: dict[str, dict[str, float]] = {}
     for name, design, shape in (("matmul", MatmulDesign(), SPEC_MATMUL), ("im2col", Im2colDesign(), SPEC_IM2COL)):
         read = source_read(design, shape)
         verdicts[name] = {
@@ -35,13 +36,15 @@ def measure_estimates() -> dict:
             if isinstance(design, MatmulDesign)
             else run_im2col_des(design, Im2colShape(*shape))
         )
+        scenarios = sensitivity(design, shape)
+        source = estimate_nest(read.nest).latency_cycles
         views[name] = {
             "memory_bound": simpy.memory_bound_cycles,
-            "source": estimate_nest(read.nest).latency_cycles,
+            "source": source,
             "simpy": simpy.latency_cycles,
-            **sensitivity(design, shape),
+            **scenarios,
+            "source_over_static": round(source / scenarios["as_read"], 2),
         }
-        views[name]["source_over_static"] = round(views[name]["source"] / views[name]["as_read"], 2)
     rows = [run_case(case) for case in load_cases()]
     splits = {split: summary([row for row in rows if row["split"] == split]) for split in ("calibration", "validation")}
     bursts = burst_agreement()

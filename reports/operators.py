@@ -462,6 +462,9 @@ copies are kept as words in dual-port RAM: it walks the padded rows a word's wor
 appending each copy's part in address order (two word writes a cycle), then emits every output row a
 word per cycle (two word reads and a shift in registers), packing the bytes into words in address order;
 no access depends on a bank only known at run time. write_output writes them as one burst train. Every
-input byte is read once and every output word written once.
+input byte is read once and every output word written once. This build computes kernels up to
+{design.max_k} x {design.max_k} (rectangular ones included) on inputs up to {design.max_src_m} x
+{design.max_src_n}; a larger call, the spec's `im2col()` included, is refused with one line naming the
+value and the allowed range (a build with IM2COL_MAX_K = 7 takes kernels up to 7 x 7).
 """
     return Section("im2col", "im2col", body, results)
