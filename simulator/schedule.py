@@ -328,14 +328,17 @@ def _latency(node: Node) -> int:
 
 def _first_output(node: Node) -> int:
     """Cycles from a process's start to its first output: a pipelined loop's first iteration, a
-    sequential loop's first iteration, a sequence's parts before its last loop plus that
-    loop's first output."""
+    sequential loop's first iteration up to its body's first output (its body read as a
+    sequence), a sequence's parts before its last loop plus that loop's first output."""
     if isinstance(node, Op):
         return node.latency
     if isinstance(node, Loop):
         if node.pipeline_ii is not None:
             return max(0, _latency(node) - max(0, node.trip_count - 1) * node.pipeline_ii)
-        return max(0, (_latency(node) - LOOP_EXIT_CYCLES) // max(1, node.trip_count))
+        iteration = max(0, (_latency(node) - LOOP_EXIT_CYCLES) // max(1, node.trip_count))
+        if any(not isinstance(child, Op) for child in node.body):
+            return min(iteration, _first_output(Region(node.name, "sequential", node.body)))
+        return iteration
     if node.kind == "dataflow" and node.body:  # the first output passes through every process
         if node.channel == "fifo":
             return sum(_first_output(child) for child in node.body)

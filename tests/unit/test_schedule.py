@@ -111,6 +111,17 @@ def test_dataflow_region_interval_is_the_slowest_process_latency_per_channel_kin
     assert (fifo.latency_cycles, fifo.interval_cycles) == (30, 25)
 
 
+def test_a_fifo_consumer_starts_at_the_first_output_inside_a_producers_outer_loop():
+    # the producer: 4 runs of [a 10-cycle request, then 8 words at II 1]; its first word leaves
+    # in the first run's inner loop, 10 + 4 cycles in (Words takes 7 + 3 + 1 = 11 cycles, its
+    # first iteration 11 - 7 = 4), not after the whole first run (22 cycles with its states)
+    runs = loop("Runs", 4, body=[op("request", 10), loop("Words", 8, ii=1, iteration=3)])
+    consumer = loop("Take", 200, ii=1, iteration=2)
+    alone = estimate_nest(runs).latency_cycles
+    fifo = estimate_nest({"region": "df", "kind": "dataflow", "channel": "fifo", "body": [runs, consumer]})
+    assert fifo.latency_cycles == 14 + estimate_nest(consumer).latency_cycles > alone + 1
+
+
 def test_dataflow_inside_sequential_contributes_its_latency():
     inner = {"region": "df", "kind": "dataflow", "body": [op("p", 10), op("q", 30)]}
     report = estimate_nest({"region": "top", "kind": "sequential", "body": [inner, op("tail", 5)]})
