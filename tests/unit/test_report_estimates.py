@@ -42,3 +42,18 @@ def test_the_section_sets_every_view_of_a_kernel_beside_its_bound_and_what_worse
         assert view["memory_bound"] <= view["as_read"] <= view["simpy"]
         assert view["as_read"] < view["bursts_fail"] and view["as_read"] < view["ii_doubled"]
         assert f"| {view['memory_bound']:,} | {view['source']:,} | {view['as_read']:,} | {view['simpy']:,} |" in body
+
+
+def test_the_designs_where_simpy_and_the_static_rules_part_ways_are_shown_with_their_ratio(measured):
+    body = estimates_section(measured).body
+    rows = {(row["design"], tuple(row["shape"])): row for row in measured["diverging"]}
+    for (design, _), row in rows.items():
+        assert row["static"] <= row["simpy"]
+        assert f"| {row['static']:,} | {row['simpy']:,} | {row['simpy_over_static']:.2f} |" in body
+        if design == "reference design":
+            assert row["simpy"] == row["static"]
+    # one request in flight: every burst train waits out the round trip the static rules count once
+    assert rows[("1 outstanding request", (1, 1568, 256))]["simpy_over_static"] > 2
+    assert (
+        rows[("one bundle for A, B and out", (64, 32, 64))]["simpy"] > rows[("reference design", (64, 32, 64))]["simpy"]
+    )
