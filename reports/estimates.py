@@ -148,7 +148,8 @@ code (simulator/hls_tools.py, simulator/hls_verdicts.py, simulator/hls_ops.py):
 - the tool is {measured["tool"]} (automatic pipelining of loops from 64 trips, two RAM ports on an
   array argument unless a storage type says one); the operator latencies are those of the part's
   family at the design's clock;
-- a pipelined loop takes (trips - 1) x II + its iteration latency; II is the largest of its target,
+- a pipelined loop takes (trips - 1) x II + its iteration latency, which grows by a cycle for every
+  cycle an iteration's accesses to one memory need beyond the first; II is the largest of its target,
   the ports of each array over the accesses an iteration makes, the banks of a partitioned array
   (every bank reachable when an index has a run-time offset), a recurrence through memory or a value,
   and an m_axi access that is not a burst (each its own transaction: 64 cycles / 16 outstanding);

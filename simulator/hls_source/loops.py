@@ -321,6 +321,7 @@ class LoopWalk:
             reason = f"recurrence: '{value}' is read and written again {recurrence:.2f} states later"
             self.conflicts[(*self._site, value)] = hls_verdicts.Conflict(value, label, ii, reason, *self._site)
         per_array: Counter = Counter()
+        spread = 1  # the most cycles one iteration's accesses to one memory take on its ports
         for (name, _), count in ports.items():
             if name in context.partitioned:
                 continue
@@ -342,7 +343,11 @@ class LoopWalk:
                 reason = f"{count} accesses an iteration on {ports_of} port(s) x {banks} bank(s)"
                 self.conflicts[(*self._site, name)] = hls_verdicts.Conflict(name, label, bound, reason, *self._site)
             ii = max(ii, bound)
-        iteration = max(1, _iteration_latency(nodes))
+            spread = max(spread, bound)
+        # an iteration whose accesses to one memory outnumber its ports spreads them over that
+        # many cycles, so its last access comes that much later (a modulo schedule's resource
+        # constraint: n accesses on p ports take ceil(n / p) distinct cycles)
+        iteration = max(1, _iteration_latency(nodes)) + spread - 1
         node = {
             "loop": label,
             "trip_count": trips,

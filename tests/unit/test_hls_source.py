@@ -66,6 +66,9 @@ def test_memory_ports_bound_the_initiation_interval():
     found = loops(read_source(KERNELS, "ports")[0])
     assert found["Twice"]["pipeline_ii"] == 1 and found["Thrice"]["pipeline_ii"] == 2
     assert found["Twice"]["trip_count"] == 62
+    # three reads on two ports take two cycles of every iteration: its last read, and all
+    # that follows it, a cycle later than the operator chain alone would put it
+    assert found["Thrice"]["iteration_latency"] == found["Twice"]["iteration_latency"] + 1
 
 
 @pytest.mark.parametrize(
