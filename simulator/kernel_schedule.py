@@ -17,7 +17,8 @@ def program_schedule(program, design: MatmulDesign | Im2colDesign) -> ScheduleRe
     spends in its loops), its outer loop over tiles or channels, and every pipelined loop
     with its total trip count over the call, II, iteration latency and total latency.
     """
-    from simulator.units.program import EXIT_CYCLES, static_timing
+    from simulator.units.program import EXIT_CYCLES
+    from simulator.units.static_view import static_timing
 
     timing = static_timing(program, design)
     busy = timing.process_busy()

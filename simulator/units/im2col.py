@@ -18,6 +18,7 @@ from simulator.designs import Im2colDesign
 from simulator.numerics import check_im2col_args
 from simulator.resources import estimate_resources
 from simulator.results import Im2colResult, Trace
+from simulator.units.des_view import simulate_des
 from simulator.units.im2col_program import im2col_program
 from simulator.units.im2col_schedule import (
     Im2colShape,
@@ -25,7 +26,8 @@ from simulator.units.im2col_schedule import (
     im2col_addresses,
     memory_bound_cycles,
 )
-from simulator.units.program import Timing, simulate_des, static_timing
+from simulator.units.program import Timing
+from simulator.units.static_view import static_timing
 
 STAGES = ("read", "window", "write")
 

@@ -21,8 +21,10 @@ from simulator.designs import MatmulDesign
 from simulator.numerics import check_qmatmul_args
 from simulator.resources import estimate_resources
 from simulator.results import MatmulResult, Trace
+from simulator.units.des_view import simulate_des
 from simulator.units.matmul_program import matmul_program
-from simulator.units.program import Program, Timing, simulate_des, static_timing
+from simulator.units.program import Program, Timing
+from simulator.units.static_view import static_timing
 from simulator.units.tiling import check_matmul_shape, compute_bound_cycles, memory_bound_cycles
 
 STAGES = ("load_a", "load_b", "compute", "requantize", "store")

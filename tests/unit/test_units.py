@@ -217,7 +217,8 @@ def test_simulate_matmul_uses_the_design_rounding():
 
 
 def test_a_deadlocked_model_names_the_waiting_process():
-    from simulator.units.program import LoopRun, Program, simulate_des
+    from simulator.units.des_view import simulate_des
+    from simulator.units.program import LoopRun, Program
 
     program = Program("toy", {"reader": (LoopRun("Never", 1, 1, 1, reads="nothing"),)})
     with pytest.raises(RuntimeError, match=r"toy DES: processes \['reader'\] still waiting"):
