@@ -125,10 +125,10 @@ def check_network_for_hardware(net: IntegerNetwork, activation_bits: tuple[int, 
 
 def conv_layer_numba(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) -> np.ndarray:
     """One conv layer on a batch (N, C, H, W) uint8: im2col (pad = Z_in) + quantized matmul,
-    then the 2x2 max-pool when the layer has one (``kernels.conv3x3_unchecked``)."""
-    from simulator import kernels
+    then the 2x2 max-pool when the layer has one (``conv_kernels.conv3x3_unchecked``)."""
+    from simulator import conv_kernels
 
-    return kernels.conv3x3_unchecked(
+    return conv_kernels.conv3x3_unchecked(
         layer.weight_q,
         x_q,
         layer.weight_zero_point,
@@ -206,7 +206,7 @@ def _sw_emu_call(layer: IntegerLayer, x: np.ndarray, rounding: Rounding) -> np.n
 def conv_layer_sw_emu(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) -> np.ndarray:
     """One conv layer through the C++ kernels: per image, im2col then one matmul call; the
     2x2 max-pool (on the host) when the layer has one."""
-    from simulator import kernels, sw_emu
+    from simulator import conv_kernels, sw_emu
 
     batch, _, height, width = x_q.shape
     out = np.empty((batch, layer.out_features, height, width), np.uint8)
@@ -214,7 +214,7 @@ def conv_layer_sw_emu(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) 
         cols = sw_emu.im2col(image, 3, 3, pad_value=layer.input_zero_point)  # (C*9, H*W)
         result = _sw_emu_call(layer, cols, rounding)
         out[index] = result.reshape(layer.out_features, height, width)
-    return kernels.maxpool2x2_kernel(out) if layer.pool else out
+    return conv_kernels.maxpool2x2_kernel(out) if layer.pool else out
 
 
 def fc_layer_sw_emu(layer: IntegerLayer, x_q: np.ndarray, rounding: Rounding) -> np.ndarray:
