@@ -35,15 +35,12 @@ from compress.quantize import calibration_images
 from compress.search import (
     SearchConfig,
     SearchResult,
-    State,
-    evaluate,
-    record,
     run_search,
-    split_data,
     trim,
     walk_actions,
     walk_of,
 )
+from compress.search_steps import State, evaluate, record, split_data
 from compress.size import FLOAT_BITS, layer_sizes, model_size_kb, naive_size_kb
 from compress.train import TrainConfig, accuracy, to_float
 from simulator import atomic

@@ -23,19 +23,21 @@ from compress.qat import (
 from compress.quantize import build_integer_network, integer_predict
 from compress.search import (
     SearchConfig,
+    choose,
+    first_qualifying,
+    run_search,
+    trim,
+    walk_actions,
+)
+from compress.search_steps import (
     State,
     candidates,
-    choose,
     evaluate,
-    first_qualifying,
     lower_bits,
     prune_width,
-    run_search,
     split_data,
     train_config,
-    trim,
     walk,
-    walk_actions,
 )
 from compress.size import model_size_kb
 from compress.train import keep_freed_memory
@@ -229,11 +231,11 @@ def test_walk_is_deterministic_and_every_step_saves_size(data):
 
 
 def test_a_step_below_the_floor_gives_way_to_the_next_best_actions(data, monkeypatch):
-    import compress.search as search
+    import compress.search_steps as steps
 
     tuned = []
-    real = search.fine_tune
-    monkeypatch.setattr(search, "fine_tune", lambda *args, **kwargs: tuned.append(1) or real(*args, **kwargs))
+    real = steps.fine_tune
+    monkeypatch.setattr(steps, "fine_tune", lambda *args, **kwargs: tuned.append(1) or real(*args, **kwargs))
     configs = {retries: SearchConfig(**SMALL_CONFIG, retries=retries) for retries in (0, 2)}
     start = start_state((8, 8, 8, 8))
     paths = {

@@ -118,7 +118,8 @@ def test_cli_writes_the_same_table_on_a_local_cluster_as_synchronously(tmp_path,
 
 def small_search(scheduler: str):
     from compress.model import MyConvNet
-    from compress.search import SearchConfig, run_search, split_data
+    from compress.search import SearchConfig, run_search
+    from compress.search_steps import split_data
     from tests.unit.test_search import SMALL_CONFIG, TINY, tiny_split
 
     data = split_data(tiny_split(600, 0), tiny_split(200, 1), SearchConfig(**SMALL_CONFIG))
