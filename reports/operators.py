@@ -269,8 +269,9 @@ the DSP count: the C++ multiplies the raw uint8 codes, two products sharing an A
 Za and Zb after accumulation from the row sums of A and the column sums of B ({results["zero_point_dsp"]}
 DSPs); subtracting them first would give 9-bit operands and one DSP per MAC, {results["unpacked_dsp"]:,}
 for the array alone. The requantizer's {design.requant_lanes} lanes take {results["requant_dsp"]} DSPs
-(acc x M0 is a 32 x 31-bit product). Block RAM goes to the stream FIFOs between the processes, the B read ring and the
-store's band buffer; LUTs mostly to the adder trees of the array ({pct["lut"]:.2f} % of the part in all).
+(acc x M0 is a 32 x 31-bit product). Block RAM goes to the stream FIFOs between the processes (the
+fetched words included), the read rings and the store's band buffer; LUTs mostly to the adder trees of
+the array ({pct["lut"]:.2f} % of the part in all).
 
 **Static schedule** of hls_src/matmul/matmul.cpp (every labelled loop; trip counts over the call,
 checked against gcov counts of the compiled C++):
@@ -374,8 +375,10 @@ SimPy model:
 
 {markdown_table(["stage", "busy cycles", "stall cycles", "idle cycles"], stage_rows(des.stages))}
 
-**Resources.** {resources_prose(des.resources, "im2col unit")} The image copies are small enough for
-distributed RAM; block RAM holds the two word FIFOs; no multiplier is needed (addresses are sums).
+**Resources.** {resources_prose(des.resources, "im2col unit")} The image copies are true dual-port
+block RAMs of AXI words (a copy takes two word writes a cycle while it fills, so distributed RAM, with
+one write port, would not do); block RAM also holds the two word FIFOs; no multiplier is needed
+(addresses are sums and shifts).
 
 **Static schedule** of hls_src/im2col/im2col.cpp:
 

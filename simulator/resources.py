@@ -181,8 +181,9 @@ def matmul_resources(design: MatmulDesign) -> Resources:
     - ring_a (load_a): max(window_words(tile_v), a_buffer_bytes / bytes_per_beat) AXI words in
       tile_v / bytes_per_beat + 1 cyclic banks; ring_b (load_b): the same with tile_w and
       b_buffer_bytes (``MatmulDesign.a_ring_words``, ``b_ring_words``);
-      band (store): tile_u * max_w bytes in max(bytes_per_beat, tile_w) banks.
-    - streams: a_rows, b_rows, acc_rows, out_rows of one tile of rows (two with ping-pong).
+      band (store): tile_u * max_w bytes and a word more, as words of one bank per byte lane.
+    - streams: a_rows, b_rows, acc_rows, out_rows of one tile of rows (two with ping-pong),
+      and the two fetch streams of burst_beats words (two bursts with ping-pong).
     - axi: one m_axi adapter ("shared") or three ("separate"), see ``_axi_adapter``.
     - control: LUT = 1500, FF = 1200.
     """
@@ -198,7 +199,9 @@ def matmul_resources(design: MatmulDesign) -> Resources:
         _fifo(tile_v * copies, 8 * tile_w),
         _fifo(tile_u * copies, 32 * tile_w),
         _fifo(tile_u * copies, 8 * tile_w),
+        *[_fifo(design.burst_beats * copies, design.axi_width_bits)] * 2,  # the loads' fetched words
     ]
+    band_words = -(-tile_u * design.max_w // word) + 1
     breakdown = {
         "pe_array": {
             **_zero(),
@@ -230,7 +233,7 @@ def matmul_resources(design: MatmulDesign) -> Resources:
         "bias": buffer_cost(max(tile_u, design.max_w), 32, 1, 1),
         "ring_a": buffer_cost(design.a_ring_words, design.axi_width_bits, tile_v // word + 1, 1),
         "ring_b": buffer_cost(design.b_ring_words, design.axi_width_bits, tile_w // word + 1, 1),
-        "band": buffer_cost(tile_u * design.max_w, 8, max(word, tile_w), 1),
+        "band": buffer_cost(band_words * word, 8, word, 1),
         "streams": {kind: sum(stream[kind] for stream in streams) for kind in RESOURCE_KINDS},
         "axi": {kind: count * n_adapters for kind, count in adapter.items()},
         "control": {**_zero(), "lut": LUT_CONTROL, "ff": FF_CONTROL},
@@ -244,20 +247,22 @@ def matmul_resources(design: MatmulDesign) -> Resources:
 def im2col_resources(design: Im2colDesign) -> Resources:
     """Resources of an Im2colDesign, from the arrays of hls_src/im2col/im2col.cpp.
 
-    - copies: max_k image copies of (max_src_m + 2) * (max_src_n + 2) bytes, each in
-      bytes_per_beat cyclic banks (ARRAY_PARTITION complete dim 1, cyclic dim 2).
-    - shifters: the unpacker and the packer, 2 * bytes_per_beat byte registers each, with a
+    - copies: max_k image copies of (max_src_m + 2) * (max_src_n + 2) bytes and two words
+      more, each a dual-port RAM of AXI words (ARRAY_PARTITION complete dim 1).
+    - shifters: the unpacker, the packer, the bytes each copy waits to fill a word with and the
+      two words an output run is shifted out of, 2 * bytes_per_beat byte registers each, with a
       byte-wide shift multiplexer (LUT = 10 and FF = 8 per byte).
     - streams: in_words and out_words of burst_beats words (two bursts with ping-pong).
     - axi: two m_axi adapters (gmem0 in, gmem1 out); control as matmul.
     DSP = 0: addresses need adders and constant multiplies only.
     """
     word = design.bytes_per_beat
-    shifter_bytes = 2 * 2 * word
+    shifter_bytes = (2 + design.max_k + 1) * 2 * word
+    image_words = design.image_bytes // word + 2
     fifo = _fifo(design.burst_beats * design.n_buffers, design.axi_width_bits)
     adapter = _axi_adapter(design)
     breakdown = {
-        "copies": buffer_cost(design.max_k * design.image_bytes, 8, design.max_k * word, 1),
+        "copies": buffer_cost(design.max_k * image_words, design.axi_width_bits, design.max_k, 1),
         "shifters": {**_zero(), "lut": LUT_PER_WINDOW_BYTE * shifter_bytes, "ff": FF_PER_WINDOW_BYTE * shifter_bytes},
         "streams": {kind: 2 * count for kind, count in fifo.items()},
         "axi": {kind: 2 * count for kind, count in adapter.items()},

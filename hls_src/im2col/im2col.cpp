@@ -124,7 +124,9 @@ void window(stream<word_t>& in_words, stream<word_t>& out_words, uint32_t src_m,
             uint32_t src_c, uint32_t km, uint32_t kn, uint8_t pad_value) {
     word_t copies[max_k][image_words];
 #pragma HLS ARRAY_PARTITION variable = copies complete dim = 1
-#pragma HLS BIND_STORAGE variable = copies type = ram_2p
+// true dual-port: FillRows writes two words a cycle (UG1399 "pragma HLS bind_storage": ram_t2p
+// reads or writes on both ports; ram_2p writes on one)
+#pragma HLS BIND_STORAGE variable = copies type = ram_t2p
     // Per copy, the bytes written since its last whole word (two words of registers) and the
     // word they go to: a copy is written in address order, pad row, input rows, pad row.
     uint8_t pending[max_k][2 * word_bytes];
