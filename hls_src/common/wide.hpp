@@ -42,10 +42,22 @@ struct word_t {
 inline uint8_t word_byte(const word_t& word, int i) { return word.bytes[i]; }
 inline void set_word_byte(word_t& word, int i, uint8_t value) { word.bytes[i] = value; }
 
-// hls::stream's interface over an unbounded FIFO; reading an empty stream is a kernel bug.
+// hls::stream's interface over an unbounded FIFO. Reading an empty stream is a kernel bug, and
+// so is a stream left holding items when its DATAFLOW region returns: in hardware the next call
+// would read them (Vitis C simulation warns of "leftover data" for the same reason).
 template <class T>
 class stream {
    public:
+    stream() = default;
+    stream(const stream&) = delete;
+    stream& operator=(const stream&) = delete;
+    ~stream() {
+        if (!items_.empty()) {
+            std::fprintf(stderr, "cnnacc::stream: %zu item(s) left in a stream at the end of its region\n",
+                         items_.size());
+            std::abort();
+        }
+    }
     void write(const T& value) { items_.push_back(value); }
     T read() {
         if (items_.empty()) {
