@@ -57,7 +57,13 @@ def program_schedule(program, design: MatmulDesign | Im2colDesign) -> ScheduleRe
 
 
 def kernel_schedule(design: MatmulDesign | Im2colDesign, shape: tuple[int, ...]) -> ScheduleReport:
-    """The static schedule of an hls_src kernel built from ``design``, for ``shape``.
+    """The static schedule of an hls_src kernel built from ``design``, for ``shape``
+    (``program_schedule`` of ``kernel_program``)."""
+    return program_schedule(kernel_program(design, shape), design)
+
+
+def kernel_program(design: MatmulDesign | Im2colDesign, shape: tuple[int, ...]):
+    """The loop program of an hls_src kernel built from ``design``, for ``shape``.
 
     shape = (u, v, w) for a MatmulDesign, (src_c, src_m, src_n, km, kn) for an Im2colDesign.
     The loops and labels are those of hls_src/matmul/matmul.cpp and hls_src/im2col/im2col.cpp
@@ -78,13 +84,13 @@ def kernel_schedule(design: MatmulDesign | Im2colDesign, shape: tuple[int, ...])
         if len(shape) != 3:
             raise ValueError(f"kernel_schedule: shape={shape!r} must be (u, v, w) for a MatmulDesign")
         check_matmul_shape("kernel_schedule", design, *shape)
-        return program_schedule(matmul_program(design, *shape), design)
+        return matmul_program(design, *shape)
     if isinstance(design, Im2colDesign):
         if len(shape) != 5:
             raise ValueError(f"kernel_schedule: shape={shape!r} must be (src_c, src_m, src_n, km, kn)")
         check_im2col_shape("kernel_schedule", design, Im2colShape(*shape))
-        return program_schedule(im2col_program(design, Im2colShape(*shape)), design)
+        return im2col_program(design, Im2colShape(*shape))
     raise TypeError(f"kernel_schedule: design must be a MatmulDesign or an Im2colDesign; got {type(design).__name__}")
 
 
-__all__ = ["kernel_schedule", "program_schedule"]
+__all__ = ["kernel_program", "kernel_schedule", "program_schedule"]

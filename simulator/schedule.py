@@ -329,7 +329,9 @@ def _latency(node: Node) -> int:
 def _first_output(node: Node) -> int:
     """Cycles from a process's start to its first output: a pipelined loop's first iteration, a
     sequential loop's first iteration up to its body's first output (its body read as a
-    sequence), a sequence's parts before its last loop plus that loop's first output."""
+    sequence), a sequence's parts before its last loop plus that loop's first output. A FIFO
+    consumer starts on the first item written (UG1399 "Dataflow": processes joined by streams
+    run concurrently, each as soon as its inputs hold data)."""
     if isinstance(node, Op):
         return node.latency
     if isinstance(node, Loop):

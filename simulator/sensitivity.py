@@ -17,19 +17,10 @@ import dataclasses
 
 from simulator.designs import Im2colDesign, MatmulDesign
 from simulator.hls_verdicts import single_transaction_ii
-from simulator.kernel_schedule import program_schedule
-from simulator.units.im2col_program import im2col_program
-from simulator.units.im2col_schedule import Im2colShape
-from simulator.units.matmul_program import matmul_program
+from simulator.kernel_schedule import kernel_program, program_schedule
 from simulator.units.program import Axi, LoopRun, Program
 
 SCENARIOS = ("as_read", "bursts_fail", "ii_doubled")
-
-
-def _program(design: MatmulDesign | Im2colDesign, shape: tuple[int, ...]) -> Program:
-    if isinstance(design, MatmulDesign):
-        return matmul_program(design, *shape)
-    return im2col_program(design, Im2colShape(*shape))
 
 
 def _worse(run: LoopRun, scenario: str, design: MatmulDesign | Im2colDesign) -> LoopRun:
@@ -54,7 +45,7 @@ def scenario_program(program: Program, scenario: str, design: MatmulDesign | Im2
 
 def sensitivity(design: MatmulDesign | Im2colDesign, shape: tuple[int, ...]) -> dict[str, int]:
     """Static latency (cycles) of the kernel at ``shape`` in every scenario."""
-    program = _program(design, shape)
+    program = kernel_program(design, shape)
     return {
         scenario: program_schedule(scenario_program(program, scenario, design), design).latency_cycles
         for scenario in SCENARIOS

@@ -322,7 +322,8 @@ inline int64_t whole_words(uint64_t end, int buffer) {
 
 // The fetch and the rows of A and of B, each from the layout bits. A or B is held whole when it
 // fits its ring (the input of an FC layer, an activation matrix kept on chip), else it is
-// tiled (matmul_limit) and fetched run by run.
+// tiled (matmul_limit) and fetched run by run. Plain functions per operand, not one template:
+// a DATAFLOW process takes scalars and streams, and each builds its own Rows walk from them.
 void fetch_a(const word_t* a, stream<word_t>& words, uint32_t u, uint32_t v, uint32_t w, uint8_t layout) {
     const ARows rows(u, v, w, (layout & cnnacc::layout_a_tiled) != 0);
     fetch_words(a, rows, whole_words(rows.end(), a_buffer), words);

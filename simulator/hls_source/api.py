@@ -102,20 +102,18 @@ def source_read(design, shape: tuple[int, ...]) -> SourceRead:
     source's operator chains. The trip counts of ``DATA_DEPENDENT_LOOPS`` come from the
     kernel's program (the runs of the compiled C++, checked against gcov counts)."""
     from simulator.designs import MatmulDesign
-    from simulator.kernel_schedule import kernel_schedule
+    from simulator.kernel_schedule import kernel_program
     from simulator.sw_emu_build import HLS_SRC
-    from simulator.units.im2col_program import im2col_program
-    from simulator.units.im2col_schedule import Im2colShape
-    from simulator.units.matmul_program import matmul_program
+    from simulator.units.matmul_program import host_layout
 
-    kernel_schedule(design, shape)  # checks the design and the shape
+    program = kernel_program(design, shape)  # checks the design and the shape
     if isinstance(design, MatmulDesign):
         u, v, w = shape
-        kind, program = "matmul", matmul_program(design, u, v, w)
-        args = {"u": u, "v": v, "w": w, "layout": 0, "has_bias": 0}
+        kind = "matmul"  # the layout the host passes: a row-major operand too large for its ring, tiled
+        args = {"u": u, "v": v, "w": w, "layout": host_layout(design, u, v, w, 0), "has_bias": 0}
     else:
         src_c, src_m, src_n, km, kn = shape
-        kind, program = "im2col", im2col_program(design, Im2colShape(*shape))
+        kind = "im2col"
         args = {"src_c": src_c, "src_m": src_m, "src_n": src_n, "kernel_size_m": km, "kernel_size_n": kn}
     tripcounts: dict[str, tuple[int, int]] = {}
     for label, function in DATA_DEPENDENT_LOOPS[kind].items():

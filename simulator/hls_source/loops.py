@@ -346,7 +346,8 @@ class LoopWalk:
             spread = max(spread, bound)
         # an iteration whose accesses to one memory outnumber its ports spreads them over that
         # many cycles, so its last access comes that much later (a modulo schedule's resource
-        # constraint: n accesses on p ports take ceil(n / p) distinct cycles)
+        # constraint: n accesses on p ports take ceil(n / p) distinct cycles; UG1399
+        # "Optimizing for Throughput", port limits on a pipelined loop's memory accesses)
         iteration = max(1, _iteration_latency(nodes)) + spread - 1
         node = {
             "loop": label,

@@ -272,6 +272,8 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
         if dataflow:  # an array passed between processes is whole only when its producer ends: ping-pong
             processes = [node for node in nodes if "op" not in node]
             own = {c.spelling for c in function.walk_preorder() if c.kind.name in ("VAR_DECL", "PARM_DECL")}
+            # the channels are the variables the region declares or takes and passes between its
+            # processes (UG1399 "Dataflow": streams become FIFOs, arrays ping-pong buffers)
             shared = {  # the region's arrays a process writes and the next one reads: the channels
                 name  # that are not streams (two processes' locals of one name are not a channel)
                 for first, second in zip(processes, processes[1:])

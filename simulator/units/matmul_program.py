@@ -154,6 +154,14 @@ def _window_reads(first, last, window: int, whole: int, restart, capacity: int):
     return beats, reads[:n_reads], read_beats[:n_reads], emitted
 
 
+def run_words(addresses: np.ndarray, lengths: np.ndarray, restart: np.ndarray, word: int) -> np.ndarray:
+    """Words of every run of a fetched operand (the C++ ``Rows::run``): from the first word of
+    a row with ``restart`` on to the last word of the run's last row (rows ascend in a run)."""
+    starts = np.flatnonzero(restart)
+    ends = np.append(starts[1:], len(addresses)) - 1
+    return (addresses[ends] + lengths[ends] - 1) // word - addresses[starts] // word + 1
+
+
 def row_reads(
     design: MatmulDesign,
     addresses: np.ndarray,
@@ -171,9 +179,7 @@ def row_reads(
         restart = np.zeros(len(addresses), np.bool_)
         restart[:1] = True
     first, last = addresses // word, (addresses + lengths - 1) // word
-    starts = np.flatnonzero(restart)
-    ends = np.append(starts[1:], len(first)) - 1
-    capacity = max(whole, int((last[ends] - first[starts] + 1).sum()), int((last - first + 1).sum()))
+    capacity = max(whole, int(run_words(addresses, lengths, restart, word).sum()), int((last - first + 1).sum()))
     beats, reads, read_beats, emitted = _window_reads(first, last, window, whole, restart, capacity)
     cuts = np.flatnonzero(np.diff(reads) != 1) + 1
     runs = np.diff(np.concatenate(([0], cuts, [len(reads)])))
@@ -228,11 +234,8 @@ def _load(design, port: str, stream: str, rows, restart: np.ndarray, window: int
     )
     if whole:
         return run, {"FetchRuns": (1,), "FetchRun": (whole,)}
-    word = design.bytes_per_beat
-    starts = np.flatnonzero(restart)
-    ends = np.append(starts[1:], len(addresses)) - 1
-    counts = (addresses[ends] + lengths[ends] - 1) // word - addresses[starts] // word + 1
-    return run, {"FetchRuns": (len(starts),), "FetchRun": tuple(counts.tolist())}
+    counts = run_words(addresses, lengths, restart, design.bytes_per_beat)
+    return run, {"FetchRuns": (len(counts),), "FetchRun": tuple(counts.tolist())}
 
 
 def stream_a_iteration(design: MatmulDesign) -> int:
