@@ -1,0 +1,4 @@
+# Our rewrite of matrix_multiplier/solution4/directives.tcl (arguments renamed to our kernel's lhs (a) and rhs (b)).
+set_directive_array_reshape -type complete -dim 2 "matrix_mult" lhs
+set_directive_array_reshape -type complete -dim 1 "matrix_mult" rhs
+set_directive_pipeline "matrix_mult"
