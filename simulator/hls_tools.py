@@ -85,6 +85,13 @@ class Tool:
         """The automatic pipelining threshold in trips (0: off)."""
         return 0 if self.vivado else VITIS_AUTO_PIPELINE_TRIPS
 
+    @property
+    def throughput_partition(self) -> bool:
+        """Whether local arrays are partitioned to meet a pipeline's II: Vitis HLS's
+        ``config_array_partition -throughput_driven auto`` default (UG1399
+        "config_array_partition"); Vivado HLS partitions only what it is told to."""
+        return not self.vivado
+
     def argument_ports(self, mode: str, storage: str | None) -> int:
         """RAM ports of a top-level array argument in interface ``mode`` (ap_memory, bram) with
         an optional storage type or core (ram_1p, RAM_2P_BRAM, ...)."""

@@ -227,14 +227,17 @@ def single_transaction_ii(latency: int = DEFAULT_AXI_LATENCY, outstanding: int =
 
 def banks_known(
     site: Site, factor: int, variable: str | None, inner: dict[str, int], loops: set[str],
-    definitions: dict[str, tuple[str, ...]],
+    definitions: dict[str, tuple[str, ...]], constants: dict[str, int] | None = None,
 ) -> bool:  # fmt: skip
     """Whether the tool can tell the banks of the unrolled copies of ``site`` apart: its index,
     with the body's locals replaced by their definitions, names only loop variables (the
     copies then form a window the tool rotates over the banks: the gpayton CNN's
     ``in[0][h + p][w + q]``, cyclic 8 and 12, reaches II 1 in its report), or its bank
-    (index mod ``factor``) does not depend on the other, run-time values."""
-    tokens = expand(site.tokens, definitions)
+    (index mod ``factor``) does not depend on the other, run-time values; ``constants`` are
+    the names whose values are known where the loop is (a ``constexpr`` lane count)."""
+    tokens = _members(expand(site.tokens, definitions))
+    known = {name: value for name, value in (constants or {}).items() if name not in inner and name != variable}
+    tokens = tuple(str(known[token]) if token in known else token for token in tokens)
     names = _names(tokens) - set(inner) - ({variable} if variable else set()) - loops
     if not names:
         return True
@@ -337,6 +340,17 @@ def _burst_failure(site: Site, variable, step, inner, changed, copies) -> str | 
     if abs(strides[0]) != copies:
         return f"the stride is {strides[0]} elements, not sequential"
     return None
+
+
+def _members(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """``tokens`` with each member access (``steps . tk``, ``p -> n``) one name: a run-time value."""
+    joined: list[str] = []
+    for token in tokens:
+        if joined and len(joined) >= 2 and joined[-1] in (".", "->") and re.fullmatch(r"[A-Za-z_]\w*", token):
+            joined[-2:] = [f"{joined[-2]}__{token}"]
+        else:
+            joined.append(token)
+    return tuple(joined)
 
 
 def _names(tokens: tuple[str, ...]) -> set[str]:

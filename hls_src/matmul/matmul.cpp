@@ -62,7 +62,11 @@ constexpr int b_buffer = cnnacc::design::matmul_b_buffer;
 constexpr int word_bytes = cnnacc::word_bytes;
 constexpr uint64_t product_shift = 18;  // the second product of a DSP48E2 pair starts at bit 18
 constexpr uint64_t product_mask = (uint64_t{1} << product_shift) - 1;
-constexpr int bias_entries = tile_u > max_w ? tile_u : max_w;  // a band's rows or all columns
+// Column entries are kept a tile's span apart, the span rounded up to whole chunks of lanes,
+// so lane l of every chunk reads bank l (cyclic partition by lanes): a compile-time bank.
+constexpr int lane_span = (tile_w + lanes - 1) / lanes * lanes;
+constexpr int column_entries = (max_w + tile_w - 1) / tile_w * lane_span;
+constexpr int bias_entries = tile_u > column_entries ? tile_u : column_entries;  // a band's rows or all columns
 constexpr uint32_t partial_distance = 4;  // beats from writing a row's partial sums to reading them
 
 typedef bytes_t<tile_v> a_row_t;  // one row of an A tile, zero past its depth
@@ -519,11 +523,14 @@ RequantizeTiles:
         if (has_bias && (bias_columns ? tile == 0 : steps.tk == 0)) {
             const uint32_t entries = bias_columns ? w : rows;
             const uint32_t offset = bias_columns ? 0 : steps.ti * tile_u;
-            uint32_t entry = 0, field = 0;
+            // a column's entry: its tile's span plus its place in the tile; a row's: the row
+            const uint32_t span = bias_columns ? lane_span : tile_w;
+            uint32_t base = 0, place = 0, field = 0;
         LoadBias:
             for (uint32_t i = 0; i < entries * fields; ++i) {
 #pragma HLS PIPELINE II = 1
                 const int32_t word = bias[offset * fields + i];
+                const uint32_t entry = base + place;
                 if (field == 0) {
                     bias_buffer[entry] = word;
                 } else if (field == 1) {
@@ -533,7 +540,10 @@ RequantizeTiles:
                 }
                 if (++field == fields) {
                     field = 0;
-                    ++entry;
+                    if (++place == tile_w) {
+                        place = 0;
+                        base += span;
+                    }
                 }
             }
         }
@@ -546,14 +556,21 @@ RequantizeTiles:
             if (chunk == 0) {
                 acc = acc_rows.read();
             }
+            // a row's bias and scale: one read of one entry, for every lane
+            const bool by_row = !bias_columns;
+            const int64_t row_offset = has_bias && by_row ? int64_t{bias_buffer[r]} : int64_t{0};
+            const uint32_t row_m0 = channel_scales && by_row ? m0_buffer[r] : M0;
+            const uint32_t row_shift = channel_scales && by_row ? uint32_t{shift_buffer[r]} : n;
             for (int lane = 0; lane < lanes; ++lane) {
                 const uint32_t c = chunk * lanes + lane;
                 if (c < cols) {
-                    const uint32_t entry = bias_columns ? steps.tk * tile_w + c : r;
-                    const int64_t offset = !has_bias ? 0 : bias_buffer[entry];
+                    const uint32_t entry = steps.tk * lane_span + chunk * lanes + lane;  // bank: lane
+                    const bool by_column = bias_columns && has_bias;
+                    const int64_t offset = by_column ? int64_t{bias_buffer[entry]} : row_offset;
                     const acc_t value = static_cast<acc_t>(acc.v[c] + offset);
-                    const uint32_t m0 = channel_scales ? m0_buffer[entry] : M0;
-                    const uint32_t shift = channel_scales ? shift_buffer[entry] : n;
+                    const bool scaled = bias_columns && channel_scales;
+                    const uint32_t m0 = scaled ? m0_buffer[entry] : row_m0;
+                    const uint32_t shift = scaled ? uint32_t{shift_buffer[entry]} : row_shift;
                     const uint8_t code = cnnacc::requantize(value, m0, shift, zero_out);
                     out.v[c] = code < output_floor ? output_floor : code;
                 }

@@ -119,7 +119,8 @@ class Calls:
                 | self._argument_env(call, callee, context)
             )
             inner = _Context(context.function, env)
-            for known in ("arrays", "partitioned", "streams", "factors", "ranges", "axi", "axi_bits"):
+            inner.unrolling = context.unrolling
+            for known in ("arrays", "local_arrays", "partitioned", "streams", "factors", "ranges", "axi", "axi_bits"):
                 setattr(inner, known, getattr(context, known))
             nodes.append(self._function(callee, inner, call.referenced.spelling, bindings))
         rest = self._statement(statement, context, skip_calls=True)

@@ -29,6 +29,7 @@ class _Context:
     factors: dict[str, int] = field(default_factory=dict)  # cyclic / block partition factors
     ports: dict[str, int] = field(default_factory=dict)  # RAM ports of an array (default: dual-port)
     arrays: set[str] = field(default_factory=set)  # block-RAM arrays (local or ap_memory ports)
+    local_arrays: set[str] = field(default_factory=set)  # the block-RAM arrays the function declares
     streams: set[str] = field(default_factory=set)
     ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # enclosing loop variables
     aliases: dict[str, str] = field(default_factory=dict)  # parameter -> the caller's array
@@ -36,3 +37,4 @@ class _Context:
     axi_bits: dict[str, int] = field(default_factory=dict)  # an m_axi port's element width
     distances: dict[str, float] = field(default_factory=dict)  # DEPENDENCE inter: iterations apart (inf: none)
     definitions: dict[str, str] = field(default_factory=dict)  # a local -> its initializer's text
+    unrolling: bool = False  # inside a pipelined loop or function: every loop below is unrolled

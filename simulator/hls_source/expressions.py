@@ -72,6 +72,9 @@ class Expressions:
                     context.partitioned.add(declaration.spelling)  # Vitis maps a small array to registers
                 elif declaration.type.kind.name in ("CONSTANTARRAY", "INCOMPLETEARRAY"):
                     context.arrays.add(declaration.spelling)
+                    context.local_arrays.add(declaration.spelling)
+                elif declaration.type.get_canonical().kind.name in ("RECORD", "UNEXPOSED", "ELABORATED"):
+                    context.local_arrays.add(declaration.spelling)  # a struct's member arrays are its own
                 value = _initializer(declaration)
                 info = self._expr(value, context, skip_calls) if value is not None else _Expr()
                 info.writes.add(declaration.spelling)

@@ -21,8 +21,9 @@ from simulator import hls_ops, hls_verdicts
 from simulator.hls_source.context import _Context
 from simulator.hls_source.cursors import ASSIGNMENTS, CASTS, LOOPS, _base_name, _loop_variable, _operator, _text
 from simulator.hls_source.evaluation import _arithmetic
-from simulator.hls_source.nest import _arrays_of, _iteration_latency, _plain, _unrolled, _walk
+from simulator.hls_source.nest import _arrays_of, _iteration_latency, _plain, _unrolled, _unrolled_ports, _walk
 from simulator.hls_source.pragmas import Pragma
+from simulator.hls_tools import Tool
 
 
 class LoopWalk:
@@ -35,6 +36,7 @@ class LoopWalk:
     (``reader``)."""
 
     path: Path
+    tool: Tool
     directives: dict[str, list[Pragma]]
     pipeline_loops: int
     use_min: bool
@@ -62,6 +64,8 @@ class LoopWalk:
         def _step(self, increment, variable: str, context: _Context) -> int | None: ...
 
         def _declared(self, body, seen: frozenset = frozenset()) -> frozenset[str]: ...
+
+        def _constant(self, reference) -> int | None: ...
 
         def _statements(self, statements, context: _Context) -> list[dict]: ...
 
@@ -167,12 +171,20 @@ class LoopWalk:
             local = hls_verdicts.definitions(body)
             loops = set(context.ranges)
             for name, factor in context.factors.items():
-                unknown = [site for site in sites if site.array == name and
-                           not hls_verdicts.banks_known(site, factor, variable, inner, loops, local)]  # fmt: skip
+                mine = [site for site in sites if site.array == name]
+                known = context.env | self._constants_in(body)
+                unknown = [site for site in mine if not hls_verdicts.banks_known(
+                    site, factor, variable, inner, loops, local, known)]  # fmt: skip
                 if factor > 1 and unknown and inner and name not in context.axi:
-                    count = max(  # the body's accesses, or the copies of the sites (through calls too)
-                        sum(c for (array, _), c in ports.items() if array == name),
-                        sum(math.prod(n for v, n in inner.items() if v in site.tokens) for site in unknown),
+
+                    def copies(found) -> int:
+                        expanded = [hls_verdicts.expand(site.tokens, local) for site in found]
+                        return sum(math.prod(n for v, n in inner.items() if v in tokens) for tokens in expanded)
+
+                    count = max(  # the body's accesses but those at known banks, or the unknown sites' copies
+                        sum(c for (array, _), c in ports.items() if array == name)
+                        - copies(site for site in mine if site not in unknown),
+                        copies(unknown),
                     )
                     ii = math.ceil(count / context.ports.get(name, hls_ops.BRAM_PORTS))
                     raised.append((name, ii, f"{count} accesses at a run-time offset into an array partitioned by "
@@ -189,6 +201,17 @@ class LoopWalk:
             node["body"] = [*node["body"], wait]
         return node
 
+    def _constants_in(self, body) -> dict[str, int]:
+        """The names ``body`` reads whose values are known before it runs (const and global
+        integers: a ``constexpr`` lane count)."""
+        found = {}
+        for cursor in body.walk_preorder():
+            if cursor.kind.name == "DECL_REF_EXPR" and cursor.spelling not in found:
+                value = self._constant(cursor)
+                if value is not None:
+                    found[cursor.spelling] = value
+        return found
+
     def _loop_node(self, loop, label: str, context: _Context) -> dict:
         children = list(loop.get_children())
         body = children[-1] if loop.kind.name != "DO_STMT" else children[0]
@@ -203,13 +226,18 @@ class LoopWalk:
             start = self._loop_start(children, context)
             if start is not None:
                 context.ranges[variable] = (min(start, start + trips - 1), max(start, start + trips - 1))
+        pipeline = by_name.get("PIPELINE")
+        outer_unrolling = context.unrolling
+        context.unrolling = outer_unrolling or pipeline is not None and "off" not in pipeline.options
         nodes = self._statements(inner, context)
         context.ranges = saved
+        context.unrolling = outer_unrolling
         nodes = nodes or [{"op": "empty", "latency": 0}]
         arrays = _arrays_of(nodes)
         same = self._copy_invariant(body, variable)  # arrays every copy of the body reads at one element
+        if outer_unrolling:  # below a pipelined loop or function: unrolled (UG1399 "pipeline")
+            return _unrolled(label, trips, nodes, arrays, same)
         within = {"local": self._declared(body), "body": body}  # what a pipelined body is read with
-        pipeline = by_name.get("PIPELINE")
         unroll = by_name.get("UNROLL")
         if unroll is not None:
             factor = unroll.options.get("factor")
@@ -307,10 +335,9 @@ class LoopWalk:
         """A pipelined loop: II = max(target, memory ports, recurrence through values not
         declared in its body, ``local``); the iteration latency is the body's, every nested
         loop unrolled."""
-        ports: Counter = Counter()
+        ports = _unrolled_ports(nodes)
         recurrences: dict[str, float] = {}
         for node in _walk(nodes):
-            ports.update(node.get("_ports", {}))
             for name, length in node.get("_recurrences", {}).items():
                 if name.split(".")[0] not in local:  # a value declared in the body starts again every iteration
                     recurrences[name] = max(recurrences.get(name, 0.0), length)
@@ -334,6 +361,12 @@ class LoopWalk:
             else:
                 per_array[name] += count  # a block RAM's reads and writes share its ports
         for name, count in per_array.items():
+            if (
+                self.tool.throughput_partition
+                and name.split(".")[0] in context.local_arrays
+                and name not in context.ports
+            ):
+                continue  # partitioned by the tool as far as the target II needs (throughput-driven)
             if body is not None and count > 1:  # copies that reach one element share its access
                 count = min(count, self._distinct_accesses(body, name, context) or count)
             ports_of = context.ports.get(name, hls_ops.BRAM_PORTS)

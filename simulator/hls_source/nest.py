@@ -19,6 +19,25 @@ def _walk(nodes: list[dict]):
         yield from _walk(node.get("body", []))
 
 
+def _unrolled_ports(nodes: list[dict], copies: int = 1) -> Counter:
+    """Memory accesses of a body in which every nested loop is unrolled (a pipelined loop's or
+    function's, UG1399 "pipeline": the loops below a pipelined scope are unrolled): a loop's
+    accesses count once per trip, except those of the arrays every copy reaches at one element
+    (``_same``: read once, written once)."""
+    ports: Counter = Counter()
+    for node in nodes:
+        if "body" not in node:  # a loop's or region's own count sums its body's
+            for key, count in node.get("_ports", {}).items():
+                ports[key] += count * copies
+        else:
+            trips = node.get("trip_count") or 1 if "loop" in node else 1
+            inner = _unrolled_ports(node["body"], copies * trips)
+            same = node.get("_same", frozenset())
+            for key, count in inner.items():
+                ports[key] += count // trips if key[0] in same else count
+    return ports
+
+
 def _arrays_of(nodes: list[dict]) -> set[str]:
     found: set[str] = set()
     for node in nodes:
@@ -65,7 +84,7 @@ def _unrolled(label: str, trips: int, nodes: list[dict], arrays: set[str], same:
         latency = once + math.ceil(math.ceil(math.log2(max(1, trips))) * recurrence - 1e-9)
     else:  # a multi-cycle core (floating point is not reassociated): one after the other
         latency = once + max(0, trips - 1) * math.ceil(recurrence - 1e-9)
-    return {
+    node = {
         "op": f"{label} (unrolled x{trips})",
         "latency": latency,
         "_arrays": set(arrays),
@@ -73,6 +92,10 @@ def _unrolled(label: str, trips: int, nodes: list[dict], arrays: set[str], same:
         "_recurrence": recurrence,
         "_recurrences": recurrences,
     }
+    reads, writes = _values({"body": nodes})  # what its copies read and write, when known
+    if reads is not None and writes is not None:
+        node["_reads"], node["_writes"] = reads, writes
+    return node
 
 
 def _parallel(nodes: list[dict]) -> list[dict]:

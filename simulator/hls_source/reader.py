@@ -203,8 +203,12 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
         body = next((child for child in function.get_children() if child.kind.name == "COMPOUND_STMT"), None)
         if body is None:
             self._fail(function, f"function {name} has no body")
-        context = _Context(name, dict(caller.env), partitioned=set(self.small_globals))
         pragmas = self.scope_pragmas(body) + self.directives.get(name, [])
+        # a pipelined function unrolls every loop below it, in the functions it calls too (UG1399
+        # "pipeline": "all loops in the hierarchy below are automatically unrolled")
+        pipeline = next((p for p in pragmas if p.name == "PIPELINE" and "off" not in p.options), None)
+        unrolling = caller.unrolling or pipeline is not None
+        context = _Context(name, dict(caller.env), partitioned=set(self.small_globals), unrolling=unrolling)
         self._apply_arrays(pragmas, context)
         # array arguments are block-RAM ports (ap_memory) and pointers m_axi ports in the Vitis
         # kernel flow, block RAM in the Vivado IP flow (the default here) unless an INTERFACE
@@ -257,12 +261,16 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
             if pragma.name == "INTERFACE" and "num_read_outstanding" in pragma.options:
                 self.outstanding = int(_arithmetic(pragma.options["num_read_outstanding"]) or self.outstanding)
         nodes = self._statements(list(body.get_children()), context)
+        caller.local_arrays |= context.local_arrays  # (static) locals of a callee a caller's loop may reach
         for node in _walk(nodes):  # the accesses count against the caller's arrays
             if node.get("_ports"):
                 ports: Counter = Counter()
                 for (array, way), count in node["_ports"].items():
                     ports[(context.aliases.get(array, array), way)] += count
                 node["_ports"] = dict(ports)
+        if pipeline is not None and not caller.unrolling:  # one iteration of a pipeline per call
+            target = int(_arithmetic(pipeline.options.get("ii", "1")) or 1)
+            nodes = [self._pipelined(name, 1, target, nodes, context, True, local=self._declared(body), body=body)]
         dataflow = any(p.name == "DATAFLOW" for p in pragmas)
         if dataflow:  # the processes overlap by the dataflow rule, not as independent modules
             nodes = [child for node in nodes for child in (node["body"] if node.get("kind") == "parallel" else [node])]
