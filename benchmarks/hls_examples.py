@@ -139,6 +139,8 @@ def summary(rows: list[dict]) -> dict:
         "timeouts": counts["timeout"],
         "tracebacks": counts["traceback"],
         "estimated_percent": round(100 * counts["estimated"] / max(1, len(rows)), 1),
+        # estimates whose latency is '?' as csynth prints it: a loop of run-time bound, no tripcount
+        "latency_unknown": sum(row["status"] == "estimated" and row["latency_max"] is None for row in rows),
         "refusals": dict(sorted(causes.items(), key=lambda item: -item[1]["count"])),
         "slowest": [{"project": row["project"], "seconds": row["seconds"]} for row in timed[:5]],
     }
@@ -165,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.json:
             row = rows[-1]
             result = row.get("latency_max", row.get("cause", ""))
+            result = "?" if result is None else result
             print(f"{row['project']:<75} {row['status']:<10} {row.get('seconds', 0):>6.2f} s  {result}", flush=True)
     worker.stop()
     report = summary(rows)
@@ -172,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"rows": rows, "summary": report}, indent=2))
         return 0
     print(
-        f"\n{report['estimated']} of {report['projects']} estimated ({report['estimated_percent']} %), "
+        f"\n{report['estimated']} of {report['projects']} estimated ({report['estimated_percent']} %; "
+        f"{report['latency_unknown']} of them with latency '?' as csynth prints a loop of unknown trips), "
         f"{report['refused']} refused, {report['timeouts']} timeouts, {report['tracebacks']} tracebacks"
     )
     for cause, group in report["refusals"].items():

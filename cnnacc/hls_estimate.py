@@ -99,13 +99,21 @@ def _print_source_estimate(args: argparse.Namespace, source, top: str, options: 
     if args.emit_nest:
         print(json.dumps(nest, indent=2))
         return
-    data = source_report(nest, smallest, warnings, found.bursts, found.conflicts, options.get("tool"))
+    data = source_report(
+        nest, smallest, warnings, found.bursts, found.conflicts, options.get("tool"), found.unknown_trips
+    )
     if args.json:
         print(json.dumps(data | facts | {"source": str(source), "top": top}, indent=2))
         return
     for line in [burst.log_line() for burst in found.bursts] + [c.log_line() for c in found.conflicts]:
         print(line)  # as the tool's log would print them
-    print(estimate_nest(nest).format_table())
+    table = estimate_nest(nest).format_table()
+    if found.unknown_trips:  # the top's line as csynth prints it: '?' above a loop of unknown trips
+        low = data["latency_cycles_min"]
+        table = table.rsplit("\n", 1)[0] + f"\ntop {top}: latency ? cycles (at least {low}), interval ? cycles"
+        print(table)
+        return
+    print(table)
     if smallest is not None:
         low = data["latency_cycles_min"]
         print(f"latency with the smallest trip counts and shortest branches: {low} cycles (estimate)")

@@ -60,6 +60,8 @@ def run_case(case: dict, folder: Path = CASES) -> dict:
         )
     except (SourceError, ValueError) as error:
         return row | {"error": str(error)}
+    if estimate["latency_cycles_max"] is None:  # a loop of unknown trips: '?'
+        return row | {"error": f"latency '?': unknown trip counts at {', '.join(estimate['unknown_trip_counts'])}"}
     row |= {"estimate_min": estimate["latency_cycles_min"], "estimate_max": estimate["latency_cycles_max"]}
     # relative errors; a report of 0 cycles counts each cycle of difference as 100 %
     row["error_max"] = (row["estimate_max"] - real["max"]) / max(1, real["max"])

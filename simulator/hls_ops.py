@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 DEFAULT_CLOCK_NS = 10.0  # Vitis HLS's default clock (create_clock -period 10)
 CLOCK_UNCERTAINTY = 0.27  # Vitis HLS's default clock uncertainty: 27 % of the period
+VIVADO_HLS_UNCERTAINTY = 0.125  # Vivado HLS's: 12.5 % (UG902 "Specifying the Clock Frequency")
 REFERENCE_CLOCK_NS = 5.0
 DEFAULT_AXI_LATENCY = 64
 BRAM_PORTS = 2  # a true dual-port block RAM
@@ -106,6 +107,7 @@ class Target:
 
     clock_ns: float = DEFAULT_CLOCK_NS
     family: str = "ultrascale"
+    uncertainty: float = CLOCK_UNCERTAINTY  # the part of the period kept as margin
 
     def __post_init__(self):
         if not 0.5 <= self.clock_ns <= 100:
@@ -114,14 +116,14 @@ class Target:
             raise ValueError(f"device family {self.family!r} is not known; expected one of {FAMILIES}")
 
     @classmethod
-    def for_part(cls, part: str | None, clock_ns: float | None) -> Target:
+    def for_part(cls, part: str | None, clock_ns: float | None, uncertainty: float = CLOCK_UNCERTAINTY) -> Target:
         """The target of an AMD part name (xc7*: 7 series, else UltraScale / UltraScale+)."""
         family = "7series" if part and part.lower().startswith("xc7") else "ultrascale"
-        return cls(DEFAULT_CLOCK_NS if clock_ns is None else float(clock_ns), family)
+        return cls(DEFAULT_CLOCK_NS if clock_ns is None else float(clock_ns), family, uncertainty)
 
     @property
     def budget_ns(self) -> float:
-        return self.clock_ns * (1 - CLOCK_UNCERTAINTY)
+        return self.clock_ns * (1 - self.uncertainty)
 
     def _index(self) -> int:
         return FAMILIES.index(self.family)

@@ -86,6 +86,26 @@ class Tool:
         return 0 if self.vivado else VITIS_AUTO_PIPELINE_TRIPS
 
     @property
+    def clock_uncertainty(self) -> float:
+        """The default clock uncertainty, a fraction of the period: 27 % in Vitis HLS (UG1399
+        "Specifying the Clock Frequency"), 12.5 % in Vivado HLS (UG902, the same section; the
+        reports of Vivado HLS 2017.2 and 2018.2 in tests/data/hls_reports/ print 1.25 ns at
+        10 ns and 0.62 ns at 5 ns)."""
+        from simulator.hls_ops import CLOCK_UNCERTAINTY, VIVADO_HLS_UNCERTAINTY
+
+        return VIVADO_HLS_UNCERTAINTY if self.vivado else CLOCK_UNCERTAINTY
+
+    @property
+    def promotes_in_pipelines(self) -> bool:
+        """Whether an array element a pipelined loop reads and writes at one address is kept
+        in a register for the loop (scalar promotion): Vitis HLS does (the UG871 matrixmul's
+        ``res[i][j] +=`` over k pipelined reaches II 1 in bol-edu and sssh311318's Vitis
+        reports), Vivado HLS does not (the same loop pipelined reads res every iteration, II 2,
+        in nehagour-lab's 2017.2 and cpantel's 2018.2 reports; not pipelined, Vivado HLS
+        2019.2 keeps it in a register: MukulSingh105's report has no read port on res)."""
+        return not self.vivado
+
+    @property
     def throughput_partition(self) -> bool:
         """Whether local arrays are partitioned to meet a pipeline's II: Vitis HLS's
         ``config_array_partition -throughput_driven auto`` default (UG1399

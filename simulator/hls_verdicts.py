@@ -400,7 +400,8 @@ def _element(cursor) -> tuple[str, tuple[str, ...], list]:
         stripped = base
         while stripped.kind.name in ("UNEXPOSED_EXPR", "PAREN_EXPR") and list(stripped.get_children()):
             stripped = next(stripped.get_children())
-        counts.append(base.type.element_count if base.type.kind.name == "CONSTANTARRAY" else None)
+        typed = base if base.type.kind.name == "CONSTANTARRAY" else stripped  # a row decays to a pointer
+        counts.append(typed.type.element_count if typed.type.kind.name == "CONSTANTARRAY" else None)
         cursor = stripped
     name = _base(cursor)
     tokens: tuple[str, ...] = ()

@@ -67,6 +67,8 @@ constexpr uint64_t product_mask = (uint64_t{1} << product_shift) - 1;
 constexpr int lane_span = (tile_w + lanes - 1) / lanes * lanes;
 constexpr int column_entries = (max_w + tile_w - 1) / tile_w * lane_span;
 constexpr int bias_entries = tile_u > column_entries ? tile_u : column_entries;  // a band's rows or all columns
+constexpr int bias_words = 3 * bias_entries;                                    // (bias, M0, n) each
+constexpr int requant_beats = tile_u * (lane_span / lanes);                     // a tile's rows by chunks
 constexpr uint32_t partial_distance = 4;  // beats from writing a row's partial sums to reading them
 
 typedef bytes_t<tile_v> a_row_t;  // one row of an A tile, zero past its depth
@@ -430,6 +432,7 @@ void compute(stream<a_row_t>& a_rows, stream<b_row_t>& b_rows, stream<acc_row_t>
 ComputeBeats:
     while (s < count) {
 #pragma HLS PIPELINE II = 1
+        CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 1 max = CNNACC_MATMUL_MAX_ROW_BEATS)
         const uint32_t rows = now.rows;
         const uint32_t depth = now.depth;
         if (t < depth) {
@@ -517,6 +520,7 @@ void requantize(stream<acc_row_t>& acc_rows, stream<out_row_t>& out_rows, const 
     Steps steps(u, v, w);
 RequantizeTiles:
     for (uint32_t tile = 0; tile < steps.out_tiles(); ++tile) {
+        CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 1 max = CNNACC_MATMUL_MAX_OUT_TILES)
         const uint32_t rows = extent(u, tile_u, steps.ti);
         const uint32_t cols = extent(w, tile_w, steps.tk);
         const uint32_t chunks = (cols + lanes - 1) / lanes;
@@ -529,6 +533,7 @@ RequantizeTiles:
         LoadBias:
             for (uint32_t i = 0; i < entries * fields; ++i) {
 #pragma HLS PIPELINE II = 1
+                CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 1 max = bias_words)
                 const int32_t word = bias[offset * fields + i];
                 const uint32_t entry = base + place;
                 if (field == 0) {
@@ -553,6 +558,7 @@ RequantizeTiles:
     RequantizeRows:
         for (uint32_t t = 0; t < rows * chunks; ++t) {
 #pragma HLS PIPELINE II = 1
+            CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 1 max = requant_beats)
             if (chunk == 0) {
                 acc = acc_rows.read();
             }

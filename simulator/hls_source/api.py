@@ -27,6 +27,7 @@ class SourceRead:
     warnings: list[str]
     bursts: list[hls_verdicts.Burst]
     conflicts: list[hls_verdicts.Conflict]
+    unknown_trips: tuple[str, ...] = ()  # file:line of the loops whose trip count is '?'
 
 
 def read_source_verdicts(path, top: str, **options) -> SourceRead:
@@ -37,7 +38,8 @@ def read_source_verdicts(path, top: str, **options) -> SourceRead:
     bursts, conflicts = list(reader.bursts.values()), list(reader.conflicts.values())
     reader.use_min = True
     smallest = reader.nest()
-    return SourceRead(nest, None if smallest == nest else smallest, reader.warnings, bursts, conflicts)
+    unknown = tuple(reader.unknown_trips)
+    return SourceRead(nest, None if smallest == nest else smallest, reader.warnings, bursts, conflicts, unknown)
 
 
 def read_source(path, top: str, **options) -> tuple[dict, dict | None, list[str]]:
@@ -47,30 +49,51 @@ def read_source(path, top: str, **options) -> tuple[dict, dict | None, list[str]
 
 
 def source_report(
-    nest: dict, smallest: dict | None, warnings: list[str], bursts=(), conflicts=(), tool: str | None = None
+    nest: dict,
+    smallest: dict | None,
+    warnings: list[str],
+    bursts=(),
+    conflicts=(),
+    tool: str | None = None,
+    unknown_trips: tuple[str, ...] = (),
 ) -> dict:
     """The nest model's JSON report of a nest read from source (``ScheduleReport.to_json``)
     with ``latency_cycles_min`` / ``latency_cycles_max``, the reader's warnings, its burst and
-    conflict verdicts, the tool whose rules it follows and what the numbers are."""
+    conflict verdicts, the tool whose rules it follows and what the numbers are. With loops of
+    ``unknown_trips`` the latency and interval are None ('?' in csynth) but for the minimum."""
     from simulator.schedule import estimate_nest
 
     report = estimate_nest(nest)
     low = report.latency_cycles if smallest is None else estimate_nest(smallest).latency_cycles
-    return report.to_json() | {
-        "latency_cycles_min": min(low, report.latency_cycles),
-        "latency_cycles_max": max(low, report.latency_cycles),
-        "estimate": "static schedule model of the source (simulator/hls_source/), not a csynth report",
-        "warnings": warnings,
-        "tool": str(Tool.parse(tool)),
-        "bursts": [burst.to_json() for burst in bursts],
-        "conflicts": [conflict.to_json() for conflict in conflicts],
-    }
+    unknown = {"latency_cycles": None, "interval_cycles": None} if unknown_trips else {}
+    return (
+        report.to_json()
+        | unknown
+        | {
+            "latency_cycles_min": min(low, report.latency_cycles),
+            "latency_cycles_max": None if unknown_trips else max(low, report.latency_cycles),
+            "unknown_trip_counts": list(unknown_trips),
+            "estimate": "static schedule model of the source (simulator/hls_source/), not a csynth report",
+            "warnings": warnings,
+            "tool": str(Tool.parse(tool)),
+            "bursts": [burst.to_json() for burst in bursts],
+            "conflicts": [conflict.to_json() for conflict in conflicts],
+        }
+    )
 
 
 def estimate_source(path, top: str, **options) -> dict:
     """``source_report`` of ``top`` in ``path``; ``options`` as for ``read_source``."""
     found = read_source_verdicts(path, top, **options)
-    return source_report(found.nest, found.smallest, found.warnings, found.bursts, found.conflicts, options.get("tool"))
+    return source_report(
+        found.nest,
+        found.smallest,
+        found.warnings,
+        found.bursts,
+        found.conflicts,
+        options.get("tool"),
+        found.unknown_trips,
+    )
 
 
 # Loops of the hls_src kernels whose trip count the source does not fix: it depends on data

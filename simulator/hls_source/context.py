@@ -38,3 +38,4 @@ class _Context:
     distances: dict[str, float] = field(default_factory=dict)  # DEPENDENCE inter: iterations apart (inf: none)
     definitions: dict[str, str] = field(default_factory=dict)  # a local -> its initializer's text
     unrolling: bool = False  # inside a pipelined loop or function: every loop below is unrolled
+    carrier: str | None = None  # the variable of the innermost loop not unrolled (its iterations follow)

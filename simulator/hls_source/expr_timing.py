@@ -89,10 +89,23 @@ def _merge_all(parts: list[_Expr]) -> _Expr:
 def _independent(read: set[str], written: set[str], context: _Context) -> bool:
     """Whether reads and writes of one array at these indices carry no dependence across
     iterations the tool would see: every index affine in the enclosing loop variables or a
-    constant, and no constant index both read and written (``count[0] += 1`` is a recurrence)."""
-    constants = {text.strip() for text in read | written if re.fullmatch(r"\s*\d+\s*", text)}
-    shared = constants & {text.strip() for text in read} & {text.strip() for text in written}
+    constant, and no index both read and written that the innermost loop does not move
+    (``count[0] += 1`` is a recurrence)."""
+    both = {text.strip() for text in read} & {text.strip() for text in written}
+    # one element at every iteration: a constant index, or one the variable of the loop whose
+    # iterations follow each other does not move (res[i][j] += over k reads what the
+    # iteration before wrote); a loop unrolled in a pipeline is not that loop, its pipeline is
+    carrier = [context.carrier] if context.carrier else []
+    shared = {text for text in both if not any(re.search(rf"\b{re.escape(v)}\b", _expanded(text, context))
+                                               for v in carrier)}  # fmt: skip
     return not shared and all(_affine_in(text, context) for text in read | written)
+
+
+def _expanded(text: str, context: _Context) -> str:
+    """An index with the locals computed from loop variables replaced by their definitions."""
+    for name, definition in context.definitions.items():
+        text = re.sub(rf"\b{re.escape(name)}\b", f"( {definition} )", text)
+    return text
 
 
 def _affine_in(text: str, context: _Context) -> bool:

@@ -16,6 +16,7 @@ from simulator import hls_ops
 from simulator.hls_source.context import SMALL_ARRAY, _Context
 from simulator.hls_source.cursors import (
     CASTS,
+    INTEGERS,
     LOOPS,
     _base_name,
     _elements,
@@ -341,6 +342,9 @@ class Expressions:
                     name = _base_name(child) if child.kind.name in CASTS | {"DECL_REF_EXPR"} else ""
                     if name in context.ranges and context.ranges[name][0] >= 0:
                         bits[index] = min(bits[index], max(1, context.ranges[name][1].bit_length()))
+            declared = [_promoted_width(child) for child in cursor.get_children() if not _is_operator_ref(child)]
+            if len(declared) == 2 and all(declared) and min(bits) > 18:  # C promotes char * char to int:
+                bits = [max(b, hls_ops.SMALL_MULTIPLY_BITS + 1) for b in declared]  # one DSP multiply
             return self.target.multiply(*(bits + bits)[:2])
         if operator in ("/", "%"):
             if floating:
@@ -361,6 +365,18 @@ class Expressions:
         if operator in ONE_CYCLE:
             return self.target.combinational("logic")
         return hls_ops.Op(0, 0.0)
+
+
+def _promoted_width(cursor) -> int | None:
+    """Bits of an integer operand before C's integer promotion (a char promoted to int), or
+    None when it was not promoted."""
+    children = list(cursor.get_children())
+    if cursor.kind.name != "UNEXPOSED_EXPR" or len(children) != 1:
+        return None
+    outer, inner = cursor.type.get_canonical(), children[0].type.get_canonical()
+    if outer.kind.name in INTEGERS and inner.kind.name in INTEGERS and 0 < inner.get_size() < outer.get_size():
+        return 8 * inner.get_size()
+    return None
 
 
 IP_CORES = {

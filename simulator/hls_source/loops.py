@@ -78,7 +78,7 @@ class LoopWalk:
         saved, self._site = self._site, (loop.location.file.name if loop.location.file else str(self.path),
                                          loop.location.line)  # fmt: skip
         saved_promoted = self._promoted
-        self._promoted = saved_promoted | self._promotions(loop, context)
+        self._promoted = saved_promoted | self._promotions(loop, label, context)
         node = self._loop_node(loop, label, context)
         self._promoted = saved_promoted
         node["_locals"] = self._declared(loop)  # its variable and body's locals start again each run
@@ -91,13 +91,15 @@ class LoopWalk:
             pipelined = node["body"][1]
         return self._charge_verdicts(loop, label, node, pipelined, context)
 
-    def _promotions(self, loop, context: _Context) -> frozenset[str]:
+    def _promotions(self, loop, label: str, context: _Context) -> frozenset[str]:
         """The subscripts of an innermost loop that the tool keeps in a register for the whole
         loop (LLVM's scalar promotion, which Vivado and Vitis HLS run): an element of a
         block-RAM array read and written at an address the loop does not change, the array
         accessed nowhere else in the loop. The Xilinx matrixmul tutorial's ``res[i][j] +=``
         over k is read once and written once (its report's res port has no read data)."""
         if any(inner.kind.name in LOOPS for inner in loop.walk_preorder() if inner != loop):
+            return frozenset()
+        if not self.tool.promotes_in_pipelines and self._pipeline_pragma(loop, label, context) is not None:
             return frozenset()
         changed = hls_verdicts.changed_names(loop)
         texts: dict[str, set[str]] = {}
@@ -201,6 +203,13 @@ class LoopWalk:
             node["body"] = [*node["body"], wait]
         return node
 
+    def _pipeline_pragma(self, loop, label: str, context: _Context) -> Pragma | None:
+        """The loop's PIPELINE pragma or directive, unless it is ``off``."""
+        body = list(loop.get_children())[-1 if loop.kind.name != "DO_STMT" else 0]
+        pragmas = self.scope_pragmas(body) if body.kind.name == "COMPOUND_STMT" else []
+        pragmas += self.directives.get(f"{context.function}/{label}", [])
+        return next((p for p in pragmas if p.name == "PIPELINE" and "off" not in p.options), None)
+
     def _constants_in(self, body) -> dict[str, int]:
         """The names ``body`` reads whose values are known before it runs (const and global
         integers: a ``constexpr`` lane count)."""
@@ -227,11 +236,12 @@ class LoopWalk:
             if start is not None:
                 context.ranges[variable] = (min(start, start + trips - 1), max(start, start + trips - 1))
         pipeline = by_name.get("PIPELINE")
-        outer_unrolling = context.unrolling
+        outer_unrolling, outer_carrier = context.unrolling, context.carrier
         context.unrolling = outer_unrolling or pipeline is not None and "off" not in pipeline.options
+        context.carrier = outer_carrier if outer_unrolling else variable
         nodes = self._statements(inner, context)
         context.ranges = saved
-        context.unrolling = outer_unrolling
+        context.unrolling, context.carrier = outer_unrolling, outer_carrier
         nodes = nodes or [{"op": "empty", "latency": 0}]
         arrays = _arrays_of(nodes)
         same = self._copy_invariant(body, variable)  # arrays every copy of the body reads at one element
@@ -253,11 +263,13 @@ class LoopWalk:
         if pipeline is not None and not off:
             target = int(_arithmetic(pipeline.options.get("ii", "1")) or 1)
             return self._pipelined(label, trips, target, nodes, context, constant, **within)
-        if off or self.pipeline_loops == 0:
+        if off:
             return _plain(label, trips, nodes, constant)
         flattened = self._flatten(label, trips, constant, nodes, by_name, context)
-        if flattened is not None:
-            return flattened
+        if flattened is not None:  # both families flatten a perfect nest around a pipelined loop
+            return flattened  # (UG902 and UG1399 "loop_flatten": on by default)
+        if self.pipeline_loops == 0:
+            return _plain(label, trips, nodes, constant)
         if not loops:  # innermost: pipelined at II 1 by default
             return self._pipelined(label, trips, 1, nodes, context, constant, auto=True, **within)
         if (
@@ -416,6 +428,8 @@ class LoopWalk:
         if not child.get("_constant"):
             return None
         outside = [node for node in nodes if node is not child]
+        if outside and self.tool.vivado:  # Vivado HLS flattens perfect nests only (UG902 "Loop Flatten")
+            return None
         if any(node.get("_arrays", set()) & (context.streams | context.axi) for node in outside):
             return None  # a stream or bus access outside the inner loop cannot be predicated
         ii = child["pipeline_ii"]

@@ -83,6 +83,7 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
         self.top = top
         self.axi_latency = hls_ops.DEFAULT_AXI_LATENCY
         self.warnings: list[str] = []
+        self.unknown_trips: list[str] = []  # loops whose trip count is '?' (trips.TripCounts)
         self.bursts: dict[tuple, hls_verdicts.Burst] = {}  # by site and direction: an outer loop's verdict wins
         self.conflicts: dict[tuple, hls_verdicts.Conflict] = {}
         self.outstanding = hls_verdicts.AXI_OUTSTANDING
@@ -99,6 +100,7 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
         self.target = hls_ops.Target.for_part(
             part if part is not None else settings.get("part"),
             clock_ns if clock_ns is not None else settings.get("clock_ns"),
+            self.tool.clock_uncertainty,
         )
         if pipeline_loops is None:
             pipeline_loops = int(settings.get("pipeline_loops", self.tool.pipeline_loops))

@@ -4,7 +4,8 @@ A ``for`` loop whose start, bound and step are known values has that count; else
 LOOP_TRIPCOUNT pragma or directive gives it (its max, or its min for the smallest nest); else
 the ``for`` loop's start, bound and step, each evaluated over the ranges of the enclosing loop
 variables; else, for a bound known only at run time, the most trips that keep
-the loop's accesses inside their arrays (with a warning).
+the loop's accesses inside their arrays (with a warning); else unknown, as csynth prints it:
+'?', the latency with it (the smallest nest, run 0 times, gives its lower bound).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class TripCounts:
 
     use_min: bool
     warnings: list[str]
+    unknown_trips: list[str]  # where a loop's trip count is not known ('?' in csynth)
 
     if TYPE_CHECKING:
 
@@ -62,8 +64,16 @@ class TripCounts:
             return number, False, variable
         if trips is None and variable is not None:
             trips = self._extent_trips(loop, children, variable, context)
-        if trips is None:
-            self._fail(loop, "loop bound is not a constant; add #pragma HLS LOOP_TRIPCOUNT min=.. max=..")
+        if trips is None:  # csynth prints '?' for such a loop's trips and every latency above it
+            where = self._where(loop)
+            if where not in self.unknown_trips:
+                self.unknown_trips.append(where)
+                self.warnings.append(
+                    f"{where}: the loop's bound is a run-time value and no LOOP_TRIPCOUNT gives its range: "
+                    "its trip count and the latency are '?' (as csynth prints them); its II and iteration "
+                    "latency stand; add #pragma HLS LOOP_TRIPCOUNT min=.. max=.. or bind the bound with --arg"
+                )
+            trips = (0, 1, False)  # the smallest nest runs it 0 times: the latency's lower bound
         low, high, fixed = trips
         return (low if self.use_min else high), fixed, variable
 
@@ -112,9 +122,12 @@ class TripCounts:
             variable = declaration.spelling
             value = _initializer(declaration)
             start = self._bound_range(value, context) if value is not None else None
-        elif init.kind.name == "BINARY_OPERATOR":
-            left, right = init.get_children()
-            variable, start = left.spelling, self._bound_range(right, context)
+        elif init.kind.name == "BINARY_OPERATOR":  # i = 0, or a comma's list (n = 0, tmp = 0)
+            assignments = _comma_parts(init)
+            tested = {token.spelling for token in condition.get_tokens()}
+            chosen = next((part for part in assignments if part[0].spelling in tested), assignments[0])
+            if len(chosen) == 2:
+                variable, start = chosen[0].spelling, self._bound_range(chosen[1], context)
         while condition.kind.name in ("UNEXPOSED_EXPR", "PAREN_EXPR") and len(list(condition.get_children())) == 1:
             condition = next(condition.get_children())
         operands = [child for child in condition.get_children() if not _is_operator_ref(child)]
@@ -142,6 +155,11 @@ class TripCounts:
         return min(known), max(known), fixed
 
     def _step(self, increment, variable: str, context: _Context) -> int | None:
+        if increment.kind.name == "BINARY_OPERATOR" and _operator(increment, next(increment.get_children())) == ",":
+            for part in increment.get_children():  # i++, j++: the variable's own part
+                if variable in {t.spelling for t in part.get_tokens()}:
+                    return self._step(part, variable, context)
+            return None
         tokens = [t.spelling for t in increment.get_tokens()]
         if tokens in (["++", variable], [variable, "++"]):
             return 1
@@ -153,6 +171,14 @@ class TripCounts:
                 value = self.evaluate(list(increment.get_children())[-1], context.env)
             return None if value is None else (value if tokens[1] == "+=" else -value)
         return None
+
+
+def _comma_parts(expression) -> list[list]:
+    """The (target, value) children of each assignment of ``a = x, b = y`` (or of ``a = x``)."""
+    children = list(expression.get_children())
+    if len(children) == 2 and _operator(expression, children[0]) == ",":
+        return _comma_parts(children[0]) + _comma_parts(children[1])
+    return [children]
 
 
 def _count(start: int, bound: int, step: int, operator: str) -> int | None:

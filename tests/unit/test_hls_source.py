@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.hls_source import SourceError, read_source
+from simulator.hls_source import SourceError, read_source, read_source_verdicts
 from simulator.schedule import estimate_nest
 
 KERNELS = Path(__file__).parent.parent / "data" / "hls_kernels" / "shapes.cpp"
@@ -75,16 +75,22 @@ def test_memory_ports_bound_the_initiation_interval():
     assert found["Thrice"]["iteration_latency"] == found["Twice"]["iteration_latency"] + 1
 
 
-@pytest.mark.parametrize(
-    "top, fragment",
-    [
-        ("unbounded", r"shapes.cpp:82: loop bound is not a constant; add #pragma HLS LOOP_TRIPCOUNT"),
-        ("missing", r"no function 'missing' is defined"),
-    ],
-)
-def test_what_it_cannot_read_is_one_line_naming_the_place(top, fragment):
-    with pytest.raises(SourceError, match=fragment):
-        read_source(KERNELS, top)
+def test_what_it_cannot_read_is_one_line_naming_the_place():
+    with pytest.raises(SourceError, match=r"no function 'missing' is defined"):
+        read_source(KERNELS, "missing")
+
+
+def test_a_loop_of_run_time_bound_without_tripcount_has_latency_unknown_as_csynth_prints_it():
+    from simulator.hls_source import estimate_source, read_source_verdicts
+
+    found = read_source_verdicts(KERNELS, "unbounded")
+    assert [where.rsplit("/", 1)[-1] for where in found.unknown_trips] == ["shapes.cpp:82"]
+    assert any("shapes.cpp:82" in warning and "LOOP_TRIPCOUNT" in warning for warning in found.warnings)
+    report = estimate_source(KERNELS, "unbounded")
+    assert report["latency_cycles"] is None and report["latency_cycles_max"] is None
+    assert report["latency_cycles_min"] >= 1  # the loop run 0 times: a lower bound
+    bound = estimate_source(KERNELS, "unbounded", args={"n": 100})  # bound by the caller: known
+    assert bound["latency_cycles_max"] > report["latency_cycles_min"] and not bound["unknown_trip_counts"]
 
 
 def test_cli_prints_json_emits_the_nest_and_fails_in_one_line(tmp_path, capsys):
@@ -777,3 +783,55 @@ def test_every_compiled_design_reads_with_every_burst_inferred_and_no_conflict(i
     read = source_read(design, shape)
     assert read.conflicts == [], [conflict.log_line() for conflict in read.conflicts]
     assert read.bursts and all(burst.inferred for burst in read.bursts), [b.log_line() for b in read.bursts]
+
+
+def test_a_pipelined_function_unrolls_its_loops_and_its_ports_bound_the_interval(tmp_path):
+    """UG1399 "pipeline": the loops below a pipelined function are unrolled; 9 writes of z on
+    its two ports take 5 cycles (the UG871 matrixmul pipelined at the top: x and y reshaped,
+    latency 10, interval 5 in the Vitis reports of tests/data/hls_reports/)."""
+    kernel = tmp_path / "mm.cpp"
+    kernel.write_text(
+        "void mm(char x[3][3], char y[3][3], short z[3][3]) {\n"
+        "#pragma HLS PIPELINE\n"
+        "#pragma HLS ARRAY_RESHAPE variable=x complete dim=2\n"
+        "#pragma HLS ARRAY_RESHAPE variable=y complete dim=1\n"
+        "Row: for (int r = 0; r < 3; r++)\n"
+        "  Col: for (int c = 0; c < 3; c++) {\n"
+        "    z[r][c] = 0;\n"
+        "    Product: for (int k = 0; k < 3; k++) z[r][c] += x[r][k] * y[k][c];\n"
+        "  }\n"
+        "}\n"
+    )
+    read = read_source_verdicts(kernel, "mm", tool="vitis_hls:2022.1")
+    top = loops(read.nest)["mm"]
+    assert top["trip_count"] == 1 and top["pipeline_ii"] == 5  # ceil(9 writes / 2 ports)
+    assert [conflict.array for conflict in read.conflicts] == ["z"]
+    assert "Row" not in loops(read.nest)  # unrolled, no loop of its own
+
+
+def test_vivado_hls_flattens_perfect_nests_only_and_reads_an_accumulator_a_pipeline_keeps_in_memory(tmp_path):
+    """Vivado HLS (UG902 "Loop Flatten"): a statement between the loops keeps them apart; its
+    pipelined Product reads and writes res every iteration (nehagour-lab, cpantel reports),
+    where Vitis HLS keeps res in a register; Vivado HLS's clock uncertainty is 12.5 %."""
+    from simulator.hls_tools import Tool
+
+    kernel = tmp_path / "mm.cpp"
+    kernel.write_text(
+        "void mm(char a[5][5], char b[5][5], short res[5][5]) {\n"
+        "Row: for (int i = 0; i < 5; i++)\n"
+        "  Col: for (int j = 0; j < 5; j++) {\n"
+        "    res[i][j] = 0;\n"
+        "    Product: for (int k = 0, t = 0; k < 5; k++, t++) {\n"
+        "#pragma HLS PIPELINE II=1\n"
+        "      res[i][j] += a[i][k] * b[k][j];\n"
+        "    }\n"
+        "  }\n"
+        "}\n"
+    )
+    vivado = loops(read_source(kernel, "mm", tool="vivado_hls:2018.2", clock_ns=5.0, part="xc7z020")[0])
+    vitis = loops(read_source(kernel, "mm", tool="vitis_hls:2022.1", clock_ns=5.0, part="xc7z020")[0])
+    assert "Row_Col_Product" in vitis and "Product" in vivado  # Vitis flattens the semi-perfect nest
+    assert vivado["Product"]["trip_count"] == 5  # the comma-separated header: k's own count
+    assert vivado["Product"]["pipeline_ii"] >= 2 and vitis["Row_Col_Product"]["pipeline_ii"] == 1
+    assert Tool.parse("vivado_hls:2018.2").clock_uncertainty == 0.125
+    assert Tool.parse("vitis_hls:2022.1").clock_uncertainty == 0.27

@@ -77,7 +77,7 @@ Thrice:
     }
 }
 
-// A variable bound without a trip count: refused.
+// A variable bound without a trip count: its trips and the latency are unknown (csynth prints ?).
 void unbounded(int* out, int n) {
     for (int i = 0; i < n; i++) {
         out[i] = 0;
