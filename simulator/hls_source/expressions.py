@@ -344,7 +344,7 @@ class Expressions:
                         bits[index] = min(bits[index], max(1, context.ranges[name][1].bit_length()))
             declared = [_promoted_width(child) for child in cursor.get_children() if not _is_operator_ref(child)]
             if len(declared) == 2 and all(declared) and min(bits) > 18:  # C promotes char * char to int:
-                bits = [max(b, hls_ops.SMALL_MULTIPLY_BITS + 1) for b in declared]  # one DSP multiply
+                bits = [max(b or 0, hls_ops.SMALL_MULTIPLY_BITS + 1) for b in declared]  # one DSP multiply
             return self.target.multiply(*(bits + bits)[:2])
         if operator in ("/", "%"):
             if floating:
