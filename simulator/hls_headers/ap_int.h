@@ -118,6 +118,19 @@ struct ap_int_base {
     ap_int_base operator--(int);
 };
 
+// Arithmetic of two ap_int values is an ap_int value wide enough for the result (so a member
+// such as (a + b).to_int() applies); with a C++ integer it goes through long long.
+#define CNNACC_AP_BINARY(op, width)                                                              \
+    template <int W1, bool S1, int W2, bool S2>                                                  \
+    ap_int_base<(width), (S1 || S2)> operator op(const ap_int_base<W1, S1>&, const ap_int_base<W2, S2>&);
+CNNACC_AP_BINARY(+, (W1 > W2 ? W1 : W2) + 1)
+CNNACC_AP_BINARY(-, (W1 > W2 ? W1 : W2) + 1)
+CNNACC_AP_BINARY(*, W1 + W2)
+CNNACC_AP_BINARY(&, (W1 > W2 ? W1 : W2))
+CNNACC_AP_BINARY(|, (W1 > W2 ? W1 : W2))
+CNNACC_AP_BINARY(^, (W1 > W2 ? W1 : W2))
+#undef CNNACC_AP_BINARY
+
 template <int W>
 struct ap_int : ap_int_base<W, true> {
     ap_int();
