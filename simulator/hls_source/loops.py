@@ -263,8 +263,9 @@ class LoopWalk:
         if pipeline is not None and not off:
             target = int(_arithmetic(pipeline.options.get("ii", "1")) or 1)
             return self._pipelined(label, trips, target, nodes, context, constant, **within)
-        if off:
-            return _plain(label, trips, nodes, constant)
+        if off:  # a short innermost loop is pipelined by being unrolled into its parent (below):
+            nodes = [_plain(n["loop"], n["trip_count"], n["body"], True) if self._short(n) else n for n in nodes]
+            return _plain(label, trips, nodes, constant)  # under a parent kept off, it runs plain
         flattened = self._flatten(label, trips, constant, nodes, by_name, context)
         if flattened is not None:  # both families flatten a perfect nest around a pipelined loop
             return flattened  # (UG902 and UG1399 "loop_flatten": on by default)
@@ -272,19 +273,20 @@ class LoopWalk:
             return _plain(label, trips, nodes, constant)
         if not loops:  # innermost: pipelined at II 1 by default
             return self._pipelined(label, trips, 1, nodes, context, constant, auto=True, **within)
-        if (
-            len(loops) == 1
-            and loops[0].get("_auto")
-            and loops[0].get("_constant")
-            and loops[0]["trip_count"] <= self.pipeline_loops
-            and "loop" in loops[0]
-        ):  # a short innermost loop is unrolled into its parent, which is pipelined instead
+        if len(loops) == 1 and self._short(loops[0]):
+            # a short innermost loop is unrolled into its parent, which is pipelined instead
             child = loops[0]
             merged = [node if node is not child else _unrolled(child["loop"], child["trip_count"], child["body"],
                                                             child["_arrays"], child.get("_same", frozenset()))
                       for node in nodes]  # fmt: skip
             return self._pipelined(label, trips, 1, merged, context, constant, auto=True, **within)
         return _plain(label, trips, nodes, constant)
+
+    def _short(self, node: dict) -> bool:
+        """Whether a node is an innermost loop pipelined by default whose fixed trip count is
+        under the automatic pipelining threshold (``config_compile -pipeline_loops``)."""
+        return bool(node.get("_auto") and node.get("_constant") and "loop" in node
+                    and node["trip_count"] <= self.pipeline_loops)  # fmt: skip
 
     def _unrolled_variables(self, body, context: _Context, complete: bool = False) -> dict[str, int] | None:
         """The variables of the ``for`` loops in a pipelined ``body`` (unrolled under it) and

@@ -835,3 +835,25 @@ def test_vivado_hls_flattens_perfect_nests_only_and_reads_an_accumulator_a_pipel
     assert vivado["Product"]["pipeline_ii"] >= 2 and vitis["Row_Col_Product"]["pipeline_ii"] == 1
     assert Tool.parse("vivado_hls:2018.2").clock_uncertainty == 0.125
     assert Tool.parse("vitis_hls:2022.1").clock_uncertainty == 0.27
+
+
+def test_a_short_innermost_loop_under_a_parent_kept_unpipelined_runs_plain(tmp_path):
+    """Vitis pipelines a loop of fewer trips than ``-pipeline_loops`` by unrolling it into its
+    parent; with the parent's pipeline off it is neither unrolled nor pipelined."""
+    kernel = tmp_path / "short.cpp"
+    source = (
+        "void short_loops(int a[4][3], int out[4]) {\n"
+        "Outer: for (int i = 0; i < 4; i++) {\n"
+        "  PRAGMA\n"
+        "  int sum = 0;\n"
+        "  Inner: for (int k = 0; k < 3; k++) sum += a[i][k];\n"
+        "  out[i] = sum;\n"
+        "}\n"
+        "}\n"
+    )
+    kernel.write_text(source.replace("PRAGMA", "#pragma HLS PIPELINE off"))
+    off = loops(read_source(kernel, "short_loops", tool="vitis_hls:2022.1")[0])
+    assert off["Outer"]["pipeline_ii"] is None and off["Inner"]["pipeline_ii"] is None
+    kernel.write_text(source.replace("PRAGMA", ""))
+    auto = loops(read_source(kernel, "short_loops", tool="vitis_hls:2022.1")[0])
+    assert "Inner" not in auto and auto["Outer_Inner"]["pipeline_ii"] == 1  # pipelined as one flattened nest
