@@ -245,19 +245,20 @@ class LoopWalk:
         nodes = nodes or [{"op": "empty", "latency": 0}]
         arrays = _arrays_of(nodes)
         same = self._copy_invariant(body, variable)  # arrays every copy of the body reads at one element
+        local = self._declared(loop)  # the variable and the body's locals: again in every copy
         if outer_unrolling:  # below a pipelined loop or function: unrolled (UG1399 "pipeline")
-            return _unrolled(label, trips, nodes, arrays, same)
+            return _unrolled(label, trips, nodes, arrays, same, local)
         within = {"local": self._declared(body), "body": body}  # what a pipelined body is read with
         unroll = by_name.get("UNROLL")
         if unroll is not None:
             factor = unroll.options.get("factor")
             if factor is None:  # complete: every iteration at once, chained through the recurrence
-                return _unrolled(label, trips, nodes, arrays, same)
+                return _unrolled(label, trips, nodes, arrays, same, local)
             factor_value = max(1, _arithmetic(factor) or 1)
             if constant and factor_value >= trips:  # a factor that covers every trip unrolls completely
-                return _unrolled(label, trips, nodes, arrays, same)
+                return _unrolled(label, trips, nodes, arrays, same, local)
             trips = math.ceil(trips / factor_value)
-            nodes = [_unrolled(f"{label} x{factor_value}", factor_value, nodes, arrays, same)]
+            nodes = [_unrolled(f"{label} x{factor_value}", factor_value, nodes, arrays, same, local)]
         loops = [node for node in nodes if "op" not in node]
         off = pipeline is not None and "off" in pipeline.options
         if pipeline is not None and not off:
@@ -277,7 +278,8 @@ class LoopWalk:
             # a short innermost loop is unrolled into its parent, which is pipelined instead
             child = loops[0]
             merged = [node if node is not child else _unrolled(child["loop"], child["trip_count"], child["body"],
-                                                            child["_arrays"], child.get("_same", frozenset()))
+                                                            child["_arrays"], child.get("_same", frozenset()),
+                                                            child.get("_locals", frozenset()))
                       for node in nodes]  # fmt: skip
             return self._pipelined(label, trips, 1, merged, context, constant, auto=True, **within)
         return _plain(label, trips, nodes, constant)

@@ -65,17 +65,25 @@ def _plain(label: str, trips: int, nodes: list[dict], constant: bool) -> dict:
     }
 
 
-def _unrolled(label: str, trips: int, nodes: list[dict], arrays: set[str], same: frozenset[str] = frozenset()) -> dict:
+def _unrolled(
+    label: str,
+    trips: int,
+    nodes: list[dict],
+    arrays: set[str],
+    same: frozenset[str] = frozenset(),
+    local: frozenset[str] = frozenset(),
+) -> dict:
     """A loop unrolled completely: the copies run at once, chained through the body's
-    recurrence (an accumulator), and every copy's memory accesses count against the ports,
-    except those of the arrays in ``same``, which every copy accesses at one element (read
-    once, written once)."""
+    recurrence (an accumulator; a value declared in the body, ``local``, starts again in every
+    copy), and every copy's memory accesses count against the ports, except those of the
+    arrays in ``same``, which every copy accesses at one element (read once, written once)."""
     ports: Counter = Counter()
     recurrences: dict[str, float] = {}
     for node in _walk(nodes):
         ports.update(node.get("_ports", {}))
         for name, length in node.get("_recurrences", {}).items():
-            recurrences[name] = max(recurrences.get(name, 0.0), length)
+            if name.split(".")[0] not in local:
+                recurrences[name] = max(recurrences.get(name, 0.0), length)
     recurrence = max(recurrences.values(), default=0.0)
     once = _rough_latency(nodes, unrolled=True)
     if 0.0 < recurrence < 1.0:
