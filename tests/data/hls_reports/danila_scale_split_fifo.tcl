@@ -1,0 +1,3 @@
+# Our rewrite of the solution's directives and dataflow setting.
+config_dataflow -default_channel fifo
+set_directive_dataflow "foo_m"
