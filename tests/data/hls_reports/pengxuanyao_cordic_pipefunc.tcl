@@ -1,0 +1,2 @@
+# Our rewrite of the solution's directives.
+set_directive_pipeline "cordic"
