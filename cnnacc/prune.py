@@ -8,10 +8,8 @@ import json
 
 from cnnacc.args import add_data_dir, add_scheduler_options, bounded
 from cnnacc.simulate import add_design_options, design_from_args
-from compress.checkpoint import SHIPPED_DIR
-from compress.prune import CRITERIA, SCOPES, TARGETS, PruneSpec
-from compress.search_config import SearchConfig
-from compress.shipping import export_model, prune_model, prune_sensitivity, search_and_ship, trim_shipped
+from compress.prune_spec import CRITERIA, SCOPES, TARGETS, PruneSpec
+from compress.search_config import SHIPPED_DIR, SearchConfig
 from simulator.designs import MatmulDesign
 
 fraction = bounded(float, 0.0, 1.0, upper_open=True, what="a fraction")
@@ -21,6 +19,8 @@ non_negative_int = bounded(int, 0)
 
 
 def cmd_prune(args: argparse.Namespace) -> None:
+    from compress.shipping import prune_model, prune_sensitivity  # torch: loaded by the commands that train
+
     if args.sensitivity:
         fractions = tuple(args.fraction or (0.25, 0.5, 0.75, 0.9))
         result = prune_sensitivity(
@@ -71,6 +71,8 @@ def cmd_prune(args: argparse.Namespace) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> None:
+    from compress.shipping import search_and_ship  # torch: loaded by the commands that train
+
     config = SearchConfig(
         baseline=args.baseline,
         targets=tuple(args.target),
@@ -108,6 +110,8 @@ def cmd_search(args: argparse.Namespace) -> None:
 
 
 def cmd_trim(args: argparse.Namespace) -> None:
+    from compress.shipping import trim_shipped  # torch: loaded by the commands that train
+
     result = trim_shipped(
         args.model,
         steps=args.steps,
@@ -134,6 +138,8 @@ def cmd_trim(args: argparse.Namespace) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
+    from compress.shipping import export_model  # torch: loaded by the commands that train
+
     design = design_from_args(MatmulDesign, args)
     result = export_model(
         args.path, model_name=args.model, bits=args.bits, data_dir=args.data_dir, design=design, onnx=args.onnx

@@ -15,9 +15,8 @@ from pathlib import Path
 import torch
 
 from compress.model import Architecture, MyConvNet
+from compress.search_config import SHIPPED_DIR
 from simulator import atomic
-
-SHIPPED_DIR = Path(__file__).resolve().parent / "models"
 
 
 def checkpoint_paths(name_or_path: str | os.PathLike) -> tuple[Path, Path]:

@@ -38,10 +38,10 @@ from tqdm import tqdm
 
 from compress.model import Architecture, MyConvNet
 from compress.prune import (
-    TARGETS,
     hidden_widths,
     sensitivity,
 )
+from compress.prune_spec import TARGETS
 from compress.qat import weight_quantized
 from compress.search_config import SearchConfig
 from compress.search_steps import (

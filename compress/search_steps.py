@@ -15,7 +15,6 @@ from compress.data import Split, holdout
 from compress.model import MyConvNet
 from compress.observe import QuantSpec
 from compress.prune import (
-    TARGETS,
     channel_scores,
     compact,
     compose_kept,
@@ -23,6 +22,7 @@ from compress.prune import (
     round_keep,
     width_names,
 )
+from compress.prune_spec import TARGETS
 from compress.qat import fine_tune, weight_quantized, weight_specs
 from compress.quantize import build_integer_network, calibration_images
 from compress.search_config import SearchConfig

@@ -23,7 +23,6 @@ from compress.data import load_dataset, load_fashion_mnist
 from compress.export import CALIBRATION_IMAGES
 from compress.model import Architecture, MyConvNet
 from compress.prune import (
-    PruneSpec,
     apply_masks,
     compact,
     fine_tune_masked,
@@ -31,6 +30,7 @@ from compress.prune import (
     sensitivity,
     width_names,
 )
+from compress.prune_spec import PruneSpec
 from compress.quantize import calibration_images
 from compress.search import (
     SearchConfig,

@@ -47,3 +47,19 @@ def test_a_large_sweep_matches_the_serial_models_on_its_sample():
     assert result.returncode == 0, result.stderr[-2000:]
     assert "noise on stderr: False" in result.stdout
     assert "1,000 sampled rows: equal to the serial analytic twin 1,000, to the SimPy model 1,000" in result.stdout
+
+
+def test_the_cli_benchmark_prints_medians_and_help_loads_neither_torch_nor_numba():
+    """``cnnacc --help`` stays fast because building the parser imports no heavy library: a
+    command module importing torch or Numba at its top fails this."""
+    code = (
+        "import sys; from cnnacc.main import build_parser; build_parser(); "
+        "print([m for m in ('torch', 'numba') if m in sys.modules])"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert loaded.returncode == 0 and loaded.stdout.strip() == "[]", loaded.stdout + loaded.stderr[-2000:]
+    result = subprocess.run(
+        [sys.executable, "benchmarks/cli.py", "--repeat", "1"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "cnnacc --help" in result.stdout and "median" in result.stdout

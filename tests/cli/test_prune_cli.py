@@ -8,7 +8,6 @@ import pytest
 import torch
 
 from cnnacc import main as cli
-from cnnacc import prune as prune_commands
 from compress.checkpoint import save_checkpoint
 from compress.export import load_weights
 from compress.model import Architecture, MyConvNet
@@ -144,14 +143,16 @@ def test_search_json_then_export_of_a_chosen_model(capsys, tiny, monkeypatch):
     small = dict(
         validation_images=100, ranking_images=100, calibration_images=32, max_steps=1, batch_size=32, bit_levels=(8, 4)
     )
-    real = prune_commands.search_and_ship
+    from compress import shipping  # the command imports its search when it runs
+
+    real = shipping.search_and_ship
 
     def small_search(config, **options):  # the full-size slices do not fit 300 images
         assert config.targets == (0.1,) and config.step_images == 128 and config.final_epochs == 0
         assert config.trim == 1 and config.trim_retries == 2
         return real(dataclasses.replace(config, **small), **options)
 
-    monkeypatch.setattr(prune_commands, "search_and_ship", small_search)
+    monkeypatch.setattr(shipping, "search_and_ship", small_search)
     code, out, _ = run(
         capsys,
         "search",

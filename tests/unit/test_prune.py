@@ -9,7 +9,6 @@ import torch
 from compress.data import Split
 from compress.model import Architecture, MyConvNet
 from compress.prune import (
-    PruneSpec,
     apply_masks,
     channel_scores,
     check_masks,
@@ -19,6 +18,7 @@ from compress.prune import (
     select_masks,
     sensitivity,
 )
+from compress.prune_spec import PruneSpec
 from compress.train import TrainConfig, train
 
 

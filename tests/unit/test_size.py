@@ -9,7 +9,8 @@ import torch
 
 from compress.checkpoint import SHIPPED_DIR
 from compress.model import Architecture, MyConvNet, layer_table
-from compress.prune import PruneSpec, apply_masks, compact, select_masks
+from compress.prune import apply_masks, compact, select_masks
+from compress.prune_spec import PruneSpec
 from compress.shipping import CURVES_NAME
 from compress.size import layer_sizes, model_size_kb, naive_size_kb
 
