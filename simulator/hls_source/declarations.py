@@ -94,20 +94,34 @@ class Declarations:
         if function is None or function.kind.name not in FUNCTION_KINDS:
             return True
         name, after = declaration.spelling, declaration.extent.end.offset
-        tokens = [token.spelling for token in function.get_tokens() if token.extent.start.offset > after]
+        spellings, offsets = self._tokens(function)
+        tokens = [token for token, offset in zip(spellings, offsets) if offset > after]
         passed = any(token == name and following in (",", ")") for token, following in zip(tokens, tokens[1:]))
         return passed or name in stored_names(tokens)  # an argument: the callee may write it
+
+    def _tokens(self, function) -> tuple[list[str], list[int]]:
+        """A function's token spellings and their offsets (read once per function)."""
+        cache = self.__dict__.setdefault("_token_cache", {})
+        if function.hash not in cache:
+            tokens = list(function.get_tokens())
+            cache[function.hash] = ([t.spelling for t in tokens], [t.extent.start.offset for t in tokens])
+        return cache[function.hash]
 
     def _changed(self, declaration) -> bool:
         """Whether a local variable is assigned, incremented or has its address taken after
         its declaration, within the function that declares it."""
+        cache = self.__dict__.setdefault("_changed_cache", {})
+        if declaration.hash not in cache:
+            cache[declaration.hash] = self._changed_uncached(declaration)
+        return cache[declaration.hash]
+
+    def _changed_uncached(self, declaration) -> bool:
         function = declaration.semantic_parent
         if function is None or function.kind.name not in FUNCTION_KINDS:
             return True
         name = declaration.spelling
-        tokens = [token.spelling for token in function.get_tokens()]
+        tokens, offsets = self._tokens(function)
         after = declaration.extent.end.offset
-        offsets = [token.extent.start.offset for token in function.get_tokens()]
         for index, token in enumerate(tokens):
             if token != name or offsets[index] <= after:
                 continue
@@ -120,6 +134,13 @@ class Declarations:
     def _declared(self, body, seen: frozenset = frozenset()) -> frozenset[str]:
         """Names declared in ``body`` or in the functions it calls (their locals and
         parameters): values that start again every time the body runs."""
+        cache = self.__dict__.setdefault("_declared_cache", {})
+        key = (body.hash, body.extent.start.offset, seen)
+        if key not in cache:
+            cache[key] = self._declared_uncached(body, seen)
+        return cache[key]
+
+    def _declared_uncached(self, body, seen: frozenset) -> frozenset[str]:
         names = set()
         for cursor in body.walk_preorder():
             kind = cursor.type.get_canonical().kind.name
