@@ -235,7 +235,7 @@ class Expressions:
                 arguments.writes, arguments.accesses, arguments.indices, {}, firsts))  # fmt: skip
         math_core = MATH_CORES.get(name)
         if math_core is not None:
-            double = call.type.kind.name == "DOUBLE"
+            double = call.type.get_canonical().kind.name == "DOUBLE"
             return arguments.then(self.target.core("d" + math_core[1:] if double else math_core))
         free = name in ("range", "length", "to_int", "to_uint", "to_long", "to_uint64", "to_int64") or not name
         return arguments if free else arguments.then(self.target.combinational("logic"))
@@ -321,7 +321,7 @@ class Expressions:
 
     def _op(self, operator: str, cursor, right, context: _Context | None = None) -> hls_ops.Op:
         operands = [_source_type(child) for child in cursor.get_children() if not _is_operator_ref(child)]
-        kinds = {type_.kind.name for type_ in operands} or {cursor.type.kind.name}
+        kinds = {type_.get_canonical().kind.name for type_ in operands} or {cursor.type.get_canonical().kind.name}
         fixed = any(
             "ap_" in type_.get_canonical().spelling for type_ in operands
         )  # ap_int / ap_fixed: integer hardware

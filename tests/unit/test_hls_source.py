@@ -857,3 +857,18 @@ def test_a_short_innermost_loop_under_a_parent_kept_unpipelined_runs_plain(tmp_p
     kernel.write_text(source.replace("PRAGMA", ""))
     auto = loops(read_source(kernel, "short_loops", tool="vitis_hls:2022.1")[0])
     assert "Inner" not in auto and auto["Outer_Inner"]["pipeline_ii"] == 1  # pipelined as one flattened nest
+
+
+def test_a_typedef_of_float_is_floating_point(tmp_path):
+    """``typedef float data_t`` (as most HLS code names its types) times as float: the
+    accumulation's fadd makes a recurrence of several states, as with ``float`` itself."""
+    kernel = tmp_path / "acc.cpp"
+    source = "TYPE\nTYPE_T acc(const TYPE_T a[64]) {\n  TYPE_T s = 0;\n  for (int i = 0; i < 64; i++) s += a[i];\n  return s;\n}\n"
+    plain = source.replace("TYPE\n", "").replace("TYPE_T", "float")
+    named = source.replace("TYPE\n", "typedef float data_t;\n").replace("TYPE_T", "data_t")
+    iis = []
+    for text in (plain, named):
+        kernel.write_text(text)
+        (loop,) = loops(read_source(kernel, "acc", tool="vitis_hls:2023.2", clock_ns=5.0)[0]).values()
+        iis.append(loop["pipeline_ii"])
+    assert iis[0] == iis[1] > 1
