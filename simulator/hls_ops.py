@@ -142,12 +142,18 @@ class Target:
         delay = CORE_DELAY_NS.get(kind.replace("mul_wide", "mul"), (DEFAULT_CORE_DELAY_NS,) * 2)[self._index()]
         return Op(max(1, scaled), min(1.0, delay / self.budget_ns))
 
+    @staticmethod
+    def fits_one_dsp(bits_a: int, bits_b: int) -> bool:
+        """Whether a multiply of these widths fits one DSP48 (27 x 18 bits, either way round)."""
+        small, large = sorted((bits_a, bits_b))
+        return small <= 18 and large <= 27
+
     def multiply(self, bits_a: int, bits_b: int) -> Op:
         """An integer multiply: one DSP48 up to 27 x 18 bits (either way round), several above."""
         small, large = sorted((bits_a, bits_b))
         if large <= SMALL_MULTIPLY_BITS:  # built from LUTs within the state (ahls_trvecaccum: row * row, row < 256)
             return self.combinational("add", small + large)
-        return self.core("mul" if small <= 18 and large <= 27 else "mul_wide")
+        return self.core("mul" if self.fits_one_dsp(small, large) else "mul_wide")
 
     def divide(self, bits: int) -> Op:
         """An integer divider: one state per quotient bit at 5 ns (a radix-2 divider)."""

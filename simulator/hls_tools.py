@@ -86,6 +86,16 @@ class Tool:
         return 0 if self.vivado else VITIS_AUTO_PIPELINE_TRIPS
 
     @property
+    def dsp_mac_states(self) -> int:
+        """States from a multiply's operands to the sum of a multiply-add bound to one DSP
+        macro (``mac_muladd_*_4_1``), whatever the clock, in Vitis HLS: 3 in the reports of
+        enzobelline (4 ns, xc7k160t), LeVDuc22 (10 ns, xc7s100) and nightt5879's DCT (8 x 8
+        multiply-adds of 16-bit values); the addend enters at the macro's last stage. 0 (the
+        multiply and the add timed apart) for Vivado HLS, whose reports of one multiply-add
+        differ by release."""
+        return 0 if self.vivado else 3
+
+    @property
     def clock_uncertainty(self) -> float:
         """The default clock uncertainty, a fraction of the period: 27 % in Vitis HLS (UG1399
         "Specifying the Clock Frequency"), 12.5 % in Vivado HLS (UG902, the same section; the

@@ -29,6 +29,7 @@ from simulator.hls_source.cursors import (
     _width,
 )
 from simulator.hls_source.expr_timing import WRITTEN, _Expr, _independent, _longest, _merge, _merge_all, _stricter
+from simulator.hls_tools import Tool
 
 ONE_CYCLE = {"+", "-", "<", ">", "<=", ">=", "==", "!=", "&", "|", "^", "<<", ">>", "&&", "||"}
 MATH_CORES = {"exp": "fexp", "expf": "fexp", "log": "fexp", "logf": "fexp", "sqrt": "fsqrt", "sqrtf": "fsqrt"}
@@ -42,6 +43,7 @@ class Expressions:
     ``_argument_env``)."""
 
     target: hls_ops.Target
+    tool: Tool
     _promoted: frozenset[str]
 
     if TYPE_CHECKING:
@@ -155,7 +157,15 @@ class Expressions:
                 return self._store(left, value, context)
             target = self._expr(left, context, skip_calls)
             symbol = operator.rstrip("=") if kind.startswith("COMPOUND") else operator
-            combined = _merge(target, value).then(self._op(symbol, cursor, right, context))
+            mac = self._mac(symbol, left, right, context)
+            if mac is not None:  # the factors through the DSP's stages, the addend into its last one
+                side, factors = mac
+                addend = target if side == "right" else value
+                product = _merge_all([self._expr(factor, context, skip_calls) for factor in factors])
+                macro = hls_ops.Op(self.tool.dsp_mac_states, 0.0)
+                combined = _merge(addend.then(self.target.combinational("add")), product.then(macro))
+            else:
+                combined = _merge(target, value).then(self._op(symbol, cursor, right, context))
             if kind.startswith("COMPOUND"):
                 return self._store(left, combined, context)
             return combined
@@ -319,6 +329,27 @@ class Expressions:
             return hls_ops.Op(1, self.target.combinational("bram_out").delay)  # an m_axi word of a burst
         return self.target.bram_read()
 
+    def _mac(self, symbol: str, left, right, context: _Context) -> tuple[str, list] | None:
+        """A multiply-add the tool binds to one DSP macro (``mac_muladd``): an integer multiply
+        that fits one DSP (``hls_ops.Target.fits_one_dsp``) whose product is added to or
+        subtracted from another value; ``tool.dsp_mac_states`` from the multiply's operands to
+        the sum, the addend entering at the macro's last stage. Which operand is the product and
+        the multiply's two factors; None for anything else."""
+        if symbol not in ("+", "-") or not self.tool.dsp_mac_states:
+            return None
+        for side, operand in (("right", right), ("left", left)):
+            product = _bare(operand)
+            children = list(product.get_children())
+            if product.kind.name != "BINARY_OPERATOR" or len(children) != 2 or _operator(product, children[0]) != "*":
+                continue
+            types = {_source_type(child).get_canonical().kind.name for child in children}
+            widths = [_promoted_width(child) or _width(_source_type(child)) or 32 for child in children]
+            if types & {"FLOAT", "DOUBLE", "HALF"} or not self.target.fits_one_dsp(*widths):
+                continue  # floating point has its own cores; a wide multiply takes several DSPs
+            if self._op("*", product, children[1], context).cycles > 0:  # a DSP multiply (not shifts, not fabric)
+                return side, children
+        return None
+
     def _op(self, operator: str, cursor, right, context: _Context | None = None) -> hls_ops.Op:
         operands = [_source_type(child) for child in cursor.get_children() if not _is_operator_ref(child)]
         kinds = {type_.get_canonical().kind.name for type_ in operands} or {cursor.type.get_canonical().kind.name}
@@ -365,6 +396,13 @@ class Expressions:
         if operator in ONE_CYCLE:
             return self.target.combinational("logic")
         return hls_ops.Op(0, 0.0)
+
+
+def _bare(cursor):
+    """An operand without its implicit casts and parentheses."""
+    while cursor.kind.name in ("UNEXPOSED_EXPR", "PAREN_EXPR") and len(list(cursor.get_children())) == 1:
+        cursor = next(cursor.get_children())
+    return cursor
 
 
 def _promoted_width(cursor) -> int | None:

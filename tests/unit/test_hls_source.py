@@ -863,7 +863,10 @@ def test_a_typedef_of_float_is_floating_point(tmp_path):
     """``typedef float data_t`` (as most HLS code names its types) times as float: the
     accumulation's fadd makes a recurrence of several states, as with ``float`` itself."""
     kernel = tmp_path / "acc.cpp"
-    source = "TYPE\nTYPE_T acc(const TYPE_T a[64]) {\n  TYPE_T s = 0;\n  for (int i = 0; i < 64; i++) s += a[i];\n  return s;\n}\n"
+    source = (
+        "TYPE\nTYPE_T acc(const TYPE_T a[64]) {\n  TYPE_T s = 0;\n"
+        "  for (int i = 0; i < 64; i++) s += a[i];\n  return s;\n}\n"
+    )
     plain = source.replace("TYPE\n", "").replace("TYPE_T", "float")
     named = source.replace("TYPE\n", "typedef float data_t;\n").replace("TYPE_T", "data_t")
     iis = []
@@ -872,3 +875,29 @@ def test_a_typedef_of_float_is_floating_point(tmp_path):
         (loop,) = loops(read_source(kernel, "acc", tool="vitis_hls:2023.2", clock_ns=5.0)[0]).values()
         iis.append(loop["pipeline_ii"])
     assert iis[0] == iis[1] > 1
+
+
+def test_a_multiply_add_that_fits_one_dsp_takes_the_macros_states_and_its_addend_enters_last(tmp_path):
+    """Vitis binds a * b + c of DSP-sized operands to one mac_muladd macro of latency 3 at any
+    clock (reports of enzobelline at 4 ns, LeVDuc22 at 10 ns); the accumulator enters at the
+    last stage, so an accumulation pipelines at II 1; a 32-bit product is no single DSP."""
+    kernel = tmp_path / "mac.cpp"
+    kernel.write_text(
+        "short mac(char a, char b, short c) { return a * b + c; }\n"
+        "int wide(int a, int b, int c) { return a * b + c; }\n"
+        "short dot(const char x[64], const char y[64]) {\n"
+        "  short acc = 0;\n"
+        "  for (int i = 0; i < 64; i++) acc += x[i] * y[i];\n"
+        "  return acc;\n"
+        "}\n"
+    )
+
+    def latency(top: str, clock: float) -> int:
+        return estimate_nest(
+            read_source(kernel, top, tool="vitis_hls:2022.2", clock_ns=clock, part="xc7s100")[0]
+        ).latency_cycles
+
+    assert latency("mac", 4.0) == latency("mac", 10.0) >= 3  # the macro's stages, whatever the clock
+    assert latency("wide", 4.0) > latency("wide", 10.0)  # several DSPs: their stages follow the clock
+    (loop,) = loops(read_source(kernel, "dot", tool="vitis_hls:2022.2", clock_ns=4.0)[0]).values()
+    assert loop["pipeline_ii"] == 1 and loop["iteration_latency"] >= 4  # read, then the macro
