@@ -190,13 +190,19 @@ class BlockSchedule:
         return first.after(ready) - first.after(0.0)
 
     def statement(
-        self, paths: dict[str, float], writes: set[str], latency: float, firsts: dict[str, Op] | None = None
+        self,
+        paths: dict[str, float],
+        writes: set[str],
+        latency: float,
+        firsts: dict[str, Op] | None = None,
+        independent: set[str] | frozenset[str] = frozenset(),
     ) -> float:
         """Schedule a statement; returns its finish time. Each value is read as late as the
         statement allows (its finish less the value's path), so a value the statement reads
         and writes closes a recurrence of its path; a plain register copy (no operation) can
         move to the iteration's end and pins no read time. ``firsts`` gives, per value, the
-        first operation on it (``start``)."""
+        first operation on it (``start``); a value in ``independent`` is written at elements
+        no later iteration's reads depend on (no recurrence)."""
         finish = latency
         for name, path in paths.items():
             first = (firsts or {}).get(name, Op(0, 0.0))
@@ -206,7 +212,7 @@ class BlockSchedule:
             if name not in self.ready and not copy:
                 self.first_read[name] = min(self.first_read.get(name, finish), finish - path)
         for name in writes:
-            if name in self.first_read:
+            if name in self.first_read and name not in independent:
                 distance = self.distances.get(name, 1.0)  # iterations between a write and its next read
                 length = (finish - self.first_read[name]) / distance
                 self.recurrences[name] = max(self.recurrences.get(name, 0.0), length)

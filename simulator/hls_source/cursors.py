@@ -107,14 +107,26 @@ def _elements(type_) -> int:
 
 
 def _loop_variable(children) -> str | None:
+    """A ``for`` loop's variable: the one its init declares or assigns (of a comma's list,
+    ``n = 0, tmp = 0``, the one its condition tests)."""
     if len(children) != 4:
         return None
     init = children[0]
     if init.kind.name == "DECL_STMT":
         return next(init.get_children()).spelling
     if init.kind.name == "BINARY_OPERATOR":
-        return next(init.get_children()).spelling
+        targets = [part[0].spelling for part in _comma_parts(init) if part]
+        tested = {token.spelling for token in children[1].get_tokens()}
+        return next((name for name in targets if name in tested), targets[0] if targets else None)
     return None
+
+
+def _comma_parts(expression) -> list[list]:
+    """The (target, value) children of each assignment of ``a = x, b = y`` (or of ``a = x``)."""
+    children = list(expression.get_children())
+    if len(children) == 2 and _operator(expression, children[0]) == ",":
+        return _comma_parts(children[0]) + _comma_parts(children[1])
+    return [children]
 
 
 def _site(cursor) -> tuple[str, int, str]:

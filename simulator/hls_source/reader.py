@@ -30,7 +30,7 @@ from simulator.hls_source.cursors import (
 )
 from simulator.hls_source.declarations import Declarations
 from simulator.hls_source.evaluation import Evaluation, _arithmetic, _library
-from simulator.hls_source.expr_timing import _longest
+from simulator.hls_source.expr_timing import WRITTEN, _independent, _longest
 from simulator.hls_source.expressions import Expressions
 from simulator.hls_source.loops import LoopWalk
 from simulator.hls_source.nest import _arrays_of, _parallel, _public, _values, _walk
@@ -325,6 +325,7 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
         block = hls_ops.BlockSchedule(distances=context.distances)
         first_line = [0]
         touched: Counter = Counter()
+        read_at: dict[str, set[str]] = {}  # per array, the index texts the block has read it at
 
         def flush() -> None:
             if block.latency:
@@ -343,6 +344,7 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
             block.first_read.clear()
             block.latency = 0.0
             block.recurrences.clear()
+            read_at.clear()
             touched.clear()
             first_line[0] = 0
 
@@ -374,7 +376,15 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
                     flush()
                     nodes += init
                 first_line[0] = first_line[0] or statement.location.line
-                block.statement(info.paths, info.writes, info.latency, info.firsts)
+                for name, texts in info.indices.items():  # the index texts the block reads
+                    if not name.startswith(WRITTEN):
+                        read_at.setdefault(name, set()).update(texts)
+                # an array the block read at indices the tool analyses, written at one: no
+                # dependence across iterations (a shift register's line[k] = line[k - 1])
+                kept = {name for name in info.writes if name in block.first_read and read_at.get(name)
+                        and info.indices.get(WRITTEN + name)
+                        and _independent(read_at[name], info.indices[WRITTEN + name], context)}  # fmt: skip
+                block.statement(info.paths, info.writes, info.latency, info.firsts, independent=kept)
                 block.recurrences.update(_longest(block.recurrences, info.recurrences))
                 touched.update(info.accesses)
                 self._note_constants(statement, context)

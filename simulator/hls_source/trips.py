@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from simulator import hls_verdicts
 from simulator.hls_source.context import _Context
-from simulator.hls_source.cursors import CASTS, _initializer, _is_operator_ref, _loop_variable, _operator
+from simulator.hls_source.cursors import CASTS, _comma_parts, _initializer, _is_operator_ref, _loop_variable, _operator
 from simulator.hls_source.evaluation import _arithmetic
 from simulator.hls_source.pragmas import Pragma
 
@@ -39,10 +39,19 @@ class TripCounts:
         def _where(self, cursor) -> str: ...
 
     def _loop_start(self, children, context: _Context) -> int | None:
-        if len(children) != 4 or children[0].kind.name != "DECL_STMT":
+        """The loop variable's first value: its declaration's (``int i = 0``) or assignment's
+        (``i = 0``, ``k = N - 1, s = 0``), when known."""
+        if len(children) != 4:
             return None
-        declaration = next(children[0].get_children())
-        value = _initializer(declaration)
+        init = children[0]
+        if init.kind.name == "DECL_STMT":
+            value = _initializer(next(init.get_children()))
+        elif init.kind.name == "BINARY_OPERATOR":
+            variable = _loop_variable(children)
+            parts = [part for part in _comma_parts(init) if len(part) == 2 and part[0].spelling == variable]
+            value = parts[0][1] if parts else None
+        else:
+            return None
         return self.evaluate(value, context.env) if value is not None else None
 
     def _trip_count(self, loop, children, tripcount: Pragma | None, context: _Context) -> tuple[int, bool, str | None]:
@@ -171,14 +180,6 @@ class TripCounts:
                 value = self.evaluate(list(increment.get_children())[-1], context.env)
             return None if value is None else (value if tokens[1] == "+=" else -value)
         return None
-
-
-def _comma_parts(expression) -> list[list]:
-    """The (target, value) children of each assignment of ``a = x, b = y`` (or of ``a = x``)."""
-    children = list(expression.get_children())
-    if len(children) == 2 and _operator(expression, children[0]) == ",":
-        return _comma_parts(children[0]) + _comma_parts(children[1])
-    return [children]
 
 
 def _count(start: int, bound: int, step: int, operator: str) -> int | None:

@@ -901,3 +901,31 @@ def test_a_multiply_add_that_fits_one_dsp_takes_the_macros_states_and_its_addend
     assert latency("wide", 4.0) > latency("wide", 10.0)  # several DSPs: their stages follow the clock
     (loop,) = loops(read_source(kernel, "dot", tool="vitis_hls:2022.2", clock_ns=4.0)[0]).values()
     assert loop["pipeline_ii"] == 1 and loop["iteration_latency"] >= 4  # read, then the macro
+
+
+def test_a_shift_register_read_before_it_is_written_carries_no_recurrence(tmp_path):
+    """taps[k] = taps[k - 1] after a read of taps[k - 1] in the same iteration: the next
+    iteration reads an element no iteration before it wrote (an anti-dependence), so the loop
+    pipelines at II 1 (nightt5879's 58-tap FIR, Vitis HLS 2024.2: II 1 on a ram_2p), with the
+    loop variable assigned in the header (k = N - 1) as well as declared there."""
+    kernel = tmp_path / "shift.cpp"
+    source = (
+        "void shift(short *y, short x) {\n"
+        "  static short taps[58];\n"
+        "  int sum = 0;\n"
+        "  int k;\n"
+        "  for (k = 57; k != 0; k--) {\n"
+        "    sum += taps[k - 1] * 3;\n"
+        "    taps[k] = taps[INDEX];\n"
+        "  }\n"
+        "  taps[0] = x;\n"
+        "  *y = sum;\n"
+        "}\n"
+    )
+    kernel.write_text(source.replace("INDEX", "k - 1"))
+    (loop,) = loops(read_source(kernel, "shift", tool="vitis_hls:2024.2")[0]).values()
+    assert loop["trip_count"] == 57 and loop["pipeline_ii"] == 1
+    # taps[0] read and written at every iteration: a true recurrence through the RAM
+    kernel.write_text(source.replace("taps[k] = taps[INDEX];", "taps[0] = taps[0] + taps[k - 1];"))
+    (loop,) = loops(read_source(kernel, "shift", tool="vitis_hls:2024.2")[0]).values()
+    assert loop["pipeline_ii"] > 1
