@@ -27,6 +27,7 @@ struct ap_fixed_base {
     template <typename T> ap_fixed_base& operator/=(const T& value);
     template <typename T> ap_fixed_base& operator<<=(const T& value);
     template <typename T> ap_fixed_base& operator>>=(const T& value);
+    ap_fixed_base operator-() const;  // a negation keeps the fixed-point type
     ap_fixed_base operator<<(int shift) const;  // a shift keeps the type (the binary point moves the bits)
     ap_fixed_base operator>>(int shift) const;
     ap_fixed_base& operator++();

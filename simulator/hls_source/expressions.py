@@ -351,6 +351,11 @@ class Expressions:
         return None
 
     def _op(self, operator: str, cursor, right, context: _Context | None = None) -> hls_ops.Op:
+        if _constant_expression(cursor):  # folded by the compiler: no hardware
+            return hls_ops.Op(0, 0.0)
+        return self._operator_op(operator, cursor, right, context)
+
+    def _operator_op(self, operator: str, cursor, right, context: _Context | None = None) -> hls_ops.Op:
         operands = [_source_type(child) for child in cursor.get_children() if not _is_operator_ref(child)]
         kinds = {type_.get_canonical().kind.name for type_ in operands} or {cursor.type.get_canonical().kind.name}
         fixed = any(
@@ -396,6 +401,30 @@ class Expressions:
         if operator in ONE_CYCLE:
             return self.target.combinational("logic")
         return hls_ops.Op(0, 0.0)
+
+
+def _constant_expression(cursor) -> bool:
+    """Whether an expression reads only literals and ``const`` variables with initializers (a
+    ``const ap_fixed HALF_TURN`` divided by 2): the compiler folds it to a constant."""
+    found = False
+    for inner in cursor.walk_preorder():
+        kind = inner.kind.name
+        if kind == "DECL_REF_EXPR" and inner.spelling.startswith("operator"):
+            continue  # the operator being applied
+        if kind == "DECL_REF_EXPR":
+            declaration = inner.referenced
+            if declaration is None or declaration.kind.name != "VAR_DECL" or not declaration.type.is_const_qualified():
+                return False
+            if _initializer(declaration) is None:
+                return False
+            found = True
+        elif kind in ("CALL_EXPR", "ARRAY_SUBSCRIPT_EXPR", "MEMBER_REF_EXPR") and not inner.spelling.startswith(
+            "operator"
+        ):
+            return False
+        elif kind.endswith("LITERAL"):
+            found = True
+    return found
 
 
 def _bare(cursor):

@@ -929,3 +929,20 @@ def test_a_shift_register_read_before_it_is_written_carries_no_recurrence(tmp_pa
     kernel.write_text(source.replace("taps[k] = taps[INDEX];", "taps[0] = taps[0] + taps[k - 1];"))
     (loop,) = loops(read_source(kernel, "shift", tool="vitis_hls:2024.2")[0]).values()
     assert loop["pipeline_ii"] > 1
+
+
+def test_an_expression_of_constants_is_folded(tmp_path):
+    """-HALF_TURN / 2 of a const ap_fixed is a constant the compiler folds: no divider, no
+    state; the same division of a run-time value costs a divider."""
+    kernel = tmp_path / "fold.cpp"
+    source = (
+        "#include <ap_fixed.h>\n"
+        "typedef ap_fixed<16, 3> ang_t;\n"
+        "const ang_t HALF_TURN = 3.14159265;\n"
+        "bool fold(ang_t a, ang_t b) { return a < -NUMERATOR / 3; }\n"
+    )
+    latencies = []
+    for numerator in ("HALF_TURN", "b"):
+        kernel.write_text(source.replace("NUMERATOR", numerator))
+        latencies.append(estimate_nest(read_source(kernel, "fold", tool="vitis_hls:2020.2")[0]).latency_cycles)
+    assert latencies[0] <= 1 < latencies[1]
