@@ -67,8 +67,9 @@ def read_directives(path, settings: dict | None = None) -> dict[str, list[Pragma
     [variable]``, as Vitis HLS projects keep them in directives.tcl or script.tcl) by location.
 
     The project settings that change timing go to ``settings``: ``create_clock -period P``
-    ("clock_ns"), ``set_part PART`` ("part") and ``config_compile -pipeline_loops N``
-    ("pipeline_loops"); the other project commands (open_project, add_files, config_*, ...)
+    ("clock_ns"), ``set_part PART`` ("part"), ``config_compile -pipeline_loops N``
+    ("pipeline_loops") and ``config_dataflow -default_channel fifo|pingpong``
+    ("dataflow_channel"); the other project commands (open_project, add_files, config_*, ...)
     are skipped. Raises SourceError naming file:line for any other command.
     """
     import shlex
@@ -124,6 +125,8 @@ def _project_setting(path: Path, number: int, words: list[str], settings: dict) 
         settings["pipeline_loops"] = int(words[words.index("-pipeline_loops") + 1])
     elif command == "open_solution" and "-flow_target" in words[:-1]:
         settings["flow"] = words[words.index("-flow_target") + 1]
+    elif command == "config_dataflow" and "-default_channel" in words[:-1]:  # fifo or pingpong
+        settings["dataflow_channel"] = words[words.index("-default_channel") + 1].lower()
     elif command == "config_interface" and "-m_axi_max_widen_bitwidth" in words[:-1]:
         settings["widen_bits"] = int(words[words.index("-m_axi_max_widen_bitwidth") + 1])
     elif command not in PROJECT_COMMANDS and not command.startswith("config_"):

@@ -107,6 +107,9 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
         if pipeline_loops < 0:
             raise ValueError(f"pipeline_loops={pipeline_loops} is out of range; expected 0 (off) or more")
         self.pipeline_loops = pipeline_loops
+        # the channel of an array passed between dataflow processes (UG1399 "config_dataflow":
+        # ping-pong by default, a FIFO with -default_channel fifo: the processes overlap)
+        self.array_channel = "fifo" if settings.get("dataflow_channel") == "fifo" else "pipo"
         self.flow = flow if flow is not None else settings.get("flow", "vivado")
         if self.flow not in FLOWS:
             raise ValueError(f"flow {self.flow!r} is not known; expected one of {', '.join(FLOWS)}")
@@ -291,7 +294,7 @@ class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evalu
                 if name not in context.streams | self.read_only and name in own
             }
             streams = context.streams or _uses_streams(body)
-            region["channel"] = "fifo" if streams and not shared else "pipo"
+            region["channel"] = "fifo" if streams and not shared or self.array_channel == "fifo" else "pipo"
         region["_arrays"] = {context.aliases.get(name, name) for name in _arrays_of(nodes)}  # the caller's names
         return region
 

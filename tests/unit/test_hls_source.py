@@ -946,3 +946,25 @@ def test_an_expression_of_constants_is_folded(tmp_path):
         kernel.write_text(source.replace("NUMERATOR", numerator))
         latencies.append(estimate_nest(read_source(kernel, "fold", tool="vitis_hls:2020.2")[0]).latency_cycles)
     assert latencies[0] <= 1 < latencies[1]
+
+
+def test_config_dataflow_default_channel_fifo_overlaps_processes_passing_arrays(tmp_path):
+    """UG1399 "config_dataflow": arrays between dataflow processes are ping-pong buffers by
+    default (a process starts when the one before it ends); with -default_channel fifo they
+    are FIFOs and the processes overlap."""
+    kernel = tmp_path / "flow.cpp"
+    kernel.write_text(
+        "void produce(const int in[256], int mid[256]) { for (int i = 0; i < 256; i++) mid[i] = in[i] * 3; }\n"
+        "void consume(const int mid[256], int out[256]) { for (int i = 0; i < 256; i++) out[i] = mid[i] + 1; }\n"
+        "void flow(const int in[256], int out[256]) {\n"
+        "#pragma HLS DATAFLOW\n"
+        "  int mid[256];\n"
+        "  produce(in, mid);\n"
+        "  consume(mid, out);\n"
+        "}\n"
+    )
+    directives = tmp_path / "directives.tcl"
+    directives.write_text("config_dataflow -default_channel fifo\n")
+    pingpong = estimate_nest(read_source(kernel, "flow", tool="vitis_hls:2023.2")[0]).latency_cycles
+    fifo = estimate_nest(read_source(kernel, "flow", tool="vitis_hls:2023.2", directives=directives)[0])
+    assert fifo.latency_cycles < 0.75 * pingpong
