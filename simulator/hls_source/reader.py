@@ -32,6 +32,7 @@ from simulator.hls_source.declarations import Declarations
 from simulator.hls_source.evaluation import Evaluation, _arithmetic, _library
 from simulator.hls_source.expr_timing import WRITTEN, _independent, _longest
 from simulator.hls_source.expressions import Expressions
+from simulator.hls_source.loop_verdicts import LoopVerdicts
 from simulator.hls_source.loops import LoopWalk
 from simulator.hls_source.nest import _arrays_of, _parallel, _public, _values, _walk
 from simulator.hls_source.pragmas import (
@@ -49,7 +50,7 @@ HEADERS = Path(__file__).parent.parent / "hls_headers"
 PREPROCESSED = (".pp.0.cpp", ".pp.0.c", ".pp.cpp", ".pp.c")
 
 
-class SourceReader(Calls, Declarations, LoopWalk, TripCounts, Expressions, Evaluation, ScopePragmas):
+class SourceReader(Calls, Declarations, LoopWalk, LoopVerdicts, TripCounts, Expressions, Evaluation, ScopePragmas):
     """The loop nest of ``top`` in ``path`` (module docstring); ``nest()`` builds it.
 
     ``args`` binds scalar parameters of the top to values (a run-time shape such as a

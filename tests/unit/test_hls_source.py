@@ -968,3 +968,28 @@ def test_config_dataflow_default_channel_fifo_overlaps_processes_passing_arrays(
     pingpong = estimate_nest(read_source(kernel, "flow", tool="vitis_hls:2023.2")[0]).latency_cycles
     fifo = estimate_nest(read_source(kernel, "flow", tool="vitis_hls:2023.2", directives=directives)[0])
     assert fifo.latency_cycles < 0.75 * pingpong
+
+
+def test_a_nest_around_a_pipelined_burst_loop_flattens_and_keeps_one_burst(tmp_path):
+    """Vitis flattens a perfect nest whose pipelined loop reads an m_axi port and reports one
+    burst at the outermost loop when the nest walks the port in address order (the CS133
+    loaders: bursts of 16 x 256 x 25 weights); the round trip is paid once, not per row."""
+    kernel = tmp_path / "load.cpp"
+    source = (
+        "void load(const float *src, float buf[16][25]) {\n"
+        "#pragma HLS INTERFACE m_axi port=src bundle=gmem\n"
+        "Rows: for (int o = 0; o < 16; o++)\n"
+        "  Cols: for (int k = 0; k < 25; k++) {\n"
+        "#pragma HLS PIPELINE II=1\n"
+        "    buf[o][k] = src[INDEX];\n"
+        "  }\n"
+        "}\n"
+    )
+    kernel.write_text(source.replace("INDEX", "o * 25 + k"))
+    read = read_source_verdicts(kernel, "load", tool="vitis_hls:2023.2")
+    (burst,) = read.bursts
+    assert burst.inferred and burst.loop == "Rows" and burst.length == 16 * 25
+    assert estimate_nest(read.nest).latency_cycles < 16 * 25 + 2 * 64  # one round trip
+    kernel.write_text(source.replace("INDEX", "o * 32 + k"))  # rows 32 apart: a burst a row
+    (burst,) = read_source_verdicts(kernel, "load", tool="vitis_hls:2023.2").bursts
+    assert burst.inferred and burst.loop == "Cols" and burst.length == 25
