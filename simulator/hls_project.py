@@ -1,30 +1,28 @@
 """Read an HLS project folder as its users keep it (``cnnacc hls-estimate DIR``): its design files,
 top function, flags, part, clock and directives, from one of:
 
-- ``hls_config.cfg``, the Vitis unified flow's config file (UG1399, "HLS Config File Commands"):
-  ``part=``, ``clock=`` (a period, ``10`` or ``10ns``, or a frequency, ``100MHz``),
-  ``syn.file=`` (repeatable), ``syn.top=``, ``syn.cflags=``, ``syn.file_cflags=FILE,FLAGS``,
-  ``syn.compile.pipeline_loops=``, ``flow_target=`` and ``syn.directive.<name>=LOCATION [VARIABLE]
-  key=value flag`` (the Tcl ``set_directive_<name>``); ``tb.*``, ``package.*``, ``cosim.*`` skipped;
-- a Tcl run script, ``run_hls.tcl``, ``script.tcl`` or another ``*.tcl`` calling ``open_project``
-  or ``open_component`` (UG1399 "Tcl Commands", UG902 "Command Reference"): ``add_files [-tb]
-  [-cflags "..."] FILES``, ``set_top``, ``set_part``, ``create_clock -period``, ``open_solution
-  -flow_target``, ``config_compile -pipeline_loops``, ``set_directive_*`` and ``source``. A
-  small Tcl reader runs it: ``set X value``, ``$X`` / ``${X}``, quoting and braces, ``proc`` and its
-  calls, ``if`` on values it knows and the command substitutions ``[info script]`` and ``[file
-  tail|dirname|normalize|join ...]``; any other ``[...]`` is kept unknown and fails with
-  file:line when a project command needs it. The settings are those in effect at the first
+- ``hls_config.cfg``, the Vitis unified flow's config file (UG1399, "HLS Config File Commands"): ``part=``,
+  ``clock=`` (a period, ``10`` or ``10ns``, or a frequency, ``100MHz``), ``syn.file=`` (repeatable), ``syn.top=``,
+  ``syn.cflags=``, ``syn.file_cflags=FILE,FLAGS``, ``syn.compile.pipeline_loops=``,
+  ``syn.dataflow.default_channel=``, ``flow_target=`` and ``syn.directive.<name>=LOCATION [VARIABLE] key=value
+  flag`` (the Tcl ``set_directive_<name>``); ``tb.*``, ``package.*``, ``cosim.*`` skipped;
+- a Tcl run script, ``run_hls.tcl``, ``script.tcl`` or another ``*.tcl`` calling ``open_project`` or
+  ``open_component`` (UG1399 "Tcl Commands", UG902 "Command Reference"): ``add_files [-tb] [-cflags "..."] FILES``,
+  ``set_top``, ``set_part``, ``create_clock -period``, ``open_solution -flow_target``, ``config_compile
+  -pipeline_loops``, ``config_dataflow``, ``set_directive_*`` and ``source``. A small Tcl reader runs it: ``set X
+  value``, ``$X`` / ``${X}``, quoting and braces, ``proc`` and its calls, ``if`` on values it knows and the command
+  substitutions ``[info script]`` and ``[file tail|dirname|normalize|join ...]``; any other ``[...]`` is kept
+  unknown and fails with file:line when a project command needs it. The settings are those in effect at the first
   synthesis: the reading stops at ``csynth_design``, ``close_solution`` or ``exit``.
 
 ``hls_config.cfg`` wins over a Tcl script in the same folder. A csynth report beside the project
-(``*/syn/report/csynth.rpt``, ``*_csynth.rpt``) names its tool in its header. Testbench files
-(``-tb``, ``tb.file``, ``*_tb.*``, ``*test*.*``) are not the design. Anything the readers cannot
-take raises ``SourceError("file:line: what")``.
+(``*/syn/report/csynth.rpt``, ``*_csynth.rpt``) names its tool in its header. Testbench files (``-tb``, ``tb.file``,
+``*_tb.*``, ``*test*.*``) are not the design. Anything the readers cannot take raises ``SourceError("file:line:
+what")``.
 """
 
 from __future__ import annotations
 
-import operator
 import re
 import shlex
 from dataclasses import dataclass
@@ -32,20 +30,18 @@ from pathlib import Path
 from typing import Any
 
 from simulator.hls_source import SourceError
+from simulator.tcl import TclScript
 
 CONFIG = "hls_config.cfg"
 SCRIPTS = ("run_hls.tcl", "script.tcl")
 SOURCES = (".c", ".cc", ".cpp", ".cxx", ".c++")
-PROJECT_COMMANDS = ("add_files", "set_top", "set_part", "create_clock", "open_solution", "config_compile", "source")
+PROJECT_COMMANDS = (
+    "add_files", "set_top", "set_part", "create_clock", "open_solution", "config_compile", "config_dataflow", "source",
+)  # fmt: skip
 FLAGS = {"register", "off", "rewind", "skip_exit_check", "recursive", "region", "self", "force", "enable_flush"}
 REPORTS = [f"{'*/' * depth}{name}" for depth in range(4) for name in ("syn/report/csynth.rpt", "*_csynth.rpt")]
 FAMILY = re.compile(r"(Vivado|Vitis) HLS Report for")
 VERSION = re.compile(r"^\*\s*Version:\s*(\d{4})\.(\d)", re.MULTILINE)
-CONDITION = re.compile(r"\s*\"?([^\s\"=!<>]+)\"?\s*(==|!=|<=|>=|<|>|eq|ne)\s*\"?([^\s\"=!<>]+)\"?\s*")
-PROJECT = re.compile(rf"\b({'|'.join(PROJECT_COMMANDS)}|set_directive_\w+)\b")
-VARIABLE = re.compile(r"\$(?:\{([^}]*)\}|([A-Za-z0-9_:]+))")
-COMPARE = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, ">": operator.gt,
-           "<=": operator.le, ">=": operator.ge}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -101,7 +97,7 @@ def read_project(folder) -> ProjectSettings:
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such project folder")
     config = path if path.is_file() else _config_of(path)
-    found = _read_config(config) if config.suffix == ".cfg" else _TclReader(config).run()
+    found = _read_config(config) if config.suffix == ".cfg" else _TclReader(config).read()
     design = [path for path in found["files"] if not _is_testbench(path)]  # test.cpp alone is the design
     settings: dict[str, Any] = {key: tuple(value) if isinstance(value, list) else value for key, value in found.items()}
     settings |= {"files": tuple(dict.fromkeys(design or found["files"])), "tool": report_tool(config.parent)}
@@ -220,6 +216,8 @@ def _read_config(path: Path) -> dict[str, Any]:
             found["flow"] = value.strip()
         elif key == "syn.compile.pipeline_loops":
             found["pipeline_loops"] = _whole(value, f"{where}: syn.compile.pipeline_loops")
+        elif key == "syn.dataflow.default_channel":  # config_dataflow -default_channel, read with the directives
+            found["directive_lines"].append((f"config_dataflow -default_channel {shlex.quote(value)}", where))
         elif key.startswith("syn.directive."):
             found["directive_lines"].append((_directive(key.removeprefix("syn.directive."), value, where), where))
     for file_path, file_flags in file_cflags.items():  # flags of the design files (the one estimated)
@@ -228,122 +226,21 @@ def _read_config(path: Path) -> dict[str, Any]:
     return found
 
 
-class _Unknown(str):
-    """A value the reader does not know: "file:line: why", raised when a project command needs it."""
-
-
-Word = tuple[str, bool, int]  # text, braced (no substitution), line
-
-
-class _TclReader:
+class _TclReader(TclScript):
     """Runs a Vitis / Vivado HLS run script far enough to know its project (module docstring)."""
 
-    def __init__(self, path: Path):
-        self.path, self.found, self.done = path, _found(), False
-        self.globals: dict[str, str] = {"argv": "", "argc": "0"}
-        self.procs: dict[str, tuple[str, Word, Path]] = {}
+    stops = ("exit", "close_solution", "csynth_design")
+    significant = re.compile(rf"({'|'.join(PROJECT_COMMANDS)}|set_directive_\w+)")
 
-    def run(self) -> dict:
-        self.script(self.path.read_text(errors="replace"), self.path, 1, self.globals)
+    def __init__(self, path: Path):
+        super().__init__(path)
+        self.found = _found()
+
+    def read(self) -> dict:
+        self.run()
         return self.found
 
-    def script(self, text: str, path: Path, first: int, scope: dict[str, str]) -> None:
-        for line, raw in _commands(text, path, first):
-            if self.done:
-                return
-            self.command(raw, path, line, scope)
-
-    def command(self, raw: list[Word], path: Path, line: int, scope: dict[str, str]) -> None:
-        where = f"{path}:{line}"
-        words = [text if braced else self.substitute(text, f"{path}:{at}", scope) for text, braced, at in raw]
-        name, args = words[0], words[1:]
-        if name == "set" and len(args) == 2:
-            scope[args[0]] = args[1]
-        elif name == "proc" and len(args) == 3:
-            self.procs[args[0]] = (args[1], raw[3], path)
-        elif name in self.procs:
-            params, body, body_path = self.procs[name]
-            local: dict[str, str] = {}
-            for index, param in enumerate(_list(params, where)):
-                spec = _list(param, where) or [""]
-                local[spec[0]] = args[index] if index < len(args) else (spec[1] if len(spec) > 1 else "")
-            self.script(body[0], body_path, body[2], local)
-        elif name == "if":
-            self.branch(raw[1:], path, scope)
-        elif name in ("exit", "close_solution", "csynth_design"):
-            self.done = True
-        elif name in PROJECT_COMMANDS or name.startswith("set_directive_"):
-            unknown = next((word for word in words if isinstance(word, _Unknown)), None)
-            if unknown is not None:
-                raise SourceError(f"{unknown} (needed by {name} at line {line})")
-            self.project(name, args, where)
-
-    def branch(self, raw: list[Word], path: Path, scope: dict[str, str]) -> None:
-        """``if C B ?elseif C B? ?else B?``: the first branch whose condition holds; file:line when
-        a condition the reader cannot decide guards project commands."""
-        words = [word for word in raw if word[1] or word[0] not in ("then", "elseif", "else")]
-        branches: list[tuple[Word | None, Word]] = [(words[k], words[k + 1]) for k in range(0, len(words) - 1, 2)]
-        branches += [(None, words[-1])] if len(words) % 2 else []
-        for condition, body in branches:
-            value = True if condition is None else self.condition(condition, path, scope)
-            if value is None and condition is not None and any(PROJECT.search(word[0]) for _, word in branches):
-                where = f"{path}:{condition[2]}"
-                raise SourceError(
-                    f"{where}: cannot decide the Tcl condition {{{condition[0]}}} around project commands"
-                )
-            if value:
-                self.script(body[0], path, body[2], scope)
-            if value is not False:
-                return
-
-    def condition(self, word: Word, path: Path, scope: dict[str, str]) -> bool | None:
-        """A comparison of two values the reader knows, or one number; None otherwise."""
-        value = self.substitute(word[0], f"{path}:{word[2]}", scope)
-        match = CONDITION.fullmatch(value)
-        if isinstance(value, _Unknown) or match is None:
-            return None if isinstance(value, _Unknown) or _number(value) is None else bool(_number(value))
-        left, right, op = match[1], match[3], {"eq": "==", "ne": "!="}.get(match[2], match[2])
-        a, b = _number(left), _number(right)
-        return COMPARE[op](a, b) if a is not None and b is not None else COMPARE[op](left, right)
-
-    def substitute(self, text: str, where: str, scope: dict[str, str]) -> str:
-        """Backslash, ``$variable`` and ``[command]`` substitution of an unbraced word."""
-        out: list[str] = []
-        index = 0
-        while index < len(text):
-            char, match = text[index], VARIABLE.match(text, index)
-            if char == "\\" and index + 1 < len(text):
-                value, index = {"n": "\n", "t": "\t"}.get(text[index + 1], text[index + 1]), index + 2
-            elif match is not None:
-                name = match[1] if match[1] is not None else match[2]
-                value, index = scope.get(name, _Unknown(f"{where}: Tcl variable ${name} is not set")), match.end()
-            elif char == "[":
-                end = _matching(text, index, "[", "]", where)
-                value, index = self.evaluate(text[index + 1 : end], where, scope), end + 1
-            else:
-                value, index = char, index + 1
-            out.append(value)
-        return next((value for value in out if isinstance(value, _Unknown)), None) or "".join(out)
-
-    def evaluate(self, text: str, where: str, scope: dict[str, str]) -> str:
-        """A command substitution: ``info script``, ``file tail|dirname|normalize|join`` or unknown."""
-        commands = list(_commands(text, self.path, 1))
-        raw = commands[0][1] if commands else []
-        words = [word if braced else self.substitute(word, where, scope) for word, braced, _ in raw]
-        unknown = next((word for word in words if isinstance(word, _Unknown)), None)
-        if unknown is not None:
-            return unknown
-        if len(commands) == 1 and words == ["info", "script"]:
-            return str(self.path)
-        if len(commands) == 1 and words[:1] == ["file"] and len(words) >= 3:
-            path = Path(words[2])
-            known = {"tail": path.name, "dirname": str(path.parent), "join": str(Path(*words[2:]))}
-            known["normalize"] = str((self.path.parent / path).resolve())
-            if words[1] in known:
-                return known[words[1]]
-        return _Unknown(f"{where}: cannot evaluate the Tcl command substitution [{text.strip()}]")
-
-    def project(self, name: str, args: list[str], where: str) -> None:
+    def command_of(self, name: str, args: list[str], where: str) -> None:
         """One project command (module docstring) with its words substituted."""
         found, base = self.found, self.path.parent
         if name == "add_files" and "-tb" not in args and "-blackbox" not in args:
@@ -371,80 +268,14 @@ class _TclReader:
                 found["directives"] = sourced  # the directives file, read by the source reader
                 return
             self.script(text, sourced, 1, self.globals)
-        elif name.startswith("set_directive_"):
+        elif name.startswith("set_directive_") or name == "config_dataflow":  # read with the directives
             found["directive_lines"].append((" ".join([name, *map(shlex.quote, args)]), where))
-
-
-def _commands(text: str, path: Path, first: int):
-    """(line, [(word, braced, line)]) of each command of a Tcl script, comments skipped."""
-    index, line, start = 0, first, first
-    words: list[Word] = []
-    while index < len(text):
-        char = text[index]
-        if char == "\\" and text.startswith("\n", index + 1):
-            index, line = index + 2, line + 1
-        elif char in " \t\r":
-            index += 1
-        elif char in "\n;":
-            if words:
-                yield start, words
-            words = []
-            line += char == "\n"
-            index += 1
-        elif char == "#" and not words:
-            end = text.find("\n", index)
-            index = len(text) if end < 0 else end
-        else:
-            start = line if not words else start
-            where = f"{path}:{line}"
-            if char == "{":
-                end = _matching(text, index, "{", "}", where)
-                words.append((text[index + 1 : end], True, line))
-            else:
-                quoted = char == '"'
-                end = index + quoted
-                while end < len(text) and (text[end] != '"' if quoted else text[end] not in " \t\r\n;"):
-                    if text[end] == "[":
-                        end = _matching(text, end, "[", "]", where)
-                    end += 1 + (text[end] == "\\")
-                if quoted and end >= len(text):
-                    raise SourceError(f"{where}: unbalanced quote in Tcl")
-                words.append((text[index + quoted : end], False, line))
-                end -= not quoted
-            line += text.count("\n", index, end + 1)
-            index = end + 1
-    if words:
-        yield start, words
-
-
-def _matching(text: str, index: int, opening: str, closing: str, where: str) -> int:
-    """The index of the bracket closing the one at ``index``."""
-    depth, position = 0, index
-    while position < len(text):
-        char = text[position]
-        depth += (char == opening) - (char == closing)
-        if depth == 0:
-            return position
-        position += 1 + (char == "\\")
-    raise SourceError(f"{where}: unbalanced {opening}{closing} in Tcl")
-
-
-def _list(text: str, where: str) -> list[str]:
-    """A Tcl list's elements (braced or blank-separated)."""
-    return [word for _, words in _commands(text.replace("\n", " "), Path(where), 1) for word, _, _ in words]
 
 
 def _whole(text: str, what: str) -> int:
     if not text.isdigit():
         raise SourceError(f"{what} {text!r} is not a whole number")
     return int(text)
-
-
-def _number(text: str) -> float | None:
-    try:
-        return float(text.strip())
-    except ValueError:
-        return None
 
 
 __all__ = ["ProjectSettings", "SourceError", "clock_period", "read_project", "report_tool"]

@@ -143,3 +143,33 @@ def test_cli_estimates_a_project_as_its_file_and_flags_and_checks_the_tool(tmp_p
         main(["hls-estimate", str(folder), "--tool", "vitis:2023"])
     error = capsys.readouterr().err
     assert exit_.value.code == 2 and error.count("\n") == 1 and "'vitis:2023'" in error and "vivado_hls:YEAR.N" in error
+
+
+FLOW = """
+void produce(const int in[256], int mid[256]) { for (int i = 0; i < 256; i++) mid[i] = in[i] * 3; }
+void consume(const int mid[256], int out[256]) { for (int i = 0; i < 256; i++) out[i] = mid[i] + 1; }
+void flow(const int in[256], int out[256]) {
+#pragma HLS DATAFLOW
+    int mid[256];
+    produce(in, mid);
+    consume(mid, out);
+}
+"""
+
+
+def test_the_dataflow_channel_setting_of_a_config_or_script_reaches_the_estimate(tmp_path, capsys):
+    """``syn.dataflow.default_channel=fifo`` (hls_config.cfg) and ``config_dataflow
+    -default_channel fifo`` (Tcl) make the array between the processes a FIFO: they overlap."""
+    from cnnacc.main import main
+
+    def latency(folder) -> int:
+        assert main(["hls-estimate", str(folder), "--json"]) == 0
+        return json.loads(capsys.readouterr().out)["latency_cycles"]
+
+    cfg = "part=xcvu9p-flga2104-2-i\n[hls]\nsyn.file=flow.cpp\nsyn.top=flow\n"
+    tcl = "open_project p\nset_top flow\nadd_files flow.cpp\nopen_solution s\n"
+    default = latency(project(tmp_path / "a", **{"flow.cpp": FLOW, "hls_config.cfg": cfg}))
+    fifo_cfg = cfg + "syn.dataflow.default_channel=fifo\n"
+    fifo_tcl = tcl + "config_dataflow -default_channel fifo\ncsynth_design\n"
+    assert latency(project(tmp_path / "b", **{"flow.cpp": FLOW, "hls_config.cfg": fifo_cfg})) < 0.75 * default
+    assert latency(project(tmp_path / "c", **{"flow.cpp": FLOW, "run_hls.tcl": fifo_tcl})) < 0.75 * default
