@@ -35,6 +35,7 @@ from simulator.hls_source.expressions import Expressions
 from simulator.hls_source.loop_verdicts import LoopVerdicts
 from simulator.hls_source.loops import LoopWalk
 from simulator.hls_source.nest import _arrays_of, _parallel, _public, _values, _walk
+from simulator.hls_source.operators import Operators
 from simulator.hls_source.pragmas import (
     NUMERIC_OPTIONS,
     Pragma,
@@ -50,7 +51,9 @@ HEADERS = Path(__file__).parent.parent / "hls_headers"
 PREPROCESSED = (".pp.0.cpp", ".pp.0.c", ".pp.cpp", ".pp.c")
 
 
-class SourceReader(Calls, Declarations, LoopWalk, LoopVerdicts, TripCounts, Expressions, Evaluation, ScopePragmas):
+class SourceReader(
+    Calls, Declarations, LoopWalk, LoopVerdicts, TripCounts, Expressions, Operators, Evaluation, ScopePragmas
+):
     """The loop nest of ``top`` in ``path`` (module docstring); ``nest()`` builds it.
 
     ``args`` binds scalar parameters of the top to values (a run-time shape such as a
