@@ -92,6 +92,7 @@ def _print_source_estimate(args: argparse.Namespace, source, top: str, options: 
     from simulator.hls_source import read_source_verdicts, source_report
     from simulator.schedule import estimate_nest
 
+    options = options | {"charge_transactions": args.charge_transactions}
     found = read_source_verdicts(source, top, args=dict(args.arg), **options)
     nest, smallest, warnings = found.nest, found.smallest, found.warnings
     for warning in warnings:
@@ -229,6 +230,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="automatic pipelining threshold (config_compile -pipeline_loops; default 64, 0 turns it off as in "
         "Vivado HLS)",
+    )
+    source.add_argument(
+        "--charge-transactions",
+        action="store_true",
+        help="charge an m_axi access without a burst its own AXI transaction in the loop's II (round trip / "
+        "outstanding requests), as the hardware runs it; csynth's schedule does not, so the default does not",
     )
     hls.add_argument("--kernel", choices=KERNELS, help="an hls_src kernel instead of a NEST.json")
     shape = hls.add_argument_group("shape (with --kernel)")

@@ -30,6 +30,7 @@ class LoopVerdicts:
     use_min: bool
     axi_latency: int
     outstanding: int
+    charge_transactions: bool
     bursts: dict[tuple, hls_verdicts.Burst]
     conflicts: dict[tuple, hls_verdicts.Conflict]
 
@@ -80,7 +81,7 @@ class LoopVerdicts:
         if pipelined is not None:
             target = pipelined["pipeline_ii"]
             raised: list[tuple[str, int, str]] = []
-            per_port = Counter(verdict.port for verdict in failed)
+            per_port = Counter(verdict.port for verdict in failed) if self.charge_transactions else Counter()
             for port, count in per_port.items():
                 reason = next(v.reason for v in failed if v.port == port)
                 trip = f"{self.axi_latency}-cycle round trip / {self.outstanding} outstanding"

@@ -194,13 +194,11 @@ class LoopWalk:
             return _plain(label, trips, nodes, constant)
         if not loops:  # innermost: pipelined at II 1 by default
             return self._pipelined(label, trips, 1, nodes, context, constant, auto=True, **within)
-        if len(loops) == 1 and self._short(loops[0]):
-            # a short innermost loop is unrolled into its parent, which is pipelined instead
-            child = loops[0]
-            merged = [node if node is not child else _unrolled(child["loop"], child["trip_count"], child["body"],
-                                                            child["_arrays"], child.get("_same", frozenset()),
-                                                            child.get("_locals", frozenset()))
-                      for node in nodes]  # fmt: skip
+        if loops and all(self._short(child) for child in loops):
+            # short innermost loops are unrolled into their parent, which is pipelined instead
+            merged = [_unrolled(node["loop"], node["trip_count"], node["body"], node["_arrays"],
+                                node.get("_same", frozenset()), node.get("_locals", frozenset()))
+                      if node in loops else node for node in nodes]  # fmt: skip
             return self._pipelined(label, trips, 1, merged, context, constant, auto=True, **within)
         return _plain(label, trips, nodes, constant)
 

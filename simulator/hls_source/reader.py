@@ -77,6 +77,7 @@ class SourceReader(
         tripcounts: dict[str, tuple[int, int]] | None = None,
         tool: str | None = None,
         flow: str | None = None,
+        charge_transactions: bool = False,
     ):
         self.tool = Tool.parse(tool)
         self.cindex, self.lib = _library()
@@ -91,6 +92,11 @@ class SourceReader(
         self.bursts: dict[tuple, hls_verdicts.Burst] = {}  # by site and direction: an outer loop's verdict wins
         self.conflicts: dict[tuple, hls_verdicts.Conflict] = {}
         self.outstanding = hls_verdicts.AXI_OUTSTANDING
+        # whether an m_axi access without a burst raises its pipelined loop's II to one AXI
+        # transaction (round trip / outstanding), as the hardware runs it; csynth's schedule
+        # assumes every access answers within the m_axi latency and keeps the II (the reports
+        # of songqij's filters and kannanjay's GEMM: single-beat accesses at II 1)
+        self.charge_transactions = charge_transactions
         self._site: tuple[str, int] = (str(self.path), 0)  # the loop being read
         self._promoted: frozenset[str] = frozenset()  # subscripts held in a register in the loop being read
         self.use_min = False
@@ -247,7 +253,12 @@ class SourceReader(
                 continue
             pointer = parameter.type.kind.name in ("CONSTANTARRAY", "INCOMPLETEARRAY", "POINTER")
             scalar = parameter.type.kind.name == "POINTER" and not _subscripted(body, spelling)
-            mode = modes.get(spelling, "ap_memory" if pointer and not scalar else "scalar")
+            # the Vitis kernel flow makes every pointer and array argument of the top an m_axi port
+            # (UG1399 "Interfaces for Vitis Kernel Flow"); the IP flow an ap_memory one
+            kernel_flow = self.flow == "vitis" and bindings is None
+            mode = modes.get(
+                spelling, ("m_axi" if kernel_flow else "ap_memory") if pointer and not scalar else "scalar"
+            )
             if mode in SCALAR_PORTS or mode == "scalar" and pointer:  # a wire or register port (UG1399
                 context.partitioned.add(spelling)  # "Port-Level I/O Protocols"): no memory access
             if mode in ("ap_memory", "bram"):

@@ -595,7 +595,7 @@ def test_burst_and_conflict_verdicts_follow_the_documented_preconditions_and_are
         "  }\n"
         "}\n"
     )
-    read = read_source_verdicts(kernel, "axi")
+    read = read_source_verdicts(kernel, "axi", charge_transactions=True)
     verdicts = {(b.loop, b.port, b.direction): (b.inferred, b.length, b.reason) for b in read.bursts}
     assert verdicts[("Copy", "in", "read")] == (True, 256, None)
     assert verdicts[("Copy", "out", "write")] == (True, 256, None)
@@ -609,6 +609,10 @@ def test_burst_and_conflict_verdicts_follow_the_documented_preconditions_and_are
     assert set(conflicts) == {"Strided", "Gather", "Lanes"}
     assert ii["Lanes"] == conflicts["Lanes"].ii == 2  # 4 reads whose banks are unknown share 2 ports
     assert "banks are not known" in conflicts["Lanes"].reason
+    # as csynth schedules it (the default), an access without a burst keeps the II: the verdict stays
+    scheduled = read_source_verdicts(kernel, "axi")
+    assert {loop["loop"]: loop["pipeline_ii"] for loop in loops(scheduled.nest).values()}["Strided"] == 1
+    assert [(b.loop, b.inferred) for b in scheduled.bursts] == [(b.loop, b.inferred) for b in read.bursts]
 
 
 def test_tool_profiles_set_automatic_pipelining_and_storage_types_set_an_arguments_ports(tmp_path):
