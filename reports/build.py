@@ -108,7 +108,7 @@ def render(measurements: dict, out_dir: str | Path = "reports/out", paper: str =
     """Write the report from ``measure``'s output: pure rendering, nothing is measured."""
     sections = [
         baseline_section(measurements["baseline"]),
-        quantization_section(measurements["quantization"]),
+        quantization_section(measurements["quantization"], measurements["baseline"]["test_images"]),
         pruning_section(measurements["pruning"]),
         operators_section(measurements["operators"]),
         *([estimates_section(measurements["estimates"])] if "estimates" in measurements else []),

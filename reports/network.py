@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from compress.data import Split
 from compress.quantize import integer_predict
 from reports.document import Section, figure_markdown, markdown_table
+from reports.noise import compare
 from simulator.designs import Im2colDesign, MatmulDesign
 from simulator.network import IntegerNetwork, run_layers, run_network
 from simulator.network_timing import NetworkTiming, bound_ratio, network_timing
@@ -259,7 +260,12 @@ def network_section(data: dict) -> Section:
         key=lambda p: p["cycles_per_image"],
     )
     largest = max(timing.layers, key=lambda t: t.total_cycles)
+    versus_fp32 = compare(measured["accuracy"], fp32_accuracy, measured["images"], "integer pipeline vs FP32")
+    versus_torch = compare(
+        measured["accuracy"], measured["fake_quant_accuracy"], measured["images"], "integer pipeline vs PyTorch export"
+    )
     results = measured | {
+        "noise": [versus_fp32.to_json(), versus_torch.to_json()],
         "integer_over_fp32_time": ratio,
         "fp32_accuracy": fp32_accuracy,
         "timing": timing.to_json(),
@@ -291,8 +297,9 @@ device image that does not match them). An activation matrix B that fits the B r
 ({design.a_buffer_bytes:,} bytes) are read once, whole, and served from chip.
 
 **Fidelity.** On the full {measured["images"]:,}-image test set the integer pipeline reaches
-{100 * measured["accuracy"]:.2f} % (FP32: {100 * fp32_accuracy:.2f} %); the PyTorch model of the same export
-reaches {100 * measured["fake_quant_accuracy"]:.2f} %, and the two agree on
+{100 * measured["accuracy"]:.2f} % (FP32: {100 * fp32_accuracy:.2f} %; {versus_fp32.text()}, binomial standard
+error of the difference); the PyTorch model of the same export reaches {100 * measured["fake_quant_accuracy"]:.2f} %
+({versus_torch.text()}), and the two agree on
 {100 * measured["agreement"]:.2f} % of the images ({measured["disagreements"]} disagreements). The HLS C++
 kernels (sw_emu, each layer run as its mapping says, weights from their tiled device image) give
 outputs {"identical" if measured["sw_emu_identical_outputs"] else "DIFFERENT"} to the Numba kernels on the

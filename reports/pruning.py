@@ -21,6 +21,7 @@ from compress.model import Architecture
 from compress.shipping import CURVES_NAME, evaluate_shipped
 from compress.size import model_size_kb
 from reports.document import Section, figure_markdown, markdown_table
+from reports.noise import compare
 from reports.pruning_text import (
     CONV_CURVE_STYLE,
     CURVE_STYLE,
@@ -230,7 +231,15 @@ def pruning_section(results: dict) -> Section:
     gaps["margin_standard_errors"] = margin_standard_errors(results["search_config"])
     pruning_steps, combined_steps = action_counts(curves["pruning"]), action_counts(curves["combined"])
     config = results["search_config"]
+    start = curves["pruning"][0]
+    smallest_loss = compare(
+        start["test_accuracy"] - min(LOSSES_PT) / 100,
+        start["test_accuracy"],
+        results["test_images"],
+        f"FP32 start less {min(LOSSES_PT):g} point vs FP32 start",
+    )
     results_out = {
+        "noise": [smallest_loss.to_json()],
         "models": {
             n: {k: v for k, v in m.items() if k != "size_breakdown"} | {"met": row[-1] == "yes"}
             for (n, m), row in zip(sorted(models.items()), rows)
@@ -267,7 +276,7 @@ def pruning_section(results: dict) -> Section:
             task2a_text(models, combined_steps, config),
             continued_text(models),
             bounds_text(models, SIZE_BOUNDS_KB, config),
-            task2b_text(by_loss, curves["pruning"][0]),
+            task2b_text(by_loss, start, smallest_loss),
             figure_markdown(
                 "pruning_pareto",
                 "Test accuracy against model size along the measured walks "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from reports.document import markdown_table
+from reports.noise import Comparison
 
 SMALL_LOSS_PT = 1.0  # "a small degradation of accuracy" for Task 2b, in percentage points
 LOSSES_PT = (1.0, 2.0, 5.0)  # the losses Task 2b compares the techniques at
@@ -116,7 +117,7 @@ The conv layers hold few weights; what pruning them saves is mostly in fc1, whos
 removed conv2 channel go with it, while fc1's neurons all stay.
 
 *Extra: every width, both rules.* Pruning the hidden FC neurons as well (scored filter-wise by
-their fc1 row, channel-wise by their fc2 column), the walk choosing the better rule at each step
+their fc1 row, channel-wise by their fc2 column), the walk taking the rule whose step scores higher at each step
 ({steps["filter-wise"]} filter-wise and {steps["channel-wise"]} channel-wise steps), gives
 {pruned_sentence(extra, "all-width")}.
 
@@ -289,7 +290,9 @@ errors of a {config["validation_images"]:,}-image estimate at 90 %; the test col
 """
 
 
-def task2b_text(by_loss: dict, start: dict) -> str:
+def task2b_text(by_loss: dict, start: dict, smallest_loss: Comparison) -> str:
+    """Task 2b; ``smallest_loss`` compares an accuracy the smallest loss below the FP32 start with it."""
+
     def describe(gains: dict, name: str) -> str:
         g = gains.get(name)
         if g is None:
@@ -314,7 +317,8 @@ def task2b_text(by_loss: dict, start: dict) -> str:
         ""
         if later in (None, winner(small))
         else (
-            f" The ranking reverses for larger losses: within {max(LOSSES_PT):g} points pruning alone gets down to "
+            f" The ranking reverses for larger losses: at a loss of up to {max(LOSSES_PT):g} points pruning alone "
+            "gets down to "
             f"{largest['pruning']['size_kb']:.1f} KB, while quantization alone cannot go below "
             f"{largest['quantization']['size_kb']:.1f} KB (every channel still stored, at 2 bits at best)."
         )
@@ -331,8 +335,10 @@ def task2b_text(by_loss: dict, start: dict) -> str:
     )
     return f"""
 **Task 2b (which technique is more effective).** Measured along the three walks (table and
-figure below): the smallest model of each walk within a given loss of test accuracy below the
-FP32 baseline ({100 * start["test_accuracy"]:.2f} %, {start["size_kb"]:.1f} KB).
+figure below): the smallest model of each walk whose test accuracy is at most a given loss below the
+FP32 baseline ({100 * start["test_accuracy"]:.2f} %, {start["size_kb"]:.1f} KB). The smallest loss of the table
+measures as {smallest_loss.text()} (binomial standard error of the difference); a model whose loss is near a
+threshold may fall on either side of it by chance.
 
 {table}
 

@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 
 from compress.study import StudyRecord, accuracy_table, best_record
 from reports.document import Section, figure_markdown, markdown_table
+from reports.noise import Z_95, Comparison, compare, standard_error
 
 
 def find(records: list[StudyRecord], **fields) -> StudyRecord:
@@ -67,38 +68,86 @@ def curve_figure(records: list[StudyRecord], fp32: float, series: dict[str, dict
     return fig
 
 
-def clipping_gains(records: list[StudyRecord], scheme: str) -> dict[int, dict[str, float]]:
-    """Per bit width, the points a clipped global range gains over the full one (weight-only)."""
-    gains: dict[int, dict[str, float]] = {}
+def clipping_comparisons(records: list[StudyRecord], scheme: str, n: int) -> dict[int, Comparison]:
+    """Per bit width, the more accurate clipped global range against the full one (weight-only)."""
+    out = {}
     for full in (r for r in records if matches(r, {"scheme": scheme, "granularity": "global", "range": "full"})):
-        for r in records:
-            if r.bits == full.bits and r.range != "full" and matches(r, {"scheme": scheme, "granularity": "global"}):
-                gains.setdefault(full.bits, {})[r.label.rsplit("/", 1)[1]] = 100 * (r.accuracy - full.accuracy)
-    return gains
+        clipped = [
+            r
+            for r in records
+            if r.bits == full.bits and r.range != "full" and matches(r, {"scheme": scheme, "granularity": "global"})
+        ]
+        if clipped:
+            best = max(clipped, key=lambda r: r.accuracy)
+            label = f"{scheme}/global, {full.bits} bits: {best.label.rsplit('/', 1)[1]} vs full"
+            out[full.bits] = compare(best.accuracy, full.accuracy, n, label)
+    return out
 
 
 def bit_list(widths: list[int]) -> str:
     return ", ".join(map(str, widths)) + " bits" if widths else "no width"
 
 
-def task1b_text(ranges: dict | None, gains: dict, records: list[StudyRecord], g4s: float, p4: float, m4: float) -> str:
-    """Task 1b from the per-layer range data (``compress.study.weight_ranges``) and the study."""
+def judged(comparison: Comparison, higher: str, lower: str, same: str) -> str:
+    """``higher`` or ``lower`` when the difference exceeds the noise (by its sign), else ``same``."""
+    if not comparison.exceeds:
+        return same
+    return higher if comparison.difference_pt > 0 else lower
+
+
+def verdict_groups(comparisons: dict[int, Comparison], higher: str, lower: str) -> str:
+    """The comparisons keyed by bit width, grouped: "<higher> beyond noise at 2 bits (verdict), ...;
+    <lower> beyond noise at ...; within noise at 5, 6 bits (largest difference: verdict)"."""
+    up = [(b, c) for b, c in sorted(comparisons.items()) if c.exceeds and c.difference_pt > 0]
+    down = [(b, c) for b, c in sorted(comparisons.items()) if c.exceeds and c.difference_pt < 0]
+    same = [(b, c) for b, c in sorted(comparisons.items()) if not c.exceeds]
+    parts = [
+        f"{word} beyond noise at " + ", ".join(f"{b} bits ({c.text()})" for b, c in group)
+        for word, group in ((higher, up), (lower, down))
+        if group
+    ]
+    if same:
+        largest = max((c for _, c in same), key=lambda c: abs(c.difference_pt))
+        parts.append(f"within noise at {bit_list([b for b, _ in same])} (largest difference {largest.text()})")
+    return "; ".join(parts)
+
+
+def task1b_text(
+    ranges: dict | None,
+    clipping: dict[str, dict[int, Comparison]],
+    records: list[StudyRecord],
+    fp32: float,
+    four_bits: dict[str, float],
+    versus,
+) -> str:
+    """Task 1b from the per-layer range data (``compress.study.weight_ranges``) and the study;
+    ``versus(a, b, label)`` is the section's recorded noise comparison."""
 
     def pct(value: float) -> str:
         return f"{100 * value:.2f} %"
 
-    helps = {s: sorted(b for b, g in gains[s].items() if max(g.values()) > 0) for s in gains}
-    hurts = {s: sorted(b for b, g in gains[s].items() if max(g.values()) <= 0) for s in gains}
     where = (
-        f"Clipping helps (a clipped range beats the full one) for the symmetric scheme at "
-        f"{bit_list(helps['symmetric'])} and hurts at {bit_list(hurts['symmetric'])}; for the asymmetric "
-        f"scheme it helps at {bit_list(helps['asymmetric'])} and hurts at {bit_list(hurts['asymmetric'])}."
+        "Against the full range, the more accurate of the two clipped ranges is, for the symmetric scheme, "
+        + verdict_groups(clipping["symmetric"], "better", "worse")
+        + "; for the asymmetric scheme, "
+        + verdict_groups(clipping["asymmetric"], "better", "worse")
+        + "."
     )
+    g4s, p4, m4 = four_bits["full"], four_bits["percentile"], four_bits["mse"]
+    p4c = versus(p4, g4s, "symmetric/global, 4 bits: p99.9 vs full")
+    m4c = versus(m4, g4s, "symmetric/global, 4 bits: MSE vs full")
+    four = (
+        f"At 4 bits (symmetric, global): {pct(g4s)} with the full range, {pct(p4)} with the percentile clip "
+        f"({p4c.text()}) and {pct(m4)} with the MSE clip ({m4c.text()})"
+    )
+    if any(c.exceeds and c.difference_pt > 0 for c in (p4c, m4c)):
+        four += ": there a finer step for fc1's many small weights is worth more than conv1's clipped tails."
+    elif any(c.exceeds for c in (p4c, m4c)):
+        four += ": there conv1's clipped tails cost more than a finer step for fc1's small weights gains."
+    else:
+        four += ": at this width the finer step and the clipped tails balance, within noise."
     if not ranges:
-        return (
-            f"**Task 1b (clipped range).** 4 bits, symmetric, global: {pct(g4s)} full, {pct(p4)} p99.9, "
-            f"{pct(m4)} MSE. {where}"
-        )
+        return f"**Task 1b (clipped range).** {four} {where}"
     layers = ranges["layers"]
     total = ranges["weights"]
     biggest = max(layers, key=lambda n: layers[n]["weights"])
@@ -117,19 +166,27 @@ def task1b_text(ranges: dict | None, gains: dict, records: list[StudyRecord], g4
         for scheme in ("symmetric", "asymmetric")
     }
     plateau_text = " and ".join(f"{min(v):.1f}-{max(v):.1f} % ({scheme})" for scheme, v in plateau.items() if v)
+    highest = max((v for values in plateau.values() for v in values), default=None)
+    if highest is None:
+        plateau_sentence = ""
+    else:
+        top = versus(highest / 100, fp32, "percentile clip, 5 bits and up: highest row vs FP32")
+        plateau_sentence = (
+            f"so clipping conv1 is what costs: from 5 bits up the percentile rows stay on a plateau, {plateau_text}, "
+            f"under FP32 even at their highest ({top.text()}), whatever the width, because the clipped weights stay "
+            "clipped; more bits only refine the weights inside the range."
+            if top.exceeds and top.difference_pt < 0
+            else f"yet from 5 bits up the percentile rows stay on a plateau, {plateau_text}, whose highest is within "
+            f"noise of FP32 ({top.text()}): at these widths the clipped tails cost nothing measurable."
+        )
     return f"""**Task 1b (clipped range).** One global range serves four layers whose weights differ in
 scale (figure below). The {ranges["percentile"]:g}th percentile of |w| over all {total:,} weights is
 **{clip_p:.2f}**, set by {biggest} ({layers[biggest]["weights"]:,} of them), while conv1's weights reach
 **{layers["conv1"]["max_abs"]:.2f}**; the MSE-optimal symmetric clip at {ranges["bits"]} bits is {clip_m:.2f}.
 Fraction of each layer's weights cut by the percentile / MSE clip: {cut}. conv1 has few weights
-and every pixel passes through them, so clipping conv1 is what costs: from 5 bits up the
-percentile rows stay on a plateau, {plateau_text}, well under FP32, whatever the width, because
-the clipped weights stay clipped; more bits only refine the weights inside the range. At 4 bits
-(symmetric, global): {pct(g4s)} with the full range, {pct(p4)} with the percentile clip and
-{pct(m4)} with the MSE clip: there a finer step for fc1's many small weights is worth more than
-conv1's clipped tails. {where} The MSE clip minimizes the squared error summed over all weights,
-which fc1 dominates, so it clips the small layers hardest. Per-layer ranges (Task 1c) remove the
-conflict: each layer keeps its own largest weights.
+and every pixel passes through them, {plateau_sentence} {four} {where} The MSE clip minimizes the squared
+error summed over all weights, which fc1 dominates, so it clips the small layers hardest. Per-layer ranges
+(Task 1c) remove the conflict: each layer keeps its own largest weights.
 """
 
 
@@ -159,11 +216,19 @@ def ranges_figure(ranges: dict) -> Figure:
     return fig
 
 
-def quantization_section(data: dict) -> Section:
-    """The quantization study, a pure function of its records (``StudyRecord.to_json``) and the
-    FP32 accuracy."""
+def quantization_section(data: dict, test_images: int) -> Section:
+    """The quantization study, a pure function of its records (``StudyRecord.to_json``), the
+    FP32 accuracy and the number of test images every accuracy was measured on."""
     records = [StudyRecord(**record) for record in data["records"]]
     fp32 = data["fp32"]
+    noted: list[Comparison] = []
+
+    def versus(a: float, b: float, label: str) -> Comparison:
+        """``a`` against ``b`` on the test images, recorded for results.json."""
+        comparison = compare(a, b, test_images, label)
+        noted.append(comparison)
+        return comparison
+
     labels, bits, table = accuracy_table(records)
     rows = [[label] + [f"{100 * a:.2f}" for a in row] for label, row in zip(labels, table)]
 
@@ -188,12 +253,17 @@ def quantization_section(data: dict) -> Section:
         "best_4bit_weight_only": best4.to_json() | {"label": best4.label},
         "wa8_minus_fp32_pt": 100 * (best8_wa.accuracy - fp32),
         "best4_minus_fp32_pt": 100 * (best4.accuracy - fp32),
-        "worst_8plus_loss_pt": 100
-        * max(fp32 - r.accuracy for r in records if r.bits >= 8 and r.activations is None and r.range == "full"),
-        "worst_8plus_clipped_loss_pt": 100
-        * max(fp32 - r.accuracy for r in records if r.bits >= 8 and r.activations is None and r.range != "full"),
-        "clipping_gain_pt": {scheme: clipping_gains(records, scheme) for scheme in ("symmetric", "asymmetric")},
     }
+    clipping = {scheme: clipping_comparisons(records, scheme, test_images) for scheme in ("symmetric", "asymmetric")}
+    noted.extend(c for by_bits in clipping.values() for c in by_bits.values())
+    worst = {
+        kind: min(
+            (r for r in records if r.bits >= 8 and r.activations is None and (r.range == "full") == (kind == "full")),
+            key=lambda r: r.accuracy,
+        )
+        for kind in ("full", "clipped")
+    }
+    worst_vs = {kind: versus(r.accuracy, fp32, f"{r.label}, {r.bits} bits vs FP32") for kind, r in worst.items()}
     g4s = key["global_symmetric_full"].get(4)
     g4a = key["global_asymmetric_full"].get(4)
     p4 = acc(scheme="symmetric", granularity="global", range="percentile", percentile=99.9, bits=4)
@@ -208,14 +278,18 @@ def quantization_section(data: dict) -> Section:
         for r in records
         if matches(r, {"scheme": "asymmetric", "granularity": "layer", "range": "mse", "activations": "same"})
     }
-    kl_better = sorted(b for b in kl if b in mse_full and kl[b] > mse_full[b])
-    kl_worse = sorted(b for b in kl if b in mse_full and kl[b] <= mse_full[b])
+    kl_vs = {
+        b: versus(kl[b], mse_full[b], f"W{b}A{b} (MSE weights): KL vs full-range activations")
+        for b in sorted(kl)
+        if b in mse_full
+    }
     kl_text = (
         " Calibrating the activations by KL divergence instead (the clip whose quantized histogram is "
         "closest to the calibration activations', TensorRT's entropy calibration), with MSE-clipped weights: "
         + ", ".join(f"{pct(a)} at {b} bits" for b, a in sorted(kl.items()))
-        + f"; against full-range activations (same weights) it is better at {bit_list(kl_better)} and worse at "
-        f"{bit_list(kl_worse)}. The post-ReLU activations are mostly exact zeros, a spike the divergence is "
+        + "; against full-range activations (same weights) it is "
+        + verdict_groups(kl_vs, "better", "worse")
+        + ". The post-ReLU activations are mostly exact zeros, a spike the divergence is "
         "dominated by, so it accepts hard clips of the tails that the accuracy pays for."
         if kl
         else ""
@@ -235,6 +309,7 @@ def quantization_section(data: dict) -> Section:
         if candidates
         else ""
     )
+    qat_vs = versus(qat["accuracy"], wa4, "QAT W4A4 vs post-training W4A4") if qat else None
     qat_text = (
         f"""
 
@@ -243,7 +318,8 @@ through fake quantization and every hidden activation clipped to a learned bound
 clip is a trained parameter, the rounding passes gradients straight through), the input pixels
 and the logits at {qat["edge_bits"]} bits, gives **{pct(qat["accuracy"])}** on the integer network
 (W{qat["weight_bits"]}, hidden A{qat["activation_bits"]}, {qat["size_kb"]:.2f} KB; `cnnacc quantize --qat`),
-against {pct(wa4)} for post-training quantization with full ranges and 4-bit edges. The weights
+against {pct(wa4)} for post-training quantization with full ranges and 4-bit edges
+({qat_vs.text() if qat_vs else ""}). The weights
 are {granularity_text}. Validation chose the recipe, {qat["epochs"]} epochs of Adam at learning rate
 {qat["learning_rate"]:g} ({pct(qat["val_accuracy"])}){recipes_text}."""
         if qat
@@ -254,7 +330,45 @@ are {granularity_text}. Validation chose the recipe, {qat["epochs"]} epochs of A
         if "ranges" in data
         else ""
     )
-    task1b = task1b_text(data.get("ranges"), key["clipping_gain_pt"], records, g4s, p4, m4)
+    task1b = task1b_text(
+        data.get("ranges"), clipping, records, fp32, {"full": g4s, "percentile": p4, "mse": m4}, versus
+    )
+    asym4 = versus(g4a, g4s, "global/full, 4 bits: asymmetric vs symmetric")
+    layer_sym = versus(l4, g4s, "symmetric/full, 4 bits: per layer vs global")
+    layer_asym = versus(w4, g4a, "asymmetric/full, 4 bits: per layer vs global")
+    channel_sym = versus(c4, l4, "symmetric/full, 4 bits: per channel vs per layer")
+    best4_vs = versus(best4.accuracy, fp32, f"{best4.label}, 4 bits vs FP32")
+    others4 = [r for r in records if r.bits == 4 and r.activations is None and r.label != best4.label]
+    near4 = [r for r in others4 if not compare(r.accuracy, best4.accuracy, test_images).exceeds]
+    far4 = [r for r in others4 if r not in near4]
+    if near4:
+        lowest = min(near4, key=lambda r: r.accuracy)
+        near4_text = (
+            f"{len(near4)} other 4-bit weight-only rows are within noise of it (the lowest of them, {lowest.label}: "
+            f"{versus(lowest.accuracy, best4.accuracy, f'{lowest.label} vs {best4.label}, 4 bits').text()}), "
+            "so the measurement does not rank these"
+        )
+    else:
+        nearest = max(far4, key=lambda r: r.accuracy)
+        near4_text = (
+            f"every other 4-bit weight-only row is below it beyond noise (the nearest, {nearest.label}: "
+            f"{versus(nearest.accuracy, best4.accuracy, f'{nearest.label} vs {best4.label}, 4 bits').text()})"
+        )
+    key["rows_within_noise_of_best4"] = len(near4)
+    w8 = acc(scheme="asymmetric", granularity="layer", range="full", bits=8)
+    wa8_fp32 = versus(best8_wa.accuracy, fp32, "W8A8 (asymmetric/layer/full) vs FP32")
+    wa8_w8 = versus(best8_wa.accuracy, w8, "W8A8 vs W8 (asymmetric/layer/full)")
+    wa4_w4 = versus(wa4, w4, "W4A4 vs W4 (asymmetric/layer/full)")
+    if wa4_w4.exceeds and wa4_w4.difference_pt < 0:
+        wa4_text = (
+            f"At 4 bits W+A falls to {pct(wa4)} against {pct(w4)} for weights alone ({wa4_w4.text()}): the "
+            "activation ranges, calibrated as full ranges on 2,000 training images, are dominated by rare large "
+            "activations, so 4-bit activation steps are coarse, and every layer adds a requantization error."
+        )
+    else:
+        wa4_text = f"At 4 bits W+A gives {pct(wa4)} against {pct(w4)} for weights alone ({wa4_w4.text()})."
+    key["noise_standard_error_pt"] = 100 * standard_error(fp32, test_images)
+    key["noise_threshold_se"] = Z_95
     body = f"""
 All accuracies are on the full 10k test set; FP32 baseline {pct(fp32)}. Weights are quantized
 after training (post-training quantization) with the contract's formulas (round half to even,
@@ -264,31 +378,40 @@ output channel. Rows marked "+A" quantize the activations too (Task 2), at the s
 weights, and run on integers exactly as the accelerator does: int32 accumulators, int32 biases at
 scale S_in S_w, M0/n requantization after every conv/FC, ReLU as a clamp at the zero point.
 
+**Noise.** An accuracy of {pct(fp32)} on {test_images:,} images has a binomial standard error of
+{key["noise_standard_error_pt"]:.2f} points, so two accuracies are compared by the standard error of their
+difference (binomial, the two taken as independent; `reports.noise`): a difference of more than
+{Z_95:.2f} standard errors is called beyond noise, a smaller one within noise, and only the former is read
+as one setting being more or less accurate than another. Both accuracies come from the same test images,
+whose per-image predictions the study does not keep; their errors are correlated, so this overstates the
+noise of a paired test (McNemar's) and errs towards "within noise".
+
 {markdown_table(["scheme / granularity / range"] + [f"{b} bits" for b in bits], rows)}
 
-**Task 1a (full range).** At 8 bits and above every full-range weight-only scheme is within
-{key["worst_8plus_loss_pt"]:.2f} pt of FP32 (the clipped ranges of Task 1b lose up to
-{key["worst_8plus_clipped_loss_pt"]:.2f} pt there). With one global range the symmetric scheme gives
-{pct(g4s)} at 4 bits and
-the asymmetric
-one {pct(g4a)}: a single scale must cover the largest weight of the whole model, so at 4 bits
+**Task 1a (full range).** At 8 bits and above the largest loss of a full-range weight-only scheme
+against FP32 is that of {worst["full"].label} at {worst["full"].bits} bits ({worst_vs["full"].text()}); of the
+clipped ranges of Task 1b, that of {worst["clipped"].label} at {worst["clipped"].bits} bits
+({worst_vs["clipped"].text()}). With one global range the symmetric scheme gives {pct(g4s)} at 4 bits and
+the asymmetric one {pct(g4a)}: a single scale must cover the largest weight of the whole model, so at 4 bits
 (7 positive levels for symmetric) most weights of the layers with small weights round to zero.
 Asymmetric quantization spends its codes only on [min, max] instead of [-max|w|, max|w|], one
-level more and a better fit when a tensor is skewed.
+level more and a closer fit when a tensor is skewed; at 4 bits it is
+{judged(asym4, "ahead of", "behind", "within noise of")} the symmetric scheme ({asym4.text()}).
 
 {task1b}
 
-**Task 1c (per-layer scales).** Per-layer ranges give symmetric 4-bit {pct(l4)} and asymmetric 4-bit
-{pct(w4)} (per-channel: {pct(c4)}), since each layer gets a step matched to its own weights.
-The best 4-bit weight-only scheme is **{best4.label}** at {pct(best4.accuracy)}
-({key["best4_minus_fp32_pt"]:+.2f} pt from FP32).
+**Task 1c (per-layer scales).** At 4 bits, one range per layer instead of one global range gives
+symmetric {pct(l4)} against {pct(g4s)}, {judged(layer_sym, "better", "worse", "within noise")} ({layer_sym.text()}),
+and asymmetric {pct(w4)} against {pct(g4a)}, {judged(layer_asym, "better", "worse", "within noise")}
+({layer_asym.text()}). One range per output channel gives {pct(c4)}, against symmetric per layer
+{judged(channel_sym, "better", "worse", "within noise")} ({channel_sym.text()}). A finer granularity gives each layer
+(or channel) a step matched to its own weights instead of to the largest weight of the model. The most
+accurate 4-bit weight-only scheme is **{best4.label}** at {pct(best4.accuracy)} ({best4_vs.text()} against FP32);
+{near4_text}.
 
 **Task 2 (weights + activations).** With full-range asymmetric per-layer quantization of both
-weights and activations, 8 bits give {pct(best8_wa.accuracy)} ({key["wa8_minus_fp32_pt"]:+.2f} pt
-from FP32; weight-only at the same setting: {pct(acc(scheme="asymmetric", granularity="layer", range="full", bits=8))}).
-At 4 bits W+A falls to {pct(wa4)} against {pct(w4)} for weights alone: the activation ranges,
-calibrated as full ranges on 2,000 training images, are dominated by rare large activations, so
-4-bit activation steps are coarse, and every layer adds a requantization error.{kl_text}{qat_text}
+weights and activations, 8 bits give {pct(best8_wa.accuracy)} ({wa8_fp32.text()} against FP32; against
+weight-only at the same setting, {pct(w8)}: {wa8_w8.text()}). {wa4_text}{kl_text}{qat_text}
 
 {figure_markdown("quant_schemes", "Weight-only accuracy against bits: symmetric vs asymmetric, full range, per layer")}
 
@@ -363,7 +486,7 @@ calibrated as full ranges on 2,000 training images, are dominated by rare large 
     }
     if "ranges" in data:
         figures["quant_ranges"] = ranges_figure(data["ranges"])
-    results = {"records": [r.to_json() for r in records], "summary": key} | {
+    results = {"records": [r.to_json() for r in records], "summary": key, "noise": [c.to_json() for c in noted]} | {
         k: data[k] for k in ("ranges", "qat") if k in data
     }
     return Section("quantization", "Part 1 Step 1: quantization", body, results, figures)

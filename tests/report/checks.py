@@ -116,3 +116,67 @@ def untraced_numbers(markdown: str, results: dict) -> list[str]:
         ):
             missing.append(token)
     return missing
+
+
+# Comparisons of two accuracies: every sentence that uses one of these words must quote the noise
+# helper's verdict (``reports.noise.Comparison.text``), and a sentence that says one is higher or
+# lower must quote at least one verdict "beyond noise".
+COMPARISON_WORD = re.compile(r"\b(helps?|hurts?|better|worse|within)\b", re.I)
+DIRECTIONAL_WORD = re.compile(r"\b(helps?|hurts?|better|worse)\b", re.I)
+VERDICT = re.compile(r"([+-]\d+\.\d+) pt, (\d+\.\d) SE(?:, McNemar p = [\d.e+-]+)?: (beyond|within) noise")
+# The same words about other quantities than accuracy (cycles, output codes, tolerances, latency estimates).
+NOT_ACCURACY = re.compile(
+    r"within (?:noise|one(?: code)?\b|1e-5|[\d.]+ ?%\)? of the (?:fastest|real top latency)|[\d.]+x of it)"
+    r"|far better than kernels they were not|verdicts made worse",
+    re.I,
+)
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of the prose; every table row and list item is one."""
+    pieces = []
+    for block in re.split(r"\n\s*\n|\n(?=\s*[|-] )|\n(?=\|)", text):
+        pieces += re.split(r"(?<=[.!?])\s+(?=[A-Z*(])", " ".join(block.split()))
+    return [piece for piece in pieces if piece]
+
+
+def recorded_comparisons(results) -> list[dict]:
+    """Every comparison the report recorded (``Comparison.to_json``), anywhere in results.json."""
+    if isinstance(results, dict):
+        if {"a", "b", "n", "difference_pt", "z", "exceeds", "method"} <= results.keys():
+            return [results]
+        return [c for value in results.values() for c in recorded_comparisons(value)]
+    if isinstance(results, list):
+        return [c for value in results for c in recorded_comparisons(value)]
+    return []
+
+
+def unbacked_comparisons(markdown: str, results: dict) -> list[str]:
+    """Sentences comparing accuracies without the noise helper's verdict, and verdicts that do
+    not match a comparison recorded in results.json or the helper's own judgement of it."""
+    from reports.noise import BINOMIAL, compare
+
+    recorded = recorded_comparisons({key: value for key, value in results.items() if key != "measurements"})
+    problems = []
+    for sentence in sentences(prose(markdown)):
+        words = COMPARISON_WORD.findall(NOT_ACCURACY.sub("", sentence))
+        verdicts = VERDICT.findall(sentence)
+        if words and not verdicts:
+            problems.append(f"no noise verdict: {sentence}")
+        elif DIRECTIONAL_WORD.search(NOT_ACCURACY.sub("", sentence)) and not any(v[2] == "beyond" for v in verdicts):
+            problems.append(f"a higher/lower claim with no difference beyond noise: {sentence}")
+        for difference, z, word in verdicts:
+            matching = [
+                c
+                for c in recorded
+                if f"{c['difference_pt']:+.2f}" == difference
+                and f"{c['z']:.1f}" == z
+                and c["exceeds"] == (word == "beyond")
+            ]
+            if not matching:
+                problems.append(f"verdict '{difference} pt, {z} SE: {word} noise' is not recorded: {sentence}")
+            elif any(
+                c["method"] == BINOMIAL and compare(c["a"], c["b"], c["n"]).exceeds != c["exceeds"] for c in matching
+            ):
+                problems.append(f"verdict '{difference} pt, {z} SE: {word} noise' is not the helper's: {sentence}")
+    return problems

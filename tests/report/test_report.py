@@ -6,7 +6,7 @@ import json
 import pytest
 
 from reports.build import build_report
-from tests.report.checks import SPEC_QUESTIONS, render, untraced_numbers
+from tests.report.checks import SPEC_QUESTIONS, render, unbacked_comparisons, untraced_numbers
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +47,15 @@ def test_every_number_in_the_text_comes_from_results_json(report):
     text = (report / "report.md").read_text()
     results = json.loads((report / "results.json").read_text())
     assert untraced_numbers(text, results) == []
+
+
+@pytest.mark.slow
+def test_every_comparison_of_two_accuracies_quotes_the_noise_helpers_verdict(report):
+    """helps / hurts / better / worse / within between accuracies: each sentence carries a verdict of
+    ``reports.noise`` recorded in results.json, and a higher/lower claim one beyond noise."""
+    text = (report / "report.md").read_text()
+    results = json.loads((report / "results.json").read_text())
+    assert unbacked_comparisons(text, results) == []
 
 
 @pytest.mark.slow
