@@ -29,6 +29,7 @@ window.addEventListener('load', () => {
 </script>"""
 # Spec questions in the spec's order (Part 1 Step 1 .. Part 2 Task 3) and the text each answer carries.
 SPEC_QUESTIONS = [
+    ("baseline provenance", "**Provenance of the baseline"),
     ("Step 1 Task 1a", "**Task 1a"),
     ("Step 1 Task 1b", "**Task 1b"),
     ("Step 1 Task 1c", "**Task 1c"),
