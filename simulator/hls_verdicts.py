@@ -183,8 +183,11 @@ def sites(body, arrays: set[str], enter_loops: bool) -> list[Site]:
         for child in children:
             visit(child, conditional, written and kind in ("UNEXPOSED_EXPR", "PAREN_EXPR"), read_too, scope)
 
-    for child in body.get_children():
-        visit(child, False, False, False)
+    if body.kind.name == "COMPOUND_STMT" or body.kind.name in LOOP_KINDS:
+        for child in body.get_children():
+            visit(child, False, False, False)
+    else:  # a loop body of one statement, without braces: the statement itself
+        visit(body, False, False, False)
     return found
 
 

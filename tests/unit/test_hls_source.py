@@ -997,3 +997,23 @@ def test_a_nest_around_a_pipelined_burst_loop_flattens_and_keeps_one_burst(tmp_p
     kernel.write_text(source.replace("INDEX", "o * 32 + k"))  # rows 32 apart: a burst a row
     (burst,) = read_source_verdicts(kernel, "load", tool="vitis_hls:2023.2").bursts
     assert burst.inferred and burst.loop == "Cols" and burst.length == 25
+
+
+def test_a_loop_body_without_braces_has_its_write_read_as_a_write(tmp_path):
+    """``for (...) dst[i] = src[i];`` (a body of one statement, no braces) writes dst: its
+    burst verdict is a write, as with braces."""
+    kernel = tmp_path / "copy.cpp"
+    source = (
+        "static void copy_out(float *src, float *dst) {\n"
+        "  for (int i = 0; i < 8; i++) BODY\n"
+        "}\n"
+        "void top(float *out) {\n"
+        "#pragma HLS INTERFACE m_axi port=out bundle=gmem\n"
+        "  static float buf[8];\n"
+        "  copy_out(buf, out);\n"
+        "}\n"
+    )
+    for body in ("dst[i] = src[i];", "{ dst[i] = src[i]; }"):
+        kernel.write_text(source.replace("BODY", body))
+        (burst,) = read_source_verdicts(kernel, "top", tool="vitis_hls:2023.2").bursts
+        assert (burst.port, burst.direction, burst.inferred) == ("out", "write", True)
