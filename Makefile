@@ -59,10 +59,10 @@ report: setup browser
 # The submission archive (spec Part 3): source, report and exported models, with a manifest.
 archive: setup
 	@test -f reports/out/results.json || $(MAKE) report
-	$(VENV)/bin/cnnacc archive cnnacc-submission.tgz
+	$(VENV)/bin/cnnacc archive lab3_archive.tgz
 
 hls:
 	$(MAKE) -C hls_src cbin TARGET=sw_emu
 
 clean:
-	rm -rf reports/out hls_src/csim hls_src/build .pytest_cache .hypothesis cnnacc-submission.tgz
+	rm -rf reports/out hls_src/csim hls_src/build .pytest_cache .hypothesis lab3_archive.tgz

@@ -18,6 +18,7 @@ from reports.network import measure_network_section, network_section
 from reports.operators import measure_operators, operators_section
 from reports.pruning import pruning_results, pruning_section
 from reports.quantization import quantization_section
+from reports.submission import submission_section
 from simulator.numerics import V_MAX
 from simulator.onnx_model import runtime_agreement
 
@@ -114,6 +115,7 @@ def render(measurements: dict, out_dir: str | Path = "reports/out", paper: str =
         *([estimates_section(measurements["estimates"])] if "estimates" in measurements else []),
         network_section(measurements["network"]),
     ]
+    sections.append(submission_section([section.title for section in sections], paper))
     return write_report(sections, out_dir, TITLE, constants(), measurements, paper=paper)
 
 

@@ -48,6 +48,7 @@ SPEC_QUESTIONS = [
     ("Part 2 Task 3 im2col design", "**Design.** A streaming unit"),
     ("whole network", "**Timing on the accelerator"),
     ("design space", "**Design space."),
+    ("Part 3", "**Part 3 (submission)"),
 ]
 NUMBER = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?")
 
