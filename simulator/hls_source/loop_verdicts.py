@@ -77,6 +77,8 @@ class LoopVerdicts:
         for site, verdict in zip(axi_sites, verdicts) if not self.use_min else ():
             self.bursts[(site.file, site.line, site.column, site.direction, verdict.port)] = verdict
         failed = [verdict for verdict in verdicts if not verdict.inferred]
+        if failed and node.get("_axi"):  # the m_axi latency is paid as the loop starts all the same
+            node["region"] = node["region"].replace("(burst)", "(m_axi, no burst)")
         single = hls_verdicts.single_transaction_ii(self.axi_latency, self.outstanding)
         if pipelined is not None:
             target = pipelined["pipeline_ii"]

@@ -88,7 +88,7 @@ class LoopWalk:
         node["_same"] = self._copy_invariant(children[-1] if loop.kind.name != "DO_STMT" else children[0], variable)
         self._site = saved
         pipelined = node if node.get("pipeline_ii") is not None else None
-        if node.get("region", "").endswith("(burst)"):
+        if node.get("_axi"):
             pipelined = node["body"][1]
         return self._charge_verdicts(loop, label, node, pipelined, context)
 
@@ -331,7 +331,7 @@ class LoopWalk:
         }
         axi = {name for name, _ in ports if name in context.axi}
         if axi:  # an m_axi port in a pipelined loop: one burst, its latency paid once
-            return {"region": f"{label} (burst)", "kind": "sequential", "_arrays": node["_arrays"],
+            return {"region": f"{label} (burst)", "kind": "sequential", "_arrays": node["_arrays"], "_axi": True,
                     "body": [{"op": "m_axi latency", "latency": self.axi_latency}, node]}  # fmt: skip
         return node
 
@@ -344,7 +344,7 @@ class LoopWalk:
         if flatten is not None and "off" in flatten.options:
             return None
         loops = [node for node in nodes if "op" not in node]
-        if len(loops) == 1 and loops[0].get("region", "").endswith("(burst)"):
+        if len(loops) == 1 and loops[0].get("_axi"):
             # a pipelined loop on an m_axi port: the nest flattens around it and its burst runs on
             # across the outer iterations (Vitis reports it at the outermost loop the nest keeps:
             # tests/data/hls_bursts/cs133_vec_loads, bursts of 16 x 256 x 25 weights)
@@ -354,6 +354,7 @@ class LoopWalk:
             if flattened is None:
                 return None
             return {"region": f"{flattened['loop']} (burst)", "kind": "sequential", "_arrays": flattened["_arrays"],
+                    "_axi": True,
                     "body": [latency_op, flattened]}  # fmt: skip
         if len(loops) != 1 or "loop" not in loops[0] or loops[0]["pipeline_ii"] is None or not constant:
             return None

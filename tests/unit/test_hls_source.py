@@ -1017,3 +1017,23 @@ def test_a_loop_body_without_braces_has_its_write_read_as_a_write(tmp_path):
         kernel.write_text(source.replace("BODY", body))
         (burst,) = read_source_verdicts(kernel, "top", tool="vitis_hls:2023.2").bursts
         assert (burst.port, burst.direction, burst.inferred) == ("out", "write", True)
+
+
+def test_a_loop_whose_m_axi_access_has_no_burst_is_not_called_a_burst(tmp_path):
+    """The region that pays the m_axi latency as a loop starts says "no burst" when the loop's
+    verdict is a failed burst (a stride of 2), and "burst" when it is inferred."""
+    kernel = tmp_path / "stride.cpp"
+    source = (
+        "void stride(const int *in, int out[64]) {\n"
+        "#pragma HLS INTERFACE m_axi port=in bundle=gmem\n"
+        "Copy: for (int i = 0; i < 64; i++) {\n"
+        "#pragma HLS PIPELINE II=1\n"
+        "    out[i] = in[STEP * i];\n"
+        "  }\n"
+        "}\n"
+    )
+    names = []
+    for step in ("1", "2"):
+        kernel.write_text(source.replace("STEP", step))
+        names.append([node["region"] for node in read_source(kernel, "stride")[0]["body"] if "region" in node])
+    assert names == [["Copy (burst)"], ["Copy (m_axi, no burst)"]]
