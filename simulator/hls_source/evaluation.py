@@ -10,25 +10,15 @@ variables. ``_arithmetic`` reads a text of literals (pragma and directive values
 from __future__ import annotations
 
 import ast
-import ctypes
 from typing import TYPE_CHECKING, Any
 
+from simulator.clang_eval import constant_value, library
 from simulator.hls_source.context import _Context
 from simulator.hls_source.cursors import CASTS, FUNCTION_KINDS, _operator, _source_type, _width
 
 
 def _library():
-    from clang import cindex
-
-    lib = cindex.conf.lib
-    lib.clang_Cursor_Evaluate.argtypes = [cindex.Cursor]
-    lib.clang_Cursor_Evaluate.restype = ctypes.c_void_p
-    lib.clang_EvalResult_getKind.argtypes = [ctypes.c_void_p]
-    lib.clang_EvalResult_getKind.restype = ctypes.c_int
-    lib.clang_EvalResult_getAsLongLong.argtypes = [ctypes.c_void_p]
-    lib.clang_EvalResult_getAsLongLong.restype = ctypes.c_longlong
-    lib.clang_EvalResult_dispose.argtypes = [ctypes.c_void_p]
-    return cindex, lib
+    return library()
 
 
 class Evaluation:
@@ -103,14 +93,7 @@ class Evaluation:
 
     def _clang_value(self, cursor) -> int | None:
         """The value clang computes for a constant integer expression, or None."""
-        result = self.lib.clang_Cursor_Evaluate(cursor)
-        if not result:
-            return None
-        try:
-            kind = self.lib.clang_EvalResult_getKind(result)
-            return int(self.lib.clang_EvalResult_getAsLongLong(result)) if kind == 1 else None  # CXEval_Int
-        finally:
-            self.lib.clang_EvalResult_dispose(result)
+        return constant_value(cursor)
 
     def _call_value(self, call, env: dict[str, int], depth: int) -> int | None:
         callee = self._callee(call)

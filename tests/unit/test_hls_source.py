@@ -1037,3 +1037,31 @@ def test_a_loop_whose_m_axi_access_has_no_burst_is_not_called_a_burst(tmp_path):
         kernel.write_text(source.replace("STEP", step))
         names.append([node["region"] for node in read_source(kernel, "stride")[0]["body"] if "region" in node])
     assert names == [["Copy (burst)"], ["Copy (m_axi, no burst)"]]
+
+
+def test_macros_in_an_index_are_their_values(tmp_path):
+    """A macro in an index (``dst[y * W + x]``, ``#define W 474``) is the value it expands to:
+    the stride it makes is a number, and the banks of a cyclic partition by W are known."""
+    kernel = tmp_path / "macro.cpp"
+    kernel.write_text(
+        "#define W (480 - 6)\n"
+        "#define F 4\n"
+        "void macro(const int *src, int out[8][F]) {\n"
+        "#pragma HLS INTERFACE m_axi port=src bundle=gmem\n"
+        "#pragma HLS ARRAY_PARTITION variable=out complete dim=2\n"
+        "  int buf[8 * F];\n"
+        "#pragma HLS ARRAY_PARTITION variable=buf cyclic factor=F\n"
+        "Column: for (int y = 0; y < 8; y++) {\n"
+        "#pragma HLS PIPELINE II=1\n"
+        "    buf[y * F] = src[y * W];\n"
+        "  }\n"
+        "Rows: for (int y = 0; y < 8; y++) {\n"
+        "#pragma HLS PIPELINE II=1\n"
+        "    for (int x = 0; x < F; x++) out[y][x] = buf[y * F + x];\n"
+        "  }\n"
+        "}\n"
+    )
+    read = read_source_verdicts(kernel, "macro", tool="vitis_hls:2023.2")
+    (burst,) = read.bursts
+    assert not burst.inferred and burst.reason == "the stride is 474 elements, not sequential"
+    assert read.conflicts == []  # buf[y * F + x]: lane x in bank x
