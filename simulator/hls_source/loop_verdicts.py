@@ -68,7 +68,7 @@ class LoopVerdicts:
         flattened = pipelined is not None and pipelined.get("_flattened")
         axi_sites = [] if flattened else [site for site in sites if site.array in context.axi]
         if flattened and not self.use_min:
-            self._span_bursts(loop, label, context)
+            self._span_bursts(loop, label, pipelined["trip_count"], context)
         trips = pipelined["trip_count"] if pipelined is not None else node.get("trip_count")
         verdicts = hls_verdicts.burst_verdicts(
             axi_sites, label, variable, step, trips, inner, hls_verdicts.changed_names(body) - {variable}
@@ -123,13 +123,16 @@ class LoopVerdicts:
             node["body"] = [*node["body"], wait]
         return node
 
-    def _span_bursts(self, loop, label: str, context: _Context) -> None:
+    def _span_bursts(self, loop, label: str, flattened_trips: int, context: _Context) -> None:
         """The inferred bursts of a flattened nest's pipelined loop that run on across this
         outer loop's iterations (each level's next iteration starts at the element after the
         inner levels' last: the nest walks the array in address order) are reported at this
         loop, their length the nest's elements, as Vitis reports them at the outermost loop."""
         levels = []  # (variable, start, step, trips) of this loop and the for loops in it
+        labels = [label]  # of this loop and the labelled loops in it, in the same order
         for nested in loop.walk_preorder():
+            if nested.kind.name == "LABEL_STMT" and nested != loop:
+                labels.append(nested.spelling)
             if nested.kind.name != "FOR_STMT":
                 continue
             children = list(nested.get_children())
@@ -139,6 +142,9 @@ class LoopVerdicts:
             if variable is None or start is None or not step or trips is None or trips[0] != trips[1]:
                 return
             levels.append((variable, start, step, trips[1]))
+            if math.prod(level[3] for level in levels) >= flattened_trips:  # the pipelined loop: the
+                break  # loops inside it are unrolled into it
+        labels = labels[: len(levels)]
         first, last = loop.extent.start.line, loop.extent.end.line
         found = hls_verdicts.sites(loop, context.axi, True)
         for key, burst in list(self.bursts.items()):
@@ -148,7 +154,11 @@ class LoopVerdicts:
             if site is None or not _in_address_order(site.tokens, levels, context.env):
                 continue
             nest = math.prod(trips for *_, trips in levels[:-1])  # the pipelined loop's own trips are in length
-            self.bursts[key] = replace(burst, loop=label, length=burst.length * nest)
+            # a loop of one trip is gone from the report: the burst is at the outermost one that runs more
+            outer = next((k for k, level in enumerate(levels) if level[3] > 1), 0)
+            where = labels[outer] if len(labels) == len(levels) else label
+            base = self.__dict__.setdefault("_burst_runs", {}).setdefault(key, burst.length)  # the pipelined loop's
+            self.bursts[key] = replace(burst, loop=where, length=base * nest)
 
     def _constants_in(self, body) -> dict[str, int]:
         """The names ``body`` reads whose values are known before it runs (const and global

@@ -1065,3 +1065,22 @@ def test_macros_in_an_index_are_their_values(tmp_path):
     (burst,) = read.bursts
     assert not burst.inferred and burst.reason == "the stride is 474 elements, not sequential"
     assert read.conflicts == []  # buf[y * F + x]: lane x in bank x
+
+
+def test_a_burst_across_a_nest_is_reported_below_an_outer_loop_of_one_trip(tmp_path):
+    """Vitis drops a loop of one trip: the nest's burst is reported at the outermost loop that
+    runs more than once (the CS133 input loader's LDI_Y under its one-trip LDI_C)."""
+    kernel = tmp_path / "plane.cpp"
+    kernel.write_text(
+        "void plane(const int *src, int buf[1][16][8]) {\n"
+        "#pragma HLS INTERFACE m_axi port=src bundle=gmem\n"
+        "Chan: for (int c = 0; c < 1; c++)\n"
+        "  Row: for (int y = 0; y < 16; y++)\n"
+        "    Col: for (int x = 0; x < 8; x++) {\n"
+        "#pragma HLS PIPELINE II=1\n"
+        "      buf[c][y][x] = src[c * 128 + y * 8 + x];\n"
+        "    }\n"
+        "}\n"
+    )
+    (burst,) = read_source_verdicts(kernel, "plane", tool="vitis_hls:2023.2").bursts
+    assert burst.inferred and burst.loop == "Row" and burst.length == 128
