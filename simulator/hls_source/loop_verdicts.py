@@ -67,7 +67,7 @@ class LoopVerdicts:
         # across the outer iterations): its outer loops' variables are no unrolled copies
         flattened = pipelined is not None and pipelined.get("_flattened")
         axi_sites = [] if flattened else [site for site in sites if site.array in context.axi]
-        if flattened and not self.use_min:
+        if flattened and pipelined is not None and not self.use_min:
             self._span_bursts(loop, label, pipelined["trip_count"], context)
         trips = pipelined["trip_count"] if pipelined is not None else node.get("trip_count")
         verdicts = hls_verdicts.burst_verdicts(
