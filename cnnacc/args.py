@@ -21,10 +21,14 @@ def bounded(
     integer >= 1".
     """
     noun = what or ("an integer" if kind is int else "a number")
+
+    def shown(bound: float | None) -> str:
+        return str(int(bound)) if kind is int and bound is not None else f"{bound:g}"
+
     if hi is None:
-        expected = f"{noun} >= {lo:g}"
+        expected = f"{noun} >= {shown(lo)}"
     else:
-        expected = f"{noun} in [{lo:g}, {hi:g}{')' if upper_open else ']'}{hint}"
+        expected = f"{noun} in [{shown(lo)}, {shown(hi)}{')' if upper_open else ']'}{hint}"
 
     def convert(text: str):
         try:

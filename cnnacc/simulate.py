@@ -15,8 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from cnnacc.args import bounded
 from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.numerics import quantize_multiplier
+from simulator.numerics import V_MAX, quantize_multiplier
+from simulator.units.tiling import DIM_MAX
 
 # field: (what it is, unit)
 FIELD_HELP: dict[str, tuple[str, str]] = {
@@ -259,9 +261,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     units = simulate.add_subparsers(dest="unit", required=True, metavar="UNIT", parser_class=type(simulate))
 
     matmul = units.add_parser("matmul", help="quantized matmul (u x v) @ (v x w) on a MatmulDesign")
-    matmul.add_argument("--u", type=int, default=64, help="rows of A and out (default 64)")
-    matmul.add_argument("--v", type=int, default=32, help="columns of A, rows of B (default 32)")
-    matmul.add_argument("--w", type=int, default=64, help="columns of B and out (default 64)")
+    dim = bounded(int, 1, DIM_MAX)  # the library's own checks name finer limits
+    matmul.add_argument("--u", type=dim, default=64, help="rows of A and out (default 64)")
+    matmul.add_argument("--v", type=bounded(int, 1, V_MAX), default=32, help="columns of A, rows of B (default 32)")
+    matmul.add_argument("--w", type=dim, default=64, help="columns of B and out (default 64)")
     matmul.add_argument("--zero-a", type=int, default=128, help="zero point of A, 0..255 (default 128)")
     matmul.add_argument("--zero-b", type=int, default=128, help="zero point of B, 0..255 (default 128)")
     matmul.add_argument("--zero-out", type=int, default=128, help="zero point of out, 0..255 (default 128)")
@@ -276,12 +279,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     matmul.set_defaults(func=cmd_simulate_matmul)
 
     im2col = units.add_parser("im2col", help="im2col of a (src_c, src_m, src_n) image on an Im2colDesign")
-    im2col.add_argument("--src-c", type=int, default=3, help="input channels (default 3)")
-    im2col.add_argument("--src-m", type=int, default=32, help="input rows (default 32)")
-    im2col.add_argument("--src-n", type=int, default=32, help="input columns (default 32)")
-    im2col.add_argument("--k", type=int, default=3, help="kernel size, rows and columns (default 3)")
-    im2col.add_argument("--km", type=int, help="kernel rows (default: --k)")
-    im2col.add_argument("--kn", type=int, help="kernel columns (default: --k)")
+    im2col.add_argument("--src-c", type=dim, default=3, help="input channels (default 3)")
+    im2col.add_argument("--src-m", type=dim, default=32, help="input rows (default 32)")
+    im2col.add_argument("--src-n", type=dim, default=32, help="input columns (default 32)")
+    im2col.add_argument("--k", type=dim, default=3, help="kernel size, rows and columns (default 3)")
+    im2col.add_argument("--km", type=dim, help="kernel rows (default: --k)")
+    im2col.add_argument("--kn", type=dim, help="kernel columns (default: --k)")
     im2col.add_argument("--pad-value", type=int, default=0, help="value of the padded border, 0..255 (default 0)")
     _add_common(im2col)
     add_design_options(im2col, Im2colDesign)
