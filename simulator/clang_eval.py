@@ -1,5 +1,6 @@
 """libclang's own constant evaluation of a cursor (``clang_Cursor_Evaluate``), bound through
-ctypes: one binding for the source reader and the verdicts."""
+ctypes: one binding for the source reader and the verdicts, and an index's tokens with its
+macros evaluated."""
 
 from __future__ import annotations
 
@@ -35,3 +36,26 @@ def constant_value(cursor) -> int | None:
         return int(lib.clang_EvalResult_getAsLongLong(result)) if kind == 1 else None  # CXEval_Int
     finally:
         lib.clang_EvalResult_dispose(result)
+
+
+def index_tokens(index) -> list[str]:
+    """An index's tokens with each macro (``OUT_W``, an identifier no declaration names)
+    replaced by the value clang computes for its expansion."""
+    tokens = list(index.get_tokens())
+    identifiers = [token for token in tokens if token.kind.name == "IDENTIFIER"]
+    if not identifiers:
+        return [token.spelling for token in tokens]
+    nodes = list(index.walk_preorder())
+    named = {node.extent.start.offset for node in nodes if node.kind.name in ("DECL_REF_EXPR", "MEMBER_REF_EXPR")}
+    named |= {node.location.offset for node in nodes if node.kind.name in ("DECL_REF_EXPR", "MEMBER_REF_EXPR")}
+    out = []
+    for token in tokens:
+        text, start = token.spelling, token.extent.start.offset
+        if token.kind.name == "IDENTIFIER" and start not in named:
+            expansion = next((node for node in nodes if node.extent.start.offset == start
+                              and node.extent.end.offset == token.extent.end.offset
+                              and node.kind.name.endswith(("EXPR", "LITERAL"))), None)  # fmt: skip
+            value = constant_value(expansion) if expansion is not None else None
+            text = str(value) if value is not None else text
+        out.append(text)
+    return out

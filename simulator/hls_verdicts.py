@@ -30,7 +30,7 @@ import random
 import re
 from dataclasses import asdict, dataclass
 
-from simulator.clang_eval import constant_value
+from simulator.clang_eval import index_tokens
 from simulator.hls_ops import DEFAULT_AXI_LATENCY
 
 AXI_OUTSTANDING = 16  # UG1399 "pragma HLS interface": num_read_outstanding / num_write_outstanding default
@@ -410,32 +410,9 @@ def _element(cursor) -> tuple[str, tuple[str, ...], list]:
     name = _base(cursor)
     tokens: tuple[str, ...] = ()
     for index, count in zip(reversed(indices), [None, *reversed(counts[:-1])]):  # outermost dimension first
-        inner = ("(", *_index_tokens(index), ")")
+        inner = ("(", *index_tokens(index), ")")
         tokens = inner if not tokens else ("(", *tokens, ")", "*", str(count or 0), "+", *inner)
     return name, tokens, indices
-
-
-def _index_tokens(index) -> list[str]:
-    """An index's tokens with each macro (``OUT_W``, an identifier no declaration names)
-    replaced by the value clang computes for its expansion."""
-    tokens = list(index.get_tokens())
-    identifiers = [token for token in tokens if token.kind.name == "IDENTIFIER"]
-    if not identifiers:
-        return [token.spelling for token in tokens]
-    nodes = list(index.walk_preorder())
-    named = {node.extent.start.offset for node in nodes if node.kind.name in ("DECL_REF_EXPR", "MEMBER_REF_EXPR")}
-    named |= {node.location.offset for node in nodes if node.kind.name in ("DECL_REF_EXPR", "MEMBER_REF_EXPR")}
-    out = []
-    for token in tokens:
-        text, start = token.spelling, token.extent.start.offset
-        if token.kind.name == "IDENTIFIER" and start not in named:
-            expansion = next((node for node in nodes if node.extent.start.offset == start
-                              and node.extent.end.offset == token.extent.end.offset
-                              and node.kind.name.endswith(("EXPR", "LITERAL"))), None)  # fmt: skip
-            value = constant_value(expansion) if expansion is not None else None
-            text = str(value) if value is not None else text
-        out.append(text)
-    return out
 
 
 def _is_outer(base) -> bool:

@@ -39,3 +39,15 @@ class _Context:
     definitions: dict[str, str] = field(default_factory=dict)  # a local -> its initializer's text
     unrolling: bool = False  # inside a pipelined loop or function: every loop below is unrolled
     carrier: str | None = None  # the variable of the innermost loop not unrolled (its iterations follow)
+
+
+def _inherit(context: _Context, caller: _Context, name: str, outer: str) -> None:
+    """A called function's parameter (or member) ``name`` is the caller's ``outer``: it takes
+    its kind (block RAM, registers, stream, m_axi) and its banks, ports and element width."""
+    context.aliases[name] = outer
+    for known in ("arrays", "partitioned", "streams", "axi"):
+        if outer in getattr(caller, known):
+            getattr(context, known).add(name)
+    for table in ("factors", "ports", "axi_bits"):
+        if outer in getattr(caller, table):
+            getattr(context, table)[name] = getattr(caller, table)[outer]

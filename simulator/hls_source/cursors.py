@@ -153,3 +153,17 @@ def stored_names(tokens: list[str]) -> set[str]:
         if following in ASSIGNMENTS or index and tokens[index - 1] in ("++", "--"):
             stored.add(token)
     return stored
+
+
+def _subscripted(body, name: str) -> bool:
+    """Whether ``name`` is indexed (``name[i]``) or moved (``name + i``, ``name++``) in ``body``:
+    a pointer the function only dereferences (``*name``) is a scalar port, not a memory."""
+    tokens = [token.spelling for token in body.get_tokens()]
+    for index, token in enumerate(tokens):
+        if token != name:
+            continue
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        before = tokens[index - 1] if index else ""
+        if following in ("[", "+", "-", "++", "--", "+=", "-=") or before in ("+", "-", "++", "--", "(", ","):
+            return True  # an index, pointer arithmetic, or passed on to a callee that may index it
+    return False

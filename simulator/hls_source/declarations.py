@@ -28,7 +28,12 @@ from simulator.hls_source.cursors import (
 
 class Declarations:
     """The ``SourceReader`` methods that read declarations. Expects on ``self``: ``evaluate``
-    (``evaluation.Evaluation``) and ``_callee`` (``calls.Calls``)."""
+    (``evaluation.Evaluation``), ``_callee`` (``calls.Calls``) and the reader's caches of what
+    it reads once (``_token_cache``, ``_changed_cache``, ``_declared_cache``)."""
+
+    _token_cache: dict
+    _changed_cache: dict
+    _declared_cache: dict
 
     if TYPE_CHECKING:
 
@@ -101,7 +106,7 @@ class Declarations:
 
     def _tokens(self, function) -> tuple[list[str], list[int]]:
         """A function's token spellings and their offsets (read once per function)."""
-        cache = self.__dict__.setdefault("_token_cache", {})
+        cache = self._token_cache
         if function.hash not in cache:
             tokens = list(function.get_tokens())
             cache[function.hash] = ([t.spelling for t in tokens], [t.extent.start.offset for t in tokens])
@@ -110,7 +115,7 @@ class Declarations:
     def _changed(self, declaration) -> bool:
         """Whether a local variable is assigned, incremented or has its address taken after
         its declaration, within the function that declares it."""
-        cache = self.__dict__.setdefault("_changed_cache", {})
+        cache = self._changed_cache
         if declaration.hash not in cache:
             cache[declaration.hash] = self._changed_uncached(declaration)
         return cache[declaration.hash]
@@ -134,7 +139,7 @@ class Declarations:
     def _declared(self, body, seen: frozenset = frozenset()) -> frozenset[str]:
         """Names declared in ``body`` or in the functions it calls (their locals and
         parameters): values that start again every time the body runs."""
-        cache = self.__dict__.setdefault("_declared_cache", {})
+        cache = self._declared_cache
         key = (body.hash, body.extent.start.offset, seen)
         if key not in cache:
             cache[key] = self._declared_uncached(body, seen)

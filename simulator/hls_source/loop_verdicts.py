@@ -31,6 +31,7 @@ class LoopVerdicts:
     axi_latency: int
     outstanding: int
     charge_transactions: bool
+    _burst_runs: dict[tuple, int]  # a burst's length in its pipelined loop, before it spans a nest
     bursts: dict[tuple, hls_verdicts.Burst]
     conflicts: dict[tuple, hls_verdicts.Conflict]
 
@@ -157,7 +158,7 @@ class LoopVerdicts:
             # a loop of one trip is gone from the report: the burst is at the outermost one that runs more
             outer = next((k for k, level in enumerate(levels) if level[3] > 1), 0)
             where = labels[outer] if len(labels) == len(levels) else label
-            base = self.__dict__.setdefault("_burst_runs", {}).setdefault(key, burst.length)  # the pipelined loop's
+            base = self._burst_runs.setdefault(key, burst.length)  # the pipelined loop's
             self.bursts[key] = replace(burst, loop=where, length=base * nest)
 
     def _constants_in(self, body) -> dict[str, int]:

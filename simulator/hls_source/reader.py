@@ -18,12 +18,13 @@ from typing import NoReturn
 
 from simulator import hls_ops, hls_verdicts
 from simulator.hls_source.calls import Calls
-from simulator.hls_source.context import SMALL_ARRAY, SourceError, _Context
+from simulator.hls_source.context import SMALL_ARRAY, SourceError, _Context, _inherit
 from simulator.hls_source.cursors import (
     LOOPS,
     SCALAR_KINDS,
     _elements,
     _site,
+    _subscripted,
     _uses_streams,
     _width,
     stored_names,
@@ -89,6 +90,10 @@ class SourceReader(
         self.axi_latency = hls_ops.DEFAULT_AXI_LATENCY
         self.warnings: list[str] = []
         self.unknown_trips: list[str] = []  # loops whose trip count is '?' (trips.TripCounts)
+        self._token_cache: dict = {}  # a function's tokens, a local's verdicts, a body's names
+        self._changed_cache: dict = {}  # (declarations.Declarations), each read once
+        self._declared_cache: dict = {}
+        self._burst_runs: dict[tuple, int] = {}
         self.bursts: dict[tuple, hls_verdicts.Burst] = {}  # by site and direction: an outer loop's verdict wins
         self.conflicts: dict[tuple, hls_verdicts.Conflict] = {}
         self.outstanding = hls_verdicts.AXI_OUTSTANDING
@@ -431,29 +436,3 @@ def _written(node: dict) -> set[str]:
 
 FLOWS = ("vivado", "vitis")
 SCALAR_PORTS = {"ap_none", "ap_vld", "ap_ack", "ap_hs", "ap_ovld", "ap_stable"}
-
-
-def _subscripted(body, name: str) -> bool:
-    """Whether ``name`` is indexed (``name[i]``) or moved (``name + i``, ``name++``) in ``body``:
-    a pointer the function only dereferences (``*name``) is a scalar port, not a memory."""
-    tokens = [token.spelling for token in body.get_tokens()]
-    for index, token in enumerate(tokens):
-        if token != name:
-            continue
-        following = tokens[index + 1] if index + 1 < len(tokens) else ""
-        before = tokens[index - 1] if index else ""
-        if following in ("[", "+", "-", "++", "--", "+=", "-=") or before in ("+", "-", "++", "--", "(", ","):
-            return True  # an index, pointer arithmetic, or passed on to a callee that may index it
-    return False
-
-
-def _inherit(context: _Context, caller: _Context, name: str, outer: str) -> None:
-    """A called function's parameter (or member) ``name`` is the caller's ``outer``: it takes
-    its kind (block RAM, registers, stream, m_axi) and its banks, ports and element width."""
-    context.aliases[name] = outer
-    for known in ("arrays", "partitioned", "streams", "axi"):
-        if outer in getattr(caller, known):
-            getattr(context, known).add(name)
-    for table in ("factors", "ports", "axi_bits"):
-        if outer in getattr(caller, table):
-            getattr(context, table)[name] = getattr(caller, table)[outer]

@@ -1,0 +1,150 @@
+"""The quantization section's prose: the study's records found by their fields, and each
+comparison of two accuracies judged against the noise (``reports.noise``) before the text
+draws a conclusion from it."""
+
+from __future__ import annotations
+
+from compress.study import StudyRecord
+from reports.noise import Comparison, compare
+
+
+def find(records: list[StudyRecord], **fields) -> StudyRecord:
+    """The single record matching ``fields`` (activations=None means weight-only)."""
+    found = [r for r in records if matches(r, fields)]
+    if len(found) != 1:
+        raise LookupError(f"{len(found)} study records match {fields}")
+    return found[0]
+
+
+def matches(record: StudyRecord, fields: dict) -> bool:
+    """Whether ``record`` has ``fields``; activations default to None (weight-only) and
+    ``activations="same"`` means activations at the weights' width."""
+    fields = {"activations": None, **fields}
+    if fields["activations"] == "same":
+        fields["activations"] = record.bits
+    if fields["activations"] is not None:  # full-range activations unless asked otherwise
+        fields.setdefault("activation_range", "full")
+    observed = {"activation_range": record.activation_range or ("full" if record.activations else None)}
+    return all(observed.get(k, getattr(record, k)) == v for k, v in fields.items())
+
+
+def clipping_comparisons(records: list[StudyRecord], scheme: str, n: int) -> dict[int, Comparison]:
+    """Per bit width, the more accurate clipped global range against the full one (weight-only)."""
+    out = {}
+    for full in (r for r in records if matches(r, {"scheme": scheme, "granularity": "global", "range": "full"})):
+        clipped = [
+            r
+            for r in records
+            if r.bits == full.bits and r.range != "full" and matches(r, {"scheme": scheme, "granularity": "global"})
+        ]
+        if clipped:
+            best = max(clipped, key=lambda r: r.accuracy)
+            label = f"{scheme}/global, {full.bits} bits: {best.label.rsplit('/', 1)[1]} vs full"
+            out[full.bits] = compare(best.accuracy, full.accuracy, n, label)
+    return out
+
+
+def bit_list(widths: list[int]) -> str:
+    return ", ".join(map(str, widths)) + " bits" if widths else "no width"
+
+
+def judged(comparison: Comparison, higher: str, lower: str, same: str) -> str:
+    """``higher`` or ``lower`` when the difference exceeds the noise (by its sign), else ``same``."""
+    if not comparison.exceeds:
+        return same
+    return higher if comparison.difference_pt > 0 else lower
+
+
+def verdict_groups(comparisons: dict[int, Comparison], higher: str, lower: str) -> str:
+    """The comparisons keyed by bit width, grouped: "<higher> beyond noise at 2 bits (verdict), ...;
+    <lower> beyond noise at ...; within noise at 5, 6 bits (largest difference: verdict)"."""
+    up = [(b, c) for b, c in sorted(comparisons.items()) if c.exceeds and c.difference_pt > 0]
+    down = [(b, c) for b, c in sorted(comparisons.items()) if c.exceeds and c.difference_pt < 0]
+    same = [(b, c) for b, c in sorted(comparisons.items()) if not c.exceeds]
+    parts = [
+        f"{word} beyond noise at " + ", ".join(f"{b} bits ({c.text()})" for b, c in group)
+        for word, group in ((higher, up), (lower, down))
+        if group
+    ]
+    if same:
+        largest = max((c for _, c in same), key=lambda c: abs(c.difference_pt))
+        parts.append(f"within noise at {bit_list([b for b, _ in same])} (largest difference {largest.text()})")
+    return "; ".join(parts)
+
+
+def task1b_text(
+    ranges: dict | None,
+    clipping: dict[str, dict[int, Comparison]],
+    records: list[StudyRecord],
+    fp32: float,
+    four_bits: dict[str, float],
+    versus,
+) -> str:
+    """Task 1b from the per-layer range data (``compress.study.weight_ranges``) and the study;
+    ``versus(a, b, label)`` is the section's recorded noise comparison."""
+
+    def pct(value: float) -> str:
+        return f"{100 * value:.2f} %"
+
+    where = (
+        "Against the full range, the more accurate of the two clipped ranges is, for the symmetric scheme, "
+        + verdict_groups(clipping["symmetric"], "better", "worse")
+        + "; for the asymmetric scheme, "
+        + verdict_groups(clipping["asymmetric"], "better", "worse")
+        + "."
+    )
+    g4s, p4, m4 = four_bits["full"], four_bits["percentile"], four_bits["mse"]
+    p4c = versus(p4, g4s, "symmetric/global, 4 bits: p99.9 vs full")
+    m4c = versus(m4, g4s, "symmetric/global, 4 bits: MSE vs full")
+    four = (
+        f"At 4 bits (symmetric, global): {pct(g4s)} with the full range, {pct(p4)} with the percentile clip "
+        f"({p4c.text()}) and {pct(m4)} with the MSE clip ({m4c.text()})"
+    )
+    if any(c.exceeds and c.difference_pt > 0 for c in (p4c, m4c)):
+        four += ": there a finer step for fc1's many small weights is worth more than conv1's clipped tails."
+    elif any(c.exceeds for c in (p4c, m4c)):
+        four += ": there conv1's clipped tails cost more than a finer step for fc1's small weights gains."
+    else:
+        four += ": at this width the finer step and the clipped tails balance, within noise."
+    if not ranges:
+        return f"**Task 1b (clipped range).** {four} {where}"
+    layers = ranges["layers"]
+    total = ranges["weights"]
+    biggest = max(layers, key=lambda n: layers[n]["weights"])
+    clip_p, clip_m = ranges["global_percentile_clip"], ranges["global_mse_clip"]
+    cut = "; ".join(
+        f"{name} {100 * layer['clipped_by_percentile']:.1f} % / {100 * layer['clipped_by_mse']:.1f} % "
+        f"(largest |w| {layer['max_abs']:.2f})"
+        for name, layer in layers.items()
+    )
+    plateau = {
+        scheme: [
+            100 * r.accuracy
+            for r in records
+            if r.bits >= 5 and matches(r, {"scheme": scheme, "granularity": "global", "range": "percentile"})
+        ]
+        for scheme in ("symmetric", "asymmetric")
+    }
+    plateau_text = " and ".join(f"{min(v):.1f}-{max(v):.1f} % ({scheme})" for scheme, v in plateau.items() if v)
+    highest = max((v for values in plateau.values() for v in values), default=None)
+    if highest is None:
+        plateau_sentence = ""
+    else:
+        top = versus(highest / 100, fp32, "percentile clip, 5 bits and up: highest row vs FP32")
+        plateau_sentence = (
+            f"so clipping conv1 is what costs: from 5 bits up the percentile rows stay on a plateau, {plateau_text}, "
+            f"under FP32 even at their highest ({top.text()}), whatever the width, because the clipped weights stay "
+            "clipped; more bits only refine the weights inside the range."
+            if top.exceeds and top.difference_pt < 0
+            else f"yet from 5 bits up the percentile rows stay on a plateau, {plateau_text}, whose highest is within "
+            f"noise of FP32 ({top.text()}): at these widths the clipped tails cost nothing measurable."
+        )
+    return f"""**Task 1b (clipped range).** One global range serves four layers whose weights differ in
+scale (figure below). The {ranges["percentile"]:g}th percentile of |w| over all {total:,} weights is
+**{clip_p:.2f}**, set by {biggest} ({layers[biggest]["weights"]:,} of them), while conv1's weights reach
+**{layers["conv1"]["max_abs"]:.2f}**; the MSE-optimal symmetric clip at {ranges["bits"]} bits is {clip_m:.2f}.
+Fraction of each layer's weights cut by the percentile / MSE clip: {cut}. conv1 has few weights
+and every pixel passes through them, {plateau_sentence} {four} {where} The MSE clip minimizes the squared
+error summed over all weights, which fc1 dominates, so it clips the small layers hardest. Per-layer ranges
+(Task 1c) remove the conflict: each layer keeps its own largest weights.
+"""
