@@ -273,6 +273,31 @@ def _unrolled_latency(node: Node) -> int:
     return sum(latencies)
 
 
+def _absorbed(body: tuple[Node, ...], latencies: list[int]) -> int:
+    """States of straight-line code that the loops of a sequence take into their own transition
+    states: moving into a sequential loop and back out of it costs a state each (UG1399 "Working
+    with Nested Loops"), and one state of the code just before a loop, or just after it, runs in
+    that transition (the corpus' reports: res[i][j] = 0 before a product loop and dst[k] = sum
+    after it leave the parent's iteration at the inner loop's latency plus 2; a FIR's
+    ``shift_reg[0] = x`` between its two loops and ``*y = acc`` after them cost nothing)."""
+    used: set[tuple[int, str]] = set()  # (loop position, "entry" | "exit")
+    absorbed = 0
+    for index, (node, latency) in enumerate(zip(body, latencies)):
+        if not isinstance(node, Op) or latency < 1:
+            continue
+        for position, side in ((index + 1, "entry"), (index - 1, "exit")):
+            if 0 <= position < len(body) and _sequential(body[position]) and (position, side) not in used:
+                used.add((position, side))
+                absorbed += 1
+                break
+    return absorbed
+
+
+def _sequential(node: Node) -> bool:
+    """A loop whose iterations run one after another (not pipelined)."""
+    return isinstance(node, Loop) and node.pipeline_ii is None
+
+
 def _estimate(node: Node, depth: int, rows: list[ScheduleRow | None], unrolled: bool) -> tuple[int, int]:
     """(latency, interval) of ``node``; appends its row and its children's rows."""
     if unrolled:
@@ -300,7 +325,8 @@ def _estimate(node: Node, depth: int, rows: list[ScheduleRow | None], unrolled: 
         else:
             given = node.iteration_latency
             control = LOOP_CONTROL_CYCLES if any(not isinstance(child, Op) for child in node.body) else 0
-            iteration = max(1, sum(child_latencies) + control) if given is None else given
+            body = sum(child_latencies) - _absorbed(node.body, child_latencies)
+            iteration = max(1, body + control) if given is None else given
             latency = node.trip_count * iteration + LOOP_EXIT_CYCLES  # 0 trips: the exit test still runs
         kind = "pipelined" if pipelined else "loop"
         rows[index] = ScheduleRow(
@@ -309,7 +335,8 @@ def _estimate(node: Node, depth: int, rows: list[ScheduleRow | None], unrolled: 
         return latency, latency
     children = [_estimate(child, depth + 1, rows, False) for child in node.body]
     if node.kind == "sequential":
-        latency = interval = sum(latency for latency, _ in children)
+        latencies = [latency for latency, _ in children]
+        latency = interval = sum(latencies) - _absorbed(node.body, latencies)
     elif node.kind == "parallel":
         latency = interval = max((latency for latency, _ in children), default=0)
     else:

@@ -74,6 +74,9 @@ class Declarations:
         """A local integer whose value is known joins the environment when it is ``const`` or
         never changed after its declaration (``int n = 256;`` passed on as a loop bound: the
         tool propagates the constant, as clang's own constant propagation does)."""
+        if statement.kind.name == "BINARY_OPERATOR":  # ch = n % 8; the one place ch is set
+            self._note_assignment(statement, context)
+            return
         if statement.kind.name != "DECL_STMT":
             return
         for declaration in statement.get_children():
@@ -91,6 +94,39 @@ class Declarations:
                 number = self.evaluate(value, context.env) if value is not None else None
                 if number is not None:
                     context.env[declaration.spelling] = number
+
+    def _note_assignment(self, statement, context: _Context) -> None:
+        """A local scalar declared without a value and set in this one statement only is
+        defined by it: ``ch = n % 8`` indexes ``acc[ch]`` as ``acc[n % 8]`` (the tool's SSA form
+        sees the expression, not the variable)."""
+        children = list(statement.get_children())
+        tokens = [t.spelling for t in statement.get_tokens()]
+        if len(children) != 2 or children[0].kind.name != "DECL_REF_EXPR" or "=" not in tokens:
+            return
+        if tokens.index("=") != 1:  # a plain assignment to a name, not a compound or a comparison
+            return
+        declaration = children[0].referenced
+        if (
+            declaration is None
+            or declaration.kind.name != "VAR_DECL"
+            or declaration.storage_class.name == "STATIC"
+            or _initializer(declaration) is not None
+            or declaration.type.get_canonical().kind.name not in SCALAR_KINDS - {"RECORD"}
+        ):
+            return
+        tokens_of_function, _ = self._tokens(declaration.semantic_parent)
+        name = declaration.spelling
+        sets = sum(
+            1
+            for index, token in enumerate(tokens_of_function)
+            if token == name
+            and (
+                (index + 1 < len(tokens_of_function) and tokens_of_function[index + 1] in ASSIGNMENTS)
+                or (index and tokens_of_function[index - 1] in ("++", "--", "&"))
+            )
+        )
+        if sets == 1:
+            context.definitions[name] = _text(children[1])
 
     def _array_written(self, declaration) -> bool:
         """Whether an array is stored to (``name[...] = ...``, ``+=``, ``++``) after its

@@ -73,8 +73,12 @@ class Expressions:
                     continue
                 if "stream" in declaration.type.spelling:
                     context.streams.add(declaration.spelling)
-                elif 0 < _elements(declaration.type) <= SMALL_ARRAY and declaration.spelling not in context.factors:
-                    context.partitioned.add(declaration.spelling)  # Vitis maps a small array to registers
+                elif (  # a small array is registers, not a static one (UG1399 config_array_partition:
+                    0 < _elements(declaration.type) <= SMALL_ARRAY  # global arrays are left out)
+                    and declaration.spelling not in context.factors
+                    and declaration.storage_class.name != "STATIC"
+                ):
+                    context.partitioned.add(declaration.spelling)
                 elif declaration.type.kind.name in ("CONSTANTARRAY", "INCOMPLETEARRAY"):
                     context.arrays.add(declaration.spelling)
                     context.local_arrays.add(declaration.spelling)

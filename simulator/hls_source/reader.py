@@ -316,6 +316,13 @@ class SourceReader(
             streams = context.streams or _uses_streams(body)
             region["channel"] = "fifo" if streams and not shared or self.array_channel == "fifo" else "pipo"
         region["_arrays"] = {context.aliases.get(name, name) for name in _arrays_of(nodes)}  # the caller's names
+        if (
+            bindings is not None
+            and not caller.unrolling
+            and any(p.name == "INLINE" and "off" in p.options for p in pragmas)
+        ):  # a sub-module: the caller spends a state starting it (vjsananda's report: 1 + the callee's latency)
+            call = {"op": f"call:{name}", "latency": 1, "_arrays": set(), "_reads": set(), "_writes": set()}
+            return region | {"kind": "sequential", "body": [call, region | {"region": f"{name} (module)"}]}
         return region
 
     def _apply_arrays(self, pragmas: list[Pragma], context: _Context) -> None:

@@ -295,3 +295,20 @@ def test_kernel_schedule_rejects_bad_input(design, shape, exception, fragment):
     with pytest.raises(exception) as info:
         kernel_schedule(design, shape)
     assert fragment in str(info.value)
+
+
+def test_one_state_of_code_beside_a_sequential_loop_runs_in_its_entry_or_exit_state():
+    inner = loop("inner", 5, body=[op("mac", 5)])  # 5 * 5 + 1 (exit) = 26
+    # res = 0 before the inner loop: absorbed into the entry state, so an iteration is the inner
+    # loop and its exit plus the control state, 26 + 1 (the report's "25 + 2"); 3 * 27 + 1 = 82
+    assert estimate_nest(loop("outer", 3, body=[op("clear", 1), inner])).latency_cycles == 82
+    assert estimate_nest(loop("outer", 3, body=[inner])).latency_cycles == 82
+    # a store after the inner loop rides its exit state; a two-state block keeps one of its states
+    assert estimate_nest(loop("outer", 3, body=[op("clear", 1), inner, op("store", 1)])).latency_cycles == 82
+    assert estimate_nest(loop("outer", 3, body=[op("clear", 2), inner])).latency_cycles == 85
+    # next to a pipelined loop nothing is absorbed: 3 * (1 + (4 + 2 + 1) + 1) + 1 = 28
+    piped = loop("piped", 5, ii=1, iteration=2)
+    assert estimate_nest(loop("outer", 3, body=[op("clear", 1), piped])).latency_cycles == 28
+    # the same in a function's sequence: two loops and the code between and after them
+    body = [loop("a", 10, body=[op("x", 2)]), op("mid", 1), loop("b", 11, body=[op("y", 4)]), op("out", 1)]
+    assert estimate_nest({"region": "fir", "kind": "sequential", "body": body}).latency_cycles == 21 + 45

@@ -1,0 +1,98 @@
+"""Rules of the HLS source reader measured on the corpus' reports: static arrays stay memories,
+a local set in one place indexes as its expression, a call to a function kept out of line costs
+the caller a state. Each test compares two kernels that differ in the one construct."""
+
+from __future__ import annotations
+
+from simulator.hls_source import read_source
+from simulator.schedule import estimate_nest
+
+
+def latency(path, source: str, top: str, **options) -> int:
+    path.write_text(source)
+    return estimate_nest(read_source(path, top, **options)[0]).latency_cycles
+
+
+def iis(node: dict) -> dict[str, int | None]:
+    found = {node["loop"]: node["pipeline_ii"]} if "loop" in node else {}
+    for child in node.get("body", []):
+        found |= iis(child)
+    return found
+
+
+SHIFT = """
+void shift(int *y, int x) {
+    {storage} int line[11];
+TDL:
+    for (int t = 10; t > 0; t--) {
+#pragma HLS PIPELINE off
+        line[t] = line[t - 1];
+    }
+    line[0] = x;
+    *y = line[10];
+}
+"""
+
+
+def test_a_static_array_is_a_memory_and_a_small_local_one_registers(tmp_path):
+    # UG1399 config_array_partition: automatic complete partitioning leaves global arrays out
+    # (a static local lives as long as one); augustkrzhu's FIR: the static shift_reg[11] is an
+    # 11-word memory, its shift loop a read state then a write state per iteration
+    kernel = tmp_path / "shift.cpp"
+    static = latency(kernel, SHIFT.replace("{storage}", "static"), "shift", tool="vivado_hls:2018.2")
+    local = latency(kernel, SHIFT.replace("{storage}", ""), "shift", tool="vivado_hls:2018.2")
+    assert static >= local + 10  # one more state in each of the 10 iterations
+
+
+INTERLEAVED = """
+void channels(short out[32], short in[32]) {
+    int n, ch;
+    static int run[8];
+For_Loop:
+    for (n = 0; n < 32; n++) {
+#pragma HLS PIPELINE II=1
+        {assign}
+        run[ch] = run[ch] + in[n];
+        out[n] = run[ch];
+    }
+}
+"""
+
+
+def test_a_local_set_in_one_place_indexes_as_its_expression(tmp_path):
+    # bol-edu's array_io: ch = n % 8 moves with n, so run[ch] carries no dependence from one
+    # iteration to the next and the loop keeps II 1; a channel read from the input does not
+    kernel = tmp_path / "channels.cpp"
+    kernel.write_text(INTERLEAVED.replace("{assign}", "ch = n % 8;"))
+    moving = iis(read_source(kernel, "channels", tool="vitis_hls:2021.2")[0])["For_Loop"]
+    kernel.write_text(INTERLEAVED.replace("{assign}", "ch = in[n] & 7;"))
+    data = iis(read_source(kernel, "channels", tool="vitis_hls:2021.2")[0])["For_Loop"]
+    assert moving == 1 and data >= 2
+
+
+CALLED = """
+void prefix(const int src[32], int dst[32]) {
+    {inline}
+    int running = 0;
+SUM:
+    for (int n = 0; n < 32; n++) {
+        running += src[n];
+        dst[n] = running;
+    }
+}
+
+void top(const int a[32], const int b[32], int x[32], int y[32]) {
+    prefix(a, x);
+    prefix(b, y);
+}
+"""
+
+
+def test_a_function_kept_out_of_line_costs_its_caller_a_state(tmp_path):
+    # vj-sananda's loop_functions (INLINE off): both instances start in one state and the top
+    # waits for them, 1 + the callee's latency
+    kernel = tmp_path / "called.cpp"
+    module = latency(kernel, CALLED.replace("{inline}", "#pragma HLS INLINE off"), "top", tool="vivado_hls:2017.4")
+    inlined = latency(kernel, CALLED.replace("{inline}", ""), "top", tool="vivado_hls:2017.4")
+    alone = latency(kernel, CALLED.replace("{inline}", ""), "prefix", tool="vivado_hls:2017.4")
+    assert module == alone + 1 and inlined == alone
