@@ -187,6 +187,15 @@ class LoopWalk:
         if off:  # a short innermost loop is pipelined by being unrolled into its parent (below):
             nodes = [_plain(n["loop"], n["trip_count"], n["body"], True) if self._short(n) else n for n in nodes]
             return _plain(label, trips, nodes, constant)  # under a parent kept off, it runs plain
+        imperfect = any("op" in node for node in nodes)  # statements beside the loops
+        short_parent = constant and trips <= self.pipeline_loops
+        if short_parent and loops and imperfect and all(self._short(child) for child in loops):
+            # Vitis walks a nest up from its innermost loop (UG1399 "Automatic Loop Pipelining"):
+            # a short loop under a short parent with statements of its own is unrolled into the
+            # parent, which is pipelined, rather than flattened with it (bol-edu's matrixmul: res = 0
+            # then Product, 3 trips each: Col pipelined with Product unrolled, Row_Col flattened to
+            # 9 trips; under a long parent the pair is flattened: AHLS substring's 4096 x 3)
+            return self._pipelined(label, trips, 1, self._unroll_short(nodes), context, constant, auto=True, **within)
         flattened = self._flatten(label, trips, constant, nodes, by_name, context)
         if flattened is not None:  # both families flatten a perfect nest around a pipelined loop
             return flattened  # (UG902 and UG1399 "loop_flatten": on by default)
@@ -196,11 +205,15 @@ class LoopWalk:
             return self._pipelined(label, trips, 1, nodes, context, constant, auto=True, **within)
         if loops and all(self._short(child) for child in loops):
             # short innermost loops are unrolled into their parent, which is pipelined instead
-            merged = [_unrolled(node["loop"], node["trip_count"], node["body"], node["_arrays"],
-                                node.get("_same", frozenset()), node.get("_locals", frozenset()))
-                      if node in loops else node for node in nodes]  # fmt: skip
-            return self._pipelined(label, trips, 1, merged, context, constant, auto=True, **within)
+            return self._pipelined(label, trips, 1, self._unroll_short(nodes), context, constant, auto=True, **within)
         return _plain(label, trips, nodes, constant)
+
+    @staticmethod
+    def _unroll_short(nodes: list[dict]) -> list[dict]:
+        """The loops of ``nodes`` unrolled in place."""
+        return [_unrolled(node["loop"], node["trip_count"], node["body"], node["_arrays"],
+                          node.get("_same", frozenset()), node.get("_locals", frozenset()))
+                if "loop" in node else node for node in nodes]  # fmt: skip
 
     def _short(self, node: dict) -> bool:
         """Whether a node is an innermost loop pipelined by default whose fixed trip count is

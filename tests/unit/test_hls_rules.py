@@ -96,3 +96,38 @@ def test_a_function_kept_out_of_line_costs_its_caller_a_state(tmp_path):
     inlined = latency(kernel, CALLED.replace("{inline}", ""), "top", tool="vivado_hls:2017.4")
     alone = latency(kernel, CALLED.replace("{inline}", ""), "prefix", tool="vivado_hls:2017.4")
     assert module == alone + 1 and inlined == alone
+
+
+PRODUCT = """
+void matrixmul(char a[ROWS][3], char b[3][3], short res[ROWS][3]) {
+Row:
+    for (int i = 0; i < ROWS; i++) {
+    Col:
+        for (int j = 0; j < 3; j++) {
+            res[i][j] = 0;
+        Product:
+            for (int k = 0; k < 3; k++) {
+                res[i][j] += a[i][k] * b[k][j];
+            }
+        }
+    }
+}
+"""
+
+
+def trips(node: dict) -> dict[str, tuple[int, int | None]]:
+    found = {node["loop"]: (node["trip_count"], node["pipeline_ii"])} if "loop" in node else {}
+    for child in node.get("body", []):
+        found |= trips(child)
+    return found
+
+
+def test_a_short_loop_under_a_short_parent_with_statements_is_unrolled_into_it(tmp_path):
+    # UG1399 "Automatic Loop Pipelining" walks a nest up from its innermost loop; the UG871
+    # matrixmul under Vitis: Col (res = 0, then Product) pipelined with Product unrolled, then
+    # Row and Col flattened into 9 trips (before this rule: all three flattened into 27)
+    kernel = tmp_path / "matrixmul.cpp"
+    kernel.write_text(PRODUCT.replace("ROWS", "3"))
+    short = trips(read_source(kernel, "matrixmul", tool="vitis_hls:2021.2")[0])
+    pipelined = {name: trip for name, (trip, ii) in short.items() if ii is not None}
+    assert list(pipelined.values()) == [9] and "Product" not in pipelined
