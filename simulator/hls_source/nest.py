@@ -54,6 +54,13 @@ def _public(node: dict) -> dict:
 
 
 def _plain(label: str, trips: int, nodes: list[dict], constant: bool) -> dict:
+    """A loop whose iterations run one after another. A body that ends on a core's result at a
+    state boundary (a multiply-add macro of latency 3) spends one more state taking it: the
+    result is used in the state the core's latency names (the UG871 matrixmul under Vitis
+    2022.1: read, mac_muladd of latency 3, then the state that keeps the sum, 5 per iteration)."""
+    if nodes and nodes[-1].get("_settle"):
+        last = {key: value for key, value in nodes[-1].items() if key != "_settle"}
+        nodes = [*nodes[:-1], last | {"latency": last["latency"] + 1}]
     return {
         "loop": label,
         "trip_count": trips,

@@ -363,6 +363,8 @@ class SourceReader(
                 # state of its own (a top that returns a constant reports latency 0)
                 states = block.states() if not touched else max(1, block.states())
                 node = {"op": f"block@{first_line[0]}", "latency": states}
+                if block.ready and states >= 1 and abs(block.latency - states) < 1e-9:
+                    node["_settle"] = True  # its last result arrives as a state starts (``nest._plain``)
                 node["_arrays"] = {name for name, _ in touched}
                 node["_ports"] = dict(touched)
                 node["_reads"] = set(block.first_read)  # values the block reads before writing them

@@ -131,3 +131,19 @@ def test_a_short_loop_under_a_short_parent_with_statements_is_unrolled_into_it(t
     short = trips(read_source(kernel, "matrixmul", tool="vitis_hls:2021.2")[0])
     pipelined = {name: trip for name, (trip, ii) in short.items() if ii is not None}
     assert list(pipelined.values()) == [9] and "Product" not in pipelined
+
+
+def test_a_sequential_iteration_ending_on_a_macro_result_spends_a_state_taking_it(tmp_path):
+    # the UG871 matrixmul with its pipelines off under Vitis 2022.1: read a and b, the
+    # mac_muladd of latency 3, then the state that keeps the sum: 5 per Product iteration
+    kernel = tmp_path / "matrixmul.cpp"
+    kernel.write_text(PRODUCT.replace("ROWS", "3").replace("{\n            res", "{\n#pragma HLS PIPELINE off\n            res"))
+    nest = read_source(kernel, "matrixmul", tool="vitis_hls:2022.1", clock_ns=13.33, part="xcu50-fsvh2104-2-e")[0]
+
+    def find(node):
+        if node.get("loop") == "Product":
+            return node
+        return next((found for child in node.get("body", []) if (found := find(child))), None)
+
+    product = find(nest)
+    assert product["pipeline_ii"] is None and [child["latency"] for child in product["body"]] == [5]
