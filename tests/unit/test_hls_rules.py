@@ -137,7 +137,8 @@ def test_a_sequential_iteration_ending_on_a_macro_result_spends_a_state_taking_i
     # the UG871 matrixmul with its pipelines off under Vitis 2022.1: read a and b, the
     # mac_muladd of latency 3, then the state that keeps the sum: 5 per Product iteration
     kernel = tmp_path / "matrixmul.cpp"
-    kernel.write_text(PRODUCT.replace("ROWS", "3").replace("{\n            res", "{\n#pragma HLS PIPELINE off\n            res"))
+    kept_off = PRODUCT.replace("{\n            res", "{\n#pragma HLS PIPELINE off\n            res")
+    kernel.write_text(kept_off.replace("ROWS", "3"))
     nest = read_source(kernel, "matrixmul", tool="vitis_hls:2022.1", clock_ns=13.33, part="xcu50-fsvh2104-2-e")[0]
 
     def find(node):
