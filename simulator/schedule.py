@@ -4,7 +4,8 @@ A nest is a tree of three node kinds (the NEST.json format of ``cnnacc hls-estim
     {"loop": name, "trip_count": int, "pipeline_ii": int | null,
      "iteration_latency": int | null, "body": [nodes]}
     {"region": name, "kind": "sequential" | "dataflow", "body": [nodes],
-     "channel": "pipo" | "fifo"}                       (channel optional, dataflow only)
+     "channel": "pipo" | "fifo", "inputs": [[int]]}    (channel, inputs optional, dataflow only:
+                                                        per process, the earlier ones it reads)
     {"op": name, "latency": int}
 Latency and interval follow the rules of the Vitis HLS user guide (UG1399, "Pipelining
 Loops", "Loop latency", "Exploiting Task Level Parallelism: Dataflow Optimization"), with the
@@ -25,13 +26,15 @@ fixed costs measured on the real csynth reports of the calibration set (tests/da
 - sequential region: latency = sum of the children; interval = latency.
 - parallel region: children that share no array run at once (Vitis starts independent
   sub-modules in the same state): latency = interval = the largest child latency.
-- dataflow region: interval = the largest child interval (the slowest process); latency
-  with ping-pong channels ("pipo", the Vitis default for arrays) = sum of the children (a
-  consumer starts when its producer has filled a buffer); with FIFO channels (streams) a
-  consumer starts when its producer's first output arrives and ends no earlier than its own
-  latency after that (UG1399 "Dataflow": a FIFO lets the consumer start on the first data;
-  ihsanalhafiz's streamhls report: its store process ends a load's first m_axi read plus its
-  own latency after the start, tests/data/hls_reports/).
+- dataflow region: interval = the largest child interval (the slowest process); latency:
+  the longest path through the processes' channels (``inputs``; without it each process
+  reads the one before it). With ping-pong channels ("pipo", the Vitis default for arrays) a
+  consumer starts when its producers have filled a buffer (ended); with FIFO channels
+  (streams) when their first outputs arrive, and ends no earlier than its own latency after
+  that; a process that reads no other starts at once (UG1399 "Dataflow": a FIFO lets the
+  consumer start on the first data; ihsanalhafiz's streamhls report: its store process ends a
+  load's first m_axi read plus its own latency after the start; danila's ping-pong report:
+  two processes fed by one producer run side by side, tests/data/hls_reports/).
 Every node's interval equals its latency except for dataflow regions. The kernels of
 hls_src/ are scheduled by ``simulator.kernel_schedule.kernel_schedule(design, shape)`` from
 their loop programs (``simulator.units.program``), which follow the C++ loop by loop.
@@ -74,6 +77,8 @@ class Region:
     kind: str
     body: tuple[Node, ...]
     channel: str = "pipo"
+    # dataflow only: per process, the earlier processes it reads a channel of (None: a chain)
+    inputs: tuple[tuple[int, ...], ...] | None = None
 
 
 Node = Op | Loop | Region
@@ -137,19 +142,15 @@ def parse_nest(data: Any, path: str = "nest") -> Node:
         _check_keys(path, data, {"op", "latency"}, set())
         return Op(_check_name(path, "op", data["op"]), _check_count(path, "latency", data["latency"], 0))
     if kinds[0] == "region":
-        _check_keys(path, data, {"region", "kind", "body"}, {"channel"})
+        _check_keys(path, data, {"region", "kind", "body"}, {"channel", "inputs"})
         kind = data["kind"]
         if kind not in REGION_KINDS:
             raise ValueError(f"{path}.kind={kind!r} is not allowed; expected one of {REGION_KINDS}")
         channel = data.get("channel", "pipo")
         if channel not in CHANNEL_KINDS:
             raise ValueError(f"{path}.channel={channel!r} is not allowed; expected one of {CHANNEL_KINDS}")
-        return Region(
-            _check_name(path, "region", data["region"]),
-            kind,
-            _parse_body(path, data["body"]),
-            channel,
-        )
+        body = _parse_body(path, data["body"])
+        return Region(_check_name(path, "region", data["region"]), kind, body, channel, _inputs(path, data, body))
     _check_keys(path, data, {"loop", "trip_count", "pipeline_ii", "iteration_latency", "body"}, set())
     loop = Loop(
         name=_check_name(path, "loop", data["loop"]),
@@ -161,6 +162,21 @@ def parse_nest(data: Any, path: str = "nest") -> Node:
     if loop.iteration_latency is None and not loop.body:
         raise ValueError(f"{path}: loop {loop.name!r} has neither an iteration_latency nor a body")
     return loop
+
+
+def _inputs(path: str, data: dict, body: tuple[Node, ...]) -> tuple[tuple[int, ...], ...] | None:
+    """A dataflow region's ``inputs``: per process, the indices of earlier processes it reads."""
+    if "inputs" not in data:
+        return None
+    inputs = data["inputs"]
+    if not isinstance(inputs, list) or len(inputs) != len(body):
+        raise ValueError(f"{path}.inputs={inputs!r} must be a list of one list per process ({len(body)})")
+    for index, producers in enumerate(inputs):
+        if not isinstance(producers, list) or not all(
+            isinstance(p, int) and not isinstance(p, bool) and 0 <= p < index for p in producers
+        ):
+            raise ValueError(f"{path}.inputs[{index}]={producers!r} must list earlier processes, ints in [0, {index})")
+    return tuple(tuple(producers) for producers in inputs)
 
 
 def load_nest(path: str | Path) -> Node:
@@ -341,10 +357,7 @@ def _estimate(node: Node, depth: int, rows: list[ScheduleRow | None], unrolled: 
         latency = interval = max((latency for latency, _ in children), default=0)
     else:
         interval = max((interval for _, interval in children), default=0)
-        if node.channel == "pipo":
-            latency = sum(latency for latency, _ in children)
-        else:
-            latency = _fifo_latency(node.body, [lat for lat, _ in children])
+        latency = _dataflow_latency(node, [lat for lat, _ in children])
     rows[index] = ScheduleRow(node.name, node.kind, depth, None, None, None, latency, interval)
     return latency, interval
 
@@ -379,20 +392,28 @@ def _first_output(node: Node) -> int:
     return sum(_latency(child) for child in node.body[:last]) + _first_output(node.body[last])
 
 
-def _fifo_latency(processes: tuple[Node, ...], latencies: list[int]) -> int:
-    """Latency of processes joined by FIFOs: each starts when the one before it has produced its
-    first output (``_first_output``), and ends no earlier than its own latency after its start
-    nor FIFO_START_CYCLES after the one before it ends."""
-    start = end = 0
-    first = 0
-    for index, (process, latency) in enumerate(zip(processes, latencies)):
-        if index:
-            start += max(FIFO_START_CYCLES, first)
-            end = max(start + latency, end + FIFO_START_CYCLES)
+def _dataflow_latency(region: Region, latencies: list[int]) -> int:
+    """Latency of a dataflow region's processes over their channels. A process starts when each
+    process it reads from has filled a ping-pong buffer (ended), or, over FIFOs, has produced its
+    first output (``_first_output``), and then ends no earlier than its own latency after its
+    start nor FIFO_START_CYCLES after a producer ends; a process that reads no other starts at
+    once (UG1399 "Dataflow": processes run as soon as their inputs hold data). Without
+    ``inputs`` each process reads the one before it."""
+    count = len(region.body)
+    inputs = region.inputs if region.inputs is not None else tuple(((i - 1,) if i else ()) for i in range(count))
+    starts: list[int] = []
+    ends: list[int] = []
+    firsts = [max(FIFO_START_CYCLES, _first_output(process)) for process in region.body]
+    for producers, latency in zip(inputs, latencies):
+        if region.channel == "pipo":
+            start = max((ends[p] for p in producers), default=0)
+            end = start + latency
         else:
-            end = latency
-        first = _first_output(process)
-    return end
+            start = max((starts[p] + firsts[p] for p in producers), default=0)
+            end = max([start + latency] + [ends[p] + FIFO_START_CYCLES for p in producers])
+        starts.append(start)
+        ends.append(end)
+    return max(ends, default=0)
 
 
 def estimate_nest(node: Node | dict) -> ScheduleReport:

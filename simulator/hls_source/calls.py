@@ -122,7 +122,9 @@ class Calls:
             inner.unrolling = context.unrolling
             for known in ("arrays", "local_arrays", "partitioned", "streams", "factors", "ranges", "axi", "axi_bits"):
                 setattr(inner, known, getattr(context, known))
-            nodes.append(self._function(callee, inner, call.referenced.spelling, bindings))
+            node = self._function(callee, inner, call.referenced.spelling, bindings)
+            node["_arguments"] = {_base_name(argument) for argument in call.get_arguments()} - {None}
+            nodes.append(node)
         rest = self._statement(statement, context, skip_calls=True)
         if rest.latency > 0 and kind not in ("CALL_EXPR", "UNEXPOSED_EXPR"):  # not a bare call
             result = f"@result{statement.location.line}"  # what the calls return to the rest of the statement

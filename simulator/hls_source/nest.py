@@ -213,3 +213,25 @@ def _rough_latency(nodes: list[dict], unrolled: bool = False) -> int:
     if unrolled:
         return _unrolled_latency(parse_nest(region))
     return estimate_nest(region).latency_cycles
+
+
+def _channel_inputs(processes: list[dict], channels: set[str]) -> list[list[int]]:
+    """Per process of a dataflow region, the earlier processes it shares a channel with (a
+    stream or array the region declares, passed to both calls or touched by both loops: in
+    canonical form the earlier one writes it)."""
+    touched = [_touched(process) & channels for process in processes]
+    return [[earlier for earlier in range(index) if names & touched[earlier]] for index, names in enumerate(touched)]
+
+
+def _touched(process: dict) -> set[str]:
+    """The names a process is passed (a call) or reads and writes (a loop or statements)."""
+    if "_arguments" in process:
+        return set(process["_arguments"])
+    reads, writes = _values(process)
+    return set(process.get("_arrays", set())) | (reads or set()) | (writes or set())
+
+
+def _written(node: dict) -> set[str]:
+    """What a node writes, or every array it touches when the reader cannot tell."""
+    writes = _values(node)[1]
+    return set(node.get("_arrays", set())) if writes is None else set(writes)

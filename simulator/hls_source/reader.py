@@ -35,7 +35,7 @@ from simulator.hls_source.expr_timing import WRITTEN, _independent, _longest
 from simulator.hls_source.expressions import Expressions
 from simulator.hls_source.loop_verdicts import LoopVerdicts
 from simulator.hls_source.loops import LoopWalk
-from simulator.hls_source.nest import _arrays_of, _parallel, _public, _values, _walk
+from simulator.hls_source.nest import _arrays_of, _channel_inputs, _parallel, _public, _walk, _written
 from simulator.hls_source.operators import Operators
 from simulator.hls_source.pragmas import (
     NUMERIC_OPTIONS,
@@ -315,6 +315,8 @@ class SourceReader(
             }
             streams = context.streams or _uses_streams(body)
             region["channel"] = "fifo" if streams and not shared or self.array_channel == "fifo" else "pipo"
+            declared = {c.spelling for c in function.walk_preorder() if c.kind.name == "VAR_DECL"}
+            region["inputs"] = _channel_inputs(nodes, declared)
         region["_arrays"] = {context.aliases.get(name, name) for name in _arrays_of(nodes)}  # the caller's names
         if (
             bindings is not None
@@ -435,12 +437,6 @@ def _compiler_headers() -> list[str]:
     found = subprocess.run(["g++", "-print-file-name=include"], capture_output=True, text=True, check=False)
     folder = found.stdout.strip()
     return [folder] if found.returncode == 0 and Path(folder).is_dir() else []
-
-
-def _written(node: dict) -> set[str]:
-    """What a node writes, or every array it touches when the reader cannot tell."""
-    writes = _values(node)[1]
-    return set(node.get("_arrays", set())) if writes is None else set(writes)
 
 
 FLOWS = ("vivado", "vitis")

@@ -148,3 +148,52 @@ def test_a_sequential_iteration_ending_on_a_macro_result_spends_a_state_taking_i
 
     product = find(nest)
     assert product["pipeline_ii"] is None and [child["latency"] for child in product["body"]] == [5]
+
+
+FLOW = """
+#include <hls_stream.h>
+
+static void load(hls::stream<int>& to, const int* src) {
+    for (int n = 0; n < 1024; n++) {
+#pragma HLS PIPELINE II=1
+        to.write(src[n]);
+    }
+}
+
+static void add(hls::stream<int>& x, hls::stream<int>& y, hls::stream<int>& to) {
+    for (int n = 0; n < 1024; n++) {
+#pragma HLS PIPELINE II=1
+        to.write(x.read() + y.read());
+    }
+}
+
+static void store(hls::stream<int>& from, int* dst) {
+    for (int n = 0; n < 1024; n++) {
+#pragma HLS PIPELINE II=1
+        dst[n] = from.read();
+    }
+}
+
+void vadd(const int* a, const int* b, int* c) {
+#pragma HLS INTERFACE m_axi port=a bundle=gmem0
+#pragma HLS INTERFACE m_axi port=b bundle=gmem1
+#pragma HLS INTERFACE m_axi port=c bundle=gmem2
+#pragma HLS DATAFLOW
+    hls::stream<int> sa, sb, sc;
+    load(sa, a);
+    load(sb, SECOND);
+    add(sa, sb, sc);
+    store(sc, c);
+}
+"""
+
+
+def test_dataflow_processes_that_read_no_channel_start_together(tmp_path):
+    # the second loader reads only its own port: it starts with the first (UG1399 "Dataflow"),
+    # and the region's inputs say which process reads which (AMD's vadd example's shape)
+    kernel = tmp_path / "vadd.cpp"
+    kernel.write_text(FLOW.replace("SECOND", "b"))
+    nest = read_source(kernel, "vadd", tool="vitis_hls:2023.2")[0]
+    assert nest["kind"] == "dataflow" and nest["inputs"] == [[], [], [0, 1], [2]]
+    chained = estimate_nest(nest | {"inputs": [[], [0], [0, 1], [2]]}).latency_cycles
+    assert estimate_nest(nest).latency_cycles < chained

@@ -312,3 +312,24 @@ def test_one_state_of_code_beside_a_sequential_loop_runs_in_its_entry_or_exit_st
     # the same in a function's sequence: two loops and the code between and after them
     body = [loop("a", 10, body=[op("x", 2)]), op("mid", 1), loop("b", 11, body=[op("y", 4)]), op("out", 1)]
     assert estimate_nest({"region": "fir", "kind": "sequential", "body": body}).latency_cycles == 21 + 45
+
+
+def test_dataflow_processes_start_when_the_processes_they_read_allow():
+    # two loaders read no channel and start at once; compute reads both; store reads compute
+    load_a, load_b = loop("load_a", 10, ii=1, iteration=2), loop("load_b", 20, ii=1, iteration=2)
+    compute, store = loop("compute", 5, ii=1, iteration=3), loop("store", 5, ii=1, iteration=2)
+    body = [load_a, load_b, compute, store]
+    region = {"region": "run", "kind": "dataflow", "body": body, "channel": "pipo"}
+    # chained (no inputs): 12 + 22 + 8 + 7; over the graph: max(12, 22) + 8 + 7
+    assert estimate_nest(region).latency_cycles == 49
+    assert estimate_nest(region | {"inputs": [[], [], [0, 1], [2]]}).latency_cycles == 37
+    # over FIFOs a consumer starts on its producers' first outputs (2 cycles each here)
+    fifo = region | {"channel": "fifo"}
+    assert estimate_nest(fifo | {"inputs": [[], [], [0, 1], [2]]}).latency_cycles < estimate_nest(fifo).latency_cycles
+
+
+@pytest.mark.parametrize("inputs", [[[], []], [[], [], [2], []], [[], [], [0], ["x"]], "all"])
+def test_dataflow_inputs_must_name_earlier_processes(inputs):
+    body = [op("a", 1), op("b", 1), op("c", 1), op("d", 1)]
+    with pytest.raises(ValueError, match="inputs"):
+        parse_nest({"region": "run", "kind": "dataflow", "body": body, "inputs": inputs})
