@@ -280,7 +280,7 @@ checked against gcov counts of the compiled C++):
 {schedule.format_table()}
 ```
 
-**Design.** The kernel is a DATAFLOW region of five processes joined by streams (see the block diagram).
+**Design.** The kernel is a DATAFLOW region of six processes joined by streams (see the block diagram).
 The PE array holds a B tile of {design.tile_v} x {design.tile_w} in registers (B stationary) and streams
 the rows of the A tile past it, one row per cycle, so it does {design.tile_v * design.tile_w:,}
 multiply-accumulates per cycle into one output row, summing over the depth with an adder tree; it has two
@@ -294,9 +294,10 @@ is tiled (the export stores the weights so; the host tiles a row-major one) and 
 run per output tile (A) or row band (B). The exact int32 accumulators then get the zero-point terms, the
 requantizer adds the bias and turns {design.requant_lanes} accumulators per cycle into uint8 codes, and
 the store process gathers a band of {design.tile_u} output rows into a buffer with one bank per byte lane
-of a word (each row turned to its lanes in registers, so every bank is written once a cycle) and writes
-it as whole words in address order (a carry word joins the bands). Edge tiles stream fewer rows, and
-depth past the edge is zero in the A rows.
+of a word (each row turned to its lanes in registers, so every bank is written once a cycle) and emits
+it as whole words in address order (a carry word joins the bands); write_output writes every word of
+the output in one pipelined loop, one burst train whose write responses are awaited once, at its end.
+Edge tiles stream fewer rows, and depth past the edge is zero in the A rows.
 """
     return Section("matmul", "the quantized matmul", body, results)
 

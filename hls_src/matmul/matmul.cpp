@@ -600,14 +600,13 @@ constexpr int band_words = (tile_u * max_w + word_bytes - 1) / word_bytes + 1;
 // word on, byte lane b of a word in bank b. A row of a tile lands at a run-time address, so
 // GatherOut turns its bytes to their lanes in registers (a rotation) and each lane's bank is
 // written once a cycle: the bank of every access is a compile-time value (UG1399, "Array
-// Partition"). WriteBand reads a word a cycle; the bytes of a word shared with the next band
-// wait in a carry word, so every word of out is written exactly once, in one burst train.
-void store(stream<out_row_t>& out_rows, word_t* out, uint32_t u, uint32_t v, uint32_t w) {
+// Partition"). WriteBand reads a word a cycle into out_words; the bytes of a word shared with
+// the next band wait in a carry word, so every word of out is emitted exactly once, in order.
+void store(stream<out_row_t>& out_rows, stream<word_t>& out_words, uint32_t u, uint32_t v, uint32_t w) {
     uint8_t band[band_words][word_bytes];
 #pragma HLS ARRAY_PARTITION variable = band complete dim = 2
     uint8_t carry[word_bytes] = {};  // lanes below the band's first lane: the last band's bytes
 #pragma HLS ARRAY_PARTITION variable = carry complete dim = 1
-    uint64_t next_word = 0;  // index of the next word of out
     Steps steps(u, v, w);
 StoreTiles:
     for (uint32_t tile = 0; tile < steps.out_tiles(); ++tile) {
@@ -656,9 +655,8 @@ StoreTiles:
                     const bool padding = q == end_word && b >= end_lane;  // past the last band's end
                     cnnacc::set_word_byte(word, lane, carried ? carry[lane] : (padding ? uint8_t{0} : band[q][lane]));
                 }
-                out[next_word + q] = word;
+                out_words.write(word);
             }
-            next_word += n_words;
             // the band's partial last word waits for the next band (its lanes below end_lane)
             for (int lane = 0; lane < word_bytes; ++lane) {
 #pragma HLS UNROLL
@@ -667,6 +665,20 @@ StoreTiles:
             }
         }
         steps.next_out_tile();
+    }
+}
+
+// Every word of out in address order: one pipelined loop over the whole output, so the
+// writes are one burst train and the write responses are waited for once, at its end (a burst
+// loop inside StoreTiles would wait for them once a band: UG1399, "AXI Burst Transfers" and
+// "Optimizing Burst Transfers"; im2col's write_output is the same process).
+void write_output(stream<word_t>& out_words, word_t* out, uint32_t u, uint32_t w) {
+    const uint64_t words = cnnacc::words_for(uint64_t{u} * w);
+WriteOut:
+    for (uint64_t q = 0; q < words; ++q) {
+#pragma HLS PIPELINE II = 1
+        CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 1 max = CNNACC_MATMUL_MAX_OUT_WORDS)
+        out[q] = out_words.read();
     }
 }
 
@@ -680,16 +692,19 @@ void run(word_t* out, const word_t* a, const word_t* b, const int32_t* bias, uin
     stream<b_row_t> b_rows;
     stream<acc_row_t> acc_rows;
     stream<out_row_t> out_rows;
-    // each stream holds one tile (single buffering) or two (ping-pong)
+    stream<word_t> out_words;
+    // each stream holds one tile (single buffering) or two (ping-pong); out_words a burst or two
     CNNACC_PRAGMA(HLS STREAM variable = a_rows depth = CNNACC_ROWS_DEPTH)
     CNNACC_PRAGMA(HLS STREAM variable = b_rows depth = CNNACC_DEPTH_DEPTH)
     CNNACC_PRAGMA(HLS STREAM variable = acc_rows depth = CNNACC_ROWS_DEPTH)
     CNNACC_PRAGMA(HLS STREAM variable = out_rows depth = CNNACC_ROWS_DEPTH)
+    CNNACC_PRAGMA(HLS STREAM variable = out_words depth = CNNACC_OUT_WORDS_DEPTH)
     load_a(a, a_rows, u, v, w, layout);
     load_b(b, b_rows, u, v, w, layout);
     compute(a_rows, b_rows, acc_rows, zero_a, zero_b, u, v, w);
     requantize(acc_rows, out_rows, bias, has_bias, layout, M0, n, zero_out, output_floor, u, v, w);
-    store(out_rows, out, u, v, w);
+    store(out_rows, out_words, u, v, w);
+    write_output(out_words, out, u, w);
 }
 
 }  // namespace

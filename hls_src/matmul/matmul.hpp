@@ -29,11 +29,15 @@
 #define CNNACC_DEPTH_DEPTH (TILE_V * (1 + PING_PONG))
 // Words the fetch of an operand runs ahead of its rows: a burst (single buffering) or two.
 #define CNNACC_FETCH_DEPTH (AXI_BURST_BEATS * (1 + PING_PONG))
+// Words the band writer runs ahead of the output's burst train: likewise.
+#define CNNACC_OUT_WORDS_DEPTH (AXI_BURST_BEATS * (1 + PING_PONG))
 // LOOP_TRIPCOUNT of the variable loops (reports only): a typical largest layer, 4096 output
 // tiles of runs of up to 1024 words.
 #define CNNACC_MATMUL_MAX_OUT_TILES 4096
 #define CNNACC_MATMUL_MAX_RUN_WORDS 1024
 #define CNNACC_MATMUL_MAX_ROW_BEATS (CNNACC_MATMUL_MAX_OUT_TILES * CNNACC_MATMUL_MAX_RUN_WORDS)
+// words of the largest output: 4096 output tiles of up to 1024 words
+#define CNNACC_MATMUL_MAX_OUT_WORDS (CNNACC_MATMUL_MAX_OUT_TILES * CNNACC_MATMUL_MAX_RUN_WORDS)
 
 // Spec signature. u * v, v * w, u * w elements behind a, b and out. This build computes
 // u, v, w >= 1, v <= 33025 (the accumulators are exact: |acc| <= v * 255^2 < 2^31),

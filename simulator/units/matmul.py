@@ -27,7 +27,7 @@ from simulator.units.program import Program, Timing
 from simulator.units.static_view import static_timing
 from simulator.units.tiling import check_matmul_shape, compute_bound_cycles, memory_bound_cycles
 
-STAGES = ("load_a", "load_b", "compute", "requantize", "store")
+STAGES = ("load_a", "load_b", "compute", "requantize", "store", "write_output")
 
 
 def _interval_cycles(design: MatmulDesign, program: Program, timing: Timing) -> int:

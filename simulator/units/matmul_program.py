@@ -14,13 +14,14 @@ step unless B is a single tile.
   writes partial sums) beats, after the first tile
   latches alone.
 - requantize: per output tile, ``LoadBias`` (one per row, read again per band of TILE_U rows;
-  or one per column, read once) and ``RequantizeRows``; store: ``GatherOut`` and ``WriteBand``.
+  or one per column, read once) and ``RequantizeRows``; store: ``GatherOut`` and ``WriteBand``
+  (a band's words into a stream); write_output: ``WriteOut``, every word of out in one burst train.
 Iteration latencies (cycles from an iteration's issue to its last write):
 - GatherOut: 2 (stream read, buffer write);
 - ComputeBeats: 1 (stream read) + mac_latency_cycles (DSP pipeline) + ceil(log2 tile_v)
   (adder tree over the depth) + 2 (zero-point correction or partial-sum update, stream write);
 - RequantizeRows: requant_latency_cycles + 2 (stream read, stream write);
-- ReadRows, LoadBias: mem_latency_cycles + 2; WriteBand: 2.
+- ReadRows, LoadBias: mem_latency_cycles + 2; WriteBand, WriteOut: 2.
 """
 
 from __future__ import annotations
@@ -333,9 +334,11 @@ def matmul_program(design: MatmulDesign, u: int, v: int, w: int, *, bias: bool =
             last = index == len(out_tiles) - 1
             n_words = -(-joined // design.bytes_per_beat) if last else joined // design.bytes_per_beat
             carried = joined % design.bytes_per_beat
-            store.append(
-                LoopRun("WriteBand", n_words, 1, WRITE_ITERATION, axi=Axi("out", True, _bursts(design, n_words)))
-            )
+            store.append(LoopRun("WriteBand", n_words, 1, WRITE_ITERATION, writes="out_words"))
+    out_words = -(-u * w // design.bytes_per_beat)
+    write_out = LoopRun(
+        "WriteOut", out_words, 1, WRITE_ITERATION, reads="out_words", axi=Axi("out", True, _bursts(design, out_words))
+    )
     depth = design.n_buffers
     return Program(
         "matmul",
@@ -345,8 +348,9 @@ def matmul_program(design: MatmulDesign, u: int, v: int, w: int, *, bias: bool =
             "compute": (compute,),
             "requantize": tuple(requantize),
             "store": tuple(store),
+            "write_output": (write_out,),
         },
-        {"a_rows": None, "b_rows": None, "acc_rows": None, "out_rows": depth},
+        {"a_rows": None, "b_rows": None, "acc_rows": None, "out_rows": depth, "out_words": None},
         outer={"requantize": ("RequantizeTiles", len(out_tiles)), "store": ("StoreTiles", len(out_tiles))},
         folded={label: fetch_a.get(label, ()) + fetch_b.get(label, ()) for label in {*fetch_a, *fetch_b}},
     )

@@ -56,7 +56,7 @@ def test_simulate_matmul_json_has_the_report_keys(capsys):
     ):
         assert key in data
     assert data["latency_cycles"] == run_matmul_des(MatmulDesign(), 64, 32, 64).latency_cycles
-    assert set(data["stages"]) == {"load_a", "load_b", "compute", "requantize", "store"}
+    assert set(data["stages"]) == {"load_a", "load_b", "compute", "requantize", "store", "write_output"}
 
 
 def test_simulate_matmul_design_options_reach_the_design(capsys):

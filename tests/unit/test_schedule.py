@@ -239,8 +239,10 @@ def test_matmul_kernel_schedule_worked_out_for_the_default_design():
     assert rows[("RequantizeRows", "RequantizeTiles")].latency_cycles == 2 * (31 + 8 + 1)  # one chunk of 64 lanes
     assert rows[("WriteBand", "StoreTiles")].trip_count == 64  # 32 rows x 64 bytes per band, 2 bands
     # requantize 110..149 and 150..189; GatherOut 118..151, WriteBand 152..185; GatherOut
-    # 186..219, WriteBand 220..253, its last beat at 252 acknowledged one latency later: 316
-    assert report.latency_cycles == 316
+    # 186..219, WriteBand 220..253 into out_words, its last word read by WriteOut at 253, written
+    # at 254 and acknowledged one latency later: 318 (WriteOut, one burst train of 64 words)
+    assert rows[("WriteOut", "write_output")].trip_count == 64
+    assert report.latency_cycles == 318
     assert report.interval_cycles == rows[("store", "matmul")].latency_cycles == 136
 
 
