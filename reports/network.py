@@ -122,9 +122,9 @@ def knee(front: list[dict]) -> dict:
 
 
 def stage_figure(timing: NetworkTiming) -> Figure:
-    """Busy cycles of every matmul process per layer, stacked (they overlap in time: the
-    marker is the layer's latency, the dash its bound)."""
-    fig = Figure(figsize=(7, 4.2))
+    """Busy cycles of every process per layer, side by side (they run at the same time, so
+    they are never summed), with the layer's latency and bound as marks across its group."""
+    fig = Figure(figsize=(7, 4.7))
     ax = fig.subplots()
     names = [layer.layer for layer in timing.layers]
     x = np.arange(len(names))
@@ -134,24 +134,30 @@ def stage_figure(timing: NetworkTiming) -> Figure:
         "compute": [layer.stages["compute"] for layer in timing.layers],
         "requantize": [layer.stages["requantize"] for layer in timing.layers],
         "store": [layer.stages["store"] for layer in timing.layers],
+        "write_output": [layer.stages.get("write_output", 0) for layer in timing.layers],
     }
-    bottom = np.zeros(len(names))
-    for label, values in parts.items():
-        ax.bar(x, values, bottom=bottom, label=label)
-        bottom += np.array(values, float)
-    ax.plot(x, [layer.total_cycles for layer in timing.layers], "kD", label="latency (processes overlap)")
-    ax.plot(x, [layer.bound_cycles for layer in timing.layers], "k_", markersize=28, label="bound")
+    width = 0.8 / len(parts)
+    for index, (label, values) in enumerate(parts.items()):
+        ax.bar(x - 0.4 + (index + 0.5) * width, values, width, label=label)
+    span = dict(xmin=-0.45, xmax=0.45)
+    for position, layer in zip(x, timing.layers):
+        ax.hlines(layer.total_cycles, position + span["xmin"], position + span["xmax"], colors="k", linewidth=1.6)
+        ax.hlines(layer.bound_cycles, position + span["xmin"], position + span["xmax"], colors="k", linestyles=":")
+    ax.plot([], [], "k-", label="layer latency (im2col, then the matmul's overlapping processes)")
+    ax.plot([], [], "k:", label="bound")
     ax.set_xticks(x, names)
-    ax.set_ylabel("cycles per image (estimate)")
+    ax.set_yscale("log")
+    ax.set_ylabel("cycles per image (estimate, log scale)")
     ax.set_title(f"Busy cycles per process, batch 1: {timing.latency_cycles:,} cycles per image")
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, frameon=False)
+    fig.subplots_adjust(bottom=0.28)
     return fig
 
 
 def roofline_figure(timing: NetworkTiming, design: MatmulDesign) -> Figure:
     """Each layer's matmul: MACs per byte of its busiest AXI port against attained GMAC/s,
     under the PE array's and one port's roofs (estimates)."""
-    fig = Figure(figsize=(7, 4.2))
+    fig = Figure(figsize=(7, 4.7))
     ax = fig.subplots()
     clock = design.clock_mhz * 1e6
     peak = design.macs_per_cycle * clock / 1e9
@@ -333,7 +339,7 @@ With batches of {THROUGHPUT_BATCH} images the FC weights are read once per batch
 cycles per batch, {batched.latency_cycles / batched.batch:,.0f} cycles per image, {batched.images_per_second:,.0f}
 images/s (the latency of a batch grows; the convolutions still run image by image).
 
-{figure_markdown("network_layers", "Busy cycles of each process per layer (stacked; they overlap), latency and bound")}
+{figure_markdown("network_layers", "Busy cycles per process and layer, side by side (they overlap), latency and bound")}
 
 {figure_markdown("roofline", "Roofline: each layer's matmul under the PE array and port roofs")}
 
