@@ -22,29 +22,40 @@ def zoom_floor(values_percent: list[float], fp32_percent: float) -> float:
 
 def curve_figure(records: list[StudyRecord], fp32: float, series: dict[str, dict], title: str) -> Figure:
     """Accuracy (%) against bits for each named series of record filters, zoomed to the
-    informative range; points below it sit on the floor, labelled with their accuracy."""
+    informative range. The bit widths are categories, evenly spaced (2, 3, 4 bits get the room
+    8 and 16 would otherwise take); a point below the range is a down arrow on the floor with its
+    accuracy, the labels of one bit width stacked so they never overlap."""
     fig = Figure(figsize=(6.5, 4))
     ax = fig.subplots()
     plotted = {
         label: sorted((r.bits, 100 * r.accuracy) for r in records if matches(r, fields))
         for label, fields in series.items()
     }
+    widths = sorted({r.bits for r in records})
+    position = {bits: index for index, bits in enumerate(widths)}
     floor = zoom_floor([a for points in plotted.values() for _, a in points], 100 * fp32)
+    stacked: dict[int, int] = {}  # labels already under each bit width
     for label, points in plotted.items():
-        if points:
-            bits, acc = zip(*points)
-            line = ax.plot(bits, np.maximum(acc, floor), marker="o", label=label)[0]
-            for b, a in points:
-                if a < floor:
-                    ax.annotate(f"{a:.0f} %", (b, floor), textcoords="offset points", xytext=(3, 4),
-                                fontsize=7, color=line.get_color())  # fmt: skip
+        if not points:
+            continue
+        bits, acc = zip(*points)
+        x = [position[b] for b in bits]
+        line = ax.plot(x, np.maximum(acc, floor), marker="o", label=label)[0]
+        for b, a in points:
+            if a < floor:
+                ax.plot(position[b], floor, marker="v", markersize=9, color=line.get_color(), clip_on=False)
+                level = stacked.get(b, 0)
+                stacked[b] = level + 1
+                ax.annotate(f"{a:.1f} %", (position[b], floor), textcoords="offset points",
+                            xytext=(7, 3 + 9 * level), fontsize=7, color=line.get_color())  # fmt: skip
     ax.axhline(100 * fp32, color="grey", linestyle="--", label=f"FP32 {100 * fp32:.2f} %")
     ax.set_xlabel("bits")
     ax.set_ylabel("test accuracy (%)")
     ax.set_ylim(floor, min(100.0, 100 * fp32 + 1.5))
-    ax.set_xticks(sorted({r.bits for r in records}))
+    ax.set_xticks(range(len(widths)), [str(b) for b in widths])
+    ax.set_xlim(-0.4, len(widths) - 0.4)
     ax.set_title(title)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="lower right")
     return fig
 
 
