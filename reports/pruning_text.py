@@ -88,6 +88,24 @@ def pruned_sentence(m: dict | None, what: str) -> str:
     )
 
 
+def one_channel_text(conv: dict) -> str:
+    """What a walk that left a convolution one channel wide found, and why it was allowed to."""
+    found = [(kind, m) for kind, m in conv.items() if m is not None and min(m["conv_channels"]) == 1]
+    if not found:
+        return ""
+    kind, m = found[0]
+    return f"""
+*A one-channel convolution.* The {kind}-wise winner, {widths(m)}, keeps a single channel in a
+convolution, so the image reaches the classifier through one learned pooled feature map where the
+baseline has 32. It qualifies because the target asks for accuracy above the line at the smallest size and
+nothing else, and a classifier on one learned feature map still reaches {100 * m["accuracy"]:.2f} % on this
+data set. Its size is then almost all fully connected float32 weights, which a walk over the convolutions
+cannot reduce: its last steps each took a conv width down by one for well under a kilobyte, each still met
+the validation goal, so the walk went on to width 1. The quantized searches below also prune the FC layer
+and lower the bits, so a conv channel is not the only thing left to trade.
+"""
+
+
 def task1_text(models: dict, steps: dict, config: dict, sensitivity: dict) -> str:
     target = config["prune_target"]
     conv = {kind: models.get(f"pruned_{kind}_{round(100 * target)}") for kind in RULES}
@@ -107,7 +125,7 @@ the zeros.
 
 - {RULES["filter"]}. The smallest FP32 model above {100 * target:.0f} %: {found["filter"]}.
 - {RULES["channel"]}. The smallest FP32 model above {100 * target:.0f} %: {found["channel"]}.
-
+{one_channel_text(conv)}
 How much of each layer goes is not fixed by hand but found by a deterministic greedy walk (the
 per-layer sensitivity of NetAdapt, Yang et al.): each step tries removing
 {100 * config["prune_step"]:.0f} % of each conv width by the walk's rule, measures the accuracy drop of every

@@ -62,3 +62,13 @@ def test_sentences_split_at_full_stops_table_rows_and_list_items_not_decimals():
         "- item one",
         "- item two",
     ]
+
+
+def test_a_one_channel_winner_is_explained_and_a_wider_one_is_not():
+    from reports.pruning_text import one_channel_text
+
+    wide = {"conv_channels": [4, 3], "fc_hidden": [256], "accuracy": 0.87}
+    narrow = {"conv_channels": [1, 1], "fc_hidden": [256], "accuracy": 0.866}
+    assert one_channel_text({"filter": wide, "channel": None}) == ""
+    text = one_channel_text({"filter": wide, "channel": narrow})
+    assert "channel-wise winner, conv 1/1, fc 256" in text and "86.60 %" in text
