@@ -28,6 +28,7 @@ class Evaluation:
 
     lib: Any
     _evaluating: set[int]
+    _token_cursors: dict
 
     if TYPE_CHECKING:
 
@@ -47,7 +48,7 @@ class Evaluation:
                 if text in env:
                     text = str(env[text])
                 else:
-                    value = self._constant(token.cursor if token.cursor.kind.name == "DECL_REF_EXPR" else None)
+                    value = self._token_constant(token)
                     if value is None:
                         return None
                     text = str(value)
@@ -55,6 +56,15 @@ class Evaluation:
                 text = text.rstrip("uUlL")
             words.append(text)
         return _arithmetic(" ".join(words))
+
+    def _token_constant(self, token) -> int | None:
+        """The value of the constant an identifier token names, or None."""
+        start = token.extent.start
+        key = (start.file.name if start.file else "", start.offset)
+        if key not in self._token_cursors:
+            cursor = token.cursor
+            self._token_cursors[key] = cursor if cursor.kind.name == "DECL_REF_EXPR" else None
+        return self._constant(self._token_cursors[key])
 
     def _tree_value(self, cursor, env: dict[str, int], depth: int) -> int | None:
         """The value of an integer expression from its syntax tree: literals, names in ``env``

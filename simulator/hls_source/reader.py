@@ -93,6 +93,8 @@ class SourceReader(
         self._token_cache: dict = {}  # a function's tokens, a local's verdicts, a body's names
         self._changed_cache: dict = {}  # (declarations.Declarations), each read once
         self._declared_cache: dict = {}
+        self._token_cursors: dict = {}  # (file, offset) of a token -> the constant it names (libclang's
+        # annotation of one token costs a third of a millisecond; an index is evaluated many times)
         self._burst_runs: dict[tuple, int] = {}
         self.bursts: dict[tuple, hls_verdicts.Burst] = {}  # by site and direction: an outer loop's verdict wins
         self.conflicts: dict[tuple, hls_verdicts.Conflict] = {}
