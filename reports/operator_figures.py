@@ -36,7 +36,7 @@ def block_diagram(matmul: MatmulDesign, im2col: Im2colDesign) -> Figure:
     _box(top, 2, 0.2, "load_b\nReadRows (ring)")
     _box(top, 4.4, 0.8, f"compute\nComputeBeats, 2 B banks\n{matmul.tile_v * matmul.tile_w} MACs/cycle", 1.8, 0.8)
     _box(top, 7, 0.8, f"requantize\n{matmul.requant_lanes} lanes/cycle", 1.6, 0.8)
-    _box(top, 9.4, 0.8, "store, write_output\nGatherOut, WriteBand,\nWriteOut (one burst)", 1.9, 0.8)
+    _box(top, 9.4, 0.8, "store,\nwrite_output\n(one burst)", 1.5, 0.8)
     _arrow(top, (1.35, 1.7), (1.95, 1.7), f"{matmul.axi_width_bits} b")
     _arrow(top, (1.35, 0.5), (1.95, 0.5), f"{matmul.axi_width_bits} b")
     _arrow(top, (3.55, 1.7), (4.35, 1.3), "A rows")

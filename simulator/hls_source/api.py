@@ -37,7 +37,7 @@ def read_source_verdicts(path, top: str, **options) -> SourceRead:
     nest = reader.nest()
     bursts, conflicts = list(reader.bursts.values()), list(reader.conflicts.values())
     reader.use_min = True
-    smallest = reader.nest()
+    smallest = reader.nest() if reader.ranged else nest  # no range and no branch met: the same nest
     unknown = tuple(reader.unknown_trips)
     return SourceRead(nest, None if smallest == nest else smallest, reader.warnings, bursts, conflicts, unknown)
 

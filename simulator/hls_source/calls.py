@@ -30,6 +30,7 @@ class Calls:
     defined_at: dict
     _loopy: dict[tuple, bool]
     use_min: bool
+    ranged: bool
 
     if TYPE_CHECKING:
 
@@ -95,6 +96,7 @@ class Calls:
                 branches.append([])
             pick = min if self.use_min else max
             chosen = pick(branches, key=_rough_latency)
+            self.ranged |= min(branches, key=_rough_latency) is not max(branches, key=_rough_latency)
             if not any("op" not in node for node in chosen) and any("op" not in n for b in branches for n in b):
                 # the loops of the branch not taken still shape the hardware (the parent is no innermost loop)
                 chosen = [*chosen, {"region": "not taken", "kind": "sequential", "body": []}]

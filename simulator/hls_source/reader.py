@@ -107,6 +107,7 @@ class SourceReader(
         self._site: tuple[str, int] = (str(self.path), 0)  # the loop being read
         self._promoted: frozenset[str] = frozenset()  # subscripts held in a register in the loop being read
         self.use_min = False
+        self.ranged = False  # whether the smallest nest can differ: a trip range or a branch choice met
         settings: dict = {}
         self.directives = read_directives(directives, settings) if directives is not None else {}
         for where, (low, high) in (tripcounts or {}).items():

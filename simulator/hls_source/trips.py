@@ -25,6 +25,7 @@ class TripCounts:
     (``evaluation.Evaluation``), ``_fail`` and ``_where`` (``reader``)."""
 
     use_min: bool
+    ranged: bool  # a choice the smallest nest makes differently was met (``api.read_source_verdicts``)
     warnings: list[str]
     unknown_trips: list[str]  # where a loop's trip count is not known ('?' in csynth)
 
@@ -63,8 +64,10 @@ class TripCounts:
             # a bound known where the loop starts (a constant, or an argument bound by the
             # caller): LOOP_TRIPCOUNT is for analysis only and does not replace it (UG1399,
             # "pragma HLS loop_tripcount")
+            self.ranged |= trips[0] != trips[1]
             return (trips[0] if self.use_min else trips[1]), True, variable
         if tripcount is not None:
+            self.ranged |= tripcount.options.get("min") != tripcount.options.get("max")
             key = "min" if self.use_min else "max"
             value = tripcount.options.get(key) or tripcount.options.get("avg") or tripcount.options.get("max")
             number = _arithmetic(value or "")
@@ -84,6 +87,7 @@ class TripCounts:
                 )
             trips = (0, 1, False)  # the smallest nest runs it 0 times: the latency's lower bound
         low, high, fixed = trips
+        self.ranged |= low != high
         return (low if self.use_min else high), fixed, variable
 
     def _extent_trips(self, loop, children, variable: str, context: _Context) -> tuple[int, int, bool] | None:
