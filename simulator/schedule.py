@@ -31,7 +31,8 @@ fixed costs measured on the real csynth reports of the calibration set (tests/da
   reads the one before it). With ping-pong channels ("pipo", the Vitis default for arrays) a
   consumer starts when its producers have filled a buffer (ended); with FIFO channels
   (streams) when their first outputs arrive, and ends no earlier than its own latency after
-  that; a process that reads no other starts at once (UG1399 "Dataflow": a FIFO lets the
+  that; a process that reads no other starts at once, and every process runs the code
+  before its first loop (its lead) while it waits (UG1399 "Dataflow": a FIFO lets the
   consumer start on the first data; ihsanalhafiz's streamhls report: its store process ends a
   load's first m_axi read plus its own latency after the start; danila's ping-pong report:
   two processes fed by one producer run side by side, tests/data/hls_reports/).
@@ -392,27 +393,41 @@ def _first_output(node: Node) -> int:
     return sum(_latency(child) for child in node.body[:last]) + _first_output(node.body[last])
 
 
+def _lead(node: Node) -> int:
+    """Cycles a process spends before its first loop (setting up counts and addresses): they
+    need no input, so they run while the process waits for its producers."""
+    if not isinstance(node, Region) or node.kind != "sequential":
+        return 0
+    lead = 0
+    for child in node.body:  # (not into a burst's region: its m_axi latency op stands for the trip)
+        if not isinstance(child, Op):
+            return lead
+        lead += child.latency
+    return 0  # straight-line code only: what it computes may need its inputs
+
+
 def _dataflow_latency(region: Region, latencies: list[int]) -> int:
-    """Latency of a dataflow region's processes over their channels. A process starts when each
-    process it reads from has filled a ping-pong buffer (ended), or, over FIFOs, has produced its
-    first output (``_first_output``), and then ends no earlier than its own latency after its
-    start nor FIFO_START_CYCLES after a producer ends; a process that reads no other starts at
-    once (UG1399 "Dataflow": processes run as soon as their inputs hold data). Without
-    ``inputs`` each process reads the one before it."""
+    """Latency of a dataflow region's processes over their channels. Every process starts with
+    the region and runs its lead (``_lead``) at once; the rest starts when each process it reads
+    from has filled a ping-pong buffer (ended), or, over FIFOs, has produced its first output
+    (``_first_output``), and ends no earlier than its own latency after the lead, nor
+    FIFO_START_CYCLES after a producer ends (UG1399 "Dataflow": processes run as soon as their
+    inputs hold data; a process stalls only on an empty channel). Without ``inputs`` each
+    process reads the one before it."""
     count = len(region.body)
     inputs = region.inputs if region.inputs is not None else tuple(((i - 1,) if i else ()) for i in range(count))
-    starts: list[int] = []
+    outputs: list[int] = []  # when each process's first output (pipo: its last) is ready
     ends: list[int] = []
-    firsts = [max(FIFO_START_CYCLES, _first_output(process)) for process in region.body]
-    for producers, latency in zip(inputs, latencies):
+    for process, producers, latency in zip(region.body, inputs, latencies):
+        lead = _lead(process)
         if region.channel == "pipo":
-            start = max((ends[p] for p in producers), default=0)
-            end = start + latency
+            start = max([lead] + [ends[p] for p in producers])
         else:
-            start = max((starts[p] + firsts[p] for p in producers), default=0)
-            end = max([start + latency] + [ends[p] + FIFO_START_CYCLES for p in producers])
-        starts.append(start)
+            start = max([lead] + [outputs[p] for p in producers])
+        end = max([start + latency - lead] + [ends[p] + FIFO_START_CYCLES for p in producers])
         ends.append(end)
+        first = max(FIFO_START_CYCLES, _first_output(process))
+        outputs.append(end if region.channel == "pipo" else start + first - lead)
     return max(ends, default=0)
 
 

@@ -335,3 +335,15 @@ def test_dataflow_inputs_must_name_earlier_processes(inputs):
     body = [op("a", 1), op("b", 1), op("c", 1), op("d", 1)]
     with pytest.raises(ValueError, match="inputs"):
         parse_nest({"region": "run", "kind": "dataflow", "body": body, "inputs": inputs})
+
+
+def test_a_dataflow_consumer_runs_its_lead_while_it_waits_for_data():
+    # the consumer counts its words (10 cycles) before its loop: that needs no input, so it
+    # runs while the producer makes its first output (UG1399: a process stalls on an empty FIFO)
+    producer = loop("produce", 100, ii=1, iteration=20)  # first output at 20 + 1
+    plain = loop("write", 100, ii=1, iteration=2)
+    counted = {"region": "write", "kind": "sequential", "body": [op("count", 10), plain]}
+    region = {"region": "run", "kind": "dataflow", "channel": "fifo", "inputs": [[], [0]]}
+    with_lead = estimate_nest(region | {"body": [producer, counted]}).latency_cycles
+    without = estimate_nest(region | {"body": [producer, plain]}).latency_cycles
+    assert with_lead == without  # the 10 cycles are hidden behind the producer's first 21
