@@ -31,8 +31,12 @@ def split_of(repo: str, split: dict) -> str:
 def load_cases(folder: Path = CASES) -> list[dict]:
     """Every case's facts, sorted by name, each with its ``split``."""
     split = json.loads((folder / SPLIT).read_text())
+    consulted = split.get("consulted", {}).get("cases", {})
     cases = [json.loads(path.read_text()) for path in sorted(folder.glob("*.json")) if path.name != SPLIT]
-    return [case | {"split": split_of(case["origin"]["repo"], split)} for case in cases]
+    return [
+        case | {"split": split_of(case["origin"]["repo"], split), "consulted": case["case"] in consulted}
+        for case in cases
+    ]
 
 
 def case_tool(case: dict) -> str | None:
@@ -46,6 +50,7 @@ def run_case(case: dict, folder: Path = CASES) -> dict:
     directives = folder / case["directives"] if case.get("directives") else None
     real = case["latency_cycles"]
     row = {"case": case["case"], "repo": case["origin"]["repo"], "split": case.get("split", "calibration")}
+    row["consulted"] = bool(case.get("consulted"))  # a validation report read while a rule was derived
     row |= {"real_min": real["min"], "real_max": real["max"]}
     try:
         estimate = estimate_source(

@@ -179,6 +179,17 @@ def test_the_split_rule_keeps_the_earlier_calibration_set_and_hashes_new_reposit
     assert verdicts == {"calibration", "validation"}
 
 
+def test_the_validation_reports_read_while_deriving_a_rule_are_named_and_marked():
+    from simulator.hls_corpus import load_cases
+
+    consulted = json.loads((REPORTS / "split.json").read_text())["consulted"]["cases"]
+    cases = {case["case"]: case for case in load_cases(REPORTS)}
+    assert consulted and set(consulted) <= set(cases)  # every name is a case of the corpus
+    # a calibration case is there to be read: only validation cases can lose their independence
+    assert all(cases[name]["split"] == "validation" and cases[name]["consulted"] for name in consulted)
+    assert sum(case["consulted"] for case in cases.values()) == len(consulted)
+
+
 def test_recurrences_through_memory_and_calls_with_loops_shape_the_schedule():
     # A[b[i]] written from A[i]: the tool cannot tell the elements apart, so the II is the chain
     vectrans = loops(read_source(REPORTS / "ahls_vectrans.cpp", "vecTrans", clock_ns=5, part="xcvu35p")[0])
