@@ -142,7 +142,8 @@ def _binding(text: str) -> tuple[str, int]:
 
 def cmd_hls_estimate(args: argparse.Namespace) -> None:
     from simulator.kernel_schedule import kernel_schedule
-    from simulator.schedule import estimate_nest, load_nest
+    from simulator.nest_format import load_nest
+    from simulator.schedule import estimate_nest
 
     if (args.nest is None) == (args.kernel is None):
         raise ValueError("hls-estimate: give either NEST.json, FILE.cpp --top NAME, DIR or --kernel matmul|im2col")
@@ -182,7 +183,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "nest",
         metavar="NEST.json|FILE.cpp|DIR",
         nargs="?",
-        help="a loop-nest description (see simulator/schedule.py), HLS C++ read with libclang "
+        help="a loop-nest description (see simulator/nest_format.py), HLS C++ read with libclang "
         "(see simulator/hls_source/; needs --top), or an HLS project folder (see "
         "simulator/hls_project.py)",
     )

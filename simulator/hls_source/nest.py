@@ -205,7 +205,8 @@ def _values(node: dict) -> tuple[set[str] | None, set[str] | None]:
 
 def _rough_latency(nodes: list[dict], unrolled: bool = False) -> int:
     """Latency of a node list by the nest model (every loop unrolled when ``unrolled``)."""
-    from simulator.schedule import _unrolled_latency, estimate_nest, parse_nest
+    from simulator.nest_format import parse_nest
+    from simulator.schedule import _unrolled_latency, estimate_nest
 
     if not nodes:
         return 0

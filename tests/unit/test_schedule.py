@@ -7,7 +7,8 @@ import pytest
 
 from simulator.designs import Im2colDesign, MatmulDesign
 from simulator.kernel_schedule import kernel_schedule
-from simulator.schedule import estimate_nest, load_nest, parse_nest
+from simulator.nest_format import load_nest, parse_nest
+from simulator.schedule import estimate_nest
 
 
 def loop(name, trip, ii=None, iteration=None, body=()):
