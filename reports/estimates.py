@@ -201,11 +201,11 @@ each run with its report's tool, clock and part; the repositories were split bef
 |---|---|---|---|---|---|
 {_fidelity_line("calibration (tuned on)", fidelity["calibration"])}
 {_fidelity_line("validation (only measured)", fidelity["validation"])}
-{_fidelity_line("validation, never read for a rule", fidelity["untouched"])}
+{_fidelity_line("validation, untouched", fidelity["untouched"])}
 
 The validation figure is the one to trust for code of your own: the rules fit the kernels they
 were tuned on far better than kernels they were not. A few validation reports were read while a
-rule was derived (split.json names them and the rule); the last row leaves them out. The burst
+rule was derived (split.json names them and the rule); "untouched" leaves them out. The burst
 verdicts agree with public Vitis HLS logs at {bursts["agreed"]} of {bursts["sites"]} logged access sites
 (tests/data/hls_bursts/)."""
     return Section("estimates", "How far to trust the timing: assumptions, verdicts, fidelity", body, measured, {})
