@@ -11,6 +11,7 @@ rule was derived (``split.json`` "consulted"). Each case runs as a user would: i
 and tool (``--tool`` from the report's header).
 
     python benchmarks/hls_fidelity.py [--cases DIR] [--split calibration|validation] [--json]
+    python benchmarks/hls_fidelity.py --loops CASE [CASE ...]   # loop by loop: trips / II / iteration / latency
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from simulator.hls_corpus import CASES, load_cases, run_case, summary  # noqa: E402
+from simulator.hls_corpus import CASES, load_cases, loop_rows, run_case, summary  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -31,7 +32,12 @@ def main(argv=None) -> int:
     parser.add_argument("--cases", type=Path, default=CASES, help="folder of <case>.json + kernel files and split.json")
     parser.add_argument("--split", choices=("calibration", "validation"), help="only this split's cases")
     parser.add_argument("--json", action="store_true", help="print the rows and the summaries as JSON")
+    parser.add_argument(
+        "--loops", nargs="+", metavar="CASE", help="print these cases' loops, the report's beside the estimate's"
+    )
     args = parser.parse_args(argv)
+    if args.loops:
+        return print_loops(args.cases, args.loops)
     cases = [case for case in load_cases(args.cases) if args.split in (None, case["split"])]
     rows = [run_case(case, args.cases) for case in cases]
     splits = {name: summary([row for row in rows if row["split"] == name]) for name in ("calibration", "validation")}
@@ -58,6 +64,26 @@ def main(argv=None) -> int:
             f"worst {100 * (result['worst_abs_error'] or 0):.1f} %; within 5 %: {result['within_5pct']}, "
             f"within 10 %: {result['within_10pct']} ({100 * result['within_10pct'] / result['cases']:.0f} %)"
         )
+    return 0
+
+
+def print_loops(folder: Path, names: list[str]) -> int:
+    """Each named case's loops: trips / II / iteration latency / latency, real and estimated."""
+    cases = {case["case"]: case for case in load_cases(folder)}
+    unknown = sorted(set(names) - set(cases))
+    if unknown:
+        print(f"hls_fidelity: no case named {', '.join(unknown)}; see {folder}", file=sys.stderr)
+        return 2
+    for name in names:
+        print(f"{name} ({cases[name]['tool']}, {cases[name]['split']})")
+        for row in loop_rows(cases[name], folder):
+            real = " / ".join("-" if v is None else str(v) for v in row["real"].values())
+            estimate = (
+                "none"
+                if row["estimate"] is None
+                else " / ".join("-" if v is None else str(v) for v in row["estimate"].values())
+            )
+            print(f"  {'  ' * row['depth']}{row['loop']:<30} real {real:<28} estimate {estimate}")
     return 0
 
 

@@ -47,22 +47,12 @@ def case_tool(case: dict) -> str | None:
 
 def run_case(case: dict, folder: Path = CASES) -> dict:
     """Real and estimated latency of one case, with the relative errors (estimate / real - 1)."""
-    directives = folder / case["directives"] if case.get("directives") else None
     real = case["latency_cycles"]
     row = {"case": case["case"], "repo": case["origin"]["repo"], "split": case.get("split", "calibration")}
     row["consulted"] = bool(case.get("consulted"))  # a validation report read while a rule was derived
     row |= {"real_min": real["min"], "real_max": real["max"]}
     try:
-        estimate = estimate_source(
-            folder / case["kernel"],
-            case["top"],
-            defines=case.get("defines", []),
-            directives=directives,
-            clock_ns=case.get("clock_ns"),
-            part=case.get("part"),
-            tool=case_tool(case),
-            flow=case.get("flow") or None,
-        )
+        estimate = _estimate(case, folder)
     except (SourceError, ValueError) as error:
         return row | {"error": str(error)}
     if estimate["latency_cycles_max"] is None:  # a loop of unknown trips: '?'
@@ -73,6 +63,41 @@ def run_case(case: dict, folder: Path = CASES) -> dict:
     row["error_min"] = (row["estimate_min"] - real["min"]) / max(1, real["min"])
     row["error"] = max(abs(row["error_max"]), abs(row["error_min"]))
     return row
+
+
+def _estimate(case: dict, folder: Path) -> dict:
+    """``estimate_source`` of a case's kernel with its report's tool, clock, part and directives."""
+    return estimate_source(
+        folder / case["kernel"],
+        case["top"],
+        defines=case.get("defines", []),
+        directives=folder / case["directives"] if case.get("directives") else None,
+        clock_ns=case.get("clock_ns"),
+        part=case.get("part"),
+        tool=case_tool(case),
+        flow=case.get("flow") or None,
+    )
+
+
+LOOP_FIELDS = ("trip_count", "ii", "iteration_latency", "latency")
+
+
+def loop_rows(case: dict, folder: Path = CASES) -> list[dict]:
+    """Each loop of a case's report beside the estimate's loop of the same name (None where the
+    estimate has none, as when it flattened or unrolled the loop otherwise): trip count, II,
+    iteration latency and latency. A report's loop latency of a loop that is not pipelined is
+    trips x iteration; the estimate's adds the exit test's state, which the report gives to the
+    parent."""
+    nodes = {node["name"].strip(): node for node in _estimate(case, folder)["nodes"] if node["kind"] != "op"}
+    rows = []
+    for loop in case.get("loops", []):
+        real = dict(zip(LOOP_FIELDS, (loop["trip_count"], loop["ii_achieved"], loop["iteration_latency"],
+                                       loop["latency_max"])))  # fmt: skip
+        node = nodes.get(loop["name"])
+        estimate = None if node is None else dict(zip(LOOP_FIELDS, (
+            node["trip_count"], node["pipeline_ii"], node["iteration_latency"], node["latency_cycles"])))  # fmt: skip
+        rows.append({"loop": loop["name"], "depth": loop["depth"], "real": real, "estimate": estimate})
+    return rows
 
 
 def summary(rows: list[dict]) -> dict:

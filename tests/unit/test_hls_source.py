@@ -179,6 +179,24 @@ def test_the_split_rule_keeps_the_earlier_calibration_set_and_hashes_new_reposit
     assert verdicts == {"calibration", "validation"}
 
 
+def test_a_cases_loops_sit_beside_the_estimates_loops_of_the_same_name():
+    from simulator.hls_corpus import load_cases, loop_rows
+
+    cases = {case["case"]: case for case in load_cases(REPORTS)}
+    nested = loop_rows(cases["cpantel_matrixmul_nopipe"], REPORTS)
+    assert [(row["loop"], row["real"]["iteration_latency"]) for row in nested] == [
+        ("Row", 137),
+        ("Col", 27),
+        ("Product", 5),
+    ]
+    assert all(row["estimate"]["trip_count"] == 5 and row["estimate"]["ii"] is None for row in nested)
+    # Vitis pipelines the UG871 matrixmul's Col with Product unrolled and flattens it with Row
+    (flattened,) = loop_rows(cases["bol_matrixmul_auto"], REPORTS)
+    real, estimate = flattened["real"], flattened["estimate"]
+    assert flattened["loop"] == "Row_Col" and estimate["trip_count"] == real["trip_count"] == 9
+    assert estimate["ii"] == real["ii"] == 2
+
+
 def test_the_validation_reports_read_while_deriving_a_rule_are_named_and_marked():
     from simulator.hls_corpus import load_cases
 
