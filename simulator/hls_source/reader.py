@@ -288,7 +288,10 @@ class SourceReader(
                 self.widen[pragma.options.get("port", "")] = int(bits or 0)
             if pragma.name == "INTERFACE" and "num_read_outstanding" in pragma.options:
                 self.outstanding = int(_arithmetic(pragma.options["num_read_outstanding"]) or self.outstanding)
-        nodes = self._statements(list(body.get_children()), context)
+        dataflow = any(p.name == "DATAFLOW" for p in pragmas)
+        # a dataflow region's processes keep the order they are written in: the channels run from
+        # each call to the later ones that read them (canonical form), not by levels of a parallel run
+        nodes = self._statements(list(body.get_children()), context, grouped=not dataflow)
         caller.local_arrays |= context.local_arrays  # (static) locals of a callee a caller's loop may reach
         for node in _walk(nodes):  # the accesses count against the caller's arrays
             if node.get("_ports"):
@@ -299,9 +302,6 @@ class SourceReader(
         if pipeline is not None and not caller.unrolling:  # one iteration of a pipeline per call
             target = int(_arithmetic(pipeline.options.get("ii", "1")) or 1)
             nodes = [self._pipelined(name, 1, target, nodes, context, True, local=self._declared(body), body=body)]
-        dataflow = any(p.name == "DATAFLOW" for p in pragmas)
-        if dataflow:  # the processes overlap by the dataflow rule, not as independent modules
-            nodes = [child for node in nodes for child in (node["body"] if node.get("kind") == "parallel" else [node])]
         region: dict = {"region": name, "kind": "dataflow" if dataflow else "sequential", "body": nodes}
         parameters = {child.spelling for child in function.get_children() if child.kind.name == "PARM_DECL"}
         region["_locals"] = self._declared(function) | parameters  # its arrays are in _arrays, by the caller's names
@@ -327,7 +327,9 @@ class SourceReader(
             and any(p.name == "INLINE" and "off" in p.options for p in pragmas)
         ):  # a sub-module: the caller spends a state starting it (vjsananda's report: 1 + the callee's latency)
             call = {"op": f"call:{name}", "latency": 1, "_arrays": set(), "_reads": set(), "_writes": set()}
-            return region | {"kind": "sequential", "body": [call, region | {"region": f"{name} (module)"}]}
+            module = region | {"region": f"{name} (module)"}
+            return {"region": name, "kind": "sequential", "body": [call, module], "_arrays": region["_arrays"],
+                    "_locals": region["_locals"]}  # fmt: skip
         return region
 
     def _apply_arrays(self, pragmas: list[Pragma], context: _Context) -> None:
@@ -355,7 +357,9 @@ class SourceReader(
                     )
                     context.factors[variable] = math.prod(dims.values())
 
-    def _statements(self, statements, context: _Context) -> list[dict]:
+    def _statements(self, statements, context: _Context, grouped: bool = True) -> list[dict]:
+        """The nodes of a statement list: blocks of straight-line code, loops and calls; with
+        ``grouped``, runs of independent ones side by side (``nest._parallel``)."""
         nodes: list[dict] = []
         block = hls_ops.BlockSchedule(distances=context.distances)
         first_line = [0]
@@ -396,7 +400,7 @@ class SourceReader(
                 nodes.append(self._loop(statement, label, context))
             elif kind == "COMPOUND_STMT":
                 flush()
-                nodes += self._statements(list(statement.get_children()), context)
+                nodes += self._statements(list(statement.get_children()), context, grouped)
             elif kind in ("NULL_STMT", "BREAK_STMT", "CONTINUE_STMT") or kind.endswith("_DECL") and kind != "VAR_DECL":
                 continue
             elif self._has_loops(statement):
@@ -426,7 +430,7 @@ class SourceReader(
                 touched.update(info.accesses)
                 self._note_constants(statement, context)
         flush()
-        return _parallel(nodes)
+        return _parallel(nodes) if grouped else nodes
 
 
 def _compiler_headers() -> list[str]:

@@ -197,3 +197,18 @@ def test_dataflow_processes_that_read_no_channel_start_together(tmp_path):
     assert nest["kind"] == "dataflow" and nest["inputs"] == [[], [], [0, 1], [2]]
     chained = estimate_nest(nest | {"inputs": [[], [0], [0, 1], [2]]}).latency_cycles
     assert estimate_nest(nest).latency_cycles < chained
+
+
+def test_a_dataflow_function_kept_out_of_line_keeps_its_channels_inside_its_module(tmp_path):
+    # the call's state goes before the module; the region's channel graph stays with its processes
+    source = FLOW.replace("void vadd(", "void flow(").replace(
+        "#pragma HLS DATAFLOW", "#pragma HLS INLINE off\n#pragma HLS DATAFLOW"
+    )
+    source += "void top(const int* a, const int* b, int* c) { flow(a, b, c); }\n"
+    kernel = tmp_path / "called_flow.cpp"
+    kernel.write_text(source.replace("SECOND", "b"))
+    nest = read_source(kernel, "top", tool="vitis_hls:2023.2")[0]
+    (wrapper,) = nest["body"]
+    call, module = wrapper["body"]
+    assert "inputs" not in wrapper and call["latency"] == 1 and module["inputs"] == [[], [], [0, 1], [2]]
+    assert estimate_nest(nest).latency_cycles == 1 + estimate_nest(module).latency_cycles
