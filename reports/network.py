@@ -139,10 +139,9 @@ def stage_figure(timing: NetworkTiming) -> Figure:
     width = 0.8 / len(parts)
     for index, (label, values) in enumerate(parts.items()):
         ax.bar(x - 0.4 + (index + 0.5) * width, values, width, label=label)
-    span = dict(xmin=-0.45, xmax=0.45)
     for position, layer in zip(x, timing.layers):
-        ax.hlines(layer.total_cycles, position + span["xmin"], position + span["xmax"], colors="k", linewidth=1.6)
-        ax.hlines(layer.bound_cycles, position + span["xmin"], position + span["xmax"], colors="k", linestyles=":")
+        ax.hlines(layer.total_cycles, position - 0.45, position + 0.45, colors="k", linewidth=1.6)
+        ax.hlines(layer.bound_cycles, position - 0.45, position + 0.45, colors="k", linestyles=":")
     ax.plot([], [], "k-", label="layer latency (im2col, then the matmul's overlapping processes)")
     ax.plot([], [], "k:", label="bound")
     ax.set_xticks(x, names)

@@ -114,19 +114,8 @@ class Declarations:
             or declaration.type.get_canonical().kind.name not in SCALAR_KINDS - {"RECORD"}
         ):
             return
-        tokens_of_function, _ = self._tokens(declaration.semantic_parent)
-        name = declaration.spelling
-        sets = sum(
-            1
-            for index, token in enumerate(tokens_of_function)
-            if token == name
-            and (
-                (index + 1 < len(tokens_of_function) and tokens_of_function[index + 1] in ASSIGNMENTS)
-                or (index and tokens_of_function[index - 1] in ("++", "--", "&"))
-            )
-        )
-        if sets == 1:
-            context.definitions[name] = _text(children[1])
+        if self._sets(declaration) == 1:
+            context.definitions[declaration.spelling] = _text(children[1])
 
     def _array_written(self, declaration) -> bool:
         """Whether an array is stored to (``name[...] = ...``, ``+=``, ``++``) after its
@@ -157,20 +146,25 @@ class Declarations:
         return cache[declaration.hash]
 
     def _changed_uncached(self, declaration) -> bool:
+        return self._sets(declaration) != 0
+
+    def _sets(self, declaration) -> int | None:
+        """How often a local is assigned, incremented or has its address taken after its
+        declaration, in the function that declares it (None outside a function)."""
         function = declaration.semantic_parent
         if function is None or function.kind.name not in FUNCTION_KINDS:
-            return True
+            return None
         name = declaration.spelling
         tokens, offsets = self._tokens(function)
         after = declaration.extent.end.offset
+        sets = 0
         for index, token in enumerate(tokens):
             if token != name or offsets[index] <= after:
                 continue
             before = tokens[index - 1] if index else ""
             following = tokens[index + 1] if index + 1 < len(tokens) else ""
-            if before in ("++", "--", "&") or following in ASSIGNMENTS:
-                return True
-        return False
+            sets += before in ("++", "--", "&") or following in ASSIGNMENTS
+        return sets
 
     def _declared(self, body, seen: frozenset = frozenset()) -> frozenset[str]:
         """Names declared in ``body`` or in the functions it calls (their locals and
