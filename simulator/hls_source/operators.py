@@ -39,6 +39,8 @@ class Operators:
 
         def evaluate(self, cursor, env: dict[str, int]) -> int | None: ...
 
+        def _changed(self, declaration) -> bool: ...
+
     def _read_op(self, name: str, context: _Context) -> hls_ops.Op:
         if name in context.partitioned:
             return self.target.combinational("logic")  # a multiplexer of registers
@@ -62,12 +64,40 @@ class Operators:
             if product.kind.name != "BINARY_OPERATOR" or len(children) != 2 or _operator(product, children[0]) != "*":
                 continue
             types = {_source_type(child).get_canonical().kind.name for child in children}
-            widths = [_promoted_width(child) or _width(_source_type(child)) or 32 for child in children]
+            widths = [self._narrow_width(child) or _width(_source_type(child)) or 32 for child in children]
             if types & {"FLOAT", "DOUBLE", "HALF"} or not self.target.fits_one_dsp(*widths):
                 continue  # floating point has its own cores; a wide multiply takes several DSPs
             if self._op("*", product, children[1], context).cycles > 0:  # a DSP multiply (not shifts, not fabric)
                 return side, children
         return None
+
+    def _narrow_width(self, cursor) -> int | None:
+        """Bits of an integer operand narrower than its C type: one C promoted (a char to int),
+        or a local never changed after being declared from a narrower value (``int w =
+        (int)basis[u][t]`` of 16-bit shorts): the tool's bit-width minimization sees through the
+        sign extension (Vitis binds ``acc += vin[t] * w`` to a 16 x 16 ``mac_muladd``, as
+        nightt5879's DCT report shows). None when the operand is as wide as its type."""
+        promoted = _promoted_width(cursor)
+        bare = _bare(cursor)
+        if promoted or bare.kind.name != "DECL_REF_EXPR":
+            return promoted
+        declaration = bare.referenced
+        if (
+            declaration is None
+            or declaration.kind.name != "VAR_DECL"
+            or declaration.storage_class.name == "STATIC"
+            or declaration.type.get_canonical().kind.name not in INTEGERS
+            or self._changed(declaration)
+        ):
+            return None
+        value = _initializer(declaration)
+        while value is not None and value.kind.name in CASTS - {"INIT_LIST_EXPR"}:
+            children = list(value.get_children())
+            value = children[0] if len(children) == 1 else None
+        if value is None or value.type.get_canonical().kind.name not in INTEGERS:
+            return None
+        inner, outer = value.type.get_canonical().get_size(), declaration.type.get_canonical().get_size()
+        return 8 * inner if 0 < inner < outer else None
 
     def _op(self, operator: str, cursor, right, context: _Context | None = None) -> hls_ops.Op:
         if _constant_expression(cursor):  # folded by the compiler: no hardware
@@ -97,7 +127,7 @@ class Operators:
                     name = _base_name(child) if child.kind.name in CASTS | {"DECL_REF_EXPR"} else ""
                     if name in context.ranges and context.ranges[name][0] >= 0:
                         bits[index] = min(bits[index], max(1, context.ranges[name][1].bit_length()))
-            declared = [_promoted_width(child) for child in cursor.get_children() if not _is_operator_ref(child)]
+            declared = [self._narrow_width(child) for child in cursor.get_children() if not _is_operator_ref(child)]
             if len(declared) == 2 and all(declared) and min(bits) > 18:  # C promotes char * char to int:
                 bits = [max(b or 0, hls_ops.SMALL_MULTIPLY_BITS + 1) for b in declared]  # one DSP multiply
             return self.target.multiply(*(bits + bits)[:2])

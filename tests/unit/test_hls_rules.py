@@ -150,6 +150,33 @@ def test_a_sequential_iteration_ending_on_a_macro_result_spends_a_state_taking_i
     assert product["pipeline_ii"] is None and [child["latency"] for child in product["body"]] == [5]
 
 
+DOT = """
+void dot(short vin[8], const short basis[8], int *out) {
+    int acc = 0;
+Taps:
+    for (int t = 0; t < 8; t++) {
+#pragma HLS PIPELINE off
+        {declaration}
+        acc += vin[t] * w;
+    }
+    *out = acc;
+}
+"""
+
+
+def test_a_local_declared_from_a_narrower_value_multiplies_at_that_width(tmp_path):
+    # int w = (int)basis[t] is a sign-extended short: the multiply-add is one 16 x 16 DSP
+    # macro (read, mac_muladd of 3, the state taking the sum: 5 an iteration, nightt5879's
+    # DCT under Vitis 2024.2); an int that is changed after its declaration is 32 bits wide
+    options = {"tool": "vitis_hls:2024.2", "clock_ns": 10.0, "part": "xc7z020-clg400-1"}
+    narrow = latency(tmp_path / "narrow.cpp", DOT.replace("{declaration}", "int w = (int)basis[t];"), "dot", **options)
+    wide = latency(
+        tmp_path / "wide.cpp", DOT.replace("{declaration}", "int w = (int)basis[t];\n        w ^= t;"), "dot", **options
+    )
+    assert narrow == 8 * 5 + 1  # and the loop's exit state
+    assert wide != narrow
+
+
 FLOW = """
 #include <hls_stream.h>
 
