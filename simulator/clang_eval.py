@@ -5,7 +5,10 @@ macros evaluated."""
 from __future__ import annotations
 
 import ctypes
+import shutil
+import subprocess
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 
@@ -59,3 +62,13 @@ def index_tokens(index) -> list[str]:
             text = str(value) if value is not None else text
         out.append(text)
     return out
+
+
+def compiler_headers() -> list[str]:
+    """The compiler's own header folder (stddef.h, stdarg.h), which the libclang wheel lacks:
+    g++'s, when g++ is installed (the sw_emu flow needs it anyway)."""
+    if shutil.which("g++") is None:
+        return []
+    found = subprocess.run(["g++", "-print-file-name=include"], capture_output=True, text=True, check=False)
+    folder = found.stdout.strip()
+    return [folder] if found.returncode == 0 and Path(folder).is_dir() else []

@@ -10,6 +10,7 @@ variables. ``_arithmetic`` reads a text of literals (pragma and directive values
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, Any
 
 from simulator.clang_eval import constant_value, library
@@ -204,3 +205,14 @@ def _arithmetic(text: str) -> int | None:
         return value(tree.body)
     except (ValueError, ZeroDivisionError):
         return None
+
+
+def object_macros(text: str, defines: list[str]) -> dict[str, tuple[str, ...]]:
+    """The object-like macros of a source whose values are integer expressions (``#define
+    TOTAL (CHANS * PER_CHAN)``) and the ``-D NAME=VALUE`` flags, by name, as tokens: an index
+    that names one (``n % CHANS``) is arithmetic the copies of an unrolled loop are told apart by."""
+    found = {
+        match[1]: tuple(re.findall(r"\w+|[^\s\w]", match[2]))
+        for match in re.finditer(r"^[ \t]*#[ \t]*define[ \t]+(\w+)[ \t]+([\w \t()+\-*/%<>]+?)[ \t]*$", text, re.M)
+    }
+    return found | {name: (value,) for name, _, value in (define.partition("=") for define in defines) if value}

@@ -43,6 +43,7 @@ class LoopWalk:
     outstanding: int
     widen_bits: int
     widen: dict[str, int]
+    object_macros: dict[str, tuple[str, ...]]  # integer macros by name, as tokens
     bursts: dict[tuple, hls_verdicts.Burst]
     conflicts: dict[tuple, hls_verdicts.Conflict]
     _site: tuple[str, int]
@@ -173,7 +174,7 @@ class LoopWalk:
         if unroll is not None:
             factor = unroll.options.get("factor")
             if factor is None:  # complete: every iteration at once, chained through the recurrence
-                return _unrolled(label, trips, nodes, arrays, same, local)
+                return self._spread(_unrolled(label, trips, nodes, arrays, same, local), loop, context)
             factor_value = max(1, _arithmetic(factor) or 1)
             if constant and factor_value >= trips:  # a factor that covers every trip unrolls completely
                 return _unrolled(label, trips, nodes, arrays, same, local)
@@ -236,6 +237,23 @@ class LoopWalk:
                     return None
         return inner
 
+    def _spread(self, node: dict, loop, context: _Context) -> dict:
+        """A loop unrolled in sequential code: its copies' accesses to one block RAM share its
+        ports (a stream: one beat a state), ``ceil(accesses / (ports x banks))`` states for them
+        all, so the last comes that much later than one copy's (the resource constraint of a
+        list schedule, as in a pipeline's iteration below)."""
+        spread = 1
+        per_array: Counter = Counter()
+        for (name, _), count in node.get("_ports", {}).items():
+            if name not in context.partitioned and name not in context.axi:
+                per_array[name] += count
+        for name, count in per_array.items():
+            if count > 1 and name not in context.streams:  # copies that reach one element share its access
+                count = min(count, self._distinct_accesses(loop, name, context) or count)
+            ports_of = 1 if name in context.streams else context.ports.get(name, hls_ops.BRAM_PORTS)
+            spread = max(spread, math.ceil(count / (ports_of * context.factors.get(name, 1))))
+        return node | {"latency": node["latency"] + spread - 1}
+
     def _distinct_accesses(self, body, name: str, context: _Context) -> int | None:
         """Elements of ``name`` one iteration of a pipelined ``body`` reads and writes, its
         nested loops unrolled (``hls_verdicts.distinct_elements``)."""
@@ -243,7 +261,8 @@ class LoopWalk:
         if inner is None:
             return None
         found = hls_verdicts.sites(body, {name}, True)
-        return hls_verdicts.distinct_elements(found, inner, hls_verdicts.definitions(body)) if found else None
+        local = self.object_macros | hls_verdicts.definitions(body)
+        return hls_verdicts.distinct_elements(found, inner, local) if found else None
 
     def _copy_invariant(self, body, variable: str | None) -> frozenset[str]:
         """Arrays whose every subscript in ``body`` names neither the loop variable nor a local
@@ -303,8 +322,8 @@ class LoopWalk:
                 widen = self.widen.get(context.aliases.get(name, name), self.widen_bits)
                 bits = context.axi_bits.get(name, 32)
                 ii = max(ii, math.ceil(count * bits / widen) if widen > bits else count)
-            elif name in context.streams:  # one beat per cycle each way
-                ii = max(ii, count)
+            elif name in context.streams:  # one beat per cycle each way, on each stream it is split into
+                ii = max(ii, math.ceil(count / context.factors.get(name, 1)))
             else:
                 per_array[name] += count  # a block RAM's reads and writes share its ports
         for name, count in per_array.items():

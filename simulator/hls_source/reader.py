@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from simulator import hls_ops, hls_verdicts
+from simulator.clang_eval import compiler_headers
 from simulator.hls_source.calls import Calls
 from simulator.hls_source.context import SMALL_ARRAY, SourceError, _Context, _inherit
 from simulator.hls_source.cursors import (
@@ -30,7 +31,7 @@ from simulator.hls_source.cursors import (
     stored_names,
 )
 from simulator.hls_source.declarations import Declarations
-from simulator.hls_source.evaluation import Evaluation, _arithmetic, _library
+from simulator.hls_source.evaluation import Evaluation, _arithmetic, _library, object_macros
 from simulator.hls_source.expr_timing import WRITTEN, _independent, _longest
 from simulator.hls_source.expressions import Expressions
 from simulator.hls_source.loop_verdicts import LoopVerdicts
@@ -138,13 +139,14 @@ class SourceReader(
         flags = ["-x", "c++", "-std=c++17", "-D__SYNTHESIS__", "-Wno-unknown-pragmas"]
         flags += [f"-D{define}" for define in defines] + [f"-I{folder}" for folder in includes]
         flags += ["-I", str(HEADERS)]  # last: the real Xilinx headers win when given with -I
-        flags += [f"-isystem{folder}" for folder in _compiler_headers()]
+        flags += [f"-isystem{folder}" for folder in compiler_headers()]
         # pragma values named by macros (factor = WORD_BYTES) are probed: clang evaluates them
         # in declarations appended to the source, after its last line
         text = _without_line_markers(self.path.read_text(errors="replace"))
         if self.path.name.endswith(PREPROCESSED):  # the tool's own output: its headers are expanded, C++14 era
             flags[flags.index("-std=c++17")] = "-std=gnu++14"
         lines = len(text.splitlines())
+        self.object_macros = object_macros(text, defines)
         names = sorted(
             {
                 value
@@ -278,6 +280,8 @@ class SourceReader(
                 pointee = parameter.type.get_pointee()
                 element = pointee if pointee.kind.name != "INVALID" else parameter.type.get_array_element_type()
                 context.axi_bits[spelling] = _width(element) or 32
+            elif mode in ("ap_fifo", "axis") and pointer:  # an array read or written in order, one beat a
+                context.streams.add(spelling)  # state (UG1399 "Array Interfaces": ap_fifo)
         for field_name in set(bindings or {}) - {p.spelling for p in function.get_children()}:  # members
             _inherit(context, caller, field_name, bindings[field_name])  # type: ignore[index]
         for pragma in pragmas:
@@ -431,19 +435,6 @@ class SourceReader(
                 self._note_constants(statement, context)
         flush()
         return _parallel(nodes) if grouped else nodes
-
-
-def _compiler_headers() -> list[str]:
-    """The compiler's own header folder (stddef.h, stdarg.h), which the libclang wheel lacks:
-    g++'s, when g++ is installed (the sw_emu flow needs it anyway)."""
-    import shutil
-    import subprocess
-
-    if shutil.which("g++") is None:
-        return []
-    found = subprocess.run(["g++", "-print-file-name=include"], capture_output=True, text=True, check=False)
-    folder = found.stdout.strip()
-    return [folder] if found.returncode == 0 and Path(folder).is_dir() else []
 
 
 FLOWS = ("vivado", "vitis")

@@ -10,7 +10,7 @@ the loop's accesses inside their arrays (with a warning); else unknown, as csynt
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from simulator import hls_verdicts
 from simulator.hls_source.context import _Context
@@ -39,9 +39,14 @@ class TripCounts:
 
         def _where(self, cursor) -> str: ...
 
+        def _sets(self, declaration) -> int | None: ...
+
     def _loop_start(self, children, context: _Context) -> int | None:
         """The loop variable's first value: its declaration's (``int i = 0``) or assignment's
-        (``i = 0``, ``k = N - 1, s = 0``), when known."""
+        (``i = 0``, ``k = N - 1, s = 0``), a ``while`` loop's counter's declaration, when known."""
+        counter = self._while_counter(children, context)
+        if counter is not None:
+            return self.evaluate(_initializer(counter[0]), context.env)
         if len(children) != 4:
             return None
         init = children[0]
@@ -60,6 +65,11 @@ class TripCounts:
         the bounds' (range over the enclosing loops, as csynth reports a variable bound)."""
         variable = _loop_variable(children) if loop.kind.name == "FOR_STMT" else None
         trips = self._for_trips(loop, children, context) if loop.kind.name == "FOR_STMT" else None
+        counter = self._while_counter(children, context) if loop.kind.name == "WHILE_STMT" else None
+        if counter is not None:
+            variable = counter[0].spelling
+            start = self._bound_range(_initializer(counter[0]), context)
+            trips = self._counted(start, children[0], counter[1], variable, context)
         if trips is not None and trips[2]:
             # a bound known where the loop starts (a constant, or an argument bound by the
             # caller): LOOP_TRIPCOUNT is for analysis only and does not replace it (UG1399,
@@ -141,6 +151,37 @@ class TripCounts:
             chosen = next((part for part in assignments if part[0].spelling in tested), assignments[0])
             if len(chosen) == 2:
                 variable, start = chosen[0].spelling, self._bound_range(chosen[1], context)
+        return self._counted(start, condition, increment, variable, context)
+
+    def _while_counter(self, children, context: _Context) -> tuple[Any, Any] | None:
+        """A ``while`` loop that counts: (the counter's declaration, its step) when the condition
+        compares a local declared with a value (``int e = 0``) and the one place the function
+        changes that local is a statement of the loop's body stepping it (``e = e + 1``,
+        ``e++``): the tool counts its trips as a ``for`` loop's (robertszafa's maximal
+        matching, a ``while (e < EDGES)`` of 1000 trips in its Vivado HLS report)."""
+        if len(children) != 2 or children[1].kind.name != "COMPOUND_STMT":
+            return None
+        condition = children[0]
+        while condition.kind.name in CASTS and len(list(condition.get_children())) == 1:
+            condition = next(condition.get_children())
+        operands = [child for child in condition.get_children() if not _is_operator_ref(child)]
+        if condition.kind.name != "BINARY_OPERATOR" or len(operands) != 2:
+            return None
+        left = operands[0]
+        while left.kind.name in CASTS and list(left.get_children()):
+            left = next(left.get_children())
+        declaration = left.referenced if left.kind.name == "DECL_REF_EXPR" else None
+        if declaration is None or declaration.kind.name != "VAR_DECL" or _initializer(declaration) is None:
+            return None
+        if self._sets(declaration) != 1:
+            return None
+        variable = declaration.spelling
+        steps = [s for s in children[1].get_children() if self._step(s, variable, context) not in (None, 0)]
+        return (declaration, steps[0]) if len(steps) == 1 else None
+
+    def _counted(self, start, condition, increment, variable: str | None, context: _Context):
+        """(fewest, most trips, fixed) of a loop from its variable's start range, its condition
+        (``variable < bound``) and its step, or None when any is not known."""
         while condition.kind.name in ("UNEXPOSED_EXPR", "PAREN_EXPR") and len(list(condition.get_children())) == 1:
             condition = next(condition.get_children())
         operands = [child for child in condition.get_children() if not _is_operator_ref(child)]
@@ -178,6 +219,15 @@ class TripCounts:
             return 1
         if tokens in (["--", variable], [variable, "--"]):
             return -1
+        if len(tokens) >= 5 and tokens[:2] == [variable, "="] and tokens[3] in ("+", "-"):
+            if tokens[2] == variable:  # v = v + c, v = v - c
+                other = tokens[4:]
+            elif tokens[3] == "+" and tokens[4:] == [variable]:  # v = c + v
+                other = tokens[2:3]
+            else:
+                return None
+            value = _arithmetic(" ".join(str(context.env.get(t, t)) for t in other))
+            return None if value is None else (value if tokens[3] == "+" else -value)
         if len(tokens) >= 3 and tokens[0] == variable and tokens[1] in ("+=", "-="):
             value = _arithmetic(" ".join(str(context.env.get(t, t)) for t in tokens[2:]))
             if value is None:

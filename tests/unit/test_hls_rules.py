@@ -239,3 +239,63 @@ def test_a_dataflow_function_kept_out_of_line_keeps_its_channels_inside_its_modu
     call, module = wrapper["body"]
     assert "inputs" not in wrapper and call["latency"] == 1 and module["inputs"] == [[], [], [0, 1], [2]]
     assert estimate_nest(nest).latency_cycles == 1 + estimate_nest(module).latency_cycles
+
+
+def loops(node: dict) -> dict[str, int]:
+    found = {node["loop"]: node["trip_count"]} if "loop" in node else {}
+    for child in node.get("body", []):
+        found |= loops(child)
+    return found
+
+
+def test_a_counting_while_loop_and_a_step_written_out_have_known_trips(tmp_path):
+    # while (e < 100) { ...; e = e + 1; } with int e = 0 counts like a for loop, and so does
+    # for (t = 9; t > 0; t = t - 1): neither is '?' (robertszafa's matching, augustkrzhu's FIR)
+    kernel = tmp_path / "count.cpp"
+    kernel.write_text(
+        "void count(int a[100], int b[10]) {\n    int e = 0;\nWalk:\n    while (e < 100) {\n"
+        "        a[e] = a[e] + 1;\n        e = e + 1;\n    }\n    int t;\nDown:\n"
+        "    for (t = 9; t > 0; t = t - 1) {\n        b[t] = b[t - 1];\n    }\n}\n"
+    )
+    nest, warnings = read_source(kernel, "count", tool="vivado_hls:2019.2")[:2]
+    assert loops(nest) == {"Walk": 100, "Down": 9}
+    # changed in a second place, the counter no longer counts: csynth's '?' and a warning
+    kernel.write_text(kernel.read_text().replace("a[e] = a[e] + 1;", "a[e] = a[e] + 1;\n        if (a[e] > 5) e++;"))
+    assert loops(read_source(kernel, "count", tool="vivado_hls:2019.2")[0])["Walk"] != 100
+
+
+ACCUMULATE = """
+#define CHANS 8
+void accumulate(short out[32], short in[32]) {
+    static int totals[8];
+{pragmas}
+Channels:
+    for (int n = 0; n < 32; n++) {
+#pragma HLS UNROLL
+        int ch = n % {chans};
+        totals[ch] = totals[ch] + in[n];
+        out[n] = totals[ch];
+    }
+}
+"""
+
+
+def test_an_unrolled_loop_in_sequential_code_shares_the_ports_of_each_memory(tmp_path):
+    options = {"tool": "vivado_hls:2015.3", "clock_ns": 10.0, "part": "xc7z020-clg484-1"}
+
+    def of(pragmas: str, chans: str = "CHANS") -> int:
+        source = ACCUMULATE.replace("{pragmas}", pragmas).replace("{chans}", chans)
+        return latency(tmp_path / "accumulate.cpp", source, "accumulate", **options)
+
+    # 32 reads of in on 2 ports, 32 writes of out on 2 ports: at least 16 states; the copies
+    # reach 8 elements of totals (a macro's value tells them apart, as the literal does)
+    plain = of("")
+    assert plain >= 16 and plain == of("", chans="8")
+    # each argument split into 4 banks and totals into registers: a quarter of the states
+    banked = of(
+        "#pragma HLS ARRAY_PARTITION variable=in block factor=4\n#pragma HLS ARRAY_PARTITION variable=out block factor=4"
+        "\n#pragma HLS ARRAY_PARTITION variable=totals complete"
+    )
+    assert banked < plain / 2
+    # out as an ap_fifo: 32 writes, one a state
+    assert of("#pragma HLS INTERFACE ap_fifo port=out") >= 32
