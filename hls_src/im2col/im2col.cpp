@@ -100,8 +100,7 @@ inline uint64_t im2col_bytes(uint32_t src_m, uint32_t src_n, uint32_t src_c, uin
     return uint64_t{src_c} * km * kn * (src_m + 3 - km) * (src_n + 3 - kn);
 }
 
-void read_input(const word_t* in, stream<word_t>& in_words, uint32_t src_m, uint32_t src_n, uint32_t src_c) {
-    const uint64_t in_words_count = cnnacc::words_for(uint64_t{src_c} * src_m * src_n);
+void read_input(const word_t* in, stream<word_t>& in_words, uint64_t in_words_count) {
 ReadInput:
     for (uint64_t q = 0; q < in_words_count; ++q) {
 #pragma HLS PIPELINE II = 1
@@ -258,12 +257,12 @@ WriteOutput:
 // The DATAFLOW region: nothing but the streams and the process calls (UG1399, "Dataflow":
 // canonical form).
 void run(const word_t* in, word_t* out, uint32_t src_m, uint32_t src_n, uint32_t src_c, uint32_t km,
-         uint32_t kn, uint8_t pad_value) {
+         uint32_t kn, uint8_t pad_value, uint64_t in_words_count) {
 #pragma HLS DATAFLOW
     stream<word_t> in_words, out_words;
     CNNACC_PRAGMA(HLS STREAM variable = in_words depth = CNNACC_WORDS_DEPTH)
     CNNACC_PRAGMA(HLS STREAM variable = out_words depth = CNNACC_WORDS_DEPTH)
-    read_input(in, in_words, src_m, src_n, src_c);
+    read_input(in, in_words, in_words_count);
     window(in_words, out_words, src_m, src_n, src_c, km, kn, pad_value);
     write_output(out_words, out, src_m, src_n, src_c, km, kn);
 }
@@ -280,11 +279,14 @@ uint32_t im2col_kernel(const word_t* in, word_t* out, uint32_t src_m, uint32_t s
                   latency = AXI_LATENCY)
 #pragma HLS INTERFACE s_axilite port = return bundle = control
     // Arguments this build does not compute are refused before any access (the status).
-    const cnnacc::Limit limit = cnnacc::im2col_limit(src_m, src_n, src_c, kernel_size_m, kernel_size_n);
-    if (limit.status == cnnacc::status_ok) {
-        run(in, out, src_m, src_n, src_c, kernel_size_m, kernel_size_n, pad_value);
+    // The input's word count is computed beside the check (it reads only the arguments), so the
+    // first process starts on its loop; the last one computes its own while it waits for words.
+    const uint32_t status = cnnacc::im2col_status(src_m, src_n, src_c, kernel_size_m, kernel_size_n);
+    const uint64_t in_words_count = cnnacc::words_for(uint64_t{src_c} * src_m * src_n);
+    if (status == cnnacc::status_ok) {
+        run(in, out, src_m, src_n, src_c, kernel_size_m, kernel_size_n, pad_value, in_words_count);
     }
-    return limit.status;
+    return status;
 }
 
 #ifndef __SYNTHESIS__

@@ -59,10 +59,25 @@ inline Limit im2col_limit(uint32_t src_m, uint32_t src_n, uint32_t src_c, uint32
     return limit;
 }
 
+// im2col_limit's status alone, as the synthesis top computes it: every comparison at once and
+// one choice of status (a shape that is not one comes before one this build does not hold, as
+// in im2col_limit's order), rather than a chain of nine choices each waiting on the one before.
+// The testbench checks the two agree from just inside to just past every bound.
+inline uint32_t im2col_status(uint32_t src_m, uint32_t src_n, uint32_t src_c, uint32_t kernel_size_m,
+                              uint32_t kernel_size_n) {
+    const bool shape = src_m >= 1 && src_n >= 1 && src_c >= 1 && kernel_size_m >= 1 && kernel_size_n >= 1 &&
+                       (kernel_size_m <= src_m || kernel_size_m - src_m <= 2) &&
+                       (kernel_size_n <= src_n || kernel_size_n - src_n <= 2);
+    const bool held = src_m <= design::im2col_max_src_m && src_n <= design::im2col_max_src_n &&
+                      kernel_size_m <= design::im2col_max_k && kernel_size_n <= design::im2col_max_k;
+    return !shape ? status_bad_shape : !held ? status_exceeds_design : status_ok;
+}
+
 }  // namespace cnnacc
 
 // The synthesis top: device buffers of AXI words (host buffers are word-padded, as XRT's are).
-// Returns im2col_limit's status (0: done); on any other status nothing is read or written.
+// Returns im2col_limit's status (im2col_status; 0: done); on any other status nothing is read or
+// written.
 uint32_t im2col_kernel(const cnnacc::word_t* in, cnnacc::word_t* out, uint32_t src_m, uint32_t src_n,
                        uint32_t src_c, uint32_t kernel_size_m, uint32_t kernel_size_n,
                        uint8_t pad_value);

@@ -162,6 +162,39 @@ int check_call(char** values) {
     return 0;
 }
 
+// im2col_status (what the synthesis top computes) gives im2col_limit's status for every
+// argument from just inside to just past each of its bounds, the others in range.
+int check_status() {
+    const uint32_t max_m = cnnacc::design::im2col_max_src_m, max_n = cnnacc::design::im2col_max_src_n;
+    const uint32_t max_k = cnnacc::design::im2col_max_k;
+    const uint32_t values[] = {0u, 1u, 2u, 3u, max_k - 1, max_k, max_k + 1, max_m - 1, max_m, max_m + 1,
+                               max_m + 2, max_m + 3, max_n - 1, max_n, max_n + 1, max_n + 2, max_n + 3,
+                               UINT32_MAX - 2, UINT32_MAX - 1, UINT32_MAX};
+    const uint32_t base[5] = {max_m, max_n, 3, max_k, max_k};
+    int checked = 0;
+    for (int arg = 0; arg < 5; ++arg) {
+        for (int other = 0; other < 5; ++other) {  // each value beside each other's bounds too
+            for (uint32_t value : values) {
+                for (uint32_t second : values) {
+                    uint32_t a[5] = {base[0], base[1], base[2], base[3], base[4]};
+                    a[arg] = value;
+                    a[other] = other == arg ? value : second;
+                    const uint32_t want = cnnacc::im2col_limit(a[0], a[1], a[2], a[3], a[4]).status;
+                    const uint32_t got = cnnacc::im2col_status(a[0], a[1], a[2], a[3], a[4]);
+                    if (got != want) {
+                        std::printf("FAIL: im2col_status(%u, %u, %u, %u, %u) = %u, im2col_limit says %u\n", a[0],
+                                    a[1], a[2], a[3], a[4], got, want);
+                        return 1;
+                    }
+                    ++checked;
+                }
+            }
+        }
+    }
+    std::printf("im2col_status agrees with im2col_limit on %d argument sets\n", checked);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -171,7 +204,7 @@ int main(int argc, char** argv) {
     const std::string golden = argc > 1 ? argv[1] : "im2col/golden_32x32x3_k3.txt";
     std::printf("im2col testbench: image buffer %d copies of %d x %d\n", cnnacc::design::im2col_max_k, cnnacc::design::im2col_max_src_m,
                 cnnacc::design::im2col_max_src_n);
-    if (check_golden(golden) || check_kernel_sizes()) {
+    if (check_status() || check_golden(golden) || check_kernel_sizes()) {
         return 1;
     }
     std::printf("PASS\n");

@@ -28,6 +28,9 @@ from simulator.hls_source.expr_timing import WRITTEN, _Expr, _independent, _long
 from simulator.hls_source.operators import ONE_CYCLE
 from simulator.hls_tools import Tool
 
+BALANCED = {"+", "&", "|", "^", "&&", "||"}  # associative integer operators balanced as one tree (a
+# multiply keeps its chain: its cost depends on its operands, a constant factor costs no DSP)
+
 MATH_CORES = {"exp": "fexp", "expf": "fexp", "log": "fexp", "logf": "fexp", "sqrt": "fsqrt", "sqrtf": "fsqrt"}
 
 
@@ -137,6 +140,25 @@ class Expressions:
         total.recurrences = _longest(total.recurrences, block.recurrences)
         return total
 
+    def _balanced(self, symbol: str, cursor, context: _Context, skip_calls: bool) -> _Expr:
+        """A chain of one associative integer operator (``a && b && c``, ``x + y + z``) as a
+        balanced tree, ceil(log2(operands)) levels deep: Vitis HLS balances integer expressions
+        by default (UG1399 "Expression Balancing"; floating point only with unsafe math)."""
+        operands, pending = [], [cursor]
+        while pending:
+            node = pending.pop()
+            parts = list(node.get_children())
+            if node is cursor or (node.kind.name == "BINARY_OPERATOR" and _operator(node, parts[0]) == symbol):
+                pending += reversed(parts)
+            else:
+                operands.append(node)
+        level = [self._expr(operand, context, skip_calls) for operand in operands]
+        op = self._op(symbol, cursor, list(cursor.get_children())[1], context)
+        while len(level) > 1:
+            level = [_merge(*level[i : i + 2]).then(op) if i + 1 < len(level) else level[i]
+                     for i in range(0, len(level), 2)]  # fmt: skip
+        return level[0]
+
     def _expr(self, cursor, context: _Context, skip_calls: bool = False) -> _Expr:
         kind = cursor.kind.name
         children = list(cursor.get_children())
@@ -170,6 +192,8 @@ class Expressions:
                 product = _merge_all([self._expr(factor, context, skip_calls) for factor in factors])
                 macro = hls_ops.Op(self.tool.dsp_mac_states, 0.0)
                 combined = _merge(addend.then(self.target.combinational("add")), product.then(macro))
+            elif kind == "BINARY_OPERATOR" and symbol in BALANCED and not _floating(cursor):
+                combined = self._balanced(symbol, cursor, context, skip_calls)
             else:
                 combined = _merge(target, value).then(self._op(symbol, cursor, right, context))
             if kind.startswith("COMPOUND"):
@@ -345,3 +369,8 @@ def _ip_core(call) -> str | None:
     if len(names) < 2 or names[-1] != "hls":
         return None
     return next((IP_CORES[name] for name in names if name in IP_CORES), None)
+
+
+def _floating(cursor) -> bool:
+    """Whether an expression computes in floating point (not reassociated, not balanced)."""
+    return cursor.type.get_canonical().kind.name in ("FLOAT", "DOUBLE", "HALF", "LONGDOUBLE")

@@ -293,9 +293,25 @@ def test_an_unrolled_loop_in_sequential_code_shares_the_ports_of_each_memory(tmp
     assert plain >= 16 and plain == of("", chans="8")
     # each argument split into 4 banks and totals into registers: a quarter of the states
     banked = of(
-        "#pragma HLS ARRAY_PARTITION variable=in block factor=4\n#pragma HLS ARRAY_PARTITION variable=out block factor=4"
-        "\n#pragma HLS ARRAY_PARTITION variable=totals complete"
+        "#pragma HLS ARRAY_PARTITION variable=in block factor=4\n"
+        "#pragma HLS ARRAY_PARTITION variable=out block factor=4\n"
+        "#pragma HLS ARRAY_PARTITION variable=totals complete"
     )
     assert banked < plain / 2
     # out as an ap_fifo: 32 writes, one a state
     assert of("#pragma HLS INTERFACE ap_fifo port=out") >= 32
+
+
+def test_a_chain_of_one_associative_integer_operator_is_balanced(tmp_path):
+    # sixteen values xor-ed in one expression: four levels of logic, not fifteen (UG1399
+    # "Expression Balancing"); a float sum is left in its written order (three fadds, not two)
+    terms = " ^ ".join(f"in[{k}]" for k in range(16))
+    source = "void fold(const int in[16], int *out) {\n#pragma HLS ARRAY_PARTITION variable=in complete\n"
+    source += f"    *out = {terms};\n}}\n"
+    options = {"tool": "vitis_hls:2023.2", "clock_ns": 2.0, "part": "xcvu9p-flga2104-2-e"}
+    assert latency(tmp_path / "fold.cpp", source, "fold", **options) <= 2
+    float_sum = "void total(const float in[4], float *out) {\n#pragma HLS ARRAY_PARTITION variable=in complete\n"
+    float_sum += "    *out = in[0] + in[1] + in[2] + in[3];\n}\n"
+    three = latency(tmp_path / "total.cpp", float_sum, "total", **options)
+    two = latency(tmp_path / "pair.cpp", float_sum.replace(" + in[2] + in[3]", " + in[2]"), "total", **options)
+    assert three > two
