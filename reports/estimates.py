@@ -157,7 +157,13 @@ code (simulator/hls_tools.py, simulator/hls_verdicts.py, simulator/hls_ops.py):
 - an m_axi access is a burst when its addresses are sequential across the loop, it is not under a
   condition, and its address is neither read from memory nor derived from a value the loop changes;
 - a loop that is not pipelined costs its trips times its body, plus a state to enter and one to
-  leave each nested loop; sub-modules that share no array or value run side by side.
+  leave each nested loop; a loop unrolled outside a pipeline spreads its copies' accesses to one
+  memory over ceil(accesses / (ports x banks)) states; sub-modules that share no array or value run
+  side by side;
+- operations chain in one state while their delays fit the clock less its uncertainty; a chain of
+  one associative integer operator is a balanced tree (UG1399 "Expression Balancing"); an operand
+  as narrow as its value (a char promoted to int, a local declared from a short) multiplies at
+  that width, and a multiply-add that fits one DSP is one macro of 3 states (Vitis).
 
 `cnnacc hls-estimate` reads hls_src as a Vitis HLS engineer would and prints, as the tool's log
 would, where a burst fails and where a conflict raises II (the spec's shapes: matmul
