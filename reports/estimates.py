@@ -160,6 +160,9 @@ code (simulator/hls_tools.py, simulator/hls_verdicts.py, simulator/hls_ops.py):
   leave each nested loop; a loop unrolled outside a pipeline spreads its copies' accesses to one
   memory over ceil(accesses / (ports x banks)) states; sub-modules that share no array or value run
   side by side;
+- a dataflow process joined by FIFOs starts on its producer's first output and ends its own drain
+  after its producer ends; an m_axi burst's latency is paid once, before the first beat of a read
+  and after the last beat of a write (its response), as the memory bound charges it;
 - operations chain in one state while their delays fit the clock less its uncertainty; a chain of
   one associative integer operator is a balanced tree (UG1399 "Expression Balancing"); an operand
   as narrow as its value (a char promoted to int, a local declared from a short) multiplies at

@@ -257,13 +257,29 @@ def _lead(node: Node) -> int:
     return 0  # straight-line code only: what it computes may need its inputs
 
 
+def _tail(node: Node) -> int:
+    """Cycles from a process taking its last input to its end: a pipelined loop's last
+    iteration, and whatever follows the last loop of a sequence (a write burst's response,
+    the code after the loop); a loop that is not pipelined or a block, FIFO_START_CYCLES."""
+    if isinstance(node, Op):
+        return FIFO_START_CYCLES
+    if isinstance(node, Loop):
+        return _first_output(node) if node.pipeline_ii is not None else FIFO_START_CYCLES
+    loops = [index for index, child in enumerate(node.body) if not isinstance(child, Op)]
+    if node.kind != "sequential" or not loops:
+        return FIFO_START_CYCLES
+    last = loops[-1]
+    return _tail(node.body[last]) + sum(_latency(child) for child in node.body[last + 1 :])
+
+
 def _dataflow_latency(region: Region, latencies: list[int]) -> int:
     """Latency of a dataflow region's processes over their channels. Every process starts with
     the region and runs its lead (``_lead``) at once; the rest starts when each process it reads
     from has filled a ping-pong buffer (ended), or, over FIFOs, has produced its first output
     (``_first_output``), and ends no earlier than its own latency after the lead, nor
     FIFO_START_CYCLES after a producer ends (UG1399 "Dataflow": processes run as soon as their
-    inputs hold data; a process stalls only on an empty channel). Without ``inputs`` each
+    inputs hold data; a process stalls only on an empty channel), over FIFOs its drain
+    (``_tail``) after they end. Without ``inputs`` each
     process reads the one before it."""
     count = len(region.body)
     inputs = region.inputs if region.inputs is not None else tuple(((i - 1,) if i else ()) for i in range(count))
@@ -275,7 +291,10 @@ def _dataflow_latency(region: Region, latencies: list[int]) -> int:
             start = max([lead] + [ends[p] for p in producers])
         else:
             start = max([lead] + [outputs[p] for p in producers])
-        end = max([start + latency - lead] + [ends[p] + FIFO_START_CYCLES for p in producers])
+        # over FIFOs a process ends its own drain after its producers end (its last iteration,
+        # a write burst's response): the data it takes last comes when they end
+        tail = max(FIFO_START_CYCLES, _tail(process)) if region.channel == "fifo" else FIFO_START_CYCLES
+        end = max([start + latency - lead] + [ends[p] + tail for p in producers])
         ends.append(end)
         first = max(FIFO_START_CYCLES, _first_output(process))
         outputs.append(end if region.channel == "pipo" else start + first - lead)

@@ -315,3 +315,39 @@ def test_a_chain_of_one_associative_integer_operator_is_balanced(tmp_path):
     three = latency(tmp_path / "total.cpp", float_sum, "total", **options)
     two = latency(tmp_path / "pair.cpp", float_sum.replace(" + in[2] + in[3]", " + in[2]"), "total", **options)
     assert three > two
+
+
+SLOW_PRODUCER = """
+#include <hls_stream.h>
+
+static void produce(hls::stream<int>& to) {
+Produce:
+    for (int n = 0; n < 64; n++) {
+#pragma HLS PIPELINE II=4
+        to.write(n * n);
+    }
+}
+
+static void drain(hls::stream<int>& from, int* out) {
+Drain:
+    for (int n = 0; n < 64; n++) {
+#pragma HLS PIPELINE II=1
+        out[n] = from.read();
+    }
+}
+
+void top(int* out) {
+#pragma HLS INTERFACE m_axi port=out latency=64
+#pragma HLS DATAFLOW
+    hls::stream<int> words;
+    produce(words);
+    drain(words, out);
+}
+"""
+
+
+def test_a_write_burst_fed_by_a_slower_process_ends_with_its_response_after_the_last_beat(tmp_path):
+    # the writer takes its last word when the producer ends (64 words at II 4), then writes it
+    # and waits the write response: the m_axi latency cannot overlap the wait for data
+    total = latency(tmp_path / "flow.cpp", SLOW_PRODUCER, "top", tool="vitis_hls:2023.2", clock_ns=4.0)
+    assert total >= 63 * 4 + 64
