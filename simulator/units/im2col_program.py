@@ -8,8 +8,9 @@ Processes (stage names in the results: read, window, write):
   loop), EmitRows (a word's worth of output per cycle into the packer, which
   writes a word whenever one is full);
 - write (``write_output``): WriteOutput, one word per cycle, one burst train.
-Iteration latencies: ReadInput mem_latency_cycles + 2; FillRows 3 (stream read,
-shift, copy write); EmitRows 3 (copy read, pack, stream write); WriteOutput 2.
+Iteration latencies: ReadInput mem_latency_cycles + 2; WriteOutput 2; FillRows and EmitRows
+their pipeline depths as read from the C++ for the design (``source_depths.loop_depths``: the
+unpacker's shift, the copies' byte routing and the packer's shift chained at the design's clock).
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ import numpy as np
 from simulator.designs import Im2colDesign
 from simulator.units.im2col_schedule import Im2colShape
 from simulator.units.program import READ_EXTRA_CYCLES, Axi, LoopRun, Program
+from simulator.units.source_depths import loop_depths
 
-FILL_ITERATION = 3
-EMIT_ITERATION = 3
 WRITE_ITERATION = 2
 
 OUTER_LOOPS = {"window": "Channels"}
@@ -62,6 +62,7 @@ def im2col_program(design: Im2colDesign, shape: Im2colShape) -> Program:
     in_words, out_words = _ceil(shape.src_c * channel_in, word), _ceil(shape.src_c * channel_out, word)
     row_chunks = _ceil(shape.src_n + 2, word)
     emit_chunks = _ceil(shape.out_m * shape.out_n, word)
+    depths = loop_depths(design)
     window = []
     held = 0  # bytes the unpacker holds, carried from channel to channel
     for c in range(shape.src_c):
@@ -74,12 +75,14 @@ def im2col_program(design: Im2colDesign, shape: Im2colShape) -> Program:
                 "FillRows",
                 (shape.src_m + 2) * row_chunks,
                 1,
-                FILL_ITERATION,
+                depths["FillRows"],
                 reads="in_words",
                 read_items=len(takes),
                 read_at=(takes,),
             ),
-            LoopRun("EmitRows", shape.window * emit_chunks, 1, EMIT_ITERATION, writes="out_words", write_items=written),
+            LoopRun(
+                "EmitRows", shape.window * emit_chunks, 1, depths["EmitRows"], writes="out_words", write_items=written
+            ),
         ]
     read = LoopRun(
         "ReadInput",

@@ -24,6 +24,7 @@ from simulator.units.im2col import (
 )
 from simulator.units.matmul import analytic_matmul, run_matmul_des, simulate_matmul
 from simulator.units.pe_array import fold_plan
+from simulator.units.source_depths import loop_depths
 
 # 4 bytes per beat, 10-cycle memory, 4 x 4 x 4 tiles (a 4 x 4 PE array), 4 requantization lanes.
 TINY = MatmulDesign(
@@ -232,15 +233,20 @@ def test_a_deadlocked_model_names_the_waiting_process():
 def test_im2col_timeline_worked_out():
     # 1 x 2 x 2 image, 3 x 3 kernel (OM = ON = 2), 4-byte words: the input is one word, read
     # 0..12 (iteration L + 2); FillRows' four beats (pad row, two input rows, pad row) take
-    # the word at beat 1, so they run 11..17 (the word arrives at 12); EmitRows writes 9
-    # words (9 rows of 4 bytes), 18..29, ready from 21; WriteOutput 21..31, its last beat at
-    # 30 acknowledged at 40.
+    # the word at beat 1, so they run from 11 (the word arrives at 12) for 3 beats and the
+    # loop's depth f; EmitRows writes 9 words (9 rows of 4 bytes) after the exit cycle, for 8
+    # beats and its depth e, its first word ready e cycles in; WriteOutput from then until two
+    # cycles after EmitRows ends, its last beat acknowledged 9 cycles later (L - 1). The depths
+    # are read from the C++ (source_depths).
     design = Im2colDesign(axi_width_bits=32, mem_latency_cycles=10, buffering="single")
-    expected = [("read", 0, 12), ("window", 11, 17), ("window", 18, 29), ("write", 21, 31)]
+    f, e = loop_depths(design)["FillRows"], loop_depths(design)["EmitRows"]
+    fill_end = 11 + 3 + f
+    emit = (fill_end + 1, fill_end + 1 + 8 + e)
+    expected = [("read", 0, 12), ("window", 11, fill_end), ("window", *emit), ("write", emit[0] + e, emit[1] + 2)]
     spans, stalls, result = timeline(run_im2col_des, design, Im2colShape(1, 2, 2, 3, 3))
-    assert (spans, stalls, result.latency_cycles) == (expected, [], 40)
+    assert (spans, stalls, result.latency_cycles) == (expected, [], emit[1] + 2 + 9)
     spans, stalls, result = timeline(analytic_im2col, design, 1, 2, 2, 3, 3)
-    assert (spans, stalls, result.latency_cycles) == (expected, [], 40)
+    assert (spans, stalls, result.latency_cycles) == (expected, [], emit[1] + 2 + 9)
 
 
 @pytest.mark.parametrize("shape", [(1, 1, 1, 1, 1), (2, 5, 7, 3, 2), (3, 5, 5, 7, 7), (1, 6, 3, 1, 5)])
