@@ -28,7 +28,7 @@ SKIPPED_HEADERS = ("testbench.hpp",)  # the C testbenches' helpers, not the desi
 FLOW_TARGET = "vitis"  # the Vitis kernel flow: m_axi ports, s_axilite control, ap_ctrl_chain
 CXX_STANDARD = "-std=c++17"
 CONFIG, SCRIPT, README = "hls_config.cfg", "run_hls.tcl", "README.txt"
-# the top's shape arguments, as simulator.hls_source.source_read binds them (README example)
+# the top's shape arguments, as simulator.kernel_source.source_read binds them (README example)
 EXAMPLE_SHAPES = {
     "matmul": {"u": 64, "v": 32, "w": 64, "layout": 0, "has_bias": 0},
     "im2col": {"src_c": 3, "src_m": 32, "src_n": 32, "kernel_size_m": 3, "kernel_size_n": 3},

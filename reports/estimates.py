@@ -7,9 +7,9 @@ from __future__ import annotations
 from reports.document import Section
 from simulator.designs import Im2colDesign, MatmulDesign
 from simulator.hls_corpus import burst_agreement, load_cases, run_case, summary
-from simulator.hls_source import source_read
 from simulator.hls_tools import Tool
 from simulator.hls_verdicts import single_transaction_ii
+from simulator.kernel_source import source_read
 from simulator.schedule import estimate_nest
 from simulator.sensitivity import sensitivity
 from simulator.sw_emu_build import HLS_SRC

@@ -727,11 +727,11 @@ uint32_t matmul_kernel(word_t* out, const word_t* a, const word_t* b, const int3
                   latency = AXI_LATENCY)
 #pragma HLS INTERFACE s_axilite port = return bundle = control
     // Arguments this build does not compute are refused before any access (the status).
-    const cnnacc::Limit limit = cnnacc::matmul_limit(u, v, w, M0, n, layout, has_bias != 0);
-    if (limit.status == cnnacc::status_ok) {
+    const uint32_t status = cnnacc::matmul_status(u, v, w, M0, n, layout, has_bias != 0);
+    if (status == cnnacc::status_ok) {
         run(out, a, b, bias, M0, n, zero_a, zero_b, zero_out, u, v, w, has_bias, output_floor, layout);
     }
-    return limit.status;
+    return status;
 }
 
 #ifndef __SYNTHESIS__

@@ -107,6 +107,26 @@ inline Limit matmul_limit(uint32_t u, uint32_t v, uint32_t w, uint32_t M0, uint3
     return limit;
 }
 
+// matmul_limit's status alone, as the synthesis top computes it: every comparison at once and
+// one choice of status, in matmul_limit's order (its checks come in runs of one status each),
+// rather than a chain of choices each waiting on the one before. The testbench checks the two
+// agree from just inside to just past every bound.
+inline uint32_t matmul_status(uint32_t u, uint32_t v, uint32_t w, uint32_t M0, uint32_t n, uint32_t layout,
+                              bool has_bias) {
+    const uint64_t a_room = uint64_t{design::matmul_a_buffer} / design::word_bytes * design::word_bytes;
+    const uint64_t b_room = uint64_t{design::matmul_b_buffer} / design::word_bytes * design::word_bytes;
+    const bool shape = u >= 1 && v >= 1 && w >= 1;
+    const bool exact = v <= matmul_max_depth;
+    const bool held = w <= design::matmul_max_w;
+    const bool scales = (layout & layout_channel_scales) != 0;
+    const bool parameters = M0 >= (uint64_t{1} << 30) && M0 <= (uint64_t{1} << 31) - 1 && n <= 31 &&
+                            layout <= layout_bits && ((layout & layout_a_tiled) != 0 || uint64_t{u} * v <= a_room) &&
+                            ((layout & layout_b_tiled) != 0 || uint64_t{v} * w <= b_room) && (has_bias || !scales);
+    return !shape ? status_bad_shape
+                  : !exact ? status_exceeds_arithmetic
+                           : !held ? status_exceeds_design : !parameters ? status_bad_parameter : status_ok;
+}
+
 // The layout the host passes the kernel: a row-major operand too large for its ring is tiled
 // first (matmul_mapped does it), so only held-whole operands stay row-major.
 inline uint8_t host_layout(uint32_t u, uint32_t v, uint32_t w, uint8_t layout) {

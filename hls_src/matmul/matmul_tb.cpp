@@ -245,6 +245,40 @@ int check_call(char** values) {
     return 0;
 }
 
+// matmul_status (what the synthesis top computes) gives matmul_limit's status for every
+// argument from just inside to just past each of its bounds, beside each other argument's.
+int check_status() {
+    const uint32_t max_w = cnnacc::design::matmul_max_w, depth = cnnacc::matmul_max_depth;
+    const uint32_t a_words = cnnacc::design::matmul_a_buffer, b_words = cnnacc::design::matmul_b_buffer;
+    const std::vector<uint32_t> values = {0u, 1u, 2u, 31u, 32u, 15u, 16u, max_w - 1, max_w, max_w + 1, depth - 1,
+                                          depth, depth + 1, a_words - 1, a_words, a_words + 1, b_words, b_words + 1,
+                                          (1u << 30) - 1, 1u << 30, (1u << 31) - 1, 1u << 31, UINT32_MAX};
+    const uint32_t base[7] = {8, 16, 8, 1u << 30, 0, 0, 1};
+    int checked = 0;
+    for (int arg = 0; arg < 7; ++arg) {
+        for (int other = 0; other < 7; ++other) {
+            for (uint32_t value : values) {
+                for (uint32_t second : values) {
+                    uint32_t a[7] = {base[0], base[1], base[2], base[3], base[4], base[5], base[6]};
+                    a[arg] = value;
+                    a[other] = other == arg ? value : second;
+                    const bool has_bias = a[6] != 0;
+                    const uint32_t want = cnnacc::matmul_limit(a[0], a[1], a[2], a[3], a[4], a[5], has_bias).status;
+                    const uint32_t got = cnnacc::matmul_status(a[0], a[1], a[2], a[3], a[4], a[5], has_bias);
+                    if (got != want) {
+                        std::printf("FAIL: matmul_status(%u, %u, %u, %u, %u, %u, %d) = %u, matmul_limit says %u\n",
+                                    a[0], a[1], a[2], a[3], a[4], a[5], has_bias ? 1 : 0, got, want);
+                        return 1;
+                    }
+                    ++checked;
+                }
+            }
+        }
+    }
+    std::printf("matmul_status agrees with matmul_limit on %d argument sets\n", checked);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -255,7 +289,8 @@ int main(int argc, char** argv) {
     std::printf("matmul testbench: TILE %d x %d x %d, rounding %s\n", cnnacc::design::tile_u,
                 cnnacc::design::tile_v, cnnacc::design::tile_w,
                 cnnacc::design::rounding_nearest ? "nearest" : "floor");
-    if (check_worked_example() || check_golden(golden) || check_odd_shapes() || check_tiled_layouts()) {
+    if (check_status() || check_worked_example() || check_golden(golden) || check_odd_shapes() ||
+        check_tiled_layouts()) {
         return 1;
     }
     std::printf("PASS\n");

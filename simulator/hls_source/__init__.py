@@ -33,21 +33,17 @@ Anything else is refused with one line naming file:line and the construct (``Sou
 from __future__ import annotations
 
 from simulator.hls_source.api import (
-    DATA_DEPENDENT_LOOPS,
     SourceRead,
     estimate_source,
     read_source,
     read_source_verdicts,
-    source_read,
     source_report,
-    source_schedule,
 )
 from simulator.hls_source.context import SourceError
 from simulator.hls_source.pragmas import Pragma, read_directives
 from simulator.hls_source.reader import HEADERS, SourceReader
 
 __all__ = [
-    "DATA_DEPENDENT_LOOPS",
     "HEADERS",
     "Pragma",
     "SourceError",
@@ -56,8 +52,6 @@ __all__ = [
     "read_directives",
     "read_source",
     "source_report",
-    "source_read",
-    "source_schedule",
     "SourceRead",
     "read_source_verdicts",
 ]

@@ -13,7 +13,7 @@ import pytest
 from cnnacc.main import main
 from simulator.designs import Im2colDesign, MatmulDesign
 from simulator.hls_project import read_project
-from simulator.hls_source.api import DATA_DEPENDENT_LOOPS
+from simulator.kernel_source import DATA_DEPENDENT_LOOPS
 from simulator.sw_emu_build import HLS_SRC
 
 KERNELS = ("matmul", "im2col")

@@ -489,8 +489,8 @@ def test_the_cases_of_a_switch_are_exclusive_and_hls_math_parses(tmp_path):
 @pytest.mark.slow
 def test_hls_src_kernels_read_from_source_match_their_static_schedule_loop_by_loop():
     from simulator.designs import Im2colDesign, MatmulDesign
-    from simulator.hls_source import DATA_DEPENDENT_LOOPS, source_read, source_schedule
     from simulator.kernel_schedule import kernel_schedule
+    from simulator.kernel_source import DATA_DEPENDENT_LOOPS, source_read, source_schedule
 
     design, shape = Im2colDesign(), (3, 28, 28, 3, 3)
     im2col = source_read(design, shape)
@@ -808,7 +808,7 @@ def test_every_compiled_design_reads_with_every_burst_inferred_and_no_conflict(i
     """The idioms of hls_src hold beyond the default design: for each design the bit-exact
     suite builds (odd tiles, 32- to 1024-bit words, a shared bundle, 256-wide tiles, kernels
     up to 7 x 7), hls-estimate of the C++ finds every m_axi access a burst and no II raised."""
-    from simulator.hls_source import source_read
+    from simulator.kernel_source import source_read
     from tests.crosscheck.test_bit_exact import IM2COL_DESIGNS, MATMUL_DESIGNS
 
     designs = [(design, (64, 32, min(64, design.max_w))) for design in MATMUL_DESIGNS]
