@@ -9,6 +9,7 @@ loop-free helpers inlined into the caller's block.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from typing import TYPE_CHECKING, NoReturn
 
@@ -43,6 +44,9 @@ class Expressions:
 
     target: hls_ops.Target
     tool: Tool
+    pipeline_loops: int  # the automatic pipelining threshold (0: loops are pipelined only when told)
+    use_min: bool  # the smallest nest: shortest branches
+    ranged: bool  # a choice the smallest nest makes differently was met
     _promoted: frozenset[str]
 
     if TYPE_CHECKING:
@@ -104,6 +108,8 @@ class Expressions:
             return self._branches(condition, [self._sequence(case, context, skip_calls) for case in cases], context)
         if kind == "IF_STMT":
             parts = [self._statement(child, context, skip_calls) for child in cursor.get_children()]
+            if not context.unrolling and not self.pipeline_loops:  # an FSM: each branch its own states
+                return self._shortest(parts[0], parts[1:], context)
             return self._branches(parts[0], parts[1:], context)
         if kind in ("COMPOUND_STMT", "RETURN_STMT", "CASE_STMT", "DEFAULT_STMT"):
             return self._sequence(list(cursor.get_children()), context, skip_calls)
@@ -112,6 +118,21 @@ class Expressions:
         if kind == "LABEL_STMT":
             return self._statement(next(cursor.get_children()), context, skip_calls)
         return self._expr(cursor, context, skip_calls)
+
+    def _shortest(self, condition: _Expr, branches: list[_Expr], context: _Context) -> _Expr:
+        """Branches of code that is not pipelined (no PIPELINE around it, no automatic pipelining
+        that could take its loop): the FSM takes only the branch it is on, so
+        the fewest states (csynth's min latency) follow the shortest branch, an ``if`` without
+        ``else`` its test alone (hanyax's FIR, Vivado HLS 2019.1: 11 taps of 2 or 4 states, its
+        latency 23 ~ 45), and the most states the longest (the merged branches)."""
+        merged = self._branches(condition, branches, context)
+        arms = branches if len(branches) > 1 else [*branches, _Expr()]
+        lengths = [arm.latency for arm in arms]
+        self.ranged |= math.ceil(max(lengths) - 1e-9) != math.ceil(min(lengths) - 1e-9)
+        if not self.use_min:
+            return merged
+        short = min(arms, key=lambda arm: arm.latency)
+        return self._branches(condition, [short], context)
 
     def _branches(self, condition: _Expr, branches: list[_Expr], context: _Context) -> _Expr:
         """Exclusive branches under ``condition``: all computed, one result selected; they

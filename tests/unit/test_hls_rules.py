@@ -4,7 +4,7 @@ the caller a state. Each test compares two kernels that differ in the one constr
 
 from __future__ import annotations
 
-from simulator.hls_source import read_source
+from simulator.hls_source import read_source, read_source_verdicts
 from simulator.schedule import estimate_nest
 
 
@@ -351,3 +351,36 @@ def test_a_write_burst_fed_by_a_slower_process_ends_with_its_response_after_the_
     # and waits the write response: the m_axi latency cannot overlap the wait for data
     total = latency(tmp_path / "flow.cpp", SLOW_PRODUCER, "top", tool="vitis_hls:2023.2", clock_ns=4.0)
     assert total >= 63 * 4 + 64
+
+
+TAPS = """
+void taps(int *y, int x, int h[11]) {
+    static int line[11];
+    int acc = 0;
+Taps:
+    for (int t = 10; t >= 0; t--) {
+        {pragma}
+        if (t == 0) {
+            line[0] = x;
+        } else {
+            line[t] = line[t - 1];
+            acc += line[t] * h[t];
+        }
+    }
+    *y = acc;
+}
+"""
+
+
+def test_code_that_is_not_pipelined_takes_its_shortest_branch_in_the_smallest_latency(tmp_path):
+    # csynth's min latency follows each iteration's shortest branch in a state machine
+    # (hanyax's FIR, Vivado HLS 2019.1: 11 taps of 2 or 4 states, 23 ~ 45); a pipelined
+    # iteration schedules both branches, so its latency is one number
+    kernel = tmp_path / "taps.cpp"
+    options = {"tool": "vivado_hls:2019.1", "clock_ns": 10.0, "part": "xc7z020-clg400-1"}
+    kernel.write_text(TAPS.replace("{pragma}", ""))
+    found = read_source_verdicts(kernel, "taps", **options)
+    assert found.smallest is not None
+    assert estimate_nest(found.smallest).latency_cycles < estimate_nest(found.nest).latency_cycles
+    kernel.write_text(TAPS.replace("{pragma}", "#pragma HLS PIPELINE II=1"))
+    assert read_source_verdicts(kernel, "taps", **options).smallest is None
