@@ -47,7 +47,7 @@ def block_diagram(matmul: MatmulDesign, im2col: Im2colDesign) -> Figure:
     bottom.set_title(f"im2col_kernel: {im2col.max_k} shifted image copies, one word per cycle", fontsize=9)
     _box(bottom, 0, 0.3, "in (m_axi)", 1.3, color="#eee")
     _box(bottom, 2, 0.3, "read_input\nReadInput")
-    _box(bottom, 4.6, 0.2, "window\nFillRows,\nEmitRows", 2.0, 0.8)
+    _box(bottom, 4.6, 0.2, "window\nFillRows, Overlap,\nEmitRows", 2.0, 0.8)
     _box(bottom, 7.6, 0.3, "write_output\nWriteOutput", 1.7)
     _box(bottom, 9.9, 0.3, "out (m_axi)", 1.2, color="#eee")
     _arrow(bottom, (1.35, 0.6), (1.95, 0.6), f"{im2col.axi_width_bits} b")

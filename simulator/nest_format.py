@@ -2,7 +2,9 @@
 
 A nest is a tree of three node kinds (the NEST.json format of ``cnnacc hls-estimate``):
     {"loop": name, "trip_count": int, "pipeline_ii": int | null,
-     "iteration_latency": int | null, "body": [nodes]}
+     "iteration_latency": int | null, "body": [nodes], "output": bool}
+                                                       (output optional: the loop writes a
+                                                        channel of its dataflow region)
     {"region": name, "kind": "sequential" | "parallel" | "dataflow", "body": [nodes],
      "channel": "pipo" | "fifo", "inputs": [[int]]}    (channel, inputs optional, dataflow only:
                                                         per process, the earlier ones it reads)
@@ -35,6 +37,7 @@ class Loop:
     pipeline_ii: int | None
     iteration_latency: int | None
     body: tuple[Node, ...]
+    output: bool = False  # writes a channel of its dataflow region (its process's first output is here)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,13 +120,17 @@ def parse_nest(data: Any, path: str = "nest") -> Node:
             raise ValueError(f"{path}.channel={channel!r} is not allowed; expected one of {CHANNEL_KINDS}")
         body = _parse_body(path, data["body"])
         return Region(_check_name(path, "region", data["region"]), kind, body, channel, _inputs(path, data, body))
-    _check_keys(path, data, {"loop", "trip_count", "pipeline_ii", "iteration_latency", "body"}, set())
+    _check_keys(path, data, {"loop", "trip_count", "pipeline_ii", "iteration_latency", "body"}, {"output"})
+    output = data.get("output", False)
+    if not isinstance(output, bool):
+        raise TypeError(f"{path}.output={output!r} must be true or false")
     loop = Loop(
         name=_check_name(path, "loop", data["loop"]),
         trip_count=_check_count(path, "trip_count", data["trip_count"], 0),
         pipeline_ii=_check_optional_count(path, "pipeline_ii", data["pipeline_ii"], 1),
         iteration_latency=_check_optional_count(path, "iteration_latency", data["iteration_latency"], 0),
         body=_parse_body(path, data["body"]),
+        output=output,
     )
     if loop.iteration_latency is None and not loop.body:
         raise ValueError(f"{path}: loop {loop.name!r} has neither an iteration_latency nor a body")

@@ -221,7 +221,8 @@ def _latency(node: Node) -> int:
 def _first_output(node: Node) -> int:
     """Cycles from a process's start to its first output: a pipelined loop's first iteration, a
     sequential loop's first iteration up to its body's first output (its body read as a
-    sequence), a sequence's parts before its last loop plus that loop's first output. A FIFO
+    sequence), a sequence's parts before its first loop that writes an output channel (marked
+    ``output``; unmarked, its last loop) plus that loop's first output. A FIFO
     consumer starts on the first item written (UG1399 "Dataflow": processes joined by streams
     run concurrently, each as soon as its inputs hold data)."""
     if isinstance(node, Op):
@@ -240,8 +241,18 @@ def _first_output(node: Node) -> int:
     loops = [index for index, child in enumerate(node.body) if not isinstance(child, Op)]
     if node.kind != "sequential" or not loops:
         return _latency(node)
-    last = loops[-1]
-    return sum(_latency(child) for child in node.body[:last]) + _first_output(node.body[last])
+    # the first loop that writes an output channel, when the nest marks them; else the last
+    first = next((index for index in loops if _outputs(node.body[index])), loops[-1])
+    return sum(_latency(child) for child in node.body[:first]) + _first_output(node.body[first])
+
+
+def _outputs(node: Node) -> bool:
+    """Whether a node writes an output channel of its dataflow region (a marked loop in it)."""
+    if isinstance(node, Op):
+        return False
+    if isinstance(node, Loop) and node.output:
+        return True
+    return any(_outputs(child) for child in node.body)
 
 
 def _lead(node: Node) -> int:

@@ -8,11 +8,13 @@
 // - window, per channel: the channel's padded image (M + 2 rows of N + 2 bytes, pad value on
 //   the border) is kept as KN shifted copies, copy kc holding columns kc .. kc + ON - 1 of
 //   every padded row (pitch ON = N + 3 - KN), as AXI words. Output row (c, kr, kc) is then one
-//   contiguous run of copy kc, from padded row kr on: OM * ON bytes. FillRows walks the
-//   padded rows in order, pad rows included, a word's worth of bytes per cycle (taken from the
-//   input words in order), and appends each copy's run of them in address order (two word
-//   writes a cycle per copy); EmitRows reads a word's worth of a run per cycle (two word reads,
-//   a shift) and packs the output bytes into words in address order.
+//   contiguous run of copy kc, from padded row kr on: OM * ON bytes. A fill walks the padded
+//   rows in order, pad rows included, a word's worth of bytes per cycle (taken from the input
+//   words in order), and appends each copy's run of them in address order (two word writes a
+//   cycle per copy); an emission reads a word's worth of a run per cycle (two word reads, a
+//   shift) and packs the output bytes into words in address order. The copies are double
+//   buffered: FillRows fills channel 0, then each Overlap beat fills channel c into one buffer
+//   while it emits channel c - 1 from the other, and EmitRows emits the last channel.
 // - write_output writes the words as one burst train.
 // The output is written exactly once, whole words in address order (the last word is padded;
 // the host buffers are word-padded, as XRT's are). Input bytes are read exactly once.
@@ -59,39 +61,43 @@ struct Unpacker {
     }
 };
 
-// Runs of bytes in address order in, whole words out (a shift register of two words).
+// Runs of bytes in address order in, whole words out (a shift register of two words). Its
+// names differ from Unpacker's and Filler's: a fill and an emission share a pipelined beat.
 struct Packer {
-    uint8_t bytes[2 * word_bytes] = {};
-    uint32_t held = 0;
+    uint8_t pack[2 * word_bytes] = {};
+    uint32_t packed = 0;
 
-    // Appends run[0 .. count - 1] and writes a word once one is full (held stays below a
-    // word); with last, then also writes what is held (the last word of the output; its tail
-    // is padding).
-    void put(const uint8_t run[word_bytes], uint32_t count, bool last, stream<word_t>& words) {
+    // Appends part[0 .. count - 1] and writes a word once one is full (packed stays below a word):
+    // at most one stream write a beat.
+    void put(const uint8_t part[word_bytes], uint32_t count, stream<word_t>& words) {
         for (int b = 0; b < word_bytes; ++b) {
             if (static_cast<uint32_t>(b) < count) {
-                bytes[held + b] = run[b];
+                pack[packed + b] = part[b];
             }
         }
-        held += count;
-        if (held >= static_cast<uint32_t>(word_bytes)) {
+        packed += count;
+        if (packed >= static_cast<uint32_t>(word_bytes)) {
             write_word(words);
             for (int b = 0; b < word_bytes; ++b) {
-                bytes[b] = bytes[b + word_bytes];
+                pack[b] = pack[b + word_bytes];
             }
-            held -= word_bytes;
+            packed -= word_bytes;
         }
-        if (last && held > 0) {
+    }
+    // After the last put: what is packed, as the last word of the output (its tail is padding).
+    void flush(stream<word_t>& words) {
+        if (packed > 0) {
             write_word(words);
-            held = 0;
+            packed = 0;
         }
     }
     void write_word(stream<word_t>& words) const {
-        word_t word;
+        word_t out;
         for (int b = 0; b < word_bytes; ++b) {
-            cnnacc::set_word_byte(word, b, static_cast<uint32_t>(b) < held ? bytes[b] : 0);
+#pragma HLS UNROLL
+            cnnacc::set_word_byte(out, b, static_cast<uint32_t>(b) < packed ? pack[b] : 0);
         }
-        words.write(word);
+        words.write(out);
     }
 };
 
@@ -118,128 +124,224 @@ ReadInput:
 // would be muxed over every bank with one port each (UG1399, "Array Partition": an index
 // whose bank is not a compile-time value reaches every bank).
 constexpr int image_words = image_bytes / word_bytes + 2;  // + the word a run ends in, + one
+using Copies = word_t[max_k][image_words];
 
-void window(stream<word_t>& in_words, stream<word_t>& out_words, uint32_t src_m, uint32_t src_n,
-            uint32_t src_c, uint32_t km, uint32_t kn, uint8_t pad_value) {
-    word_t copies[max_k][image_words];
-#pragma HLS ARRAY_PARTITION variable = copies complete dim = 1
-// true dual-port: FillRows writes two words a cycle (UG1399 "pragma HLS bind_storage": ram_t2p
-// reads or writes on both ports; ram_2p writes on one)
-#pragma HLS BIND_STORAGE variable = copies type = ram_t2p
-    // Per copy, the bytes written since its last whole word (two words of registers) and the
-    // word they go to: a copy is written in address order, pad row, input rows, pad row.
+// The sizes of one channel, fixed for the call.
+struct Geometry {
+    uint32_t src_m, src_n, km, kn, out_m, out_n, padded_n, row_chunks, emit_chunks;
+    uint8_t pad_value;
+
+    Geometry(uint32_t m, uint32_t n, uint32_t kernel_m, uint32_t kernel_n, uint8_t pad)
+        : src_m(m), src_n(n), km(kernel_m), kn(kernel_n), out_m(m + 3 - kernel_m), out_n(n + 3 - kernel_n),
+          padded_n(n + 2), row_chunks((n + 2 + word_bytes - 1) / word_bytes),
+          emit_chunks(((m + 3 - kernel_m) * (n + 3 - kernel_n) + word_bytes - 1) / word_bytes),
+          pad_value(pad) {}
+};
+
+// One beat of a channel's fill: a word's worth of padded row `row`, appended to each copy's
+// run in address order. Per copy, the bytes written since its last whole word (two words of
+// registers) and the word they go to; pad rows and columns hold the pad value.
+struct Filler {
     uint8_t pending[max_k][2 * word_bytes];
-#pragma HLS ARRAY_PARTITION variable = pending complete dim = 0
     uint32_t held[max_k], next_word[max_k];
-#pragma HLS ARRAY_PARTITION variable = held complete dim = 1
-#pragma HLS ARRAY_PARTITION variable = next_word complete dim = 1
-    const uint32_t out_m = src_m + 3 - km, out_n = src_n + 3 - kn;
-    const uint32_t padded_n = src_n + 2;
-    const uint32_t row_chunks = (padded_n + word_bytes - 1) / word_bytes;
-    const uint32_t emit_chunks = (out_m * out_n + word_bytes - 1) / word_bytes;
-    Unpacker unpacker;
-    Packer packer;
-#pragma HLS ARRAY_PARTITION variable = unpacker.bytes complete dim = 1
-#pragma HLS ARRAY_PARTITION variable = packer.bytes complete dim = 1
-Channels:
-    for (uint32_t c = 0; c < src_c; ++c) {
-        CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 1 max = CNNACC_IM2COL_MAX_CHANNELS)
-        uint32_t row = 0, chunk = 0, kr = 0, kc = 0, emit = 0;
-        uint32_t emit_base = 0;  // kr ON: the run of output row (c, kr, kc) in copy kc
+    uint32_t row = 0, chunk = 0;
+
+    void start() {
+        row = 0;
+        chunk = 0;
         for (int k = 0; k < max_k; ++k) {
 #pragma HLS UNROLL
             held[k] = 0;
             next_word[k] = 0;
         }
-    FillRows:
-        for (uint32_t t = 0; t < (src_m + 2) * row_chunks; ++t) {
-#pragma HLS PIPELINE II = 1
-            CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 3 max = CNNACC_IM2COL_MAX_FILL_BEATS)
-            // padded columns p0 .. p_end - 1 of padded row `row`; rows 0 and M + 1 are pad rows
-            const uint32_t p0 = chunk * word_bytes;
-            const uint32_t p_end = p0 + word_bytes < padded_n ? p0 + word_bytes : padded_n;
-            const bool pad_row = row == 0 || row == src_m + 1;
-            const uint32_t first = p0 == 0 ? 1 : p0;  // input bytes: padded columns 1 .. N
-            const uint32_t last = p_end < src_n + 1 ? p_end : src_n + 1;
-            uint8_t run[word_bytes];
+    }
+
+    void beat(const Geometry& g, Unpacker& unpacker, stream<word_t>& in_words, Copies& copies) {
+        // padded columns p0 .. p_end - 1 of padded row `row`; rows 0 and M + 1 are pad rows
+        const uint32_t p0 = chunk * word_bytes;
+        const uint32_t p_end = p0 + word_bytes < g.padded_n ? p0 + word_bytes : g.padded_n;
+        const bool pad_row = row == 0 || row == g.src_m + 1;
+        const uint32_t first = p0 == 0 ? 1 : p0;  // input bytes: padded columns 1 .. N
+        const uint32_t last = p_end < g.src_n + 1 ? p_end : g.src_n + 1;
+        uint8_t run[word_bytes];
 #pragma HLS ARRAY_PARTITION variable = run complete dim = 1
-            if (!pad_row) {
-                unpacker.take(in_words, last - first, run);
-            }
-            uint8_t padded[word_bytes];  // padded columns p0 .. p0 + word_bytes - 1
+        if (!pad_row) {
+            unpacker.take(in_words, last - first, run);
+        }
+        uint8_t padded[word_bytes];  // padded columns p0 .. p0 + word_bytes - 1
 #pragma HLS ARRAY_PARTITION variable = padded complete dim = 1
+        for (int b = 0; b < word_bytes; ++b) {
+            const uint32_t p = p0 + b;
+            const bool pad = pad_row || p == 0 || p >= g.src_n + 1;
+            padded[b] = pad ? g.pad_value : run[p - first];
+        }
+        // copy k takes padded columns k .. k + ON - 1: a run of this chunk, in address order
+        for (int k = 0; k < max_k; ++k) {
+            const uint32_t lo = p0 > static_cast<uint32_t>(k) ? p0 : static_cast<uint32_t>(k);
+            const uint32_t hi = p_end < k + g.out_n ? p_end : k + g.out_n;
+            const uint32_t count = static_cast<uint32_t>(k) < g.kn && hi > lo ? hi - lo : 0;
             for (int b = 0; b < word_bytes; ++b) {
-                const uint32_t p = p0 + b;
-                const bool pad = pad_row || p == 0 || p >= src_n + 1;
-                padded[b] = pad ? pad_value : run[p - first];
-            }
-            // copy k takes padded columns k .. k + ON - 1: a run of this chunk, in address order
-            for (int k = 0; k < max_k; ++k) {
-                const uint32_t lo = p0 > static_cast<uint32_t>(k) ? p0 : static_cast<uint32_t>(k);
-                const uint32_t hi = p_end < k + out_n ? p_end : k + out_n;
-                const uint32_t count = static_cast<uint32_t>(k) < kn && hi > lo ? hi - lo : 0;
-                for (int b = 0; b < word_bytes; ++b) {
-                    if (static_cast<uint32_t>(b) < count) {
-                        pending[k][held[k] + b] = padded[lo - p0 + b];
-                    }
-                }
-                word_t whole, rest;
-                for (int b = 0; b < word_bytes; ++b) {
-                    cnnacc::set_word_byte(whole, b, pending[k][b]);
-                    cnnacc::set_word_byte(rest, b, pending[k][word_bytes + b]);
-                }
-                // both words every beat (two writes, the two ports): the second is written
-                // again, fuller, by a later beat
-                copies[k][next_word[k]] = whole;
-                copies[k][next_word[k] + 1] = rest;
-                held[k] += count;
-                if (held[k] >= static_cast<uint32_t>(word_bytes)) {
-                    for (int b = 0; b < word_bytes; ++b) {
-                        pending[k][b] = pending[k][word_bytes + b];
-                    }
-                    held[k] -= word_bytes;
-                    ++next_word[k];
+                if (static_cast<uint32_t>(b) < count) {
+                    pending[k][held[k] + b] = padded[lo - p0 + b];
                 }
             }
-            if (++chunk == row_chunks) {
-                chunk = 0;
-                ++row;
+            word_t whole, rest;
+            for (int b = 0; b < word_bytes; ++b) {
+                cnnacc::set_word_byte(whole, b, pending[k][b]);
+                cnnacc::set_word_byte(rest, b, pending[k][word_bytes + b]);
+            }
+            // both words every beat (two writes, the two ports): the second is written
+            // again, fuller, by a later beat
+            copies[k][next_word[k]] = whole;
+            copies[k][next_word[k] + 1] = rest;
+            held[k] += count;
+            if (held[k] >= static_cast<uint32_t>(word_bytes)) {
+                for (int b = 0; b < word_bytes; ++b) {
+                    pending[k][b] = pending[k][word_bytes + b];
+                }
+                held[k] -= word_bytes;
+                ++next_word[k];
             }
         }
-    EmitRows:
-        for (uint32_t t = 0; t < km * kn * emit_chunks; ++t) {
-#pragma HLS PIPELINE II = 1
-            CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 1 max = CNNACC_IM2COL_MAX_EMIT_BEATS)
-            const uint32_t start = emit * word_bytes;
-            const uint32_t rest = out_m * out_n - start;
-            const uint32_t count = rest < word_bytes ? rest : word_bytes;
-            // bytes emit_base + start .. + word_bytes - 1 of copy kc: two words, shifted
-            const uint32_t address = emit_base + start;
-            const uint32_t word = address / word_bytes, offset = address % word_bytes;
-            const word_t low = copies[kc][word];
-            const word_t high = copies[kc][word + 1];
-            uint8_t pair[2 * word_bytes];
+        if (++chunk == g.row_chunks) {
+            chunk = 0;
+            ++row;
+        }
+    }
+};
+
+// One beat of a channel's emission: a word's worth of output row (kr, kc), a run of copy kc
+// read as two words and shifted, into the packer.
+struct Emitter {
+    uint32_t kr = 0, kc = 0, emit = 0;
+    uint32_t emit_base = 0;  // kr ON: the run of output row (c, kr, kc) in copy kc
+
+    void start() {
+        kr = 0;
+        kc = 0;
+        emit = 0;
+        emit_base = 0;
+    }
+
+    void beat(const Geometry& g, const Copies& copies, Packer& packer, stream<word_t>& out_words) {
+        const uint32_t start = emit * word_bytes;
+        const uint32_t left = g.out_m * g.out_n - start;
+        const uint32_t n = left < word_bytes ? left : word_bytes;
+        // bytes emit_base + start .. + word_bytes - 1 of copy kc: two words, shifted
+        const uint32_t address = emit_base + start;
+        const uint32_t at = address / word_bytes, offset = address % word_bytes;
+        const word_t low = copies[kc][at];
+        const word_t high = copies[kc][at + 1];
+        uint8_t pair[2 * word_bytes];
 #pragma HLS ARRAY_PARTITION variable = pair complete dim = 1
-            for (int b = 0; b < word_bytes; ++b) {
-                pair[b] = cnnacc::word_byte(low, b);
-                pair[word_bytes + b] = cnnacc::word_byte(high, b);
-            }
-            uint8_t run[word_bytes];
-#pragma HLS ARRAY_PARTITION variable = run complete dim = 1
-            for (int b = 0; b < word_bytes; ++b) {
-                run[b] = static_cast<uint32_t>(b) < count ? pair[offset + b] : uint8_t{0};
-            }
-            const bool last = c + 1 == src_c && t + 1 == km * kn * emit_chunks;
-            packer.put(run, count, last, out_words);
-            if (++emit == emit_chunks) {
-                emit = 0;
-                if (++kc == kn) {
-                    kc = 0;
-                    ++kr;
-                    emit_base += out_n;
-                }
+        for (int b = 0; b < word_bytes; ++b) {
+            pair[b] = cnnacc::word_byte(low, b);
+            pair[word_bytes + b] = cnnacc::word_byte(high, b);
+        }
+        uint8_t slice[word_bytes];
+#pragma HLS ARRAY_PARTITION variable = slice complete dim = 1
+        for (int b = 0; b < word_bytes; ++b) {
+            slice[b] = static_cast<uint32_t>(b) < n ? pair[offset + b] : uint8_t{0};
+        }
+        packer.put(slice, n, out_words);
+        if (++emit == g.emit_chunks) {
+            emit = 0;
+            if (++kc == g.kn) {
+                kc = 0;
+                ++kr;
+                emit_base += g.out_n;
             }
         }
+    }
+};
+
+// The first channel's copies, filled alone.
+void fill_rows(const Geometry& g, uint32_t fill_beats, Filler& filler, Unpacker& unpacker, stream<word_t>& in_words,
+               Copies& copies) {
+#pragma HLS INLINE
+    filler.start();
+FillRows:
+    for (uint32_t t = 0; t < fill_beats; ++t) {
+#pragma HLS PIPELINE II = 1
+        CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 3 max = CNNACC_IM2COL_MAX_FILL_BEATS)
+        filler.beat(g, unpacker, in_words, copies);
+    }
+}
+
+// Channel c's copies filled into one buffer while channel c - 1's rows are emitted from the
+// other (ping-pong): the two buffers are separate arrays, each written or read on its own two
+// ports in a beat, so no access waits on another.
+void overlap_rows(const Geometry& g, uint32_t fill_beats, uint32_t emit_beats, Filler& filler, Unpacker& unpacker,
+                  stream<word_t>& in_words, Copies& fill_into, Emitter& emitter, const Copies& emit_from, Packer& packer,
+                  stream<word_t>& out_words) {
+#pragma HLS INLINE
+    filler.start();
+    emitter.start();
+    const uint32_t beats = fill_beats > emit_beats ? fill_beats : emit_beats;
+Overlap:
+    for (uint32_t t = 0; t < beats; ++t) {
+#pragma HLS PIPELINE II = 1
+        CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 3 max = CNNACC_IM2COL_MAX_EMIT_BEATS)
+        if (t < fill_beats) {
+            filler.beat(g, unpacker, in_words, fill_into);
+        }
+        if (t < emit_beats) {
+            emitter.beat(g, emit_from, packer, out_words);
+        }
+    }
+}
+
+// The last channel's rows, emitted alone; then the packer writes the last (padded) word.
+void emit_rows(const Geometry& g, uint32_t emit_beats, Emitter& emitter, const Copies& copies, Packer& packer,
+               stream<word_t>& out_words) {
+#pragma HLS INLINE
+    emitter.start();
+EmitRows:
+    for (uint32_t t = 0; t < emit_beats; ++t) {
+#pragma HLS PIPELINE II = 1
+        CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 1 max = CNNACC_IM2COL_MAX_EMIT_BEATS)
+        emitter.beat(g, copies, packer, out_words);
+    }
+    packer.flush(out_words);
+}
+
+void window(stream<word_t>& in_words, stream<word_t>& out_words, uint32_t src_m, uint32_t src_n,
+            uint32_t src_c, uint32_t km, uint32_t kn, uint8_t pad_value) {
+    Copies ping, pong;
+#pragma HLS ARRAY_PARTITION variable = ping complete dim = 1
+#pragma HLS ARRAY_PARTITION variable = pong complete dim = 1
+// true dual-port: a fill writes two words a cycle (UG1399 "pragma HLS bind_storage": ram_t2p
+// reads or writes on both ports; ram_2p writes on one)
+#pragma HLS BIND_STORAGE variable = ping type = ram_t2p
+#pragma HLS BIND_STORAGE variable = pong type = ram_t2p
+    const Geometry g(src_m, src_n, km, kn, pad_value);
+    Unpacker unpacker;
+    Packer packer;
+    Filler filler;
+    Emitter emitter;
+#pragma HLS ARRAY_PARTITION variable = unpacker.bytes complete dim = 1
+#pragma HLS ARRAY_PARTITION variable = packer.pack complete dim = 1
+#pragma HLS ARRAY_PARTITION variable = filler.pending complete dim = 0
+#pragma HLS ARRAY_PARTITION variable = filler.held complete dim = 1
+#pragma HLS ARRAY_PARTITION variable = filler.next_word complete dim = 1
+    // the loop bounds, from the arguments
+    const uint32_t fill_beats = (src_m + 2) * ((src_n + 2 + word_bytes - 1) / word_bytes);
+    const uint32_t emit_beats = km * kn * (((src_m + 3 - km) * (src_n + 3 - kn) + word_bytes - 1) / word_bytes);
+    fill_rows(g, fill_beats, filler, unpacker, in_words, ping);  // channel 0 into ping
+Channels:
+    for (uint32_t c = 1; c < src_c; ++c) {
+        CNNACC_PRAGMA(HLS LOOP_TRIPCOUNT min = 0 max = CNNACC_IM2COL_MAX_CHANNELS - 1)
+        // channel c into pong (c odd) or ping (c even), channel c - 1 out of the other
+        if (c % 2 == 1) {
+            overlap_rows(g, fill_beats, emit_beats, filler, unpacker, in_words, pong, emitter, ping, packer, out_words);
+        } else {
+            overlap_rows(g, fill_beats, emit_beats, filler, unpacker, in_words, ping, emitter, pong, packer, out_words);
+        }
+    }
+    if (src_c % 2 == 1) {  // channel src_c - 1 is in ping (even) or pong (odd)
+        emit_rows(g, emit_beats, emitter, ping, packer, out_words);
+    } else {
+        emit_rows(g, emit_beats, emitter, pong, packer, out_words);
     }
 }
 

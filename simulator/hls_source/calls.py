@@ -138,7 +138,8 @@ class Calls:
         return nodes
 
     def _bindings(self, call, callee, context: _Context) -> dict[str, str]:
-        """The callee's array parameters -> the caller's arrays passed to them."""
+        """The callee's array parameters -> the caller's arrays passed to them (and the array
+        members of an object passed by reference, ``param.member`` -> ``object.member``)."""
         parameters = [c.spelling for c in callee.get_children() if c.kind.name == "PARM_DECL"]
         arguments = list(call.get_arguments())
         found = {}
@@ -147,6 +148,9 @@ class Calls:
             name = _base_name(argument)
             if name in known:
                 found[parameter] = name
+            for member in known | set(context.factors):  # an object passed by reference: its members
+                if member.startswith(f"{name}."):
+                    found[parameter + member[len(name) :]] = member
         if callee.kind.name == "CXX_METHOD" and callee.semantic_parent is not None:  # the object's array members
             fields = {c.spelling for c in callee.semantic_parent.get_children() if c.kind.name == "FIELD_DECL"}
             owner = _owner(call_base) if (call_base := next(iter(call.get_children()), None)) is not None else None

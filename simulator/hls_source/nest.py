@@ -236,3 +236,17 @@ def _written(node: dict) -> set[str]:
     """What a node writes, or every array it touches when the reader cannot tell."""
     writes = _values(node)[1]
     return set(node.get("_arrays", set())) if writes is None else set(writes)
+
+
+def _mark_outputs(nodes: list[dict], channels: set[str]) -> None:
+    """Mark ``output`` the loops of a dataflow region's processes that write one of its stream
+    channels: a process's first output comes from the first of them (``schedule``)."""
+    for node in _walk(nodes):
+        if "loop" not in node:
+            continue
+        ports = dict(node.get("_ports", {}))
+        for child in node.get("body", []):
+            if "op" in child:
+                ports.update(child.get("_ports", {}))
+        if any(way == "w" and name in channels for name, way in ports):
+            node["output"] = True

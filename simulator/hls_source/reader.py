@@ -36,7 +36,7 @@ from simulator.hls_source.expr_timing import WRITTEN, _independent, _longest
 from simulator.hls_source.expressions import Expressions
 from simulator.hls_source.loop_verdicts import LoopVerdicts
 from simulator.hls_source.loops import LoopWalk
-from simulator.hls_source.nest import _arrays_of, _channel_inputs, _parallel, _public, _walk, _written
+from simulator.hls_source.nest import _arrays_of, _channel_inputs, _mark_outputs, _parallel, _public, _walk, _written
 from simulator.hls_source.operators import Operators
 from simulator.hls_source.pragmas import (
     NUMERIC_OPTIONS,
@@ -255,8 +255,10 @@ class SourceReader(
             if parameter.kind.name != "PARM_DECL":
                 continue
             spelling = parameter.spelling
-            if "stream" in parameter.type.spelling:
+            if "stream" in parameter.type.spelling:  # the caller's stream, by its name when known
                 context.streams.add(spelling)
+                if bindings is not None and spelling in bindings:
+                    _inherit(context, caller, spelling, bindings[spelling])
                 continue
             if bindings is not None and spelling in bindings:
                 _inherit(context, caller, spelling, bindings[spelling])
@@ -301,6 +303,8 @@ class SourceReader(
             if node.get("_ports"):
                 ports: Counter = Counter()
                 for (array, way), count in node["_ports"].items():
+                    if array in context.partitioned and array not in context.aliases:
+                        continue  # the callee's own registers: no port for the caller to share
                     ports[(context.aliases.get(array, array), way)] += count
                 node["_ports"] = dict(ports)
         if pipeline is not None and not caller.unrolling:  # one iteration of a pipeline per call
@@ -324,6 +328,7 @@ class SourceReader(
             region["channel"] = "fifo" if streams and not shared or self.array_channel == "fifo" else "pipo"
             declared = {c.spelling for c in function.walk_preorder() if c.kind.name == "VAR_DECL"}
             region["inputs"] = _channel_inputs(nodes, declared)
+            _mark_outputs(nodes, declared & context.streams)
         region["_arrays"] = {context.aliases.get(name, name) for name in _arrays_of(nodes)}  # the caller's names
         if (
             bindings is not None

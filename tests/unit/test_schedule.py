@@ -264,15 +264,16 @@ def test_im2col_kernel_schedule_worked_out_for_the_spec_shape():
     report = kernel_schedule(Im2colDesign(), (3, 32, 32, 3, 3))
     rows = {row.name: row for row in report.rows}
     assert rows["ReadInput"].trip_count == 48 and rows["ReadInput"].latency_cycles == 47 + 66 + 1
-    assert rows["FillRows"].trip_count == 3 * 34  # 32 rows and two pad rows of 34 padded bytes, a word each
-    assert rows["EmitRows"].trip_count == 3 * 9 * 16  # 9 rows (kr, kc) of 1024 bytes a channel
+    assert rows["FillRows"].trip_count == 34  # channel 0: 32 rows and two pad rows of 34 padded bytes, a word each
+    assert rows["Overlap"].trip_count == 2 * 9 * 16  # channels 1, 2 filled while 0, 1 are emitted: 9 rows of 1024 bytes
+    assert rows["EmitRows"].trip_count == 9 * 16  # the last channel
     assert rows["WriteOutput"].trip_count == 432
-    # window is the busiest process: per channel (33 + FillRows' depth + 1) + (143 + EmitRows'
-    # depth + 1), the depths read from the C++ (source_depths)
+    # window is the busiest process: (33 + FillRows' depth + 1) + 2 x (143 + Overlap's depth + 1)
+    # + (143 + EmitRows' depth + 1), the depths read from the C++ (source_depths)
     depths = loop_depths(Im2colDesign())
     assert rows["FillRows"].iteration_latency == depths["FillRows"] > 1
-    fill, emit = 33 + depths["FillRows"] + 1, 143 + depths["EmitRows"] + 1
-    assert rows["window"].latency_cycles == 3 * (fill + emit)
+    fill, overlap, emit = 33 + depths["FillRows"] + 1, 143 + depths["Overlap"] + 1, 143 + depths["EmitRows"] + 1
+    assert rows["window"].latency_cycles == fill + 2 * overlap + emit
     assert report.interval_cycles == rows["window"].latency_cycles
     # the first input word 66 cycles in, the window, then the last word and its write response
     assert 66 + rows["window"].latency_cycles + 60 <= report.latency_cycles <= 66 + rows["window"].latency_cycles + 66
@@ -354,3 +355,23 @@ def test_a_dataflow_consumer_runs_its_lead_while_it_waits_for_data():
     with_lead = estimate_nest(region | {"body": [producer, counted]}).latency_cycles
     without = estimate_nest(region | {"body": [producer, plain]}).latency_cycles
     assert with_lead == without  # the 10 cycles are hidden behind the producer's first 21
+
+
+def test_a_fifo_consumer_starts_on_the_first_loop_that_writes_an_output_channel():
+    # the producer fills for 50 beats, then emits 100 words in each of two loops; marked, its
+    # first output comes from the first emitting loop, not the last (which runs 100 beats later)
+    fill = loop("Fill", 50, ii=1, iteration=2)
+
+    def producer(marked: bool) -> dict:
+        emits = [loop(name, 100, ii=1, iteration=3) | ({"output": True} if marked else {}) for name in ("A", "B")]
+        return {"region": "window", "kind": "sequential", "body": [fill, *emits]}
+
+    consumer = loop("Take", 400, ii=1, iteration=2)
+    ends = {}
+    for marked in (False, True):
+        flow = {"region": "df", "kind": "dataflow", "channel": "fifo", "body": [producer(marked), consumer]}
+        ends[marked] = estimate_nest(flow).latency_cycles
+    # unmarked: the consumer starts after Fill and A (its 400 beats end ~150 cycles later)
+    assert ends[True] <= ends[False] - 100
+    with pytest.raises(TypeError, match=r"nest.body\[1\].output='yes' must be true or false"):
+        parse_nest({"region": "r", "kind": "sequential", "body": [fill, loop("A", 1, 1, 1) | {"output": "yes"}]})
