@@ -221,7 +221,7 @@ def simulate_des(program: Program, design: Design, trace: Trace | None = None) -
     if stuck:
         raise RuntimeError(f"{program.name} DES: processes {stuck} still waiting at cycle {env.now}")
     ends = {unit.name: unit.end_cycle for unit in units}
-    latency = max([int(env.now)] + acks)
+    latency = max([int(env.now)] + acks) + program.setup_cycles  # the top's check, before the region
     return DesTiming(latency, env.n_events, ends)
 
 

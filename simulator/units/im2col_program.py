@@ -21,7 +21,7 @@ import numpy as np
 from simulator.designs import Im2colDesign
 from simulator.units.im2col_schedule import Im2colShape
 from simulator.units.program import READ_EXTRA_CYCLES, Axi, LoopRun, Program
-from simulator.units.source_depths import loop_depths
+from simulator.units.source_depths import loop_depths, setup_cycles
 
 WRITE_ITERATION = 2
 
@@ -119,6 +119,7 @@ def im2col_program(design: Im2colDesign, shape: Im2colShape) -> Program:
         {"in_words": None, "out_words": None},
         outer={"window": ("Channels", shape.src_c - 1)},
         functions=FUNCTIONS,
+        setup_cycles=setup_cycles(design),
     )
 
 

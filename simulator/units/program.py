@@ -117,6 +117,8 @@ class Program:
     # the trips of each run of a loop whose timing another run carries (label: trips per run):
     # the fetch of a load, whose words are the reads of its ReadRows run's AXI bursts
     folded: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # cycles the top spends before the region starts (its argument check), read from the C++
+    setup_cycles: int = 0
 
     def runs(self):
         """(process, run) pairs in process order."""

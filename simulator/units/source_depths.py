@@ -22,13 +22,25 @@ ADAPTER_FLAGS = ("AXI_LATENCY", "AXI_OUTSTANDING", "AXI_BURST_BEATS")
 def loop_depths(design: MatmulDesign | Im2colDesign) -> dict[str, int]:
     """Iteration latency (cycles from an iteration's start to its last write) of every
     pipelined loop of the design's kernel, by label, as read from the C++ source."""
+    return dict(_read(design)[0])
+
+
+def setup_cycles(design: MatmulDesign | Im2colDesign) -> int:
+    """Cycles the kernel's top spends before its DATAFLOW region starts (the argument check and
+    what is computed beside it), as read from the C++ source."""
+    return _read(design)[1]
+
+
+def _read(design: MatmulDesign | Im2colDesign) -> tuple[tuple[tuple[str, int], ...], int]:
     kind = "matmul" if isinstance(design, MatmulDesign) else "im2col"
     flags = tuple(sorted((name, value) for name, value in design.cpp_defines().items() if name not in ADAPTER_FLAGS))
-    return dict(_depths(kind, flags, 1000.0 / design.clock_mhz, design.part))
+    return _depths(kind, flags, 1000.0 / design.clock_mhz, design.part)
 
 
 @cache
-def _depths(kind: str, flags: tuple[tuple[str, int], ...], clock_ns: float, part: str) -> tuple[tuple[str, int], ...]:
+def _depths(
+    kind: str, flags: tuple[tuple[str, int], ...], clock_ns: float, part: str
+) -> tuple[tuple[tuple[str, int], ...], int]:
     from simulator.hls_source import read_source_verdicts
     from simulator.sw_emu_build import HLS_SRC
 
@@ -49,7 +61,12 @@ def _depths(kind: str, flags: tuple[tuple[str, int], ...], clock_ns: float, part
             walk(child)
 
     walk(read.nest)
-    return tuple(sorted(found.items()))
+    setup = 0  # the top's statements before its first region or loop
+    for child in read.nest.get("body", []):
+        if "op" not in child:
+            break
+        setup += int(child["latency"])
+    return tuple(sorted(found.items())), setup
 
 
-__all__ = ["ADAPTER_FLAGS", "loop_depths"]
+__all__ = ["ADAPTER_FLAGS", "loop_depths", "setup_cycles"]

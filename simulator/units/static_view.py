@@ -29,7 +29,7 @@ def static_timing(program: Program, design: Design, trace: Trace | None = None) 
     for process, runs in program.processes.items():
         timing[process] = [(run, int(starts[index + i]), int(ends[index + i])) for i, run in enumerate(runs)]
         index += len(runs)
-    latency = max([int(done_cycle)] + [rows[-1][2] for rows in timing.values() if rows])
+    latency = max([int(done_cycle)] + [rows[-1][2] for rows in timing.values() if rows]) + program.setup_cycles
     if trace is not None:
         for process, rows in timing.items():
             for _, start, end in rows:
