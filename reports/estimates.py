@@ -189,14 +189,16 @@ or every other pipelined loop at II 2 (a conflict of two accesses a cycle on one
 {_views_line("matmul " + " x ".join(map(str, SPEC_MATMUL)), measured["views"]["matmul"])}
 {_views_line("im2col " + " x ".join(map(str, SPEC_IM2COL[1:3] + SPEC_IM2COL[:1])), measured["views"]["im2col"])}
 
-The loop program takes its trip counts from its own walk (checked against gcov counts of the C++)
-and its iteration latencies from a hand-written rule per loop; the source reading charges each loop
-the operator chains it finds in the C++ and each process the states around its loops, so it comes
-out {_ratio(measured["views"]["matmul"])} (matmul) and {_ratio(measured["views"]["im2col"])} (im2col) of the
-static figure. The two views share the II of every loop (a test checks it loop by loop); they
-differ in pipeline depths, which cost once per loop run. SimPy adds to the static rules what they
-ignore: a shared bundle and the limit on outstanding requests. On the reference design they agree;
-where they part ways, by how much (matmul, cycles):
+The loop program takes its trip counts from its own walk (checked against gcov counts of the C++);
+im2col's takes its pipeline depths and the top's argument check from the source reading of the C++
+(simulator/units/source_depths.py), matmul's its iteration latencies from a hand-written rule per
+loop. The source reading charges each loop the operator chains it finds in the C++ and each
+process the states around its loops, so it comes out {_ratio(measured["views"]["matmul"])} (matmul) and
+{_ratio(measured["views"]["im2col"])} (im2col) of the static figure. The two views share the II of every
+loop (a test checks it loop by loop); matmul's differ in pipeline depths, which cost once per loop
+run. SimPy adds to the static rules what they ignore: a shared bundle and the limit on
+outstanding requests. On the reference design they agree; where they part ways, by how much
+(matmul, cycles):
 
 | design | shape | static | SimPy | SimPy / static |
 |---|---|---|---|---|
