@@ -131,11 +131,10 @@ struct Geometry {
     uint32_t src_m, src_n, km, kn, out_m, out_n, padded_n, row_chunks, emit_chunks;
     uint8_t pad_value;
 
-    Geometry(uint32_t m, uint32_t n, uint32_t kernel_m, uint32_t kernel_n, uint8_t pad)
+    Geometry(uint32_t m, uint32_t n, uint32_t kernel_m, uint32_t kernel_n, uint32_t row_words,
+             uint32_t emit_words, uint8_t pad)
         : src_m(m), src_n(n), km(kernel_m), kn(kernel_n), out_m(m + 3 - kernel_m), out_n(n + 3 - kernel_n),
-          padded_n(n + 2), row_chunks((n + 2 + word_bytes - 1) / word_bytes),
-          emit_chunks(((m + 3 - kernel_m) * (n + 3 - kernel_n) + word_bytes - 1) / word_bytes),
-          pad_value(pad) {}
+          padded_n(n + 2), row_chunks(row_words), emit_chunks(emit_words), pad_value(pad) {}
 };
 
 // One beat of a channel's fill: a word's worth of padded row `row`, appended to each copy's
@@ -314,7 +313,10 @@ void window(stream<word_t>& in_words, stream<word_t>& out_words, uint32_t src_m,
 // reads or writes on both ports; ram_2p writes on one)
 #pragma HLS BIND_STORAGE variable = ping type = ram_t2p
 #pragma HLS BIND_STORAGE variable = pong type = ram_t2p
-    const Geometry g(src_m, src_n, km, kn, pad_value);
+    // words a padded row spans, and words of one output row (c, kr, kc)
+    const uint32_t row_chunks = (src_n + 2 + word_bytes - 1) / word_bytes;
+    const uint32_t emit_chunks = ((src_m + 3 - km) * (src_n + 3 - kn) + word_bytes - 1) / word_bytes;
+    const Geometry g(src_m, src_n, km, kn, row_chunks, emit_chunks, pad_value);
     Unpacker unpacker;
     Packer packer;
     Filler filler;
@@ -324,9 +326,7 @@ void window(stream<word_t>& in_words, stream<word_t>& out_words, uint32_t src_m,
 #pragma HLS ARRAY_PARTITION variable = filler.pending complete dim = 0
 #pragma HLS ARRAY_PARTITION variable = filler.held complete dim = 1
 #pragma HLS ARRAY_PARTITION variable = filler.next_word complete dim = 1
-    // the loop bounds, from the arguments
-    const uint32_t fill_beats = (src_m + 2) * ((src_n + 2 + word_bytes - 1) / word_bytes);
-    const uint32_t emit_beats = km * kn * (((src_m + 3 - km) * (src_n + 3 - kn) + word_bytes - 1) / word_bytes);
+    const uint32_t fill_beats = (src_m + 2) * row_chunks, emit_beats = km * kn * emit_chunks;  // loop bounds
     fill_rows(g, fill_beats, filler, unpacker, in_words, ping);  // channel 0 into ping
 Channels:
     for (uint32_t c = 1; c < src_c; ++c) {
