@@ -32,6 +32,7 @@ from pathlib import Path
 from simulator.designs import MatmulDesign
 from simulator.sweep import parse_spec, run_sweep
 from simulator.units.matmul import analytic_matmul, run_matmul_des
+from simulator.units.source_depths import reference_readings
 
 LARGE_SPEC = {
     "kernel": "matmul",
@@ -100,15 +101,16 @@ def large(designs: int) -> None:
     spec = parse_spec(LARGE_SPEC | {"samples": designs})
     sample = random.Random(0).sample(range(len(rows)), min(CHECKED, len(rows)))
     twin = des = 0
-    for index in sample:
-        fields = spec.designs(index, index + 1)[0]
-        assert all(str(value) == rows[index][name] for name, value in fields.items())
-        design = MatmulDesign(**(spec.base | fields))
-        swept = (int(rows[index]["latency_cycles"]), int(rows[index]["interval_cycles"]))
-        result = analytic_matmul(design, *spec.shape)
-        twin += swept == (result.latency_cycles, result.interval_cycles)
-        result = run_matmul_des(design, *spec.shape)
-        des += swept == (result.latency_cycles, result.interval_cycles)
+    with reference_readings():  # the sweep's default depths
+        for index in sample:
+            fields = spec.designs(index, index + 1)[0]
+            assert all(str(value) == rows[index][name] for name, value in fields.items())
+            design = MatmulDesign(**(spec.base | fields))
+            swept = (int(rows[index]["latency_cycles"]), int(rows[index]["interval_cycles"]))
+            result = analytic_matmul(design, *spec.shape)
+            twin += swept == (result.latency_cycles, result.interval_cycles)
+            result = run_matmul_des(design, *spec.shape)
+            des += swept == (result.latency_cycles, result.interval_cycles)
     print(f"{len(sample):,} sampled rows: equal to the serial analytic twin {twin:,}, to the SimPy model {des:,}")
 
 

@@ -39,7 +39,7 @@ FIELD_HELP: dict[str, tuple[str, str]] = {
     "pe_interconnect": ("operands fanned out (broadcast) or passed PE to PE (systolic)", "choice"),
     "dataflow": ("operand that stays in the PEs during a fold", "choice"),
     "fold_overlap": ("overlap consecutive folds (false: SCALE-Sim's model)", "true/false"),
-    "mac_latency_cycles": ("pipeline depth of one PE", "cycles"),
+    "mac_latency_cycles": ("pipeline depth of one PE (PE-array model; the C++'s depths are read from it)", "cycles"),
     "requant_lanes": ("accumulators requantized per cycle", "lanes"),
     "requant_latency_cycles": ("pipeline depth of the requantizer", "cycles"),
     "max_w": ("widest output row of the store buffer (MATMUL_MAX_W)", "bytes"),

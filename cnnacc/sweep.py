@@ -63,6 +63,7 @@ def register(subparsers) -> None:
         "sweep",
         help="sweep the matmul design space (a SPEC file) on Dask: table, Pareto figure",
         description="Evaluate every design of SPEC (JSON or TOML: shape, model analytic|des, sampling grid|random, "
+        "depths reference|source (pipeline depths of the reference build, or of each design's C++: ~2 s a build), "
         "base fields, swept fields as lists or {min, max, step}; see simulator/sweep.py) and write OUT (CSV: design "
         "fields, buildable, latency_cycles, interval_cycles, dsp, bram_18k, lut, fits) and OUT.png (cycles against "
         "DSPs, Pareto front). Every number is an estimate of the HLS C++. The table is the same on every scheduler.",

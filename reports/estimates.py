@@ -190,13 +190,14 @@ or every other pipelined loop at II 2 (a conflict of two accesses a cycle on one
 {_views_line("im2col " + " x ".join(map(str, SPEC_IM2COL[1:3] + SPEC_IM2COL[:1])), measured["views"]["im2col"])}
 
 The loop program takes its trip counts from its own walk (checked against gcov counts of the C++);
-im2col's takes its pipeline depths and the top's argument check from the source reading of the C++
-(simulator/units/source_depths.py), matmul's its iteration latencies from a hand-written rule per
-loop. The source reading charges each loop the operator chains it finds in the C++ and each
-process the states around its loops, so it comes out {_ratio(measured["views"]["matmul"])} (matmul) and
-{_ratio(measured["views"]["im2col"])} (im2col) of the static figure. The two views share the II of every
-loop (a test checks it loop by loop); matmul's differ in pipeline depths, which cost once per loop
-run. SimPy adds to the static rules what they ignore: a shared bundle and the limit on
+both take every pipeline depth (but the AXI read loops', whose memory latency the AXI model
+charges), the straight-line states before each loop and the top's argument check from the source
+reading of the C++ (simulator/units/source_depths.py). The source reading composes the processes of
+a DATAFLOW region by its coarser rule (a process starts on its producers' first output and ends no
+earlier than its own latency after it), the program item by item, so the source reading comes out
+{_ratio(measured["views"]["matmul"])} (matmul) and {_ratio(measured["views"]["im2col"])} (im2col) of
+the static figure. The two views share the II of every loop (a test checks it loop by loop).
+SimPy adds to the static rules what they ignore: a shared bundle and the limit on
 outstanding requests. On the reference design they agree; where they part ways, by how much
 (matmul, cycles):
 

@@ -200,7 +200,8 @@ class MatmulDesign(_DesignMixin):
     dataflow : which operand stays in the PEs during a fold
     fold_overlap : True lets consecutive folds overlap (shadow registers); False runs each
         fold's fill, stream and drain before the next (SCALE-Sim's model)
-    mac_latency_cycles : pipeline depth of one PE (operand registers, DSP, accumulate)
+    mac_latency_cycles : pipeline depth of one PE in the PE-array model of SCALE-Sim's dataflows
+        (units/pe_array.py); the C++ kernel's depths are read from its source
     requant_lanes : accumulators requantized per cycle
     requant_latency_cycles : pipeline depth of the requantizer (64-bit multiply, shift, clamp)
     max_w : widest output row (w) the store's band buffer holds (MATMUL_MAX_W)

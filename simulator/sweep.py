@@ -4,6 +4,7 @@ A SPEC (JSON, or TOML) names the shape of one call, the model and the designs:
 
     {"kernel": "matmul", "shape": [64, 32, 64], "model": "analytic",
      "sampling": "grid",                       # or "random" with "samples" and "seed"
+     "depths": "reference",                    # or "source"
      "base": {"axi_width_bits": 256},          # fixed fields (default: the reference design)
      "fields": {"tile_u": [16, 32, 64],        # a list of values,
                 "tile_w": {"min": 16, "max": 128, "step": 16}}}   # or an inclusive range
@@ -12,7 +13,11 @@ Every design is a MatmulDesign (its own checks apply; a design the C++ cannot bu
 row with ``buildable`` false, not an error); the model is ``analytic`` (the static schedule
 of the kernel's loop program, ``analytic_matmul``) or ``des`` (the SimPy model,
 ``run_matmul_des``). A row holds the design fields, cycles, interval, resources and whether
-the design fits its part: all estimates of the HLS C++.
+the design fits its part: all estimates of the HLS C++. The loop programs take their pipeline
+depths from a reading of the C++ (``simulator.units.source_depths``), about two seconds per
+distinct build: with ``depths`` "reference" (the default) every design takes those of the
+reference build at its clock and part (its loops, trip counts and AXI traffic stay its own);
+"source" reads the C++ of every design.
 
 Work runs in chunks of designs on a Dask scheduler: ``synchronous`` (in this process),
 ``local`` (a ``distributed.LocalCluster`` of one single-threaded worker process per core; a
@@ -30,6 +35,7 @@ import json
 import math
 import tomllib
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,9 +45,11 @@ import numpy as np
 from simulator.designs import MatmulDesign
 from simulator.tasks import SCHEDULERS, check_scheduler, run_tasks
 from simulator.units.matmul import analytic_matmul, run_matmul_des
+from simulator.units.source_depths import reference_readings
 from simulator.units.tiling import DIM_MAX, V_MAX
 
 MODELS = ("analytic", "des")
+DEPTHS = ("reference", "source")
 SAMPLINGS = ("grid", "random")
 MAX_DESIGNS = 10_000_000
 CHUNK_DESIGNS = 500  # designs per task: scheduling overhead stays small against the work
@@ -68,6 +76,7 @@ class SweepSpec:
     sampling: str = "grid"
     samples: int = 0
     seed: int = 0
+    depths: str = "reference"
 
     @property
     def size(self) -> int:
@@ -144,7 +153,7 @@ def _values(name: str, given) -> list[Any]:
 
 def parse_spec(data: dict) -> SweepSpec:
     """A SweepSpec from the SPEC's parsed content; SpecError names the first problem."""
-    known = {"kernel", "shape", "model", "sampling", "samples", "seed", "base", "fields"}
+    known = {"kernel", "shape", "model", "sampling", "samples", "seed", "base", "fields", "depths"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise SpecError(f"unknown key {unknown[0]!r}; the SPEC's keys are {sorted(known)}")
@@ -162,6 +171,9 @@ def parse_spec(data: dict) -> SweepSpec:
         raise SpecError(f"model {model!r} is not one of {MODELS}")
     if sampling not in SAMPLINGS:
         raise SpecError(f"sampling {sampling!r} is not one of {SAMPLINGS}")
+    depths = data.get("depths", "reference")
+    if depths not in DEPTHS:
+        raise SpecError(f"depths {depths!r} is not one of {DEPTHS}")
     allowed = sorted({*MatmulDesign.FIELDS, *MatmulDesign.CHOICES})
     fields = data.get("fields") or {}
     base = data.get("base") or {}
@@ -178,7 +190,7 @@ def parse_spec(data: dict) -> SweepSpec:
         raise SpecError(f"samples {samples!r} is out of range; allowed [1, {MAX_DESIGNS}] with random sampling")
     if not isinstance(seed, int) or seed < 0:
         raise SpecError(f"seed {seed!r} must be an int >= 0")
-    spec = SweepSpec(tuple(shape), values, dict(base), model, sampling, samples, seed)  # type: ignore[arg-type]
+    spec = SweepSpec(tuple(shape), values, dict(base), model, sampling, samples, seed, depths)  # type: ignore[arg-type]
     if spec.size > MAX_DESIGNS:
         raise SpecError(f"the SPEC sweeps {spec.size:,} designs; allowed at most {MAX_DESIGNS:,}")
     return spec
@@ -203,6 +215,11 @@ def read_spec(path) -> SweepSpec:
 def evaluate(spec: SweepSpec, span: tuple[int, int]) -> list[dict[str, Any]]:
     """One chunk, designs ``span[0]`` .. ``span[1] - 1`` of the spec: a row per design (module
     docstring). Pure: the same rows wherever it runs (a task carries two integers, not designs)."""
+    with reference_readings() if spec.depths == "reference" else nullcontext():
+        return _evaluate(spec, span)
+
+
+def _evaluate(spec: SweepSpec, span: tuple[int, int]) -> list[dict[str, Any]]:
     run = analytic_matmul if spec.model == "analytic" else run_matmul_des
     rows = []
     for fields in spec.designs(*span):

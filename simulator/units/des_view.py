@@ -113,7 +113,7 @@ class _ProcessUnit:
     def run(self):
         clock = 0
         for run in self.runs:
-            start = clock
+            start = clock + run.lead
             for position, (name, n) in enumerate(run.read_streams()):
                 stream, k0 = self.streams[name], self.read_index[name]
                 yield from self._wait(lambda s=stream, m=k0 + n: s.items.count >= m)

@@ -9,7 +9,7 @@ Processes (stage names in the results: read, window, write):
   channel c - 1 from the other (a word's worth of output per cycle into the packer, which
   writes a word whenever one is full); EmitRows emits the last channel;
 - write (``write_output``): WriteOutput, one word per cycle, one burst train.
-Iteration latencies: ReadInput mem_latency_cycles + 2; WriteOutput 2; FillRows, Overlap and
+Iteration latencies: ReadInput mem_latency_cycles + 2; WriteOutput, FillRows, Overlap and
 EmitRows their pipeline depths as read from the C++ for the design (``source_depths.loop_depths``: the
 unpacker's shift, the copies' byte routing and the packer's shift chained at the design's clock).
 """
@@ -21,9 +21,7 @@ import numpy as np
 from simulator.designs import Im2colDesign
 from simulator.units.im2col_schedule import Im2colShape
 from simulator.units.program import READ_EXTRA_CYCLES, Axi, LoopRun, Program
-from simulator.units.source_depths import loop_depths, setup_cycles
-
-WRITE_ITERATION = 2
+from simulator.units.source_depths import loop_depths, setup_cycles, with_leads
 
 OUTER_LOOPS = {"window": "Channels"}
 FUNCTIONS = {"read": "read_input", "window": "window", "write": "write_output"}
@@ -109,11 +107,11 @@ def im2col_program(design: Im2colDesign, shape: Im2colShape) -> Program:
         "WriteOutput",
         out_words,
         1,
-        WRITE_ITERATION,
+        depths["WriteOutput"],
         reads="out_words",
         axi=Axi("out", True, _bursts(design, out_words)),
     )
-    return Program(
+    program = Program(
         "im2col",
         {"read": (read,), "window": tuple(window), "write": (write,)},
         {"in_words": None, "out_words": None},
@@ -121,6 +119,7 @@ def im2col_program(design: Im2colDesign, shape: Im2colShape) -> Program:
         functions=FUNCTIONS,
         setup_cycles=setup_cycles(design),
     )
+    return with_leads(program, design)
 
 
 __all__ = ["OUTER_LOOPS", "im2col_program"]

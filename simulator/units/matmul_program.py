@@ -16,12 +16,10 @@ step unless B is a single tile.
 - requantize: per output tile, ``LoadBias`` (one per row, read again per band of TILE_U rows;
   or one per column, read once) and ``RequantizeRows``; store: ``GatherOut`` and ``WriteBand``
   (a band's words into a stream); write_output: ``WriteOut``, every word of out in one burst train.
-Iteration latencies (cycles from an iteration's issue to its last write):
-- GatherOut: 2 (stream read, buffer write);
-- ComputeBeats: 1 (stream read) + mac_latency_cycles (DSP pipeline) + ceil(log2 tile_v)
-  (adder tree over the depth) + 2 (zero-point correction or partial-sum update, stream write);
-- RequantizeRows: requant_latency_cycles + 2 (stream read, stream write);
-- ReadRows, LoadBias: mem_latency_cycles + 2; WriteBand, WriteOut: 2.
+Iteration latencies (cycles from an iteration's issue to its last write): ReadRows and
+LoadBias, which read the AXI port, mem_latency_cycles + 2 (request, data, store); every other
+loop its pipeline depth as read from the C++ for the design (``source_depths.loop_depths``),
+and every run's lead (the straight-line states before it) and the top's argument check too.
 """
 
 from __future__ import annotations
@@ -41,10 +39,9 @@ from simulator.layout import (
     bias_words,
 )
 from simulator.units.program import READ_EXTRA_CYCLES, Axi, LoopRun, Program
+from simulator.units.source_depths import loop_depths, setup_cycles, with_leads
 
 PARTIAL_DISTANCE = 4  # beats a step that writes partial sums lasts at least (matmul.cpp partial_distance)
-BUFFER_ITERATION = 2
-WRITE_ITERATION = 2
 
 # The loops of the loads' fetch (Program.folded).
 FETCH_LOOPS = ("FetchRuns", "FetchRun")
@@ -239,11 +236,6 @@ def _load(design, port: str, stream: str, rows, restart: np.ndarray, window: int
     return run, {"FetchRuns": (len(counts),), "FetchRun": tuple(counts.tolist())}
 
 
-def stream_a_iteration(design: MatmulDesign) -> int:
-    """Iteration latency of ComputeBeats (module docstring)."""
-    return 1 + design.mac_latency_cycles + math.ceil(math.log2(design.tile_v)) + 2
-
-
 def compute_beats(walk: list[Step]) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """(beats, A rows' beats, B rows' beats, accumulator rows' beats) of ComputeBeats: the
     first tile latches alone, then step s takes max(its A rows, the next tile's depth) beats,
@@ -285,12 +277,13 @@ def matmul_program(design: MatmulDesign, u: int, v: int, w: int, *, bias: bool =
     load_a, fetch_a = _load(design, "a", "a_rows", a, a_restart, design.a_ring_words, design.a_buffer_bytes)
     load_b, fetch_b = _load(design, "b", "b_rows", b, b_restart, design.b_ring_words, design.b_buffer_bytes)
     beats, a_at, b_at, acc_at = compute_beats(walk)
+    depths = loop_depths(design)
     assert len(a_at) == len(a[0]) and len(b_at) == len(b[0])  # the two walks agree
     compute = LoopRun(
         "ComputeBeats",
         beats,
         1,
-        stream_a_iteration(design),
+        depths["ComputeBeats"],
         reads=("a_rows", "b_rows"),
         read_items=(len(a[0]), len(b[0])),
         writes="acc_rows",
@@ -321,26 +314,31 @@ def matmul_program(design: MatmulDesign, u: int, v: int, w: int, *, bias: bool =
                 "RequantizeRows",
                 step.rows * chunks,
                 1,
-                design.requant_latency_cycles + 2,
+                depths["RequantizeRows"],
                 reads="acc_rows",
                 writes="out_rows",
                 read_items=step.rows,
                 write_items=step.rows,
             )
         )
-        store.append(LoopRun("GatherOut", step.rows, 1, BUFFER_ITERATION, reads="out_rows"))
+        store.append(LoopRun("GatherOut", step.rows, 1, depths["GatherOut"], reads="out_rows"))
         if step.tk == math.ceil(w / design.tile_w) - 1:
             joined = carried + step.rows * w
             last = index == len(out_tiles) - 1
             n_words = -(-joined // design.bytes_per_beat) if last else joined // design.bytes_per_beat
             carried = joined % design.bytes_per_beat
-            store.append(LoopRun("WriteBand", n_words, 1, WRITE_ITERATION, writes="out_words"))
+            store.append(LoopRun("WriteBand", n_words, 1, depths["WriteBand"], writes="out_words"))
     out_words = -(-u * w // design.bytes_per_beat)
     write_out = LoopRun(
-        "WriteOut", out_words, 1, WRITE_ITERATION, reads="out_words", axi=Axi("out", True, _bursts(design, out_words))
+        "WriteOut",
+        out_words,
+        1,
+        depths["WriteOut"],
+        reads="out_words",
+        axi=Axi("out", True, _bursts(design, out_words)),
     )
     depth = design.n_buffers
-    return Program(
+    program = Program(
         "matmul",
         {
             "load_a": (load_a,),
@@ -353,7 +351,9 @@ def matmul_program(design: MatmulDesign, u: int, v: int, w: int, *, bias: bool =
         {"a_rows": None, "b_rows": None, "acc_rows": None, "out_rows": depth, "out_words": None},
         outer={"requantize": ("RequantizeTiles", len(out_tiles)), "store": ("StoreTiles", len(out_tiles))},
         folded={label: fetch_a.get(label, ()) + fetch_b.get(label, ()) for label in {*fetch_a, *fetch_b}},
+        setup_cycles=setup_cycles(design),
     )
+    return with_leads(program, design)
 
 
 __all__ = [
@@ -367,6 +367,5 @@ __all__ = [
     "row_reads",
     "steps",
     "host_layout",
-    "stream_a_iteration",
     "whole_words",
 ]

@@ -11,7 +11,8 @@ source and the trip counts against gcov counts of the compiled C++.
 Timing of one run that starts at cycle s (Vitis HLS UG1399, "Pipelining Loops"): iteration i
 issues at s + i * II and its result is ready at s + i * II + iteration latency; the run ends
 at s + (trips - 1) * II + iteration latency; the next run of the process starts one cycle
-later (the state that leaves the loop). Two things can delay a run:
+later (the state that leaves the loop), after the run's ``lead``: the straight-line states of
+the C++ between the two loops (``source_depths.with_leads``). Two things can delay a run:
 - streams: iteration i of a run that reads items k0 .. k0 + trips - 1 of a stream cannot
   issue before item k0 + i is ready, so s >= max_i(ready(k0 + i) - i * II) (items are
   produced by a writer's iterations, at their ready cycles);
@@ -73,6 +74,7 @@ class LoopRun:
     read_at: tuple[np.ndarray | None, ...] | None = field(default=None, compare=False)
     write_at: np.ndarray | None = field(default=None, compare=False)
     axi_at: np.ndarray | None = field(default=None, compare=False)  # the iteration of every word read
+    lead: int = 0  # cycles of straight-line code between the previous run's exit and this run's start
 
     def read_positions(self, index: int) -> np.ndarray | None:
         """Iterations of the items of read stream ``index``, or None (spread evenly)."""
@@ -149,7 +151,10 @@ class Timing:
 
     def process_busy(self) -> dict[str, int]:
         """Cycles each process spends in its loops (its interval in a DATAFLOW region)."""
-        return {name: sum(end - start + EXIT_CYCLES for _, start, end in runs) for name, runs in self.runs.items()}
+        return {
+            name: sum(run.lead + end - start + EXIT_CYCLES for run, start, end in runs)
+            for name, runs in self.runs.items()
+        }
 
 
 __all__ = [

@@ -7,13 +7,30 @@ flags at its clock and part, so the static view, the SimPy model and the estimat
 source share one description of those loops. The depth does not depend on the AXI adapter's
 latency, outstanding requests or burst length (the m_axi latency is a separate step of a
 burst; the models charge it themselves), so designs that differ only there share one reading.
+
+The straight-line states of each process come from the same reading (``process_gaps``): the
+cycles from a process's start to its first loop, and from one loop's exit to the next loop's
+first iteration (the states between them in their body, or, where the next iteration of an
+outer loop begins, the states after the last loop of its body, the outer loop's own state
+and the states before the first). ``with_leads`` sets them as each run's ``lead``.
+
+A reading takes about two seconds per distinct build. Work over many designs at once (a
+design-space sweep, the property tests) can take, within ``reference_readings()``, each design's
+depths and leads from its kernel's reference design (the default, at the design's clock and
+part): the loop structure, trip counts and AXI behaviour stay the design's own, the pipeline
+depths (a few to a few tens of cycles a loop run) the reference build's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from functools import cache
 
 from simulator.designs import Im2colDesign, MatmulDesign
+from simulator.units.program import Program
 
 # -D flags that leave every pipelined loop's body unchanged (they size the AXI adapter only)
 ADAPTER_FLAGS = ("AXI_LATENCY", "AXI_OUTSTANDING", "AXI_BURST_BEATS")
@@ -31,16 +48,120 @@ def setup_cycles(design: MatmulDesign | Im2colDesign) -> int:
     return _read(design)[1]
 
 
-def _read(design: MatmulDesign | Im2colDesign) -> tuple[tuple[tuple[str, int], ...], int]:
+@dataclass(frozen=True, slots=True)
+class Gaps:
+    """Straight-line cycles of one process, by its pipelined loops' labels."""
+
+    first: dict[str, int]  # from the process's start to the loop's first iteration
+    between: dict[tuple[str, str], int]  # from one loop's exit to the next loop's first iteration
+
+
+def process_gaps(design: MatmulDesign | Im2colDesign, function: str) -> Gaps:
+    """The straight-line states of the C++ process ``function`` of the design's kernel."""
+    return _read(design)[2][function]
+
+
+def with_leads(program: Program, design: MatmulDesign | Im2colDesign) -> Program:
+    """``program`` with every run's ``lead`` read from the C++ (``process_gaps``)."""
+    processes = {}
+    for process, runs in program.processes.items():
+        gaps = process_gaps(design, program.functions.get(process, process))
+        leads, previous = [], None
+        for run in runs:
+            gap = (
+                gaps.first
+                if previous is None
+                else {label: gaps.between.get((previous, label), 0) for label in gaps.first}
+            )
+            leads.append(replace(run, lead=gap.get(run.label, 0)))
+            previous = run.label
+        processes[process] = tuple(leads)
+    return replace(program, processes=processes)
+
+
+_REFERENCE: ContextVar[bool] = ContextVar("reference_readings", default=False)
+
+
+@contextmanager
+def reference_readings() -> Iterator[None]:
+    """Within: every design is read as its kernel's reference design at its clock and part
+    (module docstring)."""
+    token = _REFERENCE.set(True)
+    try:
+        yield
+    finally:
+        _REFERENCE.reset(token)
+
+
+def _read(design: MatmulDesign | Im2colDesign):
+    if _REFERENCE.get():
+        design = type(design)(clock_mhz=design.clock_mhz, part=design.part)
     kind = "matmul" if isinstance(design, MatmulDesign) else "im2col"
     flags = tuple(sorted((name, value) for name, value in design.cpp_defines().items() if name not in ADAPTER_FLAGS))
     return _depths(kind, flags, 1000.0 / design.clock_mhz, design.part)
 
 
+class _Walk:
+    """The pipelined loops of one process in the order its body runs them (an outer loop's body
+    twice: its first iteration and the next), each at the op cycles passed before it; an outer
+    loop's span, which a run of no iterations skips but for its exit test."""
+
+    def __init__(self) -> None:
+        self.reached: list[tuple[str, int]] = []  # (label, op cycles before it)
+        self.spans: list[tuple[int, int, int]] = []  # outer loops: (first, end) in reached, cycles inside
+        self.clock = 0
+
+    def gaps(self) -> Gaps:
+        """Op cycles from the start to each loop, and from a loop to each loop reached after it
+        (the loops between may be skipped: a conditional loop the program does not run)."""
+        first: dict[str, int] = {}
+        between: dict[tuple[str, str], int] = {}
+        for index, (label, at) in enumerate(self.reached):
+            first.setdefault(label, at)
+            for offset, (later, later_at) in enumerate(self.reached[index + 1 :], index + 1):
+                # an outer loop wholly between the two ran no iteration: only its exit test
+                skipped = sum(cycles - 1 for lo, hi, cycles in self.spans if index < lo and hi <= offset)
+                between.setdefault((label, later), later_at - at - skipped)
+        return Gaps(first, between)
+
+    def body(self, nodes: list[dict]) -> None:
+        for node in nodes:
+            if "op" in node:
+                self.clock += 0 if node["op"] == "m_axi latency" else int(node["latency"])  # charged by the AXI model
+            elif node.get("pipeline_ii") is not None:
+                self.reached.append((node["loop"], self.clock))
+            elif "loop" in node:
+                # an outer loop: its first iteration, its iteration state and the next iteration,
+                # then its exit state (straight-line code only: every iteration)
+                before = (len(self.reached), self.clock)
+                self.body(node.get("body", []))
+                if len(self.reached) == before[0]:
+                    self.clock = before[1] + int(node["trip_count"]) * (self.clock - before[1] + 1) + 1
+                    continue
+                self.clock += 1
+                self.body(node.get("body", []))
+                self.clock += 1
+                self.spans.append((before[0], len(self.reached), self.clock - before[1]))
+            else:
+                self.body(node.get("body", []))
+
+
+def _gaps(process: dict) -> Gaps:
+    if process.get("kind") == "dataflow":  # a process of sub-processes: each its own walk
+        first: dict[str, int] = {}
+        between: dict[tuple[str, str], int] = {}
+        for child in process.get("body", []):
+            inner = _gaps(child)
+            first.update(inner.first)
+            between.update(inner.between)
+        return Gaps(first, between)
+    walk = _Walk()
+    walk.body(process.get("body", []))
+    return walk.gaps()
+
+
 @cache
-def _depths(
-    kind: str, flags: tuple[tuple[str, int], ...], clock_ns: float, part: str
-) -> tuple[tuple[tuple[str, int], ...], int]:
+def _depths(kind: str, flags: tuple[tuple[str, int], ...], clock_ns: float, part: str):
     from simulator.hls_source import read_source_verdicts
     from simulator.sw_emu_build import HLS_SRC
 
@@ -66,7 +187,12 @@ def _depths(
         if "op" not in child:
             break
         setup += int(child["latency"])
-    return tuple(sorted(found.items())), setup
+    processes = {}
+    for child in read.nest.get("body", []):
+        if child.get("kind") == "dataflow":  # the region: its processes
+            processes = {process["region"]: _gaps(process) for process in child.get("body", []) if "region" in process}
+            break
+    return tuple(sorted(found.items())), setup, processes
 
 
-__all__ = ["ADAPTER_FLAGS", "loop_depths", "setup_cycles"]
+__all__ = ["ADAPTER_FLAGS", "Gaps", "loop_depths", "process_gaps", "reference_readings", "setup_cycles", "with_leads"]

@@ -56,7 +56,18 @@ class _Flat:
                 if run.axi is not None:
                     axi, beats = (2, sum(run.axi.bursts)) if run.axi.write else (1, 0)
                 table.append(
-                    (run.trips, run.ii, run.iteration, run.latency, run.n_written, writes, write_at, axi, beats)
+                    (
+                        run.trips,
+                        run.ii,
+                        run.iteration,
+                        run.latency,
+                        run.n_written,
+                        writes,
+                        write_at,
+                        axi,
+                        beats,
+                        run.lead,
+                    )
                 )
                 for position, (name, count) in enumerate(run.read_streams()):
                     at = run.read_positions(position)
@@ -67,8 +78,9 @@ class _Flat:
                     reads.append((names.setdefault(name, len(names)), count, offset))
                 read_ptr.append(len(reads))
         self.process = np.asarray(processes, np.int64)
-        # trips, ii, iteration, latency, items written, stream written, write_at, axi (1 read, 2 write), beats
-        self.run = np.asarray(table, np.int64).reshape(-1, 9)
+        # trips, ii, iteration, latency, items written, stream written, write_at, axi (1 read, 2 write),
+        # beats, lead
+        self.run = np.asarray(table, np.int64).reshape(-1, 10)
         self.read_ptr = np.asarray(read_ptr, np.int64)
         self.reads = np.asarray(reads, np.int64).reshape(-1, 3)
         self.positions = np.asarray(positions[1:], np.int64)
@@ -100,7 +112,7 @@ def _fixpoint(process, run, read_ptr, reads, positions, depth, mem_latency, max_
             if r == 0 or process[r] != process[r - 1]:
                 clock = 0
             trips, ii = run[r, 0], run[r, 1]
-            start = clock
+            start = clock + run[r, 9]
             for j in range(read_ptr[r], read_ptr[r + 1]):
                 s, items, at = reads[j, 0], reads[j, 1], reads[j, 2]
                 k0 = read_index[s]

@@ -14,6 +14,7 @@ import dataclasses
 from collections import deque
 
 import numpy as np
+import pytest
 import simpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -23,6 +24,7 @@ from simulator.designs import AXI_PORTS, BUFFERING, DATAFLOWS, Im2colDesign, Mat
 from simulator.numerics import ROUNDING_MODES, im2col_reference, qmatmul_reference
 from simulator.results import Trace
 from simulator.scalesim import ScaleSimLayer, scalesim_total_cycles, simulate_scalesim_layer
+from simulator.units import source_depths
 from simulator.units.axi import AxiChannel, ChannelTwin
 from simulator.units.im2col import (
     Im2colShape,
@@ -37,6 +39,16 @@ from tests.strategies import im2col_cases, matmul_cases
 
 AXI_WIDTHS = (32, 64, 128, 256, 512, 1024)
 AGREEMENT_EXAMPLES = 120
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_reading_per_kernel():
+    """The properties here are of the loop programs' composition, whatever the depths: every
+    drawn design takes the pipeline depths and leads of its kernel's reference design (reading
+    the C++ of each of hundreds of drawn designs would take seconds apiece; the reading of a
+    design's own C++ is tested in tests/unit)."""
+    with source_depths.reference_readings():
+        yield
 
 
 @st.composite
@@ -125,8 +137,9 @@ def test_matmul_static_equals_simpy_where_nothing_contends(case):
 
 def test_single_buffered_streams_stall_the_requantizer():
     """One tile in the out_rows stream: requantize cannot run a tile ahead while store holds
-    the previous one, so it stalls (both views count it)."""
-    design = MatmulDesign(buffering="single", tile_u=4, tile_v=4, tile_w=4, mem_latency_cycles=1)
+    the previous one, so it stalls (both views count it): with 4-byte words store writes a
+    band a row a beat after gathering it, slower than requantize's row a beat."""
+    design = MatmulDesign(buffering="single", tile_u=4, tile_v=4, tile_w=4, mem_latency_cycles=1, axi_width_bits=32)
     single = run_matmul_des(design, 16, 4, 4)
     ping_pong = run_matmul_des(dataclasses.replace(design, buffering="ping_pong"), 16, 4, 4)
     assert single.latency_cycles >= ping_pong.latency_cycles

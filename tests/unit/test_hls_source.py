@@ -1116,3 +1116,24 @@ def test_a_burst_across_a_nest_is_reported_below_an_outer_loop_of_one_trip(tmp_p
     )
     (burst,) = read_source_verdicts(kernel, "plane", tool="vitis_hls:2023.2").bursts
     assert burst.inferred and burst.loop == "Row" and burst.length == 128
+
+
+@pytest.mark.slow
+def test_the_simpy_model_and_the_source_reading_agree_at_the_spec_shapes():
+    """The loop programs take every depth and lead from the source reading of the C++, so the
+    SimPy model comes within 3 % of the source's estimate; that estimate stays within 2x (matmul)
+    and 1.3x (im2col) of the memory-bound limit."""
+    from simulator.designs import Im2colDesign, MatmulDesign
+    from simulator.kernel_source import source_schedule
+    from simulator.units.im2col import Im2colShape, run_im2col_des
+    from simulator.units.matmul import run_matmul_des
+
+    matmul = run_matmul_des(MatmulDesign(), 64, 32, 64)
+    im2col = run_im2col_des(Im2colDesign(), Im2colShape(3, 32, 32, 3, 3))
+    for result, design, shape, bound in (
+        (matmul, MatmulDesign(), (64, 32, 64), 2.0),
+        (im2col, Im2colDesign(), (3, 32, 32, 3, 3), 1.3),
+    ):
+        source = source_schedule(design, shape).latency_cycles
+        assert abs(result.latency_cycles - source) <= 0.03 * source, (shape, result.latency_cycles, source)
+        assert source <= bound * result.memory_bound_cycles, (shape, source, result.memory_bound_cycles)

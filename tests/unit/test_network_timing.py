@@ -157,7 +157,8 @@ def test_cpp_runs_the_mapped_baseline_export_like_numba_on_200_images(export):
 
 def test_per_channel_layers_are_timed_reading_three_words_per_channel():
     """A per-channel layer's call carries (bias, M0, n) per channel on the bias port (the
-    kernel's layout_channel_scales): its LoadBias reads three times the words."""
+    kernel's layout_channel_scales): its LoadBias reads three times the words, each call timed
+    by the kernel's own model."""
     from simulator.layout import LAYOUT_CHANNEL_SCALES
     from simulator.mapping import LayerMapping
     from tests.unit.test_export import per_channel_network
@@ -174,4 +175,6 @@ def test_per_channel_layers_are_timed_reading_three_words_per_channel():
         one = run_matmul_des(design, *row.matmul_shape, bias=True, layout=mapping.layout | LAYOUT_CHANNEL_SCALES)
         assert row.matmul_cycles == row.calls * one.latency_cycles >= plain.matmul_cycles
         assert row.bytes["bias"] == 3 * plain.bytes["bias"]
-    assert channel.latency_cycles > layer.latency_cycles
+    # the extra words load while the PE array works on the first tile: never faster, and on these
+    # small layers no slower (the requantizer waits for its first accumulator rows either way)
+    assert channel.latency_cycles >= layer.latency_cycles

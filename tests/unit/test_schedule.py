@@ -9,7 +9,7 @@ from simulator.designs import Im2colDesign, MatmulDesign
 from simulator.kernel_schedule import kernel_schedule
 from simulator.nest_format import load_nest, parse_nest
 from simulator.schedule import estimate_nest
-from simulator.units.source_depths import loop_depths, setup_cycles
+from simulator.units.source_depths import loop_depths, process_gaps, setup_cycles
 
 
 def loop(name, trip, ii=None, iteration=None, body=()):
@@ -232,20 +232,43 @@ def test_matmul_kernel_schedule_worked_out_for_the_default_design():
     assert read_a.latency_cycles == 63 + 66 + 1  # + 1: the loop's exit state
     # B: 32 x 64 bytes = 32 words, read whole into the ring, one row per beat
     assert read_b.trip_count == 32 and read_b.latency_cycles == 31 + 66 + 1
-    # ComputeBeats: 32 beats latching B, then 32 A rows per step; iteration 1 + mac 4 + log2(32) + 2
+    # ComputeBeats: 32 beats latching B, then 32 A rows per step. The pipeline depths (D) and
+    # the straight-line states before each loop (its lead) are read from the C++ (source_depths)
+    depth = loop_depths(MatmulDesign())
+    lead = {name: process_gaps(MatmulDesign(), name) for name in ("load_a", "requantize", "store", "write_output")}
     beats = rows[("ComputeBeats", "compute")]
-    assert beats.trip_count == 32 + 2 * 32 and beats.iteration_latency == 12
-    # both streams deliver row m at 66 + m; ComputeBeats latches B row m at beat m and streams
-    # A row r at beat 32 + r, so it starts at 66 and ends at 66 + 95 + 12 = 173; accumulator
-    # row t (beat 32 + t) is ready at 110 + t
-    assert rows[("RequantizeRows", "RequantizeTiles")].latency_cycles == 2 * (31 + 8 + 1)  # one chunk of 64 lanes
+    assert beats.trip_count == 32 + 2 * 32 and beats.iteration_latency == depth["ComputeBeats"]
+    # both streams deliver row m at g + 66 + m (g: ReadRows' lead); ComputeBeats latches B row
+    # m at beat m and streams A row r at beat 32 + r, so it starts at c = g + 66; accumulator
+    # row t of step k (beat 32 (k + 1) + t) is ready at c + 32 (k + 1) + t + D
+    c = lead["load_a"].first["ReadRows"] + 66
+    acc = [c + 32 * (k + 1) + depth["ComputeBeats"] for k in (0, 1)]
+    assert rows[("RequantizeRows", "RequantizeTiles")].latency_cycles == 2 * (31 + depth["RequantizeRows"] + 1)
     assert rows[("WriteBand", "StoreTiles")].trip_count == 64  # 32 rows x 64 bytes per band, 2 bands
-    # requantize 110..149 and 150..189; GatherOut 118..151, WriteBand 152..185; GatherOut
-    # 186..219, WriteBand 220..253 into out_words, its last word read by WriteOut at 253, written
-    # at 254 and acknowledged one latency later: 318 (WriteOut, one burst train of 64 words)
+    # RequantizeRows (32 rows, one chunk of 64 lanes): tile k starts at its first row, or after
+    # the previous tile's exit and its lead; its rows are out at start + t + D
+    requant = [acc[0]]
+    requant.append(
+        max(acc[1], requant[0] + 31 + depth["RequantizeRows"] + 1 + lead["requantize"].between[("RequantizeRows",) * 2])
+    )
+    out_rows = [start + depth["RequantizeRows"] for start in requant]
+    # GatherOut takes a tile's rows as they come; WriteBand follows its exit and lead, its words
+    # ready at start + q + D
+    store = lead["store"].between
+    gather = [out_rows[0]]
+    band = [gather[0] + 31 + depth["GatherOut"] + 1 + store[("GatherOut", "WriteBand")]]
+    gather.append(max(out_rows[1], band[0] + 31 + depth["WriteBand"] + 1 + store[("WriteBand", "GatherOut")]))
+    band.append(gather[1] + 31 + depth["GatherOut"] + 1 + store[("GatherOut", "WriteBand")])
+    # WriteOut (one burst train of 64 words) reads word q when it is ready: q < 32 from the
+    # first band, the rest from the second; its last beat goes at start + 64 and is acknowledged
+    # one latency later, after the top's argument check
+    words = [band[0] + q + depth["WriteBand"] for q in range(32)] + [
+        band[1] + q + depth["WriteBand"] for q in range(32)
+    ]
+    write = max(lead["write_output"].first["WriteOut"], *(ready - q for q, ready in enumerate(words)))
     assert rows[("WriteOut", "write_output")].trip_count == 64
-    assert report.latency_cycles == 318
-    assert report.interval_cycles == rows[("store", "matmul")].latency_cycles == 136
+    assert report.latency_cycles == write + 64 + 64 + setup_cycles(MatmulDesign())
+    assert report.interval_cycles == rows[("store", "matmul")].latency_cycles
 
 
 def _with_parents(report):
@@ -269,15 +292,19 @@ def test_im2col_kernel_schedule_worked_out_for_the_spec_shape():
     assert rows["EmitRows"].trip_count == 9 * 16  # the last channel
     assert rows["WriteOutput"].trip_count == 432
     # window is the busiest process: (33 + FillRows' depth + 1) + 2 x (143 + Overlap's depth + 1)
-    # + (143 + EmitRows' depth + 1), the depths read from the C++ (source_depths)
+    # + (143 + EmitRows' depth + 1), the depths read from the C++ (source_depths), and the
+    # straight-line states before each loop (its lead), from the same reading
     depths = loop_depths(Im2colDesign())
+    gaps = process_gaps(Im2colDesign(), "window")
     assert rows["FillRows"].iteration_latency == depths["FillRows"] > 1
     fill, overlap, emit = 33 + depths["FillRows"] + 1, 143 + depths["Overlap"] + 1, 143 + depths["EmitRows"] + 1
-    assert rows["window"].latency_cycles == fill + 2 * overlap + emit
+    leads = gaps.first["FillRows"] + gaps.between[("FillRows", "Overlap")] + gaps.between[("Overlap", "Overlap")]
+    leads += gaps.between[("Overlap", "EmitRows")]
+    assert rows["window"].latency_cycles == fill + 2 * overlap + emit + leads
     assert report.interval_cycles == rows["window"].latency_cycles
-    # the top's check, the first input word 66 cycles in, the window, then the last word and its
-    # write response
-    before = setup_cycles(Im2colDesign()) + 66 + rows["window"].latency_cycles
+    # the top's check, the first input word 66 cycles in, the window (its first lead runs while
+    # the word comes), then the last word and its write response
+    before = setup_cycles(Im2colDesign()) + 66 + rows["window"].latency_cycles - gaps.first["FillRows"]
     assert before + 60 <= report.latency_cycles <= before + 66
 
 

@@ -17,6 +17,7 @@ from cnnacc.main import main
 from simulator.designs import MatmulDesign
 from simulator.sweep import SpecError, parse_spec, read_spec, run_sweep
 from simulator.units.matmul import analytic_matmul, run_matmul_des
+from simulator.units.source_depths import reference_readings
 
 SPEC = {
     "shape": [40, 24, 48],
@@ -34,12 +35,18 @@ def test_rows_are_the_models_numbers_in_design_order():
         (8, 16, 512),
         (8, 32, 128),
     ]
-    for row in rows[::5]:
-        design = MatmulDesign(tile_u=row["tile_u"], tile_w=row["tile_w"], axi_width_bits=row["axi_width_bits"])
-        assert row["latency_cycles"] == analytic_matmul(design, 40, 24, 48).latency_cycles
-    des = run_sweep(parse_spec(SPEC | {"model": "des"}), scheduler="synchronous").rows
-    design = MatmulDesign(tile_u=8, tile_w=16, axi_width_bits=128)
-    assert des[0]["latency_cycles"] == run_matmul_des(design, 40, 24, 48).latency_cycles
+    with reference_readings():  # the sweep's default depths: the reference build's
+        for row in rows[::5]:
+            design = MatmulDesign(tile_u=row["tile_u"], tile_w=row["tile_w"], axi_width_bits=row["axi_width_bits"])
+            assert row["latency_cycles"] == analytic_matmul(design, 40, 24, 48).latency_cycles
+        des = run_sweep(parse_spec(SPEC | {"model": "des"}), scheduler="synchronous").rows
+        design = MatmulDesign(tile_u=8, tile_w=16, axi_width_bits=128)
+        assert des[0]["latency_cycles"] == run_matmul_des(design, 40, 24, 48).latency_cycles
+    # depths "source": each design's own C++ read (one build here)
+    own = parse_spec(SPEC | {"fields": {"tile_u": [8]}, "depths": "source"})
+    design = MatmulDesign(tile_u=8)
+    row = run_sweep(own, scheduler="synchronous").rows[0]
+    assert row["latency_cycles"] == analytic_matmul(design, 40, 24, 48).latency_cycles
 
 
 def test_random_sampling_is_seeded():
@@ -82,6 +89,7 @@ def test_any_span_of_designs_is_decoded_alone_the_same_whatever_the_chunking(sam
         ({"fields": {"buffering": ["triple"]}}, "field buffering: 'triple' is not one of"),
         ({"shape": [40, 24, 0]}, "shape w = 0 is out of range; allowed [1, 4096]"),
         ({"model": "spice"}, "model 'spice' is not one of"),
+        ({"depths": "guessed"}, "depths 'guessed' is not one of"),
         ({"colour": 1}, "unknown key 'colour'"),
     ],
 )

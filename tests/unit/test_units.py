@@ -24,7 +24,7 @@ from simulator.units.im2col import (
 )
 from simulator.units.matmul import analytic_matmul, run_matmul_des, simulate_matmul
 from simulator.units.pe_array import fold_plan
-from simulator.units.source_depths import loop_depths, setup_cycles
+from simulator.units.source_depths import loop_depths, process_gaps, setup_cycles
 
 # 4 bytes per beat, 10-cycle memory, 4 x 4 x 4 tiles (a 4 x 4 PE array), 4 requantization lanes.
 TINY = MatmulDesign(
@@ -99,44 +99,66 @@ def test_simpy_channel_matches_its_twin():
 
 
 def test_matmul_one_tile_timeline_on_separate_ports():
-    # ReadRows of A and of B: 4 words, one row each, iteration L + 2 = 12: 0..15, rows ready at
-    # 12..15. ComputeBeats: 4 beats latching B (rows at beats 0..3), then 4 streaming A (beats
-    # 4..7); 8 trips, iteration 1 + 2 + log2 4 + 2 = 7: B row m ready at 12 + m starts it at 12,
-    # it ends at 12 + 7 + 7 = 26, out rows ready at 12 + 4 + m + 7 = 23..26. RequantizeRows
-    # (iteration 3 + 2) 23..31; GatherOut 28..33; WriteBand 34..39 into out_words, its words
-    # ready at 36..39; WriteOut 36..41, its last beat at 40 acknowledged at 50.
+    # The pipeline depths D and the leads (straight-line states before each loop, g) are the
+    # C++'s, read by hls-estimate for the design. ReadRows of A and of B: lead g, 4 words, one
+    # row each, iteration L + 2 = 12: rows ready at g + 12 .. g + 15. ComputeBeats: 4 beats
+    # latching B (rows at beats 0..3), then 4 streaming A (beats 4..7); B row m ready at
+    # g + 12 + m starts it at s = g + 12 (its own lead is shorter); acc rows ready at
+    # s + 4 + m + D. RequantizeRows (4 trips) starts at the first, its rows out at + m + D;
+    # GatherOut starts at the first; WriteBand after GatherOut's exit and its lead; WriteOut
+    # at WriteBand's first word; its last beat 4 cycles after its start, acknowledged L
+    # later; the top's argument check (setup) comes before the region.
     design = dataclasses.replace(TINY, axi_ports="separate")
+    depth = loop_depths(design)
+    lead = {name: process_gaps(design, name).first for name in ("load_a", "compute", "requantize", "store")}
+    load = (lead["load_a"]["ReadRows"], lead["load_a"]["ReadRows"] + 3 + 12)
+    compute_start = load[0] + 12
+    assert lead["compute"]["ComputeBeats"] <= compute_start
+    compute = (compute_start, compute_start + 7 + depth["ComputeBeats"])
+    requantize = (compute_start + 4 + depth["ComputeBeats"],) * 2
+    requantize = (requantize[0], requantize[0] + 3 + depth["RequantizeRows"])
+    gather = (requantize[0] + depth["RequantizeRows"],) * 2
+    gather = (gather[0], gather[0] + 3 + depth["GatherOut"])
+    band_start = gather[1] + 1 + process_gaps(design, "store").between[("GatherOut", "WriteBand")]
+    band = (band_start, band_start + 3 + depth["WriteBand"])
+    write = (band[0] + depth["WriteBand"], band[0] + depth["WriteBand"] + 3 + depth["WriteOut"])
     expected = [
-        ("compute", 12, 26),
-        ("load_a", 0, 15),
-        ("load_b", 0, 15),
-        ("requantize", 23, 31),
-        ("store", 28, 33),
-        ("store", 34, 39),
-        ("write_output", 36, 41),
+        ("compute", *compute),
+        ("load_a", *load),
+        ("load_b", *load),
+        ("requantize", *requantize),
+        ("store", *gather),
+        ("store", *band),
+        ("write_output", *write),
     ]
+    latency = write[0] + 4 + 10 + setup_cycles(design)
     for run in (run_matmul_des, analytic_matmul):
         spans, stalls, result = timeline(run, design, 4, 4, 4)
-        assert (spans, stalls, result.latency_cycles) == (expected, [], 50)
+        assert (spans, stalls, result.latency_cycles) == (expected, [], latency)
 
 
 def test_matmul_shared_port_serves_b_after_a():
-    # B's words follow A's on the shared read bus: they arrive at 14..17 instead of 10..13, so
-    # ReadRows of B stalls 4 cycles (15 to 19) and its rows are ready at 16..19; ComputeBeats
-    # latches B row m at beat m, so it starts at 16, 4 cycles late, and so does all after it.
+    # B's words follow A's on the shared read bus: they arrive 4 cycles later than on a port of
+    # their own, so ReadRows of B stalls 4 cycles at its end and its rows are ready 4 cycles
+    # late; ComputeBeats latches B row m at beat m, so it starts 4 cycles late, and so does all
+    # after it (the spans of the separate-ports timeline, above, moved by 4).
+    separate, _, alone = timeline(run_matmul_des, dataclasses.replace(TINY, axi_ports="separate"), 4, 4, 4)
     spans, stalls, result = timeline(run_matmul_des, dataclasses.replace(TINY, axi_ports="shared"), 4, 4, 4)
-    assert ("load_b", 0, 15) in spans and stalls == [("load_b", 15, 19)]
-    assert ("compute", 16, 30) in spans and ("store", 38, 43) in spans
-    assert result.latency_cycles == 54
-    assert analytic_matmul(TINY, 4, 4, 4).latency_cycles == 50  # the static view ignores it
+    load_b = next(span for span in separate if span[0] == "load_b")
+    assert load_b in spans and stalls == [("load_b", load_b[2], load_b[2] + 4)]
+    late = [(name, start + 4, end + 4) for name, start, end in separate if not name.startswith("load")]
+    assert [span for span in spans if not span[0].startswith("load")] == late
+    assert result.latency_cycles == alone.latency_cycles + 4
+    assert analytic_matmul(TINY, 4, 4, 4).latency_cycles == alone.latency_cycles  # the static view ignores it
 
 
 def test_matmul_single_buffer_stalls_the_requantizer_and_ping_pong_removes_it():
     # u = 16: four row tiles; with one tile in the out_rows stream, requantize cannot start
-    # tile k before store has gathered tile k - 1 (the stream that pairs runs one to one).
+    # tile k before store has gathered tile k - 1 (the stream that pairs runs one to one): it
+    # stalls whenever store is still gathering when its next tile's rows are ready.
     single = dataclasses.replace(TINY, axi_ports="separate", buffering="single", mem_latency_cycles=1)
     _, stalls, result = timeline(run_matmul_des, single, 16, 4, 4)
-    assert {stage for stage, _, _ in stalls} == {"requantize"} and len(stalls) == 3
+    assert {stage for stage, _, _ in stalls} == {"requantize"}
     _, stalls, faster = timeline(run_matmul_des, dataclasses.replace(single, buffering="ping_pong"), 16, 4, 4)
     assert stalls == [] and faster.latency_cycles <= result.latency_cycles
 
@@ -238,10 +260,15 @@ def test_im2col_timeline_worked_out():
     # beats and its depth e, its first word ready e cycles in; WriteOutput from then until two
     # cycles after EmitRows ends, its last beat acknowledged 9 cycles later (L - 1). The depths
     # are read from the C++ (source_depths).
+    # FillRows' lead (the straight-line states before it, read from the C++ too) is shorter
+    # than the wait for the word; EmitRows' (g) follows FillRows' exit.
     design = Im2colDesign(axi_width_bits=32, mem_latency_cycles=10, buffering="single")
     f, e = loop_depths(design)["FillRows"], loop_depths(design)["EmitRows"]
+    gaps = process_gaps(design, "window")
+    assert gaps.first["FillRows"] <= 11
     fill_end = 11 + 3 + f
-    emit = (fill_end + 1, fill_end + 1 + 8 + e)
+    emit_start = fill_end + 1 + gaps.between[("FillRows", "EmitRows")]
+    emit = (emit_start, emit_start + 8 + e)
     expected = [("read", 0, 12), ("window", 11, fill_end), ("window", *emit), ("write", emit[0] + e, emit[1] + 2)]
     # the top's argument check runs before the region (setup_cycles, from the C++)
     latency = emit[1] + 2 + 9 + setup_cycles(design)
