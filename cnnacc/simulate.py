@@ -41,7 +41,6 @@ FIELD_HELP: dict[str, tuple[str, str]] = {
     "fold_overlap": ("overlap consecutive folds (false: SCALE-Sim's model)", "true/false"),
     "mac_latency_cycles": ("pipeline depth of one PE (PE-array model; the C++'s depths are read from it)", "cycles"),
     "requant_lanes": ("accumulators requantized per cycle", "lanes"),
-    "requant_latency_cycles": ("pipeline depth of the requantizer", "cycles"),
     "max_w": ("widest output row of the store buffer (MATMUL_MAX_W)", "bytes"),
     "a_buffer_bytes": ("bytes of A read whole into the on-chip ring (MATMUL_A_BUFFER; 0: on demand)", "bytes"),
     "b_buffer_bytes": ("bytes of B read whole into the on-chip ring (MATMUL_B_BUFFER; 0: on demand)", "bytes"),

@@ -203,7 +203,6 @@ class MatmulDesign(_DesignMixin):
     mac_latency_cycles : pipeline depth of one PE in the PE-array model of SCALE-Sim's dataflows
         (units/pe_array.py); the C++ kernel's depths are read from its source
     requant_lanes : accumulators requantized per cycle
-    requant_latency_cycles : pipeline depth of the requantizer (64-bit multiply, shift, clamp)
     max_w : widest output row (w) the store's band buffer holds (MATMUL_MAX_W)
     a_buffer_bytes : bytes of A the load ring holds whole (MATMUL_A_BUFFER): an A that fits
         (the input of an FC layer, streamed once per column tile) is read once; 0: on demand
@@ -230,7 +229,6 @@ class MatmulDesign(_DesignMixin):
     fold_overlap: bool = True
     mac_latency_cycles: int = 4
     requant_lanes: int = 64
-    requant_latency_cycles: int = 6
     max_w: int = 1024
     a_buffer_bytes: int = 16384
     b_buffer_bytes: int = 32768
@@ -248,7 +246,6 @@ class MatmulDesign(_DesignMixin):
         "fold_overlap": (bool, False, True),
         "mac_latency_cycles": (int, 1, 32),
         "requant_lanes": (int, 1, 1024),
-        "requant_latency_cycles": (int, 1, 64),
         "max_w": (int, 1, 4096),
         "a_buffer_bytes": (int, 0, 262144),
         "b_buffer_bytes": (int, 0, 262144),

@@ -76,7 +76,6 @@ def matmul_designs(draw, covered: bool = False, ports=AXI_PORTS, buffering=BUFFE
         tile_w=draw(st.integers(4, 40)),
         mac_latency_cycles=draw(st.integers(1, 8)),
         requant_lanes=draw(st.integers(1, 64)),
-        requant_latency_cycles=draw(st.integers(1, 10)),
         buffering=draw(st.sampled_from(buffering)),
         rounding=draw(st.sampled_from(ROUNDING_MODES)),
     )

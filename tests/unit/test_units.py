@@ -34,9 +34,7 @@ TINY = MatmulDesign(
     tile_u=4,
     tile_v=4,
     tile_w=4,
-    mac_latency_cycles=2,
     requant_lanes=4,
-    requant_latency_cycles=3,
 )
 
 
