@@ -14,7 +14,8 @@ first iteration (the states between them in their body, or, where the next itera
 outer loop begins, the states after the last loop of its body, the outer loop's own state
 and the states before the first). ``with_leads`` sets them as each run's ``lead``.
 
-A reading takes about two seconds per distinct build. Work over many designs at once (a
+A reading takes about two seconds per distinct build, and is kept on disk (``cache_dir()/readings``,
+keyed by the build, the hls_src sources and the reader's code). Work over many designs at once (a
 design-space sweep, the property tests) can take, within ``reference_readings()``, each design's
 depths and leads from its kernel's reference design (the default, at the design's clock and
 part): the loop structure, trip counts and AXI behaviour stay the design's own, the pipeline
@@ -23,12 +24,16 @@ depths (a few to a few tens of cycles a loop run) the reference build's.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 
+from simulator import atomic
 from simulator.designs import Im2colDesign, MatmulDesign
 from simulator.units.program import Program
 
@@ -161,10 +166,31 @@ def _gaps(process: dict) -> Gaps:
 
 
 @cache
-def _depths(kind: str, flags: tuple[tuple[str, int], ...], clock_ns: float, part: str):
-    from simulator.hls_source import read_source_verdicts
-    from simulator.sw_emu_build import HLS_SRC
+def _code_digest() -> str:
+    """sha256 of the simulator's Python sources and stand-in headers (the reader and its tables)."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted([*root.rglob("*.py"), *(root / "hls_headers").rglob("*")]):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
+
+def _nest(kind: str, flags: tuple[tuple[str, int], ...], clock_ns: float, part: str) -> dict:
+    """The nest of the kernel's source reading, kept in ``cache_dir()/readings/`` under a key of
+    the build (flags, clock, part), every hls_src source and the reader's own code."""
+    from simulator.hls_source import read_source_verdicts
+    from simulator.sw_emu_build import HLS_SRC, cache_dir, fingerprint
+
+    key = hashlib.sha256(
+        json.dumps([kind, flags, clock_ns, part, fingerprint(dict(flags)), _code_digest()]).encode()
+    ).hexdigest()[:20]
+    path = cache_dir() / "readings" / f"{kind}-{key}.json"
+    if path.is_file():
+        try:
+            return json.loads(path.read_text())
+        except (OSError, json.JSONDecodeError):
+            pass  # unreadable: read the source again and replace it
     read = read_source_verdicts(
         HLS_SRC / kind / f"{kind}.cpp",
         f"{kind}_kernel",
@@ -173,6 +199,17 @@ def _depths(kind: str, flags: tuple[tuple[str, int], ...], clock_ns: float, part
         clock_ns=clock_ns,
         part=part,
     )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic.write_json(path, read.nest)
+    except OSError:
+        pass  # a read-only cache costs the next run a reading, nothing else
+    return read.nest
+
+
+@cache
+def _depths(kind: str, flags: tuple[tuple[str, int], ...], clock_ns: float, part: str):
+    nest = _nest(kind, flags, clock_ns, part)
     found: dict[str, int] = {}
 
     def walk(node: dict) -> None:
@@ -181,14 +218,14 @@ def _depths(kind: str, flags: tuple[tuple[str, int], ...], clock_ns: float, part
         for child in node.get("body", []):
             walk(child)
 
-    walk(read.nest)
+    walk(nest)
     setup = 0  # the top's statements before its first region or loop
-    for child in read.nest.get("body", []):
+    for child in nest.get("body", []):
         if "op" not in child:
             break
         setup += int(child["latency"])
     processes = {}
-    for child in read.nest.get("body", []):
+    for child in nest.get("body", []):
         if child.get("kind") == "dataflow":  # the region: its processes
             processes = {process["region"]: _gaps(process) for process in child.get("body", []) if "region" in process}
             break

@@ -421,3 +421,22 @@ def test_bad_arguments_are_rejected_with_clear_messages(call, exception, fragmen
     with pytest.raises(exception) as info:
         call()
     assert fragment in str(info.value)
+
+
+def test_source_readings_are_kept_on_disk_and_a_damaged_one_is_read_again(tmp_path, monkeypatch):
+    """A kernel's source reading (about two seconds) is kept under the cache folder, keyed by
+    its build; a damaged file is read from the source again and replaced."""
+    from simulator.units import source_depths
+
+    monkeypatch.setenv("CNNACC_CACHE_DIR", str(tmp_path))
+    design = Im2colDesign()
+    flags = tuple(sorted((k, v) for k, v in design.cpp_defines().items() if k not in source_depths.ADAPTER_FLAGS))
+    nest = source_depths._nest("im2col", flags, 1000.0 / design.clock_mhz, design.part)
+    (kept,) = (tmp_path / "readings").glob("im2col-*.json")
+    assert json.loads(kept.read_text()) == nest
+    kept.write_text('{"region": ')  # cut short
+    assert source_depths._nest("im2col", flags, 1000.0 / design.clock_mhz, design.part) == nest
+    assert json.loads(kept.read_text()) == nest
+    # another clock is another build
+    source_depths._nest("im2col", flags, 2.0, design.part)
+    assert len(list((tmp_path / "readings").glob("im2col-*.json"))) == 2
