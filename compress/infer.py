@@ -35,7 +35,7 @@ def infer_export(
     export on ``design`` (a MatmulDesign; default the reference design) for batches of
     ``batch`` images (estimates). A design whose tiles differ from the export's layout is
     refused (ValueError) before anything runs."""
-    check_choice("infer", "engine", engine, ENGINES)
+    check_choice("infer: engine", engine, ENGINES)
     check_int("infer", "batch", batch, 1, BATCH_MAX)
     net = load_network(path)
     timing = network_timing(net, design, batch=batch).to_json()

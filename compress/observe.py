@@ -45,8 +45,8 @@ class QuantSpec:
     percentile: float = 99.99
 
     def __post_init__(self) -> None:
-        numerics.check_choice("QuantSpec", "scheme", self.scheme, SCHEMES)
-        numerics.check_choice("QuantSpec", "range", self.range, RANGES)
+        numerics.check_choice("QuantSpec: scheme", self.scheme, SCHEMES)
+        numerics.check_choice("QuantSpec: range", self.range, RANGES)
         numerics.check_int("QuantSpec", "bits", self.bits, numerics.BITS_MIN, numerics.BITS_MAX)
         if not 50.0 < float(self.percentile) <= 100.0:
             raise ValueError(

@@ -59,8 +59,8 @@ def channel_scores(model: MyConvNet, target: str = "filter", criterion: str = "l
 
     The score is the mean |w| (l1) or the RMS (l2) of the weights that decide the channel.
     """
-    check_choice("channel_scores", "target", target, TARGETS)
-    check_choice("channel_scores", "criterion", criterion, CRITERIA)
+    check_choice("channel_scores: target", target, TARGETS)
+    check_choice("channel_scores: criterion", criterion, CRITERIA)
     layers = [m for _, m in model.layers()]
     scores = []
     for i, width in enumerate(hidden_widths(model.arch)):

@@ -37,9 +37,9 @@ class PruneSpec:
     multiple: int = 1
 
     def __post_init__(self) -> None:
-        check_choice("PruneSpec", "target", self.target, TARGETS)
-        check_choice("PruneSpec", "criterion", self.criterion, CRITERIA)
-        check_choice("PruneSpec", "scope", self.scope, SCOPES)
+        check_choice("PruneSpec: target", self.target, TARGETS)
+        check_choice("PruneSpec: criterion", self.criterion, CRITERIA)
+        check_choice("PruneSpec: scope", self.scope, SCOPES)
         check_int("PruneSpec", "multiple", self.multiple, 1, 512)
         if (self.fractions is None) == (self.threshold is None):
             raise ValueError(

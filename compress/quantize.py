@@ -52,7 +52,7 @@ def fake_quantize(t: torch.Tensor, scale, zero_point, qmin: int, qmax: int) -> t
 
 def weight_quant_params(model: MyConvNet, spec: QuantSpec, granularity: str) -> dict[str, list[QuantParams]]:
     """Quantization parameters of every weight tensor: one entry, or one per output channel."""
-    numerics.check_choice("weight_quant_params", "granularity", granularity, GRANULARITIES)
+    numerics.check_choice("weight_quant_params: granularity", granularity, GRANULARITIES)
     weights = {name: layer.weight.detach().double().numpy() for name, layer in model.layers()}
     if granularity == "global":
         shared = observe(np.concatenate([w.ravel() for w in weights.values()]), spec)
@@ -142,7 +142,7 @@ def build_integer_network(
         if len(specs) != len(layers):
             raise ValueError(f"build_integer_network: {len(specs)} {kind} specs for {len(layers)} layers")
     for value in granularities:
-        numerics.check_choice("build_integer_network", "granularity", value, ("layer", "channel"))
+        numerics.check_choice("build_integer_network: granularity", value, ("layer", "channel"))
     if any(spec.symmetric for spec in act_specs):
         raise ValueError("build_integer_network: activation_spec.scheme='symmetric'; activations must be asymmetric")
     outputs = layer_outputs(model, calibration)

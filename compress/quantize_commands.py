@@ -55,7 +55,7 @@ def quantize_one(
     data_dir=None,
 ) -> dict:
     """Accuracy of one scheme: weight-only, or weights + activations on integers."""
-    check_choice("quantize", "granularity", granularity, GRANULARITIES)
+    check_choice("quantize: granularity", granularity, GRANULARITIES)
     spec = QuantSpec(scheme=scheme, range=range_name, bits=bits, percentile=percentile)
     if activations is not None:
         check_int("quantize", "activations", activations, BITS_MIN, BITS_MAX)
@@ -128,7 +128,7 @@ def quantize_aware(
     for name, value in (("bits", bits), ("activations", activations), ("edge_bits", edge_bits)):
         check_int("quantize --qat", name, value, BITS_MIN, 8)
     check_int("quantize --qat", "epochs", epochs, 1, 100)
-    check_choice("quantize --qat", "granularity", granularity, ("layer", "channel"))
+    check_choice("quantize --qat: granularity", granularity, ("layer", "channel"))
     train_part, validation = holdout(load_fashion_mnist("train", data_dir))
     test_split = load_fashion_mnist("test", data_dir)
     model, base_card = load_checkpoint(model_name)

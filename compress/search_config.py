@@ -102,8 +102,8 @@ class SearchConfig:
         ):
             if not low <= float(getattr(self, name)) <= high:
                 raise ValueError(f"{owner}: {name}={getattr(self, name)!r} is out of range; expected [{low}, {high}]")
-        check_choice(owner, "criterion", self.criterion, ("l1", "l2"))
-        check_choice(owner, "weight_range", self.weight_range, RANGES)
+        check_choice(f"{owner}: criterion", self.criterion, ("l1", "l2"))
+        check_choice(f"{owner}: weight_range", self.weight_range, RANGES)
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from reports.pdf import write_pdf  # noqa: E402
 from simulator import atomic  # noqa: E402
+from simulator.numerics import check_choice  # noqa: E402
 
 HTML_STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
@@ -41,8 +42,7 @@ PAPERS = {"A4": "A4", "Letter": "letter"}
 
 def page_style(paper: str) -> str:
     """Print layout: the paper size, margins and "Page N of M" at the bottom of every page."""
-    if paper not in PAPERS:
-        raise ValueError(f"report: paper={paper!r} is not allowed; expected one of {tuple(PAPERS)}")
+    check_choice("report: paper", paper, tuple(PAPERS))
     return (
         f"@page {{ size: {PAPERS[paper]}; margin: 16mm 14mm 18mm 14mm; "
         '@bottom-center { content: "Page " counter(page) " of " counter(pages); font-size: 9pt; } }'

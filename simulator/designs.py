@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from simulator.numerics import KERNEL_SIZE_MAX, ROUNDING_MODES, Rounding
+from simulator.numerics import KERNEL_SIZE_MAX, ROUNDING_MODES, Rounding, check_choice
 
 DATAFLOWS = ("output_stationary", "weight_stationary", "input_stationary")
 Dataflow = Literal["output_stationary", "weight_stationary", "input_stationary"]
@@ -77,13 +77,6 @@ def check_field(owner: str, name: str, value: Any, kind: type, lo: Any, hi: Any)
     return value
 
 
-def check_choice(owner: str, name: str, value: Any, choices: tuple[str, ...]) -> str:
-    """Return ``value`` if it is one of ``choices``; raise ValueError otherwise."""
-    if value not in choices:
-        raise ValueError(f"{owner}.{name}={value!r} is not allowed; expected one of {choices}")
-    return value
-
-
 def _validate(design: Any, table: FieldTable, choices: dict[str, tuple[str, ...]]) -> None:
     owner = type(design).__name__
     for name, (kind, lo, hi) in table.items():
@@ -92,7 +85,7 @@ def _validate(design: Any, table: FieldTable, choices: dict[str, tuple[str, ...]
             # 250 and 250.0 are one design: store floats so to_json and fingerprint agree
             object.__setattr__(design, name, float(getattr(design, name)))
     for name, allowed in choices.items():
-        check_choice(owner, name, getattr(design, name), allowed)
+        check_choice(f"{owner}.{name}", getattr(design, name), allowed)
 
 
 def _check_axi_port(design: Any) -> None:
@@ -406,6 +399,5 @@ __all__ = [
     "PE_INTERCONNECTS",
     "Im2colDesign",
     "MatmulDesign",
-    "check_choice",
     "check_field",
 ]

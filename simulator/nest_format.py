@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from simulator.numerics import check_choice
+
 REGION_KINDS = ("sequential", "parallel", "dataflow")
 CHANNEL_KINDS = ("pipo", "fifo")
 COUNT_MAX = 2**31 - 1
@@ -112,12 +114,8 @@ def parse_nest(data: Any, path: str = "nest") -> Node:
         return Op(_check_name(path, "op", data["op"]), _check_count(path, "latency", data["latency"], 0))
     if kinds[0] == "region":
         _check_keys(path, data, {"region", "kind", "body"}, {"channel", "inputs"})
-        kind = data["kind"]
-        if kind not in REGION_KINDS:
-            raise ValueError(f"{path}.kind={kind!r} is not allowed; expected one of {REGION_KINDS}")
-        channel = data.get("channel", "pipo")
-        if channel not in CHANNEL_KINDS:
-            raise ValueError(f"{path}.channel={channel!r} is not allowed; expected one of {CHANNEL_KINDS}")
+        kind = check_choice(f"{path}.kind", data["kind"], REGION_KINDS)
+        channel = check_choice(f"{path}.channel", data.get("channel", "pipo"), CHANNEL_KINDS)
         body = _parse_body(path, data["body"])
         return Region(_check_name(path, "region", data["region"]), kind, body, channel, _inputs(path, data, body))
     _check_keys(path, data, {"loop", "trip_count", "pipeline_ii", "iteration_latency", "body"}, {"output"})

@@ -258,7 +258,7 @@ def run_network(
     -------
     ndarray of shape (N, classes), uint8 output codes; the prediction is their argmax
     """
-    check_choice("run_network", "engine", engine, ENGINES)
+    check_choice("run_network: engine", engine, ENGINES)
     check_network_for_hardware(net, (8,) if engine == "sw_emu" else tuple(range(2, 9)))
     if images_q.dtype != np.uint8 or images_q.ndim != 4 or images_q.shape[1:] != tuple(net.input_shape):
         raise ValueError(
@@ -284,7 +284,7 @@ def run_network(
 
 def run_layers(net: IntegerNetwork, images_q: np.ndarray, *, engine: str = "numba") -> list[np.ndarray]:
     """Output codes of every layer (after pooling) for one batch: the golden vectors of an export."""
-    check_choice("run_layers", "engine", engine, ENGINES)
+    check_choice("run_layers: engine", engine, ENGINES)
     conv_layer, fc_layer = {
         "numba": (conv_layer_numba, fc_layer_numba),
         "sw_emu": (conv_layer_sw_emu, fc_layer_sw_emu),

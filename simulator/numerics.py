@@ -64,9 +64,11 @@ def check_int(owner: str, name: str, value, lo: int, hi: int) -> int:
     return int(value)
 
 
-def check_choice(owner: str, name: str, value, choices: tuple[str, ...]) -> str:
+def check_choice(field: str, value, choices: tuple[str, ...]) -> str:
+    """Return ``value`` if it is one of ``choices``; else ValueError naming ``field`` (its owner
+    and name, as the caller writes them: "requantize: rounding", "MatmulDesign.rounding")."""
     if value not in choices:
-        raise ValueError(f"{owner}: {name}={value!r} is not one of {choices}")
+        raise ValueError(f"{field}={value!r} is not one of {choices}")
     return value
 
 
@@ -98,7 +100,7 @@ def check_qmatmul_args(owner, a_q, b_q, zero_a, zero_b, zero_out, M0, n, roundin
         check_int(owner, name, value, 0, UINT8_MAX)
     check_int(owner, "M0", M0, M0_MIN, M0_MAX)
     check_int(owner, "n", n, 0, SHIFT_MAX)
-    check_choice(owner, "rounding", rounding, ROUNDING_MODES)
+    check_choice(f"{owner}: rounding", rounding, ROUNDING_MODES)
 
 
 def check_channel_scales(owner: str, M0, n, entries: int) -> tuple[np.ndarray, np.ndarray]:  # noqa: N803
@@ -278,7 +280,7 @@ def clamp_uint8(x: np.ndarray) -> np.ndarray:
 def requantize(acc: np.ndarray, M0, n, zero_out: int, rounding: Rounding) -> np.ndarray:  # noqa: N803
     """int32 accumulators -> uint8 outputs by eq. 5 ("floor") or eq. 6 ("nearest"); M0 and n
     are ints, or arrays that broadcast against ``acc`` (per channel: shape (u, 1) for rows)."""
-    check_choice("requantize", "rounding", rounding, ROUNDING_MODES)
+    check_choice("requantize: rounding", rounding, ROUNDING_MODES)
     acc = np.asarray(acc, np.int64)
     M0, n = np.asarray(M0, np.int64), np.asarray(n, np.int64)  # noqa: N806
     if rounding == "floor":

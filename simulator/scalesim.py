@@ -38,6 +38,7 @@ from typing import Any
 import simpy
 
 from simulator.designs import MatmulDesign, check_field
+from simulator.numerics import check_choice
 from simulator.results import Trace
 from simulator.units.environment import CountingEnvironment
 from simulator.units.pe_array import ComputeStep, PeArray, PeArrayPorts, fold_plan
@@ -243,8 +244,7 @@ def read_config(path: str | Path) -> ScaleSimConfig:
         and parser.get("sparsity", "SparsitySupport", fallback="false").strip().lower() == "true"
     ):
         raise ValueError(f"{path}: SparsitySupport = true is not modelled; expected false")
-    if dataflow not in SCALESIM_DATAFLOWS:
-        raise ValueError(f"{path}: Dataflow={dataflow!r} is not allowed; expected one of {tuple(SCALESIM_DATAFLOWS)}")
+    check_choice(f"{path}: Dataflow", dataflow, tuple(SCALESIM_DATAFLOWS))
     rows, cols = (
         _int_cell(path, 0, "ArrayHeight", rows_text),
         _int_cell(path, 0, "ArrayWidth", cols_text),

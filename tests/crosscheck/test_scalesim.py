@@ -162,7 +162,7 @@ CFG = "[general]\nrun_name = r\n[architecture_presets]\nArrayHeight: {rows}\nArr
             "df.cfg",
             CFG.format(rows=4, df="rs"),
             ValueError,
-            "Dataflow='rs' is not allowed",
+            "Dataflow='rs' is not one of",
         ),
         (
             read_config,

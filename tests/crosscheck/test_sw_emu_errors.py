@@ -149,7 +149,7 @@ CASES = [
         qmatmul,
         {"rounding": "round"},
         ValueError,
-        "MatmulDesign.rounding='round' is not allowed; expected one of ('floor', 'nearest')",
+        "MatmulDesign.rounding='round' is not one of ('floor', 'nearest')",
         "qmatmul-rounding-unknown",
     ),
     # qmatmul: the design (its fields are checked when it is built)

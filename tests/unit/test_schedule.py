@@ -171,12 +171,12 @@ def test_load_nest_reads_a_file(tmp_path):
         (
             {"region": "r", "kind": "concurrent", "body": []},
             ValueError,
-            "nest.kind='concurrent' is not allowed",
+            "nest.kind='concurrent' is not one of",
         ),
         (
             {"region": "r", "kind": "dataflow", "channel": "bus", "body": []},
             ValueError,
-            "channel='bus' is not allowed",
+            "channel='bus' is not one of",
         ),
         (
             {"region": "r", "kind": "sequential", "body": [op("a", -2)]},
