@@ -24,6 +24,9 @@ from simulator.tasks import run_tasks
 
 STUDY_BITS = (2, 3, 4, 5, 6, 8, 12, 16)
 WEIGHT_RANGES = (("full", None), ("percentile", 99.9), ("mse", None))
+# Task 1b's sweep of the clip: symmetric weights, one global range or one per layer
+SWEEP_PERCENTILES = (99.0, 99.5, 99.9, 99.99)
+SWEEP_BITS = (2, 3, 4, 5, 6, 8)
 CALIBRATION_IMAGES = 2000
 
 
@@ -122,6 +125,37 @@ def run_study(
             measure_config,
             configs,
             shared=(model, calibration, test_split),
+            scheduler=scheduler,
+            workers=workers,
+            progress=lambda _: bar.update(),
+        )
+    return run.results
+
+
+def percentile_sweep(
+    model: MyConvNet,
+    test_split: Split,
+    *,
+    bits: tuple[int, ...] = SWEEP_BITS,
+    progress: bool = True,
+    scheduler: str = "synchronous",
+    workers: int | None = None,
+) -> list[StudyRecord]:
+    """Task 1b's sweep of the clip: symmetric weight-only quantization clipped at each of
+    ``SWEEP_PERCENTILES`` of |w|, over one global range and over each layer's own, at each width
+    (the full range and the MSE clip are rows of ``run_study``); on the full test split."""
+    configs = [
+        ("weights", QuantSpec(scheme="symmetric", range="percentile", bits=b, percentile=p), granularity)
+        for granularity in ("global", "layer")
+        for p in SWEEP_PERCENTILES
+        for b in bits
+    ]
+    no_calibration = np.empty((0,), np.uint8)  # weight-only: nothing is calibrated
+    with tqdm(total=len(configs), desc="clip sweep", disable=not progress) as bar:
+        run = run_tasks(
+            measure_config,
+            configs,
+            shared=(model, no_calibration, test_split),
             scheduler=scheduler,
             workers=workers,
             progress=lambda _: bar.update(),

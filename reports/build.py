@@ -9,7 +9,7 @@ from pathlib import Path
 from compress.baseline import evaluate_checkpoint, train_baseline
 from compress.checkpoint import load_checkpoint
 from compress.data import load_fashion_mnist
-from compress.study import CALIBRATION_IMAGES, STUDY_BITS, run_study, weight_ranges
+from compress.study import CALIBRATION_IMAGES, STUDY_BITS, SWEEP_BITS, percentile_sweep, run_study, weight_ranges
 from compress.train import predict
 from reports.baseline import baseline_section, measure_baseline
 from reports.document import page_style, write_report
@@ -85,6 +85,8 @@ def measure(
     records = run_study(
         model, train_split, test_split, progress=progress, bits=QUICK_STUDY_BITS if quick else STUDY_BITS
     )
+    sweep_bits = tuple(b for b in SWEEP_BITS if b in QUICK_STUDY_BITS) if quick else SWEEP_BITS
+    sweep = percentile_sweep(model, test_split, bits=sweep_bits, progress=progress)
     net = model.save_weights(Path(out_dir) / "export_baseline_w8a8", data_dir=data_dir, onnx=True)
     onnx = {
         rounding: runtime_agreement(dataclasses.replace(net, rounding=rounding), test_split.images)
@@ -96,6 +98,7 @@ def measure(
             "records": [record.to_json() for record in records],
             "fp32": evaluation["accuracy"],
             "ranges": weight_ranges(model),
+            "percentile_sweep": [record.to_json() for record in sweep],
             **shipped_low_bit(train_split, test_split),
         },
         "pruning": pruning_results(data_dir, train_split=train_split, test_split=test_split) | {"onnx": onnx},

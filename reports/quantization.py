@@ -8,7 +8,15 @@ from matplotlib.figure import Figure
 from compress.study import StudyRecord, accuracy_table, best_record
 from reports.document import Section, figure_markdown, markdown_table
 from reports.noise import Z_95, Comparison, compare, standard_error
-from reports.quantization_text import clipping_comparisons, find, judged, matches, task1b_text, verdict_groups
+from reports.quantization_text import (
+    clipping_comparisons,
+    find,
+    judged,
+    matches,
+    sweep_text,
+    task1b_text,
+    verdict_groups,
+)
 
 ZOOM_FLOOR_PERCENT = 50.0  # points below this are drawn on the axis floor with their value
 
@@ -202,6 +210,18 @@ are {granularity_text}. Validation chose the recipe, {qat["epochs"]} epochs of A
     task1b = task1b_text(
         data.get("ranges"), clipping, records, fp32, {"full": g4s, "percentile": p4, "mse": m4}, versus
     )
+    sweep = [StudyRecord(**record) for record in data.get("percentile_sweep", [])]
+    if sweep:
+        sweep_rows, sweep_prose = sweep_text(sweep, records, versus)
+        sweep_bits = sorted({r.bits for r in sweep})
+        task1b += f"""
+*The clip swept* (symmetric weights, weight-only, accuracy in %: the percentile of |w| the range is
+clipped at, over all weights or over each layer's own; full range and MSE clip from the table above):
+
+{markdown_table(["granularity / clip"] + [f"{b} bits" for b in sweep_bits], sweep_rows)}
+
+{sweep_prose}
+"""
     asym4 = versus(g4a, g4s, "global/full, 4 bits: asymmetric vs symmetric")
     layer_sym = versus(l4, g4s, "symmetric/full, 4 bits: per layer vs global")
     layer_asym = versus(w4, g4a, "asymmetric/full, 4 bits: per layer vs global")
@@ -356,6 +376,6 @@ weight-only at the same setting, {pct(w8)}: {wa8_w8.text()}). {wa4_text}{kl_text
     if "ranges" in data:
         figures["quant_ranges"] = ranges_figure(data["ranges"])
     results = {"records": [r.to_json() for r in records], "summary": key, "noise": [c.to_json() for c in noted]} | {
-        k: data[k] for k in ("ranges", "qat") if k in data
+        k: data[k] for k in ("ranges", "qat", "percentile_sweep") if k in data
     }
     return Section("quantization", "Part 1 Step 1: quantization", body, results, figures)

@@ -148,3 +148,56 @@ and every pixel passes through them, {plateau_sentence} {four} {where} The MSE c
 error summed over all weights, which fc1 dominates, so it clips the small layers hardest. Per-layer ranges
 (Task 1c) remove the conflict: each layer keeps its own largest weights.
 """
+
+
+def sweep_text(sweep: list[StudyRecord], records: list[StudyRecord], versus) -> tuple[list[list[str]], str]:
+    """Task 1b's sweep of the clip (``compress.study.percentile_sweep``): the table's rows (one
+    global range, then one per layer: full, each percentile, MSE; accuracies in %) and the prose,
+    each comparison judged by ``versus(a, b, label)``, the section's recorded noise comparison."""
+    bits = sorted({r.bits for r in sweep})
+    percentiles = sorted({r.percentile for r in sweep if r.percentile is not None})
+    rows, parts = [], []
+    for granularity in ("global", "layer"):
+
+        def accuracy(clip: str, b: int, granularity: str = granularity) -> float | None:
+            if clip in ("full", "mse"):
+                found = [r for r in records if matches(r, {"scheme": "symmetric", "granularity": granularity,
+                                                           "range": clip, "bits": b})]  # fmt: skip
+            else:
+                found = [
+                    r for r in sweep if r.granularity == granularity and r.bits == b and f"p{r.percentile:g}" == clip
+                ]
+            return found[0].accuracy if found else None
+
+        clips = ["full", *(f"p{p:g}" for p in percentiles), "mse"]
+        for clip in clips:
+            values = [accuracy(clip, b) for b in bits]
+            rows.append([f"{granularity} / {clip}"] + ["-" if v is None else f"{100 * v:.2f}" for v in values])
+        best, against_full = {}, {}
+        for b in bits:
+            measured = {f"p{p:g}": accuracy(f"p{p:g}", b) for p in percentiles}
+            clip, value = max(((c, v) for c, v in measured.items() if v is not None), key=lambda item: item[1])
+            best[b] = clip
+            full = accuracy("full", b)
+            if full is not None and value is not None:
+                against_full[b] = versus(
+                    value, full, f"symmetric/{granularity}, {b} bits: best percentile ({clip}) vs full"
+                )
+        winners = ", ".join(f"{clip} at {b} bits" for b, clip in best.items())
+        parts.append(
+            f"With {'one global range' if granularity == 'global' else 'one range per layer'}, the most accurate "
+            f"percentile is {winners}; against the full range it is {verdict_groups(against_full, 'better', 'worse')}."
+        )
+    four = {
+        g: max((r for r in sweep if r.granularity == g and r.bits == 4), key=lambda r: r.accuracy, default=None)
+        for g in ("global", "layer")
+    }
+    if four["global"] and four["layer"]:
+        layer, glob = four["layer"], four["global"]
+        gap = versus(layer.accuracy, glob.accuracy, "symmetric, 4 bits: best per-layer clip vs best global clip")
+        parts.append(
+            f"At 4 bits the best per-layer clip (p{layer.percentile:g}, {100 * layer.accuracy:.2f} %) against the best "
+            f"global one (p{glob.percentile:g}, {100 * glob.accuracy:.2f} %): {gap.text()}. A per-layer clip cuts only "
+            "each layer's own rare large weights, so no layer's step is set by another's tails."
+        )
+    return rows, " ".join(parts)
