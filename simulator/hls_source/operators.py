@@ -117,8 +117,12 @@ class Operators:
         if operator == "*":
             if floating:
                 return self.target.core(prefix + "mul")
-            constant = None if right is None else self.evaluate(right, {})
-            if constant is not None:  # by a constant: shifts and adds
+            # by a constant, on either side (``8 * b`` as ``b * 8``): shifts and adds (LLVM's
+            # instcombine turns a multiply by a power of two into a shift before scheduling)
+            sides = [child for child in cursor.get_children() if not _is_operator_ref(child)][:1] + [right]
+            constants = [self.evaluate(side, {}) for side in sides if side is not None]
+            constant = next((value for value in reversed(constants) if value is not None), None)
+            if constant is not None:
                 power = constant > 0 and constant & (constant - 1) == 0
                 return hls_ops.Op(0, 0.0) if power else self.target.combinational("add")
             if context is not None:  # a loop variable is as wide as its range (Vitis narrows it)

@@ -384,3 +384,30 @@ def test_code_that_is_not_pipelined_takes_its_shortest_branch_in_the_smallest_la
     assert estimate_nest(found.smallest).latency_cycles < estimate_nest(found.nest).latency_cycles
     kernel.write_text(TAPS.replace("{pragma}", "#pragma HLS PIPELINE II=1"))
     assert read_source_verdicts(kernel, "taps", **options).smallest is None
+
+
+PACK = """
+#include <stdint.h>
+
+void pack(const uint8_t src[8], uint64_t k, uint64_t *out) {
+    uint64_t acc = 0;
+    for (uint64_t b = 0; b < 8; ++b) {
+#pragma HLS PIPELINE II=1
+        acc |= ((uint64_t)src[b] << (56 - {product}));
+    }
+    *out = acc;
+}
+"""
+
+
+def test_a_multiply_by_a_power_of_two_on_either_side_is_a_shift(tmp_path):
+    # 8 * b is b << 3 (LLVM's instcombine rewrites a multiply by a power of two as a shift before
+    # Vitis schedules): no multiplier, whichever side the constant is on; teo3300's byte packer
+    # under Vitis 2021.2: an iteration of 2 states (the read, then shift and or)
+    options = {"tool": "vitis_hls:2021.2", "clock_ns": 10.0, "part": "xc7k160t-fbv484-2"}
+    left = latency(tmp_path / "left.cpp", PACK.replace("{product}", "8 * b"), "pack", **options)
+    right = latency(tmp_path / "right.cpp", PACK.replace("{product}", "b * 8"), "pack", **options)
+    shifted = latency(tmp_path / "shift.cpp", PACK.replace("{product}", "(b << 3)"), "pack", **options)
+    variable = latency(tmp_path / "variable.cpp", PACK.replace("{product}", "k * b"), "pack", **options)
+    assert left == right == shifted
+    assert variable > left  # a multiplier's states
