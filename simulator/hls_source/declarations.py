@@ -1,7 +1,11 @@
 """What a function's declarations mean for its timing.
 
 A local block-RAM array declared with an initializer is written word by word each time its
-scope runs (a loop of its own, unless static, const or never written); a local integer of
+scope runs (a loop of its own, unless static, const or never written); a local array read and
+written only at indices known at compile time (fully unrolled loops' variables, constants) is
+registers, static or not (LLVM's scalar replacement of aggregates splits it into one value per
+element before Vitis schedules; bojanfaletic's moving average keeps its static 34-sample
+history in 493 flip-flops); a local integer of
 known value that is const or never changed joins the environment; and the names declared in
 a body or in the functions it calls start again every time the body runs (no recurrence
 through them).
@@ -20,6 +24,7 @@ from simulator.hls_source.cursors import (
     SCALAR_KINDS,
     _elements,
     _initializer,
+    _loop_variable,
     _site,
     _text,
     stored_names,
@@ -40,6 +45,8 @@ class Declarations:
         def evaluate(self, cursor, env: dict[str, int]) -> int | None: ...
 
         def _callee(self, call): ...
+
+        def scope_pragmas(self, body) -> list: ...
 
     def _init_loops(self, statement, context: _Context) -> list[dict]:
         """A local block-RAM array declared with an initializer (``int acc[256] = {0};``) is
@@ -128,6 +135,49 @@ class Declarations:
         tokens = [token for token, offset in zip(spellings, offsets) if offset > after]
         passed = any(token == name and following in (",", ")") for token, following in zip(tokens, tokens[1:]))
         return passed or name in stored_names(tokens)  # an argument: the callee may write it
+
+    def _constant_indexed(self, declaration) -> bool:
+        """Whether a local array is only ever subscripted (never passed on or pointed to), at
+        indices made of literals, constants and the variables of fully unrolled loops (UNROLL
+        without a factor, or any loop of a pipelined function), so that every access names
+        one element at compile time."""
+        function = declaration.semantic_parent
+        if function is None or function.kind.name not in FUNCTION_KINDS:
+            return False
+        body = next((child for child in function.get_children() if child.kind.name == "COMPOUND_STMT"), None)
+        if body is None:
+            return False
+        pipelined = any(pragma.name == "PIPELINE" for pragma in self.scope_pragmas(body))
+        unrolled: set[str] = set()
+        for loop in body.walk_preorder():
+            if loop.kind.name != "FOR_STMT":
+                continue
+            children = list(loop.get_children())
+            full = any(p.name == "UNROLL" and "factor" not in p.options for p in self.scope_pragmas(children[-1]))
+            variable = _loop_variable(children)
+            if variable is not None and (pipelined or full):
+                unrolled.add(variable)
+        references = subscripted = 0
+        for cursor in body.walk_preorder():
+            if cursor.kind.name == "DECL_REF_EXPR" and cursor.referenced == declaration:
+                references += 1
+            if cursor.kind.name != "ARRAY_SUBSCRIPT_EXPR":
+                continue
+            base, index = list(cursor.get_children())[:2]
+            if not any(inner.kind.name == "DECL_REF_EXPR" and inner.referenced == declaration
+                       for inner in base.walk_preorder()):  # fmt: skip
+                continue
+            subscripted += 1
+            for inner in index.walk_preorder():
+                if inner.kind.name != "DECL_REF_EXPR":
+                    continue
+                target = inner.referenced
+                known = target is not None and (
+                    target.kind.name == "ENUM_CONSTANT_DECL" or target.type.is_const_qualified()
+                )
+                if not known and inner.spelling not in unrolled:
+                    return False
+        return references > 0 and references == subscripted
 
     def _tokens(self, function) -> tuple[list[str], list[int]]:
         """A function's token spellings and their offsets (read once per function)."""

@@ -65,6 +65,8 @@ class Expressions:
 
         def _read_op(self, name: str, context: _Context) -> hls_ops.Op: ...
 
+        def _constant_indexed(self, declaration) -> bool: ...
+
         def _mac(self, symbol: str, left, right, context: _Context) -> tuple[str, list] | None: ...
 
         def _op(self, operator: str, cursor, right, context: _Context | None = None) -> hls_ops.Op: ...
@@ -80,10 +82,14 @@ class Expressions:
                     continue
                 if "stream" in declaration.type.spelling:
                     context.streams.add(declaration.spelling)
-                elif (  # a small array is registers, not a static one (UG1399 config_array_partition:
-                    0 < _elements(declaration.type) <= SMALL_ARRAY  # global arrays are left out)
-                    and declaration.spelling not in context.factors
-                    and declaration.storage_class.name != "STATIC"
+                elif declaration.spelling not in context.factors and (
+                    (  # a small array is registers, not a static one (UG1399 config_array_partition:
+                        0 < _elements(declaration.type) <= SMALL_ARRAY  # global arrays are left out)
+                        and declaration.storage_class.name != "STATIC"
+                    )
+                    or (  # split into values, one per element (Declarations._constant_indexed)
+                        declaration.type.kind.name == "CONSTANTARRAY" and self._constant_indexed(declaration)
+                    )
                 ):
                     context.partitioned.add(declaration.spelling)
                 elif declaration.type.kind.name in ("CONSTANTARRAY", "INCOMPLETEARRAY"):

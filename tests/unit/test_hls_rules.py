@@ -411,3 +411,27 @@ def test_a_multiply_by_a_power_of_two_on_either_side_is_a_shift(tmp_path):
     variable = latency(tmp_path / "variable.cpp", PACK.replace("{product}", "k * b"), "pack", **options)
     assert left == right == shifted
     assert variable > left  # a multiplier's states
+
+
+HISTORY = """
+int history(int x) {
+    static int line[34];
+    line[33] = x;
+    for (int t = 0; t < 33; t++) {
+#pragma HLS {unroll}
+        line[t] = line[t + 1];
+    }
+    return line[0];
+}
+"""
+
+
+def test_a_static_array_read_and_written_only_at_known_indices_is_registers(tmp_path):
+    # LLVM's scalar replacement splits an array every access of which names one element at
+    # compile time (a fully unrolled loop's variable, a constant) into one value per element,
+    # static or not: bojanfaletic's 34-sample history under Vitis 2020.2 is 493 flip-flops and
+    # no memory port; a shift loop left rolled reaches a run-time element: a memory
+    options = {"tool": "vitis_hls:2020.2", "clock_ns": 10.0, "part": "xc7a200t-fbg676-2"}
+    registers = latency(tmp_path / "full.cpp", HISTORY.replace("{unroll}", "UNROLL"), "history", **options)
+    memory = latency(tmp_path / "rolled.cpp", HISTORY.replace("{unroll}", "PIPELINE off"), "history", **options)
+    assert registers <= 4 and memory >= 33  # 33 reads and 33 writes one after another
