@@ -73,12 +73,8 @@ def with_leads(program: Program, design: MatmulDesign | Im2colDesign) -> Program
         gaps = process_gaps(design, program.functions.get(process, process))
         leads, previous = [], None
         for run in runs:
-            gap = (
-                gaps.first
-                if previous is None
-                else {label: gaps.between.get((previous, label), 0) for label in gaps.first}
-            )
-            leads.append(replace(run, lead=gap.get(run.label, 0)))
+            lead = gaps.first.get(run.label, 0) if previous is None else gaps.between.get((previous, run.label), 0)
+            leads.append(replace(run, lead=lead))
             previous = run.label
         processes[process] = tuple(leads)
     return replace(program, processes=processes)
