@@ -36,6 +36,7 @@ from simulator.layout import (
     untile_b,
 )
 from simulator.units.matmul import run_matmul_des
+from simulator.units.source_depths import reading_policy
 
 ORIENTATIONS = ("weights_a", "weights_b")
 LAYOUTS = {"weights_a": LAYOUT_A_TILED, "weights_b": LAYOUT_B_TILED | LAYOUT_BIAS_COLUMNS}
@@ -127,19 +128,30 @@ def candidates(kind: str) -> tuple[str, ...]:
     return ("weights_a",) if kind == "conv" else ORIENTATIONS
 
 
-@functools.lru_cache(maxsize=4096)
 def timed_call(design: MatmulDesign, u: int, v: int, w: int, layout: int):
     """The SimPy timing of one matmul_mapped call with a bias (cached: the mapping search and
-    the network timing ask for the same calls)."""
+    the network timing ask for the same calls; per reading policy, whose depths it uses)."""
+    return _timed_call(design, u, v, w, layout, reading_policy())
+
+
+@functools.lru_cache(maxsize=4096)
+def _timed_call(design: MatmulDesign, u: int, v: int, w: int, layout: int, policy: str):
     return run_matmul_des(design, u, v, w, bias=True, layout=layout)
 
 
-@functools.lru_cache(maxsize=4096)
 def map_layer(design: MatmulDesign, kind: str, out_features: int, in_features: int, columns: int) -> LayerMapping:
-    """The candidate mapping with the fewest simulated cycles on ``design`` (cached).
+    """The candidate mapping with the fewest simulated cycles on ``design`` (cached, per reading
+    policy).
 
     Raises ValueError when no candidate fits the design (w beyond max_w).
     """
+    return _map_layer(design, kind, out_features, in_features, columns, reading_policy())
+
+
+@functools.lru_cache(maxsize=4096)
+def _map_layer(
+    design: MatmulDesign, kind: str, out_features: int, in_features: int, columns: int, policy: str
+) -> LayerMapping:
     best: tuple[int, LayerMapping] | None = None
     for orientation in candidates(kind):
         mapping = LayerMapping(orientation, design.tile_u, design.tile_v, design.tile_w)

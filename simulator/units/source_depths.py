@@ -94,6 +94,12 @@ def reference_readings() -> Iterator[None]:
         _REFERENCE.reset(token)
 
 
+def reading_policy() -> str:
+    """ "reference" within ``reference_readings()``, else "source": part of the key of any cache
+    of timings (they differ by the depths they were read with)."""
+    return "reference" if _REFERENCE.get() else "source"
+
+
 def _read(design: MatmulDesign | Im2colDesign):
     if _REFERENCE.get():
         design = type(design)(clock_mhz=design.clock_mhz, part=design.part)
@@ -228,4 +234,13 @@ def _depths(kind: str, flags: tuple[tuple[str, int], ...], clock_ns: float, part
     return tuple(sorted(found.items())), setup, processes
 
 
-__all__ = ["ADAPTER_FLAGS", "Gaps", "loop_depths", "process_gaps", "reference_readings", "setup_cycles", "with_leads"]
+__all__ = [
+    "ADAPTER_FLAGS",
+    "Gaps",
+    "loop_depths",
+    "process_gaps",
+    "reading_policy",
+    "reference_readings",
+    "setup_cycles",
+    "with_leads",
+]

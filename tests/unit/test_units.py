@@ -440,3 +440,18 @@ def test_source_readings_are_kept_on_disk_and_a_damaged_one_is_read_again(tmp_pa
     # another clock is another build
     source_depths._nest("im2col", flags, 2.0, design.part)
     assert len(list((tmp_path / "readings").glob("im2col-*.json"))) == 2
+
+
+def test_a_timing_cached_under_the_reference_depths_is_not_served_for_the_designs_own():
+    """The mapping's caches are per reading policy: a call timed within reference_readings()
+    (a design-space sweep) is timed again outside it, with the design's own depths."""
+    from simulator.mapping import timed_call
+    from simulator.units.source_depths import reference_readings
+
+    design = MatmulDesign(tile_u=16, tile_v=8, tile_w=8, requant_lanes=8)
+    with reference_readings():
+        reference = timed_call(design, 16, 9, 64, 0).latency_cycles
+        assert reference == run_matmul_des(design, 16, 9, 64, bias=True).latency_cycles
+    own = timed_call(design, 16, 9, 64, 0).latency_cycles
+    assert own == run_matmul_des(design, 16, 9, 64, bias=True).latency_cycles
+    assert own != reference  # this build's pipelines are shallower than the reference's
