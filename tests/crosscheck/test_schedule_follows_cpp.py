@@ -23,6 +23,7 @@ from simulator.sw_emu import HLS_SRC
 from simulator.units.im2col_program import im2col_program
 from simulator.units.im2col_schedule import Im2colShape
 from simulator.units.matmul_program import FETCH_LOOPS, matmul_program
+from simulator.units.source_depths import reference_readings
 
 LABEL = re.compile(r"^\s*([A-Z]\w*):\s*$")
 KERNELS = {"matmul": HLS_SRC / "matmul" / "matmul.cpp", "im2col": HLS_SRC / "im2col" / "im2col.cpp"}
@@ -202,10 +203,11 @@ def test_gcov_counts_of_every_labelled_loop_equal_the_model_trip_counts(tmp_path
             data.unlink()
         subprocess.run([str(build / "driver"), kernel, *map(str, shape)], check=True)
         counts = gcov_counts(build, KERNELS[kernel])
-        if kernel == "matmul":
-            program = matmul_program(design, *shape[:3], bias=bool(shape[3]), layout=shape[4])
-        else:
-            program = im2col_program(design, Im2colShape(*shape))
+        with reference_readings():  # trip counts do not depend on the depths read from the C++
+            if kernel == "matmul":
+                program = matmul_program(design, *shape[:3], bias=bool(shape[3]), layout=shape[4])
+            else:
+                program = im2col_program(design, Im2colShape(*shape))
         expected = model_trips(program)
         for label, line in lines[kernel].items():
             assert counts.get(line, 0) == expected.get(label, 0), (index, kernel, shape, label, design)
