@@ -9,6 +9,11 @@ from numba import njit
 from simulator.results import Trace
 from simulator.units.program import EXIT_CYCLES, MAX_PASSES, Design, LoopRun, Program, Timing
 
+# The columns of the run table (``_Flat.run``), one row per run: trips, II, iteration latency,
+# latency, items written, the stream written (-1: none), the offset of its write positions
+# (-1: spread evenly), AXI (0 none, 1 read, 2 write), beats written, lead.
+TRIPS, II, ITERATION, LATENCY, WRITTEN, STREAM, WRITE_AT, AXI, BEATS, LEAD = range(10)
+
 
 def static_timing(program: Program, design: Design, trace: Trace | None = None) -> Timing:
     """The static view: the module docstring's rules with every AXI channel uncontended.
@@ -78,9 +83,7 @@ class _Flat:
                     reads.append((names.setdefault(name, len(names)), count, offset))
                 read_ptr.append(len(reads))
         self.process = np.asarray(processes, np.int64)
-        # trips, ii, iteration, latency, items written, stream written, write_at, axi (1 read, 2 write),
-        # beats, lead
-        self.run = np.asarray(table, np.int64).reshape(-1, 10)
+        self.run = np.asarray(table, np.int64).reshape(-1, LEAD + 1)  # the columns above
         self.read_ptr = np.asarray(read_ptr, np.int64)
         self.reads = np.asarray(reads, np.int64).reshape(-1, 3)
         self.positions = np.asarray(positions[1:], np.int64)
@@ -111,32 +114,32 @@ def _fixpoint(process, run, read_ptr, reads, positions, depth, mem_latency, max_
         for r in range(n):
             if r == 0 or process[r] != process[r - 1]:
                 clock = 0
-            trips, ii = run[r, 0], run[r, 1]
-            start = clock + run[r, 9]
+            trips, ii = run[r, TRIPS], run[r, II]
+            start = clock + run[r, LEAD]
             for j in range(read_ptr[r], read_ptr[r + 1]):
                 s, items, at = reads[j, 0], reads[j, 1], reads[j, 2]
                 k0 = read_index[s]
                 start = max(start, _earliest(seg_first[s], seg_run[s], seg_start[s], n_segs[s], run, positions,
                                              k0, items, at, trips, ii))  # fmt: skip
                 read_index[s] = k0 + items
-            w = run[r, 5]
+            w = run[r, STREAM]
             if w >= 0:
                 if depth[w] >= 0:
                     needed = written[w] - depth[w]
                     if 0 <= needed < n_known[w]:
                         start = max(start, known[w, needed] + 1)
                 written[w] += 1
-            end = start + run[r, 3]
-            if run[r, 7] == 1:
+            end = start + run[r, LATENCY]
+            if run[r, AXI] == 1:
                 done = max(done, end)
-            elif run[r, 7] == 2:
-                done = max(done, start + run[r, 8] + mem_latency)
-            if w >= 0 and run[r, 4] > 0:
+            elif run[r, AXI] == 2:
+                done = max(done, start + run[r, BEATS] + mem_latency)
+            if w >= 0 and run[r, WRITTEN] > 0:
                 seg_first[w, n_segs[w]] = count[w]
                 seg_run[w, n_segs[w]] = r
                 seg_start[w, n_segs[w]] = start
                 n_segs[w] += 1
-                count[w] += run[r, 4]
+                count[w] += run[r, WRITTEN]
             for j in range(read_ptr[r], read_ptr[r + 1]):
                 s = reads[j, 0]
                 ends_now[s, n_ends[s]] = end
@@ -157,7 +160,8 @@ def _fixpoint(process, run, read_ptr, reads, positions, depth, mem_latency, max_
 def _ready(run, positions, r, start, m):  # pragma: no cover - jitted
     """Ready cycle of item m of writer run r started at ``start`` (item m at iteration
     write_at[m], or ceil((m + 1) T / n) - 1 when spread evenly)."""
-    trips, ii, iteration, n_written, at = run[r, 0], run[r, 1], run[r, 2], run[r, 4], run[r, 6]
+    trips, ii, iteration = run[r, TRIPS], run[r, II], run[r, ITERATION]
+    n_written, at = run[r, WRITTEN], run[r, WRITE_AT]
     issue = positions[at + m] if at >= 0 else -(-(m + 1) * trips // n_written) - 1
     return start + issue * ii + iteration
 
@@ -173,10 +177,10 @@ def _earliest(seg_first, seg_run, seg_start, n_segs, run, positions, k0, n, at, 
         first, r, run_start = seg_first[index], seg_run[index], seg_start[index]
         if first >= k0 + n:
             break
-        lo, hi = max(first, k0), min(first + run[r, 4], k0 + n)
+        lo, hi = max(first, k0), min(first + run[r, WRITTEN], k0 + n)
         if lo >= hi:
             continue
-        if at < 0 and run[r, 6] < 0:
+        if at < 0 and run[r, WRITE_AT] < 0:
             for k in (lo, hi - 1):
                 issue = (k - k0) * trips // n
                 start = max(start, _ready(run, positions, r, run_start, k - first) - issue * ii)
