@@ -120,16 +120,7 @@ def run_study(
     configs += [("integer", QuantSpec(range=r, bits=b), b, "full") for r in ("full", "mse") for b in bits]
     configs += [("integer", QuantSpec(range="mse", bits=b), b, "kl") for b in bits]
     calibration = calibration_images(train_split, CALIBRATION_IMAGES, seed)
-    with tqdm(total=len(configs), desc="quantization study", disable=not progress) as bar:
-        run = run_tasks(
-            measure_config,
-            configs,
-            shared=(model, calibration, test_split),
-            scheduler=scheduler,
-            workers=workers,
-            progress=lambda _: bar.update(),
-        )
-    return run.results
+    return _measure_all(configs, (model, calibration, test_split), "quantization study", progress, scheduler, workers)
 
 
 def percentile_sweep(
@@ -151,15 +142,16 @@ def percentile_sweep(
         for b in bits
     ]
     no_calibration = np.empty((0,), np.uint8)  # weight-only: nothing is calibrated
-    with tqdm(total=len(configs), desc="clip sweep", disable=not progress) as bar:
-        run = run_tasks(
-            measure_config,
-            configs,
-            shared=(model, no_calibration, test_split),
-            scheduler=scheduler,
-            workers=workers,
-            progress=lambda _: bar.update(),
-        )
+    return _measure_all(configs, (model, no_calibration, test_split), "clip sweep", progress, scheduler, workers)
+
+
+def _measure_all(
+    configs: list[tuple], shared: tuple, desc: str, progress: bool, scheduler: str, workers: int | None
+) -> list[StudyRecord]:
+    """``measure_config`` of every configuration, each a task on ``scheduler``, with a progress bar."""
+    with tqdm(total=len(configs), desc=desc, disable=not progress) as bar:
+        update = lambda _: bar.update()  # noqa: E731
+        run = run_tasks(measure_config, configs, shared=shared, scheduler=scheduler, workers=workers, progress=update)
     return run.results
 
 

@@ -119,9 +119,10 @@ class Operators:
                 return self.target.core(prefix + "mul")
             # by a constant, on either side (``8 * b`` as ``b * 8``): shifts and adds (LLVM's
             # instcombine turns a multiply by a power of two into a shift before scheduling)
-            sides = [child for child in cursor.get_children() if not _is_operator_ref(child)][:1] + [right]
-            constants = [self.evaluate(side, {}) for side in sides if side is not None]
-            constant = next((value for value in reversed(constants) if value is not None), None)
+            left = next((child for child in cursor.get_children() if not _is_operator_ref(child)), None)
+            constant = None if right is None else self.evaluate(right, {})
+            if constant is None and left is not None:
+                constant = self.evaluate(left, {})
             if constant is not None:
                 power = constant > 0 and constant & (constant - 1) == 0
                 return hls_ops.Op(0, 0.0) if power else self.target.combinational("add")
