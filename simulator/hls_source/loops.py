@@ -203,22 +203,36 @@ class LoopWalk:
         if self.pipeline_loops == 0:
             return _plain(label, trips, nodes, constant)
         if not loops:  # innermost: pipelined at II 1 by default
-            return self._pipelined(label, trips, 1, nodes, context, constant, auto=True, **within)
+            return self._pipelined(label, trips, 1, nodes, context, constant, auto=True, **within) | {
+                "_innermost": True
+            }
         if loops and all(self._short(child) for child in loops):
             # short innermost loops are unrolled into their parent, which is pipelined instead
             return self._pipelined(label, trips, 1, self._unroll_short(nodes), context, constant, auto=True, **within)
         return _plain(label, trips, nodes, constant)
 
-    @staticmethod
-    def _unroll_short(nodes: list[dict]) -> list[dict]:
-        """The loops of ``nodes`` unrolled in place."""
+    @classmethod
+    def _unroll_short(cls, nodes: list[dict]) -> list[dict]:
+        """The loops of ``nodes`` unrolled in place, those of the calls among them too."""
         return [_unrolled(node["loop"], node["trip_count"], node["body"], node["_arrays"],
                           node.get("_same", frozenset()), node.get("_locals", frozenset()))
-                if "loop" in node else node for node in nodes]  # fmt: skip
+                if "loop" in node else node | {"body": cls._unroll_short(node["body"])}
+                if "region" in node else node for node in nodes]  # fmt: skip
 
     def _short(self, node: dict) -> bool:
         """Whether a node is an innermost loop pipelined by default whose fixed trip count is
-        under the automatic pipelining threshold (``config_compile -pipeline_loops``)."""
+        under the automatic pipelining threshold (``config_compile -pipeline_loops``), or a call
+        whose loops all are: the tool inlines it first, so its loops are the caller's (UG1399
+        "Automatic Loop Pipelining" walks the nest after inlining; aahwu's bit reversal: a
+        10-trip helper loop unrolled into the 1024-trip loop calling it, pipelined)."""
+        if "region" in node:  # its innermost loops only: above them the walk flattens (ohmy90's DCT)
+            loops = [child for child in node["body"] if "op" not in child]
+            return (
+                node["kind"] == "sequential"
+                and not node.get("_axi")
+                and bool(loops)
+                and all(child.get("_innermost") and self._short(child) for child in loops)
+            )
         return bool(node.get("_auto") and node.get("_constant") and "loop" in node
                     and node["trip_count"] <= self.pipeline_loops)  # fmt: skip
 

@@ -133,6 +133,40 @@ def test_a_short_loop_under_a_short_parent_with_statements_is_unrolled_into_it(t
     assert list(pipelined.values()) == [9] and "Product" not in pipelined
 
 
+HELPER = """
+static unsigned flip(unsigned v, unsigned bits) {
+    unsigned out = 0;
+    for (unsigned b = 0; b < bits; b++) {
+{inner}
+        out = (out << 1) | (v & 1);
+        v = v >> 1;
+    }
+    return out;
+}
+
+void reverse(unsigned out[1024]) {
+    unsigned width = 10;
+Walk:
+    for (int i = 0; i < 1024; i++) {
+        out[i] = flip(i, width);
+    }
+}
+"""
+
+
+def test_a_short_loop_in_a_called_helper_is_unrolled_into_the_loop_calling_it(tmp_path):
+    # UG1399 "Automatic Loop Pipelining" walks the nest after inlining: the helper's 10-trip loop
+    # is unrolled into Walk, which is pipelined (aahwu's bit reversal, 1024 x II 2 under Vitis);
+    # a helper loop kept sequential (PIPELINE off) keeps Walk a plain loop
+    kernel = tmp_path / "reverse.cpp"
+    kernel.write_text(HELPER.replace("{inner}", ""))
+    walked = trips(read_source(kernel, "reverse", tool="vitis_hls:2022.1")[0])
+    kernel.write_text(HELPER.replace("{inner}", "#pragma HLS PIPELINE off"))
+    kept = trips(read_source(kernel, "reverse", tool="vitis_hls:2022.1")[0])
+    assert walked["Walk"] == (1024, 1) and len(walked) == 1
+    assert kept["Walk"] == (1024, None)
+
+
 def test_a_sequential_iteration_ending_on_a_macro_result_spends_a_state_taking_it(tmp_path):
     # the UG871 matrixmul with its pipelines off under Vitis 2022.1: read a and b, the
     # mac_muladd of latency 3, then the state that keeps the sum: 5 per Product iteration
