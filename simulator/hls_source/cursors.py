@@ -164,6 +164,8 @@ def _subscripted(body, name: str) -> bool:
             continue
         following = tokens[index + 1] if index + 1 < len(tokens) else ""
         before = tokens[index - 1] if index else ""
+        if before == "*" and following != "[":
+            continue  # dereferenced (``*name += v``): the value, not the pointer, is added to
         if following in ("[", "+", "-", "++", "--", "+=", "-=") or before in ("+", "-", "++", "--", "(", ","):
             return True  # an index, pointer arithmetic, or passed on to a callee that may index it
     return False

@@ -271,8 +271,10 @@ class SourceReader(
             mode = modes.get(
                 spelling, ("m_axi" if kernel_flow else "ap_memory") if pointer and not scalar else "scalar"
             )
-            if mode in SCALAR_PORTS or mode == "scalar" and pointer:  # a wire or register port (UG1399
-                context.partitioned.add(spelling)  # "Port-Level I/O Protocols"): no memory access
+            # a wire or register port (UG1399 "Port-Level I/O Protocols"), or a pointer to a scalar in
+            # the s_axilite register file (UG1399 "S_AXILITE"): no memory access
+            if mode in SCALAR_PORTS or pointer and (mode == "scalar" or mode == "s_axilite" and scalar):
+                context.partitioned.add(spelling)
             if mode in ("ap_memory", "bram"):
                 context.arrays.add(spelling)
                 storage = storages.get(spelling)
@@ -377,9 +379,14 @@ class SourceReader(
 
         def flush() -> None:
             if block.latency:
-                # logic that settles within the cycle it starts in, touching no memory, takes no
-                # state of its own (a top that returns a constant reports latency 0)
-                states = block.states() if not touched else max(1, block.states())
+                # logic outside loops that settles within the cycle it starts in, touching no
+                # memory (a register or a scalar port is none), takes no state of its own (a top
+                # that returns a constant reports latency 0; so does one that adds two s_axilite
+                # scalars); a loop's iteration keeps its state
+                memory = any(name not in context.partitioned for name, _ in touched)
+                combinational = not memory and context.function == self.top and context.carrier is None
+                combinational = combinational and block.latency < 1
+                states = 0 if combinational else block.states() if not touched else max(1, block.states())
                 node = {"op": f"block@{first_line[0]}", "latency": states}
                 if block.ready and states >= 1 and abs(block.latency - states) < 1e-9:
                     node["_settle"] = True  # its last result arrives as a state starts (``nest._plain``)

@@ -469,3 +469,24 @@ def test_a_static_array_read_and_written_only_at_known_indices_is_registers(tmp_
     registers = latency(tmp_path / "full.cpp", HISTORY.replace("{unroll}", "UNROLL"), "history", **options)
     memory = latency(tmp_path / "rolled.cpp", HISTORY.replace("{unroll}", "PIPELINE off"), "history", **options)
     assert registers <= 4 and memory >= 33  # 33 reads and 33 writes one after another
+
+
+ADDER = """
+void adder(char *x, char *y, char *sum) {
+{ports}
+    *sum += *x + *y;
+}
+"""
+
+
+def test_a_top_of_logic_on_scalar_ports_takes_no_state(tmp_path):
+    # UG1399 "S_AXILITE": a pointer to a scalar is a register of the adapter, not a memory (a
+    # dereference added to, ``*sum +=``, is no pointer arithmetic); two adds settle within the
+    # cycle they start in: j1hye0n's adder reports latency 0
+    kernel = tmp_path / "adder.cpp"
+    lite = "\n".join(f"#pragma HLS INTERFACE s_axilite port={port}" for port in ("x", "y", "sum", "return"))
+    assert latency(kernel, ADDER.replace("{ports}", lite), "adder", tool="vitis_hls:2024.2") == 0
+    assert latency(kernel, ADDER.replace("{ports}", ""), "adder", tool="vitis_hls:2024.2") == 0
+    # an array port indexed is a memory: its read takes a state
+    indexed = ADDER.replace("{ports}", "").replace("*x", "x[1]")
+    assert latency(kernel, indexed, "adder", tool="vitis_hls:2024.2") >= 1
