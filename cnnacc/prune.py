@@ -137,6 +137,27 @@ def cmd_trim(args: argparse.Namespace) -> None:
     )
 
 
+def cmd_budget_study(args: argparse.Namespace) -> None:
+    from compress.budget_study import ship_budget_study  # torch: loaded by the commands that train
+
+    study = ship_budget_study(
+        models_dir=args.models_dir,
+        epochs=args.epochs,
+        data_dir=args.data_dir,
+        progress=not args.quiet,
+        scheduler=args.scheduler,
+        workers=args.workers,
+    )
+    if args.json:
+        print(json.dumps(study, indent=2))
+        return
+    for p in study["points"]:
+        print(
+            f"{p['label']:28s} widths {'/'.join(str(k) for k in p['kept'].values()):12s} "
+            f"{p['size_kb']:8.2f} KB  val {100 * p['val_accuracy']:.2f} %  test {100 * p['test_accuracy']:.2f} %"
+        )
+
+
 def cmd_export(args: argparse.Namespace) -> None:
     from compress.shipping import export_model  # torch: loaded by the commands that train
 
@@ -334,6 +355,29 @@ def register(subparsers) -> None:
     trim.add_argument("--quiet", action="store_true", help="no progress bar")
     add_data_dir(trim)
     trim.set_defaults(func=cmd_trim)
+
+    budget = subparsers.add_parser(
+        "budget-study",
+        help="prune by fraction and by threshold, and rebuild Task 2b's models, all at one training budget",
+        description="Every model built from the baseline and fine-tuned for the same --epochs (quantization-aware "
+        "at its weight bits), measured on the search's validation hold-out and the full test set: filter-wise and "
+        "channel-wise pruning of every width by fraction (0.25 0.5 0.75 0.875) and by threshold (0.75 1 1.1 1.25 "
+        "times the layer's mean L1 score), and the structures Task 2b compares (per technique and accuracy loss, "
+        "the smallest point of the search's walk within it). Writes budget_study.json beside search_curves.json "
+        "(compress/budget_study.py). About 10 minutes on 2 cores (--scheduler local).",
+    )
+    budget.add_argument("--epochs", type=positive_int, default=3, help="fine-tuning epochs of every model (default 3)")
+    budget.add_argument(
+        "--models-dir",
+        default=str(SHIPPED_DIR),
+        metavar="DIR",
+        help="folder of the baseline and search_curves.json, where budget_study.json goes (default: compress/models)",
+    )
+    add_scheduler_options(budget, work="the models' fine-tuning")
+    budget.add_argument("--json", action="store_true", help="print the study as JSON")
+    budget.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_data_dir(budget)
+    budget.set_defaults(func=cmd_budget_study)
 
     export = subparsers.add_parser(
         "export",

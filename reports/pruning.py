@@ -15,11 +15,14 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
+from compress.budget_study import STUDY_NAME
 from compress.checkpoint import SHIPPED_DIR, load_checkpoint
+from compress.curves import smallest_within
 from compress.data import load_fashion_mnist
 from compress.model import Architecture
 from compress.shipping import CURVES_NAME, evaluate_shipped
 from compress.size import model_size_kb
+from reports.budget_text import equal_budget_text, methods_text
 from reports.document import Section, figure_markdown, markdown_table
 from reports.noise import compare
 from reports.pruning_text import (
@@ -87,7 +90,10 @@ def pruning_results(data_dir=None, *, train_split=None, test_split=None, models_
                 }
             )
     baseline, baseline_card = load_checkpoint(curves["baseline"]["name"])
+    study_path = models_dir / STUDY_NAME
+    study = json.loads(study_path.read_text()) if study_path.exists() else None
     return {
+        "budget_study": study,
         "models": models,
         "targets": {r["name"]: r["target"] for r in curves["chosen"]},
         "curves": curves["curves"],
@@ -154,12 +160,6 @@ def sensitivity_figure(sensitivity: dict) -> Figure:
         ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
-
-
-def smallest_within(points: list[dict], reference: float, loss_pt: float) -> dict | None:
-    """The smallest point whose test accuracy is at most ``loss_pt`` below ``reference``."""
-    ok = [p for p in points if p["test_accuracy"] is not None and 100 * (reference - p["test_accuracy"]) <= loss_pt]
-    return min(ok, key=lambda p: p["size_kb"]) if ok else None
 
 
 def effectiveness(curves: dict, loss_pt: float) -> dict:
@@ -238,8 +238,17 @@ def pruning_section(results: dict) -> Section:
         results["test_images"],
         f"FP32 start less {min(LOSSES_PT):g} point vs FP32 start",
     )
+    study = results.get("budget_study")
+    if study is not None:
+        walk = models.get(f"pruned_{round(100 * config['prune_target'])}")
+        methods, method_comparisons = methods_text(study, config["prune_target"], config["margin"], walk)
+        budget, budget_comparisons = equal_budget_text(study, curves)
+    else:
+        methods, method_comparisons = f"(`cnnacc budget-study` has not written {STUDY_NAME}.)", []
+        budget, budget_comparisons = "", []
     results_out = {
-        "noise": [smallest_loss.to_json()],
+        "noise": [c.to_json() for c in (smallest_loss, *method_comparisons, *budget_comparisons)],
+        "budget_study": study,
         "models": {
             n: {k: v for k, v in m.items() if k != "size_breakdown"} | {"met": row[-1] == "yes"}
             for (n, m), row in zip(sorted(models.items()), rows)
@@ -271,12 +280,14 @@ def pruning_section(results: dict) -> Section:
             stale_note(baseline),
             task1_text(models, pruning_steps, config, results["sensitivity"]),
             markdown_table(header, rows),
+            methods,
             missing_text(missing, curves),
             gap_text(gaps, config),
             task2a_text(models, combined_steps, config),
             continued_text(models),
             bounds_text(models, SIZE_BOUNDS_KB, config),
             task2b_text(by_loss, start, smallest_loss),
+            budget,
             figure_markdown(
                 "pruning_pareto",
                 "Test accuracy against model size along the measured walks "

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 
+from compress.curves import LOSSES_PT
 from reports.document import markdown_table
 from reports.noise import Comparison
 
 SMALL_LOSS_PT = 1.0  # "a small degradation of accuracy" for Task 2b, in percentage points
-LOSSES_PT = (1.0, 2.0, 5.0)  # the losses Task 2b compares the techniques at
 CURVE_STYLE = {
     "pruning": ("pruning only (FP32)", "tab:blue", "o"),
     "quantization": ("quantization only (uniform bits)", "tab:orange", "s"),
