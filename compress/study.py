@@ -18,7 +18,13 @@ from tqdm import tqdm
 from compress.data import Split
 from compress.model import MyConvNet
 from compress.observe import QuantSpec, observe_interval
-from compress.quantize import build_integer_network, calibration_images, integer_predict_fast, quantize_weights
+from compress.quantize import (
+    build_integer_network,
+    calibration_images,
+    integer_predict_fast,
+    quantize_weights,
+    weight_quant_params,
+)
 from compress.train import predict
 from simulator.tasks import run_tasks
 
@@ -217,3 +223,40 @@ def weight_ranges(model: MyConvNet, *, percentile: float = 99.9, bits: int = 4, 
             for name, w in layers
         },
     }
+
+
+def row_diagnostics(model: MyConvNet, spec: QuantSpec, granularity: str, bits: tuple[int, ...]) -> dict:
+    """What one weight-only row of the study does to each layer at each of ``bits`` (one
+    range, or one per layer): the integer zero point and the real one it was rounded from
+    (``qmin - low / scale`` of the observed interval), the weights the codes can represent,
+    and per layer the fraction of weights outside them and the quantization error summed over
+    one output's inputs (its mean over the outputs: a systematic shift of the layer's
+    pre-activations, in units of its inputs). Keyed by bit width."""
+    if granularity not in ("global", "layer"):
+        raise ValueError(f"row_diagnostics: granularity {granularity!r}; expected 'global' or 'layer'")
+    weights = {name: layer.weight.detach().double().numpy() for name, layer in model.layers()}
+    everything = np.concatenate([w.ravel() for w in weights.values()])
+    found = {}
+    for b in bits:
+        row = QuantSpec(scheme=spec.scheme, range=spec.range, bits=b, percentile=spec.percentile)
+        params = weight_quant_params(model, row, granularity)
+        quantized = {
+            name: layer.weight.detach().double().numpy()
+            for name, layer in quantize_weights(model, row, granularity).layers()
+        }
+        layers = {}
+        for name, w in weights.items():
+            (p,) = params[name]
+            low, _ = observe_interval(everything if granularity == "global" else w.ravel(), row)
+            error = (quantized[name] - w).reshape(len(w), -1)
+            lowest, highest = (p.qmin - p.zero_point) * p.scale, (p.qmax - p.zero_point) * p.scale
+            layers[name] = {
+                "zero_point": p.zero_point,
+                "real_zero_point": p.qmin - low / p.scale,
+                "low": lowest,
+                "high": highest,
+                "outside": float(np.mean((w < lowest) | (w > highest))),
+                "summed_error": float(error.sum(axis=1).mean()),
+            }
+        found[b] = layers
+    return found

@@ -9,7 +9,17 @@ from pathlib import Path
 from compress.baseline import evaluate_checkpoint, train_baseline
 from compress.checkpoint import load_checkpoint
 from compress.data import load_fashion_mnist
-from compress.study import CALIBRATION_IMAGES, STUDY_BITS, SWEEP_BITS, percentile_sweep, run_study, weight_ranges
+from compress.observe import QuantSpec
+from compress.study import (
+    CALIBRATION_IMAGES,
+    STUDY_BITS,
+    SWEEP_BITS,
+    StudyRecord,
+    percentile_sweep,
+    row_diagnostics,
+    run_study,
+    weight_ranges,
+)
 from compress.train import predict
 from reports.baseline import baseline_section, measure_baseline
 from reports.document import page_style, write_report
@@ -18,6 +28,7 @@ from reports.network import measure_network_section, network_section
 from reports.operators import measure_operators, operators_section
 from reports.pruning import pruning_results, pruning_section
 from reports.quantization import quantization_section
+from reports.quantization_text import falling_rows
 from reports.submission import submission_section
 from simulator.numerics import V_MAX
 from simulator.onnx_model import runtime_agreement
@@ -99,6 +110,7 @@ def measure(
             "fp32": evaluation["accuracy"],
             "ranges": weight_ranges(model),
             "percentile_sweep": [record.to_json() for record in sweep],
+            "row_diagnostics": falling_diagnostics(model, records, len(test_split)),
             **shipped_low_bit(train_split, test_split),
         },
         "pruning": pruning_results(data_dir, train_split=train_split, test_split=test_split) | {"onnx": onnx},
@@ -152,3 +164,18 @@ def render_from(results_json: str | Path, out_dir: str | Path | None = None, pap
     if "measurements" not in data:
         raise ValueError(f"report --from: {path} has no 'measurements'; it was not written by cnnacc report")
     return render(data["measurements"], path.parent if out_dir is None else out_dir, paper)
+
+
+def falling_diagnostics(model, records: list[StudyRecord], n: int) -> list[dict]:
+    """``compress.study.row_diagnostics`` of every row that falls with more bits
+    (``falling_rows``), at the two widths and the next wider one studied."""
+    found = []
+    for narrow, wide in falling_rows(records, n):
+        studied = sorted({r.bits for r in records if r.label == wide.label and r.activations is None})
+        widths = (narrow.bits, wide.bits, *[b for b in studied if b > wide.bits][:1])
+        spec = QuantSpec(scheme=wide.scheme, range=wide.range, bits=wide.bits, percentile=wide.percentile or 99.99)
+        diagnostics = row_diagnostics(model, spec, wide.granularity, widths)
+        found.append(
+            {"label": wide.label, "bits": wide.bits, "diagnostics": {str(b): v for b, v in diagnostics.items()}}
+        )
+    return found

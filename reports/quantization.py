@@ -10,6 +10,8 @@ from reports.document import Section, figure_markdown, markdown_table
 from reports.noise import Z_95, Comparison, compare, standard_error
 from reports.quantization_text import (
     clipping_comparisons,
+    falling_rows,
+    falling_text,
     find,
     judged,
     matches,
@@ -210,6 +212,9 @@ are {granularity_text}. Validation chose the recipe, {qat["epochs"]} epochs of A
     task1b = task1b_text(
         data.get("ranges"), clipping, records, fp32, {"full": g4s, "percentile": p4, "mse": m4}, versus
     )
+    diagnosed = {(d["label"], d["bits"]): d["diagnostics"] for d in data.get("row_diagnostics", [])}
+    falls = [(a, b) for a, b in falling_rows(records, test_images) if (b.label, b.bits) in diagnosed]
+    task1b += "\n\n" + falling_text(falls, [diagnosed[(b.label, b.bits)] for _, b in falls], versus) + "\n"
     sweep = [StudyRecord(**record) for record in data.get("percentile_sweep", [])]
     if sweep:
         sweep_rows, sweep_prose = sweep_text(sweep, records, versus)
@@ -376,6 +381,6 @@ weight-only at the same setting, {pct(w8)}: {wa8_w8.text()}). {wa4_text}{kl_text
     if "ranges" in data:
         figures["quant_ranges"] = ranges_figure(data["ranges"])
     results = {"records": [r.to_json() for r in records], "summary": key, "noise": [c.to_json() for c in noted]} | {
-        k: data[k] for k in ("ranges", "qat", "percentile_sweep") if k in data
+        k: data[k] for k in ("ranges", "qat", "percentile_sweep", "row_diagnostics") if k in data
     }
     return Section("quantization", "Part 1 Step 1: quantization", body, results, figures)

@@ -4,7 +4,10 @@ draws a conclusion from it."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from compress.study import StudyRecord
+from reports.document import markdown_table
 from reports.noise import Comparison, compare
 
 
@@ -201,3 +204,74 @@ def sweep_text(sweep: list[StudyRecord], records: list[StudyRecord], versus) -> 
             "each layer's own rare large weights, so no layer's step is set by another's tails."
         )
     return rows, " ".join(parts)
+
+
+def falling_rows(records: list[StudyRecord], n: int) -> list[tuple[StudyRecord, StudyRecord]]:
+    """Weight-only rows of one range or one per layer whose accuracy falls beyond noise from one
+    studied width to the next wider one: the (narrower, wider) records."""
+    rows: dict[str, list[StudyRecord]] = defaultdict(list)
+    for r in records:
+        if r.activations is None and r.granularity in ("global", "layer"):
+            rows[r.label].append(r)
+    found = []
+    for row in rows.values():
+        row.sort(key=lambda r: r.bits)
+        for narrow, wide in zip(row, row[1:]):
+            c = compare(wide.accuracy, narrow.accuracy, n)
+            if c.exceeds and c.difference_pt < 0:
+                found.append((narrow, wide))
+    return found
+
+
+def falling_text(falls: list[tuple[StudyRecord, StudyRecord]], diagnostics: list[dict], versus) -> str:
+    """Each row that falls with more bits, with what its quantizer does to each layer at those
+    widths (``compress.study.row_diagnostics``, keyed by the width as text)."""
+    if not falls:
+        return "*Rows that fall with more bits.* None: no row falls beyond noise from one width to the next."
+    parts = []
+    for (narrow, wide), found in zip(falls, diagnostics):
+        c = versus(wide.accuracy, narrow.accuracy, f"{wide.label}: {wide.bits} vs {narrow.bits} bits")
+        widths = sorted(found, key=int)
+        layers = list(found[widths[0]])
+        header = ["layer"] + [f"{w} bits: outside (%) / shift" for w in widths]
+        rows = [
+            [name] + [f"{100 * found[w][name]['outside']:.1f} / {found[w][name]['summed_error']:+.2f}" for w in widths]
+            for name in layers
+        ]
+        zero = "; ".join(
+            f"at {w} bits {found[w][layers[0]]['real_zero_point']:.2f} rounds to {found[w][layers[0]]['zero_point']} "
+            f"(codes for [{found[w][layers[0]]['low']:.3f}, {found[w][layers[0]]['high']:.3f}])"
+            for w in widths
+        )
+        shifts = {w: max(abs(found[w][name]["summed_error"]) for name in layers) for w in widths}
+        worst = max(widths, key=shifts.__getitem__)
+        layer = max(layers, key=lambda name: abs(found[worst][name]["summed_error"]))
+        if int(worst) == wide.bits:
+            moved = {
+                w: found[w][layers[0]]["zero_point"] - found[w][layers[0]]["real_zero_point"]
+                for w in (str(narrow.bits), worst)
+            }
+            direction = " and ".join(
+                f"{'up' if moved[w] > 0 else 'down'} by {abs(moved[w]):.2f} of a step at {w} bits" for w in moved
+            )
+            cause = (
+                f"The fall coincides with the row's largest systematic shift: at {wide.bits} bits {layer}'s "
+                f"pre-activations move by {found[worst][layer]['summed_error']:+.2f} on average (in units of its "
+                f"inputs), against {found[str(narrow.bits)][layer]['summed_error']:+.2f} at {narrow.bits} bits. "
+                "An integer zero point keeps 0 exact but moves the codes' interval by up to half a step; the side "
+                "it shortens clips more of its tail, a layer's errors no longer cancel, and each output shifts by "
+                f"their sum. Here the zero point rounds {direction}, and the shifts follow it."
+            )
+        else:
+            cause = (
+                f"The largest systematic shift of the row is at {worst} bits, not at {wide.bits}: the shifts and the "
+                "clipped tails do not single out the width where it falls."
+            )
+        scope = "one range for all layers" if wide.granularity == "global" else "one range per layer"
+        parts.append(
+            f"*Why {wide.label} falls from {narrow.bits} to {wide.bits} bits* ({100 * narrow.accuracy:.2f} -> "
+            f"{100 * wide.accuracy:.2f} %, {c.text()}). It is {wide.scheme} with {scope}; its real zero point "
+            f"{zero}. Per layer, the weights outside the codes' interval and the quantization error summed "
+            f"over one output's inputs (mean over the outputs):\n\n{markdown_table(header, rows)}\n\n{cause}"
+        )
+    return "\n\n".join(parts)
