@@ -137,6 +137,12 @@ class SourceReader(
         self.widen_bits = int(settings.get("widen_bits", 512 if self.flow == "vitis" else 0))
         self.widen: dict[str, int] = {}  # per port, from INTERFACE max_widen_bitwidth
         flags = ["-x", "c++", "-std=c++17", "-D__SYNTHESIS__", "-Wno-unknown-pragmas"]
+        for define in defines:
+            if not re.fullmatch(r"[A-Za-z_]\w*(=[^\n\x00]*)?", define):
+                raise ValueError(f"macro {define!r} is not NAME or NAME=VALUE (a C identifier, then an optional value)")
+        for folder in includes:
+            if not str(folder) or "\x00" in str(folder):
+                raise ValueError(f"include folder {str(folder)!r} is not a path")
         flags += [f"-D{define}" for define in defines] + [f"-I{folder}" for folder in includes]
         flags += ["-I", str(HEADERS)]  # last: the real Xilinx headers win when given with -I
         flags += [f"-isystem{folder}" for folder in compiler_headers()]
@@ -160,7 +166,10 @@ class SourceReader(
             for k, name in enumerate(names)
         )
         index = self.cindex.Index.create()
-        self.unit = index.parse(str(self.path), args=flags, unsaved_files=[(str(self.path), text + "\n" + probes)])
+        try:
+            self.unit = index.parse(str(self.path), args=flags, unsaved_files=[(str(self.path), text + "\n" + probes)])
+        except self.cindex.TranslationUnitLoadError as error:  # clang refused its arguments or the file
+            raise SourceError(f"{self.path}: does not parse: libclang could not read it ({error})") from None
         for diagnostic in self.unit.diagnostics:
             where = diagnostic.location
             name = where.file.name if where.file else str(self.path)
