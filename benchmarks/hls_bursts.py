@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from simulator.hls_corpus import burst_agreement  # noqa: E402
+from simulator.hls.hls_corpus import burst_agreement  # noqa: E402
 
 
 def main(argv=None) -> int:

@@ -40,7 +40,7 @@ def run_one(project: Path) -> dict:
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from cnnacc.main import main
-    from simulator import hls_project, hls_source  # noqa: F401 (imported before the clock starts)
+    from simulator.hls import hls_project, hls_source  # noqa: F401 (imported before the clock starts)
 
     out, err = io.StringIO(), io.StringIO()
     start = time.perf_counter()

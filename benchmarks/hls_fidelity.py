@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from simulator.hls_corpus import CASES, load_cases, loop_rows, run_case, summary  # noqa: E402
+from simulator.hls.hls_corpus import CASES, load_cases, loop_rows, run_case, summary  # noqa: E402
 
 
 def main(argv=None) -> int:

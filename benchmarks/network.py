@@ -16,8 +16,8 @@ import time
 from compress.checkpoint import load_checkpoint
 from compress.data import load_fashion_mnist
 from compress.train import predict
-from simulator.export import load_network
-from simulator.network import run_network
+from simulator.network.export import load_network
+from simulator.network.network import run_network
 
 
 def median_seconds(funcs, repeats: int) -> list[float]:

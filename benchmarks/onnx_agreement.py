@@ -21,8 +21,8 @@ import time
 
 from compress.checkpoint import load_checkpoint
 from compress.data import load_fashion_mnist
-from simulator.export import load_network
-from simulator.onnx_model import runtime_agreement
+from simulator.interop.onnx_model import runtime_agreement
+from simulator.network.export import load_network
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,7 +13,8 @@ import time
 
 import numpy as np
 
-from simulator import kernels, numerics, sw_emu
+from simulator.contract import kernels, numerics
+from simulator.emulation import sw_emu
 
 
 def median_seconds(func, repeats: int) -> float:

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from simulator.scalesim import read_config, read_topology, simulate_scalesim  # noqa: E402
+from simulator.interop.scalesim import read_config, read_topology, simulate_scalesim  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "scalesim"
 TABLE = DATA / "scalesim_results.csv"

@@ -27,17 +27,17 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from simulator.designs import (  # noqa: E402
+from simulator.contract.numerics import quantize_multiplier  # noqa: E402
+from simulator.hardware.designs import (  # noqa: E402
     AXI_PORTS,
     BUFFERING,
     Im2colDesign,
     MatmulDesign,
 )
-from simulator.kernel_schedule import kernel_schedule  # noqa: E402
-from simulator.numerics import quantize_multiplier  # noqa: E402
-from simulator.scalesim import ScaleSimConfig, read_topology, simulate_scalesim  # noqa: E402
-from simulator.units.im2col import analytic_im2col, simulate_im2col  # noqa: E402
-from simulator.units.matmul import analytic_matmul, simulate_matmul  # noqa: E402
+from simulator.interop.scalesim import ScaleSimConfig, read_topology, simulate_scalesim  # noqa: E402
+from simulator.timing.kernel_schedule import kernel_schedule  # noqa: E402
+from simulator.timing.units.im2col import analytic_im2col, simulate_im2col  # noqa: E402
+from simulator.timing.units.matmul import analytic_matmul, simulate_matmul  # noqa: E402
 
 SPEC_MATMUL = (64, 32, 64)
 SPEC_IM2COL = (3, 32, 32, 3, 3)

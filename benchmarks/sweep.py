@@ -29,10 +29,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from simulator.designs import MatmulDesign
-from simulator.sweep import parse_spec, run_sweep
-from simulator.units.matmul import analytic_matmul, run_matmul_des
-from simulator.units.source_depths import reference_readings
+from simulator.explore.sweep import parse_spec, run_sweep
+from simulator.hardware.designs import MatmulDesign
+from simulator.timing.units.matmul import analytic_matmul, run_matmul_des
+from simulator.timing.units.source_depths import reference_readings
 
 LARGE_SPEC = {
     "kernel": "matmul",

@@ -55,7 +55,7 @@ def add_data_dir(parser: argparse.ArgumentParser) -> None:
 
 def add_scheduler_options(parser: argparse.ArgumentParser, *, work: str, default: str = "synchronous") -> None:
     """--scheduler and --workers of a command whose ``work`` runs as tasks on Dask
-    (``simulator.tasks``): the results are the same on every scheduler."""
+    (``simulator.explore.tasks``): the results are the same on every scheduler."""
     schedulers = {
         "synchronous": "synchronous (this process)",
         "local": "local (a Dask LocalCluster, one worker process per core)",

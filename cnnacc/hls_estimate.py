@@ -14,13 +14,13 @@ import re
 from pathlib import Path
 
 from cnnacc.simulate import KERNELS, add_design_options, design_from_args
-from simulator.designs import Im2colDesign, MatmulDesign
+from simulator.hardware.designs import Im2colDesign, MatmulDesign
 
 SOURCE_SUFFIXES = (".cpp", ".cc", ".cxx", ".c", ".hpp", ".h")
 
 
 def _source_estimate(args: argparse.Namespace) -> None:
-    """hls-estimate FILE.cpp --top NAME: the nest read from the C++ (simulator.hls_source)."""
+    """hls-estimate FILE.cpp --top NAME: the nest read from the C++ (simulator.hls.hls_source)."""
     if args.top is None:
         raise ValueError(f"hls-estimate: {args.nest} is C++; give its top function with --top NAME")
     options = {
@@ -38,12 +38,12 @@ def _source_estimate(args: argparse.Namespace) -> None:
 
 def _project_estimate(args: argparse.Namespace) -> None:
     """hls-estimate DIR: the project's top read from its design file with its settings
-    (simulator.hls_project); the flags given on the command line win over the project's, and
+    (simulator.hls.hls_project); the flags given on the command line win over the project's, and
     --directives replaces the project's directives."""
     import tempfile
 
-    from simulator.hls_project import read_project
-    from simulator.hls_source import SourceError
+    from simulator.hls.hls_project import read_project
+    from simulator.hls.hls_source import SourceError
 
     project = read_project(args.nest)
     top = args.top or project.top
@@ -89,8 +89,8 @@ def _project_estimate(args: argparse.Namespace) -> None:
 def _print_source_estimate(args: argparse.Namespace, source, top: str, options: dict, facts: dict) -> None:
     import sys
 
-    from simulator.hls_source import read_source_verdicts, source_report
-    from simulator.schedule import estimate_nest
+    from simulator.hls.hls_source import read_source_verdicts, source_report
+    from simulator.hls.schedule import estimate_nest
 
     options = options | {"charge_transactions": args.charge_transactions}
     found = read_source_verdicts(source, top, args=dict(args.arg), **options)
@@ -141,9 +141,9 @@ def _binding(text: str) -> tuple[str, int]:
 
 
 def cmd_hls_estimate(args: argparse.Namespace) -> None:
-    from simulator.kernel_schedule import kernel_schedule
-    from simulator.nest_format import load_nest
-    from simulator.schedule import estimate_nest
+    from simulator.hls.nest_format import load_nest
+    from simulator.hls.schedule import estimate_nest
+    from simulator.timing.kernel_schedule import kernel_schedule
 
     if (args.nest is None) == (args.kernel is None):
         raise ValueError("hls-estimate: give either NEST.json, FILE.cpp --top NAME, DIR or --kernel matmul|im2col")
@@ -183,9 +183,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "nest",
         metavar="NEST.json|FILE.cpp|DIR",
         nargs="?",
-        help="a loop-nest description (see simulator/nest_format.py), HLS C++ read with libclang "
-        "(see simulator/hls_source/; needs --top), or an HLS project folder (see "
-        "simulator/hls_project.py)",
+        help="a loop-nest description (see simulator/hls/nest_format.py), HLS C++ read with libclang "
+        "(see simulator/hls/hls_source/; needs --top), or an HLS project folder (see "
+        "simulator/hls/hls_project.py)",
     )
     source = hls.add_argument_group("C++ source (with FILE.cpp or DIR)")
     source.add_argument("--top", help="the top function to estimate")

@@ -7,7 +7,7 @@ import json
 
 from cnnacc.args import add_data_dir, bounded
 from cnnacc.simulate import add_design_options, design_from_args
-from simulator.designs import MatmulDesign
+from simulator.hardware.designs import MatmulDesign
 
 positive_int = bounded(int, 1)
 non_negative_int = bounded(int, 0)

@@ -10,8 +10,8 @@ from cnnacc.simulate import add_design_options, design_from_args
 
 def cmd_import(args: argparse.Namespace) -> None:
     from compress.export import import_onnx
-    from simulator.designs import MatmulDesign
-    from simulator.export import field_json
+    from simulator.hardware.designs import MatmulDesign
+    from simulator.network.export import field_json
 
     net = import_onnx(args.model, args.out, design=design_from_args(MatmulDesign, args))
     layers = [
@@ -32,7 +32,7 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 
 def register(subparsers) -> None:
-    from simulator.designs import MatmulDesign
+    from simulator.hardware.designs import MatmulDesign
 
     parser = subparsers.add_parser(
         "import",

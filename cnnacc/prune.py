@@ -10,7 +10,7 @@ from cnnacc.args import add_data_dir, add_scheduler_options, bounded
 from cnnacc.simulate import add_design_options, design_from_args
 from compress.prune_spec import CRITERIA, SCOPES, TARGETS, PruneSpec
 from compress.search_config import SHIPPED_DIR, SearchConfig
-from simulator.designs import MatmulDesign
+from simulator.hardware.designs import MatmulDesign
 
 fraction = bounded(float, 0.0, 1.0, upper_open=True, what="a fraction")
 accuracy_target = bounded(float, 0.1, 1.0, upper_open=True, what="an accuracy", hint=", e.g. 0.85")
@@ -382,8 +382,9 @@ def register(subparsers) -> None:
     export = subparsers.add_parser(
         "export",
         help="save_weights: integer weights and quantization parameters for the accelerator",
-        description="Write PATH/{weights.npz, manifest.json, network.h, golden.npz} (format: simulator/export.py) "
-        "for a checkpoint, at the weight bits of its card (8 for float checkpoints) unless --bits is given. Every "
+        description="Write PATH/{weights.npz, manifest.json, network.h, golden.npz} (format: "
+        "simulator/network/export.py) for a checkpoint, at the weight bits of its card (8 for float checkpoints) "
+        "unless --bits is given. Every "
         "layer is mapped for the matmul design given by the options below (default: the reference design) and its "
         "weights are stored as that mapping's tiled device image.",
     )

@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 
 from cnnacc.args import bounded
-from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.numerics import V_MAX, quantize_multiplier
-from simulator.units.tiling import DIM_MAX
+from simulator.contract.numerics import V_MAX, quantize_multiplier
+from simulator.hardware.designs import Im2colDesign, MatmulDesign
+from simulator.timing.units.tiling import DIM_MAX
 
 # field: (what it is, unit)
 FIELD_HELP: dict[str, tuple[str, str]] = {
@@ -149,7 +149,7 @@ def _print_result(result, as_json: bool) -> None:
 
 
 def cmd_simulate_matmul(args: argparse.Namespace) -> None:
-    from simulator.units.matmul import analytic_matmul, simulate_matmul
+    from simulator.timing.units.matmul import analytic_matmul, simulate_matmul
 
     design = design_from_args(MatmulDesign, args)
     if args.model == "analytic":
@@ -171,7 +171,7 @@ def _print_with_values(args: argparse.Namespace, result, out: np.ndarray, run_cp
     """Print ``result``; with --values sw_emu, first run the C++ of the design (``run_cpp(sw_emu)``)
     and record whether it gives the Numba kernel's bytes."""
     if args.values == "sw_emu":
-        from simulator import sw_emu
+        from simulator.emulation import sw_emu
 
         result.extra["sw_emu_equal"] = bool(np.array_equal(run_cpp(sw_emu), out))
     _print_result(result, args.json)
@@ -181,7 +181,7 @@ def _print_with_values(args: argparse.Namespace, result, out: np.ndarray, run_cp
 
 
 def cmd_simulate_im2col(args: argparse.Namespace) -> None:
-    from simulator.units.im2col import analytic_im2col, simulate_im2col
+    from simulator.timing.units.im2col import analytic_im2col, simulate_im2col
 
     design = design_from_args(Im2colDesign, args)
     km = args.k if args.km is None else args.km
@@ -202,7 +202,7 @@ def cmd_simulate_im2col(args: argparse.Namespace) -> None:
 
 
 def cmd_simulate_scalesim(args: argparse.Namespace) -> None:
-    from simulator.scalesim import read_config, read_topology, simulate_scalesim
+    from simulator.interop.scalesim import read_config, read_topology, simulate_scalesim
 
     config = read_config(args.config)
     layers = read_topology(args.topology, gemm=args.gemm)

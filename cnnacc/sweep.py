@@ -1,4 +1,4 @@
-"""``cnnacc sweep SPEC``: a design-space sweep of the matmul kernel on Dask (simulator.sweep)."""
+"""``cnnacc sweep SPEC``: a design-space sweep of the matmul kernel on Dask (simulator.explore.sweep)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def cmd_sweep(args: argparse.Namespace) -> None:
 
     from reports.sweep import figure_png, sweep_figure
     from simulator import atomic
-    from simulator.sweep import pareto, read_spec, run_sweep
+    from simulator.explore.sweep import pareto, read_spec, run_sweep
 
     spec = read_spec(args.spec)  # a bad SPEC stops here: nothing is written
     with tqdm(total=spec.size, desc="sweep", unit="design", disable=args.json or args.quiet) as bar:
@@ -64,7 +64,8 @@ def register(subparsers) -> None:
         help="sweep the matmul design space (a SPEC file) on Dask: table, Pareto figure",
         description="Evaluate every design of SPEC (JSON or TOML: shape, model analytic|des, sampling grid|random, "
         "depths reference|source (pipeline depths of the reference build, or of each design's C++: ~2 s a build), "
-        "base fields, swept fields as lists or {min, max, step}; see simulator/sweep.py) and write OUT (CSV: design "
+        "base fields, swept fields as lists or {min, max, step}; see simulator/explore/sweep.py) and write OUT (CSV: "
+        "design "
         "fields, buildable, latency_cycles, interval_cycles, dsp, bram_18k, lut, fits) and OUT.png (cycles against "
         "DSPs, Pareto front). Every number is an estimate of the HLS C++. The table is the same on every scheduler.",
     )

@@ -6,7 +6,7 @@ self-contained), ``hls_config.cfg`` (the Vitis unified flow: ``vitis-run --mode 
 ``run_hls.tcl`` (the classic Tcl flow: ``vitis_hls -f run_hls.tcl``) and ``README.txt``. Both
 carry the design's -D flags (``cpp_defines()``), clock period and part, the top
 ``<kernel>_kernel`` and the Vitis kernel flow; ``cnnacc hls-estimate OUT_DIR/<kernel>`` reads the
-folder back (simulator/hls_project.py) to the same estimate as the source file with those flags.
+folder back (simulator/hls/hls_project.py) to the same estimate as the source file with those flags.
 
 Everything is built in a temporary folder beside OUT_DIR and renamed into place; an existing
 OUT_DIR/<kernel> is refused (ValueError: one line, exit status 2, nothing written) unless
@@ -21,14 +21,14 @@ import tempfile
 from pathlib import Path
 
 from cnnacc.simulate import KERNELS, add_design_options, design_from_args
-from simulator.designs import Im2colDesign, MatmulDesign
+from simulator.hardware.designs import Im2colDesign, MatmulDesign
 
 DESIGNS: dict[str, type] = {"matmul": MatmulDesign, "im2col": Im2colDesign}
 SKIPPED_HEADERS = ("testbench.hpp",)  # the C testbenches' helpers, not the design
 FLOW_TARGET = "vitis"  # the Vitis kernel flow: m_axi ports, s_axilite control, ap_ctrl_chain
 CXX_STANDARD = "-std=c++17"
 CONFIG, SCRIPT, README = "hls_config.cfg", "run_hls.tcl", "README.txt"
-# the top's shape arguments, as simulator.kernel_source.source_read binds them (README example)
+# the top's shape arguments, as simulator.timing.kernel_source.source_read binds them (README example)
 EXAMPLE_SHAPES = {
     "matmul": {"u": 64, "v": 32, "w": 64, "layout": 0, "has_bias": 0},
     "im2col": {"src_c": 3, "src_m": 32, "src_n": 32, "kernel_size_m": 3, "kernel_size_n": 3},
@@ -36,7 +36,7 @@ EXAMPLE_SHAPES = {
 
 
 def vitis_part(design: MatmulDesign | Im2colDesign) -> str:
-    """The part written to the project: the design's part name as it is (simulator/designs.py
+    """The part written to the project: the design's part name as it is (simulator/hardware/designs.py
     PARTS keeps short names, xcvu9p and xc7z020, and no full Vitis part string to map them to)."""
     return design.part
 
@@ -59,7 +59,7 @@ def cflags(design: MatmulDesign | Im2colDesign) -> str:
 
 def source_files(kernel: str) -> list[Path]:
     """hls_src/<kernel>/<kernel>.cpp and .hpp and hls_src/common/*.hpp (but the testbench's)."""
-    from simulator.sw_emu_build import HLS_SRC
+    from simulator.emulation.sw_emu_build import HLS_SRC
 
     own = [HLS_SRC / kernel / f"{kernel}.cpp", HLS_SRC / kernel / f"{kernel}.hpp"]
     common = sorted(path for path in (HLS_SRC / "common").glob("*.hpp") if path.name not in SKIPPED_HEADERS)

@@ -41,7 +41,7 @@ from compress.search_steps import SearchData, evaluate, split_data, train_config
 from compress.shipping import CURVES_NAME
 from compress.size import FLOAT_BITS, model_size_kb
 from simulator.atomic import write_json
-from simulator.tasks import run_tasks
+from simulator.explore.tasks import run_tasks
 
 FRACTIONS = (0.25, 0.5, 0.75, 0.875)  # of each hidden width, dropped
 THRESHOLDS = (0.75, 1.0, 1.1, 1.25)  # times the layer's mean score, below which a channel is dropped

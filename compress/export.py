@@ -1,8 +1,8 @@
 """MyConvNet.save_weights: quantize, then export the integer network for the accelerator.
 
-Every layer is first mapped onto the matmul design (``simulator.mapping.map_network``: the
+Every layer is first mapped onto the matmul design (``simulator.network.mapping.map_network``: the
 orientation with the fewest simulated cycles), so the weights are stored as the kernel reads
-them. Writes, into one folder: the .npz + JSON manifest of simulator/export.py (the format
+them. Writes, into one folder: the .npz + JSON manifest of simulator/network/export.py (the format
 itself is documented there), a C header with every array (weights as their device image)
 and constant for the HLS testbenches, and golden per-layer input/output vectors of a few
 test images.
@@ -20,11 +20,11 @@ from compress.data import load_fashion_mnist
 from compress.observe import QuantSpec
 from compress.quantize import build_integer_network, calibration_images
 from simulator import atomic
-from simulator.designs import MatmulDesign
-from simulator.export import save_network
-from simulator.mapping import device_weights, map_network
-from simulator.network import IntegerNetwork, check_network_for_hardware, run_layers
-from simulator.onnx_model import load_onnx, to_onnx
+from simulator.hardware.designs import MatmulDesign
+from simulator.interop.onnx_model import load_onnx, to_onnx
+from simulator.network.export import save_network
+from simulator.network.mapping import device_weights, map_network
+from simulator.network.network import IntegerNetwork, check_network_for_hardware, run_layers
 
 CALIBRATION_IMAGES = 2000
 GOLDEN_IMAGES = 4
@@ -38,7 +38,7 @@ def c_array(name: str, ctype: str, values: np.ndarray) -> str:
 def c_header(net: IntegerNetwork) -> str:
     """A C/C++ header with the weights, biases and quantization constants of every layer."""
     lines = [
-        "// Integer network exported by cnnacc; layout documented in simulator/export.py.",
+        "// Integer network exported by cnnacc; layout documented in simulator/network/export.py.",
         "#pragma once",
         "#include <cstdint>",
         "",
@@ -94,7 +94,7 @@ def export_network(
 ) -> Path:
     """Map ``net`` for ``design`` (default MatmulDesign()), then write the manifest + npz, the
     C header and the golden vectors, and with ``onnx`` the quantized ONNX model
-    (``simulator.onnx_model``) as model.onnx; returns the folder."""
+    (``simulator.interop.onnx_model``) as model.onnx; returns the folder."""
     check_network_for_hardware(net)
     net = map_network(net, design or MatmulDesign())
     folder = Path(folder)
@@ -129,7 +129,7 @@ def save_weights(
         of 2,000 Fashion-MNIST training images.
     design : the MatmulDesign the layers are mapped for and the weights laid out for
         (default MatmulDesign()).
-    onnx : also write model.onnx (quantized ONNX operators, ``simulator.onnx_model``).
+    onnx : also write model.onnx (quantized ONNX operators, ``simulator.interop.onnx_model``).
     """
     bits = weight_bits if isinstance(weight_bits, list) else [weight_bits] * len(model.layers())
     specs = [QuantSpec(bits=b, range=weight_range) for b in bits]
@@ -144,7 +144,7 @@ def save_weights(
 
 def load_weights(path: str | os.PathLike) -> IntegerNetwork:
     """Restore an export written by :func:`save_weights` (checks every SHA-256)."""
-    from simulator.export import load_network
+    from simulator.network.export import load_network
 
     return load_network(path)
 
@@ -153,7 +153,7 @@ IMPORT_GOLDEN_SEED = 0
 
 
 def import_onnx(model_path: str | os.PathLike, folder: str | os.PathLike, *, design: MatmulDesign | None = None):
-    """Read a quantized ONNX model (``simulator.onnx_model.load_onnx``) and write it as an export
+    """Read a quantized ONNX model (``simulator.interop.onnx_model.load_onnx``) and write it as an export
     folder mapped for ``design``, ready for ``cnnacc infer`` and the simulator; the golden
     vectors are seeded random images of its input shape. Nothing is written when the model
     cannot be read."""

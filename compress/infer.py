@@ -14,10 +14,10 @@ from tqdm import tqdm
 
 from compress.data import Split, load_dataset
 from compress.quantize import integer_predict
-from simulator.export import load_network
-from simulator.network import ENGINES, run_network
-from simulator.network_timing import BATCH_MAX, network_timing
-from simulator.numerics import check_choice, check_int
+from simulator.contract.numerics import check_choice, check_int
+from simulator.network.export import load_network
+from simulator.network.network import ENGINES, run_network
+from simulator.network.network_timing import BATCH_MAX, network_timing
 
 
 def infer_export(

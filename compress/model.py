@@ -15,7 +15,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from simulator.numerics import check_int
+from simulator.contract.numerics import check_int
 
 KERNEL_SIZE = 3
 PADDING = 1

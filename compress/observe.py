@@ -17,7 +17,7 @@ cover, in one of three ways (Task 1a/1b of the spec, plus the usual improvements
   quantization steps and spreads each step's mass evenly over its non-empty bins; the
   fraction with the smallest KL(P || Q) wins, among those keeping at least KL_MIN_BINS bins.
 
-Scales and zero points are then computed by simulator/numerics.py, never here.
+Scales and zero points are then computed by simulator/contract/numerics.py, never here.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator import numerics
+from simulator.contract import numerics
 
 RANGES = ("full", "percentile", "mse", "kl")
 SCHEMES = ("symmetric", "asymmetric")

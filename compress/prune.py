@@ -41,7 +41,7 @@ from compress.layers import bias_of
 from compress.model import Architecture, MyConvNet
 from compress.prune_spec import CRITERIA, TARGETS, PruneSpec
 from compress.train import TrainConfig, TrainHistory, accuracy, train
-from simulator.numerics import check_choice
+from simulator.contract.numerics import check_choice
 
 
 def hidden_widths(arch: Architecture) -> tuple[int, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from simulator.numerics import check_choice, check_int
+from simulator.contract.numerics import check_choice, check_int
 
 CRITERIA = ("l1", "l2")
 TARGETS = ("filter", "channel")

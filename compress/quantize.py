@@ -6,13 +6,13 @@ Two levels (spec Part 1 Step 1):
   the scale and zero point of one global range, one range per layer, or one per output
   channel; activations stay float;
 - weight + activation quantization (Task 2): the network is turned into an
-  :class:`~simulator.network.IntegerNetwork` (the very object that is exported and run on
+  :class:`~simulator.network.network.IntegerNetwork` (the very object that is exported and run on
   the accelerator) and executed here with torch integer arithmetic, exactly as the
   hardware does: int32 accumulators, int32 biases at scale S_in S_w, M0/n requantization,
   ReLU as a clamp at the output zero point, max-pooling on codes.
 
 Torch's quantized dtypes are deprecated and never used: fake quantization is float64
-arithmetic on the contract's formulas (simulator/numerics.py), so it equals the NumPy
+arithmetic on the contract's formulas (simulator/contract/numerics.py), so it equals the NumPy
 contract bit for bit (tested).
 """
 
@@ -28,8 +28,8 @@ import torch
 from compress.data import Split
 from compress.layers import bias_of
 from compress.observe import QuantParams, QuantSpec, observe, observe_interval, params_for_interval
-from simulator import numerics
-from simulator.network import IntegerLayer, IntegerNetwork, run_network
+from simulator.contract import numerics
+from simulator.network.network import IntegerLayer, IntegerNetwork, run_network
 
 if TYPE_CHECKING:  # annotations only: the model's save_weights imports this module
     from compress.model import MyConvNet

@@ -17,7 +17,7 @@ from compress.quantize import (
 from compress.size import model_size_kb
 from compress.study import CALIBRATION_IMAGES, STUDY_BITS, StudyRecord, run_study
 from compress.train import TrainConfig, predict
-from simulator.numerics import BITS_MAX, BITS_MIN, check_choice, check_int
+from simulator.contract.numerics import BITS_MAX, BITS_MIN, check_choice, check_int
 
 
 def quantize_study(
@@ -31,7 +31,7 @@ def quantize_study(
     workers: int | None = None,
 ) -> list[StudyRecord]:
     """The whole study on the full test set (see compress.study), its configurations as tasks
-    on ``scheduler`` (``simulator.tasks``)."""
+    on ``scheduler`` (``simulator.explore.tasks``)."""
     bits = tuple(sorted(set(bits)))
     for b in bits:
         check_int("quantize --study", "bits", b, BITS_MIN, BITS_MAX)

@@ -56,7 +56,7 @@ from compress.search_steps import (
 )
 from compress.size import FLOAT_BITS
 from compress.train import accuracy
-from simulator.tasks import parallel_tasks, run_tasks
+from simulator.explore.tasks import parallel_tasks, run_tasks
 
 
 def choose(
@@ -308,7 +308,7 @@ def run_search(
 ) -> SearchResult:
     """Sensitivity, the walks, and the chosen model of every target (see module docstring).
     The walks, then the fine-tuning of each walk's chosen models, are tasks on ``scheduler``
-    (``simulator.tasks``): the results are the same on every scheduler."""
+    (``simulator.explore.tasks``): the results are the same on every scheduler."""
     started = time.perf_counter()
     threads = torch.get_num_threads()
     torch.set_num_threads(config.threads)  # one thread each beats oversubscribing two shared cores

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from compress.data import VALIDATION_IMAGES
 from compress.observe import RANGES
-from simulator.numerics import BITS_MAX, BITS_MIN, check_choice, check_int
+from simulator.contract.numerics import BITS_MAX, BITS_MIN, check_choice, check_int
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "models"  # where the search ships its models
 

@@ -28,7 +28,7 @@ from compress.quantize import build_integer_network, calibration_images
 from compress.search_config import SearchConfig
 from compress.size import FLOAT_BITS, model_size_kb
 from compress.train import TrainConfig, accuracy
-from simulator.network import run_network
+from simulator.network.network import run_network
 
 ACTIVATION_BITS = 8
 

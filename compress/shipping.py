@@ -44,7 +44,7 @@ from compress.search_steps import State, evaluate, record, split_data
 from compress.size import FLOAT_BITS, layer_sizes, model_size_kb, naive_size_kb
 from compress.train import TrainConfig, accuracy, to_float
 from simulator import atomic
-from simulator.export import field_json
+from simulator.network.export import field_json
 
 CURVES_NAME = "search_curves.json"
 EQUIVALENCE_TOLERANCE = 1e-5  # float32 sums in a different order after compaction

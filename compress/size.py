@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from compress.model import KERNEL_SIZE, Architecture, MyConvNet
-from simulator.numerics import BITS_MAX, BITS_MIN, check_int
+from simulator.contract.numerics import BITS_MAX, BITS_MIN, check_int
 
 FLOAT_BITS = 32
 BIAS_BITS = 32

@@ -26,7 +26,7 @@ from compress.quantize import (
     weight_quant_params,
 )
 from compress.train import predict
-from simulator.tasks import run_tasks
+from simulator.explore.tasks import run_tasks
 
 STUDY_BITS = (2, 3, 4, 5, 6, 8, 12, 16)
 WEIGHT_RANGES = (("full", None), ("percentile", 99.9), ("mse", None))
@@ -121,7 +121,7 @@ def run_study(
     workers: int | None = None,
 ) -> list[StudyRecord]:
     """Measure every scheme on the full test split, each configuration a task on
-    ``scheduler`` (``simulator.tasks``); deterministic given ``seed``, whatever the scheduler."""
+    ``scheduler`` (``simulator.explore.tasks``); deterministic given ``seed``, whatever the scheduler."""
     configs: list[tuple] = [("weights", spec, granularity) for spec, granularity in weight_only_configs(bits)]
     configs += [("integer", QuantSpec(range=r, bits=b), b, "full") for r in ("full", "mse") for b in bits]
     configs += [("integer", QuantSpec(range="mse", bits=b), b, "kl") for b in bits]

@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from compress.data import Split
 from compress.model import MyConvNet
-from simulator.numerics import check_int
+from simulator.contract.numerics import check_int
 
 EVAL_BATCH = 2500
 # glibc's mallopt parameters (malloc.h): M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD.

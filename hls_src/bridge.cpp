@@ -1,4 +1,4 @@
-// C ABI of the kernels for the sw_emu flow: simulator/sw_emu.py loads this shared library
+// C ABI of the kernels for the sw_emu flow: simulator/emulation/sw_emu.py loads this shared library
 // with ctypes (the hls4ml-style g++ bridge; STYLE.md section 6).
 //
 // sw_emu.py validates every argument and allocates the output before calling; the bridge

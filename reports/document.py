@@ -18,7 +18,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from reports.pdf import write_pdf  # noqa: E402
 from simulator import atomic  # noqa: E402
-from simulator.numerics import check_choice  # noqa: E402
+from simulator.contract.numerics import check_choice  # noqa: E402
 
 HTML_STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;

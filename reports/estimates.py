@@ -5,17 +5,17 @@ reports of code nobody here wrote (measured, split by repository before tuning).
 from __future__ import annotations
 
 from reports.document import Section
-from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.hls_corpus import burst_agreement, load_cases, run_case, summary
-from simulator.hls_tools import Tool
-from simulator.hls_verdicts import single_transaction_ii
-from simulator.kernel_source import source_read
-from simulator.schedule import estimate_nest
-from simulator.sensitivity import sensitivity
-from simulator.sw_emu_build import HLS_SRC
-from simulator.units.im2col import run_im2col_des
-from simulator.units.im2col_schedule import Im2colShape
-from simulator.units.matmul import analytic_matmul, run_matmul_des
+from simulator.emulation.sw_emu_build import HLS_SRC
+from simulator.hardware.designs import Im2colDesign, MatmulDesign
+from simulator.hls.hls_corpus import burst_agreement, load_cases, run_case, summary
+from simulator.hls.hls_tools import Tool
+from simulator.hls.hls_verdicts import single_transaction_ii
+from simulator.hls.schedule import estimate_nest
+from simulator.timing.kernel_source import source_read
+from simulator.timing.sensitivity import sensitivity
+from simulator.timing.units.im2col import run_im2col_des
+from simulator.timing.units.im2col_schedule import Im2colShape
+from simulator.timing.units.matmul import analytic_matmul, run_matmul_des
 
 SPEC_MATMUL = (64, 32, 64)
 SPEC_IM2COL = (3, 32, 32, 3, 3)
@@ -144,7 +144,7 @@ def estimates_section(measured: dict) -> Section:
     views_latency, views_outstanding = matmul.mem_latency_cycles, matmul.max_outstanding
     body = f"""Every cycle count of Part 2 rests on rules for what Vitis HLS would do with the C++. What they
 assume, each from the Vitis/Vivado HLS user guides (UG1399, UG902) or a public report, cited in the
-code (simulator/hls_tools.py, simulator/hls_verdicts.py, simulator/hls_ops.py):
+code (simulator/hls/hls_tools.py, simulator/hls/hls_verdicts.py, simulator/hls/hls_ops.py):
 
 - the tool is {measured["tool"]} (automatic pipelining of loops from 64 trips, two RAM ports on an
   array argument unless a storage type says one); the operator latencies are those of the part's
@@ -192,7 +192,7 @@ or every other pipelined loop at II 2 (a conflict of two accesses a cycle on one
 The loop program takes its trip counts from its own walk (checked against gcov counts of the C++);
 both take every pipeline depth (but the AXI read loops', whose memory latency the AXI model
 charges), the straight-line states before each loop and the top's argument check from the source
-reading of the C++ (simulator/units/source_depths.py). The source reading composes the processes of
+reading of the C++ (simulator/timing/units/source_depths.py). The source reading composes the processes of
 a DATAFLOW region by its coarser rule (a process starts on its producers' first output and ends no
 earlier than its own latency after it), the program item by item, so the source reading comes out
 {_ratio(measured["views"]["matmul"])} (matmul) and {_ratio(measured["views"]["im2col"])} (im2col) of

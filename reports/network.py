@@ -1,8 +1,8 @@
 """Report section: the exported integer MyConvNet on the simulated accelerator (closing the loop).
 
 Every hardware number here is an estimate of the SimPy model of the HLS C++ (the static loop
-schedule plus the AXI adapters' outstanding requests, ``simulator.network_timing``) and of
-the resource model (``simulator.resources``); the section says so next to each.
+schedule plus the AXI adapters' outstanding requests, ``simulator.network.network_timing``) and of
+the resource model (``simulator.hardware.resources``); the section says so next to each.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from compress.data import Split
 from compress.quantize import integer_predict
 from reports.document import Section, figure_markdown, markdown_table
 from reports.noise import compare
-from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.network import IntegerNetwork, run_layers, run_network
-from simulator.network_timing import NetworkTiming, bound_ratio, network_timing
-from simulator.resources import estimate_resources
-from simulator.sweep import pareto_front
-from simulator.units.source_depths import reference_readings
+from simulator.explore.sweep import pareto_front
+from simulator.hardware.designs import Im2colDesign, MatmulDesign
+from simulator.hardware.resources import estimate_resources
+from simulator.network.network import IntegerNetwork, run_layers, run_network
+from simulator.network.network_timing import NetworkTiming, bound_ratio, network_timing
+from simulator.timing.units.source_depths import reference_readings
 
 SW_EMU_IMAGES = 200
 SPEED_RUNS = 5
@@ -291,7 +291,7 @@ folded into the clamp at the output zero point; 2x2 max-pooling on uint8 codes; 
 quantized matmuls. No torch is involved.
 
 **Layer mapping.** The export maps every layer onto the matmul kernel before it writes the weights
-(`simulator.mapping`): the kernel holds a B tile in its PE array while A rows stream past it, so a
+(`simulator.network.mapping`): the kernel holds a B tile in its PE array while A rows stream past it, so a
 layer runs either with the weights as A (out = W x) or as B (out^T = x^T W^T). A convolution takes
 its B from im2col, so its weights are A; for an FC layer the export times both with the SimPy model
 and keeps the faster. The weights are stored tiled for that mapping (each tile one contiguous burst

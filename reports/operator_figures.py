@@ -6,8 +6,8 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
-from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.results import Trace
+from simulator.hardware.designs import Im2colDesign, MatmulDesign
+from simulator.timing.results import Trace
 
 
 def _box(ax, x, y, text, width=1.5, height=0.6, color="#dbe9f6"):

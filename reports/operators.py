@@ -10,15 +10,16 @@ import torch
 
 from reports.document import Section, figure_markdown, markdown_table
 from reports.operator_figures import block_diagram, gantt
-from simulator import kernels, numerics, sw_emu
-from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.kernel_schedule import kernel_schedule
-from simulator.results import Im2colResult, MatmulResult, Trace
-from simulator.schedule import ScheduleReport
-from simulator.units.im2col import STAGES as IM2COL_STAGES
-from simulator.units.im2col import Im2colShape, analytic_im2col, run_im2col_des, simulate_im2col
-from simulator.units.matmul import STAGES as MATMUL_STAGES
-from simulator.units.matmul import analytic_matmul, memory_bound_cycles, run_matmul_des, simulate_matmul
+from simulator.contract import kernels, numerics
+from simulator.emulation import sw_emu
+from simulator.hardware.designs import Im2colDesign, MatmulDesign
+from simulator.hls.schedule import ScheduleReport
+from simulator.timing.kernel_schedule import kernel_schedule
+from simulator.timing.results import Im2colResult, MatmulResult, Trace
+from simulator.timing.units.im2col import STAGES as IM2COL_STAGES
+from simulator.timing.units.im2col import Im2colShape, analytic_im2col, run_im2col_des, simulate_im2col
+from simulator.timing.units.matmul import STAGES as MATMUL_STAGES
+from simulator.timing.units.matmul import analytic_matmul, memory_bound_cycles, run_matmul_des, simulate_matmul
 
 WORKED_A = np.array([[0, -0.5, 1, -1.5], [2, -2.5, 3, -3.5], [4, -4.5, 0, -0.5], [1, -1.5, 2, -2.5]])
 WORKED_B = np.array([[0, 0.5, 1, 1.5], [2, 2.5, 3, 3.5], [4, 4.5, 0, 0.5], [1, 1.5, 2, 2.5]])
@@ -89,10 +90,10 @@ HOW_OBTAINED = """> **How the numbers of Part 2 were obtained.** No Vitis, no FP
 > of the kernel as written and composes them through its DATAFLOW streams; the **SimPy model** runs
 > the same loops as a discrete-event simulation and adds what the static rules ignore, the AXI
 > adapter's outstanding requests and shared data buses. *Resources* are estimated from the C++'s
-> operators and arrays by formulas (simulator/resources.py), not synthesized. Assumptions: a
+> operators and arrays by formulas (simulator/hardware/resources.py), not synthesized. Assumptions: a
 > 250 MHz kernel clock, 64 cycles of memory latency, 16 outstanding requests of 16-beat bursts per
 > channel, two 8-bit products per DSP48E2, iteration latencies as listed in
-> simulator/units/matmul_program.py and im2col_program.py. Nothing here is a csynth or
+> simulator/timing/units/matmul_program.py and im2col_program.py. Nothing here is a csynth or
 > co-simulation report."""
 
 

@@ -403,7 +403,7 @@ point, the requantization M0 and n, and the ReLU and pooling flags. Both files a
 atomically, and `load_weights` refuses a truncated, tampered or mismatched export. The folder
 also holds `network.h` (every array and constant for the HLS testbenches) and `golden.npz`
 (per-layer output codes of a few images). Weights narrower than a byte are stored packed, end
-to end at their width (two 4-bit codes a byte; `simulator.packing`, which the Numba kernels and
+to end at their width (two 4-bit codes a byte; `simulator.contract.packing`, which the Numba kernels and
 the C++ unpacker read bit-exactly), as the sizes above count them.
 """
     return step3 + onnx_text(onnx)

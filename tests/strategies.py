@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from simulator.numerics import ROUNDING_MODES, quantize_multiplier
+from simulator.contract.numerics import ROUNDING_MODES, quantize_multiplier
 from tests.edges import UINT8_EDGES
 
 uint8_values = st.one_of(st.sampled_from(UINT8_EDGES), st.integers(0, 255))

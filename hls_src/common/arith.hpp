@@ -1,8 +1,8 @@
-// Integer arithmetic of the numerical contract, mirroring simulator/numerics.py.
+// Integer arithmetic of the numerical contract, mirroring simulator/contract/numerics.py.
 //
 // Function by function, same names, same formulas (DESIGN.md "Numerical contract";
 // Jacob et al. 2018 section 2.2; gemmlowp fixedpoint.h). Equation numbers refer to the
-// docstring of simulator/numerics.py. Everything is plain integer C++ that Vitis HLS
+// docstring of simulator/contract/numerics.py. Everything is plain integer C++ that Vitis HLS
 // synthesizes as is and g++ runs bit-exactly in the sw_emu flow.
 #ifndef CNNACC_COMMON_ARITH_HPP
 #define CNNACC_COMMON_ARITH_HPP

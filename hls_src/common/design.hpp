@@ -1,11 +1,11 @@
 // Design parameters of the cnnacc HLS kernels: the one place that reads -D flags.
 //
 // Every parameter of the hardware arrives from the Python design object as a -D flag
-// (MatmulDesign.cpp_defines() / Im2colDesign.cpp_defines(), simulator/designs.py) and is turned
+// (MatmulDesign.cpp_defines() / Im2colDesign.cpp_defines(), simulator/hardware/designs.py) and is turned
 // here into a typed constexpr with a static_assert range check; kernel code uses only the
 // constexprs (and, in pragmas, the CNNACC_* macros below). With no -D flag this header
 // describes the default designs, MatmulDesign() and Im2colDesign(); a test checks that the
-// two agree. Ranges are written once, in simulator/designs.py; these asserts repeat them so a
+// two agree. Ranges are written once, in simulator/hardware/designs.py; these asserts repeat them so a
 // hand-written -D flag cannot build a kernel outside the ones the models describe.
 //
 // Flags (all optional):

@@ -1,4 +1,4 @@
-// Sub-byte weight codes: the bit layout of simulator/packing.py. Code i of b bits
+// Sub-byte weight codes: the bit layout of simulator/contract/packing.py. Code i of b bits
 // (1 <= b <= 8) occupies bits [i b, i b + b) of a little-endian bit stream (least significant
 // bit first; stream bit k is bit k mod 8 of byte k / 8); the last byte is zero-padded.
 //

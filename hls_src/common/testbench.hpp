@@ -1,7 +1,7 @@
 // Helpers shared by the self-checking testbenches (<op>_tb.cpp); never part of a kernel.
 //
 // Golden files are whitespace-separated integers written by hls_src/tools/make_golden.py
-// from the NumPy reference (simulator/numerics.py). A testbench reports the first mismatch
+// from the NumPy reference (simulator/contract/numerics.py). A testbench reports the first mismatch
 // as index, expected and got, and returns non-zero.
 #ifndef CNNACC_COMMON_TESTBENCH_HPP
 #define CNNACC_COMMON_TESTBENCH_HPP

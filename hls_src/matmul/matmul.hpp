@@ -57,7 +57,7 @@ void matmul(uint8_t* out,         // quantized result, u x w
             uint32_t w);          // columns of B and out
 
 namespace cnnacc {
-// Layout bits of matmul_kernel / matmul_mapped (simulator/mapping.py writes the tiled layouts):
+// Layout bits of matmul_kernel / matmul_mapped (simulator/network/mapping.py writes the tiled layouts):
 // A tiled: row blocks of TILE_U rows, each a run of TILE_U x TILE_V tiles (ti, tj), rows
 //   zero-padded to TILE_V bytes; tile (ti, tj) at byte (ti TILE_U tiles_v + tj rows(ti)) TILE_V.
 // B tiled: column blocks of TILE_W columns zero-padded to TILE_W bytes, each holding all v

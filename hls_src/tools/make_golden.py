@@ -1,7 +1,7 @@
 """Write the golden files of the HLS testbenches from the NumPy reference.
 
 The C++ testbenches (hls_src/<op>/<op>_tb.cpp) compare the kernels with these files, so the
-C++ is checked against simulator/numerics.py (DESIGN.md "Numerical contract") without Python
+C++ is checked against simulator/contract/numerics.py (DESIGN.md "Numerical contract") without Python
 at test time. Inputs come from numpy's default_rng(0); the files are committed, and running
 this script again reproduces them byte for byte.
 
@@ -25,7 +25,7 @@ import numpy as np
 HLS_SRC = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(HLS_SRC.parent))
 
-from simulator import numerics  # noqa: E402
+from simulator.contract import numerics  # noqa: E402
 
 SEED = 0
 

@@ -77,6 +77,7 @@ COMMANDS = (
     "prune",
     "search",
     "trim",
+    "budget-study",
     "export",
     "import",
     "simulate",
@@ -179,8 +180,8 @@ def test_a_three_conv_network_on_cifar10_format_data_trains_exports_imports_and_
         == [["conv1", "conv2", "conv3", "fc1", "fc2"]] * 2
     )
     assert results[0]["accuracy"] == results[1]["accuracy"] and results[0]["cycles_per_image"] > 0
-    from simulator.export import load_network
-    from simulator.network import run_network
+    from simulator.network.export import load_network
+    from simulator.network.network import run_network
 
     images = np.random.default_rng(0).integers(0, 256, (8, 3, 32, 32), dtype=np.uint8)
     np.testing.assert_array_equal(

@@ -12,8 +12,8 @@ import pytest
 
 from cnnacc import hls_estimate, simulate
 from cnnacc.main import OneLineParser
-from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.units.matmul import run_matmul_des
+from simulator.hardware.designs import Im2colDesign, MatmulDesign
+from simulator.timing.units.matmul import run_matmul_des
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "scalesim"
 
@@ -295,7 +295,7 @@ def test_main_command_line_runs_simulate(capsys):
     ids=["matmul-default", "matmul-edges", "im2col"],
 )
 def test_hls_estimate_of_a_kernel_as_written(capsys, argv, design, shape):
-    from simulator.kernel_schedule import kernel_schedule
+    from simulator.timing.kernel_schedule import kernel_schedule
 
     data = run_json(capsys, ["hls-estimate", *argv])
     expected = kernel_schedule(design, shape)
@@ -328,7 +328,7 @@ def test_simulate_with_sw_emu_values_runs_the_cpp_of_that_design(capsys, unit):
     ],
 )
 def test_bad_design_values_reach_neither_gxx_nor_the_kernel(monkeypatch, capsys, argv, fragment):
-    from simulator import sw_emu, sw_emu_build
+    from simulator.emulation import sw_emu, sw_emu_build
 
     def refuse(*arguments, **keywords):
         pytest.fail("a bad design value reached the C++ build")

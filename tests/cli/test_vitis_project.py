@@ -1,4 +1,4 @@
-"""``cnnacc vitis-project``: the folders it writes, read back by simulator/hls_project.py and by
+"""``cnnacc vitis-project``: the folders it writes, read back by simulator/hls/hls_project.py and by
 ``cnnacc hls-estimate DIR`` to the same settings and numbers as the kernel source read with the
 design's flags; refusals (an existing folder, a bad design) in one line with exit status 2."""
 
@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from cnnacc.main import main
-from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.hls_project import read_project
-from simulator.kernel_source import DATA_DEPENDENT_LOOPS
-from simulator.sw_emu_build import HLS_SRC
+from simulator.emulation.sw_emu_build import HLS_SRC
+from simulator.hardware.designs import Im2colDesign, MatmulDesign
+from simulator.hls.hls_project import read_project
+from simulator.timing.kernel_source import DATA_DEPENDENT_LOOPS
 
 KERNELS = ("matmul", "im2col")
 # name: (CLI flags, {kernel: design}, {kernel: the top's shape arguments})

@@ -5,10 +5,11 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 
-from simulator import kernels, numerics, sw_emu
-from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.layout import LAYOUT_BIAS_COLUMNS
-from simulator.numerics import quantize_multiplier
+from simulator.contract import kernels, numerics
+from simulator.contract.layout import LAYOUT_BIAS_COLUMNS
+from simulator.contract.numerics import quantize_multiplier
+from simulator.emulation import sw_emu
+from simulator.hardware.designs import Im2colDesign, MatmulDesign
 from tests.property.test_numerics import worked_example_case
 from tests.strategies import im2col_cases, matmul_cases, multipliers
 

@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from simulator import numerics, sw_emu
-from simulator.designs import Im2colDesign, MatmulDesign
+from simulator.contract import numerics
+from simulator.emulation import sw_emu
+from simulator.hardware.designs import Im2colDesign, MatmulDesign
 
 from .test_sw_emu_build import run_make
 

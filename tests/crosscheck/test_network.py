@@ -1,5 +1,5 @@
 """The torch integer simulation (compress/quantize.py) and the Numba integer network
-(simulator/network.py) compute the same output codes, bit for bit."""
+(simulator/network/network.py) compute the same output codes, bit for bit."""
 
 import numpy as np
 import pytest
@@ -9,9 +9,9 @@ from numpy.testing import assert_array_equal
 from compress.model import Architecture, MyConvNet
 from compress.observe import QuantSpec
 from compress.quantize import build_integer_network, input_codes, integer_forward
-from simulator.designs import MatmulDesign
-from simulator.mapping import map_network
-from simulator.network import run_layers, run_network
+from simulator.hardware.designs import MatmulDesign
+from simulator.network.mapping import map_network
+from simulator.network.network import run_layers, run_network
 
 
 def small_network(

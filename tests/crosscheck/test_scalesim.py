@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.designs import MatmulDesign
-from simulator.scalesim import (
+from simulator.hardware.designs import MatmulDesign
+from simulator.interop.scalesim import (
     ScaleSimConfig,
     ScaleSimLayer,
     read_config,

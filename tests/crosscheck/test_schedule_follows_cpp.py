@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.kernel_schedule import kernel_schedule
-from simulator.sw_emu import HLS_SRC
-from simulator.units.im2col_program import im2col_program
-from simulator.units.im2col_schedule import Im2colShape
-from simulator.units.matmul_program import FETCH_LOOPS, matmul_program
-from simulator.units.source_depths import reference_readings
+from simulator.emulation.sw_emu import HLS_SRC
+from simulator.hardware.designs import Im2colDesign, MatmulDesign
+from simulator.timing.kernel_schedule import kernel_schedule
+from simulator.timing.units.im2col_program import im2col_program
+from simulator.timing.units.im2col_schedule import Im2colShape
+from simulator.timing.units.matmul_program import FETCH_LOOPS, matmul_program
+from simulator.timing.units.source_depths import reference_readings
 
 LABEL = re.compile(r"^\s*([A-Z]\w*):\s*$")
 KERNELS = {"matmul": HLS_SRC / "matmul" / "matmul.cpp", "im2col": HLS_SRC / "im2col" / "im2col.cpp"}
@@ -94,7 +94,7 @@ def schedule_labels(report) -> set[str]:
 @pytest.mark.parametrize("kernel", ["matmul", "im2col"])
 def test_cpp_labels_are_the_schedule_loops(kernel):
     if kernel == "matmul":
-        from simulator.units.matmul_program import matmul_program as program_of
+        from simulator.timing.units.matmul_program import matmul_program as program_of
 
         program = program_of(MatmulDesign(), 64, 32, 64, bias=True)
     else:

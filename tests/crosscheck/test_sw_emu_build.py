@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from simulator import numerics, sw_emu, sw_emu_build
-from simulator.designs import Im2colDesign, MatmulDesign
+from simulator.contract import numerics
+from simulator.emulation import sw_emu, sw_emu_build
+from simulator.hardware.designs import Im2colDesign, MatmulDesign
 
 REPO = Path(__file__).resolve().parents[2]
 

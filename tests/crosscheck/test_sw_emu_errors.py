@@ -1,4 +1,4 @@
-"""Every validation path of simulator.sw_emu: (callable, bad arguments, message fragment).
+"""Every validation path of simulator.emulation.sw_emu: (callable, bad arguments, message fragment).
 
 Validation must happen before any C++ runs, so the table is checked with the library
 loader replaced by one that fails the test if it is ever reached.
@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator import sw_emu, sw_emu_build
-from simulator.designs import Im2colDesign, MatmulDesign
+from simulator.emulation import sw_emu, sw_emu_build
+from simulator.hardware.designs import Im2colDesign, MatmulDesign
 
 A_Q = np.zeros((4, 3), np.uint8)
 B_Q = np.zeros((3, 5), np.uint8)

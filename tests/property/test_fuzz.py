@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from cnnacc.main import main
-from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.sweep import SpecError, parse_spec
+from simulator.explore.sweep import SpecError, parse_spec
+from simulator.hardware.designs import Im2colDesign, MatmulDesign
 
 HOSTILE = ["-1", "0", "1", "3", "7", "16", "64", "-0", "2.5", "1e3", "nan", "inf", "-inf", "abc", "", "0x10",
            "99999999999999999999", "255", "256", "-129", " 4", "4 ", "１"]  # fmt: skip

@@ -1,4 +1,4 @@
-"""Properties of the numerical contract (simulator/numerics.py) and its Numba kernels."""
+"""Properties of the numerical contract (simulator/contract/numerics.py) and its Numba kernels."""
 
 import math
 
@@ -9,7 +9,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 
-from simulator import kernels, numerics
+from simulator.contract import kernels, numerics
 from tests.edges import INT32_EDGES
 from tests.strategies import im2col_cases, matmul_cases, multipliers, roundings, zero_points
 

@@ -1,4 +1,4 @@
-"""Sub-byte packing (simulator/packing.py): NumPy, Numba and C++ read one bit layout."""
+"""Sub-byte packing (simulator/contract/packing.py): NumPy, Numba and C++ read one bit layout."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 
-from simulator import kernels, packing, sw_emu
+from simulator.contract import kernels, packing
+from simulator.emulation import sw_emu
 
 
 @st.composite

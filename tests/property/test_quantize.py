@@ -10,7 +10,7 @@ from numpy.testing import assert_array_equal
 
 from compress.observe import QuantSpec, observe
 from compress.quantize import fake_quantize, requantize_floor
-from simulator import numerics
+from simulator.contract import numerics
 from tests.strategies import multipliers
 
 float_arrays = hnp.arrays(

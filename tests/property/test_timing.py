@@ -20,21 +20,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from simulator.designs import AXI_PORTS, BUFFERING, DATAFLOWS, Im2colDesign, MatmulDesign
-from simulator.numerics import ROUNDING_MODES, im2col_reference, qmatmul_reference
-from simulator.results import Trace
-from simulator.scalesim import ScaleSimLayer, scalesim_total_cycles, simulate_scalesim_layer
-from simulator.units import source_depths
-from simulator.units.axi import AxiChannel, ChannelTwin
-from simulator.units.im2col import (
+from simulator.contract.numerics import ROUNDING_MODES, im2col_reference, qmatmul_reference
+from simulator.hardware.designs import AXI_PORTS, BUFFERING, DATAFLOWS, Im2colDesign, MatmulDesign
+from simulator.interop.scalesim import ScaleSimLayer, scalesim_total_cycles, simulate_scalesim_layer
+from simulator.timing.results import Trace
+from simulator.timing.units import source_depths
+from simulator.timing.units.axi import AxiChannel, ChannelTwin
+from simulator.timing.units.im2col import (
     Im2colShape,
     analytic_im2col,
     im2col_addresses,
     run_im2col_des,
     simulate_im2col,
 )
-from simulator.units.matmul import analytic_matmul, run_matmul_des, simulate_matmul
-from simulator.units.matmul_program import matmul_program
+from simulator.timing.units.matmul import analytic_matmul, run_matmul_des, simulate_matmul
+from simulator.timing.units.matmul_program import matmul_program
 from tests.strategies import im2col_cases, matmul_cases
 
 AXI_WIDTHS = (32, 64, 128, 256, 512, 1024)

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from simulator.designs import PARTS, Im2colDesign, MatmulDesign
-from simulator.resources import Resources, bram18_count, buffer_cost, estimate_resources
+from simulator.hardware.designs import PARTS, Im2colDesign, MatmulDesign
+from simulator.hardware.resources import Resources, bram18_count, buffer_cost, estimate_resources
 
 DESIGNS = [MatmulDesign, Im2colDesign]
 DERIVED_WHEN_ZERO = {"pe_rows", "pe_cols"}

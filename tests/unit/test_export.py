@@ -7,10 +7,10 @@ import pytest
 import torch
 
 from compress.model import Architecture, MyConvNet
-from simulator.export import ExportError, load_network
-from simulator.mapping import device_weights
-from simulator.network import run_network
-from simulator.packing import unpack_codes
+from simulator.contract.packing import unpack_codes
+from simulator.network.export import ExportError, load_network
+from simulator.network.mapping import device_weights
+from simulator.network.network import run_network
 
 
 @pytest.fixture

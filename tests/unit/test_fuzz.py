@@ -26,8 +26,8 @@ from cnnacc.main import main
 from compress.observe import QuantSpec
 from compress.prune_spec import PruneSpec
 from compress.search_config import SearchConfig
-from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.hls_ops import Target
+from simulator.hardware.designs import Im2colDesign, MatmulDesign
+from simulator.hls.hls_ops import Target
 
 CLI_EXAMPLES = 2500
 API_EXAMPLES = 7500

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from simulator.hls_project import read_project
-from simulator.hls_source import SourceError
+from simulator.hls.hls_project import read_project
+from simulator.hls.hls_source import SourceError
 
 KERNEL = """
 #define N 32

@@ -4,8 +4,8 @@ the caller a state. Each test compares two kernels that differ in the one constr
 
 from __future__ import annotations
 
-from simulator.hls_source import read_source, read_source_verdicts
-from simulator.schedule import estimate_nest
+from simulator.hls.hls_source import read_source, read_source_verdicts
+from simulator.hls.schedule import estimate_nest
 
 
 def latency(path, source: str, top: str, **options) -> int:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.hls_source import SourceError, read_source, read_source_verdicts
-from simulator.schedule import estimate_nest
+from simulator.hls.hls_source import SourceError, read_source, read_source_verdicts
+from simulator.hls.schedule import estimate_nest
 
 KERNELS = Path(__file__).parent.parent / "data" / "hls_kernels" / "shapes.cpp"
 
@@ -81,7 +81,7 @@ def test_what_it_cannot_read_is_one_line_naming_the_place():
 
 
 def test_a_loop_of_run_time_bound_without_tripcount_has_latency_unknown_as_csynth_prints_it():
-    from simulator.hls_source import estimate_source, read_source_verdicts
+    from simulator.hls.hls_source import estimate_source, read_source_verdicts
 
     found = read_source_verdicts(KERNELS, "unbounded")
     assert [where.rsplit("/", 1)[-1] for where in found.unknown_trips] == ["shapes.cpp:82"]
@@ -154,7 +154,7 @@ def test_calibration_split_of_real_csynth_reports_is_met_within_five_percent_med
     own with the same structure), read with its report's tool, clock and part: the median
     |error| of the top latency is <= 5 % and >= 70 % of the cases are within 10 % (a guard: the
     measured figures are printed by benchmarks/hls_fidelity.py)."""
-    from simulator.hls_corpus import load_cases, run_case, summary
+    from simulator.hls.hls_corpus import load_cases, run_case, summary
 
     cases = [case for case in load_cases(REPORTS) if case["split"] == "calibration"]
     assert len(cases) >= 10
@@ -171,7 +171,7 @@ def test_calibration_split_of_real_csynth_reports_is_met_within_five_percent_med
 
 
 def test_the_split_rule_keeps_the_earlier_calibration_set_and_hashes_new_repositories():
-    from simulator.hls_corpus import split_of
+    from simulator.hls.hls_corpus import split_of
 
     split = json.loads((REPORTS / "split.json").read_text())
     assert split_of("gct02/AHLS", split) == "calibration"
@@ -181,7 +181,7 @@ def test_the_split_rule_keeps_the_earlier_calibration_set_and_hashes_new_reposit
 
 
 def test_a_cases_loops_sit_beside_the_estimates_loops_of_the_same_name():
-    from simulator.hls_corpus import load_cases, loop_rows
+    from simulator.hls.hls_corpus import load_cases, loop_rows
 
     cases = {case["case"]: case for case in load_cases(REPORTS)}
     nested = loop_rows(cases["cpantel_matrixmul_nopipe"], REPORTS)
@@ -199,7 +199,7 @@ def test_a_cases_loops_sit_beside_the_estimates_loops_of_the_same_name():
 
 
 def test_the_validation_reports_read_while_deriving_a_rule_are_named_and_marked():
-    from simulator.hls_corpus import load_cases
+    from simulator.hls.hls_corpus import load_cases
 
     consulted = json.loads((REPORTS / "split.json").read_text())["consulted"]["cases"]
     cases = {case["case"]: case for case in load_cases(REPORTS)}
@@ -488,9 +488,9 @@ def test_the_cases_of_a_switch_are_exclusive_and_hls_math_parses(tmp_path):
 
 @pytest.mark.slow
 def test_hls_src_kernels_read_from_source_match_their_static_schedule_loop_by_loop():
-    from simulator.designs import Im2colDesign, MatmulDesign
-    from simulator.kernel_schedule import kernel_schedule
-    from simulator.kernel_source import DATA_DEPENDENT_LOOPS, source_read, source_schedule
+    from simulator.hardware.designs import Im2colDesign, MatmulDesign
+    from simulator.timing.kernel_schedule import kernel_schedule
+    from simulator.timing.kernel_source import DATA_DEPENDENT_LOOPS, source_read, source_schedule
 
     design, shape = Im2colDesign(), (3, 28, 28, 3, 3)
     im2col = source_read(design, shape)
@@ -587,7 +587,7 @@ def test_an_initialized_local_array_costs_a_loop_of_a_word_a_cycle_unless_static
 
 
 def test_burst_and_conflict_verdicts_follow_the_documented_preconditions_and_are_charged(tmp_path):
-    from simulator.hls_source import read_source_verdicts
+    from simulator.hls.hls_source import read_source_verdicts
 
     kernel = tmp_path / "axi.cpp"
     kernel.write_text(
@@ -646,7 +646,7 @@ def test_burst_and_conflict_verdicts_follow_the_documented_preconditions_and_are
 
 
 def test_tool_profiles_set_automatic_pipelining_and_storage_types_set_an_arguments_ports(tmp_path):
-    from simulator.hls_tools import Tool
+    from simulator.hls.hls_tools import Tool
 
     kernel = tmp_path / "sum4.cpp"
     kernel.write_text(
@@ -808,7 +808,7 @@ def test_every_compiled_design_reads_with_every_burst_inferred_and_no_conflict(i
     """The idioms of hls_src hold beyond the default design: for each design the bit-exact
     suite builds (odd tiles, 32- to 1024-bit words, a shared bundle, 256-wide tiles, kernels
     up to 7 x 7), hls-estimate of the C++ finds every m_axi access a burst and no II raised."""
-    from simulator.kernel_source import source_read
+    from simulator.timing.kernel_source import source_read
     from tests.crosscheck.test_bit_exact import IM2COL_DESIGNS, MATMUL_DESIGNS
 
     designs = [(design, (64, 32, min(64, design.max_w))) for design in MATMUL_DESIGNS]
@@ -847,7 +847,7 @@ def test_vivado_hls_flattens_perfect_nests_only_and_reads_an_accumulator_a_pipel
     """Vivado HLS (UG902 "Loop Flatten"): a statement between the loops keeps them apart; its
     pipelined Product reads and writes res every iteration (nehagour-lab, cpantel reports),
     where Vitis HLS keeps res in a register; Vivado HLS's clock uncertainty is 12.5 %."""
-    from simulator.hls_tools import Tool
+    from simulator.hls.hls_tools import Tool
 
     kernel = tmp_path / "mm.cpp"
     kernel.write_text(
@@ -1123,10 +1123,10 @@ def test_the_simpy_model_and_the_source_reading_agree_at_the_spec_shapes():
     """The loop programs take every depth and lead from the source reading of the C++, so the
     SimPy model comes within 3 % of the source's estimate; that estimate stays within 2x (matmul)
     and 1.3x (im2col) of the memory-bound limit."""
-    from simulator.designs import Im2colDesign, MatmulDesign
-    from simulator.kernel_source import source_schedule
-    from simulator.units.im2col import Im2colShape, run_im2col_des
-    from simulator.units.matmul import run_matmul_des
+    from simulator.hardware.designs import Im2colDesign, MatmulDesign
+    from simulator.timing.kernel_source import source_schedule
+    from simulator.timing.units.im2col import Im2colShape, run_im2col_des
+    from simulator.timing.units.matmul import run_matmul_des
 
     matmul = run_matmul_des(MatmulDesign(), 64, 32, 64)
     im2col = run_im2col_des(Im2colDesign(), Im2colShape(3, 32, 32, 3, 3))

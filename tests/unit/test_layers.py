@@ -17,7 +17,7 @@ print(len(names), loaded)
 def test_every_simulator_module_imports_without_torch_or_upper_layers():
     result = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True)
     count, loaded = result.stdout.split(" ", 1)
-    assert int(count) >= 20  # every module of simulator/ and simulator/units/
+    assert int(count) >= 20  # every module of simulator/ and simulator/timing/units/
     assert loaded.strip() == "[]"
 
 

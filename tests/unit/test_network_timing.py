@@ -13,14 +13,14 @@ from compress.checkpoint import load_checkpoint
 from compress.data import load_fashion_mnist
 from compress.study import run_study
 from compress.train import predict
-from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.export import load_network
-from simulator.mapping import map_layer
-from simulator.network import run_layers
-from simulator.network_timing import NetworkTiming, network_timing
-from simulator.units.im2col import run_im2col_des
-from simulator.units.im2col_schedule import Im2colShape
-from simulator.units.matmul import run_matmul_des
+from simulator.hardware.designs import Im2colDesign, MatmulDesign
+from simulator.network.export import load_network
+from simulator.network.mapping import map_layer
+from simulator.network.network import run_layers
+from simulator.network.network_timing import NetworkTiming, network_timing
+from simulator.timing.units.im2col import run_im2col_des
+from simulator.timing.units.im2col_schedule import Im2colShape
+from simulator.timing.units.matmul import run_matmul_des
 
 
 @pytest.fixture(scope="module")
@@ -159,8 +159,8 @@ def test_per_channel_layers_are_timed_reading_three_words_per_channel():
     """A per-channel layer's call carries (bias, M0, n) per channel on the bias port (the
     kernel's layout_channel_scales): its LoadBias reads three times the words, each call timed
     by the kernel's own model."""
-    from simulator.layout import LAYOUT_CHANNEL_SCALES
-    from simulator.mapping import LayerMapping
+    from simulator.contract.layout import LAYOUT_CHANNEL_SCALES
+    from simulator.network.mapping import LayerMapping
     from tests.unit.test_export import per_channel_network
 
     net, _ = per_channel_network()

@@ -1,4 +1,4 @@
-"""ONNX out and in (simulator/onnx_model.py): checked by ONNX Runtime, round trips exact."""
+"""ONNX out and in (simulator/interop/onnx_model.py): checked by ONNX Runtime, round trips exact."""
 
 import dataclasses
 import json
@@ -12,9 +12,9 @@ from onnx import helper
 
 from cnnacc.main import main
 from compress.model import Architecture, MyConvNet
-from simulator.export import load_network
-from simulator.network import run_layers, run_network
-from simulator.onnx_model import OnnxError, from_onnx, layer_output_names, load_onnx, runtime_agreement, to_onnx
+from simulator.interop.onnx_model import OnnxError, from_onnx, layer_output_names, load_onnx, runtime_agreement, to_onnx
+from simulator.network.export import load_network
+from simulator.network.network import run_layers, run_network
 
 
 @pytest.fixture(scope="module")

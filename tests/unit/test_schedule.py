@@ -5,11 +5,11 @@ import json
 
 import pytest
 
-from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.kernel_schedule import kernel_schedule
-from simulator.nest_format import load_nest, parse_nest
-from simulator.schedule import estimate_nest
-from simulator.units.source_depths import loop_depths, process_gaps, setup_cycles
+from simulator.hardware.designs import Im2colDesign, MatmulDesign
+from simulator.hls.nest_format import load_nest, parse_nest
+from simulator.hls.schedule import estimate_nest
+from simulator.timing.kernel_schedule import kernel_schedule
+from simulator.timing.units.source_depths import loop_depths, process_gaps, setup_cycles
 
 
 def loop(name, trip, ii=None, iteration=None, body=()):

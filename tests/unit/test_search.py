@@ -41,7 +41,7 @@ from compress.search_steps import (
 )
 from compress.size import model_size_kb
 from compress.train import keep_freed_memory
-from simulator.tasks import TaskRun
+from simulator.explore.tasks import TaskRun
 
 
 @pytest.fixture(autouse=True)

@@ -1,13 +1,13 @@
-"""The counterfactual schedules of simulator.sensitivity: what each verdict is worth."""
+"""The counterfactual schedules of simulator.timing.sensitivity: what each verdict is worth."""
 
 from __future__ import annotations
 
 import pytest
 
-from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.kernel_schedule import kernel_schedule
-from simulator.sensitivity import scenario_program, sensitivity
-from simulator.units.matmul_program import matmul_program
+from simulator.hardware.designs import Im2colDesign, MatmulDesign
+from simulator.timing.kernel_schedule import kernel_schedule
+from simulator.timing.sensitivity import scenario_program, sensitivity
+from simulator.timing.units.matmul_program import matmul_program
 
 
 def test_as_read_is_the_kernel_schedule_and_worse_verdicts_cost_more():

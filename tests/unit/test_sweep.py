@@ -1,4 +1,4 @@
-"""Design-space sweeps on Dask (simulator/sweep.py, cnnacc sweep): the same table on every
+"""Design-space sweeps on Dask (simulator/explore/sweep.py, cnnacc sweep): the same table on every
 scheduler, a killed worker costs nothing, bad SPECs are one line."""
 
 import json
@@ -14,10 +14,10 @@ import pytest
 import torch
 
 from cnnacc.main import main
-from simulator.designs import MatmulDesign
-from simulator.sweep import SpecError, parse_spec, read_spec, run_sweep
-from simulator.units.matmul import analytic_matmul, run_matmul_des
-from simulator.units.source_depths import reference_readings
+from simulator.explore.sweep import SpecError, parse_spec, read_spec, run_sweep
+from simulator.hardware.designs import MatmulDesign
+from simulator.timing.units.matmul import analytic_matmul, run_matmul_des
+from simulator.timing.units.source_depths import reference_readings
 
 SPEC = {
     "shape": [40, 24, 48],
@@ -221,7 +221,7 @@ def test_the_quantization_study_gives_the_same_records_on_a_local_cluster():
 
 
 def test_a_failed_design_stops_the_sweep_with_one_line_naming_it_and_nothing_written(tmp_path, capsys, monkeypatch):
-    import simulator.sweep as sweep
+    import simulator.explore.sweep as sweep
 
     real = sweep.analytic_matmul
 
@@ -249,7 +249,7 @@ def test_large_items_travel_as_data_not_in_the_task_graph():
 
     import numpy as np
 
-    from simulator.tasks import LARGE_ITEMS_BYTES, run_tasks
+    from simulator.explore.tasks import LARGE_ITEMS_BYTES, run_tasks
 
     items = [np.full(LARGE_ITEMS_BYTES // 8, i, np.int64) for i in range(3)]  # 1 MiB each
     with warnings.catch_warnings(record=True) as caught:
@@ -265,7 +265,7 @@ def test_a_local_run_does_not_contend_for_the_dashboard_port():
 
     import numpy as np
 
-    from simulator.tasks import run_tasks
+    from simulator.explore.tasks import run_tasks
 
     with socket.socket() as held, warnings.catch_warnings(record=True) as caught:
         held.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -280,7 +280,7 @@ def test_a_local_run_does_not_contend_for_the_dashboard_port():
 
 
 def test_parallel_tasks_is_one_in_process_else_the_workers_or_one_per_core():
-    from simulator.tasks import parallel_tasks
+    from simulator.explore.tasks import parallel_tasks
 
     assert parallel_tasks("synchronous", 4) == 1
     assert parallel_tasks("local", 3) == 3 and parallel_tasks("local") == (os.cpu_count() or 1)

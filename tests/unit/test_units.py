@@ -8,23 +8,23 @@ import numpy as np
 import pytest
 import simpy
 
-from simulator import kernels
-from simulator.designs import Im2colDesign, MatmulDesign
-from simulator.layout import LAYOUT_B_TILED, LAYOUT_BIAS_COLUMNS
-from simulator.numerics import im2col_reference
-from simulator.results import Im2colResult, MatmulResult, Trace, union_length
-from simulator.scalesim import ScaleSimLayer, simulate_scalesim_layer
-from simulator.units.axi import AxiChannel, ChannelTwin, block_bursts, segment_bursts
-from simulator.units.im2col import (
+from simulator.contract import kernels
+from simulator.contract.layout import LAYOUT_B_TILED, LAYOUT_BIAS_COLUMNS
+from simulator.contract.numerics import im2col_reference
+from simulator.hardware.designs import Im2colDesign, MatmulDesign
+from simulator.interop.scalesim import ScaleSimLayer, simulate_scalesim_layer
+from simulator.timing.results import Im2colResult, MatmulResult, Trace, union_length
+from simulator.timing.units.axi import AxiChannel, ChannelTwin, block_bursts, segment_bursts
+from simulator.timing.units.im2col import (
     Im2colShape,
     analytic_im2col,
     im2col_addresses,
     run_im2col_des,
     simulate_im2col,
 )
-from simulator.units.matmul import analytic_matmul, run_matmul_des, simulate_matmul
-from simulator.units.pe_array import fold_plan
-from simulator.units.source_depths import loop_depths, process_gaps, setup_cycles
+from simulator.timing.units.matmul import analytic_matmul, run_matmul_des, simulate_matmul
+from simulator.timing.units.pe_array import fold_plan
+from simulator.timing.units.source_depths import loop_depths, process_gaps, setup_cycles
 
 # 4 bytes per beat, 10-cycle memory, 4 x 4 x 4 tiles (a 4 x 4 PE array), 4 requantization lanes.
 TINY = MatmulDesign(
@@ -239,8 +239,8 @@ def test_simulate_matmul_uses_the_design_rounding():
 
 
 def test_a_deadlocked_model_names_the_waiting_process():
-    from simulator.units.des_view import simulate_des
-    from simulator.units.program import LoopRun, Program
+    from simulator.timing.units.des_view import simulate_des
+    from simulator.timing.units.program import LoopRun, Program
 
     program = Program("toy", {"reader": (LoopRun("Never", 1, 1, 1, reads="nothing"),)})
     with pytest.raises(RuntimeError, match=r"toy DES: processes \['reader'\] still waiting"):
@@ -426,7 +426,7 @@ def test_bad_arguments_are_rejected_with_clear_messages(call, exception, fragmen
 def test_source_readings_are_kept_on_disk_and_a_damaged_one_is_read_again(tmp_path, monkeypatch):
     """A kernel's source reading (about two seconds) is kept under the cache folder, keyed by
     its build; a damaged file is read from the source again and replaced."""
-    from simulator.units import source_depths
+    from simulator.timing.units import source_depths
 
     monkeypatch.setenv("CNNACC_CACHE_DIR", str(tmp_path))
     design = Im2colDesign()
@@ -445,8 +445,8 @@ def test_source_readings_are_kept_on_disk_and_a_damaged_one_is_read_again(tmp_pa
 def test_a_timing_cached_under_the_reference_depths_is_not_served_for_the_designs_own():
     """The mapping's caches are per reading policy: a call timed within reference_readings()
     (a design-space sweep) is timed again outside it, with the design's own depths."""
-    from simulator.mapping import timed_call
-    from simulator.units.source_depths import reference_readings
+    from simulator.network.mapping import timed_call
+    from simulator.timing.units.source_depths import reference_readings
 
     design = MatmulDesign(tile_u=16, tile_v=8, tile_w=8, requant_lanes=8)
     with reference_readings():

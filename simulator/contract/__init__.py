@@ -1,0 +1,1 @@
+"""The numerical contract: quantize, requantize and the integer kernels every other part calls."""

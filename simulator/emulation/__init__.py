@@ -1,0 +1,1 @@
+"""The HLS kernels built with g++ (software emulation) and called from Python."""

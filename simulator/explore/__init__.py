@@ -1,0 +1,1 @@
+"""Design-space exploration: independent tasks on Dask and the sweeps built on them."""

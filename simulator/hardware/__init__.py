@@ -1,0 +1,1 @@
+"""The hardware units as designs (one dataclass each) and their FPGA resources."""

@@ -1,0 +1,240 @@
+"""What a function's declarations mean for its timing.
+
+A local block-RAM array declared with an initializer is written word by word each time its
+scope runs (a loop of its own, unless static, const or never written); a local array read and
+written only at indices known at compile time (fully unrolled loops' variables, constants) is
+registers, static or not (LLVM's scalar replacement of aggregates splits it into one value per
+element before Vitis schedules; bojanfaletic's moving average keeps its static 34-sample
+history in 493 flip-flops); a local integer of
+known value that is const or never changed joins the environment; and the names declared in
+a body or in the functions it calls start again every time the body runs (no recurrence
+through them).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from simulator.hls.hls_source.context import _Context
+from simulator.hls.hls_source.cursors import (
+    ALIASING,
+    ASSIGNMENTS,
+    FUNCTION_KINDS,
+    SCALAR_KINDS,
+    _elements,
+    _initializer,
+    _loop_variable,
+    _site,
+    _text,
+    stored_names,
+)
+
+
+class Declarations:
+    """The ``SourceReader`` methods that read declarations. Expects on ``self``: ``evaluate``
+    (``evaluation.Evaluation``), ``_callee`` (``calls.Calls``) and the reader's caches of what
+    it reads once (``_token_cache``, ``_changed_cache``, ``_declared_cache``)."""
+
+    _token_cache: dict
+    _changed_cache: dict
+    _declared_cache: dict
+
+    if TYPE_CHECKING:
+
+        def evaluate(self, cursor, env: dict[str, int]) -> int | None: ...
+
+        def _callee(self, call): ...
+
+        def scope_pragmas(self, body) -> list: ...
+
+    def _init_loops(self, statement, context: _Context) -> list[dict]:
+        """A local block-RAM array declared with an initializer (``int acc[256] = {0};``) is
+        written word by word each time its scope runs: a loop of one word a cycle per bank
+        (UG1399 "Initializing and Resetting Arrays": an array that is not static is
+        initialized on every call; a ``static`` or ``const`` one holds its values in the RAM's
+        contents, without a loop, and so does one the function never writes: the tool makes it
+        a ROM, as hanyax's FIR coefficients in tests/data/hls_reports/)."""
+        if statement.kind.name != "DECL_STMT":
+            return []
+        nodes = []
+        for declaration in statement.get_children():
+            name = declaration.spelling
+            if (
+                declaration.kind.name != "VAR_DECL"
+                or name not in context.arrays
+                or name in context.partitioned
+                or declaration.storage_class.name == "STATIC"
+                or declaration.type.is_const_qualified()
+                or declaration.type.element_type.is_const_qualified()
+                or not any(child.kind.name == "INIT_LIST_EXPR" for child in declaration.get_children())
+                or not self._array_written(declaration)
+            ):
+                continue
+            words = math.ceil(_elements(declaration.type) / context.factors.get(name, 1))
+            nodes.append({"loop": f"{name}_init", "trip_count": words, "pipeline_ii": 1, "iteration_latency": 1,
+                          "body": [{"op": f"{name}_init", "latency": 1}], "_arrays": {name},
+                          "_ports": {(name, "w"): 1}})  # fmt: skip
+        return nodes
+
+    def _note_constants(self, statement, context: _Context) -> None:
+        """A local integer whose value is known joins the environment when it is ``const`` or
+        never changed after its declaration (``int n = 256;`` passed on as a loop bound: the
+        tool propagates the constant, as clang's own constant propagation does)."""
+        if statement.kind.name == "BINARY_OPERATOR":  # ch = n % 8; the one place ch is set
+            self._note_assignment(statement, context)
+            return
+        if statement.kind.name != "DECL_STMT":
+            return
+        for declaration in statement.get_children():
+            if declaration.kind.name != "VAR_DECL":
+                continue
+            initializer = _initializer(declaration)
+            if initializer is not None and not self._changed(declaration):  # int y = ty * 4 + py;
+                context.definitions[declaration.spelling] = _text(initializer)
+            if declaration.type.is_const_qualified() or (
+                declaration.type.get_canonical().kind.name in SCALAR_KINDS - {"RECORD"}
+                and declaration.storage_class.name != "STATIC"
+                and not self._changed(declaration)
+            ):
+                value = _initializer(declaration)
+                number = self.evaluate(value, context.env) if value is not None else None
+                if number is not None:
+                    context.env[declaration.spelling] = number
+
+    def _note_assignment(self, statement, context: _Context) -> None:
+        """A local scalar declared without a value and set in this one statement only is
+        defined by it: ``ch = n % 8`` indexes ``acc[ch]`` as ``acc[n % 8]`` (the tool's SSA form
+        sees the expression, not the variable)."""
+        children = list(statement.get_children())
+        tokens = [t.spelling for t in statement.get_tokens()]
+        if len(children) != 2 or children[0].kind.name != "DECL_REF_EXPR" or "=" not in tokens:
+            return
+        if tokens.index("=") != 1:  # a plain assignment to a name, not a compound or a comparison
+            return
+        declaration = children[0].referenced
+        if (
+            declaration is None
+            or declaration.kind.name != "VAR_DECL"
+            or declaration.storage_class.name == "STATIC"
+            or _initializer(declaration) is not None
+            or declaration.type.get_canonical().kind.name not in SCALAR_KINDS - {"RECORD"}
+        ):
+            return
+        if self._sets(declaration) == 1:
+            context.definitions[declaration.spelling] = _text(children[1])
+
+    def _array_written(self, declaration) -> bool:
+        """Whether an array is stored to (``name[...] = ...``, ``+=``, ``++``) after its
+        declaration, in the function that declares it or passed to a call (which may write it)."""
+        function = declaration.semantic_parent
+        if function is None or function.kind.name not in FUNCTION_KINDS:
+            return True
+        name, after = declaration.spelling, declaration.extent.end.offset
+        spellings, offsets = self._tokens(function)
+        tokens = [token for token, offset in zip(spellings, offsets) if offset > after]
+        passed = any(token == name and following in (",", ")") for token, following in zip(tokens, tokens[1:]))
+        return passed or name in stored_names(tokens)  # an argument: the callee may write it
+
+    def _constant_indexed(self, declaration) -> bool:
+        """Whether a local array is only ever subscripted (never passed on or pointed to), at
+        indices made of literals, constants and the variables of fully unrolled loops (UNROLL
+        without a factor, or any loop of a pipelined function), so that every access names
+        one element at compile time."""
+        function = declaration.semantic_parent
+        if function is None or function.kind.name not in FUNCTION_KINDS:
+            return False
+        body = next((child for child in function.get_children() if child.kind.name == "COMPOUND_STMT"), None)
+        if body is None:
+            return False
+        pipelined = any(pragma.name == "PIPELINE" for pragma in self.scope_pragmas(body))
+        unrolled: set[str] = set()
+        for loop in body.walk_preorder():
+            if loop.kind.name != "FOR_STMT":
+                continue
+            children = list(loop.get_children())
+            full = any(p.name == "UNROLL" and "factor" not in p.options for p in self.scope_pragmas(children[-1]))
+            variable = _loop_variable(children)
+            if variable is not None and (pipelined or full):
+                unrolled.add(variable)
+        references = subscripted = 0
+        for cursor in body.walk_preorder():
+            if cursor.kind.name == "DECL_REF_EXPR" and cursor.referenced == declaration:
+                references += 1
+            if cursor.kind.name != "ARRAY_SUBSCRIPT_EXPR":
+                continue
+            base, index = list(cursor.get_children())[:2]
+            if not any(inner.kind.name == "DECL_REF_EXPR" and inner.referenced == declaration
+                       for inner in base.walk_preorder()):  # fmt: skip
+                continue
+            subscripted += 1
+            for inner in index.walk_preorder():
+                if inner.kind.name != "DECL_REF_EXPR":
+                    continue
+                target = inner.referenced
+                known = target is not None and (
+                    target.kind.name == "ENUM_CONSTANT_DECL" or target.type.is_const_qualified()
+                )
+                if not known and inner.spelling not in unrolled:
+                    return False
+        return references > 0 and references == subscripted
+
+    def _tokens(self, function) -> tuple[list[str], list[int]]:
+        """A function's token spellings and their offsets (read once per function)."""
+        cache = self._token_cache
+        if function.hash not in cache:
+            tokens = list(function.get_tokens())
+            cache[function.hash] = ([t.spelling for t in tokens], [t.extent.start.offset for t in tokens])
+        return cache[function.hash]
+
+    def _changed(self, declaration) -> bool:
+        """Whether a local variable is assigned, incremented or has its address taken after
+        its declaration, within the function that declares it."""
+        cache = self._changed_cache
+        if declaration.hash not in cache:
+            cache[declaration.hash] = self._changed_uncached(declaration)
+        return cache[declaration.hash]
+
+    def _changed_uncached(self, declaration) -> bool:
+        return self._sets(declaration) != 0
+
+    def _sets(self, declaration) -> int | None:
+        """How often a local is assigned, incremented or has its address taken after its
+        declaration, in the function that declares it (None outside a function)."""
+        function = declaration.semantic_parent
+        if function is None or function.kind.name not in FUNCTION_KINDS:
+            return None
+        name = declaration.spelling
+        tokens, offsets = self._tokens(function)
+        after = declaration.extent.end.offset
+        sets = 0
+        for index, token in enumerate(tokens):
+            if token != name or offsets[index] <= after:
+                continue
+            before = tokens[index - 1] if index else ""
+            following = tokens[index + 1] if index + 1 < len(tokens) else ""
+            sets += before in ("++", "--", "&") or following in ASSIGNMENTS
+        return sets
+
+    def _declared(self, body, seen: frozenset = frozenset()) -> frozenset[str]:
+        """Names declared in ``body`` or in the functions it calls (their locals and
+        parameters): values that start again every time the body runs."""
+        cache = self._declared_cache
+        key = (body.hash, body.extent.start.offset, seen)
+        if key not in cache:
+            cache[key] = self._declared_uncached(body, seen)
+        return cache[key]
+
+    def _declared_uncached(self, body, seen: frozenset) -> frozenset[str]:
+        names = set()
+        for cursor in body.walk_preorder():
+            kind = cursor.type.get_canonical().kind.name
+            if cursor.kind.name in ("VAR_DECL", "PARM_DECL") and not (
+                kind in ALIASING or cursor.kind.name == "PARM_DECL" and kind == "CONSTANTARRAY"
+            ):
+                names.add(cursor.spelling)  # a pointer, array parameter or reference names outside storage
+            elif cursor.kind.name == "CALL_EXPR":
+                callee = self._callee(cursor)
+                if callee is not None and _site(callee) not in seen:
+                    names |= self._declared(callee, seen | {_site(callee)})
+        return frozenset(names)

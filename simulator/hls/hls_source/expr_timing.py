@@ -1,0 +1,118 @@
+"""The timing of one expression (``_Expr``) and how two expressions combine.
+
+An ``_Expr`` is an expression's latency in states, the path from each value it reads to its
+result, the values it writes, its accesses per array and port, the index texts it reads and
+writes, the recurrences closed inside it and the first operation on each value it reads.
+``_merge`` puts two side by side; ``_independent`` tells whether reads and writes of one array
+at given indices carry no dependence across iterations that the tool would see.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from simulator.hls import hls_ops
+from simulator.hls.hls_source.context import _Context
+
+WRITTEN = "="  # indices[WRITTEN + array]: the index texts an expression writes
+
+
+@dataclass
+class _Expr:
+    """An expression: its latency in states, and for each value it reads the states from that
+    read to its result (``hls_ops.BlockSchedule``)."""
+
+    latency: float = 0.0
+    paths: dict[str, float] = field(default_factory=dict)
+    writes: set[str] = field(default_factory=set)
+    accesses: Counter = field(default_factory=Counter)  # (array, port or stream; "r" or "w") -> accesses
+    indices: dict[str, set[str]] = field(default_factory=dict)  # array -> index texts read
+    # recurrences closed inside a nested block (old = a[i]; a[i] = old + x under an if)
+    recurrences: dict[str, float] = field(default_factory=dict)
+    # per value read, the first operation on it: where in its state a value arrives decides
+    # when that operation starts (``hls_ops.BlockSchedule``)
+    firsts: dict[str, hls_ops.Op] = field(default_factory=dict)
+
+    def then(self, op: hls_ops.Op) -> _Expr:
+        """This expression followed by ``op``."""
+        firsts = dict(self.firsts)
+        for name, path in self.paths.items():
+            if path == 0.0 and name not in firsts:
+                firsts[name] = op
+        return _Expr(
+            op.after(self.latency),
+            {name: op.after(path) for name, path in self.paths.items()},
+            set(self.writes),
+            Counter(self.accesses),
+            {name: set(texts) for name, texts in self.indices.items()},
+            dict(self.recurrences),
+            firsts,
+        )
+
+
+def _merge(a: _Expr, b: _Expr) -> _Expr:
+    """Two expressions evaluated side by side."""
+    paths = dict(a.paths)
+    for name, path in b.paths.items():
+        paths[name] = max(paths.get(name, 0.0), path)
+    indices = {name: set(texts) for name, texts in a.indices.items()}
+    for name, texts in b.indices.items():
+        indices.setdefault(name, set()).update(texts)
+    recurrences = _longest(a.recurrences, b.recurrences)
+    firsts = dict(a.firsts)
+    for name, op in b.firsts.items():
+        firsts[name] = _stricter(firsts.get(name, op), op)
+    return _Expr(
+        max(a.latency, b.latency), paths, a.writes | b.writes, a.accesses + b.accesses, indices, recurrences, firsts
+    )
+
+
+def _stricter(a: hls_ops.Op, b: hls_ops.Op) -> hls_ops.Op:
+    """Of two first operations on a value, the one that needs it earlier in its state."""
+    return b if b.delay > a.delay else a
+
+
+def _longest(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
+    """Two maps of recurrence lengths joined, the longer one per value."""
+    return {name: max(a.get(name, 0.0), b.get(name, 0.0)) for name in a.keys() | b.keys()}
+
+
+def _merge_all(parts: list[_Expr]) -> _Expr:
+    total = _Expr()
+    for part in parts:
+        total = _merge(total, part)
+    return total
+
+
+def _independent(read: set[str], written: set[str], context: _Context) -> bool:
+    """Whether reads and writes of one array at these indices carry no dependence across
+    iterations the tool would see: every index affine in the enclosing loop variables or a
+    constant, and no index both read and written that the innermost loop does not move
+    (``count[0] += 1`` is a recurrence)."""
+    both = {text.strip() for text in read} & {text.strip() for text in written}
+    # one element at every iteration: a constant index, or one the variable of the loop whose
+    # iterations follow each other does not move (res[i][j] += over k reads what the
+    # iteration before wrote); a loop unrolled in a pipeline is not that loop, its pipeline is
+    carrier = [context.carrier] if context.carrier else []
+    shared = {text for text in both if not any(re.search(rf"\b{re.escape(v)}\b", _expanded(text, context))
+                                               for v in carrier)}  # fmt: skip
+    return not shared and all(_affine_in(text, context) for text in read | written)
+
+
+def _expanded(text: str, context: _Context) -> str:
+    """An index with the locals computed from loop variables replaced by their definitions."""
+    for name, definition in context.definitions.items():
+        text = re.sub(rf"\b{re.escape(name)}\b", f"( {definition} )", text)
+    return text
+
+
+def _affine_in(text: str, context: _Context) -> bool:
+    """Whether an index is an expression of the enclosing loop variables without an array
+    access, or a constant (an index the tool can analyse), not a value read from memory."""
+    if re.fullmatch(r"\s*\d+\s*", text):
+        return True
+    for name, definition in context.definitions.items():  # a local computed from the loop variables
+        text = re.sub(rf"\b{re.escape(name)}\b", f"( {definition} )", text)
+    return "[" not in text and any(re.search(rf"\b{re.escape(name)}\b", text) for name in context.ranges)

@@ -1,0 +1,190 @@
+"""The burst and bank-conflict verdicts of a loop's accesses, charged to its node.
+
+A loop's m_axi accesses get ``hls_verdicts``'s burst verdicts (in a pipelined loop a failed
+burst raises the II to the AXI round trip over the outstanding requests; in a loop that is not
+pipelined each such read waits the round trip); its unrolled accesses at a run-time offset into
+a partitioned array share the array's ports with every copy. A flattened nest keeps its
+pipelined loop's bursts, reported at the outermost loop they run on across.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from simulator.hls import hls_ops, hls_verdicts
+from simulator.hls.hls_source.context import _Context
+from simulator.hls.hls_source.cursors import _loop_variable
+
+
+class LoopVerdicts:
+    """The ``SourceReader`` methods that give a loop's verdicts. Expects on ``self``: ``path``,
+    ``use_min``, the m_axi settings ``axi_latency`` and ``outstanding``, the verdicts found
+    (``bursts``, ``conflicts``), ``_constant`` (``evaluation``), the trip counts of
+    ``trips.TripCounts`` and ``_unrolled_variables`` (``loops.LoopWalk``)."""
+
+    path: Path
+    use_min: bool
+    axi_latency: int
+    outstanding: int
+    charge_transactions: bool
+    _burst_runs: dict[tuple, int]  # a burst's length in its pipelined loop, before it spans a nest
+    bursts: dict[tuple, hls_verdicts.Burst]
+    conflicts: dict[tuple, hls_verdicts.Conflict]
+
+    if TYPE_CHECKING:
+
+        def _loop_start(self, children, context: _Context) -> int | None: ...
+
+        def _for_trips(self, loop, children, context: _Context) -> tuple[int, int, bool] | None: ...
+
+        def _step(self, increment, variable: str, context: _Context) -> int | None: ...
+
+        def _constant(self, reference) -> int | None: ...
+
+        def _unrolled_variables(self, body, context: _Context, complete: bool = False) -> dict[str, int] | None: ...
+
+    def _charge_verdicts(self, loop, label: str, node: dict, pipelined: dict | None, context: _Context) -> dict:
+        """Burst verdicts of the loop's m_axi accesses and bank conflicts of its partitioned
+        arrays (``hls_verdicts``), charged: in a pipelined loop an access that is its own
+        transaction raises the II to the AXI round trip over the outstanding requests, an
+        access whose bank is unknown shares the array's ports with every copy; in a loop that
+        is not pipelined each such read waits the round trip."""
+        children = list(loop.get_children())
+        body = children[-1] if loop.kind.name != "DO_STMT" else children[0]
+        variable = _loop_variable(children) if loop.kind.name == "FOR_STMT" else None
+        step = (self._step(children[2], variable, context) if variable and len(children) == 4 else None) or 1
+        inner = (self._unrolled_variables(body, context) if pipelined is not None else None) or {}
+        where = (loop.location.file.name if loop.location.file else str(self.path), loop.location.line)
+        if pipelined is not None:  # the loops it holds are unrolled into it: their verdicts are its own
+            first, last = loop.extent.start.line, loop.extent.end.line
+            for key in [k for k in self.conflicts if k[0] == where[0] and first < k[1] <= last]:
+                del self.conflicts[key]
+        sites = hls_verdicts.sites(body, context.axi | set(context.factors), pipelined is not None)
+        # a flattened nest keeps the bursts its pipelined loop was found to have (they run on
+        # across the outer iterations): its outer loops' variables are no unrolled copies
+        flattened = pipelined is not None and pipelined.get("_flattened")
+        axi_sites = [] if flattened else [site for site in sites if site.array in context.axi]
+        if flattened and pipelined is not None and not self.use_min:
+            self._span_bursts(loop, label, pipelined["trip_count"], context)
+        trips = pipelined["trip_count"] if pipelined is not None else node.get("trip_count")
+        verdicts = hls_verdicts.burst_verdicts(
+            axi_sites, label, variable, step, trips, inner, hls_verdicts.changed_names(body) - {variable}
+        )
+        verdicts = [replace(verdict, port=context.aliases.get(verdict.port, verdict.port)) for verdict in verdicts]
+        for site, verdict in zip(axi_sites, verdicts) if not self.use_min else ():
+            self.bursts[(site.file, site.line, site.column, site.direction, verdict.port)] = verdict
+        failed = [verdict for verdict in verdicts if not verdict.inferred]
+        if failed and node.get("_axi"):  # the m_axi latency is paid as the loop starts all the same
+            node["region"] = node["region"].replace("(burst)", "(m_axi, no burst)")
+        single = hls_verdicts.single_transaction_ii(self.axi_latency, self.outstanding)
+        if pipelined is not None:
+            target = pipelined["pipeline_ii"]
+            raised: list[tuple[str, int, str]] = []
+            per_port = Counter(verdict.port for verdict in failed) if self.charge_transactions else Counter()
+            for port, count in per_port.items():
+                reason = next(v.reason for v in failed if v.port == port)
+                trip = f"{self.axi_latency}-cycle round trip / {self.outstanding} outstanding"
+                why = f"{count} access(es) without a burst ({reason}), each a transaction: {trip}"
+                raised.append((port, count * single, why))
+            ports = pipelined.get("_ports", {})
+            local = hls_verdicts.definitions(body)
+            loops = set(context.ranges)
+            for name, factor in context.factors.items():
+                mine = [site for site in sites if site.array == name]
+                known = context.env | self._constants_in(body)
+                unknown = [site for site in mine if not hls_verdicts.banks_known(
+                    site, factor, variable, inner, loops, local, known)]  # fmt: skip
+                if factor > 1 and unknown and inner and name not in context.axi:
+
+                    def copies(found) -> int:
+                        expanded = [hls_verdicts.expand(site.tokens, local) for site in found]
+                        return sum(math.prod(n for v, n in inner.items() if v in tokens) for tokens in expanded)
+
+                    count = max(  # the body's accesses but those at known banks, or the unknown sites' copies
+                        sum(c for (array, _), c in ports.items() if array == name)
+                        - copies(site for site in mine if site not in unknown),
+                        copies(unknown),
+                    )
+                    ii = math.ceil(count / context.ports.get(name, hls_ops.BRAM_PORTS))
+                    raised.append((name, ii, f"{count} accesses at a run-time offset into an array partitioned by "
+                                   f"{factor}: their banks are not known, every bank is reachable"))  # fmt: skip
+            for array, ii, reason in raised:
+                if ii <= target:
+                    continue
+                pipelined["pipeline_ii"] = max(pipelined["pipeline_ii"], ii)
+                if not self.use_min:
+                    self.conflicts[(*where, array)] = hls_verdicts.Conflict(array, label, ii, reason, *where)
+        reads = [verdict for verdict in failed if verdict.direction == "read"]
+        if pipelined is None and reads and node.get("loop"):
+            wait = {"op": "m_axi read (no burst)", "latency": self.axi_latency * len(reads)}
+            node["body"] = [*node["body"], wait]
+        return node
+
+    def _span_bursts(self, loop, label: str, flattened_trips: int, context: _Context) -> None:
+        """The inferred bursts of a flattened nest's pipelined loop that run on across this
+        outer loop's iterations (each level's next iteration starts at the element after the
+        inner levels' last: the nest walks the array in address order) are reported at this
+        loop, their length the nest's elements, as Vitis reports them at the outermost loop."""
+        levels = []  # (variable, start, step, trips) of this loop and the for loops in it
+        labels = [label]  # of this loop and the labelled loops in it, in the same order
+        for nested in loop.walk_preorder():
+            if nested.kind.name == "LABEL_STMT" and nested != loop:
+                labels.append(nested.spelling)
+            if nested.kind.name != "FOR_STMT":
+                continue
+            children = list(nested.get_children())
+            variable, start = _loop_variable(children), self._loop_start(children, context)
+            step = self._step(children[2], variable, context) if variable and len(children) == 4 else None
+            trips = self._for_trips(nested, children, context)
+            if variable is None or start is None or not step or trips is None or trips[0] != trips[1]:
+                return
+            levels.append((variable, start, step, trips[1]))
+            if math.prod(level[3] for level in levels) >= flattened_trips:  # the pipelined loop: the
+                break  # loops inside it are unrolled into it
+        labels = labels[: len(levels)]
+        first, last = loop.extent.start.line, loop.extent.end.line
+        found = hls_verdicts.sites(loop, context.axi, True)
+        for key, burst in list(self.bursts.items()):
+            if not (burst.inferred and burst.length and key[0] == burst.file and first < key[1] <= last):
+                continue
+            site = next((s for s in found if (s.file, s.line, s.column) == key[:3]), None)
+            if site is None or not _in_address_order(site.tokens, levels, context.env):
+                continue
+            nest = math.prod(trips for *_, trips in levels[:-1])  # the pipelined loop's own trips are in length
+            # a loop of one trip is gone from the report: the burst is at the outermost one that runs more
+            outer = next((k for k, level in enumerate(levels) if level[3] > 1), 0)
+            where = labels[outer] if len(labels) == len(levels) else label
+            base = self._burst_runs.setdefault(key, burst.length)  # the pipelined loop's
+            self.bursts[key] = replace(burst, loop=where, length=base * nest)
+
+    def _constants_in(self, body) -> dict[str, int]:
+        """The names ``body`` reads whose values are known before it runs (const and global
+        integers: a ``constexpr`` lane count)."""
+        found = {}
+        for cursor in body.walk_preorder():
+            if cursor.kind.name == "DECL_REF_EXPR" and cursor.spelling not in found:
+                value = self._constant(cursor)
+                if value is not None:
+                    found[cursor.spelling] = value
+        return found
+
+
+def _in_address_order(tokens: tuple[str, ...], levels: list[tuple[str, int, int, int]], known: dict) -> bool:
+    """Whether an index walks one element further at every step of the loop nest ``levels``
+    (outermost first: variable, start, step, trips): each level's next iteration starts one
+    element after the deeper levels' last one (run-time names held at a fixed value)."""
+    names = hls_verdicts._names(tokens) - {variable for variable, *_ in levels}
+    env = {name: known.get(name, 7) for name in names}
+    starts = {variable: start for variable, start, _, _ in levels}
+    for depth, (variable, start, step, _) in enumerate(levels[:-1]):
+        deeper = levels[depth + 1 :]
+        lasts = starts | {v: s + st * (t - 1) for v, s, st, t in deeper}
+        before = hls_verdicts._evaluate(tokens, env | lasts)
+        after = hls_verdicts._evaluate(tokens, env | starts | {variable: start + step})
+        if before is None or after is None or after != before + 1:
+            return False
+    return True

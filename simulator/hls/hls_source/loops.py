@@ -1,0 +1,438 @@
+"""One loop of the source as a node of the nest: pipelined, unrolled, flattened or plain.
+
+A loop's pragmas (PIPELINE, UNROLL, LOOP_FLATTEN, ...) and the tool's defaults (innermost
+loops pipelined at II = 1, short ones unrolled into their parent, perfect nests flattened)
+decide its node; a pipelined loop's II is the largest of its target, the memory ports' bound
+and the recurrence through values kept across iterations. Scalar promotion keeps an element
+read and written at a fixed address in a register, and the burst and bank-conflict verdicts of
+its accesses (``hls_verdicts``) are charged to the loop.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from simulator.hls import hls_ops, hls_verdicts
+from simulator.hls.hls_source.context import _Context
+from simulator.hls.hls_source.cursors import ASSIGNMENTS, CASTS, LOOPS, _base_name, _loop_variable, _operator, _text
+from simulator.hls.hls_source.evaluation import _arithmetic
+from simulator.hls.hls_source.nest import _arrays_of, _iteration_latency, _plain, _unrolled, _unrolled_ports, _walk
+from simulator.hls.hls_source.pragmas import Pragma
+from simulator.hls.hls_tools import Tool
+
+
+class LoopWalk:
+    """The ``SourceReader`` methods that read a loop. Expects on ``self``: ``path``,
+    ``directives``, ``pipeline_loops``, ``use_min``, the m_axi settings ``axi_latency``,
+    ``outstanding`` and the port widening (``widen_bits``, ``widen``), the verdicts found
+    (``bursts``, ``conflicts``), the loop being read (``_site``, ``_promoted``),
+    ``scope_pragmas`` (``pragmas.ScopePragmas``), the trip counts of ``trips.TripCounts``,
+    ``_declared`` (``declarations.Declarations``) and ``_statements`` and ``_apply_arrays``
+    (``reader``)."""
+
+    path: Path
+    tool: Tool
+    directives: dict[str, list[Pragma]]
+    pipeline_loops: int
+    use_min: bool
+    axi_latency: int
+    outstanding: int
+    widen_bits: int
+    widen: dict[str, int]
+    object_macros: dict[str, tuple[str, ...]]  # integer macros by name, as tokens
+    bursts: dict[tuple, hls_verdicts.Burst]
+    conflicts: dict[tuple, hls_verdicts.Conflict]
+    _site: tuple[str, int]
+    _promoted: frozenset[str]
+
+    if TYPE_CHECKING:
+
+        def scope_pragmas(self, body) -> list[Pragma]: ...
+
+        def _loop_start(self, children, context: _Context) -> int | None: ...
+
+        def _trip_count(
+            self, loop, children, tripcount: Pragma | None, context: _Context
+        ) -> tuple[int, bool, str | None]: ...
+
+        def _for_trips(self, loop, children, context: _Context) -> tuple[int, int, bool] | None: ...
+
+        def _step(self, increment, variable: str, context: _Context) -> int | None: ...
+
+        def _declared(self, body, seen: frozenset = frozenset()) -> frozenset[str]: ...
+
+        def _constant(self, reference) -> int | None: ...
+
+        def _statements(self, statements, context: _Context) -> list[dict]: ...
+
+        def _apply_arrays(self, pragmas: list[Pragma], context: _Context) -> None: ...
+
+        def _charge_verdicts(self, loop, label: str, node: dict, pipelined: dict | None, context: _Context) -> dict: ...
+
+    def _loop(self, loop, label: str | None, context: _Context) -> dict:
+        if label is None:
+            context.unlabelled += 1
+            label = f"VITIS_LOOP_{loop.location.line}_{context.unlabelled}"
+        saved, self._site = self._site, (loop.location.file.name if loop.location.file else str(self.path),
+                                         loop.location.line)  # fmt: skip
+        saved_promoted = self._promoted
+        self._promoted = saved_promoted | self._promotions(loop, label, context)
+        node = self._loop_node(loop, label, context)
+        self._promoted = saved_promoted
+        node["_locals"] = self._declared(loop)  # its variable and body's locals start again each run
+        children = list(loop.get_children())
+        variable = _loop_variable(children) if loop.kind.name == "FOR_STMT" else None
+        node["_same"] = self._copy_invariant(children[-1] if loop.kind.name != "DO_STMT" else children[0], variable)
+        self._site = saved
+        pipelined = node if node.get("pipeline_ii") is not None else None
+        if node.get("_axi"):
+            pipelined = next(child for child in node["body"] if "loop" in child)
+        return self._charge_verdicts(loop, label, node, pipelined, context)
+
+    def _promotions(self, loop, label: str, context: _Context) -> frozenset[str]:
+        """The subscripts of an innermost loop that the tool keeps in a register for the whole
+        loop (LLVM's scalar promotion, which Vivado and Vitis HLS run): an element of a
+        block-RAM array read and written at an address the loop does not change, the array
+        accessed nowhere else in the loop. The Xilinx matrixmul tutorial's ``res[i][j] +=``
+        over k is read once and written once (its report's res port has no read data)."""
+        if any(inner.kind.name in LOOPS for inner in loop.walk_preorder() if inner != loop):
+            return frozenset()
+        if not self.tool.promotes_in_pipelines and self._pipeline_pragma(loop, label, context) is not None:
+            return frozenset()
+        changed = hls_verdicts.changed_names(loop)
+        texts: dict[str, set[str]] = {}
+        written: set[str] = set()
+        stack = [(child, False) for child in loop.get_children()]
+        while stack:
+            cursor, inside = stack.pop()
+            kind = cursor.kind.name
+            if kind == "ARRAY_SUBSCRIPT_EXPR" and not inside:  # the outermost subscript: one element
+                texts.setdefault(_base_name(cursor), set()).add(_text(cursor))
+            children = list(cursor.get_children())
+            symbol = _operator(cursor, children[0]) if kind.endswith("OPERATOR") and len(children) == 2 else ""
+            if kind == "CALL_EXPR" and cursor.spelling.startswith("operator"):
+                symbol = cursor.spelling[len("operator") :]
+            if kind == "UNARY_OPERATOR":
+                symbol = next((t.spelling for t in cursor.get_tokens() if t.spelling in ("++", "--")), "")
+            if children and symbol in ASSIGNMENTS:
+                target = children[0]
+                while target.kind.name in CASTS and list(target.get_children()):
+                    target = next(target.get_children())
+                written.add(_text(target))
+            stack += [(child, inside or kind == "ARRAY_SUBSCRIPT_EXPR") for child in children]
+        promoted = set()
+        for name, found in texts.items():
+            if len(found) != 1 or name not in context.arrays or name in context.partitioned | context.axi:
+                continue
+            (text,) = found
+            address = text[text.index("[") :]
+            names = set(re.findall(r"[A-Za-z_]\w*", address))
+            if text in written and not names & changed and address.count("[") == text.count("["):
+                promoted.add(text)  # no subscript inside the address: not read from memory
+        return frozenset(promoted)
+
+    def _pipeline_pragma(self, loop, label: str, context: _Context) -> Pragma | None:
+        """The loop's PIPELINE pragma or directive, unless it is ``off``."""
+        body = list(loop.get_children())[-1 if loop.kind.name != "DO_STMT" else 0]
+        pragmas = self.scope_pragmas(body) if body.kind.name == "COMPOUND_STMT" else []
+        pragmas += self.directives.get(f"{context.function}/{label}", [])
+        return next((p for p in pragmas if p.name == "PIPELINE" and "off" not in p.options), None)
+
+    def _loop_node(self, loop, label: str, context: _Context) -> dict:
+        children = list(loop.get_children())
+        body = children[-1] if loop.kind.name != "DO_STMT" else children[0]
+        pragmas = self.scope_pragmas(body) if body.kind.name == "COMPOUND_STMT" else []
+        pragmas += self.directives.get(f"{context.function}/{label}", [])
+        by_name = {pragma.name: pragma for pragma in pragmas}
+        trips, constant, variable = self._trip_count(loop, children, by_name.get("LOOP_TRIPCOUNT"), context)
+        inner = list(body.get_children()) if body.kind.name == "COMPOUND_STMT" else [body]
+        self._apply_arrays(pragmas, context)
+        saved = dict(context.ranges)
+        if variable is not None and trips > 0:
+            start = self._loop_start(children, context)
+            if start is not None:
+                context.ranges[variable] = (min(start, start + trips - 1), max(start, start + trips - 1))
+        pipeline = by_name.get("PIPELINE")
+        outer_unrolling, outer_carrier = context.unrolling, context.carrier
+        context.unrolling = outer_unrolling or pipeline is not None and "off" not in pipeline.options
+        context.carrier = outer_carrier if outer_unrolling else variable
+        nodes = self._statements(inner, context)
+        context.ranges = saved
+        context.unrolling, context.carrier = outer_unrolling, outer_carrier
+        nodes = nodes or [{"op": "empty", "latency": 0}]
+        arrays = _arrays_of(nodes)
+        same = self._copy_invariant(body, variable)  # arrays every copy of the body reads at one element
+        local = self._declared(loop)  # the variable and the body's locals: again in every copy
+        if outer_unrolling:  # below a pipelined loop or function: unrolled (UG1399 "pipeline")
+            return _unrolled(label, trips, nodes, arrays, same, local)
+        within = {"local": self._declared(body), "body": body}  # what a pipelined body is read with
+        unroll = by_name.get("UNROLL")
+        if unroll is not None:
+            factor = unroll.options.get("factor")
+            if factor is None:  # complete: every iteration at once, chained through the recurrence
+                return self._spread(_unrolled(label, trips, nodes, arrays, same, local), loop, context)
+            factor_value = max(1, _arithmetic(factor) or 1)
+            if constant and factor_value >= trips:  # a factor that covers every trip unrolls completely
+                return _unrolled(label, trips, nodes, arrays, same, local)
+            trips = math.ceil(trips / factor_value)
+            nodes = [_unrolled(f"{label} x{factor_value}", factor_value, nodes, arrays, same, local)]
+        loops = [node for node in nodes if "op" not in node]
+        off = pipeline is not None and "off" in pipeline.options
+        if pipeline is not None and not off:
+            target = int(_arithmetic(pipeline.options.get("ii", "1")) or 1)
+            return self._pipelined(label, trips, target, nodes, context, constant, **within)
+        if off:  # a short innermost loop is pipelined by being unrolled into its parent (below):
+            nodes = [_plain(n["loop"], n["trip_count"], n["body"], True) if self._short(n) else n for n in nodes]
+            return _plain(label, trips, nodes, constant)  # under a parent kept off, it runs plain
+        imperfect = any("op" in node for node in nodes)  # statements beside the loops
+        short_parent = constant and trips <= self.pipeline_loops
+        if short_parent and loops and imperfect and all(self._short(child) for child in loops):
+            # Vitis walks a nest up from its innermost loop (UG1399 "Automatic Loop Pipelining"):
+            # a short loop under a short parent with statements of its own is unrolled into the
+            # parent, which is pipelined, rather than flattened with it (bol-edu's matrixmul: res = 0
+            # then Product, 3 trips each: Col pipelined with Product unrolled, Row_Col flattened to
+            # 9 trips; under a long parent the pair is flattened: AHLS substring's 4096 x 3)
+            return self._pipelined(label, trips, 1, self._unroll_short(nodes), context, constant, auto=True, **within)
+        flattened = self._flatten(label, trips, constant, nodes, by_name, context)
+        if flattened is not None:  # both families flatten a perfect nest around a pipelined loop
+            return flattened  # (UG902 and UG1399 "loop_flatten": on by default)
+        if self.pipeline_loops == 0:
+            return _plain(label, trips, nodes, constant)
+        if not loops:  # innermost: pipelined at II 1 by default
+            return self._pipelined(label, trips, 1, nodes, context, constant, auto=True, **within) | {
+                "_innermost": True
+            }
+        if loops and all(self._short(child) for child in loops):
+            # short innermost loops are unrolled into their parent, which is pipelined instead
+            return self._pipelined(label, trips, 1, self._unroll_short(nodes), context, constant, auto=True, **within)
+        return _plain(label, trips, nodes, constant)
+
+    @classmethod
+    def _unroll_short(cls, nodes: list[dict]) -> list[dict]:
+        """The loops of ``nodes`` unrolled in place, those of the calls among them too."""
+        return [_unrolled(node["loop"], node["trip_count"], node["body"], node["_arrays"],
+                          node.get("_same", frozenset()), node.get("_locals", frozenset()))
+                if "loop" in node else node | {"body": cls._unroll_short(node["body"])}
+                if "region" in node else node for node in nodes]  # fmt: skip
+
+    def _short(self, node: dict) -> bool:
+        """Whether a node is an innermost loop pipelined by default whose fixed trip count is
+        under the automatic pipelining threshold (``config_compile -pipeline_loops``), or a call
+        whose loops all are: the tool inlines it first, so its loops are the caller's (UG1399
+        "Automatic Loop Pipelining" walks the nest after inlining; aahwu's bit reversal: a
+        10-trip helper loop unrolled into the 1024-trip loop calling it, pipelined)."""
+        if "region" in node:  # its innermost loops only: above them the walk flattens (ohmy90's DCT)
+            loops = [child for child in node["body"] if "op" not in child]
+            return (
+                node["kind"] == "sequential"
+                and not node.get("_axi")
+                and bool(loops)
+                and all(child.get("_innermost") and self._short(child) for child in loops)
+            )
+        return bool(node.get("_auto") and node.get("_constant") and "loop" in node
+                    and node["trip_count"] <= self.pipeline_loops)  # fmt: skip
+
+    def _unrolled_variables(self, body, context: _Context, complete: bool = False) -> dict[str, int] | None:
+        """The variables of the ``for`` loops in a pipelined ``body`` (unrolled under it) and
+        their most trips; loops whose variable or trips are unknown are left out, or give None
+        when ``complete`` is asked."""
+        inner: dict[str, int] = {}
+        for nested in body.walk_preorder():
+            if nested.kind.name == "FOR_STMT":
+                children = list(nested.get_children())
+                variable, trips = _loop_variable(children), self._for_trips(nested, children, context)
+                if variable and trips:
+                    inner[variable] = trips[1]
+                elif complete:
+                    return None
+        return inner
+
+    def _spread(self, node: dict, loop, context: _Context) -> dict:
+        """A loop unrolled in sequential code: its copies' accesses to one block RAM share its
+        ports (a stream: one beat a state), ``ceil(accesses / (ports x banks))`` states for them
+        all, so the last comes that much later than one copy's (the resource constraint of a
+        list schedule, as in a pipeline's iteration below)."""
+        spread = 1
+        per_array: Counter = Counter()
+        for (name, _), count in node.get("_ports", {}).items():
+            if name not in context.partitioned and name not in context.axi:
+                per_array[name] += count
+        for name, count in per_array.items():
+            if count > 1 and name not in context.streams:  # copies that reach one element share its access
+                count = min(count, self._distinct_accesses(loop, name, context) or count)
+            ports_of = 1 if name in context.streams else context.ports.get(name, hls_ops.BRAM_PORTS)
+            spread = max(spread, math.ceil(count / (ports_of * context.factors.get(name, 1))))
+        return node | {"latency": node["latency"] + spread - 1}
+
+    def _distinct_accesses(self, body, name: str, context: _Context) -> int | None:
+        """Elements of ``name`` one iteration of a pipelined ``body`` reads and writes, its
+        nested loops unrolled (``hls_verdicts.distinct_elements``)."""
+        inner = self._unrolled_variables(body, context, complete=True)
+        if inner is None:
+            return None
+        found = hls_verdicts.sites(body, {name}, True)
+        local = self.object_macros | hls_verdicts.definitions(body)
+        return hls_verdicts.distinct_elements(found, inner, local) if found else None
+
+    def _copy_invariant(self, body, variable: str | None) -> frozenset[str]:
+        """Arrays whose every subscript in ``body`` names neither the loop variable nor a local
+        computed from it: the unrolled copies access the same elements, which the tool reads
+        once and keeps (a convolution's ``acc[y][x] +=`` over the kernel's taps)."""
+        if variable is None:
+            return frozenset()
+        tokens = [token.spelling for token in body.get_tokens()]
+        moving = {variable}
+        for _ in range(4):  # locals assigned from the variable, from those, ...
+            for index, token in enumerate(tokens):
+                target = tokens[index - 1] if index else ""
+                if token in ASSIGNMENTS and target.isidentifier() and target not in moving:
+                    end = next((k for k in range(index, len(tokens)) if tokens[k] in (";", ",", ")")), len(tokens))
+                    if moving & set(tokens[index + 1 : end]):
+                        moving.add(target)
+        subscripts: dict[str, list[set[str]]] = {}
+        for cursor in body.walk_preorder():
+            if cursor.kind.name == "ARRAY_SUBSCRIPT_EXPR":
+                names = {token.spelling for token in cursor.get_tokens()}
+                subscripts.setdefault(_base_name(cursor), []).append(names)
+        return frozenset(name for name, found in subscripts.items() if all(not names & moving for names in found))
+
+    def _pipelined(
+        self,
+        label: str,
+        trips: int,
+        target: int,
+        nodes: list[dict],
+        context: _Context,
+        constant: bool,
+        auto=False,
+        local: frozenset[str] = frozenset(),
+        body=None,
+    ) -> dict:
+        """A pipelined loop: II = max(target, memory ports, recurrence through values not
+        declared in its body, ``local``); the iteration latency is the body's, every nested
+        loop unrolled."""
+        ports = _unrolled_ports(nodes)
+        recurrences: dict[str, float] = {}
+        for node in _walk(nodes):
+            for name, length in node.get("_recurrences", {}).items():
+                if name.split(".")[0] not in local:  # a value declared in the body starts again every iteration
+                    recurrences[name] = max(recurrences.get(name, 0.0), length)
+        recurrence = max(recurrences.values(), default=0.0)
+        ii = max(target, math.ceil(recurrence - 1e-9))
+        if ii > target and not self.use_min:
+            value = max(recurrences, key=lambda name: recurrences[name])
+            reason = f"recurrence: '{value}' is read and written again {recurrence:.2f} states later"
+            self.conflicts[(*self._site, value)] = hls_verdicts.Conflict(value, label, ii, reason, *self._site)
+        per_array: Counter = Counter()
+        spread = 1  # the most cycles one iteration's accesses to one memory take on its ports
+        for (name, _), count in ports.items():
+            if name in context.partitioned:
+                continue
+            if name in context.axi:  # one beat per cycle each way, consecutive elements widened into one
+                widen = self.widen.get(context.aliases.get(name, name), self.widen_bits)
+                bits = context.axi_bits.get(name, 32)
+                ii = max(ii, math.ceil(count * bits / widen) if widen > bits else count)
+            elif name in context.streams:  # one beat per cycle each way, on each stream it is split into
+                ii = max(ii, math.ceil(count / context.factors.get(name, 1)))
+            else:
+                per_array[name] += count  # a block RAM's reads and writes share its ports
+        for name, count in per_array.items():
+            if (
+                self.tool.throughput_partition
+                and name.split(".")[0] in context.local_arrays
+                and name not in context.ports
+            ):
+                continue  # partitioned by the tool as far as the target II needs (throughput-driven)
+            if body is not None and count > 1:  # copies that reach one element share its access
+                count = min(count, self._distinct_accesses(body, name, context) or count)
+            ports_of = context.ports.get(name, hls_ops.BRAM_PORTS)
+            bound = math.ceil(count / (ports_of * context.factors.get(name, 1)))
+            if bound > max(ii, target) and not self.use_min:
+                banks = context.factors.get(name, 1)
+                reason = f"{count} accesses an iteration on {ports_of} port(s) x {banks} bank(s)"
+                self.conflicts[(*self._site, name)] = hls_verdicts.Conflict(name, label, bound, reason, *self._site)
+            ii = max(ii, bound)
+            spread = max(spread, bound)
+        # an iteration whose accesses to one memory outnumber its ports spreads them over that
+        # many cycles, so its last access comes that much later (a modulo schedule's resource
+        # constraint: n accesses on p ports take ceil(n / p) distinct cycles; UG1399
+        # "Optimizing for Throughput", port limits on a pipelined loop's memory accesses)
+        iteration = max(1, _iteration_latency(nodes)) + spread - 1
+        node = {
+            "loop": label,
+            "trip_count": trips,
+            "pipeline_ii": ii,
+            "iteration_latency": iteration,
+            "body": nodes,
+            "_auto": auto,
+            "_constant": constant,
+            "_arrays": _arrays_of(nodes),
+            "_recurrence": recurrence,
+            "_recurrences": recurrences,
+            "_ports": dict(ports),
+        }
+        axi = {name for name, _ in ports if name in context.axi}
+        if axi:  # an m_axi port in a pipelined loop: one burst, its latency paid once
+            writes = all(way == "w" for name, way in ports if name in context.axi)
+            return self._burst_region(label, node, writes)
+        return node
+
+    def _burst_region(self, label: str, loop: dict, writes: bool) -> dict:
+        """A pipelined loop on m_axi ports as one burst, its latency paid once: before the first
+        beat of a read, after the last beat of a write (the write response: Vitis reports
+        wzzz724's dataflow vector add at 4096 beats + a read's 64 + a write's 64 + 18)."""
+        latency = {"op": "m_axi latency", "latency": self.axi_latency}
+        return {"region": f"{label} (burst)", "kind": "sequential", "_arrays": loop["_arrays"], "_axi": True,
+                "_writes": writes, "body": [loop, latency] if writes else [latency, loop]}  # fmt: skip
+
+    def _flatten(self, label: str, trips: int, constant: bool, nodes: list[dict], by_name, context) -> dict | None:
+        """Vitis flattens a nest whose only loop is pipelined, both of fixed trip count, into one
+        pipelined loop (LOOP_FLATTEN is on by default); the statements around the inner loop
+        become predicated, and an accumulator reset per outer iteration adds a select to the
+        recurrence."""
+        flatten = by_name.get("LOOP_FLATTEN")
+        if flatten is not None and "off" in flatten.options:
+            return None
+        loops = [node for node in nodes if "op" not in node]
+        if len(loops) == 1 and loops[0].get("_axi"):
+            # a pipelined loop on an m_axi port: the nest flattens around it and its burst runs on
+            # across the outer iterations (Vitis reports it at the outermost loop the nest keeps:
+            # tests/data/hls_bursts/cs133_vec_loads, bursts of 16 x 256 x 25 weights)
+            inner = next(child for child in loops[0]["body"] if "loop" in child)
+            others = [node if node is not loops[0] else inner for node in nodes]
+            flattened = self._flatten(label, trips, constant, others, by_name, context)
+            if flattened is None:
+                return None
+            return self._burst_region(flattened["loop"], flattened, loops[0]["_writes"])
+        if len(loops) != 1 or "loop" not in loops[0] or loops[0]["pipeline_ii"] is None or not constant:
+            return None
+        child = loops[0]
+        if not child.get("_constant"):
+            return None
+        outside = [node for node in nodes if node is not child]
+        if outside and self.tool.vivado:  # Vivado HLS flattens perfect nests only (UG902 "Loop Flatten")
+            return None
+        if any(node.get("_arrays", set()) & (context.streams | context.axi) for node in outside):
+            return None  # a stream or bus access outside the inner loop cannot be predicated
+        ii = child["pipeline_ii"]
+        if outside and child.get("_recurrence", 0) >= 2:
+            ii += 1
+        iteration = child["iteration_latency"] + sum(node.get("latency", 0) for node in outside)
+        return {
+            "loop": f"{label}_{child['loop']}",
+            "trip_count": trips * child["trip_count"],
+            "pipeline_ii": ii,
+            "iteration_latency": iteration,
+            "body": child["body"],
+            "_auto": child.get("_auto", False),
+            "_constant": True,
+            "_arrays": _arrays_of(nodes),
+            "_recurrence": child.get("_recurrence", 0.0),
+            "_recurrences": child.get("_recurrences", {}),
+            "_ports": child.get("_ports", {}),
+            "_flattened": True,
+        }

@@ -1,0 +1,252 @@
+"""The nodes of the nest the reader builds, and what it reads off them.
+
+Loop nodes that are not pipelined (``_plain``) or unrolled completely (``_unrolled``), the
+runs of independent loops, calls and statements put side by side (``_parallel``, by levels of
+their dependences), a pipelined body's iteration latency, the values a node reads and writes,
+the arrays it touches, its rough latency by the nest model (``simulator.hls.schedule``), and the
+nest without the reader's private keys (``_public``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+
+def _walk(nodes: list[dict]):
+    for node in nodes:
+        yield node
+        yield from _walk(node.get("body", []))
+
+
+def _unrolled_ports(nodes: list[dict], copies: int = 1) -> Counter:
+    """Memory accesses of a body in which every nested loop is unrolled (a pipelined loop's or
+    function's, UG1399 "pipeline": the loops below a pipelined scope are unrolled): a loop's
+    accesses count once per trip, except those of the arrays every copy reaches at one element
+    (``_same``: read once, written once)."""
+    ports: Counter = Counter()
+    for node in nodes:
+        if "body" not in node:  # a loop's or region's own count sums its body's
+            for key, count in node.get("_ports", {}).items():
+                ports[key] += count * copies
+        else:
+            trips = node.get("trip_count") or 1 if "loop" in node else 1
+            inner = _unrolled_ports(node["body"], copies * trips)
+            same = node.get("_same", frozenset())
+            for key, count in inner.items():
+                ports[key] += count // trips if key[0] in same else count
+    return ports
+
+
+def _arrays_of(nodes: list[dict]) -> set[str]:
+    found: set[str] = set()
+    for node in nodes:
+        found |= node.get("_arrays", set())
+    return found
+
+
+def _public(node: dict) -> dict:
+    """A node without the reader's private keys (those starting with "_")."""
+    clean = {key: value for key, value in node.items() if not key.startswith("_")}
+    if "body" in clean:
+        clean["body"] = [_public(child) for child in clean["body"]]
+    return clean
+
+
+def _plain(label: str, trips: int, nodes: list[dict], constant: bool) -> dict:
+    """A loop whose iterations run one after another. A body that ends on a core's result at a
+    state boundary (a multiply-add macro of latency 3) spends one more state taking it: the
+    result is used in the state the core's latency names (the UG871 matrixmul under Vitis
+    2022.1: read, mac_muladd of latency 3, then the state that keeps the sum, 5 per iteration)."""
+    if nodes and nodes[-1].get("_settle"):
+        last = {key: value for key, value in nodes[-1].items() if key != "_settle"}
+        nodes = [*nodes[:-1], last | {"latency": last["latency"] + 1}]
+    return {
+        "loop": label,
+        "trip_count": trips,
+        "pipeline_ii": None,
+        "iteration_latency": None,
+        "body": nodes,
+        "_constant": constant,
+        "_arrays": _arrays_of(nodes),
+    }
+
+
+def _unrolled(
+    label: str,
+    trips: int,
+    nodes: list[dict],
+    arrays: set[str],
+    same: frozenset[str] = frozenset(),
+    local: frozenset[str] = frozenset(),
+) -> dict:
+    """A loop unrolled completely: the copies run at once, chained through the body's
+    recurrence (an accumulator; a value declared in the body, ``local``, starts again in every
+    copy), and every copy's memory accesses count against the ports, except those of the
+    arrays in ``same``, which every copy accesses at one element (read once, written once)."""
+    ports: Counter = Counter()
+    recurrences: dict[str, float] = {}
+    for node in _walk(nodes):
+        ports.update(node.get("_ports", {}))
+        for name, length in node.get("_recurrences", {}).items():
+            if name.split(".")[0] not in local:
+                recurrences[name] = max(recurrences.get(name, 0.0), length)
+    recurrence = max(recurrences.values(), default=0.0)
+    once = _rough_latency(nodes, unrolled=True)
+    if 0.0 < recurrence < 1.0:
+        # an integer accumulator (add, logic within a state): the tool balances the copies'
+        # chain into a tree of ceil(log2(trips)) levels, in fractions of a state
+        latency = once + math.ceil(math.ceil(math.log2(max(1, trips))) * recurrence - 1e-9)
+    else:  # a multi-cycle core (floating point is not reassociated): one after the other
+        latency = once + max(0, trips - 1) * math.ceil(recurrence - 1e-9)
+    node = {
+        "op": f"{label} (unrolled x{trips})",
+        "latency": latency,
+        "_arrays": set(arrays),
+        "_ports": {key: count * (1 if key[0] in same else trips) for key, count in ports.items()},
+        "_recurrence": recurrence,
+        "_recurrences": recurrences,
+    }
+    reads, writes = _values({"body": nodes})  # what its copies read and write, when known
+    if reads is not None and writes is not None:
+        node["_reads"], node["_writes"] = reads, writes
+    return node
+
+
+def _parallel(nodes: list[dict]) -> list[dict]:
+    """Pipelined loops and called functions (each a sub-module of its own in Vitis HLS) and the
+    statements between them run at once when they do not depend on each other: no array in
+    common and no value one writes that another reads or writes. A run of such nodes is
+    scheduled as soon as possible by levels (a node one level after the latest it depends
+    on), the nodes of a level side by side, as the tool's FSM starts independent sub-module
+    calls in the same state; a loop that is not pipelined, or a node whose values the reader
+    cannot tell, ends the run."""
+    grouped: list[dict] = []
+    run: list[dict] = []
+
+    def close() -> None:
+        levels = _levels(run)
+        if any(sum("op" not in node for node in level) > 1 for level in levels):
+            for level in levels:
+                grouped.append(level[0] if len(level) == 1 else
+                               {"region": f"parallel:{_name(level[0])}", "kind": "parallel", "body": level,
+                                "_arrays": _arrays_of(level)})  # fmt: skip
+        else:
+            grouped.extend(run)
+        run.clear()
+
+    for node in nodes:
+        module = (node.get("pipeline_ii") is not None and "loop" in node) or "region" in node
+        known = _values(node)[0] is not None
+        if known and (module and node.get("_arrays") or "op" in node):
+            run.append(node)
+            continue
+        close()
+        grouped.append(node)
+    close()
+    return grouped
+
+
+def _levels(run: list[dict]) -> list[list[dict]]:
+    """The nodes of ``run`` by as-soon-as-possible level of their dependences (``_parallel``)."""
+    facts = []
+    for node in run:
+        reads, writes = _values(node)
+        local = node.get("_locals", frozenset())
+        writes = ((writes or set()) - local) | node.get("_results", set())
+        facts.append((node.get("_arrays", set()), (reads or set()) - local, writes))
+    level: list[int] = []
+    for j, (arrays_j, reads_j, writes_j) in enumerate(facts):
+        after = [level[i] for i, (arrays_i, reads_i, writes_i) in enumerate(facts[:j])
+                 if arrays_i & arrays_j or writes_i & (reads_j | writes_j) or reads_i & writes_j]  # fmt: skip
+        level.append(1 + max(after, default=-1))
+    return [[node for node, at in zip(run, level) if at == index] for index in range(max(level, default=-1) + 1)]
+
+
+def _name(node: dict) -> str:
+    return node.get("loop") or node.get("region") or node.get("op", "")
+
+
+def _iteration_latency(nodes: list[dict]) -> int:
+    """Latency of a pipelined body (every nested loop unrolled), its parts scheduled as soon as
+    the values they read are written (an op, or a loop unrolled into the body, waits for the
+    parts before it that write what it reads); a part the reader cannot see into (a call
+    with loops) waits for every part before it and every part after it waits for it."""
+    written: list[tuple[set[str] | None, int]] = []
+    end = 0
+    for node in nodes:
+        reads, writes = _values(node)
+        if reads is None:
+            start = end
+        else:
+            start = max((stop for names, stop in written if names is None or names & reads), default=0)
+        stop = start + _rough_latency([node], unrolled=True)
+        written.append((writes, stop))
+        end = max(end, stop)
+    return end
+
+
+def _values(node: dict) -> tuple[set[str] | None, set[str] | None]:
+    """(values read, values written) of a part of a body, None when the reader cannot tell."""
+    if "op" in node:
+        if "_reads" not in node:
+            return None, None
+        return node["_reads"], node["_writes"]
+    reads: set[str] = set()
+    writes: set[str] = set()
+    for child in node.get("body", []):
+        child_reads, child_writes = _values(child)
+        if child_reads is None or child_writes is None:
+            return None, None
+        reads |= child_reads - writes
+        writes |= child_writes
+    return reads, writes
+
+
+def _rough_latency(nodes: list[dict], unrolled: bool = False) -> int:
+    """Latency of a node list by the nest model (every loop unrolled when ``unrolled``)."""
+    from simulator.hls.nest_format import parse_nest
+    from simulator.hls.schedule import _unrolled_latency, estimate_nest
+
+    if not nodes:
+        return 0
+    region = _public({"region": "body", "kind": "sequential", "body": nodes})
+    if unrolled:
+        return _unrolled_latency(parse_nest(region))
+    return estimate_nest(region).latency_cycles
+
+
+def _channel_inputs(processes: list[dict], channels: set[str]) -> list[list[int]]:
+    """Per process of a dataflow region, the earlier processes it shares a channel with (a
+    stream or array the region declares, passed to both calls or touched by both loops: in
+    canonical form the earlier one writes it)."""
+    touched = [_touched(process) & channels for process in processes]
+    return [[earlier for earlier in range(index) if names & touched[earlier]] for index, names in enumerate(touched)]
+
+
+def _touched(process: dict) -> set[str]:
+    """The names a process is passed (a call) or reads and writes (a loop or statements)."""
+    if "_arguments" in process:
+        return set(process["_arguments"])
+    reads, writes = _values(process)
+    return set(process.get("_arrays", set())) | (reads or set()) | (writes or set())
+
+
+def _written(node: dict) -> set[str]:
+    """What a node writes, or every array it touches when the reader cannot tell."""
+    writes = _values(node)[1]
+    return set(node.get("_arrays", set())) if writes is None else set(writes)
+
+
+def _mark_outputs(nodes: list[dict], channels: set[str]) -> None:
+    """Mark ``output`` the loops of a dataflow region's processes that write one of its stream
+    channels: a process's first output comes from the first of them (``schedule``)."""
+    for node in _walk(nodes):
+        if "loop" not in node:
+            continue
+        ports = dict(node.get("_ports", {}))
+        for child in node.get("body", []):
+            if "op" in child:
+                ports.update(child.get("_ports", {}))
+        if any(way == "w" and name in channels for name, way in ports):
+            node["output"] = True

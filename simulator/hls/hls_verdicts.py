@@ -1,0 +1,432 @@
+"""Where Vitis HLS infers a burst, and where a bank or port conflict raises a loop's II.
+
+The source reader (``simulator.hls.hls_source``) times loops; this module reads the accesses of one
+loop body (libclang cursors) the way Vitis HLS's burst inference and memory scheduling do, and
+says, as its log would, what it finds:
+
+- burst inference (UG1399 "Optimizing Burst Transfers", "Preconditions and Limitations of
+  Burst Transfer"): an m_axi access in a loop becomes a burst when its addresses are
+  sequential across the loop's iterations (stride one element, counting the copies of the
+  loops unrolled into it), it is not under a condition, its address is not read from memory
+  or derived from a value the loop changes. Otherwise each access is its own transaction. A
+  read and a write of one port in one loop still burst (getphasemap2's Vitis HLS 2020.2 log,
+  tests/data/hls_bursts/tof_phase);
+- banks of a partitioned array (UG1399 "Array Partitioning", "Arrays: partitioning and
+  parallel access"): the unrolled copies of an access reach distinct banks only when the
+  bank of each copy (index mod factor for cyclic) is a compile-time function of the copy; an
+  index at a run-time offset may reach any bank, so every bank is assumed reachable and the
+  copies share the array's ports as if it were not partitioned.
+
+Index expressions are evaluated, not pattern-matched: the index text is computed for the
+loop variable at two consecutive values and for each unrolled copy, with every other name
+given two independent random values; a difference that depends on those values is not a
+compile-time stride.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+from dataclasses import asdict, dataclass
+
+from simulator.hls.clang_eval import index_tokens
+from simulator.hls.hls_ops import DEFAULT_AXI_LATENCY
+
+AXI_OUTSTANDING = 16  # UG1399 "pragma HLS interface": num_read_outstanding / num_write_outstanding default
+LOOP_KINDS = ("FOR_STMT", "WHILE_STMT", "DO_STMT")
+BRANCHES = ("IF_STMT", "CONDITIONAL_OPERATOR", "SWITCH_STMT")
+ASSIGN = {"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
+C_TYPES = {"int", "unsigned", "signed", "long", "short", "char", "size_t", "const", "bool", "uint32_t", "int32_t",
+           "uint64_t", "int64_t", "uint16_t", "int16_t", "uint8_t", "int8_t", "static_cast", "<", ">"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Burst:
+    """One m_axi access site's verdict, as Vitis HLS's log gives it."""
+
+    port: str
+    direction: str  # "read" | "write"
+    loop: str | None
+    inferred: bool
+    length: int | None
+    reason: str | None
+    file: str
+    line: int
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    def log_line(self) -> str:
+        where = f"({self.file}:{self.line})"
+        kind = "read" if self.direction == "read" else "write"
+        if self.inferred:
+            length = self.length if self.length is not None else "variable"
+            return f"INFO: burst {kind} of length {length} inferred on port '{self.port}' in loop '{self.loop}' {where}"
+        return f"WARNING: no burst {kind} on port '{self.port}' in loop '{self.loop}': {self.reason} {where}"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A loop whose II rises above its target, and why."""
+
+    array: str
+    loop: str
+    ii: int
+    reason: str
+    file: str
+    line: int
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    def log_line(self) -> str:
+        return f"WARNING: loop '{self.loop}' II {self.ii} ('{self.array}'): {self.reason} ({self.file}:{self.line})"
+
+
+@dataclass(frozen=True)
+class Site:
+    """An access ``array[index]`` in a loop body."""
+
+    array: str
+    direction: str
+    conditional: bool
+    tokens: tuple[str, ...]  # the index's tokens
+    file: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """Inside a called function: its array parameters and an object's members by the caller's
+    names (``rename``), its scalar parameters by the caller's argument (``subst``)."""
+
+    rename: dict[str, str]
+    subst: dict[str, tuple[str, ...]]
+    depth: int = 0
+
+
+def _call_scope(call, definition, scope: _Scope) -> _Scope:
+    """The scope of ``definition`` called by ``call`` from ``scope``."""
+    rename: dict[str, str] = {}
+    subst: dict[str, tuple[str, ...]] = {}
+    parameters = [child for child in definition.get_children() if child.kind.name == "PARM_DECL"]
+    for parameter, argument in zip(parameters, call.get_arguments()):
+        name = _base(argument)
+        tokens = tuple(token.spelling for token in argument.get_tokens())
+        storage = parameter.type.get_canonical().kind.name in ("CONSTANTARRAY", "INCOMPLETEARRAY", "POINTER")
+        if name and storage:  # an array passed on: the callee's name for the caller's array
+            rename[parameter.spelling] = scope.rename.get(name, name)
+        else:
+            subst[parameter.spelling] = ("(", *expand(tokens, scope.subst, 1), ")")
+    receiver = next(call.get_children(), None)  # obj.method(...): the object's members by its name
+    if receiver is not None and receiver.kind.name == "MEMBER_REF_EXPR":
+        owner = next(receiver.get_children(), None)
+        owner_name = _base(owner) if owner is not None else ""
+        owner_name = scope.rename.get(owner_name, owner_name)
+        for field in definition.semantic_parent.get_children() if owner_name else ():
+            if field.kind.name == "FIELD_DECL":
+                rename[field.spelling] = f"{owner_name}.{field.spelling}"
+    return _Scope(rename, subst, scope.depth + 1)
+
+
+def sites(body, arrays: set[str], enter_loops: bool) -> list[Site]:
+    """The accesses to ``arrays`` in ``body``, not inside nested loops unless ``enter_loops``
+    (a pipelined loop unrolls the loops it holds), followed into the functions and methods it
+    calls (their parameters and members by the caller's names)."""
+    found: list[Site] = []
+
+    def visit(cursor, conditional: bool, written: bool, read_too: bool, scope: _Scope = _Scope({}, {})) -> None:
+        kind = cursor.kind.name
+        if kind in LOOP_KINDS and not enter_loops:
+            return
+        if kind == "ARRAY_SUBSCRIPT_EXPR":
+            name, tokens, indices = _element(cursor)
+            name, tokens = scope.rename.get(name, name), expand(tokens, scope.subst, 1)
+            if name in arrays:
+                location = cursor.location
+                file = location.file.name if location.file else ""
+                if written:
+                    found.append(Site(name, "write", conditional, tokens, file, location.line, location.column))
+                if read_too or not written:
+                    found.append(Site(name, "read", conditional, tokens, file, location.line, location.column))
+            for index in indices:  # accesses inside the address (a[b[i]]) are sites of their own
+                visit(index, conditional, False, False, scope)
+            return
+        children = list(cursor.get_children())
+        callee = cursor.referenced if kind == "CALL_EXPR" else None
+        definition = callee.get_definition() if callee is not None else None
+        if definition is not None and scope.depth < 3 and not cursor.spelling.startswith("operator"):
+            inner = _call_scope(cursor, definition, scope)
+            for child in definition.get_children():
+                if child.kind.name == "COMPOUND_STMT":
+                    visit(child, conditional, False, False, inner)
+        overloaded = (
+            cursor.spelling[len("operator") :] if kind == "CALL_EXPR" and cursor.spelling.startswith("operator") else ""
+        )
+        if overloaded in ASSIGN and children:  # a class type's assignment: operator=(lhs, rhs)
+            visit(children[0], conditional, True, overloaded != "=", scope)
+            for child in children[1:]:
+                visit(child, conditional, False, False, scope)
+            return
+        if kind in ("BINARY_OPERATOR", "COMPOUND_ASSIGNMENT_OPERATOR") and len(children) == 2:
+            operator = operator_token(cursor, children[0])
+            if operator in ASSIGN:
+                visit(children[0], conditional, True, operator != "=", scope)
+                visit(children[1], conditional, False, False, scope)
+                return
+        if kind in BRANCHES:
+            visit(children[0], conditional, False, False, scope)
+            for child in children[1:]:
+                visit(child, True, False, False, scope)
+            return
+        for child in children:
+            visit(child, conditional, written and kind in ("UNEXPOSED_EXPR", "PAREN_EXPR"), read_too, scope)
+
+    if body.kind.name == "COMPOUND_STMT" or body.kind.name in LOOP_KINDS:
+        for child in body.get_children():
+            visit(child, False, False, False)
+    else:  # a loop body of one statement, without braces: the statement itself
+        visit(body, False, False, False)
+    return found
+
+
+def changed_names(body) -> set[str]:
+    """Names assigned or incremented in ``body``: values the loop changes."""
+    tokens = [token.spelling for token in body.get_tokens()]
+    names = set()
+    for index, token in enumerate(tokens):
+        if token in ASSIGN | {"++", "--"} and index:
+            names.add(tokens[index - 1])
+        if token in ("++", "--") and index + 1 < len(tokens):
+            names.add(tokens[index + 1])
+    return {name for name in names if re.fullmatch(r"[A-Za-z_]\w*", name)}
+
+
+def burst_verdicts(
+    loop_sites: list[Site], loop: str, variable: str | None, step: int, trips: int | None,
+    inner: dict[str, int], changed: set[str],
+) -> list[Burst]:  # fmt: skip
+    """The burst verdict of every m_axi site of one loop (module docstring). ``inner`` maps
+    the variables of loops unrolled into this one to their trip counts; ``changed`` the names
+    the loop body assigns."""
+    verdicts = []
+    for site in loop_sites:
+        used = {name: count for name, count in inner.items() if name in site.tokens}  # its unrolled copies
+        copies = 1
+        for count in used.values():
+            copies *= count
+        reason = _burst_failure(site, variable, step, used, changed, copies)
+        length = trips * copies if reason is None and trips is not None else None
+        verdicts.append(Burst(site.array, site.direction, loop, reason is None, length, reason, site.file, site.line))
+    return verdicts
+
+
+def single_transaction_ii(latency: int = DEFAULT_AXI_LATENCY, outstanding: int = AXI_OUTSTANDING) -> int:
+    """Cycles an access takes on average when every access is its own AXI transaction: at most
+    ``outstanding`` requests in flight over the round trip ``latency``."""
+    return max(1, -(-latency // max(1, outstanding)))
+
+
+def banks_known(
+    site: Site, factor: int, variable: str | None, inner: dict[str, int], loops: set[str],
+    definitions: dict[str, tuple[str, ...]], constants: dict[str, int] | None = None,
+) -> bool:  # fmt: skip
+    """Whether the tool can tell the banks of the unrolled copies of ``site`` apart: its index,
+    with the body's locals replaced by their definitions, names only loop variables (the
+    copies then form a window the tool rotates over the banks: the gpayton CNN's
+    ``in[0][h + p][w + q]``, cyclic 8 and 12, reaches II 1 in its report), or its bank
+    (index mod ``factor``) does not depend on the other, run-time values; ``constants`` are
+    the names whose values are known where the loop is (a ``constexpr`` lane count)."""
+    tokens = _members(expand(site.tokens, definitions))
+    known = {name: value for name, value in (constants or {}).items() if name not in inner and name != variable}
+    tokens = tuple(str(known[token]) if token in known else token for token in tokens)
+    names = _names(tokens) - set(inner) - ({variable} if variable else set()) - loops
+    if not names:
+        return True
+    values = []
+    for seed in (1, 2, 3):
+        rng = random.Random(seed)
+        env = {name: rng.randrange(1, 1 << 16) for name in names}
+        if variable:
+            env[variable] = 0
+        env |= {name: 0 for name in inner}
+        value = _evaluate(tokens, env | {name: rng.randrange(1, 1 << 16) for name in loops})
+        if value is None:
+            return False
+        values.append(value % factor)
+    return len(set(values)) == 1
+
+
+def distinct_elements(
+    found: list[Site], inner: dict[str, int], local: dict[str, tuple[str, ...]], most: int = 4096
+) -> int | None:  # fmt: skip
+    """Elements the unrolled copies of ``found`` read plus those they write in one iteration:
+    copies that reach one element (a convolution window's overlapping taps,
+    ``in[y + ky][x + kx]``) share one access, as the tool reads an element once and forwards a
+    value it wrote. None when the copies are too many to enumerate or an index is not
+    arithmetic."""
+    combos = list(itertools.product(*(range(count) for count in inner.values())))
+    if len(combos) > most:
+        return None
+    expanded = [(site.direction, expand(site.tokens, local)) for site in found]
+    rng = random.Random(7)
+    base = {name: rng.randrange(1, 1 << 12) for _, tokens in expanded for name in _names(tokens) - set(inner)}
+    elements: dict[str, set[int]] = {"read": set(), "write": set()}
+    for direction, tokens in expanded:
+        for combo in combos:
+            value = _evaluate(tokens, base | dict(zip(inner, combo)))
+            if value is None:
+                return None
+            elements[direction].add(value)
+    return len(elements["read"]) + len(elements["write"])
+
+
+def definitions(body) -> dict[str, tuple[str, ...]]:
+    """The locals ``body`` declares with an initializer and never changes (not a loop's
+    variable), by name: their initializers' tokens."""
+    tokens = [token.spelling for token in body.get_tokens()]
+    stores = [tokens[index - 1] for index, token in enumerate(tokens) if token in ASSIGN and index]
+    changed = {name for name in stores if stores.count(name) > 1}  # its declaration is one store
+    changed |= {tokens[index + 1] for index, token in enumerate(tokens[:-1]) if token in ("++", "--")}
+    changed |= {tokens[index - 1] for index, token in enumerate(tokens) if token in ("++", "--") and index}
+    changed |= {tokens[index - 1] for index, token in enumerate(tokens) if token in ASSIGN - {"="} and index}
+    found = {}
+    for cursor in body.walk_preorder():
+        if cursor.kind.name == "VAR_DECL":
+            values = [c for c in cursor.get_children() if c.kind.name not in ("TYPE_REF", "NAMESPACE_REF")]
+            if values and cursor.spelling not in changed:
+                found[cursor.spelling] = tuple(token.spelling for token in values[-1].get_tokens())
+    return found
+
+
+def expand(tokens: tuple[str, ...], found: dict[str, tuple[str, ...]], depth: int = 3) -> tuple[str, ...]:
+    """``tokens`` with each local replaced by its parenthesized definition, ``depth`` times."""
+    for _ in range(depth):
+        if not set(tokens) & set(found):
+            break
+        tokens = tuple(word for token in tokens for word in (("(", *found[token], ")") if token in found else (token,)))
+    return tokens
+
+
+def _burst_failure(site: Site, variable, step, inner, changed, copies) -> str | None:
+    if site.conditional:
+        return "the access is in a conditional branch"
+    if "[" in site.tokens:
+        return "the address is read from memory (an indirect access)"
+    names = _names(site.tokens)
+    derived = sorted(names & changed - set(inner) - {variable})
+    if derived:
+        return f"the address depends on '{derived[0]}', which the loop changes"
+    if variable is None:
+        return "the loop has no induction variable to analyse"
+    strides = []
+    for seed in (1, 2):
+        rng = random.Random(seed)
+        env = {name: rng.randrange(1, 1 << 16) for name in names}
+        env |= {name: 0 for name in inner}
+        env[variable] = 7 * step
+        first = _evaluate(site.tokens, env)
+        env[variable] += step
+        second = _evaluate(site.tokens, env)
+        if first is None or second is None:
+            return "the address pattern cannot be analysed"
+        strides.append(second - first)
+        for name, count in inner.items():  # the copies must tile the stride contiguously
+            env[variable] -= step
+            env[name] = 1
+            if count > 1 and _evaluate(site.tokens, env) not in (first + 1, first + (copies // count)):
+                return f"the unrolled copies over '{name}' are not consecutive"
+            env[name] = 0
+    if strides[0] != strides[1]:
+        return "the stride depends on a run-time value"
+    if abs(strides[0]) != copies:
+        return f"the stride is {strides[0]} elements, not sequential"
+    return None
+
+
+def _members(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """``tokens`` with each member access (``steps . tk``, ``p -> n``) one name: a run-time value."""
+    joined: list[str] = []
+    for token in tokens:
+        if joined and len(joined) >= 2 and joined[-1] in (".", "->") and re.fullmatch(r"[A-Za-z_]\w*", token):
+            joined[-2:] = [f"{joined[-2]}__{token}"]
+        else:
+            joined.append(token)
+    return tuple(joined)
+
+
+def _names(tokens: tuple[str, ...]) -> set[str]:
+    return {t for t in tokens if re.fullmatch(r"[A-Za-z_]\w*", t) and t not in C_TYPES}
+
+
+def _evaluate(tokens: tuple[str, ...], env: dict[str, int]) -> int | None:
+    """The integer value of a C index expression's tokens, or None when it is not arithmetic."""
+    words = []
+    for token in tokens:
+        if token in C_TYPES:
+            continue
+        if re.fullmatch(r"[A-Za-z_]\w*", token):
+            if token not in env:
+                return None
+            words.append(str(env[token]))
+        elif re.fullmatch(r"\d+[uUlL]*", token):
+            words.append(token.rstrip("uUlL"))
+        elif token in ("+", "-", "*", "/", "%", "<<", ">>", "&", "|", "^", "(", ")"):
+            words.append("//" if token == "/" else token)
+        else:
+            return None
+    text = " ".join(words).replace("( )", "")
+    try:
+        value = eval(text, {"__builtins__": {}}, {})  # noqa: S307 - digits and operators only, checked above
+    except (SyntaxError, ZeroDivisionError, TypeError, ValueError):
+        return None
+    return value if isinstance(value, int) else None
+
+
+def _base(cursor) -> str:
+    while cursor.kind.name in ("UNEXPOSED_EXPR", "PAREN_EXPR", "IMPLICIT_CAST_EXPR") and list(cursor.get_children()):
+        cursor = next(cursor.get_children())
+    if cursor.kind.name == "MEMBER_REF_EXPR":
+        return cursor.spelling
+    return cursor.spelling if cursor.kind.name == "DECL_REF_EXPR" else ""
+
+
+def _element(cursor) -> tuple[str, tuple[str, ...], list]:
+    """(array, linear index tokens, index cursors) of a subscript chain ``a[i][j][k]``: the
+    element's offset ((i * J) + j) * K + k with J and K the dimensions the type gives."""
+    indices = []
+    counts = []
+    while cursor.kind.name == "ARRAY_SUBSCRIPT_EXPR":
+        base, index = list(cursor.get_children())
+        indices.append(index)
+        stripped = base
+        while stripped.kind.name in ("UNEXPOSED_EXPR", "PAREN_EXPR") and list(stripped.get_children()):
+            stripped = next(stripped.get_children())
+        typed = base if base.type.kind.name == "CONSTANTARRAY" else stripped  # a row decays to a pointer
+        counts.append(typed.type.element_count if typed.type.kind.name == "CONSTANTARRAY" else None)
+        cursor = stripped
+    name = _base(cursor)
+    tokens: tuple[str, ...] = ()
+    for index, count in zip(reversed(indices), [None, *reversed(counts[:-1])]):  # outermost dimension first
+        inner = ("(", *index_tokens(index), ")")
+        tokens = inner if not tokens else ("(", *tokens, ")", "*", str(count or 0), "+", *inner)
+    return name, tokens, indices
+
+
+def _is_outer(base) -> bool:
+    """Whether ``base`` names the array itself (``a[i]``), not a row of it (``a[i][j]`` is read
+    once, at its outer subscript)."""
+    while base.kind.name in ("UNEXPOSED_EXPR", "PAREN_EXPR") and list(base.get_children()):
+        base = next(base.get_children())
+    return base.kind.name != "ARRAY_SUBSCRIPT_EXPR"
+
+
+def operator_token(cursor, left) -> str:
+    """The operator token of a binary expression: the first token after its left operand."""
+    end = left.extent.end.offset
+    for token in cursor.get_tokens():
+        if token.extent.start.offset >= end:
+            return token.spelling
+    return ""
