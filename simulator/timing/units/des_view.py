@@ -15,6 +15,7 @@ from simulator.timing.results import Trace
 from simulator.timing.units.axi import ChannelTwin
 from simulator.timing.units.environment import CountingEnvironment
 from simulator.timing.units.program import EXIT_CYCLES, READ_EXTRA_CYCLES, Design, LoopRun, Program, ports_to_channels
+from simulator.timing.units.stream_rule import NONE, segment_start
 
 
 @dataclass(slots=True)
@@ -37,38 +38,21 @@ class _Items:
             self.firsts.append(self.count)
             self.count += run.n_written
 
-    @staticmethod
-    def _ready(run: LoopRun, start: int, m, ready: np.ndarray | None = None):
-        """Ready cycle of item(s) ``m`` (an int or an array) of a writer run."""
-        if ready is not None:
-            return ready[m]
-        if run.write_at is not None:
-            issue = run.write_at[m]
-        else:
-            issue = -(-(m + 1) * run.trips // run.n_written) - 1
-        return start + issue * run.ii + run.iteration
-
     def earliest_start(self, reader: LoopRun, k0: int, n: int, at: np.ndarray | None = None) -> int:
         """Least s at which ``reader``, reading items k0 .. k0 + n - 1 (item m at iteration
-        ``at[m]``, or floor(m T / n) when spread evenly), never waits for an item. When both
-        sides spread evenly, the ends of each writer segment decide; else every item is checked."""
+        ``at[m]``, or spread evenly), never waits for an item: the rule of
+        ``stream_rule.segment_start`` over the writer segments it reads from."""
+        read_at = NONE if at is None else np.asarray(at, np.int64)
         start = 0
         for index in range(max(0, bisect.bisect_right(self.firsts, k0) - 1), len(self.segments)):
             first, run, run_start, known = self.segments[index]
             if first >= k0 + n:
                 break
-            lo, hi = max(first, k0), min(first + run.n_written, k0 + n)
-            if lo >= hi:
-                continue
-            if at is None and run.write_at is None and known is None:
-                for k in {lo, hi - 1}:
-                    issue = (k - k0) * reader.trips // n
-                    start = max(start, self._ready(run, run_start, k - first) - issue * reader.ii)
-                continue
-            items = np.arange(lo, hi)
-            issues = at[items - k0] if at is not None else (items - k0) * reader.trips // n
-            ready = self._ready(run, run_start, items - first, known)
-            start = max(start, int((ready - issues * reader.ii).max()))
+            write_at = NONE if run.write_at is None else np.asarray(run.write_at, np.int64)
+            ready = NONE if known is None else np.asarray(known, np.int64)
+            segment = segment_start(first, run_start, run.trips, run.ii, run.iteration, run.n_written, write_at, ready,
+                                    k0, n, read_at, reader.trips, reader.ii)  # fmt: skip
+            start = max(start, int(segment))
         return start
 
 

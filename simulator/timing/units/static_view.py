@@ -8,6 +8,7 @@ from numba import njit
 
 from simulator.timing.results import Trace
 from simulator.timing.units.program import EXIT_CYCLES, MAX_PASSES, Design, LoopRun, Program, Timing
+from simulator.timing.units.stream_rule import segment_start
 
 # The columns of the run table (``_Flat.run``), one row per run: trips, II, iteration latency,
 # latency, items written, the stream written (-1: none), the offset of its write positions
@@ -157,37 +158,23 @@ def _fixpoint(process, run, read_ptr, reads, positions, depth, mem_latency, max_
 
 
 @njit(cache=True, inline="always")
-def _ready(run, positions, r, start, m):  # pragma: no cover - jitted
-    """Ready cycle of item m of writer run r started at ``start`` (item m at iteration
-    write_at[m], or ceil((m + 1) T / n) - 1 when spread evenly)."""
-    trips, ii, iteration = run[r, TRIPS], run[r, II], run[r, ITERATION]
-    n_written, at = run[r, WRITTEN], run[r, WRITE_AT]
-    issue = positions[at + m] if at >= 0 else -(-(m + 1) * trips // n_written) - 1
-    return start + issue * ii + iteration
-
-
-@njit(cache=True, inline="always")
 def _earliest(seg_first, seg_run, seg_start, n_segs, run, positions, k0, n, at, trips, ii):  # pragma: no cover
     """Least start at which a reader run (trips, ii) reading items k0 .. k0 + n - 1 (item m at
-    iteration positions[at + m], or floor(m T / n) when spread evenly) never waits for an item.
-    When both sides spread evenly the ends of each writer segment decide; else every item."""
+    iteration positions[at + m], or spread evenly) never waits for an item: the rule of
+    ``stream_rule.segment_start`` over the writer segments it reads from."""
+    none = positions[:0]
+    read_at = positions[at : at + n] if at >= 0 else none
     start = 0
     first_segment = max(0, np.searchsorted(seg_first[:n_segs], k0, side="right") - 1)
     for index in range(first_segment, n_segs):
-        first, r, run_start = seg_first[index], seg_run[index], seg_start[index]
+        first, r = seg_first[index], seg_run[index]
         if first >= k0 + n:
             break
-        lo, hi = max(first, k0), min(first + run[r, WRITTEN], k0 + n)
-        if lo >= hi:
-            continue
-        if at < 0 and run[r, WRITE_AT] < 0:
-            for k in (lo, hi - 1):
-                issue = (k - k0) * trips // n
-                start = max(start, _ready(run, positions, r, run_start, k - first) - issue * ii)
-            continue
-        for k in range(lo, hi):
-            issue = positions[at + k - k0] if at >= 0 else (k - k0) * trips // n
-            start = max(start, _ready(run, positions, r, run_start, k - first) - issue * ii)
+        w = run[r, WRITE_AT]
+        write_at = positions[w : w + run[r, WRITTEN]] if w >= 0 else none
+        segment = segment_start(first, seg_start[index], run[r, TRIPS], run[r, II], run[r, ITERATION],
+                                run[r, WRITTEN], write_at, none, k0, n, read_at, trips, ii)  # fmt: skip
+        start = max(start, segment)
     return start
 
 
