@@ -104,6 +104,15 @@ def _check_axi_port(design: Any) -> None:
         )
 
 
+_AXI_MACROS = (  # the port fields both designs build (see _DesignMixin.MACROS)
+    ("AXI_WIDTH_BITS", "axi_width_bits"),
+    ("AXI_BURST_BEATS", "burst_beats"),
+    ("AXI_OUTSTANDING", "max_outstanding"),
+    ("AXI_LATENCY", "mem_latency_cycles"),
+    ("PING_PONG", "buffering", "ping_pong"),
+)
+
+
 class _DesignMixin:
     """to_json / from_json / fingerprint and the AXI-derived properties shared by every design."""
 
@@ -111,6 +120,21 @@ class _DesignMixin:
 
     FIELDS: FieldTable
     CHOICES: dict[str, tuple[str, ...]]
+    # The design.hpp macro of every field the C++ builds, in flag order: (macro, field) for a
+    # number, (macro, field, choice) for a 0/1 flag set when the field is that choice, and
+    # (macro, None, value) for a macro this design always builds at one value.
+    MACROS: tuple[tuple, ...]
+
+    def _macros(self) -> dict[str, int]:
+        """The -D flags of the design by ``MACROS``."""
+        flags = {}
+        for macro, field_name, *choice in self.MACROS:
+            if field_name is None:
+                flags[macro] = choice[0]
+            else:
+                value = getattr(self, field_name)
+                flags[macro] = int(value == choice[0]) if choice else value
+        return flags
 
     @property
     def bytes_per_beat(self) -> int:
@@ -251,6 +275,18 @@ class MatmulDesign(_DesignMixin):
         "rounding": ROUNDING_MODES,
         "part": tuple(PARTS),
     }
+    MACROS = (
+        ("TILE_U", "tile_u"),
+        ("TILE_V", "tile_v"),
+        ("TILE_W", "tile_w"),
+        ("ROUNDING_NEAREST", "rounding", "nearest"),
+        ("REQUANT_LANES", "requant_lanes"),
+        ("MATMUL_MAX_W", "max_w"),
+        ("MATMUL_A_BUFFER", "a_buffer_bytes"),
+        ("MATMUL_B_BUFFER", "b_buffer_bytes"),
+        *_AXI_MACROS,
+        ("AXI_SHARED", "axi_ports", "shared"),
+    )
 
     def __post_init__(self) -> None:
         if self.pe_rows == 0:
@@ -307,18 +343,7 @@ class MatmulDesign(_DesignMixin):
         Raises ValueError for a design the C++ does not implement (``check_buildable``).
         """
         self.check_buildable()
-        return {
-            "TILE_U": self.tile_u,
-            "TILE_V": self.tile_v,
-            "TILE_W": self.tile_w,
-            "ROUNDING_NEAREST": int(self.rounding == "nearest"),
-            "REQUANT_LANES": self.requant_lanes,
-            "MATMUL_MAX_W": self.max_w,
-            "MATMUL_A_BUFFER": self.a_buffer_bytes,
-            "MATMUL_B_BUFFER": self.b_buffer_bytes,
-            **_axi_defines(self),
-            "AXI_SHARED": int(self.axi_ports == "shared"),
-        }
+        return self._macros()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -357,6 +382,13 @@ class Im2colDesign(_DesignMixin):
         "max_k": (int, 1, KERNEL_SIZE_MAX),
     }
     CHOICES = {"buffering": BUFFERING, "part": tuple(PARTS)}
+    MACROS = (
+        ("IM2COL_MAX_SRC_M", "max_src_m"),
+        ("IM2COL_MAX_SRC_N", "max_src_n"),
+        ("IM2COL_MAX_K", "max_k"),
+        *_AXI_MACROS,
+        ("AXI_SHARED", None, 0),  # one bundle for its input and output
+    )
 
     def __post_init__(self) -> None:
         _validate(self, self.FIELDS, self.CHOICES)
@@ -372,23 +404,7 @@ class Im2colDesign(_DesignMixin):
 
     def cpp_defines(self) -> dict[str, int]:
         """-D flags of hls_src/common/design.hpp: the only source of the kernel's parameters."""
-        return {
-            "IM2COL_MAX_SRC_M": self.max_src_m,
-            "IM2COL_MAX_SRC_N": self.max_src_n,
-            "IM2COL_MAX_K": self.max_k,
-            **_axi_defines(self),
-            "AXI_SHARED": 0,
-        }
-
-
-def _axi_defines(design: MatmulDesign | Im2colDesign) -> dict[str, int]:
-    return {
-        "AXI_WIDTH_BITS": design.axi_width_bits,
-        "AXI_BURST_BEATS": design.burst_beats,
-        "AXI_OUTSTANDING": design.max_outstanding,
-        "AXI_LATENCY": design.mem_latency_cycles,
-        "PING_PONG": int(design.buffering == "ping_pong"),
-    }
+        return self._macros()
 
 
 __all__ = [

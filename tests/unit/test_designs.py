@@ -205,25 +205,10 @@ def test_cpp_defines_carry_every_design_parameter():
     }
 
 
-FLAG_FIELDS = {
-    "TILE_U": "tile_u",
-    "TILE_V": "tile_v",
-    "TILE_W": "tile_w",
-    "REQUANT_LANES": "requant_lanes",
-    "MATMUL_MAX_W": "max_w",
-    "AXI_WIDTH_BITS": "axi_width_bits",
-    "AXI_BURST_BEATS": "burst_beats",
-    "AXI_OUTSTANDING": "max_outstanding",
-    "AXI_LATENCY": "mem_latency_cycles",
-    "IM2COL_MAX_SRC_M": "max_src_m",
-    "IM2COL_MAX_SRC_N": "max_src_n",
-    "IM2COL_MAX_K": "max_k",
-}
-
-
-def test_design_hpp_checks_the_ranges_of_the_design_objects():
-    """design.hpp's static_asserts repeat the FIELDS ranges, so a hand-written -D flag cannot
-    build a kernel the models do not describe; they must be the same numbers."""
+def test_design_hpp_checks_the_ranges_and_defaults_of_the_design_objects():
+    """design.hpp's static_asserts repeat the FIELDS ranges of every number in the designs'
+    MACROS tables (so a hand-written -D flag cannot build a kernel the models do not describe),
+    its defaults are the default designs', and it defines exactly the tables' macros."""
     import re
     from pathlib import Path
 
@@ -232,10 +217,15 @@ def test_design_hpp_checks_the_ranges_of_the_design_objects():
         name: (int(lo), int(hi))
         for name, lo, hi in re.findall(r"static_assert\((\w+) >= (\d+) && \w+ <= (\d+)", header)
     }
-    for flag, field in FLAG_FIELDS.items():
-        design_class = Im2colDesign if flag.startswith("IM2COL") else MatmulDesign
-        _, lo, hi = design_class.FIELDS[field]
-        assert asserted[flag] == (lo, hi), flag
+    defaults = {name: int(value) for name, value in re.findall(r"^#define (\w+) (\d+)$", header, re.MULTILINE)}
+    for design in (MatmulDesign(), Im2colDesign()):
+        for macro, field_name, *choice in design.MACROS:
+            if field_name is not None and not choice:
+                _, lo, hi = design.FIELDS[field_name]
+                assert asserted[macro] == (lo, hi), macro
+        for macro, value in design.cpp_defines().items():
+            if macro != "AXI_SHARED":  # a build-wide default: im2col always builds it 0
+                assert defaults[macro] == value, macro
     names = set(re.findall(r"^#ifndef (\w+)$", header, re.MULTILINE)) - {"CNNACC_COMMON_DESIGN_HPP"}
     assert names == set(MatmulDesign().cpp_defines()) | set(Im2colDesign().cpp_defines())
 

@@ -1,6 +1,7 @@
 """The search: held-out splits, quantization-aware fine-tuning, greedy walks, choices."""
 
 import copy
+import math
 import platform
 
 import numpy as np
@@ -125,7 +126,11 @@ def test_learned_step_quantizer_rounds_on_its_step_and_trains_the_step():
     out = quantizer(weight)
     torch.testing.assert_close(out.detach(), torch.tensor([[-step, 0.0, 0.0, 0.0, 2 * step]]))  # codes 0 1 1 1 3
     out.sum().backward()
-    assert quantizer.step.grad is not None and quantizer.step.grad.item() != 0.0
+    # LSQ (Esser et al. 2020): d out / d step is q - w / s inside the range and the clipped code's
+    # q outside, times the gradient scale 1 / sqrt(weights x qmax); a wrong scale, a rounding that
+    # is not straight-through or a clip that passes the weight's term all give another number
+    expected = (-1 + 0.3 / step - 0.05 / step - 0.4 / step + (2 - 1.6 / step)) / math.sqrt(5 * 3)
+    assert quantizer.step.grad.item() == pytest.approx(expected, rel=1e-6)
     # straight through the rounding; -0.9 / step + 1 < 0 is clipped to code 0, so it passes none
     torch.testing.assert_close(weight.grad, torch.tensor([[0.0, 1.0, 1.0, 1.0, 1.0]]))
 
