@@ -490,3 +490,29 @@ def test_a_top_of_logic_on_scalar_ports_takes_no_state(tmp_path):
     # an array port indexed is a memory: its read takes a state
     indexed = ADDER.replace("{ports}", "").replace("*x", "x[1]")
     assert latency(kernel, indexed, "adder", tool="vitis_hls:2024.2") >= 1
+
+
+CHAIN = """
+void chain(int m[400], int ridx[400], int cidx[400], int coef[400]) {
+Outer:
+    for (int k = 0; k < 19; k++) {
+#pragma HLS pipeline
+        for (int p = 0; p < COPIES; p++) {
+            m[ridx[k * 20 + p]] += coef[p] * m[cidx[k * 20 + p]];
+        }
+    }
+}
+"""
+
+
+def test_a_pipelined_loop_waits_for_the_whole_chain_of_its_unrolled_read_modify_writes(tmp_path):
+    # UG1399 "Optimizing for Throughput": a loop-carried dependence bounds the II by the path from
+    # the read to the write it depends on; the unrolled copies' read-modify-writes of m at
+    # unknown indices run one after the other, so the next iteration's first read waits for the
+    # last copy's write (robertszafa's spmv under Vivado HLS 2019.2: 20 copies, II 120 = 20 x 6)
+    kernel = tmp_path / "chain.cpp"
+    found = {}
+    for copies in (2, 20):
+        kernel.write_text(CHAIN.replace("COPIES", str(copies)))
+        found[copies] = iis(read_source(kernel, "chain", tool="vivado_hls:2019.2", clock_ns=4.0)[0])["Outer"]
+    assert found[20] >= 8 * found[2] and found[2] >= 5

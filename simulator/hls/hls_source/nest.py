@@ -99,6 +99,13 @@ def _unrolled(
         latency = once + math.ceil(math.ceil(math.log2(max(1, trips))) * recurrence - 1e-9)
     else:  # a multi-cycle core (floating point is not reassociated): one after the other
         latency = once + max(0, trips - 1) * math.ceil(recurrence - 1e-9)
+        # and a loop around the copies waits for the whole chain: its next iteration reads the
+        # value the last copy writes (robertszafa's spmv: 20 read-modify-writes of one memory at
+        # unknown indices, chained, II 120 = 20 x 6 in the Vivado HLS report)
+        recurrences = {
+            name: length + max(0, trips - 1) * math.ceil(length - 1e-9) if length >= 1.0 else length
+            for name, length in recurrences.items()
+        }
     node = {
         "op": f"{label} (unrolled x{trips})",
         "latency": latency,
