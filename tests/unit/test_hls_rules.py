@@ -516,3 +516,30 @@ def test_a_pipelined_loop_waits_for_the_whole_chain_of_its_unrolled_read_modify_
         kernel.write_text(CHAIN.replace("COPIES", str(copies)))
         found[copies] = iis(read_source(kernel, "chain", tool="vivado_hls:2019.2", clock_ns=4.0)[0])["Outer"]
     assert found[20] >= 8 * found[2] and found[2] >= 5
+
+
+BURST = """
+void copy(int *in, int *out) {
+#pragma HLS INTERFACE m_axi port=in bundle=a
+#pragma HLS INTERFACE m_axi port=out bundle=b
+    int local[64];
+Read:
+    for (int i = 0; i < 64; i++) local[i] = in[i];
+Write:
+    for (int i = 0; i < 64; i++) out[i] = local[i] + 1;
+}
+"""
+
+
+def test_the_m_axi_latency_the_schedule_assumes_is_the_flows_default_or_the_configured_one(tmp_path):
+    # UG1399 "Default Settings of Vivado/Vitis Flows": config_interface -m_axi_latency is 64 in
+    # the Vitis kernel flow and 0 in the Vivado IP flow (LiuHanpei's IP-flow m_axi kernel: 87
+    # cycles, not the 215 a 64-cycle read and write latency gives)
+    kernel = tmp_path / "copy.cpp"
+    ip = latency(kernel, BURST, "copy", tool="vitis_hls:2023.2", flow="vivado")
+    kernel_flow = latency(kernel, BURST, "copy", tool="vitis_hls:2023.2", flow="vitis")
+    assert kernel_flow - ip == 2 * 64  # one read latency and one write response
+    directives = tmp_path / "directives.tcl"
+    directives.write_text("config_interface -m_axi_latency 20\n")
+    configured = latency(kernel, BURST, "copy", tool="vitis_hls:2023.2", flow="vivado", directives=directives)
+    assert configured - ip == 2 * 20

@@ -138,8 +138,10 @@ def test_tcl_directives_apply_to_the_function_or_loop_they_name(tmp_path):
         read_source(KERNELS, "nested", directives=directives)
 
 
-def test_array_arguments_are_block_ram_and_an_m_axi_port_pays_its_latency_once_per_burst():
-    nest = read_source(KERNELS, "interfaces")[0]
+def test_array_arguments_are_block_ram_and_an_m_axi_port_pays_its_latency_once_per_burst(tmp_path):
+    directives = tmp_path / "directives.tcl"  # the IP flow assumes 0 (UG1399): as the kernel flow does
+    directives.write_text("config_interface -m_axi_latency 64\n")
+    nest = read_source(KERNELS, "interfaces", directives=directives)[0]
     bursts = [node for node in nest["body"] if node.get("region", "").endswith("(burst)")]
     latencies = [[child for child in region["body"] if "op" in child] for region in bursts]
     assert latencies == [[{"op": "m_axi latency", "latency": 64}]] * 2

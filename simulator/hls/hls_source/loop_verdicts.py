@@ -22,13 +22,15 @@ from simulator.hls.hls_source.cursors import _loop_variable
 
 class LoopVerdicts:
     """The ``SourceReader`` methods that give a loop's verdicts. Expects on ``self``: ``path``,
-    ``use_min``, the m_axi settings ``axi_latency`` and ``outstanding``, the verdicts found
+    ``use_min``, the m_axi settings ``axi_latency`` (scheduled), ``round_trip`` (charged) and
+    ``outstanding``, the verdicts found
     (``bursts``, ``conflicts``), ``_constant`` (``evaluation``), the trip counts of
     ``trips.TripCounts`` and ``_unrolled_variables`` (``loops.LoopWalk``)."""
 
     path: Path
     use_min: bool
     axi_latency: int
+    round_trip: int
     outstanding: int
     charge_transactions: bool
     _burst_runs: dict[tuple, int]  # a burst's length in its pipelined loop, before it spans a nest
@@ -80,14 +82,14 @@ class LoopVerdicts:
         failed = [verdict for verdict in verdicts if not verdict.inferred]
         if failed and node.get("_axi"):  # the m_axi latency is paid as the loop starts all the same
             node["region"] = node["region"].replace("(burst)", "(m_axi, no burst)")
-        single = hls_verdicts.single_transaction_ii(self.axi_latency, self.outstanding)
+        single = hls_verdicts.single_transaction_ii(self.round_trip, self.outstanding)
         if pipelined is not None:
             target = pipelined["pipeline_ii"]
             raised: list[tuple[str, int, str]] = []
             per_port = Counter(verdict.port for verdict in failed) if self.charge_transactions else Counter()
             for port, count in per_port.items():
                 reason = next(v.reason for v in failed if v.port == port)
-                trip = f"{self.axi_latency}-cycle round trip / {self.outstanding} outstanding"
+                trip = f"{self.round_trip}-cycle round trip / {self.outstanding} outstanding"
                 why = f"{count} access(es) without a burst ({reason}), each a transaction: {trip}"
                 raised.append((port, count * single, why))
             ports = pipelined.get("_ports", {})

@@ -127,8 +127,10 @@ def _project_setting(path: Path, number: int, words: list[str], settings: dict) 
         settings["flow"] = words[words.index("-flow_target") + 1]
     elif command == "config_dataflow" and "-default_channel" in words[:-1]:  # fifo or pingpong
         settings["dataflow_channel"] = words[words.index("-default_channel") + 1].lower()
-    elif command == "config_interface" and "-m_axi_max_widen_bitwidth" in words[:-1]:
-        settings["widen_bits"] = int(words[words.index("-m_axi_max_widen_bitwidth") + 1])
+    elif command == "config_interface":
+        for option, key in (("-m_axi_max_widen_bitwidth", "widen_bits"), ("-m_axi_latency", "axi_latency")):
+            if option in words[:-1]:
+                settings[key] = int(words[words.index(option) + 1])
     elif command not in PROJECT_COMMANDS and not command.startswith("config_"):
         raise SourceError(f"{path}:{number}: {command!r} is not a set_directive_* or project command")
 

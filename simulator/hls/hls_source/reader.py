@@ -143,6 +143,13 @@ class SourceReader(
         # automatic port widening of m_axi accesses (UG1399 "Automatic Port Widening"): up to 512
         # bits in the Vitis kernel flow, off (0) in the Vivado IP flow unless configured
         self.widen_bits = int(settings.get("widen_bits", 512 if self.flow == "vitis" else 0))
+        # the m_axi latency the schedule assumes (UG1399 "Default Settings of Vivado/Vitis Flows":
+        # config_interface -m_axi_latency 64 in the Vitis kernel flow, 0 in the Vivado IP flow)
+        default_latency = hls_ops.DEFAULT_AXI_LATENCY if self.flow == "vitis" else 0
+        self.axi_latency = int(settings.get("axi_latency", default_latency))
+        # the memory's round trip as the hardware runs it (--charge-transactions): the configured
+        # latency, else the kernel flow's 64 whatever the flow assumes for its schedule
+        self.round_trip = int(settings.get("axi_latency", hls_ops.DEFAULT_AXI_LATENCY))
         self.widen: dict[str, int] = {}  # per port, from INTERFACE max_widen_bitwidth
         flags = ["-x", "c++", "-std=c++17", "-D__SYNTHESIS__", "-Wno-unknown-pragmas"]
         for define in defines:
@@ -308,6 +315,7 @@ class SourceReader(
         for pragma in pragmas:
             if pragma.name == "INTERFACE" and "latency" in pragma.options:
                 self.axi_latency = int(_arithmetic(pragma.options["latency"]) or self.axi_latency)
+                self.round_trip = self.axi_latency
             if pragma.name == "INTERFACE" and "max_widen_bitwidth" in pragma.options:
                 bits = _arithmetic(pragma.options["max_widen_bitwidth"])
                 self.widen[pragma.options.get("port", "")] = int(bits or 0)
