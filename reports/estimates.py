@@ -162,7 +162,9 @@ code (simulator/hls/hls_tools.py, simulator/hls/hls_verdicts.py, simulator/hls/h
   side by side;
 - a dataflow process joined by FIFOs starts on its producer's first output and ends its own drain
   after its producer ends; an m_axi burst's latency is paid once, before the first beat of a read
-  and after the last beat of a write (its response), as the memory bound charges it;
+  and after the last beat of a write (its response), as the memory bound charges it, and is the
+  flow's default for the schedule: 64 cycles in the Vitis kernel flow, none in the Vivado IP flow
+  (UG1399 "Default Settings of Vivado/Vitis Flows"), unless configured;
 - operations chain in one state while their delays fit the clock less its uncertainty; a chain of
   one associative integer operator is a balanced tree (UG1399 "Expression Balancing"); an operand
   as narrow as its value (a char promoted to int, a local declared from a short) multiplies at

@@ -40,8 +40,9 @@ from simulator.hls.hls_source.api import (
     source_report,
 )
 from simulator.hls.hls_source.context import SourceError
+from simulator.hls.hls_source.parse import HEADERS
 from simulator.hls.hls_source.pragmas import Pragma, read_directives
-from simulator.hls.hls_source.reader import HEADERS, SourceReader
+from simulator.hls.hls_source.reader import SourceReader
 
 __all__ = [
     "HEADERS",

@@ -1,23 +1,19 @@
-"""``SourceReader``: the C++ parsed with libclang, and the functions of the nest.
+"""``SourceReader``: the C++ parsed with libclang (``parse``), and the functions of the nest.
 
-Parsing takes the user's -D / -I flags, ``__SYNTHESIS__``, the stand-in Xilinx headers
-(``HEADERS``) and the compiler's own headers, with the macros that pragma options name probed
-as constants clang evaluates; the reader then walks the top function and the functions it
-calls: their interfaces and array storage, and their statements, between loops one block of
-operations each. The methods of the other modules join it as mixins (``pragmas``,
-``evaluation``, ``declarations``, ``calls``, ``loops``, ``trips``, ``expressions``).
+The reader walks the top function and the functions it calls: their interfaces and array
+storage, and their statements, between loops one block of operations each. The methods of the
+other modules join it as mixins (``pragmas``, ``evaluation``, ``declarations``, ``calls``,
+``loops``, ``trips``, ``expressions``).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from pathlib import Path
 from typing import NoReturn
 
 from simulator.hls import hls_ops, hls_verdicts
-from simulator.hls.clang_eval import compiler_headers
 from simulator.hls.hls_source.calls import Calls
 from simulator.hls.hls_source.context import SMALL_ARRAY, SourceError, _Context, _inherit
 from simulator.hls.hls_source.cursors import (
@@ -46,19 +42,14 @@ from simulator.hls.hls_source.nest import (
     _written,
 )
 from simulator.hls.hls_source.operators import Operators
+from simulator.hls.hls_source.parse import PROBE, parse_translation_unit
 from simulator.hls.hls_source.pragmas import (
-    NUMERIC_OPTIONS,
     Pragma,
     ScopePragmas,
-    _pragmas,
-    _without_line_markers,
     read_directives,
 )
 from simulator.hls.hls_source.trips import TripCounts
 from simulator.hls.hls_tools import Tool, storage_ports
-
-HEADERS = Path(__file__).parent.parent / "hls_headers"
-PREPROCESSED = (".pp.0.cpp", ".pp.0.c", ".pp.cpp", ".pp.c")
 
 
 class SourceReader(
@@ -151,51 +142,13 @@ class SourceReader(
         # latency, else the kernel flow's 64 whatever the flow assumes for its schedule
         self.round_trip = int(settings.get("axi_latency", hls_ops.DEFAULT_AXI_LATENCY))
         self.widen: dict[str, int] = {}  # per port, from INTERFACE max_widen_bitwidth
-        flags = ["-x", "c++", "-std=c++17", "-D__SYNTHESIS__", "-Wno-unknown-pragmas"]
-        for define in defines:
-            if not re.fullmatch(r"[A-Za-z_]\w*(=[^\n\x00]*)?", define):
-                raise ValueError(f"macro {define!r} is not NAME or NAME=VALUE (a C identifier, then an optional value)")
-        for folder in includes:
-            if not str(folder) or "\x00" in str(folder):
-                raise ValueError(f"include folder {str(folder)!r} is not a path")
-        flags += [f"-D{define}" for define in defines] + [f"-I{folder}" for folder in includes]
-        flags += ["-I", str(HEADERS)]  # last: the real Xilinx headers win when given with -I
-        flags += [f"-isystem{folder}" for folder in compiler_headers()]
-        # pragma values named by macros (factor = WORD_BYTES) are probed: clang evaluates them
-        # in declarations appended to the source, after its last line
-        text = _without_line_markers(self.path.read_text(errors="replace"))
-        if self.path.name.endswith(PREPROCESSED):  # the tool's own output: its headers are expanded, C++14 era
-            flags[flags.index("-std=c++17")] = "-std=gnu++14"
-        lines = len(text.splitlines())
+        self.unit, text, names = parse_translation_unit(self.cindex, self.path, defines, includes)
         self.object_macros = object_macros(text, defines)
-        names = sorted(
-            {
-                value
-                for _, pragma in _pragmas(text)
-                for key, value in pragma.options.items()
-                if key in NUMERIC_OPTIONS and re.search(r"[A-Za-z_]", value) and _arithmetic(value) is None
-            }
-        )
-        probes = "".join(
-            f"\nstatic constexpr long long cnnacc_probe_{k} = static_cast<long long>({name});"
-            for k, name in enumerate(names)
-        )
-        index = self.cindex.Index.create()
-        try:
-            self.unit = index.parse(str(self.path), args=flags, unsaved_files=[(str(self.path), text + "\n" + probes)])
-        except self.cindex.TranslationUnitLoadError as error:  # clang refused its arguments or the file
-            raise SourceError(f"{self.path}: does not parse: libclang could not read it ({error})") from None
-        for diagnostic in self.unit.diagnostics:
-            where = diagnostic.location
-            name = where.file.name if where.file else str(self.path)
-            probe = name == str(self.path) and where.line > lines
-            if diagnostic.severity >= self.cindex.Diagnostic.Error and not probe:
-                raise SourceError(f"{name}:{where.line}: does not parse: {diagnostic.spelling}")
         self.macro_values = {
-            names[int(cursor.spelling.removeprefix("cnnacc_probe_"))]: value
+            names[int(cursor.spelling.removeprefix(PROBE))]: value
             for cursor in self.unit.cursor.get_children()
             if cursor.kind.name == "VAR_DECL"
-            and cursor.spelling.startswith("cnnacc_probe_")
+            and cursor.spelling.startswith(PROBE)
             and (value := self._clang_value(cursor)) is not None
         }
         self.pragmas: dict[str, dict[int, Pragma]] = {}
