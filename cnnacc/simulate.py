@@ -41,15 +41,15 @@ FIELD_HELP: dict[str, tuple[str, str]] = {
     "fold_overlap": ("overlap consecutive folds (false: SCALE-Sim's model)", "true/false"),
     "mac_latency_cycles": ("pipeline depth of one PE (PE-array model; the C++'s depths are read from it)", "cycles"),
     "requant_lanes": ("accumulators requantized per cycle", "lanes"),
-    "max_w": ("widest output row of the store buffer (MATMUL_MAX_W)", "bytes"),
-    "a_buffer_bytes": ("bytes of A read whole into the on-chip ring (MATMUL_A_BUFFER; 0: on demand)", "bytes"),
-    "b_buffer_bytes": ("bytes of B read whole into the on-chip ring (MATMUL_B_BUFFER; 0: on demand)", "bytes"),
+    "max_w": ("widest output row of the store buffer (MAX_W)", "bytes"),
+    "a_buffer_bytes": ("bytes of A read whole into the on-chip ring (A_BUFFER_BYTES; 0: on demand)", "bytes"),
+    "b_buffer_bytes": ("bytes of B read whole into the on-chip ring (B_BUFFER_BYTES; 0: on demand)", "bytes"),
     "buffering": ("streams between processes hold one tile or two", "choice"),
     "rounding": ("requantization rounding (ROUNDING_NEAREST)", "choice"),
     "part": ("target FPGA", "choice"),
-    "max_src_m": ("tallest input of the image buffer (IM2COL_MAX_SRC_M)", "rows"),
-    "max_src_n": ("widest input of the image buffer (IM2COL_MAX_SRC_N)", "bytes"),
-    "max_k": ("largest kernel size, image copies (IM2COL_MAX_K)", "elements"),
+    "max_src_m": ("tallest input of the image buffer (MAX_SRC_M)", "rows"),
+    "max_src_n": ("widest input of the image buffer (MAX_SRC_N)", "bytes"),
+    "max_k": ("largest kernel size, image copies (MAX_K)", "elements"),
 }
 MODELS = ("des", "analytic")
 VALUES = ("numba", "sw_emu")

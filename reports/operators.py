@@ -399,6 +399,6 @@ no access depends on a bank only known at run time. write_output writes them as 
 input byte is read once and every output word written once. This build computes kernels up to
 {design.max_k} x {design.max_k} (rectangular ones included) on inputs up to {design.max_src_m} x
 {design.max_src_n}; a larger call, the spec's `im2col()` included, is refused with one line naming the
-value and the allowed range (a build with IM2COL_MAX_K = 7 takes kernels up to 7 x 7).
+value and the allowed range (a build with MAX_K = 7 takes kernels up to 7 x 7).
 """
     return Section("im2col", "im2col", body, results)

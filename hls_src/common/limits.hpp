@@ -10,7 +10,7 @@
 //
 // Statuses: 0 ok, 1 an empty or inconsistent shape (a kernel larger than the padded input),
 // 2 a parameter outside its range (M0, n, layout), 3 larger than this build's design (the
-// compile-time maxima of common/design.hpp: MATMUL_MAX_W, IM2COL_MAX_SRC_M/N, IM2COL_MAX_K),
+// compile-time maxima of common/design.hpp: MAX_W, MAX_SRC_M/N, MAX_K),
 // 4 beyond what the arithmetic holds exactly (depth v of matmul).
 #ifndef CNNACC_COMMON_LIMITS_HPP
 #define CNNACC_COMMON_LIMITS_HPP

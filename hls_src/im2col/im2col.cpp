@@ -374,11 +374,11 @@ void run(const word_t* in, word_t* out, uint32_t src_m, uint32_t src_n, uint32_t
 uint32_t im2col_kernel(const word_t* in, word_t* out, uint32_t src_m, uint32_t src_n, uint32_t src_c,
                        uint32_t kernel_size_m, uint32_t kernel_size_n, uint8_t pad_value) {
     CNNACC_PRAGMA(HLS INTERFACE m_axi port = in offset = slave bundle = gmem0
-                  max_read_burst_length = AXI_BURST_BEATS num_read_outstanding = AXI_OUTSTANDING
-                  latency = AXI_LATENCY)
+                  max_read_burst_length = BURST_BEATS num_read_outstanding = MAX_OUTSTANDING
+                  latency = MEM_LATENCY_CYCLES)
     CNNACC_PRAGMA(HLS INTERFACE m_axi port = out offset = slave bundle = CNNACC_IM2COL_OUT_BUNDLE
-                  max_write_burst_length = AXI_BURST_BEATS num_write_outstanding = AXI_OUTSTANDING
-                  latency = AXI_LATENCY)
+                  max_write_burst_length = BURST_BEATS num_write_outstanding = MAX_OUTSTANDING
+                  latency = MEM_LATENCY_CYCLES)
 #pragma HLS INTERFACE s_axilite port = return bundle = control
     // Arguments this build does not compute are refused before any access (the status).
     // The input's word count is computed beside the check (it reads only the arguments), so the

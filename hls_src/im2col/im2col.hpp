@@ -13,26 +13,26 @@
 #include "limits.hpp"
 #include "wide.hpp"
 
-// The output goes to its own m_axi bundle unless every port shares one (AXI_SHARED).
-#if AXI_SHARED
+// The output goes to its own m_axi bundle unless every port shares one (AXI_PORTS_SHARED).
+#if AXI_PORTS_SHARED
 #define CNNACC_IM2COL_OUT_BUNDLE gmem0
 #else
 #define CNNACC_IM2COL_OUT_BUNDLE gmem1
 #endif
 #define CNNACC_WORD_BYTES (AXI_WIDTH_BITS / 8)
 // Words each stream holds: a burst (single buffering) or two (ping-pong).
-#define CNNACC_WORDS_DEPTH (AXI_BURST_BEATS * (1 + PING_PONG))
+#define CNNACC_WORDS_DEPTH (BURST_BEATS * (1 + BUFFERING_PING_PONG))
 // LOOP_TRIPCOUNT of the variable loops (reports only): the largest input this build holds
 // (channels: a typical largest layer), and its beats per channel.
 #define CNNACC_IM2COL_MAX_CHANNELS 512
 #define CNNACC_IM2COL_MAX_FILL_BEATS \
-    ((IM2COL_MAX_SRC_M + 2) * ((IM2COL_MAX_SRC_N + 2 + CNNACC_WORD_BYTES - 1) / CNNACC_WORD_BYTES))
+    ((MAX_SRC_M + 2) * ((MAX_SRC_N + 2 + CNNACC_WORD_BYTES - 1) / CNNACC_WORD_BYTES))
 #define CNNACC_IM2COL_MAX_EMIT_BEATS                  \
-    (IM2COL_MAX_K * IM2COL_MAX_K *                    \
-     ((IM2COL_MAX_SRC_M + 2) * (IM2COL_MAX_SRC_N + 2) + CNNACC_WORD_BYTES - 1) / CNNACC_WORD_BYTES)
+    (MAX_K * MAX_K *                    \
+     ((MAX_SRC_M + 2) * (MAX_SRC_N + 2) + CNNACC_WORD_BYTES - 1) / CNNACC_WORD_BYTES)
 #define CNNACC_IM2COL_MAX_WORDS                                                                 \
-    (CNNACC_IM2COL_MAX_CHANNELS * IM2COL_MAX_K * IM2COL_MAX_K * (IM2COL_MAX_SRC_M + 2) *      \
-     (IM2COL_MAX_SRC_N + 2) / CNNACC_WORD_BYTES)
+    (CNNACC_IM2COL_MAX_CHANNELS * MAX_K * MAX_K * (MAX_SRC_M + 2) *      \
+     (MAX_SRC_N + 2) / CNNACC_WORD_BYTES)
 
 namespace cnnacc {
 
@@ -49,13 +49,13 @@ inline Limit im2col_limit(uint32_t src_m, uint32_t src_n, uint32_t src_c, uint32
     limit = check_range(limit, status_bad_shape, "kernel_size_n", kernel_size_n, 1, uint64_t{src_n} + 2,
                         "at most the padded input, src_n + 2");
     limit = check_range(limit, status_exceeds_design, "src_m", src_m, 1, design::im2col_max_src_m,
-                        "IM2COL_MAX_SRC_M of this build; -DIM2COL_MAX_SRC_M takes up to 512");
+                        "MAX_SRC_M of this build; -DMAX_SRC_M takes up to 512");
     limit = check_range(limit, status_exceeds_design, "src_n", src_n, 1, design::im2col_max_src_n,
-                        "IM2COL_MAX_SRC_N of this build; -DIM2COL_MAX_SRC_N takes up to 512");
+                        "MAX_SRC_N of this build; -DMAX_SRC_N takes up to 512");
     limit = check_range(limit, status_exceeds_design, "kernel_size_m", kernel_size_m, 1, design::im2col_max_k,
-                        "IM2COL_MAX_K of this build; -DIM2COL_MAX_K=7 takes up to 7");
+                        "MAX_K of this build; -DMAX_K=7 takes up to 7");
     limit = check_range(limit, status_exceeds_design, "kernel_size_n", kernel_size_n, 1, design::im2col_max_k,
-                        "IM2COL_MAX_K of this build; -DIM2COL_MAX_K=7 takes up to 7");
+                        "MAX_K of this build; -DMAX_K=7 takes up to 7");
     return limit;
 }
 
@@ -83,9 +83,9 @@ uint32_t im2col_kernel(const cnnacc::word_t* in, cnnacc::word_t* out, uint32_t s
                        uint8_t pad_value);
 
 // Spec signature: im2col with a pad value of 0; out holds C*KM*KN * OM*ON elements.
-// This build computes 1 <= kernel sizes <= IM2COL_MAX_K (default 3; build with
-// -DIM2COL_MAX_K=7 for kernels up to 7 x 7), 1 <= src_m <= IM2COL_MAX_SRC_M,
-// 1 <= src_n <= IM2COL_MAX_SRC_N, src_c >= 1 and kernel sizes <= source size + 2; anything
+// This build computes 1 <= kernel sizes <= MAX_K (default 3; build with
+// -DMAX_K=7 for kernels up to 7 x 7), 1 <= src_m <= MAX_SRC_M,
+// 1 <= src_n <= MAX_SRC_N, src_c >= 1 and kernel sizes <= source size + 2; anything
 // else prints im2col_limit's line to stderr and exits with its status (common/limits.hpp).
 void im2col(const uint8_t* in, uint8_t* out, uint32_t src_m, uint32_t src_n, uint32_t src_c,
             uint32_t kernel_size_m, uint32_t kernel_size_n);

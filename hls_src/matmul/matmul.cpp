@@ -13,8 +13,8 @@
 //   operand's words as burst trains (FetchRun: sequential addresses, nothing conditional), and
 //   one flattened pipelined loop (ReadRows) over the rows of every step's tile takes a word a
 //   beat into a small ring and emits a row once all its words are held, so rows that share
-//   words cost no extra read. A B that fits MATMUL_B_BUFFER bytes (an activation matrix), or an
-//   A that fits MATMUL_A_BUFFER (the input of an FC layer, re-read for every column tile), is
+//   words cost no extra read. A B that fits B_BUFFER_BYTES bytes (an activation matrix), or an
+//   A that fits A_BUFFER_BYTES (the input of an FC layer, re-read for every column tile), is
 //   fetched whole, in order, once, and may be row-major; a larger operand is tiled (the
 //   `layout` argument, matmul.hpp; the host tiles a row-major one) and fetched one contiguous
 //   run per output tile (A's row block) or band (all of B).
@@ -591,7 +591,7 @@ RequantizeTiles:
     }
 }
 
-// Words of the band buffer: a band of TILE_U rows of up to MATMUL_MAX_W bytes, from any lane
+// Words of the band buffer: a band of TILE_U rows of up to MAX_W bytes, from any lane
 // of its first word on.
 constexpr int band_words = (tile_u * max_w + word_bytes - 1) / word_bytes + 1;
 
@@ -715,16 +715,16 @@ uint32_t matmul_kernel(word_t* out, const word_t* a, const word_t* b, const int3
                        const uint8_t has_bias, const uint8_t output_floor, const uint8_t layout) {
     // Bundles, burst length, outstanding requests and latency come from the design.
     CNNACC_PRAGMA(HLS INTERFACE m_axi port = a offset = slave bundle = CNNACC_BUNDLE_A
-                  max_read_burst_length = AXI_BURST_BEATS num_read_outstanding = AXI_OUTSTANDING
-                  latency = AXI_LATENCY)
+                  max_read_burst_length = BURST_BEATS num_read_outstanding = MAX_OUTSTANDING
+                  latency = MEM_LATENCY_CYCLES)
     CNNACC_PRAGMA(HLS INTERFACE m_axi port = b offset = slave bundle = CNNACC_BUNDLE_B
-                  max_read_burst_length = AXI_BURST_BEATS num_read_outstanding = AXI_OUTSTANDING
-                  latency = AXI_LATENCY)
+                  max_read_burst_length = BURST_BEATS num_read_outstanding = MAX_OUTSTANDING
+                  latency = MEM_LATENCY_CYCLES)
     CNNACC_PRAGMA(HLS INTERFACE m_axi port = bias offset = slave bundle = CNNACC_BUNDLE_A
-                  max_read_burst_length = AXI_BURST_BEATS latency = AXI_LATENCY)
+                  max_read_burst_length = BURST_BEATS latency = MEM_LATENCY_CYCLES)
     CNNACC_PRAGMA(HLS INTERFACE m_axi port = out offset = slave bundle = CNNACC_BUNDLE_OUT
-                  max_write_burst_length = AXI_BURST_BEATS num_write_outstanding = AXI_OUTSTANDING
-                  latency = AXI_LATENCY)
+                  max_write_burst_length = BURST_BEATS num_write_outstanding = MAX_OUTSTANDING
+                  latency = MEM_LATENCY_CYCLES)
 #pragma HLS INTERFACE s_axilite port = return bundle = control
     // Arguments this build does not compute are refused before any access (the status).
     const uint32_t status = cnnacc::matmul_status(u, v, w, M0, n, layout, has_bias != 0);

@@ -13,8 +13,8 @@
 #include "limits.hpp"
 #include "wide.hpp"
 
-// m_axi bundles: one for everything (AXI_SHARED=1) or one per matrix.
-#if AXI_SHARED
+// m_axi bundles: one for everything (AXI_PORTS_SHARED=1) or one per matrix.
+#if AXI_PORTS_SHARED
 #define CNNACC_BUNDLE_A gmem
 #define CNNACC_BUNDLE_B gmem
 #define CNNACC_BUNDLE_OUT gmem
@@ -25,12 +25,12 @@
 #endif
 
 // Stream depths: one tile of rows, or two with ping-pong buffering.
-#define CNNACC_ROWS_DEPTH (TILE_U * (1 + PING_PONG))
-#define CNNACC_DEPTH_DEPTH (TILE_V * (1 + PING_PONG))
+#define CNNACC_ROWS_DEPTH (TILE_U * (1 + BUFFERING_PING_PONG))
+#define CNNACC_DEPTH_DEPTH (TILE_V * (1 + BUFFERING_PING_PONG))
 // Words the fetch of an operand runs ahead of its rows: a burst (single buffering) or two.
-#define CNNACC_FETCH_DEPTH (AXI_BURST_BEATS * (1 + PING_PONG))
+#define CNNACC_FETCH_DEPTH (BURST_BEATS * (1 + BUFFERING_PING_PONG))
 // Words the band writer runs ahead of the output's burst train: likewise.
-#define CNNACC_OUT_WORDS_DEPTH (AXI_BURST_BEATS * (1 + PING_PONG))
+#define CNNACC_OUT_WORDS_DEPTH (BURST_BEATS * (1 + BUFFERING_PING_PONG))
 // LOOP_TRIPCOUNT of the variable loops (reports only): a typical largest layer, 4096 output
 // tiles of runs of up to 1024 words.
 #define CNNACC_MATMUL_MAX_OUT_TILES 4096
@@ -41,7 +41,7 @@
 
 // Spec signature. u * v, v * w, u * w elements behind a, b and out. This build computes
 // u, v, w >= 1, v <= 33025 (the accumulators are exact: |acc| <= v * 255^2 < 2^31),
-// w <= MATMUL_MAX_W, M0 in [2^30, 2^31) and n <= 31; anything else prints matmul_limit's line
+// w <= MAX_W, M0 in [2^30, 2^31) and n <= 31; anything else prints matmul_limit's line
 // to stderr and exits with its status (common/limits.hpp), as do matmul_layer and
 // matmul_mapped.
 void matmul(uint8_t* out,         // quantized result, u x w
@@ -87,7 +87,7 @@ inline Limit matmul_limit(uint32_t u, uint32_t v, uint32_t w, uint32_t M0, uint3
     limit = check_range(limit, status_exceeds_arithmetic, "v", v, 1, matmul_max_depth,
                         "exact int32 sums: v 255^2 < 2^31");
     limit = check_range(limit, status_exceeds_design, "w", w, 1, design::matmul_max_w,
-                        "MATMUL_MAX_W of this build; -DMATMUL_MAX_W takes up to 4096");
+                        "MAX_W of this build; -DMAX_W takes up to 4096");
     limit = check_range(limit, status_bad_parameter, "M0", M0, uint64_t{1} << 30, (uint64_t{1} << 31) - 1,
                         "a normalized multiplier");
     limit = check_range(limit, status_bad_parameter, "n", n, 0, 31, "the extra right shift");
@@ -97,10 +97,10 @@ inline Limit matmul_limit(uint32_t u, uint32_t v, uint32_t w, uint32_t M0, uint3
     const uint64_t b_room = uint64_t{design::matmul_b_buffer} / design::word_bytes * design::word_bytes;
     limit = check_range(limit, status_bad_parameter, "u * v (bytes of a row-major A)",
                         (layout & layout_a_tiled) ? 0 : uint64_t{u} * v, 0, a_room,
-                        "MATMUL_A_BUFFER; a larger A is read tiled, layout bit 1, as matmul_mapped passes it");
+                        "A_BUFFER_BYTES; a larger A is read tiled, layout bit 1, as matmul_mapped passes it");
     limit = check_range(limit, status_bad_parameter, "v * w (bytes of a row-major B)",
                         (layout & layout_b_tiled) ? 0 : uint64_t{v} * w, 0, b_room,
-                        "MATMUL_B_BUFFER; a larger B is read tiled, layout bit 2, as matmul_mapped passes it");
+                        "B_BUFFER_BYTES; a larger B is read tiled, layout bit 2, as matmul_mapped passes it");
     const bool scales = (layout & layout_channel_scales) != 0;
     limit = check_range(limit, status_bad_parameter, "has_bias", has_bias ? 1 : 0, scales ? 1 : 0, 1,
                         "channel scales are read from the bias port");

@@ -106,10 +106,10 @@ def _check_axi_port(design: Any) -> None:
 
 _AXI_MACROS = (  # the port fields both designs build (see _DesignMixin.MACROS)
     ("AXI_WIDTH_BITS", "axi_width_bits"),
-    ("AXI_BURST_BEATS", "burst_beats"),
-    ("AXI_OUTSTANDING", "max_outstanding"),
-    ("AXI_LATENCY", "mem_latency_cycles"),
-    ("PING_PONG", "buffering", "ping_pong"),
+    ("BURST_BEATS", "burst_beats"),
+    ("MAX_OUTSTANDING", "max_outstanding"),
+    ("MEM_LATENCY_CYCLES", "mem_latency_cycles"),
+    ("BUFFERING_PING_PONG", "buffering", "ping_pong"),
 )
 
 
@@ -220,10 +220,10 @@ class MatmulDesign(_DesignMixin):
     mac_latency_cycles : pipeline depth of one PE in the PE-array model of SCALE-Sim's dataflows
         (units/pe_array.py); the C++ kernel's depths are read from its source
     requant_lanes : accumulators requantized per cycle
-    max_w : widest output row (w) the store's band buffer holds (MATMUL_MAX_W)
-    a_buffer_bytes : bytes of A the load ring holds whole (MATMUL_A_BUFFER): an A that fits
+    max_w : widest output row (w) the store's band buffer holds (MAX_W)
+    a_buffer_bytes : bytes of A the load ring holds whole (A_BUFFER_BYTES): an A that fits
         (the input of an FC layer, streamed once per column tile) is read once; 0: on demand
-    b_buffer_bytes : bytes of B the load ring holds whole (MATMUL_B_BUFFER): a B that fits
+    b_buffer_bytes : bytes of B the load ring holds whole (B_BUFFER_BYTES): a B that fits
         (an activation matrix) is read once, in one burst train; 0 reads rows on demand
     buffering : "single" or "ping_pong": the streams between processes hold one or two tiles
     rounding : requantization mode of the numerical contract (ROUNDING_NEAREST of the build)
@@ -281,11 +281,11 @@ class MatmulDesign(_DesignMixin):
         ("TILE_W", "tile_w"),
         ("ROUNDING_NEAREST", "rounding", "nearest"),
         ("REQUANT_LANES", "requant_lanes"),
-        ("MATMUL_MAX_W", "max_w"),
-        ("MATMUL_A_BUFFER", "a_buffer_bytes"),
-        ("MATMUL_B_BUFFER", "b_buffer_bytes"),
+        ("MAX_W", "max_w"),
+        ("A_BUFFER_BYTES", "a_buffer_bytes"),
+        ("B_BUFFER_BYTES", "b_buffer_bytes"),
         *_AXI_MACROS,
-        ("AXI_SHARED", "axi_ports", "shared"),
+        ("AXI_PORTS_SHARED", "axi_ports", "shared"),
     )
 
     def __post_init__(self) -> None:
@@ -358,8 +358,8 @@ class Im2colDesign(_DesignMixin):
     Attributes
     ----------
     clock_mhz, axi_width_bits, burst_beats, mem_latency_cycles, max_outstanding : as MatmulDesign
-    max_src_m, max_src_n : largest input the image copies hold (IM2COL_MAX_SRC_M / _N)
-    max_k : largest kernel size, the number of image copies (IM2COL_MAX_K)
+    max_src_m, max_src_n : largest input the image copies hold (MAX_SRC_M / _N)
+    max_k : largest kernel size, the number of image copies (MAX_K)
     buffering : "single" or "ping_pong": the word streams hold one or two bursts
     part : target FPGA (see PARTS)
     """
@@ -383,11 +383,11 @@ class Im2colDesign(_DesignMixin):
     }
     CHOICES = {"buffering": BUFFERING, "part": tuple(PARTS)}
     MACROS = (
-        ("IM2COL_MAX_SRC_M", "max_src_m"),
-        ("IM2COL_MAX_SRC_N", "max_src_n"),
-        ("IM2COL_MAX_K", "max_k"),
+        ("MAX_SRC_M", "max_src_m"),
+        ("MAX_SRC_N", "max_src_n"),
+        ("MAX_K", "max_k"),
         *_AXI_MACROS,
-        ("AXI_SHARED", None, 0),  # one bundle for its input and output
+        ("AXI_PORTS_SHARED", None, 0),  # one bundle for its input and output
     )
 
     def __post_init__(self) -> None:

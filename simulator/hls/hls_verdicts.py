@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass
 from simulator.hls.clang_eval import index_tokens
 from simulator.hls.hls_ops import DEFAULT_AXI_LATENCY
 
-AXI_OUTSTANDING = 16  # UG1399 "pragma HLS interface": num_read_outstanding / num_write_outstanding default
+MAX_OUTSTANDING = 16  # UG1399 "pragma HLS interface": num_read_outstanding / num_write_outstanding default
 LOOP_KINDS = ("FOR_STMT", "WHILE_STMT", "DO_STMT")
 BRANCHES = ("IF_STMT", "CONDITIONAL_OPERATOR", "SWITCH_STMT")
 ASSIGN = {"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
@@ -223,7 +223,7 @@ def burst_verdicts(
     return verdicts
 
 
-def single_transaction_ii(latency: int = DEFAULT_AXI_LATENCY, outstanding: int = AXI_OUTSTANDING) -> int:
+def single_transaction_ii(latency: int = DEFAULT_AXI_LATENCY, outstanding: int = MAX_OUTSTANDING) -> int:
     """Cycles an access takes on average when every access is its own AXI transaction: at most
     ``outstanding`` requests in flight over the round trip ``latency``."""
     return max(1, -(-latency // max(1, outstanding)))

@@ -166,7 +166,7 @@ def test_an_existing_folder_is_refused_without_force(tmp_path, capsys):
     assert run(capsys, "vitis-project", str(out), "--force", "--max-k", "5")[0] == 0
     assert sorted(path.name for path in out.iterdir()) == ["im2col", "matmul"]
     assert not (out / "im2col" / "notes.txt").exists()
-    assert "-DIM2COL_MAX_K=5" in (out / "im2col" / "hls_config.cfg").read_text()
+    assert "-DMAX_K=5" in (out / "im2col" / "hls_config.cfg").read_text()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out"]
 
 

@@ -22,7 +22,7 @@ from simulator.hardware.designs import Im2colDesign, MatmulDesign
 from .test_sw_emu_build import run_make
 
 # A small build: every maximum is near enough to test just inside and just past it.
-SMALL = {"TILE_U": 4, "TILE_V": 5, "TILE_W": 3, "MATMUL_MAX_W": 7, "IM2COL_MAX_SRC_M": 6, "IM2COL_MAX_SRC_N": 5}
+SMALL = {"TILE_U": 4, "TILE_V": 5, "TILE_W": 3, "MAX_W": 7, "MAX_SRC_M": 6, "MAX_SRC_N": 5}
 M0 = 1518500250
 EXCEEDS_DESIGN, BAD_SHAPE, BAD_PARAMETER, EXCEEDS_ARITHMETIC = 3, 1, 2, 4
 
@@ -56,11 +56,11 @@ def assert_refused(result: subprocess.CompletedProcess[str], status: int, line: 
 
 MATMUL_CASES = [
     # (u, v, w, M0, n), status, the refusal line (None: exact)
-    ((3, 4, SMALL["MATMUL_MAX_W"], M0, 9), 0, None),
+    ((3, 4, SMALL["MAX_W"], M0, 9), 0, None),
     (
-        (3, 4, SMALL["MATMUL_MAX_W"] + 1, M0, 9),
+        (3, 4, SMALL["MAX_W"] + 1, M0, 9),
         EXCEEDS_DESIGN,
-        "matmul: w = 8 is outside [1, 7] (MATMUL_MAX_W of this build; -DMATMUL_MAX_W takes up to 4096)",
+        "matmul: w = 8 is outside [1, 7] (MAX_W of this build; -DMAX_W takes up to 4096)",
     ),
     ((1, 33025, 1, M0, 9), 0, None),
     (
@@ -94,18 +94,18 @@ IM2COL_CASES = [
     (
         (7, 5, 1, 3, 3),
         EXCEEDS_DESIGN,
-        "im2col: src_m = 7 is outside [1, 6] (IM2COL_MAX_SRC_M of this build; -DIM2COL_MAX_SRC_M takes up to 512)",
+        "im2col: src_m = 7 is outside [1, 6] (MAX_SRC_M of this build; -DMAX_SRC_M takes up to 512)",
     ),
     (
         (6, 6, 1, 3, 3),
         EXCEEDS_DESIGN,
-        "im2col: src_n = 6 is outside [1, 5] (IM2COL_MAX_SRC_N of this build; -DIM2COL_MAX_SRC_N takes up to 512)",
+        "im2col: src_n = 6 is outside [1, 5] (MAX_SRC_N of this build; -DMAX_SRC_N takes up to 512)",
     ),
     ((4, 4, 1, 3, 1), 0, None),
     (
         (4, 4, 1, 4, 1),
         EXCEEDS_DESIGN,
-        "im2col: kernel_size_m = 4 is outside [1, 3] (IM2COL_MAX_K of this build; -DIM2COL_MAX_K=7 takes up to 7)",
+        "im2col: kernel_size_m = 4 is outside [1, 3] (MAX_K of this build; -DMAX_K=7 takes up to 7)",
     ),
     ((1, 1, 1, 3, 3), 0, None),
     (

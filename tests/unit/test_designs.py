@@ -182,26 +182,26 @@ def test_cpp_defines_carry_every_design_parameter():
         "TILE_W": 4,
         "ROUNDING_NEAREST": 1,
         "REQUANT_LANES": 3,
-        "MATMUL_MAX_W": 99,
-        "MATMUL_A_BUFFER": 256,
-        "MATMUL_B_BUFFER": 512,
+        "MAX_W": 99,
+        "A_BUFFER_BYTES": 256,
+        "B_BUFFER_BYTES": 512,
         "AXI_WIDTH_BITS": 128,
-        "AXI_BURST_BEATS": 16,
-        "AXI_OUTSTANDING": 16,
-        "AXI_LATENCY": 64,
-        "PING_PONG": 0,
-        "AXI_SHARED": 1,
+        "BURST_BEATS": 16,
+        "MAX_OUTSTANDING": 16,
+        "MEM_LATENCY_CYCLES": 64,
+        "BUFFERING_PING_PONG": 0,
+        "AXI_PORTS_SHARED": 1,
     }
     assert Im2colDesign(max_src_m=7, max_src_n=100, max_k=5).cpp_defines() == {
-        "IM2COL_MAX_SRC_M": 7,
-        "IM2COL_MAX_SRC_N": 100,
-        "IM2COL_MAX_K": 5,
+        "MAX_SRC_M": 7,
+        "MAX_SRC_N": 100,
+        "MAX_K": 5,
         "AXI_WIDTH_BITS": 512,
-        "AXI_BURST_BEATS": 16,
-        "AXI_OUTSTANDING": 16,
-        "AXI_LATENCY": 64,
-        "PING_PONG": 1,
-        "AXI_SHARED": 0,
+        "BURST_BEATS": 16,
+        "MAX_OUTSTANDING": 16,
+        "MEM_LATENCY_CYCLES": 64,
+        "BUFFERING_PING_PONG": 1,
+        "AXI_PORTS_SHARED": 0,
     }
 
 
@@ -224,7 +224,7 @@ def test_design_hpp_checks_the_ranges_and_defaults_of_the_design_objects():
                 _, lo, hi = design.FIELDS[field_name]
                 assert asserted[macro] == (lo, hi), macro
         for macro, value in design.cpp_defines().items():
-            if macro != "AXI_SHARED":  # a build-wide default: im2col always builds it 0
+            if macro != "AXI_PORTS_SHARED":  # a build-wide default: im2col always builds it 0
                 assert defaults[macro] == value, macro
     names = set(re.findall(r"^#ifndef (\w+)$", header, re.MULTILINE)) - {"CNNACC_COMMON_DESIGN_HPP"}
     assert names == set(MatmulDesign().cpp_defines()) | set(Im2colDesign().cpp_defines())

@@ -98,7 +98,7 @@ class SourceReader(
         self._burst_runs: dict[tuple, int] = {}
         self.bursts: dict[tuple, hls_verdicts.Burst] = {}  # by site and direction: an outer loop's verdict wins
         self.conflicts: dict[tuple, hls_verdicts.Conflict] = {}
-        self.outstanding = hls_verdicts.AXI_OUTSTANDING
+        self.outstanding = hls_verdicts.MAX_OUTSTANDING
         # whether an m_axi access without a burst raises its pipelined loop's II to one AXI
         # transaction (round trip / outstanding), as the hardware runs it; csynth's schedule
         # assumes every access answers within the m_axi latency and keeps the II (the reports

@@ -38,7 +38,7 @@ from simulator.hardware.designs import Im2colDesign, MatmulDesign
 from simulator.timing.units.program import Program
 
 # -D flags that leave every pipelined loop's body unchanged (they size the AXI adapter only)
-ADAPTER_FLAGS = ("AXI_LATENCY", "AXI_OUTSTANDING", "AXI_BURST_BEATS")
+ADAPTER_FLAGS = ("MEM_LATENCY_CYCLES", "MAX_OUTSTANDING", "BURST_BEATS")
 
 
 def loop_depths(design: MatmulDesign | Im2colDesign) -> dict[str, int]:
