@@ -58,6 +58,11 @@ def methods_text(study: dict, target: float, margin: float, walk: dict | None) -
             f"({_method(threshold)[1]:g}, widths {_widths(threshold)}): the {smaller} method's is smaller; their test "
             f"accuracies differ by {c.text()}"
         )
+    highest = {rule: max((p for p in points if p["target"] == rule and _method(p)[0] == "threshold"),
+                         key=lambda p: _method(p)[1], default=None) for rule in ("filter", "channel")}  # fmt: skip
+    uneven = "; ".join(
+        f"{rule}-wise at threshold {_method(p)[1]:g} the widths keep {_widths(p)}" for rule, p in highest.items() if p
+    )
     steps = ""
     if walk is not None and smallest:
         relation = "below" if walk["size_kb"] < min(smallest) else "above"
@@ -80,9 +85,8 @@ compacted and fine-tuned for the same {epochs} epochs:
 {table}
 
 Choosing by validation accuracy above {100 * goal:.0f} % (the target plus the search's margin), {"; ".join(verdicts)}.
-The threshold does not fix the share per layer: at the largest thresholds one layer is cut to a
-channel or two while another keeps most of its width, which is why its sizes jump between levels
-where the fraction's move evenly.{steps}
+The threshold does not fix the share per layer: each layer loses what its own scores put below
+the line ({uneven}), which is why its sizes jump between levels where the fraction's move evenly.{steps}
 """
     return text, comparisons
 

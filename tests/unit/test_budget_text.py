@@ -44,6 +44,7 @@ def test_methods_text_names_each_rules_smallest_qualifying_model_per_method():
     assert "channel-wise, no threshold level qualifies" in text
     assert len(comparisons) == 1 and comparisons[0].text() in text
     assert "reached 5.4 KB, below the one-shot methods' smallest (100.0 KB)" in text
+    assert "filter-wise at threshold 1.25 the widths keep 8/16/128" in text  # the highest threshold's
 
 
 def test_equal_budget_text_checks_each_structure_against_its_loss():
