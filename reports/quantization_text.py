@@ -268,9 +268,10 @@ def falling_text(falls: list[tuple[StudyRecord, StudyRecord]], diagnostics: list
                 "clipped tails do not single out the width where it falls."
             )
         scope = "one range for all layers" if wide.granularity == "global" else "one range per layer"
+        whose = "its" if wide.granularity == "global" else f"{layers[0]}'s"  # one per layer: the first's
         parts.append(
             f"*Why {wide.label} falls from {narrow.bits} to {wide.bits} bits* ({100 * narrow.accuracy:.2f} -> "
-            f"{100 * wide.accuracy:.2f} %, {c.text()}). It is {wide.scheme} with {scope}; its real zero point "
+            f"{100 * wide.accuracy:.2f} %, {c.text()}). It is {wide.scheme} with {scope}; {whose} real zero point "
             f"{zero}. Per layer, the weights outside the codes' interval and the quantization error summed "
             f"over one output's inputs (mean over the outputs):\n\n{markdown_table(header, rows)}\n\n{cause}"
         )
