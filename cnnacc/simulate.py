@@ -34,12 +34,6 @@ FIELD_HELP: dict[str, tuple[str, str]] = {
     "tile_u": ("tile rows of A and out (TILE_U)", "elements"),
     "tile_v": ("tile depth, columns of A and rows of B (TILE_V)", "elements"),
     "tile_w": ("tile columns of B and out (TILE_W)", "elements"),
-    "pe_rows": ("PE array rows; the C++ builds tile_v", "PEs"),
-    "pe_cols": ("PE array columns; the C++ builds tile_w", "PEs"),
-    "pe_interconnect": ("operands fanned out (broadcast) or passed PE to PE (systolic)", "choice"),
-    "dataflow": ("operand that stays in the PEs during a fold", "choice"),
-    "fold_overlap": ("overlap consecutive folds (false: SCALE-Sim's model)", "true/false"),
-    "mac_latency_cycles": ("pipeline depth of one PE (PE-array model; the C++'s depths are read from it)", "cycles"),
     "requant_lanes": ("accumulators requantized per cycle", "lanes"),
     "max_w": ("widest output row of the store buffer (MAX_W)", "bytes"),
     "a_buffer_bytes": ("bytes of A read whole into the on-chip ring (A_BUFFER_BYTES; 0: on demand)", "bytes"),
@@ -54,16 +48,6 @@ FIELD_HELP: dict[str, tuple[str, str]] = {
 MODELS = ("des", "analytic")
 VALUES = ("numba", "sw_emu")
 KERNELS = ("matmul", "im2col")
-
-
-def parse_bool(text: str) -> bool:
-    """'true'/'false' (also 1/0, yes/no) for boolean design options."""
-    lowered = text.strip().lower()
-    if lowered in ("true", "1", "yes"):
-        return True
-    if lowered in ("false", "0", "no"):
-        return False
-    raise argparse.ArgumentTypeError(f"{text!r} is not a boolean; expected true or false")
 
 
 def add_design_options(parser: argparse.ArgumentParser, *design_classes: type) -> None:
@@ -89,14 +73,7 @@ def _add_fields(parser: argparse.ArgumentParser, design_class: Any, added: set[s
             group.add_argument(option, choices=choices, help=f"{what} ({unit}; default {default})")
         else:
             kind, lo, hi = design_class.FIELDS[field.name]
-            convert = parse_bool if kind is bool else kind
-            shown = str(default).lower() if kind is bool else default
-            group.add_argument(
-                option,
-                type=convert,
-                metavar=unit.upper().replace("/", "|") if kind is bool else None,
-                help=f"{what} ({unit}, {lo}..{hi}; default {shown})",
-            )
+            group.add_argument(option, type=kind, help=f"{what} ({unit}, {lo}..{hi}; default {default})")
 
 
 def design_from_args(design_class: type, args: argparse.Namespace):

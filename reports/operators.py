@@ -214,7 +214,7 @@ def matmul_section(measured: dict) -> Section:
             "bytes_per_beat": per_beat,
         },
         "simpy_over_static": des.latency_cycles / static.latency_cycles,
-        "macs_per_cycle": design.tile_v * design.tile_w,
+        "macs_per_cycle": design.macs_per_cycle,
         "pe_dsp": resources.breakdown["pe_array"]["dsp"],
         "requant_dsp": resources.breakdown["requantizer"]["dsp"],
         "zero_point_dsp": resources.breakdown["zero_points"]["dsp"],

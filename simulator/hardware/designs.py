@@ -114,7 +114,7 @@ _AXI_MACROS = (  # the port fields both designs build (see _DesignMixin.MACROS)
 
 
 class _DesignMixin:
-    """to_json / from_json / fingerprint and the AXI-derived properties shared by every design."""
+    """to_json / from_json / fingerprint and the -D flags, shared by every design."""
 
     __slots__ = ()
 
@@ -135,30 +135,6 @@ class _DesignMixin:
                 value = getattr(self, field_name)
                 flags[macro] = int(value == choice[0]) if choice else value
         return flags
-
-    @property
-    def bytes_per_beat(self) -> int:
-        """Bytes moved by one AXI data beat: axi_width_bits / 8."""
-        return self.axi_width_bits // 8  # type: ignore[attr-defined]
-
-    @property
-    def burst_bytes(self) -> int:
-        """Bytes of one full burst: burst_beats * bytes_per_beat."""
-        return self.burst_beats * self.bytes_per_beat  # type: ignore[attr-defined]
-
-    @property
-    def n_buffers(self) -> int:
-        """Copies of every on-chip buffer: 1 (single) or 2 (ping-pong)."""
-        return 2 if self.buffering == "ping_pong" else 1  # type: ignore[attr-defined]
-
-    @property
-    def part_capacity(self) -> dict[str, int]:
-        """Resource capacity of the target part (see PARTS)."""
-        return dict(PARTS[self.part])  # type: ignore[attr-defined]
-
-    def cycles_to_us(self, cycles: int) -> float:
-        """Microseconds taken by ``cycles`` at clock_mhz."""
-        return cycles / self.clock_mhz  # type: ignore[attr-defined]
 
     def to_json(self) -> dict[str, Any]:
         """Every field as a JSON-ready dict (``json.dumps(design.to_json())``)."""
@@ -186,18 +162,46 @@ class _DesignMixin:
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+class _PortMixin(_DesignMixin):
+    """The properties of a unit with an AXI port, a clock, buffers and a target part."""
+
+    __slots__ = ()
+
+    @property
+    def bytes_per_beat(self) -> int:
+        """Bytes moved by one AXI data beat: axi_width_bits / 8."""
+        return self.axi_width_bits // 8  # type: ignore[attr-defined]
+
+    @property
+    def burst_bytes(self) -> int:
+        """Bytes of one full burst: burst_beats * bytes_per_beat."""
+        return self.burst_beats * self.bytes_per_beat  # type: ignore[attr-defined]
+
+    @property
+    def n_buffers(self) -> int:
+        """Copies of every on-chip buffer: 1 (single) or 2 (ping-pong)."""
+        return 2 if self.buffering == "ping_pong" else 1  # type: ignore[attr-defined]
+
+    @property
+    def part_capacity(self) -> dict[str, int]:
+        """Resource capacity of the target part (see PARTS)."""
+        return dict(PARTS[self.part])  # type: ignore[attr-defined]
+
+    def cycles_to_us(self, cycles: int) -> float:
+        """Microseconds taken by ``cycles`` at clock_mhz."""
+        return cycles / self.clock_mhz  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
-class MatmulDesign(_DesignMixin):
+class MatmulDesign(_PortMixin):
     """The quantized matmul accelerator (spec Part 2, Task 1), as hls_src/matmul/matmul.cpp.
 
     Schedule: output tiles of tile_u x tile_w, accumulated over depth tiles of tile_v; the
     B tile (tile_v x tile_w) stays in the PE array while the rows of the A tile stream past
     it, one row per cycle; a requantizer turns the exact accumulators into uint8 codes and
-    the output is written back in address order (see matmul.cpp). The C++ builds the designs
-    whose PE array is the B tile (``pe_rows == tile_v``, ``pe_cols == tile_w``), with a
-    weight-stationary, broadcast, non-overlapped dataflow (``check_buildable``); the other
-    dataflows and the systolic interconnect are kept for the SCALE-Sim comparison model
-    (``simulator.interop.scalesim``) only.
+    the output is written back in address order (see matmul.cpp). Its PE array is the B tile,
+    tile_v x tile_w MACs, weight stationary with its operands broadcast; every field is one
+    the C++ builds (SCALE-Sim's systolic arrays are ``SystolicDesign``).
 
     Attributes
     ----------
@@ -210,15 +214,6 @@ class MatmulDesign(_DesignMixin):
     axi_ports : "shared" (A, B and out on one m_axi bundle, A and B reads contend) or
         "separate" (one bundle per matrix: gmem0/1/2 of matmul.cpp)
     tile_u, tile_v, tile_w : tile shape in elements (TILE_U/V/W of the C++ build)
-    pe_rows, pe_cols : PE array shape (MACs per cycle = pe_rows * pe_cols); 0 (the default) is the
-        B tile, tile_v x tile_w
-    pe_interconnect : "broadcast" (operands fanned out, as an HLS-unrolled loop nest) or
-        "systolic" (operands passed PE to PE, as SCALE-Sim models)
-    dataflow : which operand stays in the PEs during a fold
-    fold_overlap : True lets consecutive folds overlap (shadow registers); False runs each
-        fold's fill, stream and drain before the next (SCALE-Sim's model)
-    mac_latency_cycles : pipeline depth of one PE in the PE-array model of SCALE-Sim's dataflows
-        (units/pe_array.py); the C++ kernel's depths are read from its source
     requant_lanes : accumulators requantized per cycle
     max_w : widest output row (w) the store's band buffer holds (MAX_W)
     a_buffer_bytes : bytes of A the load ring holds whole (A_BUFFER_BYTES): an A that fits
@@ -239,12 +234,6 @@ class MatmulDesign(_DesignMixin):
     tile_u: int = 32
     tile_v: int = 32
     tile_w: int = 64
-    pe_rows: int = 0  # 0: tile_v (the B tile), as the C++ builds it
-    pe_cols: int = 0  # 0: tile_w
-    pe_interconnect: PeInterconnect = "broadcast"
-    dataflow: Dataflow = "weight_stationary"
-    fold_overlap: bool = True
-    mac_latency_cycles: int = 4
     requant_lanes: int = 64
     max_w: int = 1024
     a_buffer_bytes: int = 16384
@@ -258,10 +247,6 @@ class MatmulDesign(_DesignMixin):
         "tile_u": (int, 1, 256),
         "tile_v": (int, 1, 256),
         "tile_w": (int, 1, 256),
-        "pe_rows": (int, 1, 512),
-        "pe_cols": (int, 1, 512),
-        "fold_overlap": (bool, False, True),
-        "mac_latency_cycles": (int, 1, 32),
         "requant_lanes": (int, 1, 1024),
         "max_w": (int, 1, 4096),
         "a_buffer_bytes": (int, 0, 262144),
@@ -269,8 +254,6 @@ class MatmulDesign(_DesignMixin):
     }
     CHOICES = {
         "axi_ports": AXI_PORTS,
-        "pe_interconnect": PE_INTERCONNECTS,
-        "dataflow": DATAFLOWS,
         "buffering": BUFFERING,
         "rounding": ROUNDING_MODES,
         "part": tuple(PARTS),
@@ -289,22 +272,13 @@ class MatmulDesign(_DesignMixin):
     )
 
     def __post_init__(self) -> None:
-        if self.pe_rows == 0:
-            object.__setattr__(self, "pe_rows", self.tile_v)
-        if self.pe_cols == 0:
-            object.__setattr__(self, "pe_cols", self.tile_w)
         _validate(self, self.FIELDS, self.CHOICES)
         _check_axi_port(self)
 
     @property
-    def n_pes(self) -> int:
-        """Processing elements: pe_rows * pe_cols (one 8-bit MAC each per cycle)."""
-        return self.pe_rows * self.pe_cols
-
-    @property
     def macs_per_cycle(self) -> int:
-        """Peak MACs per cycle of the PE array."""
-        return self.n_pes
+        """Peak MACs per cycle of the PE array, one per element of the B tile: tile_v * tile_w."""
+        return self.tile_v * self.tile_w
 
     def window_words(self, row_bytes: int) -> int:
         """AXI words a row of up to ``row_bytes`` bytes can span (the C++ ``window_words``)."""
@@ -320,34 +294,13 @@ class MatmulDesign(_DesignMixin):
         """Words of load_b's ring: a row's window, or b_buffer_bytes (the C++ ``b_ring_words``)."""
         return max(self.window_words(self.tile_w), self.b_buffer_bytes // self.bytes_per_beat)
 
-    def check_buildable(self) -> None:
-        """Raise ValueError naming the first field the C++ of hls_src/matmul cannot build."""
-        required = {
-            "pe_rows": self.tile_v,
-            "pe_cols": self.tile_w,
-            "dataflow": "weight_stationary",
-            "pe_interconnect": "broadcast",
-            "fold_overlap": True,
-        }
-        for name, value in required.items():
-            if getattr(self, name) != value:
-                raise ValueError(
-                    f"MatmulDesign.{name}={getattr(self, name)!r} is not built by "
-                    f"hls_src/matmul/matmul.cpp; expected {name}={value!r} (the PE array holds "
-                    "one B tile, weight stationary, broadcast, the next tile latched while a tile streams)"
-                )
-
     def cpp_defines(self) -> dict[str, int]:
-        """-D flags of hls_src/common/design.hpp: the only source of the kernel's parameters.
-
-        Raises ValueError for a design the C++ does not implement (``check_buildable``).
-        """
-        self.check_buildable()
+        """-D flags of hls_src/common/design.hpp: the only source of the kernel's parameters."""
         return self._macros()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class Im2colDesign(_DesignMixin):
+class Im2colDesign(_PortMixin):
     """The streaming im2col unit (spec Part 2, Task 2), as hls_src/im2col/im2col.cpp.
 
     The input is burst-read word by word; per channel, the padded image is kept as KN
@@ -399,12 +352,51 @@ class Im2colDesign(_DesignMixin):
         """Bytes of one image copy: (max_src_m + 2) * (max_src_n + 2)."""
         return (self.max_src_m + 2) * (self.max_src_n + 2)
 
-    def check_buildable(self) -> None:
-        """Every Im2colDesign is built by hls_src/im2col/im2col.cpp."""
-
     def cpp_defines(self) -> dict[str, int]:
         """-D flags of hls_src/common/design.hpp: the only source of the kernel's parameters."""
         return self._macros()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SystolicDesign(_DesignMixin):
+    """A PE array as SCALE-Sim models it (Samajdar et al. 2020), for the comparison model of
+    ``simulator.interop.systolic_array``; the C++ builds none of these (its array is
+    MatmulDesign's B tile).
+
+    Attributes
+    ----------
+    pe_rows, pe_cols : PE array shape (R x C; MACs per cycle = R * C)
+    pe_interconnect : "systolic" (operands passed PE to PE, as SCALE-Sim models) or
+        "broadcast" (operands fanned out, as an HLS-unrolled loop nest)
+    dataflow : which operand stays in the PEs during a fold
+    fold_overlap : True lets consecutive folds overlap (shadow registers); False runs each
+        fold's fill, stream and drain before the next (SCALE-Sim's model)
+    mac_latency_cycles : pipeline depth of one broadcast PE (the systolic skew counts none)
+    """
+
+    pe_rows: int = 32
+    pe_cols: int = 32
+    pe_interconnect: PeInterconnect = "systolic"
+    dataflow: Dataflow = "output_stationary"
+    fold_overlap: bool = False
+    mac_latency_cycles: int = 4
+
+    FIELDS = {
+        "pe_rows": (int, 1, 512),
+        "pe_cols": (int, 1, 512),
+        "fold_overlap": (bool, False, True),
+        "mac_latency_cycles": (int, 1, 32),
+    }
+    CHOICES = {"pe_interconnect": PE_INTERCONNECTS, "dataflow": DATAFLOWS}
+    MACROS = ()
+
+    def __post_init__(self) -> None:
+        _validate(self, self.FIELDS, self.CHOICES)
+
+    @property
+    def macs_per_cycle(self) -> int:
+        """Peak MACs per cycle of the array: pe_rows * pe_cols."""
+        return self.pe_rows * self.pe_cols
 
 
 __all__ = [
@@ -415,5 +407,6 @@ __all__ = [
     "PE_INTERCONNECTS",
     "Im2colDesign",
     "MatmulDesign",
+    "SystolicDesign",
     "check_field",
 ]

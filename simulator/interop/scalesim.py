@@ -38,10 +38,10 @@ from typing import Any
 import simpy
 
 from simulator.contract.numerics import check_choice
-from simulator.hardware.designs import MatmulDesign, check_field
+from simulator.hardware.designs import SystolicDesign, check_field
+from simulator.interop.systolic_array import ComputeStep, PeArray, PeArrayPorts, fold_plan
 from simulator.timing.results import Trace
 from simulator.timing.units.environment import CountingEnvironment
-from simulator.timing.units.pe_array import ComputeStep, PeArray, PeArrayPorts, fold_plan
 
 SCALESIM_DATAFLOWS = {
     "os": "output_stationary",
@@ -118,9 +118,9 @@ class ScaleSimConfig:
     array_cols: int
     dataflow: str  # "os" | "ws" | "is"
 
-    def design(self) -> MatmulDesign:
-        """The MatmulDesign of SCALE-Sim's compute model: systolic, folds not overlapped."""
-        return MatmulDesign(
+    def design(self) -> SystolicDesign:
+        """The SystolicDesign of SCALE-Sim's compute model: systolic, folds not overlapped."""
+        return SystolicDesign(
             pe_rows=self.array_rows,
             pe_cols=self.array_cols,
             dataflow=SCALESIM_DATAFLOWS[self.dataflow],  # type: ignore[arg-type]  # values are DATAFLOWS
@@ -249,8 +249,8 @@ def read_config(path: str | Path) -> ScaleSimConfig:
         _int_cell(path, 0, "ArrayHeight", rows_text),
         _int_cell(path, 0, "ArrayWidth", cols_text),
     )
-    check_field(str(path), "ArrayHeight", rows, int, 1, MatmulDesign.FIELDS["pe_rows"][2])
-    check_field(str(path), "ArrayWidth", cols, int, 1, MatmulDesign.FIELDS["pe_cols"][2])
+    check_field(str(path), "ArrayHeight", rows, int, 1, SystolicDesign.FIELDS["pe_rows"][2])
+    check_field(str(path), "ArrayWidth", cols, int, 1, SystolicDesign.FIELDS["pe_cols"][2])
     return ScaleSimConfig(run_name=run_name, array_rows=rows, array_cols=cols, dataflow=dataflow)
 
 
@@ -274,9 +274,9 @@ class ScaleSimLayerResult:
         return dataclasses.asdict(self)
 
 
-def _check_design(owner: str, design: MatmulDesign) -> None:
-    if not isinstance(design, MatmulDesign):
-        raise TypeError(f"{owner}: design must be a MatmulDesign; got {type(design).__name__}")
+def _check_design(owner: str, design: SystolicDesign) -> None:
+    if not isinstance(design, SystolicDesign):
+        raise TypeError(f"{owner}: design must be a SystolicDesign; got {type(design).__name__}")
     if design.pe_interconnect != "systolic" or design.fold_overlap:
         raise ValueError(
             f"{owner}: SCALE-Sim's model needs pe_interconnect='systolic' and fold_overlap=False; "
@@ -286,14 +286,16 @@ def _check_design(owner: str, design: MatmulDesign) -> None:
         )
 
 
-def scalesim_total_cycles(layer: ScaleSimLayer, design: MatmulDesign) -> int:
+def scalesim_total_cycles(layer: ScaleSimLayer, design: SystolicDesign) -> int:
     """Closed form of SCALE-Sim's "Total Cycles": folds * fold latency - 1 (module docstring)."""
     _check_design("scalesim_total_cycles", design)
     plan = fold_plan(design, *layer.gemm)
     return plan.n_folds * plan.latency_cycles - 1
 
 
-def _layer_result(layer: ScaleSimLayer, design: MatmulDesign, total_cycles: int, n_events: int) -> ScaleSimLayerResult:
+def _layer_result(
+    layer: ScaleSimLayer, design: SystolicDesign, total_cycles: int, n_events: int
+) -> ScaleSimLayerResult:
     """Utilizations as SCALE-Sim averages them over folds (single_layer_sim.py).
 
     mapping efficiency = S_R S_C / (folds R C); compute utilization = S_R S_C T / (folds R C
@@ -301,7 +303,7 @@ def _layer_result(layer: ScaleSimLayer, design: MatmulDesign, total_cycles: int,
     fold takes (the width of their demand matrix is added to its height).
     """
     plan = fold_plan(design, *layer.gemm)
-    array = design.pe_rows * design.pe_cols
+    array = design.macs_per_cycle
     used = plan.spatial_rows * plan.spatial_cols
     # A single 1-cycle fold reports 0 cycles (the last cycle index); count it as one cycle
     # for the utilization, where SCALE-Sim itself would divide by zero.
@@ -320,7 +322,7 @@ def _layer_result(layer: ScaleSimLayer, design: MatmulDesign, total_cycles: int,
 
 
 def simulate_scalesim_layer(
-    layer: ScaleSimLayer, design: MatmulDesign, trace: Trace | None = None
+    layer: ScaleSimLayer, design: SystolicDesign, trace: Trace | None = None
 ) -> ScaleSimLayerResult:
     """SimPy run of one layer on the PE array in SCALE-Sim's configuration (operands resident).
 

@@ -195,7 +195,7 @@ class MatmulResult(_Result):
     @property
     def pe_utilization(self) -> float:
         """Fraction of PE-cycles doing a useful MAC: macs / (PEs * latency_cycles)."""
-        return self.macs / (self.design.n_pes * self.latency_cycles)
+        return self.macs / (self.design.macs_per_cycle * self.latency_cycles)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

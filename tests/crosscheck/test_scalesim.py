@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.hardware.designs import MatmulDesign
+from simulator.hardware.designs import MatmulDesign, SystolicDesign
 from simulator.interop.scalesim import (
     ScaleSimConfig,
     ScaleSimLayer,
@@ -217,6 +217,10 @@ def test_missing_files_raise_file_not_found(tmp_path):
 def test_scalesim_model_needs_a_systolic_array_without_fold_overlap():
     layer = ScaleSimLayer(name="g", ifmap_h=4, ifmap_w=4, filter_h=1, filter_w=4, channels=1, num_filters=4)
     with pytest.raises(ValueError, match="needs pe_interconnect='systolic' and fold_overlap=False"):
+        simulate_scalesim_layer(layer, SystolicDesign(pe_interconnect="broadcast"))
+    with pytest.raises(ValueError, match="needs pe_interconnect='systolic' and fold_overlap=False"):
+        simulate_scalesim_layer(layer, SystolicDesign(fold_overlap=True))
+    with pytest.raises(TypeError, match="design must be a SystolicDesign"):
         simulate_scalesim_layer(layer, MatmulDesign())
-    with pytest.raises(TypeError, match="design must be a MatmulDesign"):
+    with pytest.raises(TypeError, match="design must be a SystolicDesign"):
         scalesim_total_cycles(layer, "os")

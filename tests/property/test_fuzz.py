@@ -26,7 +26,7 @@ from compress.observe import QuantSpec
 from compress.prune_spec import PruneSpec
 from compress.search_config import SearchConfig
 from simulator.explore.sweep import SpecError, parse_spec
-from simulator.hardware.designs import Im2colDesign, MatmulDesign
+from simulator.hardware.designs import Im2colDesign, MatmulDesign, SystolicDesign
 from simulator.hls.hls_ops import Target
 
 HOSTILE = ["-1", "0", "1", "3", "7", "16", "64", "-0", "2.5", "1e3", "nan", "inf", "-inf", "abc", "", "0x10",
@@ -81,7 +81,7 @@ def test_generated_command_lines_never_trace_back_and_refuse_in_one_line():
 def test_generated_designs_and_sweep_specs_raise_only_the_documented_errors():
     rng = np.random.default_rng(7)
     calls = 0
-    for kind in (MatmulDesign, Im2colDesign):
+    for kind in (MatmulDesign, Im2colDesign, SystolicDesign):
         names = [field.name for field in dataclasses.fields(kind)]
         for _ in range(3000):
             fields = {str(name): PYTHON_VALUES[int(rng.integers(len(PYTHON_VALUES)))]
@@ -102,7 +102,7 @@ def test_generated_designs_and_sweep_specs_raise_only_the_documented_errors():
         except (SpecError, ValueError, TypeError):
             pass
         calls += 1
-    assert calls == 8000
+    assert calls == 11000
 
 
 # --- files a user hands over: C++ sources, sweep specs, exports, ONNX models; and the other specs

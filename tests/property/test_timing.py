@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from simulator.contract.numerics import ROUNDING_MODES, im2col_reference, qmatmul_reference
-from simulator.hardware.designs import AXI_PORTS, BUFFERING, DATAFLOWS, Im2colDesign, MatmulDesign
+from simulator.hardware.designs import AXI_PORTS, BUFFERING, DATAFLOWS, Im2colDesign, MatmulDesign, SystolicDesign
 from simulator.interop.scalesim import ScaleSimLayer, scalesim_total_cycles, simulate_scalesim_layer
 from simulator.timing.results import Trace
 from simulator.timing.units import source_depths
@@ -74,7 +74,6 @@ def matmul_designs(draw, covered: bool = False, ports=AXI_PORTS, buffering=BUFFE
         tile_u=draw(st.integers(4, 40)),
         tile_v=draw(st.integers(4, 40)),
         tile_w=draw(st.integers(4, 40)),
-        mac_latency_cycles=draw(st.integers(1, 8)),
         requant_lanes=draw(st.integers(1, 64)),
         buffering=draw(st.sampled_from(buffering)),
         rounding=draw(st.sampled_from(ROUNDING_MODES)),
@@ -279,13 +278,7 @@ def test_im2col_values_and_addresses_match_the_reference(design, case):
     st.integers(1, 20),
 )
 def test_scalesim_des_equals_the_closed_form_on_any_array(rows, cols, dataflow, m, k, n):
-    design = MatmulDesign(
-        pe_rows=rows,
-        pe_cols=cols,
-        dataflow=dataflow,
-        pe_interconnect="systolic",
-        fold_overlap=False,
-    )
+    design = SystolicDesign(pe_rows=rows, pe_cols=cols, dataflow=dataflow)
     layer = ScaleSimLayer(name="g", ifmap_h=m, ifmap_w=k, filter_h=1, filter_w=k, channels=1, num_filters=n)
     result = simulate_scalesim_layer(layer, design)
     assert result.total_cycles == scalesim_total_cycles(layer, design)

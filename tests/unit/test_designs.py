@@ -7,11 +7,11 @@ import math
 
 import pytest
 
-from simulator.hardware.designs import PARTS, Im2colDesign, MatmulDesign
+from simulator.hardware.designs import PARTS, Im2colDesign, MatmulDesign, SystolicDesign
 from simulator.hardware.resources import Resources, bram18_count, buffer_cost, estimate_resources
 
-DESIGNS = [MatmulDesign, Im2colDesign]
-DERIVED_WHEN_ZERO = {"pe_rows", "pe_cols"}
+PORT_DESIGNS = [MatmulDesign, Im2colDesign]  # the units the C++ builds
+DESIGNS = [*PORT_DESIGNS, SystolicDesign]
 # Cross-field checks that a boundary value would trip on its own: the base it is tried with.
 BOUNDARY_BASE = {"burst_beats": {"axi_width_bits": 128}, "axi_width_bits": {"burst_beats": 4}}
 
@@ -26,7 +26,7 @@ def test_matmul_defaults_describe_the_reference_design():
     ) == (250.0, 512, 16, 64)
     assert design.part == "xcvu9p" and design.rounding == "floor" and design.buffering == "ping_pong"
     assert (design.bytes_per_beat, design.burst_bytes, design.n_buffers) == (64, 1024, 2)
-    assert design.n_pes == design.macs_per_cycle == design.pe_rows * design.pe_cols
+    assert MatmulDesign(tile_v=12, tile_w=20).macs_per_cycle == 240  # the B tile is the PE array
 
 
 def test_im2col_defaults_and_derived_quantities():
@@ -41,20 +41,28 @@ def test_im2col_defaults_and_derived_quantities():
     assert design.max_k == 3 and design.buffering == "ping_pong"
 
 
-def test_the_pe_array_defaults_to_the_b_tile_the_cpp_builds():
-    design = MatmulDesign(tile_v=12, tile_w=20)
-    assert (design.pe_rows, design.pe_cols) == (12, 20)
-    design.check_buildable()
-    for change in (
-        {"pe_rows": 4},
-        {"pe_cols": 4},
-        {"dataflow": "output_stationary"},
-        {"pe_interconnect": "systolic"},
-        {"fold_overlap": False},
-    ):
-        name = next(iter(change))
-        with pytest.raises(ValueError, match=rf"MatmulDesign\.{name}=.* is not built by hls_src"):
-            MatmulDesign(**change).cpp_defines()
+@pytest.mark.parametrize("design_class", PORT_DESIGNS, ids=lambda cls: cls.__name__)
+def test_a_built_design_holds_only_what_the_cpp_builds(design_class):
+    """Fails when a field reaches no -D flag: a knob the C++ ignores (as SCALE-Sim's dataflow,
+    interconnect and fold overlap were on MatmulDesign). The clock and the part are the
+    synthesis settings of the project (create_clock, set_part), not flags."""
+    fields = {field.name for field in dataclasses.fields(design_class)}
+    carried = {field_name for _, field_name, *_ in design_class.MACROS if field_name}
+    assert fields - carried == {"clock_mhz", "part"}
+    assert carried <= fields
+
+
+def test_systolic_designs_hold_scalesims_fields_apart_from_the_built_matmul():
+    design = SystolicDesign(pe_rows=4, pe_cols=3, dataflow="weight_stationary")
+    assert design.macs_per_cycle == 12
+    assert SystolicDesign.from_json(json.dumps(design.to_json())) == design
+    assert design.fingerprint() != SystolicDesign().fingerprint()
+    with pytest.raises(TypeError, match="SystolicDesign.fold_overlap=1 must be a bool"):
+        SystolicDesign(fold_overlap=1)
+    with pytest.raises(ValueError, match="SystolicDesign.dataflow='os' is not one of"):
+        SystolicDesign(dataflow="os")
+    with pytest.raises(ValueError, match=r"MatmulDesign.from_json: unknown fields \['dataflow', 'pe_rows'\]"):
+        MatmulDesign.from_json({"pe_rows": 32, "dataflow": "weight_stationary"})
 
 
 @pytest.mark.parametrize(
@@ -68,9 +76,7 @@ def test_every_numeric_field_rejects_values_outside_its_range(design_class, name
     for good in (lo, hi):
         assert getattr(design_class(**base, **{name: good}), name) == good
     step = 1 if kind is int else 0.5
-    # pe_rows = 0 and pe_cols = 0 mean "the B tile" (tile_v, tile_w): try one below that
-    below = lo - step if (lo - step) or name not in DERIVED_WHEN_ZERO else -1
-    for bad in (below, hi + step):
+    for bad in (lo - step, hi + step):
         with pytest.raises(ValueError, match=rf"{design_class.__name__}\.{name}={bad!r} is out of range; expected"):
             design_class(**base, **{name: bad})
     with pytest.raises(TypeError, match=rf"{design_class.__name__}\.{name}='3' must be"):
@@ -97,7 +103,6 @@ def test_every_choice_field_accepts_its_tuple_and_rejects_others(design_class, n
 @pytest.mark.parametrize(
     "kwargs, exception, fragment",
     [
-        ({"fold_overlap": 1}, TypeError, "MatmulDesign.fold_overlap=1 must be a bool"),
         ({"clock_mhz": math.nan}, ValueError, "MatmulDesign.clock_mhz=nan is out of range"),
         (
             {"axi_width_bits": 48},
@@ -114,15 +119,14 @@ def test_every_choice_field_accepts_its_tuple_and_rejects_others(design_class, n
             ValueError,
             "MatmulDesign.tile_u=0 is out of range; expected an int in [1, 256]",
         ),
-        ({"dataflow": "os"}, ValueError, "MatmulDesign.dataflow='os' is not one of"),
+        ({"buffering": "double"}, ValueError, "MatmulDesign.buffering='double' is not one of"),
     ],
     ids=[
-        "bool-as-int",
         "nan-clock",
         "width-not-power-of-two",
         "burst-over-4k",
         "zero-tile",
-        "short-dataflow",
+        "unknown-buffering",
     ],
 )
 def test_bad_matmul_designs_are_rejected_with_clear_messages(kwargs, exception, fragment):
@@ -141,7 +145,7 @@ def test_designs_are_frozen_and_replace_makes_a_new_one():
         dataclasses.replace(design, tile_u=0)
 
 
-@pytest.mark.parametrize("design_class", DESIGNS, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize("design_class", PORT_DESIGNS, ids=lambda cls: cls.__name__)
 def test_json_round_trip_and_unknown_fields(design_class):
     design = dataclasses.replace(design_class(), axi_width_bits=256, buffering="single")
     text = json.dumps(design.to_json())

@@ -11,8 +11,9 @@ import simpy
 from simulator.contract import kernels
 from simulator.contract.layout import LAYOUT_B_TILED, LAYOUT_BIAS_COLUMNS
 from simulator.contract.numerics import im2col_reference
-from simulator.hardware.designs import Im2colDesign, MatmulDesign
+from simulator.hardware.designs import Im2colDesign, MatmulDesign, SystolicDesign
 from simulator.interop.scalesim import ScaleSimLayer, simulate_scalesim_layer
+from simulator.interop.systolic_array import fold_plan
 from simulator.timing.results import Im2colResult, MatmulResult, Trace, union_length
 from simulator.timing.units.axi import AxiChannel, ChannelTwin, block_bursts, segment_bursts
 from simulator.timing.units.im2col import (
@@ -23,7 +24,6 @@ from simulator.timing.units.im2col import (
     simulate_im2col,
 )
 from simulator.timing.units.matmul import analytic_matmul, run_matmul_des, simulate_matmul
-from simulator.timing.units.pe_array import fold_plan
 from simulator.timing.units.source_depths import loop_depths, process_gaps, setup_cycles
 
 # 4 bytes per beat, 10-cycle memory, 4 x 4 x 4 tiles (a 4 x 4 PE array), 4 requantization lanes.
@@ -186,9 +186,7 @@ def test_union_length_merges_overlapping_spans():
 
 
 def test_fold_plans_follow_the_dataflow_mapping():
-    systolic = MatmulDesign(
-        pe_rows=4, pe_cols=2, pe_interconnect="systolic", fold_overlap=False, dataflow="output_stationary"
-    )
+    systolic = SystolicDesign(pe_rows=4, pe_cols=2, dataflow="output_stationary")
     # OS: S_R = rows 10, S_C = cols 3, T = depth 7: 3 * 2 folds of 7 + 4 + 2 - 2 = 11 cycles
     plan = fold_plan(systolic, 10, 7, 3)
     assert (plan.n_folds, plan.latency_cycles, plan.interval_cycles) == (6, 11, 11)
@@ -204,9 +202,7 @@ def test_fold_plans_follow_the_dataflow_mapping():
 def test_scalesim_layer_timeline_is_one_fold_after_another():
     # GEMM M = 5, K = 3, N = 2 on a 2 x 2 OS array: 3 folds of 3 + 2 + 2 - 2 = 5 cycles; SCALE-Sim
     # reports the last cycle index, 14.
-    design = MatmulDesign(
-        pe_rows=2, pe_cols=2, pe_interconnect="systolic", fold_overlap=False, dataflow="output_stationary"
-    )
+    design = SystolicDesign(pe_rows=2, pe_cols=2, dataflow="output_stationary")
     layer = ScaleSimLayer(name="g", ifmap_h=5, ifmap_w=3, filter_h=1, filter_w=3, channels=1, num_filters=2)
     trace = Trace()
     result = simulate_scalesim_layer(layer, design, trace)

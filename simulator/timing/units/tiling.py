@@ -31,15 +31,14 @@ def memory_bound_cycles(design: MatmulDesign, u: int, v: int, w: int) -> int:
 
 
 def compute_bound_cycles(design: MatmulDesign, u: int, v: int, w: int) -> int:
-    """ceil(u * v * w / PEs): the PE array cannot do more MACs per cycle."""
-    return math.ceil(u * v * w / design.n_pes)
+    """ceil(u * v * w / (tile_v * tile_w)): the PE array cannot do more MACs per cycle."""
+    return math.ceil(u * v * w / design.macs_per_cycle)
 
 
 def check_matmul_shape(owner: str, design: MatmulDesign, u: int, v: int, w: int) -> None:
-    """Validate a buildable design and a (u, v, w) shape at a public entry point."""
+    """Validate a design and a (u, v, w) shape at a public entry point."""
     if not isinstance(design, MatmulDesign):
         raise TypeError(f"{owner}: design must be a MatmulDesign; got {type(design).__name__}")
-    design.check_buildable()
     check_field(owner, "u", u, int, 1, DIM_MAX)
     check_field(owner, "v", v, int, 1, V_MAX)
     check_field(owner, "w", w, int, 1, design.max_w)

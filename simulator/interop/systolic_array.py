@@ -1,4 +1,5 @@
-"""The PE array: folds of a tile product, their timing, and the SimPy unit that runs them.
+"""A systolic PE array (SystolicDesign): folds of a product, their timing, and the SimPy unit
+that runs them, the compute model SCALE-Sim's cycles are reproduced with (interop.scalesim).
 
 A product (rows x depth) @ (depth x cols) is mapped on a pe_rows x pe_cols array by the
 dataflow (SCALE-Sim, Samajdar et al. 2020, section III; the names S_R, S_C, T are theirs):
@@ -28,7 +29,7 @@ from functools import lru_cache
 
 import simpy
 
-from simulator.hardware.designs import MatmulDesign
+from simulator.hardware.designs import SystolicDesign
 from simulator.timing.results import Trace
 
 STAGE = "compute"
@@ -60,12 +61,12 @@ def spatial_mapping(dataflow: str, rows: int, depth: int, cols: int) -> tuple[in
     return depth, rows, cols
 
 
-def preload_cycles(design: MatmulDesign) -> int:
+def preload_cycles(design: SystolicDesign) -> int:
     """Cycles to load the stationary operand of one fold: R (WS, IS) or 0 (OS)."""
     return 0 if design.dataflow == "output_stationary" else design.pe_rows
 
 
-def drain_cycles(design: MatmulDesign) -> int:
+def drain_cycles(design: SystolicDesign) -> int:
     """Cycles from the last streamed operand to the fold's results (module docstring)."""
     rows, cols = design.pe_rows, design.pe_cols
     if design.pe_interconnect == "systolic":
@@ -75,7 +76,7 @@ def drain_cycles(design: MatmulDesign) -> int:
     return design.mac_latency_cycles + math.ceil(math.log2(rows))  # adder tree over R rows
 
 
-def fold_latency_cycles(design: MatmulDesign, stream: int) -> int:
+def fold_latency_cycles(design: SystolicDesign, stream: int) -> int:
     """Cycles from a fold's issue to its results: preload + stream + drain.
 
     Broadcast WS/IS folds count their R-cycle swap as the preload; broadcast OS folds count
@@ -85,7 +86,7 @@ def fold_latency_cycles(design: MatmulDesign, stream: int) -> int:
     return preload + stream + drain_cycles(design)
 
 
-def fold_interval_cycles(design: MatmulDesign, stream: int) -> int:
+def fold_interval_cycles(design: SystolicDesign, stream: int) -> int:
     """Cycles between fold issues: max(T, R) with fold overlap, the fold latency without."""
     if design.fold_overlap:
         return max(stream, design.pe_rows)
@@ -93,7 +94,7 @@ def fold_interval_cycles(design: MatmulDesign, stream: int) -> int:
 
 
 @lru_cache(maxsize=65536)
-def fold_plan(design: MatmulDesign, rows: int, depth: int, cols: int) -> FoldPlan:
+def fold_plan(design: SystolicDesign, rows: int, depth: int, cols: int) -> FoldPlan:
     """Folds of a (rows x depth) @ (depth x cols) product on the design's PE array."""
     spatial_rows, spatial_cols, stream = spatial_mapping(design.dataflow, rows, depth, cols)
     n_folds = math.ceil(spatial_rows / design.pe_rows) * math.ceil(spatial_cols / design.pe_cols)
@@ -143,7 +144,7 @@ class PeArray:
     Parameters
     ----------
     env : simpy.Environment
-    design : MatmulDesign
+    design : SystolicDesign
     inputs : sequence of ComputeStep, in schedule order
     outputs : PeArrayPorts (operand tokens in, accumulator tokens out)
     trace : Trace receiving "compute" busy spans (one per step: its folds overlap or touch)
@@ -153,7 +154,7 @@ class PeArray:
     def __init__(
         self,
         env: simpy.Environment,
-        design: MatmulDesign,
+        design: SystolicDesign,
         inputs,
         outputs: PeArrayPorts,
         trace: Trace,
