@@ -28,3 +28,15 @@ def fashion_test():
     from compress.data import load_fashion_mnist
 
     return load_fashion_mnist("test")
+
+
+@pytest.fixture
+def one_torch_thread():
+    """One torch thread (``pytestmark = pytest.mark.usefixtures("one_torch_thread")``): on two
+    shared cores, torch's default two threads oversubscribe badly."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

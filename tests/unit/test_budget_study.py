@@ -11,15 +11,9 @@ from compress.prune import channel_scores
 from compress.search import SearchConfig
 from compress.search_steps import split_data
 from compress.size import model_size_kb
-from tests.unit.test_search import SMALL_CONFIG, TINY, tiny_split
+from tests.unit.tiny_search import SMALL_CONFIG, TINY, tiny_split
 
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def point(size_kb: float, accuracy: float, channels=(4, 8), hidden=(16,), bits=(32, 32, 32, 32)) -> dict:

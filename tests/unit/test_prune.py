@@ -21,14 +21,7 @@ from compress.prune import (
 from compress.prune_spec import PruneSpec
 from compress.train import TrainConfig, train
 
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """One thread: on two shared cores, torch's default two threads oversubscribe badly."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 TINY = Architecture(conv_channels=(6, 8), fc_hidden=(12,))

@@ -1,26 +1,14 @@
-"""The search: held-out splits, quantization-aware fine-tuning, greedy walks, choices."""
+"""The search: held-out splits, greedy walks, choices (its quantizers: test_qat.py)."""
 
-import copy
-import math
 import platform
 
 import numpy as np
 import pytest
 import torch
-from torch.nn.utils import parametrize
 
-from compress.data import Split
 from compress.model import Architecture, MyConvNet
 from compress.observe import QuantSpec
 from compress.prune import hidden_widths
-from compress.qat import (
-    FakeQuantWeight,
-    LearnedStepWeight,
-    PactActivation,
-    fine_tune,
-    fine_tune_activations,
-    weight_quantized,
-)
 from compress.quantize import build_integer_network, integer_predict
 from compress.search import (
     SearchConfig,
@@ -37,173 +25,39 @@ from compress.search_steps import (
     lower_bits,
     prune_width,
     split_data,
-    train_config,
     walk,
 )
 from compress.size import model_size_kb
 from compress.train import keep_freed_memory
 from simulator.explore.tasks import TaskRun
+from tests.unit.tiny_search import SMALL_CONFIG, TINY, start_state, tiny_split
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """One thread: on two shared cores, torch's default two threads oversubscribe badly."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-TINY = Architecture(conv_channels=(4, 8), fc_hidden=(16,))
-SMALL_CONFIG = dict(
-    validation_images=120,
-    ranking_images=100,
-    calibration_images=32,
-    step_images=128,
-    max_steps=2,
-    final_epochs=0,
-    batch_size=32,
-)
-
-
-def tiny_split(count: int, seed: int) -> Split:
-    """Images whose class is the brightness of one band: learnable within one tiny epoch."""
-    rng = np.random.default_rng(seed)
-    labels = rng.integers(0, 10, count)
-    images = rng.integers(0, 40, (count, 1, 28, 28)).astype(np.uint8)
-    for i, label in enumerate(labels):
-        images[i, 0, 2 * label + 4 : 2 * label + 6] = 250
-    return Split(images, labels, tuple(str(c) for c in range(10)))
-
-
-@pytest.fixture(scope="module")
-def data():
-    return split_data(tiny_split(600, 0), tiny_split(200, 1), SearchConfig(**SMALL_CONFIG))
-
-
-def start_state(bits=(32, 32, 32, 32)) -> State:
-    torch.manual_seed(0)
-    return State(MyConvNet(TINY).eval(), tuple(bits), [np.arange(w) for w in (4, 8, 16)], "start")
-
-
-def test_validation_slice_is_held_out_and_seeded(data):
+def test_validation_slice_is_held_out_and_seeded(tiny_data):
     again = split_data(tiny_split(600, 0), None, SearchConfig(**SMALL_CONFIG))
-    assert len(data.validation) == 120 and len(data.train) == 480 and len(data.ranking) == 100
-    np.testing.assert_array_equal(again.validation.images, data.validation.images)
-    np.testing.assert_array_equal(again.calibration, data.calibration)
-    train_rows = {row.tobytes() for row in data.train.images}
-    assert not any(row.tobytes() in train_rows for row in data.validation.images)
-    assert all(row.tobytes() in train_rows for row in data.calibration)
+    assert len(tiny_data.validation) == 120 and len(tiny_data.train) == 480 and len(tiny_data.ranking) == 100
+    np.testing.assert_array_equal(again.validation.images, tiny_data.validation.images)
+    np.testing.assert_array_equal(again.calibration, tiny_data.calibration)
+    train_rows = {row.tobytes() for row in tiny_data.train.images}
+    assert not any(row.tobytes() in train_rows for row in tiny_data.validation.images)
+    assert all(row.tobytes() in train_rows for row in tiny_data.calibration)
 
 
-def test_fake_quantized_forward_matches_post_training_weights_and_passes_gradients_straight():
-    state = start_state()
-    layer = state.model.fcs[0]
-    spec = QuantSpec(bits=3, range="mse")
-    expected = weight_quantized(state.model, (32, 32, 3, 32), "mse").fcs[0].weight
-    weight = layer.weight.detach().clone().requires_grad_()
-    quantized = FakeQuantWeight(spec).train()(weight)
-    torch.testing.assert_close(quantized.detach(), expected, rtol=0, atol=0)
-    assert len(torch.unique(quantized.detach())) <= 2**3
-    quantized.sum().backward()
-    torch.testing.assert_close(weight.grad, torch.ones_like(weight))
-
-
-def test_quantization_aware_fine_tuning_leaves_plain_float_weights(data):
-    state = start_state((8, 4, 3, 4))
-    before = copy.deepcopy(state.model)
-    fine_tune(state.model, state.bits, data.train, train_config(SearchConfig(**SMALL_CONFIG), 0), "mse", progress=False)
-    assert not any(parametrize.is_parametrized(layer) for _, layer in state.model.layers())
-    assert not torch.equal(before.fcs[0].weight, state.model.fcs[0].weight)
-    assert len(torch.unique(state.model.fcs[0].weight)) > 2**4  # the float shadow weights are kept
-
-
-def test_learned_step_quantizer_rounds_on_its_step_and_trains_the_step():
-    weight = torch.tensor([[-0.9, -0.3, 0.05, 0.4, 1.6]], requires_grad=True)
-    quantizer = LearnedStepWeight(weight, QuantSpec(bits=2, range="full"))  # [-0.9, 1.6]: step 2.5/3, zero point 1
-    torch.testing.assert_close(quantizer.step.detach(), torch.tensor(2.5 / 3))
-    step = 2.5 / 3
-    out = quantizer(weight)
-    torch.testing.assert_close(out.detach(), torch.tensor([[-step, 0.0, 0.0, 0.0, 2 * step]]))  # codes 0 1 1 1 3
-    out.sum().backward()
-    # LSQ (Esser et al. 2020): d out / d step is q - w / s inside the range and the clipped code's
-    # q outside, times the gradient scale 1 / sqrt(weights x qmax); a wrong scale, a rounding that
-    # is not straight-through or a clip that passes the weight's term all give another number
-    expected = (-1 + 0.3 / step - 0.05 / step - 0.4 / step + (2 - 1.6 / step)) / math.sqrt(5 * 3)
-    assert quantizer.step.grad.item() == pytest.approx(expected, rel=1e-6)
-    # straight through the rounding; -0.9 / step + 1 < 0 is clipped to code 0, so it passes none
-    torch.testing.assert_close(weight.grad, torch.tensor([[0.0, 1.0, 1.0, 1.0, 1.0]]))
-
-
-def test_learned_step_fine_tuning_leaves_the_weights_on_the_grid_the_integer_network_finds(data):
-    state = start_state((8, 4, 2, 4))
-    fine_tune(
-        state.model,
-        state.bits,
-        data.train,
-        train_config(SearchConfig(**SMALL_CONFIG), 0),
-        "mse",
-        progress=False,
-        learned_steps=True,
-    )
-    assert not any(parametrize.is_parametrized(layer) for _, layer in state.model.layers())
-    fc1 = state.model.fcs[0].weight.detach()
-    assert len(torch.unique(fc1)) <= 2**2  # on a 2-bit grid, not float shadows
-    again = weight_quantized(state.model, state.bits, "mse").fcs[0].weight
-    torch.testing.assert_close(again, fc1, rtol=0, atol=1e-7)  # the observer finds the same grid
-    with pytest.raises(ValueError, match="granularity"):
-        fine_tune(state.model, state.bits, data.train, train_config(SearchConfig(**SMALL_CONFIG), 0), "mse",
-                  progress=False, learned_steps=True, granularity="channel")  # fmt: skip
-
-
-def test_pact_clips_at_a_learned_bound_on_its_steps_and_trains_the_bound():
-    pact = PactActivation(2, alpha=1.5)
-    x = torch.tensor([-1.0, 0.2, 0.7, 1.2, 4.0], requires_grad=True)
-    y = pact(x)
-    torch.testing.assert_close(y.detach(), torch.tensor([0.0, 0.0, 0.5, 1.0, 1.5]))  # 3 steps of 0.5, clipped
-    y.sum().backward()
-    assert pact.alpha.grad.item() == 1.0  # only the clipped input pulls on the bound
-    torch.testing.assert_close(x.grad, torch.tensor([0.0, 1.0, 1.0, 1.0, 0.0]))  # straight through inside
-
-
-def test_activation_aware_fine_tuning_learns_the_integer_network_s_activation_ranges(data):
-    state = start_state()
-    config = train_config(SearchConfig(**SMALL_CONFIG), 0)
-    intervals = fine_tune_activations(state.model, (4,) * 4, 4, data.train, config, "mse", progress=False)
-    assert len(intervals) == 4 and intervals[-1] is None and all(lo == 0 < hi for lo, hi in intervals[:-1])
-    assert not any(n.startswith("_pact") for n, _ in state.model.named_children())  # nothing left behind
-    spec = QuantSpec(bits=4)
-    net = build_integer_network(
-        state.model, data.calibration, weight_spec=spec, activation_spec=spec, activation_intervals=intervals
-    )
-    for layer, (_, hi) in zip(net.layers, intervals[:-1]):  # the learned bound is the top code's value
-        assert layer.output_zero_point == 0 and abs(layer.output_scale * 15 - hi) < 1e-9
-
-
-def test_an_activation_range_finer_than_the_accumulator_step_is_widened_to_a_multiplier_below_one(data):
-    state = start_state()
-    spec = QuantSpec(bits=2)
-    tiny = [(0.0, 1e-7), (0.0, 1e-7), (0.0, 1e-7), None]  # finer than S_in S_w: M would be >= 1
-    net = build_integer_network(state.model, data.calibration, weight_spec=spec, activation_spec=spec,
-                                activation_intervals=tiny)  # fmt: skip
-    for layer in net.layers:
-        assert layer.input_scale * layer.weight_scale < layer.output_scale  # M < 1, as the contract needs
-        assert 2**30 <= layer.M0 < 2**31
-
-
-def test_evaluate_uses_the_exact_integer_network_when_quantized(data):
+def test_evaluate_uses_the_exact_integer_network_when_quantized(tiny_data):
     state = start_state()
     bits = (8, 6, 4, 3)
     net = build_integer_network(
         state.model,
-        data.calibration,
+        tiny_data.calibration,
         activation_spec=QuantSpec(bits=8),
         weight_spec=[QuantSpec(bits=b, range="mse") for b in bits],
     )
-    expected = float((integer_predict(net, data.validation) == data.validation.labels).mean())
-    assert evaluate(state.model, bits, data.validation, data.calibration, "mse") == expected
+    expected = float((integer_predict(net, tiny_data.validation) == tiny_data.validation.labels).mean())
+    assert evaluate(state.model, bits, tiny_data.validation, tiny_data.calibration, "mse") == expected
     with pytest.raises(ValueError, match="mixes float and integer layers"):
-        evaluate(state.model, (32, 8, 8, 8), data.validation, data.calibration, "mse")
+        evaluate(state.model, (32, 8, 8, 8), tiny_data.validation, tiny_data.calibration, "mse")
 
 
 def test_actions_shrink_the_model_and_track_the_kept_channels():
@@ -222,10 +76,10 @@ def test_actions_shrink_the_model_and_track_the_kept_channels():
     assert prune_width(multiple, 1, "channel", SearchConfig(**SMALL_CONFIG, multiple=4)) is None
 
 
-def test_walk_is_deterministic_and_every_step_saves_size(data):
+def test_walk_is_deterministic_and_every_step_saves_size(tiny_data):
     config = SearchConfig(**SMALL_CONFIG)
     paths = [
-        walk(start_state((8, 8, 8, 8)), ("prune", "bits"), 0.0, data, config, label="t", progress=False)
+        walk(start_state((8, 8, 8, 8)), ("prune", "bits"), 0.0, tiny_data, config, label="t", progress=False)
         for _ in range(2)
     ]
     records = [[s.record for s in path] for path in paths]
@@ -235,7 +89,7 @@ def test_walk_is_deterministic_and_every_step_saves_size(data):
     assert all(r["test_accuracy"] is not None for r in records[0])
 
 
-def test_a_step_below_the_floor_gives_way_to_the_next_best_actions(data, monkeypatch):
+def test_a_step_below_the_floor_gives_way_to_the_next_best_actions(tiny_data, monkeypatch):
     import compress.search_steps as steps
 
     tuned = []
@@ -244,7 +98,7 @@ def test_a_step_below_the_floor_gives_way_to_the_next_best_actions(data, monkeyp
     configs = {retries: SearchConfig(**SMALL_CONFIG, retries=retries) for retries in (0, 2)}
     start = start_state((8, 8, 8, 8))
     paths = {
-        retries: walk(start, ("prune", "bits"), 1.01, data, config, label="t", progress=False)
+        retries: walk(start, ("prune", "bits"), 1.01, tiny_data, config, label="t", progress=False)
         for retries, config in configs.items()
     }
     # an unreachable floor: the best action, then it and the two next best, all fall below it
@@ -262,27 +116,29 @@ def fake_path(accuracies_by_size):
     return path
 
 
-def test_choose_takes_the_smallest_state_beating_the_target_plus_margin(data):
+def test_choose_takes_the_smallest_state_beating_the_target_plus_margin(tiny_data):
     config = SearchConfig(**SMALL_CONFIG, refine=0, margin=0.01)
     path = fake_path([(16, 0.95), (12, 0.92), (8, 0.905), (4, 0.6)])
-    chosen = choose(path, 0.9, data, config, progress=False)
+    chosen = choose(path, 0.9, tiny_data, config, progress=False)
     assert chosen.model.arch.fc_hidden == (12,)  # 8 neurons give 0.905 < 0.9 + 0.01
-    assert chosen.record["val_accuracy"] == evaluate(chosen.model, chosen.bits, data.validation, None, "mse")
-    assert choose(path, 0.95, data, config, progress=False) is None
+    assert chosen.record["val_accuracy"] == evaluate(chosen.model, chosen.bits, tiny_data.validation, None, "mse")
+    assert choose(path, 0.95, tiny_data, config, progress=False) is None
 
 
-def test_choose_refines_with_the_next_smaller_state_when_longer_training_lifts_it(data):
+def test_choose_refines_with_the_next_smaller_state_when_longer_training_lifts_it(tiny_data):
     config = SearchConfig(**SMALL_CONFIG, refine=1, margin=0.01)
     path = fake_path([(16, 0.95), (12, 0.92), (8, 0.0), (4, 0.0)])  # 8 and 4 look hopeless before polishing
     polished = {}
-    chosen = choose(path, 0.0, data, config, progress=False, polished=polished)
+    chosen = choose(path, 0.0, tiny_data, config, progress=False, polished=polished)
     assert chosen.model.arch.fc_hidden == (8,) and chosen.record["val_accuracy"] >= 0.01
     assert list(polished) == [id(path[2])]  # only one smaller state tried (refine=1), cached
-    assert choose(path, 0.0, data, config, progress=False, polished=polished) is chosen
+    assert choose(path, 0.0, tiny_data, config, progress=False, polished=polished) is chosen
 
 
 @pytest.mark.parametrize("qualifying", [0, 1, 4, 6, 7])
-def test_choose_bisects_the_smaller_states_for_the_smallest_that_qualifies_once_polished(data, monkeypatch, qualifying):
+def test_choose_bisects_the_smaller_states_for_the_smallest_that_qualifies_once_polished(
+    tiny_data, monkeypatch, qualifying
+):
     """Of 7 smaller states the first ``qualifying`` reach the goal once polished: the
     bisection ships the smallest of them (the smallest qualifying state when none does),
     polishing about log2(8) states, never all."""
@@ -299,17 +155,17 @@ def test_choose_bisects_the_smaller_states_for_the_smallest_that_qualifies_once_
     monkeypatch.setattr("compress.search.polish", fake_polish)
     config = SearchConfig(**SMALL_CONFIG, refine=16, margin=0.01)
     noted: list[dict] = []
-    chosen = choose(path, 0.9, data, config, progress=False, tried=noted)
+    chosen = choose(path, 0.9, tiny_data, config, progress=False, tried=noted)
     assert chosen.model.arch.fc_hidden == (sizes[qualifying],)
     assert len(tried) <= 4 and len(set(tried)) == len(tried)
     assert [r["qualified"] for r in noted] == [r["val_accuracy"] >= 0.91 for r in noted] and len(noted) == len(tried)
     assert all(r["qualified"] for r in noted) == (qualifying == 7)  # else the next smaller one was tried and fell short
-    narrow = choose(path, 0.9, data, SearchConfig(**SMALL_CONFIG, refine=2, margin=0.01), progress=False)
+    narrow = choose(path, 0.9, tiny_data, SearchConfig(**SMALL_CONFIG, refine=2, margin=0.01), progress=False)
     assert narrow.model.arch.fc_hidden == (sizes[min(qualifying, 2)],)  # refine bounds the states searched
 
 
 @pytest.mark.parametrize("kept", [0, 1, 3])
-def test_trim_takes_single_channel_and_bit_steps_while_they_qualify_once_polished(data, monkeypatch, kept):
+def test_trim_takes_single_channel_and_bit_steps_while_they_qualify_once_polished(tiny_data, monkeypatch, kept):
     """The chosen state then loses one channel or one bit level at a time (the walk's best
     action), each polished: the first ``kept`` qualify, the next ends the trimming."""
     polished = []
@@ -324,7 +180,7 @@ def test_trim_takes_single_channel_and_bit_steps_while_they_qualify_once_polishe
     path[0].record = {"step": 0, "val_accuracy": 0.95}
     config = SearchConfig(**SMALL_CONFIG, refine=0, trim=3, trim_retries=0, margin=0.01)
     noted: list[dict] = []
-    chosen = choose(path, 0.9, data, config, progress=False, actions=walk_actions("combined", TINY), tried=noted)
+    chosen = choose(path, 0.9, tiny_data, config, progress=False, actions=walk_actions("combined", TINY), tried=noted)
     assert len(polished) == 1 + min(kept + 1, 3)  # the chosen state, then the trims tried
     assert [r["qualified"] for r in noted] == [True] * (1 + kept) + [False] * (kept < 3)
     steps = chosen.action.split("; trim: ")[1:]
@@ -338,7 +194,7 @@ def test_trim_takes_single_channel_and_bit_steps_while_they_qualify_once_polishe
 
 
 @pytest.mark.parametrize("retries", [0, 1])
-def test_a_trim_step_that_falls_short_gives_way_to_the_next_best_with_trim_retries(data, monkeypatch, retries):
+def test_a_trim_step_that_falls_short_gives_way_to_the_next_best_with_trim_retries(tiny_data, monkeypatch, retries):
     polished = []
 
     def fake_polish(state, *_args, **_kwargs):
@@ -351,7 +207,7 @@ def test_a_trim_step_that_falls_short_gives_way_to_the_next_best_with_trim_retri
     path[0].record = {"step": 0, "val_accuracy": 0.95}
     config = SearchConfig(**SMALL_CONFIG, refine=0, trim=2, trim_retries=retries, margin=0.01)
     noted: list[dict] = []
-    chosen = choose(path, 0.9, data, config, progress=False, actions=walk_actions("combined", TINY), tried=noted)
+    chosen = choose(path, 0.9, tiny_data, config, progress=False, actions=walk_actions("combined", TINY), tried=noted)
     steps = chosen.action.split("; trim: ")[1:]
     if retries:
         assert [r["qualified"] for r in noted] == [True, False, True, True] and len(steps) == 2
@@ -360,13 +216,22 @@ def test_a_trim_step_that_falls_short_gives_way_to_the_next_best_with_trim_retri
         assert [r["qualified"] for r in noted] == [True, False] and steps == []
     # called directly, the trim reports every polishing and every step kept as it goes
     seen, kept = [], []
-    trim(chosen, 0.91, walk_actions("combined", TINY), data, config, tried=[], polished=seen.append, kept=kept.append)
+    trim(
+        chosen,
+        0.91,
+        walk_actions("combined", TINY),
+        tiny_data,
+        config,
+        tried=[],
+        polished=seen.append,
+        kept=kept.append,
+    )
     assert len(seen) == len(polished) - len(noted) and all(s.record["val_accuracy"] >= 0.91 for s in kept)
     assert kept == [] or kept[-1].action.count("; trim: ") == len(steps) + len(kept)
 
 
 @pytest.mark.parametrize("workers", [1, 2, 3])
-def test_a_trim_step_s_next_best_polished_in_parallel_give_the_sequential_result(data, monkeypatch, workers):
+def test_a_trim_step_s_next_best_polished_in_parallel_give_the_sequential_result(tiny_data, monkeypatch, workers):
     """In batches of ``workers``, the first option that qualifies wins and only the options up
     to it are noted, as when they are polished one at a time."""
     batches = []
@@ -384,10 +249,10 @@ def test_a_trim_step_s_next_best_polished_in_parallel_give_the_sequential_result
     options = [State(None, (8,), [], action) for action in "abcd"]
     noted: list[dict] = []
     config = SearchConfig(**SMALL_CONFIG)
-    found = first_qualifying(options, 0.9, data, config, tried=noted, scheduler="local", workers=workers)
+    found = first_qualifying(options, 0.9, tiny_data, config, tried=noted, scheduler="local", workers=workers)
     assert found.action == "c" and [r["action"] for r in noted] == ["a", "b", "c"]
     assert batches == {1: [1, 1, 1], 2: [2, 2], 3: [3]}[workers]  # polished up to the batch that qualified
-    assert first_qualifying(options[:2], 0.9, data, config, tried=[], scheduler="local", workers=workers) is None
+    assert first_qualifying(options[:2], 0.9, tiny_data, config, tried=[], scheduler="local", workers=workers) is None
 
 
 def test_the_pruning_walks_trim_with_their_own_actions():
@@ -397,11 +262,11 @@ def test_the_pruning_walks_trim_with_their_own_actions():
     assert walk_actions("combined", TINY) == (("prune", "bits"), ("filter", "channel"), None)
 
 
-def test_search_end_to_end_on_tiny_data(data):
+def test_search_end_to_end_on_tiny_data(tiny_data):
     torch.manual_seed(0)
     baseline = MyConvNet(TINY).eval()
     config = SearchConfig(**SMALL_CONFIG, targets=(0.3,), prune_target=0.3, bit_levels=(8, 4), trim=1)
-    result = run_search(baseline, data, config, progress=False)
+    result = run_search(baseline, tiny_data, config, progress=False)
     assert set(result.paths) == {"pruning", "filter", "channel", "quantization", "combined"}
     assert set(result.chosen) == {"pruned_30", "pruned_filter_30", "pruned_channel_30", "search_30"}
     # the filter-only and channel-only walks prune the conv layers only, each by its own rule

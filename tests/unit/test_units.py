@@ -11,9 +11,7 @@ import simpy
 from simulator.contract import kernels
 from simulator.contract.layout import LAYOUT_B_TILED, LAYOUT_BIAS_COLUMNS
 from simulator.contract.numerics import im2col_reference
-from simulator.hardware.designs import Im2colDesign, MatmulDesign, SystolicDesign
-from simulator.interop.scalesim import ScaleSimLayer, simulate_scalesim_layer
-from simulator.interop.systolic_array import fold_plan
+from simulator.hardware.designs import Im2colDesign, MatmulDesign
 from simulator.timing.results import Im2colResult, MatmulResult, Trace, union_length
 from simulator.timing.units.axi import AxiChannel, ChannelTwin, block_bursts, segment_bursts
 from simulator.timing.units.im2col import (
@@ -183,31 +181,6 @@ def test_stage_cycles_add_up_to_the_latency():
 def test_union_length_merges_overlapping_spans():
     assert union_length([(0, 5), (3, 8), (10, 12)]) == 10
     assert union_length([]) == 0
-
-
-def test_fold_plans_follow_the_dataflow_mapping():
-    systolic = SystolicDesign(pe_rows=4, pe_cols=2, dataflow="output_stationary")
-    # OS: S_R = rows 10, S_C = cols 3, T = depth 7: 3 * 2 folds of 7 + 4 + 2 - 2 = 11 cycles
-    plan = fold_plan(systolic, 10, 7, 3)
-    assert (plan.n_folds, plan.latency_cycles, plan.interval_cycles) == (6, 11, 11)
-    # WS: S_R = depth 7, S_C = cols 3, T = rows 10: 2 * 2 folds of 4 + 10 + 4 + 2 - 2 = 18 cycles
-    plan = fold_plan(dataclasses.replace(systolic, dataflow="weight_stationary"), 10, 7, 3)
-    assert (plan.n_folds, plan.latency_cycles) == (4, 18)
-    # IS with overlap: S_R = depth 7, S_C = rows 10, T = cols 3: 2 * 5 folds of 4 + 3 + 4 + 2 - 2
-    # cycles, one issued every max(T, R) = 4 cycles
-    plan = fold_plan(dataclasses.replace(systolic, dataflow="input_stationary", fold_overlap=True), 10, 7, 3)
-    assert (plan.n_folds, plan.latency_cycles, plan.interval_cycles) == (10, 11, 4)
-
-
-def test_scalesim_layer_timeline_is_one_fold_after_another():
-    # GEMM M = 5, K = 3, N = 2 on a 2 x 2 OS array: 3 folds of 3 + 2 + 2 - 2 = 5 cycles; SCALE-Sim
-    # reports the last cycle index, 14.
-    design = SystolicDesign(pe_rows=2, pe_cols=2, dataflow="output_stationary")
-    layer = ScaleSimLayer(name="g", ifmap_h=5, ifmap_w=3, filter_h=1, filter_w=3, channels=1, num_filters=2)
-    trace = Trace()
-    result = simulate_scalesim_layer(layer, design, trace)
-    assert trace.spans == [("compute", 0, 15)]  # one busy span per step, its three folds
-    assert result.total_cycles == 14 and result.n_folds == 3
 
 
 def test_spec_worked_example_through_simulate_matmul():

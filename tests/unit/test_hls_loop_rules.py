@@ -1,0 +1,280 @@
+"""More rules of the HLS source reader measured on the corpus' reports: loops written as while
+loops, ports shared by unrolled loops, operator chains, bursts fed by slower processes, branches
+and registers in code that is not pipelined, the m_axi latency of each flow. Each test compares
+two kernels that differ in the one construct."""
+
+from __future__ import annotations
+
+from simulator.hls.hls_source import read_source, read_source_verdicts
+from simulator.hls.schedule import estimate_nest
+from tests.unit.hls_helpers import iis, latency
+
+
+def loops(node: dict) -> dict[str, int]:
+    found = {node["loop"]: node["trip_count"]} if "loop" in node else {}
+    for child in node.get("body", []):
+        found |= loops(child)
+    return found
+
+
+def test_a_counting_while_loop_and_a_step_written_out_have_known_trips(tmp_path):
+    # while (e < 100) { ...; e = e + 1; } with int e = 0 counts like a for loop, and so does
+    # for (t = 9; t > 0; t = t - 1): neither is '?' (robertszafa's matching, augustkrzhu's FIR)
+    kernel = tmp_path / "count.cpp"
+    kernel.write_text(
+        "void count(int a[100], int b[10]) {\n    int e = 0;\nWalk:\n    while (e < 100) {\n"
+        "        a[e] = a[e] + 1;\n        e = e + 1;\n    }\n    int t;\nDown:\n"
+        "    for (t = 9; t > 0; t = t - 1) {\n        b[t] = b[t - 1];\n    }\n}\n"
+    )
+    nest, warnings = read_source(kernel, "count", tool="vivado_hls:2019.2")[:2]
+    assert loops(nest) == {"Walk": 100, "Down": 9}
+    # changed in a second place, the counter no longer counts: csynth's '?' and a warning
+    kernel.write_text(kernel.read_text().replace("a[e] = a[e] + 1;", "a[e] = a[e] + 1;\n        if (a[e] > 5) e++;"))
+    assert loops(read_source(kernel, "count", tool="vivado_hls:2019.2")[0])["Walk"] != 100
+
+
+ACCUMULATE = """
+#define CHANS 8
+void accumulate(short out[32], short in[32]) {
+    static int totals[8];
+{pragmas}
+Channels:
+    for (int n = 0; n < 32; n++) {
+#pragma HLS UNROLL
+        int ch = n % {chans};
+        totals[ch] = totals[ch] + in[n];
+        out[n] = totals[ch];
+    }
+}
+"""
+
+
+def test_an_unrolled_loop_in_sequential_code_shares_the_ports_of_each_memory(tmp_path):
+    options = {"tool": "vivado_hls:2015.3", "clock_ns": 10.0, "part": "xc7z020-clg484-1"}
+
+    def of(pragmas: str, chans: str = "CHANS") -> int:
+        source = ACCUMULATE.replace("{pragmas}", pragmas).replace("{chans}", chans)
+        return latency(tmp_path / "accumulate.cpp", source, "accumulate", **options)
+
+    # 32 reads of in on 2 ports, 32 writes of out on 2 ports: at least 16 states; the copies
+    # reach 8 elements of totals (a macro's value tells them apart, as the literal does)
+    plain = of("")
+    assert plain >= 16 and plain == of("", chans="8")
+    # each argument split into 4 banks and totals into registers: a quarter of the states
+    banked = of(
+        "#pragma HLS ARRAY_PARTITION variable=in block factor=4\n"
+        "#pragma HLS ARRAY_PARTITION variable=out block factor=4\n"
+        "#pragma HLS ARRAY_PARTITION variable=totals complete"
+    )
+    assert banked < plain / 2
+    # out as an ap_fifo: 32 writes, one a state
+    assert of("#pragma HLS INTERFACE ap_fifo port=out") >= 32
+
+
+def test_a_chain_of_one_associative_integer_operator_is_balanced(tmp_path):
+    # sixteen values xor-ed in one expression: four levels of logic, not fifteen (UG1399
+    # "Expression Balancing"); a float sum is left in its written order (three fadds, not two)
+    terms = " ^ ".join(f"in[{k}]" for k in range(16))
+    source = "void fold(const int in[16], int *out) {\n#pragma HLS ARRAY_PARTITION variable=in complete\n"
+    source += f"    *out = {terms};\n}}\n"
+    options = {"tool": "vitis_hls:2023.2", "clock_ns": 2.0, "part": "xcvu9p-flga2104-2-e"}
+    assert latency(tmp_path / "fold.cpp", source, "fold", **options) <= 2
+    float_sum = "void total(const float in[4], float *out) {\n#pragma HLS ARRAY_PARTITION variable=in complete\n"
+    float_sum += "    *out = in[0] + in[1] + in[2] + in[3];\n}\n"
+    three = latency(tmp_path / "total.cpp", float_sum, "total", **options)
+    two = latency(tmp_path / "pair.cpp", float_sum.replace(" + in[2] + in[3]", " + in[2]"), "total", **options)
+    assert three > two
+
+
+SLOW_PRODUCER = """
+#include <hls_stream.h>
+
+static void produce(hls::stream<int>& to) {
+Produce:
+    for (int n = 0; n < 64; n++) {
+#pragma HLS PIPELINE II=4
+        to.write(n * n);
+    }
+}
+
+static void drain(hls::stream<int>& from, int* out) {
+Drain:
+    for (int n = 0; n < 64; n++) {
+#pragma HLS PIPELINE II=1
+        out[n] = from.read();
+    }
+}
+
+void top(int* out) {
+#pragma HLS INTERFACE m_axi port=out latency=64
+#pragma HLS DATAFLOW
+    hls::stream<int> words;
+    produce(words);
+    drain(words, out);
+}
+"""
+
+
+def test_a_write_burst_fed_by_a_slower_process_ends_with_its_response_after_the_last_beat(tmp_path):
+    # the writer takes its last word when the producer ends (64 words at II 4), then writes it
+    # and waits the write response: the m_axi latency cannot overlap the wait for data
+    total = latency(tmp_path / "flow.cpp", SLOW_PRODUCER, "top", tool="vitis_hls:2023.2", clock_ns=4.0)
+    assert total >= 63 * 4 + 64
+
+
+TAPS = """
+void taps(int *y, int x, int h[11]) {
+    static int line[11];
+    int acc = 0;
+Taps:
+    for (int t = 10; t >= 0; t--) {
+        {pragma}
+        if (t == 0) {
+            line[0] = x;
+        } else {
+            line[t] = line[t - 1];
+            acc += line[t] * h[t];
+        }
+    }
+    *y = acc;
+}
+"""
+
+
+def test_code_that_is_not_pipelined_takes_its_shortest_branch_in_the_smallest_latency(tmp_path):
+    # csynth's min latency follows each iteration's shortest branch in a state machine
+    # (hanyax's FIR, Vivado HLS 2019.1: 11 taps of 2 or 4 states, 23 ~ 45); a pipelined
+    # iteration schedules both branches, so its latency is one number
+    kernel = tmp_path / "taps.cpp"
+    options = {"tool": "vivado_hls:2019.1", "clock_ns": 10.0, "part": "xc7z020-clg400-1"}
+    kernel.write_text(TAPS.replace("{pragma}", ""))
+    found = read_source_verdicts(kernel, "taps", **options)
+    assert found.smallest is not None
+    assert estimate_nest(found.smallest).latency_cycles < estimate_nest(found.nest).latency_cycles
+    kernel.write_text(TAPS.replace("{pragma}", "#pragma HLS PIPELINE II=1"))
+    assert read_source_verdicts(kernel, "taps", **options).smallest is None
+
+
+PACK = """
+#include <stdint.h>
+
+void pack(const uint8_t src[8], uint64_t k, uint64_t *out) {
+    uint64_t acc = 0;
+    for (uint64_t b = 0; b < 8; ++b) {
+#pragma HLS PIPELINE II=1
+        acc |= ((uint64_t)src[b] << (56 - {product}));
+    }
+    *out = acc;
+}
+"""
+
+
+def test_a_multiply_by_a_power_of_two_on_either_side_is_a_shift(tmp_path):
+    # 8 * b is b << 3 (LLVM's instcombine rewrites a multiply by a power of two as a shift before
+    # Vitis schedules): no multiplier, whichever side the constant is on; teo3300's byte packer
+    # under Vitis 2021.2: an iteration of 2 states (the read, then shift and or)
+    options = {"tool": "vitis_hls:2021.2", "clock_ns": 10.0, "part": "xc7k160t-fbv484-2"}
+    left = latency(tmp_path / "left.cpp", PACK.replace("{product}", "8 * b"), "pack", **options)
+    right = latency(tmp_path / "right.cpp", PACK.replace("{product}", "b * 8"), "pack", **options)
+    shifted = latency(tmp_path / "shift.cpp", PACK.replace("{product}", "(b << 3)"), "pack", **options)
+    variable = latency(tmp_path / "variable.cpp", PACK.replace("{product}", "k * b"), "pack", **options)
+    assert left == right == shifted
+    assert variable > left  # a multiplier's states
+
+
+HISTORY = """
+int history(int x) {
+    static int line[34];
+    line[33] = x;
+    for (int t = 0; t < 33; t++) {
+#pragma HLS {unroll}
+        line[t] = line[t + 1];
+    }
+    return line[0];
+}
+"""
+
+
+def test_a_static_array_read_and_written_only_at_known_indices_is_registers(tmp_path):
+    # LLVM's scalar replacement splits an array every access of which names one element at
+    # compile time (a fully unrolled loop's variable, a constant) into one value per element,
+    # static or not: bojanfaletic's 34-sample history under Vitis 2020.2 is 493 flip-flops and
+    # no memory port; a shift loop left rolled reaches a run-time element: a memory
+    options = {"tool": "vitis_hls:2020.2", "clock_ns": 10.0, "part": "xc7a200t-fbg676-2"}
+    registers = latency(tmp_path / "full.cpp", HISTORY.replace("{unroll}", "UNROLL"), "history", **options)
+    memory = latency(tmp_path / "rolled.cpp", HISTORY.replace("{unroll}", "PIPELINE off"), "history", **options)
+    assert registers <= 4 and memory >= 33  # 33 reads and 33 writes one after another
+
+
+ADDER = """
+void adder(char *x, char *y, char *sum) {
+{ports}
+    *sum += *x + *y;
+}
+"""
+
+
+def test_a_top_of_logic_on_scalar_ports_takes_no_state(tmp_path):
+    # UG1399 "S_AXILITE": a pointer to a scalar is a register of the adapter, not a memory (a
+    # dereference added to, ``*sum +=``, is no pointer arithmetic); two adds settle within the
+    # cycle they start in: j1hye0n's adder reports latency 0
+    kernel = tmp_path / "adder.cpp"
+    lite = "\n".join(f"#pragma HLS INTERFACE s_axilite port={port}" for port in ("x", "y", "sum", "return"))
+    assert latency(kernel, ADDER.replace("{ports}", lite), "adder", tool="vitis_hls:2024.2") == 0
+    assert latency(kernel, ADDER.replace("{ports}", ""), "adder", tool="vitis_hls:2024.2") == 0
+    # an array port indexed is a memory: its read takes a state
+    indexed = ADDER.replace("{ports}", "").replace("*x", "x[1]")
+    assert latency(kernel, indexed, "adder", tool="vitis_hls:2024.2") >= 1
+
+
+CHAIN = """
+void chain(int m[400], int ridx[400], int cidx[400], int coef[400]) {
+Outer:
+    for (int k = 0; k < 19; k++) {
+#pragma HLS pipeline
+        for (int p = 0; p < COPIES; p++) {
+            m[ridx[k * 20 + p]] += coef[p] * m[cidx[k * 20 + p]];
+        }
+    }
+}
+"""
+
+
+def test_a_pipelined_loop_waits_for_the_whole_chain_of_its_unrolled_read_modify_writes(tmp_path):
+    # UG1399 "Optimizing for Throughput": a loop-carried dependence bounds the II by the path from
+    # the read to the write it depends on; the unrolled copies' read-modify-writes of m at
+    # unknown indices run one after the other, so the next iteration's first read waits for the
+    # last copy's write (robertszafa's spmv under Vivado HLS 2019.2: 20 copies, II 120 = 20 x 6)
+    kernel = tmp_path / "chain.cpp"
+    found = {}
+    for copies in (2, 20):
+        kernel.write_text(CHAIN.replace("COPIES", str(copies)))
+        found[copies] = iis(read_source(kernel, "chain", tool="vivado_hls:2019.2", clock_ns=4.0)[0])["Outer"]
+    assert found[20] >= 8 * found[2] and found[2] >= 5
+
+
+BURST = """
+void copy(int *in, int *out) {
+#pragma HLS INTERFACE m_axi port=in bundle=a
+#pragma HLS INTERFACE m_axi port=out bundle=b
+    int local[64];
+Read:
+    for (int i = 0; i < 64; i++) local[i] = in[i];
+Write:
+    for (int i = 0; i < 64; i++) out[i] = local[i] + 1;
+}
+"""
+
+
+def test_the_m_axi_latency_the_schedule_assumes_is_the_flows_default_or_the_configured_one(tmp_path):
+    # UG1399 "Default Settings of Vivado/Vitis Flows": config_interface -m_axi_latency is 64 in
+    # the Vitis kernel flow and 0 in the Vivado IP flow (LiuHanpei's IP-flow m_axi kernel: 87
+    # cycles, not the 215 a 64-cycle read and write latency gives)
+    kernel = tmp_path / "copy.cpp"
+    ip = latency(kernel, BURST, "copy", tool="vitis_hls:2023.2", flow="vivado")
+    kernel_flow = latency(kernel, BURST, "copy", tool="vitis_hls:2023.2", flow="vitis")
+    assert kernel_flow - ip == 2 * 64  # one read latency and one write response
+    directives = tmp_path / "directives.tcl"
+    directives.write_text("config_interface -m_axi_latency 20\n")
+    configured = latency(kernel, BURST, "copy", tool="vitis_hls:2023.2", flow="vivado", directives=directives)
+    assert configured - ip == 2 * 20
