@@ -376,3 +376,25 @@ def test_an_expression_of_constants_is_folded(tmp_path):
         kernel.write_text(source.replace("NUMERATOR", numerator))
         latencies.append(estimate_nest(read_source(kernel, "fold", tool="vitis_hls:2020.2")[0]).latency_cycles)
     assert latencies[0] <= 1 < latencies[1]
+
+
+def test_a_cast_written_out_widens_no_multiply(tmp_path):
+    # (int)c[t] of a short is as narrow as c[t] promoted by C: a 16 x 16 multiply in one DSP
+    # (mmaltaf's DCT, Vivado HLS 2016.1 on a 7-series part at 10 ns: a 3-state iteration);
+    # a product of two ints takes the several-DSP multiply's extra state
+    source = (
+        "void dot(TYPE x[8], TYPE c[8], int *out) {\n    int sum = 0;\nTaps:\n"
+        "    for (int t = 0; t < 8; t++) {\n#pragma HLS PIPELINE off\n        sum += x[t] * OPERAND;\n    }\n"
+        "    *out = sum;\n}\n"
+    )
+    kernel = tmp_path / "dot.cpp"
+    options = {"clock_ns": 10.0, "part": "xc7z020clg484-1", "tool": "vivado_hls:2016.1"}
+
+    def iteration(type_name: str, operand: str) -> int:
+        kernel.write_text(source.replace("TYPE", type_name).replace("OPERAND", operand))
+        (taps,) = [node for node in read_source(kernel, "dot", **options)[0]["body"] if node.get("loop") == "Taps"]
+        return taps["body"][0]["latency"]
+
+    promoted = iteration("short", "c[t]")
+    assert iteration("short", "(int)c[t]") == iteration("short", "static_cast<int>(c[t])") == promoted == 3
+    assert iteration("int", "c[t]") == promoted + 1

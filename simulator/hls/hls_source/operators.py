@@ -188,12 +188,26 @@ def _bare(cursor):
     return cursor
 
 
+WIDENING_CASTS = {"UNEXPOSED_EXPR", "CSTYLE_CAST_EXPR", "CXX_STATIC_CAST_EXPR", "CXX_FUNCTIONAL_CAST_EXPR"}
+
+
 def _promoted_width(cursor) -> int | None:
-    """Bits of an integer operand before C's integer promotion (a char promoted to int), or
-    None when it was not promoted."""
-    children = list(cursor.get_children())
-    if cursor.kind.name != "UNEXPOSED_EXPR" or len(children) != 1:
+    """Bits of an integer operand before it was widened: by C's integer promotion (a char
+    promoted to int) or by a cast written out (``(int)basis[f][t]`` of a short). An extension
+    adds no information, and the tool's bit-width minimization multiplies at the narrower
+    width (LLVM's instcombine narrows a multiply of two sign-extended values; mmaltaf's
+    ``x[t] * (int)basis[f][t]`` of shorts reports the 3-state iteration of a 16 x 16 multiply).
+    None when it was not widened."""
+    if cursor.kind.name not in WIDENING_CASTS:
         return None
+    children = [child for child in cursor.get_children() if child.kind.name != "TYPE_REF"]
+    if len(children) != 1:
+        return None
+    outer = cursor.type.get_canonical()
+    inner = children[0].type.get_canonical()
+    if outer.kind.name in INTEGERS and inner.kind.name in INTEGERS and 0 < inner.get_size() < outer.get_size():
+        return 8 * inner.get_size()
+    return _promoted_width(children[0]) if outer.kind.name in INTEGERS else None
     outer, inner = cursor.type.get_canonical(), children[0].type.get_canonical()
     if outer.kind.name in INTEGERS and inner.kind.name in INTEGERS and 0 < inner.get_size() < outer.get_size():
         return 8 * inner.get_size()
