@@ -21,7 +21,7 @@ import time
 
 from compress.checkpoint import load_checkpoint
 from compress.data import load_fashion_mnist
-from simulator.interop.onnx_model import runtime_agreement
+from simulator.interop.onnx_agreement import runtime_agreement
 from simulator.network.export import load_network
 
 

@@ -37,11 +37,13 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "import",
         help="read a quantized ONNX model into an export folder (for cnnacc infer and the simulator)",
-        description="Read MODEL.onnx -- QLinearConv (3 x 3, stride 1, padding 1; or 1 x 1 as a fully connected "
-        "layer), QLinearMatMul, Max with the output zero point or Relu (ReLU), MaxPool 2 x 2, Flatten, Reshape; "
-        "uint8 weights and activations, one scale and zero point per tensor -- and write OUT as cnnacc export "
-        "does, every layer mapped for the matmul design given by the options below. An unsupported node or "
-        "attribute is one line naming the node; nothing is written then.",
+        description="Read MODEL.onnx -- our own export, or another quantizer's: ONNX Runtime's QOperator "
+        "(QLinearConv, QLinearMatMul, QGemm) and QDQ (Conv / Gemm / MatMul between DequantizeLinear and "
+        "QuantizeLinear) models, uint8 or int8 codes (int8 as uint8 offset by 128), weights per tensor or per "
+        "channel; 3 x 3 convolutions of stride 1 and padding 1, FC layers, ReLU, MaxPool 2 x 2, Flatten, "
+        "Reshape; the input quantized as the image's codes (scale 1/255, zero point 0) -- and write OUT as "
+        "cnnacc export does, every layer mapped for the matmul design given by the options below. An "
+        "unsupported node or attribute is one line naming the node; nothing is written then.",
     )
     parser.add_argument("model", metavar="MODEL.onnx", help="the quantized ONNX model")
     parser.add_argument("out", metavar="OUT", help="output export folder (created if needed)")

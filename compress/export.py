@@ -162,3 +162,29 @@ def import_onnx(model_path: str | os.PathLike, folder: str | os.PathLike, *, des
     golden = rng.integers(0, 256, size=(GOLDEN_IMAGES, *net.input_shape), dtype=np.uint8)
     export_network(net, folder, golden, extra={"imported_from": Path(model_path).name}, design=design)
     return load_weights(folder)
+
+
+def export_float_onnx(model, path: str | os.PathLike) -> None:
+    """The float model as ``torch.onnx.export`` writes it (opset 13, input "input" of a free
+    batch size, output "logits"): the graph another quantizer, such as ONNX Runtime's
+    ``quantize_static``, takes. Its input is the image / 255, as training feeds it. Pooling is
+    traced as ``nn.MaxPool2d`` (the training path: inference's pairwise maximum gives the same
+    values as a graph of slices); written atomically."""
+    import warnings
+
+    import torch
+
+    shape = (1, model.arch.in_channels, model.arch.image_size, model.arch.image_size)
+    buffer = io.BytesIO()
+    was_training = model.training
+    model.train()
+    try:
+        with warnings.catch_warnings():  # the TorchScript exporter's deprecation notice
+            warnings.simplefilter("ignore")
+            torch.onnx.export(model, (torch.zeros(shape),), buffer, dynamo=False, opset_version=13,  # type: ignore[arg-type]
+                              training=torch.onnx.TrainingMode.PRESERVE,
+                              input_names=["input"], output_names=["logits"],
+                              dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})  # fmt: skip
+    finally:
+        model.train(was_training)
+    atomic.write_bytes(path, buffer.getvalue())

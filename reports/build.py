@@ -31,7 +31,7 @@ from reports.quantization import quantization_section
 from reports.quantization_text import falling_rows
 from reports.submission import submission_section
 from simulator.contract.numerics import V_MAX
-from simulator.interop.onnx_model import runtime_agreement
+from simulator.interop.onnx_agreement import runtime_agreement
 
 TITLE = "cnnacc: a quantized CNN and its accelerator, before synthesis (accuracies measured, hardware estimated)"
 

@@ -22,26 +22,24 @@ from its float32 scales. Per-channel weights are QLinearConv's per-output-channe
 
 ``from_onnx(model)`` reads a quantized ONNX model of these operators -- QLinearConv (any
 k x k, stride 1, "same" padding), QLinearMatMul, Max with a constant (ReLU),
-Relu on codes, MaxPool 2 x 2, Flatten, Reshape -- into an IntegerNetwork. Anything else is
-refused with an ``OnnxError`` naming the node and what is unsupported.
+Relu on codes, MaxPool 2 x 2, Flatten, Reshape -- into an IntegerNetwork, after
+``onnx_normalize.normalize`` has rewritten the graphs other tools write in that form (ONNX
+Runtime's QDQ and QOperator models, QGemm, signed codes). Anything else is refused with an
+``OnnxError`` naming the node and what is unsupported.
 """
 
 from __future__ import annotations
 
 import json
-from typing import NoReturn
 
 import numpy as np
 
 from simulator.contract import numerics
+from simulator.interop.onnx_normalize import OnnxError, fail, normalize
 from simulator.network.network import IntegerLayer, IntegerNetwork
 
 OPSET = 13
 META_PREFIX = "cnnacc."
-
-
-class OnnxError(ValueError):
-    """An ONNX model that cannot be read: malformed, or an unsupported node or attribute."""
 
 
 def _onnx():
@@ -153,52 +151,12 @@ def to_onnx(net: IntegerNetwork, *, intermediate: bool = False):
     return model
 
 
-def _compare(theirs: np.ndarray, ours: np.ndarray) -> dict:
-    difference = np.abs(theirs.astype(np.int64) - ours.reshape(theirs.shape).astype(np.int64))
-    return {
-        "identical": float((difference == 0).mean()),
-        "within_one": float((difference <= 1).mean()),
-        "max": int(difference.max()),
-    }
-
-
-def runtime_agreement(net: IntegerNetwork, images: np.ndarray) -> dict:
-    """ONNX Runtime (CPU) on ``to_onnx(net)`` against our engine (``run_layers``) on uint8
-    ``images``: the share of identical predictions, and per layer the share of output codes
-    identical and within one code, chained (each engine feeds its own codes on) and alone
-    (ONNX Runtime runs the layer on our codes of the layer before)."""
-    import onnxruntime as ort
-
-    from simulator.network.network import run_layers
-
-    def session(network: IntegerNetwork):
-        model = to_onnx(network, intermediate=True).SerializeToString()
-        return ort.InferenceSession(model, providers=["CPUExecutionProvider"])
-
-    theirs = session(net).run(None, {"input": images})
-    ours = run_layers(net, images)
-    layers = {}
-    inputs = images
-    for layer, chained, mine in zip(net.layers, theirs[1:], ours):
-        shape = tuple(inputs.shape[1:]) + (1,) * (4 - inputs.ndim)
-        alone = IntegerNetwork(layers=(layer,), input_shape=shape, rounding=net.rounding)  # type: ignore[arg-type]
-        isolated = session(alone).run(None, {"input": inputs.reshape(len(inputs), *shape)})[0]
-        layers[layer.name] = {"chained": _compare(chained, mine), "alone": _compare(isolated, mine)}
-        inputs = mine.reshape(len(mine), *chained.shape[1:])
-    predictions = float((theirs[0].argmax(1) == ours[-1].argmax(1)).mean())
-    return {"images": len(images), "rounding": net.rounding, "predictions": predictions, "layers": layers}
-
-
 def layer_output_names(net: IntegerNetwork) -> list[str]:
     """The graph outputs of ``to_onnx(net, intermediate=True)`` after "output", per layer."""
     return [f"{layer.name}.{'pool' if layer.pool else 'relu' if layer.relu else 'acc'}" for layer in net.layers]
 
 
 # ------------------------------------------------------------------------------ import
-
-
-def _fail(node, what: str) -> NoReturn:
-    raise OnnxError(f"node {node.name or node.op_type!r} ({node.op_type}): {what}")
 
 
 def from_onnx(model) -> IntegerNetwork:
@@ -210,6 +168,7 @@ def from_onnx(model) -> IntegerNetwork:
         onnx.checker.check_model(model)
     except Exception as error:  # the checker raises its own ValidationError types
         raise OnnxError(f"the model does not pass onnx.checker: {str(error).splitlines()[0]}") from None
+    model, _ = normalize(model)
     graph = model.graph
     values = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
     for node in graph.node:
@@ -225,24 +184,24 @@ def from_onnx(model) -> IntegerNetwork:
 
     def scalar(node, name: str, kind) -> float | int:
         if name not in values:
-            _fail(node, f"{name!r} is not a constant")
+            fail(node, f"{name!r} is not a constant")
         array = values[name]
         if array.size != 1:
-            _fail(node, f"{name!r} has {array.size} values; one is supported here")
+            fail(node, f"{name!r} has {array.size} values; one is supported here")
         return kind(array.reshape(()))
 
-    def per_channel(node, scale: str, zero_point: str, channels: int) -> tuple[float | np.ndarray, int]:
-        """A weight scale of one value or one per output channel, and its zero point, one for all."""
+    def per_channel(node, scale: str, zero_point: str, matrix: np.ndarray):
+        """A weight scale of one value or one per output channel, and the weights at one zero
+        point for all channels with their bits (``common_zero_point``)."""
+        channels = matrix.shape[0]
         for name in (scale, zero_point):
             if name not in values:
-                _fail(node, f"{name!r} is not a constant")
+                fail(node, f"{name!r} is not a constant")
             if values[name].size not in (1, channels):
-                _fail(node, f"{name!r} has {values[name].size} values; expected 1 or {channels} (one per channel)")
-        points = np.unique(values[zero_point])
-        if points.size != 1:
-            _fail(node, f"per-channel weight zero points {points.tolist()}; the accelerator takes one per layer")
+                fail(node, f"{name!r} has {values[name].size} values; expected 1 or {channels} (one per channel)")
         scales = values[scale].astype(np.float64).reshape(-1)
-        return (scales if values[scale].size > 1 else float(scales[0])), int(points[0])
+        matrix, point, bits = common_zero_point(matrix, values[zero_point])
+        return (scales if values[scale].size > 1 else float(scales[0])), point, matrix, bits
 
     layers: list[dict] = []
     for node in graph.node:
@@ -250,7 +209,7 @@ def from_onnx(model) -> IntegerNetwork:
         attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
         if op in ("Constant", "Identity", "Flatten", "Reshape", "Squeeze", "Unsqueeze"):
             if op == "Flatten" and attrs.get("axis", 1) != 1:
-                _fail(node, f"axis {attrs['axis']}; only axis 1 (the batch stays) is supported")
+                fail(node, f"axis {attrs['axis']}; only axis 1 (the batch stays) is supported")
             continue
         if op in ("QLinearConv", "QLinearMatMul"):
             ins = list(node.input)
@@ -259,31 +218,31 @@ def from_onnx(model) -> IntegerNetwork:
                 bias = values.get(ins[8]) if len(ins) > 8 and ins[8] else None
                 weights = values.get(wname)
                 if weights is None:
-                    _fail(node, "the weights are not a constant")
+                    fail(node, "the weights are not a constant")
                 k = weights.shape[-1]
                 if weights.shape[-2] != k or attrs.get("group", 1) != 1:
-                    _fail(node, f"kernel {tuple(weights.shape[-2:])}, group {attrs.get('group', 1)}; "
+                    fail(node, f"kernel {tuple(weights.shape[-2:])}, group {attrs.get('group', 1)}; "
                                 "square kernels without groups are supported")  # fmt: skip
                 if any(s != 1 for s in attrs.get("strides", [1, 1])) or any(
                     d != 1 for d in attrs.get("dilations", [1, 1])
                 ):
                     strides, dilations = attrs.get("strides"), attrs.get("dilations")
-                    _fail(node, f"strides {strides}, dilations {dilations}; only 1 is supported")
+                    fail(node, f"strides {strides}, dilations {dilations}; only 1 is supported")
                 pads = attrs.get("pads", [0, 0, 0, 0])
                 kind = "conv" if k > 1 else "fc"
                 if kind == "conv" and (k != 3 or list(pads) != [1, 1, 1, 1]):
-                    _fail(node, f"kernel {k} x {k} with pads {list(pads)}; the accelerator runs 3 x 3 with padding 1")
+                    fail(node, f"kernel {k} x {k} with pads {list(pads)}; the accelerator runs 3 x 3 with padding 1")
                 matrix = weights.reshape(weights.shape[0], -1) if kind == "fc" else weights
             else:
                 x, xs, xz, wname, ws, wz, ys, yz = ins[:8]
                 weights = values.get(wname)
                 if weights is None or weights.ndim != 2:
-                    _fail(node, "the weights are not a constant matrix")
+                    fail(node, "the weights are not a constant matrix")
                 matrix, bias, kind = weights.T, None, "fc"
             if matrix.dtype != np.uint8:
-                _fail(node, f"weights of type {matrix.dtype}; uint8 (asymmetric) is supported")
+                fail(node, f"weights of type {matrix.dtype}; uint8 (asymmetric) is supported")
             out_features = matrix.shape[0]
-            weight_scale, weight_zero_point = per_channel(node, ws, wz, out_features)
+            weight_scale, weight_zero_point, matrix, weight_bits = per_channel(node, ws, wz, matrix)
             layers.append(
                 {
                     "node": node,
@@ -299,27 +258,28 @@ def from_onnx(model) -> IntegerNetwork:
                     "output_zero_point": scalar(node, yz, int),
                     "relu": False,
                     "pool": False,
+                    "weight_bits": weight_bits,
                 }
             )
             continue
         if not layers:
-            _fail(node, "comes before the first quantized layer")
+            fail(node, "comes before the first quantized layer")
         last = layers[-1]
         if op == "Max":
             other = [name for name in node.input if name in values]
             if len(other) != 1 or scalar(node, other[0], int) != last["output_zero_point"]:
-                _fail(node, "a Max that is not a clamp at the output zero point (ReLU)")
+                fail(node, "a Max that is not a clamp at the output zero point (ReLU)")
             last["relu"] = True
         elif op == "Relu":
             if last["output_zero_point"] != 0:
-                _fail(node, "Relu on codes with a non-zero zero point")
+                fail(node, "Relu on codes with a non-zero zero point")
             last["relu"] = True
         elif op == "MaxPool":
             if list(attrs.get("kernel_shape", [])) != [2, 2] or list(attrs.get("strides", [1, 1])) != [2, 2]:
-                _fail(node, f"kernel {attrs.get('kernel_shape')} strides {attrs.get('strides')}; 2 x 2 is supported")
+                fail(node, f"kernel {attrs.get('kernel_shape')} strides {attrs.get('strides')}; 2 x 2 is supported")
             last["pool"] = True
         else:
-            _fail(node, "this operator is not supported")
+            fail(node, "this operator is not supported")
     if not layers:
         raise OnnxError("the graph has no QLinearConv or QLinearMatMul node")
     integer_layers = []
@@ -330,7 +290,7 @@ def from_onnx(model) -> IntegerNetwork:
             entry["input_zero_point"] != layers[i - 1]["output_zero_point"]
             or not np.isclose(entry["input_scale"], layers[i - 1]["output_scale"], rtol=1e-6)
         ):
-            _fail(node, "its input scale and zero point differ from the previous layer's output")
+            fail(node, "its input scale and zero point differ from the previous layer's output")
         if f"{name}.M0" in meta:  # our own export: the exact numbers
             M0, n = (_number_or_array(json.loads(meta[f"{name}.{key}"]), np.int64) for key in ("M0", "n"))  # noqa: N806
             text = meta[f"{name}.scales"]  # JSON, or a tuple's repr (exports before per-channel weights)
@@ -340,19 +300,37 @@ def from_onnx(model) -> IntegerNetwork:
             M0, n = numerics.quantize_multipliers(  # noqa: N806
                 entry["input_scale"] * np.asarray(entry["weight_scale"]) / entry["output_scale"]
             )
-        weight_bits = int(meta.get(f"{name}.weight_bits", 8))
+        entry["weight_bits"] = int(meta.get(f"{name}.weight_bits", entry["weight_bits"]))
         activation_bits = int(meta.get(f"{name}.activation_bits", 8))
-        integer_layers.append(
-            IntegerLayer(**entry, weight_bits=weight_bits, activation_bits=activation_bits, M0=M0, n=n)
-        )
+        integer_layers.append(IntegerLayer(**entry, activation_bits=activation_bits, M0=M0, n=n))
     # the first input scale: the pixels at 8 bits are 1/255
     classes = tuple(c for c in meta.get("classes", "").split(",") if c)
     return IntegerNetwork(
         layers=tuple(integer_layers),
         input_shape=tuple(dims[1:]),
         classes=classes,
-        rounding=meta.get("rounding", "floor"),
+        rounding=meta.get("rounding", "floor" if meta else "nearest"),  # another tool's: ONNX rounds to nearest
     )
+
+
+def common_zero_point(matrix: np.ndarray, zero_points: np.ndarray) -> tuple[np.ndarray, int, int]:
+    """Weights with one zero point per output channel re-centred on one zero point Z for the
+    layer (the accelerator subtracts one): w - z_c = (w - z_c + Z) - Z, the same real numbers.
+    When every channel's codes still fit [0, 255], Z is the fitting value nearest the channels'
+    median zero point and the weights stay uint8 (8 bits); otherwise (ONNX Runtime's asymmetric
+    per-channel uint8 weights span 257 values or more once centred) they become uint16 codes of
+    the bits they need, which the Numba engine runs and the accelerator's 8-bit check refuses.
+    Returns (weights, Z, bits); one zero point is returned as it is, at 8 bits."""
+    points = np.asarray(zero_points, np.int64).reshape(-1)
+    if np.unique(points).size == 1:
+        return matrix, int(points[0]), 8
+    centred = matrix.reshape(matrix.shape[0], -1).astype(np.int64) - points[:, None]
+    low, high = int(-centred.min()), int(255 - centred.max())
+    if low <= high:
+        common = int(np.clip(np.median(points), low, high))
+        return (centred + common).astype(np.uint8).reshape(matrix.shape), common, 8
+    bits = int(centred.max() + low).bit_length()
+    return (centred + low).astype(np.uint16).reshape(matrix.shape), low, bits
 
 
 def _number_or_array(value, dtype):
@@ -373,4 +351,4 @@ def load_onnx(path) -> IntegerNetwork:
         raise OnnxError(f"{path}: {error}") from None
 
 
-__all__ = ["OnnxError", "from_onnx", "layer_output_names", "load_onnx", "runtime_agreement", "to_onnx"]
+__all__ = ["OnnxError", "from_onnx", "layer_output_names", "load_onnx", "to_onnx"]
