@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
         ("network.py", "ratio integer / FP32"),
         ("simulator_speed.py", "default designs at the spec's sizes"),
         ("onnx_agreement.py", "identical predictions"),
+        ("ort_agreement.py", "identical predictions"),
         ("sweep.py", "designs/s"),
     ],
 )
