@@ -36,6 +36,7 @@ import numpy as np
 
 from simulator.contract import numerics
 from simulator.interop.onnx_normalize import OnnxError, fail, normalize
+from simulator.interop.qonnx_quant import is_qonnx, quant_to_qdq
 from simulator.network.network import IntegerLayer, IntegerNetwork
 
 OPSET = 13
@@ -168,7 +169,10 @@ def from_onnx(model) -> IntegerNetwork:
         onnx.checker.check_model(model)
     except Exception as error:  # the checker raises its own ValidationError types
         raise OnnxError(f"the model does not pass onnx.checker: {str(error).splitlines()[0]}") from None
-    model, _ = normalize(model)
+    bits, rounding = {}, None
+    if is_qonnx(model):  # QONNX's quantizers (Brevitas): as QuantizeLinear / DequantizeLinear first
+        model, bits, rounding = quant_to_qdq(model)
+    model, _ = normalize(model, bits, rounding)
     graph = model.graph
     values = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
     for node in graph.node:
@@ -309,7 +313,7 @@ def from_onnx(model) -> IntegerNetwork:
         layers=tuple(integer_layers),
         input_shape=tuple(dims[1:]),
         classes=classes,
-        rounding=meta.get("rounding", "floor" if meta else "nearest"),  # another tool's: ONNX rounds to nearest
+        rounding=meta.get("rounding", "nearest"),  # another tool's: ONNX rounds to nearest
     )
 
 

@@ -69,6 +69,9 @@ class _Rewriter:
         self.pending: dict[str, list] = {}  # a float tensor -> the chain of float nodes computing it
         self.shape_only = _shape_only(graph, self.values)
         self.layer_outputs: list[str] = []  # per layer, the source tensor of its last codes
+        self.bits: dict[str, int] = {}  # codes narrower than 8 bits (QONNX), by tensor
+        self.meta: dict[str, str] = {}  # cnnacc.* metadata of the normalized model
+        self.input_codes = False  # whether a QuantizeLinear of the float input was dropped
 
     # -------------------------------------------------------------------- constants
 
@@ -127,10 +130,19 @@ class _Rewriter:
         return data in self.dequantized or data in self.pending or data == self.input
 
     def _defer(self, node) -> None:
-        """A float node waits for the QuantizeLinear that says what its output codes are."""
+        """An operation on dequantized codes is done on the codes at once (its result has their
+        scale); a float layer, or an operation after one, waits for the QuantizeLinear that
+        says what its output codes are."""
         data = node.input[0]
         if data == self.input:
             fail(node, "reads the float input; quantize it first (QuantizeLinear at scale 1/255, zero point 0)")
+        if node.op_type in CODE_OPS and data in self.dequantized:
+            codes, scale, zero = self.dequantized[data]
+            out = f"{node.output[0]}_codes"
+            self._on_codes(node, codes, self.uint8(node, zero), out)
+            self._follow(codes, out)
+            self.dequantized[node.output[0]] = (out, scale, zero)
+            return
         chain = self.pending.pop(data, []) if data in self.pending else []
         if chain and node.op_type in FLOAT_LAYERS:
             fail(node, f"follows {chain[-1].op_type} without a QuantizeLinear between them")
@@ -160,26 +172,24 @@ class _Rewriter:
                 fail(node, f"input scale {real:.6g}, zero point {zero_point}; the accelerator takes the image's "
                            f"codes, scale 1/255 ({INPUT_SCALE:.6g}) and zero point 0")  # fmt: skip
             self.alias[node.output[0]] = self.input
+            self.input_codes = True
+            return
+        if source in self.dequantized:  # codes quantized again: the same codes, or a requantization
+            codes, in_scale, in_zero = self.dequantized[source]
+            if not self.same_quantization(node, (in_scale, in_zero), (scale, zero)):
+                fail(node, "requantizes an operation's result; an operation on codes keeps their scale")
+            self.alias[node.output[0]] = self.alias.get(codes, codes)
+            self._follow(codes, node.output[0])
             return
         if source not in self.pending:
             fail(node, "quantizes a value that is neither the input nor the output of a supported layer")
         chain = self.pending.pop(source)
         head, codes_zero = chain[0], self.uint8(node, zero)
-        if head.op_type in FLOAT_LAYERS:
-            codes = node.output[0] if len(chain) == 1 else f"{head.output[0]}_codes"
-            self._layer(head, scale, codes_zero, codes)
-            tail = chain[1:]
-        else:  # operations on the codes of a DequantizeLinear, quantized again as they were
-            codes, in_scale, in_zero = self.dequantized[head.input[0]]
-            if not self.same_quantization(node, (in_scale, in_zero), (scale, zero)):
-                fail(head, "requantizes between its input and output; an operation on codes keeps their scale")
-            tail = chain
-        if head.op_type in FLOAT_LAYERS:
-            self.layer_outputs.append(node.output[0])
-        else:
-            self._follow(codes, node.output[0])
-        for index, link in enumerate(tail):
-            out = node.output[0] if index == len(tail) - 1 else f"{link.output[0]}_codes"
+        codes = node.output[0] if len(chain) == 1 else f"{head.output[0]}_codes"
+        self._layer(head, scale, codes_zero, codes, bits=self.bits.get(node.output[0], 8))
+        self.layer_outputs.append(node.output[0])
+        for index, link in enumerate(chain[1:]):
+            out = node.output[0] if index == len(chain) - 2 else f"{link.output[0]}_codes"
             self._on_codes(link, codes, codes_zero, out)
             codes = out
 
@@ -195,8 +205,9 @@ class _Rewriter:
         attributes = {a.name: _attribute(a) for a in node.attribute}
         self.emit(node.op_type, [codes, *node.input[1:]], [out], node.name, **attributes)
 
-    def _layer(self, node, out_scale: str, out_zero: str, out: str) -> None:
-        """A float Conv / Gemm / MatMul between DequantizeLinear and QuantizeLinear as QLinearConv."""
+    def _layer(self, node, out_scale: str, out_zero: str, out: str, bits: int = 8) -> None:
+        """A float Conv / Gemm / MatMul between DequantizeLinear and QuantizeLinear as QLinearConv;
+        ``bits``: of its output codes (a QONNX Quant's bit width; ONNX's codes are 8 bits)."""
         data = node.input[0]
         if data not in self.dequantized:
             fail(node, "its input is not dequantized codes")
@@ -226,13 +237,17 @@ class _Rewriter:
             if np.any(self.constant(node, bias_zero) != 0) or not np.allclose(got, expected, rtol=1e-5):
                 fail(node, "its bias is not int32 at scale S_in * S_w with zero point 0")
             bias = [bias_codes]
+        name = node.name or out
         self.emit(
             "QLinearConv",
             [codes, in_scale, self.uint8(node, in_zero), w_codes, w_scale, w_zero, out_scale, out_zero, *bias],
             [out],
-            node.name or out,
+            name,
             **attributes,
         )
+        weight_bits = self.bits.get(node.input[1], 8)
+        if (bits, weight_bits) != (8, 8):
+            self.meta |= {f"{name}.activation_bits": str(bits), f"{name}.weight_bits": str(weight_bits)}
 
     def _dequantized_constant(self, node, name: str, what: str, signed: bool = False) -> tuple[str, str, str]:
         """(codes, scale, zero point) of a constant that went through DequantizeLinear."""
@@ -327,19 +342,24 @@ def _shape_only(graph, values: dict) -> set[str]:
     return shape_only
 
 
-def normalize(model):
+def normalize(model, bits: dict[str, int] | None = None, rounding: str | None = None):
     """``model`` in the form ``from_onnx`` reads (module docstring), and per layer the source
-    tensor holding its last output codes (to compare a producer's runtime layer by layer)."""
+    tensor holding its last output codes (to compare a producer's runtime layer by layer).
+    ``bits``: the bit widths of codes tensors other than 8 bits and ``rounding``: the network's
+    requantization rounding, where the graph said them in its own way (``qonnx_quant``); they
+    go into the normalized model's metadata (``cnnacc.<layer>.activation_bits``, ...)."""
     from onnx import TensorProto, helper, numpy_helper
 
     rewriter = _Rewriter(model)
+    rewriter.bits = dict(bits or {})
     rewriter.run(model)
     for name, chain in rewriter.pending.items():
-        fail(chain[-1], f"its output {name!r} is never quantized (no QuantizeLinear follows)")
+        fail(chain[-1], f"its output {name!r} is never quantized (no QuantizeLinear follows): the accelerator's "
+                        "layers give codes")  # fmt: skip
     graph = model.graph
     initializers = [*graph.initializer, *(numpy_helper.from_array(a, name) for name, a in rewriter.added.items())]
     inputs, outputs = list(graph.input), list(graph.output)
-    if rewriter.alias:  # the input QuantizeLinear is gone: the graph takes the image codes
+    if rewriter.input_codes:  # the input QuantizeLinear is gone: the graph takes the image codes
         inputs = [_as_uint8_value(value) if value.name == rewriter.input else value for value in inputs]
     produced = {name for node in rewriter.nodes for name in node.output}
     if rewriter.nodes and not all(value.name in produced for value in outputs):  # a trailing DequantizeLinear
@@ -348,8 +368,9 @@ def normalize(model):
     new_graph = helper.make_graph(rewriter.nodes, graph.name or "normalized", inputs, outputs, initializers)
     normalized = helper.make_model(new_graph, opset_imports=list(model.opset_import))
     normalized.ir_version = model.ir_version
-    del normalized.metadata_props[:]
-    normalized.metadata_props.extend(model.metadata_props)
+    meta = rewriter.meta | ({"rounding": rounding} if rounding else {})
+    helper.set_model_props(normalized, {p.key: p.value for p in model.metadata_props} | {
+        f"cnnacc.{key}": value for key, value in meta.items()})  # fmt: skip
     return normalized, rewriter.layer_outputs
 
 

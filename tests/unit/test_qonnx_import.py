@@ -1,0 +1,134 @@
+"""Importing Brevitas's QONNX export (simulator/interop/qonnx_quant.py): a small network trained
+quantization-aware here on synthetic data, 4-bit weights, against qonnx's own executor."""
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from cnnacc.main import main
+from simulator.interop.onnx_model import load_onnx
+from simulator.network.network import run_layers
+
+brevitas_nn = pytest.importorskip("brevitas.nn", reason="brevitas is a test dependency (pyproject.toml)")
+pytest.importorskip("qonnx", reason="qonnx is a test dependency (pyproject.toml)")
+
+from brevitas.export import export_qonnx  # noqa: E402
+from brevitas.inject.enum import FloatToIntImplType  # noqa: E402
+from brevitas.quant import Int8ActPerTensorFloat, Int32Bias, Uint8ActPerTensorFloat  # noqa: E402
+from qonnx.core.modelwrapper import ModelWrapper  # noqa: E402
+from qonnx.core.onnx_exec import execute_onnx  # noqa: E402
+from qonnx.util.cleanup import cleanup_model  # noqa: E402
+
+SIZE = 8
+
+
+class Pixels(Uint8ActPerTensorFloat):
+    """The image's codes: x / 255 at the constant scale 1/255, zero point 0 (our input)."""
+
+    scaling_impl_type = "const"
+    scaling_const = 1.0
+    max_val = 1.0
+
+
+def network(weight_bits: int, activation_bits: int, floor: bool) -> torch.nn.Module:
+    """conv 3x3 (4 channels) + ReLU + 2x2 max pool, then an FC layer of 10 with a signed 8-bit
+    output; every activation rounds by FLOOR (the contract's floor) or ROUND."""
+    rounding = {"float_to_int_impl_type": FloatToIntImplType.FLOOR} if floor else {}
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.pixels = brevitas_nn.QuantIdentity(act_quant=Pixels, return_quant_tensor=True)
+            self.conv = brevitas_nn.QuantConv2d(1, 4, 3, padding=1, weight_bit_width=weight_bits, bias_quant=Int32Bias,
+                                                return_quant_tensor=True)  # fmt: skip
+            self.relu = brevitas_nn.QuantReLU(bit_width=activation_bits, return_quant_tensor=True, **rounding)
+            self.pool = torch.nn.MaxPool2d(2)
+            self.fc = brevitas_nn.QuantLinear(4 * (SIZE // 2) ** 2, 10, bias=True, weight_bit_width=weight_bits,
+                                              bias_quant=Int32Bias, output_quant=Int8ActPerTensorFloat,
+                                              **{f"output_{k}": v for k, v in rounding.items()})  # fmt: skip
+
+        def forward(self, x):
+            return self.fc(self.pool(self.relu(self.conv(self.pixels(x)))).flatten(1))
+
+    return Net()
+
+
+def images(count: int, seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).integers(0, 256, (count, 1, SIZE, SIZE), dtype=np.uint8)
+
+
+def trained_export(path, weight_bits: int, activation_bits: int, floor: bool):
+    """Brevitas quantization-aware training (30 Adam steps; the class is a band's brightness),
+    exported as QONNX."""
+    torch.manual_seed(0)
+    model = network(weight_bits, activation_bits, floor)
+    x = torch.from_numpy(images(256, 0)).float() / 255
+    labels = (x[:, 0, :4].mean((1, 2)) * 10).long().clamp(0, 9)
+    optimizer = torch.optim.Adam(model.parameters(), 1e-2)
+    for _ in range(30):
+        optimizer.zero_grad()
+        torch.nn.functional.cross_entropy(model(x), labels).backward()
+        optimizer.step()
+    model.eval()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        export_qonnx(model, torch.zeros(1, 1, SIZE, SIZE), export_path=str(path), dynamo=False)
+    return path
+
+
+def qonnx_codes(path, batch: np.ndarray, net) -> list[np.ndarray]:
+    """qonnx's executor on each image (x / 255): the pooled codes of the first layer and the
+    output codes of the last, from its dequantized values (value / scale + zero point)."""
+    model = cleanup_model(ModelWrapper(str(path)))
+    first, last = net.layers[0], net.layers[-1]
+    pooled, output = [], []
+    for image in batch:
+        context = execute_onnx(model, {model.graph.input[0].name: image[None].astype(np.float32) / 255}, True)
+        pooled.append(context["MaxPool_0_out0"])
+        output.append(context[model.graph.output[0].name])
+    return [
+        np.rint(np.concatenate(values) / layer.output_scale).astype(np.int64) + layer.output_zero_point
+        for values, layer in ((pooled, first), (output, last))
+    ]
+
+
+def test_a_brevitas_w4a4_model_runs_bit_exactly_against_qonnxs_executor(tmp_path):
+    """Floor-rounding activations: our integer engine (M0 and n, floor) and qonnx's float
+    Quant nodes give the same codes on every layer. Fails on 4-bit codes offset wrong, a lost
+    bias, a wrong clamp (activation_bits), a per-channel scale read per tensor."""
+    path = trained_export(tmp_path / "w4a4.onnx", 4, 4, floor=True)
+    net = load_onnx(path)
+    assert net.rounding == "floor" and [layer.kind for layer in net.layers] == ["conv", "fc"]
+    assert [(layer.weight_bits, layer.activation_bits) for layer in net.layers] == [(4, 4), (4, 8)]
+    assert net.layers[0].weight_q.max() <= 15 and net.layers[0].weight_zero_point == 8
+    batch = images(64, 1)
+    ours = run_layers(net, batch)
+    theirs = qonnx_codes(path, batch, net)
+    for mine, their in zip(ours, theirs):
+        np.testing.assert_array_equal(mine.reshape(their.shape), their)
+
+
+def test_round_to_nearest_activations_stay_within_one_code(tmp_path):
+    """Brevitas's ROUND is one rounding of the exact value, half to even; the contract's
+    nearest rounds twice (gemmlowp's doubling high multiply, then a rounding shift), which
+    parts from it by one where the value lies just below a half."""
+    path = trained_export(tmp_path / "round.onnx", 4, 4, floor=False)
+    net = load_onnx(path)
+    assert net.rounding == "nearest"
+    batch = images(64, 1)
+    for mine, their in zip(run_layers(net, batch), qonnx_codes(path, batch, net)):
+        difference = np.abs(mine.reshape(their.shape).astype(np.int64) - their)
+        assert difference.max() <= 1 and (difference == 0).mean() >= 0.9
+
+
+def test_cnnacc_import_writes_a_w4a8_model_and_refuses_4_bit_activations_in_one_line(tmp_path, capsys):
+    w4a8 = trained_export(tmp_path / "w4a8.onnx", 4, 8, floor=True)
+    assert main(["import", str(w4a8), str(tmp_path / "w4a8")]) == 0
+    capsys.readouterr()
+    w4a4 = trained_export(tmp_path / "w4a4.onnx", 4, 4, floor=True)
+    out = tmp_path / "never"
+    assert main(["import", str(w4a4), str(out)]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "activation_bits=4" in error and not out.exists()
