@@ -132,3 +132,103 @@ def test_cnnacc_import_writes_a_w4a8_model_and_refuses_4_bit_activations_in_one_
     assert main(["import", str(w4a4), str(out)]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "activation_bits=4" in error and not out.exists()
+
+
+def hand_graph(weight_node: str = "BipolarQuant", activation_bits: float = 4.0, trunc: bool = False):
+    """A QONNX graph written by hand: the image's codes, a 3x3 convolution of BipolarQuant (or
+    Quant) weights, ReLU, an unsigned Quant of ``activation_bits`` rounding by FLOOR."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(5)
+    constants = {
+        "w": rng.normal(size=(3, 1, 3, 3)).astype(np.float32),
+        # per channel; scales of no simple ratio: where the exact value is a whole number, float
+        # (qonnx) may fall either side of it and floor one code lower than the integer engine
+        "w_scale": np.array([[[[0.371]]], [[[0.293]]], [[[0.617]]]], np.float32),
+        "pixel_scale": np.array(1 / 255, np.float32), "zero": np.array(0, np.float32),
+        "eight": np.array(8, np.float32), "four": np.array(4, np.float32),
+        "act_scale": np.array(0.0473, np.float32), "act_bits": np.array(activation_bits, np.float32),
+    }  # fmt: skip
+    domain = "qonnx.custom_op.general"
+    weights = (
+        helper.make_node("BipolarQuant", ["w", "w_scale"], ["wq"], domain=domain)
+        if weight_node == "BipolarQuant"
+        else helper.make_node(
+            "Quant", ["w", "w_scale", "zero", "four"], ["wq"], domain=domain, signed=1, narrow=1, rounding_mode="ROUND"
+        )  # fmt: skip
+    )
+    nodes = [
+        helper.make_node(
+            "Quant",
+            ["x", "pixel_scale", "zero", "eight"],
+            ["xq"],
+            domain=domain,
+            signed=0,
+            narrow=0,
+            rounding_mode="ROUND",
+        ),  # fmt: skip
+        weights,
+        helper.make_node("Conv", ["xq", "wq"], ["y"], pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
+        helper.make_node("Relu", ["y"], ["r"]),
+        helper.make_node(
+            "Quant",
+            ["r", "act_scale", "zero", "act_bits"],
+            ["out"],
+            domain=domain,
+            signed=0,
+            narrow=0,
+            rounding_mode="FLOOR",
+        ),  # fmt: skip
+    ]
+    if trunc:
+        nodes.append(helper.make_node("Trunc", ["out", "act_scale", "zero", "four", "four"], ["t"], domain=domain))
+    graph = helper.make_graph(
+        nodes,
+        "hand",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, SIZE, SIZE])],
+        [helper.make_tensor_value_info("t" if trunc else "out", TensorProto.FLOAT, [1, 3, SIZE, SIZE])],
+        [numpy_helper.from_array(value, name) for name, value in constants.items()],
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13), helper.make_opsetid(domain, 1)])
+
+
+def test_bipolar_weights_are_two_level_codes_and_run_bit_exactly(tmp_path):
+    import onnx
+
+    path = tmp_path / "bipolar.onnx"
+    onnx.save(hand_graph(), str(path))
+    net = load_onnx(path)
+    (layer,) = net.layers
+    assert layer.weight_zero_point == 1 and set(np.unique(layer.weight_q)) <= {0, 2}
+    assert layer.weight_bits == 2 and layer.activation_bits == 4 and net.rounding == "floor"
+    batch = images(16, 2)
+    model = cleanup_model(ModelWrapper(str(path)))
+    theirs = np.concatenate(
+        [
+            execute_onnx(model, {model.graph.input[0].name: image[None].astype(np.float32) / 255})[
+                model.graph.output[0].name
+            ]
+            for image in batch
+        ]
+    )
+    np.testing.assert_array_equal(run_layers(net, batch)[0], np.rint(theirs / np.float32(0.0473)).astype(np.int64))
+
+
+@pytest.mark.parametrize(
+    "options, fragment",
+    [
+        ({"trunc": True}, "(Trunc): Trunc (an average pool's truncation) is not supported"),
+        ({"activation_bits": 12.0}, "an activation of 12 bits; the accelerator's activations take 8 bits or fewer"),
+        ({"activation_bits": 2.5}, "bit width 2.5; whole bit widths of 1 to 8"),
+    ],
+)
+def test_what_qonnx_cannot_map_is_one_line_naming_the_node(tmp_path, options, fragment):
+    import onnx
+
+    from simulator.interop.onnx_model import OnnxError
+
+    path = tmp_path / "bad.onnx"
+    onnx.save(hand_graph(**options), str(path))
+    with pytest.raises(OnnxError) as error:
+        load_onnx(path)
+    assert fragment in str(error.value) and "\n" not in str(error.value)
