@@ -68,6 +68,7 @@ def pruning_results(data_dir=None, *, train_split=None, test_split=None, models_
             card = evaluation.pop("card")
             models[record["name"]] = (
                 evaluation
+                | {"name": record["name"]}  # the model's name, not the folder it was read from
                 | {
                     k: card[k]
                     for k in (
