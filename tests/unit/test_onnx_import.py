@@ -15,6 +15,7 @@ from compress.model import Architecture, MyConvNet
 from simulator.interop.onnx_agreement import producer_agreement
 from simulator.interop.onnx_model import OnnxError, load_onnx
 from simulator.interop.onnx_normalize import normalize
+from simulator.network.network import run_layers
 
 VARIANTS = [
     (fmt, weights, per_channel)
@@ -110,3 +111,37 @@ def test_what_cannot_map_is_one_line_naming_the_node(float_model, tmp_path, caps
     assert main(["import", str(path), str(out)]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "(QLinearConv): strides [2, 2]" in error and not out.exists()
+
+
+def test_a_reshape_whose_shape_is_computed_from_the_tensor_reads_as_the_flatten(float_model):
+    """torch's exporters often write a flatten as Shape -> Gather -> Unsqueeze -> Concat ->
+    Reshape: the shape-only nodes are dropped, and the import is the one of the Flatten."""
+    from onnx import numpy_helper
+
+    path = quantized(float_model, "QDQ", "QUInt8", False)
+    source = onnx.load(str(path))
+    flatten = next(node for node in source.graph.node if node.op_type == "Flatten")
+    data, out = flatten.input[0], flatten.output[0]
+    chain = [
+        helper.make_node("Shape", [data], ["shape_of"]),
+        helper.make_node("Gather", ["shape_of", "zero_index"], ["batch"], axis=0),
+        helper.make_node("Unsqueeze", ["batch", "zero_axes"], ["batch_1d"]),
+        helper.make_node("Concat", ["batch_1d", "minus_one"], ["target"], axis=0),
+        helper.make_node("Reshape", [data, "target"], [out], name="computed_flatten"),
+    ]
+    source.graph.initializer.extend(
+        numpy_helper.from_array(np.array(value, np.int64), name)
+        for name, value in (("zero_index", 0), ("zero_axes", [0]), ("minus_one", [-1]))
+    )
+    index = list(source.graph.node).index(flatten)
+    source.graph.node.remove(flatten)
+    for offset, node in enumerate(chain):
+        source.graph.node.insert(index + offset, node)
+    model, _ = normalize(source)
+    assert not {"Shape", "Gather", "Unsqueeze", "Concat"} & {node.op_type for node in model.graph.node}
+    reshaped = float_model.parent / "computed_flatten.onnx"
+    onnx.save(source, str(reshaped))
+    batch = images(50, 4)
+    ours = run_layers(load_onnx(reshaped), batch)[-1]
+    np.testing.assert_array_equal(ours, run_layers(load_onnx(path), batch)[-1])
+    assert producer_agreement(reshaped, batch)["predictions"] >= 0.98
