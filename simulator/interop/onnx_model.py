@@ -306,6 +306,8 @@ def from_onnx(model) -> IntegerNetwork:
             )
         entry["weight_bits"] = int(meta.get(f"{name}.weight_bits", entry["weight_bits"]))
         activation_bits = int(meta.get(f"{name}.activation_bits", 8))
+        if not name.isidentifier():  # another tool's node name ("/0/Conv"): a C name, as ours are
+            entry["name"] = f"{entry['kind']}{sum(layer.kind == entry['kind'] for layer in integer_layers) + 1}"
         integer_layers.append(IntegerLayer(**entry, activation_bits=activation_bits, M0=M0, n=n))
     # the first input scale: the pixels at 8 bits are 1/255
     classes = tuple(c for c in meta.get("classes", "").split(",") if c)

@@ -65,6 +65,7 @@ def test_onnx_runtimes_quantized_models_import_and_agree_with_it(float_model, fm
     net = load_onnx(path)
     assert [layer.kind for layer in net.layers] == ["conv", "conv", "fc", "fc"]
     assert [layer.pool for layer in net.layers] == [True, True, False, False]
+    assert [layer.name for layer in net.layers] == ["conv1", "conv2", "fc1", "fc2"]  # C names for network.h
     assert net.rounding == "nearest" and net.layers[0].input_scale == pytest.approx(1 / 255)
     result = producer_agreement(path, images(200, 2))
     assert result["predictions"] >= 0.98
