@@ -286,7 +286,7 @@ def from_onnx(model) -> IntegerNetwork:
             fail(node, "this operator is not supported")
     if not layers:
         raise OnnxError("the graph has no QLinearConv or QLinearMatMul node")
-    integer_layers = []
+    integer_layers: list[IntegerLayer] = []
     for i, entry in enumerate(layers):
         node = entry.pop("node")
         name = entry["name"]
