@@ -17,7 +17,11 @@ QONNX ``Quant(x, scale, zeropt, bitwidth)`` (attributes ``signed``, ``narrow``,
   the image's own codes, rounds nothing);
 - ``BipolarQuant(x, scale)`` of a constant (+scale or -scale) is 2-bit codes {0, 2} at zero
   point 1; ``Trunc`` (an average pool's truncation) and bit widths above 8 on activations are
-  refused in one line.
+  refused in one line;
+- Brevitas's QCDQ export (``QuantizeLinear -> Clip -> DequantizeLinear``, and ``Clip`` of
+  constant int8 weights before their ``DequantizeLinear``): the Clip's range is the codes' bit
+  width, signed codes offset by 2^(b-1) likewise; its activations round as QuantizeLinear does,
+  to nearest.
 """
 
 from __future__ import annotations
@@ -31,8 +35,16 @@ ACTIVATION_ROUNDINGS = {"ROUND": "nearest", "FLOOR": "floor"}
 
 
 def is_qonnx(model) -> bool:
-    """Whether the graph has a QONNX quantizer node."""
-    return any(node.op_type in ("Quant", "BipolarQuant", "Trunc") for node in model.graph.node)
+    """Whether the graph has a QONNX quantizer node, or QCDQ's Clip of codes."""
+    return any(node.op_type in ("Quant", "BipolarQuant", "Trunc", "Clip") for node in model.graph.node)
+
+
+def _clip_bits(low: int, high: int) -> tuple[int, int]:
+    """(bits, offset into [0, 2^bits - 1]) of codes clipped to [low, high]."""
+    if low >= 0:
+        return max(1, int(high).bit_length()), 0
+    bits = max(int(high).bit_length(), int(-low - 1).bit_length()) + 1
+    return bits, 2 ** (bits - 1)
 
 
 def _bounds(bits: int, signed: bool, narrow: bool) -> tuple[int, int]:
@@ -42,8 +54,9 @@ def _bounds(bits: int, signed: bool, narrow: bool) -> tuple[int, int]:
 
 
 def quant_to_qdq(model):
-    """(the model with QONNX quantizers as QuantizeLinear / DequantizeLinear, the bit width of
-    each codes tensor narrower than 8 bits or wider (a bias), the network's rounding)."""
+    """(the model with QONNX quantizers and QCDQ clips as QuantizeLinear / DequantizeLinear, the
+    bit width of each codes tensor narrower than 8 bits or wider (a bias), the network's
+    rounding or None)."""
     from onnx import helper, numpy_helper
 
     graph = model.graph
@@ -58,7 +71,38 @@ def quant_to_qdq(model):
             fail(node, f"{name!r} is not a constant")
         return values[name]
 
+    producers = {name: node for node in graph.node for name in node.output}
+    clipped: dict[str, tuple[str, int, int]] = {}  # a Clip's output -> (its codes, bits, offset)
+    for node in graph.node:  # QCDQ (Brevitas's export_onnx_qcdq): QuantizeLinear -> Clip -> DequantizeLinear
+        source = producers.get(node.input[0]) if node.op_type == "Clip" and node.input else None
+        if node.op_type == "Clip" and (node.input[0] in values or source is not None and
+                                       source.op_type == "QuantizeLinear"):  # fmt: skip
+            low, high = (int(np.asarray(constant(node, name)).reshape(-1)[0]) for name in node.input[1:3])
+            clipped[node.output[0]] = (node.input[0], *_clip_bits(low, high))
+            if node.input[0] in values:
+                values[node.output[0]] = np.clip(values[node.input[0]], low, high)
+    quantized = {codes: (bits, offset) for codes, bits, offset in clipped.values()}
     for node in graph.node:
+        if node.output and node.output[0] in clipped:
+            continue  # its bit width rides on the codes
+        if node.op_type in ("QuantizeLinear", "DequantizeLinear") and len(node.input) == 3:
+            codes = node.output[0] if node.op_type == "QuantizeLinear" else node.input[0]
+            source = clipped.get(codes, (codes,))[0] if node.op_type == "DequantizeLinear" else codes
+            bits_offset = clipped[codes][1:] if codes in clipped else quantized.get(source)
+            if bits_offset is not None:
+                width, offset = bits_offset
+                zero = constant(node, node.input[2]).astype(np.int64) + offset
+                inputs = [node.input[0], node.input[1], f"{node.output[0]}.zero"]
+                if node.op_type == "DequantizeLinear":
+                    inputs[0] = source
+                    if source in values:  # constant codes, clipped: stored offset, as uint8
+                        inputs[0] = f"{node.output[0]}.codes"
+                        added[inputs[0]] = (values[codes].astype(np.int64) + offset).astype(np.uint8)
+                    bits[node.output[0] if source in values else source] = width
+                added[inputs[2]] = zero.astype(np.uint8)
+                attributes = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+                nodes.append(helper.make_node(node.op_type, inputs, list(node.output), name=node.name, **attributes))
+                continue
         if node.op_type == "Trunc":
             fail(node, "Trunc (an average pool's truncation) is not supported: the accelerator pools by maximum")
         if node.op_type not in ("Quant", "BipolarQuant"):

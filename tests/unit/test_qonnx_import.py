@@ -232,3 +232,29 @@ def test_what_qonnx_cannot_map_is_one_line_naming_the_node(tmp_path, options, fr
     with pytest.raises(OnnxError) as error:
         load_onnx(path)
     assert fragment in str(error.value) and "\n" not in str(error.value)
+
+
+def test_brevitas_qcdq_export_reads_its_clips_as_bit_widths_within_one_code_of_onnx_runtime(tmp_path):
+    """QCDQ: QuantizeLinear -> Clip -> DequantizeLinear; the Clip's range is the codes' bit
+    width (a signed 4-bit weight clipped to [-7, 7] is a 4-bit code at zero point 8). ONNX
+    Runtime rounds half to even through float, the contract's nearest twice: within one code."""
+    import onnxruntime as ort
+    from brevitas.export import export_onnx_qcdq
+
+    torch.manual_seed(0)
+    path = tmp_path / "qcdq.onnx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        export_onnx_qcdq(network(4, 4, floor=False).eval(), torch.zeros(1, 1, SIZE, SIZE), export_path=str(path),
+                         dynamo=False)  # fmt: skip
+    net = load_onnx(path)
+    assert [(layer.weight_bits, layer.activation_bits, layer.weight_zero_point) for layer in net.layers] == [
+        (4, 4, 8), (4, 8, 8)
+    ]  # fmt: skip
+    batch = images(32, 1)
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    name = session.get_inputs()[0].name
+    theirs = np.concatenate([session.run(None, {name: image[None].astype(np.float32) / 255})[0] for image in batch])
+    last = net.layers[-1]
+    codes = np.rint(theirs / last.output_scale).astype(np.int64) + last.output_zero_point
+    assert np.abs(codes - run_layers(net, batch)[-1]).max() <= 1
