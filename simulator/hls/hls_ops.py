@@ -117,8 +117,9 @@ class Target:
 
     @classmethod
     def for_part(cls, part: str | None, clock_ns: float | None, uncertainty: float = CLOCK_UNCERTAINTY) -> Target:
-        """The target of an AMD part name (xc7*: 7 series, else UltraScale / UltraScale+)."""
-        family = "7series" if part and part.lower().startswith("xc7") else "ultrascale"
+        """The target of an AMD part name (xc7*, and the automotive xa7* and defense xq7* grades
+        of the same dies: 7 series; else UltraScale / UltraScale+)."""
+        family = "7series" if part and part.lower()[:3] in ("xc7", "xa7", "xq7") else "ultrascale"
         return cls(DEFAULT_CLOCK_NS if clock_ns is None else float(clock_ns), family, uncertainty)
 
     @property

@@ -182,6 +182,33 @@ def test_a_multiply_by_a_power_of_two_on_either_side_is_a_shift(tmp_path):
     assert variable > left  # a multiplier's states
 
 
+SCALE = """
+void scale(int src[64], int dst[64]) {
+Scale:
+    for (int n = 0; n < 64; n++) {
+#pragma HLS PIPELINE off
+        dst[n] = src[n] * {constant};
+    }
+}
+"""
+
+
+def test_a_multiply_by_a_constant_of_two_signed_digits_is_one_add_and_of_more_a_multiplier(tmp_path):
+    # x * 33 = (x << 5) + x and x * 7 = (x << 3) - x: one adder; x * 22 = (x << 5) - (x << 3) - (x << 1)
+    # is bound to a multiplier of the constant's width: danila's scale loops (Vitis HLS 2021.2 on
+    # an automotive Artix-7, xa7a12t, whose fabric is 7 series) take 2 states for * 33 and 3 for * 22
+    options = {"tool": "vitis_hls:2021.2", "clock_ns": 10.0, "part": "xa7a12t-csg325-1Q"}
+
+    def iteration(constant: str) -> int:
+        path = tmp_path / "scale.cpp"
+        path.write_text(SCALE.replace("{constant}", constant))
+        (loop,) = [node for node in read_source(path, "scale", **options)[0]["body"] if node.get("loop") == "Scale"]
+        return loop["body"][0]["latency"]
+
+    assert iteration("32") == iteration("33") == iteration("7") == 2  # read, then shift-add and write
+    assert iteration("22") > iteration("33")  # a multiplier's states
+
+
 HISTORY = """
 int history(int x) {
     static int line[34];

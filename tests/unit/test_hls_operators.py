@@ -398,3 +398,12 @@ def test_a_cast_written_out_widens_no_multiply(tmp_path):
     promoted = iteration("short", "c[t]")
     assert iteration("short", "(int)c[t]") == iteration("short", "static_cast<int>(c[t])") == promoted == 3
     assert iteration("int", "c[t]") == promoted + 1
+
+
+def test_automotive_and_defense_grades_of_7_series_parts_are_7_series():
+    from simulator.hls.hls_ops import Target
+
+    for part in ("xc7z020clg484-1", "xa7a12t-csg325-1Q", "xq7z020-cl400-1I"):
+        assert Target.for_part(part, 10.0).family == "7series", part
+    for part in ("xcvu9p-flga2104-2-i", "xczu7ev-ffvc1156-2-e", "xck26-sfvc784-2LV-c"):
+        assert Target.for_part(part, 10.0).family == "ultrascale", part

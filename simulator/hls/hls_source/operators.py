@@ -123,9 +123,11 @@ class Operators:
             constant = None if right is None else self.evaluate(right, {})
             if constant is None and left is not None:
                 constant = self.evaluate(left, {})
-            if constant is not None:
-                power = constant > 0 and constant & (constant - 1) == 0
-                return hls_ops.Op(0, 0.0) if power else self.target.combinational("add")
+            if constant is not None:  # signed digits of the constant: 0 or 1 a shift, 2 one add
+                terms = bin(abs(constant) ^ 3 * abs(constant)).count("1")
+                if terms <= 2:
+                    return hls_ops.Op(0, 0.0) if terms <= 1 else self.target.combinational("add")
+                return self.target.multiply(max(bits), abs(constant).bit_length() + 1)
             if context is not None:  # a loop variable is as wide as its range (Vitis narrows it)
                 children = [child for child in cursor.get_children() if not _is_operator_ref(child)]
                 for index, child in enumerate(children[: len(bits)]):
