@@ -114,6 +114,9 @@ class _Rewriter:
                 handler(node)
             elif node.op_type in FLOAT_LAYERS | CODE_OPS and self._float_input(node):
                 self._defer(node)
+            elif self._computed_reshape(node):
+                self.emit("Flatten", [node.input[0]], list(node.output), node.name, axis=1)
+                self._follow(node.input[0], node.output[0])
             else:
                 self.nodes.append(node)  # on codes already: from_onnx judges it
                 if node.op_type in CODE_OPS | {"Max"} and node.input:
@@ -202,8 +205,16 @@ class _Rewriter:
                     fail(node, "a Clip other than at 0 from below (a ReLU); the accelerator clamps at the zero point")
             self.emit("Max", [codes, zero], [out], name=node.name or f"{out}_relu")
             return
+        if self._computed_reshape(node):
+            self.emit("Flatten", [codes], [out], node.name, axis=1)
+            return
         attributes = {a.name: _attribute(a) for a in node.attribute}
         self.emit(node.op_type, [codes, *node.input[1:]], [out], node.name, **attributes)
+
+    def _computed_reshape(self, node) -> bool:
+        """A Reshape whose target shape is computed from the tensor (its nodes dropped): in the
+        graphs the accelerator runs it flattens the codes for an FC layer, as a Flatten."""
+        return node.op_type == "Reshape" and len(node.input) > 1 and node.input[1] in self.shape_only
 
     def _layer(self, node, out_scale: str, out_zero: str, out: str, bits: int = 8) -> None:
         """A float Conv / Gemm / MatMul between DequantizeLinear and QuantizeLinear as QLinearConv;
