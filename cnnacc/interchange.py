@@ -19,16 +19,18 @@ def cmd_import(args: argparse.Namespace) -> None:
             "name": layer.name,
             "kind": layer.kind,
             "weight_shape": list(layer.weight_q.shape),
+            "weight_bits": layer.weight_bits,
+            "activation_bits": layer.activation_bits,
             "M0": field_json(layer.M0),
             "n": field_json(layer.n),
         }
         for layer in net.layers
     ]
     if args.json:
-        print(json.dumps({"model": args.model, "out": args.out, "layers": layers}, indent=2))
+        print(json.dumps({"model": args.model, "out": args.out, "rounding": net.rounding, "layers": layers}, indent=2))
     else:
-        names = ", ".join(layer["name"] for layer in layers)
-        print(f"imported {args.model}: {len(layers)} layers ({names}) to {args.out}")
+        names = ", ".join(f"{layer['name']} W{layer['weight_bits']}A{layer['activation_bits']}" for layer in layers)
+        print(f"imported {args.model}: {len(layers)} layers ({names}), rounding {net.rounding}, to {args.out}")
 
 
 def register(subparsers) -> None:

@@ -126,7 +126,7 @@ def test_round_to_nearest_activations_stay_within_one_code(tmp_path):
 def test_cnnacc_import_writes_a_w4a8_model_and_refuses_4_bit_activations_in_one_line(tmp_path, capsys):
     w4a8 = trained_export(tmp_path / "w4a8.onnx", 4, 8, floor=True)
     assert main(["import", str(w4a8), str(tmp_path / "w4a8")]) == 0
-    capsys.readouterr()
+    assert "(conv1 W4A8, fc1 W4A8), rounding floor" in capsys.readouterr().out
     w4a4 = trained_export(tmp_path / "w4a4.onnx", 4, 4, floor=True)
     out = tmp_path / "never"
     assert main(["import", str(w4a4), str(out)]) == 2
