@@ -92,6 +92,9 @@ def quant_to_qdq(model):
             if bits_offset is not None:
                 width, offset = bits_offset
                 zero = constant(node, node.input[2]).astype(np.int64) + offset
+                if width > 8 or np.any(zero < 0) or np.any(zero > 255):
+                    fail(node, f"codes clipped to {width} bits at zero point {zero.reshape(-1)[0]} once offset; "
+                               "8-bit codes at a zero point of 0 to 255 are supported")  # fmt: skip
                 inputs = [node.input[0], node.input[1], f"{node.output[0]}.zero"]
                 if node.op_type == "DequantizeLinear":
                     inputs[0] = source
