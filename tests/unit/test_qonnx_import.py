@@ -258,3 +258,41 @@ def test_brevitas_qcdq_export_reads_its_clips_as_bit_widths_within_one_code_of_o
     last = net.layers[-1]
     codes = np.rint(theirs / last.output_scale).astype(np.int64) + last.output_zero_point
     assert np.abs(codes - run_layers(net, batch)[-1]).max() <= 1
+
+
+def test_qcdq_codes_clipped_wider_than_8_bits_are_refused_in_one_line(tmp_path):
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    from simulator.interop.onnx_model import OnnxError
+
+    rng = np.random.default_rng(6)
+    constants = {
+        "pixel_scale": np.array(1 / 255, np.float32), "pixel_zero": np.array(0, np.uint8),
+        "w": rng.integers(-7, 8, (2, 1, 3, 3)).astype(np.int8), "w_scale": np.array(0.1, np.float32),
+        "w_zero": np.array(0, np.int8), "lo": np.array(-7, np.int8), "hi": np.array(7, np.int8),
+        "y_scale": np.array(0.05, np.float32), "y_zero": np.array(0, np.int16),
+        "y_lo": np.array(-300, np.int16), "y_hi": np.array(300, np.int16),
+    }  # fmt: skip
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "pixel_scale", "pixel_zero"], ["xq"]),
+        helper.make_node("DequantizeLinear", ["xq", "pixel_scale", "pixel_zero"], ["xd"]),
+        helper.make_node("Clip", ["w", "lo", "hi"], ["wc"]),
+        helper.make_node("DequantizeLinear", ["wc", "w_scale", "w_zero"], ["wd"]),
+        helper.make_node("Conv", ["xd", "wd"], ["y"], pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
+        helper.make_node("QuantizeLinear", ["y", "y_scale", "y_zero"], ["yq"]),
+        helper.make_node("Clip", ["yq", "y_lo", "y_hi"], ["yc"]),
+        helper.make_node("DequantizeLinear", ["yc", "y_scale", "y_zero"], ["out"]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "qcdq",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, SIZE, SIZE])],
+        [helper.make_tensor_value_info("out", TensorProto.FLOAT, [1, 2, SIZE, SIZE])],
+        [numpy_helper.from_array(value, name) for name, value in constants.items()],
+    )
+    path = tmp_path / "wide.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 21)]), str(path))
+    with pytest.raises(OnnxError) as error:
+        load_onnx(path)
+    assert "(QuantizeLinear): codes clipped to 10 bits" in str(error.value) and "\n" not in str(error.value)
