@@ -35,7 +35,7 @@ import json
 import numpy as np
 
 from simulator.contract import numerics
-from simulator.interop.onnx_normalize import OnnxError, fail, normalize
+from simulator.interop.onnx_normalize import OnnxError, fail, graph_constants, node_attributes, normalize
 from simulator.interop.qonnx_quant import is_qonnx, quant_to_qdq
 from simulator.network.network import IntegerLayer, IntegerNetwork
 
@@ -163,7 +163,6 @@ def layer_output_names(net: IntegerNetwork) -> list[str]:
 def from_onnx(model) -> IntegerNetwork:
     """An IntegerNetwork from a quantized ONNX model (module docstring)."""
     onnx = _onnx()
-    from onnx import numpy_helper
 
     try:
         onnx.checker.check_model(model)
@@ -174,10 +173,7 @@ def from_onnx(model) -> IntegerNetwork:
         model, bits, rounding = quant_to_qdq(model)
     model, _ = normalize(model, bits, rounding)
     graph = model.graph
-    values = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
-    for node in graph.node:
-        if node.op_type == "Constant":
-            values[node.output[0]] = numpy_helper.to_array(node.attribute[0].t)
+    values = graph_constants(graph)
     meta = {p.key[len(META_PREFIX) :]: p.value for p in model.metadata_props if p.key.startswith(META_PREFIX)}
     inputs = [i for i in graph.input if i.name not in values]
     if len(inputs) != 1:
@@ -210,7 +206,7 @@ def from_onnx(model) -> IntegerNetwork:
     layers: list[dict] = []
     for node in graph.node:
         op = node.op_type
-        attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+        attrs = node_attributes(node)
         if op in ("Constant", "Identity", "Flatten", "Reshape", "Squeeze", "Unsqueeze"):
             if op == "Flatten" and attrs.get("axis", 1) != 1:
                 fail(node, f"axis {attrs['axis']}; only axis 1 (the batch stays) is supported")

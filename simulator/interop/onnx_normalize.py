@@ -52,14 +52,10 @@ class _Rewriter:
     """The normalized graph under construction (one pass over the source's nodes, in order)."""
 
     def __init__(self, model) -> None:
-        from onnx import numpy_helper
 
         graph = model.graph
         self.source_nodes = list(graph.node)
-        self.values = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
-        for node in graph.node:
-            if node.op_type == "Constant" and node.attribute and node.attribute[0].name == "value":
-                self.values[node.output[0]] = numpy_helper.to_array(node.attribute[0].t)
+        self.values = graph_constants(graph)
         inputs = [value for value in graph.input if value.name not in self.values]
         self.input = inputs[0].name if len(inputs) == 1 else None
         self.nodes: list = []
@@ -208,7 +204,7 @@ class _Rewriter:
         if self._computed_reshape(node):
             self.emit("Flatten", [codes], [out], node.name, axis=1)
             return
-        attributes = {a.name: _attribute(a) for a in node.attribute}
+        attributes = node_attributes(node)
         self.emit(node.op_type, [codes, *node.input[1:]], [out], node.name, **attributes)
 
     def _computed_reshape(self, node) -> bool:
@@ -224,7 +220,7 @@ class _Rewriter:
             fail(node, "its input is not dequantized codes")
         codes, in_scale, in_zero = self.dequantized[data]
         weights = self._dequantized_constant(node, node.input[1], "weights")
-        attributes = {a.name: _attribute(a) for a in node.attribute}
+        attributes = node_attributes(node)
         w_codes, w_scale, w_zero = weights
         if node.op_type != "Conv":
             matrix = self.constant(node, w_codes)
@@ -274,7 +270,7 @@ class _Rewriter:
         inputs = list(node.input)
         for index in (2, 3, 5, 7):  # the zero points and the weights
             inputs[index] = self.uint8(node, inputs[index])
-        attributes = {a.name: _attribute(a) for a in node.attribute}
+        attributes = node_attributes(node)
         self.emit("QLinearConv", inputs, list(node.output), node.name, **attributes)
         self.layer_outputs.append(node.output[0])
 
@@ -288,7 +284,7 @@ class _Rewriter:
     def _QGemm(self, node) -> None:  # noqa: N802
         """com.microsoft QGemm (A, a_scale, a_zp, B, b_scale, b_zp, C, y_scale, y_zp) as a 1 x 1
         QLinearConv, which keeps the int32 bias C."""
-        attributes = {a.name: _attribute(a) for a in node.attribute}
+        attributes = node_attributes(node)
         if attributes.get("transA", 0) or attributes.get("alpha", 1.0) != 1.0:
             fail(node, "transA or alpha other than 0 and 1")
         inputs = (list(node.input) + [""] * 9)[:9]
@@ -328,10 +324,22 @@ def _as_uint8_value(value):
     return copy
 
 
-def _attribute(attribute):
+def graph_constants(graph) -> dict[str, np.ndarray]:
+    """The graph's initializers and its Constant nodes' values, by tensor name."""
+    from onnx import numpy_helper
+
+    values = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
+    for node in graph.node:
+        if node.op_type == "Constant" and node.attribute and node.attribute[0].name == "value":
+            values[node.output[0]] = numpy_helper.to_array(node.attribute[0].t)
+    return values
+
+
+def node_attributes(node) -> dict:
+    """A node's attributes by name, as Python values."""
     from onnx import helper
 
-    return helper.get_attribute_value(attribute)
+    return {attribute.name: helper.get_attribute_value(attribute) for attribute in node.attribute}
 
 
 def _shape_only(graph, values: dict) -> set[str]:
@@ -385,4 +393,4 @@ def normalize(model, bits: dict[str, int] | None = None, rounding: str | None = 
     return normalized, rewriter.layer_outputs
 
 
-__all__ = ["OnnxError", "fail", "normalize"]
+__all__ = ["OnnxError", "fail", "graph_constants", "node_attributes", "normalize"]

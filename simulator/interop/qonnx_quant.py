@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.interop.onnx_normalize import OnnxError, fail
+from simulator.interop.onnx_normalize import OnnxError, fail, graph_constants, node_attributes
 
 ROUNDINGS = {"ROUND": np.round, "FLOOR": np.floor, "CEIL": np.ceil, "ROUND_TO_ZERO": np.trunc}
 ACTIVATION_ROUNDINGS = {"ROUND": "nearest", "FLOOR": "floor"}
@@ -60,10 +60,7 @@ def quant_to_qdq(model):
     from onnx import helper, numpy_helper
 
     graph = model.graph
-    values = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
-    for node in graph.node:
-        if node.op_type == "Constant" and node.attribute and node.attribute[0].name == "value":
-            values[node.output[0]] = numpy_helper.to_array(node.attribute[0].t)
+    values = graph_constants(graph)
     nodes, added, bits, roundings = [], {}, {}, set()
 
     def constant(node, name: str) -> np.ndarray:
@@ -103,7 +100,7 @@ def quant_to_qdq(model):
                         added[inputs[0]] = (values[codes].astype(np.int64) + offset).astype(np.uint8)
                     bits[node.output[0] if source in values else source] = width
                 added[inputs[2]] = zero.astype(np.uint8)
-                attributes = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+                attributes = node_attributes(node)
                 nodes.append(helper.make_node(node.op_type, inputs, list(node.output), name=node.name, **attributes))
                 continue
         if node.op_type == "Trunc":
@@ -111,7 +108,7 @@ def quant_to_qdq(model):
         if node.op_type not in ("Quant", "BipolarQuant"):
             nodes.append(node)
             continue
-        attributes = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+        attributes = node_attributes(node)
         out = node.output[0]
         if node.op_type == "BipolarQuant":
             if node.input[0] not in values:
