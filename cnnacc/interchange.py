@@ -41,8 +41,9 @@ def register(subparsers) -> None:
         help="read a quantized ONNX model into an export folder (for cnnacc infer and the simulator)",
         description="Read MODEL.onnx -- our own export, or another quantizer's: ONNX Runtime's QOperator "
         "(QLinearConv, QLinearMatMul, QGemm) and QDQ (Conv / Gemm / MatMul between DequantizeLinear and "
-        "QuantizeLinear) models, uint8 or int8 codes (int8 as uint8 offset by 128), weights per tensor or per "
-        "channel; 3 x 3 convolutions of stride 1 and padding 1, FC layers, ReLU, MaxPool 2 x 2, Flatten, "
+        "QuantizeLinear) models, Brevitas's QONNX (Quant, BipolarQuant) and QCDQ exports; uint8 or int8 codes "
+        "(int8 as uint8 offset by 128), codes of 8 bits or fewer, weights per tensor or per channel; 3 x 3 "
+        "convolutions of stride 1 and padding 1, FC layers, ReLU, MaxPool 2 x 2, Flatten, "
         "Reshape; the input quantized as the image's codes (scale 1/255, zero point 0) -- and write OUT as "
         "cnnacc export does, every layer mapped for the matmul design given by the options below. An "
         "unsupported node or attribute is one line naming the node; nothing is written then.",
