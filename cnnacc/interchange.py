@@ -13,6 +13,15 @@ def cmd_import(args: argparse.Namespace) -> None:
     from simulator.hardware.designs import MatmulDesign
     from simulator.network.export import field_json
 
+    if args.rounding is not None:  # the network keeps the model's rounding: a different one is refused
+        from simulator.interop.onnx_model import load_onnx
+
+        model_rounding = load_onnx(args.model).rounding
+        if args.rounding != model_rounding:
+            raise ValueError(
+                f"--rounding {args.rounding} differs from the model's rounding, {model_rounding}; the export "
+                "keeps the model's (leave --rounding out)"
+            )
     net = import_onnx(args.model, args.out, design=design_from_args(MatmulDesign, args))
     layers = [
         {

@@ -149,3 +149,13 @@ def test_a_reshape_whose_shape_is_computed_from_the_tensor_reads_as_the_flatten(
     ours = run_layers(load_onnx(reshaped), batch)[-1]
     np.testing.assert_array_equal(ours, run_layers(load_onnx(path), batch)[-1])
     assert producer_agreement(reshaped, batch)["predictions"] >= 0.98
+
+
+def test_import_refuses_a_rounding_other_than_the_models_and_writes_nothing(float_model, tmp_path, capsys):
+    path = quantized(float_model, "QDQ", "QUInt8", False)
+    out = tmp_path / "never"
+    assert main(["import", str(path), str(out), "--rounding", "floor"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "--rounding floor differs from the model's rounding, nearest" in error
+    assert not out.exists()
+    assert main(["import", str(path), str(tmp_path / "kept"), "--rounding", "nearest"]) == 0
