@@ -162,34 +162,42 @@ class _DesignMixin:
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
 class _PortMixin(_DesignMixin):
-    """The properties of a unit with an AXI port, a clock, buffers and a target part."""
+    """The fields and properties of a unit with an AXI port, a clock, buffers and a target part
+    (their defaults: AWS F1's xcvu9p at 250 MHz, Vitis HLS's m_axi defaults, a 512-bit port)."""
 
-    __slots__ = ()
+    clock_mhz: float = 250.0
+    axi_width_bits: int = 512
+    burst_beats: int = 16
+    mem_latency_cycles: int = 64
+    max_outstanding: int = 16
+    buffering: Buffering = "ping_pong"
+    part: str = "xcvu9p"
 
     @property
     def bytes_per_beat(self) -> int:
         """Bytes moved by one AXI data beat: axi_width_bits / 8."""
-        return self.axi_width_bits // 8  # type: ignore[attr-defined]
+        return self.axi_width_bits // 8
 
     @property
     def burst_bytes(self) -> int:
         """Bytes of one full burst: burst_beats * bytes_per_beat."""
-        return self.burst_beats * self.bytes_per_beat  # type: ignore[attr-defined]
+        return self.burst_beats * self.bytes_per_beat
 
     @property
     def n_buffers(self) -> int:
         """Copies of every on-chip buffer: 1 (single) or 2 (ping-pong)."""
-        return 2 if self.buffering == "ping_pong" else 1  # type: ignore[attr-defined]
+        return 2 if self.buffering == "ping_pong" else 1
 
     @property
     def part_capacity(self) -> dict[str, int]:
         """Resource capacity of the target part (see PARTS)."""
-        return dict(PARTS[self.part])  # type: ignore[attr-defined]
+        return dict(PARTS[self.part])
 
     def cycles_to_us(self, cycles: int) -> float:
         """Microseconds taken by ``cycles`` at clock_mhz."""
-        return cycles / self.clock_mhz  # type: ignore[attr-defined]
+        return cycles / self.clock_mhz
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -225,11 +233,6 @@ class MatmulDesign(_PortMixin):
     part : target FPGA (see PARTS)
     """
 
-    clock_mhz: float = 250.0
-    axi_width_bits: int = 512
-    burst_beats: int = 16
-    mem_latency_cycles: int = 64
-    max_outstanding: int = 16
     axi_ports: AxiPorts = "separate"
     tile_u: int = 32
     tile_v: int = 32
@@ -238,9 +241,7 @@ class MatmulDesign(_PortMixin):
     max_w: int = 1024
     a_buffer_bytes: int = 16384
     b_buffer_bytes: int = 32768
-    buffering: Buffering = "ping_pong"
     rounding: Rounding = "floor"
-    part: str = "xcvu9p"
 
     FIELDS = {
         **_PORT_FIELDS,
@@ -317,16 +318,9 @@ class Im2colDesign(_PortMixin):
     part : target FPGA (see PARTS)
     """
 
-    clock_mhz: float = 250.0
-    axi_width_bits: int = 512
-    burst_beats: int = 16
-    mem_latency_cycles: int = 64
-    max_outstanding: int = 16
     max_src_m: int = 64
     max_src_n: int = 64
     max_k: int = 3
-    buffering: Buffering = "ping_pong"
-    part: str = "xcvu9p"
 
     FIELDS = {
         **_PORT_FIELDS,
