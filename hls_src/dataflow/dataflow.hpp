@@ -8,14 +8,15 @@
 // the matmul as a matrix-vector unit folded PE x SIMD (output channels x input taps a cycle),
 // as in FINN (Umuroglu et al. 2017) and hls4ml (Aarrestad et al. 2021).
 //
-// A stream word (bytes_t, common/wide.hpp) is one row of a feature map: W pixels of C codes, pixel-major (the codes of
-// pixel j are at j C .. j C + C - 1). A layer is described by a struct of constants (the
-// generated network.hpp, simulator/network/dataflow_codegen.py):
-//   conv: C, H, W (input), OUT, PE, SIMD, CP (output columns a cycle), POOL, NEAREST,
-//         ZX, ZW, ZOUT, FLOOR, QMAX, weights[OUT][9 C] (taps ordered (kr, kc, c)),
-//         bias[OUT], m0[OUT], shift[OUT]
-//   fc:   ROWS, ROW (input rows of ROW codes, K = ROWS ROW inputs in arrival order), OUT,
-//         PE, SIMD, and the same quantization constants, weights[OUT][K]
+// A stream word (bytes_t, common/wide.hpp) is one row of a feature map: W pixels of C codes,
+// pixel-major (the codes of pixel j at j C .. j C + C - 1). A unit's shape and folding are
+// template parameters; its ROMs are arguments (the generated network.hpp,
+// simulator/network/dataflow.py), each one word per fold, as FINN stores them:
+//   weights[(OUT / PE) (K / SIMD)][PE SIMD]: fold nf * (K / SIMD) + sf holds the weights of
+//       channels nf PE .. nf PE + PE - 1 (pe-major) at taps sf SIMD .. sf SIMD + SIMD - 1
+//       (conv taps ordered (kr, kc, c), K = 9 C; fc inputs in arrival order);
+//   bias, m0, shift[OUT / PE][PE]: the requantization constants of channel nf PE + pe.
+// Reshaped on their second dimension, a fold's constants are one ROM word: one read a cycle.
 // The arithmetic is the numerical contract's (common/arith.hpp): acc = sum (x - ZX)(w - ZW)
 // + bias in int32, requantized by (m0, shift) of the output channel, clamped to [FLOOR, QMAX]
 // (FLOOR = ZOUT with a fused ReLU; QMAX = 2^b - 1 for b-bit activations); the 2x2 max-pool
@@ -34,145 +35,179 @@
 namespace cnnacc {
 namespace dataflow {
 
-// acc (with the bias) -> an output code of channel o of layer L.
-template <class L>
-inline uint8_t output_code(acc_t acc, int o) {
-    const uint8_t code = L::NEAREST ? requantize_nearest(acc, L::m0[o], L::shift[o], L::ZOUT)
-                                    : requantize_floor(acc, L::m0[o], L::shift[o], L::ZOUT);
-    return code < L::FLOOR ? L::FLOOR : (code > L::QMAX ? L::QMAX : code);
+// A layer's zero points, clamp and rounding.
+struct quant {
+    uint8_t zx, zw, zout, floor, qmax;
+    bool nearest;
+};
+
+// acc (with the bias) -> an output code, by the channel's (m0, shift).
+inline uint8_t output_code(acc_t acc, uint32_t m0, uint32_t shift, const quant& q) {
+    const uint8_t code = q.nearest ? requantize_nearest(acc, m0, shift, q.zout) : requantize_floor(acc, m0, shift, q.zout);
+    return code < q.floor ? q.floor : (code > q.qmax ? q.qmax : code);
+}
+
+// The kernel positions one tap fold of a 3x3 convolution over C channels covers when it takes
+// SIMD taps: 1 when SIMD divides C (the fold is SIMD channels of one position), 3 or 9 when
+// SIMD is 3 C or 9 C (a kernel row, the whole window); 0 for any other SIMD (not built).
+constexpr int fold_positions(int C, int SIMD) {
+    return SIMD <= C ? (C % SIMD == 0 ? 1 : 0) : (SIMD == 3 * C ? 3 : (SIMD == 9 * C ? 9 : 0));
 }
 
 // A 3x3 convolution (stride 1, pad 1 with ZX) of an H x W x C image arriving one row a word,
 // then the optional 2x2 max-pool; one output row (pooled: every second one) a word.
-// Step r reads input row r into the line buffer and computes output row r - 1, whose window
-// covers input rows r - 2 .. r (rows outside the image are padding). Each output row is
-// computed CP columns x PE channels x SIMD taps a cycle: W / CP column groups, OUT / PE
-// channel folds, 9 C / SIMD tap folds.
-template <class L>
-void conv_unit(stream<bytes_t<L::W * L::C>>& in, stream<bytes_t<(L::POOL ? L::W / 2 : L::W) * L::OUT>>& out) {
-    constexpr int K = 9 * L::C;
-    constexpr int ROW = L::W * L::C;
-    constexpr int OW = L::POOL ? L::W / 2 : L::W;
-    uint8_t lines[3][ROW];  // input rows r - 2, r - 1, r at step r, each in slot (row mod 3)
-#pragma HLS ARRAY_PARTITION variable = lines complete dim = 1
-    uint8_t pooled[OW * L::OUT];  // the pooled row being formed (the max of two output rows)
-    uint8_t row_out[L::W * L::OUT];
-    acc_t acc[L::CP][L::PE];
+// One pipelined loop (II 1) over output rows o, column groups (CP columns each), channel
+// folds nf (PE channels each) and tap folds (SIMD taps each: kernel rows kr, columns kc and
+// channel folds cf, as fold_positions says): H (W / CP) (OUT / PE) (9 C / SIMD) iterations an
+// image, after one that reads row 0. Input row o + 1 is read into the three-row line buffer
+// in the first iteration of output row o, whose window covers rows o - 1 .. o + 1 (outside
+// the image: padding). Every index is a counter or a compile-time constant: no divider.
+template <int C, int H, int W, int OUT, int PE, int SIMD, int CP, bool POOL>
+void conv_unit(stream<bytes_t<W * C>>& in, stream<bytes_t<(POOL ? W / 2 : W) * OUT>>& out,
+               const uint8_t weights[(OUT / PE) * (9 * C / SIMD)][PE * SIMD], const int32_t bias[OUT / PE][PE],
+               const uint32_t m0[OUT / PE][PE], const uint32_t shift[OUT / PE][PE], const quant& q) {
+#pragma HLS ARRAY_RESHAPE variable = weights complete dim = 2
+#pragma HLS ARRAY_RESHAPE variable = bias complete dim = 2
+#pragma HLS ARRAY_RESHAPE variable = m0 complete dim = 2
+#pragma HLS ARRAY_RESHAPE variable = shift complete dim = 2
+    constexpr int P = fold_positions(C, SIMD);
+    static_assert(P != 0, "SIMD must divide C or be 3 C or 9 C");
+    static_assert(OUT % PE == 0 && W % CP == 0, "PE must divide OUT and CP must divide W");
+    constexpr int ROW = W * C;
+    constexpr int OW = POOL ? W / 2 : W;
+    constexpr int LANE = SIMD / P;  // channels a fold takes at one position
+    constexpr int CF = C / LANE;    // channel folds of one position
+    constexpr int TAPS = 9 * C / SIMD;
+    uint8_t lines[3][ROW];  // three input rows, in rotating slots
+#pragma HLS ARRAY_PARTITION variable = lines complete dim = 0
+    uint8_t row_out[W * OUT];  // the output row being computed
+#pragma HLS ARRAY_PARTITION variable = row_out complete dim = 0
+    uint8_t pooled[OW * OUT];  // the max of the even output row's pairs, until the odd row
+#pragma HLS ARRAY_PARTITION variable = pooled complete dim = 0
+    acc_t acc[CP][PE];
 #pragma HLS ARRAY_PARTITION variable = acc complete dim = 0
+    // counters, innermost first: channel fold, kernel column and row (those P covers stay 0),
+    // tap fold, channel fold, first column of the group, output row; the slot of row o - 1
+    int cf = 0, kc_fold = 0, kr_fold = 0, sf = 0, nf = 0, x0 = 0, o = 0, top = 2;
 STEPS:
-    for (int r = 0; r <= L::H; ++r) {
-        if (r < L::H) {
+    for (int step = -1; step < H * (W / CP) * (OUT / PE) * TAPS; ++step) {
+#pragma HLS PIPELINE II = 1
+        // step -1 reads row 0; then row o + 1 arrives in the first iteration of output row o
+        const bool prologue = step < 0;
+        if (prologue || (x0 == 0 && nf == 0 && sf == 0 && o + 1 < H)) {
+            const int slot = prologue ? 0 : (top == 0 ? 2 : top - 1);  // row o + 1: (top + 2) mod 3
             const bytes_t<ROW> word = in.read();
-        LOAD:
             for (int i = 0; i < ROW; ++i) {
-#pragma HLS UNROLL
-                lines[r % 3][i] = word.v[i];
+                lines[slot][i] = word.v[i];
             }
         }
-        if (r == 0) {
+        if (prologue) {
             continue;
         }
-        const int o = r - 1;  // the output row of this step
-    COLUMNS:
-        for (int g = 0; g < L::W / L::CP; ++g) {
-        FOLDS:
-            for (int nf = 0; nf < L::OUT / L::PE; ++nf) {
-            TAPS:
-                for (int sf = 0; sf < K / L::SIMD; ++sf) {
-#pragma HLS PIPELINE II = 1
-                    for (int cp = 0; cp < L::CP; ++cp) {
-                        for (int pe = 0; pe < L::PE; ++pe) {
-                            acc_t sum = sf == 0 ? acc_t{0} : acc[cp][pe];
-                            for (int s = 0; s < L::SIMD; ++s) {
-                                const int t = sf * L::SIMD + s;  // tap (kr, kc, c)
-                                const int kr = t / (3 * L::C);
-                                const int kc = (t / L::C) % 3;
-                                const int c = t % L::C;
-                                const int y = o - 1 + kr;
-                                const int x = g * L::CP + cp - 1 + kc;
-                                const bool inside = y >= 0 && y < L::H && x >= 0 && x < L::W;
-                                const int slot = (y + 3) % 3;
-                                const int xq = inside ? int{lines[slot][x * L::C + c]} : int{L::ZX};
-                                const int wq = L::weights[nf * L::PE + pe][t];
-                                sum += (xq - int{L::ZX}) * (wq - int{L::ZW});
-                            }
-                            acc[cp][pe] = sum;
-                            if (sf == K / L::SIMD - 1) {
-                                const int ch = nf * L::PE + pe;
-                                row_out[(g * L::CP + cp) * L::OUT + ch] = output_code<L>(sum + L::bias[ch], ch);
-                            }
-                        }
-                    }
+        // where this iteration ends a count: each counter wraps when it and every inner one do
+        const bool cf_end = cf == CF - 1;
+        const bool kc_end = cf_end && (P != 1 || kc_fold == 2);
+        const bool last_fold = kc_end && (P > 3 || kr_fold == 2);  // the last tap fold
+        const bool nf_end = last_fold && nf == OUT / PE - 1;
+        const bool row_end = nf_end && x0 == W - CP;  // the output row is complete
+        for (int cp = 0; cp < CP; ++cp) {
+            for (int pe = 0; pe < PE; ++pe) {
+                acc_t dot = 0;
+                for (int s = 0; s < SIMD; ++s) {
+                    const int kr = P == 9 ? s / (3 * C) : kr_fold;  // a constant or a counter
+                    const int kc = P == 1 ? kc_fold : (s / C) % 3;
+                    const int c = cf * LANE + s % LANE;
+                    const int y = o - 1 + kr;
+                    const int x = x0 + cp - 1 + kc;
+                    const int slot = top + kr >= 3 ? top + kr - 3 : top + kr;
+                    const bool inside = y >= 0 && y < H && x >= 0 && x < W;
+                    const int xq = inside ? int{lines[slot][x * C + c]} : int{q.zx};
+                    dot += (xq - int{q.zx}) * (int{weights[nf * TAPS + sf][pe * SIMD + s]} - int{q.zw});
+                }
+                const acc_t sum = (sf == 0 ? acc_t{0} : acc[cp][pe]) + dot;
+                acc[cp][pe] = sum;
+                if (last_fold) {
+                    const uint8_t code = output_code(sum + bias[nf][pe], m0[nf][pe], shift[nf][pe], q);
+                    row_out[(x0 + cp) * OUT + nf * PE + pe] = code;
                 }
             }
         }
-        if (!L::POOL) {
-            bytes_t<OW * L::OUT> word;
-            for (int i = 0; i < OW * L::OUT; ++i) {
-                word.v[i] = row_out[i];
+        if (row_end) {
+            bytes_t<OW * OUT> word;
+            for (int j = 0; j < OW; ++j) {
+                for (int ch = 0; ch < OUT; ++ch) {
+                    const int i = j * OUT + ch;
+                    if (POOL) {  // the pair's max, then the max with the even row's
+                        const uint8_t a = row_out[(2 * j) * OUT + ch];
+                        const uint8_t b = row_out[(2 * j + 1) * OUT + ch];
+                        const uint8_t m = a > b ? a : b;
+                        pooled[i] = (o & 1) == 0 || m > pooled[i] ? m : pooled[i];
+                        word.v[i] = pooled[i];
+                    } else {
+                        word.v[i] = row_out[i];
+                    }
+                }
             }
-            out.write(word);
-            continue;
-        }
-        if (o % 2 == 0 && o == L::H - 1) {  // an odd last row has no pair: dropped
-            continue;
-        }
-    POOL:
-        for (int j = 0; j < OW; ++j) {
-            for (int ch = 0; ch < L::OUT; ++ch) {
-#pragma HLS UNROLL
-                const uint8_t a = row_out[(2 * j) * L::OUT + ch];
-                const uint8_t b = row_out[(2 * j + 1) * L::OUT + ch];
-                const uint8_t m = a > b ? a : b;
-                const int i = j * L::OUT + ch;
-                pooled[i] = o % 2 == 0 ? m : (m > pooled[i] ? m : pooled[i]);
+            if (!POOL || (o & 1) == 1) {  // an odd last row has no pair: dropped
+                out.write(word);
             }
         }
-        if (o % 2 == 1) {
-            bytes_t<OW * L::OUT> word;
-            for (int i = 0; i < OW * L::OUT; ++i) {
-                word.v[i] = pooled[i];
-            }
-            out.write(word);
-        }
+        cf = cf_end ? 0 : cf + 1;
+        kc_fold = !cf_end ? kc_fold : (kc_end ? 0 : kc_fold + 1);
+        kr_fold = !kc_end ? kr_fold : (last_fold ? 0 : kr_fold + 1);
+        sf = last_fold ? 0 : sf + 1;
+        nf = !last_fold ? nf : (nf_end ? 0 : nf + 1);
+        x0 = !nf_end ? x0 : (row_end ? 0 : x0 + CP);
+        o = row_end ? o + 1 : o;
+        top = !row_end ? top : (top == 2 ? 0 : top + 1);
     }
 }
 
 // A fully connected layer: ROWS input words of ROW codes (K = ROWS ROW inputs, in arrival
-// order), OUT outputs in one word; PE outputs x SIMD inputs a cycle.
-template <class L>
-void fc_unit(stream<bytes_t<L::ROW>>& in, stream<bytes_t<L::OUT>>& out) {
-    constexpr int K = L::ROWS * L::ROW;
+// order), OUT outputs in one word; PE outputs x SIMD inputs a cycle, (OUT / PE) (K / SIMD)
+// iterations of one pipelined loop after the input is read.
+template <int ROWS, int ROW, int OUT, int PE, int SIMD>
+void fc_unit(stream<bytes_t<ROW>>& in, stream<bytes_t<OUT>>& out,
+             const uint8_t weights[(OUT / PE) * (ROWS * ROW / SIMD)][PE * SIMD], const int32_t bias[OUT / PE][PE],
+             const uint32_t m0[OUT / PE][PE], const uint32_t shift[OUT / PE][PE], const quant& q) {
+#pragma HLS ARRAY_RESHAPE variable = weights complete dim = 2
+#pragma HLS ARRAY_RESHAPE variable = bias complete dim = 2
+#pragma HLS ARRAY_RESHAPE variable = m0 complete dim = 2
+#pragma HLS ARRAY_RESHAPE variable = shift complete dim = 2
+    constexpr int K = ROWS * ROW;
+    constexpr int FOLDS = OUT / PE;
+    constexpr int TAPS = K / SIMD;
     uint8_t x[K];
+#pragma HLS ARRAY_PARTITION variable = x complete dim = 1
 READ:
-    for (int r = 0; r < L::ROWS; ++r) {
-        const bytes_t<L::ROW> word = in.read();
-        for (int i = 0; i < L::ROW; ++i) {
-#pragma HLS UNROLL
-            x[r * L::ROW + i] = word.v[i];
+    for (int r = 0; r < ROWS; ++r) {
+#pragma HLS PIPELINE II = 1
+        const bytes_t<ROW> word = in.read();
+        for (int i = 0; i < ROW; ++i) {
+            x[r * ROW + i] = word.v[i];
         }
     }
-    bytes_t<L::OUT> result;
-    acc_t acc[L::PE];
+    bytes_t<OUT> result;
+    acc_t acc[PE];
 #pragma HLS ARRAY_PARTITION variable = acc complete dim = 0
-FOLDS:
-    for (int nf = 0; nf < L::OUT / L::PE; ++nf) {
-    TAPS:
-        for (int sf = 0; sf < K / L::SIMD; ++sf) {
+    int nf = 0, sf = 0;
+STEPS:
+    for (int step = 0; step < FOLDS * TAPS; ++step) {
 #pragma HLS PIPELINE II = 1
-            for (int pe = 0; pe < L::PE; ++pe) {
-                acc_t sum = sf == 0 ? acc_t{0} : acc[pe];
-                for (int s = 0; s < L::SIMD; ++s) {
-                    const int t = sf * L::SIMD + s;
-                    sum += (int{x[t]} - int{L::ZX}) * (int{L::weights[nf * L::PE + pe][t]} - int{L::ZW});
-                }
-                acc[pe] = sum;
-                if (sf == K / L::SIMD - 1) {
-                    const int o = nf * L::PE + pe;
-                    result.v[o] = output_code<L>(sum + L::bias[o], o);
-                }
+        const bool last_fold = sf == TAPS - 1;
+        for (int pe = 0; pe < PE; ++pe) {
+            acc_t dot = 0;
+            for (int s = 0; s < SIMD; ++s) {
+                dot += (int{x[sf * SIMD + s]} - int{q.zx}) * (int{weights[nf * TAPS + sf][pe * SIMD + s]} - int{q.zw});
+            }
+            const acc_t sum = (sf == 0 ? acc_t{0} : acc[pe]) + dot;
+            acc[pe] = sum;
+            if (last_fold) {
+                result.v[nf * PE + pe] = output_code(sum + bias[nf][pe], m0[nf][pe], shift[nf][pe], q);
             }
         }
+        sf = last_fold ? 0 : sf + 1;
+        nf = last_fold ? nf + 1 : nf;
     }
     out.write(result);
 }

@@ -133,22 +133,29 @@ def _check_codes(layer: IntegerLayer) -> None:
 
 
 def check_design(shapes: tuple[UnitShape, ...], design: DataflowDesign) -> None:
-    """Each fold divides its layer: pe the output channels, simd the taps, columns the width
-    (1 for a fully connected layer)."""
+    """Each fold fits its layer: pe divides the output channels; simd divides the taps of a
+    fully connected layer, and for a convolution divides its channels or is 3 or 9 times
+    them (one kernel position's channels, a kernel row, the window: ``fold_positions`` of
+    dataflow.hpp); columns divides a convolution's width (1 for a fully connected layer)."""
     if len(design.folds) != len(shapes):
         raise DataflowError(f"the design has {len(design.folds)} folds; the network has {len(shapes)} layers")
     for shape, fold in zip(shapes, design.folds):
-        width = shape.width if shape.kind == "conv" else 1
-        for field, value, total, what in (
-            ("pe", fold.pe, shape.out, "output channels"),
-            ("simd", fold.simd, shape.taps, "taps"),
-            ("columns", fold.columns, width, "output columns"),
+        for field, value, allowed, what in (
+            ("pe", fold.pe, divisors(shape.out), f"its {shape.out} output channels"),
+            ("simd", fold.simd, simd_choices(shape), f"its {shape.taps} taps"),
+            ("columns", fold.columns, divisors(shape.width if shape.kind == "conv" else 1), "its output columns"),
         ):
-            if total % value:
+            if value not in allowed:
                 raise DataflowError(
-                    f"layer {shape.name}: {field}={value} does not divide its {total} {what}; "
-                    f"expected one of {divisors(total)}"
+                    f"layer {shape.name}: {field}={value} does not fit {what}; expected one of {allowed}"
                 )
+
+
+def simd_choices(shape: UnitShape) -> list[int]:
+    """The taps a unit can take a cycle (``check_design``)."""
+    if shape.kind == "fc":
+        return divisors(shape.taps)
+    return sorted(set(divisors(shape.channels)) | {3 * shape.channels, 9 * shape.channels})
 
 
 def divisors(n: int) -> list[int]:
@@ -172,44 +179,46 @@ def _values(array: np.ndarray) -> str:
     return ", ".join(map(str, np.asarray(array).ravel().tolist()))
 
 
-def _layer_struct(layer: IntegerLayer, shape: UnitShape, fold, nearest: bool) -> str:
-    weights = unit_weights(layer, shape)
-    rows = ",\n        ".join("{" + _values(row) + "}" for row in weights)
-    if shape.kind == "conv":
-        geometry = [
-            f"static constexpr int C = {shape.channels}, H = {shape.height}, W = {shape.width};",
-            f"static constexpr int CP = {fold.columns};",
-            f"static constexpr bool POOL = {str(shape.pool).lower()};",
+def fold_words(matrix: np.ndarray, fold) -> np.ndarray:
+    """A unit's weight matrix (out, taps) as its ROM: one word of pe x simd weights per fold,
+    word nf (taps / simd) + sf holding channels nf pe .. + pe - 1 (pe-major) at taps sf simd .. + simd - 1."""
+    out, taps = matrix.shape
+    grid = matrix.reshape(out // fold.pe, fold.pe, taps // fold.simd, fold.simd)
+    return np.ascontiguousarray(grid.transpose(0, 2, 1, 3).reshape(-1, fold.pe * fold.simd))
+
+
+def _c_array(ctype: str, name: str, array: np.ndarray) -> str:
+    rows = ",\n    ".join("{" + _values(row) + "}" for row in array)
+    return f"static const {ctype} {name}[{array.shape[0]}][{array.shape[1]}] = {{\n    {rows}}};"
+
+
+def _layer_constants(layer: IntegerLayer, shape: UnitShape, fold, nearest: bool) -> str:
+    p, folds = layer.name, (shape.out // fold.pe, fold.pe)
+    quant = ", ".join(
+        map(str, (layer.input_zero_point, layer.weight_zero_point, layer.output_zero_point, layer.output_floor))
+    )
+    return "\n".join(
+        [
+            f"// {p}: {layer.kind}, {shape.out} outputs of {shape.taps} taps, "
+            f"W{layer.weight_bits}A{layer.activation_bits}; {fold.pe} x {fold.simd} x {fold.columns} MACs a cycle",
+            _c_array("uint8_t", f"{p}_weights", fold_words(unit_weights(layer, shape), fold)),
+            _c_array("int32_t", f"{p}_bias", np.asarray(layer.bias_q).reshape(folds)),
+            _c_array("uint32_t", f"{p}_m0", _per_channel(layer.M0, shape.out).reshape(folds)),
+            _c_array("uint32_t", f"{p}_shift", _per_channel(layer.n, shape.out).reshape(folds)),
+            f"static const cnnacc::dataflow::quant {p}_quant = "
+            f"{{{quant}, {layer.output_qmax}, {str(nearest).lower()}}};",
         ]
-    else:
-        geometry = [f"static constexpr int ROWS = {shape.rows}, ROW = {shape.row};"]
-    lines = [
-        f"// {layer.name}: {layer.kind}, {shape.out} outputs of {shape.taps} taps; "
-        f"W{layer.weight_bits}A{layer.activation_bits}; {fold.pe} x {fold.simd} x {fold.columns} MACs a cycle",
-        f"struct {layer.name} {{",
-        *(f"    {line}" for line in geometry),
-        f"    static constexpr int OUT = {shape.out}, PE = {fold.pe}, SIMD = {fold.simd};",
-        f"    static constexpr bool NEAREST = {str(nearest).lower()};",
-        f"    static constexpr uint8_t ZX = {layer.input_zero_point}, ZW = {layer.weight_zero_point}, "
-        f"ZOUT = {layer.output_zero_point};",
-        f"    static constexpr uint8_t FLOOR = {layer.output_floor}, QMAX = {layer.output_qmax};",
-        f"    static constexpr int32_t bias[OUT] = {{{_values(layer.bias_q)}}};",
-        f"    static constexpr uint32_t m0[OUT] = {{{_values(_per_channel(layer.M0, shape.out))}}};",
-        f"    static constexpr uint32_t shift[OUT] = {{{_values(_per_channel(layer.n, shape.out))}}};",
-        f"    static constexpr uint8_t weights[OUT][{shape.taps}] = {{\n        {rows}}};",
-        "};",
-    ]
-    return "\n".join(lines)
+    )
 
 
 def network_header(net: IntegerNetwork, design: DataflowDesign) -> str:
-    """network.hpp: one struct of constants per layer (``dataflow.hpp``'s layer description)."""
+    """network.hpp: every layer's ROMs (weights and requantization constants, one word per
+    fold) and quantization constants for the units of ``dataflow.hpp``."""
     shapes = unit_shapes(net)
     check_design(shapes, design)
     nearest = net.rounding == "nearest"
-    structs = [
-        _layer_struct(layer, shape, fold, nearest) for layer, shape, fold in zip(net.layers, shapes, design.folds)
-    ]
+    units = zip(net.layers, shapes, design.folds)
+    constants = [_layer_constants(layer, shape, fold, nearest) for layer, shape, fold in units]
     first, last = shapes[0], shapes[-1]
     return "\n".join(
         [
@@ -221,17 +230,13 @@ def network_header(net: IntegerNetwork, design: DataflowDesign) -> str:
             "",
             '#include "dataflow.hpp"',
             "",
-            "namespace network {",
-            "",
             f"constexpr int IN_ROWS = {first.rows}, IN_ROW = {first.row};  // an image: rows of (w, c) codes",
             f"constexpr int CLASSES = {last.out};",
             "",
-            "\n\n".join(structs),
+            "\n\n".join(constants),
             "",
-            "}  // namespace network",
-            "",
-            f"void {TOP}(cnnacc::stream<cnnacc::bytes_t<network::IN_ROW>>& image, "
-            "cnnacc::stream<cnnacc::bytes_t<network::CLASSES>>& scores);",
+            f"void {TOP}(cnnacc::stream<cnnacc::bytes_t<IN_ROW>>& image, "
+            "cnnacc::stream<cnnacc::bytes_t<CLASSES>>& scores);",
             "",
             "#endif  // CNNACC_NETWORK_HPP",
             "",
@@ -243,30 +248,38 @@ def _stream_type(codes: int) -> str:
     return f"cnnacc::stream<cnnacc::bytes_t<{codes}>>"
 
 
-def _unit_call(layer: IntegerLayer, shape: UnitShape, source: str, target: str) -> str:
-    unit = "conv_unit" if shape.kind == "conv" else "fc_unit"
-    return f"cnnacc::dataflow::{unit}<network::{layer.name}>({source}, {target});"
+def _unit_call(layer: IntegerLayer, shape: UnitShape, fold, source: str, target: str) -> str:
+    """The call of a layer's unit: its shape and folding as template arguments, its ROMs."""
+    if shape.kind == "conv":
+        pool = str(shape.pool).lower()
+        image = f"{shape.channels}, {shape.height}, {shape.width}"
+        unit = f"conv_unit<{image}, {shape.out}, {fold.pe}, {fold.simd}, {fold.columns}, {pool}>"
+    else:
+        unit = f"fc_unit<{shape.rows}, {shape.row}, {shape.out}, {fold.pe}, {fold.simd}>"
+    roms = ", ".join(f"{layer.name}_{rom}" for rom in ("weights", "bias", "m0", "shift", "quant"))
+    return f"cnnacc::dataflow::{unit}({source}, {target}, {roms});"
 
 
-def top_source(net: IntegerNetwork) -> str:
+def top_source(net: IntegerNetwork, design: DataflowDesign) -> str:
     """network.cpp: the DATAFLOW top, one unit per layer joined by streams."""
     shapes = unit_shapes(net)
+    check_design(shapes, design)
     streams, calls = [], []
     source = "image"
-    for index, (layer, shape) in enumerate(zip(net.layers, shapes)):
+    for index, (layer, shape, fold) in enumerate(zip(net.layers, shapes, design.folds)):
         target = "scores" if index == len(shapes) - 1 else f"{layer.name}_out"
         if target != "scores":
             streams.append(f"    {_stream_type(shape.out_row)} {target};")
             streams.append(f"#pragma HLS STREAM variable = {target} depth = 2")
-        calls.append(f"    {_unit_call(layer, shape, source, target)}")
+        calls.append(f"    {_unit_call(layer, shape, fold, source, target)}")
         source = target
     return "\n".join(
         [
             "// The network as one DATAFLOW region of per-layer units; generated by cnnacc dataflow.",
             '#include "network.hpp"',
             "",
-            f"void {TOP}(cnnacc::stream<cnnacc::bytes_t<network::IN_ROW>>& image, "
-            "cnnacc::stream<cnnacc::bytes_t<network::CLASSES>>& scores) {",
+            f"void {TOP}(cnnacc::stream<cnnacc::bytes_t<IN_ROW>>& image, "
+            "cnnacc::stream<cnnacc::bytes_t<CLASSES>>& scores) {",
             "#pragma HLS INTERFACE axis port = image",
             "#pragma HLS INTERFACE axis port = scores",
             "#pragma HLS INTERFACE ap_ctrl_none port = return",
@@ -279,18 +292,18 @@ def top_source(net: IntegerNetwork) -> str:
     )
 
 
-def testbench_source(net: IntegerNetwork) -> str:
+def testbench_source(net: IntegerNetwork, design: DataflowDesign) -> str:
     """network_tb.cpp: ``network_tb IMAGES.bin N OUT.bin`` runs each unit in turn on each image
     (rows of (h, w, c) codes), writes every layer's output words to OUT.bin, and checks the
     DATAFLOW top's scores against the last layer's; exit 1 on a difference."""
     shapes = unit_shapes(net)
     body = []
     source = "image"
-    for layer, shape in zip(net.layers, shapes):
+    for layer, shape, fold in zip(net.layers, shapes, design.folds):
         target = f"{layer.name}_out"
         body += [
             f"        {_stream_type(shape.out_row)} {target}, {target}_next;",
-            f"        {_unit_call(layer, shape, source, target)}",
+            f"        {_unit_call(layer, shape, fold, source, target)}",
             f"        tap({target}, {shape.out_height}, output, {target}_next);",
         ]
         source = f"{target}_next"
@@ -328,10 +341,10 @@ def testbench_source(net: IntegerNetwork) -> str:
             "    }",
             "    long mismatches = 0;",
             "    for (long n = 0; n < images; ++n) {",
-            "        cnnacc::stream<cnnacc::bytes_t<network::IN_ROW>> image, image_again;",
-            "        for (int r = 0; r < network::IN_ROWS; ++r) {",
-            "            cnnacc::bytes_t<network::IN_ROW> word;",
-            "            if (std::fread(word.v, 1, network::IN_ROW, input) != network::IN_ROW) {",
+            "        cnnacc::stream<cnnacc::bytes_t<IN_ROW>> image, image_again;",
+            "        for (int r = 0; r < IN_ROWS; ++r) {",
+            "            cnnacc::bytes_t<IN_ROW> word;",
+            "            if (std::fread(word.v, 1, IN_ROW, input) != IN_ROW) {",
             '                std::fprintf(stderr, "network_tb: %s holds fewer than %ld images\\n", argv[1], images);',
             "                return 2;",
             "            }",
@@ -339,11 +352,11 @@ def testbench_source(net: IntegerNetwork) -> str:
             "            image_again.write(word);",
             "        }",
             *body,
-            "        cnnacc::stream<cnnacc::bytes_t<network::CLASSES>> scores;",
+            "        cnnacc::stream<cnnacc::bytes_t<CLASSES>> scores;",
             f"        {TOP}(image_again, scores);",
-            "        const cnnacc::bytes_t<network::CLASSES> top = scores.read();",
-            f"        const cnnacc::bytes_t<network::CLASSES> last = {source}.read();",
-            "        mismatches += std::memcmp(top.v, last.v, network::CLASSES) != 0;",
+            "        const cnnacc::bytes_t<CLASSES> top = scores.read();",
+            f"        const cnnacc::bytes_t<CLASSES> last = {source}.read();",
+            "        mismatches += std::memcmp(top.v, last.v, CLASSES) != 0;",
             "    }",
             "    std::fclose(input);",
             "    if (std::fclose(output) != 0) {",
@@ -386,8 +399,8 @@ def write_project(net: IntegerNetwork, design: DataflowDesign, folder: str | Pat
     shapes = unit_shapes(net)
     files = {
         "network.hpp": network_header(net, design),
-        "network.cpp": top_source(net),
-        "network_tb.cpp": testbench_source(net),
+        "network.cpp": top_source(net, design),
+        "network_tb.cpp": testbench_source(net, design),
         "hls_config.cfg": hls_config(design),
         "folding.json": json.dumps({"design": design.to_json(), "layers": [shape.name for shape in shapes]}, indent=2)
         + "\n",
@@ -405,6 +418,7 @@ __all__ = [
     "TOP",
     "UnitShape",
     "check_design",
+    "simd_choices",
     "network_header",
     "testbench_source",
     "top_source",

@@ -16,7 +16,7 @@ from tests.crosscheck.test_network import small_network
 # small_network: conv1 1 -> 4 (28 x 28, pooled), conv2 4 -> 6 (14 x 14, pooled), fc1 294 -> 12, fc2 12 -> 10
 SERIAL = DataflowDesign((LayerFold(1, 1), LayerFold(1, 1), LayerFold(1, 1), LayerFold(1, 1)))
 PARALLEL = DataflowDesign((LayerFold(4, 9, 4), LayerFold(3, 12, 7), LayerFold(6, 49), LayerFold(10, 4)))
-ODD = DataflowDesign((LayerFold(2, 3, 2), LayerFold(6, 36, 1), LayerFold(12, 294), LayerFold(5, 6)))
+ODD = DataflowDesign((LayerFold(2, 3, 2), LayerFold(6, 2, 1), LayerFold(12, 294), LayerFold(5, 6)))
 
 
 @pytest.mark.parametrize("design", [SERIAL, PARALLEL, ODD], ids=["serial", "parallel", "odd"])
@@ -41,7 +41,7 @@ def test_codes_of_sub_byte_activations_stay_below_their_maximum():
 def test_a_fold_that_does_not_divide_its_layer_is_refused_in_one_line(tmp_path):
     net, _ = small_network(0)
     design = dataclasses.replace(PARALLEL, folds=(LayerFold(3, 9, 4), *PARALLEL.folds[1:]))
-    message = r"^layer conv1: pe=3 does not divide its 4 output channels; expected one of \[1, 2, 4\]$"
+    message = r"^layer conv1: pe=3 does not fit its 4 output channels; expected one of \[1, 2, 4\]$"
     with pytest.raises(DataflowError, match=message):
         write_project(net, design, tmp_path / "project")
     assert not (tmp_path / "project").exists()  # nothing written

@@ -261,3 +261,39 @@ def test_a_dataflow_function_kept_out_of_line_keeps_its_channels_inside_its_modu
     call, module = wrapper["body"]
     assert "inputs" not in wrapper and call["latency"] == 1 and module["inputs"] == [[], [], [0, 1], [2]]
     assert estimate_nest(nest).latency_cycles == 1 + estimate_nest(module).latency_cycles
+
+
+FOLDING = """
+constexpr int positions(int c, int simd) { return simd <= c ? 1 : simd / c; }
+template <int C, int SIMD>
+void unit(int out[64], const int in[64]) {
+    constexpr int P = positions(C, SIMD);
+    int f = 0;
+STEPS:
+    for (int step = 0; step < 64; ++step) {
+#pragma HLS PIPELINE II = 1
+        int total = 0;
+        for (int s = 0; s < SIMD; ++s) {
+            total += in[step] * ({lane});
+        }
+        out[step] = total + f;
+        f = f == C / P - 1 ? 0 : f + 1;
+    }
+}
+void top(int out[64], const int in[64]) { unit<16, 48>(out, in); }
+"""
+
+
+def test_constants_and_the_variables_of_unrolled_loops_are_folded(tmp_path):
+    # the tool substitutes each unrolled copy's s and folds s / 16 % 3 (no divider), and a
+    # constexpr local computed by a constexpr function is a constant (LLVM constant folding)
+    kernel = tmp_path / "fold.cpp"
+    folded = read_source_text(kernel, FOLDING.replace("{lane}", "s / C % 3"))
+    runtime = read_source_text(kernel, FOLDING.replace("{lane}", "f / 3"))
+    assert iis(folded)["STEPS"] == 1
+    assert estimate_nest(folded).latency_cycles + 10 < estimate_nest(runtime).latency_cycles  # f / 3 is a divider
+
+
+def read_source_text(path, source: str) -> dict:
+    path.write_text(source)
+    return read_source(path, "top")[0]

@@ -32,6 +32,7 @@ class _Context:
     local_arrays: set[str] = field(default_factory=set)  # the block-RAM arrays the function declares
     streams: set[str] = field(default_factory=set)
     ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # enclosing loop variables
+    unrolled: set[str] = field(default_factory=set)  # variables of enclosing fully unrolled loops
     aliases: dict[str, str] = field(default_factory=dict)  # parameter -> the caller's array
     axi: set[str] = field(default_factory=set)  # m_axi ports
     axi_bits: dict[str, int] = field(default_factory=dict)  # an m_axi port's element width

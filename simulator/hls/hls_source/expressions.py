@@ -98,7 +98,9 @@ class Expressions:
                 elif declaration.type.get_canonical().kind.name in ("RECORD", "UNEXPOSED", "ELABORATED"):
                     context.local_arrays.add(declaration.spelling)  # a struct's member arrays are its own
                 value = _initializer(declaration)
-                info = self._expr(value, context, skip_calls) if value is not None else _Expr()
+                # a value the tool folds to a constant (constexpr int P = f(C, SIMD)) costs nothing
+                folded = value is None or self.evaluate(value, context.env) is not None
+                info = _Expr() if folded else self._expr(value, context, skip_calls)
                 info.writes.add(declaration.spelling)
                 total = _merge(total, info)
             return total
@@ -189,6 +191,8 @@ class Expressions:
     def _expr(self, cursor, context: _Context, skip_calls: bool = False) -> _Expr:
         kind = cursor.kind.name
         children = list(cursor.get_children())
+        if kind in FOLDABLE and _folded(cursor, context):
+            return _Expr()  # a constant, or one in each unrolled copy (s / (3 * C), s unrolled): no hardware
         if kind == "DECL_REF_EXPR":
             if cursor.spelling in context.env:
                 return _Expr()
@@ -401,3 +405,24 @@ def _ip_core(call) -> str | None:
 def _floating(cursor) -> bool:
     """Whether an expression computes in floating point (not reassociated, not balanced)."""
     return cursor.type.get_canonical().kind.name in ("FLOAT", "DOUBLE", "HALF", "LONGDOUBLE")
+
+
+FOLDABLE = {"BINARY_OPERATOR", "UNARY_OPERATOR", "PAREN_EXPR", "CONDITIONAL_OPERATOR"}
+
+
+def _folded(cursor, context: _Context) -> bool:
+    """Whether an expression is a constant, or one in each copy of the fully unrolled loops
+    around it: it reads only known constants and those loops' variables, calls nothing and
+    writes nothing (the tool substitutes each copy's value and folds the arithmetic)."""
+    for node in cursor.walk_preorder():
+        kind = node.kind.name
+        if kind in ("ARRAY_SUBSCRIPT_EXPR", "CALL_EXPR", "MEMBER_REF_EXPR", "COMPOUND_ASSIGNMENT_OPERATOR"):
+            return False
+        if kind == "UNARY_OPERATOR" and any(t.spelling in ("++", "--", "*", "&") for t in node.get_tokens()):
+            return False
+        if kind == "BINARY_OPERATOR" and _operator(node, next(node.get_children())) == "=":
+            return False
+        if kind == "DECL_REF_EXPR":
+            if node.spelling not in context.unrolled and node.spelling not in context.env:
+                return False
+    return True

@@ -158,10 +158,14 @@ class LoopWalk:
                 context.ranges[variable] = (min(start, start + trips - 1), max(start, start + trips - 1))
         pipeline = by_name.get("PIPELINE")
         outer_unrolling, outer_carrier = context.unrolling, context.carrier
+        complete = outer_unrolling or "UNROLL" in by_name and "factor" not in by_name["UNROLL"].options
+        saved_unrolled = set(context.unrolled)
+        if complete and variable is not None:  # a constant in each copy of the body
+            context.unrolled.add(variable)
         context.unrolling = outer_unrolling or pipeline is not None and "off" not in pipeline.options
         context.carrier = outer_carrier if outer_unrolling else variable
         nodes = self._statements(inner, context)
-        context.ranges = saved
+        context.ranges, context.unrolled = saved, saved_unrolled
         context.unrolling, context.carrier = outer_unrolling, outer_carrier
         nodes = nodes or [{"op": "empty", "latency": 0}]
         arrays = _arrays_of(nodes)
