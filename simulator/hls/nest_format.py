@@ -2,9 +2,9 @@
 
 A nest is a tree of three node kinds (the NEST.json format of ``cnnacc hls-estimate``):
     {"loop": name, "trip_count": int, "pipeline_ii": int | null,
-     "iteration_latency": int | null, "body": [nodes], "output": bool}
-                                                       (output optional: the loop writes a
-                                                        channel of its dataflow region)
+     "iteration_latency": int | null, "body": [nodes], "output": bool, "input": bool}
+                                                       (output, input optional: the loop writes,
+                                                        reads a channel of its dataflow region)
     {"region": name, "kind": "sequential" | "parallel" | "dataflow", "body": [nodes],
      "channel": "pipo" | "fifo", "inputs": [[int]]}    (channel, inputs optional, dataflow only:
                                                         per process, the earlier ones it reads)
@@ -40,6 +40,7 @@ class Loop:
     iteration_latency: int | None
     body: tuple[Node, ...]
     output: bool = False  # writes a channel of its dataflow region (its process's first output is here)
+    input: bool = False  # reads a channel of its dataflow region (its process's last input is taken here)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,17 +119,18 @@ def parse_nest(data: Any, path: str = "nest") -> Node:
         channel = check_choice(f"{path}.channel", data.get("channel", "pipo"), CHANNEL_KINDS)
         body = _parse_body(path, data["body"])
         return Region(_check_name(path, "region", data["region"]), kind, body, channel, _inputs(path, data, body))
-    _check_keys(path, data, {"loop", "trip_count", "pipeline_ii", "iteration_latency", "body"}, {"output"})
-    output = data.get("output", False)
-    if not isinstance(output, bool):
-        raise TypeError(f"{path}.output={output!r} must be true or false")
+    _check_keys(path, data, {"loop", "trip_count", "pipeline_ii", "iteration_latency", "body"}, {"output", "input"})
+    for mark in ("output", "input"):
+        if not isinstance(data.get(mark, False), bool):
+            raise TypeError(f"{path}.{mark}={data[mark]!r} must be true or false")
     loop = Loop(
         name=_check_name(path, "loop", data["loop"]),
         trip_count=_check_count(path, "trip_count", data["trip_count"], 0),
         pipeline_ii=_check_optional_count(path, "pipeline_ii", data["pipeline_ii"], 1),
         iteration_latency=_check_optional_count(path, "iteration_latency", data["iteration_latency"], 0),
         body=_parse_body(path, data["body"]),
-        output=output,
+        output=data.get("output", False),
+        input=data.get("input", False),
     )
     if loop.iteration_latency is None and not loop.body:
         raise ValueError(f"{path}: loop {loop.name!r} has neither an iteration_latency nor a body")

@@ -270,8 +270,10 @@ def _lead(node: Node) -> int:
 
 def _tail(node: Node) -> int:
     """Cycles from a process taking its last input to its end: a pipelined loop's last
-    iteration, and whatever follows the last loop of a sequence (a write burst's response,
-    the code after the loop); a loop that is not pipelined or a block, FIFO_START_CYCLES."""
+    iteration, and whatever follows the last loop of a sequence that reads an input channel
+    (marked ``input``; unmarked, its last loop): a write burst's response, the code after the
+    loop, a loop that computes on what was read (a dense layer reads its whole input first);
+    a loop that is not pipelined or a block, FIFO_START_CYCLES."""
     if isinstance(node, Op):
         return FIFO_START_CYCLES
     if isinstance(node, Loop):
@@ -279,8 +281,17 @@ def _tail(node: Node) -> int:
     loops = [index for index, child in enumerate(node.body) if not isinstance(child, Op)]
     if node.kind != "sequential" or not loops:
         return FIFO_START_CYCLES
-    last = loops[-1]
+    last = next((index for index in reversed(loops) if _inputs(node.body[index])), loops[-1])
     return _tail(node.body[last]) + sum(_latency(child) for child in node.body[last + 1 :])
+
+
+def _inputs(node: Node) -> bool:
+    """Whether a node reads an input channel of its dataflow region (a marked loop in it)."""
+    if isinstance(node, Op):
+        return False
+    if isinstance(node, Loop) and node.input:
+        return True
+    return any(_inputs(child) for child in node.body)
 
 
 def _dataflow_latency(region: Region, latencies: list[int]) -> int:

@@ -305,3 +305,62 @@ def test_the_m_axi_latency_the_schedule_assumes_is_the_flows_default_or_the_conf
     directives.write_text("config_interface -m_axi_latency 20\n")
     configured = latency(kernel, BURST, "copy", tool="vitis_hls:2023.2", flow="vivado", directives=directives)
     assert configured - ip == 2 * 20
+
+
+TEMPLATE_STREAMS = """
+#include <hls_stream.h>
+template <int N> struct row_t { unsigned char v[N]; };
+template <int N>
+void produce(hls::stream<row_t<N>>& in, hls::stream<row_t<N>>& out) {
+    unsigned char line[N];
+ROWS:
+    for (int r = 0; r < 8; ++r) {
+#pragma HLS PIPELINE II = {ii}
+        const row_t<N> word = in.read();
+        {second}
+        row_t<N> result;
+        for (int i = 0; i < N; ++i) result.v[i] = word.v[i] + 1;
+        out.write(result);
+    }
+}
+template <int N>
+void reduce(hls::stream<row_t<N>>& in, hls::stream<row_t<N>>& out) {
+    unsigned char all[8 * N];
+READ:
+    for (int r = 0; r < 8; ++r) {
+#pragma HLS PIPELINE II = 1
+        const row_t<N> word = in.read();
+        for (int i = 0; i < N; ++i) all[r * N + i] = word.v[i];
+    }
+    row_t<N> sum = {};
+SUM:
+    for (int k = 0; k < 400; ++k) {
+#pragma HLS PIPELINE II = 1
+        sum.v[k % N] += all[k % (8 * N)];
+    }
+    out.write(sum);
+}
+void top(hls::stream<row_t<4>>& a, hls::stream<row_t<4>>& b) {
+#pragma HLS DATAFLOW
+    hls::stream<row_t<4>> mid;
+    produce<4>(a, mid);
+    reduce<4>(mid, b);
+}
+"""
+
+
+def test_a_template_s_stream_reads_count_and_a_consumer_computing_after_its_reads_waits_for_them(tmp_path):
+    # in a template, in.read() on a stream of a dependent type is still one read of that
+    # stream (two a pipelined iteration: II 2); a process that reads its whole input before
+    # computing (a dense layer) ends its compute loop after its producer's last write
+    kernel = tmp_path / "streams.cpp"
+    kernel.write_text(TEMPLATE_STREAMS.replace("{second}", "").replace("{ii}", "1"))
+    once = read_source(kernel, "top")[0]
+    second = "const row_t<N> extra = in.read(); (void)extra;"
+    kernel.write_text(TEMPLATE_STREAMS.replace("{second}", second).replace("{ii}", "1"))
+    twice = read_source(kernel, "top")[0]
+    assert iis(once)["ROWS"] == 1 and iis(twice)["ROWS"] == 2
+    kernel.write_text(TEMPLATE_STREAMS.replace("{second}", "").replace("{ii}", "50"))  # a slow producer
+    report = estimate_nest(read_source(kernel, "top")[0])
+    rows = {row.name: row for row in report.rows}
+    assert report.latency_cycles >= rows["ROWS"].latency_cycles + rows["SUM"].latency_cycles

@@ -270,7 +270,7 @@ class Expressions:
         return _merge(outer.then(add), info).then(add)
 
     def _call(self, call, children, context: _Context, skip_calls: bool) -> _Expr:
-        name = call.spelling
+        name = call.spelling or _dependent_method(call)[1]
         if name.startswith(("_ssdm", "__xilinx")):  # a pragma in the tool's preprocessed form: no hardware
             return _Expr()
         ip = _ip_core(call)
@@ -286,6 +286,7 @@ class Expressions:
         base = children[0] if children else None
         if name in ("read", "write", "read_nb", "write_nb", "empty", "full") and base is not None:
             stream = (_owner(base) if base.kind.name == "MEMBER_REF_EXPR" else None) or _base_name(base)
+            stream = stream or _dependent_method(call)[0]
             info = arguments.then(hls_ops.Op(1, 0.0) if name.startswith("read") else self.target.combinational("logic"))
             info.accesses[(stream, "r" if name.startswith("read") else "w")] += 1
             return info
@@ -426,3 +427,13 @@ def _folded(cursor, context: _Context) -> bool:
             if node.spelling not in context.unrolled and node.spelling not in context.env:
                 return False
     return True
+
+
+def _dependent_method(call) -> tuple[str, str]:
+    """(object, method) of a call whose object's type depends on a template parameter
+    (``in.read()`` with ``in`` a ``stream<bytes_t<N>>&``): clang leaves both names out of the
+    cursors of the uninstantiated template, so they are read from the tokens; ("", "") else."""
+    tokens = [token.spelling for token in call.get_tokens()]
+    if len(tokens) >= 4 and tokens[1] in (".", "->") and tokens[3] == "(" and tokens[0].isidentifier():
+        return tokens[0], tokens[2]
+    return "", ""

@@ -247,13 +247,17 @@ def _written(node: dict) -> set[str]:
 
 def _mark_outputs(nodes: list[dict], channels: set[str]) -> None:
     """Mark ``output`` the loops of a dataflow region's processes that write one of its stream
-    channels: a process's first output comes from the first of them (``schedule``)."""
-    for node in _walk(nodes):
-        if "loop" not in node:
-            continue
-        ports = dict(node.get("_ports", {}))
-        for child in node.get("body", []):
-            if "op" in child:
-                ports.update(child.get("_ports", {}))
-        if any(way == "w" and name in channels for name, way in ports):
-            node["output"] = True
+    channels, and ``input`` those that read one: a process's first output comes from the first
+    loop that writes, its last input is taken by the last loop that reads (``schedule``)."""
+    for process in nodes:
+        aliases = process.get("_aliases", {})  # a called process names the channels by its parameters
+        for node in _walk([process]):
+            if "loop" not in node:
+                continue
+            ports = dict(node.get("_ports", {}))
+            for child in node.get("body", []):
+                if "op" in child:
+                    ports.update(child.get("_ports", {}))
+            for way, mark in (("w", "output"), ("r", "input")):
+                if any(direction == way and aliases.get(name, name) in channels for name, direction in ports):
+                    node[mark] = True

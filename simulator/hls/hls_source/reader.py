@@ -293,6 +293,7 @@ class SourceReader(
         region: dict = {"region": name, "kind": "dataflow" if dataflow else "sequential", "body": nodes}
         parameters = {child.spelling for child in function.get_children() if child.kind.name == "PARM_DECL"}
         region["_locals"] = self._declared(function) | parameters  # its arrays are in _arrays, by the caller's names
+        region["_aliases"] = dict(context.aliases)  # its parameters -> the caller's arrays and streams
         if dataflow:  # an array passed between processes is whole only when its producer ends: ping-pong
             processes = [node for node in nodes if "op" not in node]
             own = {c.spelling for c in function.walk_preorder() if c.kind.name in ("VAR_DECL", "PARM_DECL")}
