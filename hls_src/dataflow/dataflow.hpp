@@ -18,7 +18,8 @@
 //   bias, m0, shift[OUT / PE][PE]: the requantization constants of channel nf PE + pe.
 // Reshaped on their second dimension, a fold's constants are one ROM word: one read a cycle.
 // The arithmetic is the numerical contract's (common/arith.hpp): acc = sum (x - ZX)(w - ZW)
-// + bias in int32, requantized by (m0, shift) of the output channel, clamped to [FLOOR, QMAX]
+// + bias in int32 (computed as ``dot`` says, with the bias ROM holding bias - ZX sum w +
+// K ZX ZW), requantized by (m0, shift) of the output channel, clamped to [FLOOR, QMAX]
 // (FLOOR = ZOUT with a fused ReLU; QMAX = 2^b - 1 for b-bit activations); the 2x2 max-pool
 // of the codes follows (exact on codes: requantization never decreases with acc).
 #ifndef CNNACC_DATAFLOW_DATAFLOW_HPP
@@ -45,6 +46,22 @@ struct quant {
 inline uint8_t output_code(acc_t acc, uint32_t m0, uint32_t shift, const quant& q) {
     const uint8_t code = q.nearest ? requantize_nearest(acc, m0, shift, q.zout) : requantize_floor(acc, m0, shift, q.zout);
     return code < q.floor ? q.floor : (code > q.qmax ? q.qmax : code);
+}
+
+// sum over s of x[s] w[pe SIMD + s]: the raw 8-bit codes multiplied in fabric (an 8 x 8-bit
+// product is LUTs, BIND_OP impl=fabric; the DSPs are left to the requantizer), the zero
+// points applied after accumulation (Jacob et al. 2018 eq. 7-8, as hls_src/matmul does):
+// sum (x - ZX)(w - ZW) = sum x w - ZW sum x - ZX sum w + K ZX ZW, the last two terms folded
+// into the bias by the generator (simulator/network/dataflow.py).
+template <int SIMD>
+inline acc_t dot(const uint8_t x[SIMD], const uint8_t w[], int pe) {
+    acc_t total = 0;
+    for (int s = 0; s < SIMD; ++s) {
+        const uint16_t product = x[s] * w[pe * SIMD + s];
+#pragma HLS BIND_OP variable = product op = mul impl = fabric
+        total += product;
+    }
+    return total;
 }
 
 // The kernel positions one tap fold of a 3x3 convolution over C channels covers when it takes
@@ -84,8 +101,10 @@ void conv_unit(stream<bytes_t<W * C>>& in, stream<bytes_t<(POOL ? W / 2 : W) * O
 #pragma HLS ARRAY_PARTITION variable = row_out complete dim = 0
     uint8_t pooled[OW * OUT];  // the max of the even output row's pairs, until the odd row
 #pragma HLS ARRAY_PARTITION variable = pooled complete dim = 0
-    acc_t acc[CP][PE];
+    acc_t acc[CP][PE];  // sum of x w over the taps so far, per column and channel
 #pragma HLS ARRAY_PARTITION variable = acc complete dim = 0
+    acc_t x_sum[CP];  // sum of x over the taps so far, per column
+#pragma HLS ARRAY_PARTITION variable = x_sum complete dim = 0
     // counters, innermost first: channel fold, kernel column and row (those P covers stay 0),
     // tap fold, channel fold, first column of the group, output row; the slot of row o - 1
     int cf = 0, kc_fold = 0, kr_fold = 0, sf = 0, nf = 0, x0 = 0, o = 0, top = 2;
@@ -111,24 +130,28 @@ STEPS:
         const bool nf_end = last_fold && nf == OUT / PE - 1;
         const bool row_end = nf_end && x0 == W - CP;  // the output row is complete
         for (int cp = 0; cp < CP; ++cp) {
+            uint8_t window[SIMD];  // this fold's taps of column x0 + cp
+#pragma HLS ARRAY_PARTITION variable = window complete dim = 0
+            acc_t taps_sum = 0;    // their sum, for the weights' zero-point term
+            for (int s = 0; s < SIMD; ++s) {
+                const int kr = P == 9 ? s / (3 * C) : kr_fold;  // a constant or a counter
+                const int kc = P == 1 ? kc_fold : (s / C) % 3;
+                const int c = cf * LANE + s % LANE;
+                const int y = o - 1 + kr;
+                const int x = x0 + cp - 1 + kc;
+                const int slot = top + kr >= 3 ? top + kr - 3 : top + kr;
+                const bool inside = y >= 0 && y < H && x >= 0 && x < W;
+                window[s] = inside ? lines[slot][x * C + c] : q.zx;
+                taps_sum += window[s];
+            }
+            const acc_t column_sum = (sf == 0 ? acc_t{0} : x_sum[cp]) + taps_sum;
+            x_sum[cp] = column_sum;
             for (int pe = 0; pe < PE; ++pe) {
-                acc_t dot = 0;
-                for (int s = 0; s < SIMD; ++s) {
-                    const int kr = P == 9 ? s / (3 * C) : kr_fold;  // a constant or a counter
-                    const int kc = P == 1 ? kc_fold : (s / C) % 3;
-                    const int c = cf * LANE + s % LANE;
-                    const int y = o - 1 + kr;
-                    const int x = x0 + cp - 1 + kc;
-                    const int slot = top + kr >= 3 ? top + kr - 3 : top + kr;
-                    const bool inside = y >= 0 && y < H && x >= 0 && x < W;
-                    const int xq = inside ? int{lines[slot][x * C + c]} : int{q.zx};
-                    dot += (xq - int{q.zx}) * (int{weights[nf * TAPS + sf][pe * SIMD + s]} - int{q.zw});
-                }
-                const acc_t sum = (sf == 0 ? acc_t{0} : acc[cp][pe]) + dot;
+                const acc_t sum = (sf == 0 ? acc_t{0} : acc[cp][pe]) + dot<SIMD>(window, weights[nf * TAPS + sf], pe);
                 acc[cp][pe] = sum;
                 if (last_fold) {
-                    const uint8_t code = output_code(sum + bias[nf][pe], m0[nf][pe], shift[nf][pe], q);
-                    row_out[(x0 + cp) * OUT + nf * PE + pe] = code;
+                    const acc_t total = sum - int{q.zw} * column_sum + bias[nf][pe];
+                    row_out[(x0 + cp) * OUT + nf * PE + pe] = output_code(total, m0[nf][pe], shift[nf][pe], q);
                 }
             }
         }
@@ -188,22 +211,29 @@ READ:
         }
     }
     bytes_t<OUT> result;
-    acc_t acc[PE];
+    acc_t acc[PE];  // sum of x w over the inputs so far, per channel
 #pragma HLS ARRAY_PARTITION variable = acc complete dim = 0
+    acc_t x_sum = 0;  // sum of x over the inputs so far
     int nf = 0, sf = 0;
 STEPS:
     for (int step = 0; step < FOLDS * TAPS; ++step) {
 #pragma HLS PIPELINE II = 1
         const bool last_fold = sf == TAPS - 1;
+        uint8_t inputs[SIMD];  // this fold's inputs
+#pragma HLS ARRAY_PARTITION variable = inputs complete dim = 0
+        acc_t inputs_sum = 0;
+        for (int s = 0; s < SIMD; ++s) {
+            inputs[s] = x[sf * SIMD + s];
+            inputs_sum += inputs[s];
+        }
+        const acc_t all_sum = (sf == 0 ? acc_t{0} : x_sum) + inputs_sum;
+        x_sum = all_sum;
         for (int pe = 0; pe < PE; ++pe) {
-            acc_t dot = 0;
-            for (int s = 0; s < SIMD; ++s) {
-                dot += (int{x[sf * SIMD + s]} - int{q.zx}) * (int{weights[nf * TAPS + sf][pe * SIMD + s]} - int{q.zw});
-            }
-            const acc_t sum = (sf == 0 ? acc_t{0} : acc[pe]) + dot;
+            const acc_t sum = (sf == 0 ? acc_t{0} : acc[pe]) + dot<SIMD>(inputs, weights[nf * TAPS + sf], pe);
             acc[pe] = sum;
             if (last_fold) {
-                result.v[nf * PE + pe] = output_code(sum + bias[nf][pe], m0[nf][pe], shift[nf][pe], q);
+                const acc_t total = sum - int{q.zw} * all_sum + bias[nf][pe];
+                result.v[nf * PE + pe] = output_code(total, m0[nf][pe], shift[nf][pe], q);
             }
         }
         sf = last_fold ? 0 : sf + 1;

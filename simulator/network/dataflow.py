@@ -187,6 +187,18 @@ def fold_words(matrix: np.ndarray, fold) -> np.ndarray:
     return np.ascontiguousarray(grid.transpose(0, 2, 1, 3).reshape(-1, fold.pe * fold.simd))
 
 
+def folded_bias(layer: IntegerLayer, shape: UnitShape) -> np.ndarray:
+    """The bias ROM of a unit: bias - Z_x sum_t w_t + K Z_x Z_w per output channel, the zero-point
+    terms of Jacob et al. 2018 eq. 7-8 that do not depend on the input (``dot`` in
+    dataflow.hpp adds the rest: sum x w - Z_w sum x). int32, or a DataflowError."""
+    weights = unit_weights(layer, shape).astype(np.int64)
+    zx, zw = int(layer.input_zero_point), int(layer.weight_zero_point)
+    bias = np.asarray(layer.bias_q, np.int64) - zx * weights.sum(axis=1) + shape.taps * zx * zw
+    if bias.min() < np.iinfo(np.int32).min or bias.max() > np.iinfo(np.int32).max:
+        raise DataflowError(f"layer {layer.name}: its bias with the zero-point terms leaves int32")
+    return bias
+
+
 def _c_array(ctype: str, name: str, array: np.ndarray) -> str:
     rows = ",\n    ".join("{" + _values(row) + "}" for row in array)
     return f"static const {ctype} {name}[{array.shape[0]}][{array.shape[1]}] = {{\n    {rows}}};"
@@ -202,7 +214,7 @@ def _layer_constants(layer: IntegerLayer, shape: UnitShape, fold, nearest: bool)
             f"// {p}: {layer.kind}, {shape.out} outputs of {shape.taps} taps, "
             f"W{layer.weight_bits}A{layer.activation_bits}; {fold.pe} x {fold.simd} x {fold.columns} MACs a cycle",
             _c_array("uint8_t", f"{p}_weights", fold_words(unit_weights(layer, shape), fold)),
-            _c_array("int32_t", f"{p}_bias", np.asarray(layer.bias_q).reshape(folds)),
+            _c_array("int32_t", f"{p}_bias", folded_bias(layer, shape).reshape(folds)),
             _c_array("uint32_t", f"{p}_m0", _per_channel(layer.M0, shape.out).reshape(folds)),
             _c_array("uint32_t", f"{p}_shift", _per_channel(layer.n, shape.out).reshape(folds)),
             f"static const cnnacc::dataflow::quant {p}_quant = "
