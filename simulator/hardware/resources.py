@@ -39,6 +39,10 @@ LUT_PER_AXI_ADAPTER, FF_PER_AXI_ADAPTER = 1800, 2600  # m_axi adapter with its F
 LUT_PER_AXI_BIT, FF_PER_AXI_BIT = 2, 4  # data path width of one adapter
 LUT_CONTROL, FF_CONTROL = 1500, 1200  # FSMs, s_axilite registers, address generators
 LUT_PER_WINDOW_BYTE, FF_PER_WINDOW_BYTE = 10, 8  # a shift-register byte and its multiplexer
+LUT_PER_FABRIC_MAC, FF_PER_FABRIC_MAC = 48, 24  # an 8 x 8-bit product in LUTs and its adder-tree share
+LUT_UNIT_CONTROL, FF_UNIT_CONTROL = 300, 300  # a dataflow unit's counters and handshakes
+URAM_DEPTH, URAM_WIDTH = 4096, 72  # one URAM288 (UG573)
+ROM_KINDS = ("lutram", "bram", "uram")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -147,8 +151,7 @@ def _axi_adapter(design: MatmulDesign | Im2colDesign) -> dict[str, int]:
 
 
 def _total(design: MatmulDesign | Im2colDesign, breakdown: dict[str, dict[str, int]]) -> Resources:
-    sums = {kind: sum(counts[kind] for counts in breakdown.values()) for kind in RESOURCE_KINDS}
-    return Resources(part=design.part, breakdown=breakdown, **sums)
+    return sum_resources(design.part, breakdown)
 
 
 # ------------------------------------------------------------------------------- matmul
@@ -271,6 +274,66 @@ def im2col_resources(design: Im2colDesign) -> Resources:
     return _total(design, breakdown)
 
 
+# ------------------------------------------------------------------------------ dataflow
+
+
+def rom_storage(depth: int, width_bits: int, part: str) -> tuple[str, dict[str, int]]:
+    """Where a ROM of ``depth`` words of ``width_bits`` costs the smallest share of ``part``:
+    distributed ROM (``lutram_luts``), RAMB18E2 (``bram18_count``) or URAM288 (72-bit words,
+    4,096 deep, UG573: ceil(width / 72) * ceil(depth / 4096)); the generator binds it there
+    (BIND_STORAGE impl=lutram | bram | uram), so Vitis does not choose by size."""
+    capacity = PARTS[part]
+    costs = {
+        "lutram": {**_zero(), "lut": lutram_luts(depth, width_bits)},
+        "bram": {**_zero(), "bram_18k": bram18_count(depth, width_bits)},
+        "uram": {**_zero(), "uram": math.ceil(width_bits / URAM_WIDTH) * math.ceil(depth / URAM_DEPTH)},
+    }
+
+    def share(kind: str) -> float:
+        used = {name: count for name, count in costs[kind].items() if count}
+        return max((count / capacity[name] if capacity[name] else math.inf for name, count in used.items()), default=0)
+
+    best = min(ROM_KINDS, key=share)
+    return best, costs[best]
+
+
+def dataflow_unit_resources(
+    *, macs: int, lanes: int, columns: int, roms: list[tuple[int, int]], register_bits: int, part: str
+) -> dict[str, dict[str, int]]:
+    """Resources of one unit of hls_src/dataflow/dataflow.hpp, by component:
+
+    - macs: ``macs`` 8 x 8-bit products a cycle bound to fabric (BIND_OP impl=fabric), LUT = 48
+      and FF = 24 each with their share of the adder tree (estimates);
+    - requantizer: ``lanes`` (= columns x PE) output_code instances, DSP = 3 each (acc * M0,
+      32 x 31 bits), LUT = 180 and FF = 260 (as the matmul's requantizer);
+    - zero_points: Z_w * sum x per column, DSP = 1 each;
+    - roms: each (depth, width) ROM where ``rom_storage`` puts it;
+    - registers: ``register_bits`` of partitioned arrays (line buffer, output row, input vector,
+      accumulators) as FF, with a byte multiplexer each (LUT = 10 per byte);
+    - control: LUT = FF = 300."""
+    rom_counts = [rom_storage(depth, width, part)[1] for depth, width in roms]
+    register_bytes = math.ceil(register_bits / 8)
+    return {
+        "macs": {**_zero(), "lut": LUT_PER_FABRIC_MAC * macs, "ff": FF_PER_FABRIC_MAC * macs},
+        "requantizer": {
+            **_zero(),
+            "dsp": DSP_PER_WIDE_MULTIPLY * lanes,
+            "lut": LUT_PER_REQUANT_LANE * lanes,
+            "ff": FF_PER_REQUANT_LANE * lanes,
+        },
+        "zero_points": {**_zero(), "dsp": DSP_PER_ZERO_POINT_TERM * columns},
+        "roms": {kind: sum(counts[kind] for counts in rom_counts) for kind in RESOURCE_KINDS},
+        "registers": {**_zero(), "lut": LUT_PER_WINDOW_BYTE * register_bytes, "ff": register_bits},
+        "control": {**_zero(), "lut": LUT_UNIT_CONTROL, "ff": FF_UNIT_CONTROL},
+    }
+
+
+def sum_resources(part: str, breakdown: dict[str, dict[str, int]]) -> Resources:
+    """A Resources of the components in ``breakdown`` on ``part``."""
+    sums = {kind: sum(counts[kind] for counts in breakdown.values()) for kind in RESOURCE_KINDS}
+    return Resources(part=part, breakdown=breakdown, **sums)
+
+
 def estimate_resources(design: MatmulDesign | Im2colDesign) -> Resources:
     """Resources of any design object (see ``matmul_resources`` and ``im2col_resources``).
 
@@ -288,4 +351,13 @@ def estimate_resources(design: MatmulDesign | Im2colDesign) -> Resources:
     )
 
 
-__all__ = ["RESOURCE_KINDS", "Resources", "bram18_count", "buffer_cost", "estimate_resources"]
+__all__ = [
+    "RESOURCE_KINDS",
+    "Resources",
+    "bram18_count",
+    "buffer_cost",
+    "dataflow_unit_resources",
+    "estimate_resources",
+    "rom_storage",
+    "sum_resources",
+]

@@ -30,6 +30,7 @@ import numpy as np
 
 from simulator import atomic
 from simulator.hardware.dataflow_design import DataflowDesign
+from simulator.hardware.resources import rom_storage
 from simulator.network.network import IntegerLayer, IntegerNetwork
 
 HLS_SRC = Path(str(importlib.resources.files("hls_src")))
@@ -199,12 +200,16 @@ def folded_bias(layer: IntegerLayer, shape: UnitShape) -> np.ndarray:
     return bias
 
 
-def _c_array(ctype: str, name: str, array: np.ndarray) -> str:
+def _c_array(ctype: str, name: str, array: np.ndarray, values: bool = True) -> str:
+    """A 2-D ROM; without ``values`` its declaration only (what the reader times is the same)."""
+    declaration = f"static const {ctype} {name}[{array.shape[0]}][{array.shape[1]}]"
+    if not values:
+        return declaration + " = {};"
     rows = ",\n    ".join("{" + _values(row) + "}" for row in array)
-    return f"static const {ctype} {name}[{array.shape[0]}][{array.shape[1]}] = {{\n    {rows}}};"
+    return f"{declaration} = {{\n    {rows}}};"
 
 
-def _layer_constants(layer: IntegerLayer, shape: UnitShape, fold, nearest: bool) -> str:
+def _layer_constants(layer: IntegerLayer, shape: UnitShape, fold, nearest: bool, values: bool) -> str:
     p, folds = layer.name, (shape.out // fold.pe, fold.pe)
     quant = ", ".join(
         map(str, (layer.input_zero_point, layer.weight_zero_point, layer.output_zero_point, layer.output_floor))
@@ -213,24 +218,25 @@ def _layer_constants(layer: IntegerLayer, shape: UnitShape, fold, nearest: bool)
         [
             f"// {p}: {layer.kind}, {shape.out} outputs of {shape.taps} taps, "
             f"W{layer.weight_bits}A{layer.activation_bits}; {fold.pe} x {fold.simd} x {fold.columns} MACs a cycle",
-            _c_array("uint8_t", f"{p}_weights", fold_words(unit_weights(layer, shape), fold)),
-            _c_array("int32_t", f"{p}_bias", folded_bias(layer, shape).reshape(folds)),
-            _c_array("uint32_t", f"{p}_m0", _per_channel(layer.M0, shape.out).reshape(folds)),
-            _c_array("uint32_t", f"{p}_shift", _per_channel(layer.n, shape.out).reshape(folds)),
+            _c_array("uint8_t", f"{p}_weights", fold_words(unit_weights(layer, shape), fold), values),
+            _c_array("int32_t", f"{p}_bias", folded_bias(layer, shape).reshape(folds), values),
+            _c_array("uint32_t", f"{p}_m0", _per_channel(layer.M0, shape.out).reshape(folds), values),
+            _c_array("uint32_t", f"{p}_shift", _per_channel(layer.n, shape.out).reshape(folds), values),
             f"static const cnnacc::dataflow::quant {p}_quant = "
             f"{{{quant}, {layer.output_qmax}, {str(nearest).lower()}}};",
         ]
     )
 
 
-def network_header(net: IntegerNetwork, design: DataflowDesign) -> str:
+def network_header(net: IntegerNetwork, design: DataflowDesign, values: bool = True) -> str:
     """network.hpp: every layer's ROMs (weights and requantization constants, one word per
-    fold) and quantization constants for the units of ``dataflow.hpp``."""
+    fold) and quantization constants for the units of ``dataflow.hpp``; without ``values`` the
+    ROMs are declared empty (for timing: the reader needs their shapes, not their contents)."""
     shapes = unit_shapes(net)
     check_design(shapes, design)
     nearest = net.rounding == "nearest"
     units = zip(net.layers, shapes, design.folds)
-    constants = [_layer_constants(layer, shape, fold, nearest) for layer, shape, fold in units]
+    constants = [_layer_constants(layer, shape, fold, nearest, values) for layer, shape, fold in units]
     first, last = shapes[0], shapes[-1]
     return "\n".join(
         [
@@ -278,11 +284,15 @@ def top_source(net: IntegerNetwork, design: DataflowDesign) -> str:
     check_design(shapes, design)
     streams, calls = [], []
     source = "image"
+    depths = design.fifo_depths or (2,) * (len(shapes) - 1)
     for index, (layer, shape, fold) in enumerate(zip(net.layers, shapes, design.folds)):
         target = "scores" if index == len(shapes) - 1 else f"{layer.name}_out"
         if target != "scores":
             streams.append(f"    {_stream_type(shape.out_row)} {target};")
-            streams.append(f"#pragma HLS STREAM variable = {target} depth = 2")
+            streams.append(f"#pragma HLS STREAM variable = {target} depth = {depths[index]}")
+        words = fold_words(unit_weights(layer, shape), fold).shape
+        storage = rom_storage(words[0], 8 * words[1], design.part)[0]
+        streams.append(f"#pragma HLS BIND_STORAGE variable = {layer.name}_weights type = rom_1p impl = {storage}")
         calls.append(f"    {_unit_call(layer, shape, fold, source, target)}")
         source = target
     return "\n".join(
@@ -404,13 +414,14 @@ def hls_config(design: DataflowDesign) -> str:
     )
 
 
-def write_project(net: IntegerNetwork, design: DataflowDesign, folder: str | Path) -> Path:
+def write_project(net: IntegerNetwork, design: DataflowDesign, folder: str | Path, values: bool = True) -> Path:
     """Write the Vitis HLS project of ``net`` folded as ``design`` into ``folder``; every file
-    is generated before the first is written, each written atomically."""
+    is generated before the first is written, each written atomically. Without ``values`` the
+    ROMs are declared empty (``network_header``): a project to time, not to build."""
     folder = Path(folder)
     shapes = unit_shapes(net)
     files = {
-        "network.hpp": network_header(net, design),
+        "network.hpp": network_header(net, design, values),
         "network.cpp": top_source(net, design),
         "network_tb.cpp": testbench_source(net, design),
         "hls_config.cfg": hls_config(design),
