@@ -25,9 +25,20 @@ def cmd_infer(args: argparse.Namespace) -> None:
         batch=args.batch,
         design=design_from_args(MatmulDesign, args),
         dataset=args.dataset,
+        architecture=args.architecture,
     )
     if args.json:
         print(json.dumps(result, indent=2))
+        return
+    if args.architecture == "dataflow":
+        from cnnacc.dataflow import summary_lines
+
+        print(
+            f"{result['images']} images, {args.engine}: accuracy {100 * result['accuracy']:.2f} %, agreement with "
+            f"the torch model {100 * result['agreement']:.2f} %, {result['seconds']:.2f} s"
+        )
+        print("the network as one DATAFLOW accelerator (cnnacc dataflow; estimates):")
+        print("\n".join(f"  {line}" for line in summary_lines(result["dataflow"])))
         return
     print(
         f"{result['images']} images, {args.engine}: accuracy {100 * result['accuracy']:.2f} %, agreement with the "
@@ -66,6 +77,14 @@ def register(subparsers) -> None:
         default=1,
         help="images per accelerator batch for the timing, in [1, 4096]: FC layers read each weight tile once "
         "per batch (latency per batch and throughput reported separately); default 1",
+    )
+    infer.add_argument(
+        "--architecture",
+        default="layers",
+        choices=("layers", "dataflow"),
+        help="layers: one matmul kernel call per layer (and im2col), activations through DRAM (default); "
+        "dataflow: the whole network as one DATAFLOW accelerator (cnnacc dataflow), sub-byte activations "
+        "included; --engine sw_emu then runs its generated C++",
     )
     infer.add_argument("--json", action="store_true", help="print the result as JSON")
     add_design_options(infer, MatmulDesign)

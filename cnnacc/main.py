@@ -11,7 +11,19 @@ import argparse
 import os
 import sys
 
-from cnnacc import hls_estimate, infer, interchange, model, prune, quantize, report, simulate, sweep, vitis_project
+from cnnacc import (
+    dataflow,
+    hls_estimate,
+    infer,
+    interchange,
+    model,
+    prune,
+    quantize,
+    report,
+    simulate,
+    sweep,
+    vitis_project,
+)
 
 EXIT_USAGE = 2
 
@@ -30,7 +42,19 @@ def build_parser() -> argparse.ArgumentParser:
         "MyConvNet, run the HLS kernels in software emulation, simulate their timing, write the report.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser)
-    for group in (model, quantize, infer, prune, interchange, simulate, hls_estimate, vitis_project, sweep, report):
+    for group in (
+        model,
+        quantize,
+        infer,
+        dataflow,
+        prune,
+        interchange,
+        simulate,
+        hls_estimate,
+        vitis_project,
+        sweep,
+        report,
+    ):
         group.register(commands)
     return parser
 

@@ -28,6 +28,7 @@ from simulator.network.network import IntegerNetwork, check_network_for_hardware
 
 CALIBRATION_IMAGES = 2000
 GOLDEN_IMAGES = 4
+ACTIVATION_BITS = tuple(range(2, 9))  # the Numba engine and the dataflow units; the matmul kernel takes 8
 
 
 def c_array(name: str, ctype: str, values: np.ndarray) -> str:
@@ -95,7 +96,7 @@ def export_network(
     """Map ``net`` for ``design`` (default MatmulDesign()), then write the manifest + npz, the
     C header and the golden vectors, and with ``onnx`` the quantized ONNX model
     (``simulator.interop.onnx_model``) as model.onnx; returns the folder."""
-    check_network_for_hardware(net)
+    check_network_for_hardware(net, ACTIVATION_BITS)
     net = map_network(net, design or MatmulDesign())
     folder = Path(folder)
     model = to_onnx(net) if onnx else None  # built first: nothing is written if it fails

@@ -385,10 +385,7 @@ def export_model(
     mapped for ``design`` (a MatmulDesign; default the reference design)."""
     model, card = load_checkpoint(model_name)
     if card.get("kind") == "quantization-aware":
-        raise ValueError(
-            f"export: {model_name} has {card['activation_bits']}-bit hidden activations; the accelerator's "
-            "requantizer clamps to 8-bit codes (export an 8-bit-activation model, e.g. one of cnnacc search)"
-        )
+        return _export_low_bit(path, model_name, model, card, data_dir=data_dir, design=design, onnx=onnx)
     stored = card.get("weight_bits")
     if bits is None:
         bits = [8 if b == FLOAT_BITS else b for b in (stored or [8] * len(model.layers()))]
@@ -424,4 +421,29 @@ def export_model(
             for layer in net.layers
         ],
         "size_kb": model_size_kb(model, list(bits)),
+    }
+
+
+def _export_low_bit(path, name: str, model: MyConvNet, card: dict, *, data_dir, design, onnx: bool) -> dict:
+    """Export a quantization-aware checkpoint's integer network (``low_bit_network``: its learned
+    activation intervals at ``activation_bits``). Its sub-byte activations run on the Numba
+    engine and on the dataflow accelerator (``cnnacc dataflow``); the per-layer matmul kernel
+    takes 8-bit activations only and refuses them when run."""
+    from compress.data import holdout
+    from compress.export import GOLDEN_IMAGES, export_network
+    from compress.quantize_commands import low_bit_network
+
+    train_part, _ = holdout(load_fashion_mnist("train", data_dir))
+    calibration = calibration_images(train_part, CALIBRATION_IMAGES, card["seed"])
+    net = low_bit_network(model, card, calibration)
+    extra = {"architecture": model.arch.to_json(), "weight_bits": [card["weight_bits"]] * len(model.layers())}
+    export_network(net, path, np.ascontiguousarray(calibration[:GOLDEN_IMAGES]), extra=extra, design=design, onnx=onnx)
+    return {
+        "path": str(path),
+        "onnx": str(Path(path) / "model.onnx") if onnx else None,
+        "model": name,
+        "weight_bits": extra["weight_bits"],
+        "activation_bits": [layer.activation_bits for layer in net.layers],
+        "layers": [{"name": layer.name, "weight_shape": list(layer.weight_q.shape)} for layer in net.layers],
+        "size_kb": model_size_kb(model, extra["weight_bits"]),
     }

@@ -21,6 +21,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from simulator import atomic
 from simulator.hardware.dataflow_design import DataflowDesign, LayerFold
 from simulator.hardware.designs import PARTS
 from simulator.hardware.resources import RESOURCE_KINDS, Resources, dataflow_unit_resources, sum_resources
@@ -224,10 +225,31 @@ def estimate(net: IntegerNetwork, design: DataflowDesign) -> DataflowEstimate:
     )
 
 
+def generate(
+    net: IntegerNetwork,
+    folder: str | Path,
+    *,
+    design: DataflowDesign | None = None,
+    part: str = "xcvu9p",
+    clock_mhz: float = 250.0,
+    budgets: dict[str, float] | None = None,
+    target_interval: int | None = None,
+) -> DataflowEstimate:
+    """Fold ``net`` (``search_folding``, unless ``design`` is given), time and size it
+    (``estimate``) and write its project to ``folder``, its folding.json holding the estimate."""
+    chosen = design or search_folding(
+        net, part=part, clock_mhz=clock_mhz, budgets=budgets, target_interval=target_interval
+    )
+    found = estimate(net, chosen)
+    folder = write_project(net, found.design, folder)
+    atomic.write_json(folder / "folding.json", found.to_json())
+    return found
+
+
 def _stream_cost(depth: int, width_bits: int) -> dict[str, int]:
     from simulator.hardware.resources import buffer_cost
 
     return buffer_cost(depth, width_bits, 1, 1)
 
 
-__all__ = ["DataflowEstimate", "estimate", "search_folding", "unit_cycles", "unit_resources"]
+__all__ = ["DataflowEstimate", "estimate", "generate", "search_folding", "unit_cycles", "unit_resources"]
