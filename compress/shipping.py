@@ -436,14 +436,15 @@ def _export_low_bit(path, name: str, model: MyConvNet, card: dict, *, data_dir, 
     train_part, _ = holdout(load_fashion_mnist("train", data_dir))
     calibration = calibration_images(train_part, CALIBRATION_IMAGES, card["seed"])
     net = low_bit_network(model, card, calibration)
-    extra = {"architecture": model.arch.to_json(), "weight_bits": [card["weight_bits"]] * len(model.layers())}
+    bits = [int(card["weight_bits"])] * len(model.layers())
+    extra = {"architecture": model.arch.to_json(), "weight_bits": bits}
     export_network(net, path, np.ascontiguousarray(calibration[:GOLDEN_IMAGES]), extra=extra, design=design, onnx=onnx)
     return {
         "path": str(path),
         "onnx": str(Path(path) / "model.onnx") if onnx else None,
         "model": name,
-        "weight_bits": extra["weight_bits"],
+        "weight_bits": bits,
         "activation_bits": [layer.activation_bits for layer in net.layers],
         "layers": [{"name": layer.name, "weight_shape": list(layer.weight_q.shape)} for layer in net.layers],
-        "size_kb": model_size_kb(model, extra["weight_bits"]),
+        "size_kb": model_size_kb(model, bits),
     }
