@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
         ("onnx_agreement.py", "identical predictions"),
         ("ort_agreement.py", "identical predictions"),
         ("sweep.py", "designs/s"),
+        ("dataflow.py", "(per-layer / dataflow)"),
     ],
 )
 def test_benchmark_runs_quick_from_the_repository_root(script, printed):
