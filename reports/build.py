@@ -22,6 +22,7 @@ from compress.study import (
 )
 from compress.train import predict
 from reports.baseline import baseline_section, measure_baseline
+from reports.dataflow import dataflow_section, measure_dataflow_section
 from reports.document import page_style, write_report
 from reports.estimates import estimates_section, measure_estimates
 from reports.network import measure_network_section, network_section
@@ -103,6 +104,7 @@ def measure(
         rounding: runtime_agreement(dataclasses.replace(net, rounding=rounding), test_split.images)
         for rounding in ("floor", "nearest")
     }
+    network = measure_network_section(net, test_split, lambda: predict(model, test_split), evaluation["accuracy"])
     return {
         "baseline": measure_baseline(train_split, test_split, evaluation),
         "quantization": {
@@ -116,7 +118,8 @@ def measure(
         "pruning": pruning_results(data_dir, train_split=train_split, test_split=test_split) | {"onnx": onnx},
         "operators": measure_operators(),
         "estimates": measure_estimates(),
-        "network": measure_network_section(net, test_split, lambda: predict(model, test_split), evaluation["accuracy"]),
+        "network": network,
+        "dataflow": measure_dataflow_section(net, network["timing"], test_split, quick=quick),
     }
 
 
@@ -129,6 +132,7 @@ def render(measurements: dict, out_dir: str | Path = "reports/out", paper: str =
         operators_section(measurements["operators"]),
         *([estimates_section(measurements["estimates"])] if "estimates" in measurements else []),
         network_section(measurements["network"]),
+        *([dataflow_section(measurements["dataflow"])] if "dataflow" in measurements else []),
     ]
     sections.append(submission_section([section.title for section in sections], paper))
     return write_report(sections, out_dir, TITLE, constants(), measurements, paper=paper)
