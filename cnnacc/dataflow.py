@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from cnnacc.args import bounded
 
@@ -50,14 +51,19 @@ def cmd_dataflow(args: argparse.Namespace) -> None:
     from simulator.network.export import load_network
 
     net = load_network(args.export)
-    found = generate(
-        net,
-        args.out,
-        part=args.part,
-        clock_mhz=args.clock_mhz,
-        budgets=budgets_from_args(args),
-        target_interval=args.target_interval,
-    )
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        raise ValueError(f"--out {args.out} is a file; expected a folder (created if needed)")
+    try:
+        found = generate(
+            net,
+            args.out,
+            part=args.part,
+            clock_mhz=args.clock_mhz,
+            budgets=budgets_from_args(args),
+            target_interval=args.target_interval,
+        )
+    except OSError as error:
+        raise ValueError(f"cannot write the project to {args.out}: {error.strerror or error}") from None
     result = found.to_json() | {"out": str(args.out)}
     if args.json:
         print(json.dumps(result, indent=2))

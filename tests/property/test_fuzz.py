@@ -28,6 +28,8 @@ from compress.search_config import SearchConfig
 from simulator.explore.sweep import SpecError, parse_spec
 from simulator.hardware.designs import Im2colDesign, MatmulDesign, SystolicDesign
 from simulator.hls.hls_ops import Target
+from simulator.network.export import save_network
+from tests.crosscheck.test_network import small_network
 
 HOSTILE = ["-1", "0", "1", "3", "7", "16", "64", "-0", "2.5", "1e3", "nan", "inf", "-inf", "abc", "", "0x10",
            "99999999999999999999", "255", "256", "-129", " 4", "4 ", "１"]  # fmt: skip
@@ -123,6 +125,7 @@ HOSTILE_VALUE = st.one_of(
     st.sampled_from([None, "", "x", [], {}, True, False, -0.0, 1e309, "64"]),
     st.text(max_size=4),
 )
+DATAFLOW_OPTIONS = ["--dsp-budget", "--bram-budget", "--lut-budget", "--target-interval", "--clock-mhz", "--part"]
 ESTIMATE_OPTIONS = ["--clock-ns", "--pipeline-loops", "--tool", "--flow", "--source-part", "--arg", "-D", "--top"]
 KERNEL = """
 void scale_add(int a[64], int b[64], int k) {
@@ -162,12 +165,14 @@ def files(tmp_path_factory):
     half.mkdir()
     (half / "manifest.json").write_text(json.dumps({"format": "cnnacc-weights", "version": 1, "layers": []})[:-5])
     exports.append(half)
+    save_network(small_network(0)[0], root / "good")  # a whole export, for the commands that build from one
+    exports.append(root / "good")
     return root, exports
 
 
 def invocation(draw, root, exports) -> tuple[list[str], object]:
     """A generated command line and the path it would write (or None)."""
-    kind = draw(st.sampled_from(["estimate", "sweep", "infer", "import"]))
+    kind = draw(st.sampled_from(["estimate", "sweep", "infer", "import", "dataflow"]))
     if kind == "estimate":
         source = draw(st.sampled_from(["kernel.cpp", "empty.cpp", "garbage.cpp", "missing.cpp"]))
         pairs = draw(st.lists(st.tuples(st.sampled_from(ESTIMATE_OPTIONS), HOSTILE_TEXT), max_size=2))
@@ -192,6 +197,11 @@ def invocation(draw, root, exports) -> tuple[list[str], object]:
     if kind == "infer":
         folder = draw(st.sampled_from(exports))
         return ["infer", str(folder), "--limit", draw(HOSTILE_TEXT)], None
+    if kind == "dataflow":
+        folder, out = draw(st.sampled_from(exports)), root / "dataflow"
+        shutil.rmtree(out, ignore_errors=True)
+        pairs = draw(st.lists(st.tuples(st.sampled_from(DATAFLOW_OPTIONS), HOSTILE_TEXT), max_size=2))
+        return ["dataflow", str(folder), "--out", str(out), *[x for pair in pairs for x in pair], "--json"], out
     model = draw(st.sampled_from(["nothing.onnx", "garbage.onnx", "missing.onnx"]))
     out = root / "imported"
     shutil.rmtree(out, ignore_errors=True)
