@@ -74,6 +74,7 @@ COMMANDS = (
     "evaluate",
     "quantize",
     "infer",
+    "dataflow",
     "prune",
     "search",
     "trim",

@@ -297,3 +297,28 @@ def test_constants_and_the_variables_of_unrolled_loops_are_folded(tmp_path):
 def read_source_text(path, source: str) -> dict:
     path.write_text(source)
     return read_source(path, "top")[0]
+
+
+MODULO_CHANNELS = """
+void channels(short out[32], short in[32]) {
+    static int run[8];
+Samples:
+    for (int n = 0; n < 32; n++) {
+#pragma HLS UNROLL factor = 8
+#pragma HLS PIPELINE II = 1
+        int ch = {index};
+        run[ch] = run[ch] + in[n];
+        out[n] = run[ch];
+    }
+}
+"""
+
+
+def test_an_index_modulo_a_divisor_of_the_unroll_factor_names_one_element_per_copy(tmp_path):
+    # UG1399 "unroll": copy c of a loop unrolled by 8 sees n = 8 m + c, so n % 8 is c: the
+    # static run[8] is eight registers (the UG871 axi_interfaces lab's reports); (n / 2) % 8
+    # takes several values per copy, and run stays a memory read and written in every copy
+    kernel = tmp_path / "channels.cpp"
+    constant = latency(kernel, MODULO_CHANNELS.replace("{index}", "n % 8"), "channels")
+    varying = latency(kernel, MODULO_CHANNELS.replace("{index}", "(n / 2) % 8"), "channels")
+    assert constant < varying

@@ -20,15 +20,18 @@ from simulator.hls.hls_source.context import _Context
 from simulator.hls.hls_source.cursors import (
     ALIASING,
     ASSIGNMENTS,
+    CASTS,
     FUNCTION_KINDS,
     SCALAR_KINDS,
     _elements,
     _initializer,
     _loop_variable,
+    _operator,
     _site,
     _text,
     stored_names,
 )
+from simulator.hls.hls_source.evaluation import _arithmetic
 
 
 class Declarations:
@@ -39,6 +42,7 @@ class Declarations:
     _token_cache: dict
     _changed_cache: dict
     _declared_cache: dict
+    directives: dict
 
     if TYPE_CHECKING:
 
@@ -149,14 +153,27 @@ class Declarations:
             return False
         pipelined = any(pragma.name == "PIPELINE" for pragma in self.scope_pragmas(body))
         unrolled: set[str] = set()
+        partly: dict[str, int] = {}  # the variables of loops unrolled by a factor, and the factor
+        labels = {
+            child.hash: label.spelling
+            for label in body.walk_preorder()
+            if label.kind.name == "LABEL_STMT"
+            for child in label.get_children()
+        }
         for loop in body.walk_preorder():
             if loop.kind.name != "FOR_STMT":
                 continue
             children = list(loop.get_children())
-            full = any(p.name == "UNROLL" and "factor" not in p.options for p in self.scope_pragmas(children[-1]))
+            pragmas = self.scope_pragmas(children[-1])
+            pragmas += self.directives.get(f"{function.spelling}/{labels.get(loop.hash)}", [])
+            full = any(p.name == "UNROLL" and "factor" not in p.options for p in pragmas)
+            factor = max((int(_arithmetic(p.options["factor"]) or 1) for p in pragmas
+                          if p.name == "UNROLL" and "factor" in p.options), default=1)  # fmt: skip
             variable = _loop_variable(children)
             if variable is not None and (pipelined or full):
                 unrolled.add(variable)
+            elif variable is not None and factor > 1:
+                partly[variable] = factor
         references = subscripted = 0
         for cursor in body.walk_preorder():
             if cursor.kind.name == "DECL_REF_EXPR" and cursor.referenced == declaration:
@@ -168,6 +185,8 @@ class Declarations:
                        for inner in base.walk_preorder()):  # fmt: skip
                 continue
             subscripted += 1
+            if self._copy_constant(index, partly):
+                continue
             for inner in index.walk_preorder():
                 if inner.kind.name != "DECL_REF_EXPR":
                     continue
@@ -178,6 +197,50 @@ class Declarations:
                 if not known and inner.spelling not in unrolled:
                     return False
         return references > 0 and references == subscripted
+
+    def _copy_constant(self, index, partly: dict[str, int]) -> bool:
+        """Whether an index is ``v % K`` (or a local never changed that holds it) with ``v`` the
+        variable of a loop unrolled by a factor that K divides: one constant in each copy of the
+        body (UG1399 "unroll": copy c of a loop unrolled by F sees v = F m + c), so the access
+        names one element, as Vivado HLS and Vitis HLS schedule it (the UG871 axi_interfaces lab:
+        ``acc[i % 8]`` in a loop unrolled by 8 is eight registers in their reports)."""
+        while index.kind.name in CASTS | {"PAREN_EXPR", "UNEXPOSED_EXPR"} and list(index.get_children()):
+            index = next(index.get_children())
+        if index.kind.name == "DECL_REF_EXPR":
+            value = self._only_value(index.referenced)
+            return value is not None and self._copy_constant(value, partly)
+        children = list(index.get_children())
+        if index.kind.name != "BINARY_OPERATOR" or len(children) != 2 or _operator(index, children[0]) != "%":
+            return False
+        operand = children[0]
+        while operand.kind.name in CASTS and list(operand.get_children()):
+            operand = next(operand.get_children())
+        variable = operand.spelling if operand.kind.name == "DECL_REF_EXPR" else None
+        modulus = self.evaluate(children[1], {})
+        return variable in partly and modulus is not None and modulus > 0 and partly[variable] % modulus == 0
+
+    def _only_value(self, declaration):
+        """The one expression a local scalar holds: its initializer when nothing changes it, or
+        the right side of the one assignment that sets it when it is declared without one
+        (``int ch; ... ch = n % 8;``); None for any other."""
+        if declaration is None or declaration.kind.name != "VAR_DECL":
+            return None
+        value = _initializer(declaration)
+        if value is not None:
+            return None if self._changed(declaration) else value
+        if self._sets(declaration) != 1:
+            return None
+        for node in declaration.semantic_parent.walk_preorder():
+            children = list(node.get_children())
+            if (
+                node.kind.name == "BINARY_OPERATOR"
+                and len(children) == 2
+                and _operator(node, children[0]) == "="
+                and children[0].kind.name == "DECL_REF_EXPR"
+                and children[0].referenced == declaration
+            ):
+                return children[1]
+        return None
 
     def _tokens(self, function) -> tuple[list[str], list[int]]:
         """A function's token spellings and their offsets (read once per function)."""
