@@ -1,10 +1,11 @@
 """The whole network as one DATAFLOW accelerator: its units' shapes and its generated C++.
 
 ``write_project(net, design, folder)`` writes a Vitis HLS project that builds the network from
-the templates of hls_src/dataflow/dataflow.hpp: ``network.hpp`` (one struct of constants per
-layer: shapes, folding, zero points, clamps, and the weights and requantization constants as
-on-chip ROMs), ``network.cpp`` (the DATAFLOW top, ``network_top``: one unit per layer joined
-by streams of feature-map rows), ``network_tb.cpp`` (a testbench that runs the units one by one
+the templates of hls_src/dataflow/dataflow.hpp: ``network.hpp`` (every layer's weights and
+requantization constants as on-chip ROMs, one word per fold, and its zero points and clamps),
+``network.cpp`` (the DATAFLOW top, ``network_top``: one unit per layer, its shape and folding
+as template arguments, joined by streams of feature-map rows, each ROM bound to the storage
+``rom_storage`` chooses), ``network_tb.cpp`` (a testbench that runs the units one by one
 and writes every layer's codes, then checks the top against them), the headers they include,
 ``hls_config.cfg`` and ``folding.json``.
 
@@ -21,7 +22,6 @@ pooled rows in arrival order (h, w, c), so its columns are reordered from torch'
 
 from __future__ import annotations
 
-import importlib.resources
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +29,11 @@ from pathlib import Path
 import numpy as np
 
 from simulator import atomic
+from simulator.emulation.sw_emu_build import HLS_SRC
 from simulator.hardware.dataflow_design import DataflowDesign
 from simulator.hardware.resources import rom_storage
 from simulator.network.network import IntegerLayer, IntegerNetwork
 
-HLS_SRC = Path(str(importlib.resources.files("hls_src")))
 HEADERS = ("common/arith.hpp", "common/design.hpp", "common/wide.hpp", "dataflow/dataflow.hpp")
 TOP = "network_top"
 
