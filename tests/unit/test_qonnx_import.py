@@ -9,7 +9,8 @@ import torch
 
 from cnnacc.main import main
 from simulator.interop.onnx_model import load_onnx
-from simulator.network.network import run_layers
+from simulator.network.export import load_network
+from simulator.network.network import run_layers, run_network
 
 brevitas_nn = pytest.importorskip("brevitas.nn", reason="brevitas is a test dependency (pyproject.toml)")
 pytest.importorskip("qonnx", reason="qonnx is a test dependency (pyproject.toml)")
@@ -123,15 +124,19 @@ def test_round_to_nearest_activations_stay_within_one_code(tmp_path):
         assert difference.max() <= 1 and (difference == 0).mean() >= 0.9
 
 
-def test_cnnacc_import_writes_a_w4a8_model_and_refuses_4_bit_activations_in_one_line(tmp_path, capsys):
+def test_cnnacc_import_writes_w4a8_and_w4a4_models_and_the_per_layer_kernel_refuses_4_bit_codes(tmp_path, capsys):
     w4a8 = trained_export(tmp_path / "w4a8.onnx", 4, 8, floor=True)
     assert main(["import", str(w4a8), str(tmp_path / "w4a8")]) == 0
     assert "(conv1 W4A8, fc1 W4A8), rounding floor" in capsys.readouterr().out
+    # 4-bit activations import (the Numba engine and the dataflow units run them); the per-layer
+    # matmul kernel takes 8-bit codes and refuses them in one line when asked to run them
     w4a4 = trained_export(tmp_path / "w4a4.onnx", 4, 4, floor=True)
-    out = tmp_path / "never"
-    assert main(["import", str(w4a4), str(out)]) == 2
-    error = capsys.readouterr().err
-    assert error.count("\n") == 1 and "activation_bits=4" in error and not out.exists()
+    assert main(["import", str(w4a4), str(tmp_path / "w4a4")]) == 0
+    assert "W4A4" in capsys.readouterr().out
+    net = load_network(tmp_path / "w4a4")
+    images = np.zeros((2, *net.input_shape), np.uint8)
+    with pytest.raises(ValueError, match="activation_bits=4"):
+        run_network(net, images, engine="sw_emu")
 
 
 def hand_graph(weight_node: str = "BipolarQuant", activation_bits: float = 4.0, trunc: bool = False):
