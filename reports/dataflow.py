@@ -12,10 +12,12 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 from compress.data import Split
 from compress.shipping import export_model
 from reports.document import Section, figure_markdown, markdown_table
+from simulator.explore.sweep import pareto_front
 from simulator.hardware.designs import Im2colDesign, MatmulDesign
 from simulator.hardware.resources import estimate_resources
 from simulator.network.dataflow_fold import DEFAULT_BUDGET_SHARE, estimate, search_folding, unit_cycles
@@ -26,6 +28,7 @@ from simulator.network.network import IntegerNetwork, run_layers, run_network
 MODELS = ("w4a4", "search_90")  # beside the baseline
 BIT_EXACT_IMAGES = 1000
 FRONT_POINTS = 12  # folding choices on the latency-vs-DSP figure
+FRONT_CAPTION = "Batch-1 latency against DSPs over the baseline's foldings (SimPy); the front labelled by interval"
 MODEL_HEADER = ["model", "bits", "accuracy", "latency", "interval", "images/s", "DSP", "LUT", "bit-exact"]
 
 
@@ -119,23 +122,29 @@ def unit_cycles_of(net: IntegerNetwork, layer: dict) -> int:
 
 
 def front_figure(points: list[dict], per_layer: dict) -> Figure:
-    """Batch-1 latency against DSPs (and LUTs on the colour) over folding choices."""
+    """Batch-1 latency against DSPs (LUTs on the colour) over folding choices, the Pareto front
+    (no other folding has both fewer DSPs and a lower latency) joined by a line."""
     fig = Figure(figsize=(7, 4.4))
     ax = fig.subplots()
-    dsp = [p["dsp"] for p in points]
-    latency = [p["latency_cycles"] for p in points]
-    shown = ax.scatter(dsp, latency, c=[p["lut"] / 1000 for p in points], cmap="viridis")
+    shown = ax.scatter(
+        [p["dsp"] for p in points], [p["latency_cycles"] for p in points], c=[p["lut"] / 1000 for p in points]
+    )
     fig.colorbar(shown, ax=ax, label="LUTs (thousands)")
-    for point in points:
+    best = pareto_front([p | {"bram_18k": 0} for p in points], "latency_cycles")
+    ax.plot([p["dsp"] for p in best], [p["latency_cycles"] for p in best], "k-", linewidth=0.8, label="Pareto front")
+    for index, point in enumerate(best):
+        last = index == len(best) - 1  # labelled on its left, inside the axes
         ax.annotate(
             f"{point['interval_cycles']:,} cycles/image", (point["dsp"], point["latency_cycles"]), fontsize=7,
-            xytext=(3, 3),
-            textcoords="offset points",
+            xytext=(-4 if last else 4, 6 if last else 2), textcoords="offset points", ha="right" if last else "left",
         )  # fmt: skip
     ax.axhline(per_layer["latency_cycles"], color="k", linestyle=":", label="per-layer calls (reference design)")
-    ax.set_xlabel("DSP48E2 (estimate)")
+    ax.set_xlabel("DSP48E2 (estimate, log scale)")
     ax.set_ylabel("batch-1 latency, cycles (SimPy, log scale)")
+    ax.set_xscale("log")
     ax.set_yscale("log")
+    ax.xaxis.set_major_formatter(ScalarFormatter())
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_title("Dataflow foldings of the baseline: latency against DSPs")
     ax.legend(fontsize=8, loc="upper right")
     fig.tight_layout()
@@ -253,7 +262,7 @@ model costs what the baseline costs here (its layers have the baseline's shapes)
 layers need {smallest_macs:,} MACs an image against the baseline's {base_macs:,}, so the same budgets
 fold them wider: {narrow["estimate"]["interval_cycles"]:,} cycles an image.
 
-{figure_markdown("dataflow_front", "Batch-1 latency against DSPs over the baseline's folding choices (SimPy)")}
+{figure_markdown("dataflow_front", FRONT_CAPTION)}
 """
     figures = {"dataflow_front": front_figure(points, per_layer)}
     return Section("dataflow", "The whole network as one dataflow accelerator", body, results, figures)
