@@ -77,3 +77,27 @@ def test_a_relu_clamps_at_a_nonzero_output_zero_point():
     assert int(fast[0].min()) == 9  # the clamp is reached
     for ours, theirs in zip(cpp, fast):
         assert_array_equal(ours, theirs)
+
+
+def test_a_convolution_without_pooling_and_an_odd_image_run_alike():
+    """A convolution that does not pool writes every output row; an odd height or width loses
+    its last row and column to the pool, as the Numba engine's pool does."""
+    net, images = small_network(0)
+    conv1, conv2, fc1, fc2 = net.layers
+    rng = np.random.default_rng(1)
+
+    def dense(inputs: int):
+        return dataclasses.replace(fc1, weight_q=rng.integers(0, 256, (fc1.out_features, inputs), dtype=np.uint8))
+
+    unpooled = dataclasses.replace(net, layers=(dataclasses.replace(conv1, pool=False), conv2, dense(6 * 14 * 14), fc2))
+    odd = dataclasses.replace(net, layers=(conv1, conv2, dense(6 * 6 * 6), fc2), input_shape=(1, 27, 27))
+    for case, design, batch in (
+        (unpooled, DataflowDesign((LayerFold(2, 9, 7), LayerFold(3, 4, 4), LayerFold(4, 49), LayerFold(5, 4))), images),
+        (odd, DataflowDesign((LayerFold(4, 9, 1), LayerFold(3, 4, 13), LayerFold(4, 8), LayerFold(5, 4))), images),
+    ):
+        batch = np.ascontiguousarray(batch[:6, :, : case.input_shape[1], : case.input_shape[2]])
+        for cpp, fast in zip(run_dataflow_layers(case, design, batch), run_layers(case, batch)):
+            assert_array_equal(cpp, fast)
+    serial = DataflowDesign((LayerFold(1, 1),) * 4)
+    found = run_dataflow_layers(odd, serial, np.ascontiguousarray(images[:1, :, :27, :27]))
+    assert found[1].shape == (1, 6, 6, 6)
