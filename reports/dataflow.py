@@ -18,8 +18,10 @@ from compress.data import Split
 from compress.shipping import export_model
 from reports.document import Section, figure_markdown, markdown_table
 from simulator.explore.sweep import pareto_front
+from simulator.hardware.dataflow_design import LayerFold
 from simulator.hardware.designs import Im2colDesign, MatmulDesign
 from simulator.hardware.resources import estimate_resources
+from simulator.network.dataflow import unit_shapes
 from simulator.network.dataflow_fold import DEFAULT_BUDGET_SHARE, estimate, search_folding, unit_cycles
 from simulator.network.dataflow_run import run_dataflow_layers
 from simulator.network.export import load_network
@@ -56,8 +58,6 @@ def _model_point(name: str, net: IntegerNetwork, test: Split, images: int) -> di
 
 def macs_per_image(net: IntegerNetwork) -> int:
     """Multiply-accumulates of one image: each layer's weights times its output positions."""
-    from simulator.network.dataflow import unit_shapes
-
     total = 0
     for shape in unit_shapes(net):
         positions = shape.height * shape.width if shape.kind == "conv" else 1
@@ -114,9 +114,6 @@ def measure_dataflow_section(net: IntegerNetwork, per_layer_timing: dict, test: 
 
 def unit_cycles_of(net: IntegerNetwork, layer: dict) -> int:
     """The search's cycles of a layer's unit for its chosen folding (beside the reader's)."""
-    from simulator.hardware.dataflow_design import LayerFold
-    from simulator.network.dataflow import unit_shapes
-
     shape = next(shape for shape in unit_shapes(net) if shape.name == layer["name"])
     return unit_cycles(shape, LayerFold(**layer["fold"]))
 

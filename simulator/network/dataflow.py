@@ -419,14 +419,13 @@ def write_project(net: IntegerNetwork, design: DataflowDesign, folder: str | Pat
     is generated before the first is written, each written atomically. Without ``values`` the
     ROMs are declared empty (``network_header``): a project to time, not to build."""
     folder = Path(folder)
-    shapes = unit_shapes(net)
+    layers = [layer.name for layer in net.layers]
     files = {
         "network.hpp": network_header(net, design, values),
         "network.cpp": top_source(net, design),
         "network_tb.cpp": testbench_source(net, design),
         "hls_config.cfg": hls_config(design),
-        "folding.json": json.dumps({"design": design.to_json(), "layers": [shape.name for shape in shapes]}, indent=2)
-        + "\n",
+        "folding.json": json.dumps({"design": design.to_json(), "layers": layers}, indent=2) + "\n",
     }
     for header in HEADERS:
         files[Path(header).name] = (HLS_SRC / header).read_text()

@@ -24,7 +24,13 @@ from pathlib import Path
 from simulator import atomic
 from simulator.hardware.dataflow_design import DataflowDesign, LayerFold
 from simulator.hardware.designs import PARTS
-from simulator.hardware.resources import RESOURCE_KINDS, Resources, dataflow_unit_resources, sum_resources
+from simulator.hardware.resources import (
+    RESOURCE_KINDS,
+    Resources,
+    buffer_cost,
+    dataflow_unit_resources,
+    sum_resources,
+)
 from simulator.network.dataflow import (
     DataflowError,
     UnitShape,
@@ -63,7 +69,7 @@ def unit_resources(shape: UnitShape, fold: LayerFold, part: str) -> dict[str, di
     else:  # the input vector, the accumulators and the input sum
         registers = 8 * shape.taps + 32 * (fold.pe + 1)
     return dataflow_unit_resources(
-        macs=fold.macs_per_cycle if shape.kind == "conv" else fold.pe * fold.simd,
+        macs=fold.macs_per_cycle,  # a dense unit's fold has one column (check_design)
         lanes=columns * fold.pe,
         columns=columns,
         roms=roms,
@@ -209,7 +215,7 @@ def estimate(net: IntegerNetwork, design: DataflowDesign) -> DataflowEstimate:
         for component, counts in unit.items()
     }
     for shape, depth in zip(shapes[:-1], sized.fifo_depths):
-        breakdown[f"{shape.name}_out"] = _stream_cost(depth, 8 * shape.out_row)
+        breakdown[f"{shape.name}_out"] = buffer_cost(depth, 8 * shape.out_row, 1, 1)  # one FIFO
     totals = [_total([unit]) for unit in per_unit]
     cycles = tuple(program.cycles for program in programs)
     return DataflowEstimate(
@@ -244,12 +250,6 @@ def generate(
     folder = write_project(net, found.design, folder)
     atomic.write_json(folder / "folding.json", found.to_json())
     return found
-
-
-def _stream_cost(depth: int, width_bits: int) -> dict[str, int]:
-    from simulator.hardware.resources import buffer_cost
-
-    return buffer_cost(depth, width_bits, 1, 1)
 
 
 __all__ = ["DataflowEstimate", "estimate", "generate", "search_folding", "unit_cycles", "unit_resources"]
