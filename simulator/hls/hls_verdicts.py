@@ -25,7 +25,6 @@ compile-time stride.
 
 from __future__ import annotations
 
-import itertools
 import random
 import re
 from dataclasses import asdict, dataclass
@@ -95,6 +94,8 @@ class Site:
     file: str
     line: int
     column: int
+    dims: tuple[tuple[str, ...], ...] = ()  # each dimension's index tokens, outermost first
+    extents: tuple[int | None, ...] = ()  # each dimension's size where the type gives it
 
 
 @dataclass(frozen=True)
@@ -142,15 +143,16 @@ def sites(body, arrays: set[str], enter_loops: bool) -> list[Site]:
         if kind in LOOP_KINDS and not enter_loops:
             return
         if kind == "ARRAY_SUBSCRIPT_EXPR":
-            name, tokens, indices = _element(cursor)
+            name, tokens, indices, extents = _element(cursor)
             name, tokens = scope.rename.get(name, name), expand(tokens, scope.subst, 1)
+            dims = tuple(expand(tuple(index_tokens(index)), scope.subst, 1) for index in reversed(indices))
             if name in arrays:
                 location = cursor.location
-                file = location.file.name if location.file else ""
+                where = (location.file.name if location.file else "", location.line, location.column)
                 if written:
-                    found.append(Site(name, "write", conditional, tokens, file, location.line, location.column))
+                    found.append(Site(name, "write", conditional, tokens, *where, dims, extents))
                 if read_too or not written:
-                    found.append(Site(name, "read", conditional, tokens, file, location.line, location.column))
+                    found.append(Site(name, "read", conditional, tokens, *where, dims, extents))
             for index in indices:  # accesses inside the address (a[b[i]]) are sites of their own
                 visit(index, conditional, False, False, scope)
             return
@@ -227,60 +229,6 @@ def single_transaction_ii(latency: int = DEFAULT_AXI_LATENCY, outstanding: int =
     """Cycles an access takes on average when every access is its own AXI transaction: at most
     ``outstanding`` requests in flight over the round trip ``latency``."""
     return max(1, -(-latency // max(1, outstanding)))
-
-
-def banks_known(
-    site: Site, factor: int, variable: str | None, inner: dict[str, int], loops: set[str],
-    definitions: dict[str, tuple[str, ...]], constants: dict[str, int] | None = None,
-) -> bool:  # fmt: skip
-    """Whether the tool can tell the banks of the unrolled copies of ``site`` apart: its index,
-    with the body's locals replaced by their definitions, names only loop variables (the
-    copies then form a window the tool rotates over the banks: the gpayton CNN's
-    ``in[0][h + p][w + q]``, cyclic 8 and 12, reaches II 1 in its report), or its bank
-    (index mod ``factor``) does not depend on the other, run-time values; ``constants`` are
-    the names whose values are known where the loop is (a ``constexpr`` lane count)."""
-    tokens = _members(expand(site.tokens, definitions))
-    known = {name: value for name, value in (constants or {}).items() if name not in inner and name != variable}
-    tokens = tuple(str(known[token]) if token in known else token for token in tokens)
-    names = _names(tokens) - set(inner) - ({variable} if variable else set()) - loops
-    if not names:
-        return True
-    values = []
-    for seed in (1, 2, 3):
-        rng = random.Random(seed)
-        env = {name: rng.randrange(1, 1 << 16) for name in names}
-        if variable:
-            env[variable] = 0
-        env |= {name: 0 for name in inner}
-        value = _evaluate(tokens, env | {name: rng.randrange(1, 1 << 16) for name in loops})
-        if value is None:
-            return False
-        values.append(value % factor)
-    return len(set(values)) == 1
-
-
-def distinct_elements(
-    found: list[Site], inner: dict[str, int], local: dict[str, tuple[str, ...]], most: int = 4096
-) -> int | None:  # fmt: skip
-    """Elements the unrolled copies of ``found`` read plus those they write in one iteration:
-    copies that reach one element (a convolution window's overlapping taps,
-    ``in[y + ky][x + kx]``) share one access, as the tool reads an element once and forwards a
-    value it wrote. None when the copies are too many to enumerate or an index is not
-    arithmetic."""
-    combos = list(itertools.product(*(range(count) for count in inner.values())))
-    if len(combos) > most:
-        return None
-    expanded = [(site.direction, expand(site.tokens, local)) for site in found]
-    rng = random.Random(7)
-    base = {name: rng.randrange(1, 1 << 12) for _, tokens in expanded for name in _names(tokens) - set(inner)}
-    elements: dict[str, set[int]] = {"read": set(), "write": set()}
-    for direction, tokens in expanded:
-        for combo in combos:
-            value = _evaluate(tokens, base | dict(zip(inner, combo)))
-            if value is None:
-                return None
-            elements[direction].add(value)
-    return len(elements["read"]) + len(elements["write"])
 
 
 def definitions(body) -> dict[str, tuple[str, ...]]:
@@ -393,9 +341,10 @@ def _base(cursor) -> str:
     return cursor.spelling if cursor.kind.name == "DECL_REF_EXPR" else ""
 
 
-def _element(cursor) -> tuple[str, tuple[str, ...], list]:
-    """(array, linear index tokens, index cursors) of a subscript chain ``a[i][j][k]``: the
-    element's offset ((i * J) + j) * K + k with J and K the dimensions the type gives."""
+def _element(cursor) -> tuple[str, tuple[str, ...], list, tuple[int | None, ...]]:
+    """(array, linear index tokens, index cursors, dimensions' sizes outermost first) of a
+    subscript chain ``a[i][j][k]``: the element's offset ((i * J) + j) * K + k with J and K
+    the dimensions the type gives."""
     indices = []
     counts = []
     while cursor.kind.name == "ARRAY_SUBSCRIPT_EXPR":
@@ -412,7 +361,7 @@ def _element(cursor) -> tuple[str, tuple[str, ...], list]:
     for index, count in zip(reversed(indices), [None, *reversed(counts[:-1])]):  # outermost dimension first
         inner = ("(", *index_tokens(index), ")")
         tokens = inner if not tokens else ("(", *tokens, ")", "*", str(count or 0), "+", *inner)
-    return name, tokens, indices
+    return name, tokens, indices, tuple(reversed(counts))
 
 
 def _is_outer(base) -> bool:

@@ -364,3 +364,68 @@ def test_a_template_s_stream_reads_count_and_a_consumer_computing_after_its_read
     report = estimate_nest(read_source(kernel, "top")[0])
     rows = {row.name: row for row in report.rows}
     assert report.latency_cycles >= rows["ROWS"].latency_cycles + rows["SUM"].latency_cycles
+
+
+BANKS = """
+void product(char p[4][4], char q[4][4], short r[4][4]) {
+Row:
+    for (int i = 0; i < 4; i++) {
+    Col:
+        for (int j = 0; j < 4; j++) {
+#pragma HLS PIPELINE II=1
+            short sum = 0;
+            for (int k = 0; k < 4; k++) sum += p[i][k] * q[k][j];
+            r[i][j] = sum;
+        }
+    }
+}
+"""
+
+
+def test_copies_whose_partitioned_index_is_one_run_time_value_share_that_bank(tmp_path):
+    # UG1399 "Array Partitioning": a complete partition of an argument's dimension gives each
+    # index its own ap_memory port. q partitioned on dim 2: the four copies of q[k][j] (k
+    # unrolled, j the pipelined loop's) all reach bank j: 4 reads on its 2 ports, II 2
+    # (nehagour's UG871 matrixmul, dim 2 on both inputs: II 2 in its Vivado HLS 2017.2 report).
+    # On dim 1 each copy k has its own bank: II 1.
+    kernel = tmp_path / "banks.cpp"
+    found = {}
+    for dim in (1, 2):
+        pragmas = "".join(
+            f"#pragma HLS ARRAY_PARTITION variable={name} complete dim={d}\n" for name, d in (("p", 2), ("q", dim))
+        )
+        kernel.write_text(BANKS.replace("Row:\n", pragmas + "Row:\n"))
+        read = read_source_verdicts(kernel, "product", tool="vivado_hls:2019.2", clock_ns=10.0)
+        found[dim] = (max(ii or 0 for ii in iis(read.nest).values()), [c.array for c in read.conflicts])
+    assert found[2] == (2, ["q"])
+    assert found[1] == (1, [])
+
+
+APART = """
+void scale(int a[8][16], int acc[8][16], int idx[16]) {
+#pragma HLS ARRAY_PARTITION variable=a cyclic factor=16 dim=2
+#pragma HLS ARRAY_PARTITION variable=acc cyclic factor=16 dim=2
+Rows:
+    for (int y = 0; y < 8; y++) {
+#pragma HLS PIPELINE II=1
+        for (int x = 0; x < 16; x++) {
+            acc[y][INDEX] += a[y][x];
+        }
+    }
+}
+"""
+
+
+def test_unrolled_read_modify_writes_of_their_own_elements_do_not_chain(tmp_path):
+    # copies that each reach their own element (acc[y][x] over x) are independent: the
+    # iteration is one read-modify-write long, whatever the copies (ritarka's pointwise
+    # convolution: 160 copies of acc[y][x] += p at II 1, 25-cycle iterations in its report);
+    # at an index read from memory the copies may meet and run one after the other
+    kernel = tmp_path / "apart.cpp"
+    depth = {}
+    for index in ("x", "idx[x]"):
+        kernel.write_text(APART.replace("INDEX", index))
+        nest = read_source(kernel, "scale", tool="vivado_hls:2019.2", clock_ns=10.0)[0]
+        rows = next(node for node in nest["body"] if node.get("loop") == "Rows")
+        depth[index] = rows["iteration_latency"]
+    assert depth["x"] < 8 < 16 <= depth["idx[x]"]

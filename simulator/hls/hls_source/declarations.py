@@ -1,5 +1,7 @@
 """What a function's declarations mean for its timing.
 
+An array's pragmas (DEPENDENCE, RESOURCE / BIND_STORAGE, ARRAY_PARTITION / ARRAY_RESHAPE) set
+its ports and banks, or make it registers (``_apply_arrays``).
 A local block-RAM array declared with an initializer is written word by word each time its
 scope runs (a loop of its own, unless static, const or never written); a local array read and
 written only at indices known at compile time (fully unrolled loops' variables, constants) is
@@ -32,6 +34,8 @@ from simulator.hls.hls_source.cursors import (
     stored_names,
 )
 from simulator.hls.hls_source.evaluation import _arithmetic
+from simulator.hls.hls_source.pragmas import Pragma
+from simulator.hls.hls_tools import storage_ports
 
 
 class Declarations:
@@ -43,6 +47,8 @@ class Declarations:
     _changed_cache: dict
     _declared_cache: dict
     directives: dict
+    functions: dict  # the definitions by name
+    dim_banks: dict[str, dict[int, tuple[str, int]]]  # the partitions of each array, by dimension
 
     if TYPE_CHECKING:
 
@@ -51,6 +57,59 @@ class Declarations:
         def _callee(self, call): ...
 
         def scope_pragmas(self, body) -> list: ...
+
+    def _apply_arrays(self, pragmas: list[Pragma], context: _Context) -> None:
+        for pragma in pragmas:
+            options = pragma.options
+            if pragma.name == "DEPENDENCE" and "variable" in options and "intra" not in options:
+                member = options["variable"]
+                if options.get("type", "inter") == "inter" and "false" in (options.get("dependent"), *options):
+                    context.distances[member] = math.inf  # no dependence across iterations
+                elif "distance" in options:
+                    context.distances[member] = max(1, _arithmetic(options["distance"]) or 1)
+            storage = options.get("core") or (options.get("type") if pragma.name == "BIND_STORAGE" else None)
+            if pragma.name in ("RESOURCE", "BIND_STORAGE") and storage and "variable" in options:
+                context.ports[options["variable"]] = storage_ports(storage)
+            if pragma.name in ("ARRAY_PARTITION", "ARRAY_RESHAPE") and "variable" in pragma.options:
+                variable = pragma.options["variable"]  # a name, or object.member
+                flags = [kind for kind in ("complete", "block", "cyclic") if kind in pragma.options]
+                style = pragma.options.get("type", flags[0] if flags else "")
+                dim = int(_arithmetic(pragma.options.get("dim", "1")) or 0)
+                factor = int(_arithmetic(pragma.options.get("factor", "1")) or 1)
+                if style == "complete":
+                    banks = self._complete_banks(variable, dim, context) if pragma.name == "ARRAY_PARTITION" else 0
+                    if not banks:
+                        context.partitioned.add(variable)
+                        continue
+                    style, factor = "cyclic", banks
+                elif "factor" not in pragma.options:
+                    continue
+                # banks: the product of the factors of the dimensions
+                self.dim_banks.setdefault(variable, {})[dim] = (style, factor)
+                context.factors[variable] = math.prod(factor for _, factor in self.dim_banks[variable].values())
+
+    def _complete_banks(self, variable: str, dim: int, context: _Context) -> int:
+        """The banks of a complete partition of one dimension of a multi-dimensional array
+        argument, each a memory of the other dimensions' elements on its own ap_memory port
+        (UG1399 "Array Partitioning"; nehagour's UG871 matrixmul with both inputs partitioned
+        on dim 2: the three reads of one column's bank take II 2 on its two ports). 0 for
+        registers: all dimensions (``dim=0``), a one-dimensional array, a local (its banks are
+        read as registers, as the calibration set's line buffers are), an array not found."""
+        function = self.functions.get(context.function)
+        found = [
+            cursor
+            for cursor in (function.walk_preorder() if function is not None else ())
+            if cursor.kind.name in ("PARM_DECL", "VAR_DECL") and cursor.spelling == variable
+        ]
+        if dim < 1 or len(found) != 1 or found[0].kind.name != "PARM_DECL":
+            return 0
+        sizes, type_ = [], found[0].type
+        while type_.kind.name == "CONSTANTARRAY":
+            sizes.append(type_.element_count)
+            type_ = type_.element_type
+        if dim > len(sizes) or len(sizes) < 2:
+            return 0
+        return sizes[dim - 1] if math.prod(sizes) > sizes[dim - 1] else 0
 
     def _init_loops(self, statement, context: _Context) -> list[dict]:
         """A local block-RAM array declared with an initializer (``int acc[256] = {0};``) is

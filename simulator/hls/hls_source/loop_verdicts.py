@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from simulator.hls import hls_ops, hls_verdicts
+from simulator.hls import hls_banks, hls_ops, hls_verdicts
 from simulator.hls.hls_source.context import _Context
 from simulator.hls.hls_source.cursors import _loop_variable
 
@@ -33,6 +33,7 @@ class LoopVerdicts:
     round_trip: int
     outstanding: int
     charge_transactions: bool
+    dim_banks: dict[str, dict[int, tuple[str, int]]]  # the partitions of each array, by dimension
     _burst_runs: dict[tuple, int]  # a burst's length in its pipelined loop, before it spans a nest
     bursts: dict[tuple, hls_verdicts.Burst]
     conflicts: dict[tuple, hls_verdicts.Conflict]
@@ -49,6 +50,8 @@ class LoopVerdicts:
 
         def _unrolled_variables(self, body, context: _Context, complete: bool = False) -> dict[str, int] | None: ...
 
+        def scope_pragmas(self, body) -> list: ...
+
     def _charge_verdicts(self, loop, label: str, node: dict, pipelined: dict | None, context: _Context) -> dict:
         """Burst verdicts of the loop's m_axi accesses and bank conflicts of its partitioned
         arrays (``hls_verdicts``), charged: in a pipelined loop an access that is its own
@@ -61,14 +64,14 @@ class LoopVerdicts:
         step = (self._step(children[2], variable, context) if variable and len(children) == 4 else None) or 1
         inner = (self._unrolled_variables(body, context) if pipelined is not None else None) or {}
         where = (loop.location.file.name if loop.location.file else str(self.path), loop.location.line)
-        if pipelined is not None:  # the loops it holds are unrolled into it: their verdicts are its own
-            first, last = loop.extent.start.line, loop.extent.end.line
-            for key in [k for k in self.conflicts if k[0] == where[0] and first < k[1] <= last]:
-                del self.conflicts[key]
-        sites = hls_verdicts.sites(body, context.axi | set(context.factors), pipelined is not None)
         # a flattened nest keeps the bursts its pipelined loop was found to have (they run on
         # across the outer iterations): its outer loops' variables are no unrolled copies
         flattened = pipelined is not None and pipelined.get("_flattened")
+        if pipelined is not None and not flattened:  # the loops it holds are unrolled into it: their
+            first, last = loop.extent.start.line, loop.extent.end.line  # verdicts are its own
+            for key in [k for k in self.conflicts if k[0] == where[0] and first < k[1] <= last]:
+                del self.conflicts[key]
+        sites = hls_verdicts.sites(body, context.axi | set(context.factors), pipelined is not None)
         axi_sites = [] if flattened else [site for site in sites if site.array in context.axi]
         if flattened and pipelined is not None and not self.use_min:
             self._span_bursts(loop, label, pipelined["trip_count"], context)
@@ -98,9 +101,9 @@ class LoopVerdicts:
             for name, factor in context.factors.items():
                 mine = [site for site in sites if site.array == name]
                 known = context.env | self._constants_in(body)
-                unknown = [site for site in mine if not hls_verdicts.banks_known(
+                unknown = [site for site in mine if not hls_banks.banks_known(
                     site, factor, variable, inner, loops, local, known)]  # fmt: skip
-                if factor > 1 and unknown and inner and name not in context.axi:
+                if factor > 1 and unknown and inner and not flattened and name not in context.axi:
 
                     def copies(found) -> int:
                         expanded = [hls_verdicts.expand(site.tokens, local) for site in found]
@@ -114,6 +117,14 @@ class LoopVerdicts:
                     ii = math.ceil(count / context.ports.get(name, hls_ops.BRAM_PORTS))
                     raised.append((name, ii, f"{count} accesses at a run-time offset into an array partitioned by "
                                    f"{factor}: their banks are not known, every bank is reachable"))  # fmt: skip
+                banking = self.dim_banks.get(name) or self.dim_banks.get(context.aliases.get(name, name))
+                unrolled = None if flattened else self._complete_copies(body, context)
+                if factor > 1 and mine and not unknown and unrolled and banking and name not in context.axi:
+                    busiest = hls_banks.busiest_bank(mine, banking, unrolled, local)
+                    if busiest:  # copies whose partitioned index is one run-time value share a bank
+                        ii = math.ceil(busiest / context.ports.get(name, hls_ops.BRAM_PORTS))
+                        raised.append((name, ii, f"{busiest} accesses an iteration reach one bank of an array "
+                                       f"partitioned by {factor}"))  # fmt: skip
             for array, ii, reason in raised:
                 if ii <= target:
                     continue
@@ -125,6 +136,17 @@ class LoopVerdicts:
             wait = {"op": "m_axi read (no burst)", "latency": self.axi_latency * len(reads)}
             node["body"] = [*node["body"], wait]
         return node
+
+    def _complete_copies(self, body, context: _Context) -> dict[str, int] | None:
+        """The variables of the loops a pipelined ``body`` unrolls and their trips, when every
+        one of them is unrolled completely (no ``UNROLL factor``) with known trips; else None."""
+        for nested in body.walk_preorder():
+            if nested.kind.name in ("FOR_STMT", "WHILE_STMT", "DO_STMT"):
+                inside = list(nested.get_children())[-1 if nested.kind.name != "DO_STMT" else 0]
+                pragmas = self.scope_pragmas(inside) if inside.kind.name == "COMPOUND_STMT" else []
+                if any(pragma.name == "UNROLL" and "factor" in pragma.options for pragma in pragmas):
+                    return None
+        return self._unrolled_variables(body, context, complete=True)
 
     def _span_bursts(self, loop, label: str, flattened_trips: int, context: _Context) -> None:
         """The inferred bursts of a flattened nest's pipelined loop that run on across this

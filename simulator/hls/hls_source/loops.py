@@ -16,8 +16,9 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from simulator.hls import hls_ops, hls_verdicts
+from simulator.hls import hls_banks, hls_ops, hls_verdicts
 from simulator.hls.hls_source.context import _Context
+from simulator.hls.hls_source.copies import copy_apart, copy_invariant
 from simulator.hls.hls_source.cursors import ASSIGNMENTS, CASTS, LOOPS, _base_name, _loop_variable, _operator, _text
 from simulator.hls.hls_source.evaluation import _arithmetic
 from simulator.hls.hls_source.nest import _arrays_of, _iteration_latency, _plain, _unrolled, _unrolled_ports, _walk
@@ -86,7 +87,8 @@ class LoopWalk:
         node["_locals"] = self._declared(loop)  # its variable and body's locals start again each run
         children = list(loop.get_children())
         variable = _loop_variable(children) if loop.kind.name == "FOR_STMT" else None
-        node["_same"] = self._copy_invariant(children[-1] if loop.kind.name != "DO_STMT" else children[0], variable)
+        inside = children[-1] if loop.kind.name != "DO_STMT" else children[0]
+        node["_same"], node["_apart"] = copy_invariant(inside, variable), copy_apart(inside, variable)
         self._site = saved
         pipelined = node if node.get("pipeline_ii") is not None else None
         if node.get("_axi"):
@@ -169,21 +171,22 @@ class LoopWalk:
         context.unrolling, context.carrier = outer_unrolling, outer_carrier
         nodes = nodes or [{"op": "empty", "latency": 0}]
         arrays = _arrays_of(nodes)
-        same = self._copy_invariant(body, variable)  # arrays every copy of the body reads at one element
+        same = copy_invariant(body, variable)  # arrays every copy of the body reads at one element
+        apart = copy_apart(body, variable)  # arrays each copy reaches at its own elements
         local = self._declared(loop)  # the variable and the body's locals: again in every copy
         if outer_unrolling:  # below a pipelined loop or function: unrolled (UG1399 "pipeline")
-            return _unrolled(label, trips, nodes, arrays, same, local)
+            return _unrolled(label, trips, nodes, arrays, same, local, apart)
         within = {"local": self._declared(body), "body": body}  # what a pipelined body is read with
         unroll = by_name.get("UNROLL")
         if unroll is not None:
             factor = unroll.options.get("factor")
             if factor is None:  # complete: every iteration at once, chained through the recurrence
-                return self._spread(_unrolled(label, trips, nodes, arrays, same, local), loop, context)
+                return self._spread(_unrolled(label, trips, nodes, arrays, same, local, apart), loop, context)
             factor_value = max(1, _arithmetic(factor) or 1)
             if constant and factor_value >= trips:  # a factor that covers every trip unrolls completely
-                return _unrolled(label, trips, nodes, arrays, same, local)
+                return _unrolled(label, trips, nodes, arrays, same, local, apart)
             trips = math.ceil(trips / factor_value)
-            nodes = [_unrolled(f"{label} x{factor_value}", factor_value, nodes, arrays, same, local)]
+            nodes = [_unrolled(f"{label} x{factor_value}", factor_value, nodes, arrays, same, local, apart)]
         loops = [node for node in nodes if "op" not in node]
         off = pipeline is not None and "off" in pipeline.options
         if pipeline is not None and not off:
@@ -219,7 +222,8 @@ class LoopWalk:
     def _unroll_short(cls, nodes: list[dict]) -> list[dict]:
         """The loops of ``nodes`` unrolled in place, those of the calls among them too."""
         return [_unrolled(node["loop"], node["trip_count"], node["body"], node["_arrays"],
-                          node.get("_same", frozenset()), node.get("_locals", frozenset()))
+                          node.get("_same", frozenset()), node.get("_locals", frozenset()),
+                          node.get("_apart", frozenset()))
                 if "loop" in node else node | {"body": cls._unroll_short(node["body"])}
                 if "region" in node else node for node in nodes]  # fmt: skip
 
@@ -274,35 +278,13 @@ class LoopWalk:
 
     def _distinct_accesses(self, body, name: str, context: _Context) -> int | None:
         """Elements of ``name`` one iteration of a pipelined ``body`` reads and writes, its
-        nested loops unrolled (``hls_verdicts.distinct_elements``)."""
+        nested loops unrolled (``hls_banks.distinct_elements``)."""
         inner = self._unrolled_variables(body, context, complete=True)
         if inner is None:
             return None
         found = hls_verdicts.sites(body, {name}, True)
         local = self.object_macros | hls_verdicts.definitions(body)
-        return hls_verdicts.distinct_elements(found, inner, local) if found else None
-
-    def _copy_invariant(self, body, variable: str | None) -> frozenset[str]:
-        """Arrays whose every subscript in ``body`` names neither the loop variable nor a local
-        computed from it: the unrolled copies access the same elements, which the tool reads
-        once and keeps (a convolution's ``acc[y][x] +=`` over the kernel's taps)."""
-        if variable is None:
-            return frozenset()
-        tokens = [token.spelling for token in body.get_tokens()]
-        moving = {variable}
-        for _ in range(4):  # locals assigned from the variable, from those, ...
-            for index, token in enumerate(tokens):
-                target = tokens[index - 1] if index else ""
-                if token in ASSIGNMENTS and target.isidentifier() and target not in moving:
-                    end = next((k for k in range(index, len(tokens)) if tokens[k] in (";", ",", ")")), len(tokens))
-                    if moving & set(tokens[index + 1 : end]):
-                        moving.add(target)
-        subscripts: dict[str, list[set[str]]] = {}
-        for cursor in body.walk_preorder():
-            if cursor.kind.name == "ARRAY_SUBSCRIPT_EXPR":
-                names = {token.spelling for token in cursor.get_tokens()}
-                subscripts.setdefault(_base_name(cursor), []).append(names)
-        return frozenset(name for name, found in subscripts.items() if all(not names & moving for names in found))
+        return hls_banks.distinct_elements(found, inner, local) if found else None
 
     def _pipelined(
         self,

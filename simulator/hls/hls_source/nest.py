@@ -79,10 +79,12 @@ def _unrolled(
     arrays: set[str],
     same: frozenset[str] = frozenset(),
     local: frozenset[str] = frozenset(),
+    apart: frozenset[str] = frozenset(),
 ) -> dict:
     """A loop unrolled completely: the copies run at once, chained through the body's
     recurrence (an accumulator; a value declared in the body, ``local``, starts again in every
-    copy), and every copy's memory accesses count against the ports, except those of the
+    copy; an array of ``apart``, which each copy reaches at its own elements, chains no copy to
+    another), and every copy's memory accesses count against the ports, except those of the
     arrays in ``same``, which every copy accesses at one element (read once, written once)."""
     ports: Counter = Counter()
     recurrences: dict[str, float] = {}
@@ -91,7 +93,8 @@ def _unrolled(
         for name, length in node.get("_recurrences", {}).items():
             if name.split(".")[0] not in local:
                 recurrences[name] = max(recurrences.get(name, 0.0), length)
-    recurrence = max(recurrences.values(), default=0.0)
+    chained = {name: length for name, length in recurrences.items() if name not in apart}
+    recurrence = max(chained.values(), default=0.0)
     once = _rough_latency(nodes, unrolled=True)
     if 0.0 < recurrence < 1.0:
         # an integer accumulator (add, logic within a state): the tool balances the copies'
@@ -103,7 +106,7 @@ def _unrolled(
         # value the last copy writes (robertszafa's spmv: 20 read-modify-writes of one memory at
         # unknown indices, chained, II 120 = 20 x 6 in the Vivado HLS report)
         recurrences = {
-            name: length + max(0, trips - 1) * math.ceil(length - 1e-9) if length >= 1.0 else length
+            name: length + max(0, trips - 1) * math.ceil(length - 1e-9) if length >= 1.0 and name in chained else length
             for name, length in recurrences.items()
         }
     node = {

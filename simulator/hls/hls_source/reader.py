@@ -8,7 +8,6 @@ other modules join it as mixins (``pragmas``, ``evaluation``, ``declarations``, 
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from pathlib import Path
 from typing import NoReturn
@@ -49,7 +48,7 @@ from simulator.hls.hls_source.pragmas import (
     read_directives,
 )
 from simulator.hls.hls_source.trips import TripCounts
-from simulator.hls.hls_tools import Tool, storage_ports
+from simulator.hls.hls_tools import Tool
 
 
 class SourceReader(
@@ -169,7 +168,8 @@ class SourceReader(
         stored = {  # in the functions' bodies: a global's initializer is no store
             name for function in definitions for name in stored_names([t.spelling for t in function.get_tokens()])
         }
-        self.dim_factors: dict[str, dict[int, int]] = {}  # array -> {dimension (1 = outermost): factor}
+        # array -> {dimension (1 = outermost): (cyclic | block, factor)}
+        self.dim_banks: dict[str, dict[int, tuple[str, int]]] = {}
         self.read_only = {  # global tables nothing writes: shared by processes, never a channel between them
             cursor.spelling
             for cursor in self.unit.cursor.get_children()
@@ -321,31 +321,6 @@ class SourceReader(
             return {"region": name, "kind": "sequential", "body": [call, module], "_arrays": region["_arrays"],
                     "_locals": region["_locals"]}  # fmt: skip
         return region
-
-    def _apply_arrays(self, pragmas: list[Pragma], context: _Context) -> None:
-        for pragma in pragmas:
-            options = pragma.options
-            if pragma.name == "DEPENDENCE" and "variable" in options and "intra" not in options:
-                member = options["variable"]
-                if options.get("type", "inter") == "inter" and "false" in (options.get("dependent"), *options):
-                    context.distances[member] = math.inf  # no dependence across iterations
-                elif "distance" in options:
-                    context.distances[member] = max(1, _arithmetic(options["distance"]) or 1)
-            storage = options.get("core") or (options.get("type") if pragma.name == "BIND_STORAGE" else None)
-            if pragma.name in ("RESOURCE", "BIND_STORAGE") and storage and "variable" in options:
-                context.ports[options["variable"]] = storage_ports(storage)
-            if pragma.name in ("ARRAY_PARTITION", "ARRAY_RESHAPE") and "variable" in pragma.options:
-                variable = pragma.options["variable"]  # a name, or object.member
-                if pragma.options.get("type", "complete" if "complete" in pragma.options else "") == "complete" or (
-                    "complete" in pragma.options
-                ):
-                    context.partitioned.add(variable)
-                elif "factor" in pragma.options:  # banks: the product of the factors of the dimensions
-                    dims = self.dim_factors.setdefault(variable, {})
-                    dims[int(_arithmetic(pragma.options.get("dim", "1")) or 0)] = int(
-                        _arithmetic(pragma.options["factor"]) or 1
-                    )
-                    context.factors[variable] = math.prod(dims.values())
 
     def _statements(self, statements, context: _Context, grouped: bool = True) -> list[dict]:
         """The nodes of a statement list: blocks of straight-line code, loops and calls; with
