@@ -429,3 +429,32 @@ def test_unrolled_read_modify_writes_of_their_own_elements_do_not_chain(tmp_path
         rows = next(node for node in nest["body"] if node.get("loop") == "Rows")
         depth[index] = rows["iteration_latency"]
     assert depth["x"] < 8 < 16 <= depth["idx[x]"]
+
+
+FORWARD = """
+void shift(int *y, int x, int h[16]) {
+    static int line[16];
+    int acc = 0;
+Taps:
+    for (int t = 15; t > 0; t--) {
+        line[t] = line[t - 1];
+        BETWEEN
+        acc += line[t] * h[t];
+    }
+    *y = acc;
+}
+"""
+
+
+def test_a_load_of_an_element_stored_earlier_in_the_block_is_the_stored_value(tmp_path):
+    # LLVM's store-to-load forwarding runs before scheduling: line[t] just written from
+    # line[t - 1] is that value, not a read after the write (hanyax's FIR, Vivado HLS 2019.1:
+    # 4 states an iteration, not 5). A store to another element of the array in between may
+    # reach it, and so may a change of the index: then the element is read again.
+    kernel = tmp_path / "forward.cpp"
+    cycles = {
+        name: latency(kernel, FORWARD.replace("BETWEEN", between), "shift", tool="vivado_hls:2019.1", clock_ns=10.0)
+        for name, between in (("forwarded", ""), ("other store", "line[0] = x;"), ("index moved", "t = t - 0;"))
+    }
+    assert cycles["forwarded"] + 15 <= cycles["other store"]  # a state less in each of the 15 iterations
+    assert cycles["forwarded"] + 15 <= cycles["index moved"]

@@ -38,6 +38,9 @@ class _Context:
     axi_bits: dict[str, int] = field(default_factory=dict)  # an m_axi port's element width
     distances: dict[str, float] = field(default_factory=dict)  # DEPENDENCE inter: iterations apart (inf: none)
     definitions: dict[str, str] = field(default_factory=dict)  # a local -> its initializer's text
+    # elements stored earlier in the block being read (``a [ i ]`` -> its array and the names it
+    # reads): a load of one is the stored value (``expressions.forward``)
+    forwarded: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
     unrolling: bool = False  # inside a pipelined loop or function: every loop below is unrolled
     carrier: str | None = None  # the variable of the innermost loop not unrolled (its iterations follow)
 

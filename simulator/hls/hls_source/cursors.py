@@ -169,3 +169,33 @@ def _subscripted(body, name: str) -> bool:
         if following in ("[", "+", "-", "++", "--", "+=", "-=") or before in ("+", "-", "++", "--", "(", ","):
             return True  # an index, pointer arithmetic, or passed on to a callee that may index it
     return False
+
+
+IP_CORES = {
+    "fft": "hls::fft is the Fast Fourier Transform LogiCORE IP (PG109)",
+    "FIR": "hls::FIR is the FIR Compiler LogiCORE IP (PG149)",
+    "dsp58": "hls::dsp58 builtins instantiate DSP58 primitives (AM004)",
+    "dsp48e2": "hls::dsp48e2 builtins instantiate DSP48E2 primitives (UG579)",
+}
+
+
+def _ip_core(call) -> str | None:
+    """The IP core a call instantiates (hls::fft, hls::FIR::run, the DSP builtins), or None."""
+    declaration = call.referenced
+    names = []
+    while declaration is not None and declaration.kind.name != "TRANSLATION_UNIT":
+        names.append(declaration.spelling)
+        declaration = declaration.semantic_parent
+    if len(names) < 2 or names[-1] != "hls":
+        return None
+    return next((IP_CORES[name] for name in names if name in IP_CORES), None)
+
+
+def _dependent_method(call) -> tuple[str, str]:
+    """(object, method) of a call whose object's type depends on a template parameter
+    (``in.read()`` with ``in`` a ``stream<bytes_t<N>>&``): clang leaves both names out of the
+    cursors of the uninstantiated template, so they are read from the tokens; ("", "") else."""
+    tokens = [token.spelling for token in call.get_tokens()]
+    if len(tokens) >= 4 and tokens[1] in (".", "->") and tokens[3] == "(" and tokens[0].isidentifier():
+        return tokens[0], tokens[2]
+    return "", ""

@@ -4,7 +4,8 @@ An ``_Expr`` is an expression's latency in states, the path from each value it r
 result, the values it writes, its accesses per array and port, the index texts it reads and
 writes, the recurrences closed inside it and the first operation on each value it reads.
 ``_merge`` puts two side by side; ``_independent`` tells whether reads and writes of one array
-at given indices carry no dependence across iterations that the tool would see.
+at given indices carry no dependence across iterations that the tool would see. ``forward``
+and ``forget`` keep the elements a block stored, whose later loads are the stored values.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from dataclasses import dataclass, field
 
 from simulator.hls import hls_ops
 from simulator.hls.hls_source.context import _Context
+from simulator.hls.hls_source.cursors import _text
 
 WRITTEN = "="  # indices[WRITTEN + array]: the index texts an expression writes
+STORED = "@"  # STORED + element text: the value a store left in that element, for a later load
 
 
 @dataclass
@@ -116,3 +119,24 @@ def _affine_in(text: str, context: _Context) -> bool:
     for name, definition in context.definitions.items():  # a local computed from the loop variables
         text = re.sub(rf"\b{re.escape(name)}\b", f"( {definition} )", text)
     return "[" not in text and any(re.search(rf"\b{re.escape(name)}\b", text) for name in context.ranges)
+
+
+def forward(target, name: str, context: _Context) -> str:
+    """Record a store to the element ``target`` of array ``name``: a later load of it in the
+    block is the stored value (LLVM's store-to-load forwarding, which Vivado HLS and Vitis HLS
+    run before scheduling: hanyax's FIR reads ``line[t]`` just written from ``line[t - 1]``,
+    4 states an iteration in its report, not a read after the write). A store may reach any
+    other element of the array: those are read again. Returns the element's value name."""
+    for key in [key for key, (array, _) in context.forwarded.items() if array == name]:
+        del context.forwarded[key]
+    key = _text(target)
+    context.forwarded[key] = (name, frozenset(token.spelling for token in target.get_tokens()))
+    return STORED + key
+
+
+def forget(context: _Context, writes: set[str]) -> None:
+    """Drop the forwarded elements whose index reads a value ``writes`` changes (``a[i]`` after
+    ``i++``), or whose array they write other than by element."""
+    for key, (array, names) in list(context.forwarded.items()):
+        if STORED + key not in writes and (array in writes or names & writes - {array}):
+            del context.forwarded[key]

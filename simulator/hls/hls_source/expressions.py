@@ -19,13 +19,26 @@ from simulator.hls.hls_source.cursors import (
     CASTS,
     LOOPS,
     _base_name,
+    _dependent_method,
     _elements,
     _initializer,
+    _ip_core,
     _operator,
     _owner,
     _text,
 )
-from simulator.hls.hls_source.expr_timing import WRITTEN, _Expr, _independent, _longest, _merge, _merge_all, _stricter
+from simulator.hls.hls_source.expr_timing import (
+    STORED,
+    WRITTEN,
+    _Expr,
+    _independent,
+    _longest,
+    _merge,
+    _merge_all,
+    _stricter,
+    forget,
+    forward,
+)
 from simulator.hls.hls_source.operators import ONE_CYCLE
 from simulator.hls.hls_tools import Tool
 
@@ -105,6 +118,7 @@ class Expressions:
                 total = _merge(total, info)
             return total
         if kind == "SWITCH_STMT":  # its cases are exclusive branches, as an if's
+            context.forwarded.clear()
             children = list(cursor.get_children())
             condition = self._statement(children[0], context, skip_calls)
             body = children[-1]
@@ -114,8 +128,13 @@ class Expressions:
                     cases.append([])
                 cases[-1].append(child)
             return self._branches(condition, [self._sequence(case, context, skip_calls) for case in cases], context)
-        if kind == "IF_STMT":
-            parts = [self._statement(child, context, skip_calls) for child in cursor.get_children()]
+        if kind == "IF_STMT":  # a store in one branch forwards nothing past the if
+            before, parts = dict(context.forwarded), list[_Expr]()
+            for child in cursor.get_children():
+                context.forwarded = dict(before) if parts else context.forwarded
+                parts.append(self._statement(child, context, skip_calls))
+            context.forwarded = before
+            forget(context, set().union(*(part.writes for part in parts)))
             if not context.unrolling and not self.pipeline_loops:  # an FSM: each branch its own states
                 return self._shortest(parts[0], parts[1:], context)
             return self._branches(parts[0], parts[1:], context)
@@ -163,7 +182,10 @@ class Expressions:
         total = _Expr()
         for child in statements:
             part = self._statement(child, context, skip_calls)
+            forget(context, part.writes)
             block.statement(part.paths, part.writes, part.latency, part.firsts)
+            for name in [name for name in part.paths if name.startswith(STORED) and name in block.ready]:
+                del part.paths[name]  # a value stored earlier in the sequence: no read from outside it
             total = _merge(total, part)
         total.latency = max(total.latency, block.latency)
         total.recurrences = _longest(total.recurrences, block.recurrences)
@@ -201,6 +223,8 @@ class Expressions:
             return _merge_all([self._expr(child, context, skip_calls) for child in children])
         if kind == "ARRAY_SUBSCRIPT_EXPR" and _text(cursor) in self._promoted:  # a register for the loop
             return _Expr(paths={_base_name(children[0]): 0.0}).then(self.target.combinational("logic"))
+        if kind == "ARRAY_SUBSCRIPT_EXPR" and _text(cursor) in context.forwarded:  # the value stored there
+            return _Expr(paths={STORED + _text(cursor): 0.0})
         if kind == "ARRAY_SUBSCRIPT_EXPR":
             name = _base_name(children[0])
             info = self._address(cursor, context, skip_calls).then(self._read_op(name, context))
@@ -374,6 +398,8 @@ class Expressions:
             info.indices.setdefault(WRITTEN + name, set()).add(written)
             info.writes.add(name)
             info.accesses[(name, "w")] += 1
+            if kind == "ARRAY_SUBSCRIPT_EXPR":
+                info.writes.add(forward(target, name, context))
             return info
         if kind == "MEMBER_REF_EXPR":
             info = _merge(value, self._expr(target, context))
@@ -381,26 +407,6 @@ class Expressions:
             info = value
         info.writes.add(_base_name(target))
         return info
-
-
-IP_CORES = {
-    "fft": "hls::fft is the Fast Fourier Transform LogiCORE IP (PG109)",
-    "FIR": "hls::FIR is the FIR Compiler LogiCORE IP (PG149)",
-    "dsp58": "hls::dsp58 builtins instantiate DSP58 primitives (AM004)",
-    "dsp48e2": "hls::dsp48e2 builtins instantiate DSP48E2 primitives (UG579)",
-}
-
-
-def _ip_core(call) -> str | None:
-    """The IP core a call instantiates (hls::fft, hls::FIR::run, the DSP builtins), or None."""
-    declaration = call.referenced
-    names = []
-    while declaration is not None and declaration.kind.name != "TRANSLATION_UNIT":
-        names.append(declaration.spelling)
-        declaration = declaration.semantic_parent
-    if len(names) < 2 or names[-1] != "hls":
-        return None
-    return next((IP_CORES[name] for name in names if name in IP_CORES), None)
 
 
 def _floating(cursor) -> bool:
@@ -427,13 +433,3 @@ def _folded(cursor, context: _Context) -> bool:
             if node.spelling not in context.unrolled and node.spelling not in context.env:
                 return False
     return True
-
-
-def _dependent_method(call) -> tuple[str, str]:
-    """(object, method) of a call whose object's type depends on a template parameter
-    (``in.read()`` with ``in`` a ``stream<bytes_t<N>>&``): clang leaves both names out of the
-    cursors of the uninstantiated template, so they are read from the tokens; ("", "") else."""
-    tokens = [token.spelling for token in call.get_tokens()]
-    if len(tokens) >= 4 and tokens[1] in (".", "->") and tokens[3] == "(" and tokens[0].isidentifier():
-        return tokens[0], tokens[2]
-    return "", ""

@@ -176,7 +176,7 @@ class LoopWalk:
         local = self._declared(loop)  # the variable and the body's locals: again in every copy
         if outer_unrolling:  # below a pipelined loop or function: unrolled (UG1399 "pipeline")
             return _unrolled(label, trips, nodes, arrays, same, local, apart)
-        within = {"local": self._declared(body), "body": body}  # what a pipelined body is read with
+        within: dict = {"local": self._declared(body), "body": body}  # what a pipelined body is read with
         unroll = by_name.get("UNROLL")
         if unroll is not None:
             factor = unroll.options.get("factor")
@@ -186,6 +186,7 @@ class LoopWalk:
             if constant and factor_value >= trips:  # a factor that covers every trip unrolls completely
                 return _unrolled(label, trips, nodes, arrays, same, local, apart)
             trips = math.ceil(trips / factor_value)
+            within["own"] = {variable: factor_value} if variable else {}  # the copies of its own iterations
             nodes = [_unrolled(f"{label} x{factor_value}", factor_value, nodes, arrays, same, local, apart)]
         loops = [node for node in nodes if "op" not in node]
         off = pipeline is not None and "off" in pipeline.options
@@ -276,12 +277,14 @@ class LoopWalk:
             spread = max(spread, math.ceil(count / (ports_of * context.factors.get(name, 1))))
         return node | {"latency": node["latency"] + spread - 1}
 
-    def _distinct_accesses(self, body, name: str, context: _Context) -> int | None:
+    def _distinct_accesses(self, body, name: str, context: _Context, own: dict[str, int] | None = None) -> int | None:
         """Elements of ``name`` one iteration of a pipelined ``body`` reads and writes, its
-        nested loops unrolled (``hls_banks.distinct_elements``)."""
+        nested loops unrolled and, for a loop unrolled by a factor, its own copies (``own``:
+        its variable and the factor; copy c sees the variable c steps on) (``hls_banks.distinct_elements``)."""
         inner = self._unrolled_variables(body, context, complete=True)
         if inner is None:
             return None
+        inner = (own or {}) | inner
         found = hls_verdicts.sites(body, {name}, True)
         local = self.object_macros | hls_verdicts.definitions(body)
         return hls_banks.distinct_elements(found, inner, local) if found else None
@@ -297,10 +300,11 @@ class LoopWalk:
         auto=False,
         local: frozenset[str] = frozenset(),
         body=None,
+        own: dict[str, int] | None = None,
     ) -> dict:
         """A pipelined loop: II = max(target, memory ports, recurrence through values not
         declared in its body, ``local``); the iteration latency is the body's, every nested
-        loop unrolled."""
+        loop unrolled, and the copies of its own iterations if it is unrolled by a factor (``own``)."""
         ports = _unrolled_ports(nodes)
         recurrences: dict[str, float] = {}
         for node in _walk(nodes):
@@ -334,7 +338,7 @@ class LoopWalk:
             ):
                 continue  # partitioned by the tool as far as the target II needs (throughput-driven)
             if body is not None and count > 1:  # copies that reach one element share its access
-                count = min(count, self._distinct_accesses(body, name, context) or count)
+                count = min(count, self._distinct_accesses(body, name, context, own) or count)
             ports_of = context.ports.get(name, hls_ops.BRAM_PORTS)
             bound = math.ceil(count / (ports_of * context.factors.get(name, 1)))
             if bound > max(ii, target) and not self.use_min:

@@ -27,7 +27,7 @@ from simulator.hls.hls_source.cursors import (
 )
 from simulator.hls.hls_source.declarations import Declarations
 from simulator.hls.hls_source.evaluation import Evaluation, _arithmetic, _library, object_macros
-from simulator.hls.hls_source.expr_timing import WRITTEN, _independent, _longest
+from simulator.hls.hls_source.expr_timing import STORED, WRITTEN, _independent, _longest, forget
 from simulator.hls.hls_source.expressions import Expressions
 from simulator.hls.hls_source.loop_verdicts import LoopVerdicts
 from simulator.hls.hls_source.loops import LoopWalk
@@ -346,11 +346,13 @@ class SourceReader(
                     node["_settle"] = True  # its last result arrives as a state starts (``nest._plain``)
                 node["_arrays"] = {name for name, _ in touched}
                 node["_ports"] = dict(touched)
-                node["_reads"] = set(block.first_read)  # values the block reads before writing them
-                node["_writes"] = set(block.ready)
+                # values the block reads before writing them, and writes (not the stored elements' values)
+                node["_reads"] = {name for name in block.first_read if not name.startswith(STORED)}
+                node["_writes"] = {name for name in block.ready if not name.startswith(STORED)}
                 node["_recurrence"] = block.recurrence
                 node["_recurrences"] = dict(block.recurrences)
                 nodes.append(node)
+            context.forwarded.clear()  # a loop or a call between: the block's stores are not the next one's
             block.ready.clear()
             block.first_read.clear()
             block.latency = 0.0
@@ -368,9 +370,11 @@ class SourceReader(
             if kind in LOOPS:
                 flush()
                 nodes.append(self._loop(statement, label, context))
+                context.forwarded.clear()
             elif kind == "COMPOUND_STMT":
                 flush()
                 nodes += self._statements(list(statement.get_children()), context, grouped)
+                context.forwarded.clear()
             elif kind in ("NULL_STMT", "BREAK_STMT", "CONTINUE_STMT") or kind.endswith("_DECL") and kind != "VAR_DECL":
                 continue
             elif self._has_loops(statement):
@@ -380,8 +384,10 @@ class SourceReader(
                     touched.update(test.accesses)
                 flush()
                 nodes += self._calls_with_loops(statement, context)
+                context.forwarded.clear()
             else:
                 info = self._statement(statement, context)
+                forget(context, info.writes)
                 init = self._init_loops(statement, context)
                 if init:  # the initialized arrays are written word by word before the statement's value
                     flush()
