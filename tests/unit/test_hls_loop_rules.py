@@ -458,3 +458,26 @@ def test_a_load_of_an_element_stored_earlier_in_the_block_is_the_stored_value(tm
     }
     assert cycles["forwarded"] + 15 <= cycles["other store"]  # a state less in each of the 15 iterations
     assert cycles["forwarded"] + 15 <= cycles["index moved"]
+
+
+TABLE = """
+void scale(int out[64], int in[64], int k) {
+    int h[8] = {1, 3, 4, 8, 16, 5, 2, 64};
+Samples:
+    for (int n = 0; n < 64; n++) {
+        out[n] = in[n] * h[INDEX];
+    }
+}
+"""
+
+
+def test_a_known_element_of_a_table_nothing_writes_is_a_constant(tmp_path):
+    # LLVM folds a load at a known index of an initialized array that is never stored to:
+    # in[n] * h[2] is in[n] * 4, a shift, not a table read and a multiply; at a run-time index
+    # the table is a ROM read and the product a multiplier's states; written, it is no table
+    kernel = tmp_path / "table.cpp"
+    options = {"tool": "vivado_hls:2019.1", "clock_ns": 5.0, "part": "xc7z020-clg400-1"}
+    known = latency(kernel, TABLE.replace("INDEX", "2"), "scale", **options)
+    runtime = latency(kernel, TABLE.replace("INDEX", "k"), "scale", **options)
+    written = latency(kernel, TABLE.replace("INDEX", "2").replace("out[n] =", "h[2] = n; out[n] ="), "scale", **options)
+    assert known + 64 <= runtime and known + 64 <= written

@@ -30,10 +30,13 @@ class Evaluation:
     lib: Any
     _evaluating: set[int]
     _token_cursors: dict
+    read_only: set[str]  # the global tables nothing writes
 
     if TYPE_CHECKING:
 
         def _callee(self, call): ...
+
+        def _array_written(self, declaration) -> bool: ...
 
     def evaluate(self, cursor, env: dict[str, int]) -> int | None:
         """The value of an integer expression given the names in ``env``, or None."""
@@ -80,6 +83,8 @@ class Evaluation:
             return env[cursor.spelling] if cursor.spelling in env else self._constant(cursor)
         if kind == "CALL_EXPR":
             return self._call_value(cursor, env, depth)
+        if kind == "ARRAY_SUBSCRIPT_EXPR":
+            return self._table_value(cursor, env, depth)
         references = ("TYPE_REF", "NAMESPACE_REF", "TEMPLATE_REF")
         operands = [c for c in cursor.get_children() if c.kind.name not in references]
         if kind == "BINARY_OPERATOR" and len(operands) == 2:  # && and || stop at a deciding left side
@@ -101,6 +106,29 @@ class Evaluation:
         if len(values) == 1 and kind in CASTS:
             return values[0]
         return None
+
+    def _table_value(self, subscript, env: dict[str, int], depth: int) -> int | None:
+        """The element at a known index of a one-dimensional integer table that nothing writes
+        (``const``, or a local or global with an initializer never stored to): LLVM folds the
+        load to the initializer's value (hanyax's FIR: ``x * h[0]`` of its never-written local
+        coefficients is a multiply by a constant). None for anything else."""
+        base, index = list(subscript.get_children())
+        while base.kind.name in CASTS and list(base.get_children()):
+            base = next(base.get_children())
+        declaration = base.referenced if base.kind.name == "DECL_REF_EXPR" else None
+        if declaration is None or declaration.kind.name != "VAR_DECL" or declaration.type.kind.name != "CONSTANTARRAY":
+            return None
+        table = next((c for c in declaration.get_children() if c.kind.name == "INIT_LIST_EXPR"), None)
+        fixed = declaration.type.element_type.is_const_qualified() or (
+            declaration.spelling in self.read_only
+            if declaration.semantic_parent.kind.name == "TRANSLATION_UNIT"
+            else not self._array_written(declaration)
+        )
+        position = self._tree_value(index, env, depth + 1) if table is not None and fixed else None
+        values = list(table.get_children()) if table is not None else []
+        if position is None or not 0 <= position < declaration.type.element_count:
+            return None
+        return self._tree_value(values[position], env, depth + 1) if position < len(values) else 0
 
     def _clang_value(self, cursor) -> int | None:
         """The value clang computes for a constant integer expression, or None."""

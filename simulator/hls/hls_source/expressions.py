@@ -223,6 +223,8 @@ class Expressions:
             return _merge_all([self._expr(child, context, skip_calls) for child in children])
         if kind == "ARRAY_SUBSCRIPT_EXPR" and _text(cursor) in self._promoted:  # a register for the loop
             return _Expr(paths={_base_name(children[0]): 0.0}).then(self.target.combinational("logic"))
+        if kind == "ARRAY_SUBSCRIPT_EXPR" and self.evaluate(cursor, context.env) is not None:
+            return _Expr()  # an element of a table nothing writes, at a known index: a constant
         if kind == "ARRAY_SUBSCRIPT_EXPR" and _text(cursor) in context.forwarded:  # the value stored there
             return _Expr(paths={STORED + _text(cursor): 0.0})
         if kind == "ARRAY_SUBSCRIPT_EXPR":
