@@ -68,8 +68,8 @@ def macs_per_image(net: IntegerNetwork) -> int:
 def front(net: IntegerNetwork, points: int) -> list[dict]:
     """Latency, interval and resources over folding choices: the cheapest folding for each of
     ``points`` target intervals spread (log) from the smallest to 30 times it."""
-    fastest = estimate(net, search_folding(net))
-    smallest = fastest.simpy.interval_cycles
+    fastest = search_folding(net)  # the targets from its interval as the search counts it
+    smallest = max(unit_cycles(shape, fold) for shape, fold in zip(unit_shapes(net), fastest.folds))
     found = []
     for target in np.unique(np.geomspace(smallest, 30 * smallest, points).astype(int)):
         design = search_folding(net, target_interval=int(target))

@@ -42,7 +42,7 @@ from simulator.network.dataflow import (
 from simulator.network.dataflow_timing import PipelineTiming, read_project, simulate, unit_program
 from simulator.network.network import IntegerNetwork
 
-SEARCH_DEPTH = {"conv": 31, "fc": 18}  # a unit's pipeline depths and exit states, about as the reader gives them
+SEARCH_DEPTH = {"conv": 21, "fc": 17}  # a unit's pipeline depths and exit states, about as the reader gives them
 DEFAULT_BUDGET_SHARE = {"dsp": 0.5, "bram_18k": 1.0, "uram": 1.0, "lut": 0.6, "ff": 0.6}  # of the part
 MIN_FIFO_DEPTH = 2
 SIMULATED_IMAGES = 4
