@@ -481,3 +481,22 @@ def test_a_known_element_of_a_table_nothing_writes_is_a_constant(tmp_path):
     runtime = latency(kernel, TABLE.replace("INDEX", "k"), "scale", **options)
     written = latency(kernel, TABLE.replace("INDEX", "2").replace("out[n] =", "h[2] = n; out[n] ="), "scale", **options)
     assert known + 64 <= runtime and known + 64 <= written
+
+
+COPY_ONE_LOOP = """
+void scale(int *in, int *out) {
+#pragma HLS INTERFACE m_axi port=in bundle=a
+#pragma HLS INTERFACE m_axi port=out bundle=b
+Each:
+    for (int i = 0; i < 64; i++) out[i] = 3 * in[i];
+}
+"""
+
+
+def test_a_loop_that_reads_and_writes_m_axi_pays_the_read_latency_and_the_write_response(tmp_path):
+    # the first beat of a read comes the m_axi latency after its request, and a write ends
+    # with its response the same latency after the last beat: a loop doing both pays both
+    # (songqij's vertical filter, Vitis HLS 2020.2: 64 + 64 cycles in its 144-cycle iteration)
+    kernel = tmp_path / "scale.cpp"
+    both = latency(kernel, COPY_ONE_LOOP, "scale", tool="vitis_hls:2023.2", flow="vitis")
+    assert 64 + 2 * 64 <= both <= 64 + 2 * 64 + 8  # 64 beats, a read latency and a write response

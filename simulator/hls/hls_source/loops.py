@@ -366,18 +366,21 @@ class LoopWalk:
             "_ports": dict(ports),
         }
         axi = {name for name, _ in ports if name in context.axi}
-        if axi:  # an m_axi port in a pipelined loop: one burst, its latency paid once
-            writes = all(way == "w" for name, way in ports if name in context.axi)
-            return self._burst_region(label, node, writes)
+        if axi:  # an m_axi port in a pipelined loop: one burst each way, its latency paid once
+            ways = frozenset(way for name, way in ports if name in context.axi)
+            return self._burst_region(label, node, ways)
         return node
 
-    def _burst_region(self, label: str, loop: dict, writes: bool) -> dict:
-        """A pipelined loop on m_axi ports as one burst, its latency paid once: before the first
-        beat of a read, after the last beat of a write (the write response: Vitis reports
-        wzzz724's dataflow vector add at 4096 beats + a read's 64 + a write's 64 + 18)."""
+    def _burst_region(self, label: str, loop: dict, ways: frozenset[str]) -> dict:
+        """A pipelined loop on m_axi ports as one burst each way, its latency paid once: before
+        the first beat of a read, after the last beat of a write (the write response: Vitis
+        reports wzzz724's dataflow vector add at 4096 beats + a read's 64 + a write's 64 + 18),
+        both in a loop that reads and writes (songqij's vertical filter: a read and a write of
+        64 cycles each in its loop's 144-cycle iteration)."""
         latency = {"op": "m_axi latency", "latency": self.axi_latency}
+        body = [latency] * ("r" in ways) + [loop] + [dict(latency)] * ("w" in ways)
         return {"region": f"{label} (burst)", "kind": "sequential", "_arrays": loop["_arrays"], "_axi": True,
-                "_writes": writes, "body": [loop, latency] if writes else [latency, loop]}  # fmt: skip
+                "_axi_ways": ways, "body": body}  # fmt: skip
 
     def _flatten(self, label: str, trips: int, constant: bool, nodes: list[dict], by_name, context) -> dict | None:
         """Vitis flattens a nest whose only loop is pipelined, both of fixed trip count, into one
@@ -397,7 +400,7 @@ class LoopWalk:
             flattened = self._flatten(label, trips, constant, others, by_name, context)
             if flattened is None:
                 return None
-            return self._burst_region(flattened["loop"], flattened, loops[0]["_writes"])
+            return self._burst_region(flattened["loop"], flattened, loops[0]["_axi_ways"])
         if len(loops) != 1 or "loop" not in loops[0] or loops[0]["pipeline_ii"] is None or not constant:
             return None
         child = loops[0]
