@@ -500,3 +500,29 @@ def test_a_loop_that_reads_and_writes_m_axi_pays_the_read_latency_and_the_write_
     kernel = tmp_path / "scale.cpp"
     both = latency(kernel, COPY_ONE_LOOP, "scale", tool="vitis_hls:2023.2", flow="vitis")
     assert 64 + 2 * 64 <= both <= 64 + 2 * 64 + 8  # 64 beats, a read latency and a write response
+
+
+BRANCH_WRITES = """
+void shift(int x) {
+    static int line[128];
+Taps:
+    for (int t = 127; t >= 0; t--) {
+#pragma HLS PIPELINE II=1
+        if (t == 0) {
+            line[0] = x;
+        } else {
+            line[t] = line[t - 1];
+        }
+    }
+}
+"""
+
+
+def test_vivado_hls_gives_each_branchs_accesses_their_own_ports(tmp_path):
+    # a read and two writes in exclusive branches: Vivado HLS counts three accesses on the two
+    # ports of the RAM (hanyax's split FIR, Vivado HLS 2019.1: II 2); Vitis HLS shares a port
+    # between the branches (and partitions a local array as the II needs): II 1
+    kernel = tmp_path / "shift.cpp"
+    kernel.write_text(BRANCH_WRITES)
+    assert iis(read_source(kernel, "shift", tool="vivado_hls:2019.1")[0])["Taps"] == 2
+    assert iis(read_source(kernel, "shift", tool="vitis_hls:2023.2")[0])["Taps"] == 1

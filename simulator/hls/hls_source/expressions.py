@@ -163,11 +163,15 @@ class Expressions:
 
     def _branches(self, condition: _Expr, branches: list[_Expr], context: _Context) -> _Expr:
         """Exclusive branches under ``condition``: all computed, one result selected; they
-        share the ports (one branch's accesses happen)."""
+        share the ports (one branch's accesses happen) in Vitis HLS, while Vivado HLS gives
+        each branch's accesses their own (hanyax's FIR, Vivado HLS 2019.1: a read and a write
+        of the shift register in each of two branches on a dual-port RAM, II 2)."""
         merged = _merge_all(branches)
         merged.accesses = Counter()
         for branch in branches:
-            merged.accesses |= branch.accesses
+            merged.accesses = (
+                merged.accesses + branch.accesses if self.tool.vivado else merged.accesses | branch.accesses
+            )
         merged = _merge(merged, _Expr(condition.latency, dict(condition.paths), set(), condition.accesses))
         for name in merged.writes & set(merged.paths):  # read in one branch, written in another
             read, written = merged.indices.get(name, set()), merged.indices.get(WRITTEN + name, set())
