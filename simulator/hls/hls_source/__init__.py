@@ -14,15 +14,19 @@ builds the NEST.json tree of ``simulator.hls.schedule``:
 - pragmas (``#pragma HLS`` and ``_Pragma("HLS ...")`` or a macro wrapping one) apply to the
   scope they stand in, Tcl directives (``--directives``) to the function or function/label
   they name: PIPELINE (II, off), UNROLL (factor, complete), DATAFLOW, LOOP_TRIPCOUNT,
-  ARRAY_PARTITION (complete arrays are registers), INTERFACE (m_axi latency); INLINE,
+  ARRAY_PARTITION (complete arrays are registers; cyclic, block and a complete partition of one
+  dimension of an argument are banks, each with its ports), INTERFACE (m_axi latency); INLINE,
   LOOP_FLATTEN, STREAM and the other Vitis pragmas are read and not timed; unknown ones are
   listed as warnings. Innermost loops are pipelined at II = 1 unless told otherwise, as Vitis
   HLS does by default;
 - calls to functions defined in the file are inlined, as a region when they hold loops;
 - the statements between loops become one op each, scheduled along their data dependences
   (``hls_ops``), and a pipelined loop's II is the largest of its target, the memory ports'
-  bound (accesses per iteration to one array over its ports) and the recurrence of a value
-  read and then written in one iteration (also under an ``if``, and through a helper);
+  bound (accesses per iteration to one array over its ports, or to its busiest bank) and the
+  recurrence of a value read and then written in one iteration (also under an ``if``, and
+  through a helper);
+- what LLVM folds before scheduling costs nothing: constants, a known element of a table
+  nothing writes, and a load of an element stored earlier in the block (the stored value);
 - a block-RAM subscript ``a[i][j]`` is linearised to ``i * D + j`` before the access: free
   when the inner dimension D is a power of two (bit concatenation), else a shift-and-add and
   an add in the address path (enzobelline_mmul: 26.1 % -> 13.0 % off its csynth report).
