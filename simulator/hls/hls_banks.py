@@ -94,13 +94,13 @@ def busiest_bank(
         for combo in combos:
             env = base | dict(zip(inner, combo))
             element = _evaluate(tokens, env)
+            if element is None:
+                return None
             bank: list[int] = []
             for dim, (style, factor) in sorted(banking.items()):
                 index, size = _evaluate(dims[dim - 1], env), site.extents[dim - 1]
-                if element is None or index is None or (style == "block" and not size):
+                if index is None or (style == "block" and not size):
                     return None
                 bank.append(index % factor if style != "block" else index // -(-(size or 1) // factor))
-            if element is None:
-                return None
             banks.setdefault(tuple(bank), {"read": set(), "write": set()})[site.direction].add(element)
     return max((len(found["read"]) + len(found["write"]) for found in banks.values()), default=0)

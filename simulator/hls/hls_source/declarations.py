@@ -2,6 +2,7 @@
 
 An array's pragmas (DEPENDENCE, RESOURCE / BIND_STORAGE, ARRAY_PARTITION / ARRAY_RESHAPE) set
 its ports and banks, or make it registers (``_apply_arrays``).
+
 A local block-RAM array declared with an initializer is written word by word each time its
 scope runs (a loop of its own, unless static, const or never written); a local array read and
 written only at indices known at compile time (fully unrolled loops' variables, constants) is
@@ -59,6 +60,8 @@ class Declarations:
         def scope_pragmas(self, body) -> list: ...
 
     def _apply_arrays(self, pragmas: list[Pragma], context: _Context) -> None:
+        """Record in ``context`` what ``pragmas`` say of the arrays: dependence distances, RAM
+        ports, registers, and banks per partitioned dimension (``dim_banks``)."""
         for pragma in pragmas:
             options = pragma.options
             if pragma.name == "DEPENDENCE" and "variable" in options and "intra" not in options:
