@@ -242,17 +242,18 @@ def _first_output(node: Node) -> int:
     if node.kind != "sequential" or not loops:
         return _latency(node)
     # the first loop that writes an output channel, when the nest marks them; else the last
-    first = next((index for index in loops if _outputs(node.body[index])), loops[-1])
+    first = next((index for index in loops if _marked(node.body[index], "output")), loops[-1])
     return sum(_latency(child) for child in node.body[:first]) + _first_output(node.body[first])
 
 
-def _outputs(node: Node) -> bool:
-    """Whether a node writes an output channel of its dataflow region (a marked loop in it)."""
+def _marked(node: Node, mark: str) -> bool:
+    """Whether a node holds a loop marked ``mark`` (``"output"``: it writes an output channel
+    of its dataflow region; ``"input"``: it reads an input channel)."""
     if isinstance(node, Op):
         return False
-    if isinstance(node, Loop) and node.output:
+    if isinstance(node, Loop) and getattr(node, mark):
         return True
-    return any(_outputs(child) for child in node.body)
+    return any(_marked(child, mark) for child in node.body)
 
 
 def _lead(node: Node) -> int:
@@ -281,17 +282,8 @@ def _tail(node: Node) -> int:
     loops = [index for index, child in enumerate(node.body) if not isinstance(child, Op)]
     if node.kind != "sequential" or not loops:
         return FIFO_START_CYCLES
-    last = next((index for index in reversed(loops) if _inputs(node.body[index])), loops[-1])
+    last = next((index for index in reversed(loops) if _marked(node.body[index], "input")), loops[-1])
     return _tail(node.body[last]) + sum(_latency(child) for child in node.body[last + 1 :])
-
-
-def _inputs(node: Node) -> bool:
-    """Whether a node reads an input channel of its dataflow region (a marked loop in it)."""
-    if isinstance(node, Op):
-        return False
-    if isinstance(node, Loop) and node.input:
-        return True
-    return any(_inputs(child) for child in node.body)
 
 
 def _dataflow_latency(region: Region, latencies: list[int]) -> int:

@@ -1,9 +1,9 @@
 """What the unrolled copies of a loop body reach: the same elements, or each its own.
 
 A loop unrolled completely runs its copies at once (``nest._unrolled``). An array every copy
-reads at one element is read once and kept (``copy_invariant``); an array each copy reaches at
-its own elements (every subscript names the loop variable, none reads memory) chains no copy
-to another through a read-modify-write (``copy_apart``). Names are read from the tokens: a
+reads at one element is read once and kept; an array each copy reaches at its own elements
+(every subscript names the loop variable, none reads memory) chains no copy to another through
+a read-modify-write (``copy_reach`` gives both). Names are read from the tokens: a
 local assigned from the loop variable moves with it.
 """
 
@@ -16,24 +16,20 @@ from simulator.hls.hls_source.cursors import ASSIGNMENTS, _base_name
 INDIRECT = "[]"  # a subscript whose index reads memory or calls a function
 
 
-def copy_invariant(body, variable: str | None) -> frozenset[str]:
-    """Arrays whose every subscript in ``body`` names neither the loop variable nor a local
-    computed from it: the unrolled copies access the same elements, which the tool reads
-    once and keeps (a convolution's ``acc[y][x] +=`` over the kernel's taps)."""
+def copy_reach(body, variable: str | None) -> tuple[frozenset[str], frozenset[str]]:
+    """(invariant, apart) arrays of the unrolled copies of ``body`` over ``variable``:
+    invariant, every subscript names neither the loop variable nor a local computed from it,
+    so the copies access the same elements, which the tool reads once and keeps (a
+    convolution's ``acc[y][x] +=`` over the kernel's taps); apart, every subscript names one
+    of them and none reads memory (``m[idx[p]]`` may meet), so each copy reaches its own
+    elements and a read-modify-write of one (``acc[y][x] += p`` over ``x``) chains no copy to
+    another."""
     moving, subscripts = _subscript_names(body, variable)
-    return frozenset(name for name, found in subscripts.items() if all(not names & moving for names in found))
-
-
-def copy_apart(body, variable: str | None) -> frozenset[str]:
-    """Arrays whose every subscript in ``body`` names the loop variable or a local computed
-    from it: each unrolled copy reaches its own elements, so a read-modify-write of one
-    (``acc[y][x] += p`` over ``x``) chains no copy to another."""
-    moving, subscripts = _subscript_names(body, variable)
-    return frozenset(
-        name
-        for name, found in subscripts.items()
-        if all(names & moving and INDIRECT not in names for names in found)  # m[idx[p]]: not apart
+    invariant = frozenset(name for name, found in subscripts.items() if all(not names & moving for names in found))
+    apart = frozenset(
+        name for name, found in subscripts.items() if all(names & moving and INDIRECT not in names for names in found)
     )
+    return invariant, apart
 
 
 def _subscript_names(body, variable: str | None) -> tuple[set[str], dict[str, list[set[str]]]]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from simulator.hls import hls_banks, hls_ops, hls_verdicts
 from simulator.hls.hls_source.context import _Context
-from simulator.hls.hls_source.copies import copy_apart, copy_invariant
+from simulator.hls.hls_source.copies import copy_reach
 from simulator.hls.hls_source.cursors import ASSIGNMENTS, CASTS, LOOPS, _base_name, _loop_variable, _operator, _text
 from simulator.hls.hls_source.evaluation import _arithmetic
 from simulator.hls.hls_source.nest import _arrays_of, _iteration_latency, _plain, _unrolled, _unrolled_ports, _walk
@@ -88,7 +88,7 @@ class LoopWalk:
         children = list(loop.get_children())
         variable = _loop_variable(children) if loop.kind.name == "FOR_STMT" else None
         inside = children[-1] if loop.kind.name != "DO_STMT" else children[0]
-        node["_same"], node["_apart"] = copy_invariant(inside, variable), copy_apart(inside, variable)
+        node["_same"], node["_apart"] = copy_reach(inside, variable)
         self._site = saved
         pipelined = node if node.get("pipeline_ii") is not None else None
         if node.get("_axi"):
@@ -171,8 +171,7 @@ class LoopWalk:
         context.unrolling, context.carrier = outer_unrolling, outer_carrier
         nodes = nodes or [{"op": "empty", "latency": 0}]
         arrays = _arrays_of(nodes)
-        same = copy_invariant(body, variable)  # arrays every copy of the body reads at one element
-        apart = copy_apart(body, variable)  # arrays each copy reaches at its own elements
+        same, apart = copy_reach(body, variable)  # arrays every copy reads at one element; at its own
         local = self._declared(loop)  # the variable and the body's locals: again in every copy
         if outer_unrolling:  # below a pipelined loop or function: unrolled (UG1399 "pipeline")
             return _unrolled(label, trips, nodes, arrays, same, local, apart)
