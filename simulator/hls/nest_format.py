@@ -2,9 +2,11 @@
 
 A nest is a tree of three node kinds (the NEST.json format of ``cnnacc hls-estimate``):
     {"loop": name, "trip_count": int, "pipeline_ii": int | null,
-     "iteration_latency": int | null, "body": [nodes], "output": bool, "input": bool}
-                                                       (output, input optional: the loop writes,
-                                                        reads a channel of its dataflow region)
+     "iteration_latency": int | null, "body": [nodes], "output": bool, "input": bool,
+     "exit": int}                                      (output, input optional: the loop writes,
+                                                        reads a channel of its dataflow region;
+                                                        exit optional: the states of its final
+                                                        test, 1 unless a while loop's test takes more)
     {"region": name, "kind": "sequential" | "parallel" | "dataflow", "body": [nodes],
      "channel": "pipo" | "fifo", "inputs": [[int]]}    (channel, inputs optional, dataflow only:
                                                         per process, the earlier ones it reads)
@@ -41,6 +43,7 @@ class Loop:
     body: tuple[Node, ...]
     output: bool = False  # writes a channel of its dataflow region (its process's first output is here)
     input: bool = False  # reads a channel of its dataflow region (its process's last input is taken here)
+    exit: int = 1  # states of the final test, which fails (a while loop's test may take more than one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +122,8 @@ def parse_nest(data: Any, path: str = "nest") -> Node:
         channel = check_choice(f"{path}.channel", data.get("channel", "pipo"), CHANNEL_KINDS)
         body = _parse_body(path, data["body"])
         return Region(_check_name(path, "region", data["region"]), kind, body, channel, _inputs(path, data, body))
-    _check_keys(path, data, {"loop", "trip_count", "pipeline_ii", "iteration_latency", "body"}, {"output", "input"})
+    required = {"loop", "trip_count", "pipeline_ii", "iteration_latency", "body"}
+    _check_keys(path, data, required, {"output", "input", "exit"})
     for mark in ("output", "input"):
         if not isinstance(data.get(mark, False), bool):
             raise TypeError(f"{path}.{mark}={data[mark]!r} must be true or false")
@@ -131,6 +135,7 @@ def parse_nest(data: Any, path: str = "nest") -> Node:
         body=_parse_body(path, data["body"]),
         output=data.get("output", False),
         input=data.get("input", False),
+        exit=_check_count(path, "exit", data.get("exit", 1), 1),
     )
     if loop.iteration_latency is None and not loop.body:
         raise ValueError(f"{path}: loop {loop.name!r} has neither an iteration_latency nor a body")

@@ -13,8 +13,9 @@ fixed costs measured on the real csynth reports of the calibration set (tests/da
   (its entry and exit). Loops nested inside a
   pipelined loop are fully unrolled (as Vitis does), so they add their iteration latency
   once; the iteration latency is the given one or the body's.
-- loop without pipeline: latency = trip_count * iteration latency + LOOP_EXIT_CYCLES (the exit
-  test runs even when trip_count is 0), where
+- loop without pipeline: latency = trip_count * iteration latency + the states of its exit
+  test (``Loop.exit``: 1, more for a while loop whose own test takes more; the test that
+  fails runs even when trip_count is 0), where
   the iteration latency is the given one, or the body's latency, + LOOP_CONTROL_CYCLES when
   the body holds a loop or a region (the state that enters it; a body of straight-line ops
   tests the exit condition in its last state).
@@ -44,7 +45,6 @@ from typing import Any
 from simulator.hls.nest_format import Loop, Node, Op, Region, parse_nest
 
 LOOP_CONTROL_CYCLES = 1
-LOOP_EXIT_CYCLES = 1
 PIPELINE_EXIT_CYCLES = 1
 FIFO_START_CYCLES = 1
 
@@ -195,7 +195,7 @@ def _estimate(node: Node, depth: int, rows: list[ScheduleRow | None], unrolled: 
             control = LOOP_CONTROL_CYCLES if any(not isinstance(child, Op) for child in node.body) else 0
             body = sum(child_latencies) - _absorbed(node.body, child_latencies)
             iteration = max(1, body + control) if given is None else given
-            latency = node.trip_count * iteration + LOOP_EXIT_CYCLES  # 0 trips: the exit test still runs
+            latency = node.trip_count * iteration + node.exit  # 0 trips: the exit test still runs
         kind = "pipelined" if pipelined else "loop"
         rows[index] = ScheduleRow(
             node.name, kind, depth, node.trip_count, node.pipeline_ii, iteration, latency, latency
@@ -230,7 +230,7 @@ def _first_output(node: Node) -> int:
     if isinstance(node, Loop):
         if node.pipeline_ii is not None:
             return max(0, _latency(node) - max(0, node.trip_count - 1) * node.pipeline_ii)
-        iteration = max(0, (_latency(node) - LOOP_EXIT_CYCLES) // max(1, node.trip_count))
+        iteration = max(0, (_latency(node) - node.exit) // max(1, node.trip_count))
         if any(not isinstance(child, Op) for child in node.body):
             return min(iteration, _first_output(Region(node.name, "sequential", node.body)))
         return iteration

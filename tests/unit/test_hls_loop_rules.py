@@ -5,7 +5,7 @@ two kernels that differ in the one construct."""
 
 from __future__ import annotations
 
-from simulator.hls.hls_source import read_source, read_source_verdicts
+from simulator.hls.hls_source import estimate_source, read_source, read_source_verdicts
 from simulator.hls.schedule import estimate_nest
 from tests.unit.hls_helpers import iis, latency
 
@@ -526,3 +526,50 @@ def test_vivado_hls_gives_each_branchs_accesses_their_own_ports(tmp_path):
     kernel.write_text(BRANCH_WRITES)
     assert iis(read_source(kernel, "shift", tool="vivado_hls:2019.1")[0])["Taps"] == 2
     assert iis(read_source(kernel, "shift", tool="vitis_hls:2023.2")[0])["Taps"] == 1
+
+
+SHIFT = """
+void shift(int v[16], int item) {
+    int p = 14;
+Walk:
+    while ({test}) {
+#pragma HLS LOOP_TRIPCOUNT {counts}
+        v[p + 1] = v[p];
+        p = p - 1;
+    }
+    v[p + 1] = item;
+}
+"""
+
+
+def test_a_while_loops_test_runs_in_every_iteration_and_once_more_to_leave(tmp_path):
+    # while (p >= 0 && v[p] > item) reads a block RAM in its test: the test's read and compare
+    # take 2 states before the body's store may run, and the final, failing test takes them
+    # again (AngeloDamiani's insertion sort, Vivado HLS 2017.2: iteration 3, loop 10 x 3 + 2)
+    options = {"tool": "vivado_hls:2017.2", "clock_ns": 10.0, "part": "xc7z020clg484-1"}
+    kernel = tmp_path / "shift.cpp"
+
+    def walk(test: str) -> dict:
+        kernel.write_text(SHIFT.replace("{test}", test).replace("{counts}", "min=10 max=10"))
+        rows = estimate_nest(read_source(kernel, "shift", **options)[0]).rows
+        return next(row for row in rows if row.name == "Walk")
+
+    on_data, on_counter = walk("p >= 0 && v[p] > item"), walk("p >= 0")
+    assert on_data.iteration_latency == on_counter.iteration_latency + 2
+    assert on_data.latency_cycles == on_data.trip_count * on_data.iteration_latency + 2
+    # p >= 0 alone counts p down (15 trips) and is tested in the body's state, as a for loop is
+    assert on_counter.latency_cycles == on_counter.trip_count * on_counter.iteration_latency + 1
+
+
+def test_a_tripcount_without_min_runs_the_loop_0_times_in_the_smallest_nest(tmp_path):
+    # LOOP_TRIPCOUNT max=10 alone: csynth prints the loop's trips as '0 ~ 10' (AngeloDamiani's
+    # insertion sort, Vivado HLS 2017.2); an avg does not raise the minimum
+    kernel = tmp_path / "shift.cpp"
+    found = {}
+    for counts in ("max=10", "avg=5 max=10", "min=0 max=10", "min=10 max=10"):
+        kernel.write_text(SHIFT.replace("{test}", "p >= 0 && v[p] > item").replace("{counts}", counts))
+        report = estimate_source(kernel, "shift", tool="vivado_hls:2017.2")
+        found[counts] = (report["latency_cycles_min"], report["latency_cycles_max"])
+    assert found["max=10"] == found["avg=5 max=10"] == found["min=0 max=10"]
+    assert found["max=10"][1] == found["min=10 max=10"][1]
+    assert found["max=10"][0] < found["min=10 max=10"][0] == found["min=10 max=10"][1]

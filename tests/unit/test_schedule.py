@@ -78,6 +78,9 @@ def test_zero_trip_count_takes_no_iteration_but_a_pipeline_is_entered_and_left_a
     # a loop of 0 trips still tests its exit once (Vivado HLS 2017: a sub-function of one
     # such loop takes 1 cycle at its smallest, tests/data/hls_reports/vjsananda_loop_functions)
     assert estimate_nest(loop("never", 0, body=[op("x", 5)])).latency_cycles == 1
+    # a while loop whose own test takes 2 states runs it once more to leave: 0 * 5 + 2, 3 * 5 + 2
+    assert estimate_nest(loop("never", 0, body=[op("x", 5)]) | {"exit": 2}).latency_cycles == 2
+    assert estimate_nest(loop("walk", 3, body=[op("x", 5)]) | {"exit": 2}).latency_cycles == 17
 
 
 def test_sequential_region_adds_latencies():
@@ -168,6 +171,7 @@ def test_load_nest_reads_a_file(tmp_path):
             "nest.iteration_latency=2.5 must be an int or null",
         ),
         (loop("x", 3), ValueError, "neither an iteration_latency nor a body"),
+        (loop("x", 3, body=[op("a", 1)]) | {"exit": 0}, ValueError, "nest.exit=0 is out of range"),
         (
             {"region": "r", "kind": "concurrent", "body": []},
             ValueError,
@@ -199,6 +203,7 @@ def test_load_nest_reads_a_file(tmp_path):
         "zero-ii",
         "float-latency",
         "empty-loop",
+        "no-exit-test",
         "bad-region-kind",
         "bad-channel",
         "nested-path",

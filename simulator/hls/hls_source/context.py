@@ -42,7 +42,9 @@ class _Context:
     # reads): a load of one is the stored value (``expressions.forward``)
     forwarded: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
     unrolling: bool = False  # inside a pipelined loop or function: every loop below is unrolled
-    carrier: str | None = None  # the variable of the innermost loop not unrolled (its iterations follow)
+    # the variable of the innermost loop not unrolled (its iterations follow); "" for a loop
+    # without one (a while loop on data), None outside loops
+    carrier: str | None = None
 
 
 def _inherit(context: _Context, caller: _Context, name: str, outer: str) -> None:

@@ -165,8 +165,12 @@ class LoopWalk:
         if complete and variable is not None:  # a constant in each copy of the body
             context.unrolled.add(variable)
         context.unrolling = outer_unrolling or pipeline is not None and "off" not in pipeline.options
-        context.carrier = outer_carrier if outer_unrolling else variable
-        nodes = self._statements(inner, context)
+        context.carrier = outer_carrier if outer_unrolling else variable or ""  # "": a loop without a variable
+        test = self._while_test(loop, children, context)
+        if test is not None and not test:  # register logic within a state: the body's first block
+            inner = [children[0], *inner]
+        nodes = [*(test or []), *self._statements(inner, context)]
+        test_states = max(1, sum(node["latency"] for node in test or []))  # and once more to leave
         context.ranges, context.unrolled = saved, saved_unrolled
         context.unrolling, context.carrier = outer_unrolling, outer_carrier
         nodes = nodes or [{"op": "empty", "latency": 0}]
@@ -194,7 +198,7 @@ class LoopWalk:
             return self._pipelined(label, trips, target, nodes, context, constant, **within)
         if off:  # a short innermost loop is pipelined by being unrolled into its parent (below):
             nodes = [_plain(n["loop"], n["trip_count"], n["body"], True) if self._short(n) else n for n in nodes]
-            return _plain(label, trips, nodes, constant)  # under a parent kept off, it runs plain
+            return _plain(label, trips, nodes, constant, test_states)  # under a parent kept off, it runs plain
         imperfect = any("op" in node for node in nodes)  # statements beside the loops
         short_parent = constant and trips <= self.pipeline_loops
         if short_parent and loops and imperfect and all(self._short(child) for child in loops):
@@ -208,7 +212,7 @@ class LoopWalk:
         if flattened is not None:  # both families flatten a perfect nest around a pipelined loop
             return flattened  # (UG902 and UG1399 "loop_flatten": on by default)
         if self.pipeline_loops == 0:
-            return _plain(label, trips, nodes, constant)
+            return _plain(label, trips, nodes, constant, test_states)
         if not loops:  # innermost: pipelined at II 1 by default
             return self._pipelined(label, trips, 1, nodes, context, constant, auto=True, **within) | {
                 "_innermost": True
@@ -216,7 +220,20 @@ class LoopWalk:
         if loops and all(self._short(child) for child in loops):
             # short innermost loops are unrolled into their parent, which is pipelined instead
             return self._pipelined(label, trips, 1, self._unroll_short(nodes), context, constant, auto=True, **within)
-        return _plain(label, trips, nodes, constant)
+        return _plain(label, trips, nodes, constant, test_states)
+
+    def _while_test(self, loop, children, context: _Context) -> list[dict] | None:
+        """A while loop's test, which runs in every iteration and once more to leave: its own
+        blocks, whose results the body's effects wait for, when it reads memory or takes more
+        than a state (AngeloDamiani's insertion sort, Vivado HLS 2017.2: a float compare of a
+        register picked by index, 2 states, then the body's shift, 3 an iteration and 10 x 3 + 2
+        the loop); [] for a test of register logic within a state, which joins the body's first
+        state as a for loop's test does; None for any other loop."""
+        if loop.kind.name != "WHILE_STMT":
+            return None
+        test = self._statements(children[:1], context, False)
+        memory = any(name not in context.partitioned for node in test for name, _ in node.get("_ports", {}))
+        return test if memory or sum(node["latency"] for node in test) > 1 else []
 
     @classmethod
     def _unroll_short(cls, nodes: list[dict]) -> list[dict]:

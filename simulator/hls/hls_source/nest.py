@@ -53,8 +53,9 @@ def _public(node: dict) -> dict:
     return clean
 
 
-def _plain(label: str, trips: int, nodes: list[dict], constant: bool) -> dict:
-    """A loop whose iterations run one after another. A body that ends on a core's result at a
+def _plain(label: str, trips: int, nodes: list[dict], constant: bool, test: int = 1) -> dict:
+    """A loop whose iterations run one after another, ``test`` states its exit test (a while
+    loop's own test, in every iteration and once more to leave). A body that ends on a core's result at a
     state boundary (a multiply-add macro of latency 3) spends one more state taking it: the
     result is used in the state the core's latency names (the UG871 matrixmul under Vitis
     2022.1: read, mac_muladd of latency 3, then the state that keeps the sum, 5 per iteration)."""
@@ -69,7 +70,7 @@ def _plain(label: str, trips: int, nodes: list[dict], constant: bool) -> dict:
         "body": nodes,
         "_constant": constant,
         "_arrays": _arrays_of(nodes),
-    }
+    } | ({"exit": test} if test > 1 else {})
 
 
 def _unrolled(

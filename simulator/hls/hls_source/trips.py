@@ -84,9 +84,11 @@ class TripCounts:
             self.ranged |= trips[0] != trips[1]
             return (trips[0] if self.use_min else trips[1]), True, variable
         if tripcount is not None:
-            self.ranged |= tripcount.options.get("min") != tripcount.options.get("max")
+            self.ranged |= tripcount.options.get("min", "0") != tripcount.options.get("max")
+            # an option left out: min is 0, as csynth prints a max-only count ('0 ~ 10',
+            # AngeloDamiani/es_vivadohls_cfiles RTL_InsertionSort, Vivado HLS 2017.2)
             key = "min" if self.use_min else "max"
-            value = tripcount.options.get(key) or tripcount.options.get("avg") or tripcount.options.get("max")
+            value = tripcount.options.get(key) or ("0" if self.use_min else tripcount.options.get("avg"))
             number = _arithmetic(value or "")
             if number is None:
                 self._fail(loop, f"LOOP_TRIPCOUNT {key}={value!r} is not a number")
