@@ -122,7 +122,7 @@ def estimates_section(measured: dict) -> Section:
         f"`{entry['loop']}` ({entry['port']}: {entry['reason']})"
         for name in ("matmul", "im2col")
         for entry in measured["verdicts"][name]["bursts"]
-        if not entry["inferred"]
+        if not entry["inferred"] and entry.get("within") is None  # a burst not widened still bursts
     ]
     conflicts = [entry for name in ("matmul", "im2col") for entry in measured["verdicts"][name]["conflicts"]]
     raised = sorted({f"`{entry['loop']}` (II {entry['ii']})" for entry in conflicts})

@@ -52,6 +52,9 @@ class Burst:
     reason: str | None
     file: str
     line: int
+    # a burst inferred in this inner loop that ``loop`` around it cannot widen (lift) to span
+    # its iterations: the access still bursts in ``within`` (214-229, 214-232 at the outer loop)
+    within: str | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -59,6 +62,9 @@ class Burst:
     def log_line(self) -> str:
         where = f"({self.file}:{self.line})"
         kind = "read" if self.direction == "read" else "write"
+        if self.within is not None:
+            return (f"INFO: burst {kind} on port '{self.port}' stays in loop '{self.within}', not widened to "
+                    f"loop '{self.loop}': {self.reason} {where}")  # fmt: skip
         if self.inferred:
             length = self.length if self.length is not None else "variable"
             return f"INFO: burst {kind} of length {length} inferred on port '{self.port}' in loop '{self.loop}' {where}"

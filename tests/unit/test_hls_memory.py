@@ -398,3 +398,70 @@ def test_a_burst_across_a_nest_is_reported_below_an_outer_loop_of_one_trip(tmp_p
     )
     (burst,) = read_source_verdicts(kernel, "plane", tool="vitis_hls:2023.2").bursts
     assert burst.inferred and burst.loop == "Row" and burst.length == 128
+
+
+WIDEN = """
+static void fetch(const int *src, int plane[8][16], int c) {
+FETCH_Y:
+    for (int y = 0; y < 8; y++)
+    FETCH_X:
+        for (int x = 0; x < 16; x++) {
+#pragma HLS PIPELINE II=1
+            plane[y][x] = src[INDEX];
+        }
+}
+
+void layer(const int *src, int out[8]) {
+#pragma HLS INTERFACE m_axi port=src bundle=gmem
+    int plane[8][16];
+OUT_CH:
+    for (int o = 0; o < 8; o++) {
+    IN_CH:
+        for (int c = 0; c < 4; c++) {
+            GUARD fetch(src, plane, c);
+            out[o] += plane[c][o];
+        }
+    }
+}
+"""
+
+
+def test_a_burst_widens_to_the_loops_around_it_while_they_walk_the_port_in_address_order(tmp_path):
+    """Vitis widens an inner loop's burst to a loop around it that is not pipelined when each of
+    its iterations runs the inner burst unconditionally, starting after the last one's last
+    element: 214-115 at the outermost such loop, and 214-229 "Could not analyze pattern" at the
+    loop where that stops (Ritarka's tiled convolution: the input plane read in CHANNEL_LOOP,
+    not lifted to KERNEL_LOOP, which reads the same input for every output channel)."""
+    kernel = tmp_path / "layer.cpp"
+
+    def verdicts(index: str, guard: str = "", inline: str = "") -> dict:
+        source = WIDEN.replace("INDEX", index).replace("GUARD", guard)
+        kernel.write_text(source.replace("int c) {\n", "int c) {\n" + inline))
+        read = read_source_verdicts(kernel, "layer", tool="vitis_hls:2023.2")
+        return {burst.loop: (burst.inferred, burst.length, burst.within) for burst in read.bursts}
+
+    # the flattened fetch nest bursts 128 words; IN_CH's next plane starts after the last: 4 x 128
+    # in IN_CH; OUT_CH reads the same planes again: the burst is not widened to it
+    assert verdicts("c * 128 + y * 16 + x") == {"IN_CH": (True, 512, None), "OUT_CH": (False, None, "IN_CH")}
+    # planes 256 words apart: the burst stays in the fetch nest, IN_CH cannot widen it
+    assert verdicts("c * 256 + y * 16 + x") == {"FETCH_Y": (True, 128, None), "IN_CH": (False, None, "FETCH_Y")}
+    # the fetch runs under a test in IN_CH: its burst is in a conditional branch there
+    found = verdicts("c * 128 + y * 16 + x", guard="if (o > 0)")
+    assert found["FETCH_Y"][0] and found["IN_CH"] == (False, None, "FETCH_Y")
+    # a sub-module's burst stays in it: no loop of the caller widens it
+    assert verdicts("c * 128 + y * 16 + x", inline="#pragma HLS INLINE off\n") == {"FETCH_Y": (True, 128, None)}
+
+
+def test_a_verdict_names_the_tops_port_through_every_call(tmp_path):
+    """An access two calls down is reported on the top's m_axi port that reaches it, not on the
+    callee's parameter (csr_row_gather: dB0..dB3 passed to unit, then to copy_rows)."""
+    kernel = tmp_path / "chain.cpp"
+    kernel.write_text(
+        "static void leaf(const int *mem, int buf[64]) {\n"
+        "Copy: for (int i = 0; i < 64; i++) {\n#pragma HLS PIPELINE II=1\n    buf[i] = mem[i];\n  }\n}\n"
+        "static void middle(const int *src, int buf[64]) { leaf(src, buf); }\n"
+        "void chain(const int *first, int buf[64]) {\n#pragma HLS INTERFACE m_axi port=first bundle=gmem\n"
+        "    middle(first, buf);\n}\n"
+    )
+    (burst,) = read_source_verdicts(kernel, "chain", tool="vitis_hls:2023.2").bursts
+    assert burst.port == "first" and burst.inferred

@@ -122,7 +122,17 @@ class Calls:
             )
             inner = _Context(context.function, env)
             inner.unrolling = context.unrolling
-            for known in ("arrays", "local_arrays", "partitioned", "streams", "factors", "ranges", "axi", "axi_bits"):
+            for known in (
+                "arrays",
+                "local_arrays",
+                "partitioned",
+                "streams",
+                "factors",
+                "ranges",
+                "axi",
+                "axi_bits",
+                "roots",
+            ):
                 setattr(inner, known, getattr(context, known))
             node = self._function(callee, inner, call.referenced.spelling, bindings)
             node["_arguments"] = {_base_name(argument) for argument in call.get_arguments()} - {None}

@@ -34,6 +34,7 @@ class _Context:
     ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # enclosing loop variables
     unrolled: set[str] = field(default_factory=set)  # variables of enclosing fully unrolled loops
     aliases: dict[str, str] = field(default_factory=dict)  # parameter -> the caller's array
+    roots: dict[str, str] = field(default_factory=dict)  # parameter -> the top's array it stands for
     axi: set[str] = field(default_factory=set)  # m_axi ports
     axi_bits: dict[str, int] = field(default_factory=dict)  # an m_axi port's element width
     distances: dict[str, float] = field(default_factory=dict)  # DEPENDENCE inter: iterations apart (inf: none)
@@ -51,6 +52,7 @@ def _inherit(context: _Context, caller: _Context, name: str, outer: str) -> None
     """A called function's parameter (or member) ``name`` is the caller's ``outer``: it takes
     its kind (block RAM, registers, stream, m_axi) and its banks, ports and element width."""
     context.aliases[name] = outer
+    context.roots[name] = caller.roots.get(outer, outer)
     for known in ("arrays", "partitioned", "streams", "axi"):
         if outer in getattr(caller, known):
             getattr(context, known).add(name)

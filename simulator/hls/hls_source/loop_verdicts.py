@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +36,8 @@ class LoopVerdicts:
     charge_transactions: bool
     dim_banks: dict[str, dict[int, tuple[str, int]]]  # the partitions of each array, by dimension
     _burst_runs: dict[tuple, int]  # a burst's length in its pipelined loop, before it spans a nest
+    _burst_levels: dict[tuple, list[Level]]  # the loops a burst covers, outermost first
+    _burst_found: list[tuple]  # the bursts' keys in the order their loops were read
     bursts: dict[tuple, hls_verdicts.Burst]
     conflicts: dict[tuple, hls_verdicts.Conflict]
 
@@ -52,12 +55,15 @@ class LoopVerdicts:
 
         def scope_pragmas(self, body) -> list: ...
 
-    def _charge_verdicts(self, loop, label: str, node: dict, pipelined: dict | None, context: _Context) -> dict:
+    def _charge_verdicts(
+        self, loop, label: str, node: dict, pipelined: dict | None, context: _Context, inside: list[tuple]
+    ) -> dict:
         """Burst verdicts of the loop's m_axi accesses and bank conflicts of its partitioned
         arrays (``hls_verdicts``), charged: in a pipelined loop an access that is its own
         transaction raises the II to the AXI round trip over the outstanding requests, an
         access whose bank is unknown shares the array's ports with every copy; in a loop that
-        is not pipelined each such read waits the round trip."""
+        is not pipelined each such read waits the round trip. The bursts of the loops
+        ``inside`` it (their keys) are lifted to a loop that is not pipelined (``_lift``)."""
         children = list(loop.get_children())
         body = children[-1] if loop.kind.name != "DO_STMT" else children[0]
         variable = _loop_variable(children) if loop.kind.name == "FOR_STMT" else None
@@ -79,9 +85,18 @@ class LoopVerdicts:
         verdicts = hls_verdicts.burst_verdicts(
             axi_sites, label, variable, step, trips, inner, hls_verdicts.changed_names(body) - {variable}
         )
-        verdicts = [replace(verdict, port=context.aliases.get(verdict.port, verdict.port)) for verdict in verdicts]
+        verdicts = [replace(verdict, port=context.roots.get(verdict.port, verdict.port)) for verdict in verdicts]
+        if pipelined is None and not self.use_min:
+            self._lift(loop, label, variable, step, node, inside, context)
+        start = self._loop_start(children, context)
         for site, verdict in zip(axi_sites, verdicts) if not self.use_min else ():
-            self.bursts[(site.file, site.line, site.column, site.direction, verdict.port)] = verdict
+            key = (site.file, site.line, site.column, site.direction, verdict.port)
+            self.bursts[key] = verdict
+            self._burst_found.append(key)
+            fixed = (pipelined or node).get("_constant")  # else a run-time bound: no known trips
+            if verdict.inferred and variable is not None and start is not None:
+                deeper = [(name, 0, 1, count) for name, count in inner.items() if name in site.tokens]
+                self._burst_levels[key] = [(variable, start, step, trips if fixed else None), *deeper]
         failed = [verdict for verdict in verdicts if not verdict.inferred]
         if failed and node.get("_axi"):  # the m_axi latency is paid as the loop starts all the same
             node["region"] = node["region"].replace("(burst)", "(m_axi, no burst)")
@@ -137,6 +152,48 @@ class LoopVerdicts:
             node["body"] = [*node["body"], wait]
         return node
 
+    def _lift(self, loop, label: str, variable: str | None, step: int, node: dict, inside: list[tuple],
+              context: _Context) -> None:  # fmt: skip
+        """Lift the bursts of the loops this loop (not pipelined) runs to this loop, as Vitis HLS
+        widens an inner loop's burst to the loop around it (UG1399 "Optimizing Burst Transfers":
+        a burst may span the iterations of an outer loop when they walk the array in address
+        order): each iteration runs the inner burst unconditionally and starts at the element
+        after the previous one's last. Where that fails, the burst stays at the inner loop and
+        this loop gets the failure, as the log prints it (214-229 "Could not analyze pattern",
+        214-232 "Access ... is in the conditional branch"); a burst that stops there is not
+        lifted further."""
+        if not inside:
+            return
+        children = list(loop.get_children())
+        body = children[-1] if loop.kind.name != "DO_STMT" else children[0]
+        found = {(site.file, site.line, site.column, site.direction): site
+                 for site in hls_verdicts.sites(body, context.axi, True)}  # fmt: skip
+        start = self._loop_start(children, context)
+        trips = node.get("trip_count") if node.get("_constant") else None
+        for key in dict.fromkeys(inside):
+            burst, levels = self.bursts.get(key), self._burst_levels.pop(key, None)
+            site = found.get(key[:4])
+            if burst is None or not burst.inferred or levels is None or site is None:
+                continue
+            lifted = [(variable, start, step, trips), *levels] if variable is not None and start is not None else None
+            reason = None
+            if site.conditional:
+                reason = "the access is in a conditional branch"
+            elif levels[0][3] is None:  # a run-time bound: the inner loop is entered under a test
+                reason = "the inner loop's trip count is a run-time value: its burst is in a conditional branch"
+            elif lifted is None or not _in_address_order(site.tokens, lifted, context.env):
+                reason = "the address pattern cannot be analysed: an iteration does not start after the one before"
+            if reason is not None or lifted is None:
+                self.bursts[(*key, label)] = replace(
+                    burst, loop=label, inferred=False, length=None, reason=reason, within=burst.loop
+                )
+                continue
+            length = burst.length * trips if burst.length is not None and trips is not None else None
+            where = burst.loop if trips == 1 else label  # a loop of one trip is gone from the report
+            self.bursts[key] = replace(burst, loop=where, length=length)
+            self._burst_levels[key] = lifted
+            self._burst_found.append(key)
+
     def _complete_copies(self, body, context: _Context) -> dict[str, int] | None:
         """The variables of the loops a pipelined ``body`` unrolls and their trips, when every
         one of them is unrolled completely (no ``UNROLL factor``) with known trips; else None."""
@@ -184,6 +241,8 @@ class LoopVerdicts:
             where = labels[outer] if len(labels) == len(levels) else label
             base = self._burst_runs.setdefault(key, burst.length)  # the pipelined loop's
             self.bursts[key] = replace(burst, loop=where, length=base * nest)
+            spans: list[Level] = list(levels)
+            self._burst_levels[key] = spans  # an outer loop may lift it further (``_lift``)
 
     def _constants_in(self, body) -> dict[str, int]:
         """The names ``body`` reads whose values are known before it runs (const and global
@@ -197,16 +256,22 @@ class LoopVerdicts:
         return found
 
 
-def _in_address_order(tokens: tuple[str, ...], levels: list[tuple[str, int, int, int]], known: dict) -> bool:
+Level = tuple[str, int, int, "int | None"]  # a loop's variable, start, step and trips (None: a run-time bound)
+
+
+def _in_address_order(tokens: tuple[str, ...], levels: Sequence[Level], known: dict) -> bool:
     """Whether an index walks one element further at every step of the loop nest ``levels``
     (outermost first: variable, start, step, trips): each level's next iteration starts one
-    element after the deeper levels' last one (run-time names held at a fixed value)."""
+    element after the deeper levels' last one (run-time names held at a fixed value). The
+    outermost level's trips do not matter; a deeper level of unknown trips is no order."""
+    if any(trips is None for *_, trips in levels[1:]):
+        return False
     names = hls_verdicts._names(tokens) - {variable for variable, *_ in levels}
     env = {name: known.get(name, 7) for name in names}
     starts = {variable: start for variable, start, _, _ in levels}
     for depth, (variable, start, step, _) in enumerate(levels[:-1]):
         deeper = levels[depth + 1 :]
-        lasts = starts | {v: s + st * (t - 1) for v, s, st, t in deeper}
+        lasts = starts | {v: s + st * (t - 1) for v, s, st, t in deeper if t is not None}
         before = hls_verdicts._evaluate(tokens, env | lasts)
         after = hls_verdicts._evaluate(tokens, env | starts | {variable: start + step})
         if before is None or after is None or after != before + 1:

@@ -49,6 +49,7 @@ class LoopWalk:
     conflicts: dict[tuple, hls_verdicts.Conflict]
     _site: tuple[str, int]
     _promoted: frozenset[str]
+    _burst_found: list[tuple]  # the bursts' keys in the order their loops were read (``loop_verdicts``)
 
     if TYPE_CHECKING:
 
@@ -72,7 +73,9 @@ class LoopWalk:
 
         def _apply_arrays(self, pragmas: list[Pragma], context: _Context) -> None: ...
 
-        def _charge_verdicts(self, loop, label: str, node: dict, pipelined: dict | None, context: _Context) -> dict: ...
+        def _charge_verdicts(
+            self, loop, label: str, node: dict, pipelined: dict | None, context: _Context, inside: list[tuple]
+        ) -> dict: ...
 
     def _loop(self, loop, label: str | None, context: _Context) -> dict:
         if label is None:
@@ -82,6 +85,7 @@ class LoopWalk:
                                          loop.location.line)  # fmt: skip
         saved_promoted = self._promoted
         self._promoted = saved_promoted | self._promotions(loop, label, context)
+        mark = len(self._burst_found)  # the bursts found from here on are inside this loop
         node = self._loop_node(loop, label, context)
         self._promoted = saved_promoted
         node["_locals"] = self._declared(loop)  # its variable and body's locals start again each run
@@ -93,7 +97,7 @@ class LoopWalk:
         pipelined = node if node.get("pipeline_ii") is not None else None
         if node.get("_axi"):
             pipelined = next(child for child in node["body"] if "loop" in child)
-        return self._charge_verdicts(loop, label, node, pipelined, context)
+        return self._charge_verdicts(loop, label, node, pipelined, context, self._burst_found[mark:])
 
     def _promotions(self, loop, label: str, context: _Context) -> frozenset[str]:
         """The subscripts of an innermost loop that the tool keeps in a register for the whole

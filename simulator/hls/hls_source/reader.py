@@ -95,6 +95,8 @@ class SourceReader(
         self._token_cursors: dict = {}  # (file, offset) of a token -> the constant it names (libclang's
         # annotation of one token costs a third of a millisecond; an index is evaluated many times)
         self._burst_runs: dict[tuple, int] = {}
+        self._burst_levels: dict[tuple, list] = {}  # the loops a burst covers, outermost first
+        self._burst_found: list[tuple] = []  # the bursts' keys in the order their loops were read
         self.bursts: dict[tuple, hls_verdicts.Burst] = {}  # by site and direction: an outer loop's verdict wins
         self.conflicts: dict[tuple, hls_verdicts.Conflict] = {}
         self.outstanding = hls_verdicts.MAX_OUTSTANDING
@@ -277,7 +279,11 @@ class SourceReader(
         dataflow = any(p.name == "DATAFLOW" for p in pragmas)
         # a dataflow region's processes keep the order they are written in: the channels run from
         # each call to the later ones that read them (canonical form), not by levels of a parallel run
+        mark = len(self._burst_found)
         nodes = self._statements(list(body.get_children()), context, grouped=not dataflow)
+        if dataflow or any(p.name == "INLINE" and "off" in p.options for p in pragmas):
+            for key in self._burst_found[mark:]:  # a sub-module's bursts end in it: no caller's loop lifts them
+                self._burst_levels.pop(key, None)
         caller.local_arrays |= context.local_arrays  # (static) locals of a callee a caller's loop may reach
         for node in _walk(nodes):  # the accesses count against the caller's arrays
             if node.get("_ports"):
