@@ -138,10 +138,12 @@ def _call_scope(call, definition, scope: _Scope) -> _Scope:
     return _Scope(rename, subst, scope.depth + 1)
 
 
-def sites(body, arrays: set[str], enter_loops: bool) -> list[Site]:
+def sites(body, arrays: set[str], enter_loops: bool, decide=None) -> list[Site]:
     """The accesses to ``arrays`` in ``body``, not inside nested loops unless ``enter_loops``
     (a pipelined loop unrolls the loops it holds), followed into the functions and methods it
-    calls (their parameters and members by the caller's names)."""
+    calls (their parameters and members by the caller's names). ``decide(condition)`` gives a
+    branch's condition when the compiler knows it (True, False; else None): the branch not
+    taken holds no access, the one taken is not conditional."""
     found: list[Site] = []
 
     def visit(cursor, conditional: bool, written: bool, read_too: bool, scope: _Scope = _Scope({}, {})) -> None:
@@ -186,8 +188,12 @@ def sites(body, arrays: set[str], enter_loops: bool) -> list[Site]:
                 return
         if kind in BRANCHES:
             visit(children[0], conditional, False, False, scope)
-            for child in children[1:]:
-                visit(child, True, False, False, scope)
+            decision = decide(children[0]) if decide is not None and kind != "SWITCH_STMT" else None
+            if decision is None:
+                for child in children[1:]:
+                    visit(child, True, False, False, scope)
+            elif len(children) > (1 if decision else 2):  # the branch taken, when there is one
+                visit(children[1 if decision else 2], conditional, False, False, scope)
             return
         for child in children:
             visit(child, conditional, written and kind in ("UNEXPOSED_EXPR", "PAREN_EXPR"), read_too, scope)

@@ -465,3 +465,28 @@ def test_a_verdict_names_the_tops_port_through_every_call(tmp_path):
     )
     (burst,) = read_source_verdicts(kernel, "chain", tool="vitis_hls:2023.2").bursts
     assert burst.port == "first" and burst.inferred
+
+
+def test_a_branch_the_loop_ranges_decide_folds_away_and_its_access_bursts(tmp_path):
+    """A padding test the loop ranges settle (y < 0 for y from 0) is known to the compiler: the
+    load in its else branch is unconditional and bursts (Ritarka's 1x1 convolution with
+    PADDING 0, 214-115); a test that can go either way keeps the load conditional (214-232)."""
+    kernel = tmp_path / "pad.cpp"
+    source = (
+        "void pad(const int *src, int buf[8][16]) {\n"
+        "#pragma HLS INTERFACE m_axi port=src bundle=gmem\n"
+        "Rows: for (int y = 0; y < 8; y++)\n"
+        "  Cols: for (int x = 0; x < 16; x++) {\n"
+        "#pragma HLS PIPELINE II=1\n"
+        "    if ((y < LOW && x >= 0) || x > 15) buf[y][x] = 0;\n"
+        "    else buf[y][x] = src[y * 16 + x];\n"
+        "  }\n"
+        "}\n"
+    )
+    found = {}
+    for low in ("0", "1"):
+        kernel.write_text(source.replace("LOW", low))
+        (burst,) = read_source_verdicts(kernel, "pad", tool="vitis_hls:2023.2").bursts
+        found[low] = (burst.inferred, burst.reason)
+    assert found["0"] == (True, None)
+    assert found["1"] == (False, "the access is in a conditional branch")

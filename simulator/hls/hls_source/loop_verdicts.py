@@ -38,6 +38,7 @@ class LoopVerdicts:
     _burst_runs: dict[tuple, int]  # a burst's length in its pipelined loop, before it spans a nest
     _burst_levels: dict[tuple, list[Level]]  # the loops a burst covers, outermost first
     _burst_found: list[tuple]  # the bursts' keys in the order their loops were read
+    _decided: dict[tuple, bool]  # branch conditions the loop ranges decide, by place (``_decider``)
     bursts: dict[tuple, hls_verdicts.Burst]
     conflicts: dict[tuple, hls_verdicts.Conflict]
 
@@ -50,6 +51,8 @@ class LoopVerdicts:
         def _step(self, increment, variable: str, context: _Context) -> int | None: ...
 
         def _constant(self, reference) -> int | None: ...
+
+        def evaluate(self, cursor, env: dict[str, int]) -> int | None: ...
 
         def _unrolled_variables(self, body, context: _Context, complete: bool = False) -> dict[str, int] | None: ...
 
@@ -77,23 +80,29 @@ class LoopVerdicts:
             first, last = loop.extent.start.line, loop.extent.end.line  # verdicts are its own
             for key in [k for k in self.conflicts if k[0] == where[0] and first < k[1] <= last]:
                 del self.conflicts[key]
-        sites = hls_verdicts.sites(body, context.axi | set(context.factors), pipelined is not None)
+        start = self._loop_start(children, context)
+        fixed = (pipelined or node).get("_constant")  # else a run-time bound: no known trips
+        trips = pipelined["trip_count"] if pipelined is not None else node.get("trip_count")
+        own = (
+            {variable: (start, start + step * (trips - 1))}
+            if variable and start is not None and fixed and trips
+            else {}
+        )
+        decide = self._decider(context, own)
+        sites = hls_verdicts.sites(body, context.axi | set(context.factors), pipelined is not None, decide)
         axi_sites = [] if flattened else [site for site in sites if site.array in context.axi]
         if flattened and pipelined is not None and not self.use_min:
             self._span_bursts(loop, label, pipelined["trip_count"], context)
-        trips = pipelined["trip_count"] if pipelined is not None else node.get("trip_count")
         verdicts = hls_verdicts.burst_verdicts(
             axi_sites, label, variable, step, trips, inner, hls_verdicts.changed_names(body) - {variable}
         )
         verdicts = [replace(verdict, port=context.roots.get(verdict.port, verdict.port)) for verdict in verdicts]
         if pipelined is None and not self.use_min:
             self._lift(loop, label, variable, step, node, inside, context)
-        start = self._loop_start(children, context)
         for site, verdict in zip(axi_sites, verdicts) if not self.use_min else ():
             key = (site.file, site.line, site.column, site.direction, verdict.port)
             self.bursts[key] = verdict
             self._burst_found.append(key)
-            fixed = (pipelined or node).get("_constant")  # else a run-time bound: no known trips
             if verdict.inferred and variable is not None and start is not None:
                 deeper = [(name, 0, 1, count) for name, count in inner.items() if name in site.tokens]
                 self._burst_levels[key] = [(variable, start, step, trips if fixed else None), *deeper]
@@ -167,7 +176,7 @@ class LoopVerdicts:
         children = list(loop.get_children())
         body = children[-1] if loop.kind.name != "DO_STMT" else children[0]
         found = {(site.file, site.line, site.column, site.direction): site
-                 for site in hls_verdicts.sites(body, context.axi, True)}  # fmt: skip
+                 for site in hls_verdicts.sites(body, context.axi, True, self._decider(context, {}))}  # fmt: skip
         start = self._loop_start(children, context)
         trips = node.get("trip_count") if node.get("_constant") else None
         for key in dict.fromkeys(inside):
@@ -193,6 +202,58 @@ class LoopVerdicts:
             self.bursts[key] = replace(burst, loop=where, length=length)
             self._burst_levels[key] = lifted
             self._burst_found.append(key)
+
+    def _decider(self, context: _Context, own: dict[str, tuple[int, int]]):
+        """``decide(condition)`` for ``hls_verdicts.sites``: a branch condition whose every
+        comparison the ranges of the enclosing loop variables (and ``own``, this loop's) settle
+        is known to the compiler, which drops the branch never taken (LLVM's range analysis: a
+        padding test ``y < 0`` in a loop from 0 folds away, and the load in its else branch is
+        unconditional: Ritarka's 1x1 convolution bursts its plane read, 214-115). A decision
+        holds for the loops around it (they see the condition inside a callee's loop)."""
+        ranges = context.ranges | own
+
+        def decide(condition) -> bool | None:
+            where = (condition.location.file.name if condition.location.file else "", condition.location.line,
+                     condition.location.column)  # fmt: skip
+            if where not in self._decided:
+                value = self._truth(condition, ranges, context.env)
+                if value is None:
+                    return None
+                self._decided[where] = value
+            return self._decided[where]
+
+        return decide
+
+    def _truth(self, condition, ranges: dict[str, tuple[int, int]], env: dict[str, int]) -> bool | None:
+        """A condition's value over the loop ranges: ``&&``, ``||`` and ``!`` of comparisons of
+        sums of names and constants (linear: their extremes are at the ranges' corners)."""
+        while condition.kind.name in ("PAREN_EXPR", "UNEXPOSED_EXPR") and len(list(condition.get_children())) == 1:
+            condition = next(condition.get_children())
+        children = list(condition.get_children())
+        if condition.kind.name == "UNARY_OPERATOR" and len(children) == 1:
+            inner = self._truth(children[0], ranges, env)
+            first = next(condition.get_tokens(), None)
+            return None if inner is None or first is None or first.spelling != "!" else not inner
+        if condition.kind.name != "BINARY_OPERATOR" or len(children) != 2:
+            return None
+        operator = hls_verdicts.operator_token(condition, children[0])
+        if operator in ("&&", "||"):
+            left, right = (self._truth(child, ranges, env) for child in children)
+            if operator == "&&":
+                return False if False in (left, right) else True if left and right else None
+            return True if True in (left, right) else False if left is False and right is False else None
+        tokens = {token.spelling for token in condition.get_tokens()}
+        if operator not in ("<", "<=", ">", ">=", "==", "!=") or tokens & NONLINEAR:
+            return None
+        free = [name for name in tokens & set(ranges) if name not in env]
+        values = set()
+        for corner in range(1 << len(free)):
+            point = dict(env) | {name: ranges[name][(corner >> bit) & 1] for bit, name in enumerate(free)}
+            value = self.evaluate(condition, point)
+            if value is None:
+                return None
+            values.add(bool(value))
+        return values.pop() if len(values) == 1 else None
 
     def _complete_copies(self, body, context: _Context) -> dict[str, int] | None:
         """The variables of the loops a pipelined ``body`` unrolls and their trips, when every
@@ -228,7 +289,7 @@ class LoopVerdicts:
                 break  # loops inside it are unrolled into it
         labels = labels[: len(levels)]
         first, last = loop.extent.start.line, loop.extent.end.line
-        found = hls_verdicts.sites(loop, context.axi, True)
+        found = hls_verdicts.sites(loop, context.axi, True, self._decider(context, {}))
         for key, burst in list(self.bursts.items()):
             if not (burst.inferred and burst.length and key[0] == burst.file and first < key[1] <= last):
                 continue
@@ -256,6 +317,7 @@ class LoopVerdicts:
         return found
 
 
+NONLINEAR = {"*", "/", "%", "<<", ">>", "&", "|", "^", "[", "?"}  # in a comparison ``_truth`` does not settle
 Level = tuple[str, int, int, "int | None"]  # a loop's variable, start, step and trips (None: a run-time bound)
 
 

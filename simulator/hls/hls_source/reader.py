@@ -97,6 +97,7 @@ class SourceReader(
         self._burst_runs: dict[tuple, int] = {}
         self._burst_levels: dict[tuple, list] = {}  # the loops a burst covers, outermost first
         self._burst_found: list[tuple] = []  # the bursts' keys in the order their loops were read
+        self._decided: dict[tuple, bool] = {}  # branch conditions the loop ranges decide, by place
         self.bursts: dict[tuple, hls_verdicts.Burst] = {}  # by site and direction: an outer loop's verdict wins
         self.conflicts: dict[tuple, hls_verdicts.Conflict] = {}
         self.outstanding = hls_verdicts.MAX_OUTSTANDING
