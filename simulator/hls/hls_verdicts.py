@@ -273,9 +273,11 @@ def expand(tokens: tuple[str, ...], found: dict[str, tuple[str, ...]], depth: in
 def _burst_failure(site: Site, variable, step, inner, changed, copies) -> str | None:
     if site.conditional:
         return "the access is in a conditional branch"
-    if "[" in site.tokens:
+    loaded = _loaded(site.tokens, {variable, *inner, *changed})
+    if loaded is None:
         return "the address is read from memory (an indirect access)"
-    names = _names(site.tokens)
+    tokens = _members(loaded)
+    names = _names(tokens)
     derived = sorted(names & changed - set(inner) - {variable})
     if derived:
         return f"the address depends on '{derived[0]}', which the loop changes"
@@ -287,16 +289,16 @@ def _burst_failure(site: Site, variable, step, inner, changed, copies) -> str | 
         env = {name: rng.randrange(1, 1 << 16) for name in names}
         env |= {name: 0 for name in inner}
         env[variable] = 7 * step
-        first = _evaluate(site.tokens, env)
+        first = _evaluate(tokens, env)
         env[variable] += step
-        second = _evaluate(site.tokens, env)
+        second = _evaluate(tokens, env)
         if first is None or second is None:
             return "the address pattern cannot be analysed"
         strides.append(second - first)
         for name, count in inner.items():  # the copies must tile the stride contiguously
             env[variable] -= step
             env[name] = 1
-            if count > 1 and _evaluate(site.tokens, env) not in (first + 1, first + (copies // count)):
+            if count > 1 and _evaluate(tokens, env) not in (first + 1, first + (copies // count)):
                 return f"the unrolled copies over '{name}' are not consecutive"
             env[name] = 0
     if strides[0] != strides[1]:
@@ -304,6 +306,29 @@ def _burst_failure(site: Site, variable, step, inner, changed, copies) -> str | 
     if abs(strides[0]) != copies:
         return f"the stride is {strides[0]} elements, not sequential"
     return None
+
+
+def _loaded(tokens: tuple[str, ...], moving: set) -> tuple[str, ...] | None:
+    """An index's tokens with each value it reads from memory (``grp [ g ] . c``) one name: a
+    read whose array and index no name in ``moving`` reaches is the same in every iteration,
+    part of the base address (csr_row_gather: ``dB [ grp [ g ] . c * len + j ]`` over j bursts,
+    214-115). None when a read moves with the loop: the address is read from memory."""
+    out: list[str] = []
+    index = 0
+    while index < len(tokens):
+        if tokens[index] == "[" and out and re.fullmatch(r"[A-Za-z_]\w*", out[-1]):
+            depth, end = 1, index + 1
+            while end < len(tokens) and depth:
+                depth += {"[": 1, "]": -1}.get(tokens[end], 0)
+                end += 1
+            if out[-1] in moving or _names(tokens[index + 1 : end - 1]) & moving:
+                return None
+            out[-1] = f"{out[-1]}__read{len(out)}"  # a run-time value read once
+            index = end
+            continue
+        out.append(tokens[index])
+        index += 1
+    return tuple(out)
 
 
 def _members(tokens: tuple[str, ...]) -> tuple[str, ...]:

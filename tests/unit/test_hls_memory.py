@@ -7,7 +7,7 @@ import pytest
 
 from simulator.hls.hls_source import read_source, read_source_verdicts
 from simulator.hls.schedule import estimate_nest
-from tests.unit.hls_helpers import loops
+from tests.unit.hls_helpers import iis, loops
 
 
 def test_an_initialized_local_array_costs_a_loop_of_a_word_a_cycle_unless_static_const_or_never_written(tmp_path):
@@ -490,3 +490,44 @@ def test_a_branch_the_loop_ranges_decide_folds_away_and_its_access_bursts(tmp_pa
         found[low] = (burst.inferred, burst.reason)
     assert found["0"] == (True, None)
     assert found["1"] == (False, "the access is in a conditional branch")
+
+
+GATHER = """
+void gather(const int *mem, const int idx[4], int rows[4][64], int len) {
+#pragma HLS INTERFACE m_axi port=mem bundle=gmem
+Rows:
+    for (int g = 0; g < 4; g++) {
+#pragma HLS PIPELINE II=1
+    Copy:
+        for (int j = 0; j < BOUND; j++) {
+#pragma HLS LOOP_TRIPCOUNT min=1 max=64
+            rows[g][j] = mem[idx[g] * 64 + j];
+        }
+    }
+}
+"""
+
+
+def test_a_pipeline_around_a_loop_of_run_time_trips_is_not_satisfied_and_its_burst_reads_a_base_once(tmp_path):
+    """A loop of run-time trips cannot be unrolled into the loop pipelined around it: Vitis
+    warns "Unable to satisfy pipeline directive ... contains subloop(s) that are not unrolled"
+    (SCHED 204-65) and the outer loop runs plain. The inner loop's read at ``idx[g] * 64 + j``
+    reads its base from memory once per run (idx[g] moves with g, not with j): a burst
+    (csr_row_gather's row copy, 214-115 in VITIS_LOOP_114_2)."""
+    kernel = tmp_path / "gather.cpp"
+    kernel.write_text(GATHER.replace("BOUND", "len"))
+    read = read_source_verdicts(kernel, "gather", tool="vitis_hls:2023.2")
+    assert any("unable to satisfy the pipeline directive of loop 'Rows'" in warning for warning in read.warnings)
+    assert iis(read.nest) == {"Rows": None, "Copy": 1}
+    verdicts = {burst.loop: (burst.inferred, burst.within) for burst in read.bursts}
+    assert verdicts["Copy"] == (True, None)
+    assert verdicts["Rows"] == (False, "Copy")  # a run of run-time length: not widened
+    # a constant bound unrolls into the pipeline, which is satisfied (its 64 reads of one port
+    # an iteration set its II)
+    kernel.write_text(GATHER.replace("BOUND", "64"))
+    read = read_source_verdicts(kernel, "gather", tool="vitis_hls:2023.2")
+    assert iis(read.nest) == {"Rows": 64} and not read.warnings
+    # an index that moves with the loop reads its address from memory: no burst
+    kernel.write_text(GATHER.replace("BOUND", "len").replace("idx[g] * 64 + j", "idx[j]"))
+    (burst,) = read_source_verdicts(kernel, "gather", tool="vitis_hls:2023.2").bursts
+    assert not burst.inferred and "indirect" in (burst.reason or "")

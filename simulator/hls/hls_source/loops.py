@@ -11,7 +11,6 @@ its accesses (``hls_verdicts``) are charged to the loop.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,10 +18,11 @@ from typing import TYPE_CHECKING
 from simulator.hls import hls_banks, hls_ops, hls_verdicts
 from simulator.hls.hls_source.context import _Context
 from simulator.hls.hls_source.copies import copy_reach
-from simulator.hls.hls_source.cursors import ASSIGNMENTS, CASTS, LOOPS, _base_name, _loop_variable, _operator, _text
+from simulator.hls.hls_source.cursors import LOOPS, _loop_variable
 from simulator.hls.hls_source.evaluation import _arithmetic
 from simulator.hls.hls_source.nest import _arrays_of, _iteration_latency, _plain, _unrolled, _unrolled_ports, _walk
 from simulator.hls.hls_source.pragmas import Pragma
+from simulator.hls.hls_source.promotion import promoted
 from simulator.hls.hls_tools import Tool
 
 
@@ -73,6 +73,8 @@ class LoopWalk:
 
         def _apply_arrays(self, pragmas: list[Pragma], context: _Context) -> None: ...
 
+        def _subloops_unroll(self, loop, label: str, body, context: _Context) -> bool: ...
+
         def _charge_verdicts(
             self, loop, label: str, node: dict, pipelined: dict | None, context: _Context, inside: list[tuple]
         ) -> dict: ...
@@ -100,46 +102,13 @@ class LoopWalk:
         return self._charge_verdicts(loop, label, node, pipelined, context, self._burst_found[mark:])
 
     def _promotions(self, loop, label: str, context: _Context) -> frozenset[str]:
-        """The subscripts of an innermost loop that the tool keeps in a register for the whole
-        loop (LLVM's scalar promotion, which Vivado and Vitis HLS run): an element of a
-        block-RAM array read and written at an address the loop does not change, the array
-        accessed nowhere else in the loop. The Xilinx matrixmul tutorial's ``res[i][j] +=``
-        over k is read once and written once (its report's res port has no read data)."""
+        """``promotion.promoted`` of an innermost loop, unless the tool keeps a pipelined loop's
+        accesses in memory (``Tool.promotes_in_pipelines``)."""
         if any(inner.kind.name in LOOPS for inner in loop.walk_preorder() if inner != loop):
             return frozenset()
         if not self.tool.promotes_in_pipelines and self._pipeline_pragma(loop, label, context) is not None:
             return frozenset()
-        changed = hls_verdicts.changed_names(loop)
-        texts: dict[str, set[str]] = {}
-        written: set[str] = set()
-        stack = [(child, False) for child in loop.get_children()]
-        while stack:
-            cursor, inside = stack.pop()
-            kind = cursor.kind.name
-            if kind == "ARRAY_SUBSCRIPT_EXPR" and not inside:  # the outermost subscript: one element
-                texts.setdefault(_base_name(cursor), set()).add(_text(cursor))
-            children = list(cursor.get_children())
-            symbol = _operator(cursor, children[0]) if kind.endswith("OPERATOR") and len(children) == 2 else ""
-            if kind == "CALL_EXPR" and cursor.spelling.startswith("operator"):
-                symbol = cursor.spelling[len("operator") :]
-            if kind == "UNARY_OPERATOR":
-                symbol = next((t.spelling for t in cursor.get_tokens() if t.spelling in ("++", "--")), "")
-            if children and symbol in ASSIGNMENTS:
-                target = children[0]
-                while target.kind.name in CASTS and list(target.get_children()):
-                    target = next(target.get_children())
-                written.add(_text(target))
-            stack += [(child, inside or kind == "ARRAY_SUBSCRIPT_EXPR") for child in children]
-        promoted = set()
-        for name, found in texts.items():
-            if len(found) != 1 or name not in context.arrays or name in context.partitioned | context.axi:
-                continue
-            (text,) = found
-            address = text[text.index("[") :]
-            names = set(re.findall(r"[A-Za-z_]\w*", address))
-            if text in written and not names & changed and address.count("[") == text.count("["):
-                promoted.add(text)  # no subscript inside the address: not read from memory
-        return frozenset(promoted)
+        return promoted(loop, context.arrays - context.partitioned - context.axi)
 
     def _pipeline_pragma(self, loop, label: str, context: _Context) -> Pragma | None:
         """The loop's PIPELINE pragma or directive, unless it is ``off``."""
@@ -164,6 +133,9 @@ class LoopWalk:
                 context.ranges[variable] = (min(start, start + trips - 1), max(start, start + trips - 1))
         pipeline = by_name.get("PIPELINE")
         outer_unrolling, outer_carrier = context.unrolling, context.carrier
+        if pipeline is not None and "off" not in pipeline.options and not outer_unrolling:
+            if not self._subloops_unroll(loop, label, body, context):  # the loop runs plain around them
+                pipeline = None
         complete = outer_unrolling or "UNROLL" in by_name and "factor" not in by_name["UNROLL"].options
         saved_unrolled = set(context.unrolled)
         if complete and variable is not None:  # a constant in each copy of the body

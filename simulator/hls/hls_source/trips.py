@@ -35,6 +35,7 @@ class TripCounts:
     ranged: bool  # a choice the smallest nest makes differently was met (``api.read_source_verdicts``)
     warnings: list[str]
     unknown_trips: list[str]  # where a loop's trip count is not known ('?' in csynth)
+    args: dict[str, int]  # the top's run-time arguments bound for the estimate (``--arg``)
 
     if TYPE_CHECKING:
 
@@ -108,6 +109,41 @@ class TripCounts:
         low, high, fixed = trips
         self.ranged |= low != high
         return (low if self.use_min else high), fixed, variable
+
+    def _subloops_unroll(self, loop, label: str, body, context: _Context) -> bool:
+        """Whether every loop nested in the ``body`` of a loop to pipeline (not in a function it
+        calls) has a trip count known at compile time. Not for a bound that is a run-time value
+        (a top argument, even one bound with --arg for the estimate; a value set at run time;
+        the pipelined loop's own variable), nor a while loop that does not count. Pipelining
+        unrolls every nested loop, and such a one cannot be: Vitis HLS warns "Unable to satisfy
+        pipeline directive ... contains subloop(s) that are not unrolled" (SCHED 204-65) and
+        leaves the loop plain, its sub-loops loops of their own; so does this, with a warning."""
+        nested_variables = set()
+        for nested in body.walk_preorder():
+            if nested.kind.name == "FOR_STMT":
+                nested_variables.add(_loop_variable(list(nested.get_children())))
+        env = {name: value for name, value in context.env.items() if name not in self.args}
+        known = _Context(context.function, env, ranges=dict(context.ranges))
+        for nested in body.walk_preorder():
+            kind = nested.kind.name
+            if kind not in ("FOR_STMT", "WHILE_STMT", "DO_STMT"):
+                continue
+            children = list(nested.get_children())
+            if kind == "FOR_STMT" and len(children) == 4:
+                names = {token.spelling for token in children[1].get_tokens()} - {_loop_variable(children)}
+                if names & nested_variables:  # bounded by another unrolled loop: a constant in each copy
+                    continue
+                trips = self._for_trips(nested, children, known)
+                if trips is not None and trips[0] == trips[1]:
+                    continue
+            elif kind == "WHILE_STMT" and self._while_counter(children, known) is not None:
+                continue  # a counting while loop: unrolled as a for loop is
+            self.warnings.append(
+                f"{self._where(loop)}: unable to satisfy the pipeline directive of loop '{label}': its sub-loop at "
+                f"{self._where(nested)} has a run-time trip count and is not unrolled (SCHED 204-65)"
+            )
+            return False
+        return True
 
     def _extent_trips(self, loop, children, variable: str, context: _Context) -> tuple[int, int, bool] | None:
         """(0, most trips, False) of a loop bounded by a run-time value: the most iterations
