@@ -7,7 +7,8 @@ builds the NEST.json tree of ``simulator.hls.schedule``:
 
 - loops: ``for`` loops whose start, bound and step are constant (literals, macros, constexpr,
   enum and template values: clang evaluates them), or any loop with a LOOP_TRIPCOUNT pragma
-  (the max is timed, min and max are reported); a label names the loop, else
+  (the max is timed, min and max are reported; a min left out is 0); a while loop's test runs
+  in every iteration and once more to leave (``nest_format`` ``exit``); a label names the loop, else
   ``VITIS_LOOP_<line>_<n>`` as Vitis names it (n counts the unlabelled loops of a function);
 - interfaces: array arguments are block-RAM ports (ap_memory) and pointer arguments m_axi
   ports, as Vitis HLS defaults them, unless an INTERFACE pragma gives another mode;
@@ -18,7 +19,8 @@ builds the NEST.json tree of ``simulator.hls.schedule``:
   dimension of an argument are banks, each with its ports), INTERFACE (m_axi latency); INLINE,
   LOOP_FLATTEN, STREAM and the other Vitis pragmas are read and not timed; unknown ones are
   listed as warnings. Innermost loops are pipelined at II = 1 unless told otherwise, as Vitis
-  HLS does by default;
+  HLS does by default; a PIPELINE around a loop of run-time trips, which cannot be unrolled,
+  is not satisfied (the loop runs plain, with a warning);
 - calls to functions defined in the file are inlined, as a region when they hold loops;
 - the statements between loops become one op each, scheduled along their data dependences
   (``hls_ops``), and a pipelined loop's II is the largest of its target, the memory ports'
@@ -27,6 +29,8 @@ builds the NEST.json tree of ``simulator.hls.schedule``:
   through a helper);
 - what LLVM folds before scheduling costs nothing: constants, a known element of a table
   nothing writes, and a load of an element stored earlier in the block (the stored value);
+  an element an innermost loop reads and writes at one address is a register for the whole
+  loop (scalar promotion, ``promotion``);
 - a block-RAM subscript ``a[i][j]`` is linearised to ``i * D + j`` before the access: free
   when the inner dimension D is a power of two (bit concatenation), else a shift-and-add and
   an add in the address path (enzobelline_mmul: 26.1 % -> 13.0 % off its csynth report).
