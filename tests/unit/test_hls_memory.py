@@ -531,3 +531,26 @@ def test_a_pipeline_around_a_loop_of_run_time_trips_is_not_satisfied_and_its_bur
     kernel.write_text(GATHER.replace("BOUND", "len").replace("idx[g] * 64 + j", "idx[j]"))
     (burst,) = read_source_verdicts(kernel, "gather", tool="vitis_hls:2023.2").bursts
     assert not burst.inferred and "indirect" in (burst.reason or "")
+
+
+def test_the_copies_of_a_loop_unrolled_completely_burst_together_when_they_cover_consecutive_words(tmp_path):
+    """A loop unrolled completely is straight-line code: its copies' reads of one port burst
+    together when they reach consecutive addresses, each once (nms_scatter: coords[4 * n + k]
+    for 100 boxes and four k, one burst of length 400); two of every four words leave gaps."""
+    kernel = tmp_path / "pairs.cpp"
+    source = (
+        "void pairs(const int *src, int out[8]) {\n"
+        "#pragma HLS INTERFACE m_axi port=src bundle=gmem\n"
+        "Load: for (int n = 0; n < 8; n++) {\n"
+        "#pragma HLS UNROLL\n"
+        "    out[n] = src[STRIDE * n] + src[STRIDE * n + 1];\n"
+        "  }\n"
+        "}\n"
+    )
+    found = {}
+    for stride in ("2", "4"):
+        kernel.write_text(source.replace("STRIDE", stride))
+        bursts = read_source_verdicts(kernel, "pairs", tool="vitis_hls:2023.2").bursts
+        found[stride] = sorted((burst.inferred, burst.length) for burst in bursts)
+    assert found["2"] == [(True, 16), (True, 16)]
+    assert found["4"] == [(False, None), (False, None)]

@@ -81,8 +81,9 @@ class LoopVerdicts:
             for key in [k for k in self.conflicts if k[0] == where[0] and first < k[1] <= last]:
                 del self.conflicts[key]
         start = self._loop_start(children, context)
-        fixed = (pipelined or node).get("_constant")  # else a run-time bound: no known trips
-        trips = pipelined["trip_count"] if pipelined is not None else node.get("trip_count")
+        unrolled = node.get("_copies") if pipelined is None else None  # unrolled completely: straight-line
+        fixed = (pipelined or node).get("_constant") or unrolled  # else a run-time bound: no known trips
+        trips = pipelined["trip_count"] if pipelined is not None else node.get("trip_count", unrolled)
         own = (
             {variable: (start, start + step * (trips - 1))}
             if variable and start is not None and fixed and trips
@@ -93,8 +94,9 @@ class LoopVerdicts:
         axi_sites = [] if flattened else [site for site in sites if site.array in context.axi]
         if flattened and pipelined is not None and not self.use_min:
             self._span_bursts(loop, label, pipelined["trip_count"], context)
+        changed = hls_verdicts.changed_names(body) - {variable}
         verdicts = hls_verdicts.burst_verdicts(
-            axi_sites, label, variable, step, trips, inner, hls_verdicts.changed_names(body) - {variable}
+            axi_sites, label, variable, step, trips, inner, changed, start if unrolled else None
         )
         verdicts = [replace(verdict, port=context.roots.get(verdict.port, verdict.port)) for verdict in verdicts]
         if pipelined is None and not self.use_min:

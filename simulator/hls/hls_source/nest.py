@@ -117,6 +117,7 @@ def _unrolled(
         "_ports": {key: count * (1 if key[0] in same else trips) for key, count in ports.items()},
         "_recurrence": recurrence,
         "_recurrences": recurrences,
+        "_copies": trips,  # straight-line code: its m_axi accesses burst together (``hls_verdicts``)
     }
     reads, writes = _values({"body": nodes})  # what its copies read and write, when known
     if reads is not None and writes is not None:
