@@ -573,3 +573,29 @@ def test_a_tripcount_without_min_runs_the_loop_0_times_in_the_smallest_nest(tmp_
     assert found["max=10"] == found["avg=5 max=10"] == found["min=0 max=10"]
     assert found["max=10"][1] == found["min=10 max=10"][1]
     assert found["max=10"][0] < found["min=10 max=10"][0] == found["min=10 max=10"][1]
+
+
+def test_a_branch_the_loop_ranges_settle_is_folded_away_before_scheduling(tmp_path):
+    # x < 0 for x from 0 is false in every iteration: LLVM drops the branch, so the FSM has one
+    # path, the else branch's read and write, where a test that can go either way leaves a
+    # shorter path beside it (csynth's min ~ max)
+    kernel = tmp_path / "pad.cpp"
+    source = (
+        "void pad(int in[64], int out[64]) {\n"
+        "Cols: for (int x = 0; x < 64; x++) {\n"
+        "    if (x < LOW) out[x] = 0;\n"
+        "    else out[x] = in[x] * in[63 - x];\n"
+        "  }\n"
+        "}\n"
+    )
+    found = {}
+    for low in ("0", "1"):
+        kernel.write_text(source.replace("LOW", low))
+        report = estimate_source(kernel, "pad", tool="vivado_hls:2019.2")
+        found[low] = (report["latency_cycles_min"], report["latency_cycles_max"])
+    assert found["0"][0] == found["0"][1] == found["1"][1]
+    assert found["1"][0] < found["1"][1]
+    # counting down from 63 to 0, x > 63 never holds either
+    kernel.write_text(source.replace("int x = 0; x < 64; x++", "int x = 63; x >= 0; x--").replace("x < LOW", "x > 63"))
+    report = estimate_source(kernel, "pad", tool="vivado_hls:2019.2")
+    assert report["latency_cycles_min"] == report["latency_cycles_max"] == found["0"][1]

@@ -84,6 +84,8 @@ class Expressions:
 
         def _op(self, operator: str, cursor, right, context: _Context | None = None) -> hls_ops.Op: ...
 
+        def _decider(self, context: _Context, own: dict[str, tuple[int, int]]): ...
+
     def _statement(self, cursor, context: _Context, skip_calls: bool = False) -> _Expr:
         kind = cursor.kind.name
         if kind in LOOPS:
@@ -129,6 +131,11 @@ class Expressions:
                 cases[-1].append(child)
             return self._branches(condition, [self._sequence(case, context, skip_calls) for case in cases], context)
         if kind == "IF_STMT":  # a store in one branch forwards nothing past the if
+            children = list(cursor.get_children())
+            decision = self._decider(context, {})(children[0])  # a test the loop ranges settle folds away
+            if decision is not None:
+                taken = children[1] if decision else children[2] if len(children) > 2 else None
+                return self._statement(taken, context, skip_calls) if taken is not None else _Expr()
             before, parts = dict(context.forwarded), list[_Expr]()
             for child in cursor.get_children():
                 context.forwarded = dict(before) if parts else context.forwarded

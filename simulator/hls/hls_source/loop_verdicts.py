@@ -85,7 +85,7 @@ class LoopVerdicts:
         fixed = (pipelined or node).get("_constant") or unrolled  # else a run-time bound: no known trips
         trips = pipelined["trip_count"] if pipelined is not None else node.get("trip_count", unrolled)
         own = (
-            {variable: (start, start + step * (trips - 1))}
+            {variable: (min(start, start + step * (trips - 1)), max(start, start + step * (trips - 1)))}
             if variable and start is not None and fixed and trips
             else {}
         )

@@ -129,8 +129,10 @@ class LoopWalk:
         saved = dict(context.ranges)
         if variable is not None and trips > 0:
             start = self._loop_start(children, context)
-            if start is not None:
-                context.ranges[variable] = (min(start, start + trips - 1), max(start, start + trips - 1))
+            step = (self._step(children[2], variable, context) if len(children) == 4 else None) or 1
+            if start is not None:  # its first and last values (a loop counting down, or by steps)
+                last = start + step * (trips - 1)
+                context.ranges[variable] = (min(start, last), max(start, last))
         pipeline = by_name.get("PIPELINE")
         outer_unrolling, outer_carrier = context.unrolling, context.carrier
         if pipeline is not None and "off" not in pipeline.options and not outer_unrolling:
