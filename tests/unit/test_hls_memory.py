@@ -554,3 +554,27 @@ def test_the_copies_of_a_loop_unrolled_completely_burst_together_when_they_cover
         found[stride] = sorted((burst.inferred, burst.length) for burst in bursts)
     assert found["2"] == [(True, 16), (True, 16)]
     assert found["4"] == [(False, None), (False, None)]
+
+
+def test_two_reads_of_one_loop_on_one_bundle_burst_neither(tmp_path):
+    """UG1399 "Preconditions and Limitations of Burst Transfer": accesses in one direction on
+    one bundle in one region get no burst (214-224: Ritarka's residual add reads the skip input
+    and the output map on bundle fm); on bundles of their own both burst."""
+    kernel = tmp_path / "add.cpp"
+    source = (
+        "void add(const int *a, const int *b, int out[64]) {\n"
+        "#pragma HLS INTERFACE m_axi port=a bundle=gmem0\n"
+        "#pragma HLS INTERFACE m_axi port=b bundle=BUNDLE\n"
+        "Sum: for (int i = 0; i < 64; i++) {\n"
+        "#pragma HLS PIPELINE II=1\n"
+        "    out[i] = a[i] + b[i];\n"
+        "  }\n"
+        "}\n"
+    )
+    found = {}
+    for bundle in ("gmem0", "gmem1"):
+        kernel.write_text(source.replace("BUNDLE", bundle))
+        bursts = read_source_verdicts(kernel, "add", tool="vitis_hls:2023.2").bursts
+        found[bundle] = sorted((burst.port, burst.inferred) for burst in bursts)
+    assert found["gmem1"] == [("a", True), ("b", True)]
+    assert found["gmem0"] == [("a", False), ("b", False)]

@@ -41,6 +41,7 @@ class LoopVerdicts:
     _decided: dict[tuple, bool]  # branch conditions the loop ranges decide, by place (``_decider``)
     bursts: dict[tuple, hls_verdicts.Burst]
     conflicts: dict[tuple, hls_verdicts.Conflict]
+    bundles: dict[str, str]  # an m_axi port -> the bundle an INTERFACE pragma names
 
     if TYPE_CHECKING:
 
@@ -99,6 +100,7 @@ class LoopVerdicts:
             axi_sites, label, variable, step, trips, inner, changed, start if unrolled else None
         )
         verdicts = [replace(verdict, port=context.roots.get(verdict.port, verdict.port)) for verdict in verdicts]
+        verdicts = self._one_burst_per_bundle(axi_sites, verdicts, bool(unrolled))
         if pipelined is None and not self.use_min:
             self._lift(loop, label, variable, step, node, inside, context)
         for site, verdict in zip(axi_sites, verdicts) if not self.use_min else ():
@@ -162,6 +164,31 @@ class LoopVerdicts:
             wait = {"op": "m_axi read (no burst)", "latency": self.axi_latency * len(reads)}
             node["body"] = [*node["body"], wait]
         return node
+
+    def _one_burst_per_bundle(
+        self, sites: list, verdicts: list[hls_verdicts.Burst], merged: bool
+    ) -> list[hls_verdicts.Burst]:
+        """The accesses of one loop that would burst, on a bundle that another access of the loop
+        in the same direction shares (another port, or another address of it): none bursts
+        (UG1399 "Preconditions and Limitations of Burst Transfer": same-direction accesses on
+        one bundle in one region get no burst; 214-224 in the log: Ritarka's residual add reads
+        the skip input and the output map on one bundle). The copies of a loop unrolled
+        completely (``merged``) that burst together are one access. Only bundles an INTERFACE
+        pragma names: which ports a release groups by default differs."""
+        found: dict[tuple[str, str], set] = {}
+        for site, verdict in zip(sites, verdicts):
+            bundle = self.bundles.get(verdict.port)
+            if bundle:
+                access = verdict.port if merged and verdict.inferred else (verdict.port, site.tokens)
+                found.setdefault((bundle, verdict.direction), set()).add(access)
+        crowded = {key for key, accesses in found.items() if len(accesses) > 1}
+        reason = "another {} of the loop shares its bundle '{}': no burst for either"
+        return [
+            replace(verdict, inferred=False, length=None, reason=reason.format(verdict.direction, bundle))
+            if verdict.inferred and ((bundle := self.bundles.get(verdict.port, "")), verdict.direction) in crowded
+            else verdict
+            for verdict in verdicts
+        ]
 
     def _lift(self, loop, label: str, variable: str | None, step: int, node: dict, inside: list[tuple],
               context: _Context) -> None:  # fmt: skip

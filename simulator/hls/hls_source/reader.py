@@ -98,6 +98,7 @@ class SourceReader(
         self._burst_levels: dict[tuple, list] = {}  # the loops a burst covers, outermost first
         self._burst_found: list[tuple] = []  # the bursts' keys in the order their loops were read
         self._decided: dict[tuple, bool] = {}  # branch conditions the loop ranges decide, by place
+        self.bundles: dict[str, str] = {}  # an m_axi port -> the bundle an INTERFACE pragma names
         self.bursts: dict[tuple, hls_verdicts.Burst] = {}  # by site and direction: an outer loop's verdict wins
         self.conflicts: dict[tuple, hls_verdicts.Conflict] = {}
         self.outstanding = hls_verdicts.MAX_OUTSTANDING
@@ -225,6 +226,8 @@ class SourceReader(
                 port = pragma.options.get("port", "")
                 if not (mode == "s_axilite" and modes.get(port) in ("m_axi", "ap_memory", "bram")):
                     modes[port] = mode
+                if mode == "m_axi" and pragma.options.get("bundle"):
+                    self.bundles[port] = pragma.options["bundle"]
         storages = {  # the storage type of an argument: INTERFACE storage_type, RESOURCE core, BIND_STORAGE type
             pragma.options.get("port" if pragma.name == "INTERFACE" else "variable", ""): value
             for pragma in pragmas
