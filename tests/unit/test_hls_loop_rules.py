@@ -599,3 +599,27 @@ def test_a_branch_the_loop_ranges_settle_is_folded_away_before_scheduling(tmp_pa
     kernel.write_text(source.replace("int x = 0; x < 64; x++", "int x = 63; x >= 0; x--").replace("x < LOW", "x > 63"))
     report = estimate_source(kernel, "pad", tool="vivado_hls:2019.2")
     assert report["latency_cycles_min"] == report["latency_cycles_max"] == found["0"][1]
+
+
+def test_a_while_loop_that_walks_a_constant_table_has_known_trips(tmp_path):
+    # while (text[n] != '\0') over a const string: LLVM evaluates the exit element by element,
+    # so the tool knows the trips (thallesmcs's hello world, Vitis HLS 2024.2: 13 for a
+    # 13-character string); a table the function writes is not constant: '?' as csynth prints it
+    kernel = tmp_path / "greet.cpp"
+    source = (
+        "void greet(char out[100]) {\n"
+        "    TABLE\n"
+        "    int n = 0;\n"
+        "Copy:\n"
+        "    while (text[n] != '\\0') {\n"
+        "        out[n] = text[n];\n"
+        "        n++;\n"
+        "    }\n"
+        "}\n"
+    )
+    kernel.write_text(source.replace("TABLE", 'const char text[] = "Hello, cnnacc";'))
+    assert loops(read_source(kernel, "greet")[0]) == {"Copy": 13}
+    kernel.write_text(source.replace("TABLE", "const char text[] = {'a', 'b', 0};"))
+    assert loops(read_source(kernel, "greet")[0]) == {"Copy": 2}
+    kernel.write_text(source.replace("TABLE", 'char text[] = "Hello, cnnacc"; text[2] = 0;'))
+    assert estimate_source(kernel, "greet")["latency_cycles_max"] is None

@@ -7,7 +7,8 @@ builds the NEST.json tree of ``simulator.hls.schedule``:
 
 - loops: ``for`` loops whose start, bound and step are constant (literals, macros, constexpr,
   enum and template values: clang evaluates them), or any loop with a LOOP_TRIPCOUNT pragma
-  (the max is timed, min and max are reported; a min left out is 0); a while loop's test runs
+  (the max is timed, min and max are reported; a min left out is 0), or a while loop that walks
+  a table nothing writes until a test of its element fails; a while loop's test runs
   in every iteration and once more to leave (``nest_format`` ``exit``); a label names the loop, else
   ``VITIS_LOOP_<line>_<n>`` as Vitis names it (n counts the unlabelled loops of a function);
 - interfaces: array arguments are block-RAM ports (ap_memory) and pointer arguments m_axi

@@ -10,6 +10,7 @@ variables. ``_arithmetic`` reads a text of literals (pragma and directive values
 from __future__ import annotations
 
 import ast
+import codecs
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -119,15 +120,20 @@ class Evaluation:
         if declaration is None or declaration.kind.name != "VAR_DECL" or declaration.type.kind.name != "CONSTANTARRAY":
             return None
         table = next((c for c in declaration.get_children() if c.kind.name == "INIT_LIST_EXPR"), None)
+        text = next((c for c in declaration.walk_preorder() if c.kind.name == "STRING_LITERAL"), None)
         fixed = declaration.type.element_type.is_const_qualified() or (
             declaration.spelling in self.read_only
             if declaration.semantic_parent.kind.name == "TRANSLATION_UNIT"
             else not self._array_written(declaration)
         )
-        position = self._tree_value(index, env, depth + 1) if table is not None and fixed else None
-        values = list(table.get_children()) if table is not None else []
+        known = table is not None or text is not None
+        position = self._tree_value(index, env, depth + 1) if known and fixed else None
         if position is None or not 0 <= position < declaration.type.element_count:
             return None
+        if table is None and text is not None:  # a string: its characters, then zeros
+            characters = _characters(text.spelling)
+            return characters[position] if characters is not None and position < len(characters) else 0
+        values = list(table.get_children()) if table is not None else []
         return self._tree_value(values[position], env, depth + 1) if position < len(values) else 0
 
     def _clang_value(self, cursor) -> int | None:
@@ -184,6 +190,17 @@ class Evaluation:
         bits = _width(_source_type(cursor))
         if bits is not None and bits <= 16:  # Vivado/Vitis HLS bound a variable trip count by its type
             return 0, (1 << bits) - 1
+        return None
+
+
+def _characters(literal: str) -> list[int] | None:
+    """The character codes of a plain C string literal's text (``"Hi!\\n"``), escapes
+    decoded; None for a prefixed (wide, UTF) literal."""
+    if not (literal.startswith('"') and literal.endswith('"')):
+        return None
+    try:
+        return list(codecs.escape_decode(literal[1:-1].encode("latin-1"))[0])
+    except (ValueError, UnicodeEncodeError):
         return None
 
 

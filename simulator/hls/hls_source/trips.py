@@ -78,6 +78,10 @@ class TripCounts:
             variable = counter[0].spelling
             start = self._bound_range(_initializer(counter[0]), context)
             trips = self._counted(start, children[0], counter[1], variable, context)
+        elif loop.kind.name == "WHILE_STMT":
+            walked = self._table_walk(children, context)
+            if walked is not None:
+                variable, trips = walked[0], (walked[1], walked[1], True)
         if trips is not None and trips[2]:
             # a bound known where the loop starts (a constant, or an argument bound by the
             # caller): LOOP_TRIPCOUNT is for analysis only and does not replace it (UG1399,
@@ -223,6 +227,31 @@ class TripCounts:
         variable = declaration.spelling
         steps = [s for s in children[1].get_children() if self._step(s, variable, context) not in (None, 0)]
         return (declaration, steps[0]) if len(steps) == 1 else None
+
+    def _table_walk(self, children, context: _Context) -> tuple[str, int] | None:
+        """(counter, trips) of a while loop that walks a table nothing writes until a test of its
+        element fails (``while (text[n] != '\\0') { ...; n++; }``, ``n`` a local set from a
+        constant and stepped once in the body): LLVM's scalar evolution evaluates such an exit
+        test element by element (a load from a constant array compared with a constant), so the
+        tool knows the trips (thallesmcs's hello world: 13 for a 13-character string)."""
+        condition, body = children[0], children[1]
+        for name in sorted({token.spelling for token in condition.get_tokens()}):
+            declaration = next((c.referenced for c in condition.walk_preorder()
+                                if c.kind.name == "DECL_REF_EXPR" and c.spelling == name), None)  # fmt: skip
+            if declaration is None or declaration.kind.name != "VAR_DECL" or self._sets(declaration) != 1:
+                continue
+            steps = [s for s in body.get_children() if self._step(s, name, context) not in (None, 0)]
+            first = self.evaluate(_initializer(declaration), context.env) if _initializer(declaration) else None
+            if len(steps) != 1 or first is None:
+                continue
+            step = self._step(steps[0], name, context) or 0
+            for trips in range(1 << 16):  # at most a table's length: an element past it is unknown
+                value = self.evaluate(condition, context.env | {name: first + trips * step})
+                if value is None:
+                    break
+                if not value:
+                    return name, trips
+        return None
 
     def _counted(self, start, condition, increment, variable: str | None, context: _Context):
         """(fewest, most trips, fixed) of a loop from its variable's start range, its condition
