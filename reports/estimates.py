@@ -155,7 +155,11 @@ code (simulator/hls/hls_tools.py, simulator/hls/hls_verdicts.py, simulator/hls/h
   (every bank reachable when an index has a run-time offset), a recurrence through memory or a value,
   and an m_axi access that is not a burst (each its own transaction: 64 cycles / 16 outstanding);
 - an m_axi access is a burst when its addresses are sequential across the loop, it is not under a
-  condition, and its address is neither read from memory nor derived from a value the loop changes;
+  condition (one the loop ranges settle, such as a padding test that never holds, is folded away),
+  its address is neither read from memory as the loop moves nor derived from a value the loop
+  changes, and no other access of the loop in its direction shares its bundle; a burst widens to
+  the loops around it that walk the port in address order (UG1399 "Preconditions and Limitations
+  of Burst Transfer");
 - a loop that is not pipelined costs its trips times its body, plus a state to enter and one to
   leave each nested loop; a loop unrolled outside a pipeline spreads its copies' accesses to one
   memory over ceil(accesses / (ports x banks)) states; sub-modules that share no array or value run
