@@ -4,7 +4,8 @@ Asked of a cursor: clang's own constant evaluation (``clang_Cursor_Evaluate``, b
 ctypes), else the syntax tree (literals, names in the environment, constants, C arithmetic,
 comparisons, ``?:``, casts, calls of one-``return`` helpers), else the tokens as C arithmetic;
 ``_bound_range`` takes an expression's (min, max) over the ranges of the enclosing loop
-variables. ``_arithmetic`` reads a text of literals (pragma and directive values) the same way.
+variables (``loop_range`` gives a loop's), and ``_decider`` whether those ranges settle a branch
+condition. ``_arithmetic`` reads a text of literals (pragma and directive values) the same way.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Evaluation:
     _evaluating: set[int]
     _token_cursors: dict
     read_only: set[str]  # the global tables nothing writes
+    _decided: dict[tuple, bool]  # branch conditions the loop ranges decide, by place (``_decider``)
 
     if TYPE_CHECKING:
 
@@ -61,6 +63,58 @@ class Evaluation:
                 text = text.rstrip("uUlL")
             words.append(text)
         return _arithmetic(" ".join(words))
+
+    def _decider(self, context: _Context, own: dict[str, tuple[int, int]]):
+        """``decide(condition)`` for ``hls_verdicts.sites``: a branch condition whose every
+        comparison the ranges of the enclosing loop variables (and ``own``, this loop's) settle
+        is known to the compiler, which drops the branch never taken (LLVM's range analysis: a
+        padding test ``y < 0`` in a loop from 0 folds away, and the load in its else branch is
+        unconditional: Ritarka's 1x1 convolution bursts its plane read, 214-115). A decision
+        holds for the loops around it (they see the condition inside a callee's loop)."""
+        ranges = context.ranges | own
+
+        def decide(condition) -> bool | None:
+            where = (condition.location.file.name if condition.location.file else "", condition.location.line,
+                     condition.location.column)  # fmt: skip
+            if where not in self._decided:
+                value = self._truth(condition, ranges, context.env)
+                if value is None:
+                    return None
+                self._decided[where] = value
+            return self._decided[where]
+
+        return decide
+
+    def _truth(self, condition, ranges: dict[str, tuple[int, int]], env: dict[str, int]) -> bool | None:
+        """A condition's value over the loop ranges: ``&&``, ``||`` and ``!`` of comparisons of
+        sums of names and constants (linear: their extremes are at the ranges' corners)."""
+        while condition.kind.name in ("PAREN_EXPR", "UNEXPOSED_EXPR") and len(list(condition.get_children())) == 1:
+            condition = next(condition.get_children())
+        children = list(condition.get_children())
+        if condition.kind.name == "UNARY_OPERATOR" and len(children) == 1:
+            inner = self._truth(children[0], ranges, env)
+            first = next(condition.get_tokens(), None)
+            return None if inner is None or first is None or first.spelling != "!" else not inner
+        if condition.kind.name != "BINARY_OPERATOR" or len(children) != 2:
+            return None
+        operator = _operator(condition, children[0])
+        if operator in ("&&", "||"):
+            left, right = (self._truth(child, ranges, env) for child in children)
+            if operator == "&&":
+                return False if False in (left, right) else True if left and right else None
+            return True if True in (left, right) else False if left is False and right is False else None
+        tokens = {token.spelling for token in condition.get_tokens()}
+        if operator not in ("<", "<=", ">", ">=", "==", "!=") or tokens & NONLINEAR:
+            return None
+        free = [name for name in tokens & set(ranges) if name not in env]
+        values = set()
+        for corner in range(1 << len(free)):
+            point = dict(env) | {name: ranges[name][(corner >> bit) & 1] for bit, name in enumerate(free)}
+            value = self.evaluate(condition, point)
+            if value is None:
+                return None
+            values.add(bool(value))
+        return values.pop() if len(values) == 1 else None
 
     def _token_constant(self, token) -> int | None:
         """The value of the constant an identifier token names, or None."""
@@ -191,6 +245,15 @@ class Evaluation:
         if bits is not None and bits <= 16:  # Vivado/Vitis HLS bound a variable trip count by its type
             return 0, (1 << bits) - 1
         return None
+
+
+def loop_range(start: int, step: int, trips: int) -> tuple[int, int]:
+    """(min, max) of a loop variable over its trips from ``start`` by ``step`` (down or up)."""
+    last = start + step * (trips - 1)
+    return min(start, last), max(start, last)
+
+
+NONLINEAR = {"*", "/", "%", "<<", ">>", "&", "|", "^", "[", "?"}  # in a comparison ``_truth`` does not settle
 
 
 def _characters(literal: str) -> list[int] | None:

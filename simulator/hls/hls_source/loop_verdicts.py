@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from simulator.hls import hls_banks, hls_ops, hls_verdicts
 from simulator.hls.hls_source.context import _Context
 from simulator.hls.hls_source.cursors import _loop_variable
+from simulator.hls.hls_source.evaluation import loop_range
 
 
 class LoopVerdicts:
@@ -38,7 +39,6 @@ class LoopVerdicts:
     _burst_runs: dict[tuple, int]  # a burst's length in its pipelined loop, before it spans a nest
     _burst_levels: dict[tuple, list[Level]]  # the loops a burst covers, outermost first
     _burst_found: list[tuple]  # the bursts' keys in the order their loops were read
-    _decided: dict[tuple, bool]  # branch conditions the loop ranges decide, by place (``_decider``)
     bursts: dict[tuple, hls_verdicts.Burst]
     conflicts: dict[tuple, hls_verdicts.Conflict]
     bundles: dict[str, str]  # an m_axi port -> the bundle an INTERFACE pragma names
@@ -53,7 +53,7 @@ class LoopVerdicts:
 
         def _constant(self, reference) -> int | None: ...
 
-        def evaluate(self, cursor, env: dict[str, int]) -> int | None: ...
+        def _decider(self, context: _Context, own: dict[str, tuple[int, int]]): ...
 
         def _unrolled_variables(self, body, context: _Context, complete: bool = False) -> dict[str, int] | None: ...
 
@@ -85,11 +85,7 @@ class LoopVerdicts:
         unrolled = node.get("_copies") if pipelined is None else None  # unrolled completely: straight-line
         fixed = (pipelined or node).get("_constant") or unrolled  # else a run-time bound: no known trips
         trips = pipelined["trip_count"] if pipelined is not None else node.get("trip_count", unrolled)
-        own = (
-            {variable: (min(start, start + step * (trips - 1)), max(start, start + step * (trips - 1)))}
-            if variable and start is not None and fixed and trips
-            else {}
-        )
+        own = {variable: loop_range(start, step, trips)} if variable and start is not None and fixed and trips else {}
         decide = self._decider(context, own)
         sites = hls_verdicts.sites(body, context.axi | set(context.factors), pipelined is not None, decide)
         axi_sites = [] if flattened else [site for site in sites if site.array in context.axi]
@@ -232,58 +228,6 @@ class LoopVerdicts:
             self._burst_levels[key] = lifted
             self._burst_found.append(key)
 
-    def _decider(self, context: _Context, own: dict[str, tuple[int, int]]):
-        """``decide(condition)`` for ``hls_verdicts.sites``: a branch condition whose every
-        comparison the ranges of the enclosing loop variables (and ``own``, this loop's) settle
-        is known to the compiler, which drops the branch never taken (LLVM's range analysis: a
-        padding test ``y < 0`` in a loop from 0 folds away, and the load in its else branch is
-        unconditional: Ritarka's 1x1 convolution bursts its plane read, 214-115). A decision
-        holds for the loops around it (they see the condition inside a callee's loop)."""
-        ranges = context.ranges | own
-
-        def decide(condition) -> bool | None:
-            where = (condition.location.file.name if condition.location.file else "", condition.location.line,
-                     condition.location.column)  # fmt: skip
-            if where not in self._decided:
-                value = self._truth(condition, ranges, context.env)
-                if value is None:
-                    return None
-                self._decided[where] = value
-            return self._decided[where]
-
-        return decide
-
-    def _truth(self, condition, ranges: dict[str, tuple[int, int]], env: dict[str, int]) -> bool | None:
-        """A condition's value over the loop ranges: ``&&``, ``||`` and ``!`` of comparisons of
-        sums of names and constants (linear: their extremes are at the ranges' corners)."""
-        while condition.kind.name in ("PAREN_EXPR", "UNEXPOSED_EXPR") and len(list(condition.get_children())) == 1:
-            condition = next(condition.get_children())
-        children = list(condition.get_children())
-        if condition.kind.name == "UNARY_OPERATOR" and len(children) == 1:
-            inner = self._truth(children[0], ranges, env)
-            first = next(condition.get_tokens(), None)
-            return None if inner is None or first is None or first.spelling != "!" else not inner
-        if condition.kind.name != "BINARY_OPERATOR" or len(children) != 2:
-            return None
-        operator = hls_verdicts.operator_token(condition, children[0])
-        if operator in ("&&", "||"):
-            left, right = (self._truth(child, ranges, env) for child in children)
-            if operator == "&&":
-                return False if False in (left, right) else True if left and right else None
-            return True if True in (left, right) else False if left is False and right is False else None
-        tokens = {token.spelling for token in condition.get_tokens()}
-        if operator not in ("<", "<=", ">", ">=", "==", "!=") or tokens & NONLINEAR:
-            return None
-        free = [name for name in tokens & set(ranges) if name not in env]
-        values = set()
-        for corner in range(1 << len(free)):
-            point = dict(env) | {name: ranges[name][(corner >> bit) & 1] for bit, name in enumerate(free)}
-            value = self.evaluate(condition, point)
-            if value is None:
-                return None
-            values.add(bool(value))
-        return values.pop() if len(values) == 1 else None
-
     def _complete_copies(self, body, context: _Context) -> dict[str, int] | None:
         """The variables of the loops a pipelined ``body`` unrolls and their trips, when every
         one of them is unrolled completely (no ``UNROLL factor``) with known trips; else None."""
@@ -346,7 +290,6 @@ class LoopVerdicts:
         return found
 
 
-NONLINEAR = {"*", "/", "%", "<<", ">>", "&", "|", "^", "[", "?"}  # in a comparison ``_truth`` does not settle
 Level = tuple[str, int, int, "int | None"]  # a loop's variable, start, step and trips (None: a run-time bound)
 
 

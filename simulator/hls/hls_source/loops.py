@@ -19,7 +19,7 @@ from simulator.hls import hls_banks, hls_ops, hls_verdicts
 from simulator.hls.hls_source.context import _Context
 from simulator.hls.hls_source.copies import copy_reach
 from simulator.hls.hls_source.cursors import LOOPS, _loop_variable
-from simulator.hls.hls_source.evaluation import _arithmetic
+from simulator.hls.hls_source.evaluation import _arithmetic, loop_range
 from simulator.hls.hls_source.nest import _arrays_of, _iteration_latency, _plain, _unrolled, _unrolled_ports, _walk
 from simulator.hls.hls_source.pragmas import Pragma
 from simulator.hls.hls_source.promotion import promoted
@@ -130,9 +130,8 @@ class LoopWalk:
         if variable is not None and trips > 0:
             start = self._loop_start(children, context)
             step = (self._step(children[2], variable, context) if len(children) == 4 else None) or 1
-            if start is not None:  # its first and last values (a loop counting down, or by steps)
-                last = start + step * (trips - 1)
-                context.ranges[variable] = (min(start, last), max(start, last))
+            if start is not None:  # a loop counting down, or by steps, too
+                context.ranges[variable] = loop_range(start, step, trips)
         pipeline = by_name.get("PIPELINE")
         outer_unrolling, outer_carrier = context.unrolling, context.carrier
         if pipeline is not None and "off" not in pipeline.options and not outer_unrolling:
