@@ -578,3 +578,27 @@ def test_two_reads_of_one_loop_on_one_bundle_burst_neither(tmp_path):
         found[bundle] = sorted((burst.port, burst.inferred) for burst in bursts)
     assert found["gmem1"] == [("a", True), ("b", True)]
     assert found["gmem0"] == [("a", False), ("b", False)]
+
+
+def test_a_flattened_nest_whose_access_has_no_burst_is_not_called_a_burst(tmp_path):
+    """The region a flattened nest's m_axi loop becomes keeps its pipelined loop's verdict: a
+    write under a ReLU test has no burst (Ritarka's store, 214-232), so the nest says so."""
+    kernel = tmp_path / "relu.cpp"
+    source = (
+        "void relu(const int in[8][16], int *out) {\n"
+        "#pragma HLS INTERFACE m_axi port=out bundle=gmem\n"
+        "Rows: for (int y = 0; y < 8; y++)\n"
+        "  Cols: for (int x = 0; x < 16; x++) {\n"
+        "#pragma HLS PIPELINE II=1\n"
+        "    STORE\n"
+        "  }\n"
+        "}\n"
+    )
+    names = []
+    for store in (
+        "out[y * 16 + x] = in[y][x];",
+        "if (in[y][x] < 0) out[y * 16 + x] = 0; else out[y * 16 + x] = in[y][x];",
+    ):
+        kernel.write_text(source.replace("STORE", store))
+        names.append([node["region"] for node in read_source(kernel, "relu")[0]["body"] if "region" in node])
+    assert names == [["Rows_Cols (burst)"], ["Rows_Cols (m_axi, no burst)"]]

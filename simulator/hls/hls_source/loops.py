@@ -393,7 +393,10 @@ class LoopWalk:
             flattened = self._flatten(label, trips, constant, others, by_name, context)
             if flattened is None:
                 return None
-            return self._burst_region(flattened["loop"], flattened, loops[0]["_axi_ways"])
+            region = self._burst_region(flattened["loop"], flattened, loops[0]["_axi_ways"])
+            if "no burst" in loops[0]["region"]:  # the inner loop's verdict stands for the nest
+                region["region"] = region["region"].replace("(burst)", "(m_axi, no burst)")
+            return region
         if len(loops) != 1 or "loop" not in loops[0] or loops[0]["pipeline_ii"] is None or not constant:
             return None
         child = loops[0]
