@@ -8,9 +8,13 @@ says, as its log would, what it finds:
   Burst Transfer"): an m_axi access in a loop becomes a burst when its addresses are
   sequential across the loop's iterations (stride one element, counting the copies of the
   loops unrolled into it), it is not under a condition, its address is not read from memory
-  or derived from a value the loop changes. Otherwise each access is its own transaction. A
-  read and a write of one port in one loop still burst (getphasemap2's Vitis HLS 2020.2 log,
-  tests/data/hls_bursts/tof_phase);
+  as the loop moves (a value read once per run is part of the base) or derived from a value
+  the loop changes. Otherwise each access is its own transaction. A read and a write of one
+  port in one loop still burst (getphasemap2's Vitis HLS 2020.2 log,
+  tests/data/hls_bursts/tof_phase); the copies of a loop unrolled completely, straight-line
+  code, burst together when they cover consecutive words. Which branches the loop ranges
+  settle, which bundle a port is on and how far a burst widens are the source reader's
+  (``hls_source.loop_verdicts``);
 - banks of a partitioned array (UG1399 "Array Partitioning", "Arrays: partitioning and
   parallel access"): the unrolled copies of an access reach distinct banks only when the
   bank of each copy (index mod factor for cyclic) is a compile-time function of the copy; an
