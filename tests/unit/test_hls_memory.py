@@ -602,3 +602,23 @@ def test_a_flattened_nest_whose_access_has_no_burst_is_not_called_a_burst(tmp_pa
         kernel.write_text(source.replace("STORE", store))
         names.append([node["region"] for node in read_source(kernel, "relu")[0]["body"] if "region" in node])
     assert names == [["Rows_Cols (burst)"], ["Rows_Cols (m_axi, no burst)"]]
+
+
+def test_a_loop_of_one_trip_around_a_burst_does_not_stop_it_widening(tmp_path):
+    """A loop of one trip has no next iteration to start in address order: the burst widens
+    through it to the loop around it (Ritarka's tile loops of one trip around CHANNEL_LOOP)."""
+    kernel = tmp_path / "tile.cpp"
+    kernel.write_text(
+        "void tile(const int *src, int out[4][8]) {\n"
+        "#pragma HLS INTERFACE m_axi port=src bundle=gmem\n"
+        "Outer: for (int o = 0; o < 2; o++)\n"
+        "  Tile: for (int t = 0; t < 1; t++)\n"
+        "    Chan: for (int c = 0; c < 4; c++)\n"
+        "      Copy: for (int x = 0; x < 8; x++) {\n"
+        "#pragma HLS PIPELINE II=1\n"
+        "        out[c][x] = src[o * 32 + t * 1000 + c * 8 + x];\n"
+        "      }\n"
+        "}\n"
+    )
+    bursts = read_source_verdicts(kernel, "tile", tool="vitis_hls:2023.2").bursts
+    assert [(burst.loop, burst.inferred, burst.length) for burst in bursts] == [("Outer", True, 64)]

@@ -297,13 +297,16 @@ def _in_address_order(tokens: tuple[str, ...], levels: Sequence[Level], known: d
     """Whether an index walks one element further at every step of the loop nest ``levels``
     (outermost first: variable, start, step, trips): each level's next iteration starts one
     element after the deeper levels' last one (run-time names held at a fixed value). The
-    outermost level's trips do not matter; a deeper level of unknown trips is no order."""
+    outermost level's trips do not matter but for one trip; a deeper level of unknown trips
+    is no order."""
     if any(trips is None for *_, trips in levels[1:]):
         return False
     names = hls_verdicts._names(tokens) - {variable for variable, *_ in levels}
     env = {name: known.get(name, 7) for name in names}
     starts = {variable: start for variable, start, _, _ in levels}
-    for depth, (variable, start, step, _) in enumerate(levels[:-1]):
+    for depth, (variable, start, step, trips) in enumerate(levels[:-1]):
+        if trips == 1:  # no next iteration to start in order (a loop of one trip is gone)
+            continue
         deeper = levels[depth + 1 :]
         lasts = starts | {v: s + st * (t - 1) for v, s, st, t in deeper if t is not None}
         before = hls_verdicts._evaluate(tokens, env | lasts)
