@@ -10,11 +10,9 @@ says, as its log would, what it finds:
   loops unrolled into it), it is not under a condition, its address is not read from memory
   as the loop moves (a value read once per run is part of the base) or derived from a value
   the loop changes. Otherwise each access is its own transaction. A read and a write of one
-  port in one loop still burst (getphasemap2's Vitis HLS 2020.2 log,
-  tests/data/hls_bursts/tof_phase); the copies of a loop unrolled completely, straight-line
-  code, burst together when they cover consecutive words. Which branches the loop ranges
-  settle, which bundle a port is on and how far a burst widens are the source reader's
-  (``hls_source.loop_verdicts``);
+  port in one loop still burst (tests/data/hls_bursts/tof_phase); the copies of a loop
+  unrolled completely burst together when they cover consecutive words. Folded branches,
+  bundles and widening are ``hls_source.loop_verdicts``';
 - banks of a partitioned array (UG1399 "Array Partitioning", "Arrays: partitioning and
   parallel access"): the unrolled copies of an access reach distinct banks only when the
   bank of each copy (index mod factor for cyclic) is a compile-time function of the copy; an
@@ -233,18 +231,15 @@ def burst_verdicts(
     direction burst together when they reach consecutive addresses, each once (nms_scatter's
     four coordinates of 100 boxes, ``coords[4 * n + k]``: one read burst of length 400, 214-115)."""
     verdicts = []
-    together: set[Site] = set()
+    together: dict[Site, int] = {}  # a site of a group that bursts together -> the group's length
     if unrolled_from is not None and variable is not None and trips:
         for array, direction in {(site.array, site.direction) for site in loop_sites}:
             group = [site for site in loop_sites if (site.array, site.direction) == (array, direction)]
             if _consecutive(group, variable, [unrolled_from + k * step for k in range(trips)]):
-                together.update(group)
+                together |= dict.fromkeys(group, trips * len(group))
     for site in loop_sites:
         if site in together:
-            merged = sum(other.array == site.array and other.direction == site.direction for other in together)
-            verdicts.append(
-                Burst(site.array, site.direction, loop, True, (trips or 0) * merged, None, site.file, site.line)
-            )
+            verdicts.append(Burst(site.array, site.direction, loop, True, together[site], None, site.file, site.line))
             continue
         used = {name: count for name, count in inner.items() if name in site.tokens}  # its unrolled copies
         copies = 1

@@ -10,6 +10,15 @@ from simulator.hls.schedule import estimate_nest
 from tests.unit.hls_helpers import iis, loops
 
 
+def bursts_per(kernel, source: str, top: str, placeholder: str, values) -> dict:
+    """The burst verdicts of ``source`` (Vitis HLS 2023.2) with ``placeholder`` written as each of ``values``."""
+    found = {}
+    for value in values:
+        kernel.write_text(source.replace(placeholder, value))
+        found[value] = read_source_verdicts(kernel, top, tool="vitis_hls:2023.2").bursts
+    return found
+
+
 def test_an_initialized_local_array_costs_a_loop_of_a_word_a_cycle_unless_static_const_or_never_written(tmp_path):
     kernel = tmp_path / "hist.cpp"
     kernel.write_text(
@@ -483,13 +492,12 @@ def test_a_branch_the_loop_ranges_decide_folds_away_and_its_access_bursts(tmp_pa
         "  }\n"
         "}\n"
     )
-    found = {}
-    for low in ("0", "1"):
-        kernel.write_text(source.replace("LOW", low))
-        (burst,) = read_source_verdicts(kernel, "pad", tool="vitis_hls:2023.2").bursts
-        found[low] = (burst.inferred, burst.reason)
-    assert found["0"] == (True, None)
-    assert found["1"] == (False, "the access is in a conditional branch")
+    found = {
+        low: [(burst.inferred, burst.reason) for burst in bursts]
+        for low, bursts in bursts_per(kernel, source, "pad", "LOW", ("0", "1")).items()
+    }
+    assert found["0"] == [(True, None)]
+    assert found["1"] == [(False, "the access is in a conditional branch")]
 
 
 GATHER = """
@@ -547,11 +555,10 @@ def test_the_copies_of_a_loop_unrolled_completely_burst_together_when_they_cover
         "  }\n"
         "}\n"
     )
-    found = {}
-    for stride in ("2", "4"):
-        kernel.write_text(source.replace("STRIDE", stride))
-        bursts = read_source_verdicts(kernel, "pairs", tool="vitis_hls:2023.2").bursts
-        found[stride] = sorted((burst.inferred, burst.length) for burst in bursts)
+    found = {
+        stride: sorted((burst.inferred, burst.length) for burst in bursts)
+        for stride, bursts in bursts_per(kernel, source, "pairs", "STRIDE", ("2", "4")).items()
+    }
     assert found["2"] == [(True, 16), (True, 16)]
     assert found["4"] == [(False, None), (False, None)]
 
@@ -571,11 +578,10 @@ def test_two_reads_of_one_loop_on_one_bundle_burst_neither(tmp_path):
         "  }\n"
         "}\n"
     )
-    found = {}
-    for bundle in ("gmem0", "gmem1"):
-        kernel.write_text(source.replace("BUNDLE", bundle))
-        bursts = read_source_verdicts(kernel, "add", tool="vitis_hls:2023.2").bursts
-        found[bundle] = sorted((burst.port, burst.inferred) for burst in bursts)
+    found = {
+        bundle: sorted((burst.port, burst.inferred) for burst in bursts)
+        for bundle, bursts in bursts_per(kernel, source, "add", "BUNDLE", ("gmem0", "gmem1")).items()
+    }
     assert found["gmem1"] == [("a", True), ("b", True)]
     assert found["gmem0"] == [("a", False), ("b", False)]
 

@@ -18,6 +18,9 @@ from simulator.hls.hls_source.evaluation import _arithmetic
 from simulator.hls.hls_source.expr_timing import _Expr
 from simulator.hls.hls_source.nest import _rough_latency
 
+# what a call's arguments leave known to the callee's context: the caller's storage, loop ranges, ports
+KNOWN = ("arrays", "local_arrays", "partitioned", "streams", "factors", "ranges", "axi", "axi_bits", "roots")
+
 
 class Calls:
     """The ``SourceReader`` methods that follow calls. Expects on ``self``: ``top``,
@@ -122,17 +125,7 @@ class Calls:
             )
             inner = _Context(context.function, env)
             inner.unrolling = context.unrolling
-            for known in (
-                "arrays",
-                "local_arrays",
-                "partitioned",
-                "streams",
-                "factors",
-                "ranges",
-                "axi",
-                "axi_bits",
-                "roots",
-            ):
+            for known in KNOWN:
                 setattr(inner, known, getattr(context, known))
             node = self._function(callee, inner, call.referenced.spelling, bindings)
             node["_arguments"] = {_base_name(argument) for argument in call.get_arguments()} - {None}
