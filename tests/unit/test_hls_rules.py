@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from simulator.hls.hls_source import read_source
 from simulator.hls.schedule import estimate_nest
-from tests.unit.hls_helpers import iis, latency
+from tests.unit.hls_helpers import iis, latency, loops
 
 SHIFT = """
 void shift(int *y, int x) {
@@ -197,6 +197,44 @@ def test_a_local_declared_from_a_narrower_value_multiplies_at_that_width(tmp_pat
     )
     assert narrow == 8 * 5 + 1  # and the loop's exit state
     assert wide != narrow
+
+
+def test_a_pipelined_iteration_ending_on_a_macro_result_spends_a_state_taking_it(tmp_path):
+    # as in a sequential loop: read, mac_muladd of 3, the state taking the sum (enzobelline's
+    # inner product under Vitis 2022.1: II 1, iteration 5, 8 trips in 7 + 5 cycles)
+    options = {"tool": "vitis_hls:2024.2", "clock_ns": 10.0, "part": "xc7z020-clg400-1"}
+    pipelined = DOT.replace("PIPELINE off", "PIPELINE II=1").replace("{declaration}", "int w = (int)basis[t];")
+    path = tmp_path / "dot.cpp"
+    path.write_text(pipelined)
+    taps = loops(read_source(path, "dot", **options)[0])["Taps"]
+    assert (taps["pipeline_ii"], taps["iteration_latency"]) == (1, 5)
+
+
+PRODUCTS = """
+#include "ap_fixed.h"
+
+void run(ap_fixed<16, 16> in[16], ap_fixed<16, 16> *out) {
+    ap_fixed<16, 16> acc = 1;
+products:
+    for (int k = 0; k < 16; k++) {
+#pragma HLS PIPELINE II=1
+        acc {operator} in[k];
+    }
+    *out = acc;
+}
+"""
+
+
+def test_an_overloaded_compound_assignment_writes_its_target(tmp_path):
+    # ap_fixed's operator*= is a call: it writes acc, so each iteration's multiply waits for
+    # the last one's (a recurrence through the 16 x 16 multiplier's 3 states at 4 ns on a
+    # Kintex-7); a plain multiply of each element leaves the pipeline at II 1
+    options = {"tool": "vitis_hls:2022.1", "clock_ns": 4.0, "part": "xc7k160t-fbg676-2"}
+    path = tmp_path / "products.cpp"
+    path.write_text(PRODUCTS.replace("{operator}", "*="))
+    accumulated = iis(read_source(path, "run", **options)[0])["products"]
+    path.write_text(PRODUCTS.replace("{operator}", "= in[k] *"))
+    assert accumulated >= 3 and iis(read_source(path, "run", **options)[0])["products"] == 1
 
 
 FLOW = """

@@ -23,6 +23,7 @@ from simulator.hls.hls_source.cursors import (
     _elements,
     _initializer,
     _ip_core,
+    _is_operator_ref,
     _operator,
     _owner,
     _text,
@@ -39,11 +40,8 @@ from simulator.hls.hls_source.expr_timing import (
     forget,
     forward,
 )
-from simulator.hls.hls_source.operators import ONE_CYCLE
+from simulator.hls.hls_source.operators import ARITHMETIC, BALANCED, COMPARISONS, ONE_CYCLE
 from simulator.hls.hls_tools import Tool
-
-BALANCED = {"+", "&", "|", "^", "&&", "||"}  # associative integer operators balanced as one tree (a
-# multiply keeps its chain: its cost depends on its operands, a constant factor costs no DSP)
 
 MATH_CORES = {"exp": "fexp", "expf": "fexp", "log": "fexp", "logf": "fexp", "sqrt": "fsqrt", "sqrtf": "fsqrt"}
 
@@ -83,6 +81,10 @@ class Expressions:
         def _mac(self, symbol: str, left, right, context: _Context) -> tuple[str, list] | None: ...
 
         def _op(self, operator: str, cursor, right, context: _Context | None = None) -> hls_ops.Op: ...
+
+        def _balanced(self, symbol: str, cursor, context: _Context, skip_calls: bool) -> _Expr: ...
+
+        def _arithmetic(self, symbol, cursor, left, right, value: _Expr, context: _Context, skip_calls) -> _Expr: ...
 
         def _decider(self, context: _Context, own: dict[str, tuple[int, int]]): ...
 
@@ -202,25 +204,6 @@ class Expressions:
         total.recurrences = _longest(total.recurrences, block.recurrences)
         return total
 
-    def _balanced(self, symbol: str, cursor, context: _Context, skip_calls: bool) -> _Expr:
-        """A chain of one associative integer operator (``a && b && c``, ``x + y + z``) as a
-        balanced tree, ceil(log2(operands)) levels deep: Vitis HLS balances integer expressions
-        by default (UG1399 "Expression Balancing"; floating point only with unsafe math)."""
-        operands, pending = [], [cursor]
-        while pending:
-            node = pending.pop()
-            parts = list(node.get_children())
-            if node is cursor or (node.kind.name == "BINARY_OPERATOR" and _operator(node, parts[0]) == symbol):
-                pending += reversed(parts)
-            else:
-                operands.append(node)
-        level = [self._expr(operand, context, skip_calls) for operand in operands]
-        op = self._op(symbol, cursor, list(cursor.get_children())[1], context)
-        while len(level) > 1:
-            level = [_merge(*level[i : i + 2]).then(op) if i + 1 < len(level) else level[i]
-                     for i in range(0, len(level), 2)]  # fmt: skip
-        return level[0]
-
     def _expr(self, cursor, context: _Context, skip_calls: bool = False) -> _Expr:
         kind = cursor.kind.name
         children = list(cursor.get_children())
@@ -251,19 +234,11 @@ class Expressions:
             value = self._expr(right, context, skip_calls)
             if operator == "=":
                 return self._store(left, value, context)
-            target = self._expr(left, context, skip_calls)
             symbol = operator.rstrip("=") if kind.startswith("COMPOUND") else operator
-            mac = self._mac(symbol, left, right, context)
-            if mac is not None:  # the factors through the DSP's stages, the addend into its last one
-                side, factors = mac
-                addend = target if side == "right" else value
-                product = _merge_all([self._expr(factor, context, skip_calls) for factor in factors])
-                macro = hls_ops.Op(self.tool.dsp_mac_states, 0.0)
-                combined = _merge(addend.then(self.target.combinational("add")), product.then(macro))
-            elif kind == "BINARY_OPERATOR" and symbol in BALANCED and not _floating(cursor):
-                combined = self._balanced(symbol, cursor, context, skip_calls)
-            else:
-                combined = _merge(target, value).then(self._op(symbol, cursor, right, context))
+            if kind == "BINARY_OPERATOR" and symbol in BALANCED and not _floating(cursor):
+                if self._mac(symbol, left, right, context) is None:
+                    return self._balanced(symbol, cursor, context, skip_calls)
+            combined = self._arithmetic(symbol, cursor, left, right, value, context, skip_calls)
             if kind.startswith("COMPOUND"):
                 return self._store(left, combined, context)
             return combined
@@ -319,6 +294,13 @@ class Expressions:
             if symbol == "=" and children:
                 rest = _merge_all([self._expr(c, context, skip_calls) for c in children[1:]])
                 return self._store(children[0], rest, context)
+            operands = [child for child in children if not _is_operator_ref(child)]
+            arithmetic = symbol.rstrip("=") if symbol not in COMPARISONS else ""
+            if len(operands) == 2 and arithmetic in ARITHMETIC:  # an overloaded binary operator
+                left, right = operands
+                value = self._expr(right, context, skip_calls)
+                combined = self._arithmetic(arithmetic, call, left, right, value, context, skip_calls)
+                return self._store(left, combined, context) if symbol.endswith("=") else combined
             return arguments.then(self._op(symbol.rstrip("=") if symbol not in ONE_CYCLE else symbol, call, None))
         base = children[0] if children else None
         if name in ("read", "write", "read_nb", "write_nb", "empty", "full") and base is not None:

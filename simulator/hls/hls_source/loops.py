@@ -297,7 +297,9 @@ class LoopWalk:
     ) -> dict:
         """A pipelined loop: II = max(target, memory ports, recurrence through values not
         declared in its body, ``local``); the iteration latency is the body's, every nested
-        loop unrolled, and the copies of its own iterations if it is unrolled by a factor (``own``)."""
+        loop unrolled, and the copies of its own iterations if it is unrolled by a factor (``own``);
+        a body ending on a core's result at a state boundary spends one more state taking it, as
+        a sequential one does (``nest._plain``; enzobelline's inner product: II 1, iteration 5)."""
         ports = _unrolled_ports(nodes)
         recurrences: dict[str, float] = {}
         for node in _walk(nodes):
@@ -344,7 +346,8 @@ class LoopWalk:
         # many cycles, so its last access comes that much later (a modulo schedule's resource
         # constraint: n accesses on p ports take ceil(n / p) distinct cycles; UG1399
         # "Optimizing for Throughput", port limits on a pipelined loop's memory accesses)
-        iteration = max(1, _iteration_latency(nodes)) + spread - 1
+        settle = 1 if nodes and nodes[-1].get("_settle") else 0
+        iteration = max(1, _iteration_latency(nodes)) + spread - 1 + settle
         node = {
             "loop": label,
             "trip_count": trips,

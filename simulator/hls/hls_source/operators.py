@@ -23,8 +23,13 @@ from simulator.hls.hls_source.cursors import (
     _source_type,
     _width,
 )
+from simulator.hls.hls_source.expr_timing import _Expr, _merge, _merge_all
 from simulator.hls.hls_tools import Tool
 
+COMPARISONS = {"==", "!=", "<=", ">="}
+ARITHMETIC = {"+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>"}  # the binary operators a class overloads
+BALANCED = {"+", "&", "|", "^", "&&", "||"}  # associative integer operators balanced as one tree (a
+# multiply keeps its chain: its cost depends on its operands, a constant factor costs no DSP)
 ONE_CYCLE = {"+", "-", "<", ">", "<=", ">=", "==", "!=", "&", "|", "^", "<<", ">>", "&&", "||"}
 
 
@@ -38,6 +43,8 @@ class Operators:
     if TYPE_CHECKING:
 
         def evaluate(self, cursor, env: dict[str, int]) -> int | None: ...
+
+        def _expr(self, cursor, context: _Context, skip_calls: bool = False) -> _Expr: ...
 
         def _changed(self, declaration) -> bool: ...
 
@@ -70,6 +77,40 @@ class Operators:
             if self._op("*", product, children[1], context).cycles > 0:  # a DSP multiply (not shifts, not fabric)
                 return side, children
         return None
+
+    def _arithmetic(self, symbol: str, cursor, left, right, value: _Expr, context: _Context, skip_calls: bool) -> _Expr:
+        """``left symbol right`` (``value`` is the right operand's timing), written as a C
+        operator or as a call of an overloaded one (``acc += a * b`` of ap_fixed values): a
+        multiply-add bound to one DSP macro takes its factors through the macro's stages and its
+        addend into the last one (``_mac``); anything else is its operator after both operands."""
+        target = self._expr(left, context, skip_calls)
+        mac = self._mac(symbol, left, right, context)
+        if mac is None:
+            return _merge(target, value).then(self._op(symbol, cursor, right, context))
+        side, factors = mac
+        addend = target if side == "right" else value
+        product = _merge_all([self._expr(factor, context, skip_calls) for factor in factors])
+        macro = hls_ops.Op(self.tool.dsp_mac_states, 0.0)
+        return _merge(addend.then(self.target.combinational("add")), product.then(macro))
+
+    def _balanced(self, symbol: str, cursor, context: _Context, skip_calls: bool) -> _Expr:
+        """A chain of one associative integer operator (``a && b && c``, ``x + y + z``) as a
+        balanced tree, ceil(log2(operands)) levels deep: Vitis HLS balances integer expressions
+        by default (UG1399 "Expression Balancing"; floating point only with unsafe math)."""
+        operands, pending = [], [cursor]
+        while pending:
+            node = pending.pop()
+            parts = list(node.get_children())
+            if node is cursor or (node.kind.name == "BINARY_OPERATOR" and _operator(node, parts[0]) == symbol):
+                pending += reversed(parts)
+            else:
+                operands.append(node)
+        level = [self._expr(operand, context, skip_calls) for operand in operands]
+        op = self._op(symbol, cursor, list(cursor.get_children())[1], context)
+        while len(level) > 1:
+            level = [_merge(*level[i : i + 2]).then(op) if i + 1 < len(level) else level[i]
+                     for i in range(0, len(level), 2)]  # fmt: skip
+        return level[0]
 
     def _narrow_width(self, cursor) -> int | None:
         """Bits of an integer operand narrower than its C type: one C promoted (a char to int),
@@ -210,7 +251,3 @@ def _promoted_width(cursor) -> int | None:
     if outer.kind.name in INTEGERS and inner.kind.name in INTEGERS and 0 < inner.get_size() < outer.get_size():
         return 8 * inner.get_size()
     return _promoted_width(children[0]) if outer.kind.name in INTEGERS else None
-    outer, inner = cursor.type.get_canonical(), children[0].type.get_canonical()
-    if outer.kind.name in INTEGERS and inner.kind.name in INTEGERS and 0 < inner.get_size() < outer.get_size():
-        return 8 * inner.get_size()
-    return None
