@@ -364,3 +364,40 @@ def test_an_index_modulo_a_divisor_of_the_unroll_factor_names_one_element_per_co
     constant = latency(kernel, MODULO_CHANNELS.replace("{index}", "n % 8"), "channels", tool="vivado_hls:2019.2")
     varying = latency(kernel, MODULO_CHANNELS.replace("{index}", "(n / 2) % 8"), "channels", tool="vivado_hls:2019.2")
     assert constant + 8 < varying
+
+
+UNPACK = """
+void unpack(short vals[64], const int words[8]) {
+Words:
+    for (int w = 0; w < 8; w++) {
+#pragma HLS PIPELINE II=1
+        for (int k = 0; k < 8; k++)
+            vals[w * 8 + k] = words[w] + k;
+    }
+}
+
+void top(const int words[8], int *sum) {
+    {storage} vals[64];
+    unpack(vals, words);
+    int total = 0;
+    for (int n = 0; n < 64; n++)
+        total += vals[n];
+    *sum = total;
+}
+"""
+
+
+def test_a_callee_s_loop_sees_the_caller_s_local_array_partitioned_for_its_ii(tmp_path):
+    # Vitis partitions a local array as far as the pipelines reaching it need (throughput-driven
+    # partitioning), through the calls it is passed by too (liuhanpei's unpack of 160-bit words
+    # into a local buffer: II 1, 10 writes an iteration); a static array is partitioned alike,
+    # an array of the top's interface keeps its two ports (8 writes: II 4)
+    path = tmp_path / "unpack.cpp"
+    found = {}
+    for storage in ("short", "static short"):
+        path.write_text(UNPACK.replace("{storage}", storage))
+        found[storage] = iis(read_source(path, "top", tool="vitis_hls:2023.2")[0])["Words"]
+    path.write_text(UNPACK.replace("void top(const int words[8], int *sum) {\n    {storage} vals[64];",
+                                   "void top(const int words[8], short vals[64], int *sum) {"))  # fmt: skip
+    assert found == {"short": 1, "static short": 1}
+    assert iis(read_source(path, "top", tool="vitis_hls:2023.2")[0])["Words"] == 4

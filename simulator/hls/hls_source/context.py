@@ -50,10 +50,11 @@ class _Context:
 
 def _inherit(context: _Context, caller: _Context, name: str, outer: str) -> None:
     """A called function's parameter (or member) ``name`` is the caller's ``outer``: it takes
-    its kind (block RAM, registers, stream, m_axi) and its banks, ports and element width."""
+    its kind (block RAM, the caller's own local one, registers, stream, m_axi) and its banks, ports
+    and element width."""
     context.aliases[name] = outer
     context.roots[name] = caller.roots.get(outer, outer)
-    for known in ("arrays", "partitioned", "streams", "axi"):
+    for known in ("arrays", "local_arrays", "partitioned", "streams", "axi"):
         if outer in getattr(caller, known):
             getattr(context, known).add(name)
     for table in ("factors", "ports", "axi_bits"):
