@@ -401,3 +401,70 @@ def test_a_callee_s_loop_sees_the_caller_s_local_array_partitioned_for_its_ii(tm
                                    "void top(const int words[8], short vals[64], int *sum) {"))  # fmt: skip
     assert found == {"short": 1, "static short": 1}
     assert iis(read_source(path, "top", tool="vitis_hls:2023.2")[0])["Words"] == 4
+
+
+ROWS = """
+static void row(const short in[8], short out[8]) {
+Outer:
+    for (int u = 0; u < 8; u++) {
+#pragma HLS PIPELINE II=1
+        int acc = 0;
+    Inner:
+        for (int t = 0; t < 8; t++)
+            acc += in[t] * (t + u);
+        out[u] = acc >> 3;
+    }
+}
+
+void rows(const short in[8][8], short out[8][8], int flag) {
+Rows:
+    for (int r = 0; r < 8; r++) {
+        {call}
+    }
+}
+"""
+
+
+def test_vitis_inlines_a_call_s_loop_into_the_caller_s_nest_before_flattening_it(tmp_path):
+    # ohmy90's DCT (Vitis 2025.2): Row_DCT_Loop around the inlined dct_1d's DCT_Outer_Loop is
+    # flattened into one 64-trip pipeline; Vivado HLS keeps the function a module (angandrew's
+    # DCT, 2016.3); a call under a branch runs only on some iterations, so nothing flattens
+    path = tmp_path / "rows.cpp"
+    found = {}
+    for name, call, tool in (
+        ("vitis", "row(in[r], out[r]);", "vitis_hls:2023.2"),
+        ("vivado", "row(in[r], out[r]);", "vivado_hls:2019.2"),
+        ("branch", "if (flag > r) row(in[r], out[r]);", "vitis_hls:2023.2"),
+    ):
+        path.write_text(ROWS.replace("{call}", call))
+        found[name] = {k: v["trip_count"] for k, v in loops(read_source(path, "rows", tool=tool)[0]).items()}
+    assert found["vitis"] == {"Rows_Outer": 64}
+    assert found["vivado"]["Rows"] == 8 and found["branch"]["Rows"] == 8
+
+
+TAPS = """
+void conv(const float *input, const float *weights, float out[16][16]) {
+#pragma HLS INTERFACE m_axi port=input bundle=gmem0 depth=324
+#pragma HLS INTERFACE m_axi port=weights bundle=gmem1 depth=9
+Rows:
+    for (int r = 0; r < 16; r++) {
+    Cols:
+        for (int c = 0; c < 16; c++) {
+            float acc = 0;
+            for (int d = 0; d < 3; d++)
+                for (int e = 0; e < 3; e++)
+                    acc += input[(r + d) * 18 + c + e] * weights[d * 3 + e];
+            out[r][c] = acc;
+        }
+    }
+}
+"""
+
+
+def test_a_short_loop_on_an_m_axi_port_is_unrolled_into_its_parent_like_any_other(tmp_path):
+    # farhan's MNIST convolution (Vitis 2025.2): the 3 x 3 taps read over m_axi are unrolled
+    # into the 26-trip column loop, which is pipelined and flattened with its row loop
+    path = tmp_path / "conv.cpp"
+    path.write_text(TAPS)
+    found = loops(read_source(path, "conv", tool="vitis_hls:2025.2")[0])
+    assert found["Rows_Cols"]["trip_count"] == 256 and found["Rows_Cols"]["pipeline_ii"] is not None

@@ -103,7 +103,7 @@ class Calls:
             if not any("op" not in node for node in chosen) and any("op" not in n for b in branches for n in b):
                 # the loops of the branch not taken still shape the hardware (the parent is no innermost loop)
                 chosen = [*chosen, {"region": "not taken", "kind": "sequential", "body": []}]
-            return chosen
+            return [node | {"_branch": True} if "op" not in node else node for node in chosen]
         if kind in LOOPS or kind == "COMPOUND_STMT":
             return self._statements([statement], context)
         # calls (in the order they are evaluated: innermost arguments first), then the rest

@@ -20,7 +20,15 @@ from simulator.hls.hls_source.context import _Context
 from simulator.hls.hls_source.copies import copy_reach
 from simulator.hls.hls_source.cursors import LOOPS, _loop_variable
 from simulator.hls.hls_source.evaluation import _arithmetic, loop_range
-from simulator.hls.hls_source.nest import _arrays_of, _iteration_latency, _plain, _unrolled, _unrolled_ports, _walk
+from simulator.hls.hls_source.nest import (
+    _arrays_of,
+    _inlined_loop,
+    _iteration_latency,
+    _plain,
+    _unrolled,
+    _unrolled_ports,
+    _walk,
+)
 from simulator.hls.hls_source.pragmas import Pragma
 from simulator.hls.hls_source.promotion import promoted
 from simulator.hls.hls_tools import Tool
@@ -147,6 +155,8 @@ class LoopWalk:
         if test is not None and not test:  # register logic within a state: the body's first block
             inner = [children[0], *inner]
         nodes = [*(test or []), *self._statements(inner, context)]
+        if not self.tool.vivado:  # Vitis inlines a call's loop into the caller's (Vivado HLS keeps a module)
+            nodes = [_inlined_loop(node) for node in nodes]
         test_states = max(1, sum(node["latency"] for node in test or []))  # and once more to leave
         context.ranges, context.unrolled = saved, saved_unrolled
         context.unrolling, context.carrier = outer_unrolling, outer_carrier
@@ -214,7 +224,10 @@ class LoopWalk:
 
     @classmethod
     def _unroll_short(cls, nodes: list[dict]) -> list[dict]:
-        """The loops of ``nodes`` unrolled in place, those of the calls among them too."""
+        """The loops of ``nodes`` unrolled in place, those of the calls among them too; a loop's
+        burst region gives its loop (the pipeline unrolling it bursts on its own)."""
+        nodes = [next(child for child in node["body"] if "loop" in child) if node.get("_axi") else node
+                 for node in nodes]  # fmt: skip
         return [_unrolled(node["loop"], node["trip_count"], node["body"], node["_arrays"],
                           node.get("_same", frozenset()), node.get("_locals", frozenset()),
                           node.get("_apart", frozenset()))
@@ -227,6 +240,8 @@ class LoopWalk:
         whose loops all are: the tool inlines it first, so its loops are the caller's (UG1399
         "Automatic Loop Pipelining" walks the nest after inlining; aahwu's bit reversal: a
         10-trip helper loop unrolled into the 1024-trip loop calling it, pipelined)."""
+        if node.get("_axi"):  # a loop on an m_axi port: the loop (its parent makes the burst)
+            return self._short(next(child for child in node["body"] if "loop" in child))
         if "region" in node:  # its innermost loops only: above them the walk flattens (ohmy90's DCT)
             loops = [child for child in node["body"] if "op" not in child]
             return (

@@ -53,6 +53,19 @@ def _public(node: dict) -> dict:
     return clean
 
 
+def _inlined_loop(node: dict) -> dict:
+    """A call's region whose function is inlined and holds one loop and nothing else that takes
+    a state: that loop, named by the caller's arrays. The tool inlines a function before it
+    flattens and pipelines loops, so the callee's loop is the caller's (ohmy90's DCT under Vitis
+    2025.2: Row_DCT_Loop around dct_1d's DCT_Outer_Loop flattened to 64 trips, II 1)."""
+    if "region" not in node or node.get("kind") != "sequential" or "_aliases" not in node or node.get("_branch"):
+        return node
+    loops = [child for child in node["body"] if "op" not in child]
+    if len(loops) != 1 or any(child.get("latency", 0) for child in node["body"] if "op" in child):
+        return node
+    return loops[0] | {key: node[key] for key in ("_arrays", "_arguments", "_results") if key in node}
+
+
 def _plain(label: str, trips: int, nodes: list[dict], constant: bool, test: int = 1) -> dict:
     """A loop whose iterations run one after another, ``test`` states its exit test (a while
     loop's own test, in every iteration and once more to leave). A body that ends on a core's result at a
