@@ -155,8 +155,8 @@ class LoopWalk:
         if test is not None and not test:  # register logic within a state: the body's first block
             inner = [children[0], *inner]
         nodes = [*(test or []), *self._statements(inner, context)]
-        if not self.tool.vivado:  # Vitis inlines a call's loop into the caller's (Vivado HLS keeps a module)
-            nodes = [_inlined_loop(node) for node in nodes]
+        if not self.tool.vivado and len([node for node in nodes if "op" not in node or node["latency"]]) == 1:
+            nodes = [_inlined_loop(node) for node in nodes]  # a call alone in the body: a perfect nest inlined
         test_states = max(1, sum(node["latency"] for node in test or []))  # and once more to leave
         context.ranges, context.unrolled = saved, saved_unrolled
         context.unrolling, context.carrier = outer_unrolling, outer_carrier

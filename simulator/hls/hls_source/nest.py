@@ -55,9 +55,10 @@ def _public(node: dict) -> dict:
 
 def _inlined_loop(node: dict) -> dict:
     """A call's region whose function is inlined and holds one loop and nothing else that takes
-    a state: that loop, named by the caller's arrays. The tool inlines a function before it
+    a state: that loop, named by the caller's arrays. Vitis inlines a function before it
     flattens and pipelines loops, so the callee's loop is the caller's (ohmy90's DCT under Vitis
-    2025.2: Row_DCT_Loop around dct_1d's DCT_Outer_Loop flattened to 64 trips, II 1)."""
+    2025.2: Row_DCT_Loop around dct_1d's DCT_Outer_Loop flattened to 64 trips, II 1). A call
+    under a branch (``_branch``) runs on some iterations only: its region stays."""
     if "region" not in node or node.get("kind") != "sequential" or "_aliases" not in node or node.get("_branch"):
         return node
     loops = [child for child in node["body"] if "op" not in child]
