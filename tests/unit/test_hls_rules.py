@@ -468,3 +468,31 @@ def test_a_short_loop_on_an_m_axi_port_is_unrolled_into_its_parent_like_any_othe
     path.write_text(TAPS)
     found = loops(read_source(path, "conv", tool="vitis_hls:2025.2")[0])
     assert found["Rows_Cols"]["trip_count"] == 256 and found["Rows_Cols"]["pipeline_ii"] is not None
+
+
+SUM_ROWS = """
+static void sum_rows(const short in[8][8], short out[8]) {
+#pragma HLS PIPELINE II=1
+    for (int r = 0; r < 8; r++) {
+        int acc = 0;
+        for (int c = 0; c < 8; c++)
+            acc += in[r][c];
+        out[r] = acc;
+    }
+}
+
+void top(const short src[64], short dst[8]) {
+    short tile[8][8];
+    for (int n = 0; n < 64; n++)
+        tile[n / 8][n % 8] = src[n];
+    sum_rows(tile, dst);
+}
+"""
+
+
+def test_a_pipelined_function_sees_the_caller_s_local_array_partitioned_for_its_interval(tmp_path):
+    # ohmy90's DCT with PIPELINE in dct_2d's body (Vitis 2025.2): the 64 reads of the caller's
+    # local tile do not bound the interval (4, from the 8 writes of the top's two-port dst)
+    path = tmp_path / "rows.cpp"
+    path.write_text(SUM_ROWS)
+    assert iis(read_source(path, "top", tool="vitis_hls:2025.2")[0])["sum_rows"] == 4

@@ -340,12 +340,9 @@ class LoopWalk:
                 ii = max(ii, math.ceil(count / context.factors.get(name, 1)))
             else:
                 per_array[name] += count  # a block RAM's reads and writes share its ports
+        owned = context.local_arrays | {context.aliases.get(name, name) for name in context.local_arrays}
         for name, count in per_array.items():
-            if (
-                self.tool.throughput_partition
-                and name.split(".")[0] in context.local_arrays
-                and name not in context.ports
-            ):
+            if self.tool.throughput_partition and name.split(".")[0] in owned and name not in context.ports:
                 continue  # partitioned by the tool as far as the target II needs (throughput-driven)
             if body is not None and count > 1:  # copies that reach one element share its access
                 count = min(count, self._distinct_accesses(body, name, context, own) or count)
