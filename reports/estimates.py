@@ -223,10 +223,11 @@ each run with its report's tool, clock and part; the repositories were split bef
 {_fidelity_line("validation, untouched", fidelity["untouched"])}
 
 The validation figure is the one to trust for code of your own: the rules fit the kernels they
-were tuned on far better than kernels they were not. {measured["consulted"]} of the {fidelity["validation"]["cases"]} validation reports
-were read while a rule was derived (split.json names them and the rule); "untouched" leaves them
-out, and as the reports read were mostly the misses, that row leans toward the cases the rules
-already fit: it no longer measures generalization, the validation row does. The burst
+were tuned on far better than kernels they were not. {measured["consulted"]} of the
+{fidelity["validation"]["cases"]} validation reports were read while a rule was derived
+(split.json names them and the rule); "untouched" leaves them out, and as the reports read were
+mostly the misses, that row leans toward the cases the rules already fit: it no longer measures
+generalization, the validation row does. The burst
 verdicts agree with public Vitis HLS logs at {bursts["agreed"]} of {bursts["sites"]} logged access sites
 (tests/data/hls_bursts/)."""
     return Section("estimates", "How far to trust the timing: assumptions, verdicts, fidelity", body, measured, {})

@@ -1,4 +1,6 @@
-"""The timing of one C operator on the target: its core or combinational delay.
+"""The timing of one C operator on the target: its core or combinational delay, and of the
+chains the tool rebuilds (an associative integer chain as a balanced tree, a multiply-add as
+one DSP macro), written with C operators or with a class's overloaded ones.
 
 An operator's operands give its kind: floating point (through typedefs) uses the part's
 float cores, ap_int / ap_fixed and C integers are integer hardware of their width (a narrow
