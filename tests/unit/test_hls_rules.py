@@ -496,3 +496,25 @@ def test_a_pipelined_function_sees_the_caller_s_local_array_partitioned_for_its_
     path = tmp_path / "rows.cpp"
     path.write_text(SUM_ROWS)
     assert iis(read_source(path, "top", tool="vitis_hls:2025.2")[0])["sum_rows"] == 4
+
+
+GREETING = """
+void greet(char text_out[100]) {
+    {qualifier} char greeting[14] = "Hello, World!";
+Copy:
+    for (int n = 0; n < 13; n++)
+        text_out[n] = greeting[n];
+}
+"""
+
+
+def test_a_small_local_table_of_constants_is_a_rom_read_in_a_state(tmp_path):
+    # thallesmcs' hello world (Vitis 2024.2): the 14-character const string is a ROM, so each
+    # copy reads it (a state) before writing: iteration 2; a small array not declared const is
+    # registers (a multiplexer within the write's state)
+    path = tmp_path / "greet.cpp"
+    found = {}
+    for qualifier in ("const", ""):
+        path.write_text(GREETING.replace("{qualifier}", qualifier))
+        found[qualifier] = loops(read_source(path, "greet", tool="vitis_hls:2024.2")[0])["Copy"]["iteration_latency"]
+    assert found == {"const": 2, "": 1}

@@ -105,6 +105,7 @@ class Expressions:
                     (  # a small array is registers, not a static one (UG1399 config_array_partition:
                         0 < _elements(declaration.type) <= SMALL_ARRAY  # global arrays are left out)
                         and declaration.storage_class.name != "STATIC"
+                        and not _rom(declaration)  # a table: a ROM, partitioned only as a pipeline needs
                     )
                     or (  # split into values, one per element (Declarations._constant_indexed)
                         declaration.type.kind.name == "CONSTANTARRAY" and self._constant_indexed(declaration)
@@ -404,6 +405,14 @@ class Expressions:
             info = value
         info.writes.add(_base_name(target))
         return info
+
+
+def _rom(declaration) -> bool:
+    """Whether a local array is a table: const elements with an initializer (UG1399: an array
+    only read and initialized is a ROM; arrays under ``config_array_partition -complete_threshold``,
+    4 elements by default, are the ones split into registers)."""
+    element = declaration.type.get_array_element_type()
+    return element.is_const_qualified() and _initializer(declaration) is not None
 
 
 def _floating(cursor) -> bool:
