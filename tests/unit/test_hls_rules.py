@@ -499,8 +499,9 @@ def test_a_pipelined_function_sees_the_caller_s_local_array_partitioned_for_its_
 
 
 GREETING = """
-void greet(char text_out[100]) {
+void greet(char text_out[100], char first) {
     {qualifier} char greeting[14] = "Hello, World!";
+    {store}
 Copy:
     for (int n = 0; n < 13; n++)
         text_out[n] = greeting[n];
@@ -508,13 +509,14 @@ Copy:
 """
 
 
-def test_a_small_local_table_of_constants_is_a_rom_read_in_a_state(tmp_path):
+def test_a_small_local_table_is_a_rom_read_in_a_state(tmp_path):
     # thallesmcs' hello world (Vitis 2024.2): the 14-character const string is a ROM, so each
-    # copy reads it (a state) before writing: iteration 2; a small array not declared const is
+    # copy reads it (a state) before writing: iteration 2; so is an initialized array nothing
+    # stores to (kip123456's FIR coefficients, c_ROM_AUTO_1R); a small array stored to is
     # registers (a multiplexer within the write's state)
     path = tmp_path / "greet.cpp"
     found = {}
-    for qualifier in ("const", ""):
-        path.write_text(GREETING.replace("{qualifier}", qualifier))
-        found[qualifier] = loops(read_source(path, "greet", tool="vitis_hls:2024.2")[0])["Copy"]["iteration_latency"]
-    assert found == {"const": 2, "": 1}
+    for qualifier, store in (("const", ""), ("", ""), ("", "greeting[0] = first;")):
+        path.write_text(GREETING.replace("{qualifier}", qualifier).replace("{store}", store))
+        found[qualifier, store] = loops(read_source(path, "greet", tool="vitis_hls:2024.2")[0])["Copy"]
+    assert [copy["iteration_latency"] for copy in found.values()] == [2, 2, 1]

@@ -78,6 +78,8 @@ class Expressions:
 
         def _constant_indexed(self, declaration) -> bool: ...
 
+        def _array_written(self, declaration) -> bool: ...
+
         def _mac(self, symbol: str, left, right, context: _Context) -> tuple[str, list] | None: ...
 
         def _op(self, operator: str, cursor, right, context: _Context | None = None) -> hls_ops.Op: ...
@@ -89,6 +91,15 @@ class Expressions:
         ) -> _Expr: ...
 
         def _decider(self, context: _Context, own: dict[str, tuple[int, int]]): ...
+
+    def _rom(self, declaration) -> bool:
+        """Whether a local array is a table: an initializer, and const elements or no store
+        after it (UG1399: an array only read and initialized is a ROM, and only arrays under
+        ``config_array_partition -complete_threshold``, 4 elements, are split by default; kip123456's
+        FIR keeps its 11 coefficients in c_ROM_AUTO_1R)."""
+        if _initializer(declaration) is None:
+            return False
+        return declaration.type.get_array_element_type().is_const_qualified() or not self._array_written(declaration)
 
     def _statement(self, cursor, context: _Context, skip_calls: bool = False) -> _Expr:
         kind = cursor.kind.name
@@ -105,7 +116,7 @@ class Expressions:
                     (  # a small array is registers, not a static one (UG1399 config_array_partition:
                         0 < _elements(declaration.type) <= SMALL_ARRAY  # global arrays are left out)
                         and declaration.storage_class.name != "STATIC"
-                        and not _rom(declaration)  # a table: a ROM, partitioned only as a pipeline needs
+                        and not self._rom(declaration)  # a table: a ROM, partitioned only as a pipeline needs
                     )
                     or (  # split into values, one per element (Declarations._constant_indexed)
                         declaration.type.kind.name == "CONSTANTARRAY" and self._constant_indexed(declaration)
@@ -405,14 +416,6 @@ class Expressions:
             info = value
         info.writes.add(_base_name(target))
         return info
-
-
-def _rom(declaration) -> bool:
-    """Whether a local array is a table: const elements with an initializer (UG1399: an array
-    only read and initialized is a ROM; arrays under ``config_array_partition -complete_threshold``,
-    4 elements by default, are the ones split into registers)."""
-    element = declaration.type.get_array_element_type()
-    return element.is_const_qualified() and _initializer(declaration) is not None
 
 
 def _floating(cursor) -> bool:
