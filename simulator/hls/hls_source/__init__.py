@@ -22,7 +22,12 @@ builds the NEST.json tree of ``simulator.hls.schedule``:
   listed as warnings. Innermost loops are pipelined at II = 1 unless told otherwise, as Vitis
   HLS does by default; a PIPELINE around a loop of run-time trips, which cannot be unrolled,
   is not satisfied (the loop runs plain, with a warning);
-- calls to functions defined in the file are inlined, as a region when they hold loops;
+- calls to functions defined in the file are inlined, as a region when they hold loops; under
+  Vitis a loop whose body is such a call alone (not under a branch) holds the callee's loop
+  (``nest._inlined_loop``: inlined before the nest is flattened or pipelined), and a callee's
+  parameter bound to the caller's local array is that local array;
+- a small local array is registers unless it is a table (initialized, and const or never
+  stored to: a ROM);
 - the statements between loops become one op each, scheduled along their data dependences
   (``hls_ops``), and a pipelined loop's II is the largest of its target, the memory ports'
   bound (accesses per iteration to one array over its ports, or to its busiest bank) and the
