@@ -80,14 +80,18 @@ class Expressions:
 
         def _array_written(self, declaration) -> bool: ...
 
-        def _mac(self, symbol: str, left, right, context: _Context) -> tuple[str, list] | None: ...
-
         def _op(self, operator: str, cursor, right, context: _Context | None = None) -> hls_ops.Op: ...
 
-        def _balanced(self, symbol: str, cursor, context: _Context, skip_calls: bool) -> _Expr: ...
-
         def _arithmetic(
-            self, symbol: str, cursor, left, right, value: _Expr, context: _Context, skip_calls: bool
+            self,
+            symbol: str,
+            cursor,
+            left,
+            right,
+            value: _Expr,
+            context: _Context,
+            skip_calls: bool,
+            balance: bool = False,
         ) -> _Expr: ...
 
         def _decider(self, context: _Context, own: dict[str, tuple[int, int]]): ...
@@ -249,10 +253,8 @@ class Expressions:
             if operator == "=":
                 return self._store(left, value, context)
             symbol = operator.rstrip("=") if kind.startswith("COMPOUND") else operator
-            if kind == "BINARY_OPERATOR" and symbol in BALANCED and not _floating(cursor):
-                if self._mac(symbol, left, right, context) is None:
-                    return self._balanced(symbol, cursor, context, skip_calls)
-            combined = self._arithmetic(symbol, cursor, left, right, value, context, skip_calls)
+            balance = kind == "BINARY_OPERATOR" and symbol in BALANCED and not _floating(cursor)
+            combined = self._arithmetic(symbol, cursor, left, right, value, context, skip_calls, balance)
             if kind.startswith("COMPOUND"):
                 return self._store(left, combined, context)
             return combined

@@ -22,6 +22,7 @@ from simulator.hls.hls_source.cursors import LOOPS, _loop_variable
 from simulator.hls.hls_source.evaluation import _arithmetic, loop_range
 from simulator.hls.hls_source.nest import (
     _arrays_of,
+    _burst_loop,
     _inlined_loop,
     _iteration_latency,
     _plain,
@@ -106,7 +107,7 @@ class LoopWalk:
         self._site = saved
         pipelined = node if node.get("pipeline_ii") is not None else None
         if node.get("_axi"):
-            pipelined = next(child for child in node["body"] if "loop" in child)
+            pipelined = _burst_loop(node)
         return self._charge_verdicts(loop, label, node, pipelined, context, self._burst_found[mark:])
 
     def _promotions(self, loop, label: str, context: _Context) -> frozenset[str]:
@@ -226,8 +227,7 @@ class LoopWalk:
     def _unroll_short(cls, nodes: list[dict]) -> list[dict]:
         """The loops of ``nodes`` unrolled in place, those of the calls among them too; a loop's
         burst region gives its loop (the pipeline unrolling it bursts on its own)."""
-        nodes = [next(child for child in node["body"] if "loop" in child) if node.get("_axi") else node
-                 for node in nodes]  # fmt: skip
+        nodes = [_burst_loop(node) if node.get("_axi") else node for node in nodes]
         return [_unrolled(node["loop"], node["trip_count"], node["body"], node["_arrays"],
                           node.get("_same", frozenset()), node.get("_locals", frozenset()),
                           node.get("_apart", frozenset()))
@@ -241,7 +241,7 @@ class LoopWalk:
         "Automatic Loop Pipelining" walks the nest after inlining; aahwu's bit reversal: a
         10-trip helper loop unrolled into the 1024-trip loop calling it, pipelined)."""
         if node.get("_axi"):  # a loop on an m_axi port: the loop (its parent makes the burst)
-            return self._short(next(child for child in node["body"] if "loop" in child))
+            return self._short(_burst_loop(node))
         if "region" in node:  # its innermost loops only: above them the walk flattens (ohmy90's DCT)
             loops = [child for child in node["body"] if "op" not in child]
             return (
@@ -403,7 +403,7 @@ class LoopWalk:
             # a pipelined loop on an m_axi port: the nest flattens around it and its burst runs on
             # across the outer iterations (Vitis reports it at the outermost loop the nest keeps:
             # tests/data/hls_bursts/cs133_vec_loads, bursts of 16 x 256 x 25 weights)
-            inner = next(child for child in loops[0]["body"] if "loop" in child)
+            inner = _burst_loop(loops[0])
             others = [node if node is not loops[0] else inner for node in nodes]
             flattened = self._flatten(label, trips, constant, others, by_name, context)
             if flattened is None:

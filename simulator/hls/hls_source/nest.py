@@ -53,6 +53,11 @@ def _public(node: dict) -> dict:
     return clean
 
 
+def _burst_loop(region: dict) -> dict:
+    """The pipelined loop of a loop's burst region (``LoopWalk._burst_region``)."""
+    return next(child for child in region["body"] if "loop" in child)
+
+
 def _inlined_loop(node: dict) -> dict:
     """A call's region whose function is inlined and holds one loop and nothing else that takes
     a state: that loop, named by the caller's arrays. Vitis inlines a function before it

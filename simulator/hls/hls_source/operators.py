@@ -80,13 +80,18 @@ class Operators:
                 return side, children
         return None
 
-    def _arithmetic(self, symbol: str, cursor, left, right, value: _Expr, context: _Context, skip_calls: bool) -> _Expr:
+    def _arithmetic(
+        self, symbol: str, cursor, left, right, value: _Expr, context: _Context, skip_calls: bool, balance: bool = False
+    ) -> _Expr:
         """``left symbol right`` (``value`` is the right operand's timing), written as a C
         operator or as a call of an overloaded one (``acc += a * b`` of ap_fixed values): a
         multiply-add bound to one DSP macro takes its factors through the macro's stages and its
-        addend into the last one (``_mac``); anything else is its operator after both operands."""
-        target = self._expr(left, context, skip_calls)
+        addend into the last one (``_mac``); with ``balance``, any other chain of the operator is a
+        balanced tree (``_balanced``); anything else is its operator after both operands."""
         mac = self._mac(symbol, left, right, context)
+        if mac is None and balance:
+            return self._balanced(symbol, cursor, context, skip_calls)
+        target = self._expr(left, context, skip_calls)
         if mac is None:
             return _merge(target, value).then(self._op(symbol, cursor, right, context))
         side, factors = mac
