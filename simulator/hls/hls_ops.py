@@ -15,7 +15,8 @@ delays fit the clock budget, as Vitis HLS schedules:
   its result comes that delay into its last state, ``cycles`` states after it starts (so a
   write after a double add waits for the next state: 3.17 + 1.29 ns > 3.65 ns);
 - a block-RAM read returns its data one state after the address (RAMB18E2 / RAMB36E1 with the
-  output register off), a write completes within its state.
+  output register off), a write completes within its state; each takes ``MEMORY_NS`` of its state,
+  by the part's fabric and the memory's size (LUT RAM up to ``LUTRAM_WORDS`` words).
 
 Latencies in states at a 5 ns clock, by device family (the Bind Op Report of Vitis HLS
 2022-2023 csynth reports of the calibration set, tests/data/hls_reports/, for the float and
@@ -31,6 +32,7 @@ is at least the states from that read to that write.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 DEFAULT_CLOCK_NS = 10.0  # Vitis HLS's default clock (create_clock -period 10)
@@ -76,9 +78,20 @@ DELAY_NS: dict[str, tuple[float, float]] = {
     "add": (0.9, 1.6),  # 32-bit add, subtract, compare
     "logic": (0.4, 0.6),  # and, or, xor, not, select, a register multiplexer
     "shift": (0.9, 1.6),  # shift by a variable amount
-    "bram_out": (1.29, 1.14),  # a block-RAM read's data (xcvu35p -1; xc7k160t -2), as the schedule reports give
-    "bram_in": (1.29, 1.14),  # a block-RAM write (address and data setup), likewise
+    "bram_out": (1.29, 1.14),  # an m_axi burst word's data (xcvu35p -1; xc7k160t -2), as the schedule reports give
 }
+# A memory access's delay in ns, (block RAM, LUT RAM): the data of a load in the state after its
+# address, the address and data of a store in its state. From the 'load' and 'store' operation
+# lines of public ``*.verbose.sched.rpt`` files (Vivado HLS 2018.2-2019.2 and Vitis HLS 2021.2-2022.1):
+# xc7z020-1 and xa7a12t-1Q 3.25 / 2.32 (2.15); xc7k160t-1 2.66 (block RAM), xc7k160t-2 1.14 (LUT
+# RAM); xcvu35p-1 1.29, xczu7ev-2 1.23 / 0.67. Artix-7 fabric (xc7a, xc7s, the xc7z007s-020 Zynq
+# parts) is slower than Kintex-7's (xc7k, xc7v, Zynq xc7z030 and up).
+MEMORY_NS: dict[str, tuple[float, float]] = {
+    "ultrascale": (1.29, 0.66),
+    "kintex7": (2.66, 1.14),
+    "artix7": (3.25, 2.32),
+}
+LUTRAM_WORDS = 32  # an array of up to this many words per bank is timed as LUT RAM (address of 5 bits or less)
 
 
 @dataclass(frozen=True)
@@ -108,19 +121,28 @@ class Target:
     clock_ns: float = DEFAULT_CLOCK_NS
     family: str = "ultrascale"
     uncertainty: float = CLOCK_UNCERTAINTY  # the part of the period kept as margin
+    fabric: str = ""  # MEMORY_NS row; "" for the family's fastest (UltraScale, Kintex-7)
 
     def __post_init__(self):
         if not 0.5 <= self.clock_ns <= 100:
             raise ValueError(f"clock period {self.clock_ns} ns is out of range; expected 0.5 to 100 ns")
         if self.family not in FAMILIES:
             raise ValueError(f"device family {self.family!r} is not known; expected one of {FAMILIES}")
+        if self.fabric and self.fabric not in MEMORY_NS:
+            raise ValueError(f"fabric {self.fabric!r} is not known; expected one of {tuple(MEMORY_NS)}")
 
     @classmethod
     def for_part(cls, part: str | None, clock_ns: float | None, uncertainty: float = CLOCK_UNCERTAINTY) -> Target:
         """The target of an AMD part name (xc7*, and the automotive xa7* and defense xq7* grades
         of the same dies: 7 series; else UltraScale / UltraScale+)."""
-        family = "7series" if part and part.lower()[:3] in ("xc7", "xa7", "xq7") else "ultrascale"
-        return cls(DEFAULT_CLOCK_NS if clock_ns is None else float(clock_ns), family, uncertainty)
+        name = (part or "").lower()
+        family = "7series" if name[:3] in ("xc7", "xa7", "xq7") else "ultrascale"
+        fabric = "ultrascale"
+        if family == "7series":
+            zynq = re.match(r"x[acq]7z0*(\d+)", name)
+            artix = name[3] in "as" or (zynq is not None and int(zynq.group(1)) <= 20)
+            fabric = "artix7" if artix else "kintex7"
+        return cls(DEFAULT_CLOCK_NS if clock_ns is None else float(clock_ns), family, uncertainty, fabric)
 
     @property
     def budget_ns(self) -> float:
@@ -160,11 +182,19 @@ class Target:
         """An integer divider: one state per quotient bit at 5 ns (a radix-2 divider)."""
         return Op(max(1, math.ceil(bits * REFERENCE_CLOCK_NS / self.clock_ns)), self.combinational("logic").delay)
 
-    def bram_read(self) -> Op:
-        return Op(1, self.combinational("bram_out").delay)
+    def _memory(self, words: int | None) -> float:
+        """A memory access's delay in states: LUT RAM up to ``LUTRAM_WORDS`` words, else block RAM."""
+        fabric = self.fabric or ("ultrascale" if self.family == "ultrascale" else "kintex7")
+        block, lut = MEMORY_NS[fabric]
+        return min(1.0, (lut if words is not None and words <= LUTRAM_WORDS else block) / self.budget_ns)
 
-    def bram_write(self) -> Op:
-        return self.combinational("bram_in")
+    def bram_read(self, words: int | None = None) -> Op:
+        """A load from a RAM of ``words`` words (None: not known, block RAM)."""
+        return Op(1, self._memory(words))
+
+    def bram_write(self, words: int | None = None) -> Op:
+        """A store into a RAM of ``words`` words, complete within its state."""
+        return Op(0, self._memory(words))
 
 
 @dataclass

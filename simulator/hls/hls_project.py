@@ -8,12 +8,12 @@ top function, flags, part, clock and directives, from one of:
   flag`` (the Tcl ``set_directive_<name>``); ``tb.*``, ``package.*``, ``cosim.*`` skipped;
 - a Tcl run script, ``run_hls.tcl``, ``script.tcl`` or another ``*.tcl`` calling ``open_project`` or
   ``open_component`` (UG1399 "Tcl Commands", UG902 "Command Reference"): ``add_files [-tb] [-cflags "..."] FILES``,
-  ``set_top``, ``set_part``, ``create_clock -period``, ``open_solution -flow_target``, ``config_compile
-  -pipeline_loops``, ``config_dataflow``, ``set_directive_*`` and ``source``. A small Tcl reader runs it: ``set X
-  value``, ``$X`` / ``${X}``, quoting and braces, ``proc`` and its calls, ``if`` on values it knows and the command
-  substitutions ``[info script]`` and ``[file tail|dirname|normalize|join ...]``; any other ``[...]`` is kept
-  unknown and fails with file:line when a project command needs it. The settings are those in effect at the first
-  synthesis: the reading stops at ``csynth_design``, ``close_solution`` or ``exit``.
+  ``set_top``, ``set_part``, ``create_clock -period``, ``set_clock_uncertainty``, ``open_solution -flow_target``,
+  ``config_compile -pipeline_loops``, ``config_dataflow``, ``set_directive_*`` and ``source``. A small Tcl
+  reader runs it: ``set X value``, ``$X`` / ``${X}``, quoting and braces, ``proc`` and its calls, ``if`` on values
+  it knows and the command substitutions ``[info script]`` and ``[file tail|dirname|normalize|join ...]``; any other
+  ``[...]`` is kept unknown and fails with file:line when a project command needs it. The settings are those in
+  effect at the first synthesis: the reading stops at ``csynth_design``, ``close_solution`` or ``exit``.
 
 ``hls_config.cfg`` wins over a Tcl script in the same folder. A csynth report beside the project
 (``*/syn/report/csynth.rpt``, ``*_csynth.rpt``) names its tool in its header. Testbench files (``-tb``, ``tb.file``,
@@ -226,6 +226,9 @@ def _read_config(path: Path) -> dict[str, Any]:
     return found
 
 
+WITH_DIRECTIVES = ("config_dataflow", "set_clock_uncertainty")  # project lines the directives reader takes
+
+
 class _TclReader(TclScript):
     """Runs a Vitis / Vivado HLS run script far enough to know its project (module docstring)."""
 
@@ -268,7 +271,7 @@ class _TclReader(TclScript):
                 found["directives"] = sourced  # the directives file, read by the source reader
                 return
             self.script(text, sourced, 1, self.globals)
-        elif name.startswith("set_directive_") or name == "config_dataflow":  # read with the directives
+        elif name.startswith("set_directive_") or name in WITH_DIRECTIVES:  # read with the directives
             found["directive_lines"].append((" ".join([name, *map(shlex.quote, args)]), where))
 
 

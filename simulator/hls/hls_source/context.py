@@ -30,6 +30,7 @@ class _Context:
     ports: dict[str, int] = field(default_factory=dict)  # RAM ports of an array (default: dual-port)
     arrays: set[str] = field(default_factory=set)  # block-RAM arrays (local or ap_memory ports)
     local_arrays: set[str] = field(default_factory=set)  # the block-RAM arrays the function declares
+    words: dict[str, int] = field(default_factory=dict)  # elements of a RAM array (its size in words)
     streams: set[str] = field(default_factory=set)
     ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # enclosing loop variables
     unrolled: set[str] = field(default_factory=set)  # variables of enclosing fully unrolled loops
@@ -57,6 +58,12 @@ def _inherit(context: _Context, caller: _Context, name: str, outer: str) -> None
     for known in ("arrays", "local_arrays", "partitioned", "streams", "axi"):
         if outer in getattr(caller, known):
             getattr(context, known).add(name)
-    for table in ("factors", "ports", "axi_bits"):
+    for table in ("factors", "ports", "axi_bits", "words"):
         if outer in getattr(caller, table):
             getattr(context, table)[name] = getattr(caller, table)[outer]
+
+
+def _words(name: str, context: _Context) -> int | None:
+    """Words in each bank of RAM array ``name`` (None when its size is not known)."""
+    words = context.words.get(name)
+    return None if not words else -(-words // context.factors.get(name, 1))

@@ -76,6 +76,8 @@ class Expressions:
 
         def _read_op(self, name: str, context: _Context) -> hls_ops.Op: ...
 
+        def _store_op(self, name: str, context: _Context) -> hls_ops.Op: ...
+
         def _constant_indexed(self, declaration) -> bool: ...
 
         def _array_written(self, declaration) -> bool: ...
@@ -130,6 +132,7 @@ class Expressions:
                 elif declaration.type.kind.name in ("CONSTANTARRAY", "INCOMPLETEARRAY"):
                     context.arrays.add(declaration.spelling)
                     context.local_arrays.add(declaration.spelling)
+                    context.words[declaration.spelling] = _elements(declaration.type)
                 elif declaration.type.get_canonical().kind.name in ("RECORD", "UNEXPOSED", "ELABORATED"):
                     context.local_arrays.add(declaration.spelling)  # a struct's member arrays are its own
                 value = _initializer(declaration)
@@ -363,6 +366,7 @@ class Expressions:
         inner.streams = context.streams | {p for p, a in bindings.items() if a in context.streams}
         inner.axi = context.axi | {p for p, a in bindings.items() if a in context.axi}
         inner.factors = context.factors | {p: context.factors[a] for p, a in bindings.items() if a in context.factors}
+        inner.words = context.words | {p: context.words[a] for p, a in bindings.items() if a in context.words}
         inner.ranges = context.ranges
         block = hls_ops.BlockSchedule()
         total = _Expr()
@@ -399,9 +403,7 @@ class Expressions:
             index = self._address(target, context) if kind == "ARRAY_SUBSCRIPT_EXPR" else _Expr()
             info = _merge(value, index)
             if name not in context.partitioned:
-                info = info.then(
-                    hls_ops.Op(0, 0.05) if name in context.axi | context.streams else self.target.bram_write()
-                )
+                info = info.then(self._store_op(name, context))
             written = _text(children[1]) if len(children) > 1 else ""
             read = info.indices.get(name, set())
             if name in info.paths and _independent(read, {written}, context):

@@ -67,7 +67,8 @@ def read_directives(path, settings: dict | None = None) -> dict[str, list[Pragma
     [variable]``, as Vitis HLS projects keep them in directives.tcl or script.tcl) by location.
 
     The project settings that change timing go to ``settings``: ``create_clock -period P``
-    ("clock_ns"), ``set_part PART`` ("part"), ``config_compile -pipeline_loops N``
+    ("clock_ns"), ``set_clock_uncertainty U`` ("uncertainty": ns, or "P%"), ``set_part PART``
+    ("part"), ``config_compile -pipeline_loops N``
     ("pipeline_loops") and ``config_dataflow -default_channel fifo|pingpong``
     ("dataflow_channel"); the other project commands (open_project, add_files, config_*, ...)
     are skipped. Raises SourceError naming file:line for any other command.
@@ -114,11 +115,24 @@ def read_directives(path, settings: dict | None = None) -> dict[str, list[Pragma
     return found
 
 
+def _uncertainty(text: str, where: str) -> str:
+    """A ``set_clock_uncertainty`` value: ns (``1``) or a percentage of the period (``12.5%``)."""
+    try:
+        value = float(text.rstrip("%"))
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < (100 if text.endswith("%") else 1000):
+        raise SourceError(f"{where}: clock uncertainty {text!r} is not a number of ns or a percentage under 100")
+    return text
+
+
 def _project_setting(path: Path, number: int, words: list[str], settings: dict) -> None:
     command = words[0]
     value = words[words.index("-period") + 1] if "-period" in words[:-1] else None
     if command == "create_clock" and value is not None:
         settings["clock_ns"] = float(_arithmetic(value) or value)
+    elif command == "set_clock_uncertainty" and len(words) > 1:  # ns, or a percentage of the period
+        settings["uncertainty"] = _uncertainty(words[1], f"{path}:{number}")
     elif command == "set_part" and len(words) > 1:
         settings["part"] = words[1].strip("{}")
     elif command == "config_compile" and "-pipeline_loops" in words[:-1]:

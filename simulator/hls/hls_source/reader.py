@@ -118,10 +118,16 @@ class SourceReader(
                 raise ValueError(f"tripcounts[{where!r}] = ({low}, {high}) is out of range; expected 0 <= min <= max")
             pragma = Pragma(0, "LOOP_TRIPCOUNT", {"min": str(low), "max": str(high)})
             self.directives.setdefault(where, []).append(pragma)
+        period = clock_ns if clock_ns is not None else settings.get("clock_ns", hls_ops.DEFAULT_CLOCK_NS)
+        margin = settings.get("uncertainty")  # set_clock_uncertainty: ns or a percentage; else the tool's default
         self.target = hls_ops.Target.for_part(
             part if part is not None else settings.get("part"),
-            clock_ns if clock_ns is not None else settings.get("clock_ns"),
-            self.tool.clock_uncertainty,
+            period,
+            self.tool.clock_uncertainty
+            if margin is None
+            else float(margin[:-1]) / 100
+            if margin.endswith("%")
+            else min(0.9, float(margin) / float(period)),
         )
         if pipeline_loops is None:
             pipeline_loops = int(settings.get("pipeline_loops", self.tool.pipeline_loops))
@@ -222,8 +228,11 @@ class SourceReader(
         modes: dict[str, str] = {}
         for pragma in pragmas:  # an s_axilite line for an m_axi port carries its offset: the m_axi mode stands
             if pragma.name == "INTERFACE":
-                mode = (pragma.options.get("mode") or next(iter(pragma.options), "")).lower()
+                # the mode: mode=M, or the option without a value (INTERFACE M port=P); none: the default stands
+                mode = (pragma.options.get("mode") or next((k for k, v in pragma.options.items() if not v), "")).lower()
                 port = pragma.options.get("port", "")
+                if not mode:
+                    continue
                 if not (mode == "s_axilite" and modes.get(port) in ("m_axi", "ap_memory", "bram")):
                     modes[port] = mode
                 if mode == "m_axi" and pragma.options.get("bundle"):
@@ -260,6 +269,8 @@ class SourceReader(
                 context.partitioned.add(spelling)
             if mode in ("ap_memory", "bram"):
                 context.arrays.add(spelling)
+                if _elements(parameter.type):
+                    context.words[spelling] = _elements(parameter.type)
                 storage = storages.get(spelling)
                 context.ports[spelling] = self.tool.argument_ports(mode, storage)
             elif mode == "m_axi":

@@ -1,0 +1,2 @@
+# The clock uncertainty of the original project (the project Tcl's set_clock_uncertainty 0.5); nothing else is set by directive.
+set_clock_uncertainty 0.5

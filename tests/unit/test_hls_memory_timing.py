@@ -1,0 +1,138 @@
+"""How long a memory access takes in the HLS source reader: the delay of a load or a store by
+fabric and memory size (public verbose schedule reports), the clock uncertainty a project sets,
+and Vivado HLS chaining a pipelined read-modify-write into one state. Each test compares two
+kernels or settings that differ in the one thing."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.hls.hls_ops import MEMORY_NS, Target
+from simulator.hls.hls_source import SourceError, read_source
+from tests.unit.hls_helpers import iis, latency
+
+
+@pytest.mark.parametrize(
+    ("part", "fabric"),
+    [
+        ("xc7z020clg484-1", "artix7"),
+        ("xc7z010-clg400-1", "artix7"),
+        ("xa7a12t-csg325-1Q", "artix7"),
+        ("xc7s100-fgga676-2", "artix7"),
+        ("xc7z030-sbg485-1", "kintex7"),
+        ("xc7k160t-fbg484-1", "kintex7"),
+        ("xc7v585tffg1761-2", "kintex7"),
+        ("xczu9eg-ffvb1156-2-e", "ultrascale"),
+    ],
+)
+def test_a_part_s_fabric_sets_its_memory_delays(part, fabric):
+    target = Target.for_part(part, 10.0)
+    block, lut = MEMORY_NS[fabric]
+    assert target.bram_read(2000).delay == pytest.approx(block / target.budget_ns)
+    assert target.bram_write(2000).delay == pytest.approx(block / target.budget_ns)
+    assert target.bram_read(4).delay == pytest.approx(lut / target.budget_ns)
+    assert target.bram_read(None).delay == target.bram_read(2000).delay  # size not known: block RAM
+
+
+def test_an_unknown_fabric_is_refused():
+    with pytest.raises(ValueError, match="fabric 'virtex2' is not known"):
+        Target(fabric="virtex2")
+
+
+GATHER = """
+void gather(int flag[2000], int ends[2000], int out[1000]) {
+    for (int e = 0; e < 1000; e++) {
+#pragma HLS PIPELINE off
+        int u = ends[e];
+        out[e] = flag[u];
+    }
+}
+"""
+
+
+def test_a_loaded_index_reaches_the_next_address_a_state_later_on_slower_fabric(tmp_path):
+    # robertszafa's maximal matching (Vivado HLS 2019.2, xc7k160t-1, 4 ns): a load's data
+    # (2.66 ns) and the next load's address (2.66 ns) do not fit one state of 3.5 ns; on
+    # UltraScale+ (1.29 ns each) they do
+    kernel = tmp_path / "gather.cpp"
+    options = {"tool": "vivado_hls:2019.2", "clock_ns": 4.0}
+    kintex = latency(kernel, GATHER, "gather", part="xc7k160t-fbg484-1", **options)
+    ultrascale = latency(kernel, GATHER, "gather", part="xcvu9p-flga2104-2-i", **options)
+    assert kintex >= ultrascale + 1000  # a state more in each of the 1000 iterations
+
+
+HISTOGRAM = """
+void histogram(int bin_of[1000], int bins[1000], int weight_of[1000]) {
+LOOP_J:
+    for (int s = 0; s < 1000; ++s) {
+#pragma HLS PIPELINE II=1
+        int b = bin_of[s];
+        int count = bins[b];
+        bins[b] = count + weight_of[s];
+    }
+}
+"""
+
+
+def test_vivado_hls_keeps_a_pipelined_read_add_store_in_one_state(tmp_path):
+    # robertszafa's histogram and cpantel's matrix product (Vivado HLS 2018.2-2019.2): the load's
+    # data, the add and the store of the same element share one state (estimated clock over the
+    # target), so the recurrence through the memory is 2 states; Vitis HLS keeps the store in
+    # the next state when it does not fit (at 5 ns on Kintex-7: 2.66 + 1.6 ns of load and add
+    # fit the state, the store's 2.66 ns more do not)
+    kernel = tmp_path / "histogram.cpp"
+    kernel.write_text(HISTOGRAM)
+    options = {"clock_ns": 5.0, "part": "xc7k160t-fbg484-1"}
+    vivado = iis(read_source(kernel, "histogram", tool="vivado_hls:2019.2", **options)[0])["LOOP_J"]
+    vitis = iis(read_source(kernel, "histogram", tool="vitis_hls:2021.2", **options)[0])["LOOP_J"]
+    assert vivado == 2 and vitis >= 3
+
+
+ACCUMULATE = """
+#include "ap_int.h"
+void accumulate(ap_int<8> din[4], ap_int<10> *dout) {
+    ap_int<10> total = 0;
+ACCUM:
+    for (int k = 0; k < 4; ++k) {
+#pragma HLS PIPELINE II=1
+        total += din[k];
+    }
+    *dout = total;
+}
+"""
+
+
+def test_an_interface_directive_without_a_mode_keeps_the_default_port(tmp_path):
+    # ian861226's accumulator: set_directive_interface "accumulator" din names no mode, and the
+    # report keeps din an ap_memory port of 4 words (a LUT RAM's read, 2.32 ns, chained with the add
+    # in a state of 3.5 ns at 4 ns; a block RAM's 3.25 ns would not be)
+    kernel = tmp_path / "accumulate.cpp"
+    directives = tmp_path / "directives.tcl"
+    directives.write_text('set_directive_interface "accumulate" din\n')
+    options = {"tool": "vivado_hls:2019.2", "clock_ns": 4.0, "part": "xc7z020clg484-1"}
+    plain = latency(kernel, ACCUMULATE, "accumulate", **options)
+    named = latency(kernel, ACCUMULATE, "accumulate", directives=directives, **options)
+    assert named == plain
+
+
+def test_set_clock_uncertainty_gives_the_margin_in_ns_or_percent(tmp_path):
+    # danila-kuryakin's histogram (Vitis HLS 2021.2, 8 ns, uncertainty 1 ns in the solution):
+    # a load's data (3.25 ns) and the next load's address (3.25 ns) fit 7 ns, not the default 5.84
+    kernel = tmp_path / "gather.cpp"
+    options = {"tool": "vitis_hls:2021.2", "clock_ns": 8.0, "part": "xa7a12t-csg325-1Q"}
+    default = latency(kernel, GATHER, "gather", **options)
+    found = {}
+    for value in ("1", "12.5%"):
+        directives = tmp_path / "directives.tcl"
+        directives.write_text(f"set_clock_uncertainty {value}\n")
+        found[value] = latency(kernel, GATHER, "gather", directives=directives, **options)
+    assert found["1"] == found["12.5%"] <= default - 1000
+
+
+def test_a_bad_clock_uncertainty_is_one_line_naming_the_file_and_line(tmp_path):
+    kernel = tmp_path / "gather.cpp"
+    kernel.write_text(GATHER)
+    directives = tmp_path / "directives.tcl"
+    directives.write_text("# settings\nset_clock_uncertainty fast\n")
+    with pytest.raises(SourceError, match=r"directives.tcl:2: clock uncertainty 'fast' is not"):
+        read_source(kernel, "gather", directives=directives)
