@@ -8,6 +8,7 @@ from reports.document import Section
 from simulator.emulation.sw_emu_build import HLS_SRC
 from simulator.hardware.designs import Im2colDesign, MatmulDesign
 from simulator.hls.hls_corpus import burst_agreement, load_cases, run_case, summary
+from simulator.hls.hls_ops import LUTRAM_WORDS, MEMORY_NS
 from simulator.hls.hls_tools import Tool
 from simulator.hls.hls_verdicts import single_transaction_ii
 from simulator.hls.schedule import estimate_nest
@@ -113,7 +114,11 @@ def _fidelity_line(name: str, result: dict) -> str:
 
 
 def estimates_section(measured: dict) -> Section:
-    """The section, a pure function of ``measure_estimates``'s output."""
+    """The section, a pure function of ``measure_estimates``'s output (and of the rules' memory
+    delays, which it records beside them)."""
+    measured = measured | {"memory_ns": {fabric: list(ns) for fabric, ns in MEMORY_NS.items()}}
+    measured["lutram_words"] = LUTRAM_WORDS
+    memory = measured["memory_ns"]
     lines = []
     for name in ("matmul", "im2col"):
         found = measured["verdicts"][name]
@@ -170,7 +175,12 @@ code (simulator/hls/hls_tools.py, simulator/hls/hls_verdicts.py, simulator/hls/h
   and after the last beat of a write (its response), as the memory bound charges it, and is the
   flow's default for the schedule: 64 cycles in the Vitis kernel flow, none in the Vivado IP flow
   (UG1399 "Default Settings of Vivado/Vitis Flows"), unless configured;
-- operations chain in one state while their delays fit the clock less its uncertainty; a chain of
+- operations chain in one state while their delays fit the clock less its uncertainty (the tool's
+  default, or the project's set_clock_uncertainty); a memory access takes the delay public schedule
+  reports give for the part's fabric and the memory's size (a block RAM {memory["artix7"][0]} ns on
+  Artix-7 fabric, {memory["kintex7"][0]} ns on Kintex-7, {memory["ultrascale"][0]} ns on UltraScale+;
+  a LUT RAM of up to {LUTRAM_WORDS} words {memory["artix7"][1]}, {memory["kintex7"][1]} and
+  {memory["ultrascale"][1]} ns), and Vivado HLS keeps a pipelined store in the state of the value it stores; a chain of
   one associative integer operator is a balanced tree (UG1399 "Expression Balancing"); an operand
   as narrow as its value (a char promoted to int, a local declared from a short) multiplies at
   that width, and a multiply-add that fits one DSP is one macro of 3 states (Vitis).
