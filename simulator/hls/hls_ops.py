@@ -134,7 +134,10 @@ class Target:
     @classmethod
     def for_part(cls, part: str | None, clock_ns: float | None, uncertainty: float = CLOCK_UNCERTAINTY) -> Target:
         """The target of an AMD part name (xc7*, and the automotive xa7* and defense xq7* grades
-        of the same dies: 7 series; else UltraScale / UltraScale+)."""
+        of the same dies: 7 series; else UltraScale / UltraScale+), and its fabric for the memory
+        delays: a 7-series part is Artix-7 fabric when it is an xc7a, an xc7s or a Zynq up to the
+        7z020, else Kintex-7 (DS190 "Zynq-7000 SoC Data Sheet: Overview": the 7z030 and up carry
+        Kintex-7 programmable logic)."""
         name = (part or "").lower()
         family = "7series" if name[:3] in ("xc7", "xa7", "xq7") else "ultrascale"
         fabric = "ultrascale"
