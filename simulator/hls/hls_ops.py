@@ -185,19 +185,18 @@ class Target:
         """An integer divider: one state per quotient bit at 5 ns (a radix-2 divider)."""
         return Op(max(1, math.ceil(bits * REFERENCE_CLOCK_NS / self.clock_ns)), self.combinational("logic").delay)
 
-    def _memory(self, words: int | None) -> float:
-        """A memory access's delay in states: LUT RAM up to ``LUTRAM_WORDS`` words, else block RAM."""
+    def _memory(self, lut: bool) -> float:
+        """A memory access's delay in states (``MEMORY_NS``), of a LUT RAM or a block RAM."""
         fabric = self.fabric or ("ultrascale" if self.family == "ultrascale" else "kintex7")
-        block, lut = MEMORY_NS[fabric]
-        return min(1.0, (lut if words is not None and words <= LUTRAM_WORDS else block) / self.budget_ns)
+        return min(1.0, MEMORY_NS[fabric][1 if lut else 0] / self.budget_ns)
 
-    def bram_read(self, words: int | None = None) -> Op:
-        """A load from a RAM of ``words`` words (None: not known, block RAM)."""
-        return Op(1, self._memory(words))
+    def bram_read(self, lut: bool = False) -> Op:
+        """A load from a block RAM (or a LUT RAM): its data the next state."""
+        return Op(1, self._memory(lut))
 
-    def bram_write(self, words: int | None = None) -> Op:
-        """A store into a RAM of ``words`` words, complete within its state."""
-        return Op(0, self._memory(words))
+    def bram_write(self, lut: bool = False) -> Op:
+        """A store into a block RAM (or a LUT RAM), complete within its state."""
+        return Op(0, self._memory(lut))
 
 
 @dataclass

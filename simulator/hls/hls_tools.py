@@ -130,6 +130,15 @@ class Tool:
         return 1 if mode == "bram" else 2
 
 
+def storage_kind(storage: str | None, impl: str | None = None) -> str | None:
+    """The RAM a storage binding names: "lut" (LUTRAM, RAM_1P_LUTRAM, impl=lutram), "block" (BRAM,
+    URAM, RAM_2P_BRAM, impl=bram) or None (the tool picks by size)."""
+    text = f"{storage or ''} {impl or ''}".lower()
+    if "lutram" in text or "distram" in text:
+        return "lut"
+    return "block" if "bram" in text or "uram" in text else None
+
+
 def storage_ports(storage: str) -> int:
     """Ports of a storage type or a Vivado HLS core name (RAM_1P_BRAM -> ram_1p -> 1)."""
     key = storage.lower()

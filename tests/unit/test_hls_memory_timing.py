@@ -9,6 +9,7 @@ import pytest
 
 from simulator.hls.hls_ops import MEMORY_NS, Target
 from simulator.hls.hls_source import SourceError, read_source
+from simulator.hls.hls_tools import storage_kind
 from tests.unit.hls_helpers import iis, latency
 
 
@@ -28,10 +29,19 @@ from tests.unit.hls_helpers import iis, latency
 def test_a_part_s_fabric_sets_its_memory_delays(part, fabric):
     target = Target.for_part(part, 10.0)
     block, lut = MEMORY_NS[fabric]
-    assert target.bram_read(2000).delay == pytest.approx(block / target.budget_ns)
-    assert target.bram_write(2000).delay == pytest.approx(block / target.budget_ns)
-    assert target.bram_read(4).delay == pytest.approx(lut / target.budget_ns)
-    assert target.bram_read(None).delay == target.bram_read(2000).delay  # size not known: block RAM
+    assert target.bram_read().delay == pytest.approx(block / target.budget_ns)
+    assert target.bram_write().delay == pytest.approx(block / target.budget_ns)
+    assert target.bram_read(lut=True).delay == pytest.approx(lut / target.budget_ns)
+    assert target.bram_write(lut=True).delay == pytest.approx(lut / target.budget_ns)
+
+
+@pytest.mark.parametrize(
+    ("storage", "impl", "kind"),
+    [("RAM_1P_BRAM", None, "block"), ("ram_2p", "bram", "block"), ("ram_1p", "uram", "block"),
+     ("RAM_2P_LUTRAM", None, "lut"), ("ram_s2p", "lutram", "lut"), ("ram_1p", None, None), (None, None, None)],
+)  # fmt: skip
+def test_a_storage_binding_names_the_kind_of_ram(storage, impl, kind):
+    assert storage_kind(storage, impl) == kind
 
 
 def test_an_unknown_fabric_is_refused():
@@ -136,3 +146,29 @@ def test_a_bad_clock_uncertainty_is_one_line_naming_the_file_and_line(tmp_path):
     directives.write_text("# settings\nset_clock_uncertainty fast\n")
     with pytest.raises(SourceError, match=r"directives.tcl:2: clock uncertainty 'fast' is not"):
         read_source(kernel, "gather", directives=directives)
+
+
+ARRAY_IO = """
+void array_io(short d_o[32], short d_i[32]) {
+    static int totals[8];
+For_Loop:
+    for (int n = 0; n < 32; n++) {
+        int t = totals[n % 8] + d_i[n];
+        totals[n % 8] = t;
+        d_o[n] = t;
+    }
+}
+"""
+
+
+def test_a_small_array_bound_to_block_ram_takes_a_block_ram_s_delay(tmp_path):
+    # nctrung's array_io (Vivado HLS 2015.3, xc7k160t-1, 4 ns): d_i and d_o, 32 words each, are
+    # bound to RAM_1P_BRAM by directive: 4 states an iteration (a LUT RAM's 1.14 ns would give 3)
+    kernel = tmp_path / "array_io.cpp"
+    directives = tmp_path / "directives.tcl"
+    directives.write_text('set_directive_resource -core RAM_1P_BRAM "array_io" d_o\n'
+                          'set_directive_resource -core RAM_1P_BRAM "array_io" d_i\n')  # fmt: skip
+    options = {"tool": "vivado_hls:2015.3", "clock_ns": 4.0, "part": "xc7k160tfbg484-1"}
+    block = latency(kernel, ARRAY_IO, "array_io", directives=directives, **options)
+    lut = latency(kernel, ARRAY_IO, "array_io", **options)
+    assert block >= lut + 32  # a state more in each of the 32 iterations

@@ -19,7 +19,19 @@ from simulator.hls.hls_source.expr_timing import _Expr
 from simulator.hls.hls_source.nest import _rough_latency
 
 # what a call's arguments leave known to the callee's context: the caller's storage, loop ranges, ports
-KNOWN = ("arrays", "local_arrays", "partitioned", "streams", "factors", "ranges", "axi", "axi_bits", "roots", "words")
+KNOWN = (
+    "arrays",
+    "local_arrays",
+    "partitioned",
+    "streams",
+    "factors",
+    "ranges",
+    "axi",
+    "axi_bits",
+    "roots",
+    "words",
+    "kinds",
+)
 
 
 class Calls:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from simulator.hls.hls_ops import LUTRAM_WORDS
+
 SMALL_ARRAY = 16  # local arrays up to this many elements become registers (Vitis auto-partitions them)
 
 
@@ -31,6 +33,7 @@ class _Context:
     arrays: set[str] = field(default_factory=set)  # block-RAM arrays (local or ap_memory ports)
     local_arrays: set[str] = field(default_factory=set)  # the block-RAM arrays the function declares
     words: dict[str, int] = field(default_factory=dict)  # elements of a RAM array (its size in words)
+    kinds: dict[str, str] = field(default_factory=dict)  # "lut" or "block": the RAM a storage binding names
     streams: set[str] = field(default_factory=set)
     ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # enclosing loop variables
     unrolled: set[str] = field(default_factory=set)  # variables of enclosing fully unrolled loops
@@ -58,12 +61,15 @@ def _inherit(context: _Context, caller: _Context, name: str, outer: str) -> None
     for known in ("arrays", "local_arrays", "partitioned", "streams", "axi"):
         if outer in getattr(caller, known):
             getattr(context, known).add(name)
-    for table in ("factors", "ports", "axi_bits", "words"):
+    for table in ("factors", "ports", "axi_bits", "words", "kinds"):
         if outer in getattr(caller, table):
             getattr(context, table)[name] = getattr(caller, table)[outer]
 
 
-def _words(name: str, context: _Context) -> int | None:
-    """Words in each bank of RAM array ``name`` (None when its size is not known)."""
-    words = context.words.get(name)
-    return None if not words else -(-words // context.factors.get(name, 1))
+def _lut(name: str, context: _Context) -> bool:
+    """Whether RAM array ``name`` is timed as a LUT RAM: its storage binding says so, or it names
+    no RAM kind and each bank holds at most ``hls_ops.LUTRAM_WORDS`` words."""
+    if name in context.kinds:
+        return context.kinds[name] == "lut"
+    words = context.words.get(name, 0)
+    return 0 < -(-words // context.factors.get(name, 1)) <= LUTRAM_WORDS

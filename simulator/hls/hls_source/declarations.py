@@ -36,7 +36,7 @@ from simulator.hls.hls_source.cursors import (
 )
 from simulator.hls.hls_source.evaluation import _arithmetic
 from simulator.hls.hls_source.pragmas import Pragma
-from simulator.hls.hls_tools import storage_ports
+from simulator.hls.hls_tools import storage_kind, storage_ports
 
 
 class Declarations:
@@ -73,6 +73,9 @@ class Declarations:
             storage = options.get("core") or (options.get("type") if pragma.name == "BIND_STORAGE" else None)
             if pragma.name in ("RESOURCE", "BIND_STORAGE") and storage and "variable" in options:
                 context.ports[options["variable"]] = storage_ports(storage)
+            if pragma.name in ("RESOURCE", "BIND_STORAGE") and "variable" in options:
+                if kind := storage_kind(storage, options.get("impl")):
+                    context.kinds[options["variable"]] = kind
             if pragma.name in ("ARRAY_PARTITION", "ARRAY_RESHAPE") and "variable" in pragma.options:
                 variable = pragma.options["variable"]  # a name, or object.member
                 flags = [kind for kind in ("complete", "block", "cyclic") if kind in pragma.options]

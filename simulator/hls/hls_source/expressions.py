@@ -366,7 +366,9 @@ class Expressions:
         inner.streams = context.streams | {p for p, a in bindings.items() if a in context.streams}
         inner.axi = context.axi | {p for p, a in bindings.items() if a in context.axi}
         inner.factors = context.factors | {p: context.factors[a] for p, a in bindings.items() if a in context.factors}
-        inner.words = context.words | {p: context.words[a] for p, a in bindings.items() if a in context.words}
+        for table in ("words", "kinds"):  # a RAM's size and kind, by the callee's name for it
+            known = getattr(context, table)
+            setattr(inner, table, known | {p: known[a] for p, a in bindings.items() if a in known})
         inner.ranges = context.ranges
         block = hls_ops.BlockSchedule()
         total = _Expr()

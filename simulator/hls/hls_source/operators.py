@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from simulator.hls import hls_ops
-from simulator.hls.hls_source.context import _Context, _words
+from simulator.hls.hls_source.context import _Context, _lut
 from simulator.hls.hls_source.cursors import (
     CASTS,
     INTEGERS,
@@ -57,7 +57,7 @@ class Operators:
             return hls_ops.Op(1, 0.0)
         if name in context.axi:
             return hls_ops.Op(1, self.target.combinational("bram_out").delay)  # an m_axi word of a burst
-        return self.target.bram_read(_words(name, context))
+        return self.target.bram_read(_lut(name, context))
 
     def _store_op(self, name: str, context: _Context) -> hls_ops.Op:
         if name in context.axi | context.streams:
@@ -67,7 +67,7 @@ class Operators:
             # if need be (cpantel's matrix product, 2018.2: load, add and store in one 7.66 ns state
             # of a 5 ns clock; robertszafa's histogram, 2019.2: 7.11 ns of 4 ns)
             return hls_ops.Op(0, 0.0)
-        return self.target.bram_write(_words(name, context))
+        return self.target.bram_write(_lut(name, context))
 
     def _mac(self, symbol: str, left, right, context: _Context) -> tuple[str, list] | None:
         """A multiply-add the tool binds to one DSP macro (``mac_muladd``): an integer multiply

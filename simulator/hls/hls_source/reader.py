@@ -48,7 +48,7 @@ from simulator.hls.hls_source.pragmas import (
     read_directives,
 )
 from simulator.hls.hls_source.trips import TripCounts
-from simulator.hls.hls_tools import Tool
+from simulator.hls.hls_tools import Tool, storage_kind
 
 
 class SourceReader(
@@ -243,6 +243,9 @@ class SourceReader(
             if (value := pragma.options.get("storage_type") or pragma.options.get("core")
                 or (pragma.options.get("type") if pragma.name == "BIND_STORAGE" else None))
         }  # fmt: skip
+        impls = {
+            pragma.options.get("variable", ""): pragma.options["impl"] for pragma in pragmas if "impl" in pragma.options
+        }
         for parameter in function.get_children():
             if parameter.kind.name != "PARM_DECL":
                 continue
@@ -273,6 +276,8 @@ class SourceReader(
                     context.words[spelling] = _elements(parameter.type)
                 storage = storages.get(spelling)
                 context.ports[spelling] = self.tool.argument_ports(mode, storage)
+                if kind := storage_kind(storage, impls.get(spelling)):
+                    context.kinds[spelling] = kind
             elif mode == "m_axi":
                 context.axi.add(spelling)
                 pointee = parameter.type.get_pointee()
