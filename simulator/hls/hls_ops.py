@@ -206,7 +206,9 @@ class BlockSchedule:
     ``statement`` takes, for each value a statement reads, the time from that read to the
     statement's result; a value written after the block read it (before writing it) closes a
     recurrence of ``finish - read time``, divided by the iterations between the write and the
-    read that depends on it where a DEPENDENCE pragma gives them (``distances``).
+    read that depends on it where a DEPENDENCE pragma gives them (``distances``). With ``ports``
+    (sequential code), the reads of a memory issued in one state take its ports and a statement
+    whose reads find none free waits a state (``_port_wait``).
     """
 
     ready: dict[str, float] = field(default_factory=dict)
@@ -214,6 +216,8 @@ class BlockSchedule:
     latency: float = 0.0
     recurrences: dict[str, float] = field(default_factory=dict)  # per value written after it was read
     distances: dict[str, float] = field(default_factory=dict)  # DEPENDENCE inter distance per value
+    ports: dict[str, int] = field(default_factory=dict)  # per memory the block's reads share: its ports
+    port_use: dict[tuple[str, int], int] = field(default_factory=dict)  # reads issued per (memory, state)
 
     @staticmethod
     def start(first: Op, ready: float) -> float:
@@ -229,6 +233,7 @@ class BlockSchedule:
         latency: float,
         firsts: dict[str, Op] | None = None,
         independent: set[str] | frozenset[str] = frozenset(),
+        reads: dict[str, int] | None = None,
     ) -> float:
         """Schedule a statement; returns its finish time. Each value is read as late as the
         statement allows (its finish less the value's path), so a value the statement reads
@@ -240,6 +245,7 @@ class BlockSchedule:
         for name, path in paths.items():
             first = (firsts or {}).get(name, Op(0, 0.0))
             finish = max(finish, self.start(first, self.ready.get(name, 0.0)) + path)
+        finish += self._port_wait(finish, paths, reads or {})
         copy = finish == 0.0
         for name, path in paths.items():
             if name not in self.ready and not copy:
@@ -252,6 +258,29 @@ class BlockSchedule:
             self.ready[name] = max(self.ready.get(name, 0.0), finish)
         self.latency = max(self.latency, finish)
         return finish
+
+    def _port_wait(self, finish: float, paths: dict[str, float], reads: dict[str, int]) -> int:
+        """States the statement waits for its reads of a memory (``reads``: memory -> reads) whose
+        ports earlier statements of the block took in the state its reads start in; the reads then
+        take the ports they find, state by state."""
+        wait = 0
+        for name, count in reads.items():
+            if name not in self.ports or name not in paths:
+                continue
+            limit, state = self.ports[name], math.floor(finish - paths[name] + 1e-9)
+            free = sum(max(0, limit - self.port_use.get((name, s), 0)) for s in range(state, state + wait + 1))
+            while free < count:
+                wait += 1
+                free += max(0, limit - self.port_use.get((name, state + wait), 0))
+        for name, count in reads.items():
+            if name not in self.ports or name not in paths:
+                continue
+            state = math.floor(finish - paths[name] + 1e-9)
+            while count > 0:
+                taken = min(count, max(0, self.ports[name] - self.port_use.get((name, state), 0)))
+                self.port_use[(name, state)] = self.port_use.get((name, state), 0) + taken
+                count, state = count - taken, state + 1
+        return wait
 
     @property
     def recurrence(self) -> float:

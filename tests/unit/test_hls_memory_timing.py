@@ -172,3 +172,27 @@ def test_a_small_array_bound_to_block_ram_takes_a_block_ram_s_delay(tmp_path):
     block = latency(kernel, ARRAY_IO, "array_io", directives=directives, **options)
     lut = latency(kernel, ARRAY_IO, "array_io", **options)
     assert block >= lut + 32  # a state more in each of the 32 iterations
+
+
+TRIPLE = """
+void triple(int m[1000], int out[998]) {
+    for (int i = 0; i < 998; i++) {
+#pragma HLS PIPELINE off
+        int a = m[i];
+        {third}
+        out[i] = a + b + c;
+    }
+}
+"""
+
+
+def test_reads_of_one_memory_in_sequential_code_wait_for_its_ports(tmp_path):
+    # robertszafa's Floyd-Warshall (Vivado HLS 2019.2): three loads of a two-port array issue
+    # over two states; a third read of another memory takes no extra state
+    kernel = tmp_path / "triple.cpp"
+    same = TRIPLE.replace("{third}", "int b = m[i + 1];\n        int c = m[i + 2];")
+    other = TRIPLE.replace("{third}", "int b = m[i + 1];\n        int c = out[i];")
+    options = {"tool": "vivado_hls:2019.2", "clock_ns": 10.0, "part": "xcvu9p-flga2104-2-i"}
+    shared = latency(kernel, same, "triple", **options)
+    spread = latency(kernel, other, "triple", **options)
+    assert shared == spread + 998  # a state more in each iteration

@@ -353,6 +353,9 @@ class SourceReader(
         ``grouped``, runs of independent ones side by side (``nest._parallel``)."""
         nodes: list[dict] = []
         block = hls_ops.BlockSchedule(distances=context.distances)
+        if not context.unrolling:  # sequential code: a memory's reads in one state share its ports
+            block.ports = {name: context.ports.get(name, hls_ops.BRAM_PORTS) for name in context.arrays}
+            block.ports = {name: n for name, n in block.ports.items() if name not in context.factors}
         first_line = [0]
         touched: Counter = Counter()
         read_at: dict[str, set[str]] = {}  # per array, the index texts the block has read it at
@@ -383,6 +386,7 @@ class SourceReader(
             block.first_read.clear()
             block.latency = 0.0
             block.recurrences.clear()
+            block.port_use.clear()
             read_at.clear()
             touched.clear()
             first_line[0] = 0
@@ -427,7 +431,8 @@ class SourceReader(
                 kept = {name for name in info.writes if name in block.first_read and read_at.get(name)
                         and info.indices.get(WRITTEN + name)
                         and _independent(read_at[name], info.indices[WRITTEN + name], context)}  # fmt: skip
-                block.statement(info.paths, info.writes, info.latency, info.firsts, independent=kept)
+                reads = {name: n for (name, way), n in info.accesses.items() if way == "r"}
+                block.statement(info.paths, info.writes, info.latency, info.firsts, independent=kept, reads=reads)
                 block.recurrences.update(_longest(block.recurrences, info.recurrences))
                 touched.update(info.accesses)
                 self._note_constants(statement, context)
