@@ -181,7 +181,8 @@ code (simulator/hls/hls_tools.py, simulator/hls/hls_verdicts.py, simulator/hls/h
   reports give for the part's fabric and the memory's size (a block RAM {memory["artix7"][0]} ns on
   Artix-7 fabric, {memory["kintex7"][0]} ns on Kintex-7, {memory["ultrascale"][0]} ns on UltraScale+;
   a LUT RAM of up to {LUTRAM_WORDS} words {memory["artix7"][1]}, {memory["kintex7"][1]} and
-  {memory["ultrascale"][1]} ns), and Vivado HLS keeps a pipelined store in the state of the value it stores; a chain of
+  {memory["ultrascale"][1]} ns), and Vivado HLS keeps a pipelined store in the state of the value it stores and chains a
+  pipelined read-modify-write of an array in one state; a chain of
   one associative integer operator is a balanced tree (UG1399 "Expression Balancing"); an operand
   as narrow as its value (a char promoted to int, a local declared from a short) multiplies at
   that width, and a multiply-add that fits one DSP is one macro of 3 states (Vitis).

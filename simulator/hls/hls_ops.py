@@ -218,6 +218,7 @@ class BlockSchedule:
     distances: dict[str, float] = field(default_factory=dict)  # DEPENDENCE inter distance per value
     ports: dict[str, int] = field(default_factory=dict)  # per memory the block's reads share: its ports
     port_use: dict[tuple[str, int], int] = field(default_factory=dict)  # reads issued per (memory, state)
+    port_waits: int = 0  # states the block's statements waited for ports
 
     @staticmethod
     def start(first: Op, ready: float) -> float:
@@ -245,7 +246,8 @@ class BlockSchedule:
         for name, path in paths.items():
             first = (firsts or {}).get(name, Op(0, 0.0))
             finish = max(finish, self.start(first, self.ready.get(name, 0.0)) + path)
-        finish += self._port_wait(finish, paths, reads or {})
+        wait = self._port_wait(finish, paths, reads or {})
+        finish, self.port_waits = finish + wait, self.port_waits + wait
         copy = finish == 0.0
         for name, path in paths.items():
             if name not in self.ready and not copy:

@@ -47,6 +47,7 @@ class _Context:
     # reads): a load of one is the stored value (``expressions.forward``)
     forwarded: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
     unrolling: bool = False  # inside a pipelined loop or function: every loop below is unrolled
+    modified: set[str] = field(default_factory=set)  # the arrays the pipelined loop around stores to
     # the variable of the innermost loop not unrolled (its iterations follow); "" for a loop
     # without one (a while loop on data), None outside loops
     carrier: str | None = None

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from simulator.hls import hls_banks, hls_ops, hls_verdicts
 from simulator.hls.hls_source.context import _Context
 from simulator.hls.hls_source.copies import copy_reach
-from simulator.hls.hls_source.cursors import LOOPS, _loop_variable
+from simulator.hls.hls_source.cursors import LOOPS, _loop_variable, stored_names
 from simulator.hls.hls_source.evaluation import _arithmetic, loop_range
 from simulator.hls.hls_source.nest import (
     _arrays_of,
@@ -152,6 +152,9 @@ class LoopWalk:
             context.unrolled.add(variable)
         context.unrolling = outer_unrolling or pipeline is not None and "off" not in pipeline.options
         context.carrier = outer_carrier if outer_unrolling else variable or ""  # "": a loop without a variable
+        outer_modified = context.modified
+        if context.unrolling and not outer_unrolling:  # the arrays the pipelined body stores to
+            context.modified = stored_names([token.spelling for token in body.get_tokens()])
         test = self._while_test(loop, children, context)
         if test is not None and not test:  # register logic within a state: the body's first block
             inner = [children[0], *inner]
@@ -160,7 +163,7 @@ class LoopWalk:
             nodes = [_inlined_loop(node) for node in nodes]  # a call alone in the body: a perfect nest inlined
         test_states = max(1, sum(node["latency"] for node in test or []))  # and once more to leave
         context.ranges, context.unrolled = saved, saved_unrolled
-        context.unrolling, context.carrier = outer_unrolling, outer_carrier
+        context.unrolling, context.carrier, context.modified = outer_unrolling, outer_carrier, outer_modified
         nodes = nodes or [{"op": "empty", "latency": 0}]
         arrays = _arrays_of(nodes)
         same, apart = copy_reach(body, variable)  # arrays every copy reads at one element; at its own
@@ -359,7 +362,8 @@ class LoopWalk:
         # constraint: n accesses on p ports take ceil(n / p) distinct cycles; UG1399
         # "Optimizing for Throughput", port limits on a pipelined loop's memory accesses)
         settle = 1 if nodes and nodes[-1].get("_settle") else 0
-        iteration = max(1, _iteration_latency(nodes)) + spread - 1 + settle
+        waited = max((node.get("_port_waits", 0) for node in nodes), default=0)  # spread by the blocks already
+        iteration = max(1, _iteration_latency(nodes)) + max(0, spread - 1 - waited) + settle
         node = {
             "loop": label,
             "trip_count": trips,

@@ -57,6 +57,8 @@ class Operators:
             return hls_ops.Op(1, 0.0)
         if name in context.axi:
             return hls_ops.Op(1, self.target.combinational("bram_out").delay)  # an m_axi word of a burst
+        if context.unrolling and self.tool.vivado and name in context.modified:
+            return hls_ops.Op(1, 0.0)  # a read-modify-write chained in one state (``_store_op``)
         return self.target.bram_read(_lut(name, context))
 
     def _store_op(self, name: str, context: _Context) -> hls_ops.Op:

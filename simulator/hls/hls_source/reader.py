@@ -355,7 +355,8 @@ class SourceReader(
         block = hls_ops.BlockSchedule(distances=context.distances)
         if not context.unrolling:  # sequential code: a memory's reads in one state share its ports
             block.ports = {name: context.ports.get(name, hls_ops.BRAM_PORTS) for name in context.arrays}
-            block.ports = {name: n for name, n in block.ports.items() if name not in context.factors}
+            banked = context.partitioned | set(context.factors)  # registers or banks: not one RAM's ports
+            block.ports = {name: n for name, n in block.ports.items() if name not in banked}
         first_line = [0]
         touched: Counter = Counter()
         read_at: dict[str, set[str]] = {}  # per array, the index texts the block has read it at
@@ -378,6 +379,7 @@ class SourceReader(
                 # values the block reads before writing them, and writes (not the stored elements' values)
                 node["_reads"] = {name for name in block.first_read if not name.startswith(STORED)}
                 node["_writes"] = {name for name in block.ready if not name.startswith(STORED)}
+                node["_port_waits"] = block.port_waits  # (``LoopWalk._pipelined`` counts them once)
                 node["_recurrence"] = block.recurrence
                 node["_recurrences"] = dict(block.recurrences)
                 nodes.append(node)
@@ -387,6 +389,7 @@ class SourceReader(
             block.latency = 0.0
             block.recurrences.clear()
             block.port_use.clear()
+            block.port_waits = 0
             read_at.clear()
             touched.clear()
             first_line[0] = 0
