@@ -70,7 +70,7 @@ CORE_DELAY_NS: dict[str, tuple[float, float]] = {
     "fmul": (2.78, 2.56),
     "dadd": (3.17, 3.35),  # 7 series: no report shows it; the float add's
     "dmul": (3.33, 3.33),  # 7 series: no report shows it; UltraScale+'s
-    "fcmp": (2.05, 2.05),  # a double compare (dcmp); 7 series: UltraScale+'s
+    "fcmp": (2.05, 6.79),  # a double compare (dcmp); 7 series: a float compare (fcmp), Vivado HLS 2017.2 xc7z020-1
 }
 DEFAULT_CORE_DELAY_NS = 3.0
 # combinational delay in ns: (UltraScale / UltraScale+, 7 series)

@@ -196,3 +196,27 @@ def test_reads_of_one_memory_in_sequential_code_wait_for_its_ports(tmp_path):
     shared = latency(kernel, same, "triple", **options)
     spread = latency(kernel, other, "triple", **options)
     assert shared == spread + 998  # a state more in each iteration
+
+
+SCAN = """
+void scan(TYPE v[10], int *out) {
+    int best = 0;
+    for (int m = 1; m < 10; m++) {
+#pragma HLS PIPELINE off
+        if (v[m] < v[best])
+            best = m;
+    }
+    *out = best;
+}
+"""
+
+
+def test_a_float_compare_on_7_series_takes_its_own_state(tmp_path):
+    # angelo's selection sort (Vivado HLS 2017.2, xc7z020-1, 10 ns): the fcmp takes 6.79 ns, so it
+    # starts in the state after the loads' data and the select waits for the next: 4 states an
+    # iteration; an integer compare chains with the data and the select
+    kernel = tmp_path / "scan.cpp"
+    options = {"tool": "vivado_hls:2017.2", "clock_ns": 10.0, "part": "xc7z020clg484-1"}
+    real = latency(kernel, SCAN.replace("TYPE", "float"), "scan", **options)
+    whole = latency(kernel, SCAN.replace("TYPE", "int"), "scan", **options)
+    assert real == whole + 2 * 9  # two states more in each of the 9 iterations
