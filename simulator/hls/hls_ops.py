@@ -219,6 +219,8 @@ class BlockSchedule:
     ports: dict[str, int] = field(default_factory=dict)  # per memory the block's reads share: its ports
     port_use: dict[tuple[str, int], int] = field(default_factory=dict)  # reads issued per (memory, state)
     port_waits: int = 0  # states the block's statements waited for ports
+    ordered_stores: bool = False  # a store that may reach an element an earlier one wrote: a state later
+    written_at: dict[str, set[str]] = field(default_factory=dict)  # per memory, the index texts stored to
 
     @staticmethod
     def start(first: Op, ready: float) -> float:
@@ -235,6 +237,7 @@ class BlockSchedule:
         firsts: dict[str, Op] | None = None,
         independent: set[str] | frozenset[str] = frozenset(),
         reads: dict[str, int] | None = None,
+        stores: dict[str, set[str]] | None = None,
     ) -> float:
         """Schedule a statement; returns its finish time. Each value is read as late as the
         statement allows (its finish less the value's path), so a value the statement reads
@@ -248,6 +251,12 @@ class BlockSchedule:
             finish = max(finish, self.start(first, self.ready.get(name, 0.0)) + path)
         wait = self._port_wait(finish, paths, reads or {})
         finish, self.port_waits = finish + wait, self.port_waits + wait
+        for name, texts in (stores or {}).items():
+            if name not in self.ports:
+                continue
+            if self.ordered_stores and name in self.ready and _may_alias(texts, self.written_at.get(name, set())):
+                finish = max(finish, math.floor(self.ready[name] + 1e-9) + 1 + finish - math.floor(finish))
+            self.written_at.setdefault(name, set()).update(texts)
         copy = finish == 0.0
         for name, path in paths.items():
             if name not in self.ready and not copy:
@@ -292,6 +301,19 @@ class BlockSchedule:
     def states(self) -> int:
         """The block's latency in whole states."""
         return math.ceil(self.latency - 1e-9)
+
+
+def _may_alias(texts: set[str], earlier: set[str]) -> bool:
+    """Whether a store at one of the index texts ``texts`` may reach an element a store at one of
+    ``earlier`` wrote: the two indices name different variables (``v[a]`` and ``v[b]``), which the
+    tool cannot tell apart, so it keeps the stores in order, a state apart (robertszafa's matching
+    and angelo's selection sort, Vivado HLS 2017.2-2019.2: two stores to one two-port array in two
+    states); ``v[i]`` and ``v[i + 1]`` are told apart."""
+
+    def variables(text: str) -> frozenset[str]:
+        return frozenset(token for token in text.split() if token[:1].isalpha() or token[:1] == "_")
+
+    return any(variables(text) != variables(before) for text in texts for before in earlier)
 
 
 __all__ = [

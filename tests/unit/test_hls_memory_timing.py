@@ -220,3 +220,25 @@ def test_a_float_compare_on_7_series_takes_its_own_state(tmp_path):
     real = latency(kernel, SCAN.replace("TYPE", "float"), "scan", **options)
     whole = latency(kernel, SCAN.replace("TYPE", "int"), "scan", **options)
     assert real == whole + 2 * 9  # two states more in each of the 9 iterations
+
+
+SWAP = """
+void order(int v[16], int n) {
+    for (int k = 0; k < 15; k++) {
+        int other = OTHER;
+        int keep = v[k];
+        v[k] = v[other];
+        v[other] = keep;
+    }
+}
+"""
+
+
+def test_stores_that_may_reach_one_element_keep_their_order_a_state_apart(tmp_path):
+    # angelo's selection sort (Vivado HLS 2017.2): the swap's v[a] = v[b] and v[b] = keep are two
+    # states though the array has two ports (a may equal b); v[k] and v[k + 1] are told apart
+    kernel = tmp_path / "order.cpp"
+    options = {"tool": "vivado_hls:2017.2", "clock_ns": 10.0, "part": "xc7z020clg484-1"}
+    maybe = latency(kernel, SWAP.replace("OTHER", "(k + n) & 15").replace("v[other]", "v[other]"), "order", **options)
+    apart = latency(kernel, SWAP.replace("int other = OTHER;", "").replace("v[other]", "v[k + 1]"), "order", **options)
+    assert maybe == apart + 15  # a state more in each of the 15 iterations

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from simulator.hls.hls_ops import LUTRAM_WORDS
+from simulator.hls.hls_ops import BRAM_PORTS, LUTRAM_WORDS, BlockSchedule
 
 SMALL_ARRAY = 16  # local arrays up to this many elements become registers (Vitis auto-partitions them)
 
@@ -74,3 +74,15 @@ def _lut(name: str, context: _Context) -> bool:
         return context.kinds[name] == "lut"
     words = context.words.get(name, 0)
     return 0 < -(-words // context.factors.get(name, 1)) <= LUTRAM_WORDS
+
+
+def _block(context: _Context, ordered: bool) -> BlockSchedule:
+    """The schedule of a block of ``context``'s statements; in sequential code the reads of each
+    memory of one RAM share its ports and, with ``ordered`` (no automatic pipelining to undo it),
+    stores that may reach one element keep their order, a state apart."""
+    block = BlockSchedule(distances=context.distances)
+    if not context.unrolling:
+        banked = context.partitioned | set(context.factors)  # registers or banks: not one RAM's ports
+        block.ports = {name: context.ports.get(name, BRAM_PORTS) for name in context.arrays - banked}
+        block.ordered_stores = ordered
+    return block

@@ -121,6 +121,14 @@ def _affine_in(text: str, context: _Context) -> bool:
     return "[" not in text and any(re.search(rf"\b{re.escape(name)}\b", text) for name in context.ranges)
 
 
+def schedule(block: hls_ops.BlockSchedule, info: _Expr, independent: set[str] | frozenset[str] = frozenset()) -> float:
+    """Schedule statement ``info`` in ``block``: its paths, its reads of each memory (for the ports)
+    and the index texts it stores to (for the order of stores); returns its finish."""
+    reads = {name: n for (name, way), n in info.accesses.items() if way == "r"}
+    stores = {key[len(WRITTEN) :]: texts for key, texts in info.indices.items() if key.startswith(WRITTEN)}
+    return block.statement(info.paths, info.writes, info.latency, info.firsts, independent, reads, stores)
+
+
 def forward(target, name: str, context: _Context) -> str:
     """Record a store to the element ``target`` of array ``name``: a later load of it in the
     block is the stored value (LLVM's store-to-load forwarding, which Vivado HLS and Vitis HLS

@@ -14,7 +14,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, NoReturn
 
 from simulator.hls import hls_ops
-from simulator.hls.hls_source.context import SMALL_ARRAY, _Context
+from simulator.hls.hls_source.context import SMALL_ARRAY, _block, _Context
 from simulator.hls.hls_source.cursors import (
     CASTS,
     LOOPS,
@@ -39,6 +39,7 @@ from simulator.hls.hls_source.expr_timing import (
     _stricter,
     forget,
     forward,
+    schedule,
 )
 from simulator.hls.hls_source.operators import ARITHMETIC, BALANCED, COMPARISONS, ONE_CYCLE
 from simulator.hls.hls_tools import Tool
@@ -370,11 +371,10 @@ class Expressions:
             known = getattr(context, table)
             setattr(inner, table, known | {p: known[a] for p, a in bindings.items() if a in known})
         inner.ranges = context.ranges
-        block = hls_ops.BlockSchedule()
-        total = _Expr()
+        inner.unrolling, block, total = context.unrolling, _block(inner, self.pipeline_loops == 0), _Expr()
         for statement in body.get_children():
             info = self._statement(statement, inner)
-            block.statement(info.paths, info.writes, info.latency, info.firsts)
+            schedule(block, info)
             for name in parameters & info.paths.keys() - read:  # where a parameter is first read
                 first = _stricter(first, info.firsts.get(name, first))
                 read.add(name)

@@ -14,7 +14,7 @@ from typing import NoReturn
 
 from simulator.hls import hls_ops, hls_verdicts
 from simulator.hls.hls_source.calls import Calls
-from simulator.hls.hls_source.context import SMALL_ARRAY, SourceError, _Context, _inherit
+from simulator.hls.hls_source.context import SMALL_ARRAY, SourceError, _block, _Context, _inherit
 from simulator.hls.hls_source.cursors import (
     LOOPS,
     SCALAR_KINDS,
@@ -27,7 +27,7 @@ from simulator.hls.hls_source.cursors import (
 )
 from simulator.hls.hls_source.declarations import Declarations
 from simulator.hls.hls_source.evaluation import Evaluation, _arithmetic, _library, object_macros
-from simulator.hls.hls_source.expr_timing import STORED, WRITTEN, _independent, _longest, forget
+from simulator.hls.hls_source.expr_timing import STORED, WRITTEN, _independent, _longest, forget, schedule
 from simulator.hls.hls_source.expressions import Expressions
 from simulator.hls.hls_source.loop_verdicts import LoopVerdicts
 from simulator.hls.hls_source.loops import LoopWalk
@@ -352,11 +352,7 @@ class SourceReader(
         """The nodes of a statement list: blocks of straight-line code, loops and calls; with
         ``grouped``, runs of independent ones side by side (``nest._parallel``)."""
         nodes: list[dict] = []
-        block = hls_ops.BlockSchedule(distances=context.distances)
-        if not context.unrolling:  # sequential code: a memory's reads in one state share its ports
-            block.ports = {name: context.ports.get(name, hls_ops.BRAM_PORTS) for name in context.arrays}
-            banked = context.partitioned | set(context.factors)  # registers or banks: not one RAM's ports
-            block.ports = {name: n for name, n in block.ports.items() if name not in banked}
+        block = _block(context, self.pipeline_loops == 0)
         first_line = [0]
         touched: Counter = Counter()
         read_at: dict[str, set[str]] = {}  # per array, the index texts the block has read it at
@@ -389,6 +385,7 @@ class SourceReader(
             block.latency = 0.0
             block.recurrences.clear()
             block.port_use.clear()
+            block.written_at.clear()
             block.port_waits = 0
             read_at.clear()
             touched.clear()
@@ -434,8 +431,7 @@ class SourceReader(
                 kept = {name for name in info.writes if name in block.first_read and read_at.get(name)
                         and info.indices.get(WRITTEN + name)
                         and _independent(read_at[name], info.indices[WRITTEN + name], context)}  # fmt: skip
-                reads = {name: n for (name, way), n in info.accesses.items() if way == "r"}
-                block.statement(info.paths, info.writes, info.latency, info.firsts, independent=kept, reads=reads)
+                schedule(block, info, kept)
                 block.recurrences.update(_longest(block.recurrences, info.recurrences))
                 touched.update(info.accesses)
                 self._note_constants(statement, context)
