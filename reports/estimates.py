@@ -169,8 +169,8 @@ code (simulator/hls/hls_tools.py, simulator/hls/hls_verdicts.py, simulator/hls/h
 - a loop that is not pipelined costs its trips times its body, plus a state to enter and one to
   leave each nested loop; a loop unrolled outside a pipeline spreads its copies' accesses to one
   memory over ceil(accesses / (ports x banks)) states, and straight-line code's reads of one memory
-  wait for a state with a free port, its stores that may reach one element a state apart; sub-modules that share no array or value run
-  side by side;
+  wait for a state with a free port, its stores that may reach one element a state apart;
+  sub-modules that share no array or value run side by side;
 - a dataflow process joined by FIFOs starts on its producer's first output and ends its own drain
   after its producer ends; an m_axi burst's latency is paid once, before the first beat of a read
   and after the last beat of a write (its response), as the memory bound charges it, and is the
