@@ -242,3 +242,36 @@ def test_stores_that_may_reach_one_element_keep_their_order_a_state_apart(tmp_pa
     maybe = latency(kernel, SWAP.replace("OTHER", "(k + n) & 15").replace("v[other]", "v[other]"), "order", **options)
     apart = latency(kernel, SWAP.replace("int other = OTHER;", "").replace("v[other]", "v[k + 1]"), "order", **options)
     assert maybe == apart + 15  # a state more in each of the 15 iterations
+
+
+CHANNELS = """
+void channels(short d_o[32], short d_i[32]) {
+    static int acc[8];
+For_Loop:
+    for (int n = 0; n < 32; n++) {
+        acc[n % 8] = acc[n % 8] + d_i[n];
+        d_o[n] = acc[n % 8];
+    }
+}
+"""
+
+
+def test_a_fifo_or_axis_argument_s_element_is_read_in_the_state_it_is_used(tmp_path):
+    # nctrung's axi_interfaces (Vivado HLS 2015.3, xc7k160t-1, 4 ns): d_i and d_o are AXI4-Stream
+    # ports; the loop unrolled by 8 and pipelined reads, adds and writes in one state (depth 1):
+    # a FIFO's data is there with its read, not a state later as a RAM's is
+    kernel = tmp_path / "channels.cpp"
+    kernel.write_text(CHANNELS)
+    directives = tmp_path / "directives.tcl"
+    directives.write_text(
+        'set_directive_array_partition -type cyclic -factor 8 -dim 1 "channels" d_o\n'
+        'set_directive_interface -mode axis "channels" d_o\n'
+        'set_directive_array_partition -type cyclic -factor 8 -dim 1 "channels" d_i\n'
+        'set_directive_interface -mode axis "channels" d_i\n'
+        'set_directive_unroll -factor 8 "channels/For_Loop"\n'
+        'set_directive_pipeline -II 1 "channels/For_Loop"\n'
+    )
+    nest = read_source(kernel, "channels", directives=directives, tool="vivado_hls:2015.3", clock_ns=4.0,
+                       part="xc7k160tfbg484-1")[0]  # fmt: skip
+    (loop,) = [node for node in nest["body"] if node.get("loop") == "For_Loop"]
+    assert loop["iteration_latency"] == 1 and loop["pipeline_ii"] == 1

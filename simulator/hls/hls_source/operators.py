@@ -53,8 +53,8 @@ class Operators:
     def _read_op(self, name: str, context: _Context) -> hls_ops.Op:
         if name in context.partitioned:
             return self.target.combinational("logic")  # a multiplexer of registers
-        if name in context.streams:
-            return hls_ops.Op(1, 0.0)
+        if name in context.streams:  # a FIFO's data is there with its read (nctrung's axis loop: depth 1)
+            return self.target.combinational("logic")
         if name in context.axi:
             return hls_ops.Op(1, self.target.combinational("bram_out").delay)  # an m_axi word of a burst
         if context.unrolling and self.tool.vivado and name in context.modified:
