@@ -278,7 +278,7 @@ class BlockSchedule:
         for name, count in reads.items():
             if name not in self.ports or name not in paths:
                 continue
-            limit, state = self.ports[name], math.floor(finish - paths[name] + 1e-9)
+            limit, state = max(1, self.ports[name]), math.floor(finish - paths[name] + 1e-9)
             free = sum(max(0, limit - self.port_use.get((name, s), 0)) for s in range(state, state + wait + 1))
             while free < count:
                 wait += 1
@@ -288,7 +288,7 @@ class BlockSchedule:
                 continue
             state = math.floor(finish - paths[name] + 1e-9)
             while count > 0:
-                taken = min(count, max(0, self.ports[name] - self.port_use.get((name, state), 0)))
+                taken = min(count, max(0, max(1, self.ports[name]) - self.port_use.get((name, state), 0)))
                 self.port_use[(name, state)] = self.port_use.get((name, state), 0) + taken
                 count, state = count - taken, state + 1
         return wait
