@@ -293,6 +293,12 @@ class BlockSchedule:
                 count, state = count - taken, state + 1
         return wait
 
+    def reset(self) -> None:
+        """Start the next block: forget the schedule, keep the settings (distances, ports, order)."""
+        for table in (self.ready, self.first_read, self.recurrences, self.port_use, self.written_at):
+            table.clear()
+        self.latency, self.port_waits = 0.0, 0
+
     @property
     def recurrence(self) -> float:
         """The longest recurrence of the block."""

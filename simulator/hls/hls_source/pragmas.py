@@ -67,7 +67,7 @@ def read_directives(path, settings: dict | None = None) -> dict[str, list[Pragma
     [variable]``, as Vitis HLS projects keep them in directives.tcl or script.tcl) by location.
 
     The project settings that change timing go to ``settings``: ``create_clock -period P``
-    ("clock_ns"), ``set_clock_uncertainty U`` ("uncertainty": ns, or "P%"), ``set_part PART``
+    ("clock_ns"), ``set_clock_uncertainty U`` ("uncertainty": (value, "ns" or "%")), ``set_part PART``
     ("part"), ``config_compile -pipeline_loops N``
     ("pipeline_loops") and ``config_dataflow -default_channel fifo|pingpong``
     ("dataflow_channel"); the other project commands (open_project, add_files, config_*, ...)
@@ -115,15 +115,17 @@ def read_directives(path, settings: dict | None = None) -> dict[str, list[Pragma
     return found
 
 
-def _uncertainty(text: str, where: str) -> str:
-    """A ``set_clock_uncertainty`` value: ns (``1``) or a percentage of the period (``12.5%``)."""
+def _uncertainty(text: str, where: str) -> tuple[float, str]:
+    """A ``set_clock_uncertainty`` value as (value, unit): ns (``1``) or a percentage of the
+    period (``12.5%``)."""
+    unit = "%" if text.endswith("%") else "ns"
     try:
         value = float(text.rstrip("%"))
     except ValueError:
         value = -1.0
-    if not 0 <= value < (100 if text.endswith("%") else 1000):
+    if not 0 <= value < (100 if unit == "%" else 1000):
         raise SourceError(f"{where}: clock uncertainty {text!r} is not a number of ns or a percentage under 100")
-    return text
+    return value, unit
 
 
 def _project_setting(path: Path, number: int, words: list[str], settings: dict) -> None:

@@ -119,15 +119,15 @@ class SourceReader(
             pragma = Pragma(0, "LOOP_TRIPCOUNT", {"min": str(low), "max": str(high)})
             self.directives.setdefault(where, []).append(pragma)
         period = clock_ns if clock_ns is not None else settings.get("clock_ns", hls_ops.DEFAULT_CLOCK_NS)
-        margin = settings.get("uncertainty")  # set_clock_uncertainty: ns or a percentage; else the tool's default
+        margin = settings.get("uncertainty")  # set_clock_uncertainty: (value, "ns" | "%"); else the tool's default
         self.target = hls_ops.Target.for_part(
             part if part is not None else settings.get("part"),
             period,
             self.tool.clock_uncertainty
             if margin is None
-            else float(margin[:-1]) / 100
-            if margin.endswith("%")
-            else min(0.9, float(margin) / float(period)),
+            else margin[0] / 100
+            if margin[1] == "%"
+            else min(0.9, margin[0] / float(period)),
         )
         if pipeline_loops is None:
             pipeline_loops = int(settings.get("pipeline_loops", self.tool.pipeline_loops))
@@ -380,13 +380,7 @@ class SourceReader(
                 node["_recurrences"] = dict(block.recurrences)
                 nodes.append(node)
             context.forwarded.clear()  # a loop or a call between: the block's stores are not the next one's
-            block.ready.clear()
-            block.first_read.clear()
-            block.latency = 0.0
-            block.recurrences.clear()
-            block.port_use.clear()
-            block.written_at.clear()
-            block.port_waits = 0
+            block.reset()
             read_at.clear()
             touched.clear()
             first_line[0] = 0
