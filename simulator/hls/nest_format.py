@@ -3,10 +3,12 @@
 A nest is a tree of three node kinds (the NEST.json format of ``cnnacc hls-estimate``):
     {"loop": name, "trip_count": int, "pipeline_ii": int | null,
      "iteration_latency": int | null, "body": [nodes], "output": bool, "input": bool,
-     "exit": int}                                      (output, input optional: the loop writes,
+     "exit": int, "rewind": bool}                      (output, input optional: the loop writes,
                                                         reads a channel of its dataflow region;
                                                         exit optional: the states of its final
-                                                        test, 1 unless a while loop's test takes more)
+                                                        test, 1 unless a while loop's test takes more;
+                                                        rewind optional: a pipelined loop that is
+                                                        all its function does, PIPELINE rewind)
     {"region": name, "kind": "sequential" | "parallel" | "dataflow", "body": [nodes],
      "channel": "pipo" | "fifo", "inputs": [[int]]}    (channel, inputs optional, dataflow only:
                                                         per process, the earlier ones it reads)
@@ -44,6 +46,7 @@ class Loop:
     output: bool = False  # writes a channel of its dataflow region (its process's first output is here)
     input: bool = False  # reads a channel of its dataflow region (its process's last input is taken here)
     exit: int = 1  # states of the final test, which fails (a while loop's test may take more than one)
+    rewind: bool = False  # a pipeline that goes on into the next call's first iteration (PIPELINE rewind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +126,8 @@ def parse_nest(data: Any, path: str = "nest") -> Node:
         body = _parse_body(path, data["body"])
         return Region(_check_name(path, "region", data["region"]), kind, body, channel, _inputs(path, data, body))
     required = {"loop", "trip_count", "pipeline_ii", "iteration_latency", "body"}
-    _check_keys(path, data, required, {"output", "input", "exit"})
-    for mark in ("output", "input"):
+    _check_keys(path, data, required, {"output", "input", "exit", "rewind"})
+    for mark in ("output", "input", "rewind"):
         if not isinstance(data.get(mark, False), bool):
             raise TypeError(f"{path}.{mark}={data[mark]!r} must be true or false")
     loop = Loop(
@@ -136,7 +139,10 @@ def parse_nest(data: Any, path: str = "nest") -> Node:
         output=data.get("output", False),
         input=data.get("input", False),
         exit=_check_count(path, "exit", data.get("exit", 1), 1),
+        rewind=data.get("rewind", False),
     )
+    if loop.rewind and loop.pipeline_ii is None:
+        raise ValueError(f"{path}: loop {loop.name!r} rewinds but is not pipelined (pipeline_ii is null)")
     if loop.iteration_latency is None and not loop.body:
         raise ValueError(f"{path}: loop {loop.name!r} has neither an iteration_latency nor a body")
     return loop

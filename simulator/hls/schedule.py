@@ -10,7 +10,7 @@ fixed costs measured on the real csynth reports of the calibration set (tests/da
 - pipelined loop: latency = (trip_count - 1) * II + iteration latency + PIPELINE_EXIT_CYCLES
   (1 + PIPELINE_EXIT_CYCLES when trip_count is 0: the pipeline is entered and left): Vitis
   reports the loop as (N - 1) * II + depth - 1 and the pipeline it becomes as that + 2 states
-  (its entry and exit). Loops nested inside a
+  (its entry and exit). A rewound loop (``Loop.rewind``) has no exit state. Loops nested inside a
   pipelined loop are fully unrolled (as Vitis does), so they add their iteration latency
   once; the iteration latency is the given one or the body's.
 - loop without pipeline: latency = trip_count * iteration latency + the states of its exit
@@ -189,7 +189,10 @@ def _estimate(node: Node, depth: int, rows: list[ScheduleRow | None], unrolled: 
             if node.trip_count == 0:  # the pipeline is still entered and left
                 latency = 1 + PIPELINE_EXIT_CYCLES
             else:
-                latency = (node.trip_count - 1) * node.pipeline_ii + iteration + PIPELINE_EXIT_CYCLES
+                # a rewound pipeline has no exit state: its last iteration runs on into the next
+                # call's first (UG1399 "Rewinding Pipelined Loops for Performance")
+                exit_cycles = 0 if node.rewind else PIPELINE_EXIT_CYCLES
+                latency = (node.trip_count - 1) * node.pipeline_ii + iteration + exit_cycles
         else:
             given = node.iteration_latency
             control = LOOP_CONTROL_CYCLES if any(not isinstance(child, Op) for child in node.body) else 0
@@ -313,6 +316,19 @@ def _dataflow_latency(region: Region, latencies: list[int]) -> int:
         first = max(FIFO_START_CYCLES, _first_output(process))
         outputs.append(end if region.channel == "pipo" else start + first - lead)
     return max(ends, default=0)
+
+
+def rewinds(node: Node) -> bool:
+    """Whether ``node`` is a rewound pipelined loop, or a function whose only part that takes a
+    state is one: a call that follows another back to back starts in the state the previous
+    call's last iteration ends, one state sooner than the first call (csynth's min latency:
+    nctrung's Vivado HLS 2015.3 and bol's Vitis HLS 2021.2 axi_interfaces, 3 ~ 4 and 4 ~ 5)."""
+    if isinstance(node, Loop):
+        return node.rewind
+    if isinstance(node, Op) or node.kind != "sequential":
+        return False
+    working = [child for child in node.body if not (isinstance(child, Op) and child.latency == 0)]
+    return len(working) == 1 and rewinds(working[0])
 
 
 def estimate_nest(node: Node | dict) -> ScheduleReport:

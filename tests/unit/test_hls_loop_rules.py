@@ -626,3 +626,40 @@ def test_a_while_loop_that_walks_a_constant_table_has_known_trips(tmp_path):
     assert loops(read_source(kernel, "greet")[0]) == {"Copy": 2}
     kernel.write_text(source.replace("TABLE", 'char text[] = "Hello, cnnacc"; text[2] = 0;'))
     assert estimate_source(kernel, "greet")["latency_cycles_max"] is None
+
+
+REWOUND = """
+void channels(short out[32], short in[32]) {
+    static int run[8];
+%s
+For_Loop:
+    for (int n = 0; n < 32; n++) {
+#pragma HLS PIPELINE II=1 %s
+        run[n %% 8] = run[n %% 8] + in[n];
+        out[n] = run[n %% 8];
+    }
+%s
+}
+"""
+
+
+def test_a_rewound_loop_that_is_all_its_function_does_runs_on_into_the_next_call(tmp_path):
+    # nctrung's (Vivado HLS 2015.3) and bol's (Vitis HLS 2021.2) axi_interfaces: a function that
+    # is one PIPELINE rewind loop reports 3 ~ 4 and 4 ~ 5, one state less than the pipeline's
+    # usual exit and one less again for a call that follows another (UG1399 "Rewinding
+    # Pipelined Loops for Performance"); code before or after the loop keeps the usual pipeline
+    # (UG1448 200-959)
+    kernel = tmp_path / "channels.cpp"
+    reports = {}
+    variants = {"alone": ("", "rewind", ""), "plain": ("", "", ""), "before": ("run[0] = 0;", "rewind", ""),
+                "after": ("", "rewind", "out[0] = 0;")}  # fmt: skip
+    for name, parts in variants.items():
+        kernel.write_text(REWOUND % parts)
+        reports[name] = estimate_source(kernel, "channels", tool="vivado_hls:2015.3")
+    alone, plain = reports["alone"], reports["plain"]
+    assert alone["latency_cycles_max"] == plain["latency_cycles_max"] - 1
+    assert alone["latency_cycles_min"] == alone["latency_cycles_max"] - 1
+    assert plain["latency_cycles_min"] == plain["latency_cycles_max"]
+    for name in ("before", "after"):
+        report = reports[name]
+        assert report["latency_cycles_min"] == report["latency_cycles_max"] >= alone["latency_cycles_max"] + 1

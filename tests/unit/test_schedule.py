@@ -32,6 +32,19 @@ def test_pipelined_loop_is_trip_minus_one_times_ii_plus_iteration_latency_plus_i
     assert (report.latency_cycles, report.interval_cycles) == (24, 24)
 
 
+def test_a_rewound_pipeline_has_no_exit_state_and_a_function_of_it_alone_starts_a_state_sooner():
+    from simulator.hls.schedule import rewinds
+
+    rewound = loop("vadd", 10, ii=2, iteration=5) | {"rewind": True}
+    assert estimate_nest(rewound).latency_cycles == 23  # (10 - 1) * 2 + 5, no exit state
+    alone = {"region": "top", "kind": "sequential", "body": [op("declarations", 0), rewound]}
+    beside = {"region": "top", "kind": "sequential", "body": [op("setup", 1), rewound]}
+    assert rewinds(parse_nest(alone)) and not rewinds(parse_nest(beside))
+    assert not rewinds(parse_nest(loop("vadd", 10, ii=2, iteration=5)))
+    with pytest.raises(ValueError, match="nest: loop 'plain' rewinds but is not pipelined"):
+        parse_nest(loop("plain", 10, iteration=5) | {"rewind": True})
+
+
 def test_pipelined_loop_takes_its_iteration_latency_from_the_body():
     # body: load 2 + add 1 + store 1 = 4; (20 - 1) * 1 + 4 + 1 = 24
     report = estimate_nest(loop("vadd", 20, ii=1, body=[op("load", 2), op("add", 1), op("store", 1)]))

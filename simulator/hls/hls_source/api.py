@@ -61,10 +61,13 @@ def source_report(
     with ``latency_cycles_min`` / ``latency_cycles_max``, the reader's warnings, its burst and
     conflict verdicts, the tool whose rules it follows and what the numbers are. With loops of
     ``unknown_trips`` the latency and interval are None ('?' in csynth) but for the minimum."""
-    from simulator.hls.schedule import estimate_nest
+    from simulator.hls.nest_format import parse_nest
+    from simulator.hls.schedule import estimate_nest, rewinds
 
     report = estimate_nest(nest)
     low = report.latency_cycles if smallest is None else estimate_nest(smallest).latency_cycles
+    if rewinds(parse_nest(nest)):  # a call after another starts in the state the last one ends
+        low = max(0, min(low, report.latency_cycles - 1))
     unknown = {"latency_cycles": None, "interval_cycles": None} if unknown_trips else {}
     return (
         report.to_json()

@@ -186,7 +186,8 @@ class LoopWalk:
         off = pipeline is not None and "off" in pipeline.options
         if pipeline is not None and not off:
             target = int(_arithmetic(pipeline.options.get("ii", "1")) or 1)
-            return self._pipelined(label, trips, target, nodes, context, constant, **within)
+            rewind = {"_rewind": True} if "rewind" in pipeline.options else {}
+            return self._pipelined(label, trips, target, nodes, context, constant, **within) | rewind
         if off:  # a short innermost loop is pipelined by being unrolled into its parent (below):
             nodes = [_plain(n["loop"], n["trip_count"], n["body"], True) if self._short(n) else n for n in nodes]
             return _plain(label, trips, nodes, constant, test_states)  # under a parent kept off, it runs plain

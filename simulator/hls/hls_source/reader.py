@@ -209,7 +209,16 @@ class SourceReader(
                 known = ", ".join(scalars) or "none"
                 raise SourceError(f"{self.path}: {self.top} has no scalar parameter {name!r} (scalars: {known})")
         context = _Context(self.top, dict(self.args), partitioned=set(self.small_globals))
-        return _public(self._function(function, context, self.top))
+        region = self._function(function, context, self.top)
+        loops = [node for node in region["body"] if "op" not in node]
+        body = next(child for child in function.get_children() if child.kind.name == "COMPOUND_STMT")
+        statements = [child for child in body.get_children() if child.kind.name != "NULL_STMT"]
+        alone = bool(statements) and all(child.kind.name == "DECL_STMT" for child in statements[:-1])
+        if len(loops) == 1 and loops[0].get("_rewind") and alone:
+            # PIPELINE rewind takes when the loop is all the function does: declarations before
+            # it and nothing after (UG1448 200-954, 200-959); otherwise it ends as any loop does
+            loops[0]["rewind"] = True
+        return _public(region)
 
     def _function(self, function, caller: _Context, name: str, bindings: dict[str, str] | None = None) -> dict:
         body = next((child for child in function.get_children() if child.kind.name == "COMPOUND_STMT"), None)
