@@ -663,3 +663,39 @@ def test_a_rewound_loop_that_is_all_its_function_does_runs_on_into_the_next_call
     for name in ("before", "after"):
         report = reports[name]
         assert report["latency_cycles_min"] == report["latency_cycles_max"] >= alone["latency_cycles_max"] + 1
+
+
+RELAX = """
+void relax(int d[100], int v) {
+    for (int i = 0; i < 10; i++) {
+        int direct = d[i];
+        int detour = d[i + 10] + d[i + 20];
+        if (direct > detour)
+            d[i] = %s;
+    }
+}
+"""
+
+
+def relax_latencies(tmp_path, branch: str) -> tuple[int, int]:
+    kernel = tmp_path / "relax.cpp"
+    kernel.write_text(RELAX % branch)
+    report = estimate_source(kernel, "relax", tool="vivado_hls:2019.2", part="xc7k160t-fbg484-1", clock_ns=4.0)
+    return report["latency_cycles_min"], report["latency_cycles_max"]
+
+
+def test_an_expression_computed_earlier_in_the_block_is_that_value(tmp_path):
+    # robertszafa's Floyd-Warshall (Vivado HLS 2019.2): the store's d[..] + d[..] is the detour
+    # just compared (LLVM GVN), not two loads again: the store waits for that add
+    assert relax_latencies(tmp_path, "d[i + 10] + d[i + 20]") == relax_latencies(tmp_path, "detour")
+
+
+def test_an_if_without_else_skips_its_branchs_states_but_the_one_it_joins(tmp_path):
+    # robertszafa's Floyd-Warshall (a store a state after its test: 6 states an iteration either
+    # way) and AngeloDamiani's Bellman-Ford (a two-state branch: 15 ~ 16), Vivado HLS
+    low, high = relax_latencies(tmp_path, "detour")
+    assert low == high  # the store's state is where the loop's back edge is
+    low, high = relax_latencies(tmp_path, "detour * v * v * v")
+    test_alone, _ = relax_latencies(tmp_path, "0")
+    assert test_alone < low < high  # a long branch is skipped, but for its last state
+    assert low == test_alone + 10  # one state an iteration more than the test alone

@@ -5,14 +5,19 @@ aliasing types, template parameters, function kinds, assignment tokens) and what
 one cursor: its tokens' text, the storage it names (``object.member`` included), the operator
 token of a binary expression, a declaration's initializer and site, an operand's type before
 the stand-in headers' conversions and its bit width, an array type's element count, a ``for``
-loop's variable, and whether a body declares a stream.
+loop's variable, whether a body declares a stream, whether an expression computes in floating
+point and whether the tool folds it to a constant.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from simulator.hls.hls_verdicts import operator_token
+
+if TYPE_CHECKING:
+    from simulator.hls.hls_source.context import _Context
 
 _operator = operator_token  # the operator token of a binary expression: one definition, in the lower module
 LOOPS = ("FOR_STMT", "WHILE_STMT", "DO_STMT")
@@ -199,3 +204,29 @@ def _dependent_method(call) -> tuple[str, str]:
     if len(tokens) >= 4 and tokens[1] in (".", "->") and tokens[3] == "(" and tokens[0].isidentifier():
         return tokens[0], tokens[2]
     return "", ""
+
+
+def _floating(cursor) -> bool:
+    """Whether an expression computes in floating point (not reassociated, not balanced)."""
+    return cursor.type.get_canonical().kind.name in ("FLOAT", "DOUBLE", "HALF", "LONGDOUBLE")
+
+
+FOLDABLE = {"BINARY_OPERATOR", "UNARY_OPERATOR", "PAREN_EXPR", "CONDITIONAL_OPERATOR"}
+
+
+def _folded(cursor, context: _Context) -> bool:
+    """Whether an expression is a constant, or one in each copy of the fully unrolled loops
+    around it: it reads only known constants and those loops' variables, calls nothing and
+    writes nothing (the tool substitutes each copy's value and folds the arithmetic)."""
+    for node in cursor.walk_preorder():
+        kind = node.kind.name
+        if kind in ("ARRAY_SUBSCRIPT_EXPR", "CALL_EXPR", "MEMBER_REF_EXPR", "COMPOUND_ASSIGNMENT_OPERATOR"):
+            return False
+        if kind == "UNARY_OPERATOR" and any(t.spelling in ("++", "--", "*", "&") for t in node.get_tokens()):
+            return False
+        if kind == "BINARY_OPERATOR" and _operator(node, next(node.get_children())) == "=":
+            return False
+        if kind == "DECL_REF_EXPR":
+            if node.spelling not in context.unrolled and node.spelling not in context.env:
+                return False
+    return True

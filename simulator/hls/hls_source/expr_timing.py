@@ -10,6 +10,7 @@ and ``forget`` keep the elements a block stored, whose later loads are the store
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -140,6 +141,44 @@ def forward(target, name: str, context: _Context) -> str:
     key = _text(target)
     context.forwarded[key] = (name, frozenset(token.spelling for token in target.get_tokens()))
     return STORED + key
+
+
+def joined(taken: _Expr, skipped: _Expr) -> _Expr:
+    """An ``if`` without ``else`` when its branch is skipped (``skipped``: its test alone;
+    ``taken``: test and branch): the FSM leaves the test's state for the branch's last state,
+    where the code after it joins (a loop's back edge), so it skips the branch's states but that
+    one (AngeloDamiani's Bellman-Ford, Vivado HLS 2017.2: a branch of two states, an iteration
+    of 15 ~ 16; robertszafa's Floyd-Warshall, Vivado HLS 2019.2: a store a state after its
+    test, 6 states either way)."""
+
+    result = copy.copy(skipped)  # the state after the test's, at most: a state later than the test
+    result.latency = min(taken.latency, skipped.latency + 1.0)
+    result.paths = {name: min(path, skipped.paths.get(name, 0.0) + 1.0) for name, path in taken.paths.items()}
+    return result
+
+
+def remember(expression, context: _Context) -> str | None:
+    """Record that ``expression``, a computation over loads and values that calls and assigns
+    nothing, has been computed: the same text later in the block is that value while nothing it
+    reads is written (LLVM's GVN, run before scheduling: robertszafa's Floyd-Warshall, Vivado
+    HLS 2019.2, stores the sum it just compared, the add in one state and the store in the next).
+    Returns the value's name, None for an expression that is not one."""
+    walk = list(expression.walk_preorder())
+    if expression.kind.name != "BINARY_OPERATOR" or any(
+        node.kind.name in ("CALL_EXPR", "COMPOUND_ASSIGNMENT_OPERATOR")
+        or node.kind.name in ("BINARY_OPERATOR", "UNARY_OPERATOR")
+        and _assigns(node)
+        for node in walk
+    ):
+        return None
+    key = _text(expression)
+    context.forwarded[key] = (STORED + key, frozenset(token.spelling for token in expression.get_tokens()))
+    return STORED + key
+
+
+def _assigns(node) -> bool:
+    tokens = [token.spelling for token in node.get_tokens()]
+    return any(token in ("=", "++", "--") for token in tokens)
 
 
 def forget(context: _Context, writes: set[str]) -> None:

@@ -17,10 +17,13 @@ from simulator.hls import hls_ops
 from simulator.hls.hls_source.context import SMALL_ARRAY, _block, _Context
 from simulator.hls.hls_source.cursors import (
     CASTS,
+    FOLDABLE,
     LOOPS,
     _base_name,
     _dependent_method,
     _elements,
+    _floating,
+    _folded,
     _initializer,
     _ip_core,
     _is_operator_ref,
@@ -39,9 +42,11 @@ from simulator.hls.hls_source.expr_timing import (
     _stricter,
     forget,
     forward,
+    joined,
+    remember,
     schedule,
 )
-from simulator.hls.hls_source.operators import ARITHMETIC, BALANCED, COMPARISONS, ONE_CYCLE
+from simulator.hls.hls_source.operators import ARITHMETIC, BALANCED, COMPARISONS, ONE_CYCLE, _bare
 from simulator.hls.hls_tools import Tool
 
 MATH_CORES = {"exp": "fexp", "expf": "fexp", "log": "fexp", "logf": "fexp", "sqrt": "fsqrt", "sqrtf": "fsqrt"}
@@ -141,6 +146,9 @@ class Expressions:
                 folded = value is None or self.evaluate(value, context.env) is not None
                 info = _Expr() if folded else self._expr(value, context, skip_calls)
                 info.writes.add(declaration.spelling)
+                known = None if folded else remember(_bare(value), context)
+                if known is not None:
+                    info.writes.add(known)
                 total = _merge(total, info)
             return total
         if kind == "SWITCH_STMT":  # its cases are exclusive branches, as an if's
@@ -180,17 +188,18 @@ class Expressions:
     def _shortest(self, condition: _Expr, branches: list[_Expr], context: _Context) -> _Expr:
         """Branches of code that is not pipelined (no PIPELINE around it, no automatic pipelining
         that could take its loop): the FSM takes only the branch it is on, so
-        the fewest states (csynth's min latency) follow the shortest branch, an ``if`` without
-        ``else`` its test alone (hanyax's FIR, Vivado HLS 2019.1: 11 taps of 2 or 4 states, its
-        latency 23 ~ 45), and the most states the longest (the merged branches)."""
+        the fewest states (csynth's min latency) follow the shortest branch (hanyax's FIR, Vivado
+        HLS 2019.1: 11 taps of 2 or 4 states, its latency 23 ~ 45), an ``if`` without ``else``
+        its test and the state it joins (``joined``), and the most states the longest (the
+        merged branches)."""
         merged = self._branches(condition, branches, context)
         arms = branches if len(branches) > 1 else [*branches, _Expr()]
         lengths = [arm.latency for arm in arms]
         self.ranged |= math.ceil(max(lengths) - 1e-9) != math.ceil(min(lengths) - 1e-9)
         if not self.use_min:
             return merged
-        short = min(arms, key=lambda arm: arm.latency)
-        return self._branches(condition, [short], context)
+        short = self._branches(condition, [min(arms, key=lambda arm: arm.latency)], context)
+        return short if len(branches) > 1 else joined(merged, short)
 
     def _branches(self, condition: _Expr, branches: list[_Expr], context: _Context) -> _Expr:
         """Exclusive branches under ``condition``: all computed, one result selected; they
@@ -241,6 +250,8 @@ class Expressions:
             return _Expr(paths={_base_name(children[0]): 0.0}).then(self.target.combinational("logic"))
         if kind == "ARRAY_SUBSCRIPT_EXPR" and self.evaluate(cursor, context.env) is not None:
             return _Expr()  # an element of a table nothing writes, at a known index: a constant
+        if kind == "BINARY_OPERATOR" and _text(cursor) in context.forwarded:  # computed before (``remember``)
+            return _Expr(paths={STORED + _text(cursor): 0.0})
         if kind == "ARRAY_SUBSCRIPT_EXPR" and _text(cursor) in context.forwarded:  # the value stored there
             return _Expr(paths={STORED + _text(cursor): 0.0})
         if kind == "ARRAY_SUBSCRIPT_EXPR":
@@ -422,29 +433,3 @@ class Expressions:
             info = value
         info.writes.add(_base_name(target))
         return info
-
-
-def _floating(cursor) -> bool:
-    """Whether an expression computes in floating point (not reassociated, not balanced)."""
-    return cursor.type.get_canonical().kind.name in ("FLOAT", "DOUBLE", "HALF", "LONGDOUBLE")
-
-
-FOLDABLE = {"BINARY_OPERATOR", "UNARY_OPERATOR", "PAREN_EXPR", "CONDITIONAL_OPERATOR"}
-
-
-def _folded(cursor, context: _Context) -> bool:
-    """Whether an expression is a constant, or one in each copy of the fully unrolled loops
-    around it: it reads only known constants and those loops' variables, calls nothing and
-    writes nothing (the tool substitutes each copy's value and folds the arithmetic)."""
-    for node in cursor.walk_preorder():
-        kind = node.kind.name
-        if kind in ("ARRAY_SUBSCRIPT_EXPR", "CALL_EXPR", "MEMBER_REF_EXPR", "COMPOUND_ASSIGNMENT_OPERATOR"):
-            return False
-        if kind == "UNARY_OPERATOR" and any(t.spelling in ("++", "--", "*", "&") for t in node.get_tokens()):
-            return False
-        if kind == "BINARY_OPERATOR" and _operator(node, next(node.get_children())) == "=":
-            return False
-        if kind == "DECL_REF_EXPR":
-            if node.spelling not in context.unrolled and node.spelling not in context.env:
-                return False
-    return True
