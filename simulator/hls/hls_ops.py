@@ -111,6 +111,12 @@ class Op:
         return math.floor(start) + self.cycles + self.delay
 
 
+# A Vitis HLS write to an AXI4-Stream port of the top is a two-state operation, issued in one
+# state ([2/2]) and done in the next ([1/2]), as its TVALID/TREADY handshake is registered: the
+# verbose schedules of bol's axi_interfaces (Vitis HLS 2021.2, both solutions) show it; Vivado
+# HLS 2015.3 writes in one state (nctrung's). Its value is needed in the first state only.
+AXIS_WRITE = Op(1, 0.05)
+
 SMALL_MULTIPLY_BITS = 8  # a multiply of operands this narrow is bound to fabric, not a DSP
 
 

@@ -10,7 +10,7 @@ import pytest
 from simulator.hls.hls_ops import MEMORY_NS, Target
 from simulator.hls.hls_source import SourceError, read_source
 from simulator.hls.hls_tools import storage_kind
-from tests.unit.hls_helpers import iis, latency
+from tests.unit.hls_helpers import iis, latency, loops
 
 
 @pytest.mark.parametrize(
@@ -275,3 +275,46 @@ def test_a_fifo_or_axis_argument_s_element_is_read_in_the_state_it_is_used(tmp_p
                        part="xc7k160tfbg484-1")[0]  # fmt: skip
     (loop,) = [node for node in nest["body"] if node.get("loop") == "For_Loop"]
     assert loop["iteration_latency"] == 1 and loop["pipeline_ii"] == 1
+
+
+STREAMED = """
+#include <hls_stream.h>
+void scale(hls::stream<int> &in, hls::stream<int> &out) {
+    for (int n = 0; n < 64; n++) {
+#pragma HLS PIPELINE II=1
+        out.write(in.read() * 3);
+    }
+}
+"""
+
+
+def test_a_vitis_write_to_an_axi4_stream_port_takes_a_second_state_for_its_handshake(tmp_path):
+    # bol's axi_interfaces (Vitis HLS 2021.2): each write to an axis port is [2/2] in the state of
+    # its value and [1/2] in the next, so the loop's depth is 2 where Vivado HLS 2015.3's is 1;
+    # an ap_fifo write takes one state in both tools
+    kernel = tmp_path / "channels.cpp"
+    kernel.write_text(CHANNELS)
+    depths = {}
+    for mode in ("axis", "ap_fifo"):
+        directives = tmp_path / f"{mode}.tcl"
+        directives.write_text(
+            f'set_directive_interface -mode {mode} "channels" d_o\n'
+            f'set_directive_interface -mode {mode} "channels" d_i\n'
+            'set_directive_unroll -factor 8 "channels/For_Loop"\n'
+            'set_directive_array_partition -type cyclic -factor 8 -dim 1 "channels" d_o\n'
+            'set_directive_array_partition -type cyclic -factor 8 -dim 1 "channels" d_i\n'
+            'set_directive_pipeline -II 1 "channels/For_Loop"\n'
+        )
+        for tool in ("vitis_hls:2021.2", "vivado_hls:2015.3"):
+            nest = read_source(kernel, "channels", directives=directives, tool=tool, clock_ns=10.0)[0]
+            (loop,) = [node for node in nest["body"] if node.get("loop") == "For_Loop"]
+            depths[mode, tool.split(":")[0]] = loop["iteration_latency"]
+    assert depths["axis", "vitis_hls"] == depths["axis", "vivado_hls"] + 1 == depths["ap_fifo", "vitis_hls"] + 1
+    # a top's hls::stream is an axis port in the kernel flow, an ap_fifo one in the IP flow (UG1399)
+    streamed = tmp_path / "scale.cpp"
+    streamed.write_text(STREAMED)
+    kernel_flow, ip_flow = (
+        next(iter(loops(read_source(streamed, "scale", tool="vitis_hls:2022.2", flow=flow)[0]).values()))
+        for flow in ("vitis", "vivado")
+    )
+    assert kernel_flow["iteration_latency"] == ip_flow["iteration_latency"] + 1

@@ -35,6 +35,7 @@ class _Context:
     words: dict[str, int] = field(default_factory=dict)  # elements of a RAM array (its size in words)
     kinds: dict[str, str] = field(default_factory=dict)  # "lut" or "block": the RAM a storage binding names
     streams: set[str] = field(default_factory=set)
+    handshakes: set[str] = field(default_factory=set)  # streams whose writes wait a state for the handshake
     ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # enclosing loop variables
     unrolled: set[str] = field(default_factory=set)  # variables of enclosing fully unrolled loops
     aliases: dict[str, str] = field(default_factory=dict)  # parameter -> the caller's array
@@ -59,7 +60,7 @@ def _inherit(context: _Context, caller: _Context, name: str, outer: str) -> None
     and element width."""
     context.aliases[name] = outer
     context.roots[name] = caller.roots.get(outer, outer)
-    for known in ("arrays", "local_arrays", "partitioned", "streams", "axi"):
+    for known in ("arrays", "local_arrays", "partitioned", "streams", "handshakes", "axi"):
         if outer in getattr(caller, known):
             getattr(context, known).add(name)
     for table in ("factors", "ports", "axi_bits", "words", "kinds"):

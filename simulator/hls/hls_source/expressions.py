@@ -337,7 +337,10 @@ class Expressions:
         if name in ("read", "write", "read_nb", "write_nb", "empty", "full") and base is not None:
             stream = (_owner(base) if base.kind.name == "MEMBER_REF_EXPR" else None) or _base_name(base)
             stream = stream or _dependent_method(call)[0]
-            info = arguments.then(hls_ops.Op(1, 0.0) if name.startswith("read") else self.target.combinational("logic"))
+            op = hls_ops.Op(1, 0.0) if name.startswith("read") else self.target.combinational("logic")
+            if name.startswith("write") and stream in context.handshakes and not self.tool.vivado:
+                op = hls_ops.AXIS_WRITE
+            info = arguments.then(op)
             info.accesses[(stream, "r" if name.startswith("read") else "w")] += 1
             return info
         callee = self._callee(call)

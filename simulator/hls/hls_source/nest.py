@@ -72,6 +72,16 @@ def _inlined_loop(node: dict) -> dict:
     return loops[0] | {key: node[key] for key in ("_arrays", "_arguments", "_results") if key in node}
 
 
+def _mark_rewind(region: dict, statements: list[str]) -> None:
+    """Mark its loop ``rewind`` when a top function's region is one loop pipelined with rewind
+    and the kinds of its body's ``statements`` are declarations before it and nothing after:
+    only then does the rewind take (UG1448 200-954, 200-959); otherwise it ends as any loop."""
+    loops = [node for node in region["body"] if "op" not in node]
+    alone = bool(statements) and all(kind == "DECL_STMT" for kind in statements[:-1])
+    if len(loops) == 1 and loops[0].get("_rewind") and alone:
+        loops[0]["rewind"] = True
+
+
 def _plain(label: str, trips: int, nodes: list[dict], constant: bool, test: int = 1) -> dict:
     """A loop whose iterations run one after another, ``test`` states its exit test (a while
     loop's own test, in every iteration and once more to leave). A body that ends on a core's result at a

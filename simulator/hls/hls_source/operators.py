@@ -62,6 +62,8 @@ class Operators:
         return self.target.bram_read(_lut(name, context))
 
     def _store_op(self, name: str, context: _Context) -> hls_ops.Op:
+        if name in context.handshakes and not self.tool.vivado:
+            return hls_ops.AXIS_WRITE
         if name in context.axi | context.streams:
             return hls_ops.Op(0, 0.05)
         if context.unrolling and self.tool.vivado:

@@ -35,6 +35,7 @@ from simulator.hls.hls_source.nest import (
     _arrays_of,
     _channel_inputs,
     _mark_outputs,
+    _mark_rewind,
     _parallel,
     _public,
     _walk,
@@ -210,14 +211,8 @@ class SourceReader(
                 raise SourceError(f"{self.path}: {self.top} has no scalar parameter {name!r} (scalars: {known})")
         context = _Context(self.top, dict(self.args), partitioned=set(self.small_globals))
         region = self._function(function, context, self.top)
-        loops = [node for node in region["body"] if "op" not in node]
         body = next(child for child in function.get_children() if child.kind.name == "COMPOUND_STMT")
-        statements = [child for child in body.get_children() if child.kind.name != "NULL_STMT"]
-        alone = bool(statements) and all(child.kind.name == "DECL_STMT" for child in statements[:-1])
-        if len(loops) == 1 and loops[0].get("_rewind") and alone:
-            # PIPELINE rewind takes when the loop is all the function does: declarations before
-            # it and nothing after (UG1448 200-954, 200-959); otherwise it ends as any loop does
-            loops[0]["rewind"] = True
+        _mark_rewind(region, [child.kind.name for child in body.get_children() if child.kind.name != "NULL_STMT"])
         return _public(region)
 
     def _function(self, function, caller: _Context, name: str, bindings: dict[str, str] | None = None) -> dict:
@@ -261,6 +256,10 @@ class SourceReader(
             spelling = parameter.spelling
             if "stream" in parameter.type.spelling:  # the caller's stream, by its name when known
                 context.streams.add(spelling)
+                # an AXI4-Stream port of the top: by INTERFACE, or the kernel flow's default for a
+                # stream (the IP flow's is ap_fifo: UG1399 "Default Interfaces")
+                if modes.get(spelling, "axis" if self.flow == "vitis" else "ap_fifo") == "axis" and bindings is None:
+                    context.handshakes.add(spelling)
                 if bindings is not None and spelling in bindings:
                     _inherit(context, caller, spelling, bindings[spelling])
                 continue
@@ -294,6 +293,8 @@ class SourceReader(
                 context.axi_bits[spelling] = _width(element) or 32
             elif mode in ("ap_fifo", "axis") and pointer:  # an array read or written in order, one beat a
                 context.streams.add(spelling)  # state (UG1399 "Array Interfaces": ap_fifo)
+                if mode == "axis":
+                    context.handshakes.add(spelling)
         for field_name in set(bindings or {}) - {p.spelling for p in function.get_children()}:  # members
             _inherit(context, caller, field_name, bindings[field_name])  # type: ignore[index]
         for pragma in pragmas:
