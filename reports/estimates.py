@@ -169,8 +169,10 @@ code (simulator/hls/hls_tools.py, simulator/hls/hls_verdicts.py, simulator/hls/h
 - a loop that is not pipelined costs its trips times its body, plus a state to enter and one to
   leave each nested loop; a loop unrolled outside a pipeline spreads its copies' accesses to one
   memory over ceil(accesses / (ports x banks)) states, and straight-line code's reads of one memory
-  wait for a state with a free port, its stores that may reach one element a state apart;
-  sub-modules that share no array or value run side by side;
+  wait for a state with a free port, its stores that may reach one element a state apart; an
+  expression computed earlier in the block is that value (GVN), and an if without else skips its
+  branch's states but the one both paths join; sub-modules that share no array or value run side
+  by side; a pipelined loop with PIPELINE rewind that is all the top does has no exit state;
 - a dataflow process joined by FIFOs starts on its producer's first output and ends its own drain
   after its producer ends; an m_axi burst's latency is paid once, before the first beat of a read
   and after the last beat of a write (its response), as the memory bound charges it, and is the
@@ -182,7 +184,8 @@ code (simulator/hls/hls_tools.py, simulator/hls/hls_verdicts.py, simulator/hls/h
   Artix-7 fabric, {memory["kintex7"][0]} ns on Kintex-7, {memory["ultrascale"][0]} ns on UltraScale+;
   a LUT RAM of up to {LUTRAM_WORDS} words {memory["artix7"][1]}, {memory["kintex7"][1]} and
   {memory["ultrascale"][1]} ns), and Vivado HLS keeps a pipelined store in the state of the value it stores and chains a
-  pipelined read-modify-write of an array in one state; a chain of
+  pipelined read-modify-write of an array in one state; a Vitis write to an AXI4-Stream port
+  of the top takes a second state for its handshake; a chain of
   one associative integer operator is a balanced tree (UG1399 "Expression Balancing"); an operand
   as narrow as its value (a char promoted to int, a local declared from a short) multiplies at
   that width, and a multiply-add that fits one DSP is one macro of 3 states (Vitis).
@@ -234,12 +237,12 @@ each run with its report's tool, clock and part; the repositories were split bef
 {_fidelity_line("validation (only measured)", fidelity["validation"])}
 {_fidelity_line("validation, untouched", fidelity["untouched"])}
 
-The validation figure is the one to trust for code of your own: the rules fit the kernels they
-were tuned on far better than kernels they were not. {measured["consulted"]} of the
-{fidelity["validation"]["cases"]} validation reports were read while a rule was derived
-(split.json names them and the rule); "untouched" leaves them out, and as the reports read were
-mostly the misses, that row leans toward the cases the rules already fit: it no longer measures
-generalization, the validation row does. The burst
+The validation figure is the one to trust for code of your own: no rule was tuned to fit those
+reports, though {measured["consulted"]} of the {fidelity["validation"]["cases"]} were read while
+a rule was derived from the user guides and schedule reports (split.json names them and the
+rule), so it is kinder than a figure on code never looked at. "untouched" leaves them out; as
+the reports read were mostly the misses, that row leans toward the cases the rules already fit
+and measures generalization less than the validation row does. The burst
 verdicts agree with public Vitis HLS logs at {bursts["agreed"]} of {bursts["sites"]} logged access sites
 (tests/data/hls_bursts/)."""
     return Section("estimates", "How far to trust the timing: assumptions, verdicts, fidelity", body, measured, {})
