@@ -20,12 +20,14 @@ from simulator.hls.hls_source.context import _Context
 from simulator.hls.hls_source.copies import copy_reach
 from simulator.hls.hls_source.cursors import LOOPS, _loop_variable, stored_names
 from simulator.hls.hls_source.evaluation import _arithmetic, loop_range
+from simulator.hls.hls_source.fusion import fused, loop_body, reach_of_both, statements_of
 from simulator.hls.hls_source.nest import (
     _arrays_of,
     _burst_loop,
     _inlined_loop,
     _iteration_latency,
     _plain,
+    _unroll_short,
     _unrolled,
     _unrolled_ports,
     _walk,
@@ -88,7 +90,9 @@ class LoopWalk:
             self, loop, label: str, node: dict, pipelined: dict | None, context: _Context, inside: list[tuple]
         ) -> dict: ...
 
-    def _loop(self, loop, label: str | None, context: _Context) -> dict:
+    def _loop(self, loop, label: str | None, context: _Context, tail=None) -> dict:
+        """The node of ``loop``; with ``tail`` (a loop ``fusion.fusable`` with it, its label),
+        of both as one loop unrolled with both bodies."""
         if label is None:
             context.unlabelled += 1
             label = f"VITIS_LOOP_{loop.location.line}_{context.unlabelled}"
@@ -97,13 +101,16 @@ class LoopWalk:
         saved_promoted = self._promoted
         self._promoted = saved_promoted | self._promotions(loop, label, context)
         mark = len(self._burst_found)  # the bursts found from here on are inside this loop
-        node = self._loop_node(loop, label, context)
+        node = self._loop_node(loop, label, context, tail[0] if tail else None)
         self._promoted = saved_promoted
         node["_locals"] = self._declared(loop)  # its variable and body's locals start again each run
         children = list(loop.get_children())
         variable = _loop_variable(children) if loop.kind.name == "FOR_STMT" else None
         inside = children[-1] if loop.kind.name != "DO_STMT" else children[0]
         node["_same"], node["_apart"] = copy_reach(inside, variable)
+        if tail:  # one loop of both bodies, named for both
+            node = fused(node, label, tail, context)
+            node["_same"], node["_apart"] = reach_of_both(inside, tail[0], variable)
         self._site = saved
         pipelined = node if node.get("pipeline_ii") is not None else None
         if node.get("_axi"):
@@ -126,14 +133,14 @@ class LoopWalk:
         pragmas += self.directives.get(f"{context.function}/{label}", [])
         return next((p for p in pragmas if p.name == "PIPELINE" and "off" not in p.options), None)
 
-    def _loop_node(self, loop, label: str, context: _Context) -> dict:
+    def _loop_node(self, loop, label: str, context: _Context, tail=None) -> dict:
         children = list(loop.get_children())
         body = children[-1] if loop.kind.name != "DO_STMT" else children[0]
         pragmas = self.scope_pragmas(body) if body.kind.name == "COMPOUND_STMT" else []
         pragmas += self.directives.get(f"{context.function}/{label}", [])
         by_name = {pragma.name: pragma for pragma in pragmas}
         trips, constant, variable = self._trip_count(loop, children, by_name.get("LOOP_TRIPCOUNT"), context)
-        inner = list(body.get_children()) if body.kind.name == "COMPOUND_STMT" else [body]
+        inner = [*statements_of(body), *(statements_of(loop_body(tail)) if tail is not None else [])]
         self._apply_arrays(pragmas, context)
         saved = dict(context.ranges)
         if variable is not None and trips > 0:
@@ -168,6 +175,9 @@ class LoopWalk:
         arrays = _arrays_of(nodes)
         same, apart = copy_reach(body, variable)  # arrays every copy reads at one element; at its own
         local = self._declared(loop)  # the variable and the body's locals: again in every copy
+        if tail is not None:
+            same, apart = reach_of_both(body, tail, variable)
+            local |= self._declared(tail)
         if outer_unrolling:  # below a pipelined loop or function: unrolled (UG1399 "pipeline")
             return _unrolled(label, trips, nodes, arrays, same, local, apart)
         within: dict = {"local": self._declared(body), "body": body}  # what a pipelined body is read with
@@ -199,7 +209,7 @@ class LoopWalk:
             # parent, which is pipelined, rather than flattened with it (bol-edu's matrixmul: res = 0
             # then Product, 3 trips each: Col pipelined with Product unrolled, Row_Col flattened to
             # 9 trips; under a long parent the pair is flattened: AHLS substring's 4096 x 3)
-            return self._pipelined(label, trips, 1, self._unroll_short(nodes), context, constant, auto=True, **within)
+            return self._pipelined(label, trips, 1, _unroll_short(nodes), context, constant, auto=True, **within)
         flattened = self._flatten(label, trips, constant, nodes, by_name, context)
         if flattened is not None:  # both families flatten a perfect nest around a pipelined loop
             return flattened  # (UG902 and UG1399 "loop_flatten": on by default)
@@ -211,7 +221,7 @@ class LoopWalk:
             }
         if loops and all(self._short(child) for child in loops):
             # short innermost loops are unrolled into their parent, which is pipelined instead
-            return self._pipelined(label, trips, 1, self._unroll_short(nodes), context, constant, auto=True, **within)
+            return self._pipelined(label, trips, 1, _unroll_short(nodes), context, constant, auto=True, **within)
         return _plain(label, trips, nodes, constant, test_states)
 
     def _while_test(self, loop, children, context: _Context) -> list[dict] | None:
@@ -226,17 +236,6 @@ class LoopWalk:
         test = self._statements(children[:1], context, False)
         memory = any(name not in context.partitioned for node in test for name, _ in node.get("_ports", {}))
         return test if memory or sum(node["latency"] for node in test) > 1 else []
-
-    @classmethod
-    def _unroll_short(cls, nodes: list[dict]) -> list[dict]:
-        """The loops of ``nodes`` unrolled in place, those of the calls among them too; a loop's
-        burst region gives its loop (the pipeline unrolling it bursts on its own)."""
-        nodes = [_burst_loop(node) if node.get("_axi") else node for node in nodes]
-        return [_unrolled(node["loop"], node["trip_count"], node["body"], node["_arrays"],
-                          node.get("_same", frozenset()), node.get("_locals", frozenset()),
-                          node.get("_apart", frozenset()))
-                if "loop" in node else node | {"body": cls._unroll_short(node["body"])}
-                if "region" in node else node for node in nodes]  # fmt: skip
 
     def _short(self, node: dict) -> bool:
         """Whether a node is an innermost loop pipelined by default whose fixed trip count is
@@ -287,7 +286,8 @@ class LoopWalk:
                 count = min(count, self._distinct_accesses(loop, name, context) or count)
             ports_of = 1 if name in context.streams else context.ports.get(name, hls_ops.BRAM_PORTS)
             spread = max(spread, math.ceil(count / (ports_of * context.factors.get(name, 1))))
-        return node | {"latency": node["latency"] + spread - 1}
+        tree = node.get("_tree", 0)  # the chain's adds keep up with values that arrive a state apart
+        return node | {"latency": node["latency"] - tree + max(tree, spread - 1)}
 
     def _distinct_accesses(self, body, name: str, context: _Context, own: dict[str, int] | None = None) -> int | None:
         """Elements of ``name`` one iteration of a pipelined ``body`` reads and writes, its

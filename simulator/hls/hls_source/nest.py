@@ -72,10 +72,12 @@ def _inlined_loop(node: dict) -> dict:
     return loops[0] | {key: node[key] for key in ("_arrays", "_arguments", "_results") if key in node}
 
 
-def _mark_rewind(region: dict, statements: list[str]) -> None:
-    """Mark its loop ``rewind`` when a top function's region is one loop pipelined with rewind
-    and the kinds of its body's ``statements`` are declarations before it and nothing after:
-    only then does the rewind take (UG1448 200-954, 200-959); otherwise it ends as any loop."""
+def _mark_rewind(region: dict, function) -> None:
+    """Mark its loop ``rewind`` when the region of a top ``function`` is one loop pipelined with
+    rewind and the function's body holds declarations before it and nothing after: only then
+    does the rewind take (UG1448 200-954, 200-959); otherwise it ends as any loop does."""
+    body = next(child for child in function.get_children() if child.kind.name == "COMPOUND_STMT")
+    statements = [child.kind.name for child in body.get_children() if child.kind.name != "NULL_STMT"]
     loops = [node for node in region["body"] if "op" not in node]
     alone = bool(statements) and all(kind == "DECL_STMT" for kind in statements[:-1])
     if len(loops) == 1 and loops[0].get("_rewind") and alone:
@@ -126,10 +128,12 @@ def _unrolled(
     chained = {name: length for name, length in recurrences.items() if name not in apart}
     recurrence = max(chained.values(), default=0.0)
     once = _rough_latency(nodes, unrolled=True)
+    tree = 0
     if 0.0 < recurrence < 1.0:
         # an integer accumulator (add, logic within a state): the tool balances the copies'
         # chain into a tree of ceil(log2(trips)) levels, in fractions of a state
-        latency = once + math.ceil(math.ceil(math.log2(max(1, trips))) * recurrence - 1e-9)
+        tree = math.ceil(math.ceil(math.log2(max(1, trips))) * recurrence - 1e-9)
+        latency = once + tree
     else:  # a multi-cycle core (floating point is not reassociated): one after the other
         latency = once + max(0, trips - 1) * math.ceil(recurrence - 1e-9)
         # and a loop around the copies waits for the whole chain: its next iteration reads the
@@ -147,11 +151,23 @@ def _unrolled(
         "_recurrence": recurrence,
         "_recurrences": recurrences,
         "_copies": trips,  # straight-line code: its m_axi accesses burst together (``hls_verdicts``)
+        "_tree": tree,  # the states of its balanced chain (``LoopWalk._spread``)
     }
     reads, writes = _values({"body": nodes})  # what its copies read and write, when known
     if reads is not None and writes is not None:
         node["_reads"], node["_writes"] = reads, writes
     return node
+
+
+def _unroll_short(nodes: list[dict]) -> list[dict]:
+    """The loops of ``nodes`` unrolled in place, those of the calls among them too; a loop's
+    burst region gives its loop (the pipeline unrolling it bursts on its own)."""
+    nodes = [_burst_loop(node) if node.get("_axi") else node for node in nodes]
+    return [_unrolled(node["loop"], node["trip_count"], node["body"], node["_arrays"],
+                      node.get("_same", frozenset()), node.get("_locals", frozenset()),
+                      node.get("_apart", frozenset()))
+            if "loop" in node else node | {"body": _unroll_short(node["body"])}
+            if "region" in node else node for node in nodes]  # fmt: skip
 
 
 def _parallel(nodes: list[dict]) -> list[dict]:

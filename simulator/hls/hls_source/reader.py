@@ -29,6 +29,7 @@ from simulator.hls.hls_source.declarations import Declarations
 from simulator.hls.hls_source.evaluation import Evaluation, _arithmetic, _library, object_macros
 from simulator.hls.hls_source.expr_timing import STORED, WRITTEN, _independent, _longest, forget, schedule
 from simulator.hls.hls_source.expressions import Expressions
+from simulator.hls.hls_source.fusion import tail_of
 from simulator.hls.hls_source.loop_verdicts import LoopVerdicts
 from simulator.hls.hls_source.loops import LoopWalk
 from simulator.hls.hls_source.nest import (
@@ -43,11 +44,7 @@ from simulator.hls.hls_source.nest import (
 )
 from simulator.hls.hls_source.operators import Operators
 from simulator.hls.hls_source.parse import PROBE, parse_translation_unit
-from simulator.hls.hls_source.pragmas import (
-    Pragma,
-    ScopePragmas,
-    read_directives,
-)
+from simulator.hls.hls_source.pragmas import Pragma, ScopePragmas, read_directives
 from simulator.hls.hls_source.trips import TripCounts
 from simulator.hls.hls_tools import Tool, storage_kind
 
@@ -211,8 +208,7 @@ class SourceReader(
                 raise SourceError(f"{self.path}: {self.top} has no scalar parameter {name!r} (scalars: {known})")
         context = _Context(self.top, dict(self.args), partitioned=set(self.small_globals))
         region = self._function(function, context, self.top)
-        body = next(child for child in function.get_children() if child.kind.name == "COMPOUND_STMT")
-        _mark_rewind(region, [child.kind.name for child in body.get_children() if child.kind.name != "NULL_STMT"])
+        _mark_rewind(region, function)
         return _public(region)
 
     def _function(self, function, caller: _Context, name: str, bindings: dict[str, str] | None = None) -> dict:
@@ -395,15 +391,20 @@ class SourceReader(
             touched.clear()
             first_line[0] = 0
 
-        for statement in statements:
+        fused = -1  # the position of a loop read with the one before it (``fusion``)
+        for position, statement in enumerate(statements):
             kind = statement.kind.name
             label = None
             if kind == "LABEL_STMT":
                 label, statement = statement.spelling, next(statement.get_children())
                 kind = statement.kind.name
+            if position == fused:
+                continue
             if kind in LOOPS:
                 flush()
-                nodes.append(self._loop(statement, label, context))
+                tail = tail_of(self, statement, label, statements[position + 1 : position + 2], context)
+                nodes.append(self._loop(statement, label, context, tail))
+                fused = position + 1 if tail else -1
                 context.forwarded.clear()
             elif kind == "COMPOUND_STMT":
                 flush()
