@@ -168,7 +168,9 @@ code (simulator/hls/hls_tools.py, simulator/hls/hls_verdicts.py, simulator/hls/h
   of Burst Transfer");
 - a loop that is not pipelined costs its trips times its body, plus a state to enter and one to
   leave each nested loop; a loop unrolled outside a pipeline spreads its copies' accesses to one
-  memory over ceil(accesses / (ports x banks)) states, and straight-line code's reads of one memory
+  memory over ceil(accesses / (ports x banks)) states (a chain of adds keeping up with them), two
+  such loops in a row with one header run copy by copy when each copy reaches only its own
+  elements, and straight-line code's reads of one memory
   wait for a state with a free port, its stores that may reach one element a state apart; an
   expression computed earlier in the block is that value (GVN), and an if without else skips its
   branch's states but the one both paths join; sub-modules that share no array or value run side
