@@ -150,7 +150,6 @@ def joined(taken: _Expr, skipped: _Expr) -> _Expr:
     one (AngeloDamiani's Bellman-Ford, Vivado HLS 2017.2: a branch of two states, an iteration
     of 15 ~ 16; robertszafa's Floyd-Warshall, Vivado HLS 2019.2: a store a state after its
     test, 6 states either way)."""
-
     result = copy.copy(skipped)  # the state after the test's, at most: a state later than the test
     result.latency = min(taken.latency, skipped.latency + 1.0)
     result.paths = {name: min(path, skipped.paths.get(name, 0.0) + 1.0) for name, path in taken.paths.items()}
