@@ -701,7 +701,7 @@ def test_an_if_without_else_skips_its_branchs_states_but_the_one_it_joins(tmp_pa
     assert low == test_alone + 10  # one state an iteration more than the test alone
 
 
-ADDER = """
+FIFO_ADDER = """
 int adder(int din[8], bool s[8]) {
 #pragma HLS INTERFACE ap_fifo port=s
 #pragma HLS INTERFACE ap_fifo port=din
@@ -711,13 +711,13 @@ int adder(int din[8], bool s[8]) {
     return total;
 }
 """
-COPY = """copy_loop:
+FIFO_COPY = """copy_loop:
     for (int k = 0; k != 8; k++) {
 #pragma HLS UNROLL
         local[k] = din[k];
     }
 """
-ADD = """add_loop:
+FIFO_ADD = """add_loop:
     for (int k = 0; k != 8; k++) {
 #pragma HLS UNROLL
         if (s[k]) total += local[%s];
@@ -726,21 +726,22 @@ ADD = """add_loop:
 
 
 def adder_latency(tmp_path, body: str) -> int:
-    return latency(tmp_path / "adder.cpp", ADDER % body, "adder", tool="vivado_hls:2019.2")
+    return latency(tmp_path / "adder.cpp", FIFO_ADDER % body, "adder", tool="vivado_hls:2019.2")
 
 
 def test_two_loops_unrolled_in_sequential_code_run_copy_by_copy_as_one_block(tmp_path):
     # ian861226's adder tree (Vivado HLS 2019.2): a loop copying 8 FIFO words and one adding them
     # under 8 flags from a second FIFO take 8 states in all, as one loop doing both would
-    both = COPY.replace("copy_loop", "both_loop").replace("din[k];", "din[k];\n        if (s[k]) total += local[k];")
-    pair = adder_latency(tmp_path, COPY + ADD % "k")
+    add = "din[k];\n        if (s[k]) total += local[k];"
+    both = FIFO_COPY.replace("copy_loop", "both_loop").replace("din[k];", add)
+    pair = adder_latency(tmp_path, FIFO_COPY + FIFO_ADD % "k")
     assert pair == adder_latency(tmp_path, both)
     # a second loop whose copy k reads what the first's last copy writes waits for the whole first
-    assert adder_latency(tmp_path, COPY + ADD % "7 - k") > pair
+    assert adder_latency(tmp_path, FIFO_COPY + FIFO_ADD % "7 - k") > pair
 
 
 def test_an_unrolled_chain_keeps_up_with_values_that_arrive_a_state_apart(tmp_path):
     # the adds of an unrolled accumulation over a FIFO (one word a state) take no state past the
     # last word's: as long as copying the words alone
-    accumulate = COPY.replace("local[k] = din[k];", "total += din[k];")
-    assert adder_latency(tmp_path, accumulate) == adder_latency(tmp_path, COPY)
+    accumulate = FIFO_COPY.replace("local[k] = din[k];", "total += din[k];")
+    assert adder_latency(tmp_path, accumulate) == adder_latency(tmp_path, FIFO_COPY)
