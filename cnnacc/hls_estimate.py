@@ -115,9 +115,10 @@ def _print_source_estimate(args: argparse.Namespace, source, top: str, options: 
         print(table)
         return
     print(table)
-    if smallest is not None:
-        low = data["latency_cycles_min"]
-        print(f"latency with the smallest trip counts and shortest branches: {low} cycles (estimate)")
+    low = data["latency_cycles_min"]
+    if low < data["latency_cycles_max"]:
+        why = "the smallest trip counts and shortest branches" if smallest is not None else "a call right after another"
+        print(f"latency with {why}: {low} cycles (estimate)")
 
 
 def _tool(text: str) -> str:

@@ -307,6 +307,24 @@ def test_hls_estimate_of_a_kernel_as_written(capsys, argv, design, shape):
     assert f"latency {expected.latency_cycles} cycles" in capsys.readouterr().out
 
 
+def test_hls_estimate_prints_the_latency_of_a_rewound_call_after_another(tmp_path, capsys):
+    kernel = tmp_path / "channels.cpp"
+    kernel.write_text(
+        "void channels(short out[32], short in[32]) {\n"
+        "    for (int n = 0; n < 32; n++) {\n"
+        "#pragma HLS PIPELINE II=1 rewind\n"
+        "        out[n] = in[n] + 1;\n"
+        "    }\n"
+        "}\n"
+    )
+    argv = ["hls-estimate", str(kernel), "--top", "channels"]
+    data = run_json(capsys, argv)
+    assert data["latency_cycles_min"] == data["latency_cycles_max"] - 1
+    assert cli(argv) == 0
+    out = capsys.readouterr().out
+    assert f"latency with a call right after another: {data['latency_cycles_min']} cycles" in out
+
+
 @pytest.mark.parametrize("unit", ["matmul", "im2col"])
 def test_simulate_with_sw_emu_values_runs_the_cpp_of_that_design(capsys, unit):
     shape = ["--u", "9", "--v", "17", "--w", "5"] if unit == "matmul" else ["--src-c", "2", "--src-m", "5"]
