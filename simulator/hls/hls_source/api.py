@@ -64,9 +64,10 @@ def source_report(
     from simulator.hls.nest_format import parse_nest
     from simulator.hls.schedule import estimate_nest, rewinds
 
-    report = estimate_nest(nest)
+    tree = parse_nest(nest)
+    report = estimate_nest(tree)
     low = report.latency_cycles if smallest is None else estimate_nest(smallest).latency_cycles
-    if rewinds(parse_nest(nest)):  # a call after another starts in the state the last one ends
+    if rewinds(tree):  # a call after another starts in the state the last one ends
         low = max(0, min(low, report.latency_cycles - 1))
     unknown = {"latency_cycles": None, "interval_cycles": None} if unknown_trips else {}
     return (

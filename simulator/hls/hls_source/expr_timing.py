@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from simulator.hls import hls_ops
 from simulator.hls.hls_source.context import _Context
-from simulator.hls.hls_source.cursors import _text
+from simulator.hls.hls_source.cursors import ASSIGNMENTS, _text
 
 WRITTEN = "="  # indices[WRITTEN + array]: the index texts an expression writes
 STORED = "@"  # STORED + element text: the value a store left in that element, for a later load
@@ -162,22 +162,13 @@ def remember(expression, context: _Context) -> str | None:
     reads is written (LLVM's GVN, run before scheduling: robertszafa's Floyd-Warshall, Vivado
     HLS 2019.2, stores the sum it just compared, the add in one state and the store in the next).
     Returns the value's name, None for an expression that is not one."""
-    walk = list(expression.walk_preorder())
-    if expression.kind.name != "BINARY_OPERATOR" or any(
-        node.kind.name in ("CALL_EXPR", "COMPOUND_ASSIGNMENT_OPERATOR")
-        or node.kind.name in ("BINARY_OPERATOR", "UNARY_OPERATOR")
-        and _assigns(node)
-        for node in walk
-    ):
+    calls = any(node.kind.name == "CALL_EXPR" for node in expression.walk_preorder())
+    assigns = any(token.spelling in ASSIGNMENTS for token in expression.get_tokens())
+    if expression.kind.name != "BINARY_OPERATOR" or calls or assigns:
         return None
     key = _text(expression)
     context.forwarded[key] = (STORED + key, frozenset(token.spelling for token in expression.get_tokens()))
     return STORED + key
-
-
-def _assigns(node) -> bool:
-    tokens = [token.spelling for token in node.get_tokens()]
-    return any(token in ("=", "++", "--") for token in tokens)
 
 
 def forget(context: _Context, writes: set[str]) -> None:

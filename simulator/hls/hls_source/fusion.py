@@ -36,12 +36,9 @@ def tail_of(reader, loop, label: str | None, following: list, context: _Context)
     if second.kind.name not in LOOPS:
         return None
 
-    def pragmas(cursor, name: str | None) -> list[Pragma]:
-        body = loop_body(cursor)
-        found = reader.scope_pragmas(body) if body.kind.name == "COMPOUND_STMT" else []
-        return found + reader.directives.get(f"{context.function}/{name}", [])
-
-    unrolled = completely_unrolled(pragmas(loop, label)) and completely_unrolled(pragmas(second, second_label))
+    unrolled = completely_unrolled(reader._loop_pragmas(loop, label, context)) and completely_unrolled(
+        reader._loop_pragmas(second, second_label, context)
+    )
     return (second, second_label) if unrolled and fusable(loop, second, context.axi) else None
 
 

@@ -106,7 +106,7 @@ class LoopWalk:
         node["_locals"] = self._declared(loop)  # its variable and body's locals start again each run
         children = list(loop.get_children())
         variable = _loop_variable(children) if loop.kind.name == "FOR_STMT" else None
-        inside = children[-1] if loop.kind.name != "DO_STMT" else children[0]
+        inside = loop_body(loop)
         node["_same"], node["_apart"] = copy_reach(inside, variable)
         if tail:  # one loop of both bodies, named for both
             node = fused(node, label, tail, context)
@@ -126,18 +126,20 @@ class LoopWalk:
             return frozenset()
         return promoted(loop, context.arrays - context.partitioned - context.axi)
 
+    def _loop_pragmas(self, loop, label: str | None, context: _Context) -> list[Pragma]:
+        """The loop's pragmas: those standing in its body, then its directives."""
+        body = loop_body(loop)
+        pragmas = self.scope_pragmas(body) if body.kind.name == "COMPOUND_STMT" else []
+        return pragmas + self.directives.get(f"{context.function}/{label}", [])
+
     def _pipeline_pragma(self, loop, label: str, context: _Context) -> Pragma | None:
         """The loop's PIPELINE pragma or directive, unless it is ``off``."""
-        body = list(loop.get_children())[-1 if loop.kind.name != "DO_STMT" else 0]
-        pragmas = self.scope_pragmas(body) if body.kind.name == "COMPOUND_STMT" else []
-        pragmas += self.directives.get(f"{context.function}/{label}", [])
+        pragmas = self._loop_pragmas(loop, label, context)
         return next((p for p in pragmas if p.name == "PIPELINE" and "off" not in p.options), None)
 
     def _loop_node(self, loop, label: str, context: _Context, tail=None) -> dict:
-        children = list(loop.get_children())
-        body = children[-1] if loop.kind.name != "DO_STMT" else children[0]
-        pragmas = self.scope_pragmas(body) if body.kind.name == "COMPOUND_STMT" else []
-        pragmas += self.directives.get(f"{context.function}/{label}", [])
+        children, body = list(loop.get_children()), loop_body(loop)
+        pragmas = self._loop_pragmas(loop, label, context)
         by_name = {pragma.name: pragma for pragma in pragmas}
         trips, constant, variable = self._trip_count(loop, children, by_name.get("LOOP_TRIPCOUNT"), context)
         inner = [*statements_of(body), *(statements_of(loop_body(tail)) if tail is not None else [])]
